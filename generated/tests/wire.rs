@@ -1,0 +1,314 @@
+//! The generated client against a real local HTTP server: what goes on the wire is exactly what the
+//! API page documents, and the page's responses (plus a future server's) decode.
+
+use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel};
+use secmaster_bindings::types::{ErrorResponse, ModifyAopWorkflowInfo};
+use secmaster_bindings::{Client, Error, Hooks};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const EXAMPLE_REQUEST: &str = include_str!("../../spec/examples/update-workflow-request.json");
+const EXAMPLE_200: &str = include_str!("../../spec/examples/update-workflow-200.json");
+
+/// One request as it arrived, byte for byte.
+struct Captured {
+    request_line: String,
+    /// Header lines in arrival order, names as sent.
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Captured {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Serves exactly one connection: captures the request, answers `status` with `body`.
+async fn serve_once(
+    status: &str,
+    content_type: &str,
+    body: &str,
+) -> (String, tokio::task::JoinHandle<Captured>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let handle = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 4096];
+        let head_end = loop {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(n > 0, "client closed before sending headers");
+            raw.extend_from_slice(&buf[..n]);
+            if let Some(i) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i;
+            }
+        };
+        let head = String::from_utf8(raw[..head_end].to_vec()).unwrap();
+        let mut lines = head.split("\r\n");
+        let request_line = lines.next().unwrap().to_owned();
+        let headers: Vec<(String, String)> = lines
+            .map(|l| {
+                let (n, v) = l.split_once(':').unwrap();
+                (n.to_owned(), v.trim().to_owned())
+            })
+            .collect();
+        let length: usize = headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+            .map_or(0, |(_, v)| v.parse().unwrap());
+        let mut body = raw[head_end + 4..].to_vec();
+        while body.len() < length {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(n > 0, "client closed mid-body");
+            body.extend_from_slice(&buf[..n]);
+        }
+        socket.write_all(response.as_bytes()).await.unwrap();
+        socket.shutdown().await.unwrap();
+        Captured {
+            request_line,
+            headers,
+            body,
+        }
+    });
+    (base, handle)
+}
+
+fn example_body() -> ModifyAopWorkflowInfo {
+    serde_json::from_str(EXAMPLE_REQUEST).unwrap()
+}
+
+#[tokio::test]
+async fn the_pages_example_request_goes_out_exactly_as_documented() {
+    let (base, server) = serve_once("200 OK", "application/json", EXAMPLE_200).await;
+    let client = Client::new(&base, Hooks::default());
+    client
+        .update_aop_workflow()
+        .project_id("f69081793d9e4ea8a2f479dcef961989")
+        .workspace_id("f44065f5-557b-4376-ae02-8c65ef1960f4")
+        .workflow_id("c19470f3-5eaf-4572-82e8-2ff094495919")
+        .body(example_body())
+        .send()
+        .await
+        .unwrap();
+    let seen = server.await.unwrap();
+
+    assert_eq!(
+        seen.request_line,
+        "PUT /v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4\
+         /soc/workflows/c19470f3-5eaf-4572-82e8-2ff094495919 HTTP/1.1"
+    );
+    assert_eq!(
+        seen.header("content-type"),
+        Some("application/json;charset=UTF-8")
+    );
+    let names: Vec<String> = seen
+        .headers
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
+    assert_eq!(
+        names.iter().filter(|n| *n == "content-type").count(),
+        1,
+        "one Content-Type: {names:?}"
+    );
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        ["accept", "content-length", "content-type", "host"],
+        "no header the page does not call for"
+    );
+    assert_eq!(seen.header("accept"), Some("application/json"));
+
+    let sent: serde_json::Value = serde_json::from_slice(&seen.body).unwrap();
+    let page: serde_json::Value = serde_json::from_str(EXAMPLE_REQUEST).unwrap();
+    assert_eq!(sent, page, "the body is the page's example request");
+    assert_eq!(
+        seen.header("content-length"),
+        Some(seen.body.len().to_string().as_str())
+    );
+}
+
+#[tokio::test]
+async fn unset_fields_are_omitted_never_null() {
+    let (base, server) = serve_once("200 OK", "application/json", EXAMPLE_200).await;
+    let body = ModifyAopWorkflowInfo {
+        enabled: Some(false),
+        ..Default::default()
+    };
+    Client::new(&base, Hooks::default())
+        .update_aop_workflow()
+        .project_id("p")
+        .workspace_id("w")
+        .workflow_id("f")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let seen = server.await.unwrap();
+    assert_eq!(seen.body, br#"{"enabled":false}"#);
+}
+
+#[tokio::test]
+async fn path_parameters_are_percent_encoded_so_they_cannot_change_the_path() {
+    let (base, server) = serve_once("200 OK", "application/json", EXAMPLE_200).await;
+    Client::new(&base, Hooks::default())
+        .update_aop_workflow()
+        .project_id("a/b")
+        .workspace_id("x?y=1")
+        .workflow_id("c#d e%2F")
+        .body(example_body())
+        .send()
+        .await
+        .unwrap();
+    let seen = server.await.unwrap();
+    assert_eq!(
+        seen.request_line,
+        "PUT /v1/a%2Fb/workspaces/x%3Fy=1/soc/workflows/c%23d%20e%252F HTTP/1.1"
+    );
+}
+
+#[tokio::test]
+async fn the_pages_example_200_decodes_with_every_field() {
+    let (base, _server) = serve_once("200 OK", "application/json;charset=UTF-8", EXAMPLE_200).await;
+    let response = Client::new(&base, Hooks::default())
+        .update_aop_workflow()
+        .project_id("p")
+        .workspace_id("w")
+        .workflow_id("f")
+        .body(example_body())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.code.as_deref(), Some("00000000"));
+    assert_eq!(response.success, Some(true));
+    assert_eq!(response.request_id.as_deref(), Some(""));
+    let data = response.data.unwrap();
+    assert_eq!(
+        data.id.as_deref(),
+        Some("c19470f3-5eaf-4572-82e8-2ff094495919")
+    );
+    assert_eq!(data.name.as_deref(), Some("Test_aop"));
+    assert_eq!(data.aop_type, Some(AopType::Normal));
+    assert_eq!(data.engine_type, Some(EngineType::PublicEngine));
+    assert_eq!(data.labels, Some(WorkflowLabel::Ip));
+    assert_eq!(data.enabled, Some(false));
+    assert_eq!(
+        data.create_time.as_deref(),
+        Some("2025-07-18T14:44:47.000Z+0800")
+    );
+    assert_eq!(
+        data.update_time.as_deref(),
+        Some("2025-07-18T14:47:16.939Z+0800")
+    );
+    // All 25 fields of the page's example are set, so re-serializing gives the page's example back.
+    let again = serde_json::to_value(&data).unwrap();
+    let page: serde_json::Value = serde_json::from_str(EXAMPLE_200).unwrap();
+    assert_eq!(again, page["data"]);
+    assert_eq!(again.as_object().unwrap().len(), 25);
+}
+
+#[tokio::test]
+async fn a_400_decodes_into_the_documented_error_schema() {
+    let body = r#"{"code":"SecMaster.20010001","message":"version_id is mandatory when enabled"}"#;
+    let (base, _server) = serve_once("400 Bad Request", "application/json", body).await;
+    let err = Client::new(&base, Hooks::default())
+        .update_aop_workflow()
+        .project_id("p")
+        .workspace_id("w")
+        .workflow_id("f")
+        .body(ModifyAopWorkflowInfo {
+            enabled: Some(true),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .unwrap_err();
+    let Error::ErrorResponse(rv) = err else {
+        panic!("expected the documented 400, got {err:?}")
+    };
+    assert_eq!(rv.status(), 400);
+    let ErrorResponse { code, message } = rv.into_inner();
+    assert_eq!(code.as_deref(), Some("SecMaster.20010001"));
+    assert_eq!(
+        message.as_deref(),
+        Some("version_id is mandatory when enabled")
+    );
+}
+
+#[tokio::test]
+async fn a_200_with_unknown_enum_values_and_extra_fields_still_decodes() {
+    let body = EXAMPLE_200
+        .replace(r#""aop_type" : "NORMAL""#, r#""aop_type" : "CONTAINMENT""#)
+        .replace(r#""labels" : "IP""#, r#""labels" : "URL""#)
+        .replace(
+            r#""engine_type" : "public_engine""#,
+            r#""engine_type" : "private_engine", "new_field" : {"a": [1, 2]}"#,
+        )
+        .replace(
+            r#""code" : "00000000","#,
+            r#""code" : "00000000", "trace" : null,"#,
+        );
+    let (base, _server) = serve_once("200 OK", "application/json", &body).await;
+    let response = Client::new(&base, Hooks::default())
+        .update_aop_workflow()
+        .project_id("p")
+        .workspace_id("w")
+        .workflow_id("f")
+        .body(example_body())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let data = response.data.unwrap();
+    assert_eq!(data.aop_type, Some(AopType::Other("CONTAINMENT".into())));
+    assert_eq!(data.labels, Some(WorkflowLabel::Other("URL".into())));
+    assert_eq!(
+        data.engine_type,
+        Some(EngineType::Other("private_engine".into()))
+    );
+    assert_eq!(data.aop_type.unwrap().as_str(), "CONTAINMENT");
+}
+
+#[test]
+fn open_enums_round_trip_their_wire_text() {
+    for label in WorkflowLabel::KNOWN {
+        let text = serde_json::to_string(label).unwrap();
+        assert_eq!(
+            &serde_json::from_str::<WorkflowLabel>(&text).unwrap(),
+            label
+        );
+        assert!(label.is_known());
+    }
+    assert_eq!(
+        WorkflowLabel::KNOWN
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>(),
+        ["IP", "ACCOUNT", "DOMAIN"]
+    );
+    assert_eq!(
+        AopType::KNOWN
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>(),
+        ["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"]
+    );
+    assert_eq!(
+        serde_json::to_string(&WorkflowLabel::Other("X".into())).unwrap(),
+        r#""X""#
+    );
+    assert!(
+        !"ip".parse::<WorkflowLabel>().unwrap().is_known(),
+        "wire values are case-sensitive"
+    );
+}
