@@ -1473,6 +1473,26 @@ pub mod open_enums {
         }
     }
 }
+/// Method and path template of every operation, so that code layered on the bindings can
+/// name them without restating the spec.
+pub mod operations {
+    /// One operation of the spec.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Operation {
+        /// The spec's operationId.
+        pub id: &'static str,
+        /// The HTTP method, upper case.
+        pub method: &'static str,
+        /// The path template, with `{name}` placeholders for path parameters.
+        pub path: &'static str,
+    }
+    ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow
+    pub const UPDATE_AOP_WORKFLOW: Operation = Operation {
+        id: "UpdateAopWorkflow",
+        method: "PUT",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}",
+    };
+}
 /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its
 /// `x-required-when` extensions, for the wrapper crate to enforce and test against.
 pub mod constraints {

@@ -101,6 +101,7 @@ pub fn generate_from_str(
         )
     })?;
 
+    let operation_tokens = operations(&spec);
     let open_enum_tokens = open_enums.iter().map(OpenEnum::tokens);
     let rule_tokens = rules.iter().map(RequiredWhen::tokens);
     let file = quote! {
@@ -110,6 +111,23 @@ pub fn generate_from_str(
         /// decodes into `Other` and keeps its text, instead of failing the whole response.
         pub mod open_enums {
             #(#open_enum_tokens)*
+        }
+
+        /// Method and path template of every operation, so that code layered on the bindings can
+        /// name them without restating the spec.
+        pub mod operations {
+            /// One operation of the spec.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct Operation {
+                /// The spec's operationId.
+                pub id: &'static str,
+                /// The HTTP method, upper case.
+                pub method: &'static str,
+                /// The path template, with `{name}` placeholders for path parameters.
+                pub path: &'static str,
+            }
+
+            #(#operation_tokens)*
         }
 
         /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its
@@ -264,6 +282,45 @@ fn catch_progenitor_panic<T>(spec_path: &Path, f: impl FnOnce() -> T) -> Result<
             format!("progenitor cannot handle a shape in this spec: {msg}"),
         )
     })
+}
+
+/// A constant per operation: `UPDATE_AOP_WORKFLOW: Operation { id, method, path }`.
+fn operations(spec: &OpenAPI) -> Vec<proc_macro2::TokenStream> {
+    let mut out = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let Some(id) = op.operation_id.as_deref() else {
+                continue;
+            };
+            let name = format_ident!("{}", screaming_snake(id));
+            let method = method.to_uppercase();
+            let doc = format!("`{method} {path}`: {}", op.summary.as_deref().unwrap_or(id));
+            out.push(quote! {
+                #[doc = #doc]
+                pub const #name: Operation = Operation { id: #id, method: #method, path: #path };
+            });
+        }
+    }
+    out
+}
+
+/// `UpdateAopWorkflow` → `UPDATE_AOP_WORKFLOW`.
+fn screaming_snake(id: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in id.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 && !out.ends_with('_') {
+            out.push('_');
+        }
+        out.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_uppercase()
+        } else {
+            '_'
+        });
+    }
+    out
 }
 
 struct OpenEnum {

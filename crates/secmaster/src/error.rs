@@ -1,0 +1,240 @@
+//! The one error type of the crate: what happened, to which field or request, and what to do.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Everything that can go wrong with a call or with building a client.
+///
+/// Display is one readable line with the HTTP status, error code, message and request id where
+/// there are any. Secrets (tokens, SK, security tokens) never appear in it.
+///
+/// ```
+/// # use secmaster::Error;
+/// fn explain(e: &Error) -> String {
+///     match (e.status(), e.code()) {
+///         (Some(401), Some("APIGW.0301")) => "check the AK/SK and the clock".to_owned(),
+///         _ if e.is_retryable() => format!("transient, try later: {e}"),
+///         _ => e.to_string(),
+///     }
+/// }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument failed validation; nothing was sent.
+    #[error("invalid {field}: {reason} (nothing was sent)")]
+    InvalidInput {
+        /// The field or argument at fault, as named in the API (`version_id`, `workflow_id`, ...).
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The client could not be built from its configuration (endpoint, region, credentials).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+
+    /// The service answered with an error: a non-2xx status, or HTTP 200 with `success: false`.
+    #[error("{0}")]
+    Service(Box<ServiceError>),
+
+    /// A 2xx response body could not be decoded.
+    #[error("could not decode the HTTP {status} response at `{path}`: {reason}{}", request_id_suffix(request_id.as_deref()))]
+    Decode {
+        /// HTTP status of the response.
+        status: u16,
+        /// Path of the field that failed (`data.enabled`), or `.` for the whole body.
+        path: String,
+        /// What the decoder said.
+        reason: String,
+        /// Request id from the `X-Request-Id` header, when the server sent one.
+        request_id: Option<String>,
+    },
+
+    /// The response body was larger than the configured limit; reading stopped there.
+    #[error("the HTTP {status} response body is larger than the {limit}-byte limit (see ClientBuilder::max_response_bytes){}", request_id_suffix(request_id.as_deref()))]
+    ResponseTooLarge {
+        /// HTTP status of the response.
+        status: u16,
+        /// The limit in bytes.
+        limit: usize,
+        /// Request id from the `X-Request-Id` header, when the server sent one.
+        request_id: Option<String>,
+    },
+
+    /// An attempt, or the whole call with its retries, took longer than allowed.
+    #[error("timed out after {elapsed:?} ({attempts} attempt{})", plural(*attempts))]
+    Timeout {
+        /// Time spent on the call, across all attempts.
+        elapsed: Duration,
+        /// Attempts made.
+        attempts: u32,
+    },
+
+    /// The request could not be sent or the response not read: connection refused or reset,
+    /// DNS or TLS failure, connection closed mid-body.
+    #[error("{} after {attempts} attempt{}: {source}", if *connect { "could not connect" } else { "connection failed" }, plural(*attempts))]
+    Transport {
+        /// Whether the failure happened while connecting (nothing reached the server).
+        connect: bool,
+        /// Attempts made.
+        attempts: u32,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+}
+
+/// An error answer from SecMaster or the API gateway in front of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServiceError {
+    /// HTTP status (200 for a `success: false` answer).
+    pub status: u16,
+    /// Error code: `code` of this operation's 400 shape, or `error_code` of the gateway's.
+    pub code: Option<String>,
+    /// Error message: `message` or `error_msg`; for a non-JSON body, the start of the body.
+    pub message: Option<String>,
+    /// Request id: the `X-Request-Id` header, else the body's `request_id`.
+    pub request_id: Option<String>,
+    /// Attempts made before giving up (more than one when retried).
+    pub attempts: u32,
+}
+
+impl ServiceError {
+    /// What to check, for errors whose usual cause is known.
+    pub fn hint(&self) -> Option<&'static str> {
+        let code = self.code.as_deref().unwrap_or("");
+        let message = self.message.as_deref().unwrap_or("").to_ascii_lowercase();
+        if code == "APIGW.0301" || message.contains("signature") {
+            Some(
+                "check that the SK belongs to the AK, that this machine's clock is within 15 minutes \
+                 of real time (X-Sdk-Date), and that the project id is right",
+            )
+        } else if code == "APIGW.0307" || (message.contains("token") && message.contains("expire"))
+        {
+            Some("the token has expired (tokens last 24 hours): obtain a new one from IAM")
+        } else if self.status == 401 || self.status == 403 {
+            Some("check the credentials and that they may act on this project and workspace")
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.status == 200 {
+            f.write_str("SecMaster answered HTTP 200 with success: false")?;
+        } else {
+            write!(f, "SecMaster answered HTTP {}", self.status)?;
+        }
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = self.message.as_deref().filter(|m| !m.is_empty()) {
+            write!(f, ": {}", one_line(message))?;
+        }
+        f.write_str(&request_id_suffix(self.request_id.as_deref()))?;
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        if let Some(hint) = self.hint() {
+            write!(f, "; {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    /// HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Service(e) => Some(e.status),
+            Self::Decode { status, .. } | Self::ResponseTooLarge { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The service's error code (`APIGW.0301`, `SecMaster.xxx`), when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Service(e) => e.code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The service's error message, when it sent one.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Self::Service(e) => e.message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The request id to quote to Huawei Cloud support, when the response carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Service(e) => e.request_id.as_deref(),
+            Self::Decode { request_id, .. } | Self::ResponseTooLarge { request_id, .. } => {
+                request_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// The field at fault, for [`Error::InvalidInput`].
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::InvalidInput { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The service error, for [`Error::Service`].
+    pub fn service(&self) -> Option<&ServiceError> {
+        match self {
+            Self::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call may succeed if made again later: 429, 500, 502, 503, 504,
+    /// timeouts and connection failures. Validation errors, other 4xx and `success: false`
+    /// are not retryable. Retries already made by the client count against this.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Service(e) => is_retryable_status(e.status),
+            Self::Timeout { .. } | Self::Transport { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// The statuses worth another attempt of an idempotent request.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+fn request_id_suffix(request_id: Option<&str>) -> String {
+    match request_id {
+        Some(id) if !id.is_empty() => format!(" (request id {id})"),
+        _ => String::new(),
+    }
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Collapses whitespace runs (an HTML error page's newlines) so Display stays on one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

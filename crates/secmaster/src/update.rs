@@ -1,0 +1,592 @@
+//! Update a Workflow: the builder users call, its validation, and the attempt loop.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::Url;
+use reqwest::header::HeaderMap;
+use secmaster_bindings::operations::UPDATE_AOP_WORKFLOW;
+use secmaster_bindings::types::{ModifyAopWorkflowInfo, UpdateAopWorkflowResponse};
+use serde::Deserialize;
+use tracing::Instrument;
+
+use crate::credentials::Auth;
+use crate::error::{ServiceError, is_retryable_status};
+use crate::retry::parse_retry_after;
+use crate::transport::{Attempt, Exchange};
+use crate::validate::{check_id, expand_path};
+use crate::{Client, Error, Label, Workflow};
+
+/// A prepared Update a Workflow call; set the fields to change, then [`send`](Self::send) it.
+///
+/// Made by [`Client::update_workflow`]. Fields left unset are not sent, so the service leaves
+/// them as they are. `version_id` is mandatory when enabling (the API page's rule), so the only
+/// way to enable is [`enable(version_id)`](Self::enable), which sets both.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct UpdateWorkflow {
+    client: Client,
+    project_id: String,
+    workspace_id: String,
+    workflow_id: String,
+    body: ModifyAopWorkflowInfo,
+}
+
+/// The result of a successful update.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UpdatedWorkflow {
+    /// The workflow as it is after the update (all 25 fields of `AopWorkflowInfo`).
+    pub workflow: Workflow,
+    /// The request id: the body's `request_id` when non-empty, else the `X-Request-Id` header.
+    pub request_id: Option<String>,
+}
+
+impl UpdateWorkflow {
+    pub(crate) fn new(
+        client: Client,
+        project_id: String,
+        workspace_id: String,
+        workflow_id: String,
+    ) -> Self {
+        Self {
+            client,
+            project_id,
+            workspace_id,
+            workflow_id,
+            body: ModifyAopWorkflowInfo::default(),
+        }
+    }
+
+    /// Renames the workflow.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = Some(name.into());
+        self
+    }
+
+    /// Changes the workflow description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.body.description = Some(description.into());
+        self
+    }
+
+    /// Enables the workflow with `version_id` as its activated version (`enabled = true` and
+    /// `version_id`, which the API requires together).
+    pub fn enable(mut self, version_id: impl Into<String>) -> Self {
+        self.body.enabled = Some(true);
+        self.body.version_id = Some(version_id.into());
+        self
+    }
+
+    /// Disables the workflow (`enabled = false`).
+    pub fn disable(mut self) -> Self {
+        self.body.enabled = Some(false);
+        self
+    }
+
+    /// Sets the activated version without changing whether the workflow is enabled.
+    pub fn version_id(mut self, version_id: impl Into<String>) -> Self {
+        self.body.version_id = Some(version_id.into());
+        self
+    }
+
+    /// Sets the workflow entity type (IP, ACCOUNT or DOMAIN).
+    pub fn labels(mut self, labels: Label) -> Self {
+        self.body.labels = Some(labels);
+        self
+    }
+
+    /// The request body as it will be sent (unset fields are left out).
+    pub fn body(&self) -> &ModifyAopWorkflowInfo {
+        &self.body
+    }
+
+    /// Checks everything that can be checked before sending.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming the field: a bad ID, an update that changes nothing, an
+    /// empty or control-laden `version_id`, a label the API does not list, or enabling without a
+    /// version.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_id("project_id", &self.project_id)?;
+        check_id("workspace_id", &self.workspace_id)?;
+        check_id("workflow_id", &self.workflow_id)?;
+        if matches!(self.client.shared().transport.auth, Auth::AkSk { .. })
+            && !self.project_id.bytes().all(|b| b.is_ascii_graphic())
+        {
+            return Err(Error::invalid(
+                "project_id",
+                "must be printable ASCII with AK/SK credentials, since it is sent in the X-Project-Id header",
+            ));
+        }
+        let b = &self.body;
+        if b.name.is_none()
+            && b.description.is_none()
+            && b.enabled.is_none()
+            && b.version_id.is_none()
+            && b.labels.is_none()
+        {
+            return Err(Error::invalid(
+                "body",
+                "the update sets no field; set at least one of name, description, enable/disable, version_id, labels",
+            ));
+        }
+        if let Some(version_id) = &b.version_id {
+            if version_id.trim().is_empty() {
+                return Err(Error::invalid("version_id", "is empty"));
+            }
+            if version_id.chars().any(char::is_control) {
+                return Err(Error::invalid("version_id", "contains control characters"));
+            }
+        }
+        if b.enabled == Some(true) && b.version_id.is_none() {
+            return Err(Error::invalid(
+                "version_id",
+                "is mandatory when the workflow is enabled; use .enable(version_id)",
+            ));
+        }
+        if let Some(label) = b.labels.as_ref().filter(|l| !l.is_known()) {
+            let known: Vec<&str> = Label::KNOWN.iter().map(Label::as_str).collect();
+            return Err(Error::invalid(
+                "labels",
+                format!("`{label}` is not one of {}", known.join(", ")),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Validates, then sends the update, retrying what is safe to retry.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent), the service's error answers (including HTTP
+    /// 200 with `success: false`), undecodable or oversized bodies, timeouts, connection failures.
+    pub async fn send(self) -> Result<UpdatedWorkflow, Error> {
+        self.validate()?;
+        let span = tracing::info_span!(
+            "secmaster.update_workflow",
+            operation = UPDATE_AOP_WORKFLOW.id,
+            workspace_id = %self.workspace_id,
+            workflow_id = %self.workflow_id,
+        );
+        self.send_validated().instrument(span).await
+    }
+
+    async fn send_validated(self) -> Result<UpdatedWorkflow, Error> {
+        let shared = self.client.shared();
+        let path = expand_path(
+            UPDATE_AOP_WORKFLOW.path,
+            &[
+                ("project_id", &self.project_id),
+                ("workspace_id", &self.workspace_id),
+                ("workflow_id", &self.workflow_id),
+            ],
+        );
+        let url = Url::parse(&format!("{}{path}", shared.endpoint.base))
+            .map_err(|e| Error::Config(format!("endpoint and path do not form a URL: {e}")))?;
+        let policy = &shared.retry;
+        let started = Instant::now();
+        let mut attempt_no = 0u32;
+        loop {
+            attempt_no += 1;
+            let attempt_started = Instant::now();
+            let outcome = self.attempt(&url, attempt_no).await;
+            let latency_ms = attempt_started.elapsed().as_millis() as u64;
+            let (error, retry_after) = match outcome {
+                Ok(updated) => {
+                    tracing::info!(
+                        attempt = attempt_no,
+                        status = 200,
+                        request_id = updated.request_id.as_deref().unwrap_or(""),
+                        latency_ms,
+                        "workflow updated"
+                    );
+                    return Ok(updated);
+                }
+                Err(failure) => failure,
+            };
+            let error = with_attempts(error, attempt_no, started.elapsed());
+            tracing::warn!(attempt = attempt_no, status = error.status().unwrap_or(0), request_id = error.request_id().unwrap_or(""), latency_ms, error = %error, "attempt failed");
+            if !error.is_retryable() {
+                return Err(error);
+            }
+            let Some(delay) = policy.next_delay(attempt_no, started.elapsed(), retry_after) else {
+                return Err(error);
+            };
+            tracing::info!(
+                attempt = attempt_no,
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt: the error, with the server's `Retry-After` when it sent one.
+    async fn attempt(
+        &self,
+        url: &Url,
+        attempt_no: u32,
+    ) -> Result<UpdatedWorkflow, (Error, Option<Duration>)> {
+        let shared = self.client.shared();
+        let attempt = Arc::new(Attempt::new(
+            Arc::clone(&shared.transport),
+            url.clone(),
+            &self.project_id,
+        ));
+        let bindings = secmaster_bindings::Client::new_with_client(
+            &shared.endpoint.base,
+            shared.http.clone(),
+            secmaster_bindings::Hooks::with_transport(attempt.clone()),
+        );
+        let call = bindings
+            .update_aop_workflow()
+            .project_id(self.project_id.as_str())
+            .workspace_id(self.workspace_id.as_str())
+            .workflow_id(self.workflow_id.as_str())
+            .body(self.body.clone())
+            .send();
+        let result = match tokio::time::timeout(shared.attempt_timeout, call).await {
+            Ok(result) => result,
+            Err(_) => {
+                return Err((
+                    Error::Timeout {
+                        elapsed: shared.attempt_timeout,
+                        attempts: attempt_no,
+                    },
+                    None,
+                ));
+            }
+        };
+        let Some(exchange) = attempt.take_exchange() else {
+            // No response: the request never completed.
+            return Err((
+                match result {
+                    Err(secmaster_bindings::Error::CommunicationError(source)) => {
+                        if source.is_timeout() {
+                            Error::Timeout {
+                                elapsed: shared.attempt_timeout,
+                                attempts: attempt_no,
+                            }
+                        } else {
+                            Error::Transport {
+                                connect: source.is_connect(),
+                                attempts: attempt_no,
+                                source,
+                            }
+                        }
+                    }
+                    Err(other) => Error::invalid("request", other.to_string()),
+                    Ok(_) => Error::invalid(
+                        "request",
+                        "a response arrived without passing the transport",
+                    ),
+                },
+                None,
+            ));
+        };
+        let generated = result.ok().map(|rv| rv.into_inner());
+        interpret(
+            exchange,
+            generated,
+            shared.transport.max_response_bytes,
+            &shared.transport.clock,
+        )
+    }
+}
+
+/// Turns the raw exchange (and the generated client's decoding of it, when it succeeded) into
+/// the call's outcome.
+fn interpret(
+    exchange: Exchange,
+    generated: Option<UpdateAopWorkflowResponse>,
+    limit: usize,
+    clock: &Arc<dyn crate::Clock>,
+) -> Result<UpdatedWorkflow, (Error, Option<Duration>)> {
+    let Exchange {
+        status,
+        headers,
+        body,
+    } = exchange;
+    let header_request_id = header_text(&headers, "x-request-id");
+    let Some(body) = body else {
+        return Err((
+            Error::ResponseTooLarge {
+                status: status.as_u16(),
+                limit,
+                request_id: header_request_id,
+            },
+            None,
+        ));
+    };
+    if !status.is_success() {
+        let retry_after =
+            header_text(&headers, "retry-after").and_then(|v| parse_retry_after(&v, clock.now()));
+        let error = decode_error_body(status.as_u16(), &body, header_request_id);
+        return Err((
+            Error::Service(Box::new(error)),
+            retry_after.filter(|_| is_retryable_status(status.as_u16())),
+        ));
+    }
+    let response = match generated {
+        Some(response) => response,
+        None => decode_with_path(&body).map_err(|(path, reason)| {
+            (
+                Error::Decode {
+                    status: status.as_u16(),
+                    path,
+                    reason,
+                    request_id: header_request_id.clone(),
+                },
+                None,
+            )
+        })?,
+    };
+    let request_id = response
+        .request_id
+        .clone()
+        .filter(|id| !id.is_empty())
+        .or(header_request_id);
+    if response.success == Some(false) {
+        return Err((
+            Error::Service(Box::new(ServiceError {
+                status: status.as_u16(),
+                code: response.code.filter(|c| !c.is_empty()),
+                message: response.message.filter(|m| !m.is_empty()),
+                request_id,
+                attempts: 1,
+            })),
+            None,
+        ));
+    }
+    Ok(UpdatedWorkflow {
+        workflow: response.data.map(Workflow::from).unwrap_or_default(),
+        request_id,
+    })
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// Decodes a 2xx body, naming the path of the field that failed (`.` for the body as a whole).
+fn decode_with_path(body: &[u8]) -> Result<UpdateAopWorkflowResponse, (String, String)> {
+    if body.is_empty() {
+        return Err((".".to_owned(), "the body is empty".to_owned()));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: UpdateAopWorkflowResponse =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            (path, e.into_inner().to_string())
+        })?;
+    de.end().map_err(|e| (".".to_owned(), e.to_string()))?;
+    Ok(value)
+}
+
+/// The error shapes seen from SecMaster and its gateway, any of whose fields may be missing.
+#[derive(Deserialize, Default)]
+struct ErrorBody {
+    code: Option<serde_json::Value>,
+    message: Option<serde_json::Value>,
+    error_code: Option<serde_json::Value>,
+    error_msg: Option<serde_json::Value>,
+    #[serde(rename = "errorCode")]
+    error_code_camel: Option<serde_json::Value>,
+    #[serde(rename = "errorMsg")]
+    error_msg_camel: Option<serde_json::Value>,
+    request_id: Option<serde_json::Value>,
+    error: Option<Box<ErrorBody>>,
+}
+
+fn json_text(value: Option<serde_json::Value>) -> Option<String> {
+    match value? {
+        serde_json::Value::String(s) if s.is_empty() => None,
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Reads an error body in any of its shapes: `{code, message}` (this operation's 400),
+/// `{error_code, error_msg}` (the API gateway's), `{errorCode, errorMsg}`, `{error: {...}}`,
+/// or not JSON at all (an HTML 502), whose text becomes the message.
+pub(crate) fn decode_error_body(
+    status: u16,
+    body: &[u8],
+    header_request_id: Option<String>,
+) -> ServiceError {
+    let mut error = ServiceError {
+        status,
+        code: None,
+        message: None,
+        request_id: header_request_id,
+        attempts: 1,
+    };
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(mut parsed) => {
+            if let Some(inner) = parsed.error.take() {
+                let inner = *inner;
+                parsed.code = parsed.code.or(inner.code).or(inner.error_code);
+                parsed.message = parsed.message.or(inner.message).or(inner.error_msg);
+            }
+            error.code = json_text(parsed.error_code)
+                .or(json_text(parsed.error_code_camel))
+                .or(json_text(parsed.code));
+            error.message = json_text(parsed.error_msg)
+                .or(json_text(parsed.error_msg_camel))
+                .or(json_text(parsed.message));
+            if error.request_id.is_none() {
+                error.request_id = json_text(parsed.request_id);
+            }
+        }
+        Err(_) => error.message = text_summary(body),
+    }
+    error
+}
+
+/// The `<title>` of an HTML page, else the start of the body as text; `None` for an empty body.
+fn text_summary(body: &[u8]) -> Option<String> {
+    const MAX_CHARS: usize = 200;
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    let lower = text.to_ascii_lowercase();
+    let title = lower.find("<title>").and_then(|start| {
+        let start = start + "<title>".len();
+        lower[start..]
+            .find("</title>")
+            .map(|len| &text[start..start + len])
+    });
+    let summary: String = title
+        .unwrap_or(&text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let summary: String = summary.chars().take(MAX_CHARS).collect();
+    (!summary.is_empty()).then_some(summary)
+}
+
+/// Records the attempts made (and the total time, for timeouts) in the final error.
+fn with_attempts(error: Error, attempts: u32, elapsed: Duration) -> Error {
+    match error {
+        Error::Service(mut e) => {
+            e.attempts = attempts;
+            Error::Service(e)
+        }
+        Error::Timeout { .. } => Error::Timeout { elapsed, attempts },
+        Error::Transport {
+            connect, source, ..
+        } => Error::Transport {
+            connect,
+            attempts,
+            source,
+        },
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_specs_required_when_rules_are_exactly_the_ones_enforced_here() {
+        use secmaster_bindings::constraints::{REQUIRED_WHEN, RequiredWhen};
+        assert_eq!(
+            REQUIRED_WHEN
+                .iter()
+                .map(|r| (r.schema, r.field, r.when_field, r.equals))
+                .collect::<Vec<_>>(),
+            [("ModifyAopWorkflowInfo", "version_id", "enabled", "true")],
+            "the spec's x-required-when rules changed: enforce the new ones in UpdateWorkflow::validate"
+        );
+        let _: &RequiredWhen = &REQUIRED_WHEN[0];
+    }
+
+    #[test]
+    fn the_operations_400_shape() {
+        let e = decode_error_body(
+            400,
+            br#"{"code":"SecMaster.1001","message":"bad version"}"#,
+            None,
+        );
+        assert_eq!(
+            (e.code.as_deref(), e.message.as_deref()),
+            (Some("SecMaster.1001"), Some("bad version"))
+        );
+        assert_eq!(e.request_id, None);
+    }
+
+    #[test]
+    fn the_gateways_shape_with_its_request_id() {
+        let body = br#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"r-1"}"#;
+        let e = decode_error_body(401, body, None);
+        assert_eq!(e.code.as_deref(), Some("APIGW.0301"));
+        assert_eq!(e.request_id.as_deref(), Some("r-1"));
+        let shown = e.to_string();
+        assert!(shown.starts_with("SecMaster answered HTTP 401 APIGW.0301: Incorrect IAM authentication information (request id r-1)"), "{shown}");
+        assert!(
+            shown.contains("clock"),
+            "a signature rejection says what to check: {shown}"
+        );
+        let e = decode_error_body(401, body, Some("from-header".into()));
+        assert_eq!(
+            e.request_id.as_deref(),
+            Some("from-header"),
+            "the header wins"
+        );
+    }
+
+    #[test]
+    fn camel_case_nested_and_non_string_shapes() {
+        let e = decode_error_body(500, br#"{"errorCode":"X.1","errorMsg":"m"}"#, None);
+        assert_eq!(
+            (e.code.as_deref(), e.message.as_deref()),
+            (Some("X.1"), Some("m"))
+        );
+        let e = decode_error_body(500, br#"{"error":{"code":"Y.2","message":"n"}}"#, None);
+        assert_eq!(
+            (e.code.as_deref(), e.message.as_deref()),
+            (Some("Y.2"), Some("n"))
+        );
+        let e = decode_error_body(500, br#"{"code":42,"message":null}"#, None);
+        assert_eq!(
+            (e.code.as_deref(), e.message.as_deref()),
+            (Some("42"), None)
+        );
+        let e = decode_error_body(500, br#"[1,2]"#, None);
+        assert_eq!(e.code, None);
+    }
+
+    #[test]
+    fn an_html_502_becomes_its_title_on_one_line() {
+        let body = b"<html>\n<head><title>502 Bad\n Gateway</title></head><body><h1>nginx</h1></body></html>";
+        let e = decode_error_body(502, body, Some("abc".into()));
+        assert_eq!(e.message.as_deref(), Some("502 Bad Gateway"));
+        assert_eq!(
+            e.to_string(),
+            "SecMaster answered HTTP 502: 502 Bad Gateway (request id abc)"
+        );
+        let e = decode_error_body(503, b"upstream\r\nconnect error", None);
+        assert_eq!(e.message.as_deref(), Some("upstream connect error"));
+        let e = decode_error_body(503, b"", None);
+        assert_eq!(e.to_string(), "SecMaster answered HTTP 503");
+        let e = decode_error_body(500, &[0xff, 0xfe, b'o', b'k'], None);
+        assert_eq!(e.message.as_deref(), Some("\u{fffd}\u{fffd}ok"));
+    }
+
+    #[test]
+    fn decode_errors_name_the_field_path() {
+        let (path, reason) =
+            decode_with_path(br#"{"success":true,"data":{"enabled":"yes"}}"#).unwrap_err();
+        assert_eq!(path, "data.enabled");
+        assert!(reason.contains("invalid type"), "{reason}");
+        let (path, reason) = decode_with_path(b"").unwrap_err();
+        assert_eq!((path.as_str(), reason.as_str()), (".", "the body is empty"));
+        let (path, _) = decode_with_path(br#"{"success":true} trailing"#).unwrap_err();
+        assert_eq!(path, ".");
+    }
+}

@@ -1,0 +1,239 @@
+//! The ergonomic view of a workflow (the API's `AopWorkflowInfo`).
+
+use secmaster_bindings::types::AopWorkflowInfo;
+
+pub use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel as Label};
+
+/// A workflow as the service returned it: all 25 fields of `AopWorkflowInfo`.
+///
+/// Normalized for reading: `""` in any optional field but `name` and `description` reads as
+/// `None` (the service sends `""` for "not set"); `create_time` and `update_time` are parsed
+/// leniently into real timestamps with the wire text kept beside them; enum values the API
+/// page does not list are kept in their `Other` variant.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Workflow {
+    /// Workflow ID.
+    pub id: Option<String>,
+    /// Workflow name.
+    pub name: Option<String>,
+    /// Workflow description.
+    pub description: Option<String>,
+    /// Tenant (project) ID.
+    pub project_id: Option<String>,
+    /// Owner ID.
+    pub owner_id: Option<String>,
+    /// Creator ID.
+    pub creator_id: Option<String>,
+    /// Name of the creator.
+    pub creator_name: Option<String>,
+    /// Creation time, when the wire text parses (see [`parse_timestamp`]).
+    pub create_time: Option<jiff::Timestamp>,
+    /// Creation time as sent.
+    pub create_time_raw: Option<String>,
+    /// ID of the updater.
+    pub modifier_id: Option<String>,
+    /// Name of the updater.
+    pub modifier_name: Option<String>,
+    /// Update time, when the wire text parses (see [`parse_timestamp`]).
+    pub update_time: Option<jiff::Timestamp>,
+    /// Update time as sent.
+    pub update_time_raw: Option<String>,
+    /// Editing role.
+    pub edit_role: Option<String>,
+    /// User role.
+    pub use_role: Option<String>,
+    /// Review role.
+    pub approve_role: Option<String>,
+    /// Whether the workflow is enabled.
+    pub enabled: Option<bool>,
+    /// Workspace ID.
+    pub workspace_id: Option<String>,
+    /// ID of the activated workflow version.
+    pub version_id: Option<String>,
+    /// ID of the version to be reviewed.
+    pub current_approval_version_id: Option<String>,
+    /// ID of the rejected version.
+    pub current_rejected_version_id: Option<String>,
+    /// Workflow type.
+    pub aop_type: Option<AopType>,
+    /// Engine type.
+    pub engine_type: Option<EngineType>,
+    /// Data class ID.
+    pub dataclass_id: Option<String>,
+    /// Data class name.
+    pub dataclass_name: Option<String>,
+    /// Workflow entity type.
+    pub labels: Option<Label>,
+    /// Version of the activated workflow.
+    pub version: Option<String>,
+}
+
+fn present(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.is_empty())
+}
+
+impl From<AopWorkflowInfo> for Workflow {
+    fn from(w: AopWorkflowInfo) -> Self {
+        let create_time_raw = present(w.create_time);
+        let update_time_raw = present(w.update_time);
+        Self {
+            id: present(w.id),
+            name: w.name,
+            description: w.description,
+            project_id: present(w.project_id),
+            owner_id: present(w.owner_id),
+            creator_id: present(w.creator_id),
+            creator_name: present(w.creator_name),
+            create_time: create_time_raw.as_deref().and_then(parse_timestamp),
+            create_time_raw,
+            modifier_id: present(w.modifier_id),
+            modifier_name: present(w.modifier_name),
+            update_time: update_time_raw.as_deref().and_then(parse_timestamp),
+            update_time_raw,
+            edit_role: present(w.edit_role),
+            use_role: present(w.use_role),
+            approve_role: present(w.approve_role),
+            enabled: w.enabled,
+            workspace_id: present(w.workspace_id),
+            version_id: present(w.version_id),
+            current_approval_version_id: present(w.current_approval_version_id),
+            current_rejected_version_id: present(w.current_rejected_version_id),
+            aop_type: w.aop_type.filter(|t| !t.as_str().is_empty()),
+            engine_type: w.engine_type.filter(|t| !t.as_str().is_empty()),
+            dataclass_id: present(w.dataclass_id),
+            dataclass_name: present(w.dataclass_name),
+            labels: w.labels.filter(|t| !t.as_str().is_empty()),
+            version: present(w.version),
+        }
+    }
+}
+
+/// Parses a SecMaster timestamp leniently: RFC 3339 (`2025-07-18T06:44:47Z`,
+/// `2025-07-18T14:44:47+08:00`), an offset without a colon (`+0800`), and the API page's own
+/// `2025-07-18T14:44:47.000Z+0800`, where the `+0800` after the literal `Z` is the true offset
+/// (so that example is 06:44:47 UTC). Anything else is `None`.
+///
+/// ```
+/// let t = secmaster::parse_timestamp("2025-07-18T14:44:47.000Z+0800").unwrap();
+/// assert_eq!(t.to_string(), "2025-07-18T06:44:47Z");
+/// ```
+pub fn parse_timestamp(text: &str) -> Option<jiff::Timestamp> {
+    let text = text.trim();
+    if !text.is_ascii() {
+        return None;
+    }
+    // `...Z+0800` / `...Z-05:30`: drop the `Z`, the offset that follows is the real one.
+    let text = match text.find(['Z', 'z']) {
+        Some(i) if i + 1 < text.len() && matches!(text.as_bytes()[i + 1], b'+' | b'-') => {
+            format!("{}{}", &text[..i], &text[i + 1..])
+        }
+        _ => text.to_owned(),
+    };
+    text.parse::<jiff::Timestamp>()
+        .ok()
+        .or_else(|| with_colon_offset(&text)?.parse().ok())
+}
+
+/// `...+0800` → `...+08:00`, for parsers that want RFC 3339 offsets.
+fn with_colon_offset(text: &str) -> Option<String> {
+    let sign = text.len().checked_sub(5)?;
+    let tail = &text[sign..];
+    let (head, digits) = tail.split_at(1);
+    ((head == "+" || head == "-") && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{}{head}{}:{}", &text[..sign], &digits[..2], &digits[2..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_timestamps_parse_with_the_offset_after_z() {
+        assert_eq!(
+            parse_timestamp("2025-07-18T14:44:47.000Z+0800")
+                .unwrap()
+                .to_string(),
+            "2025-07-18T06:44:47Z"
+        );
+        assert_eq!(
+            parse_timestamp("2025-07-18T14:47:16.939Z+0800")
+                .unwrap()
+                .to_string(),
+            "2025-07-18T06:47:16.939Z"
+        );
+        assert_eq!(
+            parse_timestamp("2025-07-18T01:00:00Z-05:30")
+                .unwrap()
+                .to_string(),
+            "2025-07-18T06:30:00Z"
+        );
+    }
+
+    #[test]
+    fn rfc3339_and_colonless_offsets_parse() {
+        assert_eq!(
+            parse_timestamp("2025-07-18T06:44:47Z").unwrap().to_string(),
+            "2025-07-18T06:44:47Z"
+        );
+        assert_eq!(
+            parse_timestamp("2025-07-18T14:44:47+08:00")
+                .unwrap()
+                .to_string(),
+            "2025-07-18T06:44:47Z"
+        );
+        assert_eq!(
+            parse_timestamp("2025-07-18T14:44:47.5+0800")
+                .unwrap()
+                .to_string(),
+            "2025-07-18T06:44:47.5Z"
+        );
+        assert_eq!(
+            parse_timestamp(" 2025-07-18T06:44:47z ")
+                .unwrap()
+                .to_string(),
+            "2025-07-18T06:44:47Z"
+        );
+        assert_eq!(
+            parse_timestamp("2025-07-18T14:44:47.000Z+08")
+                .unwrap()
+                .to_string(),
+            "2025-07-18T06:44:47Z"
+        );
+    }
+
+    #[test]
+    fn anything_else_is_none_not_an_error() {
+        for bad in [
+            "",
+            "yesterday",
+            "2025-07-18",
+            "2025-07-18T14:44:47",
+            "2025-13-40T99:99:99Z",
+            "Z+",
+            "+0800",
+            "2025-07-18T14:44:47Z+０８００",
+            "Z+ab:cd",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn empty_strings_read_as_absent_but_name_and_description_are_kept() {
+        let w = Workflow::from(AopWorkflowInfo {
+            name: Some(String::new()),
+            description: Some(String::new()),
+            version_id: Some(String::new()),
+            owner_id: Some(String::new()),
+            create_time: Some("garbage".into()),
+            ..Default::default()
+        });
+        assert_eq!(w.name.as_deref(), Some(""));
+        assert_eq!(w.description.as_deref(), Some(""));
+        assert_eq!(w.version_id, None);
+        assert_eq!(w.owner_id, None);
+        assert_eq!(w.create_time, None);
+        assert_eq!(w.create_time_raw.as_deref(), Some("garbage"));
+    }
+}

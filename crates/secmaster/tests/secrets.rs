@@ -1,0 +1,106 @@
+//! Secrets never leak: Debug, Display and the trace log of full calls (success, service error,
+//! retries, timeout) never contain the token, the SK or the security token.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{Reply, TestServer};
+use secmaster::{Client, Credentials, RetryPolicy};
+
+const TOKEN: &str = "TOKEN-SECRET-aaaaaaaaaaaaaaaa";
+const SK: &str = "SK-SECRET-bbbbbbbbbbbbbbbbbbbb";
+const SECURITY_TOKEN: &str = "ST-SECRET-cccccccccccccccccc";
+
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+async fn exercise(credentials: Credentials, shown: &mut Vec<String>) {
+    let server = TestServer::start(vec![
+        Reply::ok(),
+        Reply::json(401, r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"r"}"#),
+        Reply::json(503, "{}"),
+        Reply::ok(),
+        Reply::ok().delayed(Duration::from_secs(2)),
+        Reply::ok().delayed(Duration::from_secs(2)),
+        Reply::ok().delayed(Duration::from_secs(2)),
+    ])
+    .await;
+    let builder = Client::builder()
+        .endpoint(&server.url)
+        .credentials(credentials.clone())
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .attempt_timeout(Duration::from_millis(300));
+    shown.push(format!("{builder:?} {credentials:?} {credentials:#?}"));
+    let client = builder.build().unwrap();
+    shown.push(format!("{client:?}"));
+    let call = || client.update_workflow("p", "w", "f").name("n");
+    shown.push(format!("{:?}", call()));
+    let ok = call().send().await.unwrap();
+    shown.push(format!("{ok:?}"));
+    for _ in 0..2 {
+        match call().send().await {
+            Ok(v) => shown.push(format!("{v:?}")),
+            Err(e) => shown.push(format!("{e} {e:?}")),
+        }
+    }
+    let e = call().send().await.unwrap_err();
+    shown.push(format!("{e} {e:?} {:?}", std::error::Error::source(&e)));
+    let requests = server.requests();
+    assert_eq!(
+        requests.len(),
+        7,
+        "the script ran: ok, 401, 503 + ok, 3 timeouts"
+    );
+}
+
+#[tokio::test]
+async fn no_secret_in_debug_display_or_trace_logs() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mut shown = Vec::new();
+    exercise(Credentials::token(TOKEN), &mut shown).await;
+    exercise(
+        Credentials::ak_sk("AKID", SK).with_security_token(SECURITY_TOKEN),
+        &mut shown,
+    )
+    .await;
+
+    let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("secmaster.update_workflow")
+            && log.contains("attempt failed")
+            && log.contains("retrying"),
+        "the log is real: {log}"
+    );
+    assert!(
+        log.contains("request_id=\"r\""),
+        "request ids are logged: {log}"
+    );
+    let everything = format!("{}\n{log}", shown.join("\n"));
+    for secret in [TOKEN, SK, SECURITY_TOKEN] {
+        assert!(
+            !everything.contains(secret),
+            "{secret} leaked:\n{everything}"
+        );
+    }
+}
