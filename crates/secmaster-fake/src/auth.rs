@@ -1,0 +1,166 @@
+//! Authentication like the API gateway: `X-Auth-Token`, or an SDK-HMAC-SHA256 signature.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+
+use axum::http::HeaderMap;
+
+/// How far `X-Sdk-Date` may be from the fake's clock, like the gateway.
+pub const CLOCK_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// An access key the fake accepts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccessKey {
+    /// Access key ID.
+    pub ak: String,
+    /// Secret access key.
+    pub sk: String,
+    /// For temporary keys: the security token requests must carry in `X-Security-Token`.
+    #[serde(default)]
+    pub security_token: Option<String>,
+}
+
+/// Who a request authenticated as.
+pub(crate) struct Identity {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Default)]
+pub(crate) struct Keyring {
+    pub tokens: Vec<String>,
+    pub keys: HashMap<String, AccessKey>,
+}
+
+/// A refusal, answered as 401 `{"error_code":"APIGW.0301",...}`.
+pub(crate) struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
+    Refusal {
+        code,
+        message: message.into(),
+    }
+}
+
+impl Keyring {
+    pub(crate) fn verify(
+        &self,
+        method: &str,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Identity, Refusal> {
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        if let Some(authorization) = text("authorization") {
+            return self.verify_signature(authorization, method, path, query, headers, body, now);
+        }
+        match text("x-auth-token") {
+            Some(token) if self.tokens.iter().any(|t| t == token) => Ok(Identity {
+                id: "fake-token-user".into(),
+                name: "token user".into(),
+            }),
+            Some(_) => Err(refuse("APIGW.0307", "The token must be updated.")),
+            None => Err(refuse(
+                "APIGW.0301",
+                "Incorrect IAM authentication information: no X-Auth-Token and no Authorization header",
+            )),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn verify_signature(
+        &self,
+        authorization: &str,
+        method: &str,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Identity, Refusal> {
+        let bad = |why: &str| {
+            refuse(
+                "APIGW.0301",
+                format!("Incorrect IAM authentication information: {why}"),
+            )
+        };
+        let rest = authorization
+            .strip_prefix(secmaster::signer::ALGORITHM)
+            .and_then(|r| r.strip_prefix(' '))
+            .ok_or_else(|| bad("the Authorization header is not SDK-HMAC-SHA256"))?;
+        let mut access = None;
+        let mut signed_headers = None;
+        let mut signature = None;
+        for part in rest.split(',') {
+            match part.trim().split_once('=') {
+                Some(("Access", v)) => access = Some(v),
+                Some(("SignedHeaders", v)) => signed_headers = Some(v),
+                Some(("Signature", v)) => signature = Some(v),
+                _ => {}
+            }
+        }
+        let (Some(ak), Some(signed_headers), Some(signature)) = (access, signed_headers, signature)
+        else {
+            return Err(bad(
+                "the Authorization header lacks Access, SignedHeaders or Signature",
+            ));
+        };
+        let key = self.keys.get(ak).ok_or_else(|| bad("unknown access key"))?;
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let date = header("x-sdk-date").ok_or_else(|| bad("X-Sdk-Date is missing"))?;
+        let signed_at = jiff::fmt::strtime::parse("%Y%m%dT%H%M%SZ", date)
+            .and_then(|t| t.to_datetime())
+            .and_then(|dt| jiff::tz::Offset::UTC.to_timestamp(dt))
+            .map_err(|_| bad("X-Sdk-Date is not %Y%m%dT%H%M%SZ"))?;
+        let now = jiff::Timestamp::try_from(now).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let skew = now.as_second().abs_diff(signed_at.as_second());
+        if skew > CLOCK_WINDOW.as_secs() {
+            return Err(bad(
+                "the signature has expired: X-Sdk-Date is more than 15 minutes from the server's time",
+            ));
+        }
+        if !signed_headers.split(';').any(|h| h == "x-sdk-date") {
+            return Err(bad("x-sdk-date is not among the signed headers"));
+        }
+        if key
+            .security_token
+            .as_deref()
+            .is_some_and(|expected| header("x-security-token") != Some(expected))
+        {
+            return Err(bad(
+                "the security token is missing or wrong for this temporary access key",
+            ));
+        }
+        let mut pairs = Vec::new();
+        for name in signed_headers.split(';') {
+            let value =
+                header(name).ok_or_else(|| bad(&format!("signed header {name} is missing")))?;
+            pairs.push((name, value));
+        }
+        let request = secmaster::signer::Request {
+            method,
+            path,
+            query,
+            headers: &pairs,
+            body,
+        };
+        let expected = secmaster::signer::sign(&request, ak, &key.sk, date);
+        let sent = format!("Signature={signature}");
+        if !expected.authorization.ends_with(&sent) {
+            // The gateway echoes its canonical request so that clients can compare.
+            return Err(bad(&format!(
+                "signature mismatch; canonical request: {:?}",
+                expected.canonical_request
+            )));
+        }
+        Ok(Identity {
+            id: format!("ak-{ak}"),
+            name: format!("AK {ak}"),
+        })
+    }
+}
