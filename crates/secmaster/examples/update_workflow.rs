@@ -16,10 +16,11 @@ WITHOUT CREDENTIALS (the default on a fresh machine)
 
 AGAINST HUAWEI CLOUD
   HUAWEICLOUD_SDK_AK=... HUAWEICLOUD_SDK_SK=... HUAWEICLOUD_SDK_REGION=cn-north-4 \\
-    cargo run -p secmaster --example update_workflow -- PROJECT_ID WORKSPACE_ID WORKFLOW_ID [--name NAME] [--enable VERSION_ID]
+    cargo run -p secmaster --example update_workflow -- [PROJECT_ID] WORKSPACE_ID WORKFLOW_ID [--name NAME] [--enable VERSION_ID]
   Credentials: HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary
   keys), or SECMASTER_AUTH_TOKEN for an IAM token. The region comes from HUAWEICLOUD_SDK_REGION; an
-  endpoint override from HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>.
+  endpoint override from HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>; PROJECT_ID, when left out, from
+  HUAWEICLOUD_SDK_PROJECT_ID.
 ";
 
 #[tokio::main(flavor = "current_thread")]

@@ -15,27 +15,34 @@ use crate::{Credentials, Error, RetryPolicy, UpdateWorkflow};
 /// Default time allowed to open a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for one attempt, from sending the request to reading the whole body.
-pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
 /// Default cap on a response body. A workflow is a few kilobytes; anything near this is not one.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// A SecMaster client: cheap to clone, safe to share between tasks (one connection pool).
 ///
-/// ```no_run
-/// use secmaster::{Client, Credentials, Label};
+/// Here against the local fake SecMaster (`secmaster-fake`); against Huawei Cloud, use
+/// `.region("cn-north-4")` and real credentials, e.g. `Credentials::from_env()?`.
 ///
-/// # async fn demo() -> Result<(), secmaster::Error> {
+/// ```
+/// use secmaster::{Client, Credentials, Label};
+/// # use secmaster_fake::{FAKE_TOKEN, FakeSecMaster};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let fake = FakeSecMaster::start().await?;
 /// let client = Client::builder()
-///     .region("cn-north-4")
-///     .credentials(Credentials::from_env()?)
+///     .endpoint(fake.endpoint())
+///     .credentials(Credentials::token(FAKE_TOKEN))
 ///     .build()?;
 /// let updated = client
-///     .update_workflow("project-id", "workspace-id", "workflow-id")
+///     .update_workflow("f69081793d9e4ea8a2f479dcef961989", "f44065f5-557b-4376-ae02-8c65ef1960f4", "c19470f3-5eaf-4572-82e8-2ff094495919")
 ///     .name("Test_aop")
-///     .enable("version-id")
+///     .enable("ver-0001")
 ///     .labels(Label::Ip)
 ///     .send()
 ///     .await?;
+/// assert_eq!(updated.workflow.enabled, Some(true));
 /// println!("{:?} {:?}", updated.workflow.name, updated.request_id);
 /// # Ok(())
 /// # }
@@ -46,6 +53,7 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
+    pub project_id: Option<String>,
     pub http: reqwest::Client,
     pub endpoint: Endpoint,
     pub retry: RetryPolicy,
@@ -64,15 +72,25 @@ impl Client {
     /// IDs are checked when the call is sent (non-empty, no control characters, not `.` or
     /// `..`) and percent-encoded, so no ID can change the request path.
     ///
-    /// ```no_run
-    /// # async fn demo(client: secmaster::Client) -> Result<(), secmaster::Error> {
+    /// ```
+    /// # use secmaster::{Client, Credentials, Error};
+    /// # use secmaster_fake::{FAKE_TOKEN, FakeSecMaster};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let fake = FakeSecMaster::start().await?;
+    /// # let client = Client::builder().endpoint(fake.endpoint()).credentials(Credentials::token(FAKE_TOKEN)).build()?;
+    /// let (project, workspace, workflow) = ("f69081793d9e4ea8a2f479dcef961989", "f44065f5-557b-4376-ae02-8c65ef1960f4", "c19470f3-5eaf-4572-82e8-2ff094495919");
     /// let updated = client
-    ///     .update_workflow("project-id", "workspace-id", "workflow-id")
+    ///     .update_workflow(project, workspace, workflow)
     ///     .description("Aop workflow description Test")
     ///     .disable()
     ///     .send()
     ///     .await?;
     /// assert_eq!(updated.workflow.enabled, Some(false));
+    ///
+    /// // Rejected before anything is sent, naming the field:
+    /// let err = client.update_workflow(project, workspace, "..").disable().send().await.unwrap_err();
+    /// assert_eq!(err.field(), Some("workflow_id"));
     /// # Ok(())
     /// # }
     /// ```
@@ -88,6 +106,22 @@ impl Client {
             workspace_id.into(),
             workflow_id.into(),
         )
+    }
+
+    /// The default project ID: [`ClientBuilder::project_id`], else the credentials'
+    /// (`HUAWEICLOUD_SDK_PROJECT_ID` with [`Credentials::from_env`]).
+    ///
+    /// ```
+    /// # use secmaster::{Client, Credentials};
+    /// let client = Client::builder()
+    ///     .endpoint("https://secmaster.cn-north-4.myhuaweicloud.com")
+    ///     .credentials(Credentials::ak_sk("AK", "SK").with_project_id("0123456789abcdef"))
+    ///     .build()?;
+    /// assert_eq!(client.project_id(), Some("0123456789abcdef"));
+    /// # Ok::<(), secmaster::Error>(())
+    /// ```
+    pub fn project_id(&self) -> Option<&str> {
+        self.inner.project_id.as_deref()
     }
 
     /// The endpoint requests go to (scheme, host, port and any path prefix).
@@ -149,6 +183,7 @@ impl fmt::Debug for Client {
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
+    project_id: Option<String>,
     region: Option<String>,
     endpoint: Option<String>,
     credentials: Option<Credentials>,
@@ -164,6 +199,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
+            project_id: None,
             region: None,
             endpoint: None,
             credentials: None,
@@ -184,6 +220,12 @@ impl ClientBuilder {
     /// `HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>` when that is set.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
+        self
+    }
+
+    /// The default project ID, reported by [`Client::project_id`] (it wins over the credentials').
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
         self
     }
 
@@ -282,8 +324,14 @@ impl ClientBuilder {
             .map_err(|_| Error::Config("the user agent suffix must be printable ASCII".into()))?;
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
+            // A redirect would carry X-Auth-Token / X-Security-Token to another host (reqwest
+            // strips only Authorization); the API never redirects, so a 3xx is an error.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
+        let project_id = self
+            .project_id
+            .or_else(|| credentials.project_id().map(str::to_owned));
         let transport = Arc::new(transport::Shared {
             auth: credentials.auth,
             clock: self.clock,
@@ -292,6 +340,7 @@ impl ClientBuilder {
         });
         Ok(Client {
             inner: Arc::new(Inner {
+                project_id,
                 http,
                 endpoint,
                 retry: self.retry,

@@ -79,30 +79,35 @@ pub(crate) struct Endpoint {
 impl Endpoint {
     /// Parses `url`, refusing plain `http://` to anything but a loopback host unless `allow_http`.
     pub(crate) fn parse(url: &str, allow_http: bool) -> Result<Self, Error> {
+        // Messages name the URL only once it is known to carry no user info (a password).
         let parsed = Url::parse(url)
-            .map_err(|e| Error::Config(format!("endpoint `{url}` is not a URL: {e}")))?;
+            .map_err(|e| Error::Config(format!("the endpoint is not a URL: {e}")))?;
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(Error::Config(
+                "the endpoint must not carry user info (`user:password@`)".into(),
+            ));
+        }
         let host = parsed
             .host_str()
-            .ok_or_else(|| Error::Config(format!("endpoint `{url}` has no host")))?;
+            .ok_or_else(|| Error::Config(format!("endpoint `{parsed}` has no host")))?;
         match parsed.scheme() {
             "https" => {}
             "http" if allow_http || is_loopback(host) => {}
             "http" => {
                 return Err(Error::Config(format!(
-                    "endpoint `{url}` is plain http to a non-loopback host; credentials would travel in clear. \
+                    "endpoint `{parsed}` is plain http to a non-loopback host; credentials would travel in clear. \
                      Use https, or ClientBuilder::allow_insecure_http(true) if you really mean it"
                 )));
             }
             other => {
                 return Err(Error::Config(format!(
-                    "endpoint `{url}` has scheme `{other}`; use https"
+                    "endpoint `{parsed}` has scheme `{other}`; use https"
                 )));
             }
         }
-        if parsed.query().is_some() || parsed.fragment().is_some() || !parsed.username().is_empty()
-        {
+        if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(Error::Config(format!(
-                "endpoint `{url}` must not carry a query, fragment or user info"
+                "endpoint `{parsed}` must not carry a query or fragment"
             )));
         }
         let base = parsed.as_str().trim_end_matches('/').to_owned();
@@ -190,6 +195,20 @@ mod tests {
         assert!(Endpoint::parse("ftp://x", true).is_err());
         assert!(Endpoint::parse("not a url", true).is_err());
         assert!(Endpoint::parse("https://x/?a=b", true).is_err());
+        for with_password in [
+            "https://:hunter2@x.example",
+            "https://u:hunter2@x.example",
+            "https://hunter2@x",
+        ] {
+            let e = Endpoint::parse(with_password, false)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("user info") && !e.contains("hunter2"), "{e}");
+        }
+        let e = Endpoint::parse("https://u:hunter2@[bad", false)
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("hunter2"), "{e}");
         assert_eq!(
             Endpoint::parse("https://x.example.com/", false)
                 .unwrap()

@@ -28,13 +28,14 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 3 attempts, backoff from 200 ms up to 5 s, 30 s in all.
+    /// 3 attempts, backoff from 200 ms up to 5 s, 60 s in all: room to retry after an attempt
+    /// that used its whole default 20 s timeout.
     fn default() -> Self {
         Self {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(5),
-            max_elapsed: Duration::from_secs(30),
+            max_elapsed: Duration::from_secs(60),
         }
     }
 }
@@ -146,6 +147,19 @@ mod tests {
             p.next_delay(1, Duration::from_secs(4), Some(Duration::from_secs(7))),
             None
         );
+    }
+
+    #[test]
+    fn by_default_a_timed_out_attempt_is_retried_twice() {
+        let p = RetryPolicy::default();
+        let timeout = crate::DEFAULT_ATTEMPT_TIMEOUT;
+        for _ in 0..100 {
+            let wait = p
+                .next_delay(1, timeout, None)
+                .expect("a retry after one full timeout");
+            let second = timeout * 2 + wait;
+            assert!(p.next_delay(2, second, None).is_some(), "and after two");
+        }
     }
 
     #[test]

@@ -31,9 +31,14 @@ pub(crate) struct Shared {
 pub(crate) struct Exchange {
     pub status: StatusCode,
     pub headers: HeaderMap,
-    /// `None` when the body was larger than the limit (reading stopped there).
-    pub body: Option<Bytes>,
+    /// The body, or its first bytes when it was larger than the limit.
+    pub body: Bytes,
+    /// Whether the body was larger than the limit (reading stopped there).
+    pub truncated: bool,
 }
+
+/// Initial buffer for a body: what the server declares, but never more than this up front.
+const INITIAL_BODY_CAPACITY: usize = 64 * 1024;
 
 /// One attempt: sends through the shared client, records what came back.
 pub(crate) struct Attempt {
@@ -139,23 +144,33 @@ impl Attempt {
         let headers = std::mem::take(response.headers_mut());
         let limit = self.shared.max_response_bytes;
         let declared = response.content_length();
-        let body = if declared.is_some_and(|n| n > limit as u64) {
-            None
-        } else {
-            let mut buf = BytesMut::with_capacity(declared.map_or(1024, |n| n as usize));
-            let mut within = true;
+        // A success body over the limit is useless; an error body's first bytes still explain it.
+        let mut truncated = declared.is_some_and(|n| n > limit as u64);
+        let mut buf = BytesMut::new();
+        if !truncated || !status.is_success() {
+            truncated = false;
+            buf.reserve(
+                declared
+                    .map_or(1024, |n| n as usize)
+                    .min(INITIAL_BODY_CAPACITY),
+            );
             while let Some(chunk) = response.chunk().await? {
                 if buf.len() + chunk.len() > limit {
-                    within = false;
+                    buf.extend_from_slice(&chunk[..limit - buf.len()]);
+                    truncated = true;
                     break;
                 }
                 buf.extend_from_slice(&chunk);
             }
-            within.then(|| buf.freeze())
-        };
+        }
+        let body = buf.freeze();
         // The generated client gets a copy of the body to decode; this attempt keeps the original
         // for error decoding (both are the same reference-counted bytes).
-        let mut rebuilt = http::Response::new(body.clone().unwrap_or_default());
+        let mut rebuilt = http::Response::new(if truncated {
+            Bytes::new()
+        } else {
+            body.clone()
+        });
         *rebuilt.status_mut() = status;
         *rebuilt.headers_mut() = headers.clone();
         rebuilt.headers_mut().remove(CONTENT_LENGTH);
@@ -163,6 +178,7 @@ impl Attempt {
             status,
             headers,
             body,
+            truncated,
         });
         Ok(reqwest::Response::from(rebuilt))
     }

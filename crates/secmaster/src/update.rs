@@ -14,7 +14,7 @@ use crate::credentials::Auth;
 use crate::error::{ServiceError, is_retryable_status};
 use crate::retry::parse_retry_after;
 use crate::transport::{Attempt, Exchange};
-use crate::validate::{check_id, expand_path};
+use crate::validate::{check_id, encode_segment, expand_path};
 use crate::{Client, Error, Label, Workflow};
 
 /// A prepared Update a Workflow call; set the fields to change, then [`send`](Self::send) it.
@@ -30,6 +30,12 @@ pub struct UpdateWorkflow {
     workspace_id: String,
     workflow_id: String,
     body: ModifyAopWorkflowInfo,
+}
+
+/// Where a call goes: the final URL, and the IDs as given to the generated builder.
+struct Target {
+    url: Url,
+    encoded_ids: [String; 3],
 }
 
 /// The result of a successful update.
@@ -173,23 +179,30 @@ impl UpdateWorkflow {
 
     async fn send_validated(self) -> Result<UpdatedWorkflow, Error> {
         let shared = self.client.shared();
+        let ids = [&self.project_id, &self.workspace_id, &self.workflow_id];
         let path = expand_path(
             UPDATE_AOP_WORKFLOW.path,
             &[
-                ("project_id", &self.project_id),
-                ("workspace_id", &self.workspace_id),
-                ("workflow_id", &self.workflow_id),
+                ("project_id", ids[0]),
+                ("workspace_id", ids[1]),
+                ("workflow_id", ids[2]),
             ],
         );
         let url = Url::parse(&format!("{}{path}", shared.endpoint.base))
             .map_err(|e| Error::Config(format!("endpoint and path do not form a URL: {e}")))?;
+        // The generated builder gets the IDs already strictly encoded (it encodes `%` once more),
+        // which keeps its own path check content; the attempt then sends `url` itself.
+        let target = Target {
+            url,
+            encoded_ids: ids.map(|id| encode_segment(id)),
+        };
         let policy = &shared.retry;
         let started = Instant::now();
         let mut attempt_no = 0u32;
         loop {
             attempt_no += 1;
             let attempt_started = Instant::now();
-            let outcome = self.attempt(&url, attempt_no).await;
+            let outcome = self.attempt(&target, attempt_no).await;
             let latency_ms = attempt_started.elapsed().as_millis() as u64;
             let (error, retry_after) = match outcome {
                 Ok(updated) => {
@@ -224,13 +237,13 @@ impl UpdateWorkflow {
     /// One attempt: the error, with the server's `Retry-After` when it sent one.
     async fn attempt(
         &self,
-        url: &Url,
+        target: &Target,
         attempt_no: u32,
     ) -> Result<UpdatedWorkflow, (Error, Option<Duration>)> {
         let shared = self.client.shared();
         let attempt = Arc::new(Attempt::new(
             Arc::clone(&shared.transport),
-            url.clone(),
+            target.url.clone(),
             &self.project_id,
         ));
         let bindings = secmaster_bindings::Client::new_with_client(
@@ -240,9 +253,9 @@ impl UpdateWorkflow {
         );
         let call = bindings
             .update_aop_workflow()
-            .project_id(self.project_id.as_str())
-            .workspace_id(self.workspace_id.as_str())
-            .workflow_id(self.workflow_id.as_str())
+            .project_id(target.encoded_ids[0].as_str())
+            .workspace_id(target.encoded_ids[1].as_str())
+            .workflow_id(target.encoded_ids[2].as_str())
             .body(self.body.clone())
             .send();
         let result = match tokio::time::timeout(shared.attempt_timeout, call).await {
@@ -285,12 +298,7 @@ impl UpdateWorkflow {
             ));
         };
         let generated = result.ok().map(|rv| rv.into_inner());
-        interpret(
-            exchange,
-            generated,
-            shared.transport.max_response_bytes,
-            &shared.transport.clock,
-        )
+        interpret(exchange, generated, &shared.transport)
     }
 }
 
@@ -299,16 +307,28 @@ impl UpdateWorkflow {
 fn interpret(
     exchange: Exchange,
     generated: Option<UpdateAopWorkflowResponse>,
-    limit: usize,
-    clock: &Arc<dyn crate::Clock>,
+    shared: &crate::transport::Shared,
 ) -> Result<UpdatedWorkflow, (Error, Option<Duration>)> {
+    let (limit, clock, auth) = (shared.max_response_bytes, &shared.clock, &shared.auth);
     let Exchange {
         status,
         headers,
         body,
+        truncated,
     } = exchange;
     let header_request_id = header_text(&headers, "x-request-id");
-    let Some(body) = body else {
+    if !status.is_success() {
+        // Even a truncated error body tells the status, and whether to retry.
+        let retry_after =
+            header_text(&headers, "retry-after").and_then(|v| parse_retry_after(&v, clock.now()));
+        let mut error = decode_error_body(status.as_u16(), &body, header_request_id);
+        redact_service_error(&mut error, auth);
+        return Err((
+            Error::Service(Box::new(error)),
+            retry_after.filter(|_| is_retryable_status(status.as_u16())),
+        ));
+    }
+    if truncated {
         return Err((
             Error::ResponseTooLarge {
                 status: status.as_u16(),
@@ -317,51 +337,86 @@ fn interpret(
             },
             None,
         ));
-    };
-    if !status.is_success() {
-        let retry_after =
-            header_text(&headers, "retry-after").and_then(|v| parse_retry_after(&v, clock.now()));
-        let error = decode_error_body(status.as_u16(), &body, header_request_id);
-        return Err((
-            Error::Service(Box::new(error)),
-            retry_after.filter(|_| is_retryable_status(status.as_u16())),
-        ));
     }
+    let decode_error = |path: String, reason: String| {
+        let reason = redact(reason, auth);
+        (
+            Error::Decode {
+                status: status.as_u16(),
+                path,
+                reason,
+                request_id: header_request_id.clone(),
+            },
+            None,
+        )
+    };
     let response = match generated {
         Some(response) => response,
-        None => decode_with_path(&body).map_err(|(path, reason)| {
-            (
-                Error::Decode {
-                    status: status.as_u16(),
-                    path,
-                    reason,
-                    request_id: header_request_id.clone(),
-                },
-                None,
-            )
-        })?,
+        None => decode_with_path(&body).map_err(|(path, reason)| decode_error(path, reason))?,
     };
     let request_id = response
         .request_id
         .clone()
         .filter(|id| !id.is_empty())
-        .or(header_request_id);
-    if response.success == Some(false) {
-        return Err((
-            Error::Service(Box::new(ServiceError {
+        .or(header_request_id.clone());
+    match response.success {
+        Some(true) => {}
+        None if response.data.is_some() => {}
+        Some(false) => {
+            let mut error = ServiceError {
                 status: status.as_u16(),
                 code: response.code.filter(|c| !c.is_empty()),
                 message: response.message.filter(|m| !m.is_empty()),
                 request_id,
                 attempts: 1,
-            })),
-            None,
-        ));
+            };
+            redact_service_error(&mut error, auth);
+            return Err((Error::Service(Box::new(error)), None));
+        }
+        None => {
+            return Err(decode_error(
+                ".".to_owned(),
+                "the body has neither `success: true` nor `data`".to_owned(),
+            ));
+        }
     }
     Ok(UpdatedWorkflow {
         workflow: response.data.map(Workflow::from).unwrap_or_default(),
         request_id,
     })
+}
+
+/// Replaces any secret of `auth` that a server echoed (a gateway may echo the canonical request,
+/// which holds the signed `X-Security-Token`) with `***`.
+fn redact(text: String, auth: &Auth) -> String {
+    let secrets: [Option<&str>; 2] = match auth {
+        Auth::Token(t) => [Some(t.expose()), None],
+        Auth::AkSk {
+            sk, security_token, ..
+        } => [
+            Some(sk.expose()),
+            security_token.as_ref().map(|t| t.expose()),
+        ],
+    };
+    secrets
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .fold(text, |text, secret| {
+            if text.contains(secret) {
+                text.replace(secret, "***")
+            } else {
+                text
+            }
+        })
+}
+
+fn redact_service_error(error: &mut ServiceError, auth: &Auth) {
+    for field in [&mut error.code, &mut error.message, &mut error.request_id] {
+        if let Some(text) = field.take() {
+            *field = Some(redact(text, auth));
+        }
+    }
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -504,6 +559,24 @@ mod tests {
             "the spec's x-required-when rules changed: enforce the new ones in UpdateWorkflow::validate"
         );
         let _: &RequiredWhen = &REQUIRED_WHEN[0];
+
+        // And validation enforces that rule even on a body built without `enable()`.
+        let client = Client::builder()
+            .endpoint("http://127.0.0.1:9")
+            .credentials(crate::Credentials::token("t"))
+            .build()
+            .unwrap();
+        let mut call = client.update_workflow("p", "w", "f");
+        call.body.enabled = Some(true);
+        let e = call.validate().unwrap_err();
+        assert_eq!(e.field(), Some("version_id"));
+        assert!(
+            e.to_string()
+                .contains("mandatory when the workflow is enabled"),
+            "{e}"
+        );
+        call.body.version_id = Some("v1".into());
+        assert!(call.validate().is_ok());
     }
 
     #[test]

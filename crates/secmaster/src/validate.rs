@@ -38,6 +38,11 @@ pub(crate) fn check_id(field: &'static str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// One path segment with every byte outside `A-Za-z0-9-_.~` percent-encoded.
+pub(crate) fn encode_segment(value: &str) -> String {
+    utf8_percent_encode(value, UNRESERVED).to_string()
+}
+
 /// Expands `{name}` placeholders of a path template, percent-encoding every byte of each value
 /// except `A-Za-z0-9-_.~`.
 pub(crate) fn expand_path(template: &str, params: &[(&str, &str)]) -> String {

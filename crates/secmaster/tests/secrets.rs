@@ -27,7 +27,7 @@ impl Write for Buffer {
     }
 }
 
-async fn exercise(credentials: Credentials, shown: &mut Vec<String>) {
+async fn exercise(credentials: Credentials, its_secrets: &[&str], shown: &mut Vec<String>) {
     let server = TestServer::start(vec![
         Reply::ok(),
         Reply::json(401, r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"r"}"#),
@@ -44,6 +44,7 @@ async fn exercise(credentials: Credentials, shown: &mut Vec<String>) {
         .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
         .attempt_timeout(Duration::from_millis(300));
     shown.push(format!("{builder:?} {credentials:?} {credentials:#?}"));
+    let credentials_for_echo = credentials.clone();
     let client = builder.build().unwrap();
     shown.push(format!("{client:?}"));
     let call = || client.update_workflow("p", "w", "f").name("n");
@@ -64,6 +65,44 @@ async fn exercise(credentials: Credentials, shown: &mut Vec<String>) {
         7,
         "the script ran: ok, 401, 503 + ok, 3 timeouts"
     );
+
+    // A server that echoes this client's secrets, in an error, a success: false and a bad 200.
+    let echo = format!("canonical request: {}", its_secrets.join(" "));
+    let error_body =
+        serde_json::json!({"error_code": "APIGW.0301", "error_msg": echo, "request_id": echo})
+            .to_string();
+    let false_body =
+        serde_json::json!({"success": false, "code": echo, "message": echo}).to_string();
+    let bad_200 = serde_json::json!({"success": true, "data": {"enabled": echo}}).to_string();
+    let echoing = TestServer::start(vec![
+        Reply::json(401, &error_body),
+        Reply::json(200, &false_body),
+        Reply::json(200, &bad_200),
+    ])
+    .await;
+    let client = Client::builder()
+        .endpoint(&echoing.url)
+        .credentials(credentials_for_echo)
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        let e = client
+            .update_workflow("p", "w", "f")
+            .name("n")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("***"),
+            "the echo was redacted, not dropped: {e}"
+        );
+        shown.push(format!(
+            "{e} {e:?} {:?} {:?} {:?}",
+            e.message(),
+            e.code(),
+            e.request_id()
+        ));
+    }
 }
 
 #[tokio::test]
@@ -78,9 +117,10 @@ async fn no_secret_in_debug_display_or_trace_logs() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let mut shown = Vec::new();
-    exercise(Credentials::token(TOKEN), &mut shown).await;
+    exercise(Credentials::token(TOKEN), &[TOKEN], &mut shown).await;
     exercise(
         Credentials::ak_sk("AKID", SK).with_security_token(SECURITY_TOKEN),
+        &[SK, SECURITY_TOKEN],
         &mut shown,
     )
     .await;

@@ -547,7 +547,7 @@ async fn every_validation_failure_names_its_field_and_sends_nothing() {
 }
 
 #[tokio::test]
-async fn the_builder_offers_no_way_to_enable_without_a_version() {
+async fn disable_and_version_id_never_set_enabled_true() {
     // `enable` takes the version; `disable` and `version_id` never set enabled = true.
     let server = TestServer::start(vec![]).await;
     let client = token_client(&server);
@@ -560,5 +560,71 @@ async fn the_builder_offers_no_way_to_enable_without_a_version() {
     assert_eq!(
         server.requests()[0].body,
         br#"{"enabled":false,"version_id":"v2"}"#
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_is_an_error_and_credentials_never_follow_it() {
+    let elsewhere = TestServer::start(vec![]).await;
+    let location = format!("{}{}", elsewhere.url, path());
+    let redirect = Reply::Full {
+        status: 307,
+        headers: vec![("Location".into(), location)],
+        body: vec![],
+    };
+    let server = TestServer::start(vec![redirect]).await;
+    let e = rename(&token_client(&server)).await.unwrap_err();
+    assert_eq!(e.status(), Some(307));
+    assert!(!e.is_retryable());
+    assert!(
+        elsewhere.requests().is_empty(),
+        "nothing, and no token, went to the redirect target"
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_error_body_still_tells_its_status_and_is_retried() {
+    let page = format!(
+        "<html><head><title>503 Service Unavailable</title></head><body>{}</body></html>",
+        "x".repeat(4096)
+    );
+    let server = TestServer::start(vec![Reply::html(503, &page), Reply::html(503, &page)]).await;
+    let client = Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::token(TOKEN))
+        .retry(fast_retries())
+        .max_response_bytes(2048)
+        .build()
+        .unwrap();
+    rename(&client).await.unwrap();
+    assert_eq!(server.requests().len(), 3);
+    let server = TestServer::start(vec![Reply::html(400, &page)]).await;
+    let client = Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::token(TOKEN))
+        .max_response_bytes(2048)
+        .build()
+        .unwrap();
+    let e = rename(&client).await.unwrap_err();
+    assert_eq!(
+        (e.status(), e.message()),
+        (Some(400), Some("503 Service Unavailable"))
+    );
+}
+
+#[tokio::test]
+async fn a_200_with_neither_success_nor_data_is_a_decode_error() {
+    let server = TestServer::start(vec![Reply::json(200, "{}")]).await;
+    let e = rename(&token_client(&server)).await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Decode { path, reason, .. } if path == "." && reason.contains("neither")),
+        "{e:?}"
+    );
+    let server = TestServer::start(vec![Reply::json(200, r#"{"data":{"name":"n"}}"#)]).await;
+    let ok = rename(&token_client(&server)).await.unwrap();
+    assert_eq!(
+        ok.workflow.name.as_deref(),
+        Some("n"),
+        "data without success is accepted"
     );
 }
