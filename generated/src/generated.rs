@@ -1492,6 +1492,8 @@ pub mod operations {
         method: "PUT",
         path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}",
     };
+    /// Every operation of the spec.
+    pub const ALL: &[Operation] = &[UPDATE_AOP_WORKFLOW];
 }
 /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its
 /// `x-required-when` extensions, for the wrapper crate to enforce and test against.

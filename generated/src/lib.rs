@@ -5,7 +5,9 @@
 //! `secmaster` crate a place to plug in its transport (authentication, retries, body limits).
 //!
 //! Most users want the `secmaster` crate, which validates, authenticates and retries on top of
-//! these bindings. Using the bindings directly:
+//! these bindings. Using the bindings directly (this crate turns on no TLS feature of reqwest:
+//! for `https://` endpoints enable one, e.g. `reqwest = { version = "0.13", features = ["rustls"] }`,
+//! in the crate that depends on it):
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -102,12 +104,48 @@ pub fn fix_wire(request: &mut reqwest::Request) {
     }
 }
 
+/// Checks that the request's path still has the shape of an operation of the spec.
+///
+/// progenitor percent-encodes `/`, `?`, `#` and `%` in path parameters but not `.` or `\`, and the
+/// URL parser then resolves a `..` parameter and reads `\` as `/`, so a parameter could move the
+/// request to another path. Such a request is refused here, before anything is sent.
+pub fn check_path_shape(request: &reqwest::Request) -> Result<(), String> {
+    let method = request.method().as_str();
+    let path = request.url().path();
+    let segments: Vec<&str> = path.split('/').collect();
+    let fits = |template: &str| {
+        let expected: Vec<&str> = template.split('/').collect();
+        segments.len() >= expected.len()
+            && segments[segments.len() - expected.len()..]
+                .iter()
+                .zip(&expected)
+                .all(|(got, want)| {
+                    if want.starts_with('{') {
+                        !got.is_empty()
+                    } else {
+                        got == want
+                    }
+                })
+    };
+    if operations::ALL
+        .iter()
+        .any(|op| op.method == method && fits(op.path))
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "a path parameter changed the request path to `{path}` (`.`, `..` and `\\` are not allowed in IDs)"
+        ))
+    }
+}
+
 impl ClientHooks<Hooks> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        check_path_shape(request).map_err(progenitor_client::Error::InvalidRequest)?;
         fix_wire(request);
         Ok(())
     }

@@ -312,3 +312,34 @@ fn open_enums_round_trip_their_wire_text() {
         "wire values are case-sensitive"
     );
 }
+
+#[tokio::test]
+async fn ids_that_would_move_the_request_to_another_path_are_refused_before_sending() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let client = Client::new(&base, Hooks::default());
+    for (p, w, f) in [
+        ("p", "..", "f"),
+        ("p", "w", ".."),
+        ("..", "w", "f"),
+        ("p", "w", "."),
+        ("p", "a\\b", "f"),
+    ] {
+        let err = client
+            .update_aop_workflow()
+            .project_id(p)
+            .workspace_id(w)
+            .workflow_id(f)
+            .body(example_body())
+            .send()
+            .await
+            .unwrap_err();
+        let Error::InvalidRequest(message) = err else {
+            panic!("{p}/{w}/{f}: expected InvalidRequest, got {err:?}")
+        };
+        assert!(message.contains("changed the request path"), "{message}");
+    }
+    let nothing =
+        tokio::time::timeout(std::time::Duration::from_millis(100), listener.accept()).await;
+    assert!(nothing.is_err(), "no connection was made");
+}

@@ -74,7 +74,7 @@ pub fn generate_from_str(
 ) -> Result<String, GenerateError> {
     let spec = parse_spec(text, spec_path)?;
     check_progenitor_limits(&spec, spec_path)?;
-    let open_enums = open_enums(&spec);
+    let open_enums = open_enums(&spec, spec_path)?;
     let rules = required_when_rules(&spec, spec_path)?;
 
     let mut settings = GenerationSettings::new();
@@ -101,7 +101,8 @@ pub fn generate_from_str(
         )
     })?;
 
-    let operation_tokens = operations(&spec);
+    let (operation_names, operation_tokens): (Vec<_>, Vec<_>) =
+        operations(&spec).into_iter().unzip();
     let open_enum_tokens = open_enums.iter().map(OpenEnum::tokens);
     let rule_tokens = rules.iter().map(RequiredWhen::tokens);
     let file = quote! {
@@ -128,6 +129,9 @@ pub fn generate_from_str(
             }
 
             #(#operation_tokens)*
+
+            /// Every operation of the spec.
+            pub const ALL: &[Operation] = &[#(#operation_names),*];
         }
 
         /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its
@@ -168,15 +172,23 @@ pub fn generate_from_str(
 fn parse_spec(text: &str, spec_path: &Path) -> Result<OpenAPI, GenerateError> {
     let value: serde_norway::Value =
         serde_norway::from_str(text).map_err(|e| err(spec_path, format!("not valid YAML: {e}")))?;
-    let version = value
-        .get("openapi")
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| {
-            err(
+    let version = match value.get("openapi") {
+        Some(serde_norway::Value::String(v)) => v.as_str(),
+        Some(serde_norway::Value::Number(n)) => {
+            return Err(err(
+                spec_path,
+                format!(
+                    "`openapi: {n}` is read as a number; write the version as text: `openapi: 3.0.3`"
+                ),
+            ));
+        }
+        _ => {
+            return Err(err(
                 spec_path,
                 "no `openapi: 3.0.x` version field; is this an OpenAPI document?",
-            )
-        })?;
+            ));
+        }
+    };
     if !version.trim().starts_with("3.0.") {
         return Err(err(
             spec_path,
@@ -223,8 +235,17 @@ fn check_progenitor_limits(spec: &OpenAPI, spec_path: &Path) -> Result<(), Gener
                 ));
             }
             let mut error_schemas: Vec<(String, String)> = Vec::new();
-            for (status, response) in &op.responses.responses {
-                let code = status.to_string();
+            let statuses = op
+                .responses
+                .responses
+                .iter()
+                .map(|(status, r)| (status.to_string(), r));
+            let default = op
+                .responses
+                .default
+                .iter()
+                .map(|r| ("default".to_owned(), r));
+            for (code, response) in statuses.chain(default) {
                 if code.starts_with('2') {
                     continue;
                 }
@@ -284,8 +305,8 @@ fn catch_progenitor_panic<T>(spec_path: &Path, f: impl FnOnce() -> T) -> Result<
     })
 }
 
-/// A constant per operation: `UPDATE_AOP_WORKFLOW: Operation { id, method, path }`.
-fn operations(spec: &OpenAPI) -> Vec<proc_macro2::TokenStream> {
+/// A constant per operation (`UPDATE_AOP_WORKFLOW: Operation { id, method, path }`), with its name.
+fn operations(spec: &OpenAPI) -> Vec<(syn::Ident, proc_macro2::TokenStream)> {
     let mut out = Vec::new();
     for (path, item) in &spec.paths.paths {
         let ReferenceOr::Item(item) = item else {
@@ -298,10 +319,11 @@ fn operations(spec: &OpenAPI) -> Vec<proc_macro2::TokenStream> {
             let name = format_ident!("{}", screaming_snake(id));
             let method = method.to_uppercase();
             let doc = format!("`{method} {path}`: {}", op.summary.as_deref().unwrap_or(id));
-            out.push(quote! {
+            let tokens = quote! {
                 #[doc = #doc]
                 pub const #name: Operation = Operation { id: #id, method: #method, path: #path };
-            });
+            };
+            out.push((name, tokens));
         }
     }
     out
@@ -327,28 +349,73 @@ struct OpenEnum {
     name: String,
     description: Option<String>,
     values: Vec<String>,
+    /// Rust names of the values, checked to be identifiers and distinct.
+    variants: Vec<String>,
 }
 
-/// Every named string enum of `components.schemas`.
-fn open_enums(spec: &OpenAPI) -> Vec<OpenEnum> {
+/// Every named string enum of `components.schemas`, with checked Rust names for its variants.
+fn open_enums(spec: &OpenAPI, spec_path: &Path) -> Result<Vec<OpenEnum>, GenerateError> {
     let Some(components) = &spec.components else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    components
-        .schemas
-        .iter()
-        .filter_map(|(name, schema)| match schema {
-            ReferenceOr::Item(Schema {
-                schema_data,
-                schema_kind: SchemaKind::Type(Type::String(StringType { enumeration, .. })),
-            }) if !enumeration.is_empty() => Some(OpenEnum {
-                name: name.clone(),
-                description: schema_data.description.clone(),
-                values: enumeration.iter().flatten().cloned().collect(),
-            }),
-            _ => None,
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (name, schema) in &components.schemas {
+        let ReferenceOr::Item(Schema {
+            schema_data,
+            schema_kind: SchemaKind::Type(Type::String(StringType { enumeration, .. })),
+        }) = schema
+        else {
+            continue;
+        };
+        if enumeration.is_empty() {
+            continue;
+        }
+        let bad = |what: String| err(spec_path, format!("string enum `{name}`: {what}"));
+        if syn::parse_str::<syn::Ident>(name).is_err() {
+            return Err(bad(
+                "its name is not a Rust identifier; rename the schema".to_owned()
+            ));
+        }
+        let values: Vec<String> = enumeration.iter().flatten().cloned().collect();
+        let mut variants: Vec<String> = Vec::new();
+        for value in &values {
+            let variant = variant_name(value);
+            if syn::parse_str::<syn::Ident>(&variant).is_err() {
+                return Err(bad(format!(
+                    "value {value:?} gives `{variant}`, which is not a Rust identifier"
+                )));
+            }
+            if variant == "Other" {
+                return Err(bad(format!(
+                    "value {value:?} would collide with the `Other(String)` variant for unknown values"
+                )));
+            }
+            if let Some(i) = variants.iter().position(|v| *v == variant) {
+                return Err(bad(format!(
+                    "values {:?} and {value:?} both become the variant `{variant}`",
+                    values[i]
+                )));
+            }
+            variants.push(variant);
+        }
+        out.push(OpenEnum {
+            name: name.clone(),
+            description: schema_data.description.clone(),
+            values,
+            variants,
+        });
+    }
+    Ok(out)
+}
+
+/// `IP` → `Ip`, `public_engine` → `PublicEngine`, `""` → `Empty`, `3DES` → `V3des`.
+fn variant_name(value: &str) -> String {
+    let camel = upper_camel(value);
+    match camel.chars().next() {
+        None => "Empty".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("V{camel}"),
+        Some(_) => camel,
+    }
 }
 
 impl OpenEnum {
@@ -358,11 +425,7 @@ impl OpenEnum {
             .description
             .clone()
             .unwrap_or_else(|| format!("`{}`.", self.name));
-        let variants: Vec<_> = self
-            .values
-            .iter()
-            .map(|v| format_ident!("{}", upper_camel(v)))
-            .collect();
+        let variants: Vec<_> = self.variants.iter().map(|v| format_ident!("{v}")).collect();
         let values = &self.values;
         let variant_docs = values.iter().map(|v| format!("`{v}`"));
         quote! {

@@ -250,3 +250,58 @@ fn the_specs_embedded_examples_are_the_pages_examples() {
     b.sort();
     assert_eq!(a, b, "the schema lists exactly the page's 25 fields");
 }
+
+fn with_label_values(values: &str) -> String {
+    real_spec().replace(
+        "      enum:\n        - IP\n        - ACCOUNT\n        - DOMAIN\n",
+        values,
+    )
+}
+
+#[test]
+fn enum_values_that_are_not_rust_names_are_named_or_refused_clearly() {
+    // A leading digit and an empty value get usable names.
+    let spec = with_label_values("      enum:\n        - 3DES\n        - ''\n        - IP\n");
+    assert_ne!(spec, real_spec());
+    let out = generate_from_str(&spec, Path::new("spec/x.yaml"), "spec/x.yaml").unwrap();
+    assert!(out.contains("V3des,") && out.contains("Empty,"), "named");
+
+    let msg = error_for(&with_label_values(
+        "      enum:\n        - ip\n        - IP\n",
+    ));
+    assert!(
+        msg.contains(
+            "string enum `WorkflowLabel`: values \"ip\" and \"IP\" both become the variant `Ip`"
+        ),
+        "{msg}"
+    );
+    let msg = error_for(&with_label_values("      enum:\n        - OTHER\n"));
+    assert!(
+        msg.contains("collide with the `Other(String)` variant"),
+        "{msg}"
+    );
+    let msg = error_for(&with_label_values("      enum:\n        - self\n"));
+    assert!(
+        msg.contains("gives `Self`, which is not a Rust identifier"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_numeric_openapi_version_says_to_quote_it() {
+    let msg = error_for(&real_spec().replace("openapi: 3.0.3", "openapi: 3.0"));
+    assert!(
+        msg.contains("`openapi: 3.0` is read as a number; write the version as text"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_default_response_counts_among_the_error_schemas() {
+    let extra = "        default:\n          description: Anything else.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/UpdateAopWorkflowResponse'\ncomponents:";
+    let msg = error_for(&real_spec().replacen("components:", extra, 1));
+    assert!(
+        msg.contains("default → #/components/schemas/UpdateAopWorkflowResponse"),
+        "{msg}"
+    );
+}
