@@ -32,6 +32,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;

@@ -73,12 +73,15 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
         );
     };
     if parts.method != axum::http::Method::PUT {
-        return gateway_error(
+        let mut r = gateway_error(
             StatusCode::METHOD_NOT_ALLOWED,
             "APIGW.0101",
             "Only PUT is published on this path",
             request_id,
         );
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("PUT"));
+        return r;
     }
     let mut success_false = false;
     match fault {

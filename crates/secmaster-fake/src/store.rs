@@ -317,7 +317,7 @@ impl Change {
             }),
         };
         let enabled = match map.get("enabled") {
-            None | Some(Value::Null) => None,
+            None => None,
             Some(Value::Bool(b)) => Some(*b),
             Some(other) => return Err(wrong_type("enabled", "a boolean", other)),
         };
@@ -333,7 +333,7 @@ impl Change {
 
 fn string(map: &Map<String, Value>, field: &str) -> Result<Option<String>, Rejection> {
     match map.get(field) {
-        None | Some(Value::Null) => Ok(None),
+        None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(wrong_type(field, "a string", other)),
     }
@@ -418,6 +418,12 @@ mod tests {
         assert_eq!(code("[1]"), codes::MALFORMED_BODY);
         assert_eq!(code(r#"{"name":1}"#), codes::WRONG_TYPE);
         assert_eq!(code(r#"{"enabled":"true"}"#), codes::WRONG_TYPE);
+        assert_eq!(
+            code(r#"{"description":null}"#),
+            codes::WRONG_TYPE,
+            "null is not a string"
+        );
+        assert_eq!(code(r#"{"enabled":null}"#), codes::WRONG_TYPE);
         assert_eq!(code(r#"{"labels":"URL"}"#), codes::INVALID_LABELS);
         assert_eq!(code(r#"{"enabled":true}"#), codes::VERSION_REQUIRED);
         assert_eq!(

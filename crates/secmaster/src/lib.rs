@@ -79,3 +79,12 @@ pub use workflow::{AopType, EngineType, Label, Workflow, parse_timestamp};
 
 /// The generated bindings this crate is built on, for what it does not wrap.
 pub use secmaster_bindings as bindings;
+
+/// Internals exposed to the fuzz targets in `fuzz/` only (`cargo fuzz` builds with `--cfg fuzzing`).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzz_api {
+    pub use crate::update::{decode_error_body, decode_with_path};
+    pub use crate::validate::{check_id, expand_path};
+    pub use crate::workflow::Workflow;
+}

@@ -429,7 +429,7 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// Decodes a 2xx body, naming the path of the field that failed (`.` for the body as a whole).
-fn decode_with_path(body: &[u8]) -> Result<UpdateAopWorkflowResponse, (String, String)> {
+pub fn decode_with_path(body: &[u8]) -> Result<UpdateAopWorkflowResponse, (String, String)> {
     if body.is_empty() {
         return Err((".".to_owned(), "the body is empty".to_owned()));
     }
@@ -470,7 +470,7 @@ fn json_text(value: Option<serde_json::Value>) -> Option<String> {
 /// Reads an error body in any of its shapes: `{code, message}` (this operation's 400),
 /// `{error_code, error_msg}` (the API gateway's), `{errorCode, errorMsg}`, `{error: {...}}`,
 /// or not JSON at all (an HTML 502), whose text becomes the message.
-pub(crate) fn decode_error_body(
+pub fn decode_error_body(
     status: u16,
     body: &[u8],
     header_request_id: Option<String>,
@@ -495,13 +495,27 @@ pub(crate) fn decode_error_body(
             error.message = json_text(parsed.error_msg)
                 .or(json_text(parsed.error_msg_camel))
                 .or(json_text(parsed.message));
+            error.message = error.message.map(|m| bounded(m, MAX_MESSAGE_CHARS));
+            error.code = error.code.map(|c| bounded(c, MAX_MESSAGE_CHARS));
             if error.request_id.is_none() {
-                error.request_id = json_text(parsed.request_id);
+                error.request_id =
+                    json_text(parsed.request_id).map(|r| bounded(r, MAX_MESSAGE_CHARS));
             }
         }
         Err(_) => error.message = text_summary(body),
     }
     error
+}
+
+/// The longest code or message kept from an error body, in characters.
+const MAX_MESSAGE_CHARS: usize = 1024;
+
+/// `text` cut to `max` characters, marked with `…` when cut.
+fn bounded(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
 }
 
 /// The `<title>` of an HTML page, else the start of the body as text; `None` for an empty body.

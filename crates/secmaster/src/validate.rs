@@ -10,7 +10,7 @@ use crate::signer::UNRESERVED;
 pub const MAX_ID_BYTES: usize = 1024;
 
 /// Checks one path ID: non-empty, at most [`MAX_ID_BYTES`], no control characters, not `.` or `..`.
-pub(crate) fn check_id(field: &'static str, value: &str) -> Result<(), Error> {
+pub fn check_id(field: &'static str, value: &str) -> Result<(), Error> {
     if value.is_empty() {
         return Err(Error::invalid(field, "is empty"));
     }
@@ -45,7 +45,7 @@ pub(crate) fn encode_segment(value: &str) -> String {
 
 /// Expands `{name}` placeholders of a path template, percent-encoding every byte of each value
 /// except `A-Za-z0-9-_.~`.
-pub(crate) fn expand_path(template: &str, params: &[(&str, &str)]) -> String {
+pub fn expand_path(template: &str, params: &[(&str, &str)]) -> String {
     let mut out =
         String::with_capacity(template.len() + params.iter().map(|(_, v)| v.len()).sum::<usize>());
     let mut rest = template;
@@ -125,6 +125,25 @@ mod tests {
         );
         for ok in ["...", ".a", "a.", "%2E%2E", "a/b", "é"] {
             assert!(check_id("workflow_id", ok).is_ok(), "{ok:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any IDs are refused (naming the field) or give a path whose segments decode back to
+        /// exactly those IDs.
+        #[test]
+        fn any_ids_are_refused_or_round_trip(p in ".{0,40}", w in "\\PC{0,40}", f in "[./%a-z\\\\?#;=]{0,12}") {
+            let fields = [("project_id", p.as_str()), ("workspace_id", w.as_str()), ("workflow_id", f.as_str())];
+            if let Some(e) = fields.iter().find_map(|(field, v)| check_id(field, v).err()) {
+                proptest::prop_assert!(fields.iter().any(|(field, _)| e.field() == Some(*field)));
+            } else {
+                let path = path(&p, &w, &f);
+                let segments: Vec<String> = path
+                    .split('/')
+                    .map(|s| percent_encoding::percent_decode_str(s).decode_utf8().unwrap().into_owned())
+                    .collect();
+                proptest::prop_assert_eq!(segments, ["", "v1", &p, "workspaces", &w, "soc", "workflows", &f]);
+            }
         }
     }
 }

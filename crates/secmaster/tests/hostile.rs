@@ -1,0 +1,234 @@
+//! Hostile input, in both directions: IDs built to escape the path, and responses built to break
+//! the client. Each gives a typed result, never a panic or a hang.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Reply, TestServer};
+use secmaster::{Client, Credentials, Error, RetryPolicy};
+
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::token("t"))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+/// Runs a call with an outer bound, so a hang fails the test instead of stalling it.
+async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), call)
+        .await
+        .expect("the call finished")
+}
+
+fn decode_segment(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .unwrap()
+        .into_owned()
+}
+
+#[tokio::test]
+async fn hostile_ids_are_refused_or_arrive_as_exactly_themselves() {
+    let long = "x".repeat(1024 * 1024);
+    let ids: Vec<&str> = vec![
+        "a/b",
+        ".",
+        "..",
+        "../..",
+        "%2F",
+        "..%2F",
+        "%2e%2e",
+        "?x=1",
+        "#frag",
+        "a\r\nX-Injected: 1",
+        "a\nb",
+        "a\0b",
+        "a b",
+        " ",
+        "é",
+        "中文",
+        "🦀",
+        "a\\b",
+        "a;b=c",
+        "a+b",
+        "~._-",
+        &long,
+        "\u{7f}",
+        "\u{202e}rtl",
+    ];
+    let server = TestServer::start(vec![]).await;
+    let c = client(&server);
+    for id in ids {
+        for position in 0..3 {
+            let mut three = ["p", "w", "f"];
+            three[position] = id;
+            let before = server.requests().len();
+            let result = bounded(
+                c.update_workflow(three[0], three[1], three[2])
+                    .disable()
+                    .send(),
+            )
+            .await;
+            let shown: String = id.chars().take(20).collect();
+            match result {
+                Err(Error::InvalidInput { field, .. }) => {
+                    assert_eq!(
+                        field,
+                        ["project_id", "workspace_id", "workflow_id"][position],
+                        "{shown:?}"
+                    );
+                    assert_eq!(
+                        server.requests().len(),
+                        before,
+                        "{shown:?}: refused, so nothing was sent"
+                    );
+                }
+                Ok(_) => {
+                    let sent = server.requests().pop().unwrap();
+                    let segments: Vec<String> =
+                        sent.target.split('/').map(decode_segment).collect();
+                    let expected = [
+                        "",
+                        "v1",
+                        three[0],
+                        "workspaces",
+                        three[1],
+                        "soc",
+                        "workflows",
+                        three[2],
+                    ];
+                    assert_eq!(
+                        segments, expected,
+                        "{shown:?}: the path's segments decode back to the IDs"
+                    );
+                }
+                Err(other) => panic!("{shown:?} at {position}: unexpected {other:?}"),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_64_mib_body_is_capped_declared_or_chunked() {
+    let huge = Reply::Full {
+        status: 200,
+        headers: vec![],
+        body: vec![b' '; 64 * 1024 * 1024],
+    };
+    let chunked = Reply::Chunked {
+        status: 200,
+        chunk: vec![b' '; 1024 * 1024],
+        chunks: 64,
+    };
+    let server = TestServer::start(vec![huge, chunked]).await;
+    let c = client(&server);
+    for _ in 0..2 {
+        let e = bounded(c.update_workflow("p", "w", "f").disable().send())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::ResponseTooLarge {
+                    limit: secmaster::DEFAULT_MAX_RESPONSE_BYTES,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn broken_200_bodies_are_decode_errors() {
+    let deep = format!("{}{}", "{\"data\":".repeat(100_000), "}".repeat(100_000));
+    let cases: Vec<(Reply, &str)> = vec![
+        (Reply::json(200, &deep), "deeply nested JSON"),
+        (
+            Reply::Full {
+                status: 200,
+                headers: vec![],
+                body: vec![b'{', b'"', 0xff, 0xfe, b'"', b'}'],
+            },
+            "invalid UTF-8",
+        ),
+        (Reply::json(200, ""), "an empty body"),
+        (Reply::json(200, "null"), "null"),
+        (Reply::json(200, "[]"), "an array"),
+        (
+            Reply::json(200, r#"{"success":true,"data":"not an object"}"#),
+            "data of the wrong type",
+        ),
+        (
+            Reply::json(200, "{\"success\":true,\"data\":{\"name\":\""),
+            "a truncated document",
+        ),
+    ];
+    let server = TestServer::start(cases.iter().map(|(r, _)| r.clone()).collect()).await;
+    let c = client(&server);
+    for (_, what) in &cases {
+        let e = bounded(c.update_workflow("p", "w", "f").disable().send())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::Decode { status: 200, .. }),
+            "{what}: {e:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_content_type_does_not_turn_a_success_into_a_failure() {
+    let page = common::PAGE_200;
+    let reply = Reply::Full {
+        status: 200,
+        headers: vec![("Content-Type".into(), "text/plain".into())],
+        body: page.into(),
+    };
+    let server = TestServer::start(vec![reply]).await;
+    let ok = bounded(
+        client(&server)
+            .update_workflow("p", "w", "f")
+            .disable()
+            .send(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ok.workflow.name.as_deref(), Some("Test_aop"));
+}
+
+#[tokio::test]
+async fn hostile_error_bodies_are_service_errors_with_bounded_messages() {
+    let long_message = format!(r#"{{"code":"X","message":"{}"}}"#, "m".repeat(100_000));
+    let cases = vec![
+        Reply::json(
+            400,
+            &format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        ),
+        Reply::Full {
+            status: 400,
+            headers: vec![],
+            body: vec![0xff; 1000],
+        },
+        Reply::json(400, &long_message),
+        Reply::html(400, &"<p>".repeat(50_000)),
+    ];
+    let server = TestServer::start(cases.clone()).await;
+    let c = client(&server);
+    for _ in &cases {
+        let e = bounded(c.update_workflow("p", "w", "f").disable().send())
+            .await
+            .unwrap_err();
+        assert_eq!(e.status(), Some(400), "{e:?}");
+        let shown = e.to_string();
+        assert!(
+            !shown.contains('\n') && shown.chars().count() < 1500,
+            "one bounded line: {} chars",
+            shown.len()
+        );
+    }
+}
