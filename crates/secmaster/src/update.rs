@@ -436,7 +436,10 @@ pub fn decode_with_path(body: &[u8]) -> Result<UpdateAopWorkflowResponse, (Strin
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: UpdateAopWorkflowResponse =
         serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
+            // A path made only of empty keys (`{"": ...}`) prints as nothing; name the body instead.
+            let path = Some(e.path().to_string())
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| ".".to_owned());
             (path, e.into_inner().to_string())
         })?;
     de.end().map_err(|e| (".".to_owned(), e.to_string()))?;
@@ -675,5 +678,14 @@ mod tests {
         assert_eq!((path.as_str(), reason.as_str()), (".", "the body is empty"));
         let (path, _) = decode_with_path(br#"{"success":true} trailing"#).unwrap_err();
         assert_eq!(path, ".");
+        // Found by the decode_response fuzz target: a syntax error inside an unknown "" key.
+        let (path, reason) = decode_with_path(
+            b"{\n  \"\" : {\n  \"code\" : \"00000000  \"ap0000000\"c08ab,\n  \"data\" : 8b68\"",
+        )
+        .unwrap_err();
+        assert!(
+            !path.is_empty() && !reason.is_empty(),
+            "{path:?} {reason:?}"
+        );
     }
 }
