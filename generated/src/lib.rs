@@ -116,8 +116,9 @@ pub fn check_path_shape(request: &reqwest::Request) -> Result<(), String> {
     let path = request.url().path();
     let segments: Vec<&str> = path.split('/').collect();
     let fits = |template: &str| {
-        let expected: Vec<&str> = template.split('/').collect();
-        segments.len() >= expected.len()
+        // Compared from the end, so that a base URL with a path of its own (`https://host/prefix`) fits.
+        let expected: Vec<&str> = template.trim_start_matches('/').split('/').collect();
+        segments.len() > expected.len()
             && segments[segments.len() - expected.len()..]
                 .iter()
                 .zip(&expected)

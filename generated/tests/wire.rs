@@ -343,3 +343,21 @@ async fn ids_that_would_move_the_request_to_another_path_are_refused_before_send
         tokio::time::timeout(std::time::Duration::from_millis(100), listener.accept()).await;
     assert!(nothing.is_err(), "no connection was made");
 }
+
+#[tokio::test]
+async fn a_base_url_with_a_path_prefix_is_kept() {
+    let (base, server) = serve_once("200 OK", "application/json", EXAMPLE_200).await;
+    Client::new(&format!("{base}/gateway"), Hooks::default())
+        .update_aop_workflow()
+        .project_id("p")
+        .workspace_id("w")
+        .workflow_id("f")
+        .body(example_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.await.unwrap().request_line,
+        "PUT /gateway/v1/p/workspaces/w/soc/workflows/f HTTP/1.1"
+    );
+}

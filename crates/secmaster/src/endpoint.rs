@@ -74,6 +74,8 @@ pub(crate) fn for_region(
 pub(crate) struct Endpoint {
     /// Without a trailing slash.
     pub base: String,
+    /// The endpoint's own path (`""`, or e.g. `/prefix`), which request paths start with.
+    pub path_prefix: String,
 }
 
 impl Endpoint {
@@ -111,7 +113,8 @@ impl Endpoint {
             )));
         }
         let base = parsed.as_str().trim_end_matches('/').to_owned();
-        Ok(Self { base })
+        let path_prefix = parsed.path().trim_end_matches('/').to_owned();
+        Ok(Self { base, path_prefix })
     }
 }
 

@@ -4,10 +4,10 @@
 use std::sync::{Arc, Mutex};
 
 use bytes::{Bytes, BytesMut};
+use reqwest::StatusCode;
 use reqwest::header::{
     AUTHORIZATION, CONTENT_LENGTH, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
-use reqwest::{StatusCode, Url};
 use secmaster_bindings::{Transport, TransportFuture};
 
 use crate::credentials::Auth;
@@ -43,19 +43,19 @@ const INITIAL_BODY_CAPACITY: usize = 64 * 1024;
 /// One attempt: sends through the shared client, records what came back.
 pub(crate) struct Attempt {
     shared: Arc<Shared>,
-    url: Url,
+    path: String,
     project_id: HeaderValue,
     exchange: Mutex<Option<Exchange>>,
 }
 
 impl Attempt {
-    /// `url` replaces the generated client's URL: same endpoint, path encoded strictly.
-    pub(crate) fn new(shared: Arc<Shared>, url: Url, project_id: &str) -> Self {
+    /// `path` replaces the generated client's path (same endpoint): every ID encoded strictly.
+    pub(crate) fn new(shared: Arc<Shared>, path: String, project_id: &str) -> Self {
         let project_id =
             HeaderValue::from_str(project_id).unwrap_or_else(|_| HeaderValue::from_static(""));
         Self {
             shared,
-            url,
+            path,
             project_id,
             exchange: Mutex::new(None),
         }
@@ -137,7 +137,7 @@ impl Attempt {
         client: &reqwest::Client,
         mut request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
-        *request.url_mut() = self.url.clone();
+        request.url_mut().set_path(&self.path);
         self.authenticate(&mut request);
         let mut response = client.execute(request).await?;
         let status = response.status();

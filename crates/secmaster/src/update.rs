@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::Url;
 use reqwest::header::HeaderMap;
 use secmaster_bindings::operations::UPDATE_AOP_WORKFLOW;
 use secmaster_bindings::types::{ModifyAopWorkflowInfo, UpdateAopWorkflowResponse};
@@ -14,7 +13,7 @@ use crate::credentials::Auth;
 use crate::error::{ServiceError, is_retryable_status};
 use crate::retry::parse_retry_after;
 use crate::transport::{Attempt, Exchange};
-use crate::validate::{check_id, encode_segment, expand_path};
+use crate::validate::{check_id, encode_segment, expand_encoded};
 use crate::{Client, Error, Label, Workflow};
 
 /// A prepared Update a Workflow call; set the fields to change, then [`send`](Self::send) it.
@@ -34,7 +33,8 @@ pub struct UpdateWorkflow {
 
 /// Where a call goes: the final URL, and the IDs as given to the generated builder.
 struct Target {
-    url: Url,
+    /// The path to send, endpoint prefix included, every ID byte outside `A-Za-z0-9-_.~` encoded.
+    path: String,
     encoded_ids: [String; 3],
 }
 
@@ -179,23 +179,20 @@ impl UpdateWorkflow {
 
     async fn send_validated(self) -> Result<UpdatedWorkflow, Error> {
         let shared = self.client.shared();
-        let ids = [&self.project_id, &self.workspace_id, &self.workflow_id];
-        let path = expand_path(
+        // Each ID is strictly encoded once: the generated builder gets these (it encodes `%` once
+        // more, which keeps its own path check content), and the attempt sends `path` itself.
+        let encoded_ids =
+            [&self.project_id, &self.workspace_id, &self.workflow_id].map(|id| encode_segment(id));
+        let mut path = shared.endpoint.path_prefix.clone();
+        path.push_str(&expand_encoded(
             UPDATE_AOP_WORKFLOW.path,
             &[
-                ("project_id", ids[0]),
-                ("workspace_id", ids[1]),
-                ("workflow_id", ids[2]),
+                ("project_id", &encoded_ids[0]),
+                ("workspace_id", &encoded_ids[1]),
+                ("workflow_id", &encoded_ids[2]),
             ],
-        );
-        let url = Url::parse(&format!("{}{path}", shared.endpoint.base))
-            .map_err(|e| Error::Config(format!("endpoint and path do not form a URL: {e}")))?;
-        // The generated builder gets the IDs already strictly encoded (it encodes `%` once more),
-        // which keeps its own path check content; the attempt then sends `url` itself.
-        let target = Target {
-            url,
-            encoded_ids: ids.map(|id| encode_segment(id)),
-        };
+        ));
+        let target = Target { path, encoded_ids };
         let policy = &shared.retry;
         let started = Instant::now();
         let mut attempt_no = 0u32;
@@ -243,7 +240,7 @@ impl UpdateWorkflow {
         let shared = self.client.shared();
         let attempt = Arc::new(Attempt::new(
             Arc::clone(&shared.transport),
-            target.url.clone(),
+            target.path.clone(),
             &self.project_id,
         ));
         let bindings = secmaster_bindings::Client::new_with_client(

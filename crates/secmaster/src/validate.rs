@@ -45,7 +45,18 @@ pub(crate) fn encode_segment(value: &str) -> String {
 
 /// Expands `{name}` placeholders of a path template, percent-encoding every byte of each value
 /// except `A-Za-z0-9-_.~`.
+#[cfg(any(test, fuzzing))]
 pub fn expand_path(template: &str, params: &[(&str, &str)]) -> String {
+    let encoded: Vec<(&str, String)> = params
+        .iter()
+        .map(|(n, v)| (*n, encode_segment(v)))
+        .collect();
+    let encoded: Vec<(&str, &str)> = encoded.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    expand_encoded(template, &encoded)
+}
+
+/// Expands `{name}` placeholders with values that are already encoded.
+pub(crate) fn expand_encoded(template: &str, params: &[(&str, &str)]) -> String {
     let mut out =
         String::with_capacity(template.len() + params.iter().map(|(_, v)| v.len()).sum::<usize>());
     let mut rest = template;
@@ -61,7 +72,7 @@ pub fn expand_path(template: &str, params: &[(&str, &str)]) -> String {
             .find(|(n, _)| *n == name)
             .map(|(_, v)| *v)
             .expect("every placeholder has a value");
-        out.extend(utf8_percent_encode(value, UNRESERVED));
+        out.push_str(value);
         rest = &rest[close + 1..];
     }
     out.push_str(rest);

@@ -628,3 +628,15 @@ async fn a_200_with_neither_success_nor_data_is_a_decode_error() {
         "data without success is accepted"
     );
 }
+
+#[tokio::test]
+async fn an_endpoint_with_a_path_prefix_keeps_it() {
+    let server = TestServer::start(vec![]).await;
+    let client = Client::builder()
+        .endpoint(format!("{}/gateway/", server.url))
+        .credentials(Credentials::token(TOKEN))
+        .build()
+        .unwrap();
+    rename(&client).await.unwrap();
+    assert_eq!(server.requests()[0].target, format!("/gateway{}", path()));
+}
