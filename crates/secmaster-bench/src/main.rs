@@ -1,0 +1,711 @@
+//! `cargo run --release -p secmaster-bench [-- --quick] [--no-build-cost] [--out BENCHMARKS.md]`
+//!
+//! Measures, side by side in one run, what `secmaster` costs against a hand-written reqwest call
+//! doing the same work, what the generator costs as specs grow, and what the crate costs to build,
+//! then writes BENCHMARKS.md (machine, command, medians, ratios). Nothing here asserts a time:
+//! the figures are for people to read and compare between runs.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Instant;
+
+use secmaster::{Client, Credentials, RetryPolicy, Workflow};
+use serde::{Deserialize, Serialize};
+
+const PAGE_200: &str = include_str!("../../../spec/examples/update-workflow-200.json");
+const PROJECT: &str = "f69081793d9e4ea8a2f479dcef961989";
+const WORKSPACE: &str = "f44065f5-557b-4376-ae02-8c65ef1960f4";
+const WORKFLOW: &str = "c19470f3-5eaf-4572-82e8-2ff094495919";
+
+struct Options {
+    quick: bool,
+    build_cost: bool,
+    out: PathBuf,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!(
+            "cargo run --release -p secmaster-bench [-- --quick] [--no-build-cost] [--out FILE]"
+        );
+        println!("  --quick          fewer rounds (a smoke run; figures are noisier)");
+        println!("  --no-build-cost  skip the clean builds (they take several minutes)");
+        println!(
+            "  --out FILE       where to write the report (default BENCHMARKS.md at the workspace root)"
+        );
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root");
+    let out = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .map_or_else(|| root.join("BENCHMARKS.md"), PathBuf::from);
+    let options = Options {
+        quick: args.iter().any(|a| a == "--quick"),
+        build_cost: !args.iter().any(|a| a == "--no-build-cost"),
+        out,
+    };
+    if let Some(i) = args.iter().position(|a| a == "--profile") {
+        // `--profile baseline|token|aksk N`: only N sequential calls, for valgrind/perf.
+        let which = args.get(i + 1).map_or("token", String::as_str).to_owned();
+        let n: usize = args.get(i + 2).and_then(|n| n.parse().ok()).unwrap_or(1000);
+        let server = start_server();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let http = reqwest::Client::new();
+            let url = format!(
+                "{}/v1/{PROJECT}/workspaces/{WORKSPACE}/soc/workflows/{WORKFLOW}",
+                server.url
+            );
+            let token = secmaster_client(&server, Credentials::token("token"));
+            let aksk = secmaster_client(
+                &server,
+                Credentials::ak_sk(
+                    "AKTESTEXAMPLE0000001",
+                    "SKtestExampleSecretKey0000000000000000001",
+                ),
+            );
+            let us = match which.as_str() {
+                "baseline" => sequential(n, || baseline_call(&http, &url)).await,
+                "aksk" => sequential(n, || secmaster_call(&aksk)).await,
+                _ => sequential(n, || secmaster_call(&token)).await,
+            };
+            println!("{which}: {us:.1} µs per call");
+        });
+        return;
+    }
+    let mut report = Report::new(&options);
+
+    let server = start_server();
+    let client_rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    client_rt.block_on(calls(&server, &options, &mut report));
+    decode(&options, &mut report);
+    generator(&root, &options, &mut report);
+    memory(&root, &mut report);
+    if options.build_cost {
+        build_cost(&root, &mut report);
+    }
+    std::fs::write(&options.out, report.finish()).expect("write the report");
+    println!("\nwrote {}", options.out.display());
+}
+
+/// Collects the report's sections and prints each line as it comes.
+struct Report {
+    text: String,
+}
+
+impl Report {
+    fn new(options: &Options) -> Self {
+        let cpu = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|c| {
+                c.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+            })
+            .unwrap_or_else(|| "unknown".into());
+        let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+        let rustc = run_text("rustc", &["--version"]).unwrap_or_default();
+        let mut text = String::new();
+        let _ = writeln!(text, "# Benchmarks\n");
+        let _ = writeln!(
+            text,
+            "Written by `cargo run --release -p secmaster-bench{}`; every figure below comes from that one run.\n",
+            if options.quick { " -- --quick" } else { "" }
+        );
+        let _ = writeln!(text, "- machine: {cpu}, {cores} cores; {}", rustc.trim());
+        let _ = writeln!(
+            text,
+            "- date: {}",
+            run_text("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
+                .unwrap_or_default()
+                .trim()
+        );
+        let _ = writeln!(
+            text,
+            "- method: each figure is the median over rounds; the variants of one comparison alternate round by round against the same local server (axum, keep-alive, loopback; server and client on separate threads). Ratios are secmaster / baseline: below 1 is faster.\n"
+        );
+        print!("{text}");
+        Self { text }
+    }
+
+    fn line(&mut self, line: impl AsRef<str>) {
+        println!("{}", line.as_ref());
+        self.text.push_str(line.as_ref());
+        self.text.push('\n');
+    }
+
+    fn finish(self) -> String {
+        self.text
+    }
+}
+
+fn run_text(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The minimal server and the hand-written baseline.
+
+struct Server {
+    url: String,
+}
+
+/// A server that answers every request with the page's 200 example, on its own thread.
+fn start_server() -> Server {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr")).expect("send");
+            let app = axum::Router::new().fallback(|| async {
+                (
+                    [
+                        ("content-type", "application/json;charset=UTF-8"),
+                        ("x-request-id", "0123456789abcdef0123456789abcdef"),
+                    ],
+                    PAGE_200,
+                )
+            });
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    Server {
+        url: format!("http://{}", rx.recv().expect("server address")),
+    }
+}
+
+#[derive(Serialize)]
+struct BaselineBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct BaselineResponse {
+    code: Option<String>,
+    message: Option<String>,
+    success: Option<bool>,
+    request_id: Option<String>,
+    data: Option<BaselineWorkflow>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct BaselineWorkflow {
+    id: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    project_id: Option<String>,
+    owner_id: Option<String>,
+    creator_id: Option<String>,
+    creator_name: Option<String>,
+    create_time: Option<String>,
+    modifier_id: Option<String>,
+    modifier_name: Option<String>,
+    update_time: Option<String>,
+    edit_role: Option<String>,
+    use_role: Option<String>,
+    approve_role: Option<String>,
+    enabled: Option<bool>,
+    workspace_id: Option<String>,
+    version_id: Option<String>,
+    current_approval_version_id: Option<String>,
+    current_rejected_version_id: Option<String>,
+    aop_type: Option<String>,
+    engine_type: Option<String>,
+    dataclass_id: Option<String>,
+    dataclass_name: Option<String>,
+    labels: Option<String>,
+    version: Option<String>,
+}
+
+/// What a careful hand-written reqwest call does: typed body out, the page's headers, typed body
+/// in, the success check.
+async fn baseline_call(http: &reqwest::Client, url: &str) -> String {
+    let body = BaselineBody {
+        name: Some("Test_aop"),
+        description: Some("Aop workflow description Test"),
+        enabled: None,
+        version_id: None,
+        labels: None,
+    };
+    let response = http
+        .put(url)
+        .header("content-type", "application/json;charset=UTF-8")
+        .header("x-auth-token", "token")
+        .body(serde_json::to_vec(&body).expect("serialize"))
+        .send()
+        .await
+        .expect("baseline call");
+    let status = response.status();
+    let bytes = response.bytes().await.expect("body");
+    let decoded: BaselineResponse = serde_json::from_slice(&bytes).expect("decode");
+    assert!(status.is_success() && decoded.success == Some(true));
+    decoded.data.and_then(|d| d.name).unwrap_or_default()
+}
+
+async fn secmaster_call(client: &Client) -> String {
+    let updated = client
+        .update_workflow(PROJECT, WORKSPACE, WORKFLOW)
+        .name("Test_aop")
+        .description("Aop workflow description Test")
+        .send()
+        .await
+        .expect("secmaster call");
+    updated.workflow.name.unwrap_or_default()
+}
+
+fn secmaster_client(server: &Server, credentials: Credentials) -> Client {
+    Client::builder()
+        .endpoint(&server.url)
+        .credentials(credentials)
+        .retry(RetryPolicy::default())
+        .build()
+        .expect("client")
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Per-call time in µs of `calls` sequential calls.
+async fn sequential<F, Fut>(calls: usize, mut call: F) -> f64
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = String>,
+{
+    let started = Instant::now();
+    for _ in 0..calls {
+        std::hint::black_box(call().await);
+    }
+    started.elapsed().as_secs_f64() * 1e6 / calls as f64
+}
+
+/// Calls per second with `in_flight` calls at once, `total` in all.
+async fn concurrent<F, Fut>(total: usize, in_flight: usize, call: F) -> f64
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = String> + Send,
+{
+    let call = Arc::new(call);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..in_flight)
+        .map(|_| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                for _ in 0..total / in_flight {
+                    std::hint::black_box(call().await);
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("task");
+    }
+    (total / in_flight * in_flight) as f64 / started.elapsed().as_secs_f64()
+}
+
+async fn calls(server: &Server, options: &Options, report: &mut Report) {
+    let (rounds, per_round) = if options.quick { (3, 300) } else { (9, 2000) };
+    let http = reqwest::Client::new();
+    let url = format!(
+        "{}/v1/{PROJECT}/workspaces/{WORKSPACE}/soc/workflows/{WORKFLOW}",
+        server.url
+    );
+    let token = secmaster_client(server, Credentials::token("token"));
+    let aksk = secmaster_client(
+        server,
+        Credentials::ak_sk(
+            "AKTESTEXAMPLE0000001",
+            "SKtestExampleSecretKey0000000000000000001",
+        ),
+    );
+
+    // Warm up connections and caches.
+    sequential(per_round / 2, || baseline_call(&http, &url)).await;
+    sequential(per_round / 2, || secmaster_call(&token)).await;
+    sequential(per_round / 2, || secmaster_call(&aksk)).await;
+
+    let (mut base, mut tok, mut signed) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        base.push(sequential(per_round, || baseline_call(&http, &url)).await);
+        tok.push(sequential(per_round, || secmaster_call(&token)).await);
+        signed.push(sequential(per_round, || secmaster_call(&aksk)).await);
+    }
+    let (base, tok, signed) = (median(base), median(tok), median(signed));
+    report.line("## Call overhead (sequential, keep-alive loopback)\n");
+    report.line(format!("{rounds} rounds of {per_round} calls each.\n"));
+    report.line("| variant | µs per call (median) | ratio to baseline | target |");
+    report.line("|---|---|---|---|");
+    report.line(format!(
+        "| hand-written reqwest (baseline) | {base:.1} | 1.00 | |"
+    ));
+    report.line(format!(
+        "| secmaster, token | {tok:.1} | {:.3} | ≤ 1.05 |",
+        tok / base
+    ));
+    report.line(format!(
+        "| secmaster, AK/SK signed | {signed:.1} | {:.3} | ≤ 1.10 |",
+        signed / base
+    ));
+
+    let sign_us = signing_cost(if options.quick { 20_000 } else { 200_000 });
+    report.line(format!("\nSigning alone (canonical request, SHA-256, HMAC, header), median of 5 batches: **{sign_us:.2} µs** (target ≤ 5 µs).\n"));
+
+    report.line("## Concurrency (one shared client)\n");
+    report.line("| in flight | baseline calls/s | secmaster calls/s | ratio | target |");
+    report.line("|---|---|---|---|---|");
+    let total = if options.quick { 2048 } else { 8192 };
+    for in_flight in [64, 256] {
+        let (mut b, mut s) = (Vec::new(), Vec::new());
+        for _ in 0..if options.quick { 1 } else { 3 } {
+            let (h, u) = (http.clone(), url.clone());
+            b.push(
+                concurrent(total, in_flight, move || {
+                    let (h, u) = (h.clone(), u.clone());
+                    async move { baseline_call(&h, &u).await }
+                })
+                .await,
+            );
+            let c = token.clone();
+            s.push(
+                concurrent(total, in_flight, move || {
+                    let c = c.clone();
+                    async move { secmaster_call(&c).await }
+                })
+                .await,
+            );
+        }
+        let (b, s) = (median(b), median(s));
+        report.line(format!(
+            "| {in_flight} | {b:.0} | {s:.0} | {:.3} | ≥ 0.95 |",
+            s / b
+        ));
+    }
+    report.line("");
+}
+
+fn signing_cost(iterations: usize) -> f64 {
+    let headers = [
+        ("Accept", "application/json"),
+        ("Content-Type", "application/json;charset=UTF-8"),
+        ("Host", "secmaster.cn-north-4.myhuaweicloud.com"),
+        ("User-Agent", "secmaster-rust/0.1.0"),
+        ("X-Project-Id", PROJECT),
+        ("X-Sdk-Date", "20240101T000000Z"),
+    ];
+    let body = br#"{"description":"Aop workflow description Test","name":"Test_aop"}"#;
+    let path = format!("/v1/{PROJECT}/workspaces/{WORKSPACE}/soc/workflows/{WORKFLOW}");
+    let request = secmaster::signer::Request {
+        method: "PUT",
+        path: &path,
+        query: None,
+        headers: &headers,
+        body,
+    };
+    let batches: Vec<f64> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            for _ in 0..iterations / 5 {
+                std::hint::black_box(secmaster::signer::sign(
+                    std::hint::black_box(&request),
+                    "AK",
+                    "SK",
+                    "20240101T000000Z",
+                ));
+            }
+            started.elapsed().as_secs_f64() * 1e6 / (iterations / 5) as f64
+        })
+        .collect();
+    median(batches)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn decode(options: &Options, report: &mut Report) {
+    let iterations = if options.quick { 20_000 } else { 200_000 };
+    let bytes = PAGE_200.as_bytes();
+    let typed = || {
+        let r: secmaster::bindings::types::UpdateAopWorkflowResponse =
+            serde_json::from_slice(bytes).expect("typed");
+        Workflow::from(r.data.expect("data"))
+    };
+    let value = || serde_json::from_slice::<serde_json::Value>(bytes).expect("value");
+    let (mut t, mut v) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        let started = Instant::now();
+        for _ in 0..iterations / 7 {
+            std::hint::black_box(typed());
+        }
+        t.push(started.elapsed().as_secs_f64() * 1e6 / (iterations / 7) as f64);
+        let started = Instant::now();
+        for _ in 0..iterations / 7 {
+            std::hint::black_box(value());
+        }
+        v.push(started.elapsed().as_secs_f64() * 1e6 / (iterations / 7) as f64);
+    }
+    let (t, v) = (median(t), median(v));
+    report.line("## Decoding the page's 200 example\n");
+    report.line("| into | µs (median) | ratio | target |");
+    report.line("|---|---|---|---|");
+    report.line(format!("| `serde_json::Value` | {v:.2} | 1.00 | |"));
+    report.line(format!("| typed view (`UpdateAopWorkflowResponse` → `Workflow`, timestamps parsed) | {t:.2} | {:.3} | ≤ 1.0 |\n", t / v));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// The real spec with its one path item copied `n` times under new paths and operationIds.
+fn synthetic_spec(real: &str, n: usize) -> String {
+    let mut spec: serde_norway::Value = serde_norway::from_str(real).expect("spec");
+    let paths = spec
+        .get_mut("paths")
+        .and_then(|p| p.as_mapping_mut())
+        .expect("paths");
+    let (_, item) = paths
+        .iter()
+        .next()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .expect("one path");
+    paths.clear();
+    for i in 0..n {
+        let mut item = item.clone();
+        item["put"]["operationId"] = format!("UpdateAopWorkflow{i}").into();
+        paths.insert(
+            format!(
+                "/v1/{{project_id}}/workspaces/{{workspace_id}}/soc/workflows{i}/{{workflow_id}}"
+            )
+            .into(),
+            item,
+        );
+    }
+    serde_norway::to_string(&spec).expect("yaml")
+}
+
+fn generator(root: &Path, options: &Options, report: &mut Report) {
+    let real = std::fs::read_to_string(root.join(xtask::SPEC_PATH)).expect("spec");
+    let time = |text: &str, runs: usize| {
+        median(
+            (0..runs)
+                .map(|_| {
+                    let started = Instant::now();
+                    xtask::generate_from_str(text, Path::new("bench.yaml"), "bench.yaml")
+                        .expect("generates");
+                    started.elapsed().as_secs_f64() * 1e3
+                })
+                .collect(),
+        )
+    };
+    report.line("## Generator (`cargo xtask generate` without process start-up and file I/O)\n");
+    report.line("| spec | operations | ms (median) | ms per operation |");
+    report.line("|---|---|---|---|");
+    let real_ms = time(&real, 5);
+    report.line(format!(
+        "| spec/secmaster.yaml | 1 | {real_ms:.1} | {real_ms:.1} |"
+    ));
+    let sizes: &[usize] = if options.quick {
+        &[10, 100]
+    } else {
+        &[10, 100, 1000]
+    };
+    for &n in sizes {
+        let text = synthetic_spec(&real, n);
+        let ms = time(&text, if n >= 1000 { 1 } else { 3 });
+        report.line(format!(
+            "| synthetic | {n} | {ms:.1} | {:.2} |",
+            ms / n as f64
+        ));
+    }
+    report.line("\nTarget: the real spec under 1 s; cost growing no worse than linearly (flat ms per operation).\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn memory(root: &Path, report: &mut Report) {
+    report.line("## Memory\n");
+    let built = Command::new("cargo")
+        .args([
+            "build",
+            "--release",
+            "-q",
+            "-p",
+            "secmaster",
+            "--example",
+            "update_workflow",
+        ])
+        .current_dir(root)
+        .status()
+        .is_ok_and(|s| s.success());
+    let example = root.join("target/release/examples/update_workflow");
+    let out = built
+        .then(|| {
+            Command::new("/usr/bin/time")
+                .arg("-v")
+                .arg(&example)
+                .env_remove("HUAWEICLOUD_SDK_AK")
+                .env_remove("SECMASTER_AUTH_TOKEN")
+                .output()
+                .ok()
+        })
+        .flatten();
+    let rss = out.as_ref().and_then(|o| {
+        String::from_utf8_lossy(&o.stderr).lines().find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes):")
+                .map(|v| v.trim().to_owned())
+        })
+    });
+    match rss {
+        Some(kb) => report.line(format!(
+            "Peak RSS of the example (`target/release/examples/update_workflow`: fake server in-process, two calls): **{:.1} MiB**\n",
+            kb.parse::<f64>().unwrap_or(0.0) / 1024.0
+        )),
+        None => report.line("Peak RSS of the example: not measured (`/usr/bin/time -v` unavailable or the build failed)\n"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// A clean debug build of `manifest_dir`'s package `package` in a fresh target folder: seconds.
+fn clean_build(manifest_dir: &Path, package: &str, extra: &[&str]) -> Option<f64> {
+    let target = std::env::temp_dir().join(format!(
+        "secmaster-bench-build-{package}-{}",
+        extra.join("-").replace(['=', ','], "_")
+    ));
+    let _ = std::fs::remove_dir_all(&target);
+    let started = Instant::now();
+    let ok = Command::new("cargo")
+        .args(["build", "-q", "-p", package])
+        .args(extra)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_INCREMENTAL", "0")
+        .current_dir(manifest_dir)
+        .status()
+        .is_ok_and(|s| s.success());
+    let secs = started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&target);
+    ok.then_some(secs)
+}
+
+fn package_count(manifest_dir: &Path, package: &str, extra: &[&str]) -> Option<usize> {
+    let out = Command::new("cargo")
+        .args(["tree", "-e", "normal", "--prefix", "none", "-p", package])
+        .args(extra)
+        .current_dir(manifest_dir)
+        .output()
+        .ok()?;
+    let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split(" (").next().map(str::trim).map(str::to_owned))
+        .filter(|l| !l.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    Some(names.len())
+}
+
+/// A crate depending only on progenitor-client + reqwest + tokio, the floor any generated client
+/// starts from; `tls` selects reqwest's TLS features.
+fn bare_crate(dir: &Path, reqwest_features: &str, extra_deps: &str) -> PathBuf {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("src")).expect("bare crate folder");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"bare\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\nprogenitor-client = \"=0.15.1\"\n\
+             reqwest = {{ version = \"0.13\", default-features = false, features = [{reqwest_features}] }}\n\
+             tokio = {{ version = \"1\", features = [\"time\"] }}\n{extra_deps}\n[workspace]\n"
+        ),
+    )
+    .expect("bare Cargo.toml");
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "pub use progenitor_client; pub use reqwest; pub use tokio;\n",
+    )
+    .expect("bare lib.rs");
+    dir.to_path_buf()
+}
+
+fn build_cost(root: &Path, report: &mut Report) {
+    report.line("## Build cost (clean debug builds, one after another, same machine, same run)\n");
+    report.line("| crate | packages (`cargo tree -e normal`) | clean build, s | ratio to bare |");
+    report.line("|---|---|---|---|");
+    let tmp = std::env::temp_dir();
+    // Fetch everything first, so that the timings are builds, not downloads.
+    let bare_aws = bare_crate(
+        &tmp.join("secmaster-bench-bare-aws"),
+        "\"json\", \"rustls\"",
+        "",
+    );
+    let bare_ring = bare_crate(
+        &tmp.join("secmaster-bench-bare-ring"),
+        "\"json\", \"rustls-no-provider\"",
+        "rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }\n",
+    );
+    for dir in [&bare_aws, &bare_ring] {
+        let _ = Command::new("cargo")
+            .args(["fetch", "-q"])
+            .current_dir(dir)
+            .status();
+    }
+    let bare_secs = clean_build(&bare_aws, "bare", &[]);
+    let ours_secs = clean_build(root, "secmaster", &[]);
+    let ring_secs = clean_build(&bare_ring, "bare", &[]);
+    let fmt = |s: Option<f64>| s.map_or("failed".to_owned(), |s| format!("{s:.1}"));
+    let ratio = |s: Option<f64>| match (s, bare_secs) {
+        (Some(s), Some(b)) => format!("{:.2}", s / b),
+        _ => "-".to_owned(),
+    };
+    let count =
+        |dir: &Path, p: &str| package_count(dir, p, &[]).map_or("-".to_owned(), |n| n.to_string());
+    report.line(format!(
+        "| bare: progenitor-client + reqwest (rustls, aws-lc-rs) + tokio | {} | {} | 1.00 |",
+        count(&bare_aws, "bare"),
+        fmt(bare_secs)
+    ));
+    report.line(format!(
+        "| **secmaster** (default features: rustls, aws-lc-rs) | {} | {} | {} |",
+        count(root, "secmaster"),
+        fmt(ours_secs),
+        ratio(ours_secs)
+    ));
+    report.line(format!(
+        "| bare with rustls on ring instead | {} | {} | {} |",
+        count(&bare_ring, "bare"),
+        fmt(ring_secs),
+        ratio(ring_secs)
+    ));
+    report.line("\nTargets: secmaster ≤ 130 packages and ≤ 1.2 × the bare crate's build time. The ring row measures the\nalternative TLS crypto provider: see the TLS section of the closing note / ARCHITECTURE.md for the choice.\n");
+}
