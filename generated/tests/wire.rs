@@ -2,8 +2,8 @@
 //! API page documents, and the page's responses (plus a future server's) decode.
 
 use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel};
-use secmaster_bindings::types::{ErrorResponse, ModifyAopWorkflowInfo};
-use secmaster_bindings::{Client, Error, Hooks};
+use secmaster_bindings::types::{ErrorResponse, ModifyAopWorkflowInfo, UpdateAopWorkflowResponse};
+use secmaster_bindings::{Client, Error, Hooks, ResponseValue};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -81,6 +81,22 @@ async fn serve_once(
     (base, handle)
 }
 
+/// Sends one update through the generated client with the bindings' own hooks.
+async fn send(
+    base: &str,
+    (project, workspace, workflow): (&str, &str, &str),
+    body: ModifyAopWorkflowInfo,
+) -> Result<ResponseValue<UpdateAopWorkflowResponse>, Error<ErrorResponse>> {
+    Client::new(base, Hooks::default())
+        .update_aop_workflow()
+        .project_id(project)
+        .workspace_id(workspace)
+        .workflow_id(workflow)
+        .body(body)
+        .send()
+        .await
+}
+
 fn example_body() -> ModifyAopWorkflowInfo {
     serde_json::from_str(EXAMPLE_REQUEST).unwrap()
 }
@@ -88,16 +104,12 @@ fn example_body() -> ModifyAopWorkflowInfo {
 #[tokio::test]
 async fn the_pages_example_request_goes_out_exactly_as_documented() {
     let (base, server) = serve_once("200 OK", "application/json", EXAMPLE_200).await;
-    let client = Client::new(&base, Hooks::default());
-    client
-        .update_aop_workflow()
-        .project_id("f69081793d9e4ea8a2f479dcef961989")
-        .workspace_id("f44065f5-557b-4376-ae02-8c65ef1960f4")
-        .workflow_id("c19470f3-5eaf-4572-82e8-2ff094495919")
-        .body(example_body())
-        .send()
-        .await
-        .unwrap();
+    let ids = (
+        "f69081793d9e4ea8a2f479dcef961989",
+        "f44065f5-557b-4376-ae02-8c65ef1960f4",
+        "c19470f3-5eaf-4572-82e8-2ff094495919",
+    );
+    send(&base, ids, example_body()).await.unwrap();
     let seen = server.await.unwrap();
 
     assert_eq!(
@@ -144,15 +156,7 @@ async fn unset_fields_are_omitted_never_null() {
         enabled: Some(false),
         ..Default::default()
     };
-    Client::new(&base, Hooks::default())
-        .update_aop_workflow()
-        .project_id("p")
-        .workspace_id("w")
-        .workflow_id("f")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    send(&base, ("p", "w", "f"), body).await.unwrap();
     let seen = server.await.unwrap();
     assert_eq!(seen.body, br#"{"enabled":false}"#);
 }
@@ -160,13 +164,7 @@ async fn unset_fields_are_omitted_never_null() {
 #[tokio::test]
 async fn path_parameters_are_percent_encoded_so_they_cannot_change_the_path() {
     let (base, server) = serve_once("200 OK", "application/json", EXAMPLE_200).await;
-    Client::new(&base, Hooks::default())
-        .update_aop_workflow()
-        .project_id("a/b")
-        .workspace_id("x?y=1")
-        .workflow_id("c#d e%2F")
-        .body(example_body())
-        .send()
+    send(&base, ("a/b", "x?y=1", "c#d e%2F"), example_body())
         .await
         .unwrap();
     let seen = server.await.unwrap();
@@ -179,13 +177,7 @@ async fn path_parameters_are_percent_encoded_so_they_cannot_change_the_path() {
 #[tokio::test]
 async fn the_pages_example_200_decodes_with_every_field() {
     let (base, _server) = serve_once("200 OK", "application/json;charset=UTF-8", EXAMPLE_200).await;
-    let response = Client::new(&base, Hooks::default())
-        .update_aop_workflow()
-        .project_id("p")
-        .workspace_id("w")
-        .workflow_id("f")
-        .body(example_body())
-        .send()
+    let response = send(&base, ("p", "w", "f"), example_body())
         .await
         .unwrap()
         .into_inner();
@@ -221,18 +213,16 @@ async fn the_pages_example_200_decodes_with_every_field() {
 async fn a_400_decodes_into_the_documented_error_schema() {
     let body = r#"{"code":"SecMaster.20010001","message":"version_id is mandatory when enabled"}"#;
     let (base, _server) = serve_once("400 Bad Request", "application/json", body).await;
-    let err = Client::new(&base, Hooks::default())
-        .update_aop_workflow()
-        .project_id("p")
-        .workspace_id("w")
-        .workflow_id("f")
-        .body(ModifyAopWorkflowInfo {
+    let err = send(
+        &base,
+        ("p", "w", "f"),
+        ModifyAopWorkflowInfo {
             enabled: Some(true),
             ..Default::default()
-        })
-        .send()
-        .await
-        .unwrap_err();
+        },
+    )
+    .await
+    .unwrap_err();
     let Error::ErrorResponse(rv) = err else {
         panic!("expected the documented 400, got {err:?}")
     };
@@ -259,13 +249,7 @@ async fn a_200_with_unknown_enum_values_and_extra_fields_still_decodes() {
             r#""code" : "00000000", "trace" : null,"#,
         );
     let (base, _server) = serve_once("200 OK", "application/json", &body).await;
-    let response = Client::new(&base, Hooks::default())
-        .update_aop_workflow()
-        .project_id("p")
-        .workspace_id("w")
-        .workflow_id("f")
-        .body(example_body())
-        .send()
+    let response = send(&base, ("p", "w", "f"), example_body())
         .await
         .unwrap()
         .into_inner();
@@ -317,7 +301,6 @@ fn open_enums_round_trip_their_wire_text() {
 async fn ids_that_would_move_the_request_to_another_path_are_refused_before_sending() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let client = Client::new(&base, Hooks::default());
     for (p, w, f) in [
         ("p", "..", "f"),
         ("p", "w", ".."),
@@ -325,15 +308,7 @@ async fn ids_that_would_move_the_request_to_another_path_are_refused_before_send
         ("p", "w", "."),
         ("p", "a\\b", "f"),
     ] {
-        let err = client
-            .update_aop_workflow()
-            .project_id(p)
-            .workspace_id(w)
-            .workflow_id(f)
-            .body(example_body())
-            .send()
-            .await
-            .unwrap_err();
+        let err = send(&base, (p, w, f), example_body()).await.unwrap_err();
         let Error::InvalidRequest(message) = err else {
             panic!("{p}/{w}/{f}: expected InvalidRequest, got {err:?}")
         };
@@ -347,13 +322,7 @@ async fn ids_that_would_move_the_request_to_another_path_are_refused_before_send
 #[tokio::test]
 async fn a_base_url_with_a_path_prefix_is_kept() {
     let (base, server) = serve_once("200 OK", "application/json", EXAMPLE_200).await;
-    Client::new(&format!("{base}/gateway"), Hooks::default())
-        .update_aop_workflow()
-        .project_id("p")
-        .workspace_id("w")
-        .workflow_id("f")
-        .body(example_body())
-        .send()
+    send(&format!("{base}/gateway"), ("p", "w", "f"), example_body())
         .await
         .unwrap();
     assert_eq!(
