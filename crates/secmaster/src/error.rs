@@ -235,6 +235,6 @@ fn plural(n: u32) -> &'static str {
 }
 
 /// Collapses whitespace runs (an HTML error page's newlines) so Display stays on one line.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

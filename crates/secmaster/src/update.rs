@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tracing::Instrument;
 
 use crate::credentials::Auth;
-use crate::error::{ServiceError, is_retryable_status};
+use crate::error::{ServiceError, is_retryable_status, one_line};
 use crate::retry::parse_retry_after;
 use crate::transport::{Attempt, Exchange};
 use crate::validate::{check_id, encode_segment, expand_encoded};
@@ -529,12 +529,10 @@ fn text_summary(body: &[u8]) -> Option<String> {
             .find("</title>")
             .map(|len| &text[start..start + len])
     });
-    let summary: String = title
-        .unwrap_or(&text)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let summary: String = summary.chars().take(MAX_CHARS).collect();
+    let summary: String = one_line(title.unwrap_or(&text))
+        .chars()
+        .take(MAX_CHARS)
+        .collect();
     (!summary.is_empty()).then_some(summary)
 }
 
