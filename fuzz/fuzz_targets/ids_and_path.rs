@@ -16,7 +16,7 @@ fuzz_target!(|ids: (&str, &str, &str)| {
             return;
         }
     }
-    let path = expand_path(TEMPLATE, &fields);
+    let path = expand_path("", TEMPLATE, &fields);
     assert!(
         path.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-._~%/".contains(&b)),

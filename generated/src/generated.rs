@@ -1485,12 +1485,16 @@ pub mod operations {
         pub method: &'static str,
         /// The path template, with `{name}` placeholders for path parameters.
         pub path: &'static str,
+        /// The request body's media type exactly as the spec writes it (parameters such
+        /// as `charset` included), or `None` when the operation takes no body.
+        pub request_content_type: Option<&'static str>,
     }
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow
     pub const UPDATE_AOP_WORKFLOW: Operation = Operation {
         id: "UpdateAopWorkflow",
         method: "PUT",
         path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}",
+        request_content_type: Some("application/json;charset=UTF-8"),
     };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[UPDATE_AOP_WORKFLOW];

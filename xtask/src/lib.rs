@@ -126,6 +126,9 @@ pub fn generate_from_str(
                 pub method: &'static str,
                 /// The path template, with `{name}` placeholders for path parameters.
                 pub path: &'static str,
+                /// The request body's media type exactly as the spec writes it (parameters such
+                /// as `charset` included), or `None` when the operation takes no body.
+                pub request_content_type: Option<&'static str>,
             }
 
             #(#operation_tokens)*
@@ -305,7 +308,7 @@ fn catch_progenitor_panic<T>(spec_path: &Path, f: impl FnOnce() -> T) -> Result<
     })
 }
 
-/// A constant per operation (`UPDATE_AOP_WORKFLOW: Operation { id, method, path }`), with its name.
+/// A constant per operation (`UPDATE_AOP_WORKFLOW: Operation { id, method, path, .. }`), with its name.
 fn operations(spec: &OpenAPI) -> Vec<(syn::Ident, proc_macro2::TokenStream)> {
     let mut out = Vec::new();
     for (path, item) in &spec.paths.paths {
@@ -319,9 +322,30 @@ fn operations(spec: &OpenAPI) -> Vec<(syn::Ident, proc_macro2::TokenStream)> {
             let name = format_ident!("{}", screaming_snake(id));
             let method = method.to_uppercase();
             let doc = format!("`{method} {path}`: {}", op.summary.as_deref().unwrap_or(id));
+            // progenitor has already refused a body with more than one media type.
+            let content_type = match op.request_body.as_ref().and_then(|b| match b {
+                ReferenceOr::Item(body) => body.content.keys().next(),
+                ReferenceOr::Reference { reference } => spec
+                    .components
+                    .as_ref()
+                    .and_then(|c| {
+                        c.request_bodies
+                            .get(reference.trim_start_matches("#/components/requestBodies/"))
+                    })
+                    .and_then(|b| b.as_item())
+                    .and_then(|b| b.content.keys().next()),
+            }) {
+                Some(media_type) => quote!(Some(#media_type)),
+                None => quote!(None),
+            };
             let tokens = quote! {
                 #[doc = #doc]
-                pub const #name: Operation = Operation { id: #id, method: #method, path: #path };
+                pub const #name: Operation = Operation {
+                    id: #id,
+                    method: #method,
+                    path: #path,
+                    request_content_type: #content_type,
+                };
             };
             out.push((name, tokens));
         }

@@ -332,12 +332,13 @@ impl ClientBuilder {
         let project_id = self
             .project_id
             .or_else(|| credentials.project_id().map(str::to_owned));
-        let transport = Arc::new(transport::Shared {
-            auth: credentials.auth,
-            clock: self.clock,
+        let transport = Arc::new(transport::Shared::new(
+            credentials.auth,
+            self.clock,
             user_agent,
-            max_response_bytes: self.max_response_bytes,
-        });
+            self.max_response_bytes,
+            &endpoint.host,
+        ));
         Ok(Client {
             inner: Arc::new(Inner {
                 project_id,

@@ -76,6 +76,10 @@ pub(crate) struct Endpoint {
     pub base: String,
     /// The endpoint's own path (`""`, or e.g. `/prefix`), which request paths start with.
     pub path_prefix: String,
+    /// The parsed endpoint, each request's URL is made from (only its path changes).
+    pub url: Url,
+    /// The `Host` header value: the host, and the port when it is not the scheme's default.
+    pub host: String,
 }
 
 impl Endpoint {
@@ -114,7 +118,16 @@ impl Endpoint {
         }
         let base = parsed.as_str().trim_end_matches('/').to_owned();
         let path_prefix = parsed.path().trim_end_matches('/').to_owned();
-        Ok(Self { base, path_prefix })
+        let host = match parsed.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        Ok(Self {
+            base,
+            path_prefix,
+            url: parsed,
+            host,
+        })
     }
 }
 

@@ -45,7 +45,7 @@
 //!
 //! Modules are one per concern: `client` (the client and its builder), `update` (the
 //! operation's builder and attempt loop), `validate`, `credentials`, `signer` (AK/SK), `endpoint`,
-//! `retry`, `error`, `workflow` (the response view), `transport` (the seam into the bindings).
+//! `retry`, `error`, `workflow` (the response view), `transport` (one attempt on the wire).
 //! [`signer`] is public: it signs any Huawei Cloud API request the way the official SDKs do.
 
 #![warn(missing_docs)]

@@ -17,6 +17,7 @@
 //! assert!(signature.authorization.starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=content-type;host;x-sdk-date, Signature="));
 //! ```
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
@@ -101,49 +102,151 @@ pub struct Signature {
 /// Signs `request` with the access key `ak` and secret key `sk`; `sdk_date` is the request's
 /// `X-Sdk-Date` header value.
 pub fn sign(request: &Request<'_>, ak: &str, sk: &str, sdk_date: &str) -> Signature {
-    let (canonical_headers, signed_headers) = canonical_headers(request.headers);
-    let canonical_request = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        request.method.to_ascii_uppercase(),
-        canonical_uri(request.path),
-        canonical_query(request.query.unwrap_or("")),
-        canonical_headers,
-        signed_headers,
-        hex::encode(Sha256::digest(request.body)),
-    );
+    let canonical = Canonical::new(request);
     let string_to_sign = format!(
         "{ALGORITHM}\n{sdk_date}\n{}",
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
+        std::str::from_utf8(&canonical.hash_hex()).expect("hex")
     );
-    let mut mac =
-        hmac::Hmac::<Sha256>::new_from_slice(sk.as_bytes()).expect("HMAC takes keys of any length");
-    mac.update(string_to_sign.as_bytes());
-    let signature = hex::encode(mac.finalize().into_bytes());
-    let authorization =
-        format!("{ALGORITHM} Access={ak}, SignedHeaders={signed_headers}, Signature={signature}");
+    let signature = hmac_hex(sk, &[string_to_sign.as_bytes()]);
+    let signed_headers = canonical.signed_headers().to_owned();
     Signature {
-        canonical_request,
+        authorization: authorization_header(ak, &signed_headers, &signature),
+        canonical_request: canonical.text,
         string_to_sign,
         signed_headers,
-        authorization,
+    }
+}
+
+/// The `Authorization` header value of [`sign`], without keeping the intermediate texts: what a
+/// client sends on every request.
+pub fn authorization(request: &Request<'_>, ak: &str, sk: &str, sdk_date: &str) -> String {
+    let canonical = Canonical::new(request);
+    let signature = hmac_hex(
+        sk,
+        &[
+            ALGORITHM.as_bytes(),
+            b"\n",
+            sdk_date.as_bytes(),
+            b"\n",
+            &canonical.hash_hex(),
+        ],
+    );
+    authorization_header(ak, canonical.signed_headers(), &signature)
+}
+
+fn authorization_header(ak: &str, signed_headers: &str, signature: &[u8; 64]) -> String {
+    let signature = std::str::from_utf8(signature).expect("hex");
+    let mut out = String::with_capacity(
+        ALGORITHM.len() + ak.len() + signed_headers.len() + signature.len() + 40,
+    );
+    for part in [
+        ALGORITHM,
+        " Access=",
+        ak,
+        ", SignedHeaders=",
+        signed_headers,
+        ", Signature=",
+        signature,
+    ] {
+        out.push_str(part);
+    }
+    out
+}
+
+/// Lower-case hex of HMAC-SHA256(`key`, the concatenated `parts`).
+fn hmac_hex(key: &str, parts: &[&[u8]]) -> [u8; 64] {
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key.as_bytes())
+        .expect("HMAC takes keys of any length");
+    for part in parts {
+        mac.update(part);
+    }
+    hex_64(&mac.finalize().into_bytes())
+}
+
+fn sha256_hex(data: &[u8]) -> [u8; 64] {
+    hex_64(&Sha256::digest(data))
+}
+
+fn hex_64(digest: &[u8]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    hex::encode_to_slice(digest, &mut out).expect("32 bytes make 64 hex digits");
+    out
+}
+
+/// The canonical request, built in one buffer.
+struct Canonical {
+    /// `METHOD\nURI\nQUERY\nCANONICAL_HEADERS\nSIGNED_HEADERS\nhex(sha256(body))`.
+    text: String,
+    /// Where the signed headers list lies in `text`.
+    signed: std::ops::Range<usize>,
+}
+
+impl Canonical {
+    fn new(request: &Request<'_>) -> Self {
+        let mut text = String::with_capacity(
+            256 + request.path.len()
+                + request.query.map_or(0, str::len)
+                + request
+                    .headers
+                    .iter()
+                    .map(|(n, v)| n.len() + v.len() + 2)
+                    .sum::<usize>(),
+        );
+        text.extend(request.method.chars().map(|c| c.to_ascii_uppercase()));
+        text.push('\n');
+        push_canonical_uri(&mut text, request.path);
+        text.push('\n');
+        text.push_str(&canonical_query(request.query.unwrap_or("")));
+        text.push('\n');
+        let headers = sorted_headers(request.headers);
+        for (name, value) in &headers {
+            for part in [name.as_ref(), ":", value, "\n"] {
+                text.push_str(part);
+            }
+        }
+        text.push('\n');
+        let start = text.len();
+        for (i, (name, _)) in headers.iter().enumerate() {
+            if i > 0 {
+                text.push(';');
+            }
+            text.push_str(name);
+        }
+        let signed = start..text.len();
+        text.push('\n');
+        text.push_str(std::str::from_utf8(&sha256_hex(request.body)).expect("hex"));
+        Self { text, signed }
+    }
+
+    fn signed_headers(&self) -> &str {
+        &self.text[self.signed.clone()]
+    }
+
+    fn hash_hex(&self) -> [u8; 64] {
+        sha256_hex(self.text.as_bytes())
     }
 }
 
 /// Percent-decode the path, split on `/`, encode each segment keeping `A-Za-z0-9-_.~`, join,
 /// always end with `/`.
 pub fn canonical_uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 1);
+    push_canonical_uri(&mut out, path);
+    out
+}
+
+fn push_canonical_uri(out: &mut String, path: &str) {
+    let start = out.len();
     let decoded = percent_decode_str(path).decode_utf8_lossy();
-    let mut out = String::with_capacity(decoded.len() + 1);
     for (i, segment) in decoded.split('/').enumerate() {
         if i > 0 {
             out.push('/');
         }
         out.extend(utf8_percent_encode(segment, UNRESERVED));
     }
-    if !out.ends_with('/') {
+    if !out[start..].ends_with('/') {
         out.push('/');
     }
-    out
 }
 
 /// `key=value` pairs sorted on their decoded text (as the cores sort before encoding), then
@@ -178,27 +281,26 @@ pub fn canonical_query(query: &str) -> String {
     out
 }
 
-/// `name:trimmed value\n` per header (lower-cased names without `_`, sorted) and the `;`-joined list.
-fn canonical_headers(headers: &[(&str, &str)]) -> (String, String) {
-    let mut lowered: Vec<(String, &str)> = headers
+/// The headers to sign: names lower-cased, those with `_` left out, sorted, values trimmed; of
+/// two headers of one name the later wins, as in the official cores' header dictionary.
+fn sorted_headers<'a>(headers: &[(&'a str, &'a str)]) -> Vec<(Cow<'a, str>, &'a str)> {
+    let mut lowered: Vec<(Cow<'a, str>, &'a str)> = headers
         .iter()
+        .rev()
         .filter(|(name, _)| !name.contains('_'))
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
+        .map(|&(name, value)| {
+            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(name)
+            };
+            (name, value.trim())
+        })
         .collect();
-    // A later value of the same name wins, as in the official cores' header dictionary.
-    lowered.reverse();
+    // Stable: of equal names the later header (first after `rev`) stays first, and dedup keeps it.
     lowered.sort_by(|a, b| a.0.cmp(&b.0));
     lowered.dedup_by(|later, earlier| later.0 == earlier.0);
-    let mut canonical = String::new();
-    let mut signed = String::new();
-    for (i, (name, value)) in lowered.iter().enumerate() {
-        let _ = writeln!(canonical, "{name}:{value}");
-        if i > 0 {
-            signed.push(';');
-        }
-        signed.push_str(name);
-    }
-    (canonical, signed)
+    lowered
 }
 
 #[cfg(test)]
@@ -287,6 +389,11 @@ mod tests {
                 expected("authorization"),
                 "{name}: authorization"
             );
+            assert_eq!(
+                authorization(&request, text("ak"), text("sk"), text("sdk_date")),
+                expected("authorization"),
+                "{name}: the client's header-only path"
+            );
         }
     }
 
@@ -311,9 +418,9 @@ mod tests {
 
     #[test]
     fn headers_are_trimmed_lowercased_sorted_and_underscores_skipped() {
-        let (canonical, signed) = canonical_headers(&[("X-B", " 2 "), ("a_b", "x"), ("X-A", "1")]);
-        assert_eq!(canonical, "x-a:1\nx-b:2\n");
-        assert_eq!(signed, "x-a;x-b");
+        let sorted = sorted_headers(&[("X-B", " 2 "), ("a_b", "x"), ("X-A", "1"), ("x-a", "3")]);
+        let sorted: Vec<(&str, &str)> = sorted.iter().map(|(n, v)| (n.as_ref(), *v)).collect();
+        assert_eq!(sorted, [("x-a", "3"), ("x-b", "2")], "the later x-a wins");
     }
 
     #[test]

@@ -1,14 +1,12 @@
-//! The transport the generated client sends each attempt through: strict path, authentication,
-//! a bounded body read, and a record of the raw exchange for error decoding.
-
-use std::sync::{Arc, Mutex};
+//! One attempt on the wire: the request the spec describes, authenticated, sent through the
+//! client's connection pool, and its answer read with a bound on the body.
 
 use bytes::{Bytes, BytesMut};
-use reqwest::StatusCode;
 use reqwest::header::{
-    AUTHORIZATION, CONTENT_LENGTH, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
-use secmaster_bindings::{Transport, TransportFuture};
+use reqwest::{Method, StatusCode, Url};
+use std::sync::Arc;
 
 use crate::credentials::Auth;
 use crate::signer::{self, Clock};
@@ -18,13 +16,42 @@ const X_PROJECT_ID: HeaderName = HeaderName::from_static("x-project-id");
 const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
 const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
 
-/// What every attempt of a client shares.
-#[derive(Debug)]
+/// `Accept`: the only representation this client reads (the generated client sends the same).
+const ACCEPT_JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+/// What every attempt of a client shares: credentials made into header values once.
 pub(crate) struct Shared {
     pub auth: Auth,
     pub clock: Arc<dyn Clock>,
     pub user_agent: HeaderValue,
     pub max_response_bytes: usize,
+    /// `X-Auth-Token` (token credentials) or `X-Security-Token` (temporary AK/SK), marked
+    /// sensitive so that neither hyper nor `Debug` shows it.
+    secret_header: Option<(HeaderName, HeaderValue)>,
+    /// The `Host` header, signed with AK/SK.
+    host: HeaderValue,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("user_agent", &self.user_agent)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request ready to send, the same for every attempt of one call.
+pub(crate) struct Prepared {
+    pub method: Method,
+    /// The endpoint with the operation's path, every ID strictly encoded.
+    pub url: Url,
+    /// The operation's request media type, as the spec writes it.
+    pub content_type: HeaderValue,
+    /// The JSON body (reference-counted: attempts share it).
+    pub body: Bytes,
+    /// `X-Project-Id`, sent (and signed) with AK/SK.
+    pub project_id: HeaderValue,
 }
 
 /// The raw answer to one attempt, as read from the wire.
@@ -37,123 +64,111 @@ pub(crate) struct Exchange {
     pub truncated: bool,
 }
 
-/// Initial buffer for a body: what the server declares, but never more than this up front.
-const INITIAL_BODY_CAPACITY: usize = 64 * 1024;
+/// Initial buffer for a body without a declared length.
+const INITIAL_BODY_CAPACITY: usize = 16 * 1024;
 
-/// One attempt: sends through the shared client, records what came back.
-pub(crate) struct Attempt {
-    shared: Arc<Shared>,
-    path: String,
-    project_id: HeaderValue,
-    exchange: Mutex<Option<Exchange>>,
+/// A header value for a secret, checked when the credentials were validated.
+fn sensitive(secret: &str) -> HeaderValue {
+    let mut value = HeaderValue::from_str(secret).expect("validated with the credentials");
+    value.set_sensitive(true);
+    value
 }
 
-impl Attempt {
-    /// `path` replaces the generated client's path (same endpoint): every ID encoded strictly.
-    pub(crate) fn new(shared: Arc<Shared>, path: String, project_id: &str) -> Self {
-        let project_id =
-            HeaderValue::from_str(project_id).unwrap_or_else(|_| HeaderValue::from_static(""));
+impl Shared {
+    /// `auth` must have been validated (`Credentials::validate`); `host` is the endpoint's.
+    pub(crate) fn new(
+        auth: Auth,
+        clock: Arc<dyn Clock>,
+        user_agent: HeaderValue,
+        max_response_bytes: usize,
+        host: &str,
+    ) -> Self {
+        let secret_header = match &auth {
+            Auth::Token(token) => Some((X_AUTH_TOKEN, sensitive(token.expose()))),
+            Auth::AkSk { security_token, .. } => security_token
+                .as_ref()
+                .map(|t| (X_SECURITY_TOKEN, sensitive(t.expose()))),
+        };
         Self {
-            shared,
-            path,
-            project_id,
-            exchange: Mutex::new(None),
+            auth,
+            clock,
+            user_agent,
+            max_response_bytes,
+            secret_header,
+            host: HeaderValue::from_str(host).expect("a URL's host is a valid header value"),
         }
     }
 
-    /// What came back, if the request got as far as a response.
-    pub(crate) fn take_exchange(&self) -> Option<Exchange> {
-        self.exchange
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-    }
-
-    fn authenticate(&self, request: &mut reqwest::Request) {
+    /// The request of one attempt, with its authentication.
+    fn request(&self, prepared: &Prepared) -> reqwest::Request {
+        let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
         let headers = request.headers_mut();
-        headers.insert(USER_AGENT, self.shared.user_agent.clone());
-        match &self.shared.auth {
-            Auth::Token(token) => {
-                let mut value = HeaderValue::from_str(token.expose())
-                    .expect("validated when the client was built");
-                value.set_sensitive(true);
-                headers.insert(X_AUTH_TOKEN, value);
-            }
-            Auth::AkSk {
-                ak,
-                sk,
-                security_token,
-            } => {
-                headers.insert(X_PROJECT_ID, self.project_id.clone());
-                if let Some(token) = security_token {
-                    let mut value = HeaderValue::from_str(token.expose())
-                        .expect("validated when the client was built");
-                    value.set_sensitive(true);
-                    headers.insert(X_SECURITY_TOKEN, value);
-                }
-                let date = signer::sdk_date(self.shared.clock.now());
-                headers.insert(
-                    X_SDK_DATE,
-                    HeaderValue::from_str(&date).expect("digits and letters"),
-                );
-                let url = request.url();
-                let host = match url.port() {
-                    Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-                    None => url.host_str().unwrap_or_default().to_owned(),
-                };
-                let host_value =
-                    HeaderValue::from_str(&host).expect("a URL's host is a valid header");
-                let authorization = {
-                    let named: Vec<(&str, &str)> = request
-                        .headers()
-                        .iter()
-                        .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
-                        .chain(std::iter::once(("host", host.as_str())))
-                        .collect();
-                    let body = request
-                        .body()
-                        .and_then(reqwest::Body::as_bytes)
-                        .unwrap_or_default();
-                    let signed = signer::Request {
-                        method: request.method().as_str(),
-                        path: url.path(),
-                        query: url.query(),
-                        headers: &named,
-                        body,
-                    };
-                    signer::sign(&signed, ak, sk.expose(), &date).authorization
-                };
-                let headers = request.headers_mut();
-                headers.insert(HOST, host_value);
-                let mut value = HeaderValue::from_str(&authorization).expect("ASCII");
-                value.set_sensitive(true);
-                headers.insert(AUTHORIZATION, value);
-            }
+        headers.reserve(8);
+        headers.insert(ACCEPT, ACCEPT_JSON);
+        headers.insert(CONTENT_TYPE, prepared.content_type.clone());
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if let Some((name, value)) = &self.secret_header {
+            headers.insert(name.clone(), value.clone());
         }
+        if let Auth::AkSk { ak, sk, .. } = &self.auth {
+            headers.insert(X_PROJECT_ID, prepared.project_id.clone());
+            headers.insert(HOST, self.host.clone());
+            let date = signer::sdk_date(self.clock.now());
+            headers.insert(
+                X_SDK_DATE,
+                HeaderValue::from_str(&date).expect("digits and letters"),
+            );
+            let mut named: Vec<(&str, &str)> = Vec::with_capacity(headers.len());
+            named.extend(
+                headers
+                    .iter()
+                    .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?))),
+            );
+            let signed = signer::Request {
+                method: prepared.method.as_str(),
+                path: prepared.url.path(),
+                query: prepared.url.query(),
+                headers: &named,
+                body: &prepared.body,
+            };
+            let authorization = signer::authorization(&signed, ak, sk.expose(), &date);
+            let mut value = HeaderValue::from_str(&authorization).expect("ASCII");
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        *request.body_mut() = Some(reqwest::Body::from(prepared.body.clone()));
+        request
     }
 
-    async fn run(
+    /// Sends one attempt and reads its answer, keeping at most `max_response_bytes` of the body.
+    pub(crate) async fn send(
         &self,
-        client: &reqwest::Client,
-        mut request: reqwest::Request,
-    ) -> reqwest::Result<reqwest::Response> {
-        request.url_mut().set_path(&self.path);
-        self.authenticate(&mut request);
-        let mut response = client.execute(request).await?;
+        http: &reqwest::Client,
+        prepared: &Prepared,
+    ) -> reqwest::Result<Exchange> {
+        let mut response = http.execute(self.request(prepared)).await?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let limit = self.shared.max_response_bytes;
+        let limit = self.max_response_bytes;
         let declared = response.content_length();
-        // A success body over the limit is useless; an error body's first bytes still explain it.
-        let mut truncated = declared.is_some_and(|n| n > limit as u64);
+        if declared.is_some_and(|n| n <= limit as u64) {
+            // The length is known and within the limit (hyper enforces it): read it whole,
+            // without copying a body that arrived in one piece.
+            let body = response.bytes().await?;
+            return Ok(Exchange {
+                status,
+                headers,
+                body,
+                truncated: false,
+            });
+        }
+        // Too long, or of unknown length. A success body over the limit is useless; an error
+        // body's first bytes still explain it.
+        let mut truncated = declared.is_some();
         let mut buf = BytesMut::new();
         if !truncated || !status.is_success() {
             truncated = false;
-            buf.reserve(
-                declared
-                    .map_or(1024, |n| n as usize)
-                    .min(INITIAL_BODY_CAPACITY),
-            );
+            buf.reserve(INITIAL_BODY_CAPACITY.min(limit));
             while let Some(chunk) = response.chunk().await? {
                 if buf.len() + chunk.len() > limit {
                     buf.extend_from_slice(&chunk[..limit - buf.len()]);
@@ -163,33 +178,11 @@ impl Attempt {
                 buf.extend_from_slice(&chunk);
             }
         }
-        let body = buf.freeze();
-        // The generated client gets a copy of the body to decode; this attempt keeps the original
-        // for error decoding (both are the same reference-counted bytes).
-        let mut rebuilt = http::Response::new(if truncated {
-            Bytes::new()
-        } else {
-            body.clone()
-        });
-        *rebuilt.status_mut() = status;
-        *rebuilt.headers_mut() = headers.clone();
-        rebuilt.headers_mut().remove(CONTENT_LENGTH);
-        *self.exchange.lock().unwrap_or_else(|p| p.into_inner()) = Some(Exchange {
+        Ok(Exchange {
             status,
             headers,
-            body,
+            body: buf.freeze(),
             truncated,
-        });
-        Ok(reqwest::Response::from(rebuilt))
-    }
-}
-
-impl Transport for Attempt {
-    fn execute<'a>(
-        &'a self,
-        client: &'a reqwest::Client,
-        request: reqwest::Request,
-    ) -> TransportFuture<'a> {
-        Box::pin(self.run(client, request))
+        })
     }
 }

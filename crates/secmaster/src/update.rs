@@ -1,9 +1,8 @@
 //! Update a Workflow: the builder users call, its validation, and the attempt loop.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue};
 use secmaster_bindings::operations::UPDATE_AOP_WORKFLOW;
 use secmaster_bindings::types::{ModifyAopWorkflowInfo, UpdateAopWorkflowResponse};
 use serde::Deserialize;
@@ -12,8 +11,8 @@ use tracing::Instrument;
 use crate::credentials::Auth;
 use crate::error::{ServiceError, is_retryable_status, one_line};
 use crate::retry::parse_retry_after;
-use crate::transport::{Attempt, Exchange};
-use crate::validate::{check_id, encode_segment, expand_encoded};
+use crate::transport::{Exchange, Prepared};
+use crate::validate::{check_id, expand_path};
 use crate::{Client, Error, Label, Workflow};
 
 /// A prepared Update a Workflow call; set the fields to change, then [`send`](Self::send) it.
@@ -29,13 +28,6 @@ pub struct UpdateWorkflow {
     workspace_id: String,
     workflow_id: String,
     body: ModifyAopWorkflowInfo,
-}
-
-/// Where a call goes: the final URL, and the IDs as given to the generated builder.
-struct Target {
-    /// The path to send, endpoint prefix included, every ID byte outside `A-Za-z0-9-_.~` encoded.
-    path: String,
-    encoded_ids: [String; 3],
 }
 
 /// The result of a successful update.
@@ -178,28 +170,15 @@ impl UpdateWorkflow {
     }
 
     async fn send_validated(self) -> Result<UpdatedWorkflow, Error> {
-        let shared = self.client.shared();
-        // Each ID is strictly encoded once: the generated builder gets these (it encodes `%` once
-        // more, which keeps its own path check content), and the attempt sends `path` itself.
-        let encoded_ids =
-            [&self.project_id, &self.workspace_id, &self.workflow_id].map(|id| encode_segment(id));
-        let mut path = shared.endpoint.path_prefix.clone();
-        path.push_str(&expand_encoded(
-            UPDATE_AOP_WORKFLOW.path,
-            &[
-                ("project_id", &encoded_ids[0]),
-                ("workspace_id", &encoded_ids[1]),
-                ("workflow_id", &encoded_ids[2]),
-            ],
-        ));
-        let target = Target { path, encoded_ids };
-        let policy = &shared.retry;
+        let inner = self.client.shared();
+        let prepared = self.prepare()?;
+        let policy = &inner.retry;
         let started = Instant::now();
         let mut attempt_no = 0u32;
         loop {
             attempt_no += 1;
             let attempt_started = Instant::now();
-            let outcome = self.attempt(&target, attempt_no).await;
+            let outcome = self.attempt(&prepared, attempt_no).await;
             let latency_ms = attempt_started.elapsed().as_millis() as u64;
             let (error, retry_after) = match outcome {
                 Ok(updated) => {
@@ -231,79 +210,84 @@ impl UpdateWorkflow {
         }
     }
 
+    /// The request every attempt sends: the spec's method, path and media type, each ID
+    /// strictly encoded once, the body serialized once.
+    fn prepare(&self) -> Result<Prepared, Error> {
+        let inner = self.client.shared();
+        let op = &UPDATE_AOP_WORKFLOW;
+        let mut url = inner.endpoint.url.clone();
+        url.set_path(&expand_path(
+            &inner.endpoint.path_prefix,
+            op.path,
+            &[
+                ("project_id", &self.project_id),
+                ("workspace_id", &self.workspace_id),
+                ("workflow_id", &self.workflow_id),
+            ],
+        ));
+        let body = serde_json::to_vec(&self.body)
+            .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
+        Ok(Prepared {
+            method: reqwest::Method::from_bytes(op.method.as_bytes())
+                .expect("the spec's methods are HTTP methods"),
+            url,
+            content_type: HeaderValue::from_static(
+                op.request_content_type
+                    .expect("the operation takes a JSON body"),
+            ),
+            body: body.into(),
+            // Validation made it printable ASCII whenever AK/SK sends it.
+            project_id: HeaderValue::from_str(&self.project_id)
+                .unwrap_or_else(|_| HeaderValue::from_static("")),
+        })
+    }
+
     /// One attempt: the error, with the server's `Retry-After` when it sent one.
     async fn attempt(
         &self,
-        target: &Target,
+        prepared: &Prepared,
         attempt_no: u32,
     ) -> Result<UpdatedWorkflow, (Error, Option<Duration>)> {
-        let shared = self.client.shared();
-        let attempt = Arc::new(Attempt::new(
-            Arc::clone(&shared.transport),
-            target.path.clone(),
-            &self.project_id,
-        ));
-        let bindings = secmaster_bindings::Client::new_with_client(
-            &shared.endpoint.base,
-            shared.http.clone(),
-            secmaster_bindings::Hooks::with_transport(attempt.clone()),
-        );
-        let call = bindings
-            .update_aop_workflow()
-            .project_id(target.encoded_ids[0].as_str())
-            .workspace_id(target.encoded_ids[1].as_str())
-            .workflow_id(target.encoded_ids[2].as_str())
-            .body(self.body.clone())
-            .send();
-        let result = match tokio::time::timeout(shared.attempt_timeout, call).await {
-            Ok(result) => result,
+        let inner = self.client.shared();
+        let sent = inner.transport.send(&inner.http, prepared);
+        let exchange = match tokio::time::timeout(inner.attempt_timeout, sent).await {
+            Ok(Ok(exchange)) => exchange,
+            Ok(Err(source)) if source.is_timeout() => {
+                return Err((
+                    Error::Timeout {
+                        elapsed: inner.attempt_timeout,
+                        attempts: attempt_no,
+                    },
+                    None,
+                ));
+            }
+            Ok(Err(source)) => {
+                return Err((
+                    Error::Transport {
+                        connect: source.is_connect(),
+                        attempts: attempt_no,
+                        source,
+                    },
+                    None,
+                ));
+            }
             Err(_) => {
                 return Err((
                     Error::Timeout {
-                        elapsed: shared.attempt_timeout,
+                        elapsed: inner.attempt_timeout,
                         attempts: attempt_no,
                     },
                     None,
                 ));
             }
         };
-        let Some(exchange) = attempt.take_exchange() else {
-            // No response: the request never completed.
-            return Err((
-                match result {
-                    Err(secmaster_bindings::Error::CommunicationError(source)) => {
-                        if source.is_timeout() {
-                            Error::Timeout {
-                                elapsed: shared.attempt_timeout,
-                                attempts: attempt_no,
-                            }
-                        } else {
-                            Error::Transport {
-                                connect: source.is_connect(),
-                                attempts: attempt_no,
-                                source,
-                            }
-                        }
-                    }
-                    Err(other) => Error::invalid("request", other.to_string()),
-                    Ok(_) => Error::invalid(
-                        "request",
-                        "a response arrived without passing the transport",
-                    ),
-                },
-                None,
-            ));
-        };
-        let generated = result.ok().map(|rv| rv.into_inner());
-        interpret(exchange, generated, &shared.transport)
+        interpret(exchange, &inner.transport)
     }
 }
 
-/// Turns the raw exchange (and the generated client's decoding of it, when it succeeded) into
-/// the call's outcome.
+/// Turns the raw exchange into the call's outcome.
 fn interpret(
     exchange: Exchange,
-    generated: Option<UpdateAopWorkflowResponse>,
     shared: &crate::transport::Shared,
 ) -> Result<UpdatedWorkflow, (Error, Option<Duration>)> {
     let (limit, clock, auth) = (shared.max_response_bytes, &shared.clock, &shared.auth);
@@ -347,10 +331,7 @@ fn interpret(
             None,
         )
     };
-    let response = match generated {
-        Some(response) => response,
-        None => decode_with_path(&body).map_err(|(path, reason)| decode_error(path, reason))?,
-    };
+    let response = decode(&body).map_err(|(path, reason)| decode_error(path, reason))?;
     let request_id = response
         .request_id
         .clone()
@@ -423,6 +404,12 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(str::to_owned)
+}
+
+/// Decodes a 2xx body; on failure decodes it again to name the field that failed.
+fn decode(body: &[u8]) -> Result<UpdateAopWorkflowResponse, (String, String)> {
+    // Tracking the path slows every field down; a body that decodes never needs it.
+    serde_json::from_slice(body).or_else(|_| decode_with_path(body))
 }
 
 /// Decodes a 2xx body, naming the path of the field that failed (`.` for the body as a whole).

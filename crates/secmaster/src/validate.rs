@@ -38,27 +38,17 @@ pub fn check_id(field: &'static str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// One path segment with every byte outside `A-Za-z0-9-_.~` percent-encoded.
-pub(crate) fn encode_segment(value: &str) -> String {
-    utf8_percent_encode(value, UNRESERVED).to_string()
-}
-
-/// Expands `{name}` placeholders of a path template, percent-encoding every byte of each value
-/// except `A-Za-z0-9-_.~`.
-#[cfg(any(test, fuzzing))]
-pub fn expand_path(template: &str, params: &[(&str, &str)]) -> String {
-    let encoded: Vec<(&str, String)> = params
-        .iter()
-        .map(|(n, v)| (*n, encode_segment(v)))
-        .collect();
-    let encoded: Vec<(&str, &str)> = encoded.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    expand_encoded(template, &encoded)
-}
-
-/// Expands `{name}` placeholders with values that are already encoded.
-pub(crate) fn expand_encoded(template: &str, params: &[(&str, &str)]) -> String {
-    let mut out =
-        String::with_capacity(template.len() + params.iter().map(|(_, v)| v.len()).sum::<usize>());
+/// `prefix` followed by `template` with each `{name}` placeholder replaced by its value, every
+/// byte of a value outside `A-Za-z0-9-_.~` percent-encoded (so that no value can add, remove or
+/// change a segment, given [`check_id`] refused `.` and `..`).
+///
+/// # Panics
+/// If the template has an unclosed `{` or a placeholder without a value (a bug, not input).
+pub fn expand_path(prefix: &str, template: &str, params: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(
+        prefix.len() + template.len() + params.iter().map(|(_, v)| 3 * v.len()).sum::<usize>(),
+    );
+    out.push_str(prefix);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let close = open
@@ -72,7 +62,7 @@ pub(crate) fn expand_encoded(template: &str, params: &[(&str, &str)]) -> String 
             .find(|(n, _)| *n == name)
             .map(|(_, v)| *v)
             .expect("every placeholder has a value");
-        out.push_str(value);
+        out.extend(utf8_percent_encode(value, UNRESERVED));
         rest = &rest[close + 1..];
     }
     out.push_str(rest);
@@ -87,6 +77,7 @@ mod tests {
 
     fn path(p: &str, w: &str, f: &str) -> String {
         expand_path(
+            "",
             TEMPLATE,
             &[("project_id", p), ("workspace_id", w), ("workflow_id", f)],
         )
