@@ -35,6 +35,10 @@ pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
 /// A source of the current time, injectable so that signatures can be tested at a fixed date.
 ///
 /// ```
@@ -62,10 +66,32 @@ impl Clock for SystemClock {
     }
 }
 
-/// `X-Sdk-Date` for a time: UTC, `%Y%m%dT%H%M%SZ`.
+/// `X-Sdk-Date` for a time: UTC, `%Y%m%dT%H%M%SZ` (a time before 1970 reads as 1970).
 pub fn sdk_date(now: SystemTime) -> String {
-    let ts = jiff::Timestamp::try_from(now).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    ts.strftime("%Y%m%dT%H%M%SZ").to_string()
+    let ts = jiff::Timestamp::try_from(now)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .max(jiff::Timestamp::UNIX_EPOCH);
+    let t = jiff::tz::Offset::UTC.to_datetime(ts);
+    let mut out = String::with_capacity(16);
+    let fields = [
+        (i32::from(t.year()), 4),
+        (t.month().into(), 2),
+        (t.day().into(), 2),
+        (t.hour().into(), 2),
+        (t.minute().into(), 2),
+        (t.second().into(), 2),
+    ];
+    for (i, (value, width)) in fields.into_iter().enumerate() {
+        if i == 3 {
+            out.push('T');
+        }
+        for place in (0..width).rev() {
+            let digit = (value / 10i32.pow(place)) % 10;
+            out.push(char::from(b'0' + digit as u8));
+        }
+    }
+    out.push('Z');
+    out
 }
 
 /// Inputs of one signature.
@@ -237,6 +263,14 @@ pub fn canonical_uri(path: &str) -> String {
 
 fn push_canonical_uri(out: &mut String, path: &str) {
     let start = out.len();
+    if path.bytes().all(|b| b == b'/' || is_unreserved(b)) {
+        // Nothing to decode or encode: the usual path, whose IDs are plain.
+        out.push_str(path);
+        if !out[start..].ends_with('/') {
+            out.push('/');
+        }
+        return;
+    }
     let decoded = percent_decode_str(path).decode_utf8_lossy();
     for (i, segment) in decoded.split('/').enumerate() {
         if i > 0 {
@@ -427,5 +461,22 @@ mod tests {
     fn sdk_date_is_utc_basic_format() {
         let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_704_067_200);
         assert_eq!(sdk_date(t), "20240101T000000Z");
+        for secs in [
+            0,
+            951_782_400,
+            1_709_251_199,
+            1_735_689_599,
+            4_102_444_800,
+            32_503_679_999,
+        ] {
+            let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+            let by_jiff = jiff::Timestamp::try_from(t)
+                .unwrap()
+                .strftime("%Y%m%dT%H%M%SZ")
+                .to_string();
+            assert_eq!(sdk_date(t), by_jiff, "{secs}");
+        }
+        let before_1970 = SystemTime::UNIX_EPOCH - std::time::Duration::from_secs(86_400);
+        assert_eq!(sdk_date(before_1970), "19700101T000000Z");
     }
 }

@@ -23,7 +23,12 @@ pub fn check_id(field: &'static str, value: &str) -> Result<(), Error> {
             ),
         ));
     }
-    if let Some(c) = value.chars().find(|c| c.is_control()) {
+    // Printable ASCII (what IDs are) needs no look at characters; anything else does.
+    let printable_ascii = value.bytes().all(|b| (0x20..0x7f).contains(&b));
+    if let Some(c) = (!printable_ascii)
+        .then(|| value.chars().find(|c| c.is_control()))
+        .flatten()
+    {
         return Err(Error::invalid(
             field,
             format!("contains the control character {c:?}"),

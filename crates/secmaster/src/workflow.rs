@@ -1,5 +1,6 @@
 //! The ergonomic view of a workflow (the API's `AopWorkflowInfo`).
 
+use jiff::fmt::temporal::DateTimeParser;
 use secmaster_bindings::types::AopWorkflowInfo;
 
 pub use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel as Label};
@@ -119,29 +120,31 @@ impl From<AopWorkflowInfo> for Workflow {
 /// assert_eq!(t.to_string(), "2025-07-18T06:44:47Z");
 /// ```
 pub fn parse_timestamp(text: &str) -> Option<jiff::Timestamp> {
-    let text = text.trim();
-    if !text.is_ascii() {
+    static PARSER: DateTimeParser = DateTimeParser::new();
+    /// Longer than any timestamp (`2025-07-18T14:44:47.123456789Z+08:00:00` is 38).
+    const MAX: usize = 64;
+    let text = text.trim().as_bytes();
+    if text.len() > MAX || !text.is_ascii() {
         return None;
     }
-    // `...Z+0800` / `...Z-05:30`: drop the `Z`, the offset that follows is the real one.
-    let text = match text.find(['Z', 'z']) {
-        Some(i) if i + 1 < text.len() && matches!(text.as_bytes()[i + 1], b'+' | b'-') => {
-            format!("{}{}", &text[..i], &text[i + 1..])
+    // Rewritten on the stack: `...Z+0800` / `...Z-05:30` lose the `Z` (the offset that follows is
+    // the real one), and a colon-less `+0800` gains its colon, as RFC 3339 has it.
+    let mut buf = [0u8; MAX + 1];
+    let mut len = 0;
+    for (i, &b) in text.iter().enumerate() {
+        let offset_follows = matches!(text.get(i + 1), Some(b'+' | b'-'));
+        if !(matches!(b, b'Z' | b'z') && offset_follows) {
+            buf[len] = b;
+            len += 1;
         }
-        _ => text.to_owned(),
-    };
-    text.parse::<jiff::Timestamp>()
-        .ok()
-        .or_else(|| with_colon_offset(&text)?.parse().ok())
-}
-
-/// `...+0800` → `...+08:00`, for parsers that want RFC 3339 offsets.
-fn with_colon_offset(text: &str) -> Option<String> {
-    let sign = text.len().checked_sub(5)?;
-    let tail = &text[sign..];
-    let (head, digits) = tail.split_at(1);
-    ((head == "+" || head == "-") && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| format!("{}{head}{}:{}", &text[..sign], &digits[..2], &digits[2..]))
+    }
+    if let [.., b'+' | b'-', h1, h2, m1, m2] = buf[..len]
+        && [h1, h2, m1, m2].iter().all(u8::is_ascii_digit)
+    {
+        buf[len - 2..=len].copy_from_slice(&[b':', m1, m2]);
+        len += 1;
+    }
+    PARSER.parse_timestamp(&buf[..len]).ok()
 }
 
 #[cfg(test)]
