@@ -326,17 +326,38 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-/// Per-call time in µs of `calls` sequential calls.
-async fn sequential<F, Fut>(calls: usize, mut call: F) -> f64
+/// CPU time this thread has run, in ns (Linux's schedstat; 0 where it is missing).
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Per-call wall time in µs of `calls` sequential calls, and the calling thread's CPU time per
+/// call in µs (the client's own work; the server runs on another thread).
+async fn sequential_cpu<F, Fut>(calls: usize, mut call: F) -> (f64, f64)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = String>,
 {
+    let cpu = thread_cpu_ns();
     let started = Instant::now();
     for _ in 0..calls {
         std::hint::black_box(call().await);
     }
-    started.elapsed().as_secs_f64() * 1e6 / calls as f64
+    let wall = started.elapsed().as_secs_f64() * 1e6 / calls as f64;
+    let cpu = thread_cpu_ns().saturating_sub(cpu) as f64 / 1e3 / calls as f64;
+    (wall, cpu)
+}
+
+/// Per-call time in µs of `calls` sequential calls.
+async fn sequential<F, Fut>(calls: usize, call: F) -> f64
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = String>,
+{
+    sequential_cpu(calls, call).await.0
 }
 
 /// Calls per second with `in_flight` calls at once, `total` in all.
@@ -371,7 +392,7 @@ fn spread(mut values: Vec<f64>) -> (f64, f64, f64) {
 }
 
 async fn calls(server: &Server, options: &Options, report: &mut Report) {
-    let (rounds, per_round) = if options.quick { (6, 300) } else { (30, 500) };
+    let (rounds, per_round) = if options.quick { (6, 300) } else { (200, 100) };
     let http = reqwest::Client::new();
     let url = format!(
         "{}/v1/{PROJECT}/workspaces/{WORKSPACE}/soc/workflows/{WORKFLOW}",
@@ -394,43 +415,71 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
     // Paired rounds: each round runs the three variants back to back (in an order that rotates,
     // so none always goes first), and each variant is compared with the baseline of its own round,
     // so that the machine's slow drifts cancel out.
-    let mut per_call: [Vec<f64>; 3] = Default::default();
-    let mut ratios: [Vec<f64>; 2] = Default::default();
+    // Variant 3 is the baseline with the one thing a careful hand-written call would add and
+    // secmaster always has: a timeout per attempt (a tokio timer, 20 s like the client's).
+    let timed_baseline = || async {
+        tokio::time::timeout(
+            secmaster::DEFAULT_ATTEMPT_TIMEOUT,
+            baseline_call(&http, &url),
+        )
+        .await
+        .expect("within the timeout")
+    };
+    const VARIANTS: usize = 4;
+    let mut per_call: [Vec<f64>; VARIANTS] = Default::default();
+    let mut cpu: [Vec<f64>; VARIANTS] = Default::default();
+    let mut ratios: [Vec<f64>; VARIANTS] = Default::default();
     for round in 0..rounds {
-        let mut t = [0.0; 3];
-        for k in 0..3 {
-            let variant = (round + k) % 3;
+        let mut t = [(0.0, 0.0); VARIANTS];
+        for k in 0..VARIANTS {
+            let variant = (round + k) % VARIANTS;
             t[variant] = match variant {
-                0 => sequential(per_round, || baseline_call(&http, &url)).await,
-                1 => sequential(per_round, || secmaster_call(&token)).await,
-                _ => sequential(per_round, || secmaster_call(&aksk)).await,
+                0 => sequential_cpu(per_round, || baseline_call(&http, &url)).await,
+                1 => sequential_cpu(per_round, || secmaster_call(&token)).await,
+                2 => sequential_cpu(per_round, || secmaster_call(&aksk)).await,
+                _ => sequential_cpu(per_round, timed_baseline).await,
             };
         }
-        for (v, us) in t.into_iter().enumerate() {
-            per_call[v].push(us);
+        for (v, (wall, thread)) in t.into_iter().enumerate() {
+            per_call[v].push(wall);
+            cpu[v].push(thread);
+            ratios[v].push(wall / t[0].0);
         }
-        ratios[0].push(t[1] / t[0]);
-        ratios[1].push(t[2] / t[0]);
     }
-    let [base, tok, signed] = per_call.map(median);
-    let [tok_ratio, signed_ratio] = ratios.map(spread);
+    let wall = per_call.map(median);
+    let cpu = cpu.map(median);
+    let ratios = ratios.map(spread);
     report.line("## Call overhead (sequential, keep-alive loopback)\n");
     report.line(format!(
-        "{rounds} paired rounds of {per_round} calls per variant; the ratio is the median of the rounds' ratios, with its interquartile range.\n"
+        "{rounds} paired rounds of {per_round} calls per variant (order rotating); a variant's ratio is the median of its rounds' ratios to the baseline of the same round, with the interquartile range. Client CPU is the calling thread's CPU time per call, user and kernel (the server runs on another thread).\n"
     ));
-    report.line("| variant | µs per call (median) | ratio to baseline (IQR) | target |");
-    report.line("|---|---|---|---|");
-    report.line(format!(
-        "| hand-written reqwest (baseline) | {base:.1} | 1.00 | |"
-    ));
-    report.line(format!(
-        "| secmaster, token | {tok:.1} | **{:.3}** ({:.3}–{:.3}) | ≤ 1.05 |",
-        tok_ratio.0, tok_ratio.1, tok_ratio.2
-    ));
-    report.line(format!(
-        "| secmaster, AK/SK signed | {signed:.1} | **{:.3}** ({:.3}–{:.3}) | ≤ 1.10 |",
-        signed_ratio.0, signed_ratio.1, signed_ratio.2
-    ));
+    report.line(
+        "| variant | µs per call (median) | ratio to baseline (IQR) | target | client CPU µs per call | CPU ratio |",
+    );
+    report.line("|---|---|---|---|---|---|");
+    let names = [
+        ("hand-written reqwest (baseline)", ""),
+        ("secmaster, token", "≤ 1.05"),
+        ("secmaster, AK/SK signed", "≤ 1.10"),
+        (
+            "hand-written reqwest + a 20 s `tokio::time::timeout` per call",
+            "",
+        ),
+    ];
+    for (v, (name, target)) in names.into_iter().enumerate() {
+        let (ratio, q1, q3) = ratios[v];
+        let ratio = if v == 0 {
+            "1.00".to_owned()
+        } else {
+            format!("**{ratio:.3}** ({q1:.3}–{q3:.3})")
+        };
+        report.line(format!(
+            "| {name} | {:.1} | {ratio} | {target} | {:.1} | {:.3} |",
+            wall[v],
+            cpu[v],
+            cpu[v] / cpu[0]
+        ));
+    }
 
     let iterations = if options.quick { 20_000 } else { 200_000 };
     let (sign_us, header_us) = signing_cost(iterations);

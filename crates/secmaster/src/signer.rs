@@ -35,9 +35,26 @@ pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+/// `A-Za-z0-9-_.~`: the bytes that are never percent-encoded.
+pub(crate) fn is_unreserved(b: u8) -> bool {
+    UNRESERVED_BYTES[usize::from(b)]
 }
+
+/// Whether every byte of `text` is unreserved (no branch per byte, so the loop vectorizes).
+pub(crate) fn all_unreserved(text: &str) -> bool {
+    text.bytes().fold(true, |all, b| all & is_unreserved(b))
+}
+
+const UNRESERVED_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    table
+};
 
 /// A source of the current time, injectable so that signatures can be tested at a fixed date.
 ///
@@ -263,7 +280,10 @@ pub fn canonical_uri(path: &str) -> String {
 
 fn push_canonical_uri(out: &mut String, path: &str) {
     let start = out.len();
-    if path.bytes().all(|b| b == b'/' || is_unreserved(b)) {
+    if path
+        .bytes()
+        .fold(true, |all, b| all & (b == b'/' || is_unreserved(b)))
+    {
         // Nothing to decode or encode: the usual path, whose IDs are plain.
         out.push_str(path);
         if !out[start..].ends_with('/') {

@@ -50,8 +50,8 @@ pub(crate) struct Prepared {
     pub content_type: HeaderValue,
     /// The JSON body (reference-counted: attempts share it).
     pub body: Bytes,
-    /// `X-Project-Id`, sent (and signed) with AK/SK.
-    pub project_id: HeaderValue,
+    /// `X-Project-Id`, sent (and signed) with AK/SK only.
+    pub project_id: Option<HeaderValue>,
 }
 
 /// The raw answer to one attempt, as read from the wire.
@@ -111,7 +111,9 @@ impl Shared {
             headers.insert(name.clone(), value.clone());
         }
         if let Auth::AkSk { ak, sk, .. } = &self.auth {
-            headers.insert(X_PROJECT_ID, prepared.project_id.clone());
+            if let Some(project_id) = &prepared.project_id {
+                headers.insert(X_PROJECT_ID, project_id.clone());
+            }
             headers.insert(HOST, self.host.clone());
             let date = signer::sdk_date(self.clock.now());
             headers.insert(

@@ -237,8 +237,9 @@ impl UpdateWorkflow {
             ),
             body: body.into(),
             // Validation made it printable ASCII whenever AK/SK sends it.
-            project_id: HeaderValue::from_str(&self.project_id)
-                .unwrap_or_else(|_| HeaderValue::from_static("")),
+            project_id: matches!(inner.transport.auth, Auth::AkSk { .. })
+                .then(|| HeaderValue::from_str(&self.project_id).ok())
+                .flatten(),
         })
     }
 

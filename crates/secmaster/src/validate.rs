@@ -3,7 +3,7 @@
 use percent_encoding::utf8_percent_encode;
 
 use crate::Error;
-use crate::signer::UNRESERVED;
+use crate::signer::{UNRESERVED, all_unreserved};
 
 /// The longest ID accepted, in bytes. Huawei Cloud IDs are 32–36 characters; this bound only keeps
 /// a runaway value from producing a multi-megabyte request line.
@@ -24,7 +24,9 @@ pub fn check_id(field: &'static str, value: &str) -> Result<(), Error> {
         ));
     }
     // Printable ASCII (what IDs are) needs no look at characters; anything else does.
-    let printable_ascii = value.bytes().all(|b| (0x20..0x7f).contains(&b));
+    let printable_ascii = value
+        .bytes()
+        .fold(true, |all, b| all & (b.wrapping_sub(0x20) < 0x5f));
     if let Some(c) = (!printable_ascii)
         .then(|| value.chars().find(|c| c.is_control()))
         .flatten()
@@ -67,7 +69,11 @@ pub fn expand_path(prefix: &str, template: &str, params: &[(&str, &str)]) -> Str
             .find(|(n, _)| *n == name)
             .map(|(_, v)| *v)
             .expect("every placeholder has a value");
-        out.extend(utf8_percent_encode(value, UNRESERVED));
+        if all_unreserved(value) {
+            out.push_str(value);
+        } else {
+            out.extend(utf8_percent_encode(value, UNRESERVED));
+        }
         rest = &rest[close + 1..];
     }
     out.push_str(rest);

@@ -130,13 +130,18 @@ pub fn parse_timestamp(text: &str) -> Option<jiff::Timestamp> {
     // Rewritten on the stack: `...Z+0800` / `...Z-05:30` lose the `Z` (the offset that follows is
     // the real one), and a colon-less `+0800` gains its colon, as RFC 3339 has it.
     let mut buf = [0u8; MAX + 1];
-    let mut len = 0;
-    for (i, &b) in text.iter().enumerate() {
-        let offset_follows = matches!(text.get(i + 1), Some(b'+' | b'-'));
-        if !(matches!(b, b'Z' | b'z') && offset_follows) {
-            buf[len] = b;
-            len += 1;
+    let z_then_offset = text
+        .iter()
+        .position(|b| matches!(b, b'Z' | b'z'))
+        .filter(|&z| matches!(text.get(z + 1), Some(b'+' | b'-')));
+    let mut len = text.len();
+    match z_then_offset {
+        Some(z) => {
+            buf[..z].copy_from_slice(&text[..z]);
+            buf[z..len - 1].copy_from_slice(&text[z + 1..]);
+            len -= 1;
         }
+        None => buf[..len].copy_from_slice(text),
     }
     if let [.., b'+' | b'-', h1, h2, m1, m2] = buf[..len]
         && [h1, h2, m1, m2].iter().all(u8::is_ascii_digit)
