@@ -326,7 +326,10 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             // A redirect would carry X-Auth-Token / X-Security-Token to another host (reqwest
             // strips only Authorization); the API never redirects, so a 3xx is an error.
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
+        let http = http.tls_backend_preconfigured(ring_tls_config()?);
+        let http = http
             .build()
             .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
         let project_id = self
@@ -350,6 +353,31 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// rustls on the ring crypto provider, verifying servers as reqwest's default does (the
+/// platform's verifier and roots), for TLS 1.2 and 1.3; this client uses it whatever the
+/// process-wide default provider is.
+///
+/// `tls-ring` turns on reqwest's `rustls-no-provider`, under which any reqwest client built while
+/// rustls has no process-wide default provider panics. So that the application's own reqwest
+/// clients keep working, ring becomes that default here when none is set (an application's
+/// choice, made before, stands).
+#[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
+fn ring_tls_config() -> Result<rustls::ClientConfig, Error> {
+    let tls_error = |e: rustls::Error| Error::Config(format!("cannot set up TLS: {e}"));
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Err only when another thread installed one first: that one stands.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(tls_error)?;
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(tls_error)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth())
 }
 
 #[cfg(test)]
