@@ -305,3 +305,46 @@ fn a_default_response_counts_among_the_error_schemas() {
         "{msg}"
     );
 }
+
+#[test]
+fn the_operation_table_carries_each_request_media_type_as_the_spec_writes_it() {
+    let spec = r#"
+openapi: "3.0.3"
+info: {title: t, version: "1"}
+paths:
+  /v1/{id}:
+    get:
+      operationId: ShowThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+    put:
+      operationId: PutThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        required: true
+        content: {"application/json;charset=UTF-8": {schema: {type: object}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+"#;
+    let out = generate_from_str(spec, Path::new("spec/two.yaml"), "spec/two.yaml").unwrap();
+    let table = &out[out.find("pub mod operations").expect("operations emitted")..];
+    let entry = |name: &str| {
+        let start = table
+            .find(&format!("pub const {name}: Operation"))
+            .unwrap_or_else(|| panic!("{name} emitted"));
+        table[start..start + table[start..].find("};").unwrap()].to_owned()
+    };
+    let put = entry("PUT_THING");
+    assert!(put.contains("method: \"PUT\""), "{put}");
+    assert!(
+        put.contains("request_content_type: Some(\"application/json;charset=UTF-8\")"),
+        "{put}"
+    );
+    let get = entry("SHOW_THING");
+    assert!(get.contains("request_content_type: None"), "{get}");
+    assert!(
+        table.contains("pub const ALL: &[Operation] = &["),
+        "{table}"
+    );
+}
