@@ -58,11 +58,11 @@ async fn token_update_renames_enables_and_is_stored() {
     );
     assert_eq!(w.labels, Some(Label::Account));
     assert!(
-        w.update_time.is_some(),
+        w.updated_at().is_some(),
         "the fake's update_time parses: {:?}",
-        w.update_time_raw
+        w.update_time
     );
-    assert!(w.update_time_raw.as_deref().unwrap().ends_with("Z+0800"));
+    assert!(w.update_time.as_deref().unwrap().ends_with("Z+0800"));
     assert_eq!(updated.request_id.as_deref().map(str::len), Some(32));
     let (p, ws, f) = ids();
     assert_eq!(

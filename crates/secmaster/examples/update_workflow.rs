@@ -135,9 +135,9 @@ fn show(updated: &UpdatedWorkflow) {
         (Some(false), ..) => "no".to_owned(),
         (None, ..) => "-".to_owned(),
     };
-    let when = match (&w.update_time, &w.update_time_raw) {
-        (Some(t), _) => t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
-        (None, raw) => text(raw),
+    let when = match w.updated_at() {
+        Some(t) => t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        None => text(&w.update_time),
     };
     println!("  name         {}", text(&w.name));
     println!("  description  {}", text(&w.description));

@@ -8,9 +8,21 @@ pub use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel as L
 /// A workflow as the service returned it: all 25 fields of `AopWorkflowInfo`.
 ///
 /// Normalized for reading: `""` in any optional field but `name` and `description` reads as
-/// `None` (the service sends `""` for "not set"); `create_time` and `update_time` are parsed
-/// leniently into real timestamps with the wire text kept beside them; enum values the API
-/// page does not list are kept in their `Other` variant.
+/// `None` (the service sends `""` for "not set"); `create_time` and `update_time` keep the wire
+/// text, and [`created_at`](Self::created_at) / [`updated_at`](Self::updated_at) parse it
+/// leniently into real timestamps when asked; enum values the API page does not list are kept in
+/// their `Other` variant.
+///
+/// ```
+/// # use secmaster::Workflow;
+/// # use secmaster::bindings::types::AopWorkflowInfo;
+/// let w = Workflow::from(AopWorkflowInfo {
+///     update_time: Some("2025-07-18T14:44:47.000Z+0800".into()),
+///     ..Default::default()
+/// });
+/// assert_eq!(w.update_time.as_deref(), Some("2025-07-18T14:44:47.000Z+0800"));
+/// assert_eq!(w.updated_at().unwrap().to_string(), "2025-07-18T06:44:47Z");
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Workflow {
@@ -28,18 +40,15 @@ pub struct Workflow {
     pub creator_id: Option<String>,
     /// Name of the creator.
     pub creator_name: Option<String>,
-    /// Creation time, when the wire text parses (see [`parse_timestamp`]).
-    pub create_time: Option<jiff::Timestamp>,
-    /// Creation time as sent.
-    pub create_time_raw: Option<String>,
+    /// Creation time as sent (the page's form is `2025-07-18T14:44:47.000Z+0800`); parsed by
+    /// [`created_at`](Self::created_at).
+    pub create_time: Option<String>,
     /// ID of the updater.
     pub modifier_id: Option<String>,
     /// Name of the updater.
     pub modifier_name: Option<String>,
-    /// Update time, when the wire text parses (see [`parse_timestamp`]).
-    pub update_time: Option<jiff::Timestamp>,
-    /// Update time as sent.
-    pub update_time_raw: Option<String>,
+    /// Update time as sent; parsed by [`updated_at`](Self::updated_at).
+    pub update_time: Option<String>,
     /// Editing role.
     pub edit_role: Option<String>,
     /// User role.
@@ -70,14 +79,24 @@ pub struct Workflow {
     pub version: Option<String>,
 }
 
+impl Workflow {
+    /// The creation time, when `create_time` parses (see [`parse_timestamp`]).
+    pub fn created_at(&self) -> Option<jiff::Timestamp> {
+        self.create_time.as_deref().and_then(parse_timestamp)
+    }
+
+    /// The time of the last update, when `update_time` parses (see [`parse_timestamp`]).
+    pub fn updated_at(&self) -> Option<jiff::Timestamp> {
+        self.update_time.as_deref().and_then(parse_timestamp)
+    }
+}
+
 fn present(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.is_empty())
 }
 
 impl From<AopWorkflowInfo> for Workflow {
     fn from(w: AopWorkflowInfo) -> Self {
-        let create_time_raw = present(w.create_time);
-        let update_time_raw = present(w.update_time);
         Self {
             id: present(w.id),
             name: w.name,
@@ -86,12 +105,10 @@ impl From<AopWorkflowInfo> for Workflow {
             owner_id: present(w.owner_id),
             creator_id: present(w.creator_id),
             creator_name: present(w.creator_name),
-            create_time: create_time_raw.as_deref().and_then(parse_timestamp),
-            create_time_raw,
+            create_time: present(w.create_time),
             modifier_id: present(w.modifier_id),
             modifier_name: present(w.modifier_name),
-            update_time: update_time_raw.as_deref().and_then(parse_timestamp),
-            update_time_raw,
+            update_time: present(w.update_time),
             edit_role: present(w.edit_role),
             use_role: present(w.use_role),
             approve_role: present(w.approve_role),
@@ -241,7 +258,7 @@ mod tests {
         assert_eq!(w.description.as_deref(), Some(""));
         assert_eq!(w.version_id, None);
         assert_eq!(w.owner_id, None);
-        assert_eq!(w.create_time, None);
-        assert_eq!(w.create_time_raw.as_deref(), Some("garbage"));
+        assert_eq!(w.created_at(), None);
+        assert_eq!(w.create_time.as_deref(), Some("garbage"));
     }
 }

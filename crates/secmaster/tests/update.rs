@@ -108,9 +108,9 @@ async fn token_call_sends_the_documented_request_and_reads_the_pages_answer() {
     assert_eq!(w.engine_type, Some(EngineType::PublicEngine));
     assert_eq!(w.labels, Some(Label::Ip));
     assert_eq!(w.version_id, None, "\"\" reads as absent");
-    assert_eq!(w.create_time.unwrap().to_string(), "2025-07-18T06:44:47Z");
+    assert_eq!(w.created_at().unwrap().to_string(), "2025-07-18T06:44:47Z");
     assert_eq!(
-        w.create_time_raw.as_deref(),
+        w.create_time.as_deref(),
         Some("2025-07-18T14:44:47.000Z+0800")
     );
     assert_eq!(
