@@ -329,6 +329,8 @@ impl ClientBuilder {
             .redirect(reqwest::redirect::Policy::none());
         #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
         let http = http.tls_backend_preconfigured(ring_tls_config()?);
+        #[cfg(all(feature = "tls-ring", feature = "tls-aws-lc"))]
+        aws_lc_as_default_provider();
         let http = http
             .build()
             .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
@@ -378,6 +380,17 @@ fn ring_tls_config() -> Result<rustls::ClientConfig, Error> {
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth())
+}
+
+/// With both TLS features, rustls has both providers compiled in and picks no process-wide
+/// default by itself, so any rustls code asking for one would panic; reqwest (and this client)
+/// use aws-lc-rs, which becomes that default here when none is set.
+#[cfg(all(feature = "tls-ring", feature = "tls-aws-lc"))]
+fn aws_lc_as_default_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Err only when another thread installed one first: that one stands.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    }
 }
 
 #[cfg(test)]

@@ -138,8 +138,9 @@ impl From<AopWorkflowInfo> for Workflow {
 /// ```
 pub fn parse_timestamp(text: &str) -> Option<jiff::Timestamp> {
     static PARSER: DateTimeParser = DateTimeParser::new();
-    /// Longer than any timestamp (`2025-07-18T14:44:47.123456789Z+08:00:00` is 38).
-    const MAX: usize = 64;
+    /// Room for the longest forms: nanoseconds, a seconds offset and an RFC 9557 time zone
+    /// annotation (`...+08:00[America/Argentina/ComodRivadavia]`); anything longer is no timestamp.
+    const MAX: usize = 256;
     let text = text.trim().as_bytes();
     if text.len() > MAX || !text.is_ascii() {
         return None;
@@ -197,6 +198,21 @@ mod tests {
 
     #[test]
     fn rfc3339_and_colonless_offsets_parse() {
+        // Found by review: a 64-byte cap refused this (an RFC 9557 annotation after the offset).
+        assert_eq!(
+            parse_timestamp("2025-07-18T14:44:47.123456789+08:00[America/Argentina/Buenos_Aires]")
+                .unwrap()
+                .to_string(),
+            "2025-07-18T06:44:47.123456789Z"
+        );
+        assert_eq!(
+            parse_timestamp(&format!("2025-07-18T06:44:47Z{}", " ".repeat(300)))
+                .unwrap()
+                .to_string(),
+            "2025-07-18T06:44:47Z",
+            "trailing blanks are trimmed first"
+        );
+        assert_eq!(parse_timestamp(&"9".repeat(300)), None);
         assert_eq!(
             parse_timestamp("2025-07-18T06:44:47Z").unwrap().to_string(),
             "2025-07-18T06:44:47Z"

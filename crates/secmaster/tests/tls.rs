@@ -1,5 +1,5 @@
-//! `https://` endpoints go through TLS with the default features (rustls on ring), and a failed
-//! handshake is a typed connection error, not a panic.
+//! `https://` endpoints go through TLS with either TLS feature (`tls-aws-lc`, the default, or
+//! `tls-ring`), and a failed handshake is a typed connection error, not a panic.
 
 #![cfg(any(feature = "tls-ring", feature = "tls-aws-lc"))]
 
@@ -65,4 +65,20 @@ fn after_a_client_is_built_plain_reqwest_clients_have_a_crypto_provider() {
     assert!(rustls::crypto::CryptoProvider::get_default().is_some());
     reqwest::Client::new();
     secmaster::bindings::Client::new("https://example.com", Default::default());
+}
+
+/// With both TLS features (two crates of one build choosing differently) rustls has two providers
+/// and picks no default itself; building a client sets aws-lc-rs, the one reqwest uses, so other
+/// rustls code in the process does not panic.
+#[cfg(all(feature = "tls-ring", feature = "tls-aws-lc"))]
+#[test]
+fn with_both_tls_features_rustls_gets_a_default_provider() {
+    Client::builder()
+        .endpoint("https://secmaster.cn-north-4.myhuaweicloud.com")
+        .credentials(Credentials::token("t"))
+        .build()
+        .unwrap();
+    assert!(rustls::crypto::CryptoProvider::get_default().is_some());
+    let _ = rustls::ClientConfig::builder();
+    reqwest::Client::new();
 }
