@@ -253,16 +253,7 @@ impl UpdateWorkflow {
         let sent = inner.transport.send(&inner.http, prepared);
         let exchange = match tokio::time::timeout(inner.attempt_timeout, sent).await {
             Ok(Ok(exchange)) => exchange,
-            Ok(Err(source)) if source.is_timeout() => {
-                return Err((
-                    Error::Timeout {
-                        elapsed: inner.attempt_timeout,
-                        attempts: attempt_no,
-                    },
-                    None,
-                ));
-            }
-            Ok(Err(source)) => {
+            Ok(Err(source)) if !source.is_timeout() => {
                 return Err((
                     Error::Transport {
                         connect: source.is_connect(),
@@ -272,7 +263,8 @@ impl UpdateWorkflow {
                     None,
                 ));
             }
-            Err(_) => {
+            // Our own timer, or reqwest's: either way the attempt ran out of time.
+            Ok(Err(_)) | Err(_) => {
                 return Err((
                     Error::Timeout {
                         elapsed: inner.attempt_timeout,
