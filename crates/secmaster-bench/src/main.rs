@@ -87,6 +87,11 @@ fn main() {
                     "SKtestExampleSecretKey0000000000000000001",
                 ),
             );
+            eprintln!(
+                "future sizes: baseline {} B, secmaster {} B",
+                std::mem::size_of_val(&baseline_call(&http, &url)),
+                std::mem::size_of_val(&secmaster_call(&token))
+            );
             let (us, cpu) = match which.as_str() {
                 "baseline" => sequential_cpu(n, || baseline_call(&http, &url)).await,
                 "aksk" => sequential_cpu(n, || secmaster_call(&aksk)).await,
@@ -215,28 +220,32 @@ struct Server {
 /// A server that answers every request with the page's 200 example, on its own thread.
 fn start_server() -> Server {
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("server runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("send");
-            let app = axum::Router::new().fallback(|| async {
-                (
-                    [
-                        ("content-type", "application/json;charset=UTF-8"),
-                        ("x-request-id", "0123456789abcdef0123456789abcdef"),
-                    ],
-                    PAGE_200,
-                )
+    // Named, so that profilers tell its samples from the client's.
+    let spawned = std::thread::Builder::new()
+        .name("bench-server".into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                tx.send(listener.local_addr().expect("addr")).expect("send");
+                let app = axum::Router::new().fallback(|| async {
+                    (
+                        [
+                            ("content-type", "application/json;charset=UTF-8"),
+                            ("x-request-id", "0123456789abcdef0123456789abcdef"),
+                        ],
+                        PAGE_200,
+                    )
+                });
+                axum::serve(listener, app).await.expect("serve");
             });
-            axum::serve(listener, app).await.expect("serve");
         });
-    });
+    spawned.expect("server thread");
     Server {
         url: format!("http://{}", rx.recv().expect("server address")),
     }

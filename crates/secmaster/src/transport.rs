@@ -143,6 +143,10 @@ impl Shared {
     }
 
     /// Sends one attempt and reads its answer, keeping at most `max_response_bytes` of the body.
+    ///
+    /// The body is read chunk by chunk through one small future (no `Response::bytes`, whose
+    /// future is four times the size of this one); a body that arrives in one chunk is kept
+    /// as it came, without a copy.
     pub(crate) async fn send(
         &self,
         http: &reqwest::Client,
@@ -150,41 +154,63 @@ impl Shared {
     ) -> reqwest::Result<Exchange> {
         let mut response = http.execute(self.request(prepared)).await?;
         let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
         let limit = self.max_response_bytes;
         let declared = response.content_length();
-        if declared.is_some_and(|n| n <= limit as u64) {
-            // The length is known and within the limit (hyper enforces it): read it whole,
-            // without copying a body that arrived in one piece.
-            let body = response.bytes().await?;
-            return Ok(Exchange {
-                status,
-                headers,
-                body,
-                truncated: false,
-            });
-        }
-        // Too long, or of unknown length. A success body over the limit is useless; an error
-        // body's first bytes still explain it.
-        let mut truncated = declared.is_some();
-        let mut buf = BytesMut::new();
+        let mut body = BodyBuf::default();
+        let mut truncated = declared.is_some_and(|n| n > limit as u64);
+        // A success body over the limit is useless, so it is not read; an error body's first
+        // bytes still explain the error.
         if !truncated || !status.is_success() {
             truncated = false;
-            buf.reserve(INITIAL_BODY_CAPACITY.min(limit));
             while let Some(chunk) = response.chunk().await? {
-                if buf.len() + chunk.len() > limit {
-                    buf.extend_from_slice(&chunk[..limit - buf.len()]);
+                let room = limit - body.len();
+                if chunk.len() > room {
+                    body.push(chunk.slice(..room), declared, limit);
                     truncated = true;
                     break;
                 }
-                buf.extend_from_slice(&chunk);
+                body.push(chunk, declared, limit);
             }
         }
         Ok(Exchange {
             status,
-            headers,
-            body: buf.freeze(),
+            headers: std::mem::take(response.headers_mut()),
+            body: body.finish(),
             truncated,
         })
+    }
+}
+
+/// A body being read: its first chunk as it came, and a buffer only once a second one arrives.
+#[derive(Default)]
+struct BodyBuf {
+    first: Bytes,
+    rest: Option<BytesMut>,
+}
+
+impl BodyBuf {
+    fn len(&self) -> usize {
+        self.rest.as_ref().map_or(self.first.len(), BytesMut::len)
+    }
+
+    /// Appends `chunk`; `declared` (the Content-Length, if any) and `limit` size the buffer.
+    fn push(&mut self, chunk: Bytes, declared: Option<u64>, limit: usize) {
+        if let Some(rest) = &mut self.rest {
+            rest.extend_from_slice(&chunk);
+        } else if self.first.is_empty() {
+            self.first = chunk;
+        } else {
+            let expected = declared.map_or(INITIAL_BODY_CAPACITY, |n| n as usize);
+            let mut rest =
+                BytesMut::with_capacity(expected.min(limit).max(self.first.len() + chunk.len()));
+            rest.extend_from_slice(&self.first);
+            rest.extend_from_slice(&chunk);
+            self.first = Bytes::new();
+            self.rest = Some(rest);
+        }
+    }
+
+    fn finish(self) -> Bytes {
+        self.rest.map_or(self.first, BytesMut::freeze)
     }
 }

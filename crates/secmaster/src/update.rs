@@ -155,59 +155,34 @@ impl UpdateWorkflow {
 
     /// Validates, then sends the update, retrying what is safe to retry.
     ///
+    /// Validation and the request's preparation (path, body) happen when `send` is called;
+    /// nothing goes on the wire until the returned future is awaited.
+    ///
     /// # Errors
     /// See [`Error`]: invalid input (nothing sent), the service's error answers (including HTTP
     /// 200 with `success: false`), undecodable or oversized bodies, timeouts, connection failures.
-    pub async fn send(self) -> Result<UpdatedWorkflow, Error> {
-        self.validate()?;
+    pub fn send(self) -> impl Future<Output = Result<UpdatedWorkflow, Error>> + Send + 'static {
+        // Everything the attempts need is made here, so that the future holds only the client
+        // and the prepared request, not the builder (it is awaited once per call, and its size
+        // is what 256 calls in flight keep in memory).
+        let prepared = self.validate().and_then(|()| self.prepare());
         let span = tracing::info_span!(
             "secmaster.update_workflow",
             operation = UPDATE_AOP_WORKFLOW.id,
             workspace_id = %self.workspace_id,
             workflow_id = %self.workflow_id,
         );
-        self.send_validated().instrument(span).await
-    }
-
-    async fn send_validated(self) -> Result<UpdatedWorkflow, Error> {
-        let inner = self.client.shared();
-        let prepared = self.prepare()?;
-        let policy = &inner.retry;
-        let started = Instant::now();
-        let mut attempt_no = 0u32;
-        loop {
-            attempt_no += 1;
-            let attempt_started = Instant::now();
-            let outcome = self.attempt(&prepared, attempt_no).await;
-            let latency_ms = attempt_started.elapsed().as_millis() as u64;
-            let (error, retry_after) = match outcome {
-                Ok(updated) => {
-                    tracing::info!(
-                        attempt = attempt_no,
-                        status = 200,
-                        request_id = updated.request_id.as_deref().unwrap_or(""),
-                        latency_ms,
-                        "workflow updated"
-                    );
-                    return Ok(updated);
-                }
-                Err(failure) => failure,
+        let client = self.client;
+        async move {
+            // Borrowed, not moved out: a moved copy would be kept in the future beside the
+            // original.
+            let prepared = match prepared {
+                Ok(ref prepared) => prepared,
+                Err(e) => return Err(e),
             };
-            let error = with_attempts(error, attempt_no, started.elapsed());
-            tracing::warn!(attempt = attempt_no, status = error.status().unwrap_or(0), request_id = error.request_id().unwrap_or(""), latency_ms, error = %error, "attempt failed");
-            if !error.is_retryable() {
-                return Err(error);
-            }
-            let Some(delay) = policy.next_delay(attempt_no, started.elapsed(), retry_after) else {
-                return Err(error);
-            };
-            tracing::info!(
-                attempt = attempt_no,
-                delay_ms = delay.as_millis() as u64,
-                "retrying"
-            );
-            tokio::time::sleep(delay).await;
+            run(&client, prepared).await
         }
+        .instrument(span)
     }
 
     /// The request every attempt sends: the spec's method, path and media type, each ID
@@ -242,39 +217,77 @@ impl UpdateWorkflow {
                 .flatten(),
         })
     }
+}
 
-    /// One attempt: the error, with the server's `Retry-After` when it sent one.
-    async fn attempt(
-        &self,
-        prepared: &Prepared,
-        attempt_no: u32,
-    ) -> Result<UpdatedWorkflow, (Error, Option<Duration>)> {
-        let inner = self.client.shared();
-        let sent = inner.transport.send(&inner.http, prepared);
-        let exchange = match tokio::time::timeout(inner.attempt_timeout, sent).await {
-            Ok(Ok(exchange)) => exchange,
-            Ok(Err(source)) if !source.is_timeout() => {
-                return Err((
-                    Error::Transport {
-                        connect: source.is_connect(),
-                        attempts: attempt_no,
-                        source,
-                    },
-                    None,
-                ));
-            }
-            // Our own timer, or reqwest's: either way the attempt ran out of time.
-            Ok(Err(_)) | Err(_) => {
-                return Err((
-                    Error::Timeout {
-                        elapsed: inner.attempt_timeout,
-                        attempts: attempt_no,
-                    },
-                    None,
-                ));
+/// The attempt loop: sends `prepared` until it succeeds, fails for good, or the retry policy
+/// stops.
+async fn run(client: &Client, prepared: &Prepared) -> Result<UpdatedWorkflow, Error> {
+    let inner = client.shared();
+    let started = Instant::now();
+    let mut attempt_no = 0u32;
+    loop {
+        attempt_no += 1;
+        let attempt_started = if attempt_no == 1 {
+            started
+        } else {
+            Instant::now()
+        };
+        let exchange = attempt(client, prepared, attempt_no).await;
+        // In a block of its own, so that the (large) outcome is not kept across the sleep below.
+        let (error, retry_after) = {
+            match exchange
+                .map_err(|e| (e, None))
+                .and_then(|e| interpret(e, &inner.transport))
+            {
+                Ok(updated) => {
+                    tracing::info!(
+                        attempt = attempt_no,
+                        status = 200,
+                        request_id = updated.request_id.as_deref().unwrap_or(""),
+                        latency_ms = attempt_started.elapsed().as_millis() as u64,
+                        "workflow updated"
+                    );
+                    return Ok(updated);
+                }
+                Err(failure) => failure,
             }
         };
-        interpret(exchange, &inner.transport)
+        let error = with_attempts(error, attempt_no, started.elapsed());
+        tracing::warn!(attempt = attempt_no, status = error.status().unwrap_or(0), request_id = error.request_id().unwrap_or(""), latency_ms = attempt_started.elapsed().as_millis() as u64, error = %error, "attempt failed");
+        if !error.is_retryable() {
+            return Err(error);
+        }
+        let Some(delay) = inner
+            .retry
+            .next_delay(attempt_no, started.elapsed(), retry_after)
+        else {
+            return Err(error);
+        };
+        tracing::info!(
+            attempt = attempt_no,
+            delay_ms = delay.as_millis() as u64,
+            "retrying"
+        );
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// One attempt on the wire, within the attempt timeout.
+async fn attempt(client: &Client, prepared: &Prepared, attempt_no: u32) -> Result<Exchange, Error> {
+    let inner = client.shared();
+    let sent = inner.transport.send(&inner.http, prepared);
+    match tokio::time::timeout(inner.attempt_timeout, sent).await {
+        Ok(Ok(exchange)) => Ok(exchange),
+        Ok(Err(source)) if !source.is_timeout() => Err(Error::Transport {
+            connect: source.is_connect(),
+            attempts: attempt_no,
+            source,
+        }),
+        // Our own timer, or reqwest's: either way the attempt ran out of time.
+        Ok(Err(_)) | Err(_) => Err(Error::Timeout {
+            elapsed: inner.attempt_timeout,
+            attempts: attempt_no,
+        }),
     }
 }
 

@@ -144,6 +144,61 @@ async fn a_64_mib_body_is_capped_declared_or_chunked() {
 }
 
 #[tokio::test]
+async fn bodies_in_many_chunks_are_read_whole_and_capped_at_the_limit() {
+    let page = common::PAGE_200.as_bytes().to_vec();
+    let limit = page.len();
+    let error = format!(
+        r#"{{"code":"SecMaster.0001","message":"{}"}}"#,
+        "m".repeat(2 * limit)
+    );
+    let server = TestServer::start(vec![
+        // The page in 7-byte chunks, exactly at the limit: read whole and decoded.
+        Reply::Split {
+            status: 200,
+            body: page.clone(),
+            piece: 7,
+        },
+        // One byte over the limit: refused, not decoded from a prefix.
+        Reply::Split {
+            status: 200,
+            body: [page.as_slice(), b" "].concat(),
+            piece: 7,
+        },
+        // An error body twice the limit: its first `limit` bytes still give the status.
+        Reply::Split {
+            status: 400,
+            body: error.into_bytes(),
+            piece: 100,
+        },
+    ])
+    .await;
+    let c = Client::builder()
+        .endpoint(&server.url)
+        // Not "t": secrets are redacted from error text, and "t" is in every message.
+        .credentials(Credentials::token("a-token-not-in-the-body"))
+        .retry(RetryPolicy::none())
+        .max_response_bytes(limit)
+        .build()
+        .unwrap();
+    let call = || c.update_workflow("p", "w", "f").disable().send();
+    let updated = bounded(call()).await.unwrap();
+    assert_eq!(updated.workflow.name.as_deref(), Some("Test_aop"));
+    let e = bounded(call()).await.unwrap_err();
+    assert!(
+        matches!(e, Error::ResponseTooLarge { status: 200, limit: l, .. } if l == limit),
+        "{e:?}"
+    );
+    let e = bounded(call()).await.unwrap_err();
+    assert_eq!(e.status(), Some(400), "{e:?}");
+    let Error::Service(service) = &e else {
+        panic!("{e:?}")
+    };
+    // A cut JSON body is no longer JSON: its text is kept, bounded, as the message.
+    let message = service.message.as_deref().unwrap_or_default();
+    assert!(message.starts_with(r#"{"code":"SecMaster.0001","message":"mmm"#), "{message}");
+}
+
+#[tokio::test]
 async fn broken_200_bodies_are_decode_errors() {
     let deep = format!("{}{}", "{\"data\":".repeat(100_000), "}".repeat(100_000));
     let cases: Vec<(Reply, &str)> = vec![

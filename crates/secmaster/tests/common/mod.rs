@@ -48,6 +48,12 @@ pub enum Reply {
         chunk: Vec<u8>,
         chunks: usize,
     },
+    /// `body`, chunked (no Content-Length), in chunks of `piece` bytes, each written on its own.
+    Split {
+        status: u16,
+        body: Vec<u8>,
+        piece: usize,
+    },
     /// Announces `declared` bytes, sends `body`, then closes the connection.
     CutShort {
         status: u16,
@@ -175,6 +181,14 @@ async fn serve(
     write_reply(&mut socket, reply).await
 }
 
+async fn write_chunk(socket: &mut TcpStream, chunk: &[u8]) -> std::io::Result<()> {
+    socket
+        .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+        .await?;
+    socket.write_all(chunk).await?;
+    socket.write_all(b"\r\n").await
+}
+
 async fn write_reply(socket: &mut TcpStream, mut reply: Reply) -> std::io::Result<()> {
     while let Reply::Delay(by, inner) = reply {
         tokio::time::sleep(by).await;
@@ -207,11 +221,22 @@ async fn write_reply(socket: &mut TcpStream, mut reply: Reply) -> std::io::Resul
             );
             socket.write_all(head.as_bytes()).await?;
             for _ in 0..chunks {
-                socket
-                    .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
-                    .await?;
-                socket.write_all(&chunk).await?;
-                socket.write_all(b"\r\n").await?;
+                write_chunk(socket, &chunk).await?;
+            }
+            socket.write_all(b"0\r\n\r\n").await?;
+        }
+        Reply::Split {
+            status,
+            body,
+            piece,
+        } => {
+            let head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+            );
+            socket.write_all(head.as_bytes()).await?;
+            for chunk in body.chunks(piece) {
+                write_chunk(socket, chunk).await?;
+                socket.flush().await?;
             }
             socket.write_all(b"0\r\n\r\n").await?;
         }
