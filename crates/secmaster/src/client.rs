@@ -10,6 +10,7 @@ use crate::credentials::Auth;
 use crate::endpoint::{self, Endpoint};
 use crate::signer::{Clock, SystemClock};
 use crate::transport;
+use crate::validate::PathTemplate;
 use crate::{Credentials, Error, RetryPolicy, UpdateWorkflow};
 
 /// Default time allowed to open a connection (TCP and TLS).
@@ -59,6 +60,8 @@ pub(crate) struct Inner {
     pub retry: RetryPolicy,
     pub attempt_timeout: Duration,
     pub transport: Arc<transport::Shared>,
+    /// Update a Workflow's path under this endpoint, split once.
+    pub update_path: PathTemplate,
 }
 
 impl Client {
@@ -346,6 +349,7 @@ impl ClientBuilder {
         ));
         Ok(Client {
             inner: Arc::new(Inner {
+                update_path: crate::update::path_template(&endpoint.path_prefix),
                 project_id,
                 http,
                 endpoint,

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use secmaster_bindings::operations::UPDATE_AOP_WORKFLOW;
 use secmaster_bindings::types::{ModifyAopWorkflowInfo, UpdateAopWorkflowResponse};
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use crate::credentials::Auth;
 use crate::error::{ServiceError, is_retryable_status, one_line};
 use crate::retry::parse_retry_after;
 use crate::transport::{Exchange, Prepared};
-use crate::validate::{check_id, expand_path};
+use crate::validate::{PathTemplate, check_id};
 use crate::{Client, Error, Label, Workflow};
 
 /// A prepared Update a Workflow call; set the fields to change, then [`send`](Self::send) it.
@@ -180,9 +180,14 @@ impl UpdateWorkflow {
                 Ok(ref prepared) => prepared,
                 Err(e) => return Err(e),
             };
-            run(&client, prepared).await
+            // The span is attached (and so entered on every poll) only when a subscriber wants
+            // it; it then also holds the events of reqwest and hyper under this call.
+            if span.is_disabled() {
+                run(&client, prepared).await
+            } else {
+                run(&client, prepared).instrument(span).await
+            }
         }
-        .instrument(span)
     }
 
     /// The request every attempt sends: the spec's method, path and media type, each ID
@@ -191,15 +196,11 @@ impl UpdateWorkflow {
         let inner = self.client.shared();
         let op = &UPDATE_AOP_WORKFLOW;
         let mut url = inner.endpoint.url.clone();
-        url.set_path(&expand_path(
-            &inner.endpoint.path_prefix,
-            op.path,
-            &[
-                ("project_id", &self.project_id),
-                ("workspace_id", &self.workspace_id),
-                ("workflow_id", &self.workflow_id),
-            ],
-        ));
+        url.set_path(&inner.update_path.expand(&[
+            &self.project_id,
+            &self.workspace_id,
+            &self.workflow_id,
+        ]));
         let body = serde_json::to_vec(&self.body)
             .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
         Ok(Prepared {
@@ -217,6 +218,14 @@ impl UpdateWorkflow {
                 .flatten(),
         })
     }
+}
+
+/// Update a Workflow's path parameters, in the order [`PathTemplate::expand`] takes their values.
+const PATH_PARAMS: [&str; 3] = ["project_id", "workspace_id", "workflow_id"];
+
+/// The operation's path under an endpoint's path prefix, split once per client.
+pub(crate) fn path_template(prefix: &str) -> PathTemplate {
+    PathTemplate::new(prefix, UPDATE_AOP_WORKFLOW.path, &PATH_PARAMS)
 }
 
 /// The attempt loop: sends `prepared` until it succeeds, fails for good, or the retry policy
@@ -303,12 +312,13 @@ fn interpret(
         body,
         truncated,
     } = exchange;
-    let header_request_id = header_text(&headers, "x-request-id");
+    // Looked up only where it is used: a success whose body names its request needs no header.
+    let header_request_id = || header_text(&headers, &X_REQUEST_ID);
     if !status.is_success() {
         // Even a truncated error body tells the status, and whether to retry.
         let retry_after =
-            header_text(&headers, "retry-after").and_then(|v| parse_retry_after(&v, clock.now()));
-        let mut error = decode_error_body(status.as_u16(), &body, header_request_id);
+            header_text(&headers, &RETRY_AFTER).and_then(|v| parse_retry_after(&v, clock.now()));
+        let mut error = decode_error_body(status.as_u16(), &body, header_request_id());
         redact_service_error(&mut error, auth);
         return Err((
             Error::Service(Box::new(error)),
@@ -320,7 +330,7 @@ fn interpret(
             Error::ResponseTooLarge {
                 status: status.as_u16(),
                 limit,
-                request_id: header_request_id,
+                request_id: header_request_id(),
             },
             None,
         ));
@@ -332,17 +342,17 @@ fn interpret(
                 status: status.as_u16(),
                 path,
                 reason,
-                request_id: header_request_id.clone(),
+                request_id: header_request_id(),
             },
             None,
         )
     };
-    let response = decode(&body).map_err(|(path, reason)| decode_error(path, reason))?;
+    let mut response = decode(&body).map_err(|(path, reason)| decode_error(path, reason))?;
     let request_id = response
         .request_id
-        .clone()
+        .take()
         .filter(|id| !id.is_empty())
-        .or(header_request_id.clone());
+        .or_else(header_request_id);
     match response.success {
         Some(true) => {}
         None if response.data.is_some() => {}
@@ -403,7 +413,10 @@ fn redact_service_error(error: &mut ServiceError, auth: &Auth) {
     }
 }
 
-fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+/// The request ID a gateway sets on every answer.
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())

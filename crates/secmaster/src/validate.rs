@@ -51,33 +51,72 @@ pub fn check_id(field: &'static str, value: &str) -> Result<(), Error> {
 ///
 /// # Panics
 /// If the template has an unclosed `{` or a placeholder without a value (a bug, not input).
+#[cfg(any(test, fuzzing))]
 pub fn expand_path(prefix: &str, template: &str, params: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(
-        prefix.len() + template.len() + params.iter().map(|(_, v)| 3 * v.len()).sum::<usize>(),
-    );
-    out.push_str(prefix);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let close = open
-            + rest[open..]
-                .find('}')
-                .expect("a `{` in a path template is closed");
-        out.push_str(&rest[..open]);
-        let name = &rest[open + 1..close];
-        let value = params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| *v)
-            .expect("every placeholder has a value");
-        if all_unreserved(value) {
-            out.push_str(value);
-        } else {
-            out.extend(utf8_percent_encode(value, UNRESERVED));
+    let names: Vec<&str> = params.iter().map(|(name, _)| *name).collect();
+    let values: Vec<&str> = params.iter().map(|(_, value)| *value).collect();
+    PathTemplate::new(prefix, template, &names).expand(&values)
+}
+
+/// A path template split once into its literal text and its placeholders, so that a call
+/// only copies and encodes ([`expand_path`] in two steps: the split is made once per client).
+#[derive(Debug, Clone)]
+pub(crate) struct PathTemplate {
+    /// The literal text between placeholders, the prefix included in the first.
+    literals: Vec<String>,
+    /// For each placeholder, in order, the index of its value; `literals` has one more entry.
+    slots: Vec<usize>,
+}
+
+impl PathTemplate {
+    /// Splits `prefix` + `template`; `names` gives each placeholder's value index.
+    ///
+    /// # Panics
+    /// If the template has an unclosed `{` or a placeholder not in `names` (a bug, not input).
+    pub(crate) fn new(prefix: &str, template: &str, names: &[&str]) -> Self {
+        let mut literals = vec![prefix.to_owned()];
+        let mut slots = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let close = open
+                + rest[open..]
+                    .find('}')
+                    .expect("a `{` in a path template is closed");
+            literals
+                .last_mut()
+                .expect("never empty")
+                .push_str(&rest[..open]);
+            let name = &rest[open + 1..close];
+            slots.push(
+                names
+                    .iter()
+                    .position(|n| *n == name)
+                    .expect("every placeholder has a value"),
+            );
+            literals.push(String::new());
+            rest = &rest[close + 1..];
         }
-        rest = &rest[close + 1..];
+        literals.last_mut().expect("never empty").push_str(rest);
+        Self { literals, slots }
     }
-    out.push_str(rest);
-    out
+
+    /// The path with `values` (indexed as the `names` given to [`new`](Self::new)) encoded in.
+    pub(crate) fn expand(&self, values: &[&str]) -> String {
+        let literal: usize = self.literals.iter().map(String::len).sum();
+        let encoded: usize = self.slots.iter().map(|&i| 3 * values[i].len()).sum();
+        let mut out = String::with_capacity(literal + encoded);
+        for (literal, &slot) in self.literals.iter().zip(&self.slots) {
+            out.push_str(literal);
+            let value = values[slot];
+            if all_unreserved(value) {
+                out.push_str(value);
+            } else {
+                out.extend(utf8_percent_encode(value, UNRESERVED));
+            }
+        }
+        out.push_str(self.literals.last().expect("never empty"));
+        out
+    }
 }
 
 #[cfg(test)]

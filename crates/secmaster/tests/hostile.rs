@@ -195,7 +195,10 @@ async fn bodies_in_many_chunks_are_read_whole_and_capped_at_the_limit() {
     };
     // A cut JSON body is no longer JSON: its text is kept, bounded, as the message.
     let message = service.message.as_deref().unwrap_or_default();
-    assert!(message.starts_with(r#"{"code":"SecMaster.0001","message":"mmm"#), "{message}");
+    assert!(
+        message.starts_with(r#"{"code":"SecMaster.0001","message":"mmm"#),
+        "{message}"
+    );
 }
 
 #[tokio::test]
