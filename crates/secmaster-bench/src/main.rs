@@ -1,6 +1,7 @@
 //! `cargo run --release -p secmaster-bench [-- --quick] [--no-build-cost] [--out BENCHMARKS.md]`
 //! (`--only calls|decode|generator|memory|build` runs one section and writes nothing;
-//! `--profile baseline|token|aksk N` makes N sequential calls, for callgrind)
+//! `--profile baseline|token|aksk N [IN_FLIGHT]` makes N calls, sequential or IN_FLIGHT at once,
+//! for callgrind and perf)
 //!
 //! Measures, side by side in one run, what `secmaster` costs against a hand-written reqwest call
 //! doing the same work, what the generator costs as specs grow, and what the crate costs to build,
@@ -92,12 +93,38 @@ fn main() {
                 std::mem::size_of_val(&baseline_call(&http, &url)),
                 std::mem::size_of_val(&secmaster_call(&token))
             );
+            if let Some(in_flight) = args.get(i + 3).and_then(|n| n.parse::<usize>().ok()) {
+                // `--profile baseline|token N IN_FLIGHT`: N calls, IN_FLIGHT at once.
+                let cpu = thread_cpu_ns();
+                let per_second = if which == "baseline" {
+                    concurrent(n, in_flight, move || {
+                        let (h, u) = (http.clone(), url.clone());
+                        async move { baseline_call(&h, &u).await }
+                    })
+                    .await
+                } else {
+                    concurrent(n, in_flight, move || {
+                        let c = token.clone();
+                        async move { secmaster_call(&c).await }
+                    })
+                    .await
+                };
+                let cpu = thread_cpu_ns().saturating_sub(cpu) as f64 / 1e3 / n as f64;
+                println!("{which}, {in_flight} in flight: {per_second:.0} calls/s, client thread CPU {cpu:.1} µs per call");
+                return;
+            }
+            let ticks = thread_user_sys_ticks();
             let (us, cpu) = match which.as_str() {
                 "baseline" => sequential_cpu(n, || baseline_call(&http, &url)).await,
                 "aksk" => sequential_cpu(n, || secmaster_call(&aksk)).await,
                 _ => sequential_cpu(n, || secmaster_call(&token)).await,
             };
-            println!("{which}: {us:.1} µs per call, client thread CPU {cpu:.1} µs per call");
+            let (user, sys) = thread_user_sys_ticks();
+            let (user, sys) = (user - ticks.0, sys - ticks.1);
+            println!(
+                "{which}: {us:.1} µs per call, client thread CPU {cpu:.1} µs per call ({:.0}% in the kernel)",
+                100.0 * sys as f64 / (user + sys).max(1) as f64
+            );
         });
         return;
     }
@@ -363,6 +390,19 @@ fn thread_cpu_ns() -> u64 {
         .unwrap_or(0)
 }
 
+/// This thread's user and kernel CPU time so far, in clock ticks (Linux; zeros elsewhere).
+fn thread_user_sys_ticks() -> (u64, u64) {
+    std::fs::read_to_string("/proc/thread-self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the parenthesized command name; utime and stime are the 14th and 15th.
+            let rest = &s[s.rfind(')')? + 2..];
+            let mut fields = rest.split_whitespace().skip(11);
+            Some((fields.next()?.parse().ok()?, fields.next()?.parse().ok()?))
+        })
+        .unwrap_or((0, 0))
+}
+
 /// Per-call wall time in µs of `calls` sequential calls, and the calling thread's CPU time per
 /// call in µs (the client's own work; the server runs on another thread).
 async fn sequential_cpu<F, Fut>(calls: usize, mut call: F) -> (f64, f64)
@@ -515,8 +555,8 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
     report.line(format!("\nSigning alone, median of 5 batches: **{header_us:.2} µs** for the `Authorization` header the client computes per request (`signer::authorization`: canonical request, SHA-256, HMAC), {sign_us:.2} µs for `signer::sign`, which also returns the intermediate texts (target ≤ 5 µs).\n"));
 
     report.line("## Concurrency (one shared client)\n");
-    let concurrency_rounds = if options.quick { 2 } else { 5 };
-    let total = if options.quick { 2048 } else { 8192 };
+    let concurrency_rounds = if options.quick { 4 } else { 40 };
+    let total = if options.quick { 2048 } else { 4096 };
     report.line(format!(
         "{concurrency_rounds} paired rounds of {total} calls per variant (order alternating); the ratio is the median of the rounds' ratios.\n"
     ));

@@ -329,7 +329,12 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             // A redirect would carry X-Auth-Token / X-Security-Token to another host (reqwest
             // strips only Authorization); the API never redirects, so a 3xx is an error.
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            // Retries are this crate's (with backoff, a budget and logs), and a transport error
+            // is one of the failures they retry. reqwest's own layer, which would also copy every
+            // request's headers in case it retries, is turned off so that no attempt is made
+            // twice over.
+            .retry(reqwest::retry::never().max_retries_per_request(0));
         #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
         let http = http.tls_backend_preconfigured(ring_tls_config()?);
         #[cfg(all(feature = "tls-ring", feature = "tls-aws-lc"))]

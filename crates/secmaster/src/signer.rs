@@ -145,12 +145,13 @@ pub struct Signature {
 /// Signs `request` with the access key `ak` and secret key `sk`; `sdk_date` is the request's
 /// `X-Sdk-Date` header value.
 pub fn sign(request: &Request<'_>, ak: &str, sk: &str, sdk_date: &str) -> Signature {
+    let key = SigningKey::new(ak, sk);
     let canonical = Canonical::new(request);
     let string_to_sign = format!(
         "{ALGORITHM}\n{sdk_date}\n{}",
         std::str::from_utf8(&canonical.hash_hex()).expect("hex")
     );
-    let signature = hmac_hex(sk, &[string_to_sign.as_bytes()]);
+    let signature = hmac_hex(&key.mac, &[string_to_sign.as_bytes()]);
     let signed_headers = canonical.signed_headers().to_owned();
     Signature {
         authorization: authorization_header(ak, &signed_headers, &signature),
@@ -163,18 +164,50 @@ pub fn sign(request: &Request<'_>, ak: &str, sk: &str, sdk_date: &str) -> Signat
 /// The `Authorization` header value of [`sign`], without keeping the intermediate texts: what a
 /// client sends on every request.
 pub fn authorization(request: &Request<'_>, ak: &str, sk: &str, sdk_date: &str) -> String {
-    let canonical = Canonical::new(request);
-    let signature = hmac_hex(
-        sk,
-        &[
-            ALGORITHM.as_bytes(),
-            b"\n",
-            sdk_date.as_bytes(),
-            b"\n",
-            &canonical.hash_hex(),
-        ],
-    );
-    authorization_header(ak, canonical.signed_headers(), &signature)
+    SigningKey::new(ak, sk).authorization(request, sdk_date)
+}
+
+/// An AK/SK pair made ready to sign: the HMAC key schedule (the secret key's inner and outer
+/// padded blocks, hashed) is computed once, not on every request.
+#[derive(Clone)]
+pub(crate) struct SigningKey {
+    ak: String,
+    mac: hmac::Hmac<Sha256>,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The HMAC state is derived from the secret key: never shown.
+        f.debug_struct("SigningKey")
+            .field("ak", &self.ak)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    pub(crate) fn new(ak: &str, sk: &str) -> Self {
+        Self {
+            ak: ak.to_owned(),
+            mac: hmac::Hmac::<Sha256>::new_from_slice(sk.as_bytes())
+                .expect("HMAC takes keys of any length"),
+        }
+    }
+
+    /// The `Authorization` header value for `request` sent at `sdk_date`.
+    pub(crate) fn authorization(&self, request: &Request<'_>, sdk_date: &str) -> String {
+        let canonical = Canonical::new(request);
+        let signature = hmac_hex(
+            &self.mac,
+            &[
+                ALGORITHM.as_bytes(),
+                b"\n",
+                sdk_date.as_bytes(),
+                b"\n",
+                &canonical.hash_hex(),
+            ],
+        );
+        authorization_header(&self.ak, canonical.signed_headers(), &signature)
+    }
 }
 
 fn authorization_header(ak: &str, signed_headers: &str, signature: &[u8; 64]) -> String {
@@ -196,10 +229,9 @@ fn authorization_header(ak: &str, signed_headers: &str, signature: &[u8; 64]) ->
     out
 }
 
-/// Lower-case hex of HMAC-SHA256(`key`, the concatenated `parts`).
-fn hmac_hex(key: &str, parts: &[&[u8]]) -> [u8; 64] {
-    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key.as_bytes())
-        .expect("HMAC takes keys of any length");
+/// Lower-case hex of HMAC-SHA256 under the key `mac` was made with, of the concatenated `parts`.
+fn hmac_hex(mac: &hmac::Hmac<Sha256>, parts: &[&[u8]]) -> [u8; 64] {
+    let mut mac = mac.clone();
     for part in parts {
         mac.update(part);
     }
@@ -241,21 +273,11 @@ impl Canonical {
         text.push('\n');
         text.push_str(&canonical_query(request.query.unwrap_or("")));
         text.push('\n');
-        let headers = sorted_headers(request.headers);
-        for (name, value) in &headers {
-            for part in [name.as_ref(), ":", value, "\n"] {
-                text.push_str(part);
-            }
-        }
-        text.push('\n');
-        let start = text.len();
-        for (i, (name, _)) in headers.iter().enumerate() {
-            if i > 0 {
-                text.push(';');
-            }
-            text.push_str(name);
-        }
-        let signed = start..text.len();
+        let signed = if already_sorted(request.headers) {
+            push_headers(&mut text, request.headers)
+        } else {
+            push_headers(&mut text, &sorted_headers(request.headers))
+        };
         text.push('\n');
         text.push_str(std::str::from_utf8(&sha256_hex(request.body)).expect("hex"));
         Self { text, signed }
@@ -333,6 +355,36 @@ pub fn canonical_query(query: &str) -> String {
         );
     }
     out
+}
+
+/// Appends the canonical header lines, a blank line and the signed headers list; returns where
+/// the list lies in `text`.
+fn push_headers<N: AsRef<str>>(text: &mut String, headers: &[(N, &str)]) -> std::ops::Range<usize> {
+    for (name, value) in headers {
+        for part in [name.as_ref(), ":", value, "\n"] {
+            text.push_str(part);
+        }
+    }
+    text.push('\n');
+    let start = text.len();
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            text.push(';');
+        }
+        text.push_str(name.as_ref());
+    }
+    start..text.len()
+}
+
+/// Whether `headers` are already what [`sorted_headers`] would make of them: names lower-case,
+/// without `_`, strictly ascending (so no duplicates), values trimmed. The client sends its
+/// headers so; checking is cheaper than sorting.
+fn already_sorted(headers: &[(&str, &str)]) -> bool {
+    headers.windows(2).all(|w| w[0].0 < w[1].0)
+        && headers.iter().all(|(name, value)| {
+            !name.bytes().any(|b| b.is_ascii_uppercase() || b == b'_')
+                && value.trim().len() == value.len()
+        })
 }
 
 /// The headers to sign: names lower-cased, those with `_` left out, sorted, values trimmed; of
@@ -448,6 +500,23 @@ mod tests {
                 expected("authorization"),
                 "{name}: the client's header-only path"
             );
+            // The client's path: headers already in canonical form skip the sort, and sign the same.
+            let canonical: Vec<(String, &str)> = sorted_headers(&headers)
+                .into_iter()
+                .map(|(n, v)| (n.into_owned(), v))
+                .collect();
+            let canonical: Vec<(&str, &str)> =
+                canonical.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+            assert!(already_sorted(&canonical), "{name}");
+            let presorted = Request {
+                headers: &canonical,
+                ..request
+            };
+            assert_eq!(
+                SigningKey::new(text("ak"), text("sk")).authorization(&presorted, text("sdk_date")),
+                expected("authorization"),
+                "{name}: presorted headers"
+            );
         }
     }
 
@@ -475,6 +544,35 @@ mod tests {
         let sorted = sorted_headers(&[("X-B", " 2 "), ("a_b", "x"), ("X-A", "1"), ("x-a", "3")]);
         let sorted: Vec<(&str, &str)> = sorted.iter().map(|(n, v)| (n.as_ref(), *v)).collect();
         assert_eq!(sorted, [("x-a", "3"), ("x-b", "2")], "the later x-a wins");
+    }
+
+    #[test]
+    fn only_canonical_header_lists_skip_the_sort() {
+        assert!(already_sorted(&[]));
+        assert!(already_sorted(&[
+            ("accept", "a"),
+            ("host", "h"),
+            ("x-sdk-date", "d")
+        ]));
+        for not in [
+            &[("host", "h"), ("accept", "a")][..],
+            &[("accept", "a"), ("accept", "b")],
+            &[("Accept", "a")],
+            &[("a_b", "a")],
+            &[("accept", " a")],
+            &[("accept", "a\t")],
+        ] {
+            assert!(!already_sorted(not), "{not:?}");
+        }
+    }
+
+    #[test]
+    fn the_signing_key_never_shows_its_secret() {
+        let shown = format!("{:?}", SigningKey::new("AK-1", "very-secret-key"));
+        assert!(
+            shown.contains("AK-1") && !shown.contains("very-secret"),
+            "{shown}"
+        );
     }
 
     #[test]

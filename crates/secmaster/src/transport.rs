@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode, Url};
 use std::sync::Arc;
 
 use crate::credentials::Auth;
-use crate::signer::{self, Clock};
+use crate::signer::{self, Clock, SigningKey};
 
 const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
 const X_PROJECT_ID: HeaderName = HeaderName::from_static("x-project-id");
@@ -30,6 +30,8 @@ pub(crate) struct Shared {
     secret_header: Option<(HeaderName, HeaderValue)>,
     /// The `Host` header, signed with AK/SK.
     host: HeaderValue,
+    /// The AK/SK pair made ready to sign (AK/SK credentials only).
+    signing: Option<SigningKey>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -89,6 +91,10 @@ impl Shared {
                 .as_ref()
                 .map(|t| (X_SECURITY_TOKEN, sensitive(t.expose()))),
         };
+        let signing = match &auth {
+            Auth::AkSk { ak, sk, .. } => Some(SigningKey::new(ak, sk.expose())),
+            Auth::Token(_) => None,
+        };
         Self {
             auth,
             clock,
@@ -96,6 +102,7 @@ impl Shared {
             max_response_bytes,
             secret_header,
             host: HeaderValue::from_str(host).expect("a URL's host is a valid header value"),
+            signing,
         }
     }
 
@@ -106,37 +113,48 @@ impl Shared {
         headers.reserve(8);
         headers.insert(ACCEPT, ACCEPT_JSON);
         headers.insert(CONTENT_TYPE, prepared.content_type.clone());
-        headers.insert(USER_AGENT, self.user_agent.clone());
-        if let Some((name, value)) = &self.secret_header {
-            headers.insert(name.clone(), value.clone());
-        }
-        if let Auth::AkSk { ak, sk, .. } = &self.auth {
-            if let Some(project_id) = &prepared.project_id {
-                headers.insert(X_PROJECT_ID, project_id.clone());
+        match &self.signing {
+            None => {
+                headers.insert(USER_AGENT, self.user_agent.clone());
+                if let Some((name, value)) = &self.secret_header {
+                    headers.insert(name.clone(), value.clone());
+                }
             }
-            headers.insert(HOST, self.host.clone());
-            let date = signer::sdk_date(self.clock.now());
-            headers.insert(
-                X_SDK_DATE,
-                HeaderValue::from_str(&date).expect("digits and letters"),
-            );
-            let mut named: Vec<(&str, &str)> = Vec::with_capacity(headers.len());
-            named.extend(
-                headers
-                    .iter()
-                    .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?))),
-            );
-            let signed = signer::Request {
-                method: prepared.method.as_str(),
-                path: prepared.url.path(),
-                query: prepared.url.query(),
-                headers: &named,
-                body: &prepared.body,
-            };
-            let authorization = signer::authorization(&signed, ak, sk.expose(), &date);
-            let mut value = HeaderValue::from_str(&authorization).expect("ASCII");
-            value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
+            Some(key) => {
+                // Inserted in the order the signature lists them (lower-case names, ascending),
+                // so that signing needs no sort.
+                headers.insert(HOST, self.host.clone());
+                headers.insert(USER_AGENT, self.user_agent.clone());
+                if let Some(project_id) = &prepared.project_id {
+                    headers.insert(X_PROJECT_ID, project_id.clone());
+                }
+                let date = signer::sdk_date(self.clock.now());
+                headers.insert(
+                    X_SDK_DATE,
+                    HeaderValue::from_str(&date).expect("digits and letters"),
+                );
+                if let Some((name, value)) = &self.secret_header {
+                    headers.insert(name.clone(), value.clone());
+                }
+                let mut named: Vec<(&str, &str)> = Vec::with_capacity(headers.len());
+                named.extend(
+                    headers
+                        .iter()
+                        .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?))),
+                );
+                let signed = signer::Request {
+                    method: prepared.method.as_str(),
+                    path: prepared.url.path(),
+                    query: prepared.url.query(),
+                    headers: &named,
+                    body: &prepared.body,
+                };
+                let authorization = key.authorization(&signed, &date);
+                let mut value =
+                    HeaderValue::from_maybe_shared(Bytes::from(authorization)).expect("ASCII");
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
+            }
         }
         *request.body_mut() = Some(reqwest::Body::from(prepared.body.clone()));
         request
