@@ -335,6 +335,12 @@ struct BaselineWorkflow {
 /// What a careful hand-written reqwest call does: typed body out, the page's headers, typed body
 /// in, the success check.
 async fn baseline_call(http: &reqwest::Client, url: &str) -> String {
+    baseline_call_with(http, url, false).await
+}
+
+/// The baseline call; with `like_secmaster`, it also sends the two headers secmaster adds to the
+/// page's (`Accept: application/json`, its `User-Agent`).
+async fn baseline_call_with(http: &reqwest::Client, url: &str, like_secmaster: bool) -> String {
     let body = BaselineBody {
         name: Some("Test_aop"),
         description: Some("Aop workflow description Test"),
@@ -342,8 +348,13 @@ async fn baseline_call(http: &reqwest::Client, url: &str) -> String {
         version_id: None,
         labels: None,
     };
-    let response = http
-        .put(url)
+    let mut request = http.put(url);
+    if like_secmaster {
+        request = request
+            .header("accept", "application/json")
+            .header("user-agent", "secmaster-rust/0.1.0");
+    }
+    let response = request
         .header("content-type", "application/json;charset=UTF-8")
         .header("x-auth-token", "token")
         .body(serde_json::to_vec(&body).expect("serialize"))
@@ -494,7 +505,17 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
         .await
         .expect("within the timeout")
     };
-    const VARIANTS: usize = 4;
+    // Variant 4: the timed baseline also sending secmaster's two extra headers: the same work on
+    // the wire as secmaster's token call.
+    let same_work_baseline = || async {
+        tokio::time::timeout(
+            secmaster::DEFAULT_ATTEMPT_TIMEOUT,
+            baseline_call_with(&http, &url, true),
+        )
+        .await
+        .expect("within the timeout")
+    };
+    const VARIANTS: usize = 5;
     let mut per_call: [Vec<f64>; VARIANTS] = Default::default();
     let mut cpu: [Vec<f64>; VARIANTS] = Default::default();
     let mut ratios: [Vec<f64>; VARIANTS] = Default::default();
@@ -506,7 +527,8 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
                 0 => sequential_cpu(per_round, || baseline_call(&http, &url)).await,
                 1 => sequential_cpu(per_round, || secmaster_call(&token)).await,
                 2 => sequential_cpu(per_round, || secmaster_call(&aksk)).await,
-                _ => sequential_cpu(per_round, timed_baseline).await,
+                3 => sequential_cpu(per_round, timed_baseline).await,
+                _ => sequential_cpu(per_round, same_work_baseline).await,
             };
         }
         for (v, (wall, thread)) in t.into_iter().enumerate() {
@@ -532,6 +554,10 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
         ("secmaster, AK/SK signed", "≤ 1.10"),
         (
             "hand-written reqwest + a 20 s `tokio::time::timeout` per call",
+            "",
+        ),
+        (
+            "hand-written reqwest + the timeout + secmaster's `Accept` and `User-Agent` headers",
             "",
         ),
     ];

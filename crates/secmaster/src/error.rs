@@ -147,6 +147,10 @@ impl fmt::Display for ServiceError {
 }
 
 impl Error {
+    /// Cold: input errors are rare, and their construction is kept out of the validation code
+    /// that runs on every call.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Self::InvalidInput {
             field,

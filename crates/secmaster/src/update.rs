@@ -11,7 +11,7 @@ use tracing::Instrument;
 use crate::credentials::Auth;
 use crate::error::{ServiceError, is_retryable_status, one_line};
 use crate::retry::parse_retry_after;
-use crate::transport::{Exchange, Prepared};
+use crate::transport::{Exchange, Prepared, Shared};
 use crate::validate::{PathTemplate, check_id};
 use crate::{Client, Error, Label, Workflow};
 
@@ -300,84 +300,113 @@ async fn attempt(client: &Client, prepared: &Prepared, attempt_no: u32) -> Resul
     }
 }
 
+/// A failed attempt: the error, with the server's `Retry-After` when it sent one.
+type Failure = (Error, Option<Duration>);
+
 /// Turns the raw exchange into the call's outcome.
-fn interpret(
-    exchange: Exchange,
-    shared: &crate::transport::Shared,
-) -> Result<UpdatedWorkflow, (Error, Option<Duration>)> {
-    let (limit, clock, auth) = (shared.max_response_bytes, &shared.clock, &shared.auth);
+///
+/// The success path is kept short; every failure is built in a `#[cold]` function of its own, so
+/// that the code run on every call stays small (it is fetched anew on most calls, after the
+/// kernel and the network stack have run).
+fn interpret(exchange: Exchange, shared: &Shared) -> Result<UpdatedWorkflow, Failure> {
+    if !exchange.status.is_success() || exchange.truncated {
+        return Err(unsuccessful(exchange, shared));
+    }
+    let mut response = match decode(&exchange.body) {
+        Ok(response) => response,
+        Err((path, reason)) => return Err(undecodable(&exchange, shared, path, reason)),
+    };
+    let request_id = response
+        .request_id
+        .take()
+        .filter(|id| !id.is_empty())
+        .or_else(|| header_text(&exchange.headers, &X_REQUEST_ID));
+    match response.success {
+        Some(true) => {}
+        None if response.data.is_some() => {}
+        _ => return Err(refused(&exchange, shared, response, request_id)),
+    }
+    Ok(UpdatedWorkflow {
+        workflow: response.data.map(Workflow::from).unwrap_or_default(),
+        request_id,
+    })
+}
+
+/// A non-2xx answer (even a truncated error body tells the status, and whether to retry), or a
+/// 2xx whose body was over the limit.
+#[cold]
+#[inline(never)]
+fn unsuccessful(exchange: Exchange, shared: &Shared) -> Failure {
     let Exchange {
         status,
         headers,
         body,
         truncated,
     } = exchange;
-    // Looked up only where it is used: a success whose body names its request needs no header.
-    let header_request_id = || header_text(&headers, &X_REQUEST_ID);
-    if !status.is_success() {
-        // Even a truncated error body tells the status, and whether to retry.
-        let retry_after =
-            header_text(&headers, &RETRY_AFTER).and_then(|v| parse_retry_after(&v, clock.now()));
-        let mut error = decode_error_body(status.as_u16(), &body, header_request_id());
-        redact_service_error(&mut error, auth);
-        return Err((
-            Error::Service(Box::new(error)),
-            retry_after.filter(|_| is_retryable_status(status.as_u16())),
-        ));
-    }
-    if truncated {
-        return Err((
+    let request_id = header_text(&headers, &X_REQUEST_ID);
+    if status.is_success() {
+        debug_assert!(truncated);
+        return (
             Error::ResponseTooLarge {
                 status: status.as_u16(),
-                limit,
-                request_id: header_request_id(),
-            },
-            None,
-        ));
-    }
-    let decode_error = |path: String, reason: String| {
-        let reason = redact(reason, auth);
-        (
-            Error::Decode {
-                status: status.as_u16(),
-                path,
-                reason,
-                request_id: header_request_id(),
-            },
-            None,
-        )
-    };
-    let mut response = decode(&body).map_err(|(path, reason)| decode_error(path, reason))?;
-    let request_id = response
-        .request_id
-        .take()
-        .filter(|id| !id.is_empty())
-        .or_else(header_request_id);
-    match response.success {
-        Some(true) => {}
-        None if response.data.is_some() => {}
-        Some(false) => {
-            let mut error = ServiceError {
-                status: status.as_u16(),
-                code: response.code.filter(|c| !c.is_empty()),
-                message: response.message.filter(|m| !m.is_empty()),
+                limit: shared.max_response_bytes,
                 request_id,
-                attempts: 1,
-            };
-            redact_service_error(&mut error, auth);
-            return Err((Error::Service(Box::new(error)), None));
-        }
-        None => {
-            return Err(decode_error(
-                ".".to_owned(),
-                "the body has neither `success: true` nor `data`".to_owned(),
-            ));
-        }
+            },
+            None,
+        );
     }
-    Ok(UpdatedWorkflow {
-        workflow: response.data.map(Workflow::from).unwrap_or_default(),
+    let retry_after = header_text(&headers, &RETRY_AFTER)
+        .and_then(|v| parse_retry_after(&v, shared.clock.now()));
+    let mut error = decode_error_body(status.as_u16(), &body, request_id);
+    redact_service_error(&mut error, &shared.auth);
+    (
+        Error::Service(Box::new(error)),
+        retry_after.filter(|_| is_retryable_status(status.as_u16())),
+    )
+}
+
+/// A 2xx body that does not decode, or decodes to neither success nor data.
+#[cold]
+#[inline(never)]
+fn undecodable(exchange: &Exchange, shared: &Shared, path: String, reason: String) -> Failure {
+    (
+        Error::Decode {
+            status: exchange.status.as_u16(),
+            path,
+            reason: redact(reason, &shared.auth),
+            request_id: header_text(&exchange.headers, &X_REQUEST_ID),
+        },
+        None,
+    )
+}
+
+/// A 2xx body that says `success: false` (the peers' SDKs report these as successes), or has
+/// neither `success: true` nor `data`.
+#[cold]
+#[inline(never)]
+fn refused(
+    exchange: &Exchange,
+    shared: &Shared,
+    response: UpdateAopWorkflowResponse,
+    request_id: Option<String>,
+) -> Failure {
+    if response.success.is_none() {
+        return undecodable(
+            exchange,
+            shared,
+            ".".to_owned(),
+            "the body has neither `success: true` nor `data`".to_owned(),
+        );
+    }
+    let mut error = ServiceError {
+        status: exchange.status.as_u16(),
+        code: response.code.filter(|c| !c.is_empty()),
+        message: response.message.filter(|m| !m.is_empty()),
         request_id,
-    })
+        attempts: 1,
+    };
+    redact_service_error(&mut error, &shared.auth);
+    (Error::Service(Box::new(error)), None)
 }
 
 /// Replaces any secret of `auth` that a server echoed (a gateway may echo the canonical request,
@@ -432,6 +461,8 @@ fn decode(body: &[u8]) -> Result<UpdateAopWorkflowResponse, (String, String)> {
 }
 
 /// Decodes a 2xx body, naming the path of the field that failed (`.` for the body as a whole).
+#[cold]
+#[inline(never)]
 pub fn decode_with_path(body: &[u8]) -> Result<UpdateAopWorkflowResponse, (String, String)> {
     if body.is_empty() {
         return Err((".".to_owned(), "the body is empty".to_owned()));
