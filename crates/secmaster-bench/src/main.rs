@@ -1,6 +1,6 @@
 //! `cargo run --release -p secmaster-bench [-- --quick] [--no-build-cost] [--out BENCHMARKS.md]`
 //! (`--only calls|decode|generator|memory|build` runs one section and writes nothing;
-//! `--profile baseline|token|aksk N [IN_FLIGHT]` makes N calls, sequential or IN_FLIGHT at once,
+//! `--profile baseline|same-work|token|aksk N [IN_FLIGHT]` makes N calls, sequential or IN_FLIGHT at once,
 //! for callgrind and perf)
 //!
 //! Measures, side by side in one run, what `secmaster` costs against a hand-written reqwest call
@@ -94,12 +94,23 @@ fn main() {
                 std::mem::size_of_val(&secmaster_call(&token))
             );
             if let Some(in_flight) = args.get(i + 3).and_then(|n| n.parse::<usize>().ok()) {
-                // `--profile baseline|token N IN_FLIGHT`: N calls, IN_FLIGHT at once.
-                let cpu = thread_cpu_ns();
-                let per_second = if which == "baseline" {
+                // `--profile baseline|same-work|token N IN_FLIGHT`: N calls, IN_FLIGHT at once.
+                let (per_second, cpu) = if which == "baseline" || which == "same-work" {
+                    let same_work = which == "same-work";
                     concurrent(n, in_flight, move || {
                         let (h, u) = (http.clone(), url.clone());
-                        async move { baseline_call(&h, &u).await }
+                        async move {
+                            if same_work {
+                                tokio::time::timeout(
+                                    secmaster::DEFAULT_ATTEMPT_TIMEOUT,
+                                    baseline_call_with(&h, &u, true),
+                                )
+                                .await
+                                .expect("within the timeout")
+                            } else {
+                                baseline_call(&h, &u).await
+                            }
+                        }
                     })
                     .await
                 } else {
@@ -109,13 +120,23 @@ fn main() {
                     })
                     .await
                 };
-                let cpu = thread_cpu_ns().saturating_sub(cpu) as f64 / 1e3 / n as f64;
                 println!("{which}, {in_flight} in flight: {per_second:.0} calls/s, client thread CPU {cpu:.1} µs per call");
                 return;
             }
             let ticks = thread_user_sys_ticks();
             let (us, cpu) = match which.as_str() {
                 "baseline" => sequential_cpu(n, || baseline_call(&http, &url)).await,
+                "same-work" => {
+                    sequential_cpu(n, || async {
+                        tokio::time::timeout(
+                            secmaster::DEFAULT_ATTEMPT_TIMEOUT,
+                            baseline_call_with(&http, &url, true),
+                        )
+                        .await
+                        .expect("within the timeout")
+                    })
+                    .await
+                }
                 "aksk" => sequential_cpu(n, || secmaster_call(&aksk)).await,
                 _ => sequential_cpu(n, || secmaster_call(&token)).await,
             };
@@ -440,13 +461,15 @@ where
     sequential_cpu(calls, call).await.0
 }
 
-/// Calls per second with `in_flight` calls at once, `total` in all.
-async fn concurrent<F, Fut>(total: usize, in_flight: usize, call: F) -> f64
+/// Calls per second with `in_flight` calls at once, `total` in all, and the client thread's CPU
+/// time per call in µs (every task runs on this thread: the runtime is current-thread).
+async fn concurrent<F, Fut>(total: usize, in_flight: usize, call: F) -> (f64, f64)
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = String> + Send,
 {
     let call = Arc::new(call);
+    let cpu = thread_cpu_ns();
     let started = Instant::now();
     let tasks: Vec<_> = (0..in_flight)
         .map(|_| {
@@ -461,7 +484,10 @@ where
     for t in tasks {
         t.await.expect("task");
     }
-    (total / in_flight * in_flight) as f64 / started.elapsed().as_secs_f64()
+    let calls = (total / in_flight * in_flight) as f64;
+    let elapsed = started.elapsed().as_secs_f64();
+    let cpu = thread_cpu_ns().saturating_sub(cpu) as f64 / 1e3 / calls;
+    (calls / elapsed, cpu)
 }
 
 /// The median and the interquartile range of `values`.
@@ -593,15 +619,16 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
         "{concurrency_rounds} paired rounds per variant, each of 128 calls per call in flight (order rotating); a ratio is the median of the rounds' ratios to the baseline of the same round. The last column is the same-work baseline of the table above (the timeout and the two headers), for reference.\n"
     ));
     report.line(
-        "| in flight | baseline calls/s | secmaster calls/s | ratio (IQR) | target | same-work baseline ratio (IQR) |",
+        "| in flight | baseline calls/s | secmaster calls/s | ratio (IQR) | target | secmaster client CPU per call, ratio | same-work baseline ratio (IQR) |",
     );
-    report.line("|---|---|---|---|---|---|");
+    report.line("|---|---|---|---|---|---|---|");
     for in_flight in [64, 256] {
         let total = in_flight * if options.quick { 16 } else { 128 } / 2;
         let mut rate: [Vec<f64>; 3] = Default::default();
         let mut ratio: [Vec<f64>; 3] = Default::default();
+        let mut cpu_ratio: [Vec<f64>; 3] = Default::default();
         for round in 0..concurrency_rounds {
-            let mut t = [0.0; 3];
+            let mut t = [(0.0, 0.0); 3];
             for k in 0..3 {
                 let variant = (round + k) % 3;
                 t[variant] = match variant {
@@ -636,14 +663,16 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
                 };
             }
             for v in 0..3 {
-                rate[v].push(t[v]);
-                ratio[v].push(t[v] / t[0]);
+                rate[v].push(t[v].0);
+                ratio[v].push(t[v].0 / t[0].0);
+                cpu_ratio[v].push(t[v].1 / t[0].1);
             }
         }
         let [b, s, _] = rate.map(median);
         let [_, r, w] = ratio.map(spread);
+        let [_, c, _] = cpu_ratio.map(median);
         report.line(format!(
-            "| {in_flight} | {b:.0} | {s:.0} | **{:.3}** ({:.3}–{:.3}) | ≥ 0.95 | {:.3} ({:.3}–{:.3}) |",
+            "| {in_flight} | {b:.0} | {s:.0} | **{:.3}** ({:.3}–{:.3}) | ≥ 0.95 | {c:.3} | {:.3} ({:.3}–{:.3}) |",
             r.0, r.1, r.2, w.0, w.1, w.2
         ));
     }
