@@ -521,7 +521,10 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
     // Warm up connections and caches.
     sequential(per_round, || baseline_call(&http, &url)).await;
     sequential(per_round, || baseline_call(&http_timed, &url)).await;
-    sequential(per_round, || baseline_call_with(&http_same_work, &url, true)).await;
+    sequential(per_round, || {
+        baseline_call_with(&http_same_work, &url, true)
+    })
+    .await;
     sequential(per_round, || secmaster_call(&token)).await;
     sequential(per_round, || secmaster_call(&aksk)).await;
 

@@ -35,26 +35,22 @@ pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// `A-Za-z0-9-_.~`: the bytes that are never percent-encoded.
+/// `A-Za-z0-9-_.~`: the bytes that are never percent-encoded. Written as range comparisons
+/// joined without short-circuits, so that loops over a string vectorize (16 or 32 bytes a step).
 pub(crate) fn is_unreserved(b: u8) -> bool {
-    UNRESERVED_BYTES[usize::from(b)]
+    b.is_ascii_lowercase()
+        | b.is_ascii_uppercase()
+        | b.is_ascii_digit()
+        | (b == b'-')
+        | (b == b'_')
+        | (b == b'.')
+        | (b == b'~')
 }
 
 /// Whether every byte of `text` is unreserved (no branch per byte, so the loop vectorizes).
 pub(crate) fn all_unreserved(text: &str) -> bool {
     text.bytes().fold(true, |all, b| all & is_unreserved(b))
 }
-
-const UNRESERVED_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
-        b += 1;
-    }
-    table
-};
 
 /// A source of the current time, injectable so that signatures can be tested at a fixed date.
 ///
@@ -304,7 +300,7 @@ fn push_canonical_uri(out: &mut String, path: &str) {
     let start = out.len();
     if path
         .bytes()
-        .fold(true, |all, b| all & (b == b'/' || is_unreserved(b)))
+        .fold(true, |all, b| all & ((b == b'/') | is_unreserved(b)))
     {
         // Nothing to decode or encode: the usual path, whose IDs are plain.
         out.push_str(path);
@@ -383,7 +379,8 @@ fn already_sorted(headers: &[(&str, &str)]) -> bool {
     headers.windows(2).all(|w| w[0].0 < w[1].0)
         && headers.iter().all(|(name, value)| {
             !name.bytes().any(|b| b.is_ascii_uppercase() || b == b'_')
-                && value.trim().len() == value.len()
+                && !value.starts_with(char::is_whitespace)
+                && !value.ends_with(char::is_whitespace)
         })
 }
 
@@ -544,6 +541,18 @@ mod tests {
         let sorted = sorted_headers(&[("X-B", " 2 "), ("a_b", "x"), ("X-A", "1"), ("x-a", "3")]);
         let sorted: Vec<(&str, &str)> = sorted.iter().map(|(n, v)| (n.as_ref(), *v)).collect();
         assert_eq!(sorted, [("x-a", "3"), ("x-b", "2")], "the later x-a wins");
+    }
+
+    #[test]
+    fn unreserved_bytes_are_exactly_those_the_encoding_set_keeps() {
+        for b in 0..=255u8 {
+            let kept =
+                utf8_percent_encode(std::str::from_utf8(&[b]).unwrap_or("\u{80}"), UNRESERVED)
+                    .to_string()
+                    .len()
+                    == 1;
+            assert_eq!(is_unreserved(b), kept && b.is_ascii(), "byte {b:#04x}");
+        }
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub(crate) struct Shared {
     host: HeaderValue,
     /// The AK/SK pair made ready to sign (AK/SK credentials only).
     signing: Option<SigningKey>,
+    /// The last `X-Sdk-Date` made, with the Unix second it is for.
+    last_sdk_date: std::sync::Mutex<Option<(u64, HeaderValue)>>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -103,6 +105,7 @@ impl Shared {
             secret_header,
             host: HeaderValue::from_str(host).expect("a URL's host is a valid header value"),
             signing,
+            last_sdk_date: std::sync::Mutex::new(None),
         }
     }
 
@@ -128,28 +131,31 @@ impl Shared {
                 if let Some(project_id) = &prepared.project_id {
                     headers.insert(X_PROJECT_ID, project_id.clone());
                 }
-                let date = signer::sdk_date(self.clock.now());
-                headers.insert(
-                    X_SDK_DATE,
-                    HeaderValue::from_str(&date).expect("digits and letters"),
-                );
+                let date = self.sdk_date();
+                headers.insert(X_SDK_DATE, date.clone());
                 if let Some((name, value)) = &self.secret_header {
                     headers.insert(name.clone(), value.clone());
                 }
-                let mut named: Vec<(&str, &str)> = Vec::with_capacity(headers.len());
-                named.extend(
-                    headers
-                        .iter()
-                        .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?))),
-                );
+                // The headers to sign: all of those set above that are text (a user agent
+                // suffix outside ASCII is sent unsigned). There are at most seven, so they are
+                // listed on the stack.
+                let mut named = [("", ""); 8];
+                let mut count = 0;
+                for (name, value) in headers.iter() {
+                    if let (Some(slot), Ok(value)) = (named.get_mut(count), value.to_str()) {
+                        *slot = (name.as_str(), value);
+                        count += 1;
+                    }
+                }
                 let signed = signer::Request {
                     method: prepared.method.as_str(),
                     path: prepared.url.path(),
                     query: prepared.url.query(),
-                    headers: &named,
+                    headers: &named[..count],
                     body: &prepared.body,
                 };
-                let authorization = key.authorization(&signed, &date);
+                let authorization =
+                    key.authorization(&signed, date.to_str().expect("digits and letters"));
                 let mut value =
                     HeaderValue::from_maybe_shared(Bytes::from(authorization)).expect("ASCII");
                 value.set_sensitive(true);
@@ -158,6 +164,27 @@ impl Shared {
         }
         *request.body_mut() = Some(reqwest::Body::from(prepared.body.clone()));
         request
+    }
+
+    /// `X-Sdk-Date` for now: made once a second (it has a resolution of one), reused within it.
+    fn sdk_date(&self) -> HeaderValue {
+        let now = self.clock.now();
+        let second = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut last = self
+            .last_sdk_date
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*last {
+            Some((at, date)) if *at == second => date.clone(),
+            _ => {
+                let date =
+                    HeaderValue::from_str(&signer::sdk_date(now)).expect("digits and letters");
+                *last = Some((second, date.clone()));
+                date
+            }
+        }
     }
 
     /// Sends one attempt and reads its answer, keeping at most `max_response_bytes` of the body.
@@ -230,5 +257,45 @@ impl BodyBuf {
 
     fn finish(self) -> Bytes {
         self.rest.map_or(self.first, BytesMut::freeze)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{Duration, SystemTime};
+
+    /// A clock at a settable number of milliseconds after the epoch.
+    #[derive(Debug, Default)]
+    struct Settable(AtomicU64);
+
+    impl Clock for Settable {
+        fn now(&self) -> SystemTime {
+            SystemTime::UNIX_EPOCH + Duration::from_millis(self.0.load(Ordering::SeqCst))
+        }
+    }
+
+    #[test]
+    fn the_sdk_date_is_made_anew_each_second_and_reused_within_it() {
+        let clock = Arc::new(Settable::default());
+        let auth = crate::Credentials::ak_sk("AK", "SK").auth;
+        let shared = Shared::new(
+            auth,
+            clock.clone(),
+            HeaderValue::from_static("ua"),
+            1024,
+            "example.com",
+        );
+        let at = |ms: u64| {
+            clock.0.store(ms, Ordering::SeqCst);
+            shared.sdk_date().to_str().unwrap().to_owned()
+        };
+        assert_eq!(at(1_704_067_200_000), "20240101T000000Z");
+        assert_eq!(at(1_704_067_200_999), "20240101T000000Z");
+        assert_eq!(at(1_704_067_201_000), "20240101T000001Z");
+        // Back in time (a clock set back): the date follows the clock, not the cache.
+        assert_eq!(at(1_704_067_199_500), "20231231T235959Z");
+        assert_eq!(at(0), "19700101T000000Z");
     }
 }

@@ -355,8 +355,8 @@ fn unsuccessful(exchange: Exchange, shared: &Shared) -> Failure {
             None,
         );
     }
-    let retry_after = header_text(&headers, &RETRY_AFTER)
-        .and_then(|v| parse_retry_after(&v, shared.clock.now()));
+    let retry_after =
+        header_text(&headers, &RETRY_AFTER).and_then(|v| parse_retry_after(&v, shared.clock.now()));
     let mut error = decode_error_body(status.as_u16(), &body, request_id);
     redact_service_error(&mut error, &shared.auth);
     (
