@@ -235,20 +235,25 @@ impl Report {
 /// The report's last section: how to read the figures and dig further (true of every run).
 const READING: &str = "## Reading these figures
 
-- This machine is a small VM: the same variant varies by ±10% from one round to the next. That is
-  why variants run in paired rounds with rotating order and the ratios are medians of per-round
-  ratios; the IQR shows how far to trust them. Medians of µs per call from different runs are not
-  comparable; ratios are.
+- This machine is a small VM shared with others: the same variant varies by ±10% from one round to
+  the next, and the ratios themselves move by about ±0.015 from one run to the next (they depend on
+  how busy the machine's caches are). That is why variants run in paired rounds with rotating order,
+  each on a connection of its own, and the ratios are medians of per-round ratios; the IQR shows how
+  far to trust one round. Medians of µs per call from different runs are not comparable; ratios are.
 - Client CPU counts the calling thread only (user and kernel), so it isolates the client's own work
   from the server's.
 - Instruction counts are exact and repeatable where wall time is not:
-  `valgrind --tool=callgrind --separate-threads=yes target/release/secmaster-bench --profile baseline|token|aksk N`
-  makes N sequential calls of one variant; the per-call difference between two values of N is the
-  client's cost per call (valgrind runs SHA-256 in software, so the AK/SK figure overstates hashing).
+  `valgrind --tool=callgrind --separate-threads=yes target/release/secmaster-bench --profile baseline|same-work|token|aksk N [IN_FLIGHT]`
+  makes N calls of one variant; the per-call difference between two values of N is the client's
+  cost per call (valgrind runs SHA-256 in software, so the AK/SK figure overstates hashing).
+  secmaster's token call now runs fewer instructions than the baseline (ARCHITECTURE.md); what is
+  left of its overhead is the timer and the larger amount of code a call runs, which costs cache
+  misses that instruction counts do not show.
 - What secmaster does per call that the baseline does not: check and strictly encode the IDs,
   send `Accept` and `User-Agent`, arm a 20 s attempt timeout, keep the raw exchange for error
   decoding, and turn the body into the `Workflow` view (empty strings to `None`; timestamps are
-  parsed when asked for). The timed-baseline row shows what the timeout alone costs.
+  parsed when asked for). The timed-baseline row shows what the timeout alone costs, the same-work
+  row what the timeout and the two headers cost: a careful hand-written client would pay those too.
 ";
 
 fn run_text(program: &str, args: &[&str]) -> Option<String> {
