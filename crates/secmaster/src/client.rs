@@ -334,7 +334,11 @@ impl ClientBuilder {
             // is one of the failures they retry. reqwest's own layer, which would also copy every
             // request's headers in case it retries, is turned off so that no attempt is made
             // twice over.
-            .retry(reqwest::retry::never().max_retries_per_request(0));
+            .retry(reqwest::retry::never().max_retries_per_request(0))
+            // HTTP/1.1 whatever reqwest features the application turns on: with HTTP/2 (which
+            // another crate of the build may enable), a refused stream would be an error that
+            // reqwest's retry layer, off here, used to retry at once.
+            .http1_only();
         #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
         let http = http.tls_backend_preconfigured(ring_tls_config()?);
         #[cfg(all(feature = "tls-ring", feature = "tls-aws-lc"))]

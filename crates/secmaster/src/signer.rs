@@ -163,10 +163,25 @@ pub fn authorization(request: &Request<'_>, ak: &str, sk: &str, sdk_date: &str) 
     SigningKey::new(ak, sk).authorization(request, sdk_date)
 }
 
-/// An AK/SK pair made ready to sign: the HMAC key schedule (the secret key's inner and outer
-/// padded blocks, hashed) is computed once, not on every request.
+/// An AK/SK pair made ready to sign many requests: the HMAC key schedule (the secret key's inner
+/// and outer padded blocks, hashed) is computed once, not on every request. What the client keeps
+/// per `Client`; [`authorization`] makes one per call.
+///
+/// Its `Debug` shows the AK only.
+///
+/// ```
+/// use secmaster::signer::{Request, SigningKey, authorization};
+///
+/// let headers = [("host", "secmaster.cn-north-4.myhuaweicloud.com"), ("x-sdk-date", "20240101T000000Z")];
+/// let request = Request { method: "PUT", path: "/v1/p/x", query: None, headers: &headers, body: b"{}" };
+/// let key = SigningKey::new("AK", "SK");
+/// assert_eq!(
+///     key.authorization(&request, "20240101T000000Z"),
+///     authorization(&request, "AK", "SK", "20240101T000000Z"),
+/// );
+/// ```
 #[derive(Clone)]
-pub(crate) struct SigningKey {
+pub struct SigningKey {
     ak: String,
     mac: hmac::Hmac<Sha256>,
 }
@@ -181,7 +196,8 @@ impl std::fmt::Debug for SigningKey {
 }
 
 impl SigningKey {
-    pub(crate) fn new(ak: &str, sk: &str) -> Self {
+    /// The key for access key `ak` and secret key `sk`.
+    pub fn new(ak: &str, sk: &str) -> Self {
         Self {
             ak: ak.to_owned(),
             mac: hmac::Hmac::<Sha256>::new_from_slice(sk.as_bytes())
@@ -189,8 +205,10 @@ impl SigningKey {
         }
     }
 
-    /// The `Authorization` header value for `request` sent at `sdk_date`.
-    pub(crate) fn authorization(&self, request: &Request<'_>, sdk_date: &str) -> String {
+    /// The `Authorization` header value for `request` sent at `sdk_date` (its `X-Sdk-Date`), as
+    /// [`authorization`] computes it. Headers already lower-case, sorted, trimmed and without
+    /// `_` in their names (as the client sends them) are signed without a sort.
+    pub fn authorization(&self, request: &Request<'_>, sdk_date: &str) -> String {
         let canonical = Canonical::new(request);
         let signature = hmac_hex(
             &self.mac,

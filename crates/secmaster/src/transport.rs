@@ -68,7 +68,7 @@ pub(crate) struct Exchange {
     pub truncated: bool,
 }
 
-/// Initial buffer for a body without a declared length.
+/// The most reserved up front for a body that arrives in more than one chunk.
 const INITIAL_BODY_CAPACITY: usize = 16 * 1024;
 
 /// A header value for a secret, checked when the credentials were validated.
@@ -140,6 +140,10 @@ impl Shared {
                 // suffix outside ASCII is sent unsigned). There are at most seven, so they are
                 // listed on the stack.
                 let mut named = [("", ""); 8];
+                debug_assert!(
+                    headers.len() <= named.len(),
+                    "room for every header to sign"
+                );
                 let mut count = 0;
                 for (name, value) in headers.iter() {
                     if let (Some(slot), Ok(value)) = (named.get_mut(count), value.to_str()) {
@@ -245,9 +249,17 @@ impl BodyBuf {
         } else if self.first.is_empty() {
             self.first = chunk;
         } else {
-            let expected = declared.map_or(INITIAL_BODY_CAPACITY, |n| n as usize);
-            let mut rest =
-                BytesMut::with_capacity(expected.min(limit).max(self.first.len() + chunk.len()));
+            // The declared length is only a hint (a hostile server may declare any): reserve at
+            // most INITIAL_BODY_CAPACITY up front and let the buffer grow with what arrives.
+            let expected = declared.map_or(INITIAL_BODY_CAPACITY, |n| {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            });
+            let mut rest = BytesMut::with_capacity(
+                expected
+                    .min(limit)
+                    .min(INITIAL_BODY_CAPACITY)
+                    .max(self.first.len() + chunk.len()),
+            );
             rest.extend_from_slice(&self.first);
             rest.extend_from_slice(&chunk);
             self.first = Bytes::new();
@@ -292,7 +304,13 @@ mod tests {
             shared.sdk_date().to_str().unwrap().to_owned()
         };
         assert_eq!(at(1_704_067_200_000), "20240101T000000Z");
+        let first = shared.sdk_date();
         assert_eq!(at(1_704_067_200_999), "20240101T000000Z");
+        assert_eq!(
+            shared.sdk_date().as_bytes().as_ptr(),
+            first.as_bytes().as_ptr(),
+            "within the second, the value made first is reused"
+        );
         assert_eq!(at(1_704_067_201_000), "20240101T000001Z");
         // Back in time (a clock set back): the date follows the clock, not the cache.
         assert_eq!(at(1_704_067_199_500), "20231231T235959Z");

@@ -162,17 +162,16 @@ impl UpdateWorkflow {
     /// See [`Error`]: invalid input (nothing sent), the service's error answers (including HTTP
     /// 200 with `success: false`), undecodable or oversized bodies, timeouts, connection failures.
     pub fn send(self) -> impl Future<Output = Result<UpdatedWorkflow, Error>> + Send + 'static {
-        // Everything the attempts need is made here, so that the future holds only the client
-        // and the prepared request, not the builder (it is awaited once per call, and its size
-        // is what 256 calls in flight keep in memory).
+        // Everything the attempts need is made here, so that the future holds only the client,
+        // the prepared request and the two IDs its span names, not the builder (its size is
+        // what 256 calls in flight keep in memory).
         let prepared = self.validate().and_then(|()| self.prepare());
-        let span = tracing::info_span!(
-            "secmaster.update_workflow",
-            operation = UPDATE_AOP_WORKFLOW.id,
-            workspace_id = %self.workspace_id,
-            workflow_id = %self.workflow_id,
-        );
-        let client = self.client;
+        let UpdateWorkflow {
+            client,
+            workspace_id,
+            workflow_id,
+            ..
+        } = self;
         async move {
             // Borrowed, not moved out: a moved copy would be kept in the future beside the
             // original.
@@ -180,6 +179,14 @@ impl UpdateWorkflow {
                 Ok(ref prepared) => prepared,
                 Err(e) => return Err(e),
             };
+            // Made when the future first runs, as an `async fn`'s would be, so that its parent
+            // is the span current where the call is awaited.
+            let span = tracing::info_span!(
+                "secmaster.update_workflow",
+                operation = UPDATE_AOP_WORKFLOW.id,
+                workspace_id = %workspace_id,
+                workflow_id = %workflow_id,
+            );
             // The span is attached (and so entered on every poll) only when a subscriber wants
             // it; it then also holds the events of reqwest and hyper under this call.
             if span.is_disabled() {

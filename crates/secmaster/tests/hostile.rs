@@ -202,6 +202,44 @@ async fn bodies_in_many_chunks_are_read_whole_and_capped_at_the_limit() {
 }
 
 #[tokio::test]
+async fn a_declared_length_is_a_hint_for_reading_not_an_allocation() {
+    let page = common::PAGE_200.as_bytes().to_vec();
+    let server = TestServer::start(vec![
+        // The length declared and sent, in pieces that arrive apart: read whole.
+        Reply::Trickle {
+            status: 200,
+            declared: page.len(),
+            body: page.clone(),
+            piece: 300,
+        },
+        // A length no memory holds, under a limit that allows it, then the connection closes:
+        // an error, not an abort trying to reserve it.
+        Reply::Trickle {
+            status: 200,
+            declared: 9_223_372_036_854_775_000,
+            body: page.clone(),
+            piece: 300,
+        },
+    ])
+    .await;
+    let c = Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::token("a-token-not-in-the-body"))
+        .retry(RetryPolicy::none())
+        .max_response_bytes(usize::MAX)
+        .build()
+        .unwrap();
+    let call = || c.update_workflow("p", "w", "f").disable().send();
+    let updated = bounded(call()).await.unwrap();
+    assert_eq!(updated.workflow.name.as_deref(), Some("Test_aop"));
+    let e = bounded(call()).await.unwrap_err();
+    assert!(
+        matches!(e, Error::Transport { connect: false, .. }),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
 async fn broken_200_bodies_are_decode_errors() {
     let deep = format!("{}{}", "{\"data\":".repeat(100_000), "}".repeat(100_000));
     let cases: Vec<(Reply, &str)> = vec![

@@ -1,5 +1,6 @@
 //! Secrets never leak: Debug, Display and the trace log of full calls (success, service error,
-//! retries, timeout) never contain the token, the SK or the security token.
+//! retries, timeout) never contain the token, the SK or the security token. And the call's span
+//! sits where the call is awaited.
 
 mod common;
 
@@ -143,4 +144,49 @@ async fn no_secret_in_debug_display_or_trace_logs() {
             "{secret} leaked:\n{everything}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_calls_span_is_made_where_it_is_awaited_and_not_for_invalid_input() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::NEW)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = TestServer::start(vec![Reply::ok()]).await;
+    let client = Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::token(TOKEN))
+        .build()
+        .unwrap();
+
+    // Refused before anything is sent: no span (its fields would hold the rejected input).
+    let e = client
+        .update_workflow("p", "w", "f")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("body"));
+    // Made outside the request's span, awaited inside it: the call's span is the request's child,
+    // as an `async fn`'s would be.
+    use tracing::Instrument;
+    let call = client.update_workflow("p", "ws-1", "wf-1").disable().send();
+    call.instrument(tracing::info_span!("request", id = 7))
+        .await
+        .unwrap();
+
+    let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        log.matches("secmaster.update_workflow{").count(),
+        2,
+        "one span, made once (its `new` line and the event inside it): {log}"
+    );
+    assert!(
+        log.contains("request{id=7}:secmaster.update_workflow{operation=\"UpdateAopWorkflow\" workspace_id=ws-1 workflow_id=wf-1}: secmaster::update: workflow updated"),
+        "{log}"
+    );
 }

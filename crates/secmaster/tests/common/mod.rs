@@ -54,6 +54,14 @@ pub enum Reply {
         body: Vec<u8>,
         piece: usize,
     },
+    /// Announces `declared` bytes, sends `body` in writes of `piece` bytes a few milliseconds
+    /// apart (so that they arrive apart), then closes the connection.
+    Trickle {
+        status: u16,
+        declared: usize,
+        body: Vec<u8>,
+        piece: usize,
+    },
     /// Announces `declared` bytes, sends `body`, then closes the connection.
     CutShort {
         status: u16,
@@ -239,6 +247,22 @@ async fn write_reply(socket: &mut TcpStream, mut reply: Reply) -> std::io::Resul
                 socket.flush().await?;
             }
             socket.write_all(b"0\r\n\r\n").await?;
+        }
+        Reply::Trickle {
+            status,
+            declared,
+            body,
+            piece,
+        } => {
+            let head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\nconnection: close\r\n\r\n"
+            );
+            socket.write_all(head.as_bytes()).await?;
+            for piece in body.chunks(piece) {
+                socket.write_all(piece).await?;
+                socket.flush().await?;
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
         }
         Reply::CutShort {
             status,
