@@ -101,12 +101,7 @@ fn main() {
                         let (h, u) = (http.clone(), url.clone());
                         async move {
                             if same_work {
-                                tokio::time::timeout(
-                                    secmaster::DEFAULT_ATTEMPT_TIMEOUT,
-                                    baseline_call_with(&h, &u, true),
-                                )
-                                .await
-                                .expect("within the timeout")
+                                same_work_call(&h, &u).await
                             } else {
                                 baseline_call(&h, &u).await
                             }
@@ -126,17 +121,7 @@ fn main() {
             let ticks = thread_user_sys_ticks();
             let (us, cpu) = match which.as_str() {
                 "baseline" => sequential_cpu(n, || baseline_call(&http, &url)).await,
-                "same-work" => {
-                    sequential_cpu(n, || async {
-                        tokio::time::timeout(
-                            secmaster::DEFAULT_ATTEMPT_TIMEOUT,
-                            baseline_call_with(&http, &url, true),
-                        )
-                        .await
-                        .expect("within the timeout")
-                    })
-                    .await
-                }
+                "same-work" => sequential_cpu(n, || same_work_call(&http, &url)).await,
                 "aksk" => sequential_cpu(n, || secmaster_call(&aksk)).await,
                 _ => sequential_cpu(n, || secmaster_call(&token)).await,
             };
@@ -394,6 +379,17 @@ async fn baseline_call_with(http: &reqwest::Client, url: &str, like_secmaster: b
     decoded.data.and_then(|d| d.name).unwrap_or_default()
 }
 
+/// The same-work baseline: the baseline call with secmaster's two extra headers, inside the
+/// same 20 s `tokio::time::timeout` as secmaster's attempts.
+async fn same_work_call(http: &reqwest::Client, url: &str) -> String {
+    tokio::time::timeout(
+        secmaster::DEFAULT_ATTEMPT_TIMEOUT,
+        baseline_call_with(http, url, true),
+    )
+    .await
+    .expect("within the timeout")
+}
+
 async fn secmaster_call(client: &Client) -> String {
     let updated = client
         .update_workflow(PROJECT, WORKSPACE, WORKFLOW)
@@ -548,14 +544,7 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
     };
     // Variant 4: the timed baseline also sending secmaster's two extra headers: the same work on
     // the wire as secmaster's token call.
-    let same_work_baseline = || async {
-        tokio::time::timeout(
-            secmaster::DEFAULT_ATTEMPT_TIMEOUT,
-            baseline_call_with(&http_same_work, &url, true),
-        )
-        .await
-        .expect("within the timeout")
-    };
+    let same_work_baseline = || same_work_call(&http_same_work, &url);
     const VARIANTS: usize = 5;
     let mut per_call: [Vec<f64>; VARIANTS] = Default::default();
     let mut cpu: [Vec<f64>; VARIANTS] = Default::default();
@@ -649,12 +638,7 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
                                 if variant == 0 {
                                     baseline_call(&h, &u).await
                                 } else {
-                                    tokio::time::timeout(
-                                        secmaster::DEFAULT_ATTEMPT_TIMEOUT,
-                                        baseline_call_with(&h, &u, true),
-                                    )
-                                    .await
-                                    .expect("within the timeout")
+                                    same_work_call(&h, &u).await
                                 }
                             }
                         })

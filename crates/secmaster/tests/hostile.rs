@@ -17,6 +17,18 @@ fn client(server: &TestServer) -> Client {
         .unwrap()
 }
 
+/// A client without retries whose response bodies may be `limit` bytes long.
+fn client_with_limit(server: &TestServer, limit: usize) -> Client {
+    Client::builder()
+        .endpoint(&server.url)
+        // Not "t": secrets are redacted from error text, and "t" is in every message.
+        .credentials(Credentials::token("a-token-not-in-the-body"))
+        .retry(RetryPolicy::none())
+        .max_response_bytes(limit)
+        .build()
+        .unwrap()
+}
+
 /// Runs a call with an outer bound, so a hang fails the test instead of stalling it.
 async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(30), call)
@@ -172,14 +184,7 @@ async fn bodies_in_many_chunks_are_read_whole_and_capped_at_the_limit() {
         },
     ])
     .await;
-    let c = Client::builder()
-        .endpoint(&server.url)
-        // Not "t": secrets are redacted from error text, and "t" is in every message.
-        .credentials(Credentials::token("a-token-not-in-the-body"))
-        .retry(RetryPolicy::none())
-        .max_response_bytes(limit)
-        .build()
-        .unwrap();
+    let c = client_with_limit(&server, limit);
     let call = || c.update_workflow("p", "w", "f").disable().send();
     let updated = bounded(call()).await.unwrap();
     assert_eq!(updated.workflow.name.as_deref(), Some("Test_aop"));
@@ -222,13 +227,7 @@ async fn a_declared_length_is_a_hint_for_reading_not_an_allocation() {
         },
     ])
     .await;
-    let c = Client::builder()
-        .endpoint(&server.url)
-        .credentials(Credentials::token("a-token-not-in-the-body"))
-        .retry(RetryPolicy::none())
-        .max_response_bytes(usize::MAX)
-        .build()
-        .unwrap();
+    let c = client_with_limit(&server, usize::MAX);
     let call = || c.update_workflow("p", "w", "f").disable().send();
     let updated = bounded(call()).await.unwrap();
     assert_eq!(updated.workflow.name.as_deref(), Some("Test_aop"));
