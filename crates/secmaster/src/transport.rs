@@ -205,7 +205,7 @@ impl Shared {
         let status = response.status();
         let limit = self.max_response_bytes;
         let declared = response.content_length();
-        let mut body = BodyBuf::default();
+        let mut body = BodyBuf::new(declared, limit);
         let mut truncated = declared.is_some_and(|n| n > limit as u64);
         // A success body over the limit is useless, so it is not read; an error body's first
         // bytes still explain the error.
@@ -214,11 +214,11 @@ impl Shared {
             while let Some(chunk) = response.chunk().await? {
                 let room = limit - body.len();
                 if chunk.len() > room {
-                    body.push(chunk.slice(..room), declared, limit);
+                    body.push(chunk.slice(..room));
                     truncated = true;
                     break;
                 }
-                body.push(chunk, declared, limit);
+                body.push(chunk);
             }
         }
         Ok(Exchange {
@@ -231,35 +231,40 @@ impl Shared {
 }
 
 /// A body being read: its first chunk as it came, and a buffer only once a second one arrives.
-#[derive(Default)]
 struct BodyBuf {
     first: Bytes,
     rest: Option<BytesMut>,
+    /// What that buffer reserves up front.
+    reserve: usize,
 }
 
 impl BodyBuf {
+    /// `declared` (the Content-Length, if any) and `limit` size the buffer. The declared length
+    /// is only a hint (a hostile server may declare any): at most INITIAL_BODY_CAPACITY is
+    /// reserved up front, and the buffer grows with what arrives.
+    fn new(declared: Option<u64>, limit: usize) -> Self {
+        let expected = declared.map_or(INITIAL_BODY_CAPACITY, |n| {
+            usize::try_from(n).unwrap_or(usize::MAX)
+        });
+        Self {
+            first: Bytes::new(),
+            rest: None,
+            reserve: expected.min(limit).min(INITIAL_BODY_CAPACITY),
+        }
+    }
+
     fn len(&self) -> usize {
         self.rest.as_ref().map_or(self.first.len(), BytesMut::len)
     }
 
-    /// Appends `chunk`; `declared` (the Content-Length, if any) and `limit` size the buffer.
-    fn push(&mut self, chunk: Bytes, declared: Option<u64>, limit: usize) {
+    fn push(&mut self, chunk: Bytes) {
         if let Some(rest) = &mut self.rest {
             rest.extend_from_slice(&chunk);
         } else if self.first.is_empty() {
             self.first = chunk;
         } else {
-            // The declared length is only a hint (a hostile server may declare any): reserve at
-            // most INITIAL_BODY_CAPACITY up front and let the buffer grow with what arrives.
-            let expected = declared.map_or(INITIAL_BODY_CAPACITY, |n| {
-                usize::try_from(n).unwrap_or(usize::MAX)
-            });
-            let mut rest = BytesMut::with_capacity(
-                expected
-                    .min(limit)
-                    .min(INITIAL_BODY_CAPACITY)
-                    .max(self.first.len() + chunk.len()),
-            );
+            let mut rest =
+                BytesMut::with_capacity(self.reserve.max(self.first.len() + chunk.len()));
             rest.extend_from_slice(&self.first);
             rest.extend_from_slice(&chunk);
             self.first = Bytes::new();
