@@ -39,7 +39,7 @@ pub enum Error {
     Service(Box<ServiceError>),
 
     /// A 2xx response body could not be decoded.
-    #[error("could not decode the HTTP {status} response at `{path}`: {reason}{}", request_id_suffix(request_id.as_deref()))]
+    #[error("could not decode the HTTP {status} response at `{}`: {}{}", one_line(path), one_line(reason), request_id_suffix(request_id.as_deref()))]
     Decode {
         /// HTTP status of the response.
         status: u16,
@@ -129,8 +129,9 @@ impl fmt::Display for ServiceError {
         } else {
             write!(f, "SecMaster answered HTTP {}", self.status)?;
         }
+        // Every part a server chose is put on one line: a JSON string may hold any newline.
         if let Some(code) = &self.code {
-            write!(f, " {code}")?;
+            write!(f, " {}", one_line(code))?;
         }
         if let Some(message) = self.message.as_deref().filter(|m| !m.is_empty()) {
             write!(f, ": {}", one_line(message))?;
@@ -229,7 +230,7 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
 
 fn request_id_suffix(request_id: Option<&str>) -> String {
     match request_id {
-        Some(id) if !id.is_empty() => format!(" (request id {id})"),
+        Some(id) if !id.is_empty() => format!(" (request id {})", one_line(id)),
         _ => String::new(),
     }
 }

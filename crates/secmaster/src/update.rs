@@ -690,6 +690,37 @@ mod tests {
         assert_eq!(e.code, None);
     }
 
+    /// Found by the decode_error fuzz target: a code (or request id) whose JSON string holds a
+    /// newline still gives a one-line Display.
+    #[test]
+    fn codes_and_request_ids_with_newlines_display_on_one_line() {
+        let e = decode_error_body(
+            400,
+            br#"{"code":"Serr\nuth","message":"a\r\nb","request_id":"r\n1"}"#,
+            None,
+        );
+        assert_eq!(
+            e.code.as_deref(),
+            Some("Serr\nuth"),
+            "the field keeps what was sent"
+        );
+        assert_eq!(
+            e.to_string(),
+            "SecMaster answered HTTP 400 Serr uth: a b (request id r 1)"
+        );
+        // A decode error's path may hold a hostile key with a newline too.
+        let (path, reason) = decode_with_path(br#"{"data": {"a\nb": {"x": tru}}}"#).unwrap_err();
+        assert_eq!(path, "data.a\nb");
+        let e = Error::Decode {
+            status: 200,
+            path,
+            reason,
+            request_id: Some("r\n2".into()),
+        };
+        assert!(!e.to_string().contains('\n'), "{e}");
+        assert!(e.to_string().contains("at `data.a b`"), "{e}");
+    }
+
     #[test]
     fn an_html_502_becomes_its_title_on_one_line() {
         let body = b"<html>\n<head><title>502 Bad\n Gateway</title></head><body><h1>nginx</h1></body></html>";
