@@ -1324,11 +1324,50 @@ pub mod open_enums {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let text = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(text.as_ref()))
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = WorkflowLabel;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<WorkflowLabel, E> {
+                    Ok(WorkflowLabel::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<WorkflowLabel, E> {
+                    Ok(
+                        match WorkflowLabel::from(value.as_str()) {
+                            WorkflowLabel::Other(_) => WorkflowLabel::Other(value),
+                            known => known,
+                        },
+                    )
+                }
+                fn visit_bytes<E: ::serde::de::Error>(
+                    self,
+                    value: &[u8],
+                ) -> ::std::result::Result<WorkflowLabel, E> {
+                    match ::std::str::from_utf8(value) {
+                        Ok(text) => Ok(WorkflowLabel::from(text)),
+                        Err(_) => {
+                            Err(
+                                E::invalid_value(
+                                    ::serde::de::Unexpected::Bytes(value),
+                                    &self,
+                                ),
+                            )
+                        }
+                    }
+                }
+            }
+            deserializer.deserialize_str(Visitor)
         }
     }
     ///Workflow type. NORMAL: general; SURVEY: investigation; HEMOSTASIS: prevention; EASE: mitigation.
@@ -1403,11 +1442,50 @@ pub mod open_enums {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let text = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(text.as_ref()))
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = AopType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<AopType, E> {
+                    Ok(AopType::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<AopType, E> {
+                    Ok(
+                        match AopType::from(value.as_str()) {
+                            AopType::Other(_) => AopType::Other(value),
+                            known => known,
+                        },
+                    )
+                }
+                fn visit_bytes<E: ::serde::de::Error>(
+                    self,
+                    value: &[u8],
+                ) -> ::std::result::Result<AopType, E> {
+                    match ::std::str::from_utf8(value) {
+                        Ok(text) => Ok(AopType::from(text)),
+                        Err(_) => {
+                            Err(
+                                E::invalid_value(
+                                    ::serde::de::Unexpected::Bytes(value),
+                                    &self,
+                                ),
+                            )
+                        }
+                    }
+                }
+            }
+            deserializer.deserialize_str(Visitor)
         }
     }
     ///Engine type. public_engine: shared version.
@@ -1465,11 +1543,50 @@ pub mod open_enums {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let text = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(text.as_ref()))
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = EngineType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<EngineType, E> {
+                    Ok(EngineType::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<EngineType, E> {
+                    Ok(
+                        match EngineType::from(value.as_str()) {
+                            EngineType::Other(_) => EngineType::Other(value),
+                            known => known,
+                        },
+                    )
+                }
+                fn visit_bytes<E: ::serde::de::Error>(
+                    self,
+                    value: &[u8],
+                ) -> ::std::result::Result<EngineType, E> {
+                    match ::std::str::from_utf8(value) {
+                        Ok(text) => Ok(EngineType::from(text)),
+                        Err(_) => {
+                            Err(
+                                E::invalid_value(
+                                    ::serde::de::Unexpected::Bytes(value),
+                                    &self,
+                                ),
+                            )
+                        }
+                    }
+                }
+            }
+            deserializer.deserialize_str(Visitor)
         }
     }
 }

@@ -264,6 +264,56 @@ async fn a_200_with_unknown_enum_values_and_extra_fields_still_decodes() {
 }
 
 #[test]
+fn open_enums_read_lent_owned_escaped_and_byte_text_and_refuse_the_rest() {
+    use serde::Deserialize;
+    use serde::de::value::{BytesDeserializer, Error as ValueError};
+    // Lent (no escape), from the parser's scratch buffer (an escape), owned (a `Value`).
+    assert_eq!(
+        serde_json::from_str::<AopType>(r#""EASE""#).unwrap(),
+        AopType::Ease
+    );
+    assert_eq!(
+        serde_json::from_str::<AopType>(r#""\u0045ASE""#).unwrap(),
+        AopType::Ease
+    );
+    assert_eq!(
+        serde_json::from_str::<AopType>(r#""NEW\tONE""#).unwrap(),
+        AopType::Other("NEW\tONE".into())
+    );
+    assert_eq!(
+        serde_json::from_value::<WorkflowLabel>(serde_json::json!("DOMAIN")).unwrap(),
+        WorkflowLabel::Domain
+    );
+    assert_eq!(
+        serde_json::from_value::<WorkflowLabel>(serde_json::json!("URL")).unwrap(),
+        WorkflowLabel::Other("URL".into())
+    );
+    // Bytes, as `String` takes them: UTF-8 only.
+    let bytes = |b: &'static [u8]| EngineType::deserialize(BytesDeserializer::<ValueError>::new(b));
+    assert_eq!(bytes(b"public_engine").unwrap(), EngineType::PublicEngine);
+    assert!(
+        bytes(b"\xff")
+            .unwrap_err()
+            .to_string()
+            .contains("expected a string")
+    );
+    // Anything but text is refused with `String`'s message.
+    for bad in ["5", "true", "{}", "[]"] {
+        let e = serde_json::from_str::<AopType>(bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("invalid type") && e.contains("expected a string"),
+            "{bad}: {e}"
+        );
+    }
+    assert_eq!(
+        serde_json::from_str::<Option<AopType>>("null").unwrap(),
+        None
+    );
+}
+
+#[test]
 fn open_enums_round_trip_their_wire_text() {
     for label in WorkflowLabel::KNOWN {
         let text = serde_json::to_string(label).unwrap();

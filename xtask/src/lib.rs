@@ -508,10 +508,33 @@ impl OpenEnum {
                 }
             }
 
+            // Read from the text as the deserializer lends it: a listed value allocates nothing.
+            // Accepts what `String` accepts (text, and bytes that are UTF-8), with its messages.
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let text = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(Self::from(text.as_ref()))
+                    struct Visitor;
+                    impl ::serde::de::Visitor<'_> for Visitor {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str("a string")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<#name, E> {
+                            Ok(#name::from(value))
+                        }
+                        fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<#name, E> {
+                            Ok(match #name::from(value.as_str()) {
+                                #name::Other(_) => #name::Other(value),
+                                known => known,
+                            })
+                        }
+                        fn visit_bytes<E: ::serde::de::Error>(self, value: &[u8]) -> ::std::result::Result<#name, E> {
+                            match ::std::str::from_utf8(value) {
+                                Ok(text) => Ok(#name::from(text)),
+                                Err(_) => Err(E::invalid_value(::serde::de::Unexpected::Bytes(value), &self)),
+                            }
+                        }
+                    }
+                    deserializer.deserialize_str(Visitor)
                 }
             }
         }
