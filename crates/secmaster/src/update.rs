@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use secmaster_bindings::operations::UPDATE_AOP_WORKFLOW;
-use secmaster_bindings::types::{ModifyAopWorkflowInfo, UpdateAopWorkflowResponse};
+use secmaster_bindings::types::ModifyAopWorkflowInfo;
 use serde::Deserialize;
 use tracing::Instrument;
 
@@ -256,36 +256,70 @@ async fn run(client: &Client, prepared: &Prepared) -> Result<UpdatedWorkflow, Er
                 .and_then(|e| interpret(e, &inner.transport))
             {
                 Ok(updated) => {
-                    tracing::info!(
-                        attempt = attempt_no,
-                        status = 200,
-                        request_id = updated.request_id.as_deref().unwrap_or(""),
-                        latency_ms = attempt_started.elapsed().as_millis() as u64,
-                        "workflow updated"
-                    );
+                    // The event is built out of line: only the level check is on every call's
+                    // path (the call's own code stays small; see `interpret`).
+                    if tracing::level_enabled!(tracing::Level::INFO) {
+                        updated_event(attempt_no, &updated, attempt_started);
+                    }
                     return Ok(updated);
                 }
                 Err(failure) => failure,
             }
         };
-        let error = with_attempts(error, attempt_no, started.elapsed());
-        tracing::warn!(attempt = attempt_no, status = error.status().unwrap_or(0), request_id = error.request_id().unwrap_or(""), latency_ms = attempt_started.elapsed().as_millis() as u64, error = %error, "attempt failed");
-        if !error.is_retryable() {
-            return Err(error);
-        }
-        let Some(delay) = inner
-            .retry
-            .next_delay(attempt_no, started.elapsed(), retry_after)
-        else {
-            return Err(error);
-        };
-        tracing::info!(
-            attempt = attempt_no,
-            delay_ms = delay.as_millis() as u64,
-            "retrying"
-        );
+        let delay = after_failure(
+            inner,
+            error,
+            retry_after,
+            attempt_no,
+            started,
+            attempt_started,
+        )?;
         tokio::time::sleep(delay).await;
     }
+}
+
+/// Logs a successful attempt.
+#[cold]
+#[inline(never)]
+fn updated_event(attempt_no: u32, updated: &UpdatedWorkflow, attempt_started: Instant) {
+    tracing::info!(
+        attempt = attempt_no,
+        status = 200,
+        request_id = updated.request_id.as_deref().unwrap_or(""),
+        latency_ms = attempt_started.elapsed().as_millis() as u64,
+        "workflow updated"
+    );
+}
+
+/// After a failed attempt: logs it, and returns the delay before the next attempt, or the call's
+/// error when there is to be none (not retryable, or the retry policy stops).
+#[cold]
+#[inline(never)]
+fn after_failure(
+    inner: &crate::client::Inner,
+    error: Error,
+    retry_after: Option<Duration>,
+    attempt_no: u32,
+    started: Instant,
+    attempt_started: Instant,
+) -> Result<Duration, Error> {
+    let error = with_attempts(error, attempt_no, started.elapsed());
+    tracing::warn!(attempt = attempt_no, status = error.status().unwrap_or(0), request_id = error.request_id().unwrap_or(""), latency_ms = attempt_started.elapsed().as_millis() as u64, error = %error, "attempt failed");
+    if !error.is_retryable() {
+        return Err(error);
+    }
+    let Some(delay) = inner
+        .retry
+        .next_delay(attempt_no, started.elapsed(), retry_after)
+    else {
+        return Err(error);
+    };
+    tracing::info!(
+        attempt = attempt_no,
+        delay_ms = delay.as_millis() as u64,
+        "retrying"
+    );
+    Ok(delay)
 }
 
 /// One attempt on the wire, within the attempt timeout.
@@ -334,7 +368,7 @@ fn interpret(exchange: Exchange, shared: &Shared) -> Result<UpdatedWorkflow, Fai
         _ => return Err(refused(&exchange, shared, response, request_id)),
     }
     Ok(UpdatedWorkflow {
-        workflow: response.data.map(Workflow::from).unwrap_or_default(),
+        workflow: response.data.unwrap_or_default(),
         request_id,
     })
 }
@@ -394,7 +428,7 @@ fn undecodable(exchange: &Exchange, shared: &Shared, path: String, reason: Strin
 fn refused(
     exchange: &Exchange,
     shared: &Shared,
-    response: UpdateAopWorkflowResponse,
+    response: ResponseBody,
     request_id: Option<String>,
 ) -> Failure {
     if response.success.is_none() {
@@ -461,8 +495,26 @@ fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A 2xx body of Update a Workflow: the bindings' `UpdateAopWorkflowResponse`, with its `data` read
+/// straight into the [`Workflow`] view (the same fields, names and types, normalized as the view's
+/// `From<AopWorkflowInfo>` does; tests and the `decode_response` fuzz target hold the two ways
+/// equal), which saves decoding into one struct and moving every field into another.
+#[derive(Deserialize, Default, Debug)]
+pub struct ResponseBody {
+    /// Error code.
+    pub code: Option<String>,
+    /// The workflow.
+    pub data: Option<Workflow>,
+    /// Error description.
+    pub message: Option<String>,
+    /// Request ID.
+    pub request_id: Option<String>,
+    /// Whether the request is successful.
+    pub success: Option<bool>,
+}
+
 /// Decodes a 2xx body; on failure decodes it again to name the field that failed.
-fn decode(body: &[u8]) -> Result<UpdateAopWorkflowResponse, (String, String)> {
+fn decode(body: &[u8]) -> Result<ResponseBody, (String, String)> {
     // Tracking the path slows every field down; a body that decodes never needs it.
     serde_json::from_slice(body).or_else(|_| decode_with_path(body))
 }
@@ -470,19 +522,18 @@ fn decode(body: &[u8]) -> Result<UpdateAopWorkflowResponse, (String, String)> {
 /// Decodes a 2xx body, naming the path of the field that failed (`.` for the body as a whole).
 #[cold]
 #[inline(never)]
-pub fn decode_with_path(body: &[u8]) -> Result<UpdateAopWorkflowResponse, (String, String)> {
+pub fn decode_with_path(body: &[u8]) -> Result<ResponseBody, (String, String)> {
     if body.is_empty() {
         return Err((".".to_owned(), "the body is empty".to_owned()));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value: UpdateAopWorkflowResponse =
-        serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            // A path made only of empty keys (`{"": ...}`) prints as nothing; name the body instead.
-            let path = Some(e.path().to_string())
-                .filter(|p| !p.is_empty())
-                .unwrap_or_else(|| ".".to_owned());
-            (path, e.into_inner().to_string())
-        })?;
+    let value: ResponseBody = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        // A path made only of empty keys (`{"": ...}`) prints as nothing; name the body instead.
+        let path = Some(e.path().to_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| ".".to_owned());
+        (path, e.into_inner().to_string())
+    })?;
     de.end().map_err(|e| (".".to_owned(), e.to_string()))?;
     Ok(value)
 }
@@ -633,6 +684,163 @@ mod tests {
         );
         call.body.version_id = Some("v1".into());
         assert!(call.validate().is_ok());
+    }
+
+    /// `AopWorkflowInfo`'s 25 fields (the spec lists them alphabetically).
+    const FIELDS: [&str; 25] = [
+        "aop_type",
+        "approve_role",
+        "create_time",
+        "creator_id",
+        "creator_name",
+        "current_approval_version_id",
+        "current_rejected_version_id",
+        "dataclass_id",
+        "dataclass_name",
+        "description",
+        "edit_role",
+        "enabled",
+        "engine_type",
+        "id",
+        "labels",
+        "modifier_id",
+        "modifier_name",
+        "name",
+        "owner_id",
+        "project_id",
+        "update_time",
+        "use_role",
+        "version",
+        "version_id",
+        "workspace_id",
+    ];
+
+    /// A decoded 2xx body: the view, then `code`, `message`, `request_id`, then `success`.
+    type Decoded = (Option<Workflow>, [Option<String>; 3], Option<bool>);
+
+    /// The bindings' way: decode into the generated `UpdateAopWorkflowResponse`, then convert.
+    fn decode_generated(body: &[u8]) -> Option<Decoded> {
+        let r: secmaster_bindings::types::UpdateAopWorkflowResponse =
+            serde_json::from_slice(body).ok()?;
+        Some((
+            r.data.map(Workflow::from),
+            [r.code, r.message, r.request_id],
+            r.success,
+        ))
+    }
+
+    fn decode_direct(body: &[u8]) -> Option<Decoded> {
+        let r = decode(body).ok()?;
+        Some((r.data, [r.code, r.message, r.request_id], r.success))
+    }
+
+    #[test]
+    fn the_view_decoded_directly_equals_the_bindings_decoding_converted() {
+        // Every field of `AopWorkflowInfo` set, through the bindings' own serializer.
+        let mut full = serde_json::to_value(secmaster_bindings::types::AopWorkflowInfo {
+            aop_type: Some("SURVEY".into()),
+            engine_type: Some("some_new_engine".into()),
+            labels: Some("DOMAIN".into()),
+            enabled: Some(false),
+            ..Default::default()
+        })
+        .unwrap();
+        // The generated type leaves `None` fields out when serializing: the spec's 25 names.
+        for (i, field) in FIELDS.into_iter().enumerate() {
+            if !matches!(field, "aop_type" | "engine_type" | "labels" | "enabled") {
+                full[field] = serde_json::Value::String(format!("{field}-{i}"));
+            }
+        }
+        let body =
+            serde_json::json!({"success": true, "request_id": "r", "data": full}).to_string();
+        let (data, ..) = decode_direct(body.as_bytes()).unwrap();
+        let data = data.unwrap();
+        assert_eq!(
+            Some((
+                Some(data.clone()),
+                [None, None, Some("r".into())],
+                Some(true)
+            )),
+            decode_generated(body.as_bytes())
+        );
+        assert_eq!(data.modifier_name.as_deref(), Some("modifier_name-16"));
+        assert_eq!(
+            data.engine_type,
+            Some(crate::EngineType::Other("some_new_engine".into()))
+        );
+        // The same with every text field empty (read as absent but for name and description).
+        for field in FIELDS {
+            if field != "enabled" {
+                full[field] = serde_json::Value::String(String::new());
+            }
+        }
+        let body = serde_json::json!({"data": full}).to_string();
+        let direct = decode_direct(body.as_bytes()).unwrap();
+        assert_eq!(Some(direct.clone()), decode_generated(body.as_bytes()));
+        let data = direct.0.unwrap();
+        assert_eq!(
+            (data.name.as_deref(), data.id, data.aop_type),
+            (Some(""), None, None)
+        );
+
+        for body in [
+            &br#"{"success":true,"data":null}"#[..],
+            br#"{"success":true,"data":{}}"#,
+            br#"{"data":{"id":null,"enabled":null,"aop_type":null}}"#,
+            br#"{"data":{"id":"a","id":"b"}}"#,
+            br#"{"data":{"aop_type":5}}"#,
+            br#"{"data":{"enabled":"yes"}}"#,
+            br#"{"data":{"name":"\u00e9\n\"x\""}, "extra": [1, {"y": 2}]}"#,
+            br#"{"data":[]}"#,
+            br#"{"data":["a"]}"#,
+            br#"{"success":"true"}"#,
+            br#"{"data":{"labels":"\u0049P"}}"#,
+            br#"{} trailing"#,
+            b"",
+        ] {
+            assert_eq!(
+                decode_direct(body),
+                decode_generated(body),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Random `data` objects (any subset of the 25 fields, values of every JSON kind,
+        /// escapes, unknown keys): the client's decoding and the bindings' agree.
+        #[test]
+        fn direct_and_generated_decoding_agree(
+            entries in proptest::collection::vec(
+                (0usize..27, 0usize..9, "[a-zA-Z_é\\\"\n]{0,6}"),
+                0..12,
+            ),
+            success in proptest::option::of(proptest::bool::ANY),
+        ) {
+            let field_name = |i: usize| FIELDS.get(i).copied().unwrap_or(if i == 25 { "unknown" } else { "" });
+            let mut data = String::from("{");
+            for (k, (name, kind, text)) in entries.iter().enumerate() {
+                let value = match kind {
+                    0 => serde_json::Value::Null,
+                    1 => serde_json::Value::String(String::new()),
+                    2 | 3 => serde_json::Value::String(text.clone()),
+                    4 => serde_json::Value::String(["NORMAL", "EASE", "IP", "public_engine"][text.len() % 4].into()),
+                    5 => serde_json::Value::Bool(text.len() % 2 == 0),
+                    6 => serde_json::json!(text.len()),
+                    7 => serde_json::json!({"k": text}),
+                    _ => serde_json::json!([text]),
+                };
+                if k > 0 {
+                    data.push(',');
+                }
+                data.push_str(&format!("{}:{}", serde_json::Value::String(field_name(*name).into()), value));
+            }
+            data.push('}');
+            let success = success.map_or("null".to_owned(), |s| s.to_string());
+            let body = format!(r#"{{"success":{success},"data":{data}}}"#);
+            proptest::prop_assert_eq!(decode_direct(body.as_bytes()), decode_generated(body.as_bytes()), "{}", body);
+        }
     }
 
     #[test]

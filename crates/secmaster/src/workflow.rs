@@ -2,6 +2,7 @@
 
 use jiff::fmt::temporal::DateTimeParser;
 use secmaster_bindings::types::AopWorkflowInfo;
+use serde::{Deserialize, Deserializer};
 
 pub use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel as Label};
 
@@ -13,6 +14,10 @@ pub use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel as L
 /// leniently into real timestamps when asked; enum values the API page does not list are kept in
 /// their `Other` variant.
 ///
+/// It deserializes from the wire's `AopWorkflowInfo` JSON directly, normalized as above (the client
+/// decodes the `data` of a response this way), and converts from the bindings' `AopWorkflowInfo`
+/// the same way.
+///
 /// ```
 /// # use secmaster::Workflow;
 /// # use secmaster::bindings::types::AopWorkflowInfo;
@@ -23,59 +28,81 @@ pub use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel as L
 /// assert_eq!(w.update_time.as_deref(), Some("2025-07-18T14:44:47.000Z+0800"));
 /// assert_eq!(w.updated_at().unwrap().to_string(), "2025-07-18T06:44:47Z");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[non_exhaustive]
 pub struct Workflow {
     /// Workflow ID.
+    #[serde(default, deserialize_with = "present")]
     pub id: Option<String>,
     /// Workflow name.
     pub name: Option<String>,
     /// Workflow description.
     pub description: Option<String>,
     /// Tenant (project) ID.
+    #[serde(default, deserialize_with = "present")]
     pub project_id: Option<String>,
     /// Owner ID.
+    #[serde(default, deserialize_with = "present")]
     pub owner_id: Option<String>,
     /// Creator ID.
+    #[serde(default, deserialize_with = "present")]
     pub creator_id: Option<String>,
     /// Name of the creator.
+    #[serde(default, deserialize_with = "present")]
     pub creator_name: Option<String>,
     /// Creation time as sent (the page's form is `2025-07-18T14:44:47.000Z+0800`); parsed by
     /// [`created_at`](Self::created_at).
+    #[serde(default, deserialize_with = "present")]
     pub create_time: Option<String>,
     /// ID of the updater.
+    #[serde(default, deserialize_with = "present")]
     pub modifier_id: Option<String>,
     /// Name of the updater.
+    #[serde(default, deserialize_with = "present")]
     pub modifier_name: Option<String>,
     /// Update time as sent; parsed by [`updated_at`](Self::updated_at).
+    #[serde(default, deserialize_with = "present")]
     pub update_time: Option<String>,
     /// Editing role.
+    #[serde(default, deserialize_with = "present")]
     pub edit_role: Option<String>,
     /// User role.
+    #[serde(default, deserialize_with = "present")]
     pub use_role: Option<String>,
     /// Review role.
+    #[serde(default, deserialize_with = "present")]
     pub approve_role: Option<String>,
     /// Whether the workflow is enabled.
     pub enabled: Option<bool>,
     /// Workspace ID.
+    #[serde(default, deserialize_with = "present")]
     pub workspace_id: Option<String>,
     /// ID of the activated workflow version.
+    #[serde(default, deserialize_with = "present")]
     pub version_id: Option<String>,
     /// ID of the version to be reviewed.
+    #[serde(default, deserialize_with = "present")]
     pub current_approval_version_id: Option<String>,
     /// ID of the rejected version.
+    #[serde(default, deserialize_with = "present")]
     pub current_rejected_version_id: Option<String>,
     /// Workflow type.
+    #[serde(default, deserialize_with = "present_enum")]
     pub aop_type: Option<AopType>,
     /// Engine type.
+    #[serde(default, deserialize_with = "present_enum")]
     pub engine_type: Option<EngineType>,
     /// Data class ID.
+    #[serde(default, deserialize_with = "present")]
     pub dataclass_id: Option<String>,
     /// Data class name.
+    #[serde(default, deserialize_with = "present")]
     pub dataclass_name: Option<String>,
     /// Workflow entity type.
+    #[serde(default, deserialize_with = "present_enum")]
     pub labels: Option<Label>,
     /// Version of the activated workflow.
+    #[serde(default, deserialize_with = "present")]
     pub version: Option<String>,
 }
 
@@ -91,38 +118,101 @@ impl Workflow {
     }
 }
 
-fn present(value: Option<String>) -> Option<String> {
+/// An optional text field as read: `""` is "not set".
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.filter(|v| !v.is_empty()))
+}
+
+/// An optional open enum as read: `""` is "not set", as for text fields.
+fn present_enum<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + WireText,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.filter(|v| !v.wire_text().is_empty()))
+}
+
+/// The open enums' wire text.
+trait WireText {
+    fn wire_text(&self) -> &str;
+}
+
+macro_rules! wire_text {
+    ($($t:ty),*) => {$(
+        impl WireText for $t {
+            fn wire_text(&self) -> &str {
+                self.as_str()
+            }
+        }
+    )*};
+}
+wire_text!(AopType, EngineType, Label);
+
+fn text(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.is_empty())
+}
+
+fn open<T: WireText>(value: Option<T>) -> Option<T> {
+    value.filter(|v| !v.wire_text().is_empty())
 }
 
 impl From<AopWorkflowInfo> for Workflow {
     fn from(w: AopWorkflowInfo) -> Self {
+        // Destructured field by field, so that a field the spec adds to `AopWorkflowInfo` fails to
+        // compile here until the view (and its `Deserialize`) has it too.
+        let AopWorkflowInfo {
+            aop_type,
+            approve_role,
+            create_time,
+            creator_id,
+            creator_name,
+            current_approval_version_id,
+            current_rejected_version_id,
+            dataclass_id,
+            dataclass_name,
+            description,
+            edit_role,
+            enabled,
+            engine_type,
+            id,
+            labels,
+            modifier_id,
+            modifier_name,
+            name,
+            owner_id,
+            project_id,
+            update_time,
+            use_role,
+            version,
+            version_id,
+            workspace_id,
+        } = w;
         Self {
-            id: present(w.id),
-            name: w.name,
-            description: w.description,
-            project_id: present(w.project_id),
-            owner_id: present(w.owner_id),
-            creator_id: present(w.creator_id),
-            creator_name: present(w.creator_name),
-            create_time: present(w.create_time),
-            modifier_id: present(w.modifier_id),
-            modifier_name: present(w.modifier_name),
-            update_time: present(w.update_time),
-            edit_role: present(w.edit_role),
-            use_role: present(w.use_role),
-            approve_role: present(w.approve_role),
-            enabled: w.enabled,
-            workspace_id: present(w.workspace_id),
-            version_id: present(w.version_id),
-            current_approval_version_id: present(w.current_approval_version_id),
-            current_rejected_version_id: present(w.current_rejected_version_id),
-            aop_type: w.aop_type.filter(|t| !t.as_str().is_empty()),
-            engine_type: w.engine_type.filter(|t| !t.as_str().is_empty()),
-            dataclass_id: present(w.dataclass_id),
-            dataclass_name: present(w.dataclass_name),
-            labels: w.labels.filter(|t| !t.as_str().is_empty()),
-            version: present(w.version),
+            id: text(id),
+            name,
+            description,
+            project_id: text(project_id),
+            owner_id: text(owner_id),
+            creator_id: text(creator_id),
+            creator_name: text(creator_name),
+            create_time: text(create_time),
+            modifier_id: text(modifier_id),
+            modifier_name: text(modifier_name),
+            update_time: text(update_time),
+            edit_role: text(edit_role),
+            use_role: text(use_role),
+            approve_role: text(approve_role),
+            enabled,
+            workspace_id: text(workspace_id),
+            version_id: text(version_id),
+            current_approval_version_id: text(current_approval_version_id),
+            current_rejected_version_id: text(current_rejected_version_id),
+            aop_type: open(aop_type),
+            engine_type: open(engine_type),
+            dataclass_id: text(dataclass_id),
+            dataclass_name: text(dataclass_name),
+            labels: open(labels),
+            version: text(version),
         }
     }
 }
