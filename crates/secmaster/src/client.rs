@@ -295,7 +295,8 @@ impl ClientBuilder {
     ///
     /// # Errors
     /// [`Error::Config`]: no credentials, neither region nor endpoint, an unknown region, a
-    /// malformed or insecure endpoint, credentials that cannot go into headers.
+    /// malformed or insecure endpoint, credentials that cannot go into headers, a user agent
+    /// suffix that is not printable ASCII.
     pub fn build(self) -> Result<Client, Error> {
         self.build_with_env(|name| std::env::var(name).ok())
     }
@@ -320,11 +321,19 @@ impl ClientBuilder {
         let endpoint = Endpoint::parse(&url, self.allow_insecure_http)?;
         let mut user_agent = format!("secmaster-rust/{}", env!("CARGO_PKG_VERSION"));
         if let Some(suffix) = self.user_agent {
+            // Printable ASCII only: a header value may hold other bytes, but AK/SK signs only
+            // headers that are text, so such a `User-Agent` would go out unsigned.
+            if !suffix.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+                return Err(Error::Config(format!(
+                    "the user agent suffix must be printable ASCII: {:?}",
+                    suffix
+                )));
+            }
             user_agent.push(' ');
             user_agent.push_str(&suffix);
         }
-        let user_agent = HeaderValue::from_str(&user_agent)
-            .map_err(|_| Error::Config("the user agent suffix must be printable ASCII".into()))?;
+        let user_agent =
+            HeaderValue::from_str(&user_agent).expect("printable ASCII is a header value");
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             // A redirect would carry X-Auth-Token / X-Security-Token to another host (reqwest
@@ -462,6 +471,31 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("unknown region `mars-1`"), "{e}");
+    }
+
+    #[test]
+    fn a_user_agent_suffix_must_be_printable_ascii() {
+        let build = |suffix: &str| {
+            Client::builder()
+                .endpoint("https://x.example")
+                .credentials(Credentials::ak_sk("AKID", "sk"))
+                .user_agent_suffix(suffix)
+                .build()
+        };
+        // `HeaderValue` takes these, but AK/SK signs only text headers: it would go unsigned.
+        for bad in ["café/1.0", "tab\there", "bell\u{7}", "del\u{7f}"] {
+            let e = build(bad).unwrap_err();
+            assert!(matches!(e, Error::Config(_)), "{bad:?}: {e:?}");
+            assert!(e.to_string().contains("printable ASCII"), "{e}");
+        }
+        let c = build("my-app/2.1 (ops; +https://example.com)").unwrap();
+        assert_eq!(
+            c.shared().transport.user_agent.to_str().unwrap(),
+            format!(
+                "secmaster-rust/{} my-app/2.1 (ops; +https://example.com)",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
     }
 
     #[test]

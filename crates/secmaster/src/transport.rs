@@ -140,9 +140,9 @@ impl Shared {
                 if let Some((name, value)) = &self.secret_header {
                     headers.insert(name.clone(), value.clone());
                 }
-                // The headers to sign: all of those set above that are text (a user agent
-                // suffix outside ASCII is sent unsigned). There are at most seven, so they are
-                // listed on the stack.
+                // The headers to sign: all of those set above (each is text: the client
+                // refuses a user agent suffix that is not printable ASCII). There are at most
+                // seven, so they are listed on the stack.
                 let mut named = [("", ""); 8];
                 debug_assert!(
                     headers.len() <= named.len(),
