@@ -1,5 +1,5 @@
 //! A 200 body from a hostile server: decoding either fails with a field path or yields a
-//! workflow view; never a panic. The client decodes `data` straight into the view; the bindings'
+//! workflow view (a decode error shows on one line); never a panic. The client decodes `data` straight into the view; the bindings'
 //! generated types, converted with `Workflow::from`, must agree on every body whose `data` is not
 //! a JSON array (serde reads a struct from an array by position, and the two structs list their
 //! fields in different orders: the view in the API page's, the bindings alphabetically).
@@ -33,6 +33,15 @@ fuzz_target!(|body: &[u8]| {
         }
         Err((path, reason)) => {
             assert!(!path.is_empty() && !reason.is_empty());
+            // The error the client returns shows on one line, whatever keys the body held.
+            let shown = secmaster::Error::Decode {
+                status: 200,
+                path,
+                reason,
+                request_id: None,
+            }
+            .to_string();
+            assert!(!shown.contains(['\n', '\r']), "{shown:?}");
             assert!(
                 generated.is_err() || data_is_an_array(body),
                 "the client refused what the bindings decode"
