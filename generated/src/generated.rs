@@ -1324,50 +1324,7 @@ pub mod open_enums {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = WorkflowLabel;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<WorkflowLabel, E> {
-                    Ok(WorkflowLabel::from(value))
-                }
-                fn visit_string<E: ::serde::de::Error>(
-                    self,
-                    value: ::std::string::String,
-                ) -> ::std::result::Result<WorkflowLabel, E> {
-                    Ok(
-                        match WorkflowLabel::from(value.as_str()) {
-                            WorkflowLabel::Other(_) => WorkflowLabel::Other(value),
-                            known => known,
-                        },
-                    )
-                }
-                fn visit_bytes<E: ::serde::de::Error>(
-                    self,
-                    value: &[u8],
-                ) -> ::std::result::Result<WorkflowLabel, E> {
-                    match ::std::str::from_utf8(value) {
-                        Ok(text) => Ok(WorkflowLabel::from(text)),
-                        Err(_) => {
-                            Err(
-                                E::invalid_value(
-                                    ::serde::de::Unexpected::Bytes(value),
-                                    &self,
-                                ),
-                            )
-                        }
-                    }
-                }
-            }
-            deserializer.deserialize_str(Visitor)
+            deserialize_open(deserializer)
         }
     }
     ///Workflow type. NORMAL: general; SURVEY: investigation; HEMOSTASIS: prevention; EASE: mitigation.
@@ -1442,50 +1399,7 @@ pub mod open_enums {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = AopType;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<AopType, E> {
-                    Ok(AopType::from(value))
-                }
-                fn visit_string<E: ::serde::de::Error>(
-                    self,
-                    value: ::std::string::String,
-                ) -> ::std::result::Result<AopType, E> {
-                    Ok(
-                        match AopType::from(value.as_str()) {
-                            AopType::Other(_) => AopType::Other(value),
-                            known => known,
-                        },
-                    )
-                }
-                fn visit_bytes<E: ::serde::de::Error>(
-                    self,
-                    value: &[u8],
-                ) -> ::std::result::Result<AopType, E> {
-                    match ::std::str::from_utf8(value) {
-                        Ok(text) => Ok(AopType::from(text)),
-                        Err(_) => {
-                            Err(
-                                E::invalid_value(
-                                    ::serde::de::Unexpected::Bytes(value),
-                                    &self,
-                                ),
-                            )
-                        }
-                    }
-                }
-            }
-            deserializer.deserialize_str(Visitor)
+            deserialize_open(deserializer)
         }
     }
     ///Engine type. public_engine: shared version.
@@ -1543,51 +1457,51 @@ pub mod open_enums {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = EngineType;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<EngineType, E> {
-                    Ok(EngineType::from(value))
-                }
-                fn visit_string<E: ::serde::de::Error>(
-                    self,
-                    value: ::std::string::String,
-                ) -> ::std::result::Result<EngineType, E> {
-                    Ok(
-                        match EngineType::from(value.as_str()) {
-                            EngineType::Other(_) => EngineType::Other(value),
-                            known => known,
-                        },
-                    )
-                }
-                fn visit_bytes<E: ::serde::de::Error>(
-                    self,
-                    value: &[u8],
-                ) -> ::std::result::Result<EngineType, E> {
-                    match ::std::str::from_utf8(value) {
-                        Ok(text) => Ok(EngineType::from(text)),
-                        Err(_) => {
-                            Err(
-                                E::invalid_value(
-                                    ::serde::de::Unexpected::Bytes(value),
-                                    &self,
-                                ),
-                            )
-                        }
+            deserialize_open(deserializer)
+        }
+    }
+    /// Reads an open enum from the text as the deserializer lends it, so that a listed
+    /// value allocates nothing. Accepts what `String` accepts (text, and bytes that are
+    /// UTF-8), with its messages.
+    fn deserialize_open<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: for<'a> ::std::convert::From<&'a str>,
+    {
+        struct Visitor<T>(::std::marker::PhantomData<T>);
+        impl<T: for<'a> ::std::convert::From<&'a str>> ::serde::de::Visitor<'_>
+        for Visitor<T> {
+            type Value = T;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                value: &str,
+            ) -> ::std::result::Result<T, E> {
+                Ok(T::from(value))
+            }
+            fn visit_bytes<E: ::serde::de::Error>(
+                self,
+                value: &[u8],
+            ) -> ::std::result::Result<T, E> {
+                match ::std::str::from_utf8(value) {
+                    Ok(text) => Ok(T::from(text)),
+                    Err(_) => {
+                        Err(
+                            E::invalid_value(
+                                ::serde::de::Unexpected::Bytes(value),
+                                &self,
+                            ),
+                        )
                     }
                 }
             }
-            deserializer.deserialize_str(Visitor)
         }
+        deserializer.deserialize_str(Visitor(::std::marker::PhantomData))
     }
 }
 /// Method and path template of every operation, so that code layered on the bindings can

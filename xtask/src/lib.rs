@@ -112,6 +112,33 @@ pub fn generate_from_str(
         /// decodes into `Other` and keeps its text, instead of failing the whole response.
         pub mod open_enums {
             #(#open_enum_tokens)*
+
+            /// Reads an open enum from the text as the deserializer lends it, so that a listed
+            /// value allocates nothing. Accepts what `String` accepts (text, and bytes that are
+            /// UTF-8), with its messages.
+            fn deserialize_open<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+                T: for<'a> ::std::convert::From<&'a str>,
+            {
+                struct Visitor<T>(::std::marker::PhantomData<T>);
+                impl<T: for<'a> ::std::convert::From<&'a str>> ::serde::de::Visitor<'_> for Visitor<T> {
+                    type Value = T;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<T, E> {
+                        Ok(T::from(value))
+                    }
+                    fn visit_bytes<E: ::serde::de::Error>(self, value: &[u8]) -> ::std::result::Result<T, E> {
+                        match ::std::str::from_utf8(value) {
+                            Ok(text) => Ok(T::from(text)),
+                            Err(_) => Err(E::invalid_value(::serde::de::Unexpected::Bytes(value), &self)),
+                        }
+                    }
+                }
+                deserializer.deserialize_str(Visitor(::std::marker::PhantomData))
+            }
         }
 
         /// Method and path template of every operation, so that code layered on the bindings can
@@ -508,33 +535,9 @@ impl OpenEnum {
                 }
             }
 
-            // Read from the text as the deserializer lends it: a listed value allocates nothing.
-            // Accepts what `String` accepts (text, and bytes that are UTF-8), with its messages.
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    struct Visitor;
-                    impl ::serde::de::Visitor<'_> for Visitor {
-                        type Value = #name;
-                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            f.write_str("a string")
-                        }
-                        fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<#name, E> {
-                            Ok(#name::from(value))
-                        }
-                        fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<#name, E> {
-                            Ok(match #name::from(value.as_str()) {
-                                #name::Other(_) => #name::Other(value),
-                                known => known,
-                            })
-                        }
-                        fn visit_bytes<E: ::serde::de::Error>(self, value: &[u8]) -> ::std::result::Result<#name, E> {
-                            match ::std::str::from_utf8(value) {
-                                Ok(text) => Ok(#name::from(text)),
-                                Err(_) => Err(E::invalid_value(::serde::de::Unexpected::Bytes(value), &self)),
-                            }
-                        }
-                    }
-                    deserializer.deserialize_str(Visitor)
+                    deserialize_open(deserializer)
                 }
             }
         }
