@@ -84,7 +84,7 @@ pub use secmaster_bindings as bindings;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzz_api {
-    pub use crate::update::{decode_error_body, decode_with_path};
+    pub use crate::update::{decode_error_body, decode_tracking, decode_with_path};
     pub use crate::validate::{check_id, expand_path};
     pub use crate::workflow::Workflow;
 }

@@ -14,9 +14,10 @@ pub use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel as L
 /// leniently into real timestamps when asked; enum values the API page does not list are kept in
 /// their `Other` variant.
 ///
-/// It deserializes from the wire's `AopWorkflowInfo` JSON directly, normalized as above (the client
-/// decodes the `data` of a response this way), and converts from the bindings' `AopWorkflowInfo`
-/// the same way.
+/// It deserializes from the wire's `AopWorkflowInfo` JSON object directly, normalized as above
+/// (the client decodes the `data` of a response this way), and converts from the bindings'
+/// `AopWorkflowInfo` the same way. It does not serialize: the bindings' type is the wire form to
+/// send or store.
 ///
 /// ```
 /// # use secmaster::Workflow;
@@ -29,6 +30,8 @@ pub use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel as L
 /// assert_eq!(w.updated_at().unwrap().to_string(), "2025-07-18T06:44:47Z");
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+// Decode errors name the wire type ("expected struct AopWorkflowInfo"), as the bindings' do.
+#[serde(expecting = "struct AopWorkflowInfo")]
 #[non_exhaustive]
 pub struct Workflow {
     /// Workflow ID.
