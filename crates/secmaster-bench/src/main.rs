@@ -1,5 +1,5 @@
 //! `cargo run --release -p secmaster-bench [-- --quick] [--no-build-cost] [--out BENCHMARKS.md]`
-//! (`--only calls|decode|generator|memory|build` runs one section and writes nothing;
+//! (`--only calls|instructions|decode|generator|memory|build` runs one section and writes nothing;
 //! `--profile baseline|same-work|token|aksk N [IN_FLIGHT]` makes N calls, sequential or IN_FLIGHT at once,
 //! for callgrind and perf)
 //!
@@ -23,7 +23,8 @@ const WORKSPACE: &str = "f44065f5-557b-4376-ae02-8c65ef1960f4";
 const WORKFLOW: &str = "c19470f3-5eaf-4572-82e8-2ff094495919";
 
 struct Options {
-    /// Run one section only (calls, decode, generator, memory, build), writing no report.
+    /// Run one section only (calls, instructions, decode, generator, memory, build), writing no
+    /// report.
     only: Option<String>,
     quick: bool,
     build_cost: bool,
@@ -39,7 +40,7 @@ fn main() {
         println!("  --quick          fewer rounds (a smoke run; figures are noisier)");
         println!("  --no-build-cost  skip the clean builds (they take several minutes)");
         println!(
-            "  --only SECTION   run one of calls, decode, generator, memory, build; print it, write nothing"
+            "  --only SECTION   run one of calls, instructions, decode, generator, memory, build; print it, write nothing"
         );
         println!(
             "  --out FILE       where to write the report (default BENCHMARKS.md at the workspace root)"
@@ -145,6 +146,9 @@ fn main() {
     if run("calls") {
         client_rt.block_on(calls(&server, &options, &mut report));
     }
+    if run("instructions") {
+        instructions(&options, &mut report);
+    }
     if run("decode") {
         decode(&options, &mut report);
     }
@@ -227,13 +231,12 @@ const READING: &str = "## Reading these figures
   far to trust one round. Medians of µs per call from different runs are not comparable; ratios are.
 - Client CPU counts the calling thread only (user and kernel), so it isolates the client's own work
   from the server's.
-- Instruction counts are exact and repeatable where wall time is not:
-  `valgrind --tool=callgrind --separate-threads=yes target/release/secmaster-bench --profile baseline|same-work|token|aksk N [IN_FLIGHT]`
-  makes N calls of one variant; the per-call difference between two values of N is the client's
-  cost per call (valgrind runs SHA-256 in software, so the AK/SK figure overstates hashing).
-  secmaster's token call now runs fewer instructions than the baseline (ARCHITECTURE.md); what is
-  left of its overhead is the timer and the larger amount of code a call runs, which costs cache
-  misses that instruction counts do not show.
+- Instruction counts (their section above) are exact and repeatable where wall time is not.
+  secmaster's token call runs fewer instructions than the baseline (ARCHITECTURE.md); what is left
+  of its wall-time overhead is the timer and the larger amount of code a call runs, which costs
+  cache misses that instruction counts do not show. About a fifth of every call's instructions,
+  the baseline's as much as secmaster's, is reqwest parsing the URL again inside `send` (its
+  redirect layer and its pending request each parse it, even with redirects off).
 - What secmaster does per call that the baseline does not: check and strictly encode the IDs,
   send `Accept` and `User-Agent`, arm a 20 s attempt timeout, keep the raw exchange for error
   decoding, and turn the body into the `Workflow` view (empty strings to `None`; timestamps are
@@ -611,16 +614,28 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
     report.line(format!("\nSigning alone, median of 5 batches (target ≤ 5 µs): **{client_us:.2} µs** for the `Authorization` header as the client computes it per request (`SigningKey::authorization`, its key made once per client, over headers it sends in signing order: canonical request, SHA-256, HMAC); {header_us:.2} µs for `signer::authorization`, which makes the key each time and sorts mixed-case headers; {sign_us:.2} µs for `signer::sign`, which also returns the intermediate texts.\n"));
 
     report.line("## Concurrency (one shared client)\n");
-    let concurrency_rounds = if options.quick { 4 } else { 30 };
+    let concurrency_rounds = if options.quick { 4 } else { 60 };
+    // Calls per call in flight in one round: 64 at 64 in flight, 32 at 256 (as long a round).
+    let per_task = |in_flight: usize| {
+        if options.quick {
+            8
+        } else if in_flight > 64 {
+            32
+        } else {
+            64
+        }
+    };
     report.line(format!(
-        "{concurrency_rounds} paired rounds of 64 calls per call in flight for each variant (order rotating); a ratio is the median of the rounds' ratios to the baseline of the same round. The last column is the same-work baseline of the table above (the timeout and the two headers), for reference.\n"
+        "{concurrency_rounds} paired rounds for each variant (order rotating) of {} calls per call in flight at 64, {} at 256; a ratio is the median of the rounds' ratios to the baseline of the same round. The last column is the same-work baseline of the table above (the timeout and the two headers), for reference.\n",
+        per_task(64),
+        per_task(256)
     ));
     report.line(
         "| in flight | baseline calls/s | secmaster calls/s | ratio (IQR) | target | secmaster client CPU per call, ratio | same-work baseline ratio (IQR) |",
     );
     report.line("|---|---|---|---|---|---|---|");
     for in_flight in [64, 256] {
-        let total = in_flight * if options.quick { 8 } else { 64 };
+        let total = in_flight * per_task(in_flight);
         let mut rate: [Vec<f64>; 3] = Default::default();
         let mut ratio: [Vec<f64>; 3] = Default::default();
         let mut cpu_ratio: [Vec<f64>; 3] = Default::default();
@@ -669,6 +684,91 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
         ));
     }
     report.line("");
+}
+
+/// Instructions the client thread runs per call, counted by callgrind (exact and repeatable where
+/// wall time is not): this binary's `--profile` mode run under valgrind with two numbers of calls,
+/// the difference divided by the difference in calls (so start-up and connecting cancel out).
+fn instructions(options: &Options, report: &mut Report) {
+    report.line("## Instructions per call (callgrind)\n");
+    if run_text("valgrind", &["--version"]).is_none() {
+        report.line("Skipped: valgrind is not installed (`apt-get install valgrind`).\n");
+        return;
+    }
+    let exe = std::env::current_exe().expect("this binary");
+    let dir =
+        std::env::temp_dir().join(format!("secmaster-bench-callgrind-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("callgrind output directory");
+    // The client thread's instructions for `calls` calls: valgrind names each thread's file
+    // `<out>-NN`, the main thread (the client's current-thread runtime) `-01`.
+    let count = |variant: &str, calls: usize, in_flight: Option<usize>| -> Option<f64> {
+        let out = dir.join(format!("{variant}-{}-{calls}", in_flight.unwrap_or(1)));
+        let mut command = Command::new("valgrind");
+        command
+            .args(["--tool=callgrind", "--separate-threads=yes"])
+            .arg(format!("--callgrind-out-file={}", out.display()))
+            .arg(&exe)
+            .args(["--profile", variant, &calls.to_string()]);
+        if let Some(n) = in_flight {
+            command.arg(n.to_string());
+        }
+        let status = command.output().ok()?.status;
+        let text = std::fs::read_to_string(format!("{}-01", out.display())).ok()?;
+        let total = text
+            .lines()
+            .find_map(|l| l.strip_prefix("summary: "))?
+            .split_whitespace()
+            .next()?
+            .parse::<f64>()
+            .ok()?;
+        status.success().then_some(total)
+    };
+    let (low, high) = if options.quick {
+        (128, 640)
+    } else {
+        (640, 2560)
+    };
+    let per_call = |variant: &str, in_flight: Option<usize>| -> Option<f64> {
+        Some(
+            (count(variant, high, in_flight)? - count(variant, low, in_flight)?)
+                / (high - low) as f64,
+        )
+    };
+    report.line(format!(
+        "Client thread only, per call: (instructions for {high} calls − for {low}) / {}. `secmaster-bench --profile VARIANT N [IN_FLIGHT]` under `valgrind --tool=callgrind --separate-threads=yes`; valgrind runs SHA-256 in software, so the AK/SK row overstates hashing.\n",
+        high - low
+    ));
+    report.line("| variant | sequential | ratio | 64 in flight | ratio |");
+    report.line("|---|---|---|---|---|");
+    let variants = [
+        ("baseline", "hand-written reqwest (baseline)", true),
+        (
+            "same-work",
+            "hand-written reqwest + the timeout + the two headers",
+            true,
+        ),
+        ("token", "secmaster, token", true),
+        ("aksk", "secmaster, AK/SK signed", false),
+    ];
+    let mut base: [Option<f64>; 2] = [None, None];
+    for (variant, name, concurrent) in variants {
+        let figures = [
+            per_call(variant, None),
+            concurrent.then(|| per_call(variant, Some(64))).flatten(),
+        ];
+        if variant == "baseline" {
+            base = figures;
+        }
+        let cell = |i: usize| match (figures[i], base[i]) {
+            (Some(n), Some(b)) => (format!("{:.1}k", n / 1e3), format!("{:.3}", n / b)),
+            (Some(n), None) => (format!("{:.1}k", n / 1e3), String::new()),
+            _ => ("–".to_owned(), String::new()),
+        };
+        let ((s, sr), (c, cr)) = (cell(0), cell(1));
+        report.line(format!("| {name} | {s} | {sr} | {c} | {cr} |"));
+    }
+    report.line("");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// µs per `signer::sign`, per `signer::authorization` (a new key each time) and per
