@@ -1,26 +1,28 @@
 //! A 200 body from a hostile server: decoding either fails with a field path or yields a
 //! workflow view (a decode error shows on one line); never a panic. The client decodes `data`
 //! straight into the view; the bindings' generated types, converted with `Workflow::from`, must
-//! agree on every body that is not, and whose `data` is not, a JSON array, down to a failure's
-//! path and reason (serde reads a struct from an array by position, the two structs list their
-//! fields in different orders, the view in the API page's, the bindings alphabetically, and its
-//! messages then count elements differently).
+//! agree on every body, down to a failure's path and reason, but where `data` is a JSON array
+//! (serde reads a struct from an array by position, and the view lists its fields in the API
+//! page's order, the bindings alphabetically) and for array-length errors (the view's
+//! `#[serde(expecting)]`, which names the wire type, drops serde's "with N elements").
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use secmaster::bindings::types::UpdateAopWorkflowResponse;
 use secmaster::fuzz_api::{Workflow, decode_tracking, decode_with_path};
 
-/// The body, or its `data`, is a JSON array: read by position, where the two decodings differ.
+/// `data` is a JSON array, in the body's object or in its place in a body that is an array
+/// (element 1): read by position, where the two decodings differ.
 fn positional(body: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Value>(body)
-        .is_ok_and(|v| v.is_array() || v["data"].is_array())
+        .is_ok_and(|v| v["data"].is_array() || v[1].is_array())
 }
 
-/// A failure inside an array read as a struct (`[1]`, `data[3]`), or at its length: the body
-/// need not be JSON past the failure, so `positional` cannot always tell.
+/// A failure inside an array read as a struct in place of `data` (`data[3]`, `[1][3]`), or at an
+/// array's length (`#[serde(expecting)]` drops serde's "with N elements"): the body need not be
+/// JSON past the failure, so `positional` cannot always tell.
 fn read_by_position(path: &str, reason: &str) -> bool {
-    path.contains('[') || reason.starts_with("invalid length")
+    path.starts_with("data[") || path.starts_with("[1][") || reason.starts_with("invalid length")
 }
 
 fuzz_target!(|body: &[u8]| {

@@ -615,7 +615,8 @@ async fn calls(server: &Server, options: &Options, report: &mut Report) {
 
     report.line("## Concurrency (one shared client)\n");
     let concurrency_rounds = if options.quick { 4 } else { 60 };
-    // Calls per call in flight in one round: 64 at 64 in flight, 32 at 256 (as long a round).
+    // Calls per call in flight in one round: 64 at 64 in flight, 32 at 256 (the 256 round was
+    // the long one).
     let per_task = |in_flight: usize| {
         if options.quick {
             8
@@ -712,8 +713,15 @@ fn instructions(options: &Options, report: &mut Report) {
         if let Some(n) = in_flight {
             command.arg(n.to_string());
         }
-        let status = command.output().ok()?.status;
-        let text = std::fs::read_to_string(format!("{}-01", out.display())).ok()?;
+        let output = command.output().ok()?;
+        let text = std::fs::read_to_string(format!("{}-01", out.display()));
+        if !output.status.success() || text.is_err() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let tail: Vec<_> = stderr.lines().rev().take(5).collect();
+            eprintln!("callgrind run of {variant} ({calls} calls) failed: {tail:?}");
+            return None;
+        }
+        let text = text.ok()?;
         let total = text
             .lines()
             .find_map(|l| l.strip_prefix("summary: "))?
@@ -721,7 +729,7 @@ fn instructions(options: &Options, report: &mut Report) {
             .next()?
             .parse::<f64>()
             .ok()?;
-        status.success().then_some(total)
+        Some(total)
     };
     let (low, high) = if options.quick {
         (128, 640)

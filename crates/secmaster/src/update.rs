@@ -489,7 +489,7 @@ fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
-        // `to_str` let through visible ASCII, spaces and tabs only: ASCII trimming is all there is
+        // `to_str` lets through visible ASCII, spaces and tabs only: ASCII trimming is all there is
         // (and less code than `str::trim`'s Unicode tables on every call).
         .map(str::trim_ascii)
         .filter(|v| !v.is_empty())
@@ -529,7 +529,8 @@ pub fn decode_with_path(body: &[u8]) -> Result<ResponseBody, (String, String)> {
     decode_tracking(body)
 }
 
-/// Decodes `body` as a `T`, naming the path of the field that failed.
+/// Decodes `body` as a `T`, naming the path of the field that failed (`.` for the body as a
+/// whole: empty, or text after the JSON value).
 pub fn decode_tracking<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
     if body.is_empty() {
         return Err((".".to_owned(), "the body is empty".to_owned()));
@@ -812,9 +813,9 @@ mod tests {
                 String::from_utf8_lossy(body)
             );
         }
-        // serde reads a struct from an array by position, and the two structs list their fields
-        // in different orders (the view in the API page's, the bindings alphabetically): both
-        // refuse these, at `data`, but with other lengths (and no count of elements) in the reason.
+        // `data` as an array is read by position, and the two structs list their fields in other
+        // orders (the view in the API page's, the bindings alphabetically); and the view's
+        // `expecting` drops serde's "with N elements". Both refuse these, at the same path.
         for (body, path) in [
             (&br#"{"data":[]}"#[..], "data"),
             (br#"{"data":["a"]}"#, "data"),

@@ -63,7 +63,9 @@ async fn events_reach_a_log_logger_when_no_tracing_subscriber_is_set()
     assert!(
         from_update
             .iter()
-            .any(|(level, _, text)| *level == log::Level::Warn && text.contains("503")),
+            .any(|(level, _, text)| *level == log::Level::Warn
+                && text.contains("attempt failed")
+                && text.contains("status=503")),
         "{records:#?}"
     );
     assert!(
