@@ -714,22 +714,21 @@ fn instructions(options: &Options, report: &mut Report) {
             command.arg(n.to_string());
         }
         let output = command.output().ok()?;
-        let text = std::fs::read_to_string(format!("{}-01", out.display()));
-        if !output.status.success() || text.is_err() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let tail: Vec<_> = stderr.lines().rev().take(5).collect();
-            eprintln!("callgrind run of {variant} ({calls} calls) failed: {tail:?}");
-            return None;
-        }
-        let text = text.ok()?;
-        let total = text
-            .lines()
+        let text = match std::fs::read_to_string(format!("{}-01", out.display())) {
+            Ok(text) if output.status.success() => text,
+            _ => {
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                let tail: Vec<_> = stderr.lines().rev().take(5).collect();
+                eprintln!("callgrind run of {variant} ({calls} calls) failed: {tail:?}");
+                return None;
+            }
+        };
+        text.lines()
             .find_map(|l| l.strip_prefix("summary: "))?
             .split_whitespace()
             .next()?
-            .parse::<f64>()
-            .ok()?;
-        Some(total)
+            .parse()
+            .ok()
     };
     let (low, high) = if options.quick {
         (128, 640)
