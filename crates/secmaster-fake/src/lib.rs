@@ -9,7 +9,13 @@
 //! - Authentication like the gateway: tokens in `X-Auth-Token`, or SDK-HMAC-SHA256 signatures
 //!   (±15 minutes, `X-Security-Token` for temporary keys); failures are 401
 //!   `{"error_code":"APIGW.0301","error_msg":…,"request_id":…}`.
-//! - A journal of every request received, and faults injected for the next N requests.
+//! - A journal of the requests received, bounded ([`Limits`]): a request refused before it
+//!   reaches the operation costs one line. Over HTTP, `GET /_fake/journal` answers
+//!   `{"stats": {..}, "entries": [..]}` (credentials read `***`) and `DELETE /_fake/journal`
+//!   clears it; both need an accepted token or key.
+//! - Faults injected for the next N authenticated requests.
+//! - Safe on a shared network: a cap on open connections, header-read, idle and body-read
+//!   timeouts, and an immediate 413 for a declared body over the limit ([`Limits`]).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -33,7 +39,11 @@
 
 #![warn(missing_docs)]
 
+mod admin;
 mod auth;
+mod journal;
+mod limits;
+mod serve;
 mod server;
 mod store;
 
@@ -43,6 +53,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 pub use auth::{AccessKey, CLOCK_WINDOW};
+pub use journal::{JournalEntry, JournalStats};
+pub use limits::Limits;
 pub use store::{Rejection, SeedWorkflow, Version, codes};
 
 /// A token the fake accepts unless configured otherwise.
@@ -74,33 +86,6 @@ pub enum Fault {
     CutMidBody,
 }
 
-/// One request as the fake received it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct JournalEntry {
-    /// The HTTP method.
-    pub method: String,
-    /// The raw (percent-encoded) path.
-    pub path: String,
-    /// The raw query, if any.
-    pub query: Option<String>,
-    /// Headers in arrival order, names lower-cased, values as sent (including credentials: the
-    /// journal stays in the test process).
-    pub headers: Vec<(String, String)>,
-    /// The body bytes.
-    pub body: Vec<u8>,
-}
-
-impl JournalEntry {
-    /// The first value of a header, by case-insensitive name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 /// What the fake accepts and holds when it starts.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -114,6 +99,10 @@ pub struct Config {
     /// Workflows to start with.
     #[serde(default)]
     pub workflows: Vec<SeedWorkflow>,
+    /// Connections, timeouts and journal size (not read from a seed file: the binary takes them
+    /// as options).
+    #[serde(skip)]
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -127,6 +116,7 @@ impl Default for Config {
                 security_token: None,
             }],
             workflows: vec![SeedWorkflow::page_example()],
+            limits: Limits::default(),
         }
     }
 }
@@ -138,6 +128,7 @@ impl Config {
             tokens: Vec::new(),
             keys: Vec::new(),
             workflows: Vec::new(),
+            limits: Limits::default(),
         }
     }
 
@@ -151,7 +142,8 @@ impl Config {
 pub(crate) struct Inner {
     store: Mutex<store::Store>,
     keyring: Mutex<auth::Keyring>,
-    journal: Mutex<Vec<JournalEntry>>,
+    journal: Mutex<journal::Journal>,
+    limits: Limits,
     faults: Mutex<VecDeque<(Option<String>, Fault)>>,
     clock_offset: Mutex<i64>,
 }
@@ -171,6 +163,10 @@ impl Inner {
 
     fn record(&self, entry: JournalEntry) {
         lock(&self.journal).push(entry);
+    }
+
+    fn journal(&self) -> MutexGuard<'_, journal::Journal> {
+        lock(&self.journal)
     }
 
     fn keyring(&self) -> MutexGuard<'_, auth::Keyring> {
@@ -205,7 +201,7 @@ impl Inner {
 pub struct FakeSecMaster {
     inner: Arc<Inner>,
     addr: SocketAddr,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl FakeSecMaster {
@@ -233,7 +229,8 @@ impl FakeSecMaster {
         let inner = Arc::new(Inner {
             store: Mutex::new(s),
             keyring: Mutex::new(keyring),
-            journal: Mutex::default(),
+            journal: Mutex::new(journal::Journal::new(&config.limits)),
+            limits: config.limits.clone(),
             faults: Mutex::default(),
             clock_offset: Mutex::new(0),
         });
@@ -242,19 +239,9 @@ impl FakeSecMaster {
         let app = axum::Router::new()
             .fallback(server::handle)
             .with_state(inner.clone());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
-        Ok(Self {
-            inner,
-            addr,
-            shutdown: Some(tx),
-        })
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(serve::serve(listener, app, config.limits, stopped));
+        Ok(Self { inner, addr, stop })
     }
 
     /// The base URL to give a client, e.g. `http://127.0.0.1:41234`.
@@ -293,17 +280,25 @@ impl FakeSecMaster {
         self.inner.keyring().keys.insert(key.ak.clone(), key);
     }
 
-    /// Every request received so far, oldest first.
+    /// The requests received so far, oldest first, within [`Limits::journal_entries`] and
+    /// [`Limits::journal_bytes`] (the oldest are dropped first; [`Self::journal_stats`] counts
+    /// them). Over HTTP: `GET /_fake/journal` (see the crate docs).
     pub fn journal(&self) -> Vec<JournalEntry> {
-        lock(&self.inner.journal).clone()
+        self.inner.journal().entries()
     }
 
-    /// Forgets the requests received so far.
+    /// The journal's own accounting: entries, bytes, entries dropped.
+    pub fn journal_stats(&self) -> JournalStats {
+        self.inner.journal().stats()
+    }
+
+    /// Forgets the requests received so far. Over HTTP: `DELETE /_fake/journal`.
     pub fn clear_journal(&self) {
-        lock(&self.inner.journal).clear();
+        self.inner.journal().clear();
     }
 
-    /// Injects `fault` into the next `times` requests to the operation (any workflow).
+    /// Injects `fault` into the next `times` authenticated requests to the operation (any
+    /// workflow).
     pub fn inject(&self, fault: Fault, times: usize) {
         self.inject_for(None, fault, times);
     }
@@ -328,10 +323,9 @@ impl FakeSecMaster {
 }
 
 impl Drop for FakeSecMaster {
+    /// Stops accepting, and closes every open connection once its request is answered.
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+        let _ = self.stop.send(true);
     }
 }
 

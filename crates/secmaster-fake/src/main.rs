@@ -3,7 +3,9 @@
 
 use std::process::ExitCode;
 
-use secmaster_fake::{Config, FAKE_AK, FAKE_SK, FAKE_TOKEN, FakeSecMaster};
+use std::time::Duration;
+
+use secmaster_fake::{Config, FAKE_AK, FAKE_SK, FAKE_TOKEN, FakeSecMaster, Limits};
 
 const HELP: &str = "\
 secmaster-fake: a local Huawei Cloud SecMaster serving Update a Workflow
@@ -19,6 +21,20 @@ OPTIONS
                  without it the fake accepts the built-in token and key below and holds the
                  API page's example workflow
   -h, --help     this text
+
+LIMITS (what any client can make the fake spend; defaults in brackets)
+  --max-body-bytes N       largest request body; a larger Content-Length gets 413 at once [12582912]
+  --header-timeout SECS    to send a request's head, also between requests on a connection [10]
+  --idle-timeout SECS      no byte moving while no request is handled closes the connection [60]
+  --body-timeout SECS      to send one request's body, then 408 [30]
+  --max-connections N      open at once; more are closed as soon as accepted [512]
+  --journal-entries N      requests the journal keeps, oldest dropped first [1000]
+  --journal-bytes N        bytes the journal keeps (its own accounting) [16777216]
+  --journal-body-bytes N   bytes of one body the journal keeps [65536]
+
+ADMIN
+  GET /_fake/journal       the journal as JSON (credentials read ***); DELETE clears it.
+                           Both need an accepted token or key, like the operation.
 
 Stop it with Ctrl-C.
 ";
@@ -37,32 +53,42 @@ async fn main() -> ExitCode {
 async fn run() -> Result<(), String> {
     let mut listen = "127.0.0.1:8080".to_owned();
     let mut seed = None;
+    let mut limits = Limits::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        let mut value = || {
+            args.next()
+                .ok_or(format!("{arg} needs a value; see --help"))
+        };
         match arg.as_str() {
+            "--max-body-bytes" => limits.max_body_bytes = number(&arg, &value()?)?,
+            "--header-timeout" => limits.header_read_timeout = seconds(&arg, &value()?)?,
+            "--idle-timeout" => limits.idle_timeout = seconds(&arg, &value()?)?,
+            "--body-timeout" => limits.body_read_timeout = seconds(&arg, &value()?)?,
+            "--max-connections" => limits.max_connections = number(&arg, &value()?)?,
+            "--journal-entries" => limits.journal_entries = number(&arg, &value()?)?,
+            "--journal-bytes" => limits.journal_bytes = number(&arg, &value()?)?,
+            "--journal-body-bytes" => limits.journal_body_bytes = number(&arg, &value()?)?,
             "-h" | "--help" => {
                 print!("{HELP}");
                 return Ok(());
             }
-            "--listen" => {
-                listen = args
-                    .next()
-                    .ok_or("--listen needs an address, e.g. 127.0.0.1:8080")?
-            }
-            "--seed" => seed = Some(args.next().ok_or("--seed needs a file")?),
+            "--listen" => listen = value()?,
+            "--seed" => seed = Some(value()?),
             other => return Err(format!("unknown argument `{other}`; see --help")),
         }
     }
     let addr = listen
         .parse()
         .map_err(|e| format!("--listen {listen}: {e}"))?;
-    let config = match &seed {
+    let mut config = match &seed {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("--seed {path}: {e}"))?;
             Config::from_json(&text).map_err(|e| format!("--seed {path}: {e}"))?
         }
         None => Config::default(),
     };
+    config.limits = limits;
     let workflows: Vec<String> = config
         .workflows
         .iter()
@@ -87,4 +113,20 @@ async fn run() -> Result<(), String> {
     tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
     println!("stopped");
     Ok(())
+}
+
+fn number(option: &str, text: &str) -> Result<usize, String> {
+    match text.parse() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("{option} {text}: expected a whole number above 0")),
+    }
+}
+
+fn seconds(option: &str, text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(Duration::from_secs_f64(s)),
+        _ => Err(format!(
+            "{option} {text}: expected seconds, above 0 and at most 86400"
+        )),
+    }
 }

@@ -5,18 +5,18 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, Version, header};
 use axum::response::Response;
 use bytes::Bytes;
 use percent_encoding::percent_decode_str;
 use serde_json::json;
 
+use crate::auth::{Identity, Refusal};
 use crate::store::Caller;
-use crate::{Fault, Inner, JournalEntry};
+use crate::{Fault, Inner, JournalEntry, admin};
 
-/// The largest request body read; the real gateway takes 12 MB for AK/SK requests.
-const MAX_REQUEST_BYTES: usize = 12 * 1024 * 1024;
-const JSON_UTF8: &str = "application/json;charset=UTF-8";
+pub(crate) const JSON_UTF8: &str = "application/json;charset=UTF-8";
 
 pub(crate) async fn handle(State(fake): State<Arc<Inner>>, request: Request) -> Response {
     let request_id = new_request_id();
@@ -30,41 +30,16 @@ pub(crate) async fn handle(State(fake): State<Arc<Inner>>, request: Request) -> 
 
 async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
     let (parts, body) = request.into_parts();
-    let body = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
-        Ok(b) => b,
-        Err(_) => {
-            return gateway_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "APIGW.0201",
-                "Request entity too large",
-                request_id,
-            );
-        }
-    };
-    let path = parts.uri.path().to_owned();
-    let query = parts.uri.query().map(str::to_owned);
-    let ids = match_path(&path);
-    let fault = ids
-        .as_ref()
-        .and_then(|(_, _, workflow)| fake.take_fault(workflow));
-    fake.record(JournalEntry {
-        method: parts.method.to_string(),
-        path: path.clone(),
-        query: query.clone(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: body.to_vec(),
-    });
-
-    let Some((project, workspace, workflow)) = ids else {
+    if parts.version == Version::HTTP_11 && !parts.headers.contains_key(header::HOST) {
+        fake.record(JournalEntry::line(&parts, 0));
+        let message = "An HTTP/1.1 request must carry a Host header (RFC 9112, section 3.2)";
+        return gateway_error(StatusCode::BAD_REQUEST, "APIGW.0201", message, request_id);
+    }
+    if parts.uri.path() == admin::JOURNAL_PATH {
+        return admin::journal(fake, parts, body, request_id).await;
+    }
+    let Some((project, workspace, workflow)) = match_path(parts.uri.path()) else {
+        fake.record(JournalEntry::line(&parts, 0));
         return gateway_error(
             StatusCode::NOT_FOUND,
             "APIGW.0101",
@@ -73,6 +48,7 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
         );
     };
     if parts.method != axum::http::Method::PUT {
+        fake.record(JournalEntry::line(&parts, 0));
         let mut r = gateway_error(
             StatusCode::METHOD_NOT_ALLOWED,
             "APIGW.0101",
@@ -83,6 +59,12 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
             .insert(header::ALLOW, HeaderValue::from_static("PUT"));
         return r;
     }
+    let (body, identity) = match admit(fake, &parts, body, request_id).await {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
+    };
+    fake.record(JournalEntry::full(&parts, &body, &fake.limits));
+    let fault = fake.take_fault(&workflow);
     let mut success_false = false;
     match fault {
         Some(Fault::Delay(by)) => tokio::time::sleep(by).await,
@@ -126,24 +108,6 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
         None => {}
     }
 
-    let identity = match fake.keyring().verify(
-        parts.method.as_str(),
-        &path,
-        query.as_deref(),
-        &parts.headers,
-        &body,
-        fake.now(),
-    ) {
-        Ok(identity) => identity,
-        Err(refusal) => {
-            return gateway_error(
-                StatusCode::UNAUTHORIZED,
-                refusal.code,
-                &refusal.message,
-                request_id,
-            );
-        }
-    };
     if success_false {
         let body = json!({"code": "SecMaster.00040001", "message": "injected: success false", "success": false, "request_id": request_id});
         return plain(StatusCode::OK, JSON_UTF8, body.to_string());
@@ -165,6 +129,82 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
             let body = json!({"code": rejection.code, "message": rejection.message});
             plain(StatusCode::BAD_REQUEST, JSON_UTF8, body.to_string())
         }
+    }
+}
+
+/// Reads the body and authenticates the request, or answers why not (a line in the journal).
+/// A token is checked before the body is read, so a request with a wrong one costs no body; a
+/// declared `Content-Length` over the limit is refused at once, without waiting for the bytes.
+pub(crate) async fn admit(
+    fake: &Inner,
+    parts: &Parts,
+    body: Body,
+    request_id: &str,
+) -> Result<(Bytes, Identity), Response> {
+    let refuse = |body_len: usize, status: StatusCode, code: &str, message: &str| {
+        // A body left unread is hyper's to drain or, if it is not all there, to close on.
+        fake.record(JournalEntry::line(parts, body_len));
+        gateway_error(status, code, message, request_id)
+    };
+    let unauthorized = |body_len: usize, refusal: Refusal| {
+        refuse(
+            body_len,
+            StatusCode::UNAUTHORIZED,
+            refusal.code,
+            &refusal.message,
+        )
+    };
+    let verify = |body: &[u8]| {
+        let (path, query) = (parts.uri.path(), parts.uri.query());
+        let method = parts.method.as_str();
+        fake.keyring()
+            .verify(method, path, query, &parts.headers, body, fake.now())
+    };
+    let signed = parts.headers.contains_key(header::AUTHORIZATION);
+    if !signed && let Err(refusal) = verify(b"") {
+        return Err(unauthorized(0, refusal));
+    }
+    let max = fake.limits.max_body_bytes;
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let too_large = "Request entity too large";
+    if declared.is_some_and(|n| n > max as u64) {
+        return Err(refuse(
+            0,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "APIGW.0201",
+            too_large,
+        ));
+    }
+    let read = tokio::time::timeout(
+        fake.limits.body_read_timeout,
+        axum::body::to_bytes(body, max),
+    );
+    let body = match read.await {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => {
+            return Err(refuse(
+                0,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "APIGW.0201",
+                too_large,
+            ));
+        }
+        Err(_) => {
+            let message = "The request body did not arrive in time";
+            return Err(refuse(
+                0,
+                StatusCode::REQUEST_TIMEOUT,
+                "APIGW.0201",
+                message,
+            ));
+        }
+    };
+    match verify(&body) {
+        Ok(identity) => Ok((body, identity)),
+        Err(refusal) => Err(unauthorized(body.len(), refusal)),
     }
 }
 
@@ -191,7 +231,7 @@ fn match_path(path: &str) -> Option<(String, String, String)> {
     Some((decode(project)?, decode(workspace)?, decode(workflow)?))
 }
 
-fn plain(status: StatusCode, content_type: &'static str, body: String) -> Response {
+pub(crate) fn plain(status: StatusCode, content_type: &'static str, body: String) -> Response {
     let mut r = Response::new(Body::from(body));
     *r.status_mut() = status;
     r.headers_mut()
@@ -200,7 +240,12 @@ fn plain(status: StatusCode, content_type: &'static str, body: String) -> Respon
 }
 
 /// The API gateway's error shape.
-fn gateway_error(status: StatusCode, code: &str, message: &str, request_id: &str) -> Response {
+pub(crate) fn gateway_error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    request_id: &str,
+) -> Response {
     let body = json!({"error_code": code, "error_msg": message, "request_id": request_id});
     plain(status, JSON_UTF8, body.to_string())
 }

@@ -199,6 +199,10 @@ impl Store {
             None => None,
         };
         let w = &mut stored.workflow;
+        if change.is_empty() {
+            // Nothing to change: the workflow stays as it was, `update_time` and modifier too.
+            return Ok(w.clone());
+        }
         if let Some(name) = change.name {
             w.name = Some(name);
         }
@@ -289,6 +293,21 @@ impl Label {
 }
 
 impl Change {
+    fn is_empty(&self) -> bool {
+        let Self {
+            name,
+            description,
+            enabled,
+            version_id,
+            labels,
+        } = self;
+        name.is_none()
+            && description.is_none()
+            && enabled.is_none()
+            && version_id.is_none()
+            && labels.is_none()
+    }
+
     fn parse(body: &[u8]) -> Result<Self, Rejection> {
         let value: Value = serde_json::from_slice(body).map_err(|e| {
             reject(
@@ -436,6 +455,20 @@ mod tests {
         assert_eq!(other(("nope", IDS.1, IDS.2)), codes::UNKNOWN_PROJECT);
         assert_eq!(other((IDS.0, "nope", IDS.2)), codes::UNKNOWN_WORKSPACE);
         assert_eq!(other((IDS.0, IDS.1, "nope")), codes::UNKNOWN_WORKFLOW);
+    }
+
+    #[test]
+    fn an_empty_update_leaves_the_workflow_as_it_was() {
+        let mut s = store();
+        let json = |w: AopWorkflowInfo| serde_json::to_value(w).unwrap();
+        let before = json(s.get(IDS.0, IDS.1, IDS.2).unwrap());
+        let after = s.update(IDS, b"{}", &caller(), "2030-01-01T00:00:00.000Z+0800");
+        assert_eq!(json(after.unwrap()), before, "the answer");
+        assert_eq!(
+            json(s.get(IDS.0, IDS.1, IDS.2).unwrap()),
+            before,
+            "the store"
+        );
     }
 
     #[test]

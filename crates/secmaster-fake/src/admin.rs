@@ -1,0 +1,60 @@
+//! The admin path: the journal over HTTP, for tools that run the fake as a binary.
+//!
+//! `GET /_fake/journal` answers `{"stats": {..}, "entries": [..]}` (credentials in headers read
+//! `***`); `DELETE /_fake/journal` clears it (204). Both need the credentials any operation
+//! needs, and are not journaled themselves.
+
+use axum::body::Body;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
+use serde::Serialize;
+
+use crate::server::{JSON_UTF8, admit, gateway_error, plain};
+use crate::{Inner, JournalEntry, JournalStats};
+
+/// Where the journal is served.
+pub(crate) const JOURNAL_PATH: &str = "/_fake/journal";
+
+#[derive(Serialize)]
+struct Journal {
+    stats: JournalStats,
+    entries: Vec<JournalEntry>,
+}
+
+pub(crate) async fn journal(fake: &Inner, parts: Parts, body: Body, request_id: &str) -> Response {
+    if parts.method != Method::GET && parts.method != Method::DELETE {
+        fake.record(JournalEntry::line(&parts, 0));
+        let mut r = gateway_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "APIGW.0101",
+            "Only GET and DELETE are published on this path",
+            request_id,
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, DELETE"));
+        return r;
+    }
+    if let Err(refused) = admit(fake, &parts, body, request_id).await {
+        return refused;
+    }
+    if parts.method == Method::DELETE {
+        fake.journal().clear();
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NO_CONTENT;
+        return r;
+    }
+    let journal = {
+        let journal = fake.journal();
+        Journal {
+            stats: journal.stats(),
+            entries: journal
+                .entries()
+                .iter()
+                .map(JournalEntry::redacted)
+                .collect(),
+        }
+    };
+    let text = serde_json::to_string(&journal).expect("the journal serializes");
+    plain(StatusCode::OK, JSON_UTF8, text)
+}

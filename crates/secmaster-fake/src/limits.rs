@@ -1,0 +1,59 @@
+//! What the fake spends at most on any client: connections, time, and journal memory.
+
+use std::time::Duration;
+
+/// The fake's limits, so that a client on the same network, authenticated or not, cannot make
+/// it hold memory or connections without bound. Every field can be changed; the binary takes
+/// each as an option (`secmaster-fake --help`).
+///
+/// What the defaults allow at most: 512 open connections, each closed after 10 s without a
+/// complete request head, 60 s without a byte moving while no request is handled, or 30 s
+/// reading one request's body; bodies of 12 MiB; a journal of 1,000 entries and 16 MiB (its own
+/// accounting, [`crate::JournalStats`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest request body, in bytes (like the real gateway's 12 MiB). A larger declared
+    /// `Content-Length` is answered 413 at once, without waiting for the body; a body that grows
+    /// past it (chunked) is answered 413 when it does.
+    pub max_body_bytes: usize,
+    /// How long the fake waits for a request's head (request line and headers), counted from
+    /// when it starts waiting: on a new connection, and after each answer on a kept-alive one.
+    /// Then it closes the connection (hyper's header-read timeout).
+    pub header_read_timeout: Duration,
+    /// A connection on which no byte moves for this long while none of its requests is being
+    /// handled is closed. An idle kept-alive connection is also closed by
+    /// [`Limits::header_read_timeout`], whichever comes first.
+    pub idle_timeout: Duration,
+    /// How long reading one request's body may take, from its head; then the fake answers 408
+    /// and closes the connection.
+    pub body_read_timeout: Duration,
+    /// The most connections open at once; a connection over the cap is closed as soon as it
+    /// is accepted.
+    pub max_connections: usize,
+    /// The most journal entries held; the oldest are dropped first.
+    pub journal_entries: usize,
+    /// The most bytes the journal holds (its own accounting); the oldest entries are dropped
+    /// first.
+    pub journal_bytes: usize,
+    /// The most bytes of one request's body the journal keeps (`body_len` tells the whole).
+    pub journal_body_bytes: usize,
+    /// The most bytes of one request's header names and values the journal keeps.
+    pub journal_header_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 12 * 1024 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 512,
+            journal_entries: 1000,
+            journal_bytes: 16 * 1024 * 1024,
+            journal_body_bytes: 64 * 1024,
+            journal_header_bytes: 16 * 1024,
+        }
+    }
+}
