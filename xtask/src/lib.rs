@@ -47,12 +47,33 @@ fn err(file: &Path, problem: impl Into<String>) -> GenerateError {
     }
 }
 
-/// The workspace root (the parent of this crate's directory).
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
+/// The checkout to work on: the nearest folder, from the current directory up, that holds the
+/// spec and this crate (`spec/secmaster.yaml` and `xtask/Cargo.toml`).
+///
+/// Found at run time, not from where the xtask was compiled: with a shared `CARGO_TARGET_DIR`,
+/// one binary serves every clone, and each must check its own files.
+pub fn workspace_root() -> Result<PathBuf, GenerateError> {
+    let here = std::env::current_dir().map_err(|e| {
+        err(
+            Path::new("."),
+            format!("cannot read the current directory: {e}"),
+        )
+    })?;
+    find_workspace_root(&here)
+}
+
+/// [`workspace_root`] from `start` instead of the current directory.
+pub fn find_workspace_root(start: &Path) -> Result<PathBuf, GenerateError> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(SPEC_PATH).is_file() && dir.join("xtask/Cargo.toml").is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            err(
+                start,
+                format!("not inside a secmaster-rs checkout (no {SPEC_PATH} here or above); run cargo xtask from the checkout"),
+            )
+        })
 }
 
 /// Generates the bindings module for the spec at `spec_path` and returns its full text.

@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         }
     };
     let started = std::time::Instant::now();
-    match xtask::generate_workspace(&xtask::workspace_root(), check) {
+    match xtask::workspace_root().and_then(|root| xtask::generate_workspace(&root, check)) {
         Ok(outcome) => {
             let what = match outcome {
                 xtask::Outcome::UpToDate => "is up to date",

@@ -3,10 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use xtask::{
-    OUTPUT_PATH, Outcome, SPEC_PATH, ensure_file_contents, generate, generate_from_str,
-    workspace_root,
-};
+use xtask::{OUTPUT_PATH, Outcome, SPEC_PATH, ensure_file_contents, generate, generate_from_str};
+
+/// The checkout these tests run in (cargo runs tests from the crate's folder).
+fn workspace_root() -> PathBuf {
+    xtask::workspace_root().expect("the tests run inside the checkout")
+}
 
 fn real_spec() -> String {
     std::fs::read_to_string(workspace_root().join(SPEC_PATH)).expect("spec is readable")
@@ -102,6 +104,64 @@ fn a_changed_spec_is_detected_in_check_mode_and_nothing_is_written() {
     assert_eq!(
         ensure_file_contents(&out, &fresh, false).unwrap(),
         Outcome::UpToDate
+    );
+}
+
+/// With a shared `CARGO_TARGET_DIR`, one xtask binary serves every clone: run from a second
+/// checkout whose spec changed, `generate --check` must check that checkout, not the one the
+/// binary was compiled in (it used to say "up to date" there).
+#[test]
+fn the_binary_checks_the_checkout_it_runs_in_not_the_one_it_was_built_in() {
+    let tmp = TempDir::new("second-clone");
+    let clone = &tmp.0;
+    for dir in ["spec", "xtask", "generated/src"] {
+        std::fs::create_dir_all(clone.join(dir)).unwrap();
+    }
+    let root = workspace_root();
+    for file in [OUTPUT_PATH, "xtask/Cargo.toml"] {
+        std::fs::copy(root.join(file), clone.join(file)).unwrap();
+    }
+    let edited = real_spec().replacen(
+        "description: This API is used to update a workflow.",
+        "description: This API updates a workflow (edited in a second clone).",
+        1,
+    );
+    assert_ne!(
+        edited,
+        real_spec(),
+        "the test's edit must apply to the spec"
+    );
+    std::fs::write(clone.join(SPEC_PATH), edited).unwrap();
+
+    let run = |dir: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["generate", "--check"])
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    };
+    let second = run(&clone.join("generated"));
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        !second.status.success(),
+        "the edited clone is stale: {said}"
+    );
+    assert!(
+        said.contains("stale") && said.contains("edited in a second clone"),
+        "{said}"
+    );
+    let first = run(&root);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+
+    let nowhere = run(&std::env::temp_dir());
+    let said = String::from_utf8_lossy(&nowhere.stderr);
+    assert!(
+        !nowhere.status.success() && said.contains("not inside a secmaster-rs checkout"),
+        "{said}"
     );
 }
 
