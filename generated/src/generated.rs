@@ -8,7 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Workflow details.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AopWorkflowInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub aop_type: ::std::option::Option<crate::generated::open_enums::AopType>,
@@ -88,8 +88,112 @@ pub mod types {
             Default::default()
         }
     }
-    ///Abnormal response (HTTP 400 of this operation). The API gateway's own errors (for example 401 APIGW.0301) use `error_code` / `error_msg` instead; the `secmaster` crate reads both shapes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    ///A workflow instance (one run of a workflow).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AopworkflowInstanceDetail {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass: ::std::option::Option<AopworkflowInstanceDetailDataclass>,
+        ///ID of the data object that triggered the run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_id: ::std::option::Option<::std::string::String>,
+        ///Defense-layer ID (spelled `defense` here; the instance list's filter is `defence_id`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defense_id: ::std::option::Option<::std::string::String>,
+        ///End time, as the service writes it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_time: ::std::option::Option<::std::string::String>,
+        ///Instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook: ::std::option::Option<AopworkflowInstanceDetailPlaybook>,
+        ///Number of retries.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub retry_count: ::std::option::Option<i32>,
+        ///Start time, as the service writes it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::generated::open_enums::InstanceStatus>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub topology: ::std::option::Option<WorkflowInstanceTopology>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::generated::open_enums::TriggerType,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workflow: ::std::option::Option<AopworkflowInstanceDetailWorkflow>,
+    }
+    impl AopworkflowInstanceDetail {
+        pub fn builder() -> builder::AopworkflowInstanceDetail {
+            Default::default()
+        }
+    }
+    ///The data class of an instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AopworkflowInstanceDetailDataclass {
+        ///Data class name in English.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub en_name: ::std::option::Option<::std::string::String>,
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Data class name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl AopworkflowInstanceDetailDataclass {
+        pub fn builder() -> builder::AopworkflowInstanceDetailDataclass {
+            Default::default()
+        }
+    }
+    ///The playbook that started an instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AopworkflowInstanceDetailPlaybook {
+        ///Playbook name in English.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub en_name: ::std::option::Option<::std::string::String>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Playbook name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl AopworkflowInstanceDetailPlaybook {
+        pub fn builder() -> builder::AopworkflowInstanceDetailPlaybook {
+            Default::default()
+        }
+    }
+    ///The workflow an instance runs.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AopworkflowInstanceDetailWorkflow {
+        ///Workflow ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Workflow name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Workflow name in English.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name_en: ::std::option::Option<::std::string::String>,
+        ///Workflow version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        ///Workflow version ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version_id: ::std::option::Option<::std::string::String>,
+    }
+    impl AopworkflowInstanceDetailWorkflow {
+        pub fn builder() -> builder::AopworkflowInstanceDetailWorkflow {
+            Default::default()
+        }
+    }
+    ///Abnormal response (HTTP 400 of every operation). The API gateway's own errors (for example 401 APIGW.0301) use `error_code` / `error_msg` instead; the `secmaster` crate reads both shapes.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorResponse {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -103,8 +207,58 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Exporting Workflows.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ExportAopworkflowInfo {
+        ///IDs of the workflows to export.
+        pub id: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ExportAopworkflowInfo {
+        pub fn builder() -> builder::ExportAopworkflowInfo {
+            Default::default()
+        }
+    }
+    ///Response to the request for listing workflows. The pages describe `offset` as the page size and `limit` as the page number (and `size` and `page` alike): all are plain integers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListWorkflowsResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The workflows of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<AopWorkflowInfo>,
+        ///Size limit of this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Offset of this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offset: ::std::option::Option<i64>,
+        ///Pages in all.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i64>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Items on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+        ///How many workflows match, on all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListWorkflowsResponse {
+        pub fn builder() -> builder::ListWorkflowsResponse {
+            Default::default()
+        }
+    }
     ///Request body of Updating a Workflow. Every field is optional; a field left out is not changed. `version_id` is mandatory when `enabled` is true (see `x-required-when`, which OpenAPI 3.0 cannot express as a schema).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModifyAopWorkflowInfo {
         ///Workflow description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -126,8 +280,49 @@ pub mod types {
             Default::default()
         }
     }
+    ///One node of a run.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TopologyNodeInfo {
+        ///Node ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_id: ::std::option::Option<::std::string::String>,
+        ///Node name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_name: ::std::option::Option<::std::string::String>,
+        ///End time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_time: ::std::option::Option<::std::string::String>,
+        ///Error message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        ///Node input.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input: ::std::option::Option<::std::string::String>,
+        ///Node type (`TASK`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance_type: ::std::option::Option<::std::string::String>,
+        ///Node output.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output: ::std::option::Option<::std::string::String>,
+        ///ID of the parent instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent_instance_id: ::std::option::Option<::std::string::String>,
+        ///Start time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::generated::open_enums::NodeStatus>,
+        ///Whether the node succeeded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub succeed: ::std::option::Option<bool>,
+    }
+    impl TopologyNodeInfo {
+        pub fn builder() -> builder::TopologyNodeInfo {
+            Default::default()
+        }
+    }
     ///Response to the request for updating a workflow.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateAopWorkflowResponse {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -146,6 +341,18 @@ pub mod types {
     }
     impl UpdateAopWorkflowResponse {
         pub fn builder() -> builder::UpdateAopWorkflowResponse {
+            Default::default()
+        }
+    }
+    ///The nodes a run went through (with `show_topology=true`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct WorkflowInstanceTopology {
+        ///One record per node.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub audit_logs: ::std::vec::Vec<TopologyNodeInfo>,
+    }
+    impl WorkflowInstanceTopology {
+        pub fn builder() -> builder::WorkflowInstanceTopology {
             Default::default()
         }
     }
@@ -663,6 +870,578 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct AopworkflowInstanceDetail {
+            dataclass: ::std::result::Result<
+                ::std::option::Option<super::AopworkflowInstanceDetailDataclass>,
+                ::std::string::String,
+            >,
+            dataobject_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            defense_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook: ::std::result::Result<
+                ::std::option::Option<super::AopworkflowInstanceDetailPlaybook>,
+                ::std::string::String,
+            >,
+            retry_count: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            start_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::InstanceStatus>,
+                ::std::string::String,
+            >,
+            topology: ::std::result::Result<
+                ::std::option::Option<super::WorkflowInstanceTopology>,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::TriggerType>,
+                ::std::string::String,
+            >,
+            workflow: ::std::result::Result<
+                ::std::option::Option<super::AopworkflowInstanceDetailWorkflow>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AopworkflowInstanceDetail {
+            fn default() -> Self {
+                Self {
+                    dataclass: Ok(Default::default()),
+                    dataobject_id: Ok(Default::default()),
+                    defense_id: Ok(Default::default()),
+                    end_time: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    playbook: Ok(Default::default()),
+                    retry_count: Ok(Default::default()),
+                    start_time: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    topology: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                    workflow: Ok(Default::default()),
+                }
+            }
+        }
+        impl AopworkflowInstanceDetail {
+            pub fn dataclass<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AopworkflowInstanceDetailDataclass>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass: {e}")
+                    });
+                self
+            }
+            pub fn dataobject_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataobject_id: {e}")
+                    });
+                self
+            }
+            pub fn defense_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.defense_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for defense_id: {e}")
+                    });
+                self
+            }
+            pub fn end_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_time: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn playbook<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AopworkflowInstanceDetailPlaybook>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook: {e}")
+                    });
+                self
+            }
+            pub fn retry_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.retry_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for retry_count: {e}")
+                    });
+                self
+            }
+            pub fn start_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_time: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::InstanceStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn topology<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::WorkflowInstanceTopology>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.topology = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for topology: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::TriggerType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+            pub fn workflow<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AopworkflowInstanceDetailWorkflow>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workflow = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workflow: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AopworkflowInstanceDetail>
+        for super::AopworkflowInstanceDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AopworkflowInstanceDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dataclass: value.dataclass?,
+                    dataobject_id: value.dataobject_id?,
+                    defense_id: value.defense_id?,
+                    end_time: value.end_time?,
+                    id: value.id?,
+                    name: value.name?,
+                    playbook: value.playbook?,
+                    retry_count: value.retry_count?,
+                    start_time: value.start_time?,
+                    status: value.status?,
+                    topology: value.topology?,
+                    trigger_type: value.trigger_type?,
+                    workflow: value.workflow?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AopworkflowInstanceDetail>
+        for AopworkflowInstanceDetail {
+            fn from(value: super::AopworkflowInstanceDetail) -> Self {
+                Self {
+                    dataclass: Ok(value.dataclass),
+                    dataobject_id: Ok(value.dataobject_id),
+                    defense_id: Ok(value.defense_id),
+                    end_time: Ok(value.end_time),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    playbook: Ok(value.playbook),
+                    retry_count: Ok(value.retry_count),
+                    start_time: Ok(value.start_time),
+                    status: Ok(value.status),
+                    topology: Ok(value.topology),
+                    trigger_type: Ok(value.trigger_type),
+                    workflow: Ok(value.workflow),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AopworkflowInstanceDetailDataclass {
+            en_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AopworkflowInstanceDetailDataclass {
+            fn default() -> Self {
+                Self {
+                    en_name: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl AopworkflowInstanceDetailDataclass {
+            pub fn en_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.en_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for en_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AopworkflowInstanceDetailDataclass>
+        for super::AopworkflowInstanceDetailDataclass {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AopworkflowInstanceDetailDataclass,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    en_name: value.en_name?,
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AopworkflowInstanceDetailDataclass>
+        for AopworkflowInstanceDetailDataclass {
+            fn from(value: super::AopworkflowInstanceDetailDataclass) -> Self {
+                Self {
+                    en_name: Ok(value.en_name),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AopworkflowInstanceDetailPlaybook {
+            en_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AopworkflowInstanceDetailPlaybook {
+            fn default() -> Self {
+                Self {
+                    en_name: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl AopworkflowInstanceDetailPlaybook {
+            pub fn en_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.en_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for en_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AopworkflowInstanceDetailPlaybook>
+        for super::AopworkflowInstanceDetailPlaybook {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AopworkflowInstanceDetailPlaybook,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    en_name: value.en_name?,
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AopworkflowInstanceDetailPlaybook>
+        for AopworkflowInstanceDetailPlaybook {
+            fn from(value: super::AopworkflowInstanceDetailPlaybook) -> Self {
+                Self {
+                    en_name: Ok(value.en_name),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AopworkflowInstanceDetailWorkflow {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name_en: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AopworkflowInstanceDetailWorkflow {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    name_en: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    version_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl AopworkflowInstanceDetailWorkflow {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn name_en<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name_en = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name_en: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AopworkflowInstanceDetailWorkflow>
+        for super::AopworkflowInstanceDetailWorkflow {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AopworkflowInstanceDetailWorkflow,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                    name_en: value.name_en?,
+                    version: value.version?,
+                    version_id: value.version_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AopworkflowInstanceDetailWorkflow>
+        for AopworkflowInstanceDetailWorkflow {
+            fn from(value: super::AopworkflowInstanceDetailWorkflow) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    name_en: Ok(value.name_en),
+                    version: Ok(value.version),
+                    version_id: Ok(value.version_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -723,6 +1502,265 @@ pub mod types {
                 Self {
                     code: Ok(value.code),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ExportAopworkflowInfo {
+            id: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExportAopworkflowInfo {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl ExportAopworkflowInfo {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExportAopworkflowInfo>
+        for super::ExportAopworkflowInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExportAopworkflowInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::ExportAopworkflowInfo>
+        for ExportAopworkflowInfo {
+            fn from(value: super::ExportAopworkflowInfo) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListWorkflowsResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::AopWorkflowInfo>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            offset: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            page: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListWorkflowsResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    offset: Ok(Default::default()),
+                    page: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListWorkflowsResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AopWorkflowInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListWorkflowsResponse>
+        for super::ListWorkflowsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListWorkflowsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    limit: value.limit?,
+                    message: value.message?,
+                    offset: value.offset?,
+                    page: value.page?,
+                    request_id: value.request_id?,
+                    size: value.size?,
+                    success: value.success?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListWorkflowsResponse>
+        for ListWorkflowsResponse {
+            fn from(value: super::ListWorkflowsResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    limit: Ok(value.limit),
+                    message: Ok(value.message),
+                    offset: Ok(value.offset),
+                    page: Ok(value.page),
+                    request_id: Ok(value.request_id),
+                    size: Ok(value.size),
+                    success: Ok(value.success),
+                    total: Ok(value.total),
                 }
             }
         }
@@ -852,6 +1890,245 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TopologyNodeInfo {
+            action_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            action_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_msg: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            input: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            instance_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            output: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            parent_instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            start_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::NodeStatus>,
+                ::std::string::String,
+            >,
+            succeed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TopologyNodeInfo {
+            fn default() -> Self {
+                Self {
+                    action_id: Ok(Default::default()),
+                    action_name: Ok(Default::default()),
+                    end_time: Ok(Default::default()),
+                    error_msg: Ok(Default::default()),
+                    input: Ok(Default::default()),
+                    instance_type: Ok(Default::default()),
+                    output: Ok(Default::default()),
+                    parent_instance_id: Ok(Default::default()),
+                    start_time: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    succeed: Ok(Default::default()),
+                }
+            }
+        }
+        impl TopologyNodeInfo {
+            pub fn action_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_id: {e}")
+                    });
+                self
+            }
+            pub fn action_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_name: {e}")
+                    });
+                self
+            }
+            pub fn end_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_time: {e}")
+                    });
+                self
+            }
+            pub fn error_msg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_msg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_msg: {e}")
+                    });
+                self
+            }
+            pub fn input<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input: {e}")
+                    });
+                self
+            }
+            pub fn instance_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instance_type: {e}")
+                    });
+                self
+            }
+            pub fn output<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output: {e}")
+                    });
+                self
+            }
+            pub fn parent_instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent_instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parent_instance_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn start_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_time: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::NodeStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn succeed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.succeed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for succeed: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TopologyNodeInfo> for super::TopologyNodeInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TopologyNodeInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_id: value.action_id?,
+                    action_name: value.action_name?,
+                    end_time: value.end_time?,
+                    error_msg: value.error_msg?,
+                    input: value.input?,
+                    instance_type: value.instance_type?,
+                    output: value.output?,
+                    parent_instance_id: value.parent_instance_id?,
+                    start_time: value.start_time?,
+                    status: value.status?,
+                    succeed: value.succeed?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TopologyNodeInfo> for TopologyNodeInfo {
+            fn from(value: super::TopologyNodeInfo) -> Self {
+                Self {
+                    action_id: Ok(value.action_id),
+                    action_name: Ok(value.action_name),
+                    end_time: Ok(value.end_time),
+                    error_msg: Ok(value.error_msg),
+                    input: Ok(value.input),
+                    instance_type: Ok(value.instance_type),
+                    output: Ok(value.output),
+                    parent_instance_id: Ok(value.parent_instance_id),
+                    start_time: Ok(value.start_time),
+                    status: Ok(value.status),
+                    succeed: Ok(value.succeed),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UpdateAopWorkflowResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -976,6 +2253,53 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct WorkflowInstanceTopology {
+            audit_logs: ::std::result::Result<
+                ::std::vec::Vec<super::TopologyNodeInfo>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowInstanceTopology {
+            fn default() -> Self {
+                Self {
+                    audit_logs: Ok(Default::default()),
+                }
+            }
+        }
+        impl WorkflowInstanceTopology {
+            pub fn audit_logs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TopologyNodeInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.audit_logs = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for audit_logs: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowInstanceTopology>
+        for super::WorkflowInstanceTopology {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowInstanceTopology,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    audit_logs: value.audit_logs?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowInstanceTopology>
+        for WorkflowInstanceTopology {
+            fn from(value: super::WorkflowInstanceTopology) -> Self {
+                Self {
+                    audit_logs: Ok(value.audit_logs),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -1013,7 +2337,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for SecMaster workflow API
 
-Hand-curated description of Huawei Cloud SecMaster's "Updating a Workflow" operation, field by field from the API reference page (updated on 2025-10-29 GMT+08:00). `cargo xtask generate` turns this file into the `secmaster-bindings` crate.
+Hand-curated description of Huawei Cloud SecMaster's Workflow Management operations, field by field from the API reference pages (Updating a Workflow: updated on 2025-10-29 GMT+08:00) and, where a page was cut off, the official SDKs (each operation's `x-source` says which). `cargo xtask generate` turns this file into the `secmaster-bindings` crate. Extensions the generator reads: `x-retry-class` on every operation (`idempotent`: a repeat after an ambiguous failure cannot act twice; `not-idempotent`: it could), `x-required-when` on request bodies.
 
 Version: v1*/
 pub struct Client {
@@ -1077,6 +2401,89 @@ const _: () = {
     {}
 };
 impl Client {
+    /**Querying the Workflow List
+
+This API is used to query the workflow list, filtered, sorted and paged.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `aop_type`: Workflow type.
+- `dataclass_id`: Data class ID.
+- `dataclass_name`: Data class name.
+- `description`: Workflow description.
+- `enabled`: Only enabled (true) or disabled (false) workflows.
+- `limit`: Most items to return. Default 10.
+- `name`: Workflow name.
+- `offset`: Offset of the first item to return. Default 0.
+- `order`: Sort direction. Default DESC.
+- `sortby`: Sort key. Default create_time.
+```ignore
+let response = client.list_workflows()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .aop_type(aop_type)
+    .dataclass_id(dataclass_id)
+    .dataclass_name(dataclass_name)
+    .description(description)
+    .enabled(enabled)
+    .limit(limit)
+    .name(name)
+    .offset(offset)
+    .order(order)
+    .sortby(sortby)
+    .send()
+    .await;
+```*/
+    pub fn list_workflows(&self) -> builder::ListWorkflows<'_> {
+        builder::ListWorkflows::new(self)
+    }
+    /**Exporting Workflows
+
+This API is used to export workflows, by ID, as a file.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.export_aopworkflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn export_aopworkflow(&self) -> builder::ExportAopworkflow<'_> {
+        builder::ExportAopworkflow::new(self)
+    }
+    /**Querying Workflow Instance Details
+
+This API is used to query a workflow instance. Its answer is the instance itself, with no `{code, message, success, request_id, data}` envelope.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `instance_id`: Workflow instance ID.
+- `show_topology`: Whether to include the topology (per-node records). Default false.
+```ignore
+let response = client.show_aop_workflow_instance()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .instance_id(instance_id)
+    .show_topology(show_topology)
+    .send()
+    .await;
+```*/
+    pub fn show_aop_workflow_instance(&self) -> builder::ShowAopWorkflowInstance<'_> {
+        builder::ShowAopWorkflowInstance::new(self)
+    }
     /**Updating a Workflow
 
 This API is used to update a workflow.
@@ -1110,6 +2517,532 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_workflows`]
+
+[`Client::list_workflows`]: super::Client::list_workflows*/
+    #[derive(Debug, Clone)]
+    pub struct ListWorkflows<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        aop_type: Result<Option<crate::generated::open_enums::AopType>, String>,
+        dataclass_id: Result<Option<::std::string::String>, String>,
+        dataclass_name: Result<Option<::std::string::String>, String>,
+        description: Result<Option<::std::string::String>, String>,
+        enabled: Result<Option<bool>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        name: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<i32>, String>,
+        order: Result<Option<crate::generated::open_enums::SortOrder>, String>,
+        sortby: Result<Option<crate::generated::open_enums::WorkflowSortKey>, String>,
+    }
+    impl<'a> ListWorkflows<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                aop_type: Ok(None),
+                dataclass_id: Ok(None),
+                dataclass_name: Ok(None),
+                description: Ok(None),
+                enabled: Ok(None),
+                limit: Ok(None),
+                name: Ok(None),
+                offset: Ok(None),
+                order: Ok(None),
+                sortby: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn aop_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::AopType>,
+        {
+            self.aop_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: AopType` for aop_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataclass_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataclass_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataclass_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataclass_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataclass_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataclass_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn description<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.description = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for description failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn enabled<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.enabled = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for enabled failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn order<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::SortOrder>,
+        {
+            self.order = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: SortOrder` for order failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sortby<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::WorkflowSortKey>,
+        {
+            self.sortby = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: WorkflowSortKey` for sortby failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListWorkflowsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                aop_type,
+                dataclass_id,
+                dataclass_name,
+                description,
+                enabled,
+                limit,
+                name,
+                offset,
+                order,
+                sortby,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let aop_type = aop_type.map_err(Error::InvalidRequest)?;
+            let dataclass_id = dataclass_id.map_err(Error::InvalidRequest)?;
+            let dataclass_name = dataclass_name.map_err(Error::InvalidRequest)?;
+            let description = description.map_err(Error::InvalidRequest)?;
+            let enabled = enabled.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let order = order.map_err(Error::InvalidRequest)?;
+            let sortby = sortby.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("aop_type", &aop_type))
+                .query(
+                    &progenitor_client::QueryParam::new("dataclass_id", &dataclass_id),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "dataclass_name",
+                        &dataclass_name,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("description", &description))
+                .query(&progenitor_client::QueryParam::new("enabled", &enabled))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("order", &order))
+                .query(&progenitor_client::QueryParam::new("sortby", &sortby))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_workflows",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::export_aopworkflow`]
+
+[`Client::export_aopworkflow`]: super::Client::export_aopworkflow*/
+    #[derive(Debug, Clone)]
+    pub struct ExportAopworkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ExportAopworkflowInfo, String>,
+    }
+    impl<'a> ExportAopworkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportAopworkflowInfo>,
+            <V as std::convert::TryInto<
+                types::ExportAopworkflowInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ExportAopworkflowInfo` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ExportAopworkflowInfo,
+            ) -> types::builder::ExportAopworkflowInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ExportAopworkflowInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/export", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "export_aopworkflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_aop_workflow_instance`]
+
+[`Client::show_aop_workflow_instance`]: super::Client::show_aop_workflow_instance*/
+    #[derive(Debug, Clone)]
+    pub struct ShowAopWorkflowInstance<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        instance_id: Result<::std::string::String, String>,
+        show_topology: Result<Option<bool>, String>,
+    }
+    impl<'a> ShowAopWorkflowInstance<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                instance_id: Err("instance_id was not initialized".to_string()),
+                show_topology: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn show_topology<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.show_topology = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for show_topology failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::AopworkflowInstanceDetail>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, instance_id, show_topology } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+            let show_topology = show_topology.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/instances/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& instance_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("show_topology", &show_topology),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_aop_workflow_instance",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::update_aop_workflow`]
 
 [`Client::update_aop_workflow`]: super::Client::update_aop_workflow*/
@@ -1261,292 +3194,295 @@ pub mod prelude {
 /// Forward-compatible versions of the spec's string enums: a value the spec does not list
 /// decodes into `Other` and keeps its text, instead of failing the whole response.
 pub mod open_enums {
-    ///Workflow entity type. IP: IP address; ACCOUNT: account; DOMAIN: domain name.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum WorkflowLabel {
-        ///`IP`
-        Ip,
-        ///`ACCOUNT`
-        Account,
-        ///`DOMAIN`
-        Domain,
-        /// A value the spec does not list, kept exactly as received.
-        Other(String),
+    open_enum! {
+        #[doc =
+        "Workflow entity type. IP: IP address; ACCOUNT: account; DOMAIN: domain name."]
+        WorkflowLabel { #[doc = "`IP`"] Ip = "IP", #[doc = "`ACCOUNT`"] Account =
+        "ACCOUNT", #[doc = "`DOMAIN`"] Domain = "DOMAIN", }
     }
-    impl WorkflowLabel {
-        /// The values the spec lists, in its order.
-        pub const KNOWN: &'static [Self] = &[Self::Ip, Self::Account, Self::Domain];
-        /// The wire text of this value.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ip => "IP",
-                Self::Account => "ACCOUNT",
-                Self::Domain => "DOMAIN",
-                Self::Other(s) => s.as_str(),
-            }
-        }
-        /// Whether this is a value the spec lists.
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Other(_))
-        }
+    open_enum! {
+        #[doc =
+        "Workflow type. NORMAL: general; SURVEY: investigation; HEMOSTASIS: prevention; EASE: mitigation."]
+        AopType { #[doc = "`NORMAL`"] Normal = "NORMAL", #[doc = "`SURVEY`"] Survey =
+        "SURVEY", #[doc = "`HEMOSTASIS`"] Hemostasis = "HEMOSTASIS", #[doc = "`EASE`"]
+        Ease = "EASE", }
     }
-    impl ::std::convert::From<&str> for WorkflowLabel {
-        fn from(value: &str) -> Self {
-            match value {
-                "IP" => Self::Ip,
-                "ACCOUNT" => Self::Account,
-                "DOMAIN" => Self::Domain,
-                other => Self::Other(other.to_owned()),
-            }
-        }
+    open_enum! {
+        #[doc = "Engine type. public_engine: shared version."] EngineType { #[doc =
+        "`public_engine`"] PublicEngine = "public_engine", }
     }
-    impl ::std::str::FromStr for WorkflowLabel {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
+    open_enum! {
+        #[doc = "Sort direction. ASC: ascending; DESC: descending."] SortOrder { #[doc =
+        "`ASC`"] Asc = "ASC", #[doc = "`DESC`"] Desc = "DESC", }
     }
-    impl ::std::fmt::Display for WorkflowLabel {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
+    open_enum! {
+        #[doc = "Sort key. create_time: creation time; update_time: update time."]
+        WorkflowSortKey { #[doc = "`create_time`"] CreateTime = "create_time", #[doc =
+        "`update_time`"] UpdateTime = "update_time", }
     }
-    impl ::serde::Serialize for WorkflowLabel {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
+    open_enum! {
+        #[doc =
+        "Instance status. RUNNING, FAILED, FINISHED, RETRYING, TERMINATING, TERMINATED."]
+        InstanceStatus { #[doc = "`RUNNING`"] Running = "RUNNING", #[doc = "`FAILED`"]
+        Failed = "FAILED", #[doc = "`FINISHED`"] Finished = "FINISHED", #[doc =
+        "`RETRYING`"] Retrying = "RETRYING", #[doc = "`TERMINATING`"] Terminating =
+        "TERMINATING", #[doc = "`TERMINATED`"] Terminated = "TERMINATED", }
     }
-    impl<'de> ::serde::Deserialize<'de> for WorkflowLabel {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserialize_open(deserializer)
-        }
+    open_enum! {
+        #[doc = "How the instance was started. DEBUG, TIMER, EVENT, MANUAL."] TriggerType
+        { #[doc = "`DEBUG`"] Debug = "DEBUG", #[doc = "`TIMER`"] Timer = "TIMER", #[doc =
+        "`EVENT`"] Event = "EVENT", #[doc = "`MANUAL`"] Manual = "MANUAL", }
     }
-    ///Workflow type. NORMAL: general; SURVEY: investigation; HEMOSTASIS: prevention; EASE: mitigation.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum AopType {
-        ///`NORMAL`
-        Normal,
-        ///`SURVEY`
-        Survey,
-        ///`HEMOSTASIS`
-        Hemostasis,
-        ///`EASE`
-        Ease,
-        /// A value the spec does not list, kept exactly as received.
-        Other(String),
-    }
-    impl AopType {
-        /// The values the spec lists, in its order.
-        pub const KNOWN: &'static [Self] = &[
-            Self::Normal,
-            Self::Survey,
-            Self::Hemostasis,
-            Self::Ease,
-        ];
-        /// The wire text of this value.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Normal => "NORMAL",
-                Self::Survey => "SURVEY",
-                Self::Hemostasis => "HEMOSTASIS",
-                Self::Ease => "EASE",
-                Self::Other(s) => s.as_str(),
-            }
-        }
-        /// Whether this is a value the spec lists.
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Other(_))
-        }
-    }
-    impl ::std::convert::From<&str> for AopType {
-        fn from(value: &str) -> Self {
-            match value {
-                "NORMAL" => Self::Normal,
-                "SURVEY" => Self::Survey,
-                "HEMOSTASIS" => Self::Hemostasis,
-                "EASE" => Self::Ease,
-                other => Self::Other(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AopType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::std::fmt::Display for AopType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for AopType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AopType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserialize_open(deserializer)
-        }
-    }
-    ///Engine type. public_engine: shared version.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
-    pub enum EngineType {
-        ///`public_engine`
-        PublicEngine,
-        /// A value the spec does not list, kept exactly as received.
-        Other(String),
-    }
-    impl EngineType {
-        /// The values the spec lists, in its order.
-        pub const KNOWN: &'static [Self] = &[Self::PublicEngine];
-        /// The wire text of this value.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::PublicEngine => "public_engine",
-                Self::Other(s) => s.as_str(),
-            }
-        }
-        /// Whether this is a value the spec lists.
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Other(_))
-        }
-    }
-    impl ::std::convert::From<&str> for EngineType {
-        fn from(value: &str) -> Self {
-            match value {
-                "public_engine" => Self::PublicEngine,
-                other => Self::Other(other.to_owned()),
-            }
-        }
-    }
-    impl ::std::str::FromStr for EngineType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::std::fmt::Display for EngineType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for EngineType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EngineType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            deserialize_open(deserializer)
-        }
-    }
-    /// Reads an open enum from the text as the deserializer lends it, so that a listed
-    /// value allocates nothing. Accepts what `String` accepts (text, and bytes that are
-    /// UTF-8), with its messages.
-    fn deserialize_open<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: for<'a> ::std::convert::From<&'a str>,
-    {
-        struct Visitor<T>(::std::marker::PhantomData<T>);
-        impl<T: for<'a> ::std::convert::From<&'a str>> ::serde::de::Visitor<'_>
-        for Visitor<T> {
-            type Value = T;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                value: &str,
-            ) -> ::std::result::Result<T, E> {
-                Ok(T::from(value))
-            }
-            fn visit_bytes<E: ::serde::de::Error>(
-                self,
-                value: &[u8],
-            ) -> ::std::result::Result<T, E> {
-                match ::std::str::from_utf8(value) {
-                    Ok(text) => Ok(T::from(text)),
-                    Err(_) => {
-                        Err(
-                            E::invalid_value(
-                                ::serde::de::Unexpected::Bytes(value),
-                                &self,
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_str(Visitor(::std::marker::PhantomData))
+    open_enum! {
+        #[doc = "Status of one node of a run. RUNNING, FAILED, FINISHED."] NodeStatus {
+        #[doc = "`RUNNING`"] Running = "RUNNING", #[doc = "`FAILED`"] Failed = "FAILED",
+        #[doc = "`FINISHED`"] Finished = "FINISHED", }
     }
 }
-/// Method and path template of every operation, so that code layered on the bindings can
-/// name them without restating the spec.
+/// Every operation of the spec, as data ([`crate::Operation`]) and as a type ([`crate::Op`]).
 pub mod operations {
-    /// One operation of the spec.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub struct Operation {
-        /// The spec's operationId.
-        pub id: &'static str,
-        /// The HTTP method, upper case.
-        pub method: &'static str,
-        /// The path template, with `{name}` placeholders for path parameters.
-        pub path: &'static str,
-        /// The request body's media type exactly as the spec writes it (parameters such
-        /// as `charset` included), or `None` when the operation takes no body.
-        pub request_content_type: Option<&'static str>,
-    }
+    pub use crate::Operation;
+    use crate::{
+        QueryKind, QueryParam, RequestBody, Response, RetryClass, Segment, Shape,
+    };
+    use super::types;
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Querying the Workflow List
+    pub const LIST_WORKFLOWS: Operation = Operation {
+        id: "ListWorkflows",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+        ],
+        query: &[
+            QueryParam {
+                name: "offset",
+                kind: QueryKind::Integer {
+                    min: Some(0i64),
+                    max: Some(10000i64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "limit",
+                kind: QueryKind::Integer {
+                    min: Some(1i64),
+                    max: Some(100i64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "order",
+                kind: QueryKind::Enum("SortOrder"),
+                required: false,
+            },
+            QueryParam {
+                name: "sortby",
+                kind: QueryKind::Enum("WorkflowSortKey"),
+                required: false,
+            },
+            QueryParam {
+                name: "enabled",
+                kind: QueryKind::Boolean,
+                required: false,
+            },
+            QueryParam {
+                name: "name",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "description",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "dataclass_id",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "dataclass_name",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "aop_type",
+                kind: QueryKind::Enum("AopType"),
+                required: false,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListWorkflowsResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: true,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: true,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`: Exporting Workflows
+    pub const EXPORT_AOPWORKFLOW: Operation = Operation {
+        id: "ExportAopworkflow",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Literal("export"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ExportAopworkflowInfo",
+        }),
+        response: Response {
+            media_type: "application/octet-stream",
+            schema: None,
+            shape: Shape::Binary,
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Querying Workflow Instance Details
+    pub const SHOW_AOP_WORKFLOW_INSTANCE: Operation = Operation {
+        id: "ShowAopWorkflowInstance",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Literal("instances"),
+            Segment::Param {
+                name: "instance_id",
+                reserved: &[],
+            },
+        ],
+        query: &[
+            QueryParam {
+                name: "show_topology",
+                kind: QueryKind::Boolean,
+                required: false,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("AopworkflowInstanceDetail"),
+            shape: Shape::Bare,
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+    };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow
     pub const UPDATE_AOP_WORKFLOW: Operation = Operation {
         id: "UpdateAopWorkflow",
         method: "PUT",
         path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}",
-        request_content_type: Some("application/json;charset=UTF-8"),
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Param {
+                name: "workflow_id",
+                reserved: &["export", "instances"],
+            },
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ModifyAopWorkflowInfo",
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("UpdateAopWorkflowResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
     };
     /// Every operation of the spec.
-    pub const ALL: &[Operation] = &[UPDATE_AOP_WORKFLOW];
+    pub const ALL: &[Operation] = &[
+        LIST_WORKFLOWS,
+        EXPORT_AOPWORKFLOW,
+        SHOW_AOP_WORKFLOW_INSTANCE,
+        UPDATE_AOP_WORKFLOW,
+    ];
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Querying the Workflow List"]
+        ListWorkflows = LIST_WORKFLOWS { body : (), data : ::std::vec::Vec <
+        types::AopWorkflowInfo > }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`: Exporting Workflows"]
+        ExportAopworkflow = EXPORT_AOPWORKFLOW { body : types::ExportAopworkflowInfo,
+        data : crate ::Binary }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Querying Workflow Instance Details"]
+        ShowAopWorkflowInstance = SHOW_AOP_WORKFLOW_INSTANCE { body : (), data :
+        types::AopworkflowInstanceDetail }
+    }
+    operation_types! {
+        #[doc =
+        "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow"]
+        UpdateAopWorkflow = UPDATE_AOP_WORKFLOW { body : types::ModifyAopWorkflowInfo,
+        data : types::AopWorkflowInfo }
+    }
 }
 /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its
-/// `x-required-when` extensions, for the wrapper crate to enforce and test against.
+/// `x-required-when` extensions, enforced by the runtime from this data.
 pub mod constraints {
-    /// "`field` of `schema` is mandatory when `when_field` equals `equals`".
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub struct RequiredWhen {
-        /// The schema (request body) the rule belongs to.
-        pub schema: &'static str,
-        /// The field that becomes mandatory.
-        pub field: &'static str,
-        /// The field whose value triggers the rule.
-        pub when_field: &'static str,
-        /// The triggering value, as JSON text.
-        pub equals: &'static str,
-        /// The API page's words for the rule.
-        pub reason: &'static str,
-    }
+    pub use crate::RequiredWhen;
     /// Every `x-required-when` rule of the spec.
     pub const REQUIRED_WHEN: &[RequiredWhen] = &[
         RequiredWhen {

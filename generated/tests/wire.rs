@@ -4,81 +4,30 @@
 use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel};
 use secmaster_bindings::types::{ErrorResponse, ModifyAopWorkflowInfo, UpdateAopWorkflowResponse};
 use secmaster_bindings::{Client, Error, Hooks, ResponseValue};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-const EXAMPLE_REQUEST: &str = include_str!("../../spec/examples/update-workflow-request.json");
-const EXAMPLE_200: &str = include_str!("../../spec/examples/update-workflow-200.json");
+use secmaster_testkit::examples::{UPDATE_200 as EXAMPLE_200, UPDATE_REQUEST as EXAMPLE_REQUEST};
+use secmaster_testkit::{Captured, Reply, TestServer};
 
-/// One request as it arrived, byte for byte.
-struct Captured {
-    request_line: String,
-    /// Header lines in arrival order, names as sent.
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+/// A server that answers `status` with `body` (of `content_type`), and its base URL.
+async fn serve_once(status: u16, content_type: &str, body: &str) -> (String, TestServer) {
+    let reply = Reply::Full {
+        status,
+        headers: vec![("Content-Type".into(), content_type.into())],
+        body: body.as_bytes().to_vec(),
+    };
+    let server = TestServer::start(vec![reply]).await;
+    (server.url.clone(), server)
 }
 
-impl Captured {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
+/// The one request `server` received.
+fn only(server: &TestServer) -> Captured {
+    let [seen] = server.requests().try_into().unwrap();
+    seen
 }
 
-/// Serves exactly one connection: captures the request, answers `status` with `body`.
-async fn serve_once(
-    status: &str,
-    content_type: &str,
-    body: &str,
-) -> (String, tokio::task::JoinHandle<Captured>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let response = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let handle = tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut raw = Vec::new();
-        let mut buf = [0u8; 4096];
-        let head_end = loop {
-            let n = socket.read(&mut buf).await.unwrap();
-            assert!(n > 0, "client closed before sending headers");
-            raw.extend_from_slice(&buf[..n]);
-            if let Some(i) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i;
-            }
-        };
-        let head = String::from_utf8(raw[..head_end].to_vec()).unwrap();
-        let mut lines = head.split("\r\n");
-        let request_line = lines.next().unwrap().to_owned();
-        let headers: Vec<(String, String)> = lines
-            .map(|l| {
-                let (n, v) = l.split_once(':').unwrap();
-                (n.to_owned(), v.trim().to_owned())
-            })
-            .collect();
-        let length: usize = headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-            .map_or(0, |(_, v)| v.parse().unwrap());
-        let mut body = raw[head_end + 4..].to_vec();
-        while body.len() < length {
-            let n = socket.read(&mut buf).await.unwrap();
-            assert!(n > 0, "client closed mid-body");
-            body.extend_from_slice(&buf[..n]);
-        }
-        socket.write_all(response.as_bytes()).await.unwrap();
-        socket.shutdown().await.unwrap();
-        Captured {
-            request_line,
-            headers,
-            body,
-        }
-    });
-    (base, handle)
+fn request_line(seen: &Captured) -> String {
+    format!("{} {} HTTP/1.1", seen.method, seen.target)
 }
 
 /// Sends one update through the generated client with the bindings' own hooks.
@@ -103,17 +52,17 @@ fn example_body() -> ModifyAopWorkflowInfo {
 
 #[tokio::test]
 async fn the_pages_example_request_goes_out_exactly_as_documented() {
-    let (base, server) = serve_once("200 OK", "application/json", EXAMPLE_200).await;
+    let (base, server) = serve_once(200, "application/json", EXAMPLE_200).await;
     let ids = (
         "f69081793d9e4ea8a2f479dcef961989",
         "f44065f5-557b-4376-ae02-8c65ef1960f4",
         "c19470f3-5eaf-4572-82e8-2ff094495919",
     );
     send(&base, ids, example_body()).await.unwrap();
-    let seen = server.await.unwrap();
+    let seen = only(&server);
 
     assert_eq!(
-        seen.request_line,
+        request_line(&seen),
         "PUT /v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4\
          /soc/workflows/c19470f3-5eaf-4572-82e8-2ff094495919 HTTP/1.1"
     );
@@ -151,32 +100,32 @@ async fn the_pages_example_request_goes_out_exactly_as_documented() {
 
 #[tokio::test]
 async fn unset_fields_are_omitted_never_null() {
-    let (base, server) = serve_once("200 OK", "application/json", EXAMPLE_200).await;
+    let (base, server) = serve_once(200, "application/json", EXAMPLE_200).await;
     let body = ModifyAopWorkflowInfo {
         enabled: Some(false),
         ..Default::default()
     };
     send(&base, ("p", "w", "f"), body).await.unwrap();
-    let seen = server.await.unwrap();
+    let seen = only(&server);
     assert_eq!(seen.body, br#"{"enabled":false}"#);
 }
 
 #[tokio::test]
 async fn path_parameters_are_percent_encoded_so_they_cannot_change_the_path() {
-    let (base, server) = serve_once("200 OK", "application/json", EXAMPLE_200).await;
+    let (base, server) = serve_once(200, "application/json", EXAMPLE_200).await;
     send(&base, ("a/b", "x?y=1", "c#d e%2F"), example_body())
         .await
         .unwrap();
-    let seen = server.await.unwrap();
+    let seen = only(&server);
     assert_eq!(
-        seen.request_line,
+        request_line(&seen),
         "PUT /v1/a%2Fb/workspaces/x%3Fy=1/soc/workflows/c%23d%20e%252F HTTP/1.1"
     );
 }
 
 #[tokio::test]
 async fn the_pages_example_200_decodes_with_every_field() {
-    let (base, _server) = serve_once("200 OK", "application/json;charset=UTF-8", EXAMPLE_200).await;
+    let (base, _server) = serve_once(200, "application/json;charset=UTF-8", EXAMPLE_200).await;
     let response = send(&base, ("p", "w", "f"), example_body())
         .await
         .unwrap()
@@ -212,7 +161,7 @@ async fn the_pages_example_200_decodes_with_every_field() {
 #[tokio::test]
 async fn a_400_decodes_into_the_documented_error_schema() {
     let body = r#"{"code":"SecMaster.20010001","message":"version_id is mandatory when enabled"}"#;
-    let (base, _server) = serve_once("400 Bad Request", "application/json", body).await;
+    let (base, _server) = serve_once(400, "application/json", body).await;
     let err = send(
         &base,
         ("p", "w", "f"),
@@ -248,7 +197,7 @@ async fn a_200_with_unknown_enum_values_and_extra_fields_still_decodes() {
             r#""code" : "00000000","#,
             r#""code" : "00000000", "trace" : null,"#,
         );
-    let (base, _server) = serve_once("200 OK", "application/json", &body).await;
+    let (base, _server) = serve_once(200, "application/json", &body).await;
     let response = send(&base, ("p", "w", "f"), example_body())
         .await
         .unwrap()
@@ -371,12 +320,46 @@ async fn ids_that_would_move_the_request_to_another_path_are_refused_before_send
 
 #[tokio::test]
 async fn a_base_url_with_a_path_prefix_is_kept() {
-    let (base, server) = serve_once("200 OK", "application/json", EXAMPLE_200).await;
+    let (base, server) = serve_once(200, "application/json", EXAMPLE_200).await;
     send(&format!("{base}/gateway"), ("p", "w", "f"), example_body())
         .await
         .unwrap();
     assert_eq!(
-        server.await.unwrap().request_line,
+        request_line(&only(&server)),
         "PUT /gateway/v1/p/workspaces/w/soc/workflows/f HTTP/1.1"
     );
+}
+
+#[tokio::test]
+async fn a_get_carries_the_pages_content_type_and_its_query_encoded_as_the_sdks_do() {
+    let (base, server) = serve_once(
+        200,
+        "application/json",
+        secmaster_testkit::examples::LIST_WORKFLOWS_200,
+    )
+    .await;
+    let page = Client::new(&base, Hooks::default())
+        .list_workflows()
+        .project_id("p")
+        .workspace_id("w")
+        .name("a b+c")
+        .limit(20)
+        .enabled(true)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.total, Some(1));
+    let seen = only(&server);
+    assert_eq!(
+        request_line(&seen),
+        "GET /v1/p/workspaces/w/soc/workflows?enabled=true&limit=20&name=a%20b%2Bc HTTP/1.1",
+        "a space is %20 (progenitor writes +), parameters sorted by name"
+    );
+    assert_eq!(
+        seen.header("content-type"),
+        Some("application/json;charset=UTF-8"),
+        "on a GET too"
+    );
+    assert_eq!(seen.header("api-version"), None);
 }

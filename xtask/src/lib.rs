@@ -8,11 +8,16 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StringType, Type};
+use openapiv3::OpenAPI;
 use progenitor_impl::{
     GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
 };
-use quote::{format_ident, quote};
+use quote::quote;
+
+mod checks;
+mod enums;
+mod operations;
+mod rules;
 
 /// The spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "spec/secmaster.yaml";
@@ -40,7 +45,7 @@ impl fmt::Display for GenerateError {
 
 impl std::error::Error for GenerateError {}
 
-fn err(file: &Path, problem: impl Into<String>) -> GenerateError {
+pub(crate) fn err(file: &Path, problem: impl Into<String>) -> GenerateError {
     GenerateError {
         file: file.to_path_buf(),
         problem: problem.into(),
@@ -94,38 +99,18 @@ pub fn generate_from_str(
     display_name: &str,
 ) -> Result<String, GenerateError> {
     let spec = parse_spec(text, spec_path)?;
-    check_progenitor_limits(&spec, spec_path)?;
-    let open_enums = open_enums(&spec, spec_path)?;
-    let rules = required_when_rules(&spec, spec_path)?;
+    checks::check_progenitor_limits(&spec, spec_path)?;
+    let open_enums = enums::open_enums(&spec, spec_path)?;
+    let rules = rules::required_when_rules(&spec, spec_path)?;
 
-    let mut settings = GenerationSettings::new();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged)
-        .with_hooks(HooksMode::Expected)
-        .with_inner_type(INNER_TYPE.parse().expect("valid Rust path"));
-    for e in &open_enums {
-        settings.with_replacement(
-            &e.name,
-            format!("{OPEN_ENUM_MODULE}::{}", e.name),
-            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-        );
-    }
+    let client = progenitor_client(&spec, &open_enums, spec_path)?;
 
-    let client = catch_progenitor_panic(spec_path, || {
-        Generator::new(&settings).generate_tokens(&spec)
-    })?
-    .map_err(|e| {
-        err(
-            spec_path,
-            format!("progenitor cannot generate a client from it: {e}"),
-        )
-    })?;
-
-    let (operation_names, operation_tokens): (Vec<_>, Vec<_>) =
-        operations(&spec).into_iter().unzip();
-    let open_enum_tokens = open_enums.iter().map(OpenEnum::tokens);
-    let rule_tokens = rules.iter().map(RequiredWhen::tokens);
+    let operations = operations::operations(&spec, spec_path)?;
+    let operation_names = operations.iter().map(|o| &o.const_name);
+    let operation_consts = operations.iter().map(|o| &o.descriptor);
+    let operation_types = operations.iter().map(|o| &o.types);
+    let open_enum_tokens = open_enums.iter().map(enums::OpenEnum::tokens);
+    let rule_tokens = rules.iter().map(rules::RequiredWhen::tokens);
     let file = quote! {
         #client
 
@@ -133,75 +118,26 @@ pub fn generate_from_str(
         /// decodes into `Other` and keeps its text, instead of failing the whole response.
         pub mod open_enums {
             #(#open_enum_tokens)*
-
-            /// Reads an open enum from the text as the deserializer lends it, so that a listed
-            /// value allocates nothing. Accepts what `String` accepts (text, and bytes that are
-            /// UTF-8), with its messages.
-            fn deserialize_open<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-                T: for<'a> ::std::convert::From<&'a str>,
-            {
-                struct Visitor<T>(::std::marker::PhantomData<T>);
-                impl<T: for<'a> ::std::convert::From<&'a str>> ::serde::de::Visitor<'_> for Visitor<T> {
-                    type Value = T;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str("a string")
-                    }
-                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<T, E> {
-                        Ok(T::from(value))
-                    }
-                    fn visit_bytes<E: ::serde::de::Error>(self, value: &[u8]) -> ::std::result::Result<T, E> {
-                        match ::std::str::from_utf8(value) {
-                            Ok(text) => Ok(T::from(text)),
-                            Err(_) => Err(E::invalid_value(::serde::de::Unexpected::Bytes(value), &self)),
-                        }
-                    }
-                }
-                deserializer.deserialize_str(Visitor(::std::marker::PhantomData))
-            }
         }
 
-        /// Method and path template of every operation, so that code layered on the bindings can
-        /// name them without restating the spec.
+        /// Every operation of the spec, as data ([`crate::Operation`]) and as a type ([`crate::Op`]).
         pub mod operations {
-            /// One operation of the spec.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct Operation {
-                /// The spec's operationId.
-                pub id: &'static str,
-                /// The HTTP method, upper case.
-                pub method: &'static str,
-                /// The path template, with `{name}` placeholders for path parameters.
-                pub path: &'static str,
-                /// The request body's media type exactly as the spec writes it (parameters such
-                /// as `charset` included), or `None` when the operation takes no body.
-                pub request_content_type: Option<&'static str>,
-            }
+            pub use crate::Operation;
+            use crate::{QueryKind, QueryParam, RequestBody, Response, RetryClass, Segment, Shape};
+            use super::types;
 
-            #(#operation_tokens)*
+            #(#operation_consts)*
 
             /// Every operation of the spec.
             pub const ALL: &[Operation] = &[#(#operation_names),*];
+
+            #(operation_types! { #operation_types })*
         }
 
         /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its
-        /// `x-required-when` extensions, for the wrapper crate to enforce and test against.
+        /// `x-required-when` extensions, enforced by the runtime from this data.
         pub mod constraints {
-            /// "`field` of `schema` is mandatory when `when_field` equals `equals`".
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct RequiredWhen {
-                /// The schema (request body) the rule belongs to.
-                pub schema: &'static str,
-                /// The field that becomes mandatory.
-                pub field: &'static str,
-                /// The field whose value triggers the rule.
-                pub when_field: &'static str,
-                /// The triggering value, as JSON text.
-                pub equals: &'static str,
-                /// The API page's words for the rule.
-                pub reason: &'static str,
-            }
+            pub use crate::RequiredWhen;
 
             /// Every `x-required-when` rule of the spec.
             pub const REQUIRED_WHEN: &[RequiredWhen] = &[#(#rule_tokens),*];
@@ -218,6 +154,39 @@ pub fn generate_from_str(
     Ok(format!(
         "// @generated by cargo xtask generate from {display_name}; do not edit\n\n{body}"
     ))
+}
+
+/// progenitor's client for `spec`, with the open enums swapped in for its closed ones.
+fn progenitor_client(
+    spec: &OpenAPI,
+    open_enums: &[enums::OpenEnum],
+    spec_path: &Path,
+) -> Result<proc_macro2::TokenStream, GenerateError> {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(INNER_TYPE.parse().expect("valid Rust path"))
+        // So that users (and tests) can compare bodies and answers.
+        .with_derive("PartialEq");
+    for e in open_enums {
+        settings.with_replacement(
+            &e.name,
+            format!("{OPEN_ENUM_MODULE}::{}", e.name),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+
+    catch_progenitor_panic(spec_path, || {
+        Generator::new(&settings).generate_tokens(spec)
+    })?
+    .map_err(|e| {
+        err(
+            spec_path,
+            format!("progenitor cannot generate a client from it: {e}"),
+        )
+    })
 }
 
 fn parse_spec(text: &str, spec_path: &Path) -> Result<OpenAPI, GenerateError> {
@@ -253,90 +222,6 @@ fn parse_spec(text: &str, spec_path: &Path) -> Result<OpenAPI, GenerateError> {
         .map_err(|e| err(spec_path, format!("not a valid OpenAPI 3.0 document: {e}")))
 }
 
-/// Shapes progenitor 0.15 rejects by panicking or by an unhelpful error; named here first.
-fn check_progenitor_limits(spec: &OpenAPI, spec_path: &Path) -> Result<(), GenerateError> {
-    for (path, item) in &spec.paths.paths {
-        let ReferenceOr::Item(item) = item else {
-            return Err(err(
-                spec_path,
-                format!("path `{path}` is a $ref; progenitor needs path items inline"),
-            ));
-        };
-        for (method, op) in item.iter() {
-            let at = format!("{} {path}", method.to_uppercase());
-            if op.operation_id.as_deref().is_none_or(str::is_empty) {
-                return Err(err(
-                    spec_path,
-                    format!(
-                        "operation `{at}` has no operationId; progenitor needs one to name the method"
-                    ),
-                ));
-            }
-            if let Some(ReferenceOr::Item(body)) = &op.request_body
-                && body.content.len() > 1
-            {
-                let types: Vec<_> = body.content.keys().map(String::as_str).collect();
-                return Err(err(
-                    spec_path,
-                    format!(
-                        "operation `{at}` has {} request media types ({}); progenitor supports exactly one",
-                        types.len(),
-                        types.join(", ")
-                    ),
-                ));
-            }
-            let mut error_schemas: Vec<(String, String)> = Vec::new();
-            let statuses = op
-                .responses
-                .responses
-                .iter()
-                .map(|(status, r)| (status.to_string(), r));
-            let default = op
-                .responses
-                .default
-                .iter()
-                .map(|r| ("default".to_owned(), r));
-            for (code, response) in statuses.chain(default) {
-                if code.starts_with('2') {
-                    continue;
-                }
-                let schema = match response {
-                    ReferenceOr::Reference { reference } => reference.clone(),
-                    ReferenceOr::Item(r) => r
-                        .content
-                        .values()
-                        .next()
-                        .and_then(|m| m.schema.as_ref())
-                        .map(|s| match s {
-                            ReferenceOr::Reference { reference } => reference.clone(),
-                            ReferenceOr::Item(_) => "an inline schema".to_owned(),
-                        })
-                        .unwrap_or_else(|| "no body".to_owned()),
-                };
-                if error_schemas.iter().all(|(_, s)| *s != schema) {
-                    error_schemas.push((code, schema));
-                }
-            }
-            if error_schemas.len() > 1 {
-                let list: Vec<_> = error_schemas
-                    .iter()
-                    .map(|(c, s)| format!("{c} → {s}"))
-                    .collect();
-                return Err(err(
-                    spec_path,
-                    format!(
-                        "operation `{at}` has {} different error schemas ({}); progenitor needs all error \
-                     responses of an operation to share one schema",
-                        error_schemas.len(),
-                        list.join(", ")
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Runs progenitor, turning a panic into an error that names the spec.
 fn catch_progenitor_panic<T>(spec_path: &Path, f: impl FnOnce() -> T) -> Result<T, GenerateError> {
     let previous = panic::take_hook();
@@ -356,53 +241,8 @@ fn catch_progenitor_panic<T>(spec_path: &Path, f: impl FnOnce() -> T) -> Result<
     })
 }
 
-/// A constant per operation (`UPDATE_AOP_WORKFLOW: Operation { id, method, path, .. }`), with its name.
-fn operations(spec: &OpenAPI) -> Vec<(syn::Ident, proc_macro2::TokenStream)> {
-    let mut out = Vec::new();
-    for (path, item) in &spec.paths.paths {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (method, op) in item.iter() {
-            let Some(id) = op.operation_id.as_deref() else {
-                continue;
-            };
-            let name = format_ident!("{}", screaming_snake(id));
-            let method = method.to_uppercase();
-            let doc = format!("`{method} {path}`: {}", op.summary.as_deref().unwrap_or(id));
-            // progenitor has already refused a body with more than one media type.
-            let content_type = match op.request_body.as_ref().and_then(|b| match b {
-                ReferenceOr::Item(body) => body.content.keys().next(),
-                ReferenceOr::Reference { reference } => spec
-                    .components
-                    .as_ref()
-                    .and_then(|c| {
-                        c.request_bodies
-                            .get(reference.trim_start_matches("#/components/requestBodies/"))
-                    })
-                    .and_then(|b| b.as_item())
-                    .and_then(|b| b.content.keys().next()),
-            }) {
-                Some(media_type) => quote!(Some(#media_type)),
-                None => quote!(None),
-            };
-            let tokens = quote! {
-                #[doc = #doc]
-                pub const #name: Operation = Operation {
-                    id: #id,
-                    method: #method,
-                    path: #path,
-                    request_content_type: #content_type,
-                };
-            };
-            out.push((name, tokens));
-        }
-    }
-    out
-}
-
 /// `UpdateAopWorkflow` → `UPDATE_AOP_WORKFLOW`.
-fn screaming_snake(id: &str) -> String {
+pub(crate) fn screaming_snake(id: &str) -> String {
     let mut out = String::new();
     for (i, c) in id.chars().enumerate() {
         if c.is_ascii_uppercase() && i > 0 && !out.ends_with('_') {
@@ -415,256 +255,6 @@ fn screaming_snake(id: &str) -> String {
         });
     }
     out
-}
-
-struct OpenEnum {
-    name: String,
-    description: Option<String>,
-    values: Vec<String>,
-    /// Rust names of the values, checked to be identifiers and distinct.
-    variants: Vec<String>,
-}
-
-/// Every named string enum of `components.schemas`, with checked Rust names for its variants.
-fn open_enums(spec: &OpenAPI, spec_path: &Path) -> Result<Vec<OpenEnum>, GenerateError> {
-    let Some(components) = &spec.components else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for (name, schema) in &components.schemas {
-        let ReferenceOr::Item(Schema {
-            schema_data,
-            schema_kind: SchemaKind::Type(Type::String(StringType { enumeration, .. })),
-        }) = schema
-        else {
-            continue;
-        };
-        if enumeration.is_empty() {
-            continue;
-        }
-        let bad = |what: String| err(spec_path, format!("string enum `{name}`: {what}"));
-        if syn::parse_str::<syn::Ident>(name).is_err() {
-            return Err(bad(
-                "its name is not a Rust identifier; rename the schema".to_owned()
-            ));
-        }
-        let values: Vec<String> = enumeration.iter().flatten().cloned().collect();
-        let mut variants: Vec<String> = Vec::new();
-        for value in &values {
-            let variant = variant_name(value);
-            if syn::parse_str::<syn::Ident>(&variant).is_err() {
-                return Err(bad(format!(
-                    "value {value:?} gives `{variant}`, which is not a Rust identifier"
-                )));
-            }
-            if variant == "Other" {
-                return Err(bad(format!(
-                    "value {value:?} would collide with the `Other(String)` variant for unknown values"
-                )));
-            }
-            if let Some(i) = variants.iter().position(|v| *v == variant) {
-                return Err(bad(format!(
-                    "values {:?} and {value:?} both become the variant `{variant}`",
-                    values[i]
-                )));
-            }
-            variants.push(variant);
-        }
-        out.push(OpenEnum {
-            name: name.clone(),
-            description: schema_data.description.clone(),
-            values,
-            variants,
-        });
-    }
-    Ok(out)
-}
-
-/// `IP` → `Ip`, `public_engine` → `PublicEngine`, `""` → `Empty`, `3DES` → `V3des`.
-fn variant_name(value: &str) -> String {
-    let camel = upper_camel(value);
-    match camel.chars().next() {
-        None => "Empty".to_owned(),
-        Some(c) if c.is_ascii_digit() => format!("V{camel}"),
-        Some(_) => camel,
-    }
-}
-
-impl OpenEnum {
-    fn tokens(&self) -> proc_macro2::TokenStream {
-        let name = format_ident!("{}", self.name);
-        let doc = self
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("`{}`.", self.name));
-        let variants: Vec<_> = self.variants.iter().map(|v| format_ident!("{v}")).collect();
-        let values = &self.values;
-        let variant_docs = values.iter().map(|v| format!("`{v}`"));
-        quote! {
-            #[doc = #doc]
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-            #[non_exhaustive]
-            pub enum #name {
-                #( #[doc = #variant_docs] #variants, )*
-                /// A value the spec does not list, kept exactly as received.
-                Other(String),
-            }
-
-            impl #name {
-                /// The values the spec lists, in its order.
-                pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
-
-                /// The wire text of this value.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #( Self::#variants => #values, )*
-                        Self::Other(s) => s.as_str(),
-                    }
-                }
-
-                /// Whether this is a value the spec lists.
-                pub fn is_known(&self) -> bool {
-                    !matches!(self, Self::Other(_))
-                }
-            }
-
-            impl ::std::convert::From<&str> for #name {
-                fn from(value: &str) -> Self {
-                    match value {
-                        #( #values => Self::#variants, )*
-                        other => Self::Other(other.to_owned()),
-                    }
-                }
-            }
-
-            impl ::std::str::FromStr for #name {
-                type Err = ::std::convert::Infallible;
-                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                    Ok(Self::from(value))
-                }
-            }
-
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    deserialize_open(deserializer)
-                }
-            }
-        }
-    }
-}
-
-/// `IP` → `Ip`, `public_engine` → `PublicEngine`, `HEMOSTASIS` → `Hemostasis`.
-fn upper_camel(value: &str) -> String {
-    value
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let lower = w.to_ascii_lowercase();
-            let mut chars = lower.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-struct RequiredWhen {
-    schema: String,
-    field: String,
-    when_field: String,
-    equals: String,
-    reason: String,
-}
-
-impl RequiredWhen {
-    fn tokens(&self) -> proc_macro2::TokenStream {
-        let Self {
-            schema,
-            field,
-            when_field,
-            equals,
-            reason,
-        } = self;
-        quote! {
-            RequiredWhen { schema: #schema, field: #field, when_field: #when_field, equals: #equals, reason: #reason }
-        }
-    }
-}
-
-/// Reads `x-required-when: [{field, when: {field, equals}, reason}]` from component schemas.
-fn required_when_rules(
-    spec: &OpenAPI,
-    spec_path: &Path,
-) -> Result<Vec<RequiredWhen>, GenerateError> {
-    let mut rules = Vec::new();
-    let Some(components) = &spec.components else {
-        return Ok(rules);
-    };
-    for (schema_name, schema) in &components.schemas {
-        let ReferenceOr::Item(schema) = schema else {
-            continue;
-        };
-        let Some(ext) = schema.schema_data.extensions.get("x-required-when") else {
-            continue;
-        };
-        let bad = |what: &str| {
-            err(
-                spec_path,
-                format!("`x-required-when` of schema `{schema_name}`: {what}"),
-            )
-        };
-        let list = ext
-            .as_array()
-            .ok_or_else(|| bad("must be a list of {field, when: {field, equals}, reason}"))?;
-        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-            return Err(bad("only object schemas can carry it"));
-        };
-        for rule in list {
-            let text = |v: Option<&serde_json::Value>, what: &str| {
-                v.and_then(|v| v.as_str())
-                    .map(str::to_owned)
-                    .ok_or_else(|| bad(&format!("`{what}` must be a string")))
-            };
-            let field = text(rule.get("field"), "field")?;
-            let when = rule
-                .get("when")
-                .ok_or_else(|| bad("a rule needs `when: {field, equals}`"))?;
-            let when_field = text(when.get("field"), "when.field")?;
-            let equals = when
-                .get("equals")
-                .ok_or_else(|| bad("`when.equals` is missing"))?
-                .to_string();
-            let reason = text(rule.get("reason"), "reason")?;
-            for f in [&field, &when_field] {
-                if !object.properties.contains_key(f) {
-                    return Err(bad(&format!(
-                        "names `{f}`, which is not a property of the schema"
-                    )));
-                }
-            }
-            rules.push(RequiredWhen {
-                schema: schema_name.clone(),
-                field,
-                when_field,
-                equals,
-                reason,
-            });
-        }
-    }
-    Ok(rules)
 }
 
 /// What [`ensure_file_contents`] did.

@@ -269,9 +269,10 @@ fn the_rule_and_open_enums_reach_the_generated_code() {
     assert!(out.contains("field: \"version_id\""), "rule emitted");
     assert!(out.contains("when_field: \"enabled\""), "rule emitted");
     for ty in ["WorkflowLabel", "AopType", "EngineType"] {
+        let invocation = out.find("open_enum! {").map(|i| &out[i..]).unwrap_or("");
         assert!(
-            out.contains(&format!("pub enum {ty} {{")),
-            "{ty} emitted as open enum"
+            invocation.contains(&format!("{ty} {{")),
+            "{ty} emitted as an open_enum! invocation"
         );
         assert!(
             out.contains(&format!("crate::generated::open_enums::{ty}")),
@@ -295,6 +296,28 @@ fn the_specs_embedded_examples_are_the_pages_examples() {
     };
     assert_eq!(*request, page("update-workflow-request.json"));
     assert_eq!(*ok, page("update-workflow-200.json"));
+    // The constructed examples of the other operations (their pages show none, or only one).
+    let root = "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows";
+    let paths = &spec["paths"];
+    let embedded = [
+        (
+            &paths[root]["get"]["responses"]["200"]["content"]["application/json"]["examples"]["listed"],
+            "list-workflows-200.json",
+        ),
+        (
+            &paths[format!("{root}/export")]["post"]["requestBody"]["content"]["application/json;charset=UTF-8"]
+                ["examples"]["one"],
+            "export-workflows-request.json",
+        ),
+        (
+            &paths[format!("{root}/instances/{{instance_id}}")]["get"]["responses"]["200"]["content"]
+                ["application/json"]["examples"]["finished"],
+            "show-workflow-instance-200.json",
+        ),
+    ];
+    for (example, file) in embedded {
+        assert_eq!(example["value"], page(file), "{file}");
+    }
     assert_eq!(
         ok["data"].as_object().unwrap().len(),
         25,
@@ -324,7 +347,10 @@ fn enum_values_that_are_not_rust_names_are_named_or_refused_clearly() {
     let spec = with_label_values("      enum:\n        - 3DES\n        - ''\n        - IP\n");
     assert_ne!(spec, real_spec());
     let out = generate_from_str(&spec, Path::new("spec/x.yaml"), "spec/x.yaml").unwrap();
-    assert!(out.contains("V3des,") && out.contains("Empty,"), "named");
+    assert!(
+        out.contains("V3des = \"3DES\"") && out.contains("Empty = \"\""),
+        "named"
+    );
 
     let msg = error_for(&with_label_values(
         "      enum:\n        - ip\n        - IP\n",
@@ -366,45 +392,128 @@ fn a_default_response_counts_among_the_error_schemas() {
     );
 }
 
-#[test]
-fn the_operation_table_carries_each_request_media_type_as_the_spec_writes_it() {
-    let spec = r#"
+/// A spec of four small operations of the shapes the chapter has: an enveloped list with
+/// bounded query parameters, a bare body, a file, and an enveloped edit with a body.
+const SHAPES: &str = r#"
 openapi: "3.0.3"
 info: {title: t, version: "1"}
 paths:
-  /v1/{id}:
+  /v1/{p}/things:
+    parameters: [{name: p, in: path, required: true, schema: {type: string}}]
+    get:
+      operationId: ListThings
+      x-retry-class: idempotent
+      parameters:
+        - {name: offset, in: query, schema: {type: integer, minimum: 0, maximum: 10000}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100}}
+        - {name: on, in: query, schema: {type: boolean}}
+        - {name: kind, in: query, schema: {$ref: '#/components/schemas/Kind'}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}
+  /v1/{p}/things/export:
+    parameters: [{name: p, in: path, required: true, schema: {type: string}}]
+    post:
+      operationId: ExportThings
+      x-retry-class: idempotent
+      requestBody: {content: {"application/json;charset=UTF-8": {schema: {$ref: '#/components/schemas/Ids'}}}}
+      responses:
+        "200": {description: ok, content: {application/octet-stream: {schema: {type: string, format: binary}}}}
+  /v1/{p}/things/{id}:
+    parameters:
+      - {name: p, in: path, required: true, schema: {type: string}}
+      - {name: id, in: path, required: true, schema: {type: string}}
     get:
       operationId: ShowThing
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      x-retry-class: idempotent
       responses:
-        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
-    put:
-      operationId: PutThing
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-      requestBody:
-        required: true
-        content: {"application/json;charset=UTF-8": {schema: {type: object}}}
+        "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+    post:
+      operationId: RunThing
+      x-retry-class: not-idempotent
+      requestBody: {content: {"application/json;charset=UTF-8": {schema: {$ref: '#/components/schemas/Ids'}}}}
       responses:
-        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Done'}}}}
+components:
+  schemas:
+    Kind: {type: string, enum: [A, B]}
+    Thing: {type: object, properties: {id: {type: string}}}
+    Ids: {type: object, properties: {id: {type: array, items: {type: string}}}}
+    Page:
+      type: object
+      properties:
+        code: {type: string}
+        message: {type: string}
+        total: {type: integer}
+        data: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+    Done: {type: object, properties: {code: {type: string}, message: {type: string}}}
 "#;
-    let out = generate_from_str(spec, Path::new("spec/two.yaml"), "spec/two.yaml").unwrap();
-    let table = &out[out.find("pub mod operations").expect("operations emitted")..];
-    let entry = |name: &str| {
-        let start = table
-            .find(&format!("pub const {name}: Operation"))
-            .unwrap_or_else(|| panic!("{name} emitted"));
-        table[start..start + table[start..].find("};").unwrap()].to_owned()
-    };
-    let put = entry("PUT_THING");
-    assert!(put.contains("method: \"PUT\""), "{put}");
+
+/// The text of one operation's descriptor in generated output.
+fn descriptor<'a>(out: &'a str, name: &str) -> &'a str {
+    let start = out
+        .find(&format!("pub const {name}: Operation"))
+        .unwrap_or_else(|| panic!("{name} emitted"));
+    &out[start..start + out[start..].find("};").unwrap()]
+}
+
+#[test]
+fn every_operation_becomes_a_descriptor_of_its_shape() {
+    let out = generate_from_str(SHAPES, Path::new("spec/shapes.yaml"), "spec/shapes.yaml").unwrap();
+    let squash = |text: &str| text.split_whitespace().collect::<String>();
+    let list = squash(descriptor(&out, "LIST_THINGS"));
+    for part in [
+        r#"segments:&[Segment::Literal("v1"),Segment::Param{name:"p",reserved:&[],},Segment::Literal("things"),]"#,
+        r#"QueryParam{name:"offset",kind:QueryKind::Integer{min:Some(0i64),max:Some(10000i64),},required:false,}"#,
+        r#"QueryParam{name:"on",kind:QueryKind::Boolean,required:false,}"#,
+        r#"QueryParam{name:"kind",kind:QueryKind::Enum("Kind"),required:false,}"#,
+        "request:None",
+        "shape:Shape::Envelope{data:true,list:true,}",
+        "retry:RetryClass::Idempotent",
+        "paged:true",
+    ] {
+        assert!(list.contains(part), "{part} in {list}");
+    }
+    let export = squash(descriptor(&out, "EXPORT_THINGS"));
     assert!(
-        put.contains("request_content_type: Some(\"application/json;charset=UTF-8\")"),
-        "{put}"
+        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",})"#),
+        "{export}"
     );
-    let get = entry("SHOW_THING");
-    assert!(get.contains("request_content_type: None"), "{get}");
     assert!(
-        table.contains("pub const ALL: &[Operation] = &["),
-        "{table}"
+        export.contains("shape:Shape::Binary") && export.contains("paged:false"),
+        "{export}"
     );
+    let show = squash(descriptor(&out, "SHOW_THING"));
+    assert!(show.contains("shape:Shape::Bare"), "{show}");
+    assert!(
+        show.contains(r#"Segment::Param{name:"id",reserved:&["export"],}"#),
+        "an ID equal to a sibling literal is reserved: {show}"
+    );
+    let run = squash(descriptor(&out, "RUN_THING"));
+    assert!(
+        run.contains("shape:Shape::Envelope{data:false,list:false,}"),
+        "{run}"
+    );
+    assert!(run.contains("retry:RetryClass::NotIdempotent"), "{run}");
+    let types = squash(&out[out.find("operation_types!").unwrap()..]);
+    for part in [
+        "ListThings=LIST_THINGS{body:(),data:::std::vec::Vec<types::Thing>}",
+        "ExportThings=EXPORT_THINGS{body:types::Ids,data:crate::Binary}",
+        "ShowThing=SHOW_THING{body:(),data:types::Thing}",
+        "RunThing=RUN_THING{body:types::Ids,data:()}",
+    ] {
+        assert!(types.contains(part), "{part} in {types}");
+    }
+    assert!(out.contains("pub const ALL: &[Operation] = &["), "{out}");
+}
+
+#[test]
+fn an_operation_without_a_retry_class_is_refused_with_what_to_write() {
+    let msg = error_for(&SHAPES.replacen("      x-retry-class: not-idempotent\n", "", 1));
+    assert!(
+        msg.contains("operation `RunThing`: has no `x-retry-class`"),
+        "{msg}"
+    );
+    let msg =
+        error_for(&SHAPES.replacen("x-retry-class: not-idempotent", "x-retry-class: maybe", 1));
+    assert!(msg.contains("`x-retry-class: maybe` is neither"), "{msg}");
 }

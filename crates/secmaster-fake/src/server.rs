@@ -64,53 +64,10 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
         Err(refused) => return refused,
     };
     fake.record(JournalEntry::full(&parts, &body, &fake.limits));
-    let fault = fake.take_fault(&workflow);
-    let mut success_false = false;
-    match fault {
-        Some(Fault::Delay(by)) => tokio::time::sleep(by).await,
-        Some(Fault::Status {
-            status,
-            retry_after,
-        }) => {
-            let mut r = gateway_error(
-                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                "APIGW.0000",
-                "injected fault",
-                request_id,
-            );
-            if let Some(seconds) = retry_after {
-                r.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-            }
-            return r;
-        }
-        Some(Fault::Html502) => {
-            let page = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>";
-            return plain(StatusCode::BAD_GATEWAY, "text/html", page.into());
-        }
-        Some(Fault::CutMidBody) => {
-            let start = Bytes::from_static(b"{\"code\":\"00000000\",\"data\":{\"id\":");
-            let stream = futures_util::stream::iter([
-                Ok(start),
-                Err(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionReset,
-                    "injected: connection cut mid-body",
-                )),
-            ]);
-            let mut r = Response::new(Body::from_stream(stream));
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
-            r.headers_mut()
-                .insert(header::CONTENT_LENGTH, HeaderValue::from(4096u32));
-            return r;
-        }
-        Some(Fault::SuccessFalse) => success_false = true,
-        None => {}
-    }
-
-    if success_false {
-        let body = json!({"code": "SecMaster.00040001", "message": "injected: success false", "success": false, "request_id": request_id});
-        return plain(StatusCode::OK, JSON_UTF8, body.to_string());
+    if let Some(fault) = fake.take_fault(&workflow)
+        && let Some(answer) = injected(fault, request_id).await
+    {
+        return answer;
     }
 
     let caller = Caller {
@@ -128,6 +85,56 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
         Err(rejection) => {
             let body = json!({"code": rejection.code, "message": rejection.message});
             plain(StatusCode::BAD_REQUEST, JSON_UTF8, body.to_string())
+        }
+    }
+}
+
+/// The answer a fault calls for, or `None` when the request goes on (after a delay).
+async fn injected(fault: Fault, request_id: &str) -> Option<Response> {
+    match fault {
+        Fault::Delay(by) => {
+            tokio::time::sleep(by).await;
+            None
+        }
+        Fault::Status {
+            status,
+            retry_after,
+        } => {
+            let mut r = gateway_error(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                "APIGW.0000",
+                "injected fault",
+                request_id,
+            );
+            if let Some(seconds) = retry_after {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            Some(r)
+        }
+        Fault::Html502 => {
+            let page = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>";
+            Some(plain(StatusCode::BAD_GATEWAY, "text/html", page.into()))
+        }
+        Fault::CutMidBody => {
+            let start = Bytes::from_static(b"{\"code\":\"00000000\",\"data\":{\"id\":");
+            let stream = futures_util::stream::iter([
+                Ok(start),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "injected: connection cut mid-body",
+                )),
+            ]);
+            let mut r = Response::new(Body::from_stream(stream));
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+            r.headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(4096u32));
+            Some(r)
+        }
+        Fault::SuccessFalse => {
+            let body = json!({"code": "SecMaster.00040001", "message": "injected: success false", "success": false, "request_id": request_id});
+            Some(plain(StatusCode::OK, JSON_UTF8, body.to_string()))
         }
     }
 }

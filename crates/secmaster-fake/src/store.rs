@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use secmaster::bindings::RequiredWhen;
 use secmaster::bindings::types::AopWorkflowInfo;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -176,12 +177,6 @@ impl Store {
                 )
             })?;
         let change = Change::parse(body)?;
-        if change.enabled == Some(true) && change.version_id.as_deref().is_none_or(str::is_empty) {
-            return Err(reject(
-                codes::VERSION_REQUIRED,
-                "version_id is mandatory when the workflow is enabled",
-            ));
-        }
         let version = match change.version_id.as_deref() {
             Some(id) => Some(
                 stored
@@ -340,13 +335,29 @@ impl Change {
             Some(Value::Bool(b)) => Some(*b),
             Some(other) => return Err(wrong_type("enabled", "a boolean", other)),
         };
-        Ok(Self {
+        let change = Self {
             name: string(&map, "name")?,
             description: string(&map, "description")?,
             enabled,
             version_id: string(&map, "version_id")?,
             labels,
-        })
+        };
+        // The spec's `x-required-when` rules, from the same generated data the client enforces.
+        if let Some(rule) = RequiredWhen::first_broken("ModifyAopWorkflowInfo", &Value::Object(map))
+        {
+            let code = match rule.field {
+                "version_id" => codes::VERSION_REQUIRED,
+                _ => codes::MALFORMED_BODY,
+            };
+            return Err(reject(
+                code,
+                format!(
+                    "{} is mandatory when {} is {}",
+                    rule.field, rule.when_field, rule.equals
+                ),
+            ));
+        }
+        Ok(change)
     }
 }
 

@@ -34,7 +34,7 @@ impl fmt::Debug for Secret {
 
 /// How a request is authenticated; its Debug shows no secret (each is a [`Secret`]).
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub(crate) enum Auth {
+pub(crate) enum Credential {
     Token(Secret),
     AkSk {
         ak: String,
@@ -55,7 +55,7 @@ pub(crate) enum Auth {
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    pub(crate) auth: Auth,
+    pub(crate) auth: Credential,
     project_id: Option<String>,
 }
 
@@ -64,7 +64,7 @@ impl Credentials {
     /// Tokens last 24 hours.
     pub fn token(token: impl Into<String>) -> Self {
         Self {
-            auth: Auth::Token(Secret(token.into())),
+            auth: Credential::Token(Secret(token.into())),
             project_id: None,
         }
     }
@@ -73,7 +73,7 @@ impl Credentials {
     /// SDKs do. The SK never leaves this process.
     pub fn ak_sk(ak: impl Into<String>, sk: impl Into<String>) -> Self {
         Self {
-            auth: Auth::AkSk {
+            auth: Credential::AkSk {
                 ak: ak.into(),
                 sk: Secret(sk.into()),
                 security_token: None,
@@ -86,7 +86,7 @@ impl Credentials {
     /// Has no effect on token credentials.
     #[must_use]
     pub fn with_security_token(mut self, security_token: impl Into<String>) -> Self {
-        if let Auth::AkSk {
+        if let Credential::AkSk {
             security_token: slot,
             ..
         } = &mut self.auth
@@ -111,8 +111,8 @@ impl Credentials {
     /// The access key ID, for AK/SK credentials. (It identifies the key; it is not secret.)
     pub fn access_key_id(&self) -> Option<&str> {
         match &self.auth {
-            Auth::AkSk { ak, .. } => Some(ak),
-            Auth::Token(_) => None,
+            Credential::AkSk { ak, .. } => Some(ak),
+            Credential::Token(_) => None,
         }
     }
 
@@ -176,8 +176,8 @@ impl Credentials {
             }
         };
         match &self.auth {
-            Auth::Token(t) => header_safe("token", t.expose()),
-            Auth::AkSk {
+            Credential::Token(t) => header_safe("token", t.expose()),
+            Credential::AkSk {
                 ak,
                 sk,
                 security_token,
@@ -198,12 +198,12 @@ impl Credentials {
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.auth {
-            Auth::Token(token) => f
+            Credential::Token(token) => f
                 .debug_struct("Credentials::Token")
                 .field("token", token)
                 .field("project_id", &self.project_id)
                 .finish(),
-            Auth::AkSk {
+            Credential::AkSk {
                 ak,
                 sk,
                 security_token,

@@ -74,9 +74,8 @@ pub(crate) fn for_region(
 pub(crate) struct Endpoint {
     /// Without a trailing slash.
     pub base: String,
-    /// The endpoint's own path (`""`, or e.g. `/prefix`), which request paths start with.
-    pub path_prefix: String,
-    /// The parsed endpoint, each request's URL is made from (only its path changes).
+    /// The parsed endpoint, each request's URL is made from (its own path, `""` or e.g.
+    /// `/prefix`, starts every request's).
     pub url: Url,
     /// The `Host` header value: the host, and the port when it is not the scheme's default.
     pub host: String,
@@ -117,17 +116,23 @@ impl Endpoint {
             )));
         }
         let base = parsed.as_str().trim_end_matches('/').to_owned();
-        let path_prefix = parsed.path().trim_end_matches('/').to_owned();
         let host = match parsed.port() {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
         Ok(Self {
             base,
-            path_prefix,
             url: parsed,
             host,
         })
+    }
+}
+
+impl Endpoint {
+    /// Whether the endpoint is this machine (a local fake), which is never reached through a
+    /// proxy unless one is set explicitly.
+    pub(crate) fn is_loopback(&self) -> bool {
+        self.url.host_str().is_some_and(is_loopback)
     }
 }
 

@@ -72,8 +72,9 @@ pub enum Error {
     },
 
     /// The request could not be sent or the response not read: connection refused or reset,
-    /// DNS or TLS failure, connection closed mid-body.
-    #[error("{} after {attempts} attempt{}: {source}", if *connect { "could not connect" } else { "connection failed" }, plural(*attempts))]
+    /// DNS or TLS failure, connection closed mid-body, an answer that breaks HTTP. Display says
+    /// the cause (reqwest's own message is only "error sending request").
+    #[error("{} after {attempts} attempt{}: {}", if *connect { "could not connect" } else { "connection failed" }, plural(*attempts), one_line(&crate::runtime::causes(source)))]
     Transport {
         /// Whether the failure happened while connecting (nothing reached the server).
         connect: bool,
@@ -148,10 +149,6 @@ impl fmt::Display for ServiceError {
 }
 
 impl Error {
-    /// Cold: input errors are rare, and their construction is kept out of the validation code
-    /// that runs on every call.
-    #[cold]
-    #[inline(never)]
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Self::InvalidInput {
             field,
@@ -212,13 +209,46 @@ impl Error {
     }
 
     /// Whether the same call may succeed if made again later: 429, 500, 502, 503, 504,
-    /// timeouts and connection failures. Validation errors, other 4xx and `success: false`
-    /// are not retryable. Retries already made by the client count against this.
+    /// timeouts, and connection failures that can pass (refused or reset connections, DNS
+    /// failures, a connection closed mid-answer). Validation errors, other 4xx,
+    /// `success: false` and answers that break HTTP are not retryable. Retries already made by
+    /// the client count against this.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Service(e) => is_retryable_status(e.status),
-            Self::Timeout { .. } | Self::Transport { .. } => true,
+            Self::Timeout { .. } => true,
+            Self::Transport { source, .. } => crate::runtime::is_transient(source),
             _ => false,
+        }
+    }
+
+    /// Whether the failed attempt surely never reached the service: the connection could not
+    /// be made, or the gateway throttled it (429) before it was processed. Only then is an
+    /// operation that could act twice sent again.
+    pub(crate) fn never_reached_the_service(&self) -> bool {
+        match self {
+            Self::Service(e) => e.status == 429,
+            Self::Transport { connect, .. } => *connect,
+            _ => false,
+        }
+    }
+
+    /// Records the attempts made (and the total time, for timeouts) in the final error.
+    pub(crate) fn with_attempts(self, attempts: u32, elapsed: Duration) -> Self {
+        match self {
+            Self::Service(mut e) => {
+                e.attempts = attempts;
+                Self::Service(e)
+            }
+            Self::Timeout { .. } => Self::Timeout { elapsed, attempts },
+            Self::Transport {
+                connect, source, ..
+            } => Self::Transport {
+                connect,
+                attempts,
+                source,
+            },
+            other => other,
         }
     }
 }
@@ -239,7 +269,27 @@ fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Collapses whitespace runs (an HTML error page's newlines) so Display stays on one line.
+/// Collapses whitespace runs (an HTML error page's newlines) so Display stays on one line, and
+/// writes control characters (ESC, BEL, ...) and bidirectional formatting characters (U+202E,
+/// ...) as escapes, so that text a server chose cannot drive a terminal or reorder a log line.
 pub(crate) fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            if c.is_control() || is_bidi_control(c) {
+                out.extend(c.escape_unicode());
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// The characters that change the direction of the text around them (Unicode's bidi controls).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

@@ -1,5 +1,7 @@
 //! A client for Huawei Cloud SecMaster's workflow API: **Update a Workflow**
-//! (`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`), done properly.
+//! (`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`), done properly,
+//! and the Workflow Management chapter growing around it on the same call path:
+//! [`Client::list_workflows`], [`Client::show_workflow_instance`], [`Client::export_workflows`].
 //!
 //! Built on the generated `secmaster-bindings` crate, it adds what the official SDKs lack:
 //! validation before any byte is sent, the rule that enabling needs a version, token *and*
@@ -43,48 +45,75 @@
 //! # }
 //! ```
 //!
-//! Modules are one per concern: `client` (the client and its builder), `update` (the
-//! operation's builder and attempt loop), `validate`, `credentials`, `signer` (AK/SK), `endpoint`,
-//! `retry`, `error`, `workflow` (the response view), `transport` (one attempt on the wire).
+//! The crate's map, request in to result out: a builder of `operations` (one module per
+//! operation: setters, intent methods, its own rules) hands the `runtime` a generated
+//! descriptor (`secmaster_bindings::operations`), path values, query and body; the runtime
+//! checks and prepares the request (`runtime::request`), runs attempts (`runtime::attempt`)
+//! with retries by the operation's retry class, and reads each answer in the operation's shape
+//! (`runtime::response`) into the result's view (`workflow`). Around it: `client` and
+//! `builder`, `credentials`, `signer` (AK/SK), `endpoint`, `retry`, `error`, `redact`.
 //! [`signer`] is public: it signs any Huawei Cloud API request the way the official SDKs do.
 
 #![warn(missing_docs)]
 
+mod builder;
 mod client;
 mod credentials;
 mod endpoint;
 mod error;
+mod operations;
+mod redact;
 mod retry;
+mod runtime;
 pub mod signer;
-mod transport;
-mod update;
 mod validate;
 mod workflow;
 
-pub use client::{
-    Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+pub use builder::{
+    ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_DOWNLOAD_BYTES,
     DEFAULT_MAX_RESPONSE_BYTES,
 };
+pub use client::Client;
 pub use credentials::{
     Credentials, ENV_AK, ENV_AUTH_TOKEN, ENV_PROJECT_ID, ENV_SECURITY_TOKEN, ENV_SK,
 };
 pub use endpoint::{REGIONS, override_variable as region_override_variable};
 pub use error::{Error, ServiceError};
 pub use jiff;
+pub use operations::Page;
+pub use operations::export::{ExportWorkflows, ExportedWorkflows};
+pub use operations::instance::{ShowWorkflowInstance, ShownInstance};
+pub use operations::list::ListWorkflows;
+pub use operations::update::{UpdateWorkflow, UpdatedWorkflow};
 pub use retry::RetryPolicy;
 pub use signer::{Clock, SystemClock};
-pub use update::{UpdateWorkflow, UpdatedWorkflow};
 pub use validate::MAX_ID_BYTES;
-pub use workflow::{AopType, EngineType, Label, Workflow, parse_timestamp};
+pub use workflow::{
+    AopType, EngineType, Label, SortOrder, Workflow, WorkflowSortKey, parse_timestamp,
+};
+
+/// The status of a workflow instance (unlisted values are kept in `Other`).
+pub use secmaster_bindings::open_enums::{InstanceStatus, TriggerType};
+/// A workflow instance (one run of a workflow) as the service sends it: the bindings'
+/// `AopworkflowInstanceDetail`.
+pub use secmaster_bindings::types::AopworkflowInstanceDetail as WorkflowInstance;
 
 /// The generated bindings this crate is built on, for what it does not wrap.
 pub use secmaster_bindings as bindings;
+
+/// For the benchmarks only: not part of the API, and may change in any release.
+#[doc(hidden)]
+pub mod internals {
+    /// Reads a 200 answer of Update a Workflow exactly as a call does: the envelope, its
+    /// `data` (required), the `Workflow` view.
+    pub fn read_update_answer(body: bytes::Bytes) -> Result<crate::UpdatedWorkflow, crate::Error> {
+        crate::UpdatedWorkflow::read(body)
+    }
+}
 
 /// Internals exposed to the fuzz targets in `fuzz/` only (`cargo fuzz` builds with `--cfg fuzzing`).
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzz_api {
-    pub use crate::update::{decode_error_body, decode_tracking, decode_with_path};
-    pub use crate::validate::{check_id, expand_path};
-    pub use crate::workflow::Workflow;
+    pub use crate::runtime::{decode_error_body, expand_path, read_every_shape};
 }

@@ -22,35 +22,13 @@ use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use hmac::{KeyInit, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::{percent_decode_str, utf8_percent_encode};
+// Everything but `A-Za-z0-9-_.~` is percent-encoded (upper-case hex), as in the official cores.
+use secmaster_bindings::STRICT as UNRESERVED;
 use sha2::{Digest, Sha256};
 
 /// The algorithm name, first word of the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
-
-/// Everything but `A-Za-z0-9-_.~` is percent-encoded (upper-case hex), as in the official cores.
-pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// `A-Za-z0-9-_.~`: the bytes that are never percent-encoded. Written as range comparisons
-/// joined without short-circuits, so that loops over a string vectorize (16 or 32 bytes a step).
-pub(crate) fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_lowercase()
-        | b.is_ascii_uppercase()
-        | b.is_ascii_digit()
-        | (b == b'-')
-        | (b == b'_')
-        | (b == b'.')
-        | (b == b'~')
-}
-
-/// Whether every byte of `text` is unreserved (no branch per byte, so the loop vectorizes).
-pub(crate) fn all_unreserved(text: &str) -> bool {
-    text.bytes().fold(true, |all, b| all & is_unreserved(b))
-}
 
 /// A source of the current time, injectable so that signatures can be tested at a fixed date.
 ///
@@ -206,8 +184,7 @@ impl SigningKey {
     }
 
     /// The `Authorization` header value for `request` sent at `sdk_date` (its `X-Sdk-Date`), as
-    /// [`authorization`] computes it. Headers already lower-case, sorted, trimmed and without
-    /// `_` in their names (as the client sends them) are signed without a sort.
+    /// [`authorization`] computes it.
     pub fn authorization(&self, request: &Request<'_>, sdk_date: &str) -> String {
         let canonical = Canonical::new(request);
         let signature = hmac_hex(
@@ -287,11 +264,7 @@ impl Canonical {
         text.push('\n');
         text.push_str(&canonical_query(request.query.unwrap_or("")));
         text.push('\n');
-        let signed = if already_sorted(request.headers) {
-            push_headers(&mut text, request.headers)
-        } else {
-            push_headers(&mut text, &sorted_headers(request.headers))
-        };
+        let signed = push_headers(&mut text, &sorted_headers(request.headers));
         text.push('\n');
         text.push_str(std::str::from_utf8(&sha256_hex(request.body)).expect("hex"));
         Self { text, signed }
@@ -316,17 +289,6 @@ pub fn canonical_uri(path: &str) -> String {
 
 fn push_canonical_uri(out: &mut String, path: &str) {
     let start = out.len();
-    if path
-        .bytes()
-        .fold(true, |all, b| all & ((b == b'/') | is_unreserved(b)))
-    {
-        // Nothing to decode or encode: the usual path, whose IDs are plain.
-        out.push_str(path);
-        if !out[start..].ends_with('/') {
-            out.push('/');
-        }
-        return;
-    }
     let decoded = percent_decode_str(path).decode_utf8_lossy();
     for (i, segment) in decoded.split('/').enumerate() {
         if i > 0 {
@@ -388,18 +350,6 @@ fn push_headers<N: AsRef<str>>(text: &mut String, headers: &[(N, &str)]) -> std:
         text.push_str(name.as_ref());
     }
     start..text.len()
-}
-
-/// Whether `headers` are already what [`sorted_headers`] would make of them: names lower-case,
-/// without `_`, strictly ascending (so no duplicates), values trimmed. The client sends its
-/// headers so; checking is cheaper than sorting.
-fn already_sorted(headers: &[(&str, &str)]) -> bool {
-    headers.windows(2).all(|w| w[0].0 < w[1].0)
-        && headers.iter().all(|(name, value)| {
-            !name.bytes().any(|b| b.is_ascii_uppercase() || b == b'_')
-                && !value.starts_with(char::is_whitespace)
-                && !value.ends_with(char::is_whitespace)
-        })
 }
 
 /// The headers to sign: names lower-cased, those with `_` left out, sorted, values trimmed; of
@@ -515,23 +465,6 @@ mod tests {
                 expected("authorization"),
                 "{name}: the client's header-only path"
             );
-            // The client's path: headers already in canonical form skip the sort, and sign the same.
-            let canonical: Vec<(String, &str)> = sorted_headers(&headers)
-                .into_iter()
-                .map(|(n, v)| (n.into_owned(), v))
-                .collect();
-            let canonical: Vec<(&str, &str)> =
-                canonical.iter().map(|(n, v)| (n.as_str(), *v)).collect();
-            assert!(already_sorted(&canonical), "{name}");
-            let presorted = Request {
-                headers: &canonical,
-                ..request
-            };
-            assert_eq!(
-                SigningKey::new(text("ak"), text("sk")).authorization(&presorted, text("sdk_date")),
-                expected("authorization"),
-                "{name}: presorted headers"
-            );
         }
     }
 
@@ -559,38 +492,6 @@ mod tests {
         let sorted = sorted_headers(&[("X-B", " 2 "), ("a_b", "x"), ("X-A", "1"), ("x-a", "3")]);
         let sorted: Vec<(&str, &str)> = sorted.iter().map(|(n, v)| (n.as_ref(), *v)).collect();
         assert_eq!(sorted, [("x-a", "3"), ("x-b", "2")], "the later x-a wins");
-    }
-
-    #[test]
-    fn unreserved_bytes_are_exactly_those_the_encoding_set_keeps() {
-        for b in 0..=255u8 {
-            let kept =
-                utf8_percent_encode(std::str::from_utf8(&[b]).unwrap_or("\u{80}"), UNRESERVED)
-                    .to_string()
-                    .len()
-                    == 1;
-            assert_eq!(is_unreserved(b), kept && b.is_ascii(), "byte {b:#04x}");
-        }
-    }
-
-    #[test]
-    fn only_canonical_header_lists_skip_the_sort() {
-        assert!(already_sorted(&[]));
-        assert!(already_sorted(&[
-            ("accept", "a"),
-            ("host", "h"),
-            ("x-sdk-date", "d")
-        ]));
-        for not in [
-            &[("host", "h"), ("accept", "a")][..],
-            &[("accept", "a"), ("accept", "b")],
-            &[("Accept", "a")],
-            &[("a_b", "a")],
-            &[("accept", " a")],
-            &[("accept", "a\t")],
-        ] {
-            assert!(!already_sorted(not), "{not:?}");
-        }
     }
 
     #[test]

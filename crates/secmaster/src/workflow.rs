@@ -2,9 +2,10 @@
 
 use jiff::fmt::temporal::DateTimeParser;
 use secmaster_bindings::types::AopWorkflowInfo;
-use serde::{Deserialize, Deserializer};
 
-pub use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel as Label};
+pub use secmaster_bindings::open_enums::{
+    AopType, EngineType, SortOrder, WorkflowLabel as Label, WorkflowSortKey,
+};
 
 /// A workflow as the service returned it: all 25 fields of `AopWorkflowInfo`.
 ///
@@ -14,10 +15,8 @@ pub use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel as L
 /// leniently into real timestamps when asked; enum values the API page does not list are kept in
 /// their `Other` variant.
 ///
-/// It deserializes from the wire's `AopWorkflowInfo` JSON object directly, normalized as above
-/// (the client decodes the `data` of a response this way), and converts from the bindings'
-/// `AopWorkflowInfo` the same way. It does not serialize: the bindings' type is the wire form to
-/// send or store.
+/// It converts from the bindings' `AopWorkflowInfo` (what the client decodes), normalized as
+/// above. It does not serialize: the bindings' type is the wire form to send or store.
 ///
 /// ```
 /// # use secmaster::Workflow;
@@ -29,83 +28,59 @@ pub use secmaster_bindings::open_enums::{AopType, EngineType, WorkflowLabel as L
 /// assert_eq!(w.update_time.as_deref(), Some("2025-07-18T14:44:47.000Z+0800"));
 /// assert_eq!(w.updated_at().unwrap().to_string(), "2025-07-18T06:44:47Z");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-// Decode errors name the wire type ("expected struct AopWorkflowInfo"), as the bindings' do.
-#[serde(expecting = "struct AopWorkflowInfo")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Workflow {
     /// Workflow ID.
-    #[serde(default, deserialize_with = "present")]
     pub id: Option<String>,
     /// Workflow name.
     pub name: Option<String>,
     /// Workflow description.
     pub description: Option<String>,
     /// Tenant (project) ID.
-    #[serde(default, deserialize_with = "present")]
     pub project_id: Option<String>,
     /// Owner ID.
-    #[serde(default, deserialize_with = "present")]
     pub owner_id: Option<String>,
     /// Creator ID.
-    #[serde(default, deserialize_with = "present")]
     pub creator_id: Option<String>,
     /// Name of the creator.
-    #[serde(default, deserialize_with = "present")]
     pub creator_name: Option<String>,
     /// Creation time as sent (the page's form is `2025-07-18T14:44:47.000Z+0800`); parsed by
     /// [`created_at`](Self::created_at).
-    #[serde(default, deserialize_with = "present")]
     pub create_time: Option<String>,
     /// ID of the updater.
-    #[serde(default, deserialize_with = "present")]
     pub modifier_id: Option<String>,
     /// Name of the updater.
-    #[serde(default, deserialize_with = "present")]
     pub modifier_name: Option<String>,
     /// Update time as sent; parsed by [`updated_at`](Self::updated_at).
-    #[serde(default, deserialize_with = "present")]
     pub update_time: Option<String>,
     /// Editing role.
-    #[serde(default, deserialize_with = "present")]
     pub edit_role: Option<String>,
     /// User role.
-    #[serde(default, deserialize_with = "present")]
     pub use_role: Option<String>,
     /// Review role.
-    #[serde(default, deserialize_with = "present")]
     pub approve_role: Option<String>,
     /// Whether the workflow is enabled.
     pub enabled: Option<bool>,
     /// Workspace ID.
-    #[serde(default, deserialize_with = "present")]
     pub workspace_id: Option<String>,
     /// ID of the activated workflow version.
-    #[serde(default, deserialize_with = "present")]
     pub version_id: Option<String>,
     /// ID of the version to be reviewed.
-    #[serde(default, deserialize_with = "present")]
     pub current_approval_version_id: Option<String>,
     /// ID of the rejected version.
-    #[serde(default, deserialize_with = "present")]
     pub current_rejected_version_id: Option<String>,
     /// Workflow type.
-    #[serde(default, deserialize_with = "present_enum")]
     pub aop_type: Option<AopType>,
     /// Engine type.
-    #[serde(default, deserialize_with = "present_enum")]
     pub engine_type: Option<EngineType>,
     /// Data class ID.
-    #[serde(default, deserialize_with = "present")]
     pub dataclass_id: Option<String>,
     /// Data class name.
-    #[serde(default, deserialize_with = "present")]
     pub dataclass_name: Option<String>,
     /// Workflow entity type.
-    #[serde(default, deserialize_with = "present_enum")]
     pub labels: Option<Label>,
     /// Version of the activated workflow.
-    #[serde(default, deserialize_with = "present")]
     pub version: Option<String>,
 }
 
@@ -121,48 +96,19 @@ impl Workflow {
     }
 }
 
-/// An optional text field as read: `""` is "not set".
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<String>::deserialize(deserializer)?.filter(|v| !v.is_empty()))
-}
-
-/// An optional open enum as read: `""` is "not set", as for text fields.
-fn present_enum<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + WireText,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.filter(|v| !v.wire_text().is_empty()))
-}
-
-/// The open enums' wire text.
-trait WireText {
-    fn wire_text(&self) -> &str;
-}
-
-macro_rules! wire_text {
-    ($($t:ty),*) => {$(
-        impl WireText for $t {
-            fn wire_text(&self) -> &str {
-                self.as_str()
-            }
-        }
-    )*};
-}
-wire_text!(AopType, EngineType, Label);
-
 fn text(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.is_empty())
 }
 
-fn open<T: WireText>(value: Option<T>) -> Option<T> {
-    value.filter(|v| !v.wire_text().is_empty())
+/// An open enum as read: `""` is "not set", as for text fields.
+fn open<T: PartialEq + for<'a> From<&'a str>>(value: Option<T>) -> Option<T> {
+    value.filter(|v| *v != T::from(""))
 }
 
 impl From<AopWorkflowInfo> for Workflow {
     fn from(w: AopWorkflowInfo) -> Self {
         // Destructured field by field, so that a field the spec adds to `AopWorkflowInfo` fails to
-        // compile here until the view (and its `Deserialize`) has it too.
+        // compile here until the view has it too.
         let AopWorkflowInfo {
             aop_type,
             approve_role,

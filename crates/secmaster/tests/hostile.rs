@@ -1,12 +1,10 @@
 //! Hostile input, in both directions: IDs built to escape the path, and responses built to break
 //! the client. Each gives a typed result, never a panic or a hang.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Reply, TestServer};
 use secmaster::{Client, Credentials, Error, RetryPolicy};
+use secmaster_testkit::{Reply, TestServer};
 
 fn client(server: &TestServer) -> Client {
     Client::builder()
@@ -157,7 +155,7 @@ async fn a_64_mib_body_is_capped_declared_or_chunked() {
 
 #[tokio::test]
 async fn bodies_in_many_chunks_are_read_whole_and_capped_at_the_limit() {
-    let page = common::PAGE_200.as_bytes().to_vec();
+    let page = secmaster_testkit::examples::UPDATE_200.as_bytes().to_vec();
     let limit = page.len();
     let error = format!(
         r#"{{"code":"SecMaster.0001","message":"{}"}}"#,
@@ -208,7 +206,7 @@ async fn bodies_in_many_chunks_are_read_whole_and_capped_at_the_limit() {
 
 #[tokio::test]
 async fn a_declared_length_is_a_hint_for_reading_not_an_allocation() {
-    let page = common::PAGE_200.as_bytes().to_vec();
+    let page = secmaster_testkit::examples::UPDATE_200.as_bytes().to_vec();
     let server = TestServer::start(vec![
         // The length declared and sent, in pieces that arrive apart: read whole.
         Reply::Trickle {
@@ -278,7 +276,7 @@ async fn broken_200_bodies_are_decode_errors() {
 
 #[tokio::test]
 async fn a_wrong_content_type_does_not_turn_a_success_into_a_failure() {
-    let page = common::PAGE_200;
+    let page = secmaster_testkit::examples::UPDATE_200;
     let reply = Reply::Full {
         status: 200,
         headers: vec![("Content-Type".into(), "text/plain".into())],

@@ -1,14 +1,12 @@
 //! Applications that read logs through the `log` crate (tracing's `log` feature, no tracing
-//! subscriber) get the client's events too: a successful call's "workflow updated" and a retried
+//! subscriber) get the client's events too: a successful call's "call succeeded" and a retried
 //! attempt's warning. This binary installs a `log` logger and never a tracing subscriber.
-
-mod common;
 
 use std::sync::Mutex;
 use std::time::Duration;
 
-use common::{Reply, TestServer};
 use secmaster::{Client, Credentials, RetryPolicy};
+use secmaster_testkit::{Reply, TestServer};
 
 static RECORDS: Mutex<Vec<(log::Level, String, String)>> = Mutex::new(Vec::new());
 
@@ -50,18 +48,18 @@ async fn events_reach_a_log_logger_when_no_tracing_subscriber_is_set()
         .await?;
 
     let records = RECORDS.lock().unwrap().clone();
-    let from_update: Vec<_> = records
+    let from_runtime: Vec<_> = records
         .iter()
-        .filter(|(_, target, _)| target == "secmaster::update")
+        .filter(|(_, target, _)| target == "secmaster::runtime")
         .collect();
     assert!(
-        from_update
+        from_runtime
             .iter()
-            .any(|(level, _, text)| *level == log::Level::Info && text.contains("workflow updated")),
+            .any(|(level, _, text)| *level == log::Level::Info && text.contains("call succeeded")),
         "{records:#?}"
     );
     assert!(
-        from_update
+        from_runtime
             .iter()
             .any(|(level, _, text)| *level == log::Level::Warn
                 && text.contains("attempt failed")

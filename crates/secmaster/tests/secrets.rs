@@ -2,14 +2,12 @@
 //! retries, timeout) never contain the token, the SK or the security token. And the call's span
 //! sits where the call is awaited.
 
-mod common;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Reply, TestServer};
 use secmaster::{Client, Credentials, RetryPolicy};
+use secmaster_testkit::{Reply, TestServer};
 
 const TOKEN: &str = "TOKEN-SECRET-aaaaaaaaaaaaaaaa";
 const SK: &str = "SK-SECRET-bbbbbbbbbbbbbbbbbbbb";
@@ -128,7 +126,7 @@ async fn no_secret_in_debug_display_or_trace_logs() {
 
     let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert!(
-        log.contains("secmaster.update_workflow")
+        log.contains("secmaster.call")
             && log.contains("attempt failed")
             && log.contains("retrying"),
         "the log is real: {log}"
@@ -181,12 +179,12 @@ async fn the_calls_span_is_made_where_it_is_awaited_and_not_for_invalid_input() 
 
     let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert_eq!(
-        log.matches("secmaster.update_workflow{").count(),
+        log.matches("secmaster.call{").count(),
         2,
         "one span, made once (its `new` line and the event inside it): {log}"
     );
     assert!(
-        log.contains("request{id=7}:secmaster.update_workflow{operation=\"UpdateAopWorkflow\" workspace_id=ws-1 workflow_id=wf-1}: secmaster::update: workflow updated"),
+        log.contains("request{id=7}:secmaster.call{operation=\"UpdateAopWorkflow\" workspace_id=\"ws-1\" id=\"wf-1\"}: secmaster::runtime: call succeeded"),
         "{log}"
     );
 }

@@ -1,9 +1,4 @@
-//! A scriptable HTTP/1.1 server on loopback for integration tests: it records every request
-//! byte for byte and answers each with the next scripted reply, including misbehaviour
-//! (delays, bodies cut short, oversized and chunked bodies) that a well-behaved server library
-//! would not produce.
-
-#![allow(dead_code)]
+//! The scriptable server, and the kept-alive one for benchmarks.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -12,19 +7,23 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-pub const PAGE_200: &str = include_str!("../../../../spec/examples/update-workflow-200.json");
+use crate::examples::UPDATE_200;
 
 /// One request as it arrived.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Captured {
+    /// The method, as sent.
     pub method: String,
     /// The raw request target (path and query, still percent-encoded).
     pub target: String,
+    /// Header lines in arrival order, names as sent, values trimmed.
     pub headers: Vec<(String, String)>,
+    /// The body bytes.
     pub body: Vec<u8>,
 }
 
 impl Captured {
+    /// The first value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -70,9 +69,12 @@ pub enum Reply {
     },
     /// Waits, then replies.
     Delay(Duration, Box<Reply>),
+    /// These bytes exactly, whatever they are (a malformed head, an HTTP/0.9 body), then close.
+    Raw(Vec<u8>),
 }
 
 impl Reply {
+    /// A complete JSON answer.
     pub fn json(status: u16, body: &str) -> Self {
         Self::Full {
             status,
@@ -84,10 +86,12 @@ impl Reply {
         }
     }
 
+    /// Update a Workflow's page example, with `X-Request-Id: req-ok`.
     pub fn ok() -> Self {
-        Self::json(200, PAGE_200).with_header("X-Request-Id", "req-ok")
+        Self::json(200, UPDATE_200).with_header("X-Request-Id", "req-ok")
     }
 
+    /// Adds a header to a [`Reply::Full`].
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         if let Self::Full { headers, .. } = &mut self {
             headers.push((name.into(), value.into()));
@@ -95,6 +99,7 @@ impl Reply {
         self
     }
 
+    /// A complete HTML answer.
     pub fn html(status: u16, body: &str) -> Self {
         Self::Full {
             status,
@@ -103,12 +108,15 @@ impl Reply {
         }
     }
 
+    /// This reply, after a wait.
     pub fn delayed(self, by: Duration) -> Self {
         Self::Delay(by, Box::new(self))
     }
 }
 
+/// The scriptable server; see the crate docs.
 pub struct TestServer {
+    /// `http://127.0.0.1:PORT`.
     pub url: String,
     requests: Arc<Mutex<Vec<Captured>>>,
 }
@@ -133,6 +141,7 @@ impl TestServer {
         Self { url, requests }
     }
 
+    /// Every request received so far, oldest first.
     pub fn requests(&self) -> Vec<Captured> {
         self.requests.lock().unwrap().clone()
     }
@@ -275,8 +284,85 @@ async fn write_reply(socket: &mut TcpStream, mut reply: Reply) -> std::io::Resul
             socket.write_all(head.as_bytes()).await?;
             socket.write_all(&body).await?;
         }
+        Reply::Raw(bytes) => socket.write_all(&bytes).await?,
         Reply::Delay(..) => unreachable!(),
     }
     socket.flush().await?;
     socket.shutdown().await
+}
+
+/// A server that answers every request with one fixed reply on kept-alive connections, on a
+/// thread of its own (named `bench-server`, so that profilers tell its samples from a client's):
+/// for benchmarks, where the server must cost little and the same for every variant.
+pub struct KeepAliveServer {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl KeepAliveServer {
+    /// Answers `status` with `body` (`application/json;charset=UTF-8`, and an `X-Request-Id`).
+    pub fn start(status: u16, body: &'static str) -> Self {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("bench-server".into())
+            .spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("server runtime");
+                rt.block_on(async move {
+                    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                    tx.send(listener.local_addr().expect("addr")).expect("send");
+                    let answer: Arc<[u8]> = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/json;charset=UTF-8\r\nx-request-id: 0123456789abcdef0123456789abcdef\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .into_bytes()
+                    .into();
+                    while let Ok((socket, _)) = listener.accept().await {
+                        let _ = socket.set_nodelay(true);
+                        tokio::spawn(keep_alive(socket, answer.clone()));
+                    }
+                });
+            })
+            .expect("server thread");
+        Self {
+            url: format!("http://{}", rx.recv().expect("server address")),
+        }
+    }
+}
+
+/// Reads requests one after another on `socket` and answers each with `answer`.
+async fn keep_alive(mut socket: TcpStream, answer: Arc<[u8]>) -> std::io::Result<()> {
+    let mut buf = Vec::with_capacity(8192);
+    let mut chunk = [0u8; 8192];
+    loop {
+        // One request: its head, then Content-Length bytes of body.
+        let (head_end, length) = loop {
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..i]);
+                let length = head
+                    .split("\r\n")
+                    .filter_map(|l| l.split_once(':'))
+                    .find(|(n, _)| n.trim().eq_ignore_ascii_case("content-length"))
+                    .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                break (i + 4, length);
+            }
+            let n = socket.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        };
+        while buf.len() < head_end + length {
+            let n = socket.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        buf.drain(..head_end + length);
+        socket.write_all(&answer).await?;
+    }
 }

@@ -1,13 +1,13 @@
-//! `secmaster` against a real local HTTP server: authentication on the wire, retries, timeouts,
-//! every error shape, and validation that sends nothing.
-
-mod common;
+//! The runtime every operation goes through, tested once, against a real local HTTP server
+//! (through Update a Workflow, whose answers are the page's): authentication on the wire,
+//! retries, timeouts, body caps, redirects, every error shape, and what hostile servers send.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{Captured, PAGE_200, Reply, TestServer};
 use secmaster::{AopType, Client, Clock, Credentials, EngineType, Error, Label, RetryPolicy};
+use secmaster_testkit::examples::UPDATE_200 as PAGE_200;
+use secmaster_testkit::{Captured, Reply, TestServer};
 
 const TOKEN: &str = "MIIZtoken-secret-value-0123456789";
 const AK: &str = "AKTESTEXAMPLE0000001";
@@ -190,23 +190,6 @@ async fn ids_are_percent_encoded_so_the_path_cannot_change() {
     assert_eq!(
         seen.target,
         "/v1/a%2Fb/workspaces/..%252F/soc/workflows/x%5Cy%3Fz%23w"
-    );
-}
-
-#[tokio::test]
-async fn enable_sends_enabled_and_version_id_together_and_labels_as_text() {
-    let server = TestServer::start(vec![]).await;
-    token_client(&server)
-        .update_workflow(PROJECT, WORKSPACE, WORKFLOW)
-        .enable("ver-0001")
-        .labels(Label::Domain)
-        .send()
-        .await
-        .unwrap();
-    let [seen] = server.requests().try_into().unwrap();
-    assert_eq!(
-        seen.body,
-        br#"{"enabled":true,"labels":"DOMAIN","version_id":"ver-0001"}"#
     );
 }
 
@@ -492,78 +475,6 @@ async fn a_body_over_the_limit_is_refused_declared_or_chunked() {
 }
 
 #[tokio::test]
-async fn every_validation_failure_names_its_field_and_sends_nothing() {
-    let server = TestServer::start(vec![]).await;
-    let client = token_client(&server);
-    let u = || client.update_workflow(PROJECT, WORKSPACE, WORKFLOW);
-    let cases: Vec<(secmaster::UpdateWorkflow, &str)> = vec![
-        (u().enable(""), "version_id"),
-        (u().enable("  "), "version_id"),
-        (u().version_id("v\n1"), "version_id"),
-        (u(), "body"),
-        (u().labels(Label::Other("URL".into())), "labels"),
-        (
-            client.update_workflow("", WORKSPACE, WORKFLOW).name("x"),
-            "project_id",
-        ),
-        (
-            client.update_workflow(PROJECT, "..", WORKFLOW).name("x"),
-            "workspace_id",
-        ),
-        (
-            client.update_workflow(PROJECT, WORKSPACE, ".").name("x"),
-            "workflow_id",
-        ),
-        (
-            client
-                .update_workflow(PROJECT, WORKSPACE, "a\r\nb")
-                .name("x"),
-            "workflow_id",
-        ),
-        (
-            client.update_workflow(PROJECT, "w\0", WORKFLOW).name("x"),
-            "workspace_id",
-        ),
-    ];
-    for (call, field) in cases {
-        let e = call.send().await.unwrap_err();
-        assert_eq!(e.field(), Some(field), "{e}");
-        assert!(
-            e.to_string().starts_with(&format!("invalid {field}: ")),
-            "{e}"
-        );
-        assert!(e.to_string().ends_with("(nothing was sent)"), "{e}");
-        assert!(!e.is_retryable());
-    }
-    let aksk = aksk_client(&server, false);
-    let e = aksk
-        .update_workflow("proj é", WORKSPACE, WORKFLOW)
-        .name("x")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(e.field(), Some("project_id"), "{e}");
-    assert!(server.requests().is_empty(), "nothing reached the server");
-}
-
-#[tokio::test]
-async fn disable_and_version_id_never_set_enabled_true() {
-    // `enable` takes the version; `disable` and `version_id` never set enabled = true.
-    let server = TestServer::start(vec![]).await;
-    let client = token_client(&server);
-    let b = client
-        .update_workflow(PROJECT, WORKSPACE, WORKFLOW)
-        .disable()
-        .version_id("v2");
-    assert_eq!(b.body().enabled, Some(false));
-    b.send().await.unwrap();
-    assert_eq!(
-        server.requests()[0].body,
-        br#"{"enabled":false,"version_id":"v2"}"#
-    );
-}
-
-#[tokio::test]
 async fn a_redirect_is_an_error_and_credentials_never_follow_it() {
     let elsewhere = TestServer::start(vec![]).await;
     let location = format!("{}{}", elsewhere.url, path());
@@ -617,7 +528,7 @@ async fn a_200_with_neither_success_nor_data_is_a_decode_error() {
     let server = TestServer::start(vec![Reply::json(200, "{}")]).await;
     let e = rename(&token_client(&server)).await.unwrap_err();
     assert!(
-        matches!(&e, Error::Decode { path, reason, .. } if path == "." && reason.contains("neither")),
+        matches!(&e, Error::Decode { path, reason, .. } if path == "data" && reason.contains("neither")),
         "{e:?}"
     );
     let server = TestServer::start(vec![Reply::json(200, r#"{"data":{"name":"n"}}"#)]).await;
@@ -641,82 +552,55 @@ async fn an_endpoint_with_a_path_prefix_keeps_it() {
     assert_eq!(server.requests()[0].target, format!("/gateway{}", path()));
 }
 
-/// The client builds its requests from the spec's operation table instead of through the
-/// generated builder (BENCHMARKS.md: it costs less); this keeps the two on the same wire.
 #[tokio::test]
-async fn the_client_and_the_generated_bindings_send_the_same_request() {
-    use secmaster::bindings::types::ModifyAopWorkflowInfo;
-
-    let server = TestServer::start(vec![]).await;
-    let client = token_client(&server);
-    let bindings = secmaster::bindings::Client::new(&server.url, Default::default());
-    let bodies = [
-        ModifyAopWorkflowInfo {
-            name: Some("Test_aop".into()),
-            description: Some("Aop workflow description Test".into()),
-            ..Default::default()
-        },
-        ModifyAopWorkflowInfo {
-            enabled: Some(true),
-            version_id: Some("ver-0001".into()),
-            labels: Some(Label::Account),
-            ..Default::default()
-        },
-        ModifyAopWorkflowInfo {
-            enabled: Some(false),
-            name: Some("名前 \"quoted\" \\ back".into()),
-            ..Default::default()
-        },
-    ];
-    for body in bodies {
-        let mut call = client.update_workflow(PROJECT, WORKSPACE, WORKFLOW);
-        if let Some(name) = &body.name {
-            call = call.name(name);
-        }
-        if let Some(description) = &body.description {
-            call = call.description(description);
-        }
-        match (body.enabled, &body.version_id) {
-            (Some(true), Some(version)) => call = call.enable(version),
-            (Some(false), _) => call = call.disable(),
-            _ => {}
-        }
-        if let Some(labels) = &body.labels {
-            call = call.labels(labels.clone());
-        }
-        assert_eq!(
-            serde_json::to_value(call.body()).unwrap(),
-            serde_json::to_value(&body).unwrap()
+async fn an_answer_that_breaks_http_says_why_and_is_not_retried() {
+    let many_headers = format!(
+        "HTTP/1.1 200 OK\r\n{}content-length: 2\r\n\r\n{{}}",
+        "x-a: 1\r\n".repeat(1000)
+    );
+    let huge_header = format!(
+        "HTTP/1.1 200 OK\r\nx-big: {}\r\ncontent-length: 2\r\n\r\n{{}}",
+        "h".repeat(1024 * 1024)
+    );
+    let http09 = r#"{"success":true,"data":{}}"#.to_owned();
+    for (raw, cause) in [
+        (many_headers, "message head is too large"),
+        (huge_header, "message head is too large"),
+        (http09, "invalid HTTP version"),
+    ] {
+        let server = TestServer::start(vec![Reply::Raw(raw.into_bytes()); 3]).await;
+        let e = rename(&token_client(&server)).await.unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Transport {
+                    connect: false,
+                    attempts: 1,
+                    ..
+                }
+            ),
+            "{e:?}"
         );
-        call.send().await.unwrap();
-        bindings
-            .update_aop_workflow()
-            .project_id(PROJECT)
-            .workspace_id(WORKSPACE)
-            .workflow_id(WORKFLOW)
-            .body(body.clone())
-            .send()
-            .await
-            .unwrap();
+        assert_eq!(
+            server.requests().len(),
+            1,
+            "not retried: the same server would answer the same"
+        );
+        assert!(!e.is_retryable());
+        assert!(e.to_string().contains(cause), "the cause is said: {e}");
     }
-    let requests = server.requests();
-    assert_eq!(requests.len(), 6);
-    for pair in requests.chunks(2) {
-        let (ours, generated) = (&pair[0], &pair[1]);
-        assert_eq!(ours.method, generated.method);
-        assert_eq!(ours.target, generated.target);
-        assert_eq!(ours.body, generated.body, "byte for byte");
-        let comparable = |c: &Captured| {
-            let mut headers: Vec<(String, String)> = c
-                .headers
-                .iter()
-                .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
-                .filter(|(n, _)| n != "user-agent" && n != "x-auth-token")
-                .collect();
-            headers.sort();
-            headers
-        };
-        assert_eq!(comparable(ours), comparable(generated));
-        assert!(ours.header("x-auth-token").is_some() && ours.header("user-agent").is_some());
-    }
+}
+
+#[tokio::test]
+async fn a_dns_failure_says_so() {
+    let client = Client::builder()
+        .endpoint("https://secmaster.nonexistent.invalid")
+        .credentials(Credentials::token(TOKEN))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = rename(&client).await.unwrap_err();
+    assert!(matches!(e, Error::Transport { connect: true, .. }), "{e:?}");
+    assert!(e.to_string().contains("dns error"), "{e}");
+    assert!(e.is_retryable(), "a resolver can fail for a moment");
 }

@@ -1,0 +1,96 @@
+//! The report: its header (machine, date, method), the sections' lines as they come, and the
+//! closing notes on how to read them; written to BENCHMARKS.md by a full run.
+
+use std::fmt::Write as _;
+use std::process::Command;
+
+/// Collects the report's sections and prints each line as it comes.
+pub struct Report {
+    text: String,
+}
+
+impl Report {
+    /// The report's header; `quick` when the run was a `--quick` one.
+    pub fn new(quick: bool) -> Self {
+        let cpu = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|c| {
+                c.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+            })
+            .unwrap_or_else(|| "unknown".into());
+        let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+        let rustc = run_text("rustc", &["--version"]).unwrap_or_default();
+        let mut text = String::new();
+        let _ = writeln!(text, "# Benchmarks\n");
+        let _ = writeln!(
+            text,
+            "Written by `cargo run --release -p secmaster-bench{}`; every figure below comes from that one run.\n",
+            if quick { " -- --quick" } else { "" }
+        );
+        let _ = writeln!(text, "- machine: {cpu}, {cores} cores; {}", rustc.trim());
+        let _ = writeln!(
+            text,
+            "- date: {}",
+            run_text("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
+                .unwrap_or_default()
+                .trim()
+        );
+        let _ = writeln!(
+            text,
+            "- method: each figure is the median over rounds; the variants of one comparison alternate round by round against the same local server (`secmaster-testkit`'s `KeepAliveServer`: one fixed answer, the page's 200 example, written on kept-alive loopback connections from a thread of its own, so that the server costs little and the same for every variant). Ratios are secmaster / baseline: below 1 is faster.\n"
+        );
+        print!("{text}");
+        Self { text }
+    }
+
+    /// Adds a line (and prints it).
+    pub fn line(&mut self, line: impl AsRef<str>) {
+        println!("{}", line.as_ref());
+        self.text.push_str(line.as_ref());
+        self.text.push('\n');
+    }
+
+    /// The whole report, closing notes included.
+    pub fn finish(mut self) -> String {
+        self.text.push_str(READING);
+        self.text
+    }
+}
+
+/// The report's last section: how to read the figures and dig further (true of every run).
+const READING: &str = "## Reading these figures
+
+- This machine is a small VM shared with others: the same variant varies by ±10% from one round to
+  the next, and the ratios themselves move by about ±0.015 from one run to the next (they depend on
+  how busy the machine's caches are). That is why variants run in paired rounds with rotating order,
+  each on a connection of its own, and the ratios are medians of per-round ratios; the IQR shows how
+  far to trust one round. Medians of µs per call from different runs are not comparable; ratios are.
+- Client CPU counts the calling thread only (user and kernel), so it isolates the client's own work
+  from the server's.
+- Instruction counts (their section above) are exact and repeatable where wall time is not.
+  secmaster's token call runs fewer instructions than the baseline (ARCHITECTURE.md); what is left
+  of its wall-time overhead is the timer and the larger amount of code a call runs, which costs
+  cache misses that instruction counts do not show. About a fifth of every call's instructions,
+  the baseline's as much as secmaster's, is reqwest parsing the URL again inside `send` (its
+  redirect layer and its pending request each parse it, even with redirects off).
+- What secmaster does per call that the baseline does not: check and strictly encode the IDs,
+  send `Accept` and `User-Agent`, arm a 20 s attempt timeout, keep the raw exchange for error
+  decoding, and turn the body into the `Workflow` view (empty strings to `None`; timestamps are
+  parsed when asked for). The timed-baseline row shows what the timeout alone costs, the same-work
+  row what the timeout and the two headers cost: a careful hand-written client would pay those too.
+- The AK/SK row is compared with a hand-written call that signs too (the signing baseline): the
+  same-work baseline plus the `Host`, `X-Project-Id` and `X-Sdk-Date` headers (the date made per
+  call) and an `Authorization` header from a `signer::SigningKey` made once, over the same headers
+  and body as the client's (the bench checks, once, that both send the same signed request). Its
+  ratio is to that baseline, so that it shows secmaster's overhead, not the cost of signing.
+";
+
+/// The standard output of `program args`, when it runs and succeeds.
+pub fn run_text(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}

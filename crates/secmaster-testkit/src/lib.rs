@@ -1,0 +1,43 @@
+//! What the workspace's tests and benchmarks share, so that none of them keeps a server or a
+//! copy of the page examples of its own:
+//! - [`TestServer`]: a scriptable HTTP/1.1 server on loopback that records every request byte
+//!   for byte and answers each with the next scripted [`Reply`], misbehaviour included (delays,
+//!   bodies cut short, oversized, chunked or malformed answers) that a well-behaved server
+//!   library would not produce; and [`KeepAliveServer`], which answers one reply forever on
+//!   kept-alive connections, for benchmarks.
+//! - [`examples`]: the API pages' examples (and the constructed ones) from `spec/examples/`.
+//! - [`ids`]: the IDs of the page's example workflow.
+
+mod server;
+
+pub use server::{Captured, KeepAliveServer, Reply, TestServer};
+
+/// The examples of `spec/examples/`, as the spec embeds them.
+pub mod examples {
+    /// Update a Workflow's request body, from its API page.
+    pub const UPDATE_REQUEST: &str =
+        include_str!("../../../spec/examples/update-workflow-request.json");
+    /// Update a Workflow's 200 answer, from its API page.
+    pub const UPDATE_200: &str = include_str!("../../../spec/examples/update-workflow-200.json");
+    /// A ListWorkflows 200 answer (constructed from the page's workflow).
+    pub const LIST_WORKFLOWS_200: &str =
+        include_str!("../../../spec/examples/list-workflows-200.json");
+    /// ExportAopworkflow's request body, from its API page.
+    pub const EXPORT_REQUEST: &str =
+        include_str!("../../../spec/examples/export-workflows-request.json");
+    /// A ShowAopWorkflowInstance 200 answer (constructed).
+    pub const SHOW_INSTANCE_200: &str =
+        include_str!("../../../spec/examples/show-workflow-instance-200.json");
+}
+
+/// The IDs of the API page's example workflow.
+pub mod ids {
+    /// Its project.
+    pub const PROJECT: &str = "f69081793d9e4ea8a2f479dcef961989";
+    /// Its workspace.
+    pub const WORKSPACE: &str = "f44065f5-557b-4376-ae02-8c65ef1960f4";
+    /// The workflow.
+    pub const WORKFLOW: &str = "c19470f3-5eaf-4572-82e8-2ff094495919";
+    /// The instance of the constructed ShowAopWorkflowInstance example.
+    pub const INSTANCE: &str = "8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f90";
+}

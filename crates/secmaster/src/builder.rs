@@ -1,0 +1,580 @@
+//! [`ClientBuilder`]: where to send, how to authenticate, how patient to be, and the network
+//! between (proxies, private certificate authorities).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use crate::client::{Described, Inner};
+use crate::credentials::Credential;
+use crate::endpoint::{self, Endpoint};
+use crate::redact::Redactor;
+use crate::runtime::Auth;
+use crate::signer::{Clock, SystemClock};
+use crate::{Client, Credentials, Error, RetryPolicy};
+
+/// Default time allowed to open a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for one attempt, from sending the request to reading the whole body.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+/// Default cap on a JSON response body. A workflow is a few kilobytes; anything near this is not one.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// Default cap on a file the service sends (an export of many workflows is megabytes).
+pub const DEFAULT_MAX_DOWNLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+/// Configures a [`Client`]: where to send (region or endpoint), how to authenticate, and how
+/// patient to be.
+///
+/// ```
+/// use std::time::Duration;
+/// use secmaster::{Client, Credentials, RetryPolicy};
+///
+/// let client = Client::builder()
+///     .endpoint("https://secmaster.cn-north-4.myhuaweicloud.com")
+///     .credentials(Credentials::ak_sk("AK", "SK"))
+///     .retry(RetryPolicy::default().max_attempts(5))
+///     .attempt_timeout(Duration::from_secs(10))
+///     .build()?;
+/// assert_eq!(client.endpoint(), "https://secmaster.cn-north-4.myhuaweicloud.com");
+/// # Ok::<(), secmaster::Error>(())
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    project_id: Option<String>,
+    region: Option<String>,
+    endpoint: Option<String>,
+    credentials: Option<Credentials>,
+    retry: RetryPolicy,
+    connect_timeout: Duration,
+    attempt_timeout: Duration,
+    max_response_bytes: usize,
+    max_download_bytes: usize,
+    allow_insecure_http: bool,
+    clock: Arc<dyn Clock>,
+    user_agent: Option<String>,
+    proxy: Proxy,
+    root_certificates: Vec<Vec<u8>>,
+}
+
+/// Which proxy requests go through.
+#[derive(Clone, PartialEq, Eq)]
+enum Proxy {
+    /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (reqwest reads them), except for a
+    /// loopback endpoint, which is never proxied unless asked.
+    Environment,
+    /// This one, for every request (a loopback endpoint too).
+    Url(String),
+    /// None, whatever the environment says.
+    None,
+}
+
+impl Proxy {
+    /// What Debug and errors may show: the proxy URL with its password replaced by `***`.
+    fn describe(&self) -> String {
+        match self {
+            Self::Environment => "from the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY; not for loopback)".to_owned(),
+            Self::None => "none".to_owned(),
+            Self::Url(url) => match reqwest::Url::parse(url) {
+                Ok(mut parsed) => {
+                    if parsed.password().is_some() {
+                        let _ = parsed.set_password(Some("***"));
+                    }
+                    parsed.to_string()
+                }
+                Err(_) => "(not a URL)".to_owned(),
+            },
+        }
+    }
+
+    fn password(&self) -> Option<String> {
+        match self {
+            Self::Url(url) => reqwest::Url::parse(url).ok()?.password().map(|p| {
+                percent_encoding::percent_decode_str(p)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("credentials", &self.credentials)
+            .field("proxy", &self.proxy.describe())
+            .field("retry", &self.retry)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            project_id: None,
+            region: None,
+            endpoint: None,
+            credentials: None,
+            retry: RetryPolicy::default(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_download_bytes: DEFAULT_MAX_DOWNLOAD_BYTES,
+            allow_insecure_http: false,
+            clock: Arc::new(SystemClock),
+            user_agent: None,
+            proxy: Proxy::Environment,
+            root_certificates: Vec::new(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The region, e.g. `cn-north-4`: the endpoint becomes `https://secmaster.{region}.myhuaweicloud.com`
+    /// (one of [`REGIONS`](crate::REGIONS)), or the first URL of the official override variable
+    /// `HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>` when that is set.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The default project ID, reported by [`Client::project_id`] (it wins over the credentials').
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// An explicit endpoint URL, which wins over [`region`](Self::region). Plain `http://` is
+    /// accepted for loopback hosts only (tests, a local fake), unless
+    /// [`allow_insecure_http`](Self::allow_insecure_http).
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// How to authenticate: [`Credentials::token`], [`Credentials::ak_sk`] or [`Credentials::from_env`].
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The retry policy; [`RetryPolicy::none()`] turns retries off. Default: [`RetryPolicy::default()`].
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Time allowed to connect. Default: [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt including reading the body. Default: [`DEFAULT_ATTEMPT_TIMEOUT`].
+    /// The whole call, retries included, is bounded by [`RetryPolicy::max_elapsed`] plus one attempt.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// The largest response body read; a larger one gives [`Error::ResponseTooLarge`] without
+    /// being read further. Default: [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The largest file read (an export); a larger one gives [`Error::ResponseTooLarge`].
+    /// Default: [`DEFAULT_MAX_DOWNLOAD_BYTES`].
+    pub fn max_download_bytes(mut self, limit: usize) -> Self {
+        self.max_download_bytes = limit;
+        self
+    }
+
+    /// Sends every request through this proxy (`http://host:port`, `https://...`, or
+    /// `socks5://...` where reqwest supports it), a loopback endpoint's too. Credentials in the
+    /// URL (`http://user:password@proxy:3128`) are sent to the proxy and shown as `***` in Debug.
+    ///
+    /// Without it, the client uses the proxy the environment names (`HTTPS_PROXY`,
+    /// `HTTP_PROXY`, `ALL_PROXY`, honouring `NO_PROXY`), except for a loopback endpoint (a local
+    /// fake), which it reaches directly.
+    ///
+    /// ```
+    /// # use secmaster::{Client, Credentials};
+    /// let client = Client::builder()
+    ///     .region("cn-north-4")
+    ///     .credentials(Credentials::ak_sk("AK", "SK"))
+    ///     .proxy("http://ops:s3cret@proxy.corp.example:3128")
+    ///     .build()?;
+    /// assert!(!format!("{client:?}").contains("s3cret"));
+    /// # Ok::<(), secmaster::Error>(())
+    /// ```
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Proxy::Url(url.into());
+        self
+    }
+
+    /// Reaches the endpoint directly, whatever proxy the environment names.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = Proxy::None;
+        self
+    }
+
+    /// Trusts the certificate authorities in `pem` (one or more PEM certificates) besides the
+    /// platform's, for a gateway that inspects TLS with a company CA. Works with either TLS
+    /// feature; without one there is no TLS to configure, and [`build`](Self::build) says so.
+    pub fn add_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
+    /// Allows plain `http://` to non-loopback hosts (credentials then travel in clear).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The clock used for `X-Sdk-Date` in AK/SK signatures and for `Retry-After` dates.
+    /// Default: the system clock. Meant for tests.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Text appended to the `User-Agent` header (`secmaster-rust/<version> <text>`).
+    pub fn user_agent_suffix(mut self, text: impl Into<String>) -> Self {
+        self.user_agent = Some(text.into());
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`]: no credentials, neither region nor endpoint, an unknown region, a
+    /// malformed or insecure endpoint, credentials that cannot go into headers, a user agent
+    /// suffix that is not printable ASCII.
+    pub fn build(self) -> Result<Client, Error> {
+        self.build_with_env(|name| std::env::var(name).ok())
+    }
+
+    pub(crate) fn build_with_env(
+        self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Client, Error> {
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::Config("no credentials: call .credentials(Credentials::token(..) / ak_sk(..) / from_env()?)".into())
+        })?;
+        credentials.validate()?;
+        let url = match (self.endpoint, self.region) {
+            (Some(url), _) => url,
+            (None, Some(region)) => endpoint::for_region(&region, lookup)?,
+            (None, None) => {
+                return Err(Error::Config(
+                    "no endpoint: call .region(\"cn-north-4\") or .endpoint(url)".into(),
+                ));
+            }
+        };
+        let endpoint = Endpoint::parse(&url, self.allow_insecure_http)?;
+        let mut user_agent = format!("secmaster-rust/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(suffix) = self.user_agent {
+            // Printable ASCII only: a header value may hold other bytes, but AK/SK signs only
+            // headers that are text, so such a `User-Agent` would go out unsigned.
+            if !suffix.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+                return Err(Error::Config(format!(
+                    "the user agent suffix must be printable ASCII: {:?}",
+                    suffix
+                )));
+            }
+            user_agent.push(' ');
+            user_agent.push_str(&suffix);
+        }
+        let user_agent =
+            HeaderValue::from_str(&user_agent).expect("printable ASCII is a header value");
+        let http = http_client(
+            reqwest::Client::builder().connect_timeout(self.connect_timeout),
+            &self.proxy,
+            endpoint.is_loopback(),
+            &self.root_certificates,
+        )?;
+        let project_id = self
+            .project_id
+            .or_else(|| credentials.project_id().map(str::to_owned));
+        let credential = credentials.auth;
+        let described = Described {
+            auth: match &credential {
+                Credential::Token(_) => "token".to_owned(),
+                Credential::AkSk {
+                    ak, security_token, ..
+                } => format!(
+                    "AK/SK (AK {ak}{})",
+                    if security_token.is_some() {
+                        ", temporary"
+                    } else {
+                        ""
+                    }
+                ),
+            },
+            proxy: self.proxy.describe(),
+        };
+        Ok(Client::new(Inner {
+            project_id,
+            http,
+            retry: self.retry,
+            attempt_timeout: self.attempt_timeout,
+            max_response_bytes: self.max_response_bytes,
+            max_download_bytes: self.max_download_bytes,
+            aksk: matches!(credential, Credential::AkSk { .. }),
+            auth: Auth::new(&credential, self.clock, user_agent, &endpoint.host),
+            redactor: Redactor::new(&credential, self.proxy.password().as_deref()),
+            endpoint,
+            described,
+        }))
+    }
+}
+
+/// The reqwest client every call of a `Client` shares.
+fn http_client(
+    http: reqwest::ClientBuilder,
+    proxy: &Proxy,
+    loopback: bool,
+    root_certificates: &[Vec<u8>],
+) -> Result<reqwest::Client, Error> {
+    let config = |what: &str, e: &dyn std::fmt::Display| Error::Config(format!("{what}: {e}"));
+    let http = http
+        // A redirect would carry X-Auth-Token / X-Security-Token to another host (reqwest
+        // strips only Authorization); the API never redirects, so a 3xx is an error.
+        .redirect(reqwest::redirect::Policy::none())
+        // Retries are this crate's (with backoff, a budget, logs, and the operation's retry
+        // class): reqwest's own layer is off so that no attempt is made twice over.
+        .retry(reqwest::retry::never().max_retries_per_request(0))
+        // HTTP/1.1 whatever reqwest features the application turns on.
+        .http1_only();
+    let http = match proxy {
+        Proxy::Url(url) => http.proxy(reqwest::Proxy::all(url.as_str()).map_err(|_| {
+            Error::Config(format!(
+                "the proxy `{}` is not a usable proxy URL",
+                proxy.describe()
+            ))
+        })?),
+        Proxy::None => http.no_proxy(),
+        Proxy::Environment if loopback => http.no_proxy(),
+        Proxy::Environment => http,
+    };
+    let http = tls(http, root_certificates)?;
+    http.build()
+        .map_err(|e| config("cannot set up the HTTP client", &e))
+}
+
+/// What `add_root_certificate` was given holds no certificate.
+#[cfg(any(feature = "tls-ring", feature = "tls-aws-lc"))]
+fn no_certificate() -> Error {
+    Error::Config(
+        "a root certificate given to add_root_certificate holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+            .into(),
+    )
+}
+
+/// The TLS set-up of reqwest's own rustls (aws-lc-rs), with the extra root certificates merged
+/// into the platform's.
+#[cfg(feature = "tls-aws-lc")]
+fn tls(http: reqwest::ClientBuilder, roots: &[Vec<u8>]) -> Result<reqwest::ClientBuilder, Error> {
+    #[cfg(feature = "tls-ring")]
+    aws_lc_as_default_provider();
+    let mut certs = Vec::new();
+    for pem in roots {
+        let bundle = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| Error::Config(format!("a root certificate is not PEM: {e}")))?;
+        if bundle.is_empty() {
+            return Err(no_certificate());
+        }
+        certs.extend(bundle);
+    }
+    Ok(if certs.is_empty() {
+        http
+    } else {
+        http.tls_certs_merge(certs)
+    })
+}
+
+/// The TLS set-up of `tls-ring`: this crate's own rustls configuration.
+#[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
+fn tls(http: reqwest::ClientBuilder, roots: &[Vec<u8>]) -> Result<reqwest::ClientBuilder, Error> {
+    Ok(http.tls_backend_preconfigured(ring_tls_config(roots)?))
+}
+
+/// No TLS feature: `http://` endpoints only, so extra roots have nothing to go into.
+#[cfg(not(any(feature = "tls-ring", feature = "tls-aws-lc")))]
+fn tls(http: reqwest::ClientBuilder, roots: &[Vec<u8>]) -> Result<reqwest::ClientBuilder, Error> {
+    if roots.is_empty() {
+        Ok(http)
+    } else {
+        Err(Error::Config(
+            "add_root_certificate needs a TLS feature (tls-aws-lc or tls-ring); this build has none"
+                .into(),
+        ))
+    }
+}
+
+/// rustls on the ring crypto provider, verifying servers as reqwest's default does (the
+/// platform's verifier and roots), for TLS 1.2 and 1.3; this client uses it whatever the
+/// process-wide default provider is.
+///
+/// `tls-ring` turns on reqwest's `rustls-no-provider`, under which any reqwest client built while
+/// rustls has no process-wide default provider panics. So that the application's own reqwest
+/// clients keep working, ring becomes that default here when none is set (an application's
+/// choice, made before, stands).
+#[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
+fn ring_tls_config(roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, Error> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let tls_error = |e: rustls::Error| Error::Config(format!("cannot set up TLS: {e}"));
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Err only when another thread installed one first: that one stands.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut extra = Vec::new();
+    for pem in roots {
+        let before = extra.len();
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            extra.push(
+                cert.map_err(|e| Error::Config(format!("a root certificate is not PEM: {e}")))?,
+            );
+        }
+        if extra.len() == before {
+            return Err(no_certificate());
+        }
+    }
+    let verifier = if extra.is_empty() {
+        rustls_platform_verifier::Verifier::new(provider.clone())
+    } else {
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
+    }
+    .map_err(tls_error)?;
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(tls_error)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth())
+}
+
+/// With both TLS features, rustls has both providers compiled in and picks no process-wide
+/// default by itself, so any rustls code asking for one would panic; reqwest (and this client)
+/// use aws-lc-rs, which becomes that default here when none is set.
+#[cfg(all(feature = "tls-ring", feature = "tls-aws-lc"))]
+fn aws_lc_as_default_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Err only when another thread installed one first: that one stands.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_region_resolves_to_its_endpoint_and_an_explicit_endpoint_wins() {
+        let none = |_: &str| None;
+        let c = Client::builder()
+            .region("ap-southeast-1")
+            .credentials(Credentials::token("t"))
+            .build_with_env(none)
+            .unwrap();
+        assert_eq!(
+            c.endpoint(),
+            "https://secmaster.ap-southeast-1.myhuaweicloud.com"
+        );
+        let c = Client::builder()
+            .region("cn-north-4")
+            .endpoint("http://127.0.0.1:9")
+            .credentials(Credentials::token("t"))
+            .build_with_env(none)
+            .unwrap();
+        assert_eq!(c.endpoint(), "http://127.0.0.1:9");
+        let over = |name: &str| {
+            (name == "HUAWEICLOUD_SDK_REGION_SECMASTER_CN_NORTH_4")
+                .then(|| "https://proxy.example".to_owned())
+        };
+        let c = Client::builder()
+            .region("cn-north-4")
+            .credentials(Credentials::token("t"))
+            .build_with_env(over)
+            .unwrap();
+        assert_eq!(c.endpoint(), "https://proxy.example");
+    }
+
+    #[test]
+    fn missing_pieces_are_config_errors_that_say_what_to_call() {
+        let e = Client::builder()
+            .region("cn-north-4")
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no credentials"), "{e}");
+        let e = Client::builder()
+            .credentials(Credentials::token("t"))
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(".region(") && e.contains(".endpoint("), "{e}");
+        let e = Client::builder()
+            .region("mars-1")
+            .credentials(Credentials::token("t"))
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown region `mars-1`"), "{e}");
+    }
+
+    #[test]
+    fn a_user_agent_suffix_must_be_printable_ascii() {
+        let build = |suffix: &str| {
+            Client::builder()
+                .endpoint("https://x.example")
+                .credentials(Credentials::ak_sk("AKID", "sk"))
+                .user_agent_suffix(suffix)
+                .build()
+        };
+        // `HeaderValue` takes these, but AK/SK signs only text headers: it would go unsigned.
+        for bad in ["café/1.0", "tab\there", "bell\u{7}", "del\u{7f}"] {
+            let e = build(bad).unwrap_err();
+            assert!(matches!(e, Error::Config(_)), "{bad:?}: {e:?}");
+            assert!(e.to_string().contains("printable ASCII"), "{e}");
+        }
+        let c = build("my-app/2.1 (ops; +https://example.com)").unwrap();
+        assert_eq!(
+            c.shared().auth.user_agent().to_str().unwrap(),
+            format!(
+                "secmaster-rust/{} my-app/2.1 (ops; +https://example.com)",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+    }
+
+    #[test]
+    fn debug_shows_the_setup_but_no_secret() {
+        let c = Client::builder()
+            .endpoint("https://x.example")
+            .credentials(
+                Credentials::ak_sk("AKID", "the-secret-key")
+                    .with_security_token("the-security-token"),
+            )
+            .build()
+            .unwrap();
+        let shown = format!("{c:?}");
+        assert!(
+            shown.contains("AKID") && shown.contains("temporary"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("the-secret") && !shown.contains("the-security"),
+            "{shown}"
+        );
+    }
+}

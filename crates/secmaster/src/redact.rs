@@ -1,0 +1,53 @@
+//! Secrets a server may echo back (a gateway may echo the canonical request, which holds the
+//! signed `X-Security-Token`) are replaced by `***` before they reach an error.
+
+use crate::credentials::Credential;
+use crate::error::ServiceError;
+
+/// The secrets of one client: its token, or its SK and security token, and a proxy's password.
+#[derive(Default)]
+pub(crate) struct Redactor {
+    secrets: Vec<String>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Redactor(***)")
+    }
+}
+
+impl Redactor {
+    pub(crate) fn new(credential: &Credential, proxy_password: Option<&str>) -> Self {
+        let mut secrets: Vec<String> = match credential {
+            Credential::Token(t) => vec![t.expose().to_owned()],
+            Credential::AkSk {
+                sk, security_token, ..
+            } => std::iter::once(sk.expose())
+                .chain(security_token.as_ref().map(|t| t.expose()))
+                .map(str::to_owned)
+                .collect(),
+        };
+        secrets.extend(proxy_password.map(str::to_owned));
+        secrets.retain(|s| !s.is_empty());
+        Self { secrets }
+    }
+
+    /// `text` with every secret replaced by `***`.
+    pub(crate) fn text(&self, text: String) -> String {
+        self.secrets.iter().fold(text, |text, secret| {
+            if text.contains(secret.as_str()) {
+                text.replace(secret.as_str(), "***")
+            } else {
+                text
+            }
+        })
+    }
+
+    pub(crate) fn service_error(&self, error: &mut ServiceError) {
+        for field in [&mut error.code, &mut error.message, &mut error.request_id] {
+            if let Some(text) = field.take() {
+                *field = Some(self.text(text));
+            }
+        }
+    }
+}

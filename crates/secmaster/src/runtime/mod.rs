@@ -1,0 +1,403 @@
+//! The one call path of every operation.
+//!
+//! A builder hands a [`Call`] its operation (a generated descriptor, [`Op`]), its path values,
+//! query and body; the call checks and prepares them once against the descriptor
+//! ([`request`]), and nothing is sent if anything is wrong. Awaited, it runs attempts
+//! ([`attempt`]), reads each answer in the operation's shape ([`response`]), and retries what
+//! the operation's retry class and the [`RetryPolicy`] allow, in a `tracing` span of its own.
+
+mod attempt;
+mod request;
+mod response;
+
+use std::marker::PhantomData;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use secmaster_bindings::{Op, Operation, RetryClass, Shape};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+pub(crate) use attempt::{causes, is_transient};
+pub(crate) use request::{Auth, Query};
+pub(crate) use response::Meta;
+#[cfg(fuzzing)]
+pub use response::decode_error_body;
+
+/// For the fuzz targets: the path of `op` with `values` (the runtime's own expansion and checks).
+#[cfg(fuzzing)]
+pub fn expand_path(op: &Operation, values: &[&str]) -> Result<String, Error> {
+    request::expand(op, "", values)
+}
+
+/// For the fuzz targets: `body` read as a 200 answer of each shape the operations have (an
+/// envelope with one workflow, with a page of workflows, a bare instance).
+#[cfg(fuzzing)]
+pub fn read_every_shape(body: Bytes) -> Vec<Result<(), Error>> {
+    use secmaster_bindings::operations::{
+        ListWorkflows, ShowAopWorkflowInstance, UpdateAopWorkflow,
+    };
+    let exchange = Exchange {
+        status: reqwest::StatusCode::OK,
+        headers: reqwest::header::HeaderMap::new(),
+        body: body.clone(),
+        truncated: false,
+    };
+    let redactor = crate::redact::Redactor::default();
+    vec![
+        read_enveloped::<UpdateAopWorkflow>(body.clone()).map(drop),
+        read_enveloped::<ListWorkflows>(body).map(drop),
+        response::bare::<<ShowAopWorkflowInstance as Op>::Data>(&exchange, &redactor)
+            .map(drop)
+            .map_err(|(e, _)| e),
+    ]
+}
+
+use crate::{Client, Error, RetryPolicy};
+use attempt::Exchange;
+use request::Prepared;
+use response::Failure;
+
+/// Settings of one call that override the client's.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallOptions {
+    pub attempt_timeout: Option<Duration>,
+    pub retry: Option<RetryPolicy>,
+}
+
+/// Adds the per-call setters to an operation's builder (which has an `options: CallOptions`).
+macro_rules! call_options {
+    () => {
+        /// Time allowed for each attempt of this call, instead of the client's
+        /// ([`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout)).
+        pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.attempt_timeout = Some(timeout);
+            self
+        }
+
+        /// The retry policy of this call, instead of the client's
+        /// ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+    };
+}
+pub(crate) use call_options;
+
+/// A call of operation `O`, being prepared: each step checks what it is given against the
+/// descriptor, and the first problem is what the call returns, before any I/O.
+pub(crate) struct Call<O: Op> {
+    client: Client,
+    path: Vec<String>,
+    query: Query,
+    body: Option<(Bytes, Option<serde_json::Value>)>,
+    options: CallOptions,
+    error: Option<Error>,
+    op: PhantomData<O>,
+}
+
+impl Client {
+    /// Starts a call of `O` with its path parameters' values, in path order.
+    pub(crate) fn call<O: Op>(&self, path: Vec<String>) -> Call<O> {
+        Call {
+            client: self.clone(),
+            path,
+            query: Query::default(),
+            body: None,
+            options: CallOptions::default(),
+            error: None,
+            op: PhantomData,
+        }
+    }
+}
+
+/// How a success of an operation's shape is read.
+type Decoder<T> = fn(&Exchange, &crate::redact::Redactor) -> Result<(T, Meta), Failure>;
+
+impl<O: Op> Call<O> {
+    /// The query parameters set.
+    pub(crate) fn query(mut self, query: Query) -> Self {
+        self.query = query;
+        self
+    }
+
+    /// The request body, serialized once here (attempts share the bytes).
+    pub(crate) fn body(mut self, body: &O::Body) -> Self
+    where
+        O::Body: Serialize,
+    {
+        let rules = O::OPERATION
+            .request
+            .is_some_and(|r| r.rules().next().is_some());
+        // A body with `x-required-when` rules is checked as JSON (see `request::prepare`).
+        let json = if rules {
+            serde_json::to_value(body).ok()
+        } else {
+            None
+        };
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((bytes.into(), json)),
+            Err(e) => self.fail(Error::invalid("body", format!("cannot be serialized: {e}"))),
+        }
+        self
+    }
+
+    /// The builder's own checks (rules the spec cannot state); the first error wins.
+    pub(crate) fn check(mut self, checked: Result<(), Error>) -> Self {
+        if let Err(e) = checked {
+            self.fail(e);
+        }
+        self
+    }
+
+    pub(crate) fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    fn fail(&mut self, error: Error) {
+        self.error.get_or_insert(error);
+    }
+
+    /// Sends the call and reads the `data` of its envelope.
+    pub(crate) fn enveloped(
+        self,
+    ) -> impl Future<Output = Result<(O::Data, Meta), Error>> + Send + 'static
+    where
+        O::Data: DeserializeOwned + Send + 'static,
+    {
+        debug_assert!(matches!(
+            O::OPERATION.response.shape,
+            Shape::Envelope { data: true, .. }
+        ));
+        self.send(response::envelope::<O::Data>)
+    }
+
+    /// Sends the call and reads its bare body.
+    pub(crate) fn bare(
+        self,
+    ) -> impl Future<Output = Result<(O::Data, Meta), Error>> + Send + 'static
+    where
+        O::Data: DeserializeOwned + Send + 'static,
+    {
+        debug_assert_eq!(O::OPERATION.response.shape, Shape::Bare);
+        self.send(response::bare::<O::Data>)
+    }
+
+    /// Sends the call and keeps its body's bytes (a file).
+    pub(crate) fn binary(
+        self,
+    ) -> impl Future<Output = Result<(Bytes, Meta), Error>> + Send + 'static {
+        debug_assert_eq!(O::OPERATION.response.shape, Shape::Binary);
+        self.send(response::binary)
+    }
+
+    /// Checks and prepares the request now; the returned future sends it (nothing is sent until
+    /// it is awaited, nothing at all when the call is invalid).
+    fn send<T: Send + 'static>(
+        self,
+        decode: Decoder<T>,
+    ) -> impl Future<Output = Result<(T, Meta), Error>> + Send + 'static {
+        let op = O::OPERATION;
+        let prepared = match self.error {
+            Some(e) => Err(e),
+            None => {
+                let inner = self.client.shared();
+                let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
+                request::prepare(
+                    op,
+                    &inner.endpoint.url,
+                    inner.aksk,
+                    &path,
+                    &self.query,
+                    self.body,
+                )
+            }
+        };
+        let (client, options) = (self.client, self.options);
+        let (workspace_id, id) = span_ids(op, self.path);
+        async move {
+            let prepared = prepared?;
+            // Made when the future first runs, so that its parent is the span current where the
+            // call is awaited.
+            let span = tracing::info_span!("secmaster.call", operation = op.id, workspace_id, id);
+            execute(&client, op, &prepared, &options, decode)
+                .instrument(span)
+                .await
+        }
+    }
+}
+
+/// Reads a 200 answer with `body` as a call of `O` reads it (for the benchmarks and the fuzz
+/// targets: the client's real decoding, not a copy).
+pub(crate) fn read_enveloped<O: Op>(body: Bytes) -> Result<(O::Data, Meta), Error>
+where
+    O::Data: DeserializeOwned,
+{
+    let exchange = Exchange {
+        status: reqwest::StatusCode::OK,
+        headers: reqwest::header::HeaderMap::new(),
+        body,
+        truncated: false,
+    };
+    response::envelope::<O::Data>(&exchange, &crate::redact::Redactor::default())
+        .map_err(|(e, _)| e)
+}
+
+/// The IDs a call's span names: its workspace, and the resource it acts on (its last path
+/// value, when that is not the project or the workspace).
+fn span_ids(op: &Operation, path: Vec<String>) -> (String, String) {
+    let names: Vec<&str> = op.path_params().collect();
+    let mut workspace = String::new();
+    let mut id = String::new();
+    for (name, value) in names.iter().zip(path) {
+        match *name {
+            "workspace_id" => workspace = value,
+            "project_id" => {}
+            _ => id = value,
+        }
+    }
+    (workspace, id)
+}
+
+/// The attempt loop: sends `prepared` until it succeeds, fails for good, or the retry policy
+/// stops.
+async fn execute<T>(
+    client: &Client,
+    op: &'static Operation,
+    prepared: &Prepared,
+    options: &CallOptions,
+    decode: Decoder<T>,
+) -> Result<(T, Meta), Error> {
+    let inner = client.shared();
+    let policy = options.retry.as_ref().unwrap_or(&inner.retry);
+    let timeout = options.attempt_timeout.unwrap_or(inner.attempt_timeout);
+    let limit = match op.response.shape {
+        Shape::Binary => inner.max_download_bytes,
+        Shape::Envelope { .. } | Shape::Bare => inner.max_response_bytes,
+    };
+    let started = Instant::now();
+    let mut attempt_no = 0;
+    loop {
+        attempt_no += 1;
+        let attempt_started = Instant::now();
+        let outcome = attempt::attempt(
+            &inner.http,
+            &inner.auth,
+            prepared,
+            timeout,
+            limit,
+            attempt_no,
+        )
+        .await
+        .map_err(|e| (e, None))
+        .and_then(|exchange| {
+            let now = inner.auth.clock.now();
+            match response::unsuccessful(&exchange, &inner.redactor, limit, now) {
+                Some(failure) => Err(failure),
+                None => decode(&exchange, &inner.redactor),
+            }
+        });
+        let latency_ms = attempt_started.elapsed().as_millis() as u64;
+        let (error, retry_after) = match outcome {
+            Ok((result, meta)) => {
+                let request_id = meta.request_id.as_deref().unwrap_or("");
+                tracing::info!(
+                    attempt = attempt_no,
+                    request_id,
+                    latency_ms,
+                    "call succeeded"
+                );
+                return Ok((result, meta));
+            }
+            Err(failure) => failure,
+        };
+        let error = error.with_attempts(attempt_no, started.elapsed());
+        tracing::warn!(
+            attempt = attempt_no,
+            status = error.status().unwrap_or(0),
+            request_id = error.request_id().unwrap_or(""),
+            latency_ms,
+            error = %error,
+            "attempt failed"
+        );
+        if !may_retry(&error, op.retry) {
+            return Err(error);
+        }
+        let Some(delay) = policy.next_delay(attempt_no, started.elapsed(), retry_after) else {
+            return Err(error);
+        };
+        tracing::info!(
+            attempt = attempt_no,
+            delay_ms = delay.as_millis() as u64,
+            "retrying"
+        );
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// Whether a failed attempt may be sent again, by the operation's retry class: an idempotent
+/// operation after any transient failure; one that could act twice only when the attempt surely
+/// never reached the service (refused connections, 429).
+fn may_retry(error: &Error, class: RetryClass) -> bool {
+    match class {
+        RetryClass::Idempotent => error.is_retryable(),
+        RetryClass::NotIdempotent => error.never_reached_the_service(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ServiceError;
+
+    fn service(status: u16) -> Error {
+        Error::Service(Box::new(ServiceError {
+            status,
+            code: None,
+            message: None,
+            request_id: None,
+            attempts: 1,
+        }))
+    }
+
+    #[tokio::test]
+    async fn what_is_retried_comes_from_the_operations_retry_class() {
+        let refused = reqwest::Client::new()
+            .get("http://127.0.0.1:1/")
+            .send()
+            .await
+            .unwrap_err();
+        let refused = Error::Transport {
+            connect: refused.is_connect(),
+            attempts: 1,
+            source: refused,
+        };
+        let timeout = Error::Timeout {
+            elapsed: Duration::from_secs(1),
+            attempts: 1,
+        };
+        let cases = [
+            (service(503), true, false),
+            (service(500), true, false),
+            (service(429), true, true),
+            (service(400), false, false),
+            (timeout, true, false),
+            (refused, true, true),
+        ];
+        for (error, idempotent, not_idempotent) in cases {
+            assert_eq!(
+                may_retry(&error, RetryClass::Idempotent),
+                idempotent,
+                "{error}"
+            );
+            assert_eq!(
+                may_retry(&error, RetryClass::NotIdempotent),
+                not_idempotent,
+                "a repeat could act twice: {error}"
+            );
+        }
+    }
+}

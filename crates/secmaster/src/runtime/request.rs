@@ -1,0 +1,478 @@
+//! Request in: an operation's path values, query and body checked against its descriptor and
+//! prepared once ([`Prepared`]); then, for each attempt, the same request with its
+//! authentication ([`Auth::request`]).
+
+use bytes::Bytes;
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue, USER_AGENT,
+};
+use reqwest::{Method, Url};
+use secmaster_bindings::{
+    CONTENT_TYPE_JSON_UTF8, Operation, QueryKind, RequiredWhen, Segment, Shape, encode,
+};
+
+use crate::Error;
+use crate::credentials::Credential;
+use crate::signer::{self, Clock, SigningKey};
+use crate::validate::check_id;
+
+const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
+const X_PROJECT_ID: HeaderName = HeaderName::from_static("x-project-id");
+const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
+const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
+
+/// A query parameter's value as a builder sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum QueryValue {
+    Integer(i64),
+    Boolean(bool),
+    Text(String),
+}
+
+impl From<u32> for QueryValue {
+    fn from(n: u32) -> Self {
+        Self::Integer(n.into())
+    }
+}
+
+impl From<bool> for QueryValue {
+    fn from(b: bool) -> Self {
+        Self::Boolean(b)
+    }
+}
+
+impl From<String> for QueryValue {
+    fn from(text: String) -> Self {
+        Self::Text(text)
+    }
+}
+
+/// The query parameters a builder has set, by name (a later set replaces an earlier one).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Query(Vec<(&'static str, QueryValue)>);
+
+impl Query {
+    pub(crate) fn set(&mut self, name: &'static str, value: impl Into<QueryValue>) {
+        let value = value.into();
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((name, value)),
+        }
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&QueryValue> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+}
+
+/// A request checked and ready to send, the same for every attempt of one call.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub method: Method,
+    /// The endpoint with the operation's path and query, every value strictly encoded.
+    pub url: Url,
+    pub accept: HeaderValue,
+    /// The body, for an operation that takes one (attempts share the bytes).
+    pub body: Option<Bytes>,
+    /// `X-Project-Id`, sent (and signed) with AK/SK only.
+    pub project_id: Option<HeaderValue>,
+}
+
+/// Checks the path values and query of a call of `op` and prepares its request.
+///
+/// `path` holds the values of the operation's path parameters in path order; `body` is the
+/// serialized body and, for a body with `x-required-when` rules, its JSON value.
+pub(crate) fn prepare(
+    op: &'static Operation,
+    endpoint: &Url,
+    aksk: bool,
+    path: &[&str],
+    query: &Query,
+    body: Option<(Bytes, Option<serde_json::Value>)>,
+) -> Result<Prepared, Error> {
+    let mut url = endpoint.clone();
+    url.set_path(&expand(op, endpoint.path().trim_end_matches('/'), path)?);
+    let query_text = encode_query(op, query)?;
+    url.set_query(query_text.as_deref());
+    if let Some((_, Some(json))) = &body
+        && let Some(schema) = op.request.map(|r| r.schema)
+        && let Some(rule) = RequiredWhen::first_broken(schema, json)
+    {
+        return Err(Error::invalid(
+            rule.field,
+            format!(
+                "is mandatory when `{}` is {}: {}",
+                rule.when_field, rule.equals, rule.reason
+            ),
+        ));
+    }
+    let project_id = match (aksk, op.path_params().position(|p| p == "project_id")) {
+        (true, Some(i)) => {
+            let value = path[i];
+            // Sent in a header, so it must be header text.
+            if !value.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(Error::invalid(
+                    "project_id",
+                    "must be printable ASCII with AK/SK credentials, since it is sent in the X-Project-Id header",
+                ));
+            }
+            Some(HeaderValue::from_str(value).expect("printable ASCII"))
+        }
+        _ => None,
+    };
+    let accept = match op.response.shape {
+        Shape::Binary => HeaderValue::from_static("*/*"),
+        Shape::Envelope { .. } | Shape::Bare => HeaderValue::from_static("application/json"),
+    };
+    Ok(Prepared {
+        method: Method::from_bytes(op.method.as_bytes())
+            .expect("the spec's methods are HTTP methods"),
+        url,
+        accept,
+        body: body.map(|(bytes, _)| bytes),
+        project_id,
+    })
+}
+
+/// `prefix` and the operation's path with `values` in place of its parameters, each checked
+/// ([`check_id`], and not one of the literal segments another operation has there) and encoded
+/// (every byte outside `A-Za-z0-9-_.~`), so that no value can change the path.
+pub(crate) fn expand(op: &Operation, prefix: &str, values: &[&str]) -> Result<String, Error> {
+    assert_eq!(
+        values.len(),
+        op.path_params().count(),
+        "{}: one value per path parameter",
+        op.id
+    );
+    let mut out = String::with_capacity(
+        prefix.len() + op.path.len() + values.iter().map(|v| 3 * v.len()).sum::<usize>(),
+    );
+    out.push_str(prefix);
+    let mut values = values.iter();
+    for segment in op.segments {
+        out.push('/');
+        match segment {
+            Segment::Literal(text) => out.push_str(text),
+            Segment::Param { name, reserved } => {
+                let value = values.next().expect("counted above");
+                check_id(name, value)?;
+                if reserved.contains(value) {
+                    return Err(Error::invalid(
+                        name,
+                        format!(
+                            "is `{value}`, a literal segment of another operation's path, which would send the request there"
+                        ),
+                    ));
+                }
+                out.push_str(&encode(value));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The query string of the parameters set, each checked against its type and bounds, sorted by
+/// name as the official SDKs send them; `None` when none is set.
+fn encode_query(op: &Operation, query: &Query) -> Result<Option<String>, Error> {
+    let mut params: Vec<_> = op.query.iter().collect();
+    params.sort_by_key(|p| p.name);
+    let mut out = String::new();
+    for param in params {
+        let Some(value) = query.get(param.name) else {
+            continue;
+        };
+        let text = match (param.kind, value) {
+            (QueryKind::Integer { min, max }, QueryValue::Integer(n)) => {
+                if min.is_some_and(|m| *n < m) || max.is_some_and(|m| *n > m) {
+                    let range = match (min, max) {
+                        (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+                        (Some(lo), None) => format!("at least {lo}"),
+                        (None, Some(hi)) => format!("at most {hi}"),
+                        (None, None) => unreachable!("a bound was crossed"),
+                    };
+                    return Err(Error::invalid(
+                        param.name,
+                        format!("is {n}; it must be {range}"),
+                    ));
+                }
+                n.to_string()
+            }
+            (QueryKind::Boolean, QueryValue::Boolean(b)) => b.to_string(),
+            (QueryKind::String | QueryKind::Enum(_), QueryValue::Text(text)) => {
+                if text.chars().any(char::is_control) {
+                    return Err(Error::invalid(param.name, "contains control characters"));
+                }
+                text.clone()
+            }
+            (kind, value) => unreachable!("{}: {value:?} set for a {kind:?} parameter", param.name),
+        };
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(param.name);
+        out.push('=');
+        out.push_str(&encode(&text));
+    }
+    debug_assert!(
+        query
+            .0
+            .iter()
+            .all(|(name, _)| op.query_param(name).is_some()),
+        "{}: a query parameter the spec does not list",
+        op.id
+    );
+    Ok((!out.is_empty()).then_some(out))
+}
+
+/// How every attempt of a client authenticates: header values made once per client, and the
+/// AK/SK key schedule made once.
+pub(crate) struct Auth {
+    pub clock: std::sync::Arc<dyn Clock>,
+    user_agent: HeaderValue,
+    /// `X-Auth-Token` (token credentials) or `X-Security-Token` (temporary AK/SK), marked
+    /// sensitive so that neither hyper nor `Debug` shows it.
+    secret_header: Option<(HeaderName, HeaderValue)>,
+    /// The `Host` header, signed with AK/SK.
+    host: HeaderValue,
+    /// The AK/SK pair made ready to sign (AK/SK credentials only).
+    signing: Option<SigningKey>,
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth")
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A header value for a secret, checked when the credentials were validated.
+fn sensitive(secret: &str) -> HeaderValue {
+    let mut value = HeaderValue::from_str(secret).expect("validated with the credentials");
+    value.set_sensitive(true);
+    value
+}
+
+impl Auth {
+    /// `credential` must have been validated; `host` is the endpoint's `Host` header value.
+    pub(crate) fn new(
+        credential: &Credential,
+        clock: std::sync::Arc<dyn Clock>,
+        user_agent: HeaderValue,
+        host: &str,
+    ) -> Self {
+        let (secret_header, signing) = match credential {
+            Credential::Token(token) => (Some((X_AUTH_TOKEN, sensitive(token.expose()))), None),
+            Credential::AkSk {
+                ak,
+                sk,
+                security_token,
+            } => (
+                security_token
+                    .as_ref()
+                    .map(|t| (X_SECURITY_TOKEN, sensitive(t.expose()))),
+                Some(SigningKey::new(ak, sk.expose())),
+            ),
+        };
+        Self {
+            clock,
+            user_agent,
+            secret_header,
+            host: HeaderValue::from_str(host).expect("a URL's host is a valid header value"),
+            signing,
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn user_agent(&self) -> &HeaderValue {
+        &self.user_agent
+    }
+
+    /// The request of one attempt, with its authentication: a token header, or the headers an
+    /// AK/SK signature covers and the signature.
+    pub(crate) fn request(&self, prepared: &Prepared) -> reqwest::Request {
+        let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
+        let headers = request.headers_mut();
+        headers.insert(ACCEPT, prepared.accept.clone());
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static(CONTENT_TYPE_JSON_UTF8),
+        );
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if let Some((name, value)) = &self.secret_header {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Some(key) = &self.signing {
+            headers.insert(HOST, self.host.clone());
+            if let Some(project_id) = &prepared.project_id {
+                headers.insert(X_PROJECT_ID, project_id.clone());
+            }
+            let date = signer::sdk_date(self.clock.now());
+            headers.insert(
+                X_SDK_DATE,
+                HeaderValue::from_str(&date).expect("digits and letters"),
+            );
+            // Every header set above is signed (each is text: the client refuses a user agent
+            // suffix that is not printable ASCII).
+            let named: Vec<(&str, &str)> = headers
+                .iter()
+                .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+                .collect();
+            let signed = signer::Request {
+                method: prepared.method.as_str(),
+                path: prepared.url.path(),
+                query: prepared.url.query(),
+                headers: &named,
+                body: prepared.body.as_deref().unwrap_or_default(),
+            };
+            let mut value =
+                HeaderValue::from_str(&key.authorization(&signed, &date)).expect("ASCII");
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        if let Some(body) = &prepared.body {
+            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+        }
+        request
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secmaster_bindings::operations::{LIST_WORKFLOWS, UPDATE_AOP_WORKFLOW};
+
+    fn url(path: &str) -> Url {
+        Url::parse(&format!("https://example.com{path}")).unwrap()
+    }
+
+    fn path(op: &'static Operation, values: &[&str]) -> Result<String, Error> {
+        prepare(op, &url(""), false, values, &Query::default(), None)
+            .map(|p| p.url.path().to_owned())
+    }
+
+    #[test]
+    fn plain_ids_go_in_as_they_are_and_others_are_encoded() {
+        assert_eq!(
+            path(&UPDATE_AOP_WORKFLOW, &["p1", "w-2", "f_3.~"]).unwrap(),
+            "/v1/p1/workspaces/w-2/soc/workflows/f_3.~"
+        );
+        assert_eq!(
+            path(&UPDATE_AOP_WORKFLOW, &["a/b", "..%2F", "?x#y"]).unwrap(),
+            "/v1/a%2Fb/workspaces/..%252F/soc/workflows/%3Fx%23y"
+        );
+        assert_eq!(
+            path(&UPDATE_AOP_WORKFLOW, &["a\\b", "x;y=z", "é 中"]).unwrap(),
+            "/v1/a%5Cb/workspaces/x%3By%3Dz/soc/workflows/%C3%A9%20%E4%B8%AD"
+        );
+        let prefixed = prepare(
+            &UPDATE_AOP_WORKFLOW,
+            &url("/prefix/"),
+            false,
+            &["p", "w", "f"],
+            &Query::default(),
+            None,
+        );
+        assert_eq!(
+            prefixed.unwrap().url.path(),
+            "/prefix/v1/p/workspaces/w/soc/workflows/f"
+        );
+    }
+
+    #[test]
+    fn an_id_equal_to_another_operations_literal_segment_is_refused() {
+        for literal in ["export", "instances"] {
+            let e = path(&UPDATE_AOP_WORKFLOW, &["p", "w", literal]).unwrap_err();
+            assert_eq!(e.field(), Some("workflow_id"), "{e}");
+            assert!(e.to_string().contains("another operation's path"), "{e}");
+        }
+        assert!(
+            path(&UPDATE_AOP_WORKFLOW, &["export", "w", "Export"]).is_ok(),
+            "only where it would clash"
+        );
+    }
+
+    fn query(set: impl FnOnce(&mut Query)) -> Result<Option<String>, Error> {
+        let mut q = Query::default();
+        set(&mut q);
+        prepare(&LIST_WORKFLOWS, &url(""), false, &["p", "w"], &q, None)
+            .map(|p| p.url.query().map(str::to_owned))
+    }
+
+    #[test]
+    fn the_query_is_sorted_by_name_with_spaces_as_percent_20() {
+        let q = query(|q| {
+            q.set("name", "a b+c&d=é".to_owned());
+            q.set("limit", 20u32);
+            q.set("enabled", false);
+            q.set("offset", 0u32);
+        });
+        assert_eq!(
+            q.unwrap().as_deref(),
+            Some("enabled=false&limit=20&name=a%20b%2Bc%26d%3D%C3%A9&offset=0")
+        );
+        assert_eq!(query(|_| {}).unwrap(), None, "nothing set, no `?`");
+        let q = query(|q| {
+            q.set("limit", 5u32);
+            q.set("limit", 7u32);
+        });
+        assert_eq!(
+            q.unwrap().as_deref(),
+            Some("limit=7"),
+            "a later set replaces"
+        );
+    }
+
+    #[test]
+    fn query_bounds_come_from_the_spec_and_name_the_parameter() {
+        for (name, value, range) in [
+            ("limit", 0, "between 1 and 100"),
+            ("limit", 101, "between 1 and 100"),
+            ("offset", 10_001, "between 0 and 10000"),
+        ] {
+            let e = query(|q| q.set(name, value as u32)).unwrap_err();
+            assert_eq!(e.field(), Some(name));
+            assert!(e.to_string().contains(range), "{e}");
+        }
+        assert!(query(|q| q.set("offset", 10_000u32)).is_ok());
+        let e = query(|q| q.set("name", "a\nb".to_owned())).unwrap_err();
+        assert_eq!(e.field(), Some("name"));
+    }
+
+    #[test]
+    fn the_specs_required_when_rule_is_enforced_from_its_data() {
+        let body = serde_json::json!({"enabled": true});
+        let bytes = Bytes::from(body.to_string());
+        let e = prepare(
+            &UPDATE_AOP_WORKFLOW,
+            &url(""),
+            false,
+            &["p", "w", "f"],
+            &Query::default(),
+            Some((bytes.clone(), Some(body))),
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("version_id"));
+        assert!(
+            e.to_string()
+                .contains("mandatory when the workflow is enabled"),
+            "{e}"
+        );
+        for ok in [
+            serde_json::json!({"enabled": true, "version_id": "v"}),
+            serde_json::json!({"enabled": false}),
+        ] {
+            assert!(
+                prepare(
+                    &UPDATE_AOP_WORKFLOW,
+                    &url(""),
+                    false,
+                    &["p", "w", "f"],
+                    &Query::default(),
+                    Some((bytes.clone(), Some(ok)))
+                )
+                .is_ok()
+            );
+        }
+    }
+}

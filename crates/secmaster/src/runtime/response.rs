@@ -1,0 +1,331 @@
+//! Reading an answer: error statuses in any error shape, and a success in its operation's shape
+//! (the envelope, a bare body, a file), with `success: false` and a missing `data` as the errors
+//! they are.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, RETRY_AFTER};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::attempt::Exchange;
+use crate::error::{ServiceError, is_retryable_status};
+use crate::retry::parse_retry_after;
+use crate::{Error, redact::Redactor};
+
+/// A failed attempt: the error, with the server's `Retry-After` when it sent one.
+pub(crate) type Failure = (Error, Option<Duration>);
+
+/// What a success says besides its result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Meta {
+    /// The body's `request_id` when non-empty, else the `X-Request-Id` header.
+    pub request_id: Option<String>,
+    /// For a page of a list: how many items match in all.
+    pub total: Option<u64>,
+}
+
+/// The request ID a gateway sets on every answer.
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub(crate) fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// The error of an answer that is not a usable success: a non-2xx status (even a truncated error
+/// body tells the status, and whether to retry), or a 2xx body over the limit.
+pub(crate) fn unsuccessful(
+    exchange: &Exchange,
+    redactor: &Redactor,
+    limit: usize,
+    now: std::time::SystemTime,
+) -> Option<Failure> {
+    let request_id = header_text(&exchange.headers, &X_REQUEST_ID);
+    let status = exchange.status.as_u16();
+    if exchange.status.is_success() {
+        return exchange.truncated.then_some((
+            Error::ResponseTooLarge {
+                status,
+                limit,
+                request_id,
+            },
+            None,
+        ));
+    }
+    let retry_after = header_text(&exchange.headers, &RETRY_AFTER)
+        .and_then(|v| parse_retry_after(&v, now))
+        .filter(|_| is_retryable_status(status));
+    let mut error = decode_error_body(status, &exchange.body, request_id);
+    redactor.service_error(&mut error);
+    Some((Error::Service(Box::new(error)), retry_after))
+}
+
+/// The `{code, message, success, request_id, data}` envelope, with the list members beside.
+#[derive(Deserialize)]
+#[serde(bound = "D: Deserialize<'de>", expecting = "the response envelope")]
+struct Envelope<D> {
+    code: Option<String>,
+    message: Option<String>,
+    success: Option<bool>,
+    request_id: Option<String>,
+    data: Option<D>,
+    total: Option<i64>,
+}
+
+/// An enveloped success: its `data`, which the operation documents, so that a success without
+/// it is an error, not an empty result.
+pub(crate) fn envelope<D: DeserializeOwned>(
+    exchange: &Exchange,
+    redactor: &Redactor,
+) -> Result<(D, Meta), Failure> {
+    let body: Envelope<D> = decode(&exchange.body)
+        .map_err(|(path, reason)| undecodable(exchange, redactor, path, reason))?;
+    let request_id = body
+        .request_id
+        .filter(|id| !id.is_empty())
+        .or_else(|| header_text(&exchange.headers, &X_REQUEST_ID));
+    if body.success == Some(false) {
+        return Err(refused(
+            exchange,
+            redactor,
+            body.code,
+            body.message,
+            request_id,
+        ));
+    }
+    let Some(data) = body.data else {
+        let reason = match body.success {
+            Some(true) => {
+                "missing: the answer says success but carries no `data`, which this operation documents"
+            }
+            _ => "missing: the body has neither `success: true` nor `data`",
+        };
+        return Err(undecodable(
+            exchange,
+            redactor,
+            "data".to_owned(),
+            reason.to_owned(),
+        ));
+    };
+    let total = body.total.and_then(|n| u64::try_from(n).ok());
+    Ok((data, Meta { request_id, total }))
+}
+
+/// The members a bare or binary success is checked for: a body that says `success: false` is a
+/// refusal whatever its operation's shape.
+#[derive(Deserialize)]
+struct Verdict {
+    success: Option<bool>,
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+}
+
+/// A bare success: the body is the result.
+pub(crate) fn bare<D: DeserializeOwned>(
+    exchange: &Exchange,
+    redactor: &Redactor,
+) -> Result<(D, Meta), Failure> {
+    let data: D = decode(&exchange.body)
+        .map_err(|(path, reason)| undecodable(exchange, redactor, path, reason))?;
+    check_verdict(exchange, redactor)?;
+    let request_id = header_text(&exchange.headers, &X_REQUEST_ID);
+    Ok((
+        data,
+        Meta {
+            request_id,
+            total: None,
+        },
+    ))
+}
+
+/// A file: the body's bytes (unless it is a JSON refusal).
+pub(crate) fn binary(exchange: &Exchange, redactor: &Redactor) -> Result<(Bytes, Meta), Failure> {
+    let json = exchange
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if json {
+        check_verdict(exchange, redactor)?;
+    }
+    let request_id = header_text(&exchange.headers, &X_REQUEST_ID);
+    Ok((
+        exchange.body.clone(),
+        Meta {
+            request_id,
+            total: None,
+        },
+    ))
+}
+
+fn check_verdict(exchange: &Exchange, redactor: &Redactor) -> Result<(), Failure> {
+    match serde_json::from_slice::<Verdict>(&exchange.body) {
+        Ok(v) if v.success == Some(false) => {
+            let request_id = v
+                .request_id
+                .filter(|id| !id.is_empty())
+                .or_else(|| header_text(&exchange.headers, &X_REQUEST_ID));
+            Err(refused(exchange, redactor, v.code, v.message, request_id))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A 2xx body that does not decode.
+fn undecodable(exchange: &Exchange, redactor: &Redactor, path: String, reason: String) -> Failure {
+    (
+        Error::Decode {
+            status: exchange.status.as_u16(),
+            path,
+            reason: redactor.text(reason),
+            request_id: header_text(&exchange.headers, &X_REQUEST_ID),
+        },
+        None,
+    )
+}
+
+/// A 2xx body that says `success: false` (the peers' SDKs report these as successes).
+fn refused(
+    exchange: &Exchange,
+    redactor: &Redactor,
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+) -> Failure {
+    let mut error = ServiceError {
+        status: exchange.status.as_u16(),
+        code: code.filter(|c| !c.is_empty()),
+        message: message.filter(|m| !m.is_empty()),
+        request_id,
+        attempts: 1,
+    };
+    redactor.service_error(&mut error);
+    (Error::Service(Box::new(error)), None)
+}
+
+/// Decodes a 2xx body; on failure decodes it again to name the field that failed.
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
+    // Tracking the path slows every field down; a body that decodes never needs it.
+    serde_json::from_slice(body).or_else(|_| decode_tracking(body))
+}
+
+/// Decodes `body` as a `T`, naming the path of the field that failed (`.` for the body as a
+/// whole: empty, or text after the JSON value).
+pub fn decode_tracking<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
+    if body.is_empty() {
+        return Err((".".to_owned(), "the body is empty".to_owned()));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        // A path made only of empty keys (`{"": ...}`) prints as nothing; name the body instead.
+        let path = Some(e.path().to_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| ".".to_owned());
+        (path, e.into_inner().to_string())
+    })?;
+    de.end().map_err(|e| (".".to_owned(), e.to_string()))?;
+    Ok(value)
+}
+
+/// The error shapes seen from SecMaster and its gateway, any of whose fields may be missing.
+#[derive(Deserialize, Default)]
+struct ErrorBody {
+    code: Option<serde_json::Value>,
+    message: Option<serde_json::Value>,
+    error_code: Option<serde_json::Value>,
+    error_msg: Option<serde_json::Value>,
+    #[serde(rename = "errorCode")]
+    error_code_camel: Option<serde_json::Value>,
+    #[serde(rename = "errorMsg")]
+    error_msg_camel: Option<serde_json::Value>,
+    request_id: Option<serde_json::Value>,
+    error: Option<Box<ErrorBody>>,
+}
+
+fn json_text(value: Option<serde_json::Value>) -> Option<String> {
+    match value? {
+        serde_json::Value::String(s) if s.is_empty() => None,
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Reads an error body in any of its shapes: `{code, message}` (the operations' 400),
+/// `{error_code, error_msg}` (the API gateway's), `{errorCode, errorMsg}`, `{error: {...}}`,
+/// or not JSON at all (an HTML 502), whose text becomes the message.
+pub fn decode_error_body(
+    status: u16,
+    body: &[u8],
+    header_request_id: Option<String>,
+) -> ServiceError {
+    let mut error = ServiceError {
+        status,
+        code: None,
+        message: None,
+        request_id: header_request_id,
+        attempts: 1,
+    };
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(mut parsed) => {
+            if let Some(inner) = parsed.error.take() {
+                let inner = *inner;
+                parsed.code = parsed.code.or(inner.code).or(inner.error_code);
+                parsed.message = parsed.message.or(inner.message).or(inner.error_msg);
+            }
+            error.code = json_text(parsed.error_code)
+                .or(json_text(parsed.error_code_camel))
+                .or(json_text(parsed.code))
+                .map(|c| bounded(c, MAX_MESSAGE_CHARS));
+            error.message = json_text(parsed.error_msg)
+                .or(json_text(parsed.error_msg_camel))
+                .or(json_text(parsed.message))
+                .map(|m| bounded(m, MAX_MESSAGE_CHARS));
+            if error.request_id.is_none() {
+                error.request_id =
+                    json_text(parsed.request_id).map(|r| bounded(r, MAX_MESSAGE_CHARS));
+            }
+        }
+        Err(_) => error.message = text_summary(body),
+    }
+    error
+}
+
+/// The longest code or message kept from an error body, in characters.
+const MAX_MESSAGE_CHARS: usize = 1024;
+
+/// `text` cut to `max` characters, marked with `…` when cut.
+fn bounded(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
+/// The `<title>` of an HTML page, else the start of the body as text; `None` for an empty body.
+fn text_summary(body: &[u8]) -> Option<String> {
+    const MAX_CHARS: usize = 200;
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    let lower = text.to_ascii_lowercase();
+    let title = lower.find("<title>").and_then(|start| {
+        let start = start + "<title>".len();
+        lower[start..]
+            .find("</title>")
+            .map(|len| &text[start..start + len])
+    });
+    let summary: String = crate::error::one_line(title.unwrap_or(&text))
+        .chars()
+        .take(MAX_CHARS)
+        .collect();
+    (!summary.is_empty()).then_some(summary)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,115 @@
+//! The hooks that make the generated client send what the API pages ask for.
+
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
+
+use crate::{CONTENT_TYPE_JSON_UTF8, Client, Operation, encode, operations};
+
+/// The generated client's extension point (its progenitor "inner" value). It carries nothing
+/// today; its hooks (see [`fix_wire`] and [`check_path_shape`]) apply to every client.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Hooks {}
+
+/// Makes a request of `operation` exactly what the API pages call for, undoing progenitor's
+/// defaults:
+/// - `Content-Type: application/json;charset=UTF-8` on JSON and bodiless requests alike
+///   (progenitor sends `application/json`, and nothing without a body);
+/// - query values encoded as the pages and the official SDKs do (a space is `%20`, not
+///   progenitor's `+`; only `A-Za-z0-9-_.~` unencoded), sorted by name as the SDKs send them;
+/// - no `api-version` header (progenitor's own; the pages do not call for it).
+///
+/// HTTP's own headers stay: `Host`, `Content-Length`, and `Accept`.
+pub fn fix_wire(request: &mut reqwest::Request, operation: &Operation) {
+    let headers = request.headers_mut();
+    headers.remove("api-version");
+    let json = operation
+        .request
+        .is_none_or(|body| body.media_type.starts_with("application/json"));
+    if json {
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static(CONTENT_TYPE_JSON_UTF8),
+        );
+    }
+    if let Some(query) = request.url().query().filter(|q| !q.is_empty()) {
+        let mut pairs: Vec<(String, String)> = form_pairs(query);
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let strict: Vec<String> = pairs
+            .iter()
+            .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+            .collect();
+        request.url_mut().set_query(Some(&strict.join("&")));
+    }
+}
+
+/// `application/x-www-form-urlencoded` pairs (progenitor's query encoding) decoded.
+fn form_pairs(query: &str) -> Vec<(String, String)> {
+    let decode = |text: &str| {
+        let spaced = text.replace('+', " ");
+        percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+/// `UpdateAopWorkflow` → `update_aop_workflow`, as progenitor names the method.
+fn snake_case(id: &str) -> String {
+    let mut out = String::with_capacity(id.len() + 4);
+    for (i, c) in id.char_indices() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Checks that the request's path still has the shape of the operation it was built for.
+///
+/// progenitor percent-encodes `/`, `?`, `#` and `%` in path parameters but not `.` or `\`, and the
+/// URL parser then resolves a `..` parameter and reads `\` as `/`; and a parameter equal to a
+/// literal segment (`export`, `instances`) would turn the request into another operation's. Such
+/// a request is refused here, before anything is sent.
+pub fn check_path_shape(request: &reqwest::Request, operation: &Operation) -> Result<(), String> {
+    let path = request.url().path();
+    if request.method().as_str() == operation.method && operation.fits(path) {
+        Ok(())
+    } else {
+        Err(format!(
+            "a path parameter changed the request path to `{path}`, which is not {} {} \
+             (`.`, `..`, `\\` and the path's literal segments are not allowed as IDs)",
+            operation.method, operation.path
+        ))
+    }
+}
+
+impl ClientHooks<Hooks> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        // progenitor names an operation by its method (`update_aop_workflow`).
+        let operation = operations::ALL
+            .iter()
+            .find(|op| snake_case(op.id) == info.operation_id)
+            .ok_or_else(|| {
+                progenitor_client::Error::InvalidRequest(format!(
+                    "{} is not an operation of the spec",
+                    info.operation_id
+                ))
+            })?;
+        check_path_shape(request, operation).map_err(progenitor_client::Error::InvalidRequest)?;
+        fix_wire(request, operation);
+        Ok(())
+    }
+}
