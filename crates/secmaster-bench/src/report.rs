@@ -93,7 +93,7 @@ const READING: &str = "## Reading these figures
 - Client CPU counts the calling thread only (user and kernel), so it isolates the client's own work
   from the server's.
 - Instruction counts (their section above) are exact and repeatable where wall time is not. The
-  section "What the one call path costs" below says, removal by removal, what the restructuring
+  section on what the one call path costs (above) says, removal by removal, what the restructuring
   into one runtime for every operation cost in instructions. About a fifth of every call's
   instructions, the baseline's as much as secmaster's, is reqwest parsing the URL again inside
   `send` (its redirect layer and its pending request each parse it, even with redirects off).
