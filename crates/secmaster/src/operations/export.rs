@@ -103,19 +103,14 @@ impl ExportWorkflows {
     /// larger than the download limit, timeouts, connection failures.
     pub fn send(self) -> impl Future<Output = Result<ExportedWorkflows, Error>> + Send + 'static {
         let checked = self.validate();
-        let call = self
-            .client
+        self.client
             .call::<ExportAopworkflow>(self.path.into())
             .check(checked)
             .body(&self.body)
             .options(self.options)
-            .binary();
-        async move {
-            let (bytes, meta) = call.await?;
-            Ok(ExportedWorkflows {
+            .binary(|bytes, meta| ExportedWorkflows {
                 bytes,
                 request_id: meta.request_id,
             })
-        }
     }
 }

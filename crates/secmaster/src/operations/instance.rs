@@ -63,18 +63,13 @@ impl ShowWorkflowInstance {
     /// See [`Error`]: a bad ID (nothing sent), the service's error answers (including a body
     /// that says `success: false`), undecodable bodies, timeouts, connection failures.
     pub fn send(self) -> impl Future<Output = Result<ShownInstance, Error>> + Send + 'static {
-        let call = self
-            .client
+        self.client
             .call::<ShowAopWorkflowInstance>(self.path.into())
             .query(self.query)
             .options(self.options)
-            .bare();
-        async move {
-            let (instance, meta) = call.await?;
-            Ok(ShownInstance {
+            .bare(|instance, meta| ShownInstance {
                 instance,
                 request_id: meta.request_id,
             })
-        }
     }
 }

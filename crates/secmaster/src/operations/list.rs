@@ -123,19 +123,14 @@ impl ListWorkflows {
     /// See [`Error`]: a bound crossed or a bad ID (nothing sent, the field named), the
     /// service's error answers, a success without its `data`, timeouts, connection failures.
     pub fn send(self) -> impl Future<Output = Result<Page<Workflow>, Error>> + Send + 'static {
-        let call = self
-            .client
+        self.client
             .call::<ListWorkflowsOp>(self.path.into())
             .query(self.query)
             .options(self.options)
-            .enveloped();
-        async move {
-            let (data, meta) = call.await?;
-            Ok(Page {
+            .enveloped(|data, meta| Page {
                 items: data.into_iter().map(Workflow::from).collect(),
                 total: meta.total,
                 request_id: meta.request_id,
             })
-        }
     }
 }

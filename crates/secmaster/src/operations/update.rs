@@ -162,17 +162,12 @@ impl UpdateWorkflow {
     /// 200 with `success: false`), undecodable or oversized bodies, timeouts, connection failures.
     pub fn send(self) -> impl Future<Output = Result<UpdatedWorkflow, Error>> + Send + 'static {
         let checked = self.validate();
-        let call = self
-            .client
+        self.client
             .call::<UpdateAopWorkflow>(self.path.into())
             .check(checked)
             .body(&self.body)
             .options(self.options)
-            .enveloped();
-        async move {
-            let (data, meta) = call.await?;
-            Ok(UpdatedWorkflow::new(data, meta))
-        }
+            .enveloped(UpdatedWorkflow::new)
     }
 }
 

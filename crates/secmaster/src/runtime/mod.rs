@@ -161,10 +161,12 @@ impl<O: Op> Call<O> {
         self.error.get_or_insert(error);
     }
 
-    /// Sends the call and reads the `data` of its envelope.
-    pub(crate) fn enveloped(
+    /// Sends the call, reads the `data` of its envelope, and makes the builder's result of it
+    /// with `finish`.
+    pub(crate) fn enveloped<R: 'static>(
         self,
-    ) -> impl Future<Output = Result<(O::Data, Meta), Error>> + Send + 'static
+        finish: fn(O::Data, Meta) -> R,
+    ) -> impl Future<Output = Result<R, Error>> + Send + 'static
     where
         O::Data: DeserializeOwned + Send + 'static,
     {
@@ -172,34 +174,42 @@ impl<O: Op> Call<O> {
             O::OPERATION.response.shape,
             Shape::Envelope { data: true, .. }
         ));
-        self.send(response::envelope::<O::Data>)
+        self.send(response::envelope::<O::Data>, finish)
     }
 
-    /// Sends the call and reads its bare body.
-    pub(crate) fn bare(
+    /// Sends the call and reads its bare body into the builder's result with `finish`.
+    pub(crate) fn bare<R: 'static>(
         self,
-    ) -> impl Future<Output = Result<(O::Data, Meta), Error>> + Send + 'static
+        finish: fn(O::Data, Meta) -> R,
+    ) -> impl Future<Output = Result<R, Error>> + Send + 'static
     where
         O::Data: DeserializeOwned + Send + 'static,
     {
         debug_assert_eq!(O::OPERATION.response.shape, Shape::Bare);
-        self.send(response::bare::<O::Data>)
+        self.send(response::bare::<O::Data>, finish)
     }
 
-    /// Sends the call and keeps its body's bytes (a file).
-    pub(crate) fn binary(
+    /// Sends the call and keeps its body's bytes (a file) in the builder's result (`finish`).
+    pub(crate) fn binary<R: 'static>(
         self,
-    ) -> impl Future<Output = Result<(Bytes, Meta), Error>> + Send + 'static {
+        finish: fn(Bytes, Meta) -> R,
+    ) -> impl Future<Output = Result<R, Error>> + Send + 'static {
         debug_assert_eq!(O::OPERATION.response.shape, Shape::Binary);
-        self.send(response::binary)
+        self.send(response::binary, finish)
     }
 
     /// Checks and prepares the request now; the returned future sends it (nothing is sent until
     /// it is awaited, nothing at all when the call is invalid).
-    fn send<T: Send + 'static>(
+    ///
+    /// The builder's result is made by `finish` inside this one future, not in an `async` block
+    /// of the builder's around it, which would hold this future twice (as the value it captured
+    /// and as the future it awaits): the size of a call's future is what hundreds of calls in
+    /// flight keep in memory, and what their cache misses are made of.
+    fn send<T: Send + 'static, R: 'static>(
         self,
         decode: Decoder<T>,
-    ) -> impl Future<Output = Result<(T, Meta), Error>> + Send + 'static {
+        finish: fn(T, Meta) -> R,
+    ) -> impl Future<Output = Result<R, Error>> + Send + 'static {
         let op = O::OPERATION;
         let prepared = match self.error {
             Some(e) => Err(e),
@@ -219,13 +229,18 @@ impl<O: Op> Call<O> {
         let (client, options) = (self.client, self.options);
         let (workspace_id, id) = span_ids(op, self.path);
         async move {
-            let prepared = prepared?;
+            // Borrowed, not moved out: a moved copy would be held in the future beside it.
+            let prepared = match prepared {
+                Ok(ref prepared) => prepared,
+                Err(e) => return Err(e),
+            };
             // Made when the future first runs, so that its parent is the span current where the
             // call is awaited.
             let span = tracing::info_span!("secmaster.call", operation = op.id, workspace_id, id);
-            execute(&client, op, &prepared, &options, decode)
+            let (result, meta) = execute(&client, op, prepared, &options, decode)
                 .instrument(span)
-                .await
+                .await?;
+            Ok(finish(result, meta))
         }
     }
 }
