@@ -15,6 +15,7 @@ use progenitor_impl::{
 use quote::quote;
 
 mod checks;
+pub mod diff;
 mod enums;
 mod operations;
 mod rules;
@@ -324,4 +325,44 @@ pub fn generate_workspace(root: &Path, check: bool) -> Result<Outcome, GenerateE
     };
     let contents = generate(&root.join(SPEC_PATH), SPEC_PATH).map_err(relative)?;
     ensure_file_contents(&root.join(OUTPUT_PATH), &contents, check).map_err(relative)
+}
+
+/// The spec as it is at git revision `rev` of the checkout at `root`, or in the working tree
+/// when `rev` is `None`.
+pub fn spec_at(root: &Path, rev: Option<&str>) -> Result<String, GenerateError> {
+    let Some(rev) = rev else {
+        return std::fs::read_to_string(root.join(SPEC_PATH))
+            .map_err(|e| err(Path::new(SPEC_PATH), format!("cannot read the spec: {e}")));
+    };
+    let out = std::process::Command::new("git")
+        .args(["show", &format!("{rev}:{SPEC_PATH}")])
+        .current_dir(root)
+        .output()
+        .map_err(|e| err(Path::new(SPEC_PATH), format!("cannot run git: {e}")))?;
+    if !out.status.success() {
+        let said = String::from_utf8_lossy(&out.stderr);
+        return Err(err(
+            Path::new(SPEC_PATH),
+            format!("not at revision `{rev}`: {}", said.trim()),
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|_| {
+        err(
+            Path::new(SPEC_PATH),
+            format!("not UTF-8 at revision `{rev}`"),
+        )
+    })
+}
+
+/// The API changes from the spec text `old` to `new` (see [`diff`]).
+pub fn api_changes(old: &str, new: &str) -> Result<Vec<diff::Change>, GenerateError> {
+    let parse = |text: &str, which: &str| -> Result<serde_json::Value, GenerateError> {
+        serde_norway::from_str(text).map_err(|e| {
+            err(
+                Path::new(SPEC_PATH),
+                format!("the {which} spec is not valid YAML: {e}"),
+            )
+        })
+    };
+    Ok(diff::diff(&parse(old, "old")?, &parse(new, "new")?))
 }

@@ -76,41 +76,8 @@ fn emit(
     let const_name = format_ident!("{}", crate::screaming_snake(r.id));
     let type_name = format_ident!("{}", r.id);
     let (id, method, path) = (r.id, &r.method, r.path);
-
-    let segments = split(path).into_iter().enumerate().map(|(i, segment)| {
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => {
-                let words = reserved
-                    .get(&(path.to_owned(), i))
-                    .cloned()
-                    .unwrap_or_default();
-                quote!(Segment::Param { name: #name, reserved: &[#(#words),*] })
-            }
-            None => quote!(Segment::Literal(#segment)),
-        }
-    });
-
-    let mut query = Vec::new();
-    let mut names = Vec::new();
-    for p in &r.params {
-        let Parameter::Query { parameter_data, .. } = p else {
-            continue;
-        };
-        let name = &parameter_data.name;
-        let required = parameter_data.required;
-        let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
-            return Err(bad(format!("query parameter `{name}` needs a schema")));
-        };
-        let kind = query_kind(spec, schema).ok_or_else(|| {
-            bad(format!(
-                "query parameter `{name}` must be an integer, a boolean, a string or a named string enum"
-            ))
-        })?;
-        names.push(name.as_str());
-        query.push(quote!(QueryParam { name: #name, kind: #kind, required: #required }));
-    }
-    let paged = names.contains(&"offset") && names.contains(&"limit");
-
+    let segments = segments(path, reserved);
+    let (query, paged) = query(spec, r).map_err(bad)?;
     let (request, body_type) = match request_body(spec, r.op) {
         Some((media_type, schema)) => {
             let ty = format_ident!("{schema}");
@@ -121,74 +88,8 @@ fn emit(
         }
         None => (quote!(None), quote!(())),
     };
-
-    let (media_type, media) = success_response(spec, r.op)
-        .ok_or_else(|| bad("needs a 2xx response with one media type".to_owned()))?;
-    let schema_name = media.schema.as_ref().and_then(|s| match s {
-        ReferenceOr::Reference { reference } => Some(ref_name(reference).to_owned()),
-        ReferenceOr::Item(_) => None,
-    });
-    let (shape, data_type) = if !media_type.starts_with("application/json") {
-        (quote!(Shape::Binary), quote!(crate::Binary))
-    } else {
-        let name = schema_name.as_deref().ok_or_else(|| {
-            bad("its 2xx JSON schema must be a $ref to a named schema".to_owned())
-        })?;
-        let object = object_properties(spec, name)
-            .ok_or_else(|| bad(format!("its 2xx schema `{name}` must be an object")))?;
-        if object.contains_key("code") && object.contains_key("message") {
-            let data = object.get("data");
-            let has_data = data.is_some();
-            let (list, ty) = match data {
-                None => (false, quote!(())),
-                Some(ReferenceOr::Reference { reference }) => {
-                    let ty = format_ident!("{}", ref_name(reference));
-                    (false, quote!(types::#ty))
-                }
-                Some(ReferenceOr::Item(item)) => match &item.schema_kind {
-                    SchemaKind::Type(Type::Array(array)) => match array.items.as_ref() {
-                        Some(ReferenceOr::Reference { reference }) => {
-                            let ty = format_ident!("{}", ref_name(reference));
-                            (true, quote!(::std::vec::Vec<types::#ty>))
-                        }
-                        _ => return Err(bad("`data` items must be a $ref".to_owned())),
-                    },
-                    _ => (false, quote!(::serde_json::Value)),
-                },
-            };
-            (quote!(Shape::Envelope { data: #has_data, list: #list }), ty)
-        } else {
-            let ty = format_ident!("{name}");
-            (quote!(Shape::Bare), quote!(types::#ty))
-        }
-    };
-    let response_schema = match &schema_name {
-        Some(name) => quote!(Some(#name)),
-        None => quote!(None),
-    };
-
-    let retry = match r
-        .op
-        .extensions
-        .get("x-retry-class")
-        .and_then(|v| v.as_str())
-    {
-        Some("idempotent") => quote!(RetryClass::Idempotent),
-        Some("not-idempotent") => quote!(RetryClass::NotIdempotent),
-        Some(other) => {
-            return Err(bad(format!(
-                "`x-retry-class: {other}` is neither `idempotent` nor `not-idempotent`"
-            )));
-        }
-        None => {
-            return Err(bad(
-                "has no `x-retry-class` (`idempotent` if a repeat after an ambiguous failure \
-                 cannot act twice, else `not-idempotent`)"
-                    .to_owned(),
-            ));
-        }
-    };
-
+    let (response, data_type) = response(spec, r.op).map_err(bad)?;
+    let retry = retry_class(r.op).map_err(bad)?;
     let doc = format!("`{method} {path}`: {}", r.summary);
     let descriptor = quote! {
         #[doc = #doc]
@@ -199,7 +100,7 @@ fn emit(
             segments: &[#(#segments),*],
             query: &[#(#query),*],
             request: #request,
-            response: Response { media_type: #media_type, schema: #response_schema, shape: #shape },
+            response: #response,
             retry: #retry,
             paged: #paged,
         };
@@ -213,6 +114,121 @@ fn emit(
         descriptor,
         types,
     })
+}
+
+/// The path's segments, with the literals other operations have in each parameter's place.
+fn segments(path: &str, reserved: &BTreeMap<(String, usize), Vec<String>>) -> Vec<TokenStream> {
+    split(path)
+        .into_iter()
+        .enumerate()
+        .map(
+            |(i, segment)| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => {
+                    let words = reserved
+                        .get(&(path.to_owned(), i))
+                        .cloned()
+                        .unwrap_or_default();
+                    quote!(Segment::Param { name: #name, reserved: &[#(#words),*] })
+                }
+                None => quote!(Segment::Literal(#segment)),
+            },
+        )
+        .collect()
+}
+
+/// The query parameters, and whether they page (`offset` and `limit`).
+fn query(spec: &OpenAPI, r: &Read<'_>) -> Result<(Vec<TokenStream>, bool), String> {
+    let mut query = Vec::new();
+    let mut names = Vec::new();
+    for p in &r.params {
+        let Parameter::Query { parameter_data, .. } = p else {
+            continue;
+        };
+        let name = &parameter_data.name;
+        let required = parameter_data.required;
+        let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
+            return Err(format!("query parameter `{name}` needs a schema"));
+        };
+        let kind = query_kind(spec, schema).ok_or_else(|| {
+            format!(
+                "query parameter `{name}` must be an integer, a boolean, a string or a named string enum"
+            )
+        })?;
+        names.push(name.as_str());
+        query.push(quote!(QueryParam { name: #name, kind: #kind, required: #required }));
+    }
+    let paged = names.contains(&"offset") && names.contains(&"limit");
+    Ok((query, paged))
+}
+
+/// The 2xx answer's descriptor, and the Rust type of its result.
+fn response(spec: &OpenAPI, op: &Operation) -> Result<(TokenStream, TokenStream), String> {
+    let (media_type, media) =
+        success_response(spec, op).ok_or("needs a 2xx response with one media type")?;
+    let schema_name = media.schema.as_ref().and_then(|s| match s {
+        ReferenceOr::Reference { reference } => Some(ref_name(reference).to_owned()),
+        ReferenceOr::Item(_) => None,
+    });
+    let (shape, data_type) = if !media_type.starts_with("application/json") {
+        (quote!(Shape::Binary), quote!(crate::Binary))
+    } else {
+        let name = schema_name
+            .as_deref()
+            .ok_or("its 2xx JSON schema must be a $ref to a named schema")?;
+        let object = object_properties(spec, name)
+            .ok_or_else(|| format!("its 2xx schema `{name}` must be an object"))?;
+        if object.contains_key("code") && object.contains_key("message") {
+            envelope(object.get("data"))?
+        } else {
+            let ty = format_ident!("{name}");
+            (quote!(Shape::Bare), quote!(types::#ty))
+        }
+    };
+    let schema = match &schema_name {
+        Some(name) => quote!(Some(#name)),
+        None => quote!(None),
+    };
+    let response = quote!(Response { media_type: #media_type, schema: #schema, shape: #shape });
+    Ok((response, data_type))
+}
+
+/// An envelope's shape and the Rust type of its `data` (`()` when it has none).
+fn envelope(data: Option<&ReferenceOr<Box<Schema>>>) -> Result<(TokenStream, TokenStream), String> {
+    let has_data = data.is_some();
+    let (list, ty) = match data {
+        None => (false, quote!(())),
+        Some(ReferenceOr::Reference { reference }) => {
+            let ty = format_ident!("{}", ref_name(reference));
+            (false, quote!(types::#ty))
+        }
+        Some(ReferenceOr::Item(item)) => match &item.schema_kind {
+            SchemaKind::Type(Type::Array(array)) => match array.items.as_ref() {
+                Some(ReferenceOr::Reference { reference }) => {
+                    let ty = format_ident!("{}", ref_name(reference));
+                    (true, quote!(::std::vec::Vec<types::#ty>))
+                }
+                _ => return Err("`data` items must be a $ref".to_owned()),
+            },
+            _ => (false, quote!(::serde_json::Value)),
+        },
+    };
+    Ok((quote!(Shape::Envelope { data: #has_data, list: #list }), ty))
+}
+
+/// `x-retry-class`, required on every operation.
+fn retry_class(op: &Operation) -> Result<TokenStream, String> {
+    match op.extensions.get("x-retry-class").and_then(|v| v.as_str()) {
+        Some("idempotent") => Ok(quote!(RetryClass::Idempotent)),
+        Some("not-idempotent") => Ok(quote!(RetryClass::NotIdempotent)),
+        Some(other) => Err(format!(
+            "`x-retry-class: {other}` is neither `idempotent` nor `not-idempotent`"
+        )),
+        None => Err(
+            "has no `x-retry-class` (`idempotent` if a repeat after an ambiguous failure \
+                     cannot act twice, else `not-idempotent`)"
+                .to_owned(),
+        ),
+    }
 }
 
 /// `/v1/{project_id}/x` → `["v1", "{project_id}", "x"]`.
