@@ -206,6 +206,23 @@ async fn write_chunk(socket: &mut TcpStream, chunk: &[u8]) -> std::io::Result<()
     socket.write_all(b"\r\n").await
 }
 
+/// A chunked answer of `chunks`, each written (and flushed) on its own.
+async fn write_chunked<'a>(
+    socket: &mut TcpStream,
+    status: u16,
+    chunks: impl Iterator<Item = &'a [u8]>,
+) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+    );
+    socket.write_all(head.as_bytes()).await?;
+    for chunk in chunks {
+        write_chunk(socket, chunk).await?;
+        socket.flush().await?;
+    }
+    socket.write_all(b"0\r\n\r\n").await
+}
+
 async fn write_reply(socket: &mut TcpStream, mut reply: Reply) -> std::io::Result<()> {
     while let Reply::Delay(by, inner) = reply {
         tokio::time::sleep(by).await;
@@ -232,31 +249,12 @@ async fn write_reply(socket: &mut TcpStream, mut reply: Reply) -> std::io::Resul
             status,
             chunk,
             chunks,
-        } => {
-            let head = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
-            );
-            socket.write_all(head.as_bytes()).await?;
-            for _ in 0..chunks {
-                write_chunk(socket, &chunk).await?;
-            }
-            socket.write_all(b"0\r\n\r\n").await?;
-        }
+        } => write_chunked(socket, status, std::iter::repeat_n(&chunk[..], chunks)).await?,
         Reply::Split {
             status,
             body,
             piece,
-        } => {
-            let head = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
-            );
-            socket.write_all(head.as_bytes()).await?;
-            for chunk in body.chunks(piece) {
-                write_chunk(socket, chunk).await?;
-                socket.flush().await?;
-            }
-            socket.write_all(b"0\r\n\r\n").await?;
-        }
+        } => write_chunked(socket, status, body.chunks(piece)).await?,
         Reply::Trickle {
             status,
             declared,

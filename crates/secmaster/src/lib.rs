@@ -66,6 +66,7 @@ mod redact;
 mod retry;
 mod runtime;
 pub mod signer;
+mod tls;
 mod validate;
 mod workflow;
 
