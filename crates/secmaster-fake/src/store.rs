@@ -60,7 +60,9 @@ impl SeedWorkflow {
     }
 }
 
-const PAGE_200: &str = include_str!("../../../spec/examples/update-workflow-200.json");
+/// The API page's example answer, copied from `spec/examples/update-workflow-200.json` so that the
+/// published crate carries it (a test holds the two equal).
+const PAGE_200: &str = include_str!("page-example-200.json");
 
 /// Why an update was refused, with the fake's documented error code.
 #[derive(Debug, Clone, PartialEq, Eq)]
