@@ -3,9 +3,13 @@
 //! breaking. `cargo xtask generate` prints it whenever its output changes; `cargo xtask diff-spec`
 //! prints it for any two revisions, as text or JSON.
 
+mod model;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
+
+use model::{Api, type_of};
 
 /// Whether a change can break what existed before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -103,145 +107,6 @@ pub fn json(changes: &[Change], from: &str, to: &str) -> String {
         .collect();
     let report = serde_json::json!({"from": from, "to": to, "changes": changes});
     serde_json::to_string_pretty(&report).expect("JSON")
-}
-
-/// What the report compares of a spec.
-#[derive(Default)]
-struct Api<'a> {
-    /// By operationId: method, path, parameters, body schema, 2xx schema.
-    ops: BTreeMap<String, Op>,
-    schemas: BTreeMap<String, &'a Value>,
-    /// Schemas reachable from request bodies, and from responses.
-    in_requests: BTreeSet<String>,
-    in_responses: BTreeSet<String>,
-}
-
-struct Op {
-    method: String,
-    path: String,
-    /// `query parameter \`limit\`` → (type, required).
-    params: BTreeMap<String, (String, bool)>,
-    body: Option<String>,
-    response: Option<String>,
-}
-
-impl<'a> Api<'a> {
-    fn read(spec: &'a Value) -> Self {
-        let mut api = Api {
-            schemas: spec["components"]["schemas"]
-                .as_object()
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), v)).collect())
-                .unwrap_or_default(),
-            ..Api::default()
-        };
-        let empty = serde_json::Map::new();
-        for (path, item) in spec["paths"].as_object().unwrap_or(&empty) {
-            for (method, op) in item.as_object().unwrap_or(&empty) {
-                let Some(id) = op["operationId"].as_str() else {
-                    continue;
-                };
-                let mut params = BTreeMap::new();
-                let shared = item["parameters"].as_array().into_iter().flatten();
-                for p in shared.chain(op["parameters"].as_array().into_iter().flatten()) {
-                    let p = resolve(spec, p);
-                    let name = format!(
-                        "{} parameter `{}`",
-                        p["in"].as_str().unwrap_or("?"),
-                        p["name"].as_str().unwrap_or("?")
-                    );
-                    let required = p["required"].as_bool().unwrap_or(false);
-                    params.insert(name, (type_of(&p["schema"]), required));
-                }
-                let body = first_schema(&resolve(spec, &op["requestBody"])["content"]);
-                let ok = op["responses"]
-                    .as_object()
-                    .and_then(|r| r.iter().find(|(status, _)| status.starts_with('2')))
-                    .map(|(_, r)| first_schema(&resolve(spec, r)["content"]));
-                let response = ok.flatten();
-                api.mark(body.as_deref(), true);
-                api.mark(response.as_deref(), false);
-                api.ops.insert(
-                    id.to_owned(),
-                    Op {
-                        method: method.to_uppercase(),
-                        path: path.clone(),
-                        params,
-                        body,
-                        response,
-                    },
-                );
-            }
-        }
-        api
-    }
-
-    /// Marks the schema a type names, and every schema it reaches, as used in requests or
-    /// responses.
-    fn mark(&mut self, ty: Option<&str>, request: bool) {
-        let mut todo: Vec<String> = ty.into_iter().flat_map(refs_in).collect();
-        while let Some(name) = todo.pop() {
-            let set = if request {
-                &mut self.in_requests
-            } else {
-                &mut self.in_responses
-            };
-            if !set.insert(name.clone()) {
-                continue;
-            }
-            if let Some(schema) = self.schemas.get(&name) {
-                for prop in schema["properties"]
-                    .as_object()
-                    .into_iter()
-                    .flat_map(|m| m.values())
-                {
-                    todo.extend(refs_in(&type_of(prop)));
-                }
-            }
-        }
-    }
-}
-
-/// A `$ref`'s target, or the value itself.
-fn resolve(spec: &Value, v: &Value) -> Value {
-    match v["$ref"].as_str() {
-        Some(r) => {
-            let mut target = spec;
-            for part in r.trim_start_matches("#/").split('/') {
-                target = &target[part];
-            }
-            target.clone()
-        }
-        None => v.clone(),
-    }
-}
-
-/// The type of the first media type's schema of a `content` map.
-fn first_schema(content: &Value) -> Option<String> {
-    let (_, media) = content.as_object()?.iter().next()?;
-    Some(type_of(&media["schema"]))
-}
-
-/// A schema's type in words: `#Name` for a reference, `array of …`, `integer (int32)`, `string`.
-fn type_of(schema: &Value) -> String {
-    if let Some(r) = schema["$ref"].as_str() {
-        return format!("#{}", r.rsplit('/').next().unwrap_or(r));
-    }
-    match schema["type"].as_str() {
-        Some("array") => format!("array of {}", type_of(&schema["items"])),
-        Some(t) => match schema["format"].as_str() {
-            Some(f) => format!("{t} ({f})"),
-            None => t.to_owned(),
-        },
-        None => "any".to_owned(),
-    }
-}
-
-/// The schema names a type refers to.
-fn refs_in(ty: &str) -> Option<String> {
-    ty.rsplit('#')
-        .next()
-        .filter(|_| ty.contains('#'))
-        .map(str::to_owned)
 }
 
 fn operations(old: &Api<'_>, new: &Api<'_>, out: &mut Vec<Change>) {
