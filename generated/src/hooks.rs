@@ -1,5 +1,6 @@
 //! The hooks that make the generated client send what the API pages ask for.
 
+use heck::ToSnakeCase;
 use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
@@ -61,18 +62,6 @@ fn form_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `UpdateAopWorkflow` → `update_aop_workflow`, as progenitor names the method.
-fn snake_case(id: &str) -> String {
-    let mut out = String::with_capacity(id.len() + 4);
-    for (i, c) in id.char_indices() {
-        if c.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
-}
-
 /// Checks that the request's path still has the shape of the operation it was built for.
 ///
 /// progenitor percent-encodes `/`, `?`, `#` and `%` in path parameters but not `.` or `\`, and the
@@ -98,10 +87,11 @@ impl ClientHooks<Hooks> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        // progenitor names an operation by its method (`update_aop_workflow`).
+        // progenitor names an operation by its method: the operationId in snake case, by heck,
+        // as progenitor itself converts it.
         let operation = operations::ALL
             .iter()
-            .find(|op| snake_case(op.id) == info.operation_id)
+            .find(|op| op.id.to_snake_case() == info.operation_id)
             .ok_or_else(|| {
                 progenitor_client::Error::InvalidRequest(format!(
                     "{} is not an operation of the spec",

@@ -198,3 +198,31 @@ fn the_json_report_carries_the_same_changes() {
         })
     );
 }
+
+#[test]
+fn a_narrowed_bound_is_a_retyping_and_a_field_made_optional_in_answers_breaks_the_wire() {
+    let got = report(|s| {
+        s.replacen(
+            "            minimum: 1\n            maximum: 100\n",
+            "            minimum: 1\n            maximum: 50\n",
+            1,
+        )
+    });
+    assert!(
+        got.contains("  breaking  breaking  ListWorkflows: query parameter `limit`: retyped from integer (int32) 1..=100 to integer (int32) 1..=50\n"),
+        "{got}"
+    );
+    // `ListWorkflowsResponse` travels in answers: a field made optional may be missing for an
+    // old client that counts on it.
+    let got = report(|s| {
+        s.replacen(
+            "    ListWorkflowsResponse:\n      type: object\n",
+            "    ListWorkflowsResponse:\n      type: object\n      required:\n        - total\n",
+            1,
+        )
+    });
+    assert!(
+        got.contains("  additive  breaking  ListWorkflowsResponse: field `total`: now required\n"),
+        "{got}"
+    );
+}

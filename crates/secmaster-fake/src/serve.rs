@@ -108,7 +108,8 @@ async fn idle(activity: &Activity, limit: Duration) {
         if quiet >= limit && activity.requests.load(Ordering::Relaxed) == 0 {
             return;
         }
-        tokio::time::sleep(limit.saturating_sub(quiet).max(limit / 8)).await;
+        let nap = limit.saturating_sub(quiet).max(limit / 8);
+        tokio::time::sleep(nap.max(Duration::from_millis(10))).await;
     }
 }
 

@@ -69,33 +69,56 @@ enum Proxy {
     None,
 }
 
+/// A proxy URL as the client reads it, and as reqwest gets it: a scheme it speaks, and a host.
+/// Anything else (`user:password@host:3128` without a scheme, which reqwest would still take) is
+/// refused, so that what is sent and what is redacted are the same URL.
+fn proxy_url(text: &str) -> Option<reqwest::Url> {
+    let url = reqwest::Url::parse(text).ok()?;
+    let scheme_ok = matches!(url.scheme(), "http" | "https" | "socks5" | "socks5h");
+    (scheme_ok && url.host_str().is_some_and(|h| !h.is_empty())).then_some(url)
+}
+
 impl Proxy {
-    /// What Debug and errors may show: the proxy URL with its password replaced by `***`.
+    /// What Debug and errors may show: the proxy URL with its user name and password replaced by
+    /// `***`, or nothing of it when it is not a proxy URL.
     fn describe(&self) -> String {
         match self {
             Self::Environment => "from the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY; not for loopback)".to_owned(),
             Self::None => "none".to_owned(),
-            Self::Url(url) => match reqwest::Url::parse(url) {
-                Ok(mut parsed) => {
-                    if parsed.password().is_some() {
-                        let _ = parsed.set_password(Some("***"));
+            Self::Url(text) => match proxy_url(text) {
+                Some(mut url) => {
+                    if !url.username().is_empty() {
+                        let _ = url.set_username("***");
                     }
-                    parsed.to_string()
+                    if url.password().is_some() {
+                        let _ = url.set_password(Some("***"));
+                    }
+                    url.to_string()
                 }
-                Err(_) => "(not a URL)".to_owned(),
+                None => "(not a proxy URL)".to_owned(),
             },
         }
     }
 
-    fn password(&self) -> Option<String> {
-        match self {
-            Self::Url(url) => reqwest::Url::parse(url).ok()?.password().map(|p| {
-                percent_encoding::percent_decode_str(p)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            }),
-            _ => None,
-        }
+    /// The proxy URL's password, decoded, for redaction (a user name is no secret: Debug hides it,
+    /// but replacing it in every server message would mangle them).
+    fn secrets(&self) -> Vec<String> {
+        let Self::Url(text) = self else {
+            return Vec::new();
+        };
+        let Some(url) = proxy_url(text) else {
+            return Vec::new();
+        };
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        url.password()
+            .filter(|p| !p.is_empty())
+            .map(decode)
+            .into_iter()
+            .collect()
     }
 }
 
@@ -329,7 +352,7 @@ impl ClientBuilder {
             max_download_bytes: self.max_download_bytes,
             aksk: matches!(credential, Credential::AkSk { .. }),
             auth: Auth::new(&credential, self.clock, user_agent, &endpoint.host),
-            redactor: Redactor::new(&credential, self.proxy.password().as_deref()),
+            redactor: Redactor::new(&credential, self.proxy.secrets()),
             endpoint,
             described,
         }))
@@ -354,7 +377,12 @@ fn http_client(
         // HTTP/1.1 whatever reqwest features the application turns on.
         .http1_only();
     let http = match proxy {
-        Proxy::Url(url) => http.proxy(reqwest::Proxy::all(url.as_str()).map_err(|_| {
+        Proxy::Url(text) => http.proxy(reqwest::Proxy::all(proxy_url(text).ok_or_else(|| {
+            Error::Config(format!(
+                "the proxy must be a URL with a scheme and a host (http://host:port, https://, socks5://): {}",
+                proxy.describe()
+            ))
+        })?).map_err(|_| {
             Error::Config(format!(
                 "the proxy `{}` is not a usable proxy URL",
                 proxy.describe()

@@ -17,7 +17,7 @@ impl std::fmt::Debug for Redactor {
 }
 
 impl Redactor {
-    pub(crate) fn new(credential: &Credential, proxy_password: Option<&str>) -> Self {
+    pub(crate) fn new(credential: &Credential, proxy_secrets: Vec<String>) -> Self {
         let mut secrets: Vec<String> = match credential {
             Credential::Token(t) => vec![t.expose().to_owned()],
             Credential::AkSk {
@@ -27,7 +27,7 @@ impl Redactor {
                 .map(str::to_owned)
                 .collect(),
         };
-        secrets.extend(proxy_password.map(str::to_owned));
+        secrets.extend(proxy_secrets);
         secrets.retain(|s| !s.is_empty());
         Self { secrets }
     }

@@ -352,6 +352,31 @@ async fn an_instance_is_read_bare_and_a_refusal_in_its_place_is_an_error() {
         .await
         .unwrap_err();
     assert_eq!((e.status(), e.code()), (Some(200), Some("SecMaster.1")));
+    // Nothing of an instance, or the gateway's error shape, is no instance either.
+    let empty = TestServer::start(vec![
+        Reply::json(200, "{}"),
+        Reply::json(200, r#"{"error_code":"APIGW.0101","error_msg":"gone"}"#),
+    ])
+    .await;
+    let c2 = client(&empty);
+    let e = c2
+        .show_workflow_instance(PROJECT, WORKSPACE, INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Decode { reason, .. } if reason.contains("none of")),
+        "{e:?}"
+    );
+    let e = c2
+        .show_workflow_instance(PROJECT, WORKSPACE, INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.status(), e.code(), e.message()),
+        (Some(200), Some("APIGW.0101"), Some("gone"))
+    );
     assert_eq!(
         server.requests()[0].target,
         format!("/v1/{PROJECT}/workspaces/{WORKSPACE}/soc/workflows/instances/{INSTANCE}")

@@ -203,7 +203,7 @@ async fn an_explicit_proxy_serves_even_loopback_and_its_password_never_shows() {
     assert_eq!(auth.as_deref(), Some("Basic b3BzOnMzY3JldA=="));
     let shown = format!("{client:?}");
     assert!(
-        !shown.contains("s3cret") && shown.contains("ops:***@"),
+        !shown.contains("s3cret") && shown.contains("***:***@"),
         "{shown}"
     );
 
@@ -215,6 +215,16 @@ async fn an_explicit_proxy_serves_even_loopback_and_its_password_never_shows() {
     assert!(matches!(e, Error::Transport { connect: true, .. }), "{e:?}");
     assert!(!format!("{e} {e:?}").contains("s3cret"), "{e:?}");
 
-    let e = builder(&server.url).proxy("not a url").build().unwrap_err();
-    assert!(matches!(e, Error::Config(_)), "{e}");
+    // Without a scheme reqwest would still send the password; it is refused, and never shown.
+    for bad in [
+        "not a url",
+        "ops:s3cret@proxy.corp.example:3128",
+        "ftp://ops:s3cret@proxy",
+    ] {
+        let b = builder(&server.url).proxy(bad);
+        assert!(!format!("{b:?}").contains("s3cret"), "{b:?}");
+        let e = b.build().unwrap_err();
+        assert!(matches!(e, Error::Config(_)), "{e}");
+        assert!(!e.to_string().contains("s3cret"), "{e}");
+    }
 }

@@ -171,6 +171,10 @@ mod private_ca {
             e.to_string().to_ascii_lowercase().contains("certificate"),
             "says why: {e}"
         );
+        assert!(
+            !e.is_retryable(),
+            "a refused certificate is refused again: {e:?}"
+        );
         let trusting = builder(&endpoint).add_root_certificate(CA).build().unwrap();
         rename(&trusting).await.unwrap();
         let e = builder(&endpoint).add_root_certificate("not PEM").build();

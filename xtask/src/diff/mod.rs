@@ -232,7 +232,7 @@ fn enum_values(name: &str, old: &Value, new: &Value, out: &mut Vec<Change>) {
 /// field added or removed breaks code that builds them; on the wire, what breaks depends on
 /// whether the type travels in requests, in responses, or both (`used`).
 fn fields(name: &str, old: &Value, new: &Value, used: (bool, bool), out: &mut Vec<Change>) {
-    let (request, _response) = used;
+    let (request, response) = used;
     let props = |v: &Value| -> BTreeMap<String, String> {
         v["properties"]
             .as_object()
@@ -259,7 +259,8 @@ fn fields(name: &str, old: &Value, new: &Value, used: (bool, bool), out: &mut Ve
                     out.push(change(subject, "now required", wire, Breaking));
                 }
                 (true, false) => {
-                    let wire = if request { Additive } else { Breaking };
+                    // An old client may count on it in answers.
+                    let wire = if response { Breaking } else { Additive };
                     out.push(change(subject, "now optional", wire, Breaking));
                 }
                 _ => {}

@@ -51,7 +51,7 @@ impl<'a> Api<'a> {
                         p["name"].as_str().unwrap_or("?")
                     );
                     let required = p["required"].as_bool().unwrap_or(false);
-                    params.insert(name, (type_of(&p["schema"]), required));
+                    params.insert(name, (with_bounds(&p["schema"]), required));
                 }
                 let body = first_schema(&resolve(spec, &op["requestBody"])["content"]);
                 let ok = op["responses"]
@@ -134,6 +134,19 @@ pub(super) fn type_of(schema: &Value) -> String {
             None => t.to_owned(),
         },
         None => "any".to_owned(),
+    }
+}
+
+/// A parameter's type with the bounds the client enforces from the spec (`integer 1..=100`), so
+/// that a narrowed range shows as a retyping.
+fn with_bounds(schema: &Value) -> String {
+    let ty = type_of(schema);
+    match (schema["minimum"].as_i64(), schema["maximum"].as_i64()) {
+        (None, None) => ty,
+        (min, max) => {
+            let bound = |b: Option<i64>| b.map(|n| n.to_string()).unwrap_or_default();
+            format!("{ty} {}..={}", bound(min), bound(max))
+        }
     }
 }
 

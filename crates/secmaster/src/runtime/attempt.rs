@@ -91,7 +91,7 @@ async fn exchange(
 /// Whether a failure to send or read can pass if tried again: refused or reset connections,
 /// timeouts, a connection closed mid-answer, a DNS lookup that failed (resolvers fail for a
 /// moment too). Not a protocol violation (a malformed or oversized answer head, an HTTP/0.9
-/// body): the same server would answer the same way.
+/// body) nor a refused certificate: the same server would answer the same way.
 pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
     if error.is_timeout() {
         return true;
@@ -108,6 +108,11 @@ pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
         }
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind::*;
+            // What TLS reports a refused certificate or handshake as (wrapped in another I/O
+            // error by the connector): it will be refused again.
+            if refused_by_tls(io) {
+                return false;
+            }
             return matches!(
                 io.kind(),
                 ConnectionRefused
@@ -123,6 +128,16 @@ pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
         source = cause.source();
     }
     error.is_connect()
+}
+
+/// Whether `io` is, or wraps, the `InvalidData` error TLS reports a refused certificate or
+/// handshake as (`source()` skips an I/O error's inner error; `get_ref()` reaches it).
+fn refused_by_tls(io: &std::io::Error) -> bool {
+    io.kind() == std::io::ErrorKind::InvalidData
+        || io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<std::io::Error>())
+            .is_some_and(refused_by_tls)
 }
 
 /// The error and every cause under it, each said once (reqwest's message alone is "error

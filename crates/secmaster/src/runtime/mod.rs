@@ -183,7 +183,7 @@ impl<O: Op> Call<O> {
         finish: fn(O::Data, Meta) -> R,
     ) -> impl Future<Output = Result<R, Error>> + Send + 'static
     where
-        O::Data: DeserializeOwned + Send + 'static,
+        O::Data: DeserializeOwned + Default + PartialEq + Send + 'static,
     {
         debug_assert_eq!(O::OPERATION.response.shape, Shape::Bare);
         self.send(response::bare::<O::Data>, finish)

@@ -204,7 +204,14 @@ fn encode_query(op: &Operation, query: &Query) -> Result<Option<String>, Error> 
                 }
                 text.clone()
             }
-            (kind, value) => unreachable!("{}: {value:?} set for a {kind:?} parameter", param.name),
+            // A builder out of step with a regenerated spec (a parameter retyped): refused, not
+            // a panic in the caller's code.
+            (kind, value) => {
+                return Err(Error::invalid(
+                    param.name,
+                    format!("{value:?} is not a {kind:?}, which the spec says it is"),
+                ));
+            }
         };
         if !out.is_empty() {
             out.push('&');

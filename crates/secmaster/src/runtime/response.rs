@@ -125,16 +125,24 @@ struct Verdict {
     code: Option<String>,
     message: Option<String>,
     request_id: Option<String>,
+    /// The gateway's error shape, which has no `success`.
+    error_code: Option<String>,
+    error_msg: Option<String>,
 }
 
-/// A bare success: the body is the result.
-pub(crate) fn bare<D: DeserializeOwned>(
+/// A bare success: the body is the result. One that holds none of the result's fields (`{}`) is
+/// no result, whatever leniency allows for each field.
+pub(crate) fn bare<D: DeserializeOwned + Default + PartialEq>(
     exchange: &Exchange,
     redactor: &Redactor,
 ) -> Result<(D, Meta), Failure> {
     let data: D = decode(&exchange.body)
         .map_err(|(path, reason)| undecodable(exchange, redactor, path, reason))?;
     check_verdict(exchange, redactor)?;
+    if data == D::default() {
+        let reason = "the body holds none of the result's fields".to_owned();
+        return Err(undecodable(exchange, redactor, ".".to_owned(), reason));
+    }
     let request_id = header_text(&exchange.headers, &X_REQUEST_ID);
     Ok((
         data,
@@ -167,12 +175,19 @@ pub(crate) fn binary(exchange: &Exchange, redactor: &Redactor) -> Result<(Bytes,
 
 fn check_verdict(exchange: &Exchange, redactor: &Redactor) -> Result<(), Failure> {
     match serde_json::from_slice::<Verdict>(&exchange.body) {
-        Ok(v) if v.success == Some(false) => {
+        Ok(v)
+            if v.success == Some(false)
+                || v.error_code.as_deref().is_some_and(|c| !c.is_empty()) =>
+        {
             let request_id = v
                 .request_id
                 .filter(|id| !id.is_empty())
                 .or_else(|| header_text(&exchange.headers, &X_REQUEST_ID));
-            Err(refused(exchange, redactor, v.code, v.message, request_id))
+            let (code, message) = match v.error_code {
+                Some(code) if !code.is_empty() => (Some(code), v.error_msg),
+                _ => (v.code, v.message),
+            };
+            Err(refused(exchange, redactor, code, message, request_id))
         }
         _ => Ok(()),
     }
