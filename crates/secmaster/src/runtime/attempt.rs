@@ -21,6 +21,19 @@ pub(crate) struct Exchange {
     pub truncated: bool,
 }
 
+impl Exchange {
+    /// A complete 200 answer with `body` and no headers: how the benchmarks and the fuzz
+    /// targets hand the client's decoding a body.
+    pub(crate) fn ok(body: Bytes) -> Self {
+        Self {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body,
+            truncated: false,
+        }
+    }
+}
+
 /// The most reserved up front for a body; a declared length is a hint, not a promise (a hostile
 /// server may declare any), and the buffer grows with what arrives.
 const INITIAL_BODY_CAPACITY: usize = 16 * 1024;

@@ -38,12 +38,7 @@ pub fn read_every_shape(body: Bytes) -> Vec<Result<(), Error>> {
     use secmaster_bindings::operations::{
         ListWorkflows, ShowAopWorkflowInstance, UpdateAopWorkflow,
     };
-    let exchange = Exchange {
-        status: reqwest::StatusCode::OK,
-        headers: reqwest::header::HeaderMap::new(),
-        body: body.clone(),
-        truncated: false,
-    };
+    let exchange = Exchange::ok(body.clone());
     let redactor = crate::redact::Redactor::default();
     vec![
         read_enveloped::<UpdateAopWorkflow>(body.clone()).map(drop),
@@ -251,12 +246,7 @@ pub(crate) fn read_enveloped<O: Op>(body: Bytes) -> Result<(O::Data, Meta), Erro
 where
     O::Data: DeserializeOwned,
 {
-    let exchange = Exchange {
-        status: reqwest::StatusCode::OK,
-        headers: reqwest::header::HeaderMap::new(),
-        body,
-        truncated: false,
-    };
+    let exchange = Exchange::ok(body);
     response::envelope::<O::Data>(&exchange, &crate::redact::Redactor::default())
         .map_err(|(e, _)| e)
 }

@@ -38,6 +38,13 @@ pub(crate) fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<Stri
         .map(str::to_owned)
 }
 
+/// A success's request id: the body's when it is not empty, else the `X-Request-Id` header.
+fn request_id(exchange: &Exchange, in_body: Option<String>) -> Option<String> {
+    in_body
+        .filter(|id| !id.is_empty())
+        .or_else(|| header_text(&exchange.headers, &X_REQUEST_ID))
+}
+
 /// The error of an answer that is not a usable success: a non-2xx status (even a truncated error
 /// body tells the status, and whether to retry), or a 2xx body over the limit.
 pub(crate) fn unsuccessful(
@@ -86,10 +93,7 @@ pub(crate) fn envelope<D: DeserializeOwned>(
 ) -> Result<(D, Meta), Failure> {
     let body: Envelope<D> = decode(&exchange.body)
         .map_err(|(path, reason)| undecodable(exchange, redactor, path, reason))?;
-    let request_id = body
-        .request_id
-        .filter(|id| !id.is_empty())
-        .or_else(|| header_text(&exchange.headers, &X_REQUEST_ID));
+    let request_id = request_id(exchange, body.request_id);
     if body.success == Some(false) {
         return Err(refused(
             exchange,
@@ -179,10 +183,7 @@ fn check_verdict(exchange: &Exchange, redactor: &Redactor) -> Result<(), Failure
             if v.success == Some(false)
                 || v.error_code.as_deref().is_some_and(|c| !c.is_empty()) =>
         {
-            let request_id = v
-                .request_id
-                .filter(|id| !id.is_empty())
-                .or_else(|| header_text(&exchange.headers, &X_REQUEST_ID));
+            let request_id = request_id(exchange, v.request_id);
             let (code, message) = match v.error_code {
                 Some(code) if !code.is_empty() => (Some(code), v.error_msg),
                 _ => (v.code, v.message),

@@ -137,12 +137,7 @@ fn decode_errors_name_the_field_path() {
 }
 
 fn exchange(body: &str) -> Exchange {
-    Exchange {
-        status: reqwest::StatusCode::OK,
-        headers: HeaderMap::new(),
-        body: Bytes::from(body.to_owned()),
-        truncated: false,
-    }
+    Exchange::ok(Bytes::from(body.to_owned()))
 }
 
 #[test]
