@@ -1,21 +1,24 @@
-//! Any three IDs, through the runtime's own path expansion of Update a Workflow: refused with the
-//! field named, or expanded into a path whose segments decode back to exactly those IDs (no ID
-//! can add, remove or change a segment, nor be a literal segment of another operation there).
+//! Any IDs, through the runtime's own path expansion of any operation: refused with the field
+//! named, or expanded into a path whose segments decode back to exactly those IDs between the
+//! operation's literal segments (no ID can add, remove or change a segment, nor be a literal
+//! segment another operation has in its place, such as `versions`, `export` or `validation`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use secmaster::bindings::operations::UPDATE_AOP_WORKFLOW;
+use secmaster::bindings::Segment;
+use secmaster::bindings::operations::ALL;
 use secmaster::fuzz_api::expand_path;
 
-fuzz_target!(|ids: (&str, &str, &str)| {
-    let (p, w, f) = ids;
-    let path = match expand_path(&UPDATE_AOP_WORKFLOW, &[p, w, f]) {
+fuzz_target!(|input: (u8, &str, &str, &str)| {
+    let (which, a, b, c) = input;
+    let op = &ALL[usize::from(which) % ALL.len()];
+    let names: Vec<&str> = op.path_params().collect();
+    let values: Vec<&str> = [a, b, c].into_iter().take(names.len()).collect();
+    let path = match expand_path(op, &values) {
         Ok(path) => path,
         Err(e) => {
-            assert!(
-                matches!(e.field(), Some("project_id" | "workspace_id" | "workflow_id")),
-                "{e}"
-            );
+            let field = e.field().unwrap_or_default();
+            assert!(names.contains(&field), "{}: {e}", op.id);
             return;
         }
     };
@@ -24,9 +27,10 @@ fuzz_target!(|ids: (&str, &str, &str)| {
             .all(|b| b.is_ascii_alphanumeric() || b"-._~%/".contains(&b)),
         "{path}"
     );
-    assert!(UPDATE_AOP_WORKFLOW.fits(&path), "{path}");
+    assert!(op.fits(&path), "{}: {path}", op.id);
     let segments: Vec<String> = path
         .split('/')
+        .skip(1)
         .map(|s| {
             percent_encoding::percent_decode_str(s)
                 .decode_utf8()
@@ -34,9 +38,22 @@ fuzz_target!(|ids: (&str, &str, &str)| {
                 .into_owned()
         })
         .collect();
-    assert_eq!(
-        segments,
-        ["", "v1", p, "workspaces", w, "soc", "workflows", f]
-    );
-    assert!(!["export", "instances"].contains(&f));
+    let mut values = values.iter();
+    let expected: Vec<String> = op
+        .segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(text) => (*text).to_owned(),
+            Segment::Param { reserved, .. } => {
+                let value = values.next().unwrap();
+                assert!(!reserved.contains(value), "{}: {value}", op.id);
+                (*value).to_owned()
+            }
+        })
+        .collect();
+    assert_eq!(segments, expected, "{}", op.id);
+    // No other operation of the same method takes this path.
+    for other in ALL.iter().filter(|o| o.method == op.method && o.id != op.id) {
+        assert!(!other.fits(&path), "{} also fits {}: {path}", other.id, op.id);
+    }
 });

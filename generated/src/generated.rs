@@ -88,6 +88,89 @@ pub mod types {
             Default::default()
         }
     }
+    ///Workflow version details.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AopWorkflowVersionInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub aop_type: ::std::option::Option<crate::generated::open_enums::AopType>,
+        ///ID of the workflow the version belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub aopworkflow_id: ::std::option::Option<::std::string::String>,
+        ///Creation time, as the service writes it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::std::string::String>,
+        ///Creator ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_id: ::std::option::Option<::std::string::String>,
+        ///Name of the creator.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_name: ::std::option::Option<::std::string::String>,
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_id: ::std::option::Option<::std::string::String>,
+        ///Data class name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_name: ::std::option::Option<::std::string::String>,
+        ///Version description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the version is enabled. Default false.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Workflow version ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Workflow input.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input: ::std::option::Option<::std::string::String>,
+        ///ID of the updater.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub modifier_id: ::std::option::Option<::std::string::String>,
+        ///Name of the updater.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub modifier_name: ::std::option::Option<::std::string::String>,
+        ///Version name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Workflow output.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output: ::std::option::Option<::std::string::String>,
+        ///Owner ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub owner_id: ::std::option::Option<::std::string::String>,
+        ///Tenant ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::generated::open_enums::VersionStatus>,
+        ///Parameter configuration of the topology.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub taskconfig: ::std::option::Option<::std::string::String>,
+        ///Base64 encoding of the topology.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub taskflow: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub taskflow_type: ::std::option::Option<
+            crate::generated::open_enums::TaskflowType,
+        >,
+        ///Update time, as the service writes it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_time: ::std::option::Option<::std::string::String>,
+        ///Version label.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        ///Workflow version ID (the same as `id`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version_id: ::std::option::Option<::std::string::String>,
+        ///Workspace ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl AopWorkflowVersionInfo {
+        pub fn builder() -> builder::AopWorkflowVersionInfo {
+            Default::default()
+        }
+    }
     ///A workflow instance (one run of a workflow).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AopworkflowInstanceDetail {
@@ -192,6 +275,188 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Validating a Workflow Version.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AopworkflowVersionValidateRes {
+        ///Workflow ID.
+        pub aopworkflow_id: ::std::string::String,
+        pub mode: crate::generated::open_enums::ValidateMode,
+        ///Parameter configuration of the topology.
+        pub taskconfig: ::std::string::String,
+        ///Base64 encoding of the topology.
+        pub taskflow: ::std::string::String,
+    }
+    impl AopworkflowVersionValidateRes {
+        pub fn builder() -> builder::AopworkflowVersionValidateRes {
+            Default::default()
+        }
+    }
+    ///Request body of Creating a Workflow.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateAopWorkflowInfo {
+        pub aop_type: crate::generated::open_enums::AopType,
+        ///Data class ID.
+        pub dataclass_id: ::std::string::String,
+        ///Workflow description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub engine_type: crate::generated::open_enums::EngineType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub labels: ::std::option::Option<crate::generated::open_enums::WorkflowLabel>,
+        ///Workflow name.
+        pub name: ::std::string::String,
+    }
+    impl CreateAopWorkflowInfo {
+        pub fn builder() -> builder::CreateAopWorkflowInfo {
+            Default::default()
+        }
+    }
+    ///Response to the request for creating a workflow.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateAopWorkflowResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<AopWorkflowInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl CreateAopWorkflowResponse {
+        pub fn builder() -> builder::CreateAopWorkflowResponse {
+            Default::default()
+        }
+    }
+    ///Request body of Reviewing the Workflow Version for Release.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateAopWorkflowVersionApprovelInfo {
+        ///Review comment.
+        pub content: ::std::string::String,
+        pub result: crate::generated::open_enums::ApprovalResult,
+    }
+    impl CreateAopWorkflowVersionApprovelInfo {
+        pub fn builder() -> builder::CreateAopWorkflowVersionApprovelInfo {
+            Default::default()
+        }
+    }
+    ///Response to the request for reviewing a workflow version: `{code, message, data}`, with no `success` or `request_id`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateAopWorkflowVersionApprovelResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<WorkflowApproveOpinionDetail>,
+        ///Response message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateAopWorkflowVersionApprovelResponse {
+        pub fn builder() -> builder::CreateAopWorkflowVersionApprovelResponse {
+            Default::default()
+        }
+    }
+    ///Request body of Creating a Workflow Version.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateAopWorkflowVersionInfo {
+        pub aop_type: crate::generated::open_enums::AopType,
+        ///Version description.
+        pub description: ::std::string::String,
+        ///Workflow input.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input: ::std::option::Option<::std::string::String>,
+        ///Version name (the page calls it the workflow name).
+        pub name: ::std::string::String,
+        ///Workflow output.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output: ::std::option::Option<::std::string::String>,
+        ///Parameter configuration of the topology.
+        pub taskconfig: ::std::string::String,
+        ///Base64 encoding of the topology.
+        pub taskflow: ::std::string::String,
+        pub taskflow_type: crate::generated::open_enums::TaskflowType,
+    }
+    impl CreateAopWorkflowVersionInfo {
+        pub fn builder() -> builder::CreateAopWorkflowVersionInfo {
+            Default::default()
+        }
+    }
+    ///Response to the request for creating a workflow version.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateAopWorkflowVersionResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<AopWorkflowVersionInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl CreateAopWorkflowVersionResponse {
+        pub fn builder() -> builder::CreateAopWorkflowVersionResponse {
+            Default::default()
+        }
+    }
+    ///Response to the request for deleting a workflow (`data` is the workflow deleted).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DeleteAopWorkflowResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<AopWorkflowInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl DeleteAopWorkflowResponse {
+        pub fn builder() -> builder::DeleteAopWorkflowResponse {
+            Default::default()
+        }
+    }
+    ///Response to the request for deleting a workflow version (`data` is the version deleted).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DeleteAopWorkflowVersionResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<AopWorkflowVersionInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl DeleteAopWorkflowVersionResponse {
+        pub fn builder() -> builder::DeleteAopWorkflowVersionResponse {
+            Default::default()
+        }
+    }
     ///Abnormal response (HTTP 400 of every operation). The API gateway's own errors (for example 401 APIGW.0301) use `error_code` / `error_msg` instead; the `secmaster` crate reads both shapes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorResponse {
@@ -215,6 +480,45 @@ pub mod types {
     }
     impl ExportAopworkflowInfo {
         pub fn builder() -> builder::ExportAopworkflowInfo {
+            Default::default()
+        }
+    }
+    ///Response to the request for listing a workflow's versions. The paging members are plain integers, as in ListWorkflows.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListAopWorkflowVersionsResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The versions.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<AopWorkflowVersionInfo>,
+        ///Size limit of this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Offset of this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offset: ::std::option::Option<i64>,
+        ///Pages in all.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i64>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Items on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+        ///How many versions match.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListAopWorkflowVersionsResponse {
+        pub fn builder() -> builder::ListAopWorkflowVersionsResponse {
             Default::default()
         }
     }
@@ -280,6 +584,87 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Updating a Workflow Version. Every field is optional; a field left out is not changed. `status` is the action to perform.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ModifyAopWorkflowVersionInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub aop_type: ::std::option::Option<crate::generated::open_enums::AopType>,
+        ///Version description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Workflow input.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input: ::std::option::Option<::std::string::String>,
+        ///Version name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Workflow output.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::generated::open_enums::VersionAction>,
+        ///Parameter configuration of the topology.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub taskconfig: ::std::option::Option<::std::string::String>,
+        ///Base64 encoding of the topology.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub taskflow: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub taskflow_type: ::std::option::Option<
+            crate::generated::open_enums::TaskflowType,
+        >,
+    }
+    impl ModifyAopWorkflowVersionInfo {
+        pub fn builder() -> builder::ModifyAopWorkflowVersionInfo {
+            Default::default()
+        }
+    }
+    ///Response to the request for querying a workflow.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowAopWorkflowResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<AopWorkflowInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl ShowAopWorkflowResponse {
+        pub fn builder() -> builder::ShowAopWorkflowResponse {
+            Default::default()
+        }
+    }
+    ///Response to the request for querying a workflow version.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowAopWorkflowVersionResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<AopWorkflowVersionInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl ShowAopWorkflowVersionResponse {
+        pub fn builder() -> builder::ShowAopWorkflowVersionResponse {
+            Default::default()
+        }
+    }
     ///One node of a run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TopologyNodeInfo {
@@ -341,6 +726,67 @@ pub mod types {
     }
     impl UpdateAopWorkflowResponse {
         pub fn builder() -> builder::UpdateAopWorkflowResponse {
+            Default::default()
+        }
+    }
+    ///Response to the request for updating a workflow version.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdateAopWorkflowVersionResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<AopWorkflowVersionInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl UpdateAopWorkflowVersionResponse {
+        pub fn builder() -> builder::UpdateAopWorkflowVersionResponse {
+            Default::default()
+        }
+    }
+    ///Response to the request for validating a workflow version.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ValidateAopWorkflowVersionResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The validation result, free-form (no page or SDK documents its members).
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl ValidateAopWorkflowVersionResponse {
+        pub fn builder() -> builder::ValidateAopWorkflowVersionResponse {
+            Default::default()
+        }
+    }
+    ///A review of a workflow version.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct WorkflowApproveOpinionDetail {
+        ///Review comment.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<crate::generated::open_enums::ApprovalResult>,
+    }
+    impl WorkflowApproveOpinionDetail {
+        pub fn builder() -> builder::WorkflowApproveOpinionDetail {
             Default::default()
         }
     }
@@ -863,6 +1309,517 @@ pub mod types {
                     project_id: Ok(value.project_id),
                     update_time: Ok(value.update_time),
                     use_role: Ok(value.use_role),
+                    version: Ok(value.version),
+                    version_id: Ok(value.version_id),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AopWorkflowVersionInfo {
+            aop_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::AopType>,
+                ::std::string::String,
+            >,
+            aopworkflow_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            create_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            creator_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            creator_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            input: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            modifier_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            modifier_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            output: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            owner_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::VersionStatus>,
+                ::std::string::String,
+            >,
+            taskconfig: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            taskflow: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            taskflow_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::TaskflowType>,
+                ::std::string::String,
+            >,
+            update_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AopWorkflowVersionInfo {
+            fn default() -> Self {
+                Self {
+                    aop_type: Ok(Default::default()),
+                    aopworkflow_id: Ok(Default::default()),
+                    create_time: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    creator_name: Ok(Default::default()),
+                    dataclass_id: Ok(Default::default()),
+                    dataclass_name: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    input: Ok(Default::default()),
+                    modifier_id: Ok(Default::default()),
+                    modifier_name: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    output: Ok(Default::default()),
+                    owner_id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    taskconfig: Ok(Default::default()),
+                    taskflow: Ok(Default::default()),
+                    taskflow_type: Ok(Default::default()),
+                    update_time: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    version_id: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl AopWorkflowVersionInfo {
+            pub fn aop_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::AopType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aop_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for aop_type: {e}")
+                    });
+                self
+            }
+            pub fn aopworkflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aopworkflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for aopworkflow_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn create_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_time: {e}")
+                    });
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_id: {e}")
+                    });
+                self
+            }
+            pub fn creator_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_name: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataclass_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn input<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input: {e}")
+                    });
+                self
+            }
+            pub fn modifier_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modifier_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modifier_id: {e}")
+                    });
+                self
+            }
+            pub fn modifier_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modifier_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modifier_name: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn output<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output: {e}")
+                    });
+                self
+            }
+            pub fn owner_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner_id: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::VersionStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn taskconfig<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taskconfig = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for taskconfig: {e}")
+                    });
+                self
+            }
+            pub fn taskflow<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taskflow = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for taskflow: {e}")
+                    });
+                self
+            }
+            pub fn taskflow_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::TaskflowType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taskflow_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for taskflow_type: {e}")
+                    });
+                self
+            }
+            pub fn update_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_time: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version_id: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AopWorkflowVersionInfo>
+        for super::AopWorkflowVersionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AopWorkflowVersionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aop_type: value.aop_type?,
+                    aopworkflow_id: value.aopworkflow_id?,
+                    create_time: value.create_time?,
+                    creator_id: value.creator_id?,
+                    creator_name: value.creator_name?,
+                    dataclass_id: value.dataclass_id?,
+                    dataclass_name: value.dataclass_name?,
+                    description: value.description?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    input: value.input?,
+                    modifier_id: value.modifier_id?,
+                    modifier_name: value.modifier_name?,
+                    name: value.name?,
+                    output: value.output?,
+                    owner_id: value.owner_id?,
+                    project_id: value.project_id?,
+                    status: value.status?,
+                    taskconfig: value.taskconfig?,
+                    taskflow: value.taskflow?,
+                    taskflow_type: value.taskflow_type?,
+                    update_time: value.update_time?,
+                    version: value.version?,
+                    version_id: value.version_id?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AopWorkflowVersionInfo>
+        for AopWorkflowVersionInfo {
+            fn from(value: super::AopWorkflowVersionInfo) -> Self {
+                Self {
+                    aop_type: Ok(value.aop_type),
+                    aopworkflow_id: Ok(value.aopworkflow_id),
+                    create_time: Ok(value.create_time),
+                    creator_id: Ok(value.creator_id),
+                    creator_name: Ok(value.creator_name),
+                    dataclass_id: Ok(value.dataclass_id),
+                    dataclass_name: Ok(value.dataclass_name),
+                    description: Ok(value.description),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    input: Ok(value.input),
+                    modifier_id: Ok(value.modifier_id),
+                    modifier_name: Ok(value.modifier_name),
+                    name: Ok(value.name),
+                    output: Ok(value.output),
+                    owner_id: Ok(value.owner_id),
+                    project_id: Ok(value.project_id),
+                    status: Ok(value.status),
+                    taskconfig: Ok(value.taskconfig),
+                    taskflow: Ok(value.taskflow),
+                    taskflow_type: Ok(value.taskflow_type),
+                    update_time: Ok(value.update_time),
                     version: Ok(value.version),
                     version_id: Ok(value.version_id),
                     workspace_id: Ok(value.workspace_id),
@@ -1442,6 +2399,1082 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct AopworkflowVersionValidateRes {
+            aopworkflow_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            mode: ::std::result::Result<
+                crate::generated::open_enums::ValidateMode,
+                ::std::string::String,
+            >,
+            taskconfig: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            taskflow: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AopworkflowVersionValidateRes {
+            fn default() -> Self {
+                Self {
+                    aopworkflow_id: Err(
+                        "no value supplied for aopworkflow_id".to_string(),
+                    ),
+                    mode: Err("no value supplied for mode".to_string()),
+                    taskconfig: Err("no value supplied for taskconfig".to_string()),
+                    taskflow: Err("no value supplied for taskflow".to_string()),
+                }
+            }
+        }
+        impl AopworkflowVersionValidateRes {
+            pub fn aopworkflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aopworkflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for aopworkflow_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open_enums::ValidateMode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mode: {e}")
+                    });
+                self
+            }
+            pub fn taskconfig<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taskconfig = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for taskconfig: {e}")
+                    });
+                self
+            }
+            pub fn taskflow<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taskflow = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for taskflow: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AopworkflowVersionValidateRes>
+        for super::AopworkflowVersionValidateRes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AopworkflowVersionValidateRes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aopworkflow_id: value.aopworkflow_id?,
+                    mode: value.mode?,
+                    taskconfig: value.taskconfig?,
+                    taskflow: value.taskflow?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AopworkflowVersionValidateRes>
+        for AopworkflowVersionValidateRes {
+            fn from(value: super::AopworkflowVersionValidateRes) -> Self {
+                Self {
+                    aopworkflow_id: Ok(value.aopworkflow_id),
+                    mode: Ok(value.mode),
+                    taskconfig: Ok(value.taskconfig),
+                    taskflow: Ok(value.taskflow),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateAopWorkflowInfo {
+            aop_type: ::std::result::Result<
+                crate::generated::open_enums::AopType,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            engine_type: ::std::result::Result<
+                crate::generated::open_enums::EngineType,
+                ::std::string::String,
+            >,
+            labels: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::WorkflowLabel>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateAopWorkflowInfo {
+            fn default() -> Self {
+                Self {
+                    aop_type: Err("no value supplied for aop_type".to_string()),
+                    dataclass_id: Err("no value supplied for dataclass_id".to_string()),
+                    description: Ok(Default::default()),
+                    engine_type: Err("no value supplied for engine_type".to_string()),
+                    labels: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl CreateAopWorkflowInfo {
+            pub fn aop_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open_enums::AopType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aop_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for aop_type: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn engine_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open_enums::EngineType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.engine_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for engine_type: {e}")
+                    });
+                self
+            }
+            pub fn labels<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::WorkflowLabel>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.labels = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for labels: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateAopWorkflowInfo>
+        for super::CreateAopWorkflowInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateAopWorkflowInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aop_type: value.aop_type?,
+                    dataclass_id: value.dataclass_id?,
+                    description: value.description?,
+                    engine_type: value.engine_type?,
+                    labels: value.labels?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateAopWorkflowInfo>
+        for CreateAopWorkflowInfo {
+            fn from(value: super::CreateAopWorkflowInfo) -> Self {
+                Self {
+                    aop_type: Ok(value.aop_type),
+                    dataclass_id: Ok(value.dataclass_id),
+                    description: Ok(value.description),
+                    engine_type: Ok(value.engine_type),
+                    labels: Ok(value.labels),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateAopWorkflowResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::AopWorkflowInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateAopWorkflowResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateAopWorkflowResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AopWorkflowInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateAopWorkflowResponse>
+        for super::CreateAopWorkflowResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateAopWorkflowResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    request_id: value.request_id?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateAopWorkflowResponse>
+        for CreateAopWorkflowResponse {
+            fn from(value: super::CreateAopWorkflowResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    request_id: Ok(value.request_id),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateAopWorkflowVersionApprovelInfo {
+            content: ::std::result::Result<::std::string::String, ::std::string::String>,
+            result: ::std::result::Result<
+                crate::generated::open_enums::ApprovalResult,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateAopWorkflowVersionApprovelInfo {
+            fn default() -> Self {
+                Self {
+                    content: Err("no value supplied for content".to_string()),
+                    result: Err("no value supplied for result".to_string()),
+                }
+            }
+        }
+        impl CreateAopWorkflowVersionApprovelInfo {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open_enums::ApprovalResult>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateAopWorkflowVersionApprovelInfo>
+        for super::CreateAopWorkflowVersionApprovelInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateAopWorkflowVersionApprovelInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    result: value.result?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateAopWorkflowVersionApprovelInfo>
+        for CreateAopWorkflowVersionApprovelInfo {
+            fn from(value: super::CreateAopWorkflowVersionApprovelInfo) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    result: Ok(value.result),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateAopWorkflowVersionApprovelResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::WorkflowApproveOpinionDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateAopWorkflowVersionApprovelResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateAopWorkflowVersionApprovelResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::WorkflowApproveOpinionDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateAopWorkflowVersionApprovelResponse>
+        for super::CreateAopWorkflowVersionApprovelResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateAopWorkflowVersionApprovelResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateAopWorkflowVersionApprovelResponse>
+        for CreateAopWorkflowVersionApprovelResponse {
+            fn from(value: super::CreateAopWorkflowVersionApprovelResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateAopWorkflowVersionInfo {
+            aop_type: ::std::result::Result<
+                crate::generated::open_enums::AopType,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            input: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            output: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            taskconfig: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            taskflow: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            taskflow_type: ::std::result::Result<
+                crate::generated::open_enums::TaskflowType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateAopWorkflowVersionInfo {
+            fn default() -> Self {
+                Self {
+                    aop_type: Err("no value supplied for aop_type".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    input: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    output: Ok(Default::default()),
+                    taskconfig: Err("no value supplied for taskconfig".to_string()),
+                    taskflow: Err("no value supplied for taskflow".to_string()),
+                    taskflow_type: Err("no value supplied for taskflow_type".to_string()),
+                }
+            }
+        }
+        impl CreateAopWorkflowVersionInfo {
+            pub fn aop_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open_enums::AopType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aop_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for aop_type: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn input<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn output<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output: {e}")
+                    });
+                self
+            }
+            pub fn taskconfig<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taskconfig = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for taskconfig: {e}")
+                    });
+                self
+            }
+            pub fn taskflow<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taskflow = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for taskflow: {e}")
+                    });
+                self
+            }
+            pub fn taskflow_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open_enums::TaskflowType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taskflow_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for taskflow_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateAopWorkflowVersionInfo>
+        for super::CreateAopWorkflowVersionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateAopWorkflowVersionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aop_type: value.aop_type?,
+                    description: value.description?,
+                    input: value.input?,
+                    name: value.name?,
+                    output: value.output?,
+                    taskconfig: value.taskconfig?,
+                    taskflow: value.taskflow?,
+                    taskflow_type: value.taskflow_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateAopWorkflowVersionInfo>
+        for CreateAopWorkflowVersionInfo {
+            fn from(value: super::CreateAopWorkflowVersionInfo) -> Self {
+                Self {
+                    aop_type: Ok(value.aop_type),
+                    description: Ok(value.description),
+                    input: Ok(value.input),
+                    name: Ok(value.name),
+                    output: Ok(value.output),
+                    taskconfig: Ok(value.taskconfig),
+                    taskflow: Ok(value.taskflow),
+                    taskflow_type: Ok(value.taskflow_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateAopWorkflowVersionResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::AopWorkflowVersionInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateAopWorkflowVersionResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateAopWorkflowVersionResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AopWorkflowVersionInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateAopWorkflowVersionResponse>
+        for super::CreateAopWorkflowVersionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateAopWorkflowVersionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    request_id: value.request_id?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateAopWorkflowVersionResponse>
+        for CreateAopWorkflowVersionResponse {
+            fn from(value: super::CreateAopWorkflowVersionResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    request_id: Ok(value.request_id),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteAopWorkflowResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::AopWorkflowInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DeleteAopWorkflowResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl DeleteAopWorkflowResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AopWorkflowInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteAopWorkflowResponse>
+        for super::DeleteAopWorkflowResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteAopWorkflowResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    request_id: value.request_id?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeleteAopWorkflowResponse>
+        for DeleteAopWorkflowResponse {
+            fn from(value: super::DeleteAopWorkflowResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    request_id: Ok(value.request_id),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteAopWorkflowVersionResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::AopWorkflowVersionInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DeleteAopWorkflowVersionResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl DeleteAopWorkflowVersionResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AopWorkflowVersionInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteAopWorkflowVersionResponse>
+        for super::DeleteAopWorkflowVersionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteAopWorkflowVersionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    request_id: value.request_id?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeleteAopWorkflowVersionResponse>
+        for DeleteAopWorkflowVersionResponse {
+            fn from(value: super::DeleteAopWorkflowVersionResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    request_id: Ok(value.request_id),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1544,6 +3577,226 @@ pub mod types {
         for ExportAopworkflowInfo {
             fn from(value: super::ExportAopworkflowInfo) -> Self {
                 Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListAopWorkflowVersionsResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::AopWorkflowVersionInfo>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            offset: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            page: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListAopWorkflowVersionsResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    offset: Ok(Default::default()),
+                    page: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListAopWorkflowVersionsResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::AopWorkflowVersionInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListAopWorkflowVersionsResponse>
+        for super::ListAopWorkflowVersionsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListAopWorkflowVersionsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    limit: value.limit?,
+                    message: value.message?,
+                    offset: value.offset?,
+                    page: value.page?,
+                    request_id: value.request_id?,
+                    size: value.size?,
+                    success: value.success?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListAopWorkflowVersionsResponse>
+        for ListAopWorkflowVersionsResponse {
+            fn from(value: super::ListAopWorkflowVersionsResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    limit: Ok(value.limit),
+                    message: Ok(value.message),
+                    offset: Ok(value.offset),
+                    page: Ok(value.page),
+                    request_id: Ok(value.request_id),
+                    size: Ok(value.size),
+                    success: Ok(value.success),
+                    total: Ok(value.total),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -1886,6 +4139,461 @@ pub mod types {
                     labels: Ok(value.labels),
                     name: Ok(value.name),
                     version_id: Ok(value.version_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ModifyAopWorkflowVersionInfo {
+            aop_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::AopType>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            input: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            output: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::VersionAction>,
+                ::std::string::String,
+            >,
+            taskconfig: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            taskflow: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            taskflow_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::TaskflowType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ModifyAopWorkflowVersionInfo {
+            fn default() -> Self {
+                Self {
+                    aop_type: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    input: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    output: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    taskconfig: Ok(Default::default()),
+                    taskflow: Ok(Default::default()),
+                    taskflow_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl ModifyAopWorkflowVersionInfo {
+            pub fn aop_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::AopType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aop_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for aop_type: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn input<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn output<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::VersionAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn taskconfig<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taskconfig = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for taskconfig: {e}")
+                    });
+                self
+            }
+            pub fn taskflow<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taskflow = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for taskflow: {e}")
+                    });
+                self
+            }
+            pub fn taskflow_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::TaskflowType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taskflow_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for taskflow_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ModifyAopWorkflowVersionInfo>
+        for super::ModifyAopWorkflowVersionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ModifyAopWorkflowVersionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aop_type: value.aop_type?,
+                    description: value.description?,
+                    input: value.input?,
+                    name: value.name?,
+                    output: value.output?,
+                    status: value.status?,
+                    taskconfig: value.taskconfig?,
+                    taskflow: value.taskflow?,
+                    taskflow_type: value.taskflow_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ModifyAopWorkflowVersionInfo>
+        for ModifyAopWorkflowVersionInfo {
+            fn from(value: super::ModifyAopWorkflowVersionInfo) -> Self {
+                Self {
+                    aop_type: Ok(value.aop_type),
+                    description: Ok(value.description),
+                    input: Ok(value.input),
+                    name: Ok(value.name),
+                    output: Ok(value.output),
+                    status: Ok(value.status),
+                    taskconfig: Ok(value.taskconfig),
+                    taskflow: Ok(value.taskflow),
+                    taskflow_type: Ok(value.taskflow_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowAopWorkflowResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::AopWorkflowInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowAopWorkflowResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowAopWorkflowResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AopWorkflowInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowAopWorkflowResponse>
+        for super::ShowAopWorkflowResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowAopWorkflowResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    request_id: value.request_id?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowAopWorkflowResponse>
+        for ShowAopWorkflowResponse {
+            fn from(value: super::ShowAopWorkflowResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    request_id: Ok(value.request_id),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowAopWorkflowVersionResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::AopWorkflowVersionInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowAopWorkflowVersionResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowAopWorkflowVersionResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AopWorkflowVersionInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowAopWorkflowVersionResponse>
+        for super::ShowAopWorkflowVersionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowAopWorkflowVersionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    request_id: value.request_id?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowAopWorkflowVersionResponse>
+        for ShowAopWorkflowVersionResponse {
+            fn from(value: super::ShowAopWorkflowVersionResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    request_id: Ok(value.request_id),
+                    success: Ok(value.success),
                 }
             }
         }
@@ -2254,6 +4962,324 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UpdateAopWorkflowVersionResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::AopWorkflowVersionInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateAopWorkflowVersionResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateAopWorkflowVersionResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AopWorkflowVersionInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateAopWorkflowVersionResponse>
+        for super::UpdateAopWorkflowVersionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateAopWorkflowVersionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    request_id: value.request_id?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateAopWorkflowVersionResponse>
+        for UpdateAopWorkflowVersionResponse {
+            fn from(value: super::UpdateAopWorkflowVersionResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    request_id: Ok(value.request_id),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ValidateAopWorkflowVersionResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ValidateAopWorkflowVersionResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl ValidateAopWorkflowVersionResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ValidateAopWorkflowVersionResponse>
+        for super::ValidateAopWorkflowVersionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ValidateAopWorkflowVersionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    request_id: value.request_id?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ValidateAopWorkflowVersionResponse>
+        for ValidateAopWorkflowVersionResponse {
+            fn from(value: super::ValidateAopWorkflowVersionResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    request_id: Ok(value.request_id),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkflowApproveOpinionDetail {
+            content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::ApprovalResult>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowApproveOpinionDetail {
+            fn default() -> Self {
+                Self {
+                    content: Ok(Default::default()),
+                    result: Ok(Default::default()),
+                }
+            }
+        }
+        impl WorkflowApproveOpinionDetail {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::ApprovalResult>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowApproveOpinionDetail>
+        for super::WorkflowApproveOpinionDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowApproveOpinionDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    result: value.result?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowApproveOpinionDetail>
+        for WorkflowApproveOpinionDetail {
+            fn from(value: super::WorkflowApproveOpinionDetail) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    result: Ok(value.result),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct WorkflowInstanceTopology {
             audit_logs: ::std::result::Result<
                 ::std::vec::Vec<super::TopologyNodeInfo>,
@@ -2440,6 +5466,251 @@ let response = client.list_workflows()
     pub fn list_workflows(&self) -> builder::ListWorkflows<'_> {
         builder::ListWorkflows::new(self)
     }
+    /**Creating a Workflow
+
+This API is used to create a workflow. The workflow has no version yet: create one with CreateAopWorkflowVersion.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.create_aop_workflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_aop_workflow(&self) -> builder::CreateAopWorkflow<'_> {
+        builder::CreateAopWorkflow::new(self)
+    }
+    /**Querying Workflow Details
+
+This API is used to query a workflow.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+```ignore
+let response = client.show_aop_workflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .send()
+    .await;
+```*/
+    pub fn show_aop_workflow(&self) -> builder::ShowAopWorkflow<'_> {
+        builder::ShowAopWorkflow::new(self)
+    }
+    /**Updating a Workflow
+
+This API is used to update a workflow.
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+- `body`
+```ignore
+let response = client.update_aop_workflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_aop_workflow(&self) -> builder::UpdateAopWorkflow<'_> {
+        builder::UpdateAopWorkflow::new(self)
+    }
+    /**Deleting a Workflow
+
+This API is used to delete a workflow. The answer holds the workflow deleted.
+
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+```ignore
+let response = client.delete_aop_workflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_aop_workflow(&self) -> builder::DeleteAopWorkflow<'_> {
+        builder::DeleteAopWorkflow::new(self)
+    }
+    /**Querying the Workflow Version List
+
+This API is used to list the versions of a workflow, optionally of one status. It takes no offset or limit (neither the page nor the SDK has them), although the answer carries the list's paging members.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+- `status`: Only versions in this status.
+```ignore
+let response = client.list_aop_workflow_versions()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .status(status)
+    .send()
+    .await;
+```*/
+    pub fn list_aop_workflow_versions(&self) -> builder::ListAopWorkflowVersions<'_> {
+        builder::ListAopWorkflowVersions::new(self)
+    }
+    /**Creating a Workflow Version
+
+This API is used to create a version of a workflow: its topology (`taskflow`, Base64-encoded JSON), parameter configuration and I/O. A new version is a draft (`pending_submit`).
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+- `body`
+```ignore
+let response = client.create_aop_workflow_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_aop_workflow_version(&self) -> builder::CreateAopWorkflowVersion<'_> {
+        builder::CreateAopWorkflowVersion::new(self)
+    }
+    /**Querying Workflow Version Details
+
+This API is used to query a workflow version. Its path has no workflow ID.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Workflow version ID.
+```ignore
+let response = client.show_aop_workflow_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .send()
+    .await;
+```*/
+    pub fn show_aop_workflow_version(&self) -> builder::ShowAopWorkflowVersion<'_> {
+        builder::ShowAopWorkflowVersion::new(self)
+    }
+    /**Updating a Workflow Version
+
+This API is used to edit a workflow version, or to change its status: `status` is the action (`pending_submit`: update the basic information, the default; `pending_approval`: submit for review; `activated`: activate; `not_activated`: deactivate).
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Workflow version ID.
+- `body`
+```ignore
+let response = client.update_aop_workflow_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_aop_workflow_version(&self) -> builder::UpdateAopWorkflowVersion<'_> {
+        builder::UpdateAopWorkflowVersion::new(self)
+    }
+    /**Deleting a Workflow Version
+
+This API is used to delete a workflow version. A deleted version cannot be restored.
+
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Workflow version ID.
+```ignore
+let response = client.delete_aop_workflow_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_aop_workflow_version(&self) -> builder::DeleteAopWorkflowVersion<'_> {
+        builder::DeleteAopWorkflowVersion::new(self)
+    }
+    /**Reviewing the Workflow Version for Release
+
+This API is used to review a version submitted for review: `PASS` approves it (it becomes `not_activated`, ready to activate), `UN_PASS` rejects it. The answer is `{code, message, data}`, without `success` or `request_id`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Workflow version ID.
+- `body`
+```ignore
+let response = client.create_aop_workflow_version_approvel()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_aop_workflow_version_approvel(
+        &self,
+    ) -> builder::CreateAopWorkflowVersionApprovel<'_> {
+        builder::CreateAopWorkflowVersionApprovel::new(self)
+    }
+    /**Validating a Workflow Version
+
+This API is used to check a topology (basic check, loop check or parameter check). It changes nothing. The result is a free-form object.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.validate_aop_workflow_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn validate_aop_workflow_version(
+        &self,
+    ) -> builder::ValidateAopWorkflowVersion<'_> {
+        builder::ValidateAopWorkflowVersion::new(self)
+    }
     /**Exporting Workflows
 
 This API is used to export workflows, by ID, as a file.
@@ -2483,29 +5754,6 @@ let response = client.show_aop_workflow_instance()
 ```*/
     pub fn show_aop_workflow_instance(&self) -> builder::ShowAopWorkflowInstance<'_> {
         builder::ShowAopWorkflowInstance::new(self)
-    }
-    /**Updating a Workflow
-
-This API is used to update a workflow.
-
-Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `workflow_id`: Workflow ID.
-- `body`
-```ignore
-let response = client.update_aop_workflow()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .workflow_id(workflow_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn update_aop_workflow(&self) -> builder::UpdateAopWorkflow<'_> {
-        builder::UpdateAopWorkflow::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -2795,6 +6043,1403 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::create_aop_workflow`]
+
+[`Client::create_aop_workflow`]: super::Client::create_aop_workflow*/
+    #[derive(Debug, Clone)]
+    pub struct CreateAopWorkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateAopWorkflowInfo, String>,
+    }
+    impl<'a> CreateAopWorkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateAopWorkflowInfo>,
+            <V as std::convert::TryInto<
+                types::CreateAopWorkflowInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateAopWorkflowInfo` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateAopWorkflowInfo,
+            ) -> types::builder::CreateAopWorkflowInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateAopWorkflowResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateAopWorkflowInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_aop_workflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_aop_workflow`]
+
+[`Client::show_aop_workflow`]: super::Client::show_aop_workflow*/
+    #[derive(Debug, Clone)]
+    pub struct ShowAopWorkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowAopWorkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowAopWorkflowResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_aop_workflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_aop_workflow`]
+
+[`Client::update_aop_workflow`]: super::Client::update_aop_workflow*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateAopWorkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ModifyAopWorkflowInfo, String>,
+    }
+    impl<'a> UpdateAopWorkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ModifyAopWorkflowInfo>,
+            <V as std::convert::TryInto<
+                types::ModifyAopWorkflowInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ModifyAopWorkflowInfo` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ModifyAopWorkflowInfo,
+            ) -> types::builder::ModifyAopWorkflowInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpdateAopWorkflowResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ModifyAopWorkflowInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_aop_workflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_aop_workflow`]
+
+[`Client::delete_aop_workflow`]: super::Client::delete_aop_workflow*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteAopWorkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteAopWorkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteAopWorkflowResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_aop_workflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_aop_workflow_versions`]
+
+[`Client::list_aop_workflow_versions`]: super::Client::list_aop_workflow_versions*/
+    #[derive(Debug, Clone)]
+    pub struct ListAopWorkflowVersions<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+        status: Result<Option<crate::generated::open_enums::VersionStatus>, String>,
+    }
+    impl<'a> ListAopWorkflowVersions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                status: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::VersionStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: VersionStatus` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListAopWorkflowVersionsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id, status } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}/versions", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_aop_workflow_versions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_aop_workflow_version`]
+
+[`Client::create_aop_workflow_version`]: super::Client::create_aop_workflow_version*/
+    #[derive(Debug, Clone)]
+    pub struct CreateAopWorkflowVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateAopWorkflowVersionInfo, String>,
+    }
+    impl<'a> CreateAopWorkflowVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateAopWorkflowVersionInfo>,
+            <V as std::convert::TryInto<
+                types::CreateAopWorkflowVersionInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateAopWorkflowVersionInfo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateAopWorkflowVersionInfo,
+            ) -> types::builder::CreateAopWorkflowVersionInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateAopWorkflowVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateAopWorkflowVersionInfo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}/versions", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_aop_workflow_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_aop_workflow_version`]
+
+[`Client::show_aop_workflow_version`]: super::Client::show_aop_workflow_version*/
+    #[derive(Debug, Clone)]
+    pub struct ShowAopWorkflowVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowAopWorkflowVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowAopWorkflowVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_aop_workflow_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_aop_workflow_version`]
+
+[`Client::update_aop_workflow_version`]: super::Client::update_aop_workflow_version*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateAopWorkflowVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ModifyAopWorkflowVersionInfo, String>,
+    }
+    impl<'a> UpdateAopWorkflowVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ModifyAopWorkflowVersionInfo>,
+            <V as std::convert::TryInto<
+                types::ModifyAopWorkflowVersionInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ModifyAopWorkflowVersionInfo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ModifyAopWorkflowVersionInfo,
+            ) -> types::builder::ModifyAopWorkflowVersionInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpdateAopWorkflowVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ModifyAopWorkflowVersionInfo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_aop_workflow_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_aop_workflow_version`]
+
+[`Client::delete_aop_workflow_version`]: super::Client::delete_aop_workflow_version*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteAopWorkflowVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteAopWorkflowVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteAopWorkflowVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_aop_workflow_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_aop_workflow_version_approvel`]
+
+[`Client::create_aop_workflow_version_approvel`]: super::Client::create_aop_workflow_version_approvel*/
+    #[derive(Debug, Clone)]
+    pub struct CreateAopWorkflowVersionApprovel<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateAopWorkflowVersionApprovelInfo, String>,
+    }
+    impl<'a> CreateAopWorkflowVersionApprovel<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateAopWorkflowVersionApprovelInfo>,
+            <V as std::convert::TryInto<
+                types::CreateAopWorkflowVersionApprovelInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateAopWorkflowVersionApprovelInfo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateAopWorkflowVersionApprovelInfo,
+            ) -> types::builder::CreateAopWorkflowVersionApprovelInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateAopWorkflowVersionApprovelResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateAopWorkflowVersionApprovelInfo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}/approval", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_aop_workflow_version_approvel",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::validate_aop_workflow_version`]
+
+[`Client::validate_aop_workflow_version`]: super::Client::validate_aop_workflow_version*/
+    #[derive(Debug, Clone)]
+    pub struct ValidateAopWorkflowVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::AopworkflowVersionValidateRes, String>,
+    }
+    impl<'a> ValidateAopWorkflowVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AopworkflowVersionValidateRes>,
+            <V as std::convert::TryInto<
+                types::AopworkflowVersionValidateRes,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `AopworkflowVersionValidateRes` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AopworkflowVersionValidateRes,
+            ) -> types::builder::AopworkflowVersionValidateRes,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ValidateAopWorkflowVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AopworkflowVersionValidateRes::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/validation", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "validate_aop_workflow_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::export_aopworkflow`]
 
 [`Client::export_aopworkflow`]: super::Client::export_aopworkflow*/
@@ -3043,149 +7688,6 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_aop_workflow`]
-
-[`Client::update_aop_workflow`]: super::Client::update_aop_workflow*/
-    #[derive(Debug, Clone)]
-    pub struct UpdateAopWorkflow<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        workflow_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ModifyAopWorkflowInfo, String>,
-    }
-    impl<'a> UpdateAopWorkflow<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                workflow_id: Err("workflow_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workflow_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workflow_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workflow_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ModifyAopWorkflowInfo>,
-            <V as std::convert::TryInto<
-                types::ModifyAopWorkflowInfo,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ModifyAopWorkflowInfo` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ModifyAopWorkflowInfo,
-            ) -> types::builder::ModifyAopWorkflowInfo,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UpdateAopWorkflowResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, workflow_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ModifyAopWorkflowInfo::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/{}", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-                encode_path(& workflow_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_aop_workflow",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -3237,6 +7739,38 @@ pub mod open_enums {
         #[doc = "Status of one node of a run. RUNNING, FAILED, FINISHED."] NodeStatus {
         #[doc = "`RUNNING`"] Running = "RUNNING", #[doc = "`FAILED`"] Failed = "FAILED",
         #[doc = "`FINISHED`"] Finished = "FINISHED", }
+    }
+    open_enum! {
+        #[doc =
+        "Workflow version status. pending_submit: draft; pending_approval: pending review; publishing: being published; publish_failed: publishing failed; not_activated: approved, not activated; activated: activated; rejected: rejected."]
+        VersionStatus { #[doc = "`pending_submit`"] PendingSubmit = "pending_submit",
+        #[doc = "`pending_approval`"] PendingApproval = "pending_approval", #[doc =
+        "`publishing`"] Publishing = "publishing", #[doc = "`publish_failed`"]
+        PublishFailed = "publish_failed", #[doc = "`not_activated`"] NotActivated =
+        "not_activated", #[doc = "`activated`"] Activated = "activated", #[doc =
+        "`rejected`"] Rejected = "rejected", }
+    }
+    open_enum! {
+        #[doc =
+        "What an update of a version does. pending_submit: update the basic information (the default); pending_approval: submit for review; not_activated: deactivate; activated: activate."]
+        VersionAction { #[doc = "`pending_submit`"] PendingSubmit = "pending_submit",
+        #[doc = "`pending_approval`"] PendingApproval = "pending_approval", #[doc =
+        "`not_activated`"] NotActivated = "not_activated", #[doc = "`activated`"]
+        Activated = "activated", }
+    }
+    open_enum! {
+        #[doc = "Topology format. JSON: JSON."] TaskflowType { #[doc = "`JSON`"] Json =
+        "JSON", }
+    }
+    open_enum! {
+        #[doc = "Review result. PASS: approved; UN_PASS: rejected."] ApprovalResult {
+        #[doc = "`PASS`"] Pass = "PASS", #[doc = "`UN_PASS`"] UnPass = "UN_PASS", }
+    }
+    open_enum! {
+        #[doc =
+        "Validation mode. BASIC: basic check; CIRCLE: loop check; APP_PARAMS: parameter check."]
+        ValidateMode { #[doc = "`BASIC`"] Basic = "BASIC", #[doc = "`CIRCLE`"] Circle =
+        "CIRCLE", #[doc = "`APP_PARAMS`"] AppParams = "APP_PARAMS", }
     }
 }
 /// Every operation of the spec, as data ([`crate::Operation`]) and as a type ([`crate::Op`]).
@@ -3335,6 +7869,426 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
     };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Creating a Workflow
+    pub const CREATE_AOP_WORKFLOW: Operation = Operation {
+        id: "CreateAopWorkflow",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CreateAopWorkflowInfo",
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("CreateAopWorkflowResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Querying Workflow Details
+    pub const SHOW_AOP_WORKFLOW: Operation = Operation {
+        id: "ShowAopWorkflow",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Param {
+                name: "workflow_id",
+                reserved: &["export", "instances", "validation", "versions"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ShowAopWorkflowResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+    };
+    ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow
+    pub const UPDATE_AOP_WORKFLOW: Operation = Operation {
+        id: "UpdateAopWorkflow",
+        method: "PUT",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Param {
+                name: "workflow_id",
+                reserved: &["export", "instances", "validation", "versions"],
+            },
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ModifyAopWorkflowInfo",
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("UpdateAopWorkflowResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+    };
+    ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Deleting a Workflow
+    pub const DELETE_AOP_WORKFLOW: Operation = Operation {
+        id: "DeleteAopWorkflow",
+        method: "DELETE",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Param {
+                name: "workflow_id",
+                reserved: &["export", "instances", "validation", "versions"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("DeleteAopWorkflowResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Querying the Workflow Version List
+    pub const LIST_AOP_WORKFLOW_VERSIONS: Operation = Operation {
+        id: "ListAopWorkflowVersions",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Param {
+                name: "workflow_id",
+                reserved: &["export", "instances", "validation", "versions"],
+            },
+            Segment::Literal("versions"),
+        ],
+        query: &[
+            QueryParam {
+                name: "status",
+                kind: QueryKind::Enum("VersionStatus"),
+                required: false,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListAopWorkflowVersionsResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: true,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Creating a Workflow Version
+    pub const CREATE_AOP_WORKFLOW_VERSION: Operation = Operation {
+        id: "CreateAopWorkflowVersion",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Param {
+                name: "workflow_id",
+                reserved: &["export", "instances", "validation", "versions"],
+            },
+            Segment::Literal("versions"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CreateAopWorkflowVersionInfo",
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("CreateAopWorkflowVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Querying Workflow Version Details
+    pub const SHOW_AOP_WORKFLOW_VERSION: Operation = Operation {
+        id: "ShowAopWorkflowVersion",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["versions"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ShowAopWorkflowVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+    };
+    ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Updating a Workflow Version
+    pub const UPDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
+        id: "UpdateAopWorkflowVersion",
+        method: "PUT",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["versions"],
+            },
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ModifyAopWorkflowVersionInfo",
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("UpdateAopWorkflowVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+    };
+    ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Deleting a Workflow Version
+    pub const DELETE_AOP_WORKFLOW_VERSION: Operation = Operation {
+        id: "DeleteAopWorkflowVersion",
+        method: "DELETE",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["versions"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("DeleteAopWorkflowVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`: Reviewing the Workflow Version for Release
+    pub const CREATE_AOP_WORKFLOW_VERSION_APPROVEL: Operation = Operation {
+        id: "CreateAopWorkflowVersionApprovel",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["versions"],
+            },
+            Segment::Literal("approval"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CreateAopWorkflowVersionApprovelInfo",
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("CreateAopWorkflowVersionApprovelResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`: Validating a Workflow Version
+    pub const VALIDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
+        id: "ValidateAopWorkflowVersion",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Literal("validation"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "AopworkflowVersionValidateRes",
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ValidateAopWorkflowVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+    };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`: Exporting Workflows
     pub const EXPORT_AOPWORKFLOW: Operation = Operation {
         id: "ExportAopworkflow",
@@ -3389,7 +8343,7 @@ pub mod operations {
             Segment::Literal("instances"),
             Segment::Param {
                 name: "instance_id",
-                reserved: &[],
+                reserved: &["versions"],
             },
         ],
         query: &[
@@ -3408,57 +8362,94 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
     };
-    ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow
-    pub const UPDATE_AOP_WORKFLOW: Operation = Operation {
-        id: "UpdateAopWorkflow",
-        method: "PUT",
-        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}",
-        segments: &[
-            Segment::Literal("v1"),
-            Segment::Param {
-                name: "project_id",
-                reserved: &[],
-            },
-            Segment::Literal("workspaces"),
-            Segment::Param {
-                name: "workspace_id",
-                reserved: &[],
-            },
-            Segment::Literal("soc"),
-            Segment::Literal("workflows"),
-            Segment::Param {
-                name: "workflow_id",
-                reserved: &["export", "instances"],
-            },
-        ],
-        query: &[],
-        request: Some(RequestBody {
-            media_type: "application/json;charset=UTF-8",
-            schema: "ModifyAopWorkflowInfo",
-        }),
-        response: Response {
-            media_type: "application/json",
-            schema: Some("UpdateAopWorkflowResponse"),
-            shape: Shape::Envelope {
-                data: true,
-                list: false,
-            },
-        },
-        retry: RetryClass::Idempotent,
-        paged: false,
-    };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[
         LIST_WORKFLOWS,
+        CREATE_AOP_WORKFLOW,
+        SHOW_AOP_WORKFLOW,
+        UPDATE_AOP_WORKFLOW,
+        DELETE_AOP_WORKFLOW,
+        LIST_AOP_WORKFLOW_VERSIONS,
+        CREATE_AOP_WORKFLOW_VERSION,
+        SHOW_AOP_WORKFLOW_VERSION,
+        UPDATE_AOP_WORKFLOW_VERSION,
+        DELETE_AOP_WORKFLOW_VERSION,
+        CREATE_AOP_WORKFLOW_VERSION_APPROVEL,
+        VALIDATE_AOP_WORKFLOW_VERSION,
         EXPORT_AOPWORKFLOW,
         SHOW_AOP_WORKFLOW_INSTANCE,
-        UPDATE_AOP_WORKFLOW,
     ];
     operation_types! {
         #[doc =
         "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Querying the Workflow List"]
         ListWorkflows = LIST_WORKFLOWS { body : (), data : ::std::vec::Vec <
         types::AopWorkflowInfo > }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Creating a Workflow"]
+        CreateAopWorkflow = CREATE_AOP_WORKFLOW { body : types::CreateAopWorkflowInfo,
+        data : types::AopWorkflowInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Querying Workflow Details"]
+        ShowAopWorkflow = SHOW_AOP_WORKFLOW { body : (), data : types::AopWorkflowInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow"]
+        UpdateAopWorkflow = UPDATE_AOP_WORKFLOW { body : types::ModifyAopWorkflowInfo,
+        data : types::AopWorkflowInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Deleting a Workflow"]
+        DeleteAopWorkflow = DELETE_AOP_WORKFLOW { body : (), data :
+        types::AopWorkflowInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Querying the Workflow Version List"]
+        ListAopWorkflowVersions = LIST_AOP_WORKFLOW_VERSIONS { body : (), data :
+        ::std::vec::Vec < types::AopWorkflowVersionInfo > }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Creating a Workflow Version"]
+        CreateAopWorkflowVersion = CREATE_AOP_WORKFLOW_VERSION { body :
+        types::CreateAopWorkflowVersionInfo, data : types::AopWorkflowVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Querying Workflow Version Details"]
+        ShowAopWorkflowVersion = SHOW_AOP_WORKFLOW_VERSION { body : (), data :
+        types::AopWorkflowVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Updating a Workflow Version"]
+        UpdateAopWorkflowVersion = UPDATE_AOP_WORKFLOW_VERSION { body :
+        types::ModifyAopWorkflowVersionInfo, data : types::AopWorkflowVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Deleting a Workflow Version"]
+        DeleteAopWorkflowVersion = DELETE_AOP_WORKFLOW_VERSION { body : (), data :
+        types::AopWorkflowVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`: Reviewing the Workflow Version for Release"]
+        CreateAopWorkflowVersionApprovel = CREATE_AOP_WORKFLOW_VERSION_APPROVEL { body :
+        types::CreateAopWorkflowVersionApprovelInfo, data :
+        types::WorkflowApproveOpinionDetail }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`: Validating a Workflow Version"]
+        ValidateAopWorkflowVersion = VALIDATE_AOP_WORKFLOW_VERSION { body :
+        types::AopworkflowVersionValidateRes, data : ::serde_json::Value }
     }
     operation_types! {
         #[doc =
@@ -3471,12 +8462,6 @@ pub mod operations {
         "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Querying Workflow Instance Details"]
         ShowAopWorkflowInstance = SHOW_AOP_WORKFLOW_INSTANCE { body : (), data :
         types::AopworkflowInstanceDetail }
-    }
-    operation_types! {
-        #[doc =
-        "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow"]
-        UpdateAopWorkflow = UPDATE_AOP_WORKFLOW { body : types::ModifyAopWorkflowInfo,
-        data : types::AopWorkflowInfo }
     }
 }
 /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its

@@ -296,25 +296,134 @@ fn the_specs_embedded_examples_are_the_pages_examples() {
     };
     assert_eq!(*request, page("update-workflow-request.json"));
     assert_eq!(*ok, page("update-workflow-200.json"));
-    // The constructed examples of the other operations (their pages show none, or only one).
+    // The constructed examples of the other operations (their pages show none, or only one):
+    // (path under the workflows root, method, request or status, example name, file).
     let root = "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows";
     let paths = &spec["paths"];
-    let embedded = [
+    let table = [
+        ("", "get", "200", "listed", "list-workflows-200.json"),
         (
-            &paths[root]["get"]["responses"]["200"]["content"]["application/json"]["examples"]["listed"],
-            "list-workflows-200.json",
+            "",
+            "post",
+            "request",
+            "created",
+            "create-workflow-request.json",
+        ),
+        ("", "post", "200", "created", "update-workflow-200.json"),
+        (
+            "/{workflow_id}",
+            "get",
+            "200",
+            "shown",
+            "update-workflow-200.json",
         ),
         (
-            &paths[format!("{root}/export")]["post"]["requestBody"]["content"]["application/json;charset=UTF-8"]
-                ["examples"]["one"],
+            "/{workflow_id}",
+            "delete",
+            "200",
+            "deleted",
+            "update-workflow-200.json",
+        ),
+        (
+            "/{workflow_id}/versions",
+            "get",
+            "200",
+            "listed",
+            "list-workflow-versions-200.json",
+        ),
+        (
+            "/{workflow_id}/versions",
+            "post",
+            "request",
+            "created",
+            "create-workflow-version-request.json",
+        ),
+        (
+            "/{workflow_id}/versions",
+            "post",
+            "200",
+            "created",
+            "workflow-version-200.json",
+        ),
+        (
+            "/versions/{version_id}",
+            "get",
+            "200",
+            "shown",
+            "workflow-version-200.json",
+        ),
+        (
+            "/versions/{version_id}",
+            "put",
+            "request",
+            "submit",
+            "update-workflow-version-request.json",
+        ),
+        (
+            "/versions/{version_id}",
+            "put",
+            "200",
+            "updated",
+            "workflow-version-200.json",
+        ),
+        (
+            "/versions/{version_id}",
+            "delete",
+            "200",
+            "deleted",
+            "workflow-version-200.json",
+        ),
+        (
+            "/versions/{version_id}/approval",
+            "post",
+            "request",
+            "approve",
+            "review-workflow-version-request.json",
+        ),
+        (
+            "/versions/{version_id}/approval",
+            "post",
+            "200",
+            "approved",
+            "review-workflow-version-200.json",
+        ),
+        (
+            "/validation",
+            "post",
+            "request",
+            "basic",
+            "validate-workflow-version-request.json",
+        ),
+        (
+            "/validation",
+            "post",
+            "200",
+            "passed",
+            "validate-workflow-version-200.json",
+        ),
+        (
+            "/export",
+            "post",
+            "request",
+            "one",
             "export-workflows-request.json",
         ),
         (
-            &paths[format!("{root}/instances/{{instance_id}}")]["get"]["responses"]["200"]["content"]
-                ["application/json"]["examples"]["finished"],
+            "/instances/{instance_id}",
+            "get",
+            "200",
+            "finished",
             "show-workflow-instance-200.json",
         ),
     ];
+    let embedded = table.map(|(path, method, which, name, file)| {
+        let op = &paths[format!("{root}{path}")][method];
+        let media = match which {
+            "request" => &op["requestBody"]["content"]["application/json;charset=UTF-8"],
+            status => &op["responses"][status]["content"]["application/json"],
+        };
+        (&media["examples"][name], file)
+    });
     for (example, file) in embedded {
         assert_eq!(example["value"], page(file), "{file}");
     }

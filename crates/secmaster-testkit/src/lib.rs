@@ -28,6 +28,32 @@ pub mod examples {
     /// A ShowAopWorkflowInstance 200 answer (constructed).
     pub const SHOW_INSTANCE_200: &str =
         include_str!("../../../spec/examples/show-workflow-instance-200.json");
+    /// CreateAopWorkflow's request body (constructed from the SDK's wire example).
+    pub const CREATE_WORKFLOW_REQUEST: &str =
+        include_str!("../../../spec/examples/create-workflow-request.json");
+    /// A 200 answer carrying one version (the create, show, update and delete of a version).
+    pub const VERSION_200: &str = include_str!("../../../spec/examples/workflow-version-200.json");
+    /// A ListAopWorkflowVersions 200 answer: `ver-0001` activated, `ver-0002` approved.
+    pub const LIST_VERSIONS_200: &str =
+        include_str!("../../../spec/examples/list-workflow-versions-200.json");
+    /// CreateAopWorkflowVersion's request body (constructed).
+    pub const CREATE_VERSION_REQUEST: &str =
+        include_str!("../../../spec/examples/create-workflow-version-request.json");
+    /// UpdateAopWorkflowVersion's request body: a submission (constructed).
+    pub const UPDATE_VERSION_REQUEST: &str =
+        include_str!("../../../spec/examples/update-workflow-version-request.json");
+    /// CreateAopWorkflowVersionApprovel's request body (constructed).
+    pub const REVIEW_REQUEST: &str =
+        include_str!("../../../spec/examples/review-workflow-version-request.json");
+    /// CreateAopWorkflowVersionApprovel's 200 answer: `{code, message, data}` (constructed).
+    pub const REVIEW_200: &str =
+        include_str!("../../../spec/examples/review-workflow-version-200.json");
+    /// ValidateAopWorkflowVersion's request body (constructed).
+    pub const VALIDATE_REQUEST: &str =
+        include_str!("../../../spec/examples/validate-workflow-version-request.json");
+    /// ValidateAopWorkflowVersion's 200 answer (constructed: no page documents its `data`).
+    pub const VALIDATE_200: &str =
+        include_str!("../../../spec/examples/validate-workflow-version-200.json");
 }
 
 /// The IDs of the API page's example workflow.
@@ -38,6 +64,8 @@ pub mod ids {
     pub const WORKSPACE: &str = "f44065f5-557b-4376-ae02-8c65ef1960f4";
     /// The workflow.
     pub const WORKFLOW: &str = "c19470f3-5eaf-4572-82e8-2ff094495919";
+    /// The version of the constructed version examples (approved, not activated).
+    pub const VERSION: &str = "ver-0002";
     /// The instance of the constructed ShowAopWorkflowInstance example.
     pub const INSTANCE: &str = "8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f90";
 }

@@ -84,6 +84,35 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+
+    /// A call that could act twice if repeated (a create, a review) failed in a way that leaves
+    /// its outcome unknown: a 5xx, a timeout, or a connection lost after the request was sent.
+    /// It was not sent again. `how_to_check` says how to find out whether it took effect; the
+    /// failure itself is `source` ([`status`](Self::status), [`code`](Self::code) and
+    /// [`request_id`](Self::request_id) read through to it).
+    #[error(
+        "{source}; the outcome is unknown: the request may have reached SecMaster, and it was not sent again because a repeat could act twice ({how_to_check})"
+    )]
+    OutcomeUnknown {
+        /// The operation (its operationId, `CreateAopWorkflow`).
+        operation: &'static str,
+        /// How to find out whether the call took effect.
+        how_to_check: &'static str,
+        /// The failure of the last attempt.
+        source: Box<Error>,
+    },
+
+    /// Paging through a list reached the service's largest offset (10000) with items left:
+    /// narrow the query with filters instead. Every item before it was yielded.
+    #[error("the list has more items than paging can reach: the service takes offsets up to {max_offset}, and {yielded} items were read of {}", total.map_or_else(|| "more".to_owned(), |t| t.to_string()))]
+    PagingLimit {
+        /// The largest offset the service takes.
+        max_offset: u32,
+        /// Items yielded before stopping.
+        yielded: u64,
+        /// How many items the service said match, when it said.
+        total: Option<u64>,
+    },
 }
 
 /// An error answer from SecMaster or the API gateway in front of it.
@@ -100,6 +129,10 @@ pub struct ServiceError {
     pub request_id: Option<String>,
     /// Attempts made before giving up (more than one when retried).
     pub attempts: u32,
+    /// Whether an earlier attempt of the same call failed in a way that may have let it take
+    /// effect (a 5xx, a timeout, a connection lost after sending): then this refusal (a 404
+    /// after a delete, a 400 after a status change) may only mean the earlier attempt succeeded.
+    pub earlier_attempt_may_have_succeeded: bool,
 }
 
 impl ServiceError {
@@ -141,6 +174,11 @@ impl fmt::Display for ServiceError {
         if self.attempts > 1 {
             write!(f, " after {} attempts", self.attempts)?;
         }
+        if self.earlier_attempt_may_have_succeeded {
+            f.write_str(
+                "; an earlier attempt whose answer was lost may have succeeded, which can explain this refusal",
+            )?;
+        }
         if let Some(hint) = self.hint() {
             write!(f, "; {hint}")?;
         }
@@ -159,6 +197,7 @@ impl Error {
     /// HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
+            Self::OutcomeUnknown { source, .. } => source.status(),
             Self::Service(e) => Some(e.status),
             Self::Decode { status, .. } | Self::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
@@ -168,6 +207,7 @@ impl Error {
     /// The service's error code (`APIGW.0301`, `SecMaster.xxx`), when it sent one.
     pub fn code(&self) -> Option<&str> {
         match self {
+            Self::OutcomeUnknown { source, .. } => source.code(),
             Self::Service(e) => e.code.as_deref(),
             _ => None,
         }
@@ -176,6 +216,7 @@ impl Error {
     /// The service's error message, when it sent one.
     pub fn message(&self) -> Option<&str> {
         match self {
+            Self::OutcomeUnknown { source, .. } => source.message(),
             Self::Service(e) => e.message.as_deref(),
             _ => None,
         }
@@ -184,6 +225,7 @@ impl Error {
     /// The request id to quote to Huawei Cloud support, when the response carried one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
+            Self::OutcomeUnknown { source, .. } => source.request_id(),
             Self::Service(e) => e.request_id.as_deref(),
             Self::Decode { request_id, .. } | Self::ResponseTooLarge { request_id, .. } => {
                 request_id.as_deref()
@@ -203,21 +245,41 @@ impl Error {
     /// The service error, for [`Error::Service`].
     pub fn service(&self) -> Option<&ServiceError> {
         match self {
+            Self::OutcomeUnknown { source, .. } => source.service(),
             Self::Service(e) => Some(e),
             _ => None,
         }
     }
 
-    /// Whether the same call may succeed if made again later: 429, 500, 502, 503, 504,
-    /// timeouts, and connection failures that can pass (refused or reset connections, DNS
-    /// failures, a connection closed mid-answer). Validation errors, other 4xx,
-    /// `success: false` and answers that break HTTP are not retryable. Retries already made by
-    /// the client count against this.
+    /// Whether the same call may be made again and succeed later, for the operation that
+    /// failed: 429, 500, 502, 503, 504, timeouts, and connection failures that can pass (refused
+    /// or reset connections, DNS failures, a connection closed mid-answer). Not retryable:
+    /// validation errors, other 4xx, `success: false`, answers that break HTTP, and a call whose
+    /// outcome is unknown ([`is_outcome_unknown`](Self::is_outcome_unknown)), which a repeat
+    /// could perform twice. Retries already made by the client count against this.
     pub fn is_retryable(&self) -> bool {
         match self {
+            Self::OutcomeUnknown { .. } => false,
             Self::Service(e) => is_retryable_status(e.status),
             Self::Timeout { .. } => true,
             Self::Transport { source, .. } => crate::runtime::is_transient(source),
+            _ => false,
+        }
+    }
+
+    /// Whether a call that a repeat could perform twice failed in a way that leaves unknown
+    /// whether it took effect ([`Error::OutcomeUnknown`]): check before trying again.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Self::OutcomeUnknown { .. })
+    }
+
+    /// Whether the failed attempt may have reached the service and acted: a 5xx, a timeout, a
+    /// connection lost after the request was written.
+    pub(crate) fn is_ambiguous(&self) -> bool {
+        match self {
+            Self::Service(e) => e.status >= 500,
+            Self::Timeout { .. } => true,
+            Self::Transport { connect, .. } => !connect,
             _ => false,
         }
     }
@@ -230,6 +292,20 @@ impl Error {
             Self::Service(e) => e.status == 429,
             Self::Transport { connect, .. } => *connect,
             _ => false,
+        }
+    }
+
+    /// Marks a 4xx refusal that came after an ambiguous attempt of the same call: it may only
+    /// say that the earlier attempt took effect.
+    pub(crate) fn after_ambiguous(self, ambiguous_before: bool) -> Self {
+        match self {
+            Self::Service(mut e)
+                if ambiguous_before && e.status != 429 && (400..500).contains(&e.status) =>
+            {
+                e.earlier_attempt_may_have_succeeded = true;
+                Self::Service(e)
+            }
+            other => other,
         }
     }
 

@@ -1,7 +1,15 @@
 //! A client for Huawei Cloud SecMaster's workflow API: **Update a Workflow**
 //! (`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`), done properly,
-//! and the Workflow Management chapter growing around it on the same call path:
-//! [`Client::list_workflows`], [`Client::show_workflow_instance`], [`Client::export_workflows`].
+//! and the Workflow Management chapter around it on the same call path:
+//!
+//! - workflows: [`Client::list_workflows`] (one page, or [`items`](ListWorkflows::items) for
+//!   all), [`Client::create_workflow`], [`Client::show_workflow`], [`Client::update_workflow`],
+//!   [`Client::delete_workflow`], [`Client::export_workflows`];
+//! - their versions: [`Client::list_workflow_versions`], [`Client::create_workflow_version`],
+//!   [`Client::show_workflow_version`], [`Client::update_workflow_version`] (edits, submit,
+//!   activate, deactivate), [`Client::review_workflow_version`],
+//!   [`Client::delete_workflow_version`], [`Client::validate_workflow_version`];
+//! - their runs: [`Client::show_workflow_instance`].
 //!
 //! Built on the generated `secmaster-bindings` crate, it adds what the official SDKs lack:
 //! validation before any byte is sent, the rule that enabling needs a version, token *and*
@@ -27,6 +35,31 @@
 //!     .await?;
 //!
 //! println!("{} {:?}", updated.workflow.name.as_deref().unwrap_or(""), updated.request_id);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A version's life, from draft to enabled workflow:
+//!
+//! ```no_run
+//! # async fn demo(client: secmaster::Client) -> Result<(), secmaster::Error> {
+//! use secmaster::AopType;
+//!
+//! let (p, w, workflow) = ("project-id", "workspace-id", "workflow-id");
+//! let draft = client
+//!     .create_workflow_version(p, w, workflow)
+//!     .name("v2")
+//!     .description("Notify on new alerts")
+//!     .taskflow(r#"{"nodes":[],"edges":[]}"#)
+//!     .taskconfig("{}")
+//!     .aop_type(AopType::Normal)
+//!     .send()
+//!     .await?;
+//! let version = draft.id.clone().unwrap_or_default();
+//! client.update_workflow_version(p, w, &version).submit().send().await?;
+//! client.review_workflow_version(p, w, &version).approve("checked").send().await?;
+//! client.update_workflow_version(p, w, &version).activate().send().await?;
+//! client.update_workflow(p, w, workflow).enable(&version).send().await?;
 //! # Ok(())
 //! # }
 //! ```
@@ -68,6 +101,7 @@ mod runtime;
 pub mod signer;
 mod tls;
 mod validate;
+mod version;
 mod workflow;
 
 pub use builder::{
@@ -81,14 +115,25 @@ pub use credentials::{
 pub use endpoint::{REGIONS, override_variable as region_override_variable};
 pub use error::{Error, ServiceError};
 pub use jiff;
-pub use operations::Page;
 pub use operations::export::{ExportWorkflows, ExportedWorkflows};
 pub use operations::instance::{ShowWorkflowInstance, ShownInstance};
 pub use operations::list::ListWorkflows;
+pub use operations::paging::Items;
 pub use operations::update::{UpdateWorkflow, UpdatedWorkflow};
+pub use operations::version_edits::{
+    Review, ReviewWorkflowVersion, UpdateWorkflowVersion, ValidateWorkflowVersion,
+};
+pub use operations::versions::{
+    CreateWorkflowVersion, DeleteWorkflowVersion, ListWorkflowVersions, ShowWorkflowVersion,
+};
+pub use operations::workflows::{CreateWorkflow, DeleteWorkflow, ShowWorkflow};
+pub use operations::{Output, Page};
 pub use retry::RetryPolicy;
 pub use signer::{Clock, SystemClock};
 pub use validate::MAX_ID_BYTES;
+pub use version::{
+    ApprovalResult, TaskflowType, ValidateMode, VersionAction, VersionStatus, WorkflowVersion,
+};
 pub use workflow::{
     AopType, EngineType, Label, SortOrder, Workflow, WorkflowSortKey, parse_timestamp,
 };

@@ -96,12 +96,12 @@ impl Workflow {
     }
 }
 
-fn text(value: Option<String>) -> Option<String> {
+pub(crate) fn text(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.is_empty())
 }
 
 /// An open enum as read: `""` is "not set", as for text fields.
-fn open<T: PartialEq + for<'a> From<&'a str>>(value: Option<T>) -> Option<T> {
+pub(crate) fn open<T: PartialEq + for<'a> From<&'a str>>(value: Option<T>) -> Option<T> {
     value.filter(|v| *v != T::from(""))
 }
 

@@ -325,3 +325,123 @@ async fn hostile_error_bodies_are_service_errors_with_bounded_messages() {
         );
     }
 }
+
+#[tokio::test]
+async fn hostile_version_ids_and_query_values_arrive_as_exactly_themselves() {
+    let values = [
+        "a/b",
+        "?x=1",
+        "#frag",
+        "a&b=c",
+        "a=b",
+        "a b",
+        "a+b",
+        "%20",
+        "é",
+        "\u{202e}rtl",
+        "~._-",
+    ];
+    let server = TestServer::start(vec![]).await;
+    let c = client(&server);
+    for value in values {
+        // As a version ID (a path with no workflow ID): refused or exactly itself.
+        match bounded(c.show_workflow_version("p", "w", value).send()).await {
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "version_id", "{value:?}"),
+            _ => {
+                let sent = server.requests().pop().unwrap();
+                let segments: Vec<String> = sent.target.split('/').map(decode_segment).collect();
+                assert_eq!(
+                    segments,
+                    [
+                        "",
+                        "v1",
+                        "p",
+                        "workspaces",
+                        "w",
+                        "soc",
+                        "workflows",
+                        "versions",
+                        value
+                    ],
+                    "{value:?}"
+                );
+            }
+        }
+        // As a query value: one parameter, decoding back to itself, spaces as %20.
+        let _ = bounded(c.list_workflows("p", "w").name(value).send()).await;
+        let sent = server.requests().pop().unwrap();
+        let query = sent.target.split_once('?').unwrap().1;
+        assert!(!query.contains('+') && !query.contains(' '), "{query}");
+        let (name, encoded) = query.split_once('=').unwrap();
+        assert_eq!(
+            (name, decode_segment(encoded).as_str()),
+            ("name", value),
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn broken_pages_and_versions_are_decode_errors_and_odd_totals_read_as_unknown() {
+    let broken = [
+        r#"{"success":true,"data":{"id":"not a list"}}"#,
+        r#"{"success":true,"data":[{"status":7}]}"#,
+        r#"{"success":true,"data":[1,2,3]}"#,
+        r#"{"success":true,"total":3}"#,
+    ];
+    let server = TestServer::start(broken.iter().map(|b| Reply::json(200, b)).collect()).await;
+    let c = client(&server);
+    for body in broken {
+        let e = bounded(c.list_workflow_versions("p", "w", "f").send())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::Decode { status: 200, .. }),
+            "{body}: {e:?}"
+        );
+    }
+    let odd = [
+        "-1",
+        "1.5",
+        "\"12\"",
+        "null",
+        "1e400",
+        "{}",
+        "18446744073709551616",
+    ];
+    let replies = odd
+        .iter()
+        .map(|total| {
+            Reply::json(
+                200,
+                &format!(r#"{{"success":true,"total":{total},"data":[]}}"#),
+            )
+        })
+        .collect();
+    let server = TestServer::start(replies).await;
+    let c = client(&server);
+    for total in odd {
+        let page = bounded(c.list_workflows("p", "w").send()).await;
+        let expected = match total {
+            "\"12\"" => Some(Some(12)),
+            // Not a number serde_json can hold: the body is not JSON it reads.
+            "1e400" => None,
+            _ => Some(None),
+        };
+        assert_eq!(page.map(|p| p.total).ok(), expected, "total {total}");
+    }
+    // A version whose topology is not Base64 JSON keeps its text and has no topology.
+    let server = TestServer::start(vec![Reply::json(
+        200,
+        r#"{"success":true,"data":{"id":"v","taskflow":"%%%not-base64","status":"retired"}}"#,
+    )])
+    .await;
+    let v = bounded(client(&server).show_workflow_version("p", "w", "v").send())
+        .await
+        .unwrap();
+    assert_eq!(
+        (v.taskflow.as_deref(), v.topology.as_ref()),
+        (Some("%%%not-base64"), None)
+    );
+    assert_eq!(v.status.as_ref().map(|s| s.as_str()), Some("retired"));
+}

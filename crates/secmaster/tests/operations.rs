@@ -6,14 +6,22 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use secmaster::bindings::types::{ExportAopworkflowInfo, ModifyAopWorkflowInfo};
+use secmaster::bindings::RetryClass;
+use secmaster::bindings::types::{
+    AopworkflowVersionValidateRes, CreateAopWorkflowInfo, CreateAopWorkflowVersionApprovelInfo,
+    CreateAopWorkflowVersionInfo, ExportAopworkflowInfo, ModifyAopWorkflowInfo,
+    ModifyAopWorkflowVersionInfo,
+};
 use secmaster::{
     AopType, Client, Credentials, Error, InstanceStatus, Label, RetryPolicy, SortOrder,
+    VersionStatus,
 };
 use secmaster_testkit::examples::{
-    EXPORT_REQUEST, LIST_WORKFLOWS_200, SHOW_INSTANCE_200, UPDATE_200, UPDATE_REQUEST,
+    CREATE_VERSION_REQUEST, CREATE_WORKFLOW_REQUEST, EXPORT_REQUEST, LIST_VERSIONS_200,
+    LIST_WORKFLOWS_200, REVIEW_200, REVIEW_REQUEST, SHOW_INSTANCE_200, UPDATE_200, UPDATE_REQUEST,
+    UPDATE_VERSION_REQUEST, VALIDATE_200, VALIDATE_REQUEST, VERSION_200,
 };
-use secmaster_testkit::ids::{INSTANCE, PROJECT, WORKFLOW, WORKSPACE};
+use secmaster_testkit::ids::{INSTANCE, PROJECT, VERSION, WORKFLOW, WORKSPACE};
 use secmaster_testkit::{Captured, Reply, TestServer};
 
 const TOKEN: &str = "MIIZtoken-secret-value-0123456789";
@@ -31,28 +39,51 @@ fn client(server: &TestServer) -> Client {
         .unwrap()
 }
 
-type Sent<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+type Sent<'a, E> = Pin<Box<dyn Future<Output = Result<(), E>> + Send + 'a>>;
 
 /// One operation: its page answer, and the same call through the client and the bindings.
 struct Row {
     id: &'static str,
     answer: fn() -> Reply,
-    client: for<'a> fn(&'a Client) -> Sent<'a>,
-    bindings: for<'a> fn(&'a secmaster::bindings::Client) -> Sent<'a>,
+    client: for<'a> fn(&'a Client) -> Sent<'a, Error>,
+    bindings: for<'a> fn(&'a secmaster::bindings::Client) -> Sent<'a, String>,
 }
 
 fn json(body: &'static str) -> Reply {
     Reply::json(200, body).with_header("X-Request-Id", "req-ok")
 }
 
-fn ours<T>(result: Result<T, Error>) -> Result<(), String> {
-    result.map(drop).map_err(|e| e.to_string())
+fn ours<T>(result: Result<T, Error>) -> Result<(), Error> {
+    result.map(drop)
 }
 
 fn theirs<T, E: std::fmt::Debug>(
     result: Result<T, secmaster::bindings::Error<E>>,
 ) -> Result<(), String> {
     result.map(drop).map_err(|e| format!("{e:?}"))
+}
+
+fn example<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_json::from_str(text).unwrap()
+}
+
+/// The topology a request example's Base64 `taskflow` encodes (what a user passes).
+fn topology(request: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let body: serde_json::Value = example(request);
+    base64::engine::general_purpose::STANDARD
+        .decode(body["taskflow"].as_str().unwrap())
+        .unwrap()
+}
+
+/// A row's bindings call: `$call` on the raw client with the project and workspace set.
+macro_rules! raw {
+    ($b:ident, $method:ident $(. $setter:ident ($value:expr))*) => {
+        Box::pin(async move {
+            let call = $b.$method().project_id(PROJECT).workspace_id(WORKSPACE);
+            theirs(call $(.$setter($value))* .send().await)
+        })
+    };
 }
 
 fn rows() -> Vec<Row> {
@@ -77,19 +108,220 @@ fn rows() -> Vec<Row> {
                 })
             },
             bindings: |b| {
-                Box::pin(async move {
-                    let call = b
-                        .list_workflows()
-                        .project_id(PROJECT)
-                        .workspace_id(WORKSPACE)
-                        .name("Test aop+1");
-                    let call = call
+                raw!(
+                    b,
+                    list_workflows
+                        .name("Test aop+1")
                         .limit(20)
                         .offset(0)
                         .enabled(true)
-                        .aop_type(AopType::Normal);
-                    theirs(call.order(SortOrder::Asc).send().await)
+                        .aop_type(AopType::Normal)
+                        .order(SortOrder::Asc)
+                )
+            },
+        },
+        Row {
+            id: "CreateAopWorkflow",
+            answer: || json(UPDATE_200),
+            client: |c| {
+                Box::pin(async move {
+                    let body: CreateAopWorkflowInfo = example(CREATE_WORKFLOW_REQUEST);
+                    let call = c
+                        .create_workflow(PROJECT, WORKSPACE)
+                        .name(body.name)
+                        .description(body.description.unwrap())
+                        .aop_type(body.aop_type);
+                    let call = call.dataclass_id(body.dataclass_id);
+                    ours(call.labels(body.labels.unwrap()).send().await)
                 })
+            },
+            bindings: |b| {
+                raw!(
+                    b,
+                    create_aop_workflow
+                        .body(example::<CreateAopWorkflowInfo>(CREATE_WORKFLOW_REQUEST))
+                )
+            },
+        },
+        Row {
+            id: "ShowAopWorkflow",
+            answer: || json(UPDATE_200),
+            client: |c| {
+                Box::pin(
+                    async move { ours(c.show_workflow(PROJECT, WORKSPACE, WORKFLOW).send().await) },
+                )
+            },
+            bindings: |b| raw!(b, show_aop_workflow.workflow_id(WORKFLOW)),
+        },
+        Row {
+            id: "UpdateAopWorkflow",
+            answer: || json(UPDATE_200),
+            client: |c| {
+                Box::pin(async move {
+                    let body: ModifyAopWorkflowInfo = example(UPDATE_REQUEST);
+                    let call = c.update_workflow(PROJECT, WORKSPACE, WORKFLOW);
+                    ours(
+                        call.name(body.name.unwrap())
+                            .description(body.description.unwrap())
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            bindings: |b| {
+                raw!(
+                    b,
+                    update_aop_workflow
+                        .workflow_id(WORKFLOW)
+                        .body(example::<ModifyAopWorkflowInfo>(UPDATE_REQUEST))
+                )
+            },
+        },
+        Row {
+            id: "DeleteAopWorkflow",
+            answer: || json(UPDATE_200),
+            client: |c| {
+                Box::pin(async move {
+                    ours(c.delete_workflow(PROJECT, WORKSPACE, WORKFLOW).send().await)
+                })
+            },
+            bindings: |b| raw!(b, delete_aop_workflow.workflow_id(WORKFLOW)),
+        },
+        Row {
+            id: "ListAopWorkflowVersions",
+            answer: || json(LIST_VERSIONS_200),
+            client: |c| {
+                Box::pin(async move {
+                    let call = c.list_workflow_versions(PROJECT, WORKSPACE, WORKFLOW);
+                    ours(call.status(VersionStatus::NotActivated).send().await)
+                })
+            },
+            bindings: |b| {
+                raw!(
+                    b,
+                    list_aop_workflow_versions
+                        .workflow_id(WORKFLOW)
+                        .status(VersionStatus::NotActivated)
+                )
+            },
+        },
+        Row {
+            id: "CreateAopWorkflowVersion",
+            answer: || json(VERSION_200),
+            client: |c| {
+                Box::pin(async move {
+                    let body: CreateAopWorkflowVersionInfo = example(CREATE_VERSION_REQUEST);
+                    let call = c
+                        .create_workflow_version(PROJECT, WORKSPACE, WORKFLOW)
+                        .name(body.name)
+                        .description(body.description)
+                        .taskflow(topology(CREATE_VERSION_REQUEST));
+                    let call = call.taskconfig(body.taskconfig).aop_type(body.aop_type);
+                    ours(call.send().await)
+                })
+            },
+            bindings: |b| {
+                raw!(
+                    b,
+                    create_aop_workflow_version
+                        .workflow_id(WORKFLOW)
+                        .body(example::<CreateAopWorkflowVersionInfo>(
+                            CREATE_VERSION_REQUEST
+                        ))
+                )
+            },
+        },
+        Row {
+            id: "ShowAopWorkflowVersion",
+            answer: || json(VERSION_200),
+            client: |c| {
+                Box::pin(async move {
+                    ours(
+                        c.show_workflow_version(PROJECT, WORKSPACE, VERSION)
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            bindings: |b| raw!(b, show_aop_workflow_version.version_id(VERSION)),
+        },
+        Row {
+            id: "UpdateAopWorkflowVersion",
+            answer: || json(VERSION_200),
+            client: |c| {
+                Box::pin(async move {
+                    let call = c.update_workflow_version(PROJECT, WORKSPACE, VERSION);
+                    ours(call.submit().send().await)
+                })
+            },
+            bindings: |b| {
+                raw!(
+                    b,
+                    update_aop_workflow_version
+                        .version_id(VERSION)
+                        .body(example::<ModifyAopWorkflowVersionInfo>(
+                            UPDATE_VERSION_REQUEST
+                        ))
+                )
+            },
+        },
+        Row {
+            id: "DeleteAopWorkflowVersion",
+            answer: || json(VERSION_200),
+            client: |c| {
+                Box::pin(async move {
+                    ours(
+                        c.delete_workflow_version(PROJECT, WORKSPACE, VERSION)
+                            .send()
+                            .await,
+                    )
+                })
+            },
+            bindings: |b| raw!(b, delete_aop_workflow_version.version_id(VERSION)),
+        },
+        Row {
+            id: "CreateAopWorkflowVersionApprovel",
+            answer: || json(REVIEW_200),
+            client: |c| {
+                Box::pin(async move {
+                    let body: CreateAopWorkflowVersionApprovelInfo = example(REVIEW_REQUEST);
+                    let call = c.review_workflow_version(PROJECT, WORKSPACE, VERSION);
+                    ours(call.approve(body.content).send().await)
+                })
+            },
+            bindings: |b| {
+                raw!(
+                    b,
+                    create_aop_workflow_version_approvel
+                        .version_id(VERSION)
+                        .body(example::<CreateAopWorkflowVersionApprovelInfo>(
+                            REVIEW_REQUEST
+                        ))
+                )
+            },
+        },
+        Row {
+            id: "ValidateAopWorkflowVersion",
+            answer: || json(VALIDATE_200),
+            client: |c| {
+                Box::pin(async move {
+                    let body: AopworkflowVersionValidateRes = example(VALIDATE_REQUEST);
+                    let call = c
+                        .validate_workflow_version(PROJECT, WORKSPACE)
+                        .mode(body.mode)
+                        .taskflow(topology(VALIDATE_REQUEST));
+                    let call = call
+                        .taskconfig(body.taskconfig)
+                        .workflow_id(body.aopworkflow_id);
+                    ours(call.send().await)
+                })
+            },
+            bindings: |b| {
+                raw!(
+                    b,
+                    validate_aop_workflow_version
+                        .body(example::<AopworkflowVersionValidateRes>(VALIDATE_REQUEST))
+                )
             },
         },
         Row {
@@ -101,22 +333,15 @@ fn rows() -> Vec<Row> {
             },
             client: |c| {
                 Box::pin(async move {
-                    let body: ExportAopworkflowInfo = serde_json::from_str(EXPORT_REQUEST).unwrap();
+                    let body: ExportAopworkflowInfo = example(EXPORT_REQUEST);
                     ours(c.export_workflows(PROJECT, WORKSPACE, body.id).send().await)
                 })
             },
             bindings: |b| {
-                Box::pin(async move {
-                    let body: ExportAopworkflowInfo = serde_json::from_str(EXPORT_REQUEST).unwrap();
-                    theirs(
-                        b.export_aopworkflow()
-                            .project_id(PROJECT)
-                            .workspace_id(WORKSPACE)
-                            .body(body)
-                            .send()
-                            .await,
-                    )
-                })
+                raw!(
+                    b,
+                    export_aopworkflow.body(example::<ExportAopworkflowInfo>(EXPORT_REQUEST))
+                )
             },
         },
         Row {
@@ -133,39 +358,12 @@ fn rows() -> Vec<Row> {
                 })
             },
             bindings: |b| {
-                Box::pin(async move {
-                    let call = b
-                        .show_aop_workflow_instance()
-                        .project_id(PROJECT)
-                        .workspace_id(WORKSPACE);
-                    theirs(call.instance_id(INSTANCE).show_topology(true).send().await)
-                })
-            },
-        },
-        Row {
-            id: "UpdateAopWorkflow",
-            answer: || json(UPDATE_200),
-            client: |c| {
-                Box::pin(async move {
-                    let body: ModifyAopWorkflowInfo = serde_json::from_str(UPDATE_REQUEST).unwrap();
-                    let call = c.update_workflow(PROJECT, WORKSPACE, WORKFLOW);
-                    ours(
-                        call.name(body.name.unwrap())
-                            .description(body.description.unwrap())
-                            .send()
-                            .await,
-                    )
-                })
-            },
-            bindings: |b| {
-                Box::pin(async move {
-                    let body: ModifyAopWorkflowInfo = serde_json::from_str(UPDATE_REQUEST).unwrap();
-                    let call = b
-                        .update_aop_workflow()
-                        .project_id(PROJECT)
-                        .workspace_id(WORKSPACE);
-                    theirs(call.workflow_id(WORKFLOW).body(body).send().await)
-                })
+                raw!(
+                    b,
+                    show_aop_workflow_instance
+                        .instance_id(INSTANCE)
+                        .show_topology(true)
+                )
             },
         },
     ]
@@ -195,24 +393,54 @@ async fn every_operation_goes_out_as_the_bindings_send_it_and_is_retried_by_its_
     assert_eq!(ids, spec, "one row per operation of the spec, in its order");
     for row in rows {
         let op = secmaster::bindings::Operation::find(row.id).unwrap();
-        // Every operation so far is idempotent: a 503 is retried, then the page's answer read.
-        assert_eq!(
-            op.retry,
-            secmaster::bindings::RetryClass::Idempotent,
-            "{}",
-            row.id
+        let busy = || Reply::json(503, r#"{"error_code":"APIGW.0202","error_msg":"busy"}"#);
+        let throttled = Reply::json(
+            429,
+            r#"{"error_code":"APIGW.0308","error_msg":"slow down"}"#,
         );
-        let busy = Reply::json(503, r#"{"error_code":"APIGW.0202","error_msg":"busy"}"#);
-        let server = TestServer::start(vec![busy, (row.answer)(), (row.answer)()]).await;
-        (row.client)(&client(&server))
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", row.id));
+        let ok = || (row.answer)();
+        let c;
+        let server = match op.retry {
+            // A repeat cannot act twice: a 503 is retried, then the page's answer read.
+            RetryClass::Idempotent => {
+                let server = TestServer::start(vec![busy(), ok(), ok()]).await;
+                c = client(&server);
+                (row.client)(&c)
+                    .await
+                    .unwrap_or_else(|e| panic!("{}: {e}", row.id));
+                server
+            }
+            // A repeat could act twice: a 503 may have acted, so it is not sent again and the
+            // outcome is unknown; a 429 surely did not act, so that one is retried.
+            RetryClass::NotIdempotent => {
+                let server = TestServer::start(vec![busy(), throttled, ok(), ok()]).await;
+                c = client(&server);
+                let e = (row.client)(&c).await.unwrap_err();
+                assert!(e.is_outcome_unknown(), "{}: {e}", row.id);
+                assert!(!e.is_retryable(), "{}: {e}", row.id);
+                assert_eq!(e.status(), Some(503), "{}", row.id);
+                assert_eq!(e.code(), Some("APIGW.0202"), "{}", row.id);
+                assert!(e.to_string().contains("outcome is unknown"), "{e}");
+                assert_eq!(server.requests().len(), 1, "{}: sent once", row.id);
+                (row.client)(&c)
+                    .await
+                    .unwrap_or_else(|e| panic!("{}: {e}", row.id));
+                let [first, ..] = &server.requests()[..] else {
+                    unreachable!()
+                };
+                assert_eq!(first.body, server.requests()[1].body, "{}", row.id);
+                server
+            }
+        };
         let bindings = secmaster::bindings::Client::new(&server.url, Default::default());
         (row.bindings)(&bindings)
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", row.id));
 
-        let [first, retried, generated] = server.requests().try_into().unwrap();
+        let requests = server.requests();
+        let [.., first, retried, generated] = &requests[..] else {
+            panic!("{}: {} requests", row.id, requests.len())
+        };
         assert_eq!(first, retried, "{}: the retry is the same request", row.id);
         assert_eq!(retried.method, op.method, "{}", row.id);
         assert_eq!(
@@ -226,7 +454,7 @@ async fn every_operation_goes_out_as_the_bindings_send_it_and_is_retried_by_its_
             "{}: body byte for byte",
             row.id
         );
-        assert_eq!(comparable(&retried), comparable(&generated), "{}", row.id);
+        assert_eq!(comparable(retried), comparable(generated), "{}", row.id);
         assert_eq!(
             retried.header("content-type"),
             Some("application/json;charset=UTF-8"),

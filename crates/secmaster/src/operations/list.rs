@@ -3,6 +3,7 @@
 use secmaster_bindings::operations::ListWorkflows as ListWorkflowsOp;
 
 use crate::operations::Page;
+use crate::operations::paging::{DEFAULT_PAGE_LIMIT, Items};
 use crate::runtime::{CallOptions, Query, call_options};
 use crate::{AopType, Client, Error, SortOrder, Workflow, WorkflowSortKey};
 
@@ -127,10 +128,31 @@ impl ListWorkflows {
             .call::<ListWorkflowsOp>(self.path.into())
             .query(self.query)
             .options(self.options)
-            .enveloped(|data, meta| Page {
-                items: data.into_iter().map(Workflow::from).collect(),
-                total: meta.total,
-                request_id: meta.request_id,
-            })
+            .enveloped(Page::new)
+    }
+
+    /// Every matching workflow, page after page, as a stream (see [`Items`]): from the
+    /// builder's offset (0 when unset), in pages of its limit (100 when unset), one page in
+    /// memory at a time. The filters and sort order set apply to every page.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: secmaster::Client) -> Result<(), secmaster::Error> {
+    /// use futures_util::TryStreamExt;
+    ///
+    /// let names: Vec<String> = client
+    ///     .list_workflows("project-id", "workspace-id")
+    ///     .items()
+    ///     .map_ok(|w| w.name.unwrap_or_default())
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn items(self) -> Items<Workflow> {
+        let (offset, limit) = self.query.paging();
+        let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT);
+        Items::new(offset.unwrap_or(0), limit, move |offset, limit| {
+            Box::pin(self.clone().offset(offset).limit(limit).send())
+        })
     }
 }

@@ -32,17 +32,30 @@ pub fn expand_path(op: &Operation, values: &[&str]) -> Result<String, Error> {
 }
 
 /// For the fuzz targets: `body` read as a 200 answer of each shape the operations have (an
-/// envelope with one workflow, with a page of workflows, a bare instance).
+/// envelope with one workflow, a page of workflows, a version, a page of versions, the
+/// review's envelope without `success`, a free-form validation result, a bare instance), and
+/// each result converted to its view.
 #[cfg(fuzzing)]
 pub fn read_every_shape(body: Bytes) -> Vec<Result<(), Error>> {
+    use crate::operations::Page;
+    use crate::{Workflow, WorkflowVersion};
     use secmaster_bindings::operations::{
-        ListWorkflows, ShowAopWorkflowInstance, UpdateAopWorkflow,
+        CreateAopWorkflowVersionApprovel, ListAopWorkflowVersions, ListWorkflows,
+        ShowAopWorkflowInstance, ShowAopWorkflowVersion, UpdateAopWorkflow,
+        ValidateAopWorkflowVersion,
     };
     let exchange = Exchange::ok(body.clone());
     let redactor = crate::redact::Redactor::default();
     vec![
-        read_enveloped::<UpdateAopWorkflow>(body.clone()).map(drop),
-        read_enveloped::<ListWorkflows>(body).map(drop),
+        read_enveloped::<UpdateAopWorkflow>(body.clone()).map(|(d, _)| drop(Workflow::from(d))),
+        read_enveloped::<ListWorkflows>(body.clone())
+            .map(|(d, m)| drop(Page::<Workflow>::new(d, m))),
+        read_enveloped::<ShowAopWorkflowVersion>(body.clone())
+            .map(|(d, _)| drop(WorkflowVersion::from(d))),
+        read_enveloped::<ListAopWorkflowVersions>(body.clone())
+            .map(|(d, m)| drop(Page::<WorkflowVersion>::new(d, m))),
+        read_enveloped::<CreateAopWorkflowVersionApprovel>(body.clone()).map(drop),
+        read_enveloped::<ValidateAopWorkflowVersion>(body).map(drop),
         response::bare::<<ShowAopWorkflowInstance as Op>::Data>(&exchange, &redactor)
             .map(drop)
             .map_err(|(e, _)| e),
@@ -90,6 +103,7 @@ pub(crate) struct Call<O: Op> {
     body: Option<(Bytes, Option<serde_json::Value>)>,
     options: CallOptions,
     error: Option<Error>,
+    how_to_check: &'static str,
     op: PhantomData<O>,
 }
 
@@ -103,6 +117,7 @@ impl Client {
             body: None,
             options: CallOptions::default(),
             error: None,
+            how_to_check: "show or list what it acts on to see whether it took effect",
             op: PhantomData,
         }
     }
@@ -139,11 +154,30 @@ impl<O: Op> Call<O> {
         self
     }
 
+    /// The request body, or the error that stopped the builder making one (a required field
+    /// missing): the first error wins.
+    pub(crate) fn try_body(self, body: Result<O::Body, Error>) -> Self
+    where
+        O::Body: Serialize,
+    {
+        match body {
+            Ok(body) => self.body(&body),
+            Err(e) => self.check(Err(e)),
+        }
+    }
+
     /// The builder's own checks (rules the spec cannot state); the first error wins.
     pub(crate) fn check(mut self, checked: Result<(), Error>) -> Self {
         if let Err(e) = checked {
             self.fail(e);
         }
+        self
+    }
+
+    /// How a user finds out whether a call of a not-idempotent operation took effect, when it
+    /// failed in a way that leaves that unknown ([`Error::OutcomeUnknown`]).
+    pub(crate) fn how_to_check(mut self, how: &'static str) -> Self {
+        self.how_to_check = how;
         self
     }
 
@@ -221,7 +255,7 @@ impl<O: Op> Call<O> {
                 )
             }
         };
-        let (client, options) = (self.client, self.options);
+        let (client, options, how_to_check) = (self.client, self.options, self.how_to_check);
         let (workspace_id, id) = span_ids(op, self.path);
         async move {
             // Borrowed, not moved out: a moved copy would be held in the future beside it.
@@ -234,7 +268,8 @@ impl<O: Op> Call<O> {
             let span = tracing::info_span!("secmaster.call", operation = op.id, workspace_id, id);
             let (result, meta) = execute(&client, op, prepared, &options, decode)
                 .instrument(span)
-                .await?;
+                .await
+                .map_err(|error| outcome(op, error, how_to_check))?;
             Ok(finish(result, meta))
         }
     }
@@ -285,6 +320,8 @@ async fn execute<T>(
     };
     let started = Instant::now();
     let mut attempt_no = 0;
+    // Whether an attempt failed in a way that may have let it act (its answer lost).
+    let mut ambiguous_before = false;
     loop {
         attempt_no += 1;
         let attempt_started = Instant::now();
@@ -319,7 +356,10 @@ async fn execute<T>(
             }
             Err(failure) => failure,
         };
-        let error = error.with_attempts(attempt_no, started.elapsed());
+        let error = error
+            .with_attempts(attempt_no, started.elapsed())
+            .after_ambiguous(ambiguous_before);
+        ambiguous_before |= error.is_ambiguous();
         tracing::warn!(
             attempt = attempt_no,
             status = error.status().unwrap_or(0),
@@ -340,6 +380,20 @@ async fn execute<T>(
             "retrying"
         );
         tokio::time::sleep(delay).await;
+    }
+}
+
+/// The error a call ends with: for an operation that could act twice, an ambiguous failure
+/// (it was not sent again) is an [`Error::OutcomeUnknown`] that says how to find out.
+fn outcome(op: &'static Operation, error: Error, how_to_check: &'static str) -> Error {
+    if op.retry == RetryClass::NotIdempotent && error.is_ambiguous() {
+        Error::OutcomeUnknown {
+            operation: op.id,
+            how_to_check,
+            source: Box::new(error),
+        }
+    } else {
+        error
     }
 }
 
@@ -365,6 +419,7 @@ mod tests {
             message: None,
             request_id: None,
             attempts: 1,
+            earlier_attempt_may_have_succeeded: false,
         }))
     }
 

@@ -63,6 +63,15 @@ impl Query {
     pub(crate) fn get(&self, name: &str) -> Option<&QueryValue> {
         self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
+
+    /// The paging parameters set: `offset` and `limit`.
+    pub(crate) fn paging(&self) -> (Option<u32>, Option<u32>) {
+        let get = |name| match self.get(name) {
+            Some(QueryValue::Integer(n)) => u32::try_from(*n).ok(),
+            _ => None,
+        };
+        (get("offset"), get("limit"))
+    }
 }
 
 /// A request checked and ready to send, the same for every attempt of one call.

@@ -82,7 +82,19 @@ struct Envelope<D> {
     success: Option<bool>,
     request_id: Option<String>,
     data: Option<D>,
-    total: Option<i64>,
+    #[serde(default, deserialize_with = "count")]
+    total: Option<u64>,
+}
+
+/// A list's `total`, read leniently: it is no part of the result, so an integer as text
+/// (`"12"`), a negative or fractional number, or any other value reads as unknown rather than
+/// failing the page it came with.
+fn count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
 }
 
 /// An enveloped success: its `data`, which the operation documents, so that a success without
@@ -94,7 +106,7 @@ pub(crate) fn envelope<D: DeserializeOwned>(
     let body: Envelope<D> = decode(&exchange.body)
         .map_err(|(path, reason)| undecodable(exchange, redactor, path, reason))?;
     let request_id = request_id(exchange, body.request_id);
-    if body.success == Some(false) {
+    if body.success == Some(false) || (body.success.is_none() && is_error_code(&body.code)) {
         return Err(refused(
             exchange,
             redactor,
@@ -117,8 +129,23 @@ pub(crate) fn envelope<D: DeserializeOwned>(
             reason.to_owned(),
         ));
     };
-    let total = body.total.and_then(|n| u64::try_from(n).ok());
-    Ok((data, Meta { request_id, total }))
+    Ok((
+        data,
+        Meta {
+            request_id,
+            total: body.total,
+        },
+    ))
+}
+
+/// Whether an envelope without `success` carries an error code as the 400s use them. Such
+/// answers (the review's `{code, message, data}`) say success with an all-zero code (`00000000`,
+/// the pages' example) or none; anything else (`SecMaster.20010001`) is a refusal, as the
+/// official SDKs cannot tell but the pages' 400s show.
+fn is_error_code(code: &Option<String>) -> bool {
+    code.as_deref()
+        .map(str::trim)
+        .is_some_and(|c| !c.is_empty() && !c.bytes().all(|b| b == b'0'))
 }
 
 /// The members a bare or binary success is checked for: a body that says `success: false` is a
@@ -221,6 +248,7 @@ fn refused(
         message: message.filter(|m| !m.is_empty()),
         request_id,
         attempts: 1,
+        earlier_attempt_may_have_succeeded: false,
     };
     redactor.service_error(&mut error);
     (Error::Service(Box::new(error)), None)
@@ -288,6 +316,7 @@ pub fn decode_error_body(
         message: None,
         request_id: header_request_id,
         attempts: 1,
+        earlier_attempt_may_have_succeeded: false,
     };
     match serde_json::from_slice::<ErrorBody>(body) {
         Ok(mut parsed) => {

@@ -217,6 +217,22 @@ CASES = [
     case("other_ak_sk_and_leap_day_date", ak=AK2, sk=SK2, date="20280229T123456Z"),
     case("other_ak_sk_with_token_and_query", ak=AK2, sk=SK2, date=DATE2, token=TOKEN,
          query=[("b", "2"), ("a", "1")], body="{}"),
+    # j. the chapter's other shapes: a version list filtered by status, a DELETE, a review POST
+    #    on a nested path, a list with every ListWorkflows filter and spaces in a value
+    case("get_versions_with_status_query", method="GET", path=wf_path() + "/versions",
+         query=[("status", "pending_approval")], body=""),
+    case("delete_version_without_body", method="DELETE",
+         path="/v1/%s/workspaces/%s/soc/workflows/versions/ver-0002" % (PROJECT, WS), body=""),
+    case("post_review_on_nested_path", method="POST",
+         path="/v1/%s/workspaces/%s/soc/workflows/versions/ver-0002/approval" % (PROJECT, WS),
+         body='{"content":"Checked the notification node","result":"PASS"}'),
+    case("get_list_with_every_filter", method="GET",
+         path="/v1/%s/workspaces/%s/soc/workflows" % (PROJECT, WS),
+         query=[("sortby", "update_time"), ("order", "ASC"), ("aop_type", "SURVEY"),
+                ("dataclass_name", "Alert log"), ("dataclass_id", "e410ae50"),
+                ("description", "a b"), ("name", "Test_aop"), ("enabled", "false"),
+                ("limit", "100"), ("offset", "9900")],
+         body=""),
 ]
 
 

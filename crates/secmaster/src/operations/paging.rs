@@ -1,0 +1,162 @@
+//! Paging through a list as a stream of items, one page in memory at a time.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use futures_core::Stream;
+
+use crate::Error;
+use crate::operations::Page;
+
+/// The largest `offset` the service takes (the pages' range, 0..=10000).
+pub(crate) const MAX_OFFSET: u32 = 10_000;
+
+/// The page size `.items()` asks for when the builder sets none (the service's largest).
+pub(crate) const DEFAULT_PAGE_LIMIT: u32 = 100;
+
+type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
+
+/// Fetches the page at `(offset, limit)`.
+type Fetch<T> = Box<dyn FnMut(u32, u32) -> PageFuture<T> + Send>;
+
+/// The items of a list, page after page: a [`Stream`] of `Result<T, Error>`.
+///
+/// Made by a list builder's `.items()`. It starts at the builder's offset and asks for pages of
+/// the builder's limit (100 when none is set), keeping one page in memory. It ends when
+/// `offset + items yielded` reaches the `total` the service reports, or when a page holds fewer
+/// items than the limit (none included), so it ends even when `total` is missing or wrong. An
+/// error is its last item: a bound out of range (nothing sent), a failed call (after the
+/// client's retries), or [`Error::PagingLimit`] when the next page would start past the
+/// service's largest offset (10000) with items left.
+///
+/// Offset paging reads a list that may change meanwhile: an item created or deleted during the
+/// walk can shift the others, so that one is skipped or yielded twice. Sort by creation time
+/// and filter to keep the walk stable, or de-duplicate by ID.
+///
+/// Use it with any stream combinator library (`futures::StreamExt`, `tokio_stream::StreamExt`):
+///
+/// ```no_run
+/// # async fn demo(client: secmaster::Client) -> Result<(), secmaster::Error> {
+/// use futures_util::TryStreamExt;
+///
+/// let mut items = client.list_workflows("project-id", "workspace-id").enabled(true).items();
+/// while let Some(workflow) = items.try_next().await? {
+///     println!("{}", workflow.name.as_deref().unwrap_or(""));
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a stream does nothing unless polled"]
+pub struct Items<T> {
+    fetch: Fetch<T>,
+    /// The offset of the next page to ask for.
+    offset: u32,
+    limit: u32,
+    yielded: u64,
+    buffer: VecDeque<T>,
+    pending: Option<PageFuture<T>>,
+    /// Why the walk ends once the buffer is drained: `None` to go on, `Some(None)` to end,
+    /// `Some(Some(e))` to yield `e` and then end.
+    end: Option<Option<Error>>,
+    total: Option<u64>,
+}
+
+impl<T> std::fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Items")
+            .field("offset", &self.offset)
+            .field("limit", &self.limit)
+            .field("yielded", &self.yielded)
+            .field("buffered", &self.buffer.len())
+            .field("total", &self.total)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Items<T> {
+    /// A walk from `offset` in pages of `limit`, each fetched by `fetch(offset, limit)`.
+    pub(crate) fn new(
+        offset: u32,
+        limit: u32,
+        fetch: impl FnMut(u32, u32) -> PageFuture<T> + Send + 'static,
+    ) -> Self {
+        Self {
+            fetch: Box::new(fetch),
+            offset,
+            limit,
+            yielded: 0,
+            buffer: VecDeque::new(),
+            pending: None,
+            end: None,
+            total: None,
+        }
+    }
+
+    /// How many items match in all, as the last page read said (`None` before the first page,
+    /// or when the service does not say).
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    /// Takes in a page: buffers its items and decides whether another page follows.
+    fn take(&mut self, page: Page<T>) {
+        let got = page.items.len();
+        self.total = page.total;
+        self.buffer.extend(page.items);
+        let read = u64::from(self.offset) + got as u64;
+        let short = got < self.limit as usize;
+        let all_read = page.total.is_some_and(|total| read >= total);
+        if short || all_read {
+            self.end = Some(None);
+            return;
+        }
+        let next = u64::from(self.offset) + u64::from(self.limit);
+        match u32::try_from(next).ok().filter(|n| *n <= MAX_OFFSET) {
+            Some(next) => self.offset = next,
+            None => {
+                self.end = Some(Some(Error::PagingLimit {
+                    max_offset: MAX_OFFSET,
+                    yielded: self.yielded + got as u64,
+                    total: page.total,
+                }));
+            }
+        }
+    }
+}
+
+impl<T> Stream for Items<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        // `Items` holds no self-references: the page future is boxed.
+        let this = Pin::into_inner(self);
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                this.yielded += 1;
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some(end) = this.end.as_mut() {
+                return Poll::Ready(end.take().map(Err));
+            }
+            let pending = match this.pending.as_mut() {
+                Some(pending) => pending,
+                None => this.pending.insert((this.fetch)(this.offset, this.limit)),
+            };
+            let page = ready!(pending.as_mut().poll(cx));
+            this.pending = None;
+            match page {
+                Ok(page) => this.take(page),
+                Err(e) => this.end = Some(Some(e)),
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        // No upper bound: `total` is the service's word, which may be wrong.
+        (self.buffer.len(), None)
+    }
+}
+
+impl<T> Unpin for Items<T> {}

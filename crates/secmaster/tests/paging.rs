@@ -1,0 +1,207 @@
+//! `list_workflows(..).items()`: page after page from the builder's offset, one page in memory,
+//! ending on `total`, on a short page, and with an error item (never silently) at the service's
+//! offset cap.
+
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use secmaster::{Client, Credentials, Error, RetryPolicy, Workflow};
+use secmaster_testkit::ids::{PROJECT, WORKSPACE};
+use secmaster_testkit::{Reply, TestServer};
+
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::token("paging-test-token"))
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+}
+
+/// A page of `n` workflows named from `first`, with `total` when given.
+fn page(first: usize, n: usize, total: Option<u64>) -> Reply {
+    let items: Vec<serde_json::Value> = (first..first + n)
+        .map(|i| serde_json::json!({"id": format!("wf-{i}"), "name": format!("w{i}")}))
+        .collect();
+    let mut body = serde_json::json!({"code": "00000000", "success": true, "data": items});
+    if let Some(total) = total {
+        body["total"] = total.into();
+    }
+    Reply::json(200, &body.to_string())
+}
+
+fn names(items: &[Workflow]) -> Vec<String> {
+    items.iter().map(|w| w.name.clone().unwrap()).collect()
+}
+
+/// The `offset` and `limit` of each request the server saw.
+fn asked(server: &TestServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .map(|r| {
+            r.target
+                .split_once('?')
+                .map(|(_, q)| q.to_owned())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn pages_until_offset_plus_items_reaches_total() {
+    let server = TestServer::start(vec![
+        page(5, 2, Some(10)),
+        page(7, 2, Some(10)),
+        page(9, 1, Some(10)),
+    ])
+    .await;
+    let all: Vec<Workflow> = client(&server)
+        .list_workflows(PROJECT, WORKSPACE)
+        .name("a b")
+        .offset(5)
+        .limit(2)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names(&all), ["w5", "w6", "w7", "w8", "w9"]);
+    assert_eq!(
+        asked(&server),
+        [
+            "limit=2&name=a%20b&offset=5",
+            "limit=2&name=a%20b&offset=7",
+            "limit=2&name=a%20b&offset=9"
+        ],
+        "the filters go with every page"
+    );
+}
+
+#[tokio::test]
+async fn a_short_page_ends_the_walk_whatever_total_says() {
+    // No total at all, then a total that lies (says more than there is).
+    for total in [None, Some(1_000)] {
+        let server = TestServer::start(vec![page(0, 100, total), page(100, 3, total)]).await;
+        let all: Vec<Workflow> = client(&server)
+            .list_workflows(PROJECT, WORKSPACE)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 103, "{total:?}");
+        assert_eq!(
+            asked(&server),
+            ["limit=100&offset=0", "limit=100&offset=100"],
+            "100 per page when no limit is set"
+        );
+    }
+    // An empty page ends it too.
+    let server = TestServer::start(vec![page(0, 2, None), page(2, 0, None)]).await;
+    let all: Vec<Workflow> = client(&server)
+        .list_workflows(PROJECT, WORKSPACE)
+        .limit(2)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn an_invalid_bound_is_the_first_item_and_nothing_is_sent() {
+    let server = TestServer::start(vec![]).await;
+    let c = client(&server);
+    for (items, field) in [
+        (
+            c.list_workflows(PROJECT, WORKSPACE).limit(0).items(),
+            "limit",
+        ),
+        (
+            c.list_workflows(PROJECT, WORKSPACE).limit(101).items(),
+            "limit",
+        ),
+        (
+            c.list_workflows(PROJECT, WORKSPACE).offset(10_001).items(),
+            "offset",
+        ),
+    ] {
+        let mut items = items;
+        let e = items.try_next().await.unwrap_err();
+        assert_eq!(e.field(), Some(field), "{e}");
+        assert!(
+            items.try_next().await.unwrap().is_none(),
+            "the error ends it"
+        );
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn reaching_the_offset_cap_with_items_left_is_an_error_item() {
+    // From offset 9,900 in pages of 100: 9,900 and 10,000 are reachable, 10,100 is not.
+    let server = TestServer::start(vec![
+        page(9_900, 100, Some(20_000)),
+        page(10_000, 100, Some(20_000)),
+    ])
+    .await;
+    let mut items = client(&server)
+        .list_workflows(PROJECT, WORKSPACE)
+        .offset(9_900)
+        .items();
+    let mut read = 0;
+    let e = loop {
+        match items.try_next().await {
+            Ok(Some(_)) => read += 1,
+            Ok(None) => panic!("ended silently after {read}"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(read, 200, "every reachable item first");
+    assert!(
+        matches!(
+            e,
+            Error::PagingLimit {
+                max_offset: 10_000,
+                yielded: 200,
+                total: Some(20_000)
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("10000"), "{e}");
+    assert_eq!(items.total(), Some(20_000));
+    assert!(items.try_next().await.unwrap().is_none());
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_failed_page_is_an_error_item_after_the_items_before_it() {
+    let refused = Reply::json(400, r#"{"code":"SecMaster.1001","message":"bad filter"}"#);
+    let server = TestServer::start(vec![page(0, 2, Some(5)), refused]).await;
+    let mut items = client(&server)
+        .list_workflows(PROJECT, WORKSPACE)
+        .limit(2)
+        .items();
+    assert!(items.try_next().await.unwrap().is_some());
+    assert!(items.try_next().await.unwrap().is_some());
+    let e = items.try_next().await.unwrap_err();
+    assert_eq!(e.code(), Some("SecMaster.1001"));
+    assert!(items.try_next().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn only_one_page_is_held_at_a_time() {
+    // The second page is asked for only once the first is drained.
+    let server = TestServer::start(vec![page(0, 3, Some(6)), page(3, 3, Some(6))]).await;
+    let mut items = client(&server)
+        .list_workflows(PROJECT, WORKSPACE)
+        .limit(3)
+        .items();
+    for _ in 0..3 {
+        items.try_next().await.unwrap().unwrap();
+    }
+    assert_eq!(server.requests().len(), 1);
+    items.try_next().await.unwrap().unwrap();
+    assert_eq!(server.requests().len(), 2);
+}
