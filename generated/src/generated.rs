@@ -5363,7 +5363,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for SecMaster workflow API
 
-Hand-curated description of Huawei Cloud SecMaster's Workflow Management operations, field by field from the API reference pages (Updating a Workflow: updated on 2025-10-29 GMT+08:00) and, where a page was cut off, the official SDKs (each operation's `x-source` says which). `cargo xtask generate` turns this file into the `secmaster-bindings` crate. Extensions the generator reads: `x-retry-class` on every operation (`idempotent`: a repeat after an ambiguous failure cannot act twice; `not-idempotent`: it could), `x-required-when` on request bodies.
+Hand-curated description of Huawei Cloud SecMaster's Workflow Management operations, field by field from the API reference pages (Updating a Workflow: updated on 2025-10-29 GMT+08:00) and, where a page was cut off, the official SDKs (each operation's `x-source` says which). `cargo xtask generate` turns this file into the `secmaster-bindings` crate. Extensions the generator reads: `x-retry-class` on every operation (`idempotent`: a repeat after an ambiguous failure cannot act twice; `not-idempotent`: it could), `x-required-when` on request bodies, `x-paths-not-described` at the root (paths whose literal segments no ID may take).
 
 Version: v1*/
 pub struct Client {
@@ -5577,7 +5577,7 @@ let response = client.list_aop_workflow_versions()
     }
     /**Creating a Workflow Version
 
-This API is used to create a version of a workflow: its topology (`taskflow`, Base64-encoded JSON), parameter configuration and I/O. A new version is a draft (`pending_submit`).
+This API is used to create a version of a workflow: its topology (`taskflow`, Base64-encoded JSON), parameter configuration and I/O. A new version presumably starts as a draft (`pending_submit`), as the user guide's flow suggests; no page states it.
 
 Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
 
@@ -5665,7 +5665,7 @@ let response = client.delete_aop_workflow_version()
     }
     /**Reviewing the Workflow Version for Release
 
-This API is used to review a version submitted for review: `PASS` approves it (it becomes `not_activated`, ready to activate), `UN_PASS` rejects it. The answer is `{code, message, data}`, without `success` or `request_id`.
+This API is used to review a version submitted for review: `PASS` approves it (by the enum values' meaning it becomes `not_activated`, ready to activate), `UN_PASS` rejects it. The answer is `{code, message, data}`, without `success` or `request_id`.
 
 Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`
 
@@ -7924,7 +7924,7 @@ pub mod operations {
             Segment::Literal("workflows"),
             Segment::Param {
                 name: "workflow_id",
-                reserved: &["export", "instances", "validation", "versions"],
+                reserved: &["export", "import", "instances", "validation", "versions"],
             },
         ],
         query: &[],
@@ -7960,7 +7960,7 @@ pub mod operations {
             Segment::Literal("workflows"),
             Segment::Param {
                 name: "workflow_id",
-                reserved: &["export", "instances", "validation", "versions"],
+                reserved: &["export", "import", "instances", "validation", "versions"],
             },
         ],
         query: &[],
@@ -7999,7 +7999,7 @@ pub mod operations {
             Segment::Literal("workflows"),
             Segment::Param {
                 name: "workflow_id",
-                reserved: &["export", "instances", "validation", "versions"],
+                reserved: &["export", "import", "instances", "validation", "versions"],
             },
         ],
         query: &[],
@@ -8035,7 +8035,7 @@ pub mod operations {
             Segment::Literal("workflows"),
             Segment::Param {
                 name: "workflow_id",
-                reserved: &["export", "instances", "validation", "versions"],
+                reserved: &["export", "import", "instances", "validation", "versions"],
             },
             Segment::Literal("versions"),
         ],
@@ -8078,7 +8078,7 @@ pub mod operations {
             Segment::Literal("workflows"),
             Segment::Param {
                 name: "workflow_id",
-                reserved: &["export", "instances", "validation", "versions"],
+                reserved: &["export", "import", "instances", "validation", "versions"],
             },
             Segment::Literal("versions"),
         ],

@@ -60,7 +60,15 @@ pub(crate) fn operations(spec: &OpenAPI, spec_path: &Path) -> Result<Vec<Emitted
             });
         }
     }
-    let reserved = reserved_segments(&read);
+    // Paths of the API the spec does not describe yet (`x-paths-not-described` at its root):
+    // their literal segments are reserved too, so that no ID sends a request to one of them.
+    let undescribed: Vec<&str> = spec
+        .extensions
+        .get("x-paths-not-described")
+        .and_then(|v| v.as_array())
+        .map(|paths| paths.iter().filter_map(|p| p.as_str()).collect())
+        .unwrap_or_default();
+    let reserved = reserved_segments(&read, &undescribed);
     read.iter()
         .map(|r| emit(spec, spec_path, r, &reserved))
         .collect()
@@ -236,17 +244,25 @@ fn split(path: &str) -> Vec<&str> {
     path.trim_start_matches('/').split('/').collect()
 }
 
-/// For each (path, segment index) holding a parameter, the literal segments other paths have at
-/// that index after the same prefix (a parameter matches any segment), sorted.
-fn reserved_segments(read: &[Read<'_>]) -> BTreeMap<(String, usize), Vec<String>> {
+/// For each (path, segment index) holding a parameter, the literal segments other paths (of
+/// the operations, and `undescribed`) have at that index after the same prefix (a parameter
+/// matches any segment), sorted.
+fn reserved_segments(
+    read: &[Read<'_>],
+    undescribed: &[&str],
+) -> BTreeMap<(String, usize), Vec<String>> {
     let is_param = |s: &str| s.starts_with('{');
     let mut out: BTreeMap<(String, usize), Vec<String>> = BTreeMap::new();
     for a in read {
         let sa = split(a.path);
         for (i, segment) in sa.iter().enumerate().filter(|(_, s)| is_param(s)) {
             let _ = segment;
-            for b in read {
-                let sb = split(b.path);
+            for b in read
+                .iter()
+                .map(|r| r.path)
+                .chain(undescribed.iter().copied())
+            {
+                let sb = split(b);
                 let Some(literal) = sb.get(i).filter(|s| !is_param(s)) else {
                     continue;
                 };

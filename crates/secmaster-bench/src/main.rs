@@ -1,5 +1,5 @@
 //! `cargo run --release -p secmaster-bench [-- --quick] [--no-build-cost] [--out BENCHMARKS.md]`
-//! (`--only calls|instructions|decode|generator|memory|build` runs one section and writes nothing;
+//! (`--only calls|shapes|instructions|decode|generator|memory|build` runs one section and writes nothing;
 //! `--profile baseline|timed|same-work|token|aksk|aksk-baseline N [IN_FLIGHT]` makes N calls,
 //! sequential or IN_FLIGHT at once, for callgrind and perf)
 //!
@@ -8,7 +8,7 @@
 //! then writes BENCHMARKS.md (machine, command, medians, ratios). Nothing here asserts a time:
 //! the figures are for people to read and compare between runs.
 //!
-//! One module per section (`calls`, `instructions`, `decode`, `generator`, `memory`,
+//! One module per section (`calls`, `shapes`, `instructions`, `decode`, `generator`, `memory`,
 //! `build_cost`), over `variants` (the calls compared), `measure`, `signing` and `report`.
 
 mod build_cost;
@@ -20,6 +20,7 @@ mod measure;
 mod memory;
 mod profile;
 mod report;
+mod shapes;
 mod signing;
 mod variants;
 
@@ -42,16 +43,22 @@ pub struct Options {
 const HELP: &str = "cargo run --release -p secmaster-bench [-- --quick] [--no-build-cost] [--only SECTION] [--out FILE]
   --quick          fewer rounds (a smoke run; figures are noisier)
   --no-build-cost  skip the clean builds (they take several minutes)
-  --only SECTION   run one of calls, instructions, decode, generator, memory, build; print it, write nothing
+  --only SECTION   run one of calls, shapes, instructions, decode, generator, memory, build; print it, write nothing
   --out FILE       where to write the report (default BENCHMARKS.md at the workspace root)
   --profile VARIANT N [IN_FLIGHT]
                    only N calls of VARIANT (baseline, timed, same-work, token, aksk, aksk-baseline),
-                   sequential or IN_FLIGHT at once, for callgrind and perf";
+                   sequential or IN_FLIGHT at once, for callgrind and perf
+  --walk ours|baseline|collect
+                   only one walk through 10,000 workflows (for the peak RSS of the paging section)";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "-h" || a == "--help") {
         println!("{HELP}");
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--walk") {
+        shapes::walk_alone(args.get(i + 1).map_or("", String::as_str));
         return;
     }
     if let Some(i) = args.iter().position(|a| a == "--profile") {
@@ -93,6 +100,13 @@ fn run(root: &Path, options: &Options, report: &mut Report) {
             .expect("runtime");
         client_rt.block_on(calls::calls(&server.url, options, report));
     }
+    if run("shapes") {
+        let client_rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        client_rt.block_on(shapes::shapes(options, report));
+    }
     if run("instructions") {
         instructions::instructions(options, report);
     }
@@ -107,5 +121,6 @@ fn run(root: &Path, options: &Options, report: &mut Report) {
     }
     if options.build_cost && run("build") {
         build_cost::build_cost(root, report);
+        build_cost::growth(root, report);
     }
 }

@@ -187,19 +187,19 @@ const BODY: BaselineBody<'static> = BaselineBody {
 
 #[derive(Deserialize)]
 #[allow(dead_code)]
-struct BaselineResponse {
+pub struct BaselineResponse {
     code: Option<String>,
     message: Option<String>,
-    success: Option<bool>,
+    pub success: Option<bool>,
     request_id: Option<String>,
-    data: Option<BaselineWorkflow>,
+    pub data: Option<BaselineWorkflow>,
 }
 
 #[derive(Deserialize)]
 #[allow(dead_code)]
-struct BaselineWorkflow {
+pub struct BaselineWorkflow {
     id: Option<String>,
-    name: Option<String>,
+    pub name: Option<String>,
     description: Option<String>,
     project_id: Option<String>,
     owner_id: Option<String>,

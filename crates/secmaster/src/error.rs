@@ -24,7 +24,9 @@ pub enum Error {
     /// An argument failed validation; nothing was sent.
     #[error("invalid {field}: {reason} (nothing was sent)")]
     InvalidInput {
-        /// The field or argument at fault, as named in the API (`version_id`, `workflow_id`, ...).
+        /// The field or argument at fault, as named in the API (`version_id`, `workflow_id`, ...),
+        /// or, where the builder's setter names a wire field otherwise, as the setter does
+        /// (`workflow_id` for the validation's `aopworkflow_id`).
         field: &'static str,
         /// What is wrong with it.
         reason: String,
@@ -34,7 +36,8 @@ pub enum Error {
     #[error("invalid client configuration: {0}")]
     Config(String),
 
-    /// The service answered with an error: a non-2xx status, or HTTP 200 with `success: false`.
+    /// The service answered with an error: a non-2xx status, or a 2xx whose body refuses the
+    /// request (`success: false`, or an error code in an answer without `success`).
     #[error("{0}")]
     Service(Box<ServiceError>),
 
@@ -119,13 +122,14 @@ pub enum Error {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServiceError {
-    /// HTTP status (200 for a `success: false` answer).
+    /// HTTP status (200 for a refusal in a 2xx body: `success: false`, or an error code).
     pub status: u16,
     /// Error code: `code` of this operation's 400 shape, or `error_code` of the gateway's.
     pub code: Option<String>,
     /// Error message: `message` or `error_msg`; for a non-JSON body, the start of the body.
     pub message: Option<String>,
-    /// Request id: the `X-Request-Id` header, else the body's `request_id`.
+    /// Request id: for a refusal in a 2xx body, the body's `request_id`, else the `X-Request-Id`
+    /// header; for an error status, the header, else the body's.
     pub request_id: Option<String>,
     /// Attempts made before giving up (more than one when retried).
     pub attempts: u32,
@@ -159,7 +163,7 @@ impl ServiceError {
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.status == 200 {
-            f.write_str("SecMaster answered HTTP 200 with success: false")?;
+            f.write_str("SecMaster refused the request in an HTTP 200 answer")?;
         } else {
             write!(f, "SecMaster answered HTTP {}", self.status)?;
         }
@@ -242,7 +246,8 @@ impl Error {
         }
     }
 
-    /// The service error, for [`Error::Service`].
+    /// The service error, for [`Error::Service`] (and an [`Error::OutcomeUnknown`] whose failure
+    /// was one).
     pub fn service(&self) -> Option<&ServiceError> {
         match self {
             Self::OutcomeUnknown { source, .. } => source.service(),
@@ -254,7 +259,7 @@ impl Error {
     /// Whether the same call may be made again and succeed later, for the operation that
     /// failed: 429, 500, 502, 503, 504, timeouts, and connection failures that can pass (refused
     /// or reset connections, DNS failures, a connection closed mid-answer). Not retryable:
-    /// validation errors, other 4xx, `success: false`, answers that break HTTP, and a call whose
+    /// validation errors, other 4xx, refusals in a 2xx body, answers that break HTTP, and a call whose
     /// outcome is unknown ([`is_outcome_unknown`](Self::is_outcome_unknown)), which a repeat
     /// could perform twice. Retries already made by the client count against this.
     pub fn is_retryable(&self) -> bool {
@@ -299,9 +304,7 @@ impl Error {
     /// say that the earlier attempt took effect.
     pub(crate) fn after_ambiguous(self, ambiguous_before: bool) -> Self {
         match self {
-            Self::Service(mut e)
-                if ambiguous_before && e.status != 429 && (400..500).contains(&e.status) =>
-            {
+            Self::Service(mut e) if ambiguous_before && is_refusal_of_the_request(e.status) => {
                 e.earlier_attempt_may_have_succeeded = true;
                 Self::Service(e)
             }
@@ -327,6 +330,14 @@ impl Error {
             other => other,
         }
     }
+}
+
+/// Whether `status` refuses the request itself (a 4xx about its content or its target, or a 2xx
+/// refusal), which a repeat of a call that already took effect may receive. Not: authentication
+/// and size refusals, throttling.
+fn is_refusal_of_the_request(status: u16) -> bool {
+    (200..300).contains(&status)
+        || ((400..500).contains(&status) && !matches!(status, 401 | 403 | 407 | 413 | 429))
 }
 
 /// The statuses worth another attempt of an idempotent request.

@@ -155,6 +155,16 @@ pub mod internals {
     pub fn read_update_answer(body: bytes::Bytes) -> Result<crate::UpdatedWorkflow, crate::Error> {
         crate::UpdatedWorkflow::read(body)
     }
+
+    /// Reads a 200 answer of ListWorkflows exactly as a call does: the envelope, `data`
+    /// (required), `total`, each workflow's view.
+    pub fn read_list_answer(
+        body: bytes::Bytes,
+    ) -> Result<crate::Page<crate::Workflow>, crate::Error> {
+        use secmaster_bindings::operations::ListWorkflows;
+        let (data, meta) = crate::runtime::read_enveloped::<ListWorkflows>(body)?;
+        Ok(crate::Page::new(data, meta))
+    }
 }
 
 /// Internals exposed to the fuzz targets in `fuzz/` only (`cargo fuzz` builds with `--cfg fuzzing`).

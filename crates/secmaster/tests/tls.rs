@@ -175,6 +175,31 @@ mod private_ca {
             !e.is_retryable(),
             "a refused certificate is refused again: {e:?}"
         );
+        // Nor is it retried, whatever the operation's retry class: a create (sent again only when
+        // it surely never arrived) makes one attempt too.
+        let retrying = builder(&endpoint)
+            .retry(RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(1)))
+            .build()
+            .unwrap();
+        for create in [false, true] {
+            let e = if create {
+                let call = retrying
+                    .create_workflow("p", "w")
+                    .name("n")
+                    .dataclass_id("d");
+                call.aop_type(secmaster::AopType::Normal)
+                    .send()
+                    .await
+                    .map(drop)
+            } else {
+                rename(&retrying).await
+            }
+            .unwrap_err();
+            assert!(
+                matches!(e, Error::Transport { attempts: 1, .. }),
+                "create {create}: {e:?}"
+            );
+        }
         let trusting = builder(&endpoint).add_root_certificate(CA).build().unwrap();
         rename(&trusting).await.unwrap();
         let e = builder(&endpoint).add_root_certificate("not PEM").build();

@@ -105,6 +105,76 @@ async fn every_mandatory_field_missing_is_named_and_nothing_is_sent() {
             "description",
         ),
         (
+            c.create_workflow_version(PROJECT, WORKSPACE, WORKFLOW)
+                .description("d")
+                .taskflow(TOPOLOGY)
+                .taskconfig("{}")
+                .aop_type(AopType::Normal)
+                .send()
+                .await
+                .unwrap_err(),
+            "name",
+        ),
+        (
+            c.create_workflow_version(PROJECT, WORKSPACE, WORKFLOW)
+                .name("v")
+                .taskflow(TOPOLOGY)
+                .taskconfig("{}")
+                .aop_type(AopType::Normal)
+                .send()
+                .await
+                .unwrap_err(),
+            "description",
+        ),
+        (
+            c.create_workflow_version(PROJECT, WORKSPACE, WORKFLOW)
+                .name("v")
+                .description("d")
+                .taskflow(TOPOLOGY)
+                .aop_type(AopType::Normal)
+                .send()
+                .await
+                .unwrap_err(),
+            "taskconfig",
+        ),
+        (
+            c.validate_workflow_version(PROJECT, WORKSPACE)
+                .mode(ValidateMode::Basic)
+                .taskconfig("{}")
+                .workflow_id(WORKFLOW)
+                .send()
+                .await
+                .unwrap_err(),
+            "taskflow",
+        ),
+        (
+            c.validate_workflow_version(PROJECT, WORKSPACE)
+                .mode(ValidateMode::Basic)
+                .taskflow(TOPOLOGY)
+                .workflow_id(WORKFLOW)
+                .send()
+                .await
+                .unwrap_err(),
+            "taskconfig",
+        ),
+        (
+            c.validate_workflow_version(PROJECT, WORKSPACE)
+                .mode(ValidateMode::Basic)
+                .taskflow(TOPOLOGY)
+                .taskconfig("{}")
+                .send()
+                .await
+                .unwrap_err(),
+            "workflow_id",
+        ),
+        (
+            c.show_workflow(PROJECT, WORKSPACE, "import")
+                .send()
+                .await
+                .unwrap_err(),
+            "workflow_id",
+        ),
+        (
             version()
                 .taskflow("eyJub2RlcyI6W119")
                 .send()
@@ -351,7 +421,12 @@ async fn an_envelope_without_success_is_refused_only_for_an_error_code() {
         (Some(200), Some("SecMaster.20048001"))
     );
     assert!(!e.is_outcome_unknown(), "a refusal is a known outcome");
-    assert_eq!(server.requests().len(), 3, "a refusal is not retried");
+    assert!(!e.is_retryable(), "{e}");
+    assert!(
+        e.to_string()
+            .contains("refused the request in an HTTP 200 answer"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -441,6 +516,43 @@ async fn a_repeat_refused_after_a_lost_answer_says_the_first_may_have_succeeded(
         (e.status(), e.code()),
         (Some(400), Some("SecMaster.20040404"))
     );
+    // A status change refused after a lost answer, in a 200 body: the same.
+    let server = TestServer::start(vec![
+        Reply::json(503, "busy"),
+        Reply::json(
+            200,
+            r#"{"success":false,"code":"SecMaster.20048002","message":"already activated"}"#,
+        ),
+    ])
+    .await;
+    let e = client(&server)
+        .update_workflow_version(PROJECT, WORKSPACE, VERSION)
+        .activate()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        e.service().unwrap().earlier_attempt_may_have_succeeded,
+        "{e}"
+    );
+    // A refusal of the credentials says nothing of the kind, even after a lost answer.
+    let server = TestServer::start(vec![
+        Reply::json(503, "busy"),
+        Reply::json(
+            403,
+            r#"{"error_code":"APIGW.0302","error_msg":"forbidden"}"#,
+        ),
+    ])
+    .await;
+    let e = client(&server)
+        .delete_workflow(PROJECT, WORKSPACE, WORKFLOW)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        !e.service().unwrap().earlier_attempt_may_have_succeeded,
+        "{e}"
+    );
     // The same refusal on a first attempt says nothing of the kind.
     let e = c
         .delete_workflow(PROJECT, WORKSPACE, WORKFLOW)
@@ -501,4 +613,34 @@ async fn a_create_is_retried_only_when_it_surely_never_arrived() {
     assert!(!e.is_outcome_unknown(), "{e}");
     assert!(e.is_retryable(), "{e}");
     assert!(e.to_string().contains("2 attempts"), "{e}");
+}
+
+#[tokio::test]
+async fn a_connection_lost_after_a_create_was_sent_leaves_its_outcome_unknown() {
+    let cut = Reply::CutShort {
+        status: 200,
+        declared: 1000,
+        body: br#"{"code":"00000000","succ"#.to_vec(),
+    };
+    let server = TestServer::start(vec![cut]).await;
+    let e = client(&server)
+        .create_workflow_version(PROJECT, WORKSPACE, WORKFLOW)
+        .name("v")
+        .description("d")
+        .taskflow(TOPOLOGY)
+        .taskconfig("{}")
+        .aop_type(AopType::Normal)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_outcome_unknown(), "{e:?}");
+    assert!(
+        matches!(&e, Error::OutcomeUnknown { source, .. } if matches!(**source, Error::Transport { connect: false, .. })),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string().contains("list the workflow's versions"),
+        "{e}"
+    );
+    assert_eq!(server.requests().len(), 1, "not sent again");
 }

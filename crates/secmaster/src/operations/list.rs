@@ -1,9 +1,10 @@
 //! Querying the Workflow List: `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`.
 
+use secmaster_bindings::Op;
 use secmaster_bindings::operations::ListWorkflows as ListWorkflowsOp;
 
 use crate::operations::Page;
-use crate::operations::paging::{DEFAULT_PAGE_LIMIT, Items};
+use crate::operations::paging::{DEFAULT_PAGE_LIMIT, Items, max_offset};
 use crate::runtime::{CallOptions, Query, call_options};
 use crate::{AopType, Client, Error, SortOrder, Workflow, WorkflowSortKey};
 
@@ -149,10 +150,23 @@ impl ListWorkflows {
     /// # }
     /// ```
     pub fn items(self) -> Items<Workflow> {
-        let (offset, limit) = self.query.paging();
+        let (start, limit) = self.query.paging();
         let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT);
-        Items::new(offset.unwrap_or(0), limit, move |offset, limit| {
-            Box::pin(self.clone().offset(offset).limit(limit).send())
-        })
+        let max_offset = max_offset(ListWorkflowsOp::OPERATION);
+        Items::new(
+            start.unwrap_or(0),
+            limit,
+            max_offset,
+            move |offset, limit| {
+                let page = self.clone().limit(limit);
+                // The first page as the builder set it: no `offset` when none was set.
+                let page = if start.is_none() && offset == 0 {
+                    page
+                } else {
+                    page.offset(offset)
+                };
+                Box::pin(page.send())
+            },
+        )
     }
 }

@@ -6,15 +6,21 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use futures_core::Stream;
+use secmaster_bindings::{Operation, QueryKind};
 
 use crate::Error;
 use crate::operations::Page;
 
-/// The largest `offset` the service takes (the pages' range, 0..=10000).
-pub(crate) const MAX_OFFSET: u32 = 10_000;
-
 /// The page size `.items()` asks for when the builder sets none (the service's largest).
 pub(crate) const DEFAULT_PAGE_LIMIT: u32 = 100;
+
+/// The largest `offset` `op` takes: its spec's bound (u32's largest when it states none).
+pub(crate) fn max_offset(op: &Operation) -> u32 {
+    match op.query_param("offset").map(|q| q.kind) {
+        Some(QueryKind::Integer { max: Some(max), .. }) => u32::try_from(max).unwrap_or(u32::MAX),
+        _ => u32::MAX,
+    }
+}
 
 type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
 
@@ -29,7 +35,9 @@ type Fetch<T> = Box<dyn FnMut(u32, u32) -> PageFuture<T> + Send>;
 /// items than the limit (none included), so it ends even when `total` is missing or wrong. An
 /// error is its last item: a bound out of range (nothing sent), a failed call (after the
 /// client's retries), or [`Error::PagingLimit`] when the next page would start past the
-/// service's largest offset (10000) with items left.
+/// service's largest offset (the spec's bound: 10000) while the walk has not ended (a full page
+/// and a `total`, if any, not reached). The first page is asked for with the builder's
+/// parameters as set: without an `offset` when none was set.
 ///
 /// Offset paging reads a list that may change meanwhile: an item created or deleted during the
 /// walk can shift the others, so that one is skipped or yielded twice. Sort by creation time
@@ -54,6 +62,8 @@ pub struct Items<T> {
     /// The offset of the next page to ask for.
     offset: u32,
     limit: u32,
+    /// The largest offset the service takes.
+    max_offset: u32,
     yielded: u64,
     buffer: VecDeque<T>,
     pending: Option<PageFuture<T>>,
@@ -76,16 +86,19 @@ impl<T> std::fmt::Debug for Items<T> {
 }
 
 impl<T> Items<T> {
-    /// A walk from `offset` in pages of `limit`, each fetched by `fetch(offset, limit)`.
+    /// A walk from `offset` in pages of `limit`, each fetched by `fetch(offset, limit)`, up to
+    /// the offset `max_offset`.
     pub(crate) fn new(
         offset: u32,
         limit: u32,
+        max_offset: u32,
         fetch: impl FnMut(u32, u32) -> PageFuture<T> + Send + 'static,
     ) -> Self {
         Self {
             fetch: Box::new(fetch),
             offset,
             limit,
+            max_offset,
             yielded: 0,
             buffer: VecDeque::new(),
             pending: None,
@@ -112,12 +125,13 @@ impl<T> Items<T> {
             self.end = Some(None);
             return;
         }
-        let next = u64::from(self.offset) + u64::from(self.limit);
-        match u32::try_from(next).ok().filter(|n| *n <= MAX_OFFSET) {
+        // Past what this page held (a page longer than asked for is not read twice).
+        let next = u64::from(self.offset) + got as u64;
+        match u32::try_from(next).ok().filter(|n| *n <= self.max_offset) {
             Some(next) => self.offset = next,
             None => {
                 self.end = Some(Some(Error::PagingLimit {
-                    max_offset: MAX_OFFSET,
+                    max_offset: self.max_offset,
                     yielded: self.yielded + got as u64,
                     total: page.total,
                 }));

@@ -52,8 +52,9 @@ impl Client {
     }
 
     /// Prepares the review of a version submitted for review:
-    /// [`approve`](ReviewWorkflowVersion::approve) (it becomes `not_activated`, ready to
-    /// activate) or [`reject`](ReviewWorkflowVersion::reject) it, with a comment.
+    /// [`approve`](ReviewWorkflowVersion::approve) (per the user guide, it becomes
+    /// `not_activated`, ready to activate) or [`reject`](ReviewWorkflowVersion::reject) it, with
+    /// a comment.
     ///
     /// A review is never sent twice ([`Error::is_outcome_unknown`]): show the version to see
     /// whether one took effect.
@@ -156,6 +157,7 @@ impl UpdateWorkflowVersion {
             Ok(encoded) => {
                 self.body.taskflow = Some(encoded);
                 self.body.taskflow_type = Some(TaskflowType::Json);
+                self.invalid_topology = None;
             }
             Err(e) => {
                 let reason = match e {
@@ -215,7 +217,8 @@ impl UpdateWorkflowVersion {
 
     call_options!();
 
-    /// The request body as it will be sent (unset fields are left out).
+    /// The request body as it will be sent (unset fields are left out), when
+    /// [`validate`](Self::validate) passes (a topology that is not JSON is not in it).
     pub fn body(&self) -> &ModifyAopWorkflowVersionInfo {
         &self.body
     }

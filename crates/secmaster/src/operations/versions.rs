@@ -47,7 +47,8 @@ impl Client {
     }
 
     /// Prepares the creation of a version of a workflow: its topology, parameter configuration,
-    /// type and description. It starts as a draft (`pending_submit`); submit it for review with
+    /// type and description. It starts as a draft (`pending_submit`, as the user guide describes
+    /// a new version; no page states it); submit it for review with
     /// [`update_workflow_version`](Client::update_workflow_version)`(..).submit()`.
     ///
     /// Like every create it is never sent twice ([`Error::is_outcome_unknown`]).

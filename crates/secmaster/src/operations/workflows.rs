@@ -17,22 +17,30 @@ impl Client {
     /// 5xx, a timeout, a connection lost after sending), the error says so
     /// ([`Error::is_outcome_unknown`]); list the workflows by name to find out.
     ///
-    /// ```
-    /// # use secmaster::{AopType, Client, Credentials};
-    /// # use secmaster_fake::{FAKE_TOKEN, FakeSecMaster};
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let fake = FakeSecMaster::start().await?;
-    /// # let client = Client::builder().endpoint(fake.endpoint()).credentials(Credentials::token(FAKE_TOKEN)).build()?;
-    /// let (project, workspace) = ("f69081793d9e4ea8a2f479dcef961989", "f44065f5-557b-4376-ae02-8c65ef1960f4");
-    /// let err = client
-    ///     .create_workflow(project, workspace)
+    /// ```no_run
+    /// # async fn demo(client: secmaster::Client) -> Result<(), secmaster::Error> {
+    /// use secmaster::AopType;
+    ///
+    /// let created = client
+    ///     .create_workflow("project-id", "workspace-id")
     ///     .name("Block attacker IPs")
     ///     .aop_type(AopType::Hemostasis)
+    ///     .dataclass_id("e410ae50-43fa-343e-807a-a2a9edb8018e")
     ///     .send()
-    ///     .await
-    ///     .unwrap_err();
-    /// assert_eq!(err.field(), Some("dataclass_id")); // refused before anything is sent
+    ///     .await;
+    /// match created {
+    ///     Ok(workflow) => println!("created {:?}", workflow.id),
+    ///     Err(e) if e.is_outcome_unknown() => {
+    ///         // Not sent again: look for it before trying once more.
+    ///         let page = client
+    ///             .list_workflows("project-id", "workspace-id")
+    ///             .name("Block attacker IPs")
+    ///             .send()
+    ///             .await?;
+    ///         println!("created after all: {}", !page.items.is_empty());
+    ///     }
+    ///     Err(e) => return Err(e),
+    /// }
     /// # Ok(())
     /// # }
     /// ```

@@ -403,7 +403,7 @@ fn outcome(op: &'static Operation, error: Error, how_to_check: &'static str) -> 
 fn may_retry(error: &Error, class: RetryClass) -> bool {
     match class {
         RetryClass::Idempotent => error.is_retryable(),
-        RetryClass::NotIdempotent => error.never_reached_the_service(),
+        RetryClass::NotIdempotent => error.never_reached_the_service() && error.is_retryable(),
     }
 }
 

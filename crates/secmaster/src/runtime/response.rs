@@ -87,8 +87,9 @@ struct Envelope<D> {
 }
 
 /// A list's `total`, read leniently: it is no part of the result, so an integer as text
-/// (`"12"`), a negative or fractional number, or any other value reads as unknown rather than
-/// failing the page it came with.
+/// (`"12"`), a negative or fractional number, `null`, an object or an array reads as unknown
+/// rather than failing the page it came with. (A number no `f64` holds, `1e400`, is not JSON
+/// serde_json reads: the body fails as a whole.)
 fn count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
     Ok(match serde_json::Value::deserialize(deserializer)? {
         serde_json::Value::Number(n) => n.as_u64(),
