@@ -24,8 +24,9 @@ fn operation_count(text: &str) -> usize {
         .sum()
 }
 
-/// The real spec with only its Update a Workflow path item (the one with a `put`), copied `n`
-/// times under new paths and operationIds: `n` operations (the spec's schemas all stay).
+/// The real spec with only its Update a Workflow operation (the path item's `put`, the item's
+/// other operations left out), copied `n` times under new paths and operationIds: `n`
+/// operations (the spec's schemas all stay).
 fn synthetic_spec(real: &str, n: usize) -> String {
     let mut spec: serde_norway::Value = serde_norway::from_str(real).expect("spec");
     let paths = spec
@@ -37,6 +38,12 @@ fn synthetic_spec(real: &str, n: usize) -> String {
         .find(|item| item.get("put").is_some())
         .cloned()
         .expect("the Update a Workflow path item");
+    let mut item = item;
+    for method in METHODS.iter().filter(|m| **m != "put") {
+        if let Some(map) = item.as_mapping_mut() {
+            map.remove(*method);
+        }
+    }
     paths.clear();
     for i in 0..n {
         let mut item = item.clone();

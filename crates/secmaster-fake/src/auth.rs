@@ -18,17 +18,84 @@ pub struct AccessKey {
     /// For temporary keys: the security token requests must carry in `X-Security-Token`.
     #[serde(default)]
     pub security_token: Option<String>,
+    /// The projects the key may act on; `None` (left out of a seed file) for all of them.
+    #[serde(default)]
+    pub projects: Option<Vec<String>>,
 }
 
-/// Who a request authenticated as.
+/// A token the fake accepts, and the projects it may act on. In a seed file, a plain string is
+/// a token for every project.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "TokenForm")]
+pub struct Token {
+    /// The token (`X-Auth-Token`).
+    pub token: String,
+    /// The projects it may act on; `None` for all of them.
+    pub projects: Option<Vec<String>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum TokenForm {
+    Any(String),
+    Scoped {
+        token: String,
+        #[serde(default)]
+        projects: Option<Vec<String>>,
+    },
+}
+
+impl From<TokenForm> for Token {
+    fn from(form: TokenForm) -> Self {
+        match form {
+            TokenForm::Any(token) => Self {
+                token,
+                projects: None,
+            },
+            TokenForm::Scoped { token, projects } => Self { token, projects },
+        }
+    }
+}
+
+impl<T: Into<String>> From<T> for Token {
+    fn from(token: T) -> Self {
+        Self {
+            token: token.into(),
+            projects: None,
+        }
+    }
+}
+
+/// Who a request authenticated as, and what it may act on.
 pub(crate) struct Identity {
     pub id: String,
     pub name: String,
+    /// The projects the credentials may act on (`None`: all).
+    pub projects: Option<Vec<String>>,
+    /// For a signed request: the project its `X-Project-Id` names, which must be the path's.
+    pub project_header: Option<String>,
+}
+
+impl Identity {
+    /// Why these credentials may not act on `project`, if they may not.
+    pub(crate) fn refuses(&self, project: &str) -> Option<String> {
+        if let Some(header) = self.project_header.as_deref().filter(|h| *h != project) {
+            return Some(format!(
+                "X-Project-Id {header} is not the project of the path ({project})"
+            ));
+        }
+        match &self.projects {
+            Some(projects) if !projects.iter().any(|p| p == project) => Some(format!(
+                "the credentials are not authorized for project {project}"
+            )),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Default)]
 pub(crate) struct Keyring {
-    pub tokens: Vec<String>,
+    pub tokens: Vec<Token>,
     pub keys: HashMap<String, AccessKey>,
 }
 
@@ -59,12 +126,15 @@ impl Keyring {
         if let Some(authorization) = text("authorization") {
             return self.verify_signature(authorization, method, path, query, headers, body, now);
         }
-        match text("x-auth-token") {
-            Some(token) if self.tokens.iter().any(|t| t == token) => Ok(Identity {
+        let token = text("x-auth-token");
+        match token.and_then(|token| self.tokens.iter().find(|t| t.token == token)) {
+            Some(known) => Ok(Identity {
                 id: "fake-token-user".into(),
                 name: "token user".into(),
+                projects: known.projects.clone(),
+                project_header: None,
             }),
-            Some(_) => Err(refuse("APIGW.0307", "The token must be updated.")),
+            None if token.is_some() => Err(refuse("APIGW.0307", "The token must be updated.")),
             None => Err(refuse(
                 "APIGW.0301",
                 "Incorrect IAM authentication information: no X-Auth-Token and no Authorization header",
@@ -161,6 +231,8 @@ impl Keyring {
         Ok(Identity {
             id: format!("ak-{ak}"),
             name: format!("AK {ak}"),
+            projects: key.projects.clone(),
+            project_header: header("x-project-id").map(str::to_owned),
         })
     }
 }

@@ -1,19 +1,29 @@
 //! A local SecMaster that behaves like the service, for tests, examples and other tools: real
-//! HTTP on loopback (axum on tokio) serving **Update a Workflow**
-//! (`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`) per the API page.
+//! HTTP on loopback (axum on tokio), with state, serving the workflows and their versions of the
+//! Workflow Management chapter as the API pages describe them: list (filters, sort, paging),
+//! create, show, update, delete and export workflows; list, create, show, edit, submit, review,
+//! activate, deactivate and delete versions; validate a topology. (Runs, instances and imports
+//! are not served yet: they answer the 400 shape.)
 //!
-//! - Updates apply to stored workflows atomically; answers have the page's 200 shape (code
-//!   `00000000`, `success`, `request_id`, `data` with all 25 fields), and every response carries
-//!   `X-Request-Id`.
-//! - Bad requests get the page's 400 `{code, message}` shape, with the codes in [`codes`].
+//! - Requests are routed from the generated operations (literal segments before IDs), read with
+//!   the bindings' types and answered with them; every change is applied atomically, in one
+//!   order (each answer to a change carries it in `X-Fake-Sequence`), and a refusal changes
+//!   nothing.
+//! - Refusals have the pages' 400 shape `{code, message}`, with the codes in [`codes`]; the
+//!   version lifecycle (draft, submitted, approved or rejected, activated) is enforced as the
+//!   `store` module documents.
 //! - Authentication like the gateway: tokens in `X-Auth-Token`, or SDK-HMAC-SHA256 signatures
 //!   (±15 minutes, `X-Security-Token` for temporary keys); failures are 401
-//!   `{"error_code":"APIGW.0301","error_msg":…,"request_id":…}`.
+//!   `{"error_code":"APIGW.0301",...}`. Credentials belong to projects: a token or key used on
+//!   another project's path, or a signed `X-Project-Id` that is not the path's, is refused with
+//!   403 `APIGW.0302`. The built-in ones ([`FAKE_TOKEN`], [`FAKE_AK`]) are for the page's
+//!   project only.
 //! - A journal of the requests received, bounded ([`Limits`]): a request refused before it
 //!   reaches the operation costs one line. Over HTTP, `GET /_fake/journal` answers
 //!   `{"stats": {..}, "entries": [..]}` (credentials read `***`) and `DELETE /_fake/journal`
 //!   clears it; both need an accepted token or key.
-//! - Faults injected for the next N authenticated requests.
+//! - Faults injected for the next N authenticated requests, of one operation, on one resource,
+//!   or any ([`Fault`]), including a connection closed after the request was processed.
 //! - Safe on a shared network: a cap on open connections, header-read, idle and body-read
 //!   timeouts, and an immediate 413 for a declared body over the limit ([`Limits`]).
 //!
@@ -43,6 +53,8 @@ mod admin;
 mod auth;
 mod journal;
 mod limits;
+mod ops;
+mod router;
 mod serve;
 mod server;
 mod store;
@@ -52,10 +64,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
-pub use auth::{AccessKey, CLOCK_WINDOW};
+pub use auth::{AccessKey, CLOCK_WINDOW, Token};
 pub use journal::{JournalEntry, JournalStats};
 pub use limits::Limits;
-pub use store::{Rejection, SeedWorkflow, Version, codes};
+pub use ops::SEQUENCE as SEQUENCE_HEADER;
+pub use store::{DataClass, Rejection, SeedWorkflow, Version, codes};
 
 /// A token the fake accepts unless configured otherwise.
 pub const FAKE_TOKEN: &str = "fake-secmaster-token";
@@ -64,7 +77,8 @@ pub const FAKE_AK: &str = "FAKEAK0000000000000001";
 /// The secret key of [`FAKE_AK`].
 pub const FAKE_SK: &str = "FAKESKfakeSecretKey000000000000000000001";
 
-/// A misbehaviour to inject, for the next N requests to a workflow.
+/// A misbehaviour to inject into the next N authenticated requests (of an operation, or for a
+/// resource, or any).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
@@ -82,23 +96,34 @@ pub enum Fault {
     Delay(Duration),
     /// Answer HTTP 200 with `success: false` (after authentication).
     SuccessFalse,
-    /// Announce a body, send part of it, then cut the connection.
+    /// Announce a body, send part of it, then cut the connection (the request is not processed).
     CutMidBody,
+    /// Close the connection without an answer; the request is not processed.
+    ClosedBeforeProcessing,
+    /// Process the request (a create creates), then close the connection without the answer:
+    /// what a client sees when its answer is lost, and must not repeat a create for.
+    ClosedAfterProcessing,
 }
 
 /// What the fake accepts and holds when it starts.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Config {
-    /// Tokens accepted in `X-Auth-Token`.
+    /// Tokens accepted in `X-Auth-Token`, each for the projects it lists (in a seed file, a
+    /// plain string is a token for every project).
     #[serde(default)]
-    pub tokens: Vec<String>,
-    /// Access keys accepted in signatures.
+    pub tokens: Vec<Token>,
+    /// Access keys accepted in signatures, each for the projects it lists (all when it lists
+    /// none).
     #[serde(default)]
     pub keys: Vec<AccessKey>,
-    /// Workflows to start with.
+    /// Workflows to start with (their projects and workspaces exist from then on).
     #[serde(default)]
     pub workflows: Vec<SeedWorkflow>,
+    /// Data classes to start with (workflows are created for one; their projects and
+    /// workspaces exist from then on).
+    #[serde(default)]
+    pub dataclasses: Vec<DataClass>,
     /// Connections, timeouts and journal size (not read from a seed file: the binary takes them
     /// as options).
     #[serde(skip)]
@@ -106,16 +131,25 @@ pub struct Config {
 }
 
 impl Default for Config {
-    /// Accepts [`FAKE_TOKEN`] and [`FAKE_AK`]/[`FAKE_SK`], and holds [`SeedWorkflow::page_example`].
+    /// Accepts [`FAKE_TOKEN`] and [`FAKE_AK`]/[`FAKE_SK`] for the API page's project only, and
+    /// holds [`SeedWorkflow::page_example`] (version `ver-0001` activated, `ver-0002` approved)
+    /// and the page's data class ([`DataClass::page_example`]).
     fn default() -> Self {
+        let example = SeedWorkflow::page_example();
+        let project = Some(vec![example.project_id.clone()]);
         Self {
-            tokens: vec![FAKE_TOKEN.to_owned()],
+            tokens: vec![Token {
+                token: FAKE_TOKEN.to_owned(),
+                projects: project.clone(),
+            }],
             keys: vec![AccessKey {
                 ak: FAKE_AK.to_owned(),
                 sk: FAKE_SK.to_owned(),
                 security_token: None,
+                projects: project,
             }],
-            workflows: vec![SeedWorkflow::page_example()],
+            workflows: vec![example],
+            dataclasses: vec![DataClass::page_example()],
             limits: Limits::default(),
         }
     }
@@ -128,12 +162,15 @@ impl Config {
             tokens: Vec::new(),
             keys: Vec::new(),
             workflows: Vec::new(),
+            dataclasses: Vec::new(),
             limits: Limits::default(),
         }
     }
 
-    /// Reads a seed file: JSON with `tokens`, `keys` (`ak`, `sk`, `security_token`) and
-    /// `workflows` (`project_id`, `workspace_id`, `workflow`, `versions`), each optional.
+    /// Reads a seed file: JSON with `tokens` (strings, or `{token, projects}`), `keys` (`ak`,
+    /// `sk`, `security_token`, `projects`), `workflows` (`project_id`, `workspace_id`,
+    /// `workflow`, `versions` of `{id, name, status}`) and `dataclasses` (`project_id`,
+    /// `workspace_id`, `id`, `name`), each optional.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
     }
@@ -144,7 +181,7 @@ pub(crate) struct Inner {
     keyring: Mutex<auth::Keyring>,
     journal: Mutex<journal::Journal>,
     limits: Limits,
-    faults: Mutex<VecDeque<(Option<String>, Fault)>>,
+    faults: Mutex<VecDeque<Injected>>,
     clock_offset: Mutex<i64>,
 }
 
@@ -152,13 +189,22 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// A fault waiting for a request: of one operation and for one resource ID, when given.
+struct Injected {
+    operation: Option<String>,
+    id: Option<String>,
+    fault: Fault,
+}
+
 impl Inner {
-    fn take_fault(&self, workflow: &str) -> Option<Fault> {
+    /// The first fault waiting for a request of `operation` on resource `id`.
+    fn take_fault(&self, operation: &str, id: &str) -> Option<Fault> {
         let mut faults = lock(&self.faults);
-        let i = faults
-            .iter()
-            .position(|(only, _)| only.as_deref().is_none_or(|w| w == workflow))?;
-        faults.remove(i).map(|(_, f)| f)
+        let i = faults.iter().position(|f| {
+            f.operation.as_deref().is_none_or(|o| o == operation)
+                && f.id.as_deref().is_none_or(|i| i == id)
+        })?;
+        faults.remove(i).map(|f| f.fault)
     }
 
     fn record(&self, entry: JournalEntry) {
@@ -222,6 +268,9 @@ impl FakeSecMaster {
         for w in config.workflows {
             s.insert(w);
         }
+        for class in config.dataclasses {
+            s.add_dataclass(class);
+        }
         let keyring = auth::Keyring {
             tokens: config.tokens,
             keys: config.keys.into_iter().map(|k| (k.ak.clone(), k)).collect(),
@@ -270,9 +319,34 @@ impl FakeSecMaster {
             .with_store(|s| s.get(project_id, workspace_id, workflow_id))
     }
 
-    /// Accepts one more token.
-    pub fn add_token(&self, token: impl Into<String>) {
+    /// Accepts one more token (for the projects it lists: `Token::from("t")` is for all).
+    pub fn add_token(&self, token: impl Into<Token>) {
         self.inner.keyring().tokens.push(token.into());
+    }
+
+    /// Adds a data class (and its project and workspace, if new).
+    pub fn add_dataclass(&self, class: DataClass) {
+        self.inner.with_store(|s| s.add_dataclass(class));
+    }
+
+    /// A stored version as the API would return it.
+    pub fn version(
+        &self,
+        project_id: &str,
+        workspace_id: &str,
+        version_id: &str,
+    ) -> Option<secmaster::bindings::types::AopWorkflowVersionInfo> {
+        self.inner.with_store(|s| {
+            s.space(project_id, workspace_id)
+                .ok()?
+                .version(version_id)
+                .ok()
+        })
+    }
+
+    /// How many changes the store has applied (the last `X-Fake-Sequence` given).
+    pub fn sequence(&self) -> u64 {
+        self.inner.with_store(|s| s.seq)
     }
 
     /// Accepts one more access key.
@@ -297,23 +371,34 @@ impl FakeSecMaster {
         self.inner.journal().clear();
     }
 
-    /// Injects `fault` into the next `times` authenticated requests to the operation (any
-    /// workflow).
+    /// Injects `fault` into the next `times` authenticated requests, of any operation.
     pub fn inject(&self, fault: Fault, times: usize) {
-        self.inject_for(None, fault, times);
+        self.inject_where(None, None, fault, times);
     }
 
-    /// Injects `fault` into the next `times` requests for one workflow ID (or any, with `None`).
-    pub fn inject_for(&self, workflow_id: Option<&str>, fault: Fault, times: usize) {
+    /// Injects `fault` into the next `times` requests on one resource (the workflow, version or
+    /// instance ID of the path), or any with `None`.
+    pub fn inject_for(&self, id: Option<&str>, fault: Fault, times: usize) {
+        self.inject_where(None, id, fault, times);
+    }
+
+    /// Injects `fault` into the next `times` requests of one operation (its operationId,
+    /// `CreateAopWorkflow`).
+    pub fn inject_into(&self, operation_id: &str, fault: Fault, times: usize) {
+        self.inject_where(Some(operation_id), None, fault, times);
+    }
+
+    fn inject_where(&self, operation: Option<&str>, id: Option<&str>, fault: Fault, times: usize) {
         let fault = match fault {
             Fault::Delay(d) => Fault::Delay(d.min(server::MAX_DELAY)),
             other => other,
         };
         let mut faults = lock(&self.inner.faults);
-        faults.extend(std::iter::repeat_n(
-            (workflow_id.map(str::to_owned), fault),
-            times,
-        ));
+        faults.extend((0..times).map(|_| Injected {
+            operation: operation.map(str::to_owned),
+            id: id.map(str::to_owned),
+            fault: fault.clone(),
+        }));
     }
 
     /// Moves the fake's clock (used for the signature window) by `seconds`, to test clock skew.

@@ -8,18 +8,23 @@ use std::time::Duration;
 use secmaster_fake::{Config, FAKE_AK, FAKE_SK, FAKE_TOKEN, FakeSecMaster, Limits};
 
 const HELP: &str = "\
-secmaster-fake: a local Huawei Cloud SecMaster serving Update a Workflow
-  PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}
+secmaster-fake: a local Huawei Cloud SecMaster with state, serving the workflows and their
+versions under /v1/{project_id}/workspaces/{workspace_id}/soc/workflows (list, create, show,
+update, delete, export; versions: list, create, show, edit, submit, review, activate, delete;
+validation)
 
 USAGE
   cargo run -p secmaster-fake -- [--listen ADDR] [--seed FILE]
 
 OPTIONS
   --listen ADDR  address to listen on (default 127.0.0.1:8080; port 0 picks a free one)
-  --seed FILE    JSON with `tokens`, `keys` ([{ak, sk, security_token}]) and `workflows`
-                 ([{project_id, workspace_id, workflow: {..AopWorkflowInfo..}, versions: [{id, name}]}]);
-                 without it the fake accepts the built-in token and key below and holds the
-                 API page's example workflow
+  --seed FILE    JSON with `tokens` (strings for every project, or [{token, projects}]), `keys`
+                 ([{ak, sk, security_token, projects}], projects left out: every project),
+                 `workflows` ([{project_id, workspace_id, workflow: {..AopWorkflowInfo..},
+                 versions: [{id, name, status}]}]) and `dataclasses` ([{project_id,
+                 workspace_id, id, name}]); without it the fake accepts the built-in token and
+                 key below, for the API page's project, and holds the page's example workflow
+                 (ver-0001 activated, ver-0002 approved) and data class
   -h, --help     this text
 
 LIMITS (what any client can make the fake spend; defaults in brackets)

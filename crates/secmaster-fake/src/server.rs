@@ -9,12 +9,12 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, Version, header};
 use axum::response::Response;
 use bytes::Bytes;
-use percent_encoding::percent_decode_str;
 use serde_json::json;
 
 use crate::auth::{Identity, Refusal};
+use crate::router::{self, Routed};
 use crate::store::Caller;
-use crate::{Fault, Inner, JournalEntry, admin};
+use crate::{Fault, Inner, JournalEntry, admin, ops};
 
 pub(crate) const JSON_UTF8: &str = "application/json;charset=UTF-8";
 
@@ -38,55 +38,86 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
     if parts.uri.path() == admin::JOURNAL_PATH {
         return admin::journal(fake, parts, body, request_id).await;
     }
-    let Some((project, workspace, workflow)) = match_path(parts.uri.path()) else {
-        fake.record(JournalEntry::line(&parts, 0));
-        return gateway_error(
-            StatusCode::NOT_FOUND,
-            "APIGW.0101",
-            "The API does not exist or has not been published",
-            request_id,
-        );
+    let (op, params) = match router::route(parts.method.as_str(), parts.uri.path()) {
+        Routed::Found(op, params) => (op, params),
+        Routed::WrongMethod(methods) => {
+            fake.record(JournalEntry::line(&parts, 0));
+            let allow = methods.join(", ");
+            let message = format!("Only {allow} are published on this path");
+            let mut r = gateway_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "APIGW.0101",
+                &message,
+                request_id,
+            );
+            let allow = HeaderValue::from_str(&allow).expect("method names");
+            r.headers_mut().insert(header::ALLOW, allow);
+            return r;
+        }
+        Routed::NotFound => {
+            fake.record(JournalEntry::line(&parts, 0));
+            return gateway_error(
+                StatusCode::NOT_FOUND,
+                "APIGW.0101",
+                "The API does not exist or has not been published",
+                request_id,
+            );
+        }
     };
-    if parts.method != axum::http::Method::PUT {
-        fake.record(JournalEntry::line(&parts, 0));
-        let mut r = gateway_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "APIGW.0101",
-            "Only PUT is published on this path",
-            request_id,
-        );
-        r.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("PUT"));
-        return r;
-    }
     let (body, identity) = match admit(fake, &parts, body, request_id).await {
         Ok(admitted) => admitted,
         Err(refused) => return refused,
     };
+    // Credentials belong to projects: acting on another project's resources is refused.
+    if let Some(why) = identity.refuses(&params[0]) {
+        fake.record(JournalEntry::line(&parts, body.len()));
+        return gateway_error(StatusCode::FORBIDDEN, "APIGW.0302", &why, request_id);
+    }
     fake.record(JournalEntry::full(&parts, &body, &fake.limits));
-    if let Some(fault) = fake.take_fault(&workflow)
+    let resource = params.get(2).map_or("", String::as_str);
+    let fault = fake.take_fault(op.id, resource);
+    let after = matches!(fault, Some(Fault::ClosedAfterProcessing));
+    if let Some(fault) = fault.filter(|_| !after)
         && let Some(answer) = injected(fault, request_id).await
     {
         return answer;
     }
-
     let caller = Caller {
         id: identity.id,
         name: identity.name,
+        now: fake.page_time(),
     };
-    let now = fake.page_time();
-    let outcome = fake
-        .with_store(|store| store.update((&project, &workspace, &workflow), &body, &caller, &now));
-    match outcome {
-        Ok(data) => {
-            let body = json!({"code": "00000000", "message": "", "success": true, "request_id": request_id, "data": data});
-            plain(StatusCode::OK, JSON_UTF8, body.to_string())
-        }
-        Err(rejection) => {
-            let body = json!({"code": rejection.code, "message": rejection.message});
-            plain(StatusCode::BAD_REQUEST, JSON_UTF8, body.to_string())
-        }
+    let request = ops::Request {
+        op,
+        params: &params,
+        query: parts.uri.query(),
+        body: &body,
+        caller: &caller,
+        request_id,
+    };
+    let answer = fake.with_store(|store| ops::answer(store, &request));
+    if after {
+        // Processed, then the connection is lost before the answer: the client cannot know.
+        return cut(b"{\"code\":");
     }
+    answer
+}
+
+/// A response that announces a body, sends `start` of it, and breaks the connection.
+fn cut(start: &'static [u8]) -> Response {
+    let stream = futures_util::stream::iter([
+        Ok(Bytes::from_static(start)),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected: connection cut",
+        )),
+    ]);
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(4096u32));
+    r
 }
 
 /// The answer a fault calls for, or `None` when the request goes on (after a delay).
@@ -116,22 +147,8 @@ async fn injected(fault: Fault, request_id: &str) -> Option<Response> {
             let page = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>";
             Some(plain(StatusCode::BAD_GATEWAY, "text/html", page.into()))
         }
-        Fault::CutMidBody => {
-            let start = Bytes::from_static(b"{\"code\":\"00000000\",\"data\":{\"id\":");
-            let stream = futures_util::stream::iter([
-                Ok(start),
-                Err(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionReset,
-                    "injected: connection cut mid-body",
-                )),
-            ]);
-            let mut r = Response::new(Body::from_stream(stream));
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
-            r.headers_mut()
-                .insert(header::CONTENT_LENGTH, HeaderValue::from(4096u32));
-            Some(r)
-        }
+        Fault::CutMidBody => Some(cut(b"{\"code\":\"00000000\",\"data\":{\"id\":")),
+        Fault::ClosedBeforeProcessing | Fault::ClosedAfterProcessing => Some(cut(b"")),
         Fault::SuccessFalse => {
             let body = json!({"code": "SecMaster.00040001", "message": "injected: success false", "success": false, "request_id": request_id});
             Some(plain(StatusCode::OK, JSON_UTF8, body.to_string()))
@@ -215,29 +232,6 @@ pub(crate) async fn admit(
     }
 }
 
-/// `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}` → the decoded IDs.
-fn match_path(path: &str) -> Option<(String, String, String)> {
-    let segments: Vec<&str> = path.split('/').collect();
-    let [
-        "",
-        "v1",
-        project,
-        "workspaces",
-        workspace,
-        "soc",
-        "workflows",
-        workflow,
-    ] = segments.as_slice()
-    else {
-        return None;
-    };
-    let decode = |s: &str| {
-        let decoded = percent_decode_str(s).decode_utf8().ok()?.into_owned();
-        (!decoded.is_empty()).then_some(decoded)
-    };
-    Some((decode(project)?, decode(workspace)?, decode(workflow)?))
-}
-
 pub(crate) fn plain(status: StatusCode, content_type: &'static str, body: String) -> Response {
     let mut r = Response::new(Body::from(body));
     *r.status_mut() = status;
@@ -263,20 +257,3 @@ fn new_request_id() -> String {
 
 /// Keeps a fault's delay from outliving the test that set it.
 pub(crate) const MAX_DELAY: Duration = Duration::from_secs(300);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_operation_path_and_only_it_matches() {
-        assert_eq!(
-            match_path("/v1/p/workspaces/w/soc/workflows/a%2Fb"),
-            Some(("p".into(), "w".into(), "a/b".into()))
-        );
-        assert_eq!(match_path("/v1/p/workspaces/w/soc/workflows/"), None);
-        assert_eq!(match_path("/v1/p/workspaces/w/soc/workflows/f/x"), None);
-        assert_eq!(match_path("/v2/p/workspaces/w/soc/workflows/f"), None);
-        assert_eq!(match_path("/v1/p/workspaces/w/soc/workflows/%FF"), None);
-    }
-}

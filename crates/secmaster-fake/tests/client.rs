@@ -41,7 +41,7 @@ async fn token_update_renames_enables_and_is_stored() {
     let fake = FakeSecMaster::start().await.unwrap();
     let updated = update(&client(&fake, Credentials::token(FAKE_TOKEN)))
         .name("Renamed")
-        .enable("ver-0002")
+        .enable("ver-0001")
         .labels(Label::Account)
         .send()
         .await
@@ -54,7 +54,7 @@ async fn token_update_renames_enables_and_is_stored() {
             w.version_id.as_deref(),
             w.version.as_deref()
         ),
-        (Some("Renamed"), Some(true), Some("ver-0002"), Some("v2"))
+        (Some("Renamed"), Some(true), Some("ver-0001"), Some("v1"))
     );
     assert_eq!(w.labels, Some(Label::Account));
     assert!(
@@ -83,6 +83,7 @@ async fn aksk_and_temporary_aksk_updates_are_verified_and_accepted() {
         ak: "TEMPAK".into(),
         sk: "TEMPSK".into(),
         security_token: Some("ST".into()),
+        projects: None,
     });
     update(&client(&fake, Credentials::ak_sk(FAKE_AK, FAKE_SK)))
         .description("by AK/SK")
@@ -175,7 +176,17 @@ async fn the_service_rejects_what_only_it_can_know_in_the_pages_400_shape() {
         (Some(400), Some(codes::UNKNOWN_VERSION))
     );
     assert_eq!(fake.journal().len(), 1, "a 400 is one attempt");
+    // The built-in token is for the page's project only; a token for every project meets the
+    // service's own refusal.
     let e = c
+        .update_workflow("nope", "w", "f")
+        .name("x")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!((e.status(), e.code()), (Some(403), Some("APIGW.0302")));
+    fake.add_token("every-project");
+    let e = client(&fake, Credentials::token("every-project"))
         .update_workflow("nope", "w", "f")
         .name("x")
         .send()
@@ -306,7 +317,7 @@ async fn concurrent_updates_lose_nothing_and_tear_nothing() {
 async fn a_seed_file_configures_tokens_keys_and_workflows() {
     let config = Config::from_json(
         r#"{"tokens":["t1"],"keys":[{"ak":"A1","sk":"S1"}],
-            "workflows":[{"project_id":"p1","workspace_id":"w1","workflow":{"id":"f1","name":"seeded"},"versions":[{"id":"v1","name":"one"}]}]}"#,
+            "workflows":[{"project_id":"p1","workspace_id":"w1","workflow":{"id":"f1","name":"seeded"},"versions":[{"id":"v1","name":"one","status":"activated"}]}]}"#,
     )
     .unwrap();
     let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())

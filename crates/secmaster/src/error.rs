@@ -163,7 +163,7 @@ impl ServiceError {
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.status == 200 {
-            f.write_str("SecMaster refused the request in an HTTP 200 answer")?;
+            f.write_str("SecMaster answered HTTP 200 with an error")?;
         } else {
             write!(f, "SecMaster answered HTTP {}", self.status)?;
         }

@@ -301,7 +301,7 @@ async fn success_false_on_http_200_is_an_error_and_not_retried() {
     assert!(!e.is_retryable());
     assert_eq!(
         e.to_string(),
-        "SecMaster answered HTTP 200 with success: false SecMaster.00040001: workflow is being edited (request id req-sf)"
+        "SecMaster answered HTTP 200 with an error SecMaster.00040001: workflow is being edited (request id req-sf)"
     );
 }
 

@@ -423,8 +423,7 @@ async fn an_envelope_without_success_is_refused_only_for_an_error_code() {
     assert!(!e.is_outcome_unknown(), "a refusal is a known outcome");
     assert!(!e.is_retryable(), "{e}");
     assert!(
-        e.to_string()
-            .contains("refused the request in an HTTP 200 answer"),
+        e.to_string().contains("answered HTTP 200 with an error"),
         "{e}"
     );
 }

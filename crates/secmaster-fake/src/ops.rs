@@ -1,0 +1,343 @@
+//! Each operation: its request read with the bindings' types (query checked against the
+//! generated descriptor), the store's step, and the answer written with the bindings' response
+//! types, in the shape the API pages give.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use percent_encoding::percent_decode_str;
+use secmaster::bindings::types::{
+    CreateAopWorkflowResponse, CreateAopWorkflowVersionApprovelResponse,
+    CreateAopWorkflowVersionResponse, DeleteAopWorkflowResponse, DeleteAopWorkflowVersionResponse,
+    ExportAopworkflowInfo, ListAopWorkflowVersionsResponse, ListWorkflowsResponse,
+    ShowAopWorkflowResponse, ShowAopWorkflowVersionResponse, UpdateAopWorkflowResponse,
+    UpdateAopWorkflowVersionResponse, ValidateAopWorkflowVersionResponse,
+};
+use secmaster::bindings::{Operation, QueryKind};
+use secmaster::{AopType, SortOrder, VersionStatus, WorkflowSortKey};
+use serde::Serialize;
+
+use crate::server::{JSON_UTF8, plain};
+use crate::store::{self, Caller, ListQuery, Rejection, Store, codes, listed, reject};
+
+/// The success code of every answer.
+const OK: &str = "00000000";
+
+/// What a request asks of an operation, as read off the wire.
+pub(crate) struct Request<'a> {
+    pub op: &'static Operation,
+    /// The path parameters, decoded, in path order (project, workspace, then the resource).
+    pub params: &'a [String],
+    pub query: Option<&'a str>,
+    pub body: &'a [u8],
+    pub caller: &'a Caller,
+    pub request_id: &'a str,
+}
+
+/// An envelope with `data`: `{code, message, success, request_id, data}` of response type `$ty`.
+macro_rules! envelope {
+    ($ty:ident, $request_id:expr, $data:expr) => {
+        $ty {
+            code: Some(OK.to_owned()),
+            message: Some(String::new()),
+            success: Some(true),
+            request_id: Some($request_id.to_owned()),
+            data: Some($data),
+        }
+    };
+}
+
+/// Runs the request's operation on `store` and answers it. Every change is one step under the
+/// store's lock (the caller's): applied whole, with the next sequence number, or refused whole.
+///
+/// A change's answer carries `X-Fake-Sequence`, the number the store gave it: the order in
+/// which concurrent changes were applied.
+pub(crate) fn answer(store: &mut Store, r: &Request<'_>) -> Response {
+    let mut seq = None;
+    let mut response = match run(store, r, &mut seq) {
+        Ok(response) => response,
+        Err(rejection) => refusal(&rejection),
+    };
+    if let Some(seq) = seq {
+        response
+            .headers_mut()
+            .insert(SEQUENCE, axum::http::HeaderValue::from(seq));
+    }
+    response
+}
+
+/// The header that numbers the changes in the order the store applied them.
+pub const SEQUENCE: &str = "x-fake-sequence";
+
+fn run(store: &mut Store, r: &Request<'_>, seq: &mut Option<u64>) -> Result<Response, Rejection> {
+    let (project, workspace) = (r.params[0].as_str(), r.params[1].as_str());
+    let id = r.params.get(2).map_or("", String::as_str);
+    let query = Query::read(r.op, r.query)?;
+    let (rid, caller) = (r.request_id, r.caller);
+    Ok(match r.op.id {
+        "ListWorkflows" => {
+            let list = query.workflow_list()?;
+            let (page, total) = store.space(project, workspace)?.list(&list);
+            json(&ListWorkflowsResponse {
+                code: Some(OK.to_owned()),
+                message: Some(String::new()),
+                success: Some(true),
+                request_id: Some(rid.to_owned()),
+                total: Some(total as i64),
+                offset: Some(list.offset as i64),
+                limit: Some(list.limit as i64),
+                size: Some(page.len() as i64),
+                page: Some(pages(total, list.limit)),
+                data: page,
+            })
+        }
+        "CreateAopWorkflow" => {
+            let body = store::body(r.body)?;
+            let ids = (project, workspace);
+            let created = changed(
+                seq,
+                store.change(project, workspace, |s| s.create(body, caller, ids))?,
+            );
+            json(&envelope!(CreateAopWorkflowResponse, rid, created))
+        }
+        "ShowAopWorkflow" => {
+            let w = store.space(project, workspace)?.flow(id)?.info.clone();
+            json(&envelope!(ShowAopWorkflowResponse, rid, w))
+        }
+        "UpdateAopWorkflow" => {
+            let updated = changed(
+                seq,
+                store.change(project, workspace, |s| s.update(id, r.body, caller))?,
+            );
+            json(&envelope!(UpdateAopWorkflowResponse, rid, updated))
+        }
+        "DeleteAopWorkflow" => {
+            let deleted = changed(seq, store.change(project, workspace, |s| s.delete(id))?);
+            json(&envelope!(DeleteAopWorkflowResponse, rid, deleted))
+        }
+        "ListAopWorkflowVersions" => {
+            let status = query.text("status");
+            if let Some(status) = &status {
+                listed!(
+                    "status",
+                    VersionStatus::from(status.as_str()),
+                    VersionStatus
+                );
+            }
+            let space = store.space(project, workspace)?;
+            let versions = space.versions(id, status.as_deref())?;
+            let n = versions.len() as i64;
+            json(&ListAopWorkflowVersionsResponse {
+                code: Some(OK.to_owned()),
+                message: Some(String::new()),
+                success: Some(true),
+                request_id: Some(rid.to_owned()),
+                total: Some(n),
+                offset: Some(0),
+                limit: Some(n),
+                size: Some(n),
+                page: Some(1),
+                data: versions,
+            })
+        }
+        "CreateAopWorkflowVersion" => {
+            let body = store::body(r.body)?;
+            let created = changed(
+                seq,
+                store.change(project, workspace, |s| s.create_version(id, body, caller))?,
+            );
+            json(&envelope!(CreateAopWorkflowVersionResponse, rid, created))
+        }
+        "ShowAopWorkflowVersion" => {
+            let v = store.space(project, workspace)?.version(id)?;
+            json(&envelope!(ShowAopWorkflowVersionResponse, rid, v))
+        }
+        "UpdateAopWorkflowVersion" => {
+            let body = store::body(r.body)?;
+            let updated = changed(
+                seq,
+                store.change(project, workspace, |s| s.update_version(id, body, caller))?,
+            );
+            json(&envelope!(UpdateAopWorkflowVersionResponse, rid, updated))
+        }
+        "DeleteAopWorkflowVersion" => {
+            let deleted = changed(
+                seq,
+                store.change(project, workspace, |s| s.delete_version(id))?,
+            );
+            json(&envelope!(DeleteAopWorkflowVersionResponse, rid, deleted))
+        }
+        "CreateAopWorkflowVersionApprovel" => {
+            let body = store::body(r.body)?;
+            let review = changed(
+                seq,
+                store.change(project, workspace, |s| s.review(id, body, caller))?,
+            );
+            json(&CreateAopWorkflowVersionApprovelResponse {
+                code: Some(OK.to_owned()),
+                message: Some(String::new()),
+                data: Some(review),
+            })
+        }
+        "ValidateAopWorkflowVersion" => {
+            let body = store::body(r.body)?;
+            let result = store.space(project, workspace)?.validate(body)?;
+            let serde_json::Value::Object(result) = result else {
+                unreachable!("a validation result is an object")
+            };
+            json(&ValidateAopWorkflowVersionResponse {
+                code: Some(OK.to_owned()),
+                message: Some(String::new()),
+                success: Some(true),
+                request_id: Some(rid.to_owned()),
+                data: result,
+            })
+        }
+        "ExportAopworkflow" => {
+            let body: ExportAopworkflowInfo = store::body(r.body)?;
+            let file = store.space(project, workspace)?.export(&body.id)?;
+            let mut response = plain(StatusCode::OK, "application/octet-stream", file);
+            response.headers_mut().insert(
+                axum::http::header::CONTENT_DISPOSITION,
+                axum::http::HeaderValue::from_static("attachment; filename=\"workflows.json\""),
+            );
+            response
+        }
+        "ShowAopWorkflowInstance" => {
+            store.space(project, workspace)?;
+            return Err(reject(
+                codes::UNKNOWN_INSTANCE,
+                format!("instance {id} does not exist"),
+            ));
+        }
+        other => {
+            return Err(reject(
+                codes::MALFORMED_BODY,
+                format!("the fake does not serve {other} yet"),
+            ));
+        }
+    })
+}
+
+/// A change's result, its sequence number kept for the answer.
+fn changed<T>(seq: &mut Option<u64>, (n, out): (u64, T)) -> T {
+    *seq = Some(n);
+    out
+}
+
+/// Pages of `limit` in `total`.
+fn pages(total: usize, limit: usize) -> i64 {
+    if limit == 0 {
+        0
+    } else {
+        total.div_ceil(limit) as i64
+    }
+}
+
+fn json(body: &impl Serialize) -> Response {
+    let mut value = serde_json::to_value(body).expect("the bindings' types serialize");
+    // The bindings leave an empty list out; the service sends it (`"data": []`), and a client
+    // that requires `data` must get it.
+    if let Some(fields) = value.as_object_mut()
+        && fields.contains_key("total")
+    {
+        fields
+            .entry("data")
+            .or_insert_with(|| serde_json::json!([]));
+    }
+    plain(StatusCode::OK, JSON_UTF8, value.to_string())
+}
+
+/// The pages' 400: `{code, message}`.
+pub(crate) fn refusal(rejection: &Rejection) -> Response {
+    let body = serde_json::json!({"code": rejection.code, "message": rejection.message});
+    plain(StatusCode::BAD_REQUEST, JSON_UTF8, body.to_string())
+}
+
+/// A request's query parameters, decoded, each checked against the operation's descriptor
+/// (type, bounds, named enum); parameters the operation does not have are ignored.
+struct Query(Vec<(String, String)>);
+
+impl Query {
+    fn read(op: &Operation, raw: Option<&str>) -> Result<Self, Rejection> {
+        let mut pairs = Vec::new();
+        for pair in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                let s = s.replace('+', " ");
+                percent_decode_str(&s)
+                    .decode_utf8()
+                    .map(|c| c.into_owned())
+                    .map_err(|_| bad(name, "is not UTF-8"))
+            };
+            let (name, value) = (decode(name)?, decode(value)?);
+            let Some(param) = op.query_param(&name) else {
+                continue;
+            };
+            match param.kind {
+                QueryKind::Integer { min, max } => {
+                    let n: i64 = value.parse().map_err(|_| bad(&name, "is not an integer"))?;
+                    if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                        return Err(bad(&name, &format!("{n} is out of range")));
+                    }
+                }
+                QueryKind::Boolean if value != "true" && value != "false" => {
+                    return Err(bad(&name, "is not true or false"));
+                }
+                _ => {}
+            }
+            pairs.push((name, value));
+        }
+        Ok(Self(pairs))
+    }
+
+    fn text(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn number(&self, name: &str, default: usize) -> usize {
+        self.text(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
+    /// ListWorkflows' query, its enums checked.
+    fn workflow_list(&self) -> Result<ListQuery, Rejection> {
+        let order = self.text("order").map(|v| SortOrder::from(v.as_str()));
+        let sortby = self
+            .text("sortby")
+            .map(|v| WorkflowSortKey::from(v.as_str()));
+        let aop_type = self.text("aop_type").map(|v| AopType::from(v.as_str()));
+        if let Some(order) = &order {
+            listed!("order", order, SortOrder);
+        }
+        if let Some(sortby) = &sortby {
+            listed!("sortby", sortby, WorkflowSortKey);
+        }
+        if let Some(aop_type) = &aop_type {
+            listed!("aop_type", aop_type, AopType);
+        }
+        Ok(ListQuery {
+            offset: self.number("offset", 0),
+            limit: self.number("limit", 10),
+            order,
+            sortby,
+            enabled: self.text("enabled").map(|v| v == "true"),
+            name: self.text("name"),
+            description: self.text("description"),
+            dataclass_id: self.text("dataclass_id"),
+            dataclass_name: self.text("dataclass_name"),
+            aop_type,
+        })
+    }
+}
+
+fn bad(name: &str, why: &str) -> Rejection {
+    reject(
+        codes::INVALID_PARAMETER,
+        format!("query parameter {name} {why}"),
+    )
+}

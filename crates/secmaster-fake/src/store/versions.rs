@@ -1,0 +1,413 @@
+//! Workflow versions and their life: created as a draft, submitted, reviewed, activated,
+//! deactivated, deleted; and the topology check.
+//!
+//! The rules (the user guide's, and where it is silent the fake's choice):
+//! - a new version is `pending_submit`; only `pending_submit` or `rejected` versions can be
+//!   edited, or submitted (`pending_approval`);
+//! - a review needs `pending_approval`: `PASS` makes the version `not_activated`, `UN_PASS`
+//!   `rejected`;
+//! - only a `not_activated` version can be activated, and activating it makes the workflow's
+//!   previously activated version `not_activated`; the workflow's `version_id` and `version`
+//!   follow the activated version;
+//! - only the `activated` version can be deactivated, and not while the workflow is enabled;
+//! - the activated version cannot be deleted; any other can, for good.
+
+use base64::Engine as _;
+use secmaster::bindings::types::{
+    AopWorkflowInfo, AopWorkflowVersionInfo, AopworkflowVersionValidateRes,
+    CreateAopWorkflowVersionApprovelInfo, CreateAopWorkflowVersionInfo,
+    ModifyAopWorkflowVersionInfo, WorkflowApproveOpinionDetail,
+};
+use secmaster::{AopType, ApprovalResult, TaskflowType, ValidateMode, VersionAction};
+use serde_json::{Value, json};
+
+use super::{Caller, Flow, Rejection, Version, Workspace, codes, listed, new_id, reject, required};
+
+/// Whether `v` is in `status`.
+pub(crate) fn is(v: &AopWorkflowVersionInfo, status: &str) -> bool {
+    v.status.as_ref().is_some_and(|s| s.as_str() == status)
+}
+
+/// A seeded version of `workflow`, every field filled as the service answers.
+pub(crate) fn seeded(workflow: &AopWorkflowInfo, v: &Version) -> AopWorkflowVersionInfo {
+    let topology = br#"{"nodes":[{"id":"start","type":"start"}],"edges":[]}"#;
+    AopWorkflowVersionInfo {
+        id: Some(v.id.clone()),
+        version_id: Some(v.id.clone()),
+        name: workflow.name.clone(),
+        aopworkflow_id: workflow.id.clone(),
+        description: workflow.description.clone(),
+        project_id: workflow.project_id.clone(),
+        owner_id: workflow.owner_id.clone(),
+        creator_id: workflow.creator_id.clone(),
+        creator_name: workflow.creator_name.clone(),
+        create_time: workflow.create_time.clone(),
+        modifier_id: workflow.modifier_id.clone(),
+        modifier_name: workflow.modifier_name.clone(),
+        update_time: workflow.update_time.clone(),
+        enabled: Some(v.status == "activated"),
+        status: Some(v.status.as_str().into()),
+        version: Some(v.name.clone()),
+        taskconfig: Some("{}".to_owned()),
+        taskflow: Some(base64::engine::general_purpose::STANDARD.encode(topology)),
+        taskflow_type: Some(TaskflowType::Json),
+        aop_type: workflow.aop_type.clone(),
+        input: Some(String::new()),
+        output: Some(String::new()),
+        dataclass_id: workflow.dataclass_id.clone(),
+        dataclass_name: workflow.dataclass_name.clone(),
+        workspace_id: workflow.workspace_id.clone(),
+    }
+}
+
+/// `taskflow`, checked to be Base64 of JSON.
+fn check_taskflow(taskflow: &str) -> Result<Value, Rejection> {
+    let bad = |why: String| reject(codes::INVALID_TASKFLOW, format!("taskflow {why}"));
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(taskflow.trim())
+        .map_err(|e| bad(format!("is not Base64: {e}")))?;
+    serde_json::from_slice(&bytes).map_err(|e| bad(format!("does not encode JSON: {e}")))
+}
+
+fn wrong_status(v: &AopWorkflowVersionInfo, what: &str) -> Rejection {
+    let status = v.status.as_ref().map_or("", |s| s.as_str());
+    reject(
+        codes::WRONG_VERSION_STATUS,
+        format!(
+            "version {} is {status}: {what}",
+            v.id.as_deref().unwrap_or("")
+        ),
+    )
+}
+
+impl Workspace {
+    /// The workflow holding version `id`, and the version's index in it.
+    fn holder(&self, id: &str) -> Result<(usize, usize), Rejection> {
+        self.flows
+            .iter()
+            .enumerate()
+            .find_map(|(f, flow)| {
+                let v = flow
+                    .versions
+                    .iter()
+                    .position(|v| v.id.as_deref() == Some(id))?;
+                Some((f, v))
+            })
+            .ok_or_else(|| {
+                reject(
+                    codes::UNKNOWN_VERSION_ID,
+                    format!("version {id} does not exist"),
+                )
+            })
+    }
+
+    /// Version `id`.
+    pub(crate) fn version(&self, id: &str) -> Result<AopWorkflowVersionInfo, Rejection> {
+        let (f, v) = self.holder(id)?;
+        Ok(self.flows[f].versions[v].clone())
+    }
+
+    /// The versions of workflow `id`, of `status` when given, in creation order.
+    pub(crate) fn versions(
+        &self,
+        id: &str,
+        status: Option<&str>,
+    ) -> Result<Vec<AopWorkflowVersionInfo>, Rejection> {
+        let flow = self.flow(id)?;
+        Ok(flow
+            .versions
+            .iter()
+            .filter(|v| status.is_none_or(|s| is(v, s)))
+            .cloned()
+            .collect())
+    }
+
+    /// Creates a draft version of workflow `id`.
+    pub(crate) fn create_version(
+        &mut self,
+        id: &str,
+        body: CreateAopWorkflowVersionInfo,
+        caller: &Caller,
+    ) -> Result<AopWorkflowVersionInfo, Rejection> {
+        for (field, value) in [
+            ("name", &body.name),
+            ("description", &body.description),
+            ("taskconfig", &body.taskconfig),
+        ] {
+            required(field, value)?;
+        }
+        listed!("aop_type", body.aop_type, AopType);
+        listed!("taskflow_type", body.taskflow_type, TaskflowType);
+        check_taskflow(&body.taskflow)?;
+        let flow = self.flow_mut(id)?;
+        let w = &flow.info;
+        let version_id = new_id();
+        let version = AopWorkflowVersionInfo {
+            id: Some(version_id.clone()),
+            version_id: Some(version_id),
+            name: Some(body.name),
+            aopworkflow_id: w.id.clone(),
+            description: Some(body.description),
+            project_id: w.project_id.clone(),
+            owner_id: w.owner_id.clone(),
+            creator_id: Some(caller.id.clone()),
+            creator_name: Some(caller.name.clone()),
+            create_time: Some(caller.now.clone()),
+            modifier_id: Some(caller.id.clone()),
+            modifier_name: Some(caller.name.clone()),
+            update_time: Some(caller.now.clone()),
+            enabled: Some(false),
+            status: Some("pending_submit".into()),
+            version: Some(format!("v{}", flow.versions.len() + 1)),
+            taskconfig: Some(body.taskconfig),
+            taskflow: Some(body.taskflow),
+            taskflow_type: Some(body.taskflow_type),
+            aop_type: Some(body.aop_type),
+            input: Some(body.input.unwrap_or_default()),
+            output: Some(body.output.unwrap_or_default()),
+            dataclass_id: w.dataclass_id.clone(),
+            dataclass_name: w.dataclass_name.clone(),
+            workspace_id: w.workspace_id.clone(),
+        };
+        flow.versions.push(version.clone());
+        Ok(version)
+    }
+
+    /// Edits a version, or moves it to the status `body.status` asks for.
+    pub(crate) fn update_version(
+        &mut self,
+        id: &str,
+        body: ModifyAopWorkflowVersionInfo,
+        caller: &Caller,
+    ) -> Result<AopWorkflowVersionInfo, Rejection> {
+        let (f, i) = self.holder(id)?;
+        if let Some(status) = &body.status {
+            listed!("status", status, VersionAction);
+        }
+        if let Some(aop_type) = &body.aop_type {
+            listed!("aop_type", aop_type, AopType);
+        }
+        if let Some(kind) = &body.taskflow_type {
+            listed!("taskflow_type", kind, TaskflowType);
+        }
+        if let Some(taskflow) = &body.taskflow {
+            check_taskflow(taskflow)?;
+        }
+        let flow = &mut self.flows[f];
+        let editable = |v: &AopWorkflowVersionInfo| is(v, "pending_submit") || is(v, "rejected");
+        let action = body.status.clone().unwrap_or(VersionAction::PendingSubmit);
+        let edits = ModifyAopWorkflowVersionInfo {
+            status: None,
+            ..body.clone()
+        };
+        let v = &flow.versions[i];
+        if edits != ModifyAopWorkflowVersionInfo::default() && !editable(v) {
+            return Err(wrong_status(
+                v,
+                "only a draft or a rejected version can be edited",
+            ));
+        }
+        match action {
+            VersionAction::PendingApproval if !editable(v) => {
+                return Err(wrong_status(
+                    v,
+                    "only a draft or a rejected version can be submitted",
+                ));
+            }
+            VersionAction::Activated if !is(v, "not_activated") => {
+                return Err(wrong_status(
+                    v,
+                    "only an approved (not_activated) version can be activated",
+                ));
+            }
+            VersionAction::NotActivated if !is(v, "activated") => {
+                return Err(wrong_status(
+                    v,
+                    "only the activated version can be deactivated",
+                ));
+            }
+            VersionAction::NotActivated if flow.info.enabled == Some(true) => {
+                return Err(reject(
+                    codes::VERSION_IN_USE,
+                    format!("version {id} runs the enabled workflow: disable the workflow first"),
+                ));
+            }
+            _ => {}
+        }
+        apply_edits(&mut flow.versions[i], edits);
+        transition(flow, i, &action);
+        let v = &mut flow.versions[i];
+        v.modifier_id = Some(caller.id.clone());
+        v.modifier_name = Some(caller.name.clone());
+        v.update_time = Some(caller.now.clone());
+        Ok(v.clone())
+    }
+
+    /// Deletes a version that is not the activated one; returns it.
+    pub(crate) fn delete_version(&mut self, id: &str) -> Result<AopWorkflowVersionInfo, Rejection> {
+        let (f, i) = self.holder(id)?;
+        let flow = &mut self.flows[f];
+        if is(&flow.versions[i], "activated") {
+            return Err(reject(
+                codes::VERSION_IN_USE,
+                format!("version {id} is activated: activate another or deactivate it first"),
+            ));
+        }
+        let v = flow.versions.remove(i);
+        for pointer in [
+            &mut flow.info.current_approval_version_id,
+            &mut flow.info.current_rejected_version_id,
+        ] {
+            if pointer.as_deref() == Some(id) {
+                *pointer = Some(String::new());
+            }
+        }
+        Ok(v)
+    }
+
+    /// Records a review of a submitted version.
+    pub(crate) fn review(
+        &mut self,
+        id: &str,
+        body: CreateAopWorkflowVersionApprovelInfo,
+        caller: &Caller,
+    ) -> Result<WorkflowApproveOpinionDetail, Rejection> {
+        required("content", &body.content)?;
+        listed!("result", body.result, ApprovalResult);
+        let (f, i) = self.holder(id)?;
+        let flow = &mut self.flows[f];
+        if !is(&flow.versions[i], "pending_approval") {
+            return Err(wrong_status(
+                &flow.versions[i],
+                "only a submitted version can be reviewed",
+            ));
+        }
+        let (status, rejected) = match body.result {
+            ApprovalResult::Pass => ("not_activated", ""),
+            _ => ("rejected", id),
+        };
+        flow.info.current_approval_version_id = Some(String::new());
+        flow.info.current_rejected_version_id = Some(rejected.to_owned());
+        let v = &mut flow.versions[i];
+        v.status = Some(status.into());
+        v.modifier_id = Some(caller.id.clone());
+        v.modifier_name = Some(caller.name.clone());
+        v.update_time = Some(caller.now.clone());
+        Ok(WorkflowApproveOpinionDetail {
+            result: Some(body.result),
+            content: Some(body.content),
+        })
+    }
+
+    /// Checks a topology: its workflow exists, `taskflow` is Base64 of a JSON object, its
+    /// `taskconfig` is JSON; with `CIRCLE`, that its `edges` make no loop. The result says
+    /// whether it passed, and the problems found.
+    pub(crate) fn validate(&self, body: AopworkflowVersionValidateRes) -> Result<Value, Rejection> {
+        listed!("mode", body.mode, ValidateMode);
+        required("aopworkflow_id", &body.aopworkflow_id)?;
+        self.flow(&body.aopworkflow_id)?;
+        let mut errors = Vec::new();
+        match check_taskflow(&body.taskflow) {
+            Ok(topology) if topology.is_object() => {
+                if body.mode == ValidateMode::Circle && has_loop(&topology) {
+                    errors.push("the topology's edges make a loop".to_owned());
+                }
+            }
+            Ok(_) => errors.push("the topology is not a JSON object".to_owned()),
+            Err(e) => errors.push(e.message),
+        }
+        if serde_json::from_str::<Value>(&body.taskconfig).is_err() {
+            errors.push("taskconfig is not JSON".to_owned());
+        }
+        Ok(json!({"passed": errors.is_empty(), "errors": errors}))
+    }
+}
+
+fn apply_edits(v: &mut AopWorkflowVersionInfo, edits: ModifyAopWorkflowVersionInfo) {
+    let ModifyAopWorkflowVersionInfo {
+        name,
+        description,
+        status: _,
+        taskconfig,
+        taskflow,
+        taskflow_type,
+        aop_type,
+        input,
+        output,
+    } = edits;
+    let set = |slot: &mut Option<String>, value: Option<String>| {
+        if value.is_some() {
+            *slot = value;
+        }
+    };
+    set(&mut v.name, name);
+    set(&mut v.description, description);
+    set(&mut v.taskconfig, taskconfig);
+    set(&mut v.taskflow, taskflow);
+    set(&mut v.input, input);
+    set(&mut v.output, output);
+    if taskflow_type.is_some() {
+        v.taskflow_type = taskflow_type;
+    }
+    if aop_type.is_some() {
+        v.aop_type = aop_type;
+    }
+}
+
+/// Moves version `i` of `flow` as `action` says, with what follows for the workflow.
+fn transition(flow: &mut Flow, i: usize, action: &VersionAction) {
+    let id = flow.versions[i].id.clone().unwrap_or_default();
+    let status = match action {
+        VersionAction::PendingApproval => {
+            flow.info.current_approval_version_id = Some(id);
+            if flow.info.current_rejected_version_id == flow.versions[i].id {
+                flow.info.current_rejected_version_id = Some(String::new());
+            }
+            "pending_approval"
+        }
+        VersionAction::Activated => {
+            for other in &mut flow.versions {
+                if is(other, "activated") {
+                    other.status = Some("not_activated".into());
+                    other.enabled = Some(false);
+                }
+            }
+            flow.info.version_id = Some(id);
+            flow.info.version = flow.versions[i].version.clone();
+            flow.versions[i].enabled = Some(true);
+            "activated"
+        }
+        VersionAction::NotActivated => {
+            flow.info.version_id = Some(String::new());
+            flow.info.version = Some(String::new());
+            flow.versions[i].enabled = Some(false);
+            "not_activated"
+        }
+        // `pending_submit` (the default) edits and leaves the status as it was.
+        _ => return,
+    };
+    flow.versions[i].status = Some(status.into());
+}
+
+/// Whether `topology`'s `edges` (`{"from": .., "to": ..}`) make a loop.
+fn has_loop(topology: &Value) -> bool {
+    let edges: Vec<(&str, &str)> = topology["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .filter_map(|e| Some((e["from"].as_str()?, e["to"].as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    // Repeatedly remove nodes with no incoming edge; what is left is on a loop.
+    let mut left = edges.clone();
+    loop {
+        let before = left.len();
+        let targets: Vec<&str> = left.iter().map(|(_, to)| *to).collect();
+        left.retain(|(from, _)| targets.contains(from));
+        if left.len() == before {
+            return !left.is_empty();
+        }
+    }
+}

@@ -1,0 +1,674 @@
+//! The fake as a stateful SecMaster for workflows and their versions, driven by the `secmaster`
+//! client over real HTTP: the lifecycle, each refusal (the pages' 400, nothing changed), lists
+//! with filters and paging, scoped credentials, faults per operation, and many clients at once
+//! checked against a sequential model.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use secmaster::{
+    AopType, Client, Credentials, Error, RetryPolicy, SortOrder, ValidateMode, VersionStatus,
+    WorkflowSortKey,
+};
+use secmaster_fake::{
+    AccessKey, DataClass, FAKE_AK, FAKE_SK, FAKE_TOKEN, FakeSecMaster, Fault, SEQUENCE_HEADER,
+    SeedWorkflow, codes,
+};
+
+const TOPOLOGY: &str = r#"{"nodes":[{"id":"start","type":"start"}],"edges":[]}"#;
+const DATACLASS: &str = "e410ae50-43fa-343e-807a-a2a9edb8018e";
+
+fn page() -> (String, String, String) {
+    let seed = SeedWorkflow::page_example();
+    (
+        seed.project_id,
+        seed.workspace_id,
+        seed.workflow.id.unwrap(),
+    )
+}
+
+fn client(fake: &FakeSecMaster) -> Client {
+    client_with(fake, Credentials::token(FAKE_TOKEN))
+}
+
+fn client_with(fake: &FakeSecMaster, credentials: Credentials) -> Client {
+    Client::builder()
+        .endpoint(fake.endpoint())
+        .credentials(credentials)
+        .retry(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(5)),
+        )
+        .build()
+        .unwrap()
+}
+
+async fn create_workflow(c: &Client, name: &str) -> Result<String, Error> {
+    let (p, w, _) = page();
+    let created = c
+        .create_workflow(p, w)
+        .name(name)
+        .aop_type(AopType::Normal)
+        .dataclass_id(DATACLASS)
+        .send()
+        .await?;
+    Ok(created.id.clone().unwrap())
+}
+
+async fn create_version(c: &Client, workflow: &str) -> Result<String, Error> {
+    let (p, w, _) = page();
+    let v = c
+        .create_workflow_version(p, w, workflow)
+        .name("v")
+        .description("a version")
+        .taskflow(TOPOLOGY)
+        .taskconfig("{}")
+        .aop_type(AopType::Normal)
+        .send()
+        .await?;
+    Ok(v.id.clone().unwrap())
+}
+
+fn status(fake: &FakeSecMaster, version: &str) -> String {
+    let (p, w, _) = page();
+    let v = fake.version(&p, &w, version).unwrap();
+    v.status.unwrap().as_str().to_owned()
+}
+
+#[tokio::test]
+async fn a_workflow_lives_from_create_to_enabled_and_back_to_deleted() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let c = client(&fake);
+    let (p, w, _) = page();
+    let id = create_workflow(&c, "Block attacker IPs").await.unwrap();
+    let shown = c.show_workflow(&p, &w, &id).send().await.unwrap();
+    assert_eq!(
+        (
+            shown.name.as_deref(),
+            shown.enabled,
+            shown.dataclass_name.as_deref()
+        ),
+        (Some("Block attacker IPs"), Some(false), Some("Alert"))
+    );
+    assert!(shown.created_at().is_some(), "{:?}", shown.create_time);
+
+    let v = create_version(&c, &id).await.unwrap();
+    assert_eq!(
+        status(&fake, &v),
+        "pending_submit",
+        "a new version is a draft"
+    );
+    let decoded = c.show_workflow_version(&p, &w, &v).send().await.unwrap();
+    assert_eq!(
+        decoded.topology,
+        Some(serde_json::from_str(TOPOLOGY).unwrap())
+    );
+    c.update_workflow_version(&p, &w, &v)
+        .description("edited while a draft")
+        .send()
+        .await
+        .unwrap();
+    let submitted = c
+        .update_workflow_version(&p, &w, &v)
+        .submit()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(submitted.status, Some(VersionStatus::PendingApproval));
+    let flow = c.show_workflow(&p, &w, &id).send().await.unwrap();
+    assert_eq!(
+        flow.current_approval_version_id.as_deref(),
+        Some(v.as_str())
+    );
+    let review = c
+        .review_workflow_version(&p, &w, &v)
+        .approve("fine")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(review.content.as_deref(), Some("fine"));
+    assert_eq!(status(&fake, &v), "not_activated");
+    c.update_workflow_version(&p, &w, &v)
+        .activate()
+        .send()
+        .await
+        .unwrap();
+    let enabled = c
+        .update_workflow(&p, &w, &id)
+        .enable(&v)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            enabled.workflow.enabled,
+            enabled.workflow.version_id.as_deref()
+        ),
+        (Some(true), Some(v.as_str()))
+    );
+    let listed = c
+        .list_workflow_versions(&p, &w, &id)
+        .status(VersionStatus::Activated)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1);
+    assert_eq!(listed.total, Some(1));
+
+    // Disabled, then deleted with its versions.
+    c.update_workflow(&p, &w, &id)
+        .disable()
+        .send()
+        .await
+        .unwrap();
+    let deleted = c.delete_workflow(&p, &w, &id).send().await.unwrap();
+    assert_eq!(deleted.id.as_deref(), Some(id.as_str()));
+    let e = c.show_workflow(&p, &w, &id).send().await.unwrap_err();
+    assert_eq!(e.code(), Some(codes::UNKNOWN_WORKFLOW));
+    let e = c
+        .show_workflow_version(&p, &w, &v)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::UNKNOWN_VERSION_ID));
+}
+
+#[tokio::test]
+async fn activating_a_version_deactivates_the_previous_one() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let c = client(&fake);
+    let (p, w, f) = page();
+    assert_eq!(status(&fake, "ver-0001"), "activated");
+    c.update_workflow_version(&p, &w, "ver-0002")
+        .activate()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status(&fake, "ver-0001"), "not_activated");
+    assert_eq!(status(&fake, "ver-0002"), "activated");
+    let flow = fake.workflow(&p, &w, &f).unwrap();
+    assert_eq!(
+        (flow.version_id.as_deref(), flow.version.as_deref()),
+        (Some("ver-0002"), Some("v2"))
+    );
+    let e = c
+        .update_workflow(&p, &w, &f)
+        .enable("ver-0001")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::VERSION_NOT_ACTIVATED));
+}
+
+/// Each refusal: the pages' 400 with the fake's code, and the store as it was.
+#[tokio::test]
+async fn every_refusal_is_a_400_with_its_code_and_changes_nothing() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let c = client(&fake);
+    let (p, w, f) = page();
+    let draft = create_version(&c, &f).await.unwrap();
+    let before = fake.sequence();
+    let snapshot = || {
+        (
+            serde_json::to_value(fake.workflow(&p, &w, &f)).unwrap(),
+            ["ver-0001", "ver-0002", draft.as_str()].map(|v| status(&fake, v)),
+        )
+    };
+    let kept = snapshot();
+    let version = |v: &str| c.update_workflow_version(&p, &w, v);
+    let cases: Vec<(Result<(), Error>, &str)> = vec![
+        (
+            create_workflow(&c, "Test_aop").await.map(drop),
+            codes::NAME_TAKEN,
+        ),
+        (
+            c.create_workflow(&p, &w)
+                .name("n")
+                .aop_type(AopType::Normal)
+                .dataclass_id("dc-404")
+                .send()
+                .await
+                .map(drop),
+            codes::UNKNOWN_DATACLASS,
+        ),
+        (
+            version("ver-0001").description("x").send().await.map(drop),
+            codes::WRONG_VERSION_STATUS,
+        ),
+        (
+            version("ver-0002").submit().send().await.map(drop),
+            codes::WRONG_VERSION_STATUS,
+        ),
+        (
+            version(&draft).activate().send().await.map(drop),
+            codes::WRONG_VERSION_STATUS,
+        ),
+        (
+            version("ver-0002").deactivate().send().await.map(drop),
+            codes::WRONG_VERSION_STATUS,
+        ),
+        (
+            c.review_workflow_version(&p, &w, &draft)
+                .approve("x")
+                .send()
+                .await
+                .map(drop),
+            codes::WRONG_VERSION_STATUS,
+        ),
+        (
+            c.delete_workflow_version(&p, &w, "ver-0001")
+                .send()
+                .await
+                .map(drop),
+            codes::VERSION_IN_USE,
+        ),
+        (
+            c.update_workflow(&p, &w, &f)
+                .enable("ver-0002")
+                .send()
+                .await
+                .map(drop),
+            codes::VERSION_NOT_ACTIVATED,
+        ),
+        (
+            c.update_workflow(&p, &w, &f)
+                .enable("ver-9999")
+                .send()
+                .await
+                .map(drop),
+            codes::UNKNOWN_VERSION,
+        ),
+        (
+            c.show_workflow_version(&p, &w, "ver-9999")
+                .send()
+                .await
+                .map(drop),
+            codes::UNKNOWN_VERSION_ID,
+        ),
+        (
+            c.list_workflow_versions(&p, &w, "wf-404")
+                .send()
+                .await
+                .map(drop),
+            codes::UNKNOWN_WORKFLOW,
+        ),
+        (
+            c.show_workflow(&p, "ws-404", &f).send().await.map(drop),
+            codes::UNKNOWN_WORKSPACE,
+        ),
+        (
+            c.update_workflow_version(&p, &w, &draft)
+                .taskflow(TOPOLOGY)
+                .aop_type(AopType::from("ODD"))
+                .send()
+                .await
+                .map(drop),
+            codes::INVALID_LABELS,
+        ),
+    ];
+    for (result, code) in cases {
+        let e = result.unwrap_err();
+        assert_eq!((e.status(), e.code()), (Some(400), Some(code)), "{e}");
+    }
+    assert_eq!(snapshot(), kept, "nothing changed");
+    assert_eq!(fake.sequence(), before, "no change was applied");
+    // Deactivating the version an enabled workflow runs, deleting an enabled workflow.
+    c.update_workflow(&p, &w, &f)
+        .enable("ver-0001")
+        .send()
+        .await
+        .unwrap();
+    let e = version("ver-0001").deactivate().send().await.unwrap_err();
+    assert_eq!(e.code(), Some(codes::VERSION_IN_USE));
+    let e = c.delete_workflow(&p, &w, &f).send().await.unwrap_err();
+    assert_eq!(e.code(), Some(codes::WORKFLOW_ENABLED));
+    // A rejected version goes back to being editable, and a deleted one is gone.
+    version(&draft).submit().send().await.unwrap();
+    c.review_workflow_version(&p, &w, &draft)
+        .reject("no")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status(&fake, &draft), "rejected");
+    let flow = fake.workflow(&p, &w, &f).unwrap();
+    assert_eq!(
+        flow.current_rejected_version_id.as_deref(),
+        Some(draft.as_str())
+    );
+    version(&draft).name("again").send().await.unwrap();
+    c.delete_workflow_version(&p, &w, &draft)
+        .send()
+        .await
+        .unwrap();
+    assert!(fake.version(&p, &w, &draft).is_none());
+}
+
+#[tokio::test]
+async fn lists_filter_sort_and_page_with_total_counting_all_matches() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let c = client(&fake);
+    let (p, w, _) = page();
+    for i in 0..25 {
+        create_workflow(&c, &format!("batch-{i:02}")).await.unwrap();
+    }
+    let list = || c.list_workflows(&p, &w).name("batch-");
+    let first = list().limit(10).order(SortOrder::Asc).send().await.unwrap();
+    assert_eq!((first.items.len(), first.total), (10, Some(25)));
+    assert_eq!(first.items[0].name.as_deref(), Some("batch-00"));
+    let last = list()
+        .limit(10)
+        .offset(20)
+        .order(SortOrder::Asc)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(last.items.len(), 5);
+    assert_eq!(last.items[4].name.as_deref(), Some("batch-24"));
+    let newest = list()
+        .limit(1)
+        .sortby(WorkflowSortKey::CreateTime)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        newest.items[0].name.as_deref(),
+        Some("batch-24"),
+        "DESC by default"
+    );
+    let all: Vec<_> = list().limit(7).items().try_collect().await.unwrap();
+    assert_eq!(all.len(), 25);
+    let every = c
+        .list_workflows(&p, &w)
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    assert_eq!(every.len(), 26, "and the page's workflow");
+    let disabled = c.list_workflows(&p, &w).enabled(true).send().await.unwrap();
+    assert_eq!(
+        (disabled.items.len(), disabled.total),
+        (0, Some(0)),
+        "an empty page has data: []"
+    );
+    let none = c
+        .list_workflows(&p, &w)
+        .aop_type(AopType::Survey)
+        .dataclass_id(DATACLASS)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.total, Some(0));
+}
+
+#[tokio::test]
+async fn credentials_act_only_on_their_projects() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w, f) = page();
+    fake.add_dataclass(DataClass {
+        project_id: "other-project".into(),
+        workspace_id: "other-ws".into(),
+        id: "dc".into(),
+        name: "Other".into(),
+    });
+    for credentials in [
+        Credentials::token(FAKE_TOKEN),
+        Credentials::ak_sk(FAKE_AK, FAKE_SK),
+    ] {
+        let e = client_with(&fake, credentials)
+            .create_workflow("other-project", "other-ws")
+            .name("n")
+            .aop_type(AopType::Normal)
+            .dataclass_id("dc")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.status(), e.code()),
+            (Some(403), Some("APIGW.0302")),
+            "{e}"
+        );
+    }
+    assert_eq!(fake.sequence(), 0, "nothing created");
+    // A key for every project, signing with the X-Project-Id of another project.
+    fake.add_key(AccessKey {
+        ak: "ALLAK".into(),
+        sk: "ALLSK".into(),
+        security_token: None,
+        projects: None,
+    });
+    // Signed by hand, as another SDK might: X-Project-Id names another project than the path.
+    let path = format!("/v1/{p}/workspaces/{w}/soc/workflows/{f}");
+    let date = secmaster::signer::sdk_date(std::time::SystemTime::now());
+    let host = fake.endpoint().trim_start_matches("http://").to_owned();
+    let body = br#"{"name":"x"}"#;
+    let headers = [
+        ("content-type", "application/json;charset=UTF-8"),
+        ("host", host.as_str()),
+        ("x-project-id", "other-project"),
+        ("x-sdk-date", date.as_str()),
+    ];
+    let request = secmaster::signer::Request {
+        method: "PUT",
+        path: &path,
+        query: None,
+        headers: &headers,
+        body,
+    };
+    let signature = secmaster::signer::sign(&request, "ALLAK", "ALLSK", &date);
+    let mut put = reqwest::Client::new().put(format!("{}{path}", fake.endpoint()));
+    for (name, value) in headers.iter().filter(|(n, _)| *n != "host") {
+        put = put.header(*name, *value);
+    }
+    let response = put
+        .header("authorization", signature.authorization)
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let refusal: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(refusal["error_code"], "APIGW.0302");
+    assert!(
+        refusal["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("X-Project-Id"),
+        "{refusal}"
+    );
+    assert_eq!(
+        fake.workflow(&p, &w, &f).unwrap().name.as_deref(),
+        Some("Test_aop")
+    );
+    let ok = client_with(&fake, Credentials::ak_sk("ALLAK", "ALLSK"));
+    ok.update_workflow(&p, &w, &f)
+        .name("by a key for all")
+        .send()
+        .await
+        .unwrap();
+    let created = ok
+        .create_workflow("other-project", "other-ws")
+        .name("n")
+        .aop_type(AopType::Normal)
+        .dataclass_id("dc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.project_id.as_deref(), Some("other-project"));
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_is_lost_is_not_repeated_and_exists_once() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let c = client(&fake);
+    let (p, w, f) = page();
+    fake.inject_into("CreateAopWorkflow", Fault::ClosedAfterProcessing, 1);
+    let e = create_workflow(&c, "lost answer").await.unwrap_err();
+    assert!(e.is_outcome_unknown(), "{e:?}");
+    let found = c
+        .list_workflows(&p, &w)
+        .name("lost answer")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.total, Some(1), "created once, not repeated");
+    // Closed before processing: nothing was created, and the client cannot know either.
+    fake.inject_into("CreateAopWorkflow", Fault::ClosedBeforeProcessing, 1);
+    let e = create_workflow(&c, "never made").await.unwrap_err();
+    assert!(e.is_outcome_unknown(), "{e:?}");
+    let found = c
+        .list_workflows(&p, &w)
+        .name("never made")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.total, Some(0));
+    // A fault for one operation leaves the others alone; an idempotent one is retried.
+    fake.inject_into(
+        "ShowAopWorkflow",
+        Fault::Status {
+            status: 503,
+            retry_after: None,
+        },
+        1,
+    );
+    c.list_workflows(&p, &w).send().await.unwrap();
+    c.show_workflow(&p, &w, &f).send().await.unwrap();
+    let shows = fake
+        .journal()
+        .iter()
+        .filter(|e| e.method == "GET" && e.path.ends_with(&f))
+        .count();
+    assert_eq!(shows, 2, "503, then the retry");
+}
+
+#[tokio::test]
+async fn validation_and_export_answer_in_their_shapes() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let c = client(&fake);
+    let (p, w, f) = page();
+    let check = |mode, topology: &'static str| {
+        c.validate_workflow_version(&p, &w)
+            .mode(mode)
+            .taskflow(topology)
+            .taskconfig("{}")
+            .workflow_id(&f)
+            .send()
+    };
+    let ok = check(ValidateMode::Basic, TOPOLOGY).await.unwrap();
+    assert_eq!(ok.value["passed"], true);
+    let looped = r#"{"nodes":[],"edges":[{"from":"a","to":"b"},{"from":"b","to":"a"}]}"#;
+    let bad = check(ValidateMode::Circle, looped).await.unwrap();
+    assert_eq!(bad.value["passed"], false, "{}", bad.value);
+    let file = c
+        .export_workflows(&p, &w, [f.as_str()])
+        .send()
+        .await
+        .unwrap();
+    let file: serde_json::Value = serde_json::from_slice(&file).unwrap();
+    assert_eq!(file["format"], "secmaster-fake/workflows");
+    assert_eq!(file["workflows"][0]["workflow"]["id"], f.as_str());
+    assert_eq!(
+        file["workflows"][0]["versions"].as_array().unwrap().len(),
+        2
+    );
+    let e = c
+        .export_workflows(&p, &w, ["wf-404"])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::UNKNOWN_WORKFLOW));
+}
+
+/// What a change did, as the sequential model replays it.
+#[derive(Debug)]
+enum Step {
+    Created(String),
+    Described(String),
+}
+
+/// Hundreds of calls at once across operations; every change the store applied is replayed in
+/// its `X-Fake-Sequence` order on a sequential model, which must end where the fake did.
+#[tokio::test]
+async fn many_clients_at_once_lose_no_update_and_tear_no_state() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w, f) = page();
+    let http = reqwest::Client::new();
+    let base = format!("{}/v1/{p}/workspaces/{w}/soc/workflows", fake.endpoint());
+    let mut calls = Vec::new();
+    for i in 0..300 {
+        let (http, base, f) = (http.clone(), base.clone(), f.clone());
+        calls.push(tokio::spawn(async move {
+            let (request, step) = match i % 3 {
+                // Creates, a fifth of them under a name another create also uses.
+                0 => {
+                    let name = format!("wf-{}", i % 45);
+                    let body = serde_json::json!({"name": name, "engine_type": "public_engine", "aop_type": "NORMAL", "dataclass_id": DATACLASS});
+                    (http.post(&base).json(&body), Step::Created(name))
+                }
+                1 => {
+                    let text = format!("description {i}");
+                    let body = serde_json::json!({"description": text});
+                    (http.put(format!("{base}/{f}")).json(&body), Step::Described(text))
+                }
+                _ => (http.get(&base), Step::Described(String::new())),
+            };
+            let response = request.header("x-auth-token", FAKE_TOKEN).send().await.unwrap();
+            let seq = response
+                .headers()
+                .get(SEQUENCE_HEADER)
+                .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.unwrap();
+            (seq, status, body, step)
+        }));
+    }
+    let mut applied = BTreeMap::new();
+    for call in calls {
+        let (seq, status, body, step) = call.await.unwrap();
+        match (seq, &step) {
+            (Some(seq), _) => {
+                assert_eq!(status, 200, "{body}");
+                assert!(applied.insert(seq, step).is_none(), "one change per number");
+            }
+            (None, Step::Created(_)) => assert_eq!(body["code"], codes::NAME_TAKEN, "{body}"),
+            (None, _) => assert_eq!(status, 200, "a read: {body}"),
+        }
+    }
+    // The numbers run without a gap from 1: every change applied is accounted for.
+    assert_eq!(
+        applied.keys().copied().collect::<Vec<_>>(),
+        (1..=fake.sequence()).collect::<Vec<_>>()
+    );
+    let mut names = vec!["Test_aop".to_owned()];
+    let mut description = String::new();
+    for step in applied.into_values() {
+        match step {
+            Step::Created(name) => {
+                assert!(!names.contains(&name), "a name taken twice: {name}");
+                names.push(name);
+            }
+            Step::Described(text) => description = text,
+        }
+    }
+    let c = client(&fake);
+    let mut stored: Vec<String> = c
+        .list_workflows(&p, &w)
+        .items()
+        .map_ok(|w| w.name.unwrap_or_default())
+        .try_collect()
+        .await
+        .unwrap();
+    stored.sort();
+    names.sort();
+    assert_eq!(
+        stored, names,
+        "every create the store applied, and only those"
+    );
+    assert_eq!(
+        fake.workflow(&p, &w, &f).unwrap().description,
+        Some(description),
+        "the last update wins"
+    );
+}
