@@ -7,6 +7,41 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///Request body of Creating a Workflow Instance (running a workflow).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AopInstanceEventData {
+        ///Workflow ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_id: ::std::option::Option<::std::string::String>,
+        ///Workflow instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_instance_id: ::std::option::Option<::std::string::String>,
+        pub action_type: crate::generated::open_enums::ActionType,
+        pub command_type: crate::generated::open_enums::RunCommand,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_context: ::std::option::Option<PlaybookcontextRef>,
+    }
+    impl AopInstanceEventData {
+        pub fn builder() -> builder::AopInstanceEventData {
+            Default::default()
+        }
+    }
+    ///Request body of Updating a Workflow Instance. `task_id` and `input_dataobject` are mandatory for the debug command (see `x-required-when`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AopInstanceUpdateDataPojo {
+        pub command_type: crate::generated::open_enums::UpdateCommand,
+        ///Node parameters for the debug update.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input_dataobject: ::std::option::Option<::std::string::String>,
+        ///ID of the node being debugged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_id: ::std::option::Option<::std::string::String>,
+    }
+    impl AopInstanceUpdateDataPojo {
+        pub fn builder() -> builder::AopInstanceUpdateDataPojo {
+            Default::default()
+        }
+    }
     ///Workflow details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AopWorkflowInfo {
@@ -411,6 +446,58 @@ pub mod types {
             Default::default()
         }
     }
+    ///Response to the request for running a workflow: the request's fields, with no envelope; `action_instance_id` presumably names the new instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreateWorkflowInstanceResponse {
+        ///Workflow ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_id: ::std::option::Option<::std::string::String>,
+        ///Workflow instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_instance_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_type: ::std::option::Option<crate::generated::open_enums::ActionType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub command_type: ::std::option::Option<
+            crate::generated::open_enums::RunCommand,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_context: ::std::option::Option<PlaybookcontextRef>,
+    }
+    impl CreateWorkflowInstanceResponse {
+        pub fn builder() -> builder::CreateWorkflowInstanceResponse {
+            Default::default()
+        }
+    }
+    ///A data class, by ID and name.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DataClassRef {
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Data class name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl DataClassRef {
+        pub fn builder() -> builder::DataClassRef {
+            Default::default()
+        }
+    }
+    ///The data object a run works on.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DataObjectRefInfo {
+        ///The instance context (any JSON object).
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub content: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass: ::std::option::Option<DataClassRef>,
+    }
+    impl DataObjectRefInfo {
+        pub fn builder() -> builder::DataObjectRefInfo {
+            Default::default()
+        }
+    }
     ///Response to the request for deleting a workflow (`data` is the workflow deleted).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DeleteAopWorkflowResponse {
@@ -480,6 +567,54 @@ pub mod types {
     }
     impl ExportAopworkflowInfo {
         pub fn builder() -> builder::ExportAopworkflowInfo {
+            Default::default()
+        }
+    }
+    ///Request body of Importing Workflow Information (multipart/form-data).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ImportAopworkflowRequestBody {
+        ///The workflow file to import.
+        #[serde(rename = "uploadFile")]
+        pub upload_file: ::std::string::String,
+    }
+    impl ImportAopworkflowRequestBody {
+        pub fn builder() -> builder::ImportAopworkflowRequestBody {
+            Default::default()
+        }
+    }
+    ///Response to the request for importing workflows (no `data`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ImportAopworkflowResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl ImportAopworkflowResponse {
+        pub fn builder() -> builder::ImportAopworkflowResponse {
+            Default::default()
+        }
+    }
+    ///Response to the request for listing workflow instances, with no envelope.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListAopWorkflowInstanceResponse {
+        ///How many instances match, on all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        ///The instances of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub instances: ::std::vec::Vec<AopworkflowInstanceDetail>,
+    }
+    impl ListAopWorkflowInstanceResponse {
+        pub fn builder() -> builder::ListAopWorkflowInstanceResponse {
             Default::default()
         }
     }
@@ -619,6 +754,16 @@ pub mod types {
             Default::default()
         }
     }
+    ///The execution context of a run.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PlaybookcontextRef {
+        pub data_object: DataObjectRefInfo,
+    }
+    impl PlaybookcontextRef {
+        pub fn builder() -> builder::PlaybookcontextRef {
+            Default::default()
+        }
+    }
     ///Response to the request for querying a workflow.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ShowAopWorkflowResponse {
@@ -752,6 +897,27 @@ pub mod types {
             Default::default()
         }
     }
+    ///Response to the request for updating a workflow instance (no `data`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdateWorkflowInstanceResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Request ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Whether the request is successful. true: successful; false: failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl UpdateWorkflowInstanceResponse {
+        pub fn builder() -> builder::UpdateWorkflowInstanceResponse {
+            Default::default()
+        }
+    }
     ///Response to the request for validating a workflow version.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ValidateAopWorkflowVersionResponse {
@@ -804,6 +970,221 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AopInstanceEventData {
+            action_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            action_instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            action_type: ::std::result::Result<
+                crate::generated::open_enums::ActionType,
+                ::std::string::String,
+            >,
+            command_type: ::std::result::Result<
+                crate::generated::open_enums::RunCommand,
+                ::std::string::String,
+            >,
+            playbook_context: ::std::result::Result<
+                ::std::option::Option<super::PlaybookcontextRef>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AopInstanceEventData {
+            fn default() -> Self {
+                Self {
+                    action_id: Ok(Default::default()),
+                    action_instance_id: Ok(Default::default()),
+                    action_type: Err("no value supplied for action_type".to_string()),
+                    command_type: Err("no value supplied for command_type".to_string()),
+                    playbook_context: Ok(Default::default()),
+                }
+            }
+        }
+        impl AopInstanceEventData {
+            pub fn action_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_id: {e}")
+                    });
+                self
+            }
+            pub fn action_instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_instance_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn action_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open_enums::ActionType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_type: {e}")
+                    });
+                self
+            }
+            pub fn command_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open_enums::RunCommand>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.command_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for command_type: {e}")
+                    });
+                self
+            }
+            pub fn playbook_context<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookcontextRef>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_context = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for playbook_context: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AopInstanceEventData>
+        for super::AopInstanceEventData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AopInstanceEventData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_id: value.action_id?,
+                    action_instance_id: value.action_instance_id?,
+                    action_type: value.action_type?,
+                    command_type: value.command_type?,
+                    playbook_context: value.playbook_context?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AopInstanceEventData> for AopInstanceEventData {
+            fn from(value: super::AopInstanceEventData) -> Self {
+                Self {
+                    action_id: Ok(value.action_id),
+                    action_instance_id: Ok(value.action_instance_id),
+                    action_type: Ok(value.action_type),
+                    command_type: Ok(value.command_type),
+                    playbook_context: Ok(value.playbook_context),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AopInstanceUpdateDataPojo {
+            command_type: ::std::result::Result<
+                crate::generated::open_enums::UpdateCommand,
+                ::std::string::String,
+            >,
+            input_dataobject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            task_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AopInstanceUpdateDataPojo {
+            fn default() -> Self {
+                Self {
+                    command_type: Err("no value supplied for command_type".to_string()),
+                    input_dataobject: Ok(Default::default()),
+                    task_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl AopInstanceUpdateDataPojo {
+            pub fn command_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::open_enums::UpdateCommand>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.command_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for command_type: {e}")
+                    });
+                self
+            }
+            pub fn input_dataobject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_dataobject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for input_dataobject: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for task_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AopInstanceUpdateDataPojo>
+        for super::AopInstanceUpdateDataPojo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AopInstanceUpdateDataPojo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    command_type: value.command_type?,
+                    input_dataobject: value.input_dataobject?,
+                    task_id: value.task_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AopInstanceUpdateDataPojo>
+        for AopInstanceUpdateDataPojo {
+            fn from(value: super::AopInstanceUpdateDataPojo) -> Self {
+                Self {
+                    command_type: Ok(value.command_type),
+                    input_dataobject: Ok(value.input_dataobject),
+                    task_id: Ok(value.task_id),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct AopWorkflowInfo {
             aop_type: ::std::result::Result<
@@ -3225,6 +3606,267 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CreateWorkflowInstanceResponse {
+            action_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            action_instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            action_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::ActionType>,
+                ::std::string::String,
+            >,
+            command_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::RunCommand>,
+                ::std::string::String,
+            >,
+            playbook_context: ::std::result::Result<
+                ::std::option::Option<super::PlaybookcontextRef>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateWorkflowInstanceResponse {
+            fn default() -> Self {
+                Self {
+                    action_id: Ok(Default::default()),
+                    action_instance_id: Ok(Default::default()),
+                    action_type: Ok(Default::default()),
+                    command_type: Ok(Default::default()),
+                    playbook_context: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateWorkflowInstanceResponse {
+            pub fn action_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_id: {e}")
+                    });
+                self
+            }
+            pub fn action_instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_instance_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn action_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::ActionType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_type: {e}")
+                    });
+                self
+            }
+            pub fn command_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::RunCommand>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.command_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for command_type: {e}")
+                    });
+                self
+            }
+            pub fn playbook_context<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookcontextRef>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_context = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for playbook_context: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateWorkflowInstanceResponse>
+        for super::CreateWorkflowInstanceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateWorkflowInstanceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_id: value.action_id?,
+                    action_instance_id: value.action_instance_id?,
+                    action_type: value.action_type?,
+                    command_type: value.command_type?,
+                    playbook_context: value.playbook_context?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateWorkflowInstanceResponse>
+        for CreateWorkflowInstanceResponse {
+            fn from(value: super::CreateWorkflowInstanceResponse) -> Self {
+                Self {
+                    action_id: Ok(value.action_id),
+                    action_instance_id: Ok(value.action_instance_id),
+                    action_type: Ok(value.action_type),
+                    command_type: Ok(value.command_type),
+                    playbook_context: Ok(value.playbook_context),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DataClassRef {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DataClassRef {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl DataClassRef {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DataClassRef> for super::DataClassRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DataClassRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DataClassRef> for DataClassRef {
+            fn from(value: super::DataClassRef) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DataObjectRefInfo {
+            content: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            dataclass: ::std::result::Result<
+                ::std::option::Option<super::DataClassRef>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DataObjectRefInfo {
+            fn default() -> Self {
+                Self {
+                    content: Ok(Default::default()),
+                    dataclass: Ok(Default::default()),
+                }
+            }
+        }
+        impl DataObjectRefInfo {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn dataclass<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DataClassRef>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DataObjectRefInfo> for super::DataObjectRefInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DataObjectRefInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    dataclass: value.dataclass?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DataObjectRefInfo> for DataObjectRefInfo {
+            fn from(value: super::DataObjectRefInfo) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    dataclass: Ok(value.dataclass),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct DeleteAopWorkflowResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3577,6 +4219,225 @@ pub mod types {
         for ExportAopworkflowInfo {
             fn from(value: super::ExportAopworkflowInfo) -> Self {
                 Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImportAopworkflowRequestBody {
+            upload_file: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImportAopworkflowRequestBody {
+            fn default() -> Self {
+                Self {
+                    upload_file: Err("no value supplied for upload_file".to_string()),
+                }
+            }
+        }
+        impl ImportAopworkflowRequestBody {
+            pub fn upload_file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upload_file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for upload_file: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImportAopworkflowRequestBody>
+        for super::ImportAopworkflowRequestBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImportAopworkflowRequestBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    upload_file: value.upload_file?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImportAopworkflowRequestBody>
+        for ImportAopworkflowRequestBody {
+            fn from(value: super::ImportAopworkflowRequestBody) -> Self {
+                Self {
+                    upload_file: Ok(value.upload_file),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImportAopworkflowResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImportAopworkflowResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl ImportAopworkflowResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImportAopworkflowResponse>
+        for super::ImportAopworkflowResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImportAopworkflowResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                    request_id: value.request_id?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImportAopworkflowResponse>
+        for ImportAopworkflowResponse {
+            fn from(value: super::ImportAopworkflowResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
+                    request_id: Ok(value.request_id),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListAopWorkflowInstanceResponse {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            instances: ::std::result::Result<
+                ::std::vec::Vec<super::AopworkflowInstanceDetail>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListAopWorkflowInstanceResponse {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    instances: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListAopWorkflowInstanceResponse {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn instances<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::AopworkflowInstanceDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instances = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instances: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListAopWorkflowInstanceResponse>
+        for super::ListAopWorkflowInstanceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListAopWorkflowInstanceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    instances: value.instances?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListAopWorkflowInstanceResponse>
+        for ListAopWorkflowInstanceResponse {
+            fn from(value: super::ListAopWorkflowInstanceResponse) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    instances: Ok(value.instances),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -4348,6 +5209,51 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PlaybookcontextRef {
+            data_object: ::std::result::Result<
+                super::DataObjectRefInfo,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookcontextRef {
+            fn default() -> Self {
+                Self {
+                    data_object: Err("no value supplied for data_object".to_string()),
+                }
+            }
+        }
+        impl PlaybookcontextRef {
+            pub fn data_object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DataObjectRefInfo>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_object: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookcontextRef> for super::PlaybookcontextRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookcontextRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data_object: value.data_object?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookcontextRef> for PlaybookcontextRef {
+            fn from(value: super::PlaybookcontextRef) -> Self {
+                Self {
+                    data_object: Ok(value.data_object),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ShowAopWorkflowResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -5087,6 +5993,110 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UpdateWorkflowInstanceResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateWorkflowInstanceResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    success: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateWorkflowInstanceResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateWorkflowInstanceResponse>
+        for super::UpdateWorkflowInstanceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateWorkflowInstanceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                    request_id: value.request_id?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateWorkflowInstanceResponse>
+        for UpdateWorkflowInstanceResponse {
+            fn from(value: super::UpdateWorkflowInstanceResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
+                    request_id: Ok(value.request_id),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ValidateAopWorkflowVersionResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -5598,6 +6608,29 @@ let response = client.create_aop_workflow_version()
     pub fn create_aop_workflow_version(&self) -> builder::CreateAopWorkflowVersion<'_> {
         builder::CreateAopWorkflowVersion::new(self)
     }
+    /**Creating a Workflow Instance
+
+This API is used to run a workflow: it creates an instance. The body carries the two constants the page requires (`command_type: ActionInstanceRunCommand`, `action_type: workflow`). The answer is bare (no envelope) and has the request's shape; it presumably carries the new instance's ID in `action_instance_id`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+- `body`
+```ignore
+let response = client.create_workflow_instance()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_workflow_instance(&self) -> builder::CreateWorkflowInstance<'_> {
+        builder::CreateWorkflowInstance::new(self)
+    }
     /**Querying Workflow Version Details
 
 This API is used to query a workflow version. Its path has no workflow ID.
@@ -5732,6 +6765,76 @@ let response = client.export_aopworkflow()
     pub fn export_aopworkflow(&self) -> builder::ExportAopworkflow<'_> {
         builder::ExportAopworkflow::new(self)
     }
+    /**Importing Workflow Information
+
+This API is used to import workflows from a file (as ExportAopworkflow makes them): a `multipart/form-data` body with one part, `uploadFile`, carrying the file name and its bytes. The answer is the envelope without `data`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.import_aopworkflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn import_aopworkflow(&self) -> builder::ImportAopworkflow<'_> {
+        builder::ImportAopworkflow::new(self)
+    }
+    /**Querying the Workflow Instance List
+
+This API is used to list workflow instances, filtered, sorted and paged. The answer is bare: `{count, instances}`.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `dataclass_id`: Data class ID.
+- `dataobject_id`: ID of the data object that triggered the workflow.
+- `defence_id`: Defense-layer ID (spelled `defence` here, `defense` in the answer).
+- `from_date`: Start of the time range (no format documented).
+- `id`: Instance ID.
+- `limit`: Most instances to return. Default 10.
+- `name`: Instance name.
+- `offset`: Offset of the first instance to return. Default 0.
+- `playbook_id`: Playbook ID.
+- `sort_dir`: Sort direction. Default DESC.
+- `sort_key`: Sort key. Default create_time.
+- `status`: Instance status.
+- `to_date`: End of the time range (no format documented).
+- `trigger_type`: How the instance was started.
+- `workflow_id`: Workflow ID.
+```ignore
+let response = client.list_aop_workflow_instance()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .dataclass_id(dataclass_id)
+    .dataobject_id(dataobject_id)
+    .defence_id(defence_id)
+    .from_date(from_date)
+    .id(id)
+    .limit(limit)
+    .name(name)
+    .offset(offset)
+    .playbook_id(playbook_id)
+    .sort_dir(sort_dir)
+    .sort_key(sort_key)
+    .status(status)
+    .to_date(to_date)
+    .trigger_type(trigger_type)
+    .workflow_id(workflow_id)
+    .send()
+    .await;
+```*/
+    pub fn list_aop_workflow_instance(&self) -> builder::ListAopWorkflowInstance<'_> {
+        builder::ListAopWorkflowInstance::new(self)
+    }
     /**Querying Workflow Instance Details
 
 This API is used to query a workflow instance. Its answer is the instance itself, with no `{code, message, success, request_id, data}` envelope.
@@ -5754,6 +6857,29 @@ let response = client.show_aop_workflow_instance()
 ```*/
     pub fn show_aop_workflow_instance(&self) -> builder::ShowAopWorkflowInstance<'_> {
         builder::ShowAopWorkflowInstance::new(self)
+    }
+    /**Updating a Workflow Instance
+
+This API is used to terminate or retry a workflow instance, or to post the debug result of one of its nodes. The answer is the envelope without `data`.
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `instance_id`: Workflow instance ID.
+- `body`
+```ignore
+let response = client.update_workflow_instance()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .instance_id(instance_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_workflow_instance(&self) -> builder::UpdateWorkflowInstance<'_> {
+        builder::UpdateWorkflowInstance::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -6802,6 +7928,149 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::create_workflow_instance`]
+
+[`Client::create_workflow_instance`]: super::Client::create_workflow_instance*/
+    #[derive(Debug, Clone)]
+    pub struct CreateWorkflowInstance<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+        body: Result<types::builder::AopInstanceEventData, String>,
+    }
+    impl<'a> CreateWorkflowInstance<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AopInstanceEventData>,
+            <V as std::convert::TryInto<
+                types::AopInstanceEventData,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `AopInstanceEventData` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AopInstanceEventData,
+            ) -> types::builder::AopInstanceEventData,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateWorkflowInstanceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AopInstanceEventData::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}/instances", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_workflow_instance",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::show_aop_workflow_version`]
 
 [`Client::show_aop_workflow_version`]: super::Client::show_aop_workflow_version*/
@@ -7561,6 +8830,492 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::import_aopworkflow`]
+
+[`Client::import_aopworkflow`]: super::Client::import_aopworkflow*/
+    #[derive(Debug)]
+    pub struct ImportAopworkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> ImportAopworkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ImportAopworkflowResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/import", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "import_aopworkflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_aop_workflow_instance`]
+
+[`Client::list_aop_workflow_instance`]: super::Client::list_aop_workflow_instance*/
+    #[derive(Debug, Clone)]
+    pub struct ListAopWorkflowInstance<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        dataclass_id: Result<Option<::std::string::String>, String>,
+        dataobject_id: Result<Option<::std::string::String>, String>,
+        defence_id: Result<Option<::std::string::String>, String>,
+        from_date: Result<Option<::std::string::String>, String>,
+        id: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        name: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<i32>, String>,
+        playbook_id: Result<Option<::std::string::String>, String>,
+        sort_dir: Result<Option<crate::generated::open_enums::SortOrder>, String>,
+        sort_key: Result<Option<crate::generated::open_enums::WorkflowSortKey>, String>,
+        status: Result<Option<crate::generated::open_enums::InstanceStatus>, String>,
+        to_date: Result<Option<::std::string::String>, String>,
+        trigger_type: Result<Option<crate::generated::open_enums::TriggerType>, String>,
+        workflow_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListAopWorkflowInstance<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                dataclass_id: Ok(None),
+                dataobject_id: Ok(None),
+                defence_id: Ok(None),
+                from_date: Ok(None),
+                id: Ok(None),
+                limit: Ok(None),
+                name: Ok(None),
+                offset: Ok(None),
+                playbook_id: Ok(None),
+                sort_dir: Ok(None),
+                sort_key: Ok(None),
+                status: Ok(None),
+                to_date: Ok(None),
+                trigger_type: Ok(None),
+                workflow_id: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataclass_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataclass_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataclass_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataobject_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataobject_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataobject_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn defence_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.defence_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for defence_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn from_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_dir<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::SortOrder>,
+        {
+            self.sort_dir = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: SortOrder` for sort_dir failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::WorkflowSortKey>,
+        {
+            self.sort_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: WorkflowSortKey` for sort_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::InstanceStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: InstanceStatus` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn to_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.to_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for to_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn trigger_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::TriggerType>,
+        {
+            self.trigger_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: TriggerType` for trigger_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListAopWorkflowInstanceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                dataclass_id,
+                dataobject_id,
+                defence_id,
+                from_date,
+                id,
+                limit,
+                name,
+                offset,
+                playbook_id,
+                sort_dir,
+                sort_key,
+                status,
+                to_date,
+                trigger_type,
+                workflow_id,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let dataclass_id = dataclass_id.map_err(Error::InvalidRequest)?;
+            let dataobject_id = dataobject_id.map_err(Error::InvalidRequest)?;
+            let defence_id = defence_id.map_err(Error::InvalidRequest)?;
+            let from_date = from_date.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+            let sort_key = sort_key.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let to_date = to_date.map_err(Error::InvalidRequest)?;
+            let trigger_type = trigger_type.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/instances", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("dataclass_id", &dataclass_id),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("dataobject_id", &dataobject_id),
+                )
+                .query(&progenitor_client::QueryParam::new("defence_id", &defence_id))
+                .query(&progenitor_client::QueryParam::new("from_date", &from_date))
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("playbook_id", &playbook_id))
+                .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+                .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query(&progenitor_client::QueryParam::new("to_date", &to_date))
+                .query(
+                    &progenitor_client::QueryParam::new("trigger_type", &trigger_type),
+                )
+                .query(&progenitor_client::QueryParam::new("workflow_id", &workflow_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_aop_workflow_instance",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::show_aop_workflow_instance`]
 
 [`Client::show_aop_workflow_instance`]: super::Client::show_aop_workflow_instance*/
@@ -7688,6 +9443,151 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::update_workflow_instance`]
+
+[`Client::update_workflow_instance`]: super::Client::update_workflow_instance*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateWorkflowInstance<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        instance_id: Result<::std::string::String, String>,
+        body: Result<types::builder::AopInstanceUpdateDataPojo, String>,
+    }
+    impl<'a> UpdateWorkflowInstance<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                instance_id: Err("instance_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AopInstanceUpdateDataPojo>,
+            <V as std::convert::TryInto<
+                types::AopInstanceUpdateDataPojo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `AopInstanceUpdateDataPojo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AopInstanceUpdateDataPojo,
+            ) -> types::builder::AopInstanceUpdateDataPojo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpdateWorkflowInstanceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, instance_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AopInstanceUpdateDataPojo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/instances/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& instance_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_workflow_instance",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -7771,6 +9671,24 @@ pub mod open_enums {
         "Validation mode. BASIC: basic check; CIRCLE: loop check; APP_PARAMS: parameter check."]
         ValidateMode { #[doc = "`BASIC`"] Basic = "BASIC", #[doc = "`CIRCLE`"] Circle =
         "CIRCLE", #[doc = "`APP_PARAMS`"] AppParams = "APP_PARAMS", }
+    }
+    open_enum! {
+        #[doc = "The command of a run. ActionInstanceRunCommand: run the instance."]
+        RunCommand { #[doc = "`ActionInstanceRunCommand`"] ActionInstanceRunCommand =
+        "ActionInstanceRunCommand", }
+    }
+    open_enum! {
+        #[doc = "What is run. workflow: a workflow."] ActionType { #[doc = "`workflow`"]
+        Workflow = "workflow", }
+    }
+    open_enum! {
+        #[doc =
+        "A command for an instance. ActionInstanceTerminateCommand: terminate it; ActionInstanceRetryCommand: retry it; ActionInstanceDebugCommand: post the debug result of one of its nodes."]
+        UpdateCommand { #[doc = "`ActionInstanceTerminateCommand`"]
+        ActionInstanceTerminateCommand = "ActionInstanceTerminateCommand", #[doc =
+        "`ActionInstanceRetryCommand`"] ActionInstanceRetryCommand =
+        "ActionInstanceRetryCommand", #[doc = "`ActionInstanceDebugCommand`"]
+        ActionInstanceDebugCommand = "ActionInstanceDebugCommand", }
     }
 }
 /// Every operation of the spec, as data ([`crate::Operation`]) and as a type ([`crate::Op`]).
@@ -8098,6 +10016,43 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
     };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`: Creating a Workflow Instance
+    pub const CREATE_WORKFLOW_INSTANCE: Operation = Operation {
+        id: "CreateWorkflowInstance",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Param {
+                name: "workflow_id",
+                reserved: &["export", "import", "instances", "validation", "versions"],
+            },
+            Segment::Literal("instances"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "AopInstanceEventData",
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("CreateWorkflowInstanceResponse"),
+            shape: Shape::Bare,
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+    };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Querying Workflow Version Details
     pub const SHOW_AOP_WORKFLOW_VERSION: Operation = Operation {
         id: "ShowAopWorkflowVersion",
@@ -8119,7 +10074,7 @@ pub mod operations {
             Segment::Literal("versions"),
             Segment::Param {
                 name: "version_id",
-                reserved: &["versions"],
+                reserved: &["instances", "versions"],
             },
         ],
         query: &[],
@@ -8156,7 +10111,7 @@ pub mod operations {
             Segment::Literal("versions"),
             Segment::Param {
                 name: "version_id",
-                reserved: &["versions"],
+                reserved: &["instances", "versions"],
             },
         ],
         query: &[],
@@ -8196,7 +10151,7 @@ pub mod operations {
             Segment::Literal("versions"),
             Segment::Param {
                 name: "version_id",
-                reserved: &["versions"],
+                reserved: &["instances", "versions"],
             },
         ],
         query: &[],
@@ -8233,7 +10188,7 @@ pub mod operations {
             Segment::Literal("versions"),
             Segment::Param {
                 name: "version_id",
-                reserved: &["versions"],
+                reserved: &["instances", "versions"],
             },
             Segment::Literal("approval"),
         ],
@@ -8322,6 +10277,154 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
     };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`: Importing Workflow Information
+    pub const IMPORT_AOPWORKFLOW: Operation = Operation {
+        id: "ImportAopworkflow",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Literal("import"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "multipart/form-data",
+            schema: "ImportAopworkflowRequestBody",
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ImportAopworkflowResponse"),
+            shape: Shape::Envelope {
+                data: false,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`: Querying the Workflow Instance List
+    pub const LIST_AOP_WORKFLOW_INSTANCE: Operation = Operation {
+        id: "ListAopWorkflowInstance",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Literal("instances"),
+        ],
+        query: &[
+            QueryParam {
+                name: "offset",
+                kind: QueryKind::Integer {
+                    min: Some(0i64),
+                    max: Some(10000i64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "limit",
+                kind: QueryKind::Integer {
+                    min: Some(1i64),
+                    max: Some(100i64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "sort_key",
+                kind: QueryKind::Enum("WorkflowSortKey"),
+                required: false,
+            },
+            QueryParam {
+                name: "sort_dir",
+                kind: QueryKind::Enum("SortOrder"),
+                required: false,
+            },
+            QueryParam {
+                name: "from_date",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "to_date",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "workflow_id",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "id",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "name",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "dataobject_id",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "dataclass_id",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "playbook_id",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "defence_id",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "status",
+                kind: QueryKind::Enum("InstanceStatus"),
+                required: false,
+            },
+            QueryParam {
+                name: "trigger_type",
+                kind: QueryKind::Enum("TriggerType"),
+                required: false,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListAopWorkflowInstanceResponse"),
+            shape: Shape::Bare,
+        },
+        retry: RetryClass::Idempotent,
+        paged: true,
+    };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Querying Workflow Instance Details
     pub const SHOW_AOP_WORKFLOW_INSTANCE: Operation = Operation {
         id: "ShowAopWorkflowInstance",
@@ -8343,7 +10446,7 @@ pub mod operations {
             Segment::Literal("instances"),
             Segment::Param {
                 name: "instance_id",
-                reserved: &["versions"],
+                reserved: &["instances", "versions"],
             },
         ],
         query: &[
@@ -8362,6 +10465,46 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
     };
+    ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Updating a Workflow Instance
+    pub const UPDATE_WORKFLOW_INSTANCE: Operation = Operation {
+        id: "UpdateWorkflowInstance",
+        method: "PUT",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("workflows"),
+            Segment::Literal("instances"),
+            Segment::Param {
+                name: "instance_id",
+                reserved: &["instances", "versions"],
+            },
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "AopInstanceUpdateDataPojo",
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("UpdateWorkflowInstanceResponse"),
+            shape: Shape::Envelope {
+                data: false,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+    };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[
         LIST_WORKFLOWS,
@@ -8371,13 +10514,17 @@ pub mod operations {
         DELETE_AOP_WORKFLOW,
         LIST_AOP_WORKFLOW_VERSIONS,
         CREATE_AOP_WORKFLOW_VERSION,
+        CREATE_WORKFLOW_INSTANCE,
         SHOW_AOP_WORKFLOW_VERSION,
         UPDATE_AOP_WORKFLOW_VERSION,
         DELETE_AOP_WORKFLOW_VERSION,
         CREATE_AOP_WORKFLOW_VERSION_APPROVEL,
         VALIDATE_AOP_WORKFLOW_VERSION,
         EXPORT_AOPWORKFLOW,
+        IMPORT_AOPWORKFLOW,
+        LIST_AOP_WORKFLOW_INSTANCE,
         SHOW_AOP_WORKFLOW_INSTANCE,
+        UPDATE_WORKFLOW_INSTANCE,
     ];
     operation_types! {
         #[doc =
@@ -8422,6 +10569,12 @@ pub mod operations {
     }
     operation_types! {
         #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`: Creating a Workflow Instance"]
+        CreateWorkflowInstance = CREATE_WORKFLOW_INSTANCE { body :
+        types::AopInstanceEventData, data : types::CreateWorkflowInstanceResponse }
+    }
+    operation_types! {
+        #[doc =
         "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Querying Workflow Version Details"]
         ShowAopWorkflowVersion = SHOW_AOP_WORKFLOW_VERSION { body : (), data :
         types::AopWorkflowVersionInfo }
@@ -8459,9 +10612,27 @@ pub mod operations {
     }
     operation_types! {
         #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`: Importing Workflow Information"]
+        ImportAopworkflow = IMPORT_AOPWORKFLOW { body :
+        types::ImportAopworkflowRequestBody, data : () }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`: Querying the Workflow Instance List"]
+        ListAopWorkflowInstance = LIST_AOP_WORKFLOW_INSTANCE { body : (), data :
+        types::ListAopWorkflowInstanceResponse }
+    }
+    operation_types! {
+        #[doc =
         "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Querying Workflow Instance Details"]
         ShowAopWorkflowInstance = SHOW_AOP_WORKFLOW_INSTANCE { body : (), data :
         types::AopworkflowInstanceDetail }
+    }
+    operation_types! {
+        #[doc =
+        "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Updating a Workflow Instance"]
+        UpdateWorkflowInstance = UPDATE_WORKFLOW_INSTANCE { body :
+        types::AopInstanceUpdateDataPojo, data : () }
     }
 }
 /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its
@@ -8476,6 +10647,20 @@ pub mod constraints {
             when_field: "enabled",
             equals: "true",
             reason: "ID of the activated workflow version in the current workflow. This parameter is mandatory when the workflow is enabled.",
+        },
+        RequiredWhen {
+            schema: "AopInstanceUpdateDataPojo",
+            field: "task_id",
+            when_field: "command_type",
+            equals: "\"ActionInstanceDebugCommand\"",
+            reason: "ID of the node being debugged. This parameter is mandatory when command_type is ActionInstanceDebugCommand.",
+        },
+        RequiredWhen {
+            schema: "AopInstanceUpdateDataPojo",
+            field: "input_dataobject",
+            when_field: "command_type",
+            equals: "\"ActionInstanceDebugCommand\"",
+            reason: "Node parameters of the debug update. This parameter is mandatory when command_type is ActionInstanceDebugCommand.",
         },
     ];
 }

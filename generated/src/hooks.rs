@@ -18,10 +18,19 @@ pub struct Hooks {}
 ///   (progenitor sends `application/json`, and nothing without a body);
 /// - query values encoded as the pages and the official SDKs do (a space is `%20`, not
 ///   progenitor's `+`; only `A-Za-z0-9-_.~` unencoded), sorted by name as the SDKs send them;
-/// - no `api-version` header (progenitor's own; the pages do not call for it).
+/// - no `api-version` header (progenitor's own; the pages do not call for it);
+/// - for a `multipart/form-data` operation (an import), whose body the raw client takes as the
+///   encoded form's bytes: `Content-Type: multipart/form-data; boundary=...`, the boundary read
+///   off the body's first line.
 ///
 /// HTTP's own headers stay: `Host`, `Content-Length`, and `Accept`.
 pub fn fix_wire(request: &mut reqwest::Request, operation: &Operation) {
+    let multipart = operation
+        .request
+        .is_some_and(|body| body.media_type.starts_with("multipart/"));
+    if multipart && let Some(value) = request.body().and_then(|b| multipart_type(b.as_bytes()?)) {
+        request.headers_mut().insert(CONTENT_TYPE, value);
+    }
     let headers = request.headers_mut();
     headers.remove("api-version");
     let json = operation
@@ -45,6 +54,21 @@ pub fn fix_wire(request: &mut reqwest::Request, operation: &Operation) {
 }
 
 /// `application/x-www-form-urlencoded` pairs (progenitor's query encoding) decoded.
+/// `multipart/form-data; boundary=B` for an encoded form that starts with `--B` and a line
+/// break, as every multipart body does.
+fn multipart_type(body: &[u8]) -> Option<HeaderValue> {
+    let first = body.split(|b| *b == b'\n').next()?;
+    let line = first.strip_prefix(b"--")?;
+    let boundary = line.strip_suffix(b"\r").unwrap_or(line);
+    let boundary = std::str::from_utf8(boundary).ok()?;
+    // RFC 2046: 1 to 70 characters of a restricted set.
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "'()+_,-./:=? ".contains(c);
+    if boundary.is_empty() || boundary.len() > 70 || !boundary.chars().all(allowed) {
+        return None;
+    }
+    HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}")).ok()
+}
+
 fn form_pairs(query: &str) -> Vec<(String, String)> {
     let decode = |text: &str| {
         let spaced = text.replace('+', " ");
@@ -100,6 +124,19 @@ impl ClientHooks<Hooks> for Client {
             })?;
         check_path_shape(request, operation).map_err(progenitor_client::Error::InvalidRequest)?;
         fix_wire(request, operation);
+        let multipart = operation
+            .request
+            .is_some_and(|body| body.media_type.starts_with("multipart/"));
+        let typed = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data; boundary="));
+        if multipart && !typed {
+            return Err(progenitor_client::Error::InvalidRequest(format!(
+                "{} takes a multipart/form-data body: the encoded form's bytes, starting with --BOUNDARY",
+                operation.id
+            )));
+        }
         Ok(())
     }
 }

@@ -363,3 +363,42 @@ async fn a_get_carries_the_pages_content_type_and_its_query_encoded_as_the_sdks_
     );
     assert_eq!(seen.header("api-version"), None);
 }
+
+#[tokio::test]
+async fn an_import_takes_an_encoded_form_and_goes_out_as_multipart_with_its_boundary() {
+    let (base, server) = serve_once(
+        200,
+        "application/json",
+        r#"{"code":"00000000","message":""}"#,
+    )
+    .await;
+    let client = Client::new(&base, Hooks::default());
+    let form = b"--xYz'()+_,-./:=?\r\nContent-Disposition: form-data; name=\"uploadFile\"; filename=\"t.json\"\r\n\r\n{}\r\n--xYz'()+_,-./:=?--\r\n";
+    client
+        .import_aopworkflow()
+        .project_id("p")
+        .workspace_id("w")
+        .body(form.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let seen = only(&server);
+    assert_eq!(
+        seen.header("content-type"),
+        Some("multipart/form-data; boundary=xYz'()+_,-./:=?")
+    );
+    assert_eq!(seen.body, form.to_vec(), "the bytes as given");
+    // Bytes that are not an encoded form are refused before sending.
+    for body in [b"{}".to_vec(), b"--\r\n".to_vec(), b"--a\"b\r\n".to_vec()] {
+        let e = client
+            .import_aopworkflow()
+            .project_id("p")
+            .workspace_id("w")
+            .body(body)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::InvalidRequest(_)), "{e:?}");
+    }
+    assert_eq!(server.requests().len(), 1);
+}

@@ -101,13 +101,20 @@ impl OpenEnum {
     }
 }
 
-/// `IP` → `Ip`, `public_engine` → `PublicEngine`, `HEMOSTASIS` → `Hemostasis`.
+/// `IP` → `Ip`, `public_engine` → `PublicEngine`, `HEMOSTASIS` → `Hemostasis`; a word already
+/// in mixed case keeps its capitals (`ActionInstanceRunCommand`).
 fn upper_camel(value: &str) -> String {
     value
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {
-            let lower = w.to_ascii_lowercase();
+            let mixed = w.chars().any(|c| c.is_ascii_lowercase())
+                && w.chars().any(|c| c.is_ascii_uppercase());
+            let lower = if mixed {
+                w.to_owned()
+            } else {
+                w.to_ascii_lowercase()
+            };
             let mut chars = lower.chars();
             chars
                 .next()

@@ -226,3 +226,13 @@ fn a_narrowed_bound_is_a_retyping_and_a_field_made_optional_in_answers_breaks_th
         "{got}"
     );
 }
+
+#[test]
+fn a_rule_that_comes_with_a_new_schema_breaks_nothing() {
+    let schema = "    Extra:\n      type: object\n      x-required-when:\n        - field: b\n          when:\n            field: a\n            equals: true\n          reason: r\n      properties:\n        a:\n          type: boolean\n        b:\n          type: string\n";
+    let got = report(|s| s.replacen("  schemas:\n", &format!("  schemas:\n{schema}"), 1));
+    assert!(
+        got.contains("  additive  additive  Extra: rule `b` required when `a` is true: added\n"),
+        "{got}"
+    );
+}

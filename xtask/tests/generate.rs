@@ -415,6 +415,48 @@ fn the_specs_embedded_examples_are_the_pages_examples() {
             "finished",
             "show-workflow-instance-200.json",
         ),
+        (
+            "/{workflow_id}/instances",
+            "post",
+            "request",
+            "run",
+            "run-workflow-request.json",
+        ),
+        (
+            "/{workflow_id}/instances",
+            "post",
+            "200",
+            "started",
+            "run-workflow-200.json",
+        ),
+        (
+            "/import",
+            "post",
+            "200",
+            "imported",
+            "import-workflows-200.json",
+        ),
+        (
+            "/instances",
+            "get",
+            "200",
+            "listed",
+            "list-workflow-instances-200.json",
+        ),
+        (
+            "/instances/{instance_id}",
+            "put",
+            "request",
+            "retry",
+            "update-instance-request.json",
+        ),
+        (
+            "/instances/{instance_id}",
+            "put",
+            "200",
+            "accepted",
+            "acknowledged-200.json",
+        ),
     ];
     let embedded = table.map(|(path, method, which, name, file)| {
         let op = &paths[format!("{root}{path}")][method];

@@ -35,6 +35,8 @@ pub(crate) async fn journal(fake: &Inner, parts: Parts, body: Body, request_id: 
             .insert(header::ALLOW, HeaderValue::from_static("GET, DELETE"));
         return r;
     }
+    // Any accepted credentials, whatever their projects: the journal is the test's view of
+    // the fake, not an operation of the service.
     if let Err(refused) = admit(fake, &parts, body, request_id).await {
         return refused;
     }

@@ -2,8 +2,10 @@
 //! HTTP on loopback (axum on tokio), with state, serving the workflows and their versions of the
 //! Workflow Management chapter as the API pages describe them: list (filters, sort, paging),
 //! create, show, update, delete and export workflows; list, create, show, edit, submit, review,
-//! activate, deactivate and delete versions; validate a topology. (Runs, instances and imports
-//! are not served yet: they answer the 400 shape.)
+//! activate, deactivate and delete versions; validate a topology; run workflows and list, show,
+//! terminate, retry and debug their runs; import an export (its format is the fake's own,
+//! documented in the `store::files` module: `{"format": "secmaster-fake/workflows", "version":
+//! 1, "workflows": [{"workflow": .., "versions": [..]}]}`).
 //!
 //! - Requests are routed from the generated operations (literal segments before IDs), read with
 //!   the bindings' types and answered with them; every change is applied atomically, in one
@@ -128,6 +130,14 @@ pub struct Config {
     /// as options).
     #[serde(skip)]
     pub limits: Limits,
+    /// How long a run takes before it ends by itself (2 s unless set; the binary's
+    /// `--run-time-ms`).
+    #[serde(skip, default = "default_run_time")]
+    pub run_time: Duration,
+}
+
+fn default_run_time() -> Duration {
+    store::RUN_TIME
 }
 
 impl Default for Config {
@@ -151,6 +161,7 @@ impl Default for Config {
             workflows: vec![example],
             dataclasses: vec![DataClass::page_example()],
             limits: Limits::default(),
+            run_time: store::RUN_TIME,
         }
     }
 }
@@ -164,6 +175,7 @@ impl Config {
             workflows: Vec::new(),
             dataclasses: Vec::new(),
             limits: Limits::default(),
+            run_time: store::RUN_TIME,
         }
     }
 
@@ -182,6 +194,7 @@ pub(crate) struct Inner {
     journal: Mutex<journal::Journal>,
     limits: Limits,
     faults: Mutex<VecDeque<Injected>>,
+    run_time: Duration,
     clock_offset: Mutex<i64>,
 }
 
@@ -282,6 +295,7 @@ impl FakeSecMaster {
             limits: config.limits.clone(),
             faults: Mutex::default(),
             clock_offset: Mutex::new(0),
+            run_time: config.run_time,
         });
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
@@ -319,9 +333,13 @@ impl FakeSecMaster {
             .with_store(|s| s.get(project_id, workspace_id, workflow_id))
     }
 
-    /// Accepts one more token (for the projects it lists: `Token::from("t")` is for all).
+    /// Accepts one more token (for the projects it lists: `Token::from("t")` is for all), or
+    /// changes the projects of one already accepted.
     pub fn add_token(&self, token: impl Into<Token>) {
-        self.inner.keyring().tokens.push(token.into());
+        let token = token.into();
+        let mut keyring = self.inner.keyring();
+        keyring.tokens.retain(|t| t.token != token.token);
+        keyring.tokens.push(token);
     }
 
     /// Adds a data class (and its project and workspace, if new).

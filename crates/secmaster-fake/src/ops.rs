@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 use percent_encoding::percent_decode_str;
+use secmaster::bindings::types::ListAopWorkflowInstanceResponse;
 use secmaster::bindings::types::{
     CreateAopWorkflowResponse, CreateAopWorkflowVersionApprovelResponse,
     CreateAopWorkflowVersionResponse, DeleteAopWorkflowResponse, DeleteAopWorkflowVersionResponse,
@@ -13,11 +14,13 @@ use secmaster::bindings::types::{
     UpdateAopWorkflowVersionResponse, ValidateAopWorkflowVersionResponse,
 };
 use secmaster::bindings::{Operation, QueryKind};
-use secmaster::{AopType, SortOrder, VersionStatus, WorkflowSortKey};
+use secmaster::{AopType, InstanceStatus, SortOrder, TriggerType, VersionStatus, WorkflowSortKey};
 use serde::Serialize;
 
 use crate::server::{JSON_UTF8, plain};
-use crate::store::{self, Caller, ListQuery, Rejection, Store, codes, listed, reject};
+use crate::store::{
+    self, Caller, InstanceQuery, ListQuery, Rejection, Store, codes, listed, reject,
+};
 
 /// The success code of every answer.
 const OK: &str = "00000000";
@@ -31,6 +34,11 @@ pub(crate) struct Request<'a> {
     pub body: &'a [u8],
     pub caller: &'a Caller,
     pub request_id: &'a str,
+    /// The file of an upload (ImportAopworkflow's `uploadFile`), read from its form.
+    pub upload: Option<&'a [u8]>,
+    /// The fake's clock, and when a run started now ends by itself.
+    pub now: std::time::SystemTime,
+    pub run_ends: std::time::SystemTime,
 }
 
 /// An envelope with `data`: `{code, message, success, request_id, data}` of response type `$ty`.
@@ -202,12 +210,55 @@ fn run(store: &mut Store, r: &Request<'_>, seq: &mut Option<u64>) -> Result<Resp
             );
             response
         }
+        "ImportAopworkflow" => {
+            let file = r.upload.ok_or_else(|| {
+                reject(
+                    codes::MALFORMED_BODY,
+                    "the body is not a multipart/form-data form with an uploadFile part",
+                )
+            })?;
+            let ids = (project, workspace);
+            changed(
+                seq,
+                store.change(project, workspace, |s| s.import(file, caller, ids))?,
+            );
+            acknowledged(rid)
+        }
+        "CreateWorkflowInstance" => {
+            let body = store::body(r.body)?;
+            let ends = r.run_ends;
+            let started = changed(
+                seq,
+                store.change(project, workspace, |s| s.run(id, body, caller, ends))?,
+            );
+            json(&started)
+        }
+        "ListAopWorkflowInstance" => {
+            let list = query.instance_list()?;
+            let space = store.space_mut(project, workspace)?;
+            space.settle(r.now, &caller.now);
+            let (instances, total) = space.instances(&list);
+            json(&ListAopWorkflowInstanceResponse {
+                count: Some(total as i64),
+                instances,
+            })
+        }
         "ShowAopWorkflowInstance" => {
-            store.space(project, workspace)?;
-            return Err(reject(
-                codes::UNKNOWN_INSTANCE,
-                format!("instance {id} does not exist"),
-            ));
+            let topology = query.text("show_topology").as_deref() == Some("true");
+            let space = store.space_mut(project, workspace)?;
+            space.settle(r.now, &caller.now);
+            json(&space.instance(id, topology)?)
+        }
+        "UpdateWorkflowInstance" => {
+            store
+                .space_mut(project, workspace)?
+                .settle(r.now, &caller.now);
+            let ends = r.run_ends;
+            changed(
+                seq,
+                store.change(project, workspace, |s| s.command(id, r.body, caller, ends))?,
+            );
+            acknowledged(rid)
         }
         other => {
             return Err(reject(
@@ -216,6 +267,11 @@ fn run(store: &mut Store, r: &Request<'_>, seq: &mut Option<u64>) -> Result<Resp
             ));
         }
     })
+}
+
+/// The envelope without `data` of a command or an import.
+fn acknowledged(request_id: &str) -> Response {
+    json(&serde_json::json!({"code": OK, "message": "", "success": true, "request_id": request_id}))
 }
 
 /// A change's result, its sequence number kept for the answer.
@@ -302,6 +358,55 @@ impl Query {
         self.text(name)
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
+    }
+
+    /// ListAopWorkflowInstance's query, its enums checked.
+    fn instance_list(&self) -> Result<InstanceQuery, Rejection> {
+        let sort_key = self
+            .text("sort_key")
+            .map(|v| WorkflowSortKey::from(v.as_str()));
+        let sort_dir = self.text("sort_dir").map(|v| SortOrder::from(v.as_str()));
+        let status = self
+            .text("status")
+            .map(|v| InstanceStatus::from(v.as_str()));
+        let trigger_type = self
+            .text("trigger_type")
+            .map(|v| TriggerType::from(v.as_str()));
+        if let Some(v) = &sort_key {
+            listed!("sort_key", v, WorkflowSortKey);
+        }
+        if let Some(v) = &sort_dir {
+            listed!("sort_dir", v, SortOrder);
+        }
+        if let Some(v) = &status {
+            listed!("status", v, InstanceStatus);
+        }
+        if let Some(v) = &trigger_type {
+            listed!("trigger_type", v, TriggerType);
+        }
+        let filters = [
+            "workflow_id",
+            "id",
+            "name",
+            "dataobject_id",
+            "dataclass_id",
+            "playbook_id",
+            "defence_id",
+        ];
+        Ok(InstanceQuery {
+            offset: self.number("offset", 0),
+            limit: self.number("limit", 10),
+            sort_key,
+            sort_dir,
+            text: filters
+                .iter()
+                .filter_map(|f| Some(((*f).to_owned(), self.text(f)?)))
+                .collect(),
+            status,
+            trigger_type,
+            from_date: self.text("from_date"),
+            to_date: self.text("to_date"),
+        })
     }
 
     /// ListWorkflows' query, its enums checked.

@@ -53,7 +53,14 @@ fn fit(op: &Operation, got: &[&str]) -> Option<Vec<String>> {
             Segment::Literal(_) => return None,
             Segment::Param { reserved, .. } => {
                 let value = percent_decode_str(segment).decode_utf8().ok()?;
-                if value.is_empty() || reserved.contains(&value.as_ref()) {
+                // As the descriptor's `fits`: never empty, `.` or `..`, nor another operation's
+                // literal.
+                if value.is_empty()
+                    || value == "."
+                    || value == ".."
+                    || reserved.contains(segment)
+                    || reserved.contains(&value.as_ref())
+                {
                     return None;
                 }
                 params.push(value.into_owned());

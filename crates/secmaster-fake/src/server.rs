@@ -87,6 +87,15 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
         name: identity.name,
         now: fake.page_time(),
     };
+    let multipart = op
+        .request
+        .is_some_and(|b| b.media_type.starts_with("multipart/"));
+    let upload = if multipart {
+        upload_file(&parts.headers, body.clone()).await
+    } else {
+        None
+    };
+    let now = fake.now();
     let request = ops::Request {
         op,
         params: &params,
@@ -94,6 +103,9 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
         body: &body,
         caller: &caller,
         request_id,
+        upload: upload.as_deref(),
+        now,
+        run_ends: now + fake.run_time,
     };
     let answer = fake.with_store(|store| ops::answer(store, &request));
     if after {
@@ -101,6 +113,20 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
         return cut(b"{\"code\":");
     }
     answer
+}
+
+/// The `uploadFile` part of a `multipart/form-data` body, when it is one.
+async fn upload_file(headers: &axum::http::HeaderMap, body: Bytes) -> Option<Bytes> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Some(field) = form.next_field().await.ok()? {
+        if field.name() == Some("uploadFile") {
+            return field.bytes().await.ok();
+        }
+    }
+    None
 }
 
 /// A response that announces a body, sends `start` of it, and breaks the connection.

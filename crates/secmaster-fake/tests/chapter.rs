@@ -672,3 +672,257 @@ async fn many_clients_at_once_lose_no_update_and_tear_no_state() {
         "the last update wins"
     );
 }
+
+/// A fake whose runs take `run_time`, its page workflow enabled with its activated version.
+async fn running_fake(run_time: Duration, fail_runs: bool) -> FakeSecMaster {
+    let mut config = secmaster_fake::Config::default();
+    config.run_time = run_time;
+    config.workflows[0].fail_runs = fail_runs;
+    let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let (p, w, f) = page();
+    client(&fake)
+        .update_workflow(p, w, f)
+        .enable("ver-0001")
+        .send()
+        .await
+        .unwrap();
+    fake
+}
+
+#[tokio::test]
+async fn a_run_finishes_by_itself_and_commands_change_it_as_they_say() {
+    let fake = running_fake(Duration::from_millis(400), false).await;
+    let c = client(&fake);
+    let (p, w, f) = page();
+    let run = c
+        .run_workflow(&p, &w, &f)
+        .dataclass_id(DATACLASS)
+        .context(serde_json::json!({"alert": 1}))
+        .send()
+        .await
+        .unwrap();
+    let id = run.instance_id.clone().unwrap();
+    let shown = c.show_workflow_instance(&p, &w, &id).send().await.unwrap();
+    assert_eq!(
+        shown.instance.status,
+        Some(secmaster::InstanceStatus::Running)
+    );
+    assert!(shown.instance.topology.is_none(), "only when asked");
+    // Terminated right after it started, then retried, then left to finish.
+    let command = || c.update_workflow_instance(&p, &w, &id);
+    command().terminate().send().await.unwrap();
+    let e = command().terminate().send().await.unwrap_err();
+    assert_eq!(e.code(), Some(codes::WRONG_INSTANCE_STATUS));
+    command().retry().send().await.unwrap();
+    let retried = c.show_workflow_instance(&p, &w, &id).send().await.unwrap();
+    assert_eq!(
+        (
+            retried.instance.status.clone(),
+            retried.instance.retry_count
+        ),
+        (Some(secmaster::InstanceStatus::Retrying), Some(1))
+    );
+    command().debug("start", "{\"k\":1}").send().await.unwrap();
+    let done = c
+        .show_workflow_instance(&p, &w, &id)
+        .with_topology(true)
+        .wait_until_done(Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        done.instance.status,
+        Some(secmaster::InstanceStatus::Finished)
+    );
+    let node = &done.instance.topology.unwrap().audit_logs[0];
+    assert_eq!(
+        (node.input.as_deref(), node.succeed),
+        (Some("{\"k\":1}"), Some(true))
+    );
+    let listed = c
+        .list_workflow_instances(&p, &w)
+        .workflow_id(&f)
+        .status(secmaster::InstanceStatus::Finished)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((listed.items.len(), listed.total), (1, Some(1)));
+    // A disabled workflow does not run.
+    c.update_workflow(&p, &w, &f)
+        .disable()
+        .send()
+        .await
+        .unwrap();
+    let e = c.run_workflow(&p, &w, &f).send().await.unwrap_err();
+    assert_eq!(e.code(), Some(codes::WORKFLOW_DISABLED));
+}
+
+#[tokio::test]
+async fn a_seeded_failing_workflow_fails_its_runs_and_a_lost_run_answer_is_not_repeated() {
+    let fake = running_fake(Duration::from_millis(200), true).await;
+    let c = client(&fake);
+    let (p, w, f) = page();
+    fake.inject_into("CreateWorkflowInstance", Fault::ClosedAfterProcessing, 1);
+    let e = c.run_workflow(&p, &w, &f).send().await.unwrap_err();
+    assert!(e.is_outcome_unknown(), "{e:?}");
+    let runs = c
+        .list_workflow_instances(&p, &w)
+        .workflow_id(&f)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(runs.total, Some(1), "started once, not repeated");
+    let id = runs.items[0].id.clone().unwrap();
+    let done = c
+        .show_workflow_instance(&p, &w, &id)
+        .wait_until_done(Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        done.instance.status,
+        Some(secmaster::InstanceStatus::Failed)
+    );
+    // Deleting the workflow takes its runs.
+    c.update_workflow(&p, &w, &f)
+        .disable()
+        .send()
+        .await
+        .unwrap();
+    c.delete_workflow(&p, &w, &f).send().await.unwrap();
+    let e = c
+        .show_workflow_instance(&p, &w, &id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::UNKNOWN_INSTANCE));
+}
+
+#[tokio::test]
+async fn export_delete_import_gives_the_workflows_back_under_their_names() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let c = client(&fake);
+    let (p, w, f) = page();
+    let file = c
+        .export_workflows(&p, &w, [f.as_str()])
+        .send()
+        .await
+        .unwrap();
+    let e = c
+        .import_workflows(&p, &w, "workflows.json", file.to_vec())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.code(),
+        Some(codes::NAME_TAKEN),
+        "the original is still there"
+    );
+    c.delete_workflow(&p, &w, &f).send().await.unwrap();
+    c.import_workflows(&p, &w, "workflows.json", file.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let back = c
+        .list_workflows(&p, &w)
+        .name("Test_aop")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.total, Some(1));
+    let again = &back.items[0];
+    assert_ne!(again.id.as_deref(), Some(f.as_str()), "made anew");
+    assert_eq!(again.enabled, Some(false));
+    let versions = c
+        .list_workflow_versions(&p, &w, again.id.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(versions.items.len(), 2, "with its versions");
+    assert_eq!(
+        again.version_id, versions.items[0].id,
+        "its activated version, renamed"
+    );
+    for (file, code) in [
+        (b"not json".to_vec(), codes::MALFORMED_FILE),
+        (
+            br#"{"format":"other","version":1,"workflows":[]}"#.to_vec(),
+            codes::MALFORMED_FILE,
+        ),
+        (vec![b' '; 5 * 1024 * 1024], codes::FILE_TOO_LARGE),
+    ] {
+        let e = c
+            .import_workflows(&p, &w, "f.json", file)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!((e.status(), e.code()), (Some(400), Some(code)), "{e}");
+    }
+}
+
+#[tokio::test]
+async fn an_upload_signed_as_the_official_sdks_sign_it_is_accepted() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w, f) = page();
+    let file = client(&fake)
+        .export_workflows(&p, &w, [f.as_str()])
+        .send()
+        .await
+        .unwrap();
+    client(&fake)
+        .delete_workflow(&p, &w, &f)
+        .send()
+        .await
+        .unwrap();
+    // The core signs `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` in place of the body's hash.
+    let boundary = "b0undary";
+    let body = [
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"uploadFile\"; filename=\"w.json\"\r\n\r\n").as_bytes(),
+        &file,
+        format!("\r\n--{boundary}--\r\n").as_bytes(),
+    ]
+    .concat();
+    let path = format!("/v1/{p}/workspaces/{w}/soc/workflows/import");
+    let date = secmaster::signer::sdk_date(std::time::SystemTime::now());
+    let host = fake.endpoint().trim_start_matches("http://").to_owned();
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let headers = [
+        ("content-type", content_type.as_str()),
+        ("host", host.as_str()),
+        ("x-project-id", p.as_str()),
+        ("x-sdk-content-sha256", "UNSIGNED-PAYLOAD"),
+        ("x-sdk-date", date.as_str()),
+    ];
+    let request = secmaster::signer::Request {
+        method: "POST",
+        path: &path,
+        query: None,
+        headers: &headers,
+        body: &body,
+    };
+    let signature = secmaster::signer::sign(&request, FAKE_AK, FAKE_SK, &date);
+    let mut post = reqwest::Client::new().post(format!("{}{path}", fake.endpoint()));
+    for (name, value) in headers.iter().filter(|(n, _)| *n != "host") {
+        post = post.header(*name, *value);
+    }
+    let response = post
+        .header("authorization", signature.authorization)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let answer: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        (status.as_u16(), &answer["code"]),
+        (200, &serde_json::json!("00000000")),
+        "{answer}"
+    );
+    let back = client(&fake)
+        .list_workflows(&p, &w)
+        .name("Test_aop")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.total, Some(1));
+}

@@ -51,6 +51,20 @@ pub mod examples {
     /// ValidateAopWorkflowVersion's request body (constructed).
     pub const VALIDATE_REQUEST: &str =
         include_str!("../../../spec/examples/validate-workflow-version-request.json");
+    /// CreateWorkflowInstance's request body (constructed from the SDK's wire example).
+    pub const RUN_REQUEST: &str = include_str!("../../../spec/examples/run-workflow-request.json");
+    /// CreateWorkflowInstance's 200 answer: bare, the request's fields and the new instance.
+    pub const RUN_200: &str = include_str!("../../../spec/examples/run-workflow-200.json");
+    /// A ListAopWorkflowInstance 200 answer: bare `{count, instances}` (constructed).
+    pub const LIST_INSTANCES_200: &str =
+        include_str!("../../../spec/examples/list-workflow-instances-200.json");
+    /// UpdateWorkflowInstance's request body: a retry (the SDK's wire example).
+    pub const UPDATE_INSTANCE_REQUEST: &str =
+        include_str!("../../../spec/examples/update-instance-request.json");
+    /// An envelope without `data` (UpdateWorkflowInstance's 200, constructed).
+    pub const ACKNOWLEDGED_200: &str = include_str!("../../../spec/examples/acknowledged-200.json");
+    /// ImportAopworkflow's 200 answer, from its API page: `{code, message}`.
+    pub const IMPORT_200: &str = include_str!("../../../spec/examples/import-workflows-200.json");
     /// ValidateAopWorkflowVersion's 200 answer (constructed: no page documents its `data`).
     pub const VALIDATE_200: &str =
         include_str!("../../../spec/examples/validate-workflow-version-200.json");

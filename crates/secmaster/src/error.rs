@@ -105,6 +105,18 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// A wait for something to reach a state (a run to finish, a version to leave
+    /// `publishing`) ran out of time; `last_status` is what the last answer said.
+    #[error("gave up waiting for {what} after {waited:?}: the last status seen was {}", last_status.as_deref().map_or_else(|| "none".to_owned(), one_line))]
+    WaitTimedOut {
+        /// What was awaited ("the instance to finish").
+        what: &'static str,
+        /// How long it waited.
+        waited: Duration,
+        /// The status of the last answer, when it had one.
+        last_status: Option<String>,
+    },
+
     /// Paging through a list reached the service's largest offset (10000) with items left:
     /// narrow the query with filters instead. Every item before it was yielded.
     #[error("the list has more items than paging can reach: the service takes offsets up to {max_offset}, and {yielded} items were read of {}", total.map_or_else(|| "more".to_owned(), |t| t.to_string()))]

@@ -4,12 +4,15 @@
 //!
 //! - workflows: [`Client::list_workflows`] (one page, or [`items`](ListWorkflows::items) for
 //!   all), [`Client::create_workflow`], [`Client::show_workflow`], [`Client::update_workflow`],
-//!   [`Client::delete_workflow`], [`Client::export_workflows`];
+//!   [`Client::delete_workflow`];
 //! - their versions: [`Client::list_workflow_versions`], [`Client::create_workflow_version`],
 //!   [`Client::show_workflow_version`], [`Client::update_workflow_version`] (edits, submit,
 //!   activate, deactivate), [`Client::review_workflow_version`],
 //!   [`Client::delete_workflow_version`], [`Client::validate_workflow_version`];
-//! - their runs: [`Client::show_workflow_instance`].
+//! - their runs: [`Client::run_workflow`], [`Client::list_workflow_instances`],
+//!   [`Client::show_workflow_instance`] (and [`wait_until_done`](ShowWorkflowInstance::wait_until_done)),
+//!   [`Client::update_workflow_instance`] (terminate, retry, debug);
+//! - files: [`Client::export_workflows`], [`Client::import_workflows`].
 //!
 //! Built on the generated `secmaster-bindings` crate, it adds what the official SDKs lack:
 //! validation before any byte is sent, the rule that enabling needs a version, token *and*
@@ -60,6 +63,34 @@
 //! client.review_workflow_version(p, w, &version).approve("checked").send().await?;
 //! client.update_workflow_version(p, w, &version).activate().send().await?;
 //! client.update_workflow(p, w, workflow).enable(&version).send().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Running the workflow, waiting for the run to end, and looking at what it did:
+//!
+//! ```no_run
+//! # async fn demo(client: secmaster::Client) -> Result<(), secmaster::Error> {
+//! use std::time::Duration;
+//! use secmaster::InstanceStatus;
+//!
+//! let (p, w) = ("project-id", "workspace-id");
+//! let run = client
+//!     .run_workflow(p, w, "workflow-id")
+//!     .context(serde_json::json!({"alert_id": "a-1"}))
+//!     .send()
+//!     .await?;
+//! let instance = run.instance_id.clone().unwrap_or_default();
+//! let done = client
+//!     .show_workflow_instance(p, w, &instance)
+//!     .with_topology(true)
+//!     .wait_until_done(Duration::from_secs(600))
+//!     .await?;
+//! if done.instance.status != Some(InstanceStatus::Finished) {
+//!     for node in done.instance.topology.iter().flat_map(|t| &t.audit_logs) {
+//!         println!("{:?}: {:?} {:?}", node.action_name, node.status, node.error_msg);
+//!     }
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -116,9 +147,13 @@ pub use endpoint::{REGIONS, override_variable as region_override_variable};
 pub use error::{Error, ServiceError};
 pub use jiff;
 pub use operations::export::{ExportWorkflows, ExportedWorkflows};
+pub use operations::import::ImportWorkflows;
 pub use operations::instance::{ShowWorkflowInstance, ShownInstance};
 pub use operations::list::ListWorkflows;
 pub use operations::paging::Items;
+pub use operations::runs::{
+    ListWorkflowInstances, RunWorkflow, StartedRun, UpdateWorkflowInstance,
+};
 pub use operations::update::{UpdateWorkflow, UpdatedWorkflow};
 pub use operations::version_edits::{
     Review, ReviewWorkflowVersion, UpdateWorkflowVersion, ValidateWorkflowVersion,
@@ -171,5 +206,5 @@ pub mod internals {
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzz_api {
-    pub use crate::runtime::{decode_error_body, expand_path, read_every_shape};
+    pub use crate::runtime::{decode_error_body, expand_path, import_form, read_every_shape};
 }

@@ -239,6 +239,10 @@ fn hex_64(digest: &[u8]) -> [u8; 64] {
     out
 }
 
+/// The header with which a request says what stands for its body's hash in the signature
+/// (`UNSIGNED-PAYLOAD` for the official SDKs' uploads).
+pub const CONTENT_SHA256: &str = "x-sdk-content-sha256";
+
 /// The canonical request, built in one buffer.
 struct Canonical {
     /// `METHOD\nURI\nQUERY\nCANONICAL_HEADERS\nSIGNED_HEADERS\nhex(sha256(body))`.
@@ -266,7 +270,18 @@ impl Canonical {
         text.push('\n');
         let signed = push_headers(&mut text, &sorted_headers(request.headers));
         text.push('\n');
-        text.push_str(std::str::from_utf8(&sha256_hex(request.body)).expect("hex"));
+        // As the official cores do: a body's hash, unless `X-Sdk-Content-Sha256` gives the text
+        // to sign in its place (`UNSIGNED-PAYLOAD`, which they send with uploads).
+        let declared = request
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(CONTENT_SHA256))
+            .map(|(_, value)| value.trim())
+            .filter(|_| !request.body.is_empty());
+        match declared {
+            Some(value) => text.push_str(value),
+            None => text.push_str(std::str::from_utf8(&sha256_hex(request.body)).expect("hex")),
+        }
         Self { text, signed }
     }
 

@@ -445,3 +445,49 @@ async fn broken_pages_and_versions_are_decode_errors_and_odd_totals_read_as_unkn
     );
     assert_eq!(v.status.as_ref().map(|s| s.as_str()), Some("retired"));
 }
+
+#[tokio::test]
+async fn broken_bare_instance_bodies_are_errors_never_empty_results() {
+    let broken = [
+        (r#"{"count":"x","instances":[]}"#, "decode"),
+        (r#"{"count":1,"instances":{}}"#, "decode"),
+        (r#"{"instances":[{"status":7}]}"#, "decode"),
+        ("[]", "decode"),
+        ("{}", "decode"),
+        (
+            r#"{"error_code":"APIGW.0101","error_msg":"gone"}"#,
+            "service",
+        ),
+        (
+            r#"{"success":false,"code":"SecMaster.1","message":"no"}"#,
+            "service",
+        ),
+    ];
+    let replies = broken.iter().map(|(b, _)| Reply::json(200, b)).collect();
+    let server = TestServer::start(replies).await;
+    let c = client(&server);
+    for (body, kind) in broken {
+        let e = bounded(c.list_workflow_instances("p", "w").send())
+            .await
+            .unwrap_err();
+        match kind {
+            "decode" => assert!(
+                matches!(e, Error::Decode { status: 200, .. }),
+                "{body}: {e:?}"
+            ),
+            _ => assert!(matches!(e, Error::Service(_)), "{body}: {e:?}"),
+        }
+    }
+    // A run's answer with none of its fields is no run; a command's without success or code is
+    // no acknowledgement.
+    let server = TestServer::start(vec![Reply::json(200, "{}"), Reply::json(200, "{}")]).await;
+    let c = client(&server);
+    let e = bounded(c.run_workflow("p", "w", "f").send())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Decode { .. }), "{e:?}");
+    let e = bounded(c.update_workflow_instance("p", "w", "i").retry().send())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Decode { .. }), "{e:?}");
+}

@@ -8,17 +8,18 @@ use std::time::Duration;
 
 use secmaster::bindings::RetryClass;
 use secmaster::bindings::types::{
-    AopworkflowVersionValidateRes, CreateAopWorkflowInfo, CreateAopWorkflowVersionApprovelInfo,
-    CreateAopWorkflowVersionInfo, ExportAopworkflowInfo, ModifyAopWorkflowInfo,
-    ModifyAopWorkflowVersionInfo,
+    AopInstanceEventData, AopInstanceUpdateDataPojo, AopworkflowVersionValidateRes,
+    CreateAopWorkflowInfo, CreateAopWorkflowVersionApprovelInfo, CreateAopWorkflowVersionInfo,
+    ExportAopworkflowInfo, ModifyAopWorkflowInfo, ModifyAopWorkflowVersionInfo,
 };
 use secmaster::{
     AopType, Client, Credentials, Error, InstanceStatus, Label, RetryPolicy, SortOrder,
     VersionStatus,
 };
 use secmaster_testkit::examples::{
-    CREATE_VERSION_REQUEST, CREATE_WORKFLOW_REQUEST, EXPORT_REQUEST, LIST_VERSIONS_200,
-    LIST_WORKFLOWS_200, REVIEW_200, REVIEW_REQUEST, SHOW_INSTANCE_200, UPDATE_200, UPDATE_REQUEST,
+    ACKNOWLEDGED_200, CREATE_VERSION_REQUEST, CREATE_WORKFLOW_REQUEST, EXPORT_REQUEST, IMPORT_200,
+    LIST_INSTANCES_200, LIST_VERSIONS_200, LIST_WORKFLOWS_200, REVIEW_200, REVIEW_REQUEST, RUN_200,
+    RUN_REQUEST, SHOW_INSTANCE_200, UPDATE_200, UPDATE_INSTANCE_REQUEST, UPDATE_REQUEST,
     UPDATE_VERSION_REQUEST, VALIDATE_200, VALIDATE_REQUEST, VERSION_200,
 };
 use secmaster_testkit::ids::{INSTANCE, PROJECT, VERSION, WORKFLOW, WORKSPACE};
@@ -232,6 +233,28 @@ fn rows() -> Vec<Row> {
             },
         },
         Row {
+            id: "CreateWorkflowInstance",
+            answer: || json(RUN_200),
+            client: |c| {
+                Box::pin(async move {
+                    let body: AopInstanceEventData = example(RUN_REQUEST);
+                    let object = body.playbook_context.unwrap().data_object;
+                    let call = c
+                        .run_workflow(PROJECT, WORKSPACE, WORKFLOW)
+                        .dataclass_id(object.dataclass.unwrap().id.unwrap());
+                    ours(call.context(object.content).send().await)
+                })
+            },
+            bindings: |b| {
+                raw!(
+                    b,
+                    create_workflow_instance
+                        .workflow_id(WORKFLOW)
+                        .body(example::<AopInstanceEventData>(RUN_REQUEST))
+                )
+            },
+        },
+        Row {
             id: "ShowAopWorkflowVersion",
             answer: || json(VERSION_200),
             client: |c| {
@@ -345,6 +368,47 @@ fn rows() -> Vec<Row> {
             },
         },
         Row {
+            id: "ImportAopworkflow",
+            answer: || json(IMPORT_200),
+            client: |c| {
+                Box::pin(async move {
+                    let call = c.import_workflows(PROJECT, WORKSPACE, "Test.json", FILE.to_vec());
+                    ours(call.send().await)
+                })
+            },
+            bindings: |b| {
+                raw!(
+                    b,
+                    import_aopworkflow.body(multipart_form("Test.json", FILE))
+                )
+            },
+        },
+        Row {
+            id: "ListAopWorkflowInstance",
+            answer: || json(LIST_INSTANCES_200),
+            client: |c| {
+                Box::pin(async move {
+                    let call = c
+                        .list_workflow_instances(PROJECT, WORKSPACE)
+                        .workflow_id(WORKFLOW)
+                        .status(InstanceStatus::Finished)
+                        .defence_id("d 1");
+                    ours(call.sort_dir(SortOrder::Asc).limit(5).send().await)
+                })
+            },
+            bindings: |b| {
+                raw!(
+                    b,
+                    list_aop_workflow_instance
+                        .workflow_id(WORKFLOW)
+                        .status(InstanceStatus::Finished)
+                        .defence_id("d 1")
+                        .sort_dir(SortOrder::Asc)
+                        .limit(5)
+                )
+            },
+        },
+        Row {
             id: "ShowAopWorkflowInstance",
             answer: || json(SHOW_INSTANCE_200),
             client: |c| {
@@ -366,7 +430,61 @@ fn rows() -> Vec<Row> {
                 )
             },
         },
+        Row {
+            id: "UpdateWorkflowInstance",
+            answer: || json(ACKNOWLEDGED_200),
+            client: |c| {
+                Box::pin(async move {
+                    let call = c.update_workflow_instance(PROJECT, WORKSPACE, INSTANCE);
+                    ours(call.retry().send().await)
+                })
+            },
+            bindings: |b| {
+                raw!(
+                    b,
+                    update_workflow_instance
+                        .instance_id(INSTANCE)
+                        .body(example::<AopInstanceUpdateDataPojo>(
+                            UPDATE_INSTANCE_REQUEST
+                        ))
+                )
+            },
+        },
     ]
+}
+
+/// The file the import row sends.
+const FILE: &[u8] = br#"{"format":"secmaster-fake/workflows","version":1,"workflows":[]}"#;
+
+/// `file` as a multipart form, encoded by reqwest (for the raw client, which takes the bytes).
+fn multipart_form(name: &str, file: &[u8]) -> Vec<u8> {
+    use futures_util::{FutureExt, TryStreamExt};
+    let part = reqwest::multipart::Part::bytes(file.to_vec()).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new().part("uploadFile", part);
+    let chunks: Vec<bytes::Bytes> = form
+        .into_stream()
+        .try_collect()
+        .now_or_never()
+        .unwrap()
+        .unwrap();
+    chunks.concat()
+}
+
+/// A request with its multipart boundary (random per form) replaced by `BOUNDARY`, in the body
+/// and in the Content-Type, so that two encodings of one form compare equal.
+fn without_boundary(mut c: Captured) -> Captured {
+    let boundary = c
+        .header("content-type")
+        .and_then(|v| v.split_once("boundary="))
+        .map(|(_, b)| b.to_owned());
+    if let Some(boundary) = boundary {
+        let body = String::from_utf8_lossy(&c.body).replace(&boundary, "BOUNDARY");
+        c.body = body.into_bytes();
+        for (_, value) in &mut c.headers {
+            *value = value.replace(&boundary, "BOUNDARY");
+        }
+    }
+    c
 }
 
 /// Headers both send, names lower-cased, sorted: all but the client's own (the token, its user
@@ -425,10 +543,12 @@ async fn every_operation_goes_out_as_the_bindings_send_it_and_is_retried_by_its_
                 (row.client)(&c)
                     .await
                     .unwrap_or_else(|e| panic!("{}: {e}", row.id));
-                let [first, ..] = &server.requests()[..] else {
-                    unreachable!()
-                };
-                assert_eq!(first.body, server.requests()[1].body, "{}", row.id);
+                let sent: Vec<Captured> = server
+                    .requests()
+                    .into_iter()
+                    .map(without_boundary)
+                    .collect();
+                assert_eq!(sent[0].body, sent[1].body, "{}: the same call", row.id);
                 server
             }
         };
@@ -437,7 +557,11 @@ async fn every_operation_goes_out_as_the_bindings_send_it_and_is_retried_by_its_
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", row.id));
 
-        let requests = server.requests();
+        let requests: Vec<Captured> = server
+            .requests()
+            .into_iter()
+            .map(without_boundary)
+            .collect();
         let [.., first, retried, generated] = &requests[..] else {
             panic!("{}: {} requests", row.id, requests.len())
         };
@@ -455,9 +579,13 @@ async fn every_operation_goes_out_as_the_bindings_send_it_and_is_retried_by_its_
             row.id
         );
         assert_eq!(comparable(retried), comparable(generated), "{}", row.id);
+        let content_type = match op.request.map(|r| r.media_type) {
+            Some("multipart/form-data") => "multipart/form-data; boundary=BOUNDARY",
+            _ => "application/json;charset=UTF-8",
+        };
         assert_eq!(
             retried.header("content-type"),
-            Some("application/json;charset=UTF-8"),
+            Some(content_type),
             "{}",
             row.id
         );

@@ -284,7 +284,8 @@ fn fields(name: &str, old: &Value, new: &Value, used: (bool, bool), out: &mut Ve
     }
 }
 
-/// `x-required-when` rules: one added refuses bodies an old client may send.
+/// `x-required-when` rules: one added to a schema that was there refuses bodies an old client
+/// may send; one that comes with a new schema breaks nothing.
 fn rules(old: &Api<'_>, new: &Api<'_>, out: &mut Vec<Change>) {
     let of = |api: &Api<'_>| -> BTreeSet<(String, String)> {
         api.schemas
@@ -316,10 +317,15 @@ fn rules(old: &Api<'_>, new: &Api<'_>, out: &mut Vec<Change>) {
         ));
     }
     for (name, rule) in n.difference(&o) {
+        let wire = if old.schemas.contains_key(name) {
+            Breaking
+        } else {
+            Additive
+        };
         out.push(change(
             format!("{name}: rule {rule}"),
             "added",
-            Breaking,
+            wire,
             Additive,
         ));
     }

@@ -3,6 +3,7 @@
 //! the next sequence number).
 
 mod files;
+mod instances;
 mod versions;
 mod workflows;
 
@@ -12,6 +13,7 @@ use secmaster::bindings::types::{AopWorkflowInfo, AopWorkflowVersionInfo};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub(crate) use instances::{InstanceQuery, RUN_TIME};
 pub(crate) use workflows::ListQuery;
 
 /// A workflow version to seed the fake with.
@@ -62,6 +64,9 @@ pub struct SeedWorkflow {
     /// are set from it.
     #[serde(default)]
     pub versions: Vec<Version>,
+    /// Whether its runs fail (`FAILED`) when their time is up, instead of finishing.
+    #[serde(default)]
+    pub fail_runs: bool,
 }
 
 /// A data class a workspace has (workflows are created for one).
@@ -99,6 +104,7 @@ impl SeedWorkflow {
                 Version::new("ver-0001", "v1").with_status("activated"),
                 Version::new("ver-0002", "v2"),
             ],
+            fail_runs: false,
         }
     }
 }
@@ -169,6 +175,16 @@ pub mod codes {
     pub const UNKNOWN_VERSION_ID: &str = "SecMaster.20040004";
     /// The data class does not exist in the workspace.
     pub const UNKNOWN_DATACLASS: &str = "SecMaster.20040005";
+    /// A disabled workflow cannot run: enable it first.
+    pub const WORKFLOW_DISABLED: &str = "SecMaster.20030005";
+    /// The instance's status does not allow the command (terminating a finished run, retrying
+    /// a running one, ...).
+    pub const WRONG_INSTANCE_STATUS: &str = "SecMaster.20030006";
+    /// The imported file is not an export of the fake (`secmaster-fake/workflows`), or holds
+    /// nothing to import.
+    pub const MALFORMED_FILE: &str = "SecMaster.20010009";
+    /// The imported file is larger than the fake takes (4 MiB).
+    pub const FILE_TOO_LARGE: &str = "SecMaster.20010010";
     /// The workflow instance does not exist in the workspace.
     pub const UNKNOWN_INSTANCE: &str = "SecMaster.20040006";
 }
@@ -192,13 +208,16 @@ pub(crate) struct Caller {
 pub(crate) struct Flow {
     pub info: AopWorkflowInfo,
     pub versions: Vec<AopWorkflowVersionInfo>,
+    /// Whether its runs fail.
+    pub fail_runs: bool,
 }
 
-/// One workspace: its data classes and workflows (in creation order).
+/// One workspace: its data classes, workflows and runs (in creation order).
 #[derive(Default, Clone)]
 pub(crate) struct Workspace {
     pub dataclasses: BTreeMap<String, String>,
     pub flows: Vec<Flow>,
+    pub runs: Vec<instances::Run>,
 }
 
 /// All the fake's data.
@@ -235,7 +254,11 @@ impl Store {
             space.dataclasses.entry(class).or_insert(name);
         }
         space.flows.retain(|f| f.info.id.as_deref() != Some(&id));
-        space.flows.push(Flow { info, versions });
+        space.flows.push(Flow {
+            info,
+            versions,
+            fail_runs: seed.fail_runs,
+        });
     }
 
     /// Adds a data class (and so its workspace).

@@ -158,7 +158,7 @@ impl Workspace {
             update_time: Some(caller.now.clone()),
             enabled: Some(false),
             status: Some("pending_submit".into()),
-            version: Some(format!("v{}", flow.versions.len() + 1)),
+            version: Some(format!("v{}", next_label(&flow.versions))),
             taskconfig: Some(body.taskconfig),
             taskflow: Some(body.taskflow),
             taskflow_type: Some(body.taskflow_type),
@@ -201,7 +201,12 @@ impl Workspace {
             ..body.clone()
         };
         let v = &flow.versions[i];
-        if edits != ModifyAopWorkflowVersionInfo::default() && !editable(v) {
+        let no_edits = edits == ModifyAopWorkflowVersionInfo::default();
+        if no_edits && action == VersionAction::PendingSubmit {
+            // Nothing to change: the version stays as it was, `update_time` and modifier too.
+            return Ok(v.clone());
+        }
+        if !no_edits && !editable(v) {
             return Err(wrong_status(
                 v,
                 "only a draft or a rejected version can be edited",
@@ -212,6 +217,14 @@ impl Workspace {
                 return Err(wrong_status(
                     v,
                     "only a draft or a rejected version can be submitted",
+                ));
+            }
+            VersionAction::PendingApproval
+                if flow.versions.iter().any(|o| is(o, "pending_approval")) =>
+            {
+                return Err(wrong_status(
+                    v,
+                    "another version of the workflow is waiting for review: review it first",
                 ));
             }
             VersionAction::Activated if !is(v, "not_activated") => {
@@ -286,8 +299,14 @@ impl Workspace {
             ApprovalResult::Pass => ("not_activated", ""),
             _ => ("rejected", id),
         };
-        flow.info.current_approval_version_id = Some(String::new());
-        flow.info.current_rejected_version_id = Some(rejected.to_owned());
+        // Each pointer changes only where it is this version's (or becomes it).
+        let own = |pointer: &mut Option<String>, to: &str| {
+            if pointer.as_deref() == Some(id) || !to.is_empty() {
+                *pointer = Some(to.to_owned());
+            }
+        };
+        own(&mut flow.info.current_approval_version_id, "");
+        own(&mut flow.info.current_rejected_version_id, rejected);
         let v = &mut flow.versions[i];
         v.status = Some(status.into());
         v.modifier_id = Some(caller.id.clone());
@@ -389,8 +408,10 @@ fn transition(flow: &mut Flow, i: usize, action: &VersionAction) {
     flow.versions[i].status = Some(status.into());
 }
 
-/// Whether `topology`'s `edges` (`{"from": .., "to": ..}`) make a loop.
+/// Whether `topology`'s `edges` (`{"from": .., "to": ..}`) make a loop: Kahn's algorithm,
+/// linear in the edges (a request must not hold the store for long).
 fn has_loop(topology: &Value) -> bool {
+    use std::collections::HashMap;
     let edges: Vec<(&str, &str)> = topology["edges"]
         .as_array()
         .map(|edges| {
@@ -400,14 +421,44 @@ fn has_loop(topology: &Value) -> bool {
                 .collect()
         })
         .unwrap_or_default();
-    // Repeatedly remove nodes with no incoming edge; what is left is on a loop.
-    let mut left = edges.clone();
-    loop {
-        let before = left.len();
-        let targets: Vec<&str> = left.iter().map(|(_, to)| *to).collect();
-        left.retain(|(from, _)| targets.contains(from));
-        if left.len() == before {
-            return !left.is_empty();
+    let mut incoming: HashMap<&str, usize> = HashMap::new();
+    let mut out: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (from, to) in &edges {
+        incoming.entry(from).or_default();
+        *incoming.entry(to).or_default() += 1;
+        out.entry(from).or_default().push(to);
+    }
+    let mut ready: Vec<&str> = incoming
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(node, _)| *node)
+        .collect();
+    let mut removed = 0;
+    while let Some(node) = ready.pop() {
+        removed += 1;
+        for next in out.get(node).into_iter().flatten() {
+            let n = incoming.get_mut(next).expect("every target is counted");
+            *n -= 1;
+            if *n == 0 {
+                ready.push(next);
+            }
         }
     }
+    removed < incoming.len()
+}
+
+/// The number of the next version's label: one more than the highest `vN` so far.
+fn next_label(versions: &[AopWorkflowVersionInfo]) -> usize {
+    versions
+        .iter()
+        .filter_map(|v| {
+            v.version
+                .as_deref()?
+                .strip_prefix('v')?
+                .parse::<usize>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0)
+        + 1
 }

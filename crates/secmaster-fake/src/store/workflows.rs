@@ -50,17 +50,19 @@ impl Workspace {
     /// The page `query` asks for, and how many workflows match in all. Sorted by `sortby`
     /// (default `create_time`) in `order` (default `DESC`), ties by ID.
     pub(crate) fn list(&self, query: &ListQuery) -> (Vec<AopWorkflowInfo>, usize) {
-        let mut matching: Vec<&AopWorkflowInfo> = self
+        let mut matching: Vec<(usize, &AopWorkflowInfo)> = self
             .flows
             .iter()
             .map(|f| &f.info)
-            .filter(|w| query.matches(w))
+            .enumerate()
+            .filter(|(_, w)| query.matches(w))
             .collect();
         let key = |w: &AopWorkflowInfo| match query.sortby {
             Some(WorkflowSortKey::UpdateTime) => text(&w.update_time).to_owned(),
             _ => text(&w.create_time).to_owned(),
         };
-        matching.sort_by(|a, b| (key(a), &a.id).cmp(&(key(b), &b.id)));
+        // Ties (the same millisecond) in creation order.
+        matching.sort_by(|(i, a), (j, b)| (key(a), i).cmp(&(key(b), j)));
         if query.order != Some(SortOrder::Asc) {
             matching.reverse();
         }
@@ -69,7 +71,7 @@ impl Workspace {
             .into_iter()
             .skip(query.offset)
             .take(query.limit)
-            .cloned()
+            .map(|(_, w)| w.clone())
             .collect();
         (page, total)
     }
@@ -124,6 +126,7 @@ impl Workspace {
         self.flows.push(Flow {
             info: info.clone(),
             versions: Vec::new(),
+            fail_runs: false,
         });
         Ok(info)
     }
@@ -207,6 +210,9 @@ impl Workspace {
         }
         let info = flow.info.clone();
         self.flows.retain(|f| f.info.id.as_deref() != Some(id));
+        // Its runs go with it.
+        self.runs
+            .retain(|r| r.detail.workflow.as_ref().and_then(|w| w.id.as_deref()) != Some(id));
         Ok(info)
     }
 }

@@ -3,8 +3,22 @@
 
 use secmaster_bindings::operations::ShowAopWorkflowInstance;
 
+use std::time::Duration;
+
+use crate::operations::waiter::wait;
 use crate::runtime::{CallOptions, Query, call_options};
-use crate::{Client, Error, WorkflowInstance};
+use crate::{Client, Error, InstanceStatus, WorkflowInstance};
+
+/// The statuses a run ends in.
+pub(crate) fn is_terminal(status: &str) -> bool {
+    [
+        InstanceStatus::Finished,
+        InstanceStatus::Failed,
+        InstanceStatus::Terminated,
+    ]
+    .iter()
+    .any(|s| s.as_str() == status)
+}
 
 impl Client {
     /// Prepares a look at one run of a workflow (an instance), then `.send().await`.
@@ -71,5 +85,30 @@ impl ShowWorkflowInstance {
                 instance,
                 request_id: meta.request_id,
             })
+    }
+
+    /// Polls the instance, with backoff (250 ms, doubling up to 5 s, a little jitter), until its
+    /// run has ended (`FINISHED`, `FAILED` or `TERMINATED`) and returns it as last shown; a
+    /// failed or terminated run is a result to look at, not an error.
+    ///
+    /// # Errors
+    /// [`Error::WaitTimedOut`] with the last status seen when `timeout` passes first; the error
+    /// of a poll that fails (after the client's retries).
+    pub async fn wait_until_done(self, timeout: Duration) -> Result<ShownInstance, Error> {
+        let status = |shown: &ShownInstance| {
+            shown
+                .instance
+                .status
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+        };
+        wait(
+            "the instance to finish",
+            timeout,
+            || self.clone().send(),
+            status,
+            is_terminal,
+        )
+        .await
     }
 }

@@ -3,12 +3,15 @@
 //! needs is in [`crate::runtime`].
 
 pub(crate) mod export;
+pub(crate) mod import;
 pub(crate) mod instance;
 pub(crate) mod list;
 pub(crate) mod paging;
+pub(crate) mod runs;
 pub(crate) mod update;
 pub(crate) mod version_edits;
 pub(crate) mod versions;
+pub(crate) mod waiter;
 pub(crate) mod workflows;
 
 use crate::Error;

@@ -291,6 +291,28 @@ pub struct ShowWorkflowVersion {
 impl ShowWorkflowVersion {
     call_options!();
 
+    /// Polls the version, with backoff (as [`wait_until_done`](crate::ShowWorkflowInstance::wait_until_done)
+    /// does), until it has left `publishing`, and returns it as last shown (`publish_failed` is
+    /// a result to look at, not an error).
+    ///
+    /// # Errors
+    /// [`Error::WaitTimedOut`] with the last status seen when `timeout` passes first; the error
+    /// of a poll that fails.
+    pub async fn wait_until_published(
+        self,
+        timeout: std::time::Duration,
+    ) -> Result<Output<WorkflowVersion>, Error> {
+        let status = |v: &Output<WorkflowVersion>| v.status.as_ref().map(|s| s.as_str().to_owned());
+        crate::operations::waiter::wait(
+            "the version to leave publishing",
+            timeout,
+            || self.clone().send(),
+            status,
+            |s| s != VersionStatus::Publishing.as_str(),
+        )
+        .await
+    }
+
     /// Sends the query and returns the version.
     ///
     /// # Errors

@@ -31,6 +31,14 @@ pub fn expand_path(op: &Operation, values: &[&str]) -> Result<String, Error> {
     request::expand(op, "", values)
 }
 
+/// For the fuzz targets: the multipart form an import of `contents` as `file_name` sends, and
+/// its Content-Type.
+#[cfg(fuzzing)]
+pub fn import_form(file_name: &str, contents: &[u8]) -> Result<(Bytes, String), Error> {
+    crate::operations::import::encode_form(file_name, Bytes::copy_from_slice(contents))
+        .map(|(body, content_type)| (body, content_type.to_str().unwrap_or("").to_owned()))
+}
+
 /// For the fuzz targets: `body` read as a 200 answer of each shape the operations have (an
 /// envelope with one workflow, a page of workflows, a version, a page of versions, the
 /// review's envelope without `success`, a free-form validation result, a bare instance), and
@@ -40,9 +48,9 @@ pub fn read_every_shape(body: Bytes) -> Vec<Result<(), Error>> {
     use crate::operations::Page;
     use crate::{Workflow, WorkflowVersion};
     use secmaster_bindings::operations::{
-        CreateAopWorkflowVersionApprovel, ListAopWorkflowVersions, ListWorkflows,
-        ShowAopWorkflowInstance, ShowAopWorkflowVersion, UpdateAopWorkflow,
-        ValidateAopWorkflowVersion,
+        CreateAopWorkflowVersionApprovel, CreateWorkflowInstance, ListAopWorkflowInstance,
+        ListAopWorkflowVersions, ListWorkflows, ShowAopWorkflowInstance, ShowAopWorkflowVersion,
+        UpdateAopWorkflow, ValidateAopWorkflowVersion,
     };
     let exchange = Exchange::ok(body.clone());
     let redactor = crate::redact::Redactor::default();
@@ -57,6 +65,15 @@ pub fn read_every_shape(body: Bytes) -> Vec<Result<(), Error>> {
         read_enveloped::<CreateAopWorkflowVersionApprovel>(body.clone()).map(drop),
         read_enveloped::<ValidateAopWorkflowVersion>(body).map(drop),
         response::bare::<<ShowAopWorkflowInstance as Op>::Data>(&exchange, &redactor)
+            .map(drop)
+            .map_err(|(e, _)| e),
+        response::bare::<<ListAopWorkflowInstance as Op>::Data>(&exchange, &redactor)
+            .map(drop)
+            .map_err(|(e, _)| e),
+        response::bare::<<CreateWorkflowInstance as Op>::Data>(&exchange, &redactor)
+            .map(|(d, _)| drop(crate::StartedRun::from(d)))
+            .map_err(|(e, _)| e),
+        response::acknowledged(&exchange, &redactor)
             .map(drop)
             .map_err(|(e, _)| e),
     ]
@@ -101,6 +118,8 @@ pub(crate) struct Call<O: Op> {
     path: Vec<String>,
     query: Query,
     body: Option<(Bytes, Option<serde_json::Value>)>,
+    /// The body's Content-Type, when it is not the pages' JSON (a multipart form).
+    content_type: Option<reqwest::header::HeaderValue>,
     options: CallOptions,
     error: Option<Error>,
     how_to_check: &'static str,
@@ -115,6 +134,7 @@ impl Client {
             path,
             query: Query::default(),
             body: None,
+            content_type: None,
             options: CallOptions::default(),
             error: None,
             how_to_check: "show or list what it acts on to see whether it took effect",
@@ -166,6 +186,17 @@ impl<O: Op> Call<O> {
         }
     }
 
+    /// A body already encoded (a multipart form), sent as `content_type` with these bytes.
+    pub(crate) fn raw_body(
+        mut self,
+        body: Bytes,
+        content_type: reqwest::header::HeaderValue,
+    ) -> Self {
+        self.body = Some((body, None));
+        self.content_type = Some(content_type);
+        self
+    }
+
     /// The builder's own checks (rules the spec cannot state); the first error wins.
     pub(crate) fn check(mut self, checked: Result<(), Error>) -> Self {
         if let Err(e) = checked {
@@ -204,6 +235,19 @@ impl<O: Op> Call<O> {
             Shape::Envelope { data: true, .. }
         ));
         self.send(response::envelope::<O::Data>, finish)
+    }
+
+    /// Sends the call, whose envelope carries no `data` (a command, an import), and makes the
+    /// builder's result of what it says with `finish`.
+    pub(crate) fn acknowledged<R: 'static>(
+        self,
+        finish: fn((), Meta) -> R,
+    ) -> impl Future<Output = Result<R, Error>> + Send + 'static {
+        debug_assert!(matches!(
+            O::OPERATION.response.shape,
+            Shape::Envelope { data: false, .. }
+        ));
+        self.send(response::acknowledged, finish)
     }
 
     /// Sends the call and reads its bare body into the builder's result with `finish`.
@@ -253,6 +297,12 @@ impl<O: Op> Call<O> {
                     &self.query,
                     self.body,
                 )
+                .map(|mut prepared| {
+                    if let Some(content_type) = self.content_type {
+                        prepared.content_type = content_type;
+                    }
+                    prepared
+                })
             }
         };
         let (client, options, how_to_check) = (self.client, self.options, self.how_to_check);

@@ -81,6 +81,8 @@ pub(crate) struct Prepared {
     /// The endpoint with the operation's path and query, every value strictly encoded.
     pub url: Url,
     pub accept: HeaderValue,
+    /// The pages' `application/json;charset=UTF-8`, or a multipart form's type and boundary.
+    pub content_type: HeaderValue,
     /// The body, for an operation that takes one (attempts share the bytes).
     pub body: Option<Bytes>,
     /// `X-Project-Id`, sent (and signed) with AK/SK only.
@@ -138,6 +140,7 @@ pub(crate) fn prepare(
             .expect("the spec's methods are HTTP methods"),
         url,
         accept,
+        content_type: HeaderValue::from_static(CONTENT_TYPE_JSON_UTF8),
         body: body.map(|(bytes, _)| bytes),
         project_id,
     })
@@ -310,10 +313,7 @@ impl Auth {
         let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
         let headers = request.headers_mut();
         headers.insert(ACCEPT, prepared.accept.clone());
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static(CONTENT_TYPE_JSON_UTF8),
-        );
+        headers.insert(CONTENT_TYPE, prepared.content_type.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
         if let Some((name, value)) = &self.secret_header {
             headers.insert(name.clone(), value.clone());

@@ -149,6 +149,42 @@ fn is_error_code(code: &Option<String>) -> bool {
         .is_some_and(|c| !c.is_empty() && !c.bytes().all(|b| b == b'0'))
 }
 
+/// An envelope without `data` (a command's or an import's answer): a success unless it says
+/// `success: false` or carries an error code.
+pub(crate) fn acknowledged(
+    exchange: &Exchange,
+    redactor: &Redactor,
+) -> Result<((), Meta), Failure> {
+    let body: Envelope<serde::de::IgnoredAny> = decode(&exchange.body)
+        .map_err(|(path, reason)| undecodable(exchange, redactor, path, reason))?;
+    let request_id = request_id(exchange, body.request_id);
+    if body.success == Some(false) || (body.success.is_none() && is_error_code(&body.code)) {
+        return Err(refused(
+            exchange,
+            redactor,
+            body.code,
+            body.message,
+            request_id,
+        ));
+    }
+    if body.success.is_none() && body.code.is_none() {
+        let reason = "missing: the body has neither `success` nor `code`".to_owned();
+        return Err(undecodable(
+            exchange,
+            redactor,
+            "success".to_owned(),
+            reason,
+        ));
+    }
+    Ok((
+        (),
+        Meta {
+            request_id,
+            total: None,
+        },
+    ))
+}
+
 /// The members a bare or binary success is checked for: a body that says `success: false` is a
 /// refusal whatever its operation's shape.
 #[derive(Deserialize)]

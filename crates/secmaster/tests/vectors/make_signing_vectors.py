@@ -233,6 +233,14 @@ CASES = [
                 ("description", "a b"), ("name", "Test_aop"), ("enabled", "false"),
                 ("limit", "100"), ("offset", "9900")],
          body=""),
+    # k. an upload as the core signs it: a Content-Type other than JSON makes it sign
+    #    X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD in place of the body's hash (given here too, so
+    #    that the vector's input headers are what the core signs)
+    case("upload_unsigned_payload", method="POST",
+         path="/v1/%s/workspaces/%s/soc/workflows/import" % (PROJECT, WS),
+         headers=[("Content-Type", "multipart/form-data; boundary=b0undary"), ("User-Agent", UA),
+                  ("X-Project-Id", PROJECT), ("X-Sdk-Content-Sha256", "UNSIGNED-PAYLOAD")],
+         body='--b0undary\r\nContent-Disposition: form-data; name="uploadFile"; filename="Test.json"\r\n\r\n{"format":"x"}\r\n--b0undary--\r\n'),
 ]
 
 

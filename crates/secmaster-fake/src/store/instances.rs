@@ -1,0 +1,392 @@
+//! Runs of workflows (instances): started by a run, ended by themselves after the store's run
+//! time (`FINISHED`, or `FAILED` for a workflow seeded with `fail_runs`), or by a command.
+//!
+//! The commands (the fake's choices where the pages are silent):
+//! - terminate: a `RUNNING` or `RETRYING` run becomes `TERMINATED` at once;
+//! - retry: a `FAILED` or `TERMINATED` run runs again (`RETRYING`, `retry_count` + 1);
+//! - debug: records a node's result (`task_id`, `input_dataobject`) on a run that has not
+//!   ended.
+
+use std::time::{Duration, SystemTime};
+
+use secmaster::bindings::RequiredWhen;
+use secmaster::bindings::open_enums::NodeStatus;
+use secmaster::bindings::types::{
+    AopInstanceEventData, AopInstanceUpdateDataPojo, AopworkflowInstanceDetail,
+    AopworkflowInstanceDetailDataclass, AopworkflowInstanceDetailPlaybook,
+    AopworkflowInstanceDetailWorkflow, CreateWorkflowInstanceResponse, TopologyNodeInfo,
+    WorkflowInstanceTopology,
+};
+use secmaster::{InstanceStatus, SortOrder, TriggerType, WorkflowSortKey};
+use serde_json::Value;
+
+use super::{Caller, Rejection, Workspace, codes, listed, new_id, reject};
+
+/// One run: the instance as the API shows it, and when it ends by itself.
+#[derive(Clone)]
+pub(crate) struct Run {
+    pub detail: AopworkflowInstanceDetail,
+    /// When a running run ends by itself, and whether it fails then.
+    ends: Option<(SystemTime, bool)>,
+}
+
+/// An instance list's query, as parsed.
+#[derive(Debug, Default)]
+pub(crate) struct InstanceQuery {
+    pub offset: usize,
+    pub limit: usize,
+    pub sort_key: Option<WorkflowSortKey>,
+    pub sort_dir: Option<SortOrder>,
+    /// `(parameter, value)` filters of text fields, matched exactly (`name`: as a substring).
+    pub text: Vec<(String, String)>,
+    pub status: Option<InstanceStatus>,
+    pub trigger_type: Option<TriggerType>,
+    pub from_date: Option<String>,
+    pub to_date: Option<String>,
+}
+
+fn text(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("")
+}
+
+fn is_status(d: &AopworkflowInstanceDetail, status: &InstanceStatus) -> bool {
+    d.status.as_ref() == Some(status)
+}
+
+impl InstanceQuery {
+    fn matches(&self, d: &AopworkflowInstanceDetail) -> bool {
+        let workflow = d.workflow.as_ref();
+        let field = |name: &str| -> &str {
+            match name {
+                "workflow_id" => workflow.map_or("", |w| text(&w.id)),
+                "id" => text(&d.id),
+                "name" => text(&d.name),
+                "dataobject_id" => text(&d.dataobject_id),
+                "dataclass_id" => d.dataclass.as_ref().map_or("", |c| text(&c.id)),
+                "playbook_id" => d.playbook.as_ref().map_or("", |p| text(&p.id)),
+                // The query's `defence_id` filters the answer's `defense_id`.
+                "defence_id" => text(&d.defense_id),
+                _ => "",
+            }
+        };
+        let texts = self.text.iter().all(|(name, value)| match name.as_str() {
+            "name" => field(name).contains(value.as_str()),
+            _ => field(name) == value,
+        });
+        let start = secmaster::parse_timestamp(text(&d.start_time));
+        let bound = |b: &Option<String>| b.as_deref().and_then(secmaster::parse_timestamp);
+        let after = bound(&self.from_date).is_none_or(|from| start.is_some_and(|s| s >= from));
+        let before = bound(&self.to_date).is_none_or(|to| start.is_some_and(|s| s <= to));
+        texts
+            && after
+            && before
+            && self.status.as_ref().is_none_or(|s| is_status(d, s))
+            && self
+                .trigger_type
+                .as_ref()
+                .is_none_or(|t| d.trigger_type.as_ref() == Some(t))
+    }
+}
+
+impl Workspace {
+    /// Ends the runs whose time has come.
+    pub(crate) fn settle(&mut self, now: SystemTime, stamp: &str) {
+        for run in &mut self.runs {
+            let Some((ends, fails)) = run.ends else {
+                continue;
+            };
+            if now < ends {
+                continue;
+            }
+            run.ends = None;
+            let status = if fails {
+                InstanceStatus::Failed
+            } else {
+                InstanceStatus::Finished
+            };
+            run.detail.status = Some(status);
+            run.detail.end_time = Some(stamp.to_owned());
+            if let Some(topology) = &mut run.detail.topology {
+                for node in &mut topology.audit_logs {
+                    node.status = Some(if fails {
+                        NodeStatus::Failed
+                    } else {
+                        NodeStatus::Finished
+                    });
+                    node.succeed = Some(!fails);
+                    node.end_time = Some(stamp.to_owned());
+                    if fails {
+                        node.error_msg =
+                            Some("the fake's seed makes this workflow's runs fail".into());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts a run of workflow `id`, which must be enabled.
+    pub(crate) fn run(
+        &mut self,
+        id: &str,
+        body: AopInstanceEventData,
+        caller: &Caller,
+        ends: SystemTime,
+    ) -> Result<CreateWorkflowInstanceResponse, Rejection> {
+        listed!(
+            "command_type",
+            body.command_type,
+            secmaster::bindings::open_enums::RunCommand
+        );
+        listed!(
+            "action_type",
+            body.action_type,
+            secmaster::bindings::open_enums::ActionType
+        );
+        if let Some(action) = body.action_id.as_deref().filter(|a| *a != id) {
+            return Err(reject(
+                codes::MALFORMED_BODY,
+                format!("action_id {action} is not the workflow of the path ({id})"),
+            ));
+        }
+        let flow = self.flow(id)?;
+        let w = &flow.info;
+        if w.enabled != Some(true) {
+            return Err(reject(
+                codes::WORKFLOW_DISABLED,
+                format!("workflow {id} is disabled: enable it before running it"),
+            ));
+        }
+        let data_object = body.playbook_context.as_ref().map(|c| &c.data_object);
+        let class_id = data_object
+            .and_then(|o| o.dataclass.as_ref())
+            .and_then(|c| c.id.clone())
+            .or_else(|| w.dataclass_id.clone())
+            .unwrap_or_default();
+        let class_name = self.dataclasses.get(&class_id).cloned().unwrap_or_default();
+        let instance_id = new_id();
+        let start = caller.now.clone();
+        let node = TopologyNodeInfo {
+            instance_type: Some("TASK".into()),
+            action_id: Some("start".into()),
+            action_name: Some("Start".into()),
+            start_time: Some(start.clone()),
+            end_time: Some(String::new()),
+            error_msg: Some(String::new()),
+            input: Some(data_object.map_or("{}".into(), |o| {
+                Value::Object(o.content.clone()).to_string()
+            })),
+            output: Some("{}".into()),
+            parent_instance_id: Some(instance_id.clone()),
+            status: Some(NodeStatus::Running),
+            succeed: Some(false),
+        };
+        let name = text(&w.name);
+        let detail = AopworkflowInstanceDetail {
+            id: Some(instance_id.clone()),
+            name: Some(format!(
+                "{name}-{}",
+                start
+                    .get(..19)
+                    .unwrap_or(&start)
+                    .replace(['-', ':', 'T'], "")
+            )),
+            workflow: Some(AopworkflowInstanceDetailWorkflow {
+                id: w.id.clone(),
+                name: w.name.clone(),
+                name_en: w.name.clone(),
+                version: w.version.clone(),
+                version_id: w.version_id.clone(),
+            }),
+            dataclass: Some(AopworkflowInstanceDetailDataclass {
+                en_name: Some(class_name.clone()),
+                id: Some(class_id),
+                name: Some(class_name),
+            }),
+            playbook: Some(AopworkflowInstanceDetailPlaybook {
+                en_name: Some(String::new()),
+                id: Some(String::new()),
+                name: Some(String::new()),
+            }),
+            trigger_type: Some(TriggerType::Manual),
+            status: Some(InstanceStatus::Running),
+            start_time: Some(start),
+            end_time: Some(String::new()),
+            retry_count: Some(0),
+            defense_id: Some(String::new()),
+            dataobject_id: Some(new_id()),
+            topology: Some(WorkflowInstanceTopology {
+                audit_logs: vec![node],
+            }),
+        };
+        let fails = flow.fail_runs;
+        self.runs.push(Run {
+            detail,
+            ends: Some((ends, fails)),
+        });
+        Ok(CreateWorkflowInstanceResponse {
+            command_type: Some(body.command_type),
+            action_type: Some(body.action_type),
+            action_id: Some(id.to_owned()),
+            action_instance_id: Some(instance_id),
+            playbook_context: body.playbook_context,
+        })
+    }
+
+    fn run_mut(&mut self, id: &str) -> Result<&mut Run, Rejection> {
+        self.runs
+            .iter_mut()
+            .find(|r| r.detail.id.as_deref() == Some(id))
+            .ok_or_else(|| unknown_instance(id))
+    }
+
+    /// Instance `id` (its topology only when asked for).
+    pub(crate) fn instance(
+        &self,
+        id: &str,
+        topology: bool,
+    ) -> Result<AopworkflowInstanceDetail, Rejection> {
+        let run = self
+            .runs
+            .iter()
+            .find(|r| r.detail.id.as_deref() == Some(id))
+            .ok_or_else(|| unknown_instance(id))?;
+        let mut detail = run.detail.clone();
+        if !topology {
+            detail.topology = None;
+        }
+        Ok(detail)
+    }
+
+    /// The page `query` asks for (without topologies), and how many instances match.
+    pub(crate) fn instances(
+        &self,
+        query: &InstanceQuery,
+    ) -> (Vec<AopworkflowInstanceDetail>, usize) {
+        let mut matching: Vec<(usize, &AopworkflowInstanceDetail)> = self
+            .runs
+            .iter()
+            .map(|r| &r.detail)
+            .enumerate()
+            .filter(|(_, d)| query.matches(d))
+            .collect();
+        let key = |d: &AopworkflowInstanceDetail| match query.sort_key {
+            Some(WorkflowSortKey::UpdateTime) => {
+                let end = text(&d.end_time);
+                if end.is_empty() {
+                    text(&d.start_time)
+                } else {
+                    end
+                }
+                .to_owned()
+            }
+            _ => text(&d.start_time).to_owned(),
+        };
+        matching.sort_by(|(i, a), (j, b)| (key(a), i).cmp(&(key(b), j)));
+        if query.sort_dir != Some(SortOrder::Asc) {
+            matching.reverse();
+        }
+        let total = matching.len();
+        let page = matching
+            .into_iter()
+            .skip(query.offset)
+            .take(query.limit)
+            .map(|(_, d)| AopworkflowInstanceDetail {
+                topology: None,
+                ..d.clone()
+            })
+            .collect();
+        (page, total)
+    }
+
+    /// Applies a command to instance `id` (the raw body: its `x-required-when` rules are checked
+    /// as JSON).
+    pub(crate) fn command(
+        &mut self,
+        id: &str,
+        body: &[u8],
+        caller: &Caller,
+        ends: SystemTime,
+    ) -> Result<(), Rejection> {
+        let value = super::parse_object(body)?;
+        if let Some(rule) = RequiredWhen::first_broken("AopInstanceUpdateDataPojo", &value) {
+            return Err(reject(
+                codes::MISSING_FIELD,
+                format!(
+                    "{} is mandatory when {} is {}",
+                    rule.field, rule.when_field, rule.equals
+                ),
+            ));
+        }
+        let command: AopInstanceUpdateDataPojo = super::typed(value)?;
+        listed!(
+            "command_type",
+            command.command_type,
+            secmaster::bindings::open_enums::UpdateCommand
+        );
+        let run = self.run_mut(id)?;
+        let d = &mut run.detail;
+        let status = d.status.clone().unwrap_or(InstanceStatus::Running);
+        let running = matches!(status, InstanceStatus::Running | InstanceStatus::Retrying);
+        let wrong = |what: &str| {
+            reject(
+                codes::WRONG_INSTANCE_STATUS,
+                format!("instance {id} is {status}: {what}"),
+            )
+        };
+        use secmaster::bindings::open_enums::UpdateCommand as C;
+        match command.command_type {
+            C::ActionInstanceTerminateCommand => {
+                if !running {
+                    return Err(wrong("only a running instance can be terminated"));
+                }
+                d.status = Some(InstanceStatus::Terminated);
+                d.end_time = Some(caller.now.clone());
+                run.ends = None;
+            }
+            C::ActionInstanceRetryCommand => {
+                if !matches!(status, InstanceStatus::Failed | InstanceStatus::Terminated) {
+                    return Err(wrong("only a failed or terminated instance can be retried"));
+                }
+                d.status = Some(InstanceStatus::Retrying);
+                d.retry_count = Some(d.retry_count.unwrap_or(0) + 1);
+                d.end_time = Some(String::new());
+                let fails = run.ends.map(|(_, f)| f).unwrap_or(false);
+                run.ends = Some((ends, fails));
+            }
+            _ => {
+                if !running {
+                    return Err(wrong("only a running instance takes a debug result"));
+                }
+                let task = command.task_id.unwrap_or_default();
+                let logs = &mut d.topology.get_or_insert_with(Default::default).audit_logs;
+                let node = match logs
+                    .iter_mut()
+                    .position(|n| n.action_id.as_deref() == Some(task.as_str()))
+                {
+                    Some(i) => &mut logs[i],
+                    None => {
+                        logs.push(TopologyNodeInfo {
+                            action_id: Some(task.clone()),
+                            parent_instance_id: Some(id.to_owned()),
+                            ..TopologyNodeInfo::default()
+                        });
+                        logs.last_mut().expect("just pushed")
+                    }
+                };
+                node.input = command.input_dataobject;
+                node.end_time = Some(caller.now.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unknown_instance(id: &str) -> Rejection {
+    reject(
+        codes::UNKNOWN_INSTANCE,
+        format!("instance {id} does not exist"),
+    )
+}
+
+/// The time a run takes in the fake unless configured otherwise.
+pub(crate) const RUN_TIME: Duration = Duration::from_secs(2);
