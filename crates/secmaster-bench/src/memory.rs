@@ -15,12 +15,12 @@ pub fn memory(root: &Path, report: &mut Report) {
             "-p",
             "secmaster",
             "--example",
-            "update_workflow",
+            "workflow_lifecycle",
         ])
         .current_dir(root)
         .status()
         .is_ok_and(|s| s.success());
-    let example = root.join("target/release/examples/update_workflow");
+    let example = root.join("target/release/examples/workflow_lifecycle");
     let out = built
         .then(|| {
             Command::new("/usr/bin/time")
@@ -41,7 +41,7 @@ pub fn memory(root: &Path, report: &mut Report) {
     });
     match rss {
         Some(kb) => report.line(format!(
-            "Peak RSS of the example (`target/release/examples/update_workflow`: fake server in-process, two calls): **{:.1} MiB**\n",
+            "Peak RSS of the example (`target/release/examples/workflow_lifecycle`: fake server in-process, the lifecycle of a workflow with its run): **{:.1} MiB**\n",
             kb.parse::<f64>().unwrap_or(0.0) / 1024.0
         )),
         None => report.line("Peak RSS of the example: not measured (`/usr/bin/time -v` unavailable or the build failed)\n"),

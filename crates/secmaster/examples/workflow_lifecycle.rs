@@ -1,0 +1,321 @@
+//! A workflow's life in SecMaster: find it, look at its versions, create, submit, approve and
+//! activate a new one, enable the workflow with it, run it and wait for the run. Against a
+//! local fake started in-process by default; against Huawei Cloud when credentials are in the
+//! environment (read-only unless `--write`). `--help` explains both.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use secmaster::{AopType, Client, Credentials, Workflow, WorkflowVersion};
+use secmaster_fake::{FAKE_TOKEN, FakeSecMaster, SeedWorkflow};
+
+const HELP: &str = "\
+workflow_lifecycle: walk a SecMaster workflow through its life.
+
+WITHOUT CREDENTIALS (the default on a fresh machine)
+  cargo run -p secmaster --example workflow_lifecycle
+  Starts a local fake SecMaster in-process and, on its seeded workflow (the API page's example):
+  lists the workflows, shows the workflow's versions, creates a new version and submits it,
+  approves and activates it, enables the workflow with it, runs the workflow and waits for the
+  run, then shows a call the client refuses before sending anything (enabling without a version).
+
+AGAINST HUAWEI CLOUD
+  HUAWEICLOUD_SDK_AK=... HUAWEICLOUD_SDK_SK=... HUAWEICLOUD_SDK_REGION=cn-north-4 \\
+    cargo run -p secmaster --example workflow_lifecycle -- [PROJECT_ID] WORKSPACE_ID [WORKFLOW_ID] [--write]
+  Read-only by default: lists the workspace's workflows and, given WORKFLOW_ID, its versions and
+  recent runs. With --write it walks the whole life on WORKFLOW_ID as above, which creates a
+  version, changes which one is activated, enables the workflow and runs it: do this on a
+  workflow meant for trying things.
+  Credentials: HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary
+  keys), or SECMASTER_AUTH_TOKEN for an IAM token. The region comes from HUAWEICLOUD_SDK_REGION; an
+  endpoint override from HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>; PROJECT_ID, when left out, from
+  HUAWEICLOUD_SDK_PROJECT_ID.
+";
+
+/// A small topology for the new version (the crate Base64-encodes it).
+const TOPOLOGY: &str = r#"{"nodes":[{"id":"start","type":"start"},{"id":"notify","type":"task","action":"Notify"}],"edges":[{"from":"start","to":"notify"}]}"#;
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        print!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    let result = match Credentials::from_env() {
+        Ok(credentials) => against_huawei_cloud(credentials, &args).await,
+        Err(_) if args.is_empty() => against_the_fake().await,
+        Err(e) => Err(format!("{e}\n\n{HELP}").into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Where the walk happens.
+struct Place<'a> {
+    client: &'a Client,
+    project: &'a str,
+    workspace: &'a str,
+}
+
+async fn against_the_fake() -> Result<()> {
+    let fake = FakeSecMaster::start().await?;
+    println!(
+        "No credentials in the environment: using a local fake SecMaster at {}\n",
+        fake.endpoint()
+    );
+    let seed = SeedWorkflow::page_example();
+    let client = Client::builder()
+        .endpoint(fake.endpoint())
+        .credentials(Credentials::token(FAKE_TOKEN))
+        .build()?;
+    let place = Place {
+        client: &client,
+        project: &seed.project_id,
+        workspace: &seed.workspace_id,
+    };
+    let workflow = find(&place).await?;
+    walk(&place, &workflow).await?;
+
+    step("A call the client refuses: enabling without a version");
+    let sent_before = fake.journal().len();
+    match client
+        .update_workflow(place.project, place.workspace, &workflow)
+        .enable("")
+        .send()
+        .await
+    {
+        Ok(_) => return Err("the client accepted enabling without a version".into()),
+        Err(e) => println!("  refused: {e}"),
+    }
+    println!(
+        "  requests sent for it: {}",
+        fake.journal().len() - sent_before
+    );
+    Ok(())
+}
+
+async fn against_huawei_cloud(credentials: Credentials, args: &[String]) -> Result<()> {
+    let write = args.iter().any(|a| a == "--write");
+    let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let region = std::env::var("HUAWEICLOUD_SDK_REGION")
+        .map_err(|_| "set HUAWEICLOUD_SDK_REGION, e.g. cn-north-4")?;
+    let env_project = std::env::var(secmaster::ENV_PROJECT_ID).ok();
+    let (project, workspace, workflow) = match (positional.as_slice(), &env_project) {
+        ([p, w, f], _) => ((*p).clone(), (*w).clone(), Some((*f).clone())),
+        ([w, f], Some(p)) if write || !f.is_empty() => {
+            (p.clone(), (*w).clone(), Some((*f).clone()))
+        }
+        ([w], Some(p)) => (p.clone(), (*w).clone(), None),
+        _ => {
+            return Err(format!(
+                "credentials found: give [PROJECT_ID] WORKSPACE_ID [WORKFLOW_ID]\n\n{HELP}"
+            )
+            .into());
+        }
+    };
+    let client = Client::builder()
+        .region(region)
+        .credentials(credentials)
+        .build()?;
+    println!("Using SecMaster at {}\n", client.endpoint());
+    let place = Place {
+        client: &client,
+        project: &project,
+        workspace: &workspace,
+    };
+    list(&place).await?;
+    let Some(workflow) = workflow else {
+        return Ok(());
+    };
+    if write {
+        walk(&place, &workflow).await
+    } else {
+        versions(&place, &workflow).await?;
+        step("Its recent runs (read-only; --write walks its whole life)");
+        let runs = client
+            .list_workflow_instances(&project, &workspace)
+            .workflow_id(&workflow)
+            .limit(10)
+            .send()
+            .await?;
+        for run in &runs.items {
+            println!(
+                "  {:<38} {:<12} {}",
+                run.id.as_deref().unwrap_or("-"),
+                run.status.as_ref().map_or("-".into(), ToString::to_string),
+                run.start_time.as_deref().unwrap_or("-")
+            );
+        }
+        println!(
+            "  {} of {}; request id {}",
+            runs.items.len(),
+            total(runs.total),
+            id(&runs.request_id)
+        );
+        Ok(())
+    }
+}
+
+fn step(title: &str) {
+    println!("\n== {title}");
+}
+
+fn id(request_id: &Option<String>) -> &str {
+    request_id.as_deref().unwrap_or("-")
+}
+
+fn total(total: Option<u64>) -> String {
+    total.map_or("?".to_owned(), |n| n.to_string())
+}
+
+/// Lists the workspace's workflows and returns the first one's ID.
+async fn find(place: &Place<'_>) -> Result<String> {
+    let first = list(place).await?;
+    first.ok_or_else(|| "the workspace has no workflow".into())
+}
+
+async fn list(place: &Place<'_>) -> Result<Option<String>> {
+    step("The workspace's workflows");
+    let page = place
+        .client
+        .list_workflows(place.project, place.workspace)
+        .limit(10)
+        .send()
+        .await?;
+    println!("  {:<38} {:<24} {:<8} version", "id", "name", "enabled");
+    for w in &page.items {
+        print_workflow(w);
+    }
+    println!(
+        "  {} of {}; request id {}",
+        page.items.len(),
+        total(page.total),
+        id(&page.request_id)
+    );
+    Ok(page.items.first().and_then(|w| w.id.clone()))
+}
+
+fn print_workflow(w: &Workflow) {
+    println!(
+        "  {:<38} {:<24} {:<8} {}",
+        w.id.as_deref().unwrap_or("-"),
+        w.name.as_deref().unwrap_or("-"),
+        w.enabled.map_or("-".to_owned(), |e| e.to_string()),
+        w.version.as_deref().unwrap_or("-")
+    );
+}
+
+async fn versions(place: &Place<'_>, workflow: &str) -> Result<()> {
+    step(&format!("The versions of {workflow}"));
+    let versions = place
+        .client
+        .list_workflow_versions(place.project, place.workspace, workflow)
+        .send()
+        .await?;
+    println!("  {:<10}{:<38} {:<8} status", "", "id", "label");
+    for v in &versions.items {
+        print_version("", v);
+    }
+    println!("  request id {}", id(&versions.request_id));
+    Ok(())
+}
+
+fn print_version(label: &str, v: &WorkflowVersion) {
+    println!(
+        "  {label:<10}{:<38} {:<8} {}",
+        v.id.as_deref().unwrap_or("-"),
+        v.version.as_deref().unwrap_or("-"),
+        v.status.as_ref().map_or("-".into(), ToString::to_string)
+    );
+}
+
+/// The life of `workflow`: versions, a new version through review to activation, enabling,
+/// a run and its end.
+async fn walk(place: &Place<'_>, workflow: &str) -> Result<()> {
+    let (c, p, w) = (place.client, place.project, place.workspace);
+    versions(place, workflow).await?;
+
+    step("A new version: created, submitted, approved, activated");
+    let draft = c
+        .create_workflow_version(p, w, workflow)
+        .name("Notify on new alerts")
+        .description("made by the secmaster example")
+        .taskflow(TOPOLOGY)
+        .taskconfig("{}")
+        .aop_type(AopType::Normal)
+        .send()
+        .await?;
+    let version = draft.id.clone().ok_or("the new version has no ID")?;
+    print_version("created", &draft);
+    let submitted = c
+        .update_workflow_version(p, w, &version)
+        .submit()
+        .send()
+        .await?;
+    print_version("submitted", &submitted);
+    let review = c
+        .review_workflow_version(p, w, &version)
+        .approve("checked by the example")
+        .send()
+        .await?;
+    println!(
+        "  reviewed  {}: {} (request id {})",
+        review
+            .result
+            .as_ref()
+            .map_or("-".into(), ToString::to_string),
+        review.content.as_deref().unwrap_or("-"),
+        id(&review.request_id)
+    );
+    let active = c
+        .update_workflow_version(p, w, &version)
+        .activate()
+        .send()
+        .await?;
+    print_version("activated", &active);
+
+    step("The workflow enabled with it");
+    let enabled = c
+        .update_workflow(p, w, workflow)
+        .enable(&version)
+        .send()
+        .await?;
+    print_workflow(&enabled.workflow);
+    println!("  request id {}", id(&enabled.request_id));
+
+    step("A run, and its end");
+    let run = c
+        .run_workflow(p, w, workflow)
+        .context(serde_json::json!({"source": "secmaster example"}))
+        .send()
+        .await?;
+    let instance = run
+        .instance_id
+        .clone()
+        .ok_or("the run's answer names no instance")?;
+    println!(
+        "  started   {instance} (request id {})",
+        id(&run.request_id)
+    );
+    let done = c
+        .show_workflow_instance(p, w, &instance)
+        .with_topology(true)
+        .wait_until_done(Duration::from_secs(300))
+        .await?;
+    let i = &done.instance;
+    println!(
+        "  ended     {} at {} ({} node(s))",
+        i.status.as_ref().map_or("-".into(), ToString::to_string),
+        i.end_time.as_deref().unwrap_or("-"),
+        i.topology.as_ref().map_or(0, |t| t.audit_logs.len())
+    );
+    Ok(())
+}
