@@ -926,3 +926,61 @@ async fn an_upload_signed_as_the_official_sdks_sign_it_is_accepted() {
         .unwrap();
     assert_eq!(back.total, Some(1));
 }
+
+/// The official Huawei Python SDK drives a workflow's whole life against the fake's binary, and
+/// reads every answer through its own models. CI installs the SDK and sets
+/// SECMASTER_OFFICIAL_PYTHON; elsewhere the test says it was skipped (and fails in CI).
+#[test]
+fn the_official_python_sdk_walks_a_workflows_life_against_the_binary() {
+    use std::io::BufRead;
+    let Some(python) = std::env::var_os("SECMASTER_OFFICIAL_PYTHON") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set SECMASTER_OFFICIAL_PYTHON (see .ci/run)"
+        );
+        eprintln!(
+            "skipped: set SECMASTER_OFFICIAL_PYTHON to a python with huaweicloudsdksecmaster installed"
+        );
+        return;
+    };
+    let mut fake = std::process::Command::new(env!("CARGO_BIN_EXE_secmaster-fake"))
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(fake.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let endpoint = first
+        .trim()
+        .strip_prefix("secmaster-fake listening on ")
+        .unwrap_or_else(|| panic!("{first:?}"))
+        .to_owned();
+    let (p, w, _) = page();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/python/official_sdk_lifecycle.py"
+    );
+    let out = std::process::Command::new(python)
+        .arg(script)
+        .args([endpoint.as_str(), FAKE_AK, FAKE_SK, &p, &w, DATACLASS])
+        .env(
+            "HOME",
+            std::env::temp_dir().join("secmaster-official-sdk-home"),
+        )
+        .output()
+        .unwrap();
+    let _ = fake.kill();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        seen,
+        serde_json::json!({"activated": "activated", "back": ["made by the official SDK"], "created_version": "pending_submit", "enabled": true, "export_bytes": seen["export_bytes"], "imported": "00000000", "instances": 1, "nodes": 1, "review": "PASS", "running": "RUNNING", "submitted": "pending_approval", "terminated": "TERMINATED"})
+    );
+    assert!(seen["export_bytes"].as_u64().unwrap() > 100);
+}

@@ -391,7 +391,7 @@ async fn requests_signed_by_the_official_python_sdk_are_accepted() {
     );
     let data: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(data["name"], "renamed by the official SDK");
-    assert_eq!(data["version"], "v2");
+    assert_eq!(data["version"], "v1");
     let [seen] = fake.journal().try_into().unwrap();
     assert!(
         seen.header("user-agent")

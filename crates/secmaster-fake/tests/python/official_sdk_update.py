@@ -32,7 +32,7 @@ def main():
             name="renamed by the official SDK",
             description="中文 description ✓",
             enabled=True,
-            version_id="ver-0002",
+            version_id="ver-0001",
             labels="DOMAIN",
         ),
     )
