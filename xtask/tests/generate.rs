@@ -190,7 +190,7 @@ fn openapi_3_1_is_refused_with_the_version_to_use() {
 
 #[test]
 fn a_missing_operation_id_names_the_operation() {
-    let msg = error_for(&real_spec().replace("      operationId: UpdateAopWorkflow\n", ""));
+    let msg = error_for(&real_spec().replace("\n      operationId: UpdateAopWorkflow\n", "\n"));
     assert_eq!(
         msg,
         "spec/broken.yaml: operation `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}` \

@@ -972,6 +972,7 @@ fn the_official_python_sdk_walks_a_workflows_life_against_the_binary() {
         .output()
         .unwrap();
     let _ = fake.kill();
+    let _ = fake.wait();
     assert!(
         out.status.success(),
         "{}",
