@@ -53,7 +53,6 @@ pub fn fix_wire(request: &mut reqwest::Request, operation: &Operation) {
     }
 }
 
-/// `application/x-www-form-urlencoded` pairs (progenitor's query encoding) decoded.
 /// `multipart/form-data; boundary=B` for an encoded form that starts with `--B` and a line
 /// break, as every multipart body does.
 fn multipart_type(body: &[u8]) -> Option<HeaderValue> {
@@ -61,14 +60,26 @@ fn multipart_type(body: &[u8]) -> Option<HeaderValue> {
     let line = first.strip_prefix(b"--")?;
     let boundary = line.strip_suffix(b"\r").unwrap_or(line);
     let boundary = std::str::from_utf8(boundary).ok()?;
-    // RFC 2046: 1 to 70 characters of a restricted set.
+    // RFC 2046: 1 to 70 characters of a restricted set, not ending in a space.
     let allowed = |c: char| c.is_ascii_alphanumeric() || "'()+_,-./:=? ".contains(c);
-    if boundary.is_empty() || boundary.len() > 70 || !boundary.chars().all(allowed) {
+    if boundary.is_empty()
+        || boundary.len() > 70
+        || boundary.ends_with(' ')
+        || !boundary.chars().all(allowed)
+    {
         return None;
     }
-    HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}")).ok()
+    // A boundary with characters a token cannot hold is quoted (RFC 2045).
+    let token = |c: char| c.is_ascii_alphanumeric() || "'+_-.".contains(c);
+    let value = if boundary.chars().all(token) {
+        format!("multipart/form-data; boundary={boundary}")
+    } else {
+        format!("multipart/form-data; boundary=\"{boundary}\"")
+    };
+    HeaderValue::from_str(&value).ok()
 }
 
+/// `application/x-www-form-urlencoded` pairs (progenitor's query encoding) decoded.
 fn form_pairs(query: &str) -> Vec<(String, String)> {
     let decode = |text: &str| {
         let spaced = text.replace('+', " ");

@@ -212,6 +212,26 @@ impl Keyring {
                 header(name).ok_or_else(|| bad(&format!("signed header {name} is missing")))?;
             pairs.push((name, value));
         }
+        // What stands for the body's hash, when the request says: its real hash, or, for an
+        // upload (not JSON), `UNSIGNED-PAYLOAD` as the official cores send it. Anything else
+        // would let a body through unsigned.
+        if let Some((_, declared)) = pairs
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(secmaster::signer::CONTENT_SHA256))
+        {
+            let declared = declared.trim();
+            let json = header("content-type").is_some_and(|c| {
+                c.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            });
+            let upload = declared == "UNSIGNED-PAYLOAD" && !json;
+            if !upload && declared != secmaster::signer::payload_hash(body) {
+                return Err(bad(
+                    "X-Sdk-Content-Sha256 must be the body's SHA-256, or UNSIGNED-PAYLOAD for an upload that is not JSON",
+                ));
+            }
+        }
         let request = secmaster::signer::Request {
             method,
             path,

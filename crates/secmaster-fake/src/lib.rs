@@ -53,6 +53,7 @@
 
 mod admin;
 mod auth;
+mod config;
 mod journal;
 mod limits;
 mod ops;
@@ -67,6 +68,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 pub use auth::{AccessKey, CLOCK_WINDOW, Token};
+pub use config::{Config, Fault, SeedFault};
 pub use journal::{JournalEntry, JournalStats};
 pub use limits::Limits;
 pub use ops::SEQUENCE as SEQUENCE_HEADER;
@@ -78,115 +80,6 @@ pub const FAKE_TOKEN: &str = "fake-secmaster-token";
 pub const FAKE_AK: &str = "FAKEAK0000000000000001";
 /// The secret key of [`FAKE_AK`].
 pub const FAKE_SK: &str = "FAKESKfakeSecretKey000000000000000000001";
-
-/// A misbehaviour to inject into the next N authenticated requests (of an operation, or for a
-/// resource, or any).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Fault {
-    /// Answer this status with a gateway-shaped body, and `Retry-After` seconds when given
-    /// (for example 429 with `Some(1)`, 500, 503).
-    Status {
-        /// The HTTP status.
-        status: u16,
-        /// `Retry-After` in seconds.
-        retry_after: Option<u32>,
-    },
-    /// Answer 502 with an HTML page, like a load balancer.
-    Html502,
-    /// Wait this long (at most 300 s), then handle the request normally.
-    Delay(Duration),
-    /// Answer HTTP 200 with `success: false` (after authentication).
-    SuccessFalse,
-    /// Announce a body, send part of it, then cut the connection (the request is not processed).
-    CutMidBody,
-    /// Close the connection without an answer; the request is not processed.
-    ClosedBeforeProcessing,
-    /// Process the request (a create creates), then close the connection without the answer:
-    /// what a client sees when its answer is lost, and must not repeat a create for.
-    ClosedAfterProcessing,
-}
-
-/// What the fake accepts and holds when it starts.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Config {
-    /// Tokens accepted in `X-Auth-Token`, each for the projects it lists (in a seed file, a
-    /// plain string is a token for every project).
-    #[serde(default)]
-    pub tokens: Vec<Token>,
-    /// Access keys accepted in signatures, each for the projects it lists (all when it lists
-    /// none).
-    #[serde(default)]
-    pub keys: Vec<AccessKey>,
-    /// Workflows to start with (their projects and workspaces exist from then on).
-    #[serde(default)]
-    pub workflows: Vec<SeedWorkflow>,
-    /// Data classes to start with (workflows are created for one; their projects and
-    /// workspaces exist from then on).
-    #[serde(default)]
-    pub dataclasses: Vec<DataClass>,
-    /// Connections, timeouts and journal size (not read from a seed file: the binary takes them
-    /// as options).
-    #[serde(skip)]
-    pub limits: Limits,
-    /// How long a run takes before it ends by itself (2 s unless set; the binary's
-    /// `--run-time-ms`).
-    #[serde(skip, default = "default_run_time")]
-    pub run_time: Duration,
-}
-
-fn default_run_time() -> Duration {
-    store::RUN_TIME
-}
-
-impl Default for Config {
-    /// Accepts [`FAKE_TOKEN`] and [`FAKE_AK`]/[`FAKE_SK`] for the API page's project only, and
-    /// holds [`SeedWorkflow::page_example`] (version `ver-0001` activated, `ver-0002` approved)
-    /// and the page's data class ([`DataClass::page_example`]).
-    fn default() -> Self {
-        let example = SeedWorkflow::page_example();
-        let project = Some(vec![example.project_id.clone()]);
-        Self {
-            tokens: vec![Token {
-                token: FAKE_TOKEN.to_owned(),
-                projects: project.clone(),
-            }],
-            keys: vec![AccessKey {
-                ak: FAKE_AK.to_owned(),
-                sk: FAKE_SK.to_owned(),
-                security_token: None,
-                projects: project,
-            }],
-            workflows: vec![example],
-            dataclasses: vec![DataClass::page_example()],
-            limits: Limits::default(),
-            run_time: store::RUN_TIME,
-        }
-    }
-}
-
-impl Config {
-    /// Nothing accepted, nothing stored.
-    pub fn empty() -> Self {
-        Self {
-            tokens: Vec::new(),
-            keys: Vec::new(),
-            workflows: Vec::new(),
-            dataclasses: Vec::new(),
-            limits: Limits::default(),
-            run_time: store::RUN_TIME,
-        }
-    }
-
-    /// Reads a seed file: JSON with `tokens` (strings, or `{token, projects}`), `keys` (`ak`,
-    /// `sk`, `security_token`, `projects`), `workflows` (`project_id`, `workspace_id`,
-    /// `workflow`, `versions` of `{id, name, status}`) and `dataclasses` (`project_id`,
-    /// `workspace_id`, `id`, `name`), each optional.
-    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(text)
-    }
-}
 
 pub(crate) struct Inner {
     store: Mutex<store::Store>,
@@ -202,11 +95,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// A fault waiting for a request: of one operation and for one resource ID, when given.
+/// A fault waiting for `left` more requests: of one operation and for one resource ID, when
+/// given.
 struct Injected {
     operation: Option<String>,
     id: Option<String>,
     fault: Fault,
+    left: usize,
 }
 
 impl Inner {
@@ -217,7 +112,29 @@ impl Inner {
             f.operation.as_deref().is_none_or(|o| o == operation)
                 && f.id.as_deref().is_none_or(|i| i == id)
         })?;
-        faults.remove(i).map(|f| f.fault)
+        let injected = &mut faults[i];
+        injected.left -= 1;
+        let fault = injected.fault.clone();
+        if injected.left == 0 {
+            faults.remove(i);
+        }
+        Some(fault)
+    }
+
+    fn inject(&self, seed: SeedFault) {
+        if seed.times == 0 {
+            return;
+        }
+        let fault = match seed.fault {
+            Fault::Delay(d) => Fault::Delay(d.min(server::MAX_DELAY)),
+            other => other,
+        };
+        lock(&self.faults).push_back(Injected {
+            operation: seed.operation,
+            id: seed.id,
+            fault,
+            left: seed.times,
+        });
     }
 
     fn record(&self, entry: JournalEntry) {
@@ -297,6 +214,9 @@ impl FakeSecMaster {
             clock_offset: Mutex::new(0),
             run_time: config.run_time,
         });
+        for fault in config.faults {
+            inner.inject(fault);
+        }
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let app = axum::Router::new()
@@ -407,16 +327,12 @@ impl FakeSecMaster {
     }
 
     fn inject_where(&self, operation: Option<&str>, id: Option<&str>, fault: Fault, times: usize) {
-        let fault = match fault {
-            Fault::Delay(d) => Fault::Delay(d.min(server::MAX_DELAY)),
-            other => other,
-        };
-        let mut faults = lock(&self.inner.faults);
-        faults.extend((0..times).map(|_| Injected {
+        self.inner.inject(SeedFault {
             operation: operation.map(str::to_owned),
             id: id.map(str::to_owned),
-            fault: fault.clone(),
-        }));
+            times,
+            fault,
+        });
     }
 
     /// Moves the fake's clock (used for the signature window) by `seconds`, to test clock skew.

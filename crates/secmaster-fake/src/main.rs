@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use std::time::Duration;
 
-use secmaster_fake::{Config, FAKE_AK, FAKE_SK, FAKE_TOKEN, FakeSecMaster, Limits};
+use secmaster_fake::{Config, FAKE_AK, FAKE_SK, FAKE_TOKEN, FakeSecMaster, Limits, SeedFault};
 
 const HELP: &str = "\
 secmaster-fake: a local Huawei Cloud SecMaster with state, serving the workflows and their
@@ -25,6 +25,10 @@ OPTIONS
                  workspace_id, id, name}]); without it the fake accepts the built-in token and
                  key below, for the API page's project, and holds the page's example workflow
                  (ver-0001 activated, ver-0002 approved) and data class
+  --fault JSON   a fault for the next requests, as in a seed file's `faults`, e.g.
+                 '{\"operation\":\"CreateAopWorkflow\",\"times\":2,\"fault\":{\"status\":{\"status\":503,\"retry_after\":1}}}'
+                 or '{\"fault\":\"closed_after_processing\"}' (repeatable)
+  --run-time-ms N  how long a run takes before it finishes by itself [2000]
   -h, --help     this text
 
 LIMITS (what any client can make the fake spend; defaults in brackets)
@@ -59,6 +63,8 @@ async fn run() -> Result<(), String> {
     let mut listen = "127.0.0.1:8080".to_owned();
     let mut seed = None;
     let mut limits = Limits::default();
+    let mut faults = Vec::new();
+    let mut run_time = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -80,6 +86,22 @@ async fn run() -> Result<(), String> {
             }
             "--listen" => listen = value()?,
             "--seed" => seed = Some(value()?),
+            "--fault" => {
+                let text = value()?;
+                let fault: SeedFault =
+                    serde_json::from_str(&text).map_err(|e| format!("--fault {text}: {e}"))?;
+                faults.push(fault);
+            }
+            "--run-time-ms" => {
+                let text = value()?;
+                let ms: u64 = text
+                    .parse()
+                    .map_err(|_| format!("--run-time-ms {text}: expected milliseconds"))?;
+                if ms > 86_400_000 {
+                    return Err(format!("--run-time-ms {text}: at most a day (86400000)"));
+                }
+                run_time = Some(Duration::from_millis(ms));
+            }
             other => return Err(format!("unknown argument `{other}`; see --help")),
         }
     }
@@ -94,6 +116,10 @@ async fn run() -> Result<(), String> {
         None => Config::default(),
     };
     config.limits = limits;
+    config.faults.extend(faults);
+    if let Some(run_time) = run_time {
+        config.run_time = run_time;
+    }
     let workflows: Vec<String> = config
         .workflows
         .iter()

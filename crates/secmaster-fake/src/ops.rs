@@ -76,10 +76,54 @@ pub(crate) fn answer(store: &mut Store, r: &Request<'_>) -> Response {
 /// The header that numbers the changes in the order the store applied them.
 pub const SEQUENCE: &str = "x-fake-sequence";
 
+/// What every operation reads off its request.
+struct Ctx<'a> {
+    project: &'a str,
+    workspace: &'a str,
+    /// The resource of the path (workflow, version or instance), `""` when it has none.
+    id: &'a str,
+    query: Query,
+}
+
 fn run(store: &mut Store, r: &Request<'_>, seq: &mut Option<u64>) -> Result<Response, Rejection> {
-    let (project, workspace) = (r.params[0].as_str(), r.params[1].as_str());
-    let id = r.params.get(2).map_or("", String::as_str);
-    let query = Query::read(r.op, r.query)?;
+    let ctx = Ctx {
+        project: r.params[0].as_str(),
+        workspace: r.params[1].as_str(),
+        id: r.params.get(2).map_or("", String::as_str),
+        query: Query::read(r.op, r.query)?,
+    };
+    let family = match r.op.id {
+        "ListWorkflows" | "CreateAopWorkflow" | "ShowAopWorkflow" | "UpdateAopWorkflow"
+        | "DeleteAopWorkflow" | "ExportAopworkflow" | "ImportAopworkflow" => workflows,
+        "ListAopWorkflowVersions"
+        | "CreateAopWorkflowVersion"
+        | "ShowAopWorkflowVersion"
+        | "UpdateAopWorkflowVersion"
+        | "DeleteAopWorkflowVersion"
+        | "CreateAopWorkflowVersionApprovel"
+        | "ValidateAopWorkflowVersion" => versions,
+        "CreateWorkflowInstance"
+        | "ListAopWorkflowInstance"
+        | "ShowAopWorkflowInstance"
+        | "UpdateWorkflowInstance" => runs,
+        other => {
+            return Err(reject(
+                codes::MALFORMED_BODY,
+                format!("the fake does not serve {other} yet"),
+            ));
+        }
+    };
+    family(store, r, &ctx, seq)
+}
+
+/// Workflows, and moving them in and out as files.
+fn workflows(
+    store: &mut Store,
+    r: &Request<'_>,
+    ctx: &Ctx<'_>,
+    seq: &mut Option<u64>,
+) -> Result<Response, Rejection> {
+    let (project, workspace, id, query) = (ctx.project, ctx.workspace, ctx.id, &ctx.query);
     let (rid, caller) = (r.request_id, r.caller);
     Ok(match r.op.id {
         "ListWorkflows" => {
@@ -122,6 +166,44 @@ fn run(store: &mut Store, r: &Request<'_>, seq: &mut Option<u64>) -> Result<Resp
             let deleted = changed(seq, store.change(project, workspace, |s| s.delete(id))?);
             json(&envelope!(DeleteAopWorkflowResponse, rid, deleted))
         }
+        "ExportAopworkflow" => {
+            let body: ExportAopworkflowInfo = store::body(r.body)?;
+            let file = store.space(project, workspace)?.export(&body.id)?;
+            let mut response = plain(StatusCode::OK, "application/octet-stream", file);
+            response.headers_mut().insert(
+                axum::http::header::CONTENT_DISPOSITION,
+                axum::http::HeaderValue::from_static("attachment; filename=\"workflows.json\""),
+            );
+            response
+        }
+        "ImportAopworkflow" => {
+            let file = r.upload.ok_or_else(|| {
+                reject(
+                    codes::MALFORMED_BODY,
+                    "the body is not a multipart/form-data form with an uploadFile part",
+                )
+            })?;
+            let ids = (project, workspace);
+            changed(
+                seq,
+                store.change(project, workspace, |s| s.import(file, caller, ids))?,
+            );
+            acknowledged(rid)
+        }
+        _ => unreachable!("dispatched by run"),
+    })
+}
+
+/// Versions, their review, and topology checks.
+fn versions(
+    store: &mut Store,
+    r: &Request<'_>,
+    ctx: &Ctx<'_>,
+    seq: &mut Option<u64>,
+) -> Result<Response, Rejection> {
+    let (project, workspace, id, query) = (ctx.project, ctx.workspace, ctx.id, &ctx.query);
+    let (rid, caller) = (r.request_id, r.caller);
+    Ok(match r.op.id {
         "ListAopWorkflowVersions" => {
             let status = query.text("status");
             if let Some(status) = &status {
@@ -189,9 +271,6 @@ fn run(store: &mut Store, r: &Request<'_>, seq: &mut Option<u64>) -> Result<Resp
         "ValidateAopWorkflowVersion" => {
             let body = store::body(r.body)?;
             let result = store.space(project, workspace)?.validate(body)?;
-            let serde_json::Value::Object(result) = result else {
-                unreachable!("a validation result is an object")
-            };
             json(&ValidateAopWorkflowVersionResponse {
                 code: Some(OK.to_owned()),
                 message: Some(String::new()),
@@ -200,30 +279,20 @@ fn run(store: &mut Store, r: &Request<'_>, seq: &mut Option<u64>) -> Result<Resp
                 data: result,
             })
         }
-        "ExportAopworkflow" => {
-            let body: ExportAopworkflowInfo = store::body(r.body)?;
-            let file = store.space(project, workspace)?.export(&body.id)?;
-            let mut response = plain(StatusCode::OK, "application/octet-stream", file);
-            response.headers_mut().insert(
-                axum::http::header::CONTENT_DISPOSITION,
-                axum::http::HeaderValue::from_static("attachment; filename=\"workflows.json\""),
-            );
-            response
-        }
-        "ImportAopworkflow" => {
-            let file = r.upload.ok_or_else(|| {
-                reject(
-                    codes::MALFORMED_BODY,
-                    "the body is not a multipart/form-data form with an uploadFile part",
-                )
-            })?;
-            let ids = (project, workspace);
-            changed(
-                seq,
-                store.change(project, workspace, |s| s.import(file, caller, ids))?,
-            );
-            acknowledged(rid)
-        }
+        _ => unreachable!("dispatched by run"),
+    })
+}
+
+/// Runs and the commands to them.
+fn runs(
+    store: &mut Store,
+    r: &Request<'_>,
+    ctx: &Ctx<'_>,
+    seq: &mut Option<u64>,
+) -> Result<Response, Rejection> {
+    let (project, workspace, id, query) = (ctx.project, ctx.workspace, ctx.id, &ctx.query);
+    let (rid, caller) = (r.request_id, r.caller);
+    Ok(match r.op.id {
         "CreateWorkflowInstance" => {
             let body = store::body(r.body)?;
             let ends = r.run_ends;
@@ -260,12 +329,7 @@ fn run(store: &mut Store, r: &Request<'_>, seq: &mut Option<u64>) -> Result<Resp
             );
             acknowledged(rid)
         }
-        other => {
-            return Err(reject(
-                codes::MALFORMED_BODY,
-                format!("the fake does not serve {other} yet"),
-            ));
-        }
+        _ => unreachable!("dispatched by run"),
     })
 }
 

@@ -38,31 +38,9 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
     if parts.uri.path() == admin::JOURNAL_PATH {
         return admin::journal(fake, parts, body, request_id).await;
     }
-    let (op, params) = match router::route(parts.method.as_str(), parts.uri.path()) {
-        Routed::Found(op, params) => (op, params),
-        Routed::WrongMethod(methods) => {
-            fake.record(JournalEntry::line(&parts, 0));
-            let allow = methods.join(", ");
-            let message = format!("Only {allow} are published on this path");
-            let mut r = gateway_error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "APIGW.0101",
-                &message,
-                request_id,
-            );
-            let allow = HeaderValue::from_str(&allow).expect("method names");
-            r.headers_mut().insert(header::ALLOW, allow);
-            return r;
-        }
-        Routed::NotFound => {
-            fake.record(JournalEntry::line(&parts, 0));
-            return gateway_error(
-                StatusCode::NOT_FOUND,
-                "APIGW.0101",
-                "The API does not exist or has not been published",
-                request_id,
-            );
-        }
+    let (op, params) = match routed(fake, &parts, request_id) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
     };
     let (body, identity) = match admit(fake, &parts, body, request_id).await {
         Ok(admitted) => admitted,
@@ -105,7 +83,9 @@ async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
         request_id,
         upload: upload.as_deref(),
         now,
-        run_ends: now + fake.run_time,
+        run_ends: now
+            .checked_add(fake.run_time)
+            .unwrap_or(now + Duration::from_secs(86_400)),
     };
     let answer = fake.with_store(|store| ops::answer(store, &request));
     if after {
@@ -127,6 +107,40 @@ async fn upload_file(headers: &axum::http::HeaderMap, body: Bytes) -> Option<Byt
         }
     }
     None
+}
+
+/// The operation a request asks for, or the gateway's 404 or 405 (a line in the journal).
+fn routed(
+    fake: &Inner,
+    parts: &Parts,
+    request_id: &str,
+) -> Result<(&'static secmaster::bindings::Operation, Vec<String>), Box<Response>> {
+    match router::route(parts.method.as_str(), parts.uri.path()) {
+        Routed::Found(op, params) => Ok((op, params)),
+        Routed::WrongMethod(methods) => {
+            fake.record(JournalEntry::line(parts, 0));
+            let allow = methods.join(", ");
+            let message = format!("Only {allow} are published on this path");
+            let mut r = gateway_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "APIGW.0101",
+                &message,
+                request_id,
+            );
+            let allow = HeaderValue::from_str(&allow).expect("method names");
+            r.headers_mut().insert(header::ALLOW, allow);
+            Err(Box::new(r))
+        }
+        Routed::NotFound => {
+            fake.record(JournalEntry::line(parts, 0));
+            Err(Box::new(gateway_error(
+                StatusCode::NOT_FOUND,
+                "APIGW.0101",
+                "The API does not exist or has not been published",
+                request_id,
+            )))
+        }
+    }
 }
 
 /// A response that announces a body, sends `start` of it, and breaks the connection.

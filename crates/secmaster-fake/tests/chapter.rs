@@ -693,7 +693,7 @@ async fn running_fake(run_time: Duration, fail_runs: bool) -> FakeSecMaster {
 
 #[tokio::test]
 async fn a_run_finishes_by_itself_and_commands_change_it_as_they_say() {
-    let fake = running_fake(Duration::from_millis(400), false).await;
+    let fake = running_fake(Duration::from_millis(1500), false).await;
     let c = client(&fake);
     let (p, w, f) = page();
     let run = c
@@ -783,6 +783,28 @@ async fn a_seeded_failing_workflow_fails_its_runs_and_a_lost_run_answer_is_not_r
         done.instance.status,
         Some(secmaster::InstanceStatus::Failed)
     );
+    // Retried, it fails again: its workflow's runs fail.
+    c.update_workflow_instance(&p, &w, &id)
+        .retry()
+        .send()
+        .await
+        .unwrap();
+    let again = c
+        .show_workflow_instance(&p, &w, &id)
+        .wait_until_done(Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.instance.status, again.instance.retry_count),
+        (Some(secmaster::InstanceStatus::Failed), Some(1))
+    );
+    let e = c
+        .run_workflow(&p, &w, &f)
+        .dataclass_id("dc-404")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::UNKNOWN_DATACLASS));
     // Deleting the workflow takes its runs.
     c.update_workflow(&p, &w, &f)
         .disable()
@@ -984,4 +1006,93 @@ fn the_official_python_sdk_walks_a_workflows_life_against_the_binary() {
         serde_json::json!({"activated": "activated", "back": ["made by the official SDK"], "created_version": "pending_submit", "enabled": true, "export_bytes": seen["export_bytes"], "imported": "00000000", "instances": 1, "nodes": 1, "review": "PASS", "running": "RUNNING", "submitted": "pending_approval", "terminated": "TERMINATED"})
     );
     assert!(seen["export_bytes"].as_u64().unwrap() > 100);
+}
+
+#[tokio::test]
+async fn an_aksk_signed_import_is_verified_over_its_bytes_and_an_unsigned_json_body_is_not() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w, f) = page();
+    let signed = client_with(&fake, Credentials::ak_sk(FAKE_AK, FAKE_SK));
+    let file = signed
+        .export_workflows(&p, &w, [f.as_str()])
+        .send()
+        .await
+        .unwrap();
+    signed.delete_workflow(&p, &w, &f).send().await.unwrap();
+    signed
+        .import_workflows(&p, &w, "été.json", file.to_vec())
+        .send()
+        .await
+        .unwrap();
+    // UNSIGNED-PAYLOAD stands for an upload's body, never for a JSON one.
+    let path = format!("/v1/{p}/workspaces/{w}/soc/workflows");
+    let date = secmaster::signer::sdk_date(std::time::SystemTime::now());
+    let host = fake.endpoint().trim_start_matches("http://").to_owned();
+    let body = br#"{"name":"unsigned","engine_type":"public_engine","aop_type":"NORMAL","dataclass_id":"e410ae50-43fa-343e-807a-a2a9edb8018e"}"#;
+    for declared in ["UNSIGNED-PAYLOAD", "0000"] {
+        let headers = [
+            ("content-type", "application/json;charset=UTF-8"),
+            ("host", host.as_str()),
+            ("x-project-id", p.as_str()),
+            ("x-sdk-content-sha256", declared),
+            ("x-sdk-date", date.as_str()),
+        ];
+        let request = secmaster::signer::Request {
+            method: "POST",
+            path: &path,
+            query: None,
+            headers: &headers,
+            body,
+        };
+        let signature = secmaster::signer::sign(&request, FAKE_AK, FAKE_SK, &date);
+        let mut post = reqwest::Client::new().post(format!("{}{path}", fake.endpoint()));
+        for (name, value) in headers.iter().filter(|(n, _)| *n != "host") {
+            post = post.header(*name, *value);
+        }
+        let response = post
+            .header("authorization", signature.authorization)
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "{declared}");
+    }
+    let created = client(&fake)
+        .list_workflows(&p, &w)
+        .name("unsigned")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.total, Some(0));
+}
+
+#[tokio::test]
+async fn faults_can_be_seeded_per_operation() {
+    let seeded = r#"{"faults": [
+        {"operation": "ShowAopWorkflow", "times": 2, "fault": {"status": {"status": 503, "retry_after": null}}},
+        {"operation": "ListWorkflows", "fault": "success_false"}
+    ]}"#;
+    let mut config = secmaster_fake::Config::from_json(seeded).unwrap();
+    let default = secmaster_fake::Config::default();
+    config.tokens = default.tokens;
+    config.workflows = default.workflows;
+    let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let c = client(&fake);
+    let (p, w, f) = page();
+    let e = c.list_workflows(&p, &w).send().await.unwrap_err();
+    assert_eq!(e.code(), Some("SecMaster.00040001"), "{e}");
+    c.list_workflows(&p, &w).send().await.unwrap();
+    c.show_workflow(&p, &w, &f).send().await.unwrap();
+    let shows = fake
+        .journal()
+        .iter()
+        .filter(|e| e.path.ends_with(&f))
+        .count();
+    assert_eq!(shows, 3, "two 503s, then the workflow");
+    let fault: secmaster_fake::SeedFault =
+        serde_json::from_str(r#"{"fault": {"delay_ms": 250}}"#).unwrap();
+    assert_eq!(fault.fault, Fault::Delay(Duration::from_millis(250)));
+    assert_eq!((fault.operation, fault.times), (None, 1));
 }

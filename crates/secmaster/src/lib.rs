@@ -149,11 +149,10 @@ pub use jiff;
 pub use operations::export::{ExportWorkflows, ExportedWorkflows};
 pub use operations::import::ImportWorkflows;
 pub use operations::instance::{ShowWorkflowInstance, ShownInstance};
+pub use operations::instance_list::ListWorkflowInstances;
 pub use operations::list::ListWorkflows;
 pub use operations::paging::Items;
-pub use operations::runs::{
-    ListWorkflowInstances, RunWorkflow, StartedRun, UpdateWorkflowInstance,
-};
+pub use operations::runs::{RunWorkflow, StartedRun, UpdateWorkflowInstance};
 pub use operations::update::{UpdateWorkflow, UpdatedWorkflow};
 pub use operations::version_edits::{
     Review, ReviewWorkflowVersion, UpdateWorkflowVersion, ValidateWorkflowVersion,

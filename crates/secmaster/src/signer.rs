@@ -239,6 +239,11 @@ fn hex_64(digest: &[u8]) -> [u8; 64] {
     out
 }
 
+/// `hex(sha256(body))`, as the canonical request carries a body.
+pub fn payload_hash(body: &[u8]) -> String {
+    String::from_utf8(sha256_hex(body).to_vec()).expect("hex")
+}
+
 /// The header with which a request says what stands for its body's hash in the signature
 /// (`UNSIGNED-PAYLOAD` for the official SDKs' uploads).
 pub const CONTENT_SHA256: &str = "x-sdk-content-sha256";
@@ -277,7 +282,7 @@ impl Canonical {
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(CONTENT_SHA256))
             .map(|(_, value)| value.trim())
-            .filter(|_| !request.body.is_empty());
+            .filter(|value| !value.is_empty() && !request.body.is_empty());
         match declared {
             Some(value) => text.push_str(value),
             None => text.push_str(std::str::from_utf8(&sha256_hex(request.body)).expect("hex")),

@@ -557,11 +557,16 @@ async fn every_operation_goes_out_as_the_bindings_send_it_and_is_retried_by_its_
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", row.id));
 
-        let requests: Vec<Captured> = server
-            .requests()
-            .into_iter()
-            .map(without_boundary)
-            .collect();
+        let raw = server.requests();
+        let [.., raw_first, raw_retried, _] = &raw[..] else {
+            panic!("{}: {} requests", row.id, raw.len())
+        };
+        assert_eq!(
+            raw_first, raw_retried,
+            "{}: the retry sends the very same bytes",
+            row.id
+        );
+        let requests: Vec<Captured> = raw.iter().cloned().map(without_boundary).collect();
         let [.., first, retried, generated] = &requests[..] else {
             panic!("{}: {} requests", row.id, requests.len())
         };

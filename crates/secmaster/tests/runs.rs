@@ -317,3 +317,24 @@ async fn waiting_for_a_version_ends_when_it_leaves_publishing() {
     assert_eq!(v.status.as_ref().unwrap().as_str(), "not_activated");
     assert_eq!(server.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn a_slow_poll_does_not_outlast_the_wait() {
+    let slow = instance("RUNNING").delayed(Duration::from_secs(20));
+    let server = TestServer::start(vec![instance("RUNNING"), slow]).await;
+    let started = Instant::now();
+    let e = client(&server)
+        .show_workflow_instance(PROJECT, WORKSPACE, INSTANCE)
+        .wait_until_done(Duration::from_millis(800))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::WaitTimedOut { last_status: Some(s), .. } if s == "RUNNING"),
+        "{e:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}

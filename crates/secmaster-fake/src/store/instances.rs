@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use secmaster::bindings::RequiredWhen;
 use secmaster::bindings::open_enums::NodeStatus;
 use secmaster::bindings::types::{
-    AopInstanceEventData, AopInstanceUpdateDataPojo, AopworkflowInstanceDetail,
+    AopInstanceEventData, AopInstanceUpdateDataPojo, AopWorkflowInfo, AopworkflowInstanceDetail,
     AopworkflowInstanceDetailDataclass, AopworkflowInstanceDetailPlaybook,
     AopworkflowInstanceDetailWorkflow, CreateWorkflowInstanceResponse, TopologyNodeInfo,
     WorkflowInstanceTopology,
@@ -26,8 +26,10 @@ use super::{Caller, Rejection, Workspace, codes, listed, new_id, reject};
 #[derive(Clone)]
 pub(crate) struct Run {
     pub detail: AopworkflowInstanceDetail,
-    /// When a running run ends by itself, and whether it fails then.
-    ends: Option<(SystemTime, bool)>,
+    /// When a running run ends by itself.
+    ends: Option<SystemTime>,
+    /// Whether its runs fail when they end (its workflow was seeded so).
+    fails: bool,
 }
 
 /// An instance list's query, as parsed.
@@ -92,7 +94,7 @@ impl Workspace {
     /// Ends the runs whose time has come.
     pub(crate) fn settle(&mut self, now: SystemTime, stamp: &str) {
         for run in &mut self.runs {
-            let Some((ends, fails)) = run.ends else {
+            let (Some(ends), fails) = (run.ends, run.fails) else {
                 continue;
             };
             if now < ends {
@@ -162,66 +164,23 @@ impl Workspace {
             .and_then(|c| c.id.clone())
             .or_else(|| w.dataclass_id.clone())
             .unwrap_or_default();
-        let class_name = self.dataclasses.get(&class_id).cloned().unwrap_or_default();
+        let known = self.dataclasses.get(&class_id).cloned();
+        let Some(class_name) = known.or_else(|| class_id.is_empty().then(String::new)) else {
+            return Err(reject(
+                codes::UNKNOWN_DATACLASS,
+                format!("data class {class_id} does not exist"),
+            ));
+        };
+        let class = (class_id, class_name);
+        let input = data_object.map_or("{}".into(), |o| {
+            Value::Object(o.content.clone()).to_string()
+        });
         let instance_id = new_id();
-        let start = caller.now.clone();
-        let node = TopologyNodeInfo {
-            instance_type: Some("TASK".into()),
-            action_id: Some("start".into()),
-            action_name: Some("Start".into()),
-            start_time: Some(start.clone()),
-            end_time: Some(String::new()),
-            error_msg: Some(String::new()),
-            input: Some(data_object.map_or("{}".into(), |o| {
-                Value::Object(o.content.clone()).to_string()
-            })),
-            output: Some("{}".into()),
-            parent_instance_id: Some(instance_id.clone()),
-            status: Some(NodeStatus::Running),
-            succeed: Some(false),
-        };
-        let name = text(&w.name);
-        let detail = AopworkflowInstanceDetail {
-            id: Some(instance_id.clone()),
-            name: Some(format!(
-                "{name}-{}",
-                start
-                    .get(..19)
-                    .unwrap_or(&start)
-                    .replace(['-', ':', 'T'], "")
-            )),
-            workflow: Some(AopworkflowInstanceDetailWorkflow {
-                id: w.id.clone(),
-                name: w.name.clone(),
-                name_en: w.name.clone(),
-                version: w.version.clone(),
-                version_id: w.version_id.clone(),
-            }),
-            dataclass: Some(AopworkflowInstanceDetailDataclass {
-                en_name: Some(class_name.clone()),
-                id: Some(class_id),
-                name: Some(class_name),
-            }),
-            playbook: Some(AopworkflowInstanceDetailPlaybook {
-                en_name: Some(String::new()),
-                id: Some(String::new()),
-                name: Some(String::new()),
-            }),
-            trigger_type: Some(TriggerType::Manual),
-            status: Some(InstanceStatus::Running),
-            start_time: Some(start),
-            end_time: Some(String::new()),
-            retry_count: Some(0),
-            defense_id: Some(String::new()),
-            dataobject_id: Some(new_id()),
-            topology: Some(WorkflowInstanceTopology {
-                audit_logs: vec![node],
-            }),
-        };
-        let fails = flow.fail_runs;
+        let detail = new_run(w, &instance_id, class, input, &caller.now);
         self.runs.push(Run {
             detail,
-            ends: Some((ends, fails)),
+            ends: Some(ends),
+            fails: flow.fail_runs,
         });
         Ok(CreateWorkflowInstanceResponse {
             command_type: Some(body.command_type),
@@ -350,8 +309,7 @@ impl Workspace {
                 d.status = Some(InstanceStatus::Retrying);
                 d.retry_count = Some(d.retry_count.unwrap_or(0) + 1);
                 d.end_time = Some(String::new());
-                let fails = run.ends.map(|(_, f)| f).unwrap_or(false);
-                run.ends = Some((ends, fails));
+                run.ends = Some(ends);
             }
             _ => {
                 if !running {
@@ -378,6 +336,69 @@ impl Workspace {
             }
         }
         Ok(())
+    }
+}
+
+/// A new run of workflow `w`, started `now`: `RUNNING`, one node, the data class `(id, name)`
+/// and the context `input` it runs with.
+fn new_run(
+    w: &AopWorkflowInfo,
+    instance_id: &str,
+    class: (String, String),
+    input: String,
+    now: &str,
+) -> AopworkflowInstanceDetail {
+    let start = now.to_owned();
+    let node = TopologyNodeInfo {
+        instance_type: Some("TASK".into()),
+        action_id: Some("start".into()),
+        action_name: Some("Start".into()),
+        start_time: Some(start.clone()),
+        end_time: Some(String::new()),
+        error_msg: Some(String::new()),
+        input: Some(input),
+        output: Some("{}".into()),
+        parent_instance_id: Some(instance_id.to_owned()),
+        status: Some(NodeStatus::Running),
+        succeed: Some(false),
+    };
+    let name = text(&w.name);
+    AopworkflowInstanceDetail {
+        id: Some(instance_id.to_owned()),
+        name: Some(format!(
+            "{name}-{}",
+            start
+                .get(..19)
+                .unwrap_or(&start)
+                .replace(['-', ':', 'T'], "")
+        )),
+        workflow: Some(AopworkflowInstanceDetailWorkflow {
+            id: w.id.clone(),
+            name: w.name.clone(),
+            name_en: w.name.clone(),
+            version: w.version.clone(),
+            version_id: w.version_id.clone(),
+        }),
+        dataclass: Some(AopworkflowInstanceDetailDataclass {
+            en_name: Some(class.1.clone()),
+            id: Some(class.0),
+            name: Some(class.1),
+        }),
+        playbook: Some(AopworkflowInstanceDetailPlaybook {
+            en_name: Some(String::new()),
+            id: Some(String::new()),
+            name: Some(String::new()),
+        }),
+        trigger_type: Some(TriggerType::Manual),
+        status: Some(InstanceStatus::Running),
+        start_time: Some(start),
+        end_time: Some(String::new()),
+        retry_count: Some(0),
+        defense_id: Some(String::new()),
+        dataobject_id: Some(new_id()),
+        topology: Some(WorkflowInstanceTopology {
+            audit_logs: vec![node],
+        }),
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod files;
 mod instances;
+mod validation;
 mod versions;
 mod workflows;
 

@@ -14,12 +14,11 @@
 
 use base64::Engine as _;
 use secmaster::bindings::types::{
-    AopWorkflowInfo, AopWorkflowVersionInfo, AopworkflowVersionValidateRes,
-    CreateAopWorkflowVersionApprovelInfo, CreateAopWorkflowVersionInfo,
-    ModifyAopWorkflowVersionInfo, WorkflowApproveOpinionDetail,
+    AopWorkflowInfo, AopWorkflowVersionInfo, CreateAopWorkflowVersionApprovelInfo,
+    CreateAopWorkflowVersionInfo, ModifyAopWorkflowVersionInfo, WorkflowApproveOpinionDetail,
 };
-use secmaster::{AopType, ApprovalResult, TaskflowType, ValidateMode, VersionAction};
-use serde_json::{Value, json};
+use secmaster::{AopType, ApprovalResult, TaskflowType, VersionAction};
+use serde_json::Value;
 
 use super::{Caller, Flow, Rejection, Version, Workspace, codes, listed, new_id, reject, required};
 
@@ -61,7 +60,7 @@ pub(crate) fn seeded(workflow: &AopWorkflowInfo, v: &Version) -> AopWorkflowVers
 }
 
 /// `taskflow`, checked to be Base64 of JSON.
-fn check_taskflow(taskflow: &str) -> Result<Value, Rejection> {
+pub(super) fn check_taskflow(taskflow: &str) -> Result<Value, Rejection> {
     let bad = |why: String| reject(codes::INVALID_TASKFLOW, format!("taskflow {why}"));
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(taskflow.trim())
@@ -212,41 +211,7 @@ impl Workspace {
                 "only a draft or a rejected version can be edited",
             ));
         }
-        match action {
-            VersionAction::PendingApproval if !editable(v) => {
-                return Err(wrong_status(
-                    v,
-                    "only a draft or a rejected version can be submitted",
-                ));
-            }
-            VersionAction::PendingApproval
-                if flow.versions.iter().any(|o| is(o, "pending_approval")) =>
-            {
-                return Err(wrong_status(
-                    v,
-                    "another version of the workflow is waiting for review: review it first",
-                ));
-            }
-            VersionAction::Activated if !is(v, "not_activated") => {
-                return Err(wrong_status(
-                    v,
-                    "only an approved (not_activated) version can be activated",
-                ));
-            }
-            VersionAction::NotActivated if !is(v, "activated") => {
-                return Err(wrong_status(
-                    v,
-                    "only the activated version can be deactivated",
-                ));
-            }
-            VersionAction::NotActivated if flow.info.enabled == Some(true) => {
-                return Err(reject(
-                    codes::VERSION_IN_USE,
-                    format!("version {id} runs the enabled workflow: disable the workflow first"),
-                ));
-            }
-            _ => {}
-        }
+        check_action(flow, i, &action, id)?;
         apply_edits(&mut flow.versions[i], edits);
         transition(flow, i, &action);
         let v = &mut flow.versions[i];
@@ -317,29 +282,48 @@ impl Workspace {
             content: Some(body.content),
         })
     }
+}
 
-    /// Checks a topology: its workflow exists, `taskflow` is Base64 of a JSON object, its
-    /// `taskconfig` is JSON; with `CIRCLE`, that its `edges` make no loop. The result says
-    /// whether it passed, and the problems found.
-    pub(crate) fn validate(&self, body: AopworkflowVersionValidateRes) -> Result<Value, Rejection> {
-        listed!("mode", body.mode, ValidateMode);
-        required("aopworkflow_id", &body.aopworkflow_id)?;
-        self.flow(&body.aopworkflow_id)?;
-        let mut errors = Vec::new();
-        match check_taskflow(&body.taskflow) {
-            Ok(topology) if topology.is_object() => {
-                if body.mode == ValidateMode::Circle && has_loop(&topology) {
-                    errors.push("the topology's edges make a loop".to_owned());
-                }
-            }
-            Ok(_) => errors.push("the topology is not a JSON object".to_owned()),
-            Err(e) => errors.push(e.message),
+/// Whether version `i` of `flow` may take `action` (the lifecycle's rules).
+fn check_action(flow: &Flow, i: usize, action: &VersionAction, id: &str) -> Result<(), Rejection> {
+    let v = &flow.versions[i];
+    let editable = |v: &AopWorkflowVersionInfo| is(v, "pending_submit") || is(v, "rejected");
+    match action {
+        VersionAction::PendingApproval if !editable(v) => {
+            return Err(wrong_status(
+                v,
+                "only a draft or a rejected version can be submitted",
+            ));
         }
-        if serde_json::from_str::<Value>(&body.taskconfig).is_err() {
-            errors.push("taskconfig is not JSON".to_owned());
+        VersionAction::PendingApproval
+            if flow.versions.iter().any(|o| is(o, "pending_approval")) =>
+        {
+            return Err(wrong_status(
+                v,
+                "another version of the workflow is waiting for review: review it first",
+            ));
         }
-        Ok(json!({"passed": errors.is_empty(), "errors": errors}))
+        VersionAction::Activated if !is(v, "not_activated") => {
+            return Err(wrong_status(
+                v,
+                "only an approved (not_activated) version can be activated",
+            ));
+        }
+        VersionAction::NotActivated if !is(v, "activated") => {
+            return Err(wrong_status(
+                v,
+                "only the activated version can be deactivated",
+            ));
+        }
+        VersionAction::NotActivated if flow.info.enabled == Some(true) => {
+            return Err(reject(
+                codes::VERSION_IN_USE,
+                format!("version {id} runs the enabled workflow: disable the workflow first"),
+            ));
+        }
+        _ => {}
     }
+    Ok(())
 }
 
 fn apply_edits(v: &mut AopWorkflowVersionInfo, edits: ModifyAopWorkflowVersionInfo) {
@@ -408,45 +392,6 @@ fn transition(flow: &mut Flow, i: usize, action: &VersionAction) {
     flow.versions[i].status = Some(status.into());
 }
 
-/// Whether `topology`'s `edges` (`{"from": .., "to": ..}`) make a loop: Kahn's algorithm,
-/// linear in the edges (a request must not hold the store for long).
-fn has_loop(topology: &Value) -> bool {
-    use std::collections::HashMap;
-    let edges: Vec<(&str, &str)> = topology["edges"]
-        .as_array()
-        .map(|edges| {
-            edges
-                .iter()
-                .filter_map(|e| Some((e["from"].as_str()?, e["to"].as_str()?)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut incoming: HashMap<&str, usize> = HashMap::new();
-    let mut out: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (from, to) in &edges {
-        incoming.entry(from).or_default();
-        *incoming.entry(to).or_default() += 1;
-        out.entry(from).or_default().push(to);
-    }
-    let mut ready: Vec<&str> = incoming
-        .iter()
-        .filter(|(_, n)| **n == 0)
-        .map(|(node, _)| *node)
-        .collect();
-    let mut removed = 0;
-    while let Some(node) = ready.pop() {
-        removed += 1;
-        for next in out.get(node).into_iter().flatten() {
-            let n = incoming.get_mut(next).expect("every target is counted");
-            *n -= 1;
-            if *n == 0 {
-                ready.push(next);
-            }
-        }
-    }
-    removed < incoming.len()
-}
-
 /// The number of the next version's label: one more than the highest `vN` so far.
 fn next_label(versions: &[AopWorkflowVersionInfo]) -> usize {
     versions
@@ -460,5 +405,5 @@ fn next_label(versions: &[AopWorkflowVersionInfo]) -> usize {
         })
         .max()
         .unwrap_or(0)
-        + 1
+        .saturating_add(1)
 }

@@ -119,7 +119,7 @@ pub(crate) fn encode_form(name: &str, contents: Bytes) -> Result<(Bytes, HeaderV
         .into_stream()
         .try_collect()
         .now_or_never()
-        .expect("an in-memory form is ready at once")
+        .ok_or_else(|| Error::invalid(FIELD, "the form was not ready at once"))?
         .map_err(|e| Error::invalid(FIELD, format!("cannot be encoded: {e}")))?;
     let content_type = HeaderValue::from_str(&content_type).expect("a boundary is ASCII");
     Ok((chunks.concat().into(), content_type))

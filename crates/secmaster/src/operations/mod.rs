@@ -5,6 +5,7 @@
 pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod instance;
+pub(crate) mod instance_list;
 pub(crate) mod list;
 pub(crate) mod paging;
 pub(crate) mod runs;

@@ -26,9 +26,21 @@ where
 {
     let started = Instant::now();
     let mut interval = FIRST_INTERVAL;
+    let mut status: Option<String> = None;
     loop {
-        let answer = show().await?;
-        let status = status_of(&answer);
+        // A slow poll (with the client's own retries) may not outlast the wait either.
+        let left = timeout.saturating_sub(started.elapsed());
+        let answer = match tokio::time::timeout(left, show()).await {
+            Ok(answer) => answer?,
+            Err(_) => {
+                return Err(Error::WaitTimedOut {
+                    what,
+                    waited: started.elapsed(),
+                    last_status: status,
+                });
+            }
+        };
+        status = status_of(&answer);
         if status.as_deref().is_some_and(done) {
             return Ok(answer);
         }

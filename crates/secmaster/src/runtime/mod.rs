@@ -25,59 +25,10 @@ pub(crate) use response::Meta;
 #[cfg(fuzzing)]
 pub use response::decode_error_body;
 
-/// For the fuzz targets: the path of `op` with `values` (the runtime's own expansion and checks).
 #[cfg(fuzzing)]
-pub fn expand_path(op: &Operation, values: &[&str]) -> Result<String, Error> {
-    request::expand(op, "", values)
-}
-
-/// For the fuzz targets: the multipart form an import of `contents` as `file_name` sends, and
-/// its Content-Type.
+mod fuzzing;
 #[cfg(fuzzing)]
-pub fn import_form(file_name: &str, contents: &[u8]) -> Result<(Bytes, String), Error> {
-    crate::operations::import::encode_form(file_name, Bytes::copy_from_slice(contents))
-        .map(|(body, content_type)| (body, content_type.to_str().unwrap_or("").to_owned()))
-}
-
-/// For the fuzz targets: `body` read as a 200 answer of each shape the operations have (an
-/// envelope with one workflow, a page of workflows, a version, a page of versions, the
-/// review's envelope without `success`, a free-form validation result, a bare instance), and
-/// each result converted to its view.
-#[cfg(fuzzing)]
-pub fn read_every_shape(body: Bytes) -> Vec<Result<(), Error>> {
-    use crate::operations::Page;
-    use crate::{Workflow, WorkflowVersion};
-    use secmaster_bindings::operations::{
-        CreateAopWorkflowVersionApprovel, CreateWorkflowInstance, ListAopWorkflowInstance,
-        ListAopWorkflowVersions, ListWorkflows, ShowAopWorkflowInstance, ShowAopWorkflowVersion,
-        UpdateAopWorkflow, ValidateAopWorkflowVersion,
-    };
-    let exchange = Exchange::ok(body.clone());
-    let redactor = crate::redact::Redactor::default();
-    vec![
-        read_enveloped::<UpdateAopWorkflow>(body.clone()).map(|(d, _)| drop(Workflow::from(d))),
-        read_enveloped::<ListWorkflows>(body.clone())
-            .map(|(d, m)| drop(Page::<Workflow>::new(d, m))),
-        read_enveloped::<ShowAopWorkflowVersion>(body.clone())
-            .map(|(d, _)| drop(WorkflowVersion::from(d))),
-        read_enveloped::<ListAopWorkflowVersions>(body.clone())
-            .map(|(d, m)| drop(Page::<WorkflowVersion>::new(d, m))),
-        read_enveloped::<CreateAopWorkflowVersionApprovel>(body.clone()).map(drop),
-        read_enveloped::<ValidateAopWorkflowVersion>(body).map(drop),
-        response::bare::<<ShowAopWorkflowInstance as Op>::Data>(&exchange, &redactor)
-            .map(drop)
-            .map_err(|(e, _)| e),
-        response::bare::<<ListAopWorkflowInstance as Op>::Data>(&exchange, &redactor)
-            .map(drop)
-            .map_err(|(e, _)| e),
-        response::bare::<<CreateWorkflowInstance as Op>::Data>(&exchange, &redactor)
-            .map(|(d, _)| drop(crate::StartedRun::from(d)))
-            .map_err(|(e, _)| e),
-        response::acknowledged(&exchange, &redactor)
-            .map(drop)
-            .map_err(|(e, _)| e),
-    ]
-}
+pub use fuzzing::{expand_path, import_form, read_every_shape};
 
 use crate::{Client, Error, RetryPolicy};
 use attempt::Exchange;
@@ -434,9 +385,20 @@ async fn execute<T>(
 }
 
 /// The error a call ends with: for an operation that could act twice, an ambiguous failure
-/// (it was not sent again) is an [`Error::OutcomeUnknown`] that says how to find out.
+/// (it was not sent again), or a 2xx whose body cannot be read (it most likely took effect), is
+/// an [`Error::OutcomeUnknown`] that says how to find out.
 fn outcome(op: &'static Operation, error: Error, how_to_check: &'static str) -> Error {
-    if op.retry == RetryClass::NotIdempotent && error.is_ambiguous() {
+    let unreadable_success = matches!(
+        error,
+        Error::Decode {
+            status: 200..=299,
+            ..
+        } | Error::ResponseTooLarge {
+            status: 200..=299,
+            ..
+        }
+    );
+    if op.retry == RetryClass::NotIdempotent && (error.is_ambiguous() || unreadable_success) {
         Error::OutcomeUnknown {
             operation: op.id,
             how_to_check,

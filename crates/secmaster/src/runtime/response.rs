@@ -155,6 +155,8 @@ pub(crate) fn acknowledged(
     exchange: &Exchange,
     redactor: &Redactor,
 ) -> Result<((), Meta), Failure> {
+    // The gateway's `{error_code, error_msg}` in a 2xx is a refusal too.
+    check_verdict(exchange, redactor)?;
     let body: Envelope<serde::de::IgnoredAny> = decode(&exchange.body)
         .map_err(|(path, reason)| undecodable(exchange, redactor, path, reason))?;
     let request_id = request_id(exchange, body.request_id);
