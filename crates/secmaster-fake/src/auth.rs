@@ -212,26 +212,7 @@ impl Keyring {
                 header(name).ok_or_else(|| bad(&format!("signed header {name} is missing")))?;
             pairs.push((name, value));
         }
-        // What stands for the body's hash, when the request says: its real hash, or, for an
-        // upload (not JSON), `UNSIGNED-PAYLOAD` as the official cores send it. Anything else
-        // would let a body through unsigned.
-        if let Some((_, declared)) = pairs
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(secmaster::signer::CONTENT_SHA256))
-        {
-            let declared = declared.trim();
-            let json = header("content-type").is_some_and(|c| {
-                c.trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("application/json")
-            });
-            let upload = declared == "UNSIGNED-PAYLOAD" && !json;
-            if !upload && declared != secmaster::signer::payload_hash(body) {
-                return Err(bad(
-                    "X-Sdk-Content-Sha256 must be the body's SHA-256, or UNSIGNED-PAYLOAD for an upload that is not JSON",
-                ));
-            }
-        }
+        check_content_sha256(&pairs, header("content-type"), body).map_err(&bad)?;
         let request = secmaster::signer::Request {
             method,
             path,
@@ -254,5 +235,35 @@ impl Keyring {
             projects: key.projects.clone(),
             project_header: header("x-project-id").map(str::to_owned),
         })
+    }
+}
+
+/// What stands for the body's hash, when the signed headers say: its real hash, or, for an
+/// upload (not JSON), `UNSIGNED-PAYLOAD` as the official cores send it. Anything else would let
+/// a body through unsigned.
+fn check_content_sha256(
+    signed: &[(&str, &str)],
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<(), &'static str> {
+    let Some((_, declared)) = signed
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(secmaster::signer::CONTENT_SHA256))
+    else {
+        return Ok(());
+    };
+    let declared = declared.trim();
+    let json = content_type.is_some_and(|c| {
+        c.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+    });
+    let upload = declared == "UNSIGNED-PAYLOAD" && !json;
+    if upload || declared == secmaster::signer::payload_hash(body) {
+        Ok(())
+    } else {
+        Err(
+            "X-Sdk-Content-Sha256 must be the body's SHA-256, or UNSIGNED-PAYLOAD for an upload that is not JSON",
+        )
     }
 }

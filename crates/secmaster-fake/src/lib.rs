@@ -57,6 +57,7 @@ mod config;
 mod journal;
 mod limits;
 mod ops;
+mod query;
 mod router;
 mod serve;
 mod server;

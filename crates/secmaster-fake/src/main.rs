@@ -135,15 +135,26 @@ async fn run() -> Result<(), String> {
     let fake = FakeSecMaster::start_with(config, addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    println!("secmaster-fake listening on {}", fake.endpoint());
+    say(format_args!(
+        "secmaster-fake listening on {}",
+        fake.endpoint()
+    ));
     if seed.is_none() {
-        println!("accepts X-Auth-Token: {FAKE_TOKEN}");
-        println!("accepts AK/SK: {FAKE_AK} / {FAKE_SK}");
+        say(format_args!("accepts X-Auth-Token: {FAKE_TOKEN}"));
+        say(format_args!("accepts AK/SK: {FAKE_AK} / {FAKE_SK}"));
     }
-    println!("workflows:\n{}", workflows.join("\n"));
+    say(format_args!("workflows:\n{}", workflows.join("\n")));
     tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
-    println!("stopped");
+    say(format_args!("stopped"));
     Ok(())
+}
+
+/// A line on stdout, which a tool may have closed after reading the first one: the fake goes on
+/// serving either way (`println!` would panic on the closed pipe).
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 fn number(option: &str, text: &str) -> Result<usize, String> {

@@ -4,7 +4,8 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use percent_encoding::percent_decode_str;
+use secmaster::VersionStatus;
+use secmaster::bindings::Operation;
 use secmaster::bindings::types::ListAopWorkflowInstanceResponse;
 use secmaster::bindings::types::{
     CreateAopWorkflowResponse, CreateAopWorkflowVersionApprovelResponse,
@@ -13,14 +14,11 @@ use secmaster::bindings::types::{
     ShowAopWorkflowResponse, ShowAopWorkflowVersionResponse, UpdateAopWorkflowResponse,
     UpdateAopWorkflowVersionResponse, ValidateAopWorkflowVersionResponse,
 };
-use secmaster::bindings::{Operation, QueryKind};
-use secmaster::{AopType, InstanceStatus, SortOrder, TriggerType, VersionStatus, WorkflowSortKey};
 use serde::Serialize;
 
+use crate::query::Query;
 use crate::server::{JSON_UTF8, plain};
-use crate::store::{
-    self, Caller, InstanceQuery, ListQuery, Rejection, Store, codes, listed, reject,
-};
+use crate::store::{self, Caller, Rejection, Store, codes, listed, reject};
 
 /// The success code of every answer.
 const OK: &str = "00000000";
@@ -371,142 +369,4 @@ fn json(body: &impl Serialize) -> Response {
 pub(crate) fn refusal(rejection: &Rejection) -> Response {
     let body = serde_json::json!({"code": rejection.code, "message": rejection.message});
     plain(StatusCode::BAD_REQUEST, JSON_UTF8, body.to_string())
-}
-
-/// A request's query parameters, decoded, each checked against the operation's descriptor
-/// (type, bounds, named enum); parameters the operation does not have are ignored.
-struct Query(Vec<(String, String)>);
-
-impl Query {
-    fn read(op: &Operation, raw: Option<&str>) -> Result<Self, Rejection> {
-        let mut pairs = Vec::new();
-        for pair in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |s: &str| {
-                let s = s.replace('+', " ");
-                percent_decode_str(&s)
-                    .decode_utf8()
-                    .map(|c| c.into_owned())
-                    .map_err(|_| bad(name, "is not UTF-8"))
-            };
-            let (name, value) = (decode(name)?, decode(value)?);
-            let Some(param) = op.query_param(&name) else {
-                continue;
-            };
-            match param.kind {
-                QueryKind::Integer { min, max } => {
-                    let n: i64 = value.parse().map_err(|_| bad(&name, "is not an integer"))?;
-                    if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                        return Err(bad(&name, &format!("{n} is out of range")));
-                    }
-                }
-                QueryKind::Boolean if value != "true" && value != "false" => {
-                    return Err(bad(&name, "is not true or false"));
-                }
-                _ => {}
-            }
-            pairs.push((name, value));
-        }
-        Ok(Self(pairs))
-    }
-
-    fn text(&self, name: &str) -> Option<String> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    }
-
-    fn number(&self, name: &str, default: usize) -> usize {
-        self.text(name)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    }
-
-    /// ListAopWorkflowInstance's query, its enums checked.
-    fn instance_list(&self) -> Result<InstanceQuery, Rejection> {
-        let sort_key = self
-            .text("sort_key")
-            .map(|v| WorkflowSortKey::from(v.as_str()));
-        let sort_dir = self.text("sort_dir").map(|v| SortOrder::from(v.as_str()));
-        let status = self
-            .text("status")
-            .map(|v| InstanceStatus::from(v.as_str()));
-        let trigger_type = self
-            .text("trigger_type")
-            .map(|v| TriggerType::from(v.as_str()));
-        if let Some(v) = &sort_key {
-            listed!("sort_key", v, WorkflowSortKey);
-        }
-        if let Some(v) = &sort_dir {
-            listed!("sort_dir", v, SortOrder);
-        }
-        if let Some(v) = &status {
-            listed!("status", v, InstanceStatus);
-        }
-        if let Some(v) = &trigger_type {
-            listed!("trigger_type", v, TriggerType);
-        }
-        let filters = [
-            "workflow_id",
-            "id",
-            "name",
-            "dataobject_id",
-            "dataclass_id",
-            "playbook_id",
-            "defence_id",
-        ];
-        Ok(InstanceQuery {
-            offset: self.number("offset", 0),
-            limit: self.number("limit", 10),
-            sort_key,
-            sort_dir,
-            text: filters
-                .iter()
-                .filter_map(|f| Some(((*f).to_owned(), self.text(f)?)))
-                .collect(),
-            status,
-            trigger_type,
-            from_date: self.text("from_date"),
-            to_date: self.text("to_date"),
-        })
-    }
-
-    /// ListWorkflows' query, its enums checked.
-    fn workflow_list(&self) -> Result<ListQuery, Rejection> {
-        let order = self.text("order").map(|v| SortOrder::from(v.as_str()));
-        let sortby = self
-            .text("sortby")
-            .map(|v| WorkflowSortKey::from(v.as_str()));
-        let aop_type = self.text("aop_type").map(|v| AopType::from(v.as_str()));
-        if let Some(order) = &order {
-            listed!("order", order, SortOrder);
-        }
-        if let Some(sortby) = &sortby {
-            listed!("sortby", sortby, WorkflowSortKey);
-        }
-        if let Some(aop_type) = &aop_type {
-            listed!("aop_type", aop_type, AopType);
-        }
-        Ok(ListQuery {
-            offset: self.number("offset", 0),
-            limit: self.number("limit", 10),
-            order,
-            sortby,
-            enabled: self.text("enabled").map(|v| v == "true"),
-            name: self.text("name"),
-            description: self.text("description"),
-            dataclass_id: self.text("dataclass_id"),
-            dataclass_name: self.text("dataclass_name"),
-            aop_type,
-        })
-    }
-}
-
-fn bad(name: &str, why: &str) -> Rejection {
-    reject(
-        codes::INVALID_PARAMETER,
-        format!("query parameter {name} {why}"),
-    )
 }

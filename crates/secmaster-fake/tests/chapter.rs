@@ -970,6 +970,7 @@ fn the_official_python_sdk_walks_a_workflows_life_against_the_binary() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    // The fake's stdout is read for its first line and then dropped: it must go on serving.
     let mut first = String::new();
     std::io::BufReader::new(fake.stdout.take().unwrap())
         .read_line(&mut first)
