@@ -55,6 +55,7 @@ mod admin;
 mod auth;
 mod config;
 mod journal;
+mod layers;
 mod limits;
 mod ops;
 mod query;
@@ -220,8 +221,33 @@ impl FakeSecMaster {
         }
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        // Layers wrap what is added before them: the last one added runs first.
         let app = axum::Router::new()
-            .fallback(server::handle)
+            .fallback(server::operation)
+            .layer(axum::middleware::from_fn_with_state(
+                inner.clone(),
+                layers::faults,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                inner.clone(),
+                layers::journal,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                inner.clone(),
+                layers::authenticate,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                inner.clone(),
+                layers::route,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                inner.clone(),
+                layers::admin,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                inner.clone(),
+                layers::gateway,
+            ))
             .with_state(inner.clone());
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(serve::serve(listener, app, config.limits, stopped));

@@ -1,4 +1,5 @@
-//! The HTTP side: routing, the journal, faults, authentication, and the page's response shapes.
+//! The HTTP side: the operation handler inside the layers (`layers.rs`), reading and
+//! authenticating a body, injected faults, and the gateway's and the pages' response shapes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -6,93 +7,67 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, Version, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
 use serde_json::json;
 
 use crate::auth::{Identity, Refusal};
-use crate::router::{self, Routed};
+use crate::layers::{Admitted, RequestId, Routing};
 use crate::store::Caller;
-use crate::{Fault, Inner, JournalEntry, admin, ops};
+use crate::{Fault, Inner, JournalEntry, ops};
 
 pub(crate) const JSON_UTF8: &str = "application/json;charset=UTF-8";
 
-pub(crate) async fn handle(State(fake): State<Arc<Inner>>, request: Request) -> Response {
-    let request_id = new_request_id();
-    let mut response = respond(&fake, request, &request_id).await;
-    response.headers_mut().insert(
-        "x-request-id",
-        HeaderValue::from_str(&request_id).expect("hex"),
-    );
-    response
-}
-
-async fn respond(fake: &Inner, request: Request, request_id: &str) -> Response {
-    let (parts, body) = request.into_parts();
-    if parts.version == Version::HTTP_11 && !parts.headers.contains_key(header::HOST) {
-        fake.record(JournalEntry::line(&parts, 0));
-        let message = "An HTTP/1.1 request must carry a Host header (RFC 9112, section 3.2)";
-        return gateway_error(StatusCode::BAD_REQUEST, "APIGW.0201", message, request_id);
-    }
-    if parts.uri.path() == admin::JOURNAL_PATH {
-        return admin::journal(fake, parts, body, request_id).await;
-    }
-    let (op, params) = match routed(fake, &parts, request_id) {
-        Ok(found) => found,
-        Err(refused) => return *refused,
+/// The operation itself, inside the layers (`layers.rs`): the request routed, authenticated,
+/// journaled and past any fault; its answer from the store under its lock.
+pub(crate) async fn operation(State(fake): State<Arc<Inner>>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let id = parts
+        .extensions
+        .get::<RequestId>()
+        .map_or_else(String::new, |r| r.0.clone());
+    let (Some(routing), Some(admitted)) = (
+        parts.extensions.get::<Routing>(),
+        parts.extensions.get::<Admitted>(),
+    ) else {
+        let message = "the fake's layers did not run before the operation";
+        return gateway_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "APIGW.0000",
+            message,
+            &id,
+        );
     };
-    let (body, identity) = match admit(fake, &parts, body, request_id).await {
-        Ok(admitted) => admitted,
-        Err(refused) => return refused,
-    };
-    // Credentials belong to projects: acting on another project's resources is refused.
-    if let Some(why) = identity.refuses(&params[0]) {
-        fake.record(JournalEntry::line(&parts, body.len()));
-        return gateway_error(StatusCode::FORBIDDEN, "APIGW.0302", &why, request_id);
-    }
-    fake.record(JournalEntry::full(&parts, &body, &fake.limits));
-    let resource = params.get(2).map_or("", String::as_str);
-    let fault = fake.take_fault(op.id, resource);
-    let after = matches!(fault, Some(Fault::ClosedAfterProcessing));
-    if let Some(fault) = fault.filter(|_| !after)
-        && let Some(answer) = injected(fault, request_id).await
-    {
-        return answer;
-    }
     let caller = Caller {
-        id: identity.id,
-        name: identity.name,
+        id: admitted.identity.id.clone(),
+        name: admitted.identity.name.clone(),
         now: fake.page_time(),
     };
-    let multipart = op
+    let multipart = routing
+        .op
         .request
         .is_some_and(|b| b.media_type.starts_with("multipart/"));
     let upload = if multipart {
-        upload_file(&parts.headers, body.clone()).await
+        upload_file(&parts.headers, admitted.body.clone()).await
     } else {
         None
     };
     let now = fake.now();
     let request = ops::Request {
-        op,
-        params: &params,
+        op: routing.op,
+        params: &routing.params,
         query: parts.uri.query(),
-        body: &body,
+        body: &admitted.body,
         caller: &caller,
-        request_id,
+        request_id: &id,
         upload: upload.as_deref(),
         now,
         run_ends: now
             .checked_add(fake.run_time)
             .unwrap_or(now + Duration::from_secs(86_400)),
     };
-    let answer = fake.with_store(|store| ops::answer(store, &request));
-    if after {
-        // Processed, then the connection is lost before the answer: the client cannot know.
-        return cut(b"{\"code\":");
-    }
-    answer
+    fake.with_store(|store| ops::answer(store, &request))
 }
 
 /// The `uploadFile` part of a `multipart/form-data` body, when it is one.
@@ -109,42 +84,8 @@ async fn upload_file(headers: &axum::http::HeaderMap, body: Bytes) -> Option<Byt
     None
 }
 
-/// The operation a request asks for, or the gateway's 404 or 405 (a line in the journal).
-fn routed(
-    fake: &Inner,
-    parts: &Parts,
-    request_id: &str,
-) -> Result<(&'static secmaster::bindings::Operation, Vec<String>), Box<Response>> {
-    match router::route(parts.method.as_str(), parts.uri.path()) {
-        Routed::Found(op, params) => Ok((op, params)),
-        Routed::WrongMethod(methods) => {
-            fake.record(JournalEntry::line(parts, 0));
-            let allow = methods.join(", ");
-            let message = format!("Only {allow} are published on this path");
-            let mut r = gateway_error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "APIGW.0101",
-                &message,
-                request_id,
-            );
-            let allow = HeaderValue::from_str(&allow).expect("method names");
-            r.headers_mut().insert(header::ALLOW, allow);
-            Err(Box::new(r))
-        }
-        Routed::NotFound => {
-            fake.record(JournalEntry::line(parts, 0));
-            Err(Box::new(gateway_error(
-                StatusCode::NOT_FOUND,
-                "APIGW.0101",
-                "The API does not exist or has not been published",
-                request_id,
-            )))
-        }
-    }
-}
-
 /// A response that announces a body, sends `start` of it, and breaks the connection.
-fn cut(start: &'static [u8]) -> Response {
+pub(crate) fn cut(start: &'static [u8]) -> Response {
     let stream = futures_util::stream::iter([
         Ok(Bytes::from_static(start)),
         Err(std::io::Error::new(
@@ -161,7 +102,7 @@ fn cut(start: &'static [u8]) -> Response {
 }
 
 /// The answer a fault calls for, or `None` when the request goes on (after a delay).
-async fn injected(fault: Fault, request_id: &str) -> Option<Response> {
+pub(crate) async fn injected(fault: Fault, request_id: &str) -> Option<Response> {
     match fault {
         Fault::Delay(by) => {
             tokio::time::sleep(by).await;
@@ -289,10 +230,6 @@ pub(crate) fn gateway_error(
 ) -> Response {
     let body = json!({"error_code": code, "error_msg": message, "request_id": request_id});
     plain(status, JSON_UTF8, body.to_string())
-}
-
-fn new_request_id() -> String {
-    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }
 
 /// Keeps a fault's delay from outliving the test that set it.

@@ -586,22 +586,26 @@ async fn validation_and_export_answer_in_their_shapes() {
 enum Step {
     Created(String),
     Described(String),
+    Versioned,
+    Ran,
+    Read,
 }
 
 /// Hundreds of calls at once across operations; every change the store applied is replayed in
 /// its `X-Fake-Sequence` order on a sequential model, which must end where the fake did.
 #[tokio::test]
 async fn many_clients_at_once_lose_no_update_and_tear_no_state() {
-    let fake = FakeSecMaster::start().await.unwrap();
+    let fake = running_fake(Duration::from_secs(60), false).await;
     let (p, w, f) = page();
+    let before = fake.sequence();
     let http = reqwest::Client::new();
     let base = format!("{}/v1/{p}/workspaces/{w}/soc/workflows", fake.endpoint());
     let mut calls = Vec::new();
     for i in 0..300 {
         let (http, base, f) = (http.clone(), base.clone(), f.clone());
         calls.push(tokio::spawn(async move {
-            let (request, step) = match i % 3 {
-                // Creates, a fifth of them under a name another create also uses.
+            let (request, step) = match i % 5 {
+                // Creates under 9 names for 60 calls: most find their name taken.
                 0 => {
                     let name = format!("wf-{}", i % 45);
                     let body = serde_json::json!({"name": name, "engine_type": "public_engine", "aop_type": "NORMAL", "dataclass_id": DATACLASS});
@@ -612,7 +616,16 @@ async fn many_clients_at_once_lose_no_update_and_tear_no_state() {
                     let body = serde_json::json!({"description": text});
                     (http.put(format!("{base}/{f}")).json(&body), Step::Described(text))
                 }
-                _ => (http.get(&base), Step::Described(String::new())),
+                2 => {
+                    let topology = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, TOPOLOGY);
+                    let body = serde_json::json!({"name": "v", "description": "d", "taskconfig": "{}", "taskflow": topology, "taskflow_type": "JSON", "aop_type": "NORMAL"});
+                    (http.post(format!("{base}/{f}/versions")).json(&body), Step::Versioned)
+                }
+                3 => {
+                    let body = serde_json::json!({"command_type": "ActionInstanceRunCommand", "action_type": "workflow"});
+                    (http.post(format!("{base}/{f}/instances")).json(&body), Step::Ran)
+                }
+                _ => (http.get(&base), Step::Read),
             };
             let response = request.header("x-auth-token", FAKE_TOKEN).send().await.unwrap();
             let seq = response
@@ -636,13 +649,14 @@ async fn many_clients_at_once_lose_no_update_and_tear_no_state() {
             (None, _) => assert_eq!(status, 200, "a read: {body}"),
         }
     }
-    // The numbers run without a gap from 1: every change applied is accounted for.
+    // The numbers run without a gap: every change applied is accounted for.
     assert_eq!(
         applied.keys().copied().collect::<Vec<_>>(),
-        (1..=fake.sequence()).collect::<Vec<_>>()
+        (before + 1..=fake.sequence()).collect::<Vec<_>>()
     );
     let mut names = vec!["Test_aop".to_owned()];
     let mut description = String::new();
+    let (mut versions, mut runs) = (2, 0);
     for step in applied.into_values() {
         match step {
             Step::Created(name) => {
@@ -650,9 +664,35 @@ async fn many_clients_at_once_lose_no_update_and_tear_no_state() {
                 names.push(name);
             }
             Step::Described(text) => description = text,
+            Step::Versioned => versions += 1,
+            Step::Ran => runs += 1,
+            Step::Read => panic!("a read took a change's number"),
         }
     }
     let c = client(&fake);
+    let stored_versions = c.list_workflow_versions(&p, &w, &f).send().await.unwrap();
+    assert_eq!(
+        stored_versions.items.len(),
+        versions,
+        "every version created, once"
+    );
+    let labels: std::collections::BTreeSet<_> = stored_versions
+        .items
+        .iter()
+        .map(|v| v.version.clone())
+        .collect();
+    assert_eq!(labels.len(), versions, "no label given twice");
+    let stored_runs = c
+        .list_workflow_instances(&p, &w)
+        .workflow_id(&f)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (stored_runs.total, runs),
+        (Some(60), 60),
+        "every run started, once"
+    );
     let mut stored: Vec<String> = c
         .list_workflows(&p, &w)
         .items()
