@@ -2,10 +2,14 @@
 
 use std::time::{Duration, SystemTime};
 
-/// How failed attempts are retried. Update a Workflow is a PUT, so repeating it is safe.
+/// How failed attempts are retried, within what each operation allows.
 ///
-/// Retried: HTTP 429, 500, 502, 503, 504, connection failures and per-attempt timeouts.
-/// Never retried: validation errors, other 4xx, `success: false`, undecodable bodies.
+/// An operation a repeat cannot perform twice (reads, edits, status changes, deletes, export,
+/// validation) is retried after HTTP 429, 500, 502, 503, 504, connection failures that can pass
+/// and per-attempt timeouts. One that could act twice (creates, reviews, runs, instance
+/// commands, imports) is retried only when the attempt surely never reached the service (a 429,
+/// a refused connection); otherwise it ends with [`Error::OutcomeUnknown`](crate::Error).
+/// Never retried: validation errors, other 4xx, refusals, undecodable bodies.
 /// The wait before attempt *n + 1* is a random duration between zero and
 /// `min(max_backoff, initial_backoff × 2ⁿ⁻¹)` ("full jitter"), or exactly what the server's
 /// `Retry-After` asks for. Retrying stops after `max_attempts` attempts, or when the next wait
