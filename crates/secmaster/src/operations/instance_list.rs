@@ -6,7 +6,7 @@ use secmaster_bindings::operations::ListAopWorkflowInstance;
 use secmaster_bindings::types::ListAopWorkflowInstanceResponse;
 
 use crate::operations::Page;
-use crate::operations::paging::{DEFAULT_PAGE_LIMIT, Items, max_offset};
+use crate::operations::paging::{Items, walk};
 use crate::runtime::{CallOptions, Meta, Query, call_options};
 use crate::{
     Client, Error, InstanceStatus, SortOrder, TriggerType, WorkflowInstance, WorkflowSortKey,
@@ -148,23 +148,16 @@ impl ListWorkflowInstances {
     /// Every matching instance, page after page, as a stream (see [`Items`]), exactly as
     /// [`ListWorkflows::items`](crate::ListWorkflows::items) pages.
     pub fn items(self) -> Items<WorkflowInstance> {
-        let (start, limit) = self.query.paging();
-        let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT);
-        let max_offset = max_offset(ListAopWorkflowInstance::OPERATION);
-        Items::new(
-            start.unwrap_or(0),
-            limit,
-            max_offset,
-            move |offset, limit| {
-                let page = self.clone().limit(limit);
-                let page = if start.is_none() && offset == 0 {
-                    page
-                } else {
-                    page.offset(offset)
-                };
-                Box::pin(page.send())
-            },
-        )
+        let query = self.query.clone();
+        walk(ListAopWorkflowInstance::OPERATION, query, move |query| {
+            Box::pin(
+                Self {
+                    query,
+                    ..self.clone()
+                }
+                .send(),
+            )
+        })
     }
 }
 

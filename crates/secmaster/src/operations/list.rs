@@ -4,7 +4,7 @@ use secmaster_bindings::Op;
 use secmaster_bindings::operations::ListWorkflows as ListWorkflowsOp;
 
 use crate::operations::Page;
-use crate::operations::paging::{DEFAULT_PAGE_LIMIT, Items, max_offset};
+use crate::operations::paging::{Items, walk};
 use crate::runtime::{CallOptions, Query, call_options};
 use crate::{AopType, Client, Error, SortOrder, Workflow, WorkflowSortKey};
 
@@ -150,23 +150,15 @@ impl ListWorkflows {
     /// # }
     /// ```
     pub fn items(self) -> Items<Workflow> {
-        let (start, limit) = self.query.paging();
-        let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT);
-        let max_offset = max_offset(ListWorkflowsOp::OPERATION);
-        Items::new(
-            start.unwrap_or(0),
-            limit,
-            max_offset,
-            move |offset, limit| {
-                let page = self.clone().limit(limit);
-                // The first page as the builder set it: no `offset` when none was set.
-                let page = if start.is_none() && offset == 0 {
-                    page
-                } else {
-                    page.offset(offset)
-                };
-                Box::pin(page.send())
-            },
-        )
+        let query = self.query.clone();
+        walk(ListWorkflowsOp::OPERATION, query, move |query| {
+            Box::pin(
+                Self {
+                    query,
+                    ..self.clone()
+                }
+                .send(),
+            )
+        })
     }
 }

@@ -10,19 +10,20 @@ use secmaster_bindings::{Operation, QueryKind};
 
 use crate::Error;
 use crate::operations::Page;
+use crate::runtime::Query;
 
 /// The page size `.items()` asks for when the builder sets none (the service's largest).
-pub(crate) const DEFAULT_PAGE_LIMIT: u32 = 100;
+const DEFAULT_PAGE_LIMIT: u32 = 100;
 
 /// The largest `offset` `op` takes: its spec's bound (u32's largest when it states none).
-pub(crate) fn max_offset(op: &Operation) -> u32 {
+fn max_offset(op: &Operation) -> u32 {
     match op.query_param("offset").map(|q| q.kind) {
         Some(QueryKind::Integer { max: Some(max), .. }) => u32::try_from(max).unwrap_or(u32::MAX),
         _ => u32::MAX,
     }
 }
 
-type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
+pub(crate) type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
 
 /// Fetches the page at `(offset, limit)`.
 type Fetch<T> = Box<dyn FnMut(u32, u32) -> PageFuture<T> + Send>;
@@ -83,6 +84,33 @@ impl<T> std::fmt::Debug for Items<T> {
             .field("total", &self.total)
             .finish_non_exhaustive()
     }
+}
+
+/// The walk of a list builder of operation `op` whose query is `query`: from its offset (0
+/// when unset), in pages of its limit ([`DEFAULT_PAGE_LIMIT`] when unset), up to the spec's
+/// largest offset. `send` sends one page with the query it is given: the builder's, with the
+/// page's `limit` and, once one is needed, its `offset` (the first page goes as the builder set
+/// it).
+pub(crate) fn walk<T>(
+    op: &Operation,
+    query: Query,
+    mut send: impl FnMut(Query) -> PageFuture<T> + Send + 'static,
+) -> Items<T> {
+    let (start, limit) = query.paging();
+    let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT);
+    Items::new(
+        start.unwrap_or(0),
+        limit,
+        max_offset(op),
+        move |offset, limit| {
+            let mut page = query.clone();
+            page.set("limit", limit);
+            if start.is_some() || offset != 0 {
+                page.set("offset", offset);
+            }
+            send(page)
+        },
+    )
 }
 
 impl<T> Items<T> {

@@ -106,8 +106,9 @@ pub(crate) fn envelope<D: DeserializeOwned>(
 ) -> Result<(D, Meta), Failure> {
     let body: Envelope<D> = decode(&exchange.body)
         .map_err(|(path, reason)| undecodable(exchange, redactor, path, reason))?;
+    let refuses = body.refuses();
     let request_id = request_id(exchange, body.request_id);
-    if body.success == Some(false) || (body.success.is_none() && is_error_code(&body.code)) {
+    if refuses {
         return Err(refused(
             exchange,
             redactor,
@@ -139,14 +140,20 @@ pub(crate) fn envelope<D: DeserializeOwned>(
     ))
 }
 
-/// Whether an envelope without `success` carries an error code as the 400s use them. Such
-/// answers (the review's `{code, message, data}`) say success with an all-zero code (`00000000`,
-/// the pages' example) or none; anything else (`SecMaster.20010001`) is a refusal, as the
-/// official SDKs cannot tell but the pages' 400s show.
-fn is_error_code(code: &Option<String>) -> bool {
-    code.as_deref()
-        .map(str::trim)
-        .is_some_and(|c| !c.is_empty() && !c.bytes().all(|b| b == b'0'))
+impl<D> Envelope<D> {
+    /// Whether the envelope refuses the request: `success: false`, or, without `success`, an
+    /// error code as the 400s use them. Answers without `success` (the review's `{code,
+    /// message, data}`) say success with an all-zero code (`00000000`, the pages' example) or
+    /// none; anything else (`SecMaster.20010001`) is a refusal, as the official SDKs cannot
+    /// tell but the pages' 400s show.
+    fn refuses(&self) -> bool {
+        let error_code = self
+            .code
+            .as_deref()
+            .map(str::trim)
+            .is_some_and(|c| !c.is_empty() && !c.bytes().all(|b| b == b'0'));
+        self.success == Some(false) || (self.success.is_none() && error_code)
+    }
 }
 
 /// An envelope without `data` (a command's or an import's answer): a success unless it says
@@ -159,8 +166,9 @@ pub(crate) fn acknowledged(
     check_verdict(exchange, redactor)?;
     let body: Envelope<serde::de::IgnoredAny> = decode(&exchange.body)
         .map_err(|(path, reason)| undecodable(exchange, redactor, path, reason))?;
+    let refuses = body.refuses();
     let request_id = request_id(exchange, body.request_id);
-    if body.success == Some(false) || (body.success.is_none() && is_error_code(&body.code)) {
+    if refuses {
         return Err(refused(
             exchange,
             redactor,
