@@ -313,7 +313,7 @@ pub mod types {
     ///Request body of Validating a Workflow Version.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AopworkflowVersionValidateRes {
-        ///Workflow ID.
+        ///The workflow the topology belongs to.
         pub aopworkflow_id: ::std::string::String,
         pub mode: crate::generated::open_enums::ValidateMode,
         ///Parameter configuration of the topology.
@@ -9695,7 +9695,8 @@ pub mod open_enums {
 pub mod operations {
     pub use crate::Operation;
     use crate::{
-        QueryKind, QueryParam, RequestBody, Response, RetryClass, Segment, Shape,
+        Field, FieldKind, QueryKind, QueryParam, RequestBody, Response, RetryClass,
+        Segment, Shape,
     };
     use super::types;
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Querying the Workflow List
@@ -9810,6 +9811,64 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateAopWorkflowInfo",
+            wrap: None,
+            fields: &[
+                Field {
+                    name: "name",
+                    setter: "name",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "engine_type",
+                    setter: "engine_type",
+                    required: true,
+                    kind: FieldKind::Enum {
+                        schema: "EngineType",
+                        values: &["public_engine"],
+                    },
+                },
+                Field {
+                    name: "aop_type",
+                    setter: "aop_type",
+                    required: true,
+                    kind: FieldKind::Enum {
+                        schema: "AopType",
+                        values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
+                    },
+                },
+                Field {
+                    name: "dataclass_id",
+                    setter: "dataclass_id",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "labels",
+                    setter: "labels",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "WorkflowLabel",
+                        values: &["IP", "ACCOUNT", "DOMAIN"],
+                    },
+                },
+            ],
+            min_fields: 0u64,
         }),
         response: Response {
             media_type: "application/json",
@@ -9885,6 +9944,52 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "ModifyAopWorkflowInfo",
+            wrap: None,
+            fields: &[
+                Field {
+                    name: "name",
+                    setter: "name",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "enabled",
+                    setter: "enabled",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                },
+                Field {
+                    name: "version_id",
+                    setter: "version_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "labels",
+                    setter: "labels",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "WorkflowLabel",
+                        values: &["IP", "ACCOUNT", "DOMAIN"],
+                    },
+                },
+            ],
+            min_fields: 0u64,
         }),
         response: Response {
             media_type: "application/json",
@@ -10004,6 +10109,82 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateAopWorkflowVersionInfo",
+            wrap: None,
+            fields: &[
+                Field {
+                    name: "name",
+                    setter: "name",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "taskconfig",
+                    setter: "taskconfig",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "input",
+                    setter: "input",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "output",
+                    setter: "output",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "taskflow",
+                    setter: "taskflow",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "taskflow_type",
+                    setter: "taskflow_type",
+                    required: true,
+                    kind: FieldKind::Enum {
+                        schema: "TaskflowType",
+                        values: &["JSON"],
+                    },
+                },
+                Field {
+                    name: "aop_type",
+                    setter: "aop_type",
+                    required: true,
+                    kind: FieldKind::Enum {
+                        schema: "AopType",
+                        values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
+                    },
+                },
+            ],
+            min_fields: 0u64,
         }),
         response: Response {
             media_type: "application/json",
@@ -10044,6 +10225,52 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "AopInstanceEventData",
+            wrap: None,
+            fields: &[
+                Field {
+                    name: "command_type",
+                    setter: "command_type",
+                    required: true,
+                    kind: FieldKind::Enum {
+                        schema: "RunCommand",
+                        values: &["ActionInstanceRunCommand"],
+                    },
+                },
+                Field {
+                    name: "action_type",
+                    setter: "action_type",
+                    required: true,
+                    kind: FieldKind::Enum {
+                        schema: "ActionType",
+                        values: &["workflow"],
+                    },
+                },
+                Field {
+                    name: "action_id",
+                    setter: "action_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "action_instance_id",
+                    setter: "action_instance_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "playbook_context",
+                    setter: "playbook_context",
+                    required: false,
+                    kind: FieldKind::Object,
+                },
+            ],
+            min_fields: 0u64,
         }),
         response: Response {
             media_type: "application/json",
@@ -10118,6 +10345,96 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "ModifyAopWorkflowVersionInfo",
+            wrap: None,
+            fields: &[
+                Field {
+                    name: "name",
+                    setter: "name",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "status",
+                    setter: "status",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "VersionAction",
+                        values: &[
+                            "pending_submit",
+                            "pending_approval",
+                            "not_activated",
+                            "activated",
+                        ],
+                    },
+                },
+                Field {
+                    name: "taskconfig",
+                    setter: "taskconfig",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "taskflow",
+                    setter: "taskflow",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "taskflow_type",
+                    setter: "taskflow_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "TaskflowType",
+                        values: &["JSON"],
+                    },
+                },
+                Field {
+                    name: "aop_type",
+                    setter: "aop_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "AopType",
+                        values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
+                    },
+                },
+                Field {
+                    name: "input",
+                    setter: "input",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "output",
+                    setter: "output",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+            ],
+            min_fields: 0u64,
         }),
         response: Response {
             media_type: "application/json",
@@ -10196,6 +10513,28 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateAopWorkflowVersionApprovelInfo",
+            wrap: None,
+            fields: &[
+                Field {
+                    name: "content",
+                    setter: "content",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "result",
+                    setter: "result",
+                    required: true,
+                    kind: FieldKind::Enum {
+                        schema: "ApprovalResult",
+                        values: &["PASS", "UN_PASS"],
+                    },
+                },
+            ],
+            min_fields: 0u64,
         }),
         response: Response {
             media_type: "application/json",
@@ -10232,6 +10571,46 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "AopworkflowVersionValidateRes",
+            wrap: None,
+            fields: &[
+                Field {
+                    name: "mode",
+                    setter: "mode",
+                    required: true,
+                    kind: FieldKind::Enum {
+                        schema: "ValidateMode",
+                        values: &["BASIC", "CIRCLE", "APP_PARAMS"],
+                    },
+                },
+                Field {
+                    name: "taskconfig",
+                    setter: "taskconfig",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "taskflow",
+                    setter: "taskflow",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "aopworkflow_id",
+                    setter: "workflow_id",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+            ],
+            min_fields: 0u64,
         }),
         response: Response {
             media_type: "application/json",
@@ -10268,6 +10647,19 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "ExportAopworkflowInfo",
+            wrap: None,
+            fields: &[
+                Field {
+                    name: "id",
+                    setter: "id",
+                    required: true,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                },
+            ],
+            min_fields: 0u64,
         }),
         response: Response {
             media_type: "application/octet-stream",
@@ -10301,6 +10693,16 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "multipart/form-data",
             schema: "ImportAopworkflowRequestBody",
+            wrap: None,
+            fields: &[
+                Field {
+                    name: "uploadFile",
+                    setter: "uploadFile",
+                    required: true,
+                    kind: FieldKind::Binary,
+                },
+            ],
+            min_fields: 0u64,
         }),
         response: Response {
             media_type: "application/json",
@@ -10420,7 +10822,7 @@ pub mod operations {
         response: Response {
             media_type: "application/json",
             schema: Some("ListAopWorkflowInstanceResponse"),
-            shape: Shape::Bare,
+            shape: Shape::BareList,
         },
         retry: RetryClass::Idempotent,
         paged: true,
@@ -10493,6 +10895,41 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "AopInstanceUpdateDataPojo",
+            wrap: None,
+            fields: &[
+                Field {
+                    name: "command_type",
+                    setter: "command_type",
+                    required: true,
+                    kind: FieldKind::Enum {
+                        schema: "UpdateCommand",
+                        values: &[
+                            "ActionInstanceTerminateCommand",
+                            "ActionInstanceRetryCommand",
+                            "ActionInstanceDebugCommand",
+                        ],
+                    },
+                },
+                Field {
+                    name: "task_id",
+                    setter: "task_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+                Field {
+                    name: "input_dataobject",
+                    setter: "input_dataobject",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                },
+            ],
+            min_fields: 0u64,
         }),
         response: Response {
             media_type: "application/json",
@@ -10633,6 +11070,14 @@ pub mod operations {
         "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Updating a Workflow Instance"]
         UpdateWorkflowInstance = UPDATE_WORKFLOW_INSTANCE { body :
         types::AopInstanceUpdateDataPojo, data : () }
+    }
+    impl crate::ListAnswer for types::ListAopWorkflowInstanceResponse {
+        type Item = types::AopworkflowInstanceDetail;
+        fn into_page(
+            self,
+        ) -> (::std::vec::Vec<types::AopworkflowInstanceDetail>, Option<u64>) {
+            (self.instances, self.count.and_then(|n| u64::try_from(n).ok()))
+        }
     }
 }
 /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its

@@ -17,12 +17,68 @@ use crate::{GenerateError, err};
 
 /// What the generator emits for one operation.
 pub(crate) struct Emitted {
+    /// What the client's layer is generated from.
+    pub info: OpInfo,
+    /// `impl ListAnswer for ..` when the answer is a list with no envelope.
+    pub list_answer: Option<TokenStream>,
     /// `UPDATE_AOP_WORKFLOW`.
     pub const_name: syn::Ident,
     /// `pub const UPDATE_AOP_WORKFLOW: Operation = Operation { .. };`
     pub descriptor: TokenStream,
     /// `UpdateAopWorkflow = UPDATE_AOP_WORKFLOW { body: .., data: .. }` (an `operation_types!` entry).
     pub types: TokenStream,
+}
+
+/// An operation as the client's generated layer needs it.
+pub(crate) struct OpInfo {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub description: String,
+    /// `x-source`: the API page (or SDK model) the entry follows.
+    pub source: String,
+    pub path_params: Vec<String>,
+    pub query: Vec<QueryInfo>,
+    pub body: Option<BodyInfo>,
+    pub shape: ShapeInfo,
+    /// The schema of the result (of a list's items), when it is a named object.
+    pub result_schema: Option<String>,
+    pub paged: bool,
+    pub not_idempotent: bool,
+    pub extensions: indexmap::IndexMap<String, serde_json::Value>,
+}
+
+/// A query parameter as the client's setter needs it.
+pub(crate) struct QueryInfo {
+    pub name: String,
+    pub required: bool,
+    pub description: String,
+    /// `integer`, `boolean`, `string`, or an enum's schema name.
+    pub kind: QueryType,
+}
+
+/// A query parameter's type.
+pub(crate) enum QueryType {
+    Integer,
+    Boolean,
+    String,
+    Enum(String),
+}
+
+/// A request body as the client's setters need it.
+pub(crate) struct BodyInfo {
+    pub multipart: bool,
+    pub fields: Vec<crate::fields::BodyField>,
+}
+
+/// How a success carries its result.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ShapeInfo {
+    Envelope { data: bool, list: bool },
+    Bare,
+    BareList,
+    Binary,
 }
 
 /// One operation as read from the spec, before its reserved segments are known.
@@ -86,17 +142,39 @@ fn emit(
     let (id, method, path) = (r.id, &r.method, r.path);
     let segments = segments(path, reserved);
     let (query, paged) = query(spec, r).map_err(bad)?;
+    let mut body_info = None;
     let (request, body_type) = match request_body(spec, r.op) {
         Some((media_type, schema)) => {
             let ty = format_ident!("{schema}");
+            let (wrap, fields, min_fields) =
+                crate::fields::body_fields(spec, &schema).map_err(bad)?;
+            let field_tokens: Vec<_> = fields
+                .iter()
+                .map(crate::fields::BodyField::descriptor)
+                .collect();
+            let wrap = match wrap {
+                Some(member) => quote!(Some(#member)),
+                None => quote!(None),
+            };
+            body_info = Some(BodyInfo {
+                multipart: media_type.starts_with("multipart/"),
+                fields,
+            });
             (
-                quote!(Some(RequestBody { media_type: #media_type, schema: #schema })),
+                quote!(Some(RequestBody {
+                    media_type: #media_type,
+                    schema: #schema,
+                    wrap: #wrap,
+                    fields: &[#(#field_tokens),*],
+                    min_fields: #min_fields,
+                })),
                 quote!(types::#ty),
             )
         }
         None => (quote!(None), quote!(())),
     };
-    let (response, data_type) = response(spec, r.op).map_err(bad)?;
+    let (response, data_type, shape, result_schema, list_answer) =
+        response(spec, r.op).map_err(bad)?;
     let retry = retry_class(r.op).map_err(bad)?;
     let doc = format!("`{method} {path}`: {}", r.summary);
     let descriptor = quote! {
@@ -117,7 +195,40 @@ fn emit(
         #[doc = #doc]
         #type_name = #const_name { body: #body_type, data: #data_type }
     };
+    let ext = |name: &str| {
+        r.op.extensions
+            .get(name)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    let info = OpInfo {
+        id: id.to_owned(),
+        method: method.clone(),
+        path: path.to_owned(),
+        summary: r.summary.clone(),
+        description: r.op.description.clone().unwrap_or_default(),
+        source: ext("x-source"),
+        path_params: r
+            .params
+            .iter()
+            .filter_map(|p| match p {
+                Parameter::Path { parameter_data, .. } => Some(parameter_data.name.clone()),
+                _ => None,
+            })
+            .collect(),
+        query: query_info(spec, r),
+        body: body_info,
+        shape,
+        result_schema,
+        paged,
+        not_idempotent: retry.to_string().contains("NotIdempotent"),
+        extensions: r.op.extensions.clone(),
+    };
     Ok(Emitted {
+        info,
+        list_answer,
         const_name,
         descriptor,
         types,
@@ -169,27 +280,73 @@ fn query(spec: &OpenAPI, r: &Read<'_>) -> Result<(Vec<TokenStream>, bool), Strin
     Ok((query, paged))
 }
 
-/// The 2xx answer's descriptor, and the Rust type of its result.
-fn response(spec: &OpenAPI, op: &Operation) -> Result<(TokenStream, TokenStream), String> {
+/// What [`response`] reads of an operation's 2xx answer.
+type ResponseRead = (
+    TokenStream,
+    TokenStream,
+    ShapeInfo,
+    Option<String>,
+    Option<TokenStream>,
+);
+
+/// The 2xx answer's descriptor, the Rust type of its result, its shape, the schema of its
+/// result (or of a list's items), and a list with no envelope's `ListAnswer` impl.
+fn response(spec: &OpenAPI, op: &Operation) -> Result<ResponseRead, String> {
     let (media_type, media) =
         success_response(spec, op).ok_or("needs a 2xx response with one media type")?;
     let schema_name = media.schema.as_ref().and_then(|s| match s {
         ReferenceOr::Reference { reference } => Some(ref_name(reference).to_owned()),
         ReferenceOr::Item(_) => None,
     });
-    let (shape, data_type) = if !media_type.starts_with("application/json") {
-        (quote!(Shape::Binary), quote!(crate::Binary))
+    let mut list_answer = None;
+    let (shape, data_type, info, result) = if !media_type.starts_with("application/json") {
+        (
+            quote!(Shape::Binary),
+            quote!(crate::Binary),
+            ShapeInfo::Binary,
+            None,
+        )
     } else {
         let name = schema_name
             .as_deref()
             .ok_or("its 2xx JSON schema must be a $ref to a named schema")?;
         let object = object_properties(spec, name)
             .ok_or_else(|| format!("its 2xx schema `{name}` must be an object"))?;
+        let ty = format_ident!("{name}");
         if object.contains_key("code") && object.contains_key("message") {
-            envelope(object.get("data"))?
+            let (shape, data, info, item) = envelope(object.get("data"))?;
+            (shape, data, info, item)
+        } else if let Some((items, item, count)) = bare_list(object) {
+            let item_ty = format_ident!("{item}");
+            let items_field = format_ident!("{}", items);
+            let total = match count {
+                Some(count) => {
+                    let count = format_ident!("{count}");
+                    quote!(self.#count.and_then(|n| u64::try_from(n).ok()))
+                }
+                None => quote!(None),
+            };
+            list_answer = Some(quote! {
+                impl crate::ListAnswer for types::#ty {
+                    type Item = types::#item_ty;
+                    fn into_page(self) -> (::std::vec::Vec<types::#item_ty>, Option<u64>) {
+                        (self.#items_field, #total)
+                    }
+                }
+            });
+            (
+                quote!(Shape::BareList),
+                quote!(types::#ty),
+                ShapeInfo::BareList,
+                Some(item),
+            )
         } else {
-            let ty = format_ident!("{name}");
-            (quote!(Shape::Bare), quote!(types::#ty))
+            (
+                quote!(Shape::Bare),
+                quote!(types::#ty),
+                ShapeInfo::Bare,
+                Some(name.to_owned()),
+            )
         }
     };
     let schema = match &schema_name {
@@ -197,30 +354,109 @@ fn response(spec: &OpenAPI, op: &Operation) -> Result<(TokenStream, TokenStream)
         None => quote!(None),
     };
     let response = quote!(Response { media_type: #media_type, schema: #schema, shape: #shape });
-    Ok((response, data_type))
+    Ok((response, data_type, info, result, list_answer))
 }
 
-/// An envelope's shape and the Rust type of its `data` (`()` when it has none).
-fn envelope(data: Option<&ReferenceOr<Box<Schema>>>) -> Result<(TokenStream, TokenStream), String> {
+/// A bare answer that is a page of a list: one array of named items, and at most a count
+/// (`count` or `total`) beside it. Its items' member, their schema, and the count's member.
+fn bare_list(
+    object: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+) -> Option<(String, String, Option<String>)> {
+    let mut items = None;
+    let mut count = None;
+    for (name, s) in object {
+        let ReferenceOr::Item(item) = s else {
+            return None;
+        };
+        match &item.schema_kind {
+            SchemaKind::Type(Type::Array(array)) if items.is_none() => {
+                match array.items.as_ref()? {
+                    ReferenceOr::Reference { reference } => {
+                        items = Some((name.clone(), ref_name(reference).to_owned()));
+                    }
+                    ReferenceOr::Item(_) => return None,
+                }
+            }
+            SchemaKind::Type(Type::Integer(_)) if name == "count" || name == "total" => {
+                count = Some(name.clone());
+            }
+            _ => return None,
+        }
+    }
+    let (items, item) = items?;
+    Some((items, item, count))
+}
+
+/// An envelope's shape, the Rust type of its `data` (`()` when it has none), and the schema of
+/// `data` (of its items).
+fn envelope(
+    data: Option<&ReferenceOr<Box<Schema>>>,
+) -> Result<(TokenStream, TokenStream, ShapeInfo, Option<String>), String> {
     let has_data = data.is_some();
-    let (list, ty) = match data {
-        None => (false, quote!(())),
+    let (list, ty, item) = match data {
+        None => (false, quote!(()), None),
         Some(ReferenceOr::Reference { reference }) => {
-            let ty = format_ident!("{}", ref_name(reference));
-            (false, quote!(types::#ty))
+            let name = ref_name(reference);
+            let ty = format_ident!("{name}");
+            (false, quote!(types::#ty), Some(name.to_owned()))
         }
         Some(ReferenceOr::Item(item)) => match &item.schema_kind {
             SchemaKind::Type(Type::Array(array)) => match array.items.as_ref() {
                 Some(ReferenceOr::Reference { reference }) => {
-                    let ty = format_ident!("{}", ref_name(reference));
-                    (true, quote!(::std::vec::Vec<types::#ty>))
+                    let name = ref_name(reference);
+                    let ty = format_ident!("{name}");
+                    (
+                        true,
+                        quote!(::std::vec::Vec<types::#ty>),
+                        Some(name.to_owned()),
+                    )
                 }
                 _ => return Err("`data` items must be a $ref".to_owned()),
             },
-            _ => (false, quote!(::serde_json::Value)),
+            _ => (false, quote!(::serde_json::Value), None),
         },
     };
-    Ok((quote!(Shape::Envelope { data: #has_data, list: #list }), ty))
+    Ok((
+        quote!(Shape::Envelope { data: #has_data, list: #list }),
+        ty,
+        ShapeInfo::Envelope {
+            data: has_data,
+            list,
+        },
+        item,
+    ))
+}
+
+/// The query parameters as the client's setters need them.
+fn query_info(spec: &OpenAPI, r: &Read<'_>) -> Vec<QueryInfo> {
+    r.params
+        .iter()
+        .filter_map(|p| {
+            let Parameter::Query { parameter_data, .. } = p else {
+                return None;
+            };
+            let ParameterSchemaOrContent::Schema(s) = &parameter_data.format else {
+                return None;
+            };
+            let kind = match s {
+                ReferenceOr::Reference { reference } => {
+                    QueryType::Enum(ref_name(reference).to_owned())
+                }
+                ReferenceOr::Item(item) => match &item.schema_kind {
+                    SchemaKind::Type(Type::Integer(_)) => QueryType::Integer,
+                    SchemaKind::Type(Type::Boolean(_)) => QueryType::Boolean,
+                    _ => QueryType::String,
+                },
+            };
+            let _ = spec;
+            Some(QueryInfo {
+                name: parameter_data.name.clone(),
+                required: parameter_data.required,
+                description: parameter_data.description.clone().unwrap_or_default(),
+                kind,
+            })
+        })
+        .collect()
 }
 
 /// `x-retry-class`, required on every operation.
@@ -283,7 +519,7 @@ fn reserved_segments(
     out
 }
 
-fn ref_name(reference: &str) -> &str {
+pub(crate) fn ref_name(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }
 
@@ -312,7 +548,7 @@ fn resolve_parameter(
     }
 }
 
-fn schema<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a Schema> {
+pub(crate) fn schema<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a Schema> {
     spec.components.as_ref()?.schemas.get(name)?.as_item()
 }
 

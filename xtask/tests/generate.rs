@@ -626,7 +626,7 @@ fn every_operation_becomes_a_descriptor_of_its_shape() {
     }
     let export = squash(descriptor(&out, "EXPORT_THINGS"));
     assert!(
-        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",})"#),
+        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",wrap:None,fields:&[Field{name:"id",setter:"id",required:false,kind:FieldKind::Array{min_items:None,max_items:None,},},],min_fields:0u64,})"#),
         "{export}"
     );
     assert!(

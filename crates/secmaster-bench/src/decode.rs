@@ -18,7 +18,7 @@ pub fn decode(options: &Options, report: &mut Report) {
     let client = || {
         let updated =
             secmaster::internals::read_update_answer(bytes.clone()).expect("the client reads it");
-        let w = updated.workflow;
+        let w = updated.value;
         (w.created_at(), w.updated_at(), w)
     };
     let (created, updated, workflow) = client();

@@ -323,7 +323,7 @@ pub async fn secmaster_call(client: &Client) -> String {
         .send()
         .await
         .expect("secmaster call");
-    updated.workflow.name.unwrap_or_default()
+    updated.value.name.unwrap_or_default()
 }
 
 pub fn secmaster_client(server: &str, credentials: Credentials) -> Client {

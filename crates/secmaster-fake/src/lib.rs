@@ -43,7 +43,7 @@
 //!     .enable("ver-0001")
 //!     .send()
 //!     .await?;
-//! assert_eq!(updated.workflow.version.as_deref(), Some("v1"));
+//! assert_eq!(updated.version.as_deref(), Some("v1"));
 //! assert_eq!(fake.journal().len(), 1);
 //! # Ok(())
 //! # }

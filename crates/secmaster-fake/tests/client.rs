@@ -46,7 +46,7 @@ async fn token_update_renames_enables_and_is_stored() {
         .send()
         .await
         .unwrap();
-    let w = &updated.workflow;
+    let w = &updated.value;
     assert_eq!(
         (
             w.name.as_deref(),
@@ -99,7 +99,7 @@ async fn aksk_and_temporary_aksk_updates_are_verified_and_accepted() {
         .send()
         .await
         .unwrap();
-    assert_eq!(updated.workflow.modifier_id.as_deref(), Some("ak-TEMPAK"));
+    assert_eq!(updated.modifier_id.as_deref(), Some("ak-TEMPAK"));
 }
 
 async fn rejected(fake: &FakeSecMaster, credentials: Credentials) -> Error {
@@ -295,7 +295,7 @@ async fn concurrent_updates_lose_nothing_and_tear_nothing() {
         tokio::spawn(call.send())
     });
     for (i, call) in calls.enumerate() {
-        let w = call.await.unwrap().unwrap().workflow;
+        let w = call.await.unwrap().unwrap().value;
         let n = w.name.unwrap();
         assert_eq!(
             n.strip_prefix("name-"),
@@ -330,7 +330,7 @@ async fn a_seed_file_configures_tokens_keys_and_workflows() {
         .send()
         .await
         .unwrap()
-        .workflow;
+        .value;
     assert_eq!(
         (w.name.as_deref(), w.version.as_deref()),
         (Some("seeded"), Some("one"))

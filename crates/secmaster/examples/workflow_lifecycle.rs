@@ -288,7 +288,7 @@ async fn walk(place: &Place<'_>, workflow: &str) -> Result<()> {
         .enable(&version)
         .send()
         .await?;
-    print_workflow(&enabled.workflow);
+    print_workflow(&enabled.value);
     println!("  request id {}", id(&enabled.request_id));
 
     step("A run, and its end");
@@ -310,7 +310,7 @@ async fn walk(place: &Place<'_>, workflow: &str) -> Result<()> {
         .with_topology(true)
         .wait_until_done(Duration::from_secs(300))
         .await?;
-    let i = &done.instance;
+    let i = &done.value;
     println!(
         "  ended     {} at {} ({} node(s))",
         i.status.as_ref().map_or("-".into(), ToString::to_string),

@@ -32,8 +32,8 @@ use crate::{ClientBuilder, RetryPolicy};
 ///     .labels(Label::Ip)
 ///     .send()
 ///     .await?;
-/// assert_eq!(updated.workflow.enabled, Some(true));
-/// println!("{:?} {:?}", updated.workflow.name, updated.request_id);
+/// assert_eq!(updated.enabled, Some(true));
+/// println!("{:?} {:?}", updated.name, updated.request_id);
 /// # Ok(())
 /// # }
 /// ```

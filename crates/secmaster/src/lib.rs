@@ -37,7 +37,7 @@
 //!     .send()
 //!     .await?;
 //!
-//! println!("{} {:?}", updated.workflow.name.as_deref().unwrap_or(""), updated.request_id);
+//! println!("{} {:?}", updated.name.as_deref().unwrap_or(""), updated.request_id);
 //! # Ok(())
 //! # }
 //! ```
@@ -86,8 +86,8 @@
 //!     .with_topology(true)
 //!     .wait_until_done(Duration::from_secs(600))
 //!     .await?;
-//! if done.instance.status != Some(InstanceStatus::Finished) {
-//!     for node in done.instance.topology.iter().flat_map(|t| &t.audit_logs) {
+//! if done.status != Some(InstanceStatus::Finished) {
+//!     for node in done.topology.iter().flat_map(|t| &t.audit_logs) {
 //!         println!("{:?}: {:?} {:?}", node.action_name, node.status, node.error_msg);
 //!     }
 //! }
@@ -123,8 +123,12 @@
 mod builder;
 mod client;
 mod credentials;
+mod custom;
 mod endpoint;
 mod error;
+#[rustfmt::skip]
+mod generated;
+mod instance;
 mod operations;
 mod redact;
 mod retry;
@@ -145,23 +149,11 @@ pub use credentials::{
 };
 pub use endpoint::{REGIONS, override_variable as region_override_variable};
 pub use error::{Error, ServiceError};
+pub use generated::*;
+pub use instance::StartedRun;
 pub use jiff;
-pub use operations::export::{ExportWorkflows, ExportedWorkflows};
-pub use operations::import::ImportWorkflows;
-pub use operations::instance::{ShowWorkflowInstance, ShownInstance};
-pub use operations::instance_list::ListWorkflowInstances;
-pub use operations::list::ListWorkflows;
 pub use operations::paging::Items;
-pub use operations::runs::{RunWorkflow, StartedRun, UpdateWorkflowInstance};
-pub use operations::update::{UpdateWorkflow, UpdatedWorkflow};
-pub use operations::version_edits::{
-    Review, ReviewWorkflowVersion, UpdateWorkflowVersion, ValidateWorkflowVersion,
-};
-pub use operations::versions::{
-    CreateWorkflowVersion, DeleteWorkflowVersion, ListWorkflowVersions, ShowWorkflowVersion,
-};
-pub use operations::workflows::{CreateWorkflow, DeleteWorkflow, ShowWorkflow};
-pub use operations::{Output, Page};
+pub use operations::{ExportedWorkflows, Output, Page, Review, ShownInstance, UpdatedWorkflow};
 pub use retry::RetryPolicy;
 pub use signer::{Clock, SystemClock};
 pub use validate::MAX_ID_BYTES;
@@ -172,8 +164,9 @@ pub use workflow::{
     AopType, EngineType, Label, SortOrder, Workflow, WorkflowSortKey, parse_timestamp,
 };
 
-/// The status of a workflow instance (unlisted values are kept in `Other`).
-pub use secmaster_bindings::open_enums::{InstanceStatus, TriggerType};
+/// The status of a workflow instance, how it was started, and the commands a run takes
+/// (unlisted values are kept in `Other`).
+pub use secmaster_bindings::open_enums::{InstanceStatus, TriggerType, UpdateCommand};
 /// A workflow instance (one run of a workflow) as the service sends it: the bindings'
 /// `AopworkflowInstanceDetail`.
 pub use secmaster_bindings::types::AopworkflowInstanceDetail as WorkflowInstance;
@@ -187,7 +180,9 @@ pub mod internals {
     /// Reads a 200 answer of Update a Workflow exactly as a call does: the envelope, its
     /// `data` (required), the `Workflow` view.
     pub fn read_update_answer(body: bytes::Bytes) -> Result<crate::UpdatedWorkflow, crate::Error> {
-        crate::UpdatedWorkflow::read(body)
+        use secmaster_bindings::operations::UpdateAopWorkflow;
+        let (data, meta) = crate::runtime::read_enveloped::<UpdateAopWorkflow>(body)?;
+        Ok(crate::Output::new(data, meta))
     }
 
     /// Reads a 200 answer of ListWorkflows exactly as a call does: the envelope, `data`

@@ -185,7 +185,7 @@ async fn bodies_in_many_chunks_are_read_whole_and_capped_at_the_limit() {
     let c = client_with_limit(&server, limit);
     let call = || c.update_workflow("p", "w", "f").disable().send();
     let updated = bounded(call()).await.unwrap();
-    assert_eq!(updated.workflow.name.as_deref(), Some("Test_aop"));
+    assert_eq!(updated.name.as_deref(), Some("Test_aop"));
     let e = bounded(call()).await.unwrap_err();
     assert!(
         matches!(e, Error::ResponseTooLarge { status: 200, limit: l, .. } if l == limit),
@@ -228,7 +228,7 @@ async fn a_declared_length_is_a_hint_for_reading_not_an_allocation() {
     let c = client_with_limit(&server, usize::MAX);
     let call = || c.update_workflow("p", "w", "f").disable().send();
     let updated = bounded(call()).await.unwrap();
-    assert_eq!(updated.workflow.name.as_deref(), Some("Test_aop"));
+    assert_eq!(updated.name.as_deref(), Some("Test_aop"));
     let e = bounded(call()).await.unwrap_err();
     assert!(
         matches!(e, Error::Transport { connect: false, .. }),
@@ -291,7 +291,7 @@ async fn a_wrong_content_type_does_not_turn_a_success_into_a_failure() {
     )
     .await
     .unwrap();
-    assert_eq!(ok.workflow.name.as_deref(), Some("Test_aop"));
+    assert_eq!(ok.name.as_deref(), Some("Test_aop"));
 }
 
 #[tokio::test]

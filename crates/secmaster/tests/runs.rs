@@ -274,7 +274,7 @@ async fn waiting_ends_on_a_finished_or_failed_run_and_gives_up_with_the_last_sta
             .wait_until_done(Duration::from_secs(30))
             .await
             .unwrap();
-        assert_eq!(done.instance.status.unwrap().as_str(), last);
+        assert_eq!(done.status.as_ref().unwrap().as_str(), last);
         assert_eq!(server.requests().len(), 3, "polled until it ended");
     }
     let running: Vec<Reply> = (0..50).map(|_| instance("RUNNING")).collect();

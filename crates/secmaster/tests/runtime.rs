@@ -101,7 +101,7 @@ async fn token_call_sends_the_documented_request_and_reads_the_pages_answer() {
         serde_json::json!({"name": "Test_aop", "description": "Aop workflow description Test"})
     );
 
-    let w = &updated.workflow;
+    let w = &updated.value;
     assert_eq!(w.id.as_deref(), Some(WORKFLOW));
     assert_eq!(w.name.as_deref(), Some("Test_aop"));
     assert_eq!(w.aop_type, Some(AopType::Normal));
@@ -204,7 +204,7 @@ async fn two_503s_then_200_is_three_attempts_and_a_success() {
     ])
     .await;
     let updated = rename(&token_client(&server)).await.unwrap();
-    assert_eq!(updated.workflow.name.as_deref(), Some("Test_aop"));
+    assert_eq!(updated.name.as_deref(), Some("Test_aop"));
     assert_eq!(server.requests().len(), 3);
 }
 
@@ -366,10 +366,7 @@ async fn unknown_enum_values_and_extra_fields_do_not_fail_a_success() {
     );
     let server = TestServer::start(vec![Reply::json(200, &body)]).await;
     let updated = rename(&token_client(&server)).await.unwrap();
-    assert_eq!(
-        updated.workflow.aop_type,
-        Some(AopType::Other("CONTAINMENT".into()))
-    );
+    assert_eq!(updated.aop_type, Some(AopType::Other("CONTAINMENT".into())));
 }
 
 #[tokio::test]
@@ -534,7 +531,7 @@ async fn a_200_with_neither_success_nor_data_is_a_decode_error() {
     let server = TestServer::start(vec![Reply::json(200, r#"{"data":{"name":"n"}}"#)]).await;
     let ok = rename(&token_client(&server)).await.unwrap();
     assert_eq!(
-        ok.workflow.name.as_deref(),
+        ok.name.as_deref(),
         Some("n"),
         "data without success is accepted"
     );

@@ -201,6 +201,7 @@ async fn every_mandatory_field_missing_is_named_and_nothing_is_sent() {
             c.create_workflow_version(PROJECT, WORKSPACE, WORKFLOW)
                 .name("v")
                 .description("d")
+                .taskconfig("{}")
                 .send()
                 .await
                 .unwrap_err(),

@@ -1,22 +1,23 @@
-//! One module per operation or group of operations: builders (setters, intent methods, their own
-//! rules) and a `send` that hands the runtime a descriptor and a body. The machinery every call
-//! needs is in [`crate::runtime`].
+//! What every operation's builder returns: [`Output`] of one result, [`Page`] of a list, and
+//! the machinery they share: paging ([`Items`]) and waiting (`waiter`). The builders are
+//! generated ([`crate::generated`]); the call path is [`crate::runtime`].
 
-pub(crate) mod export;
-pub(crate) mod import;
-pub(crate) mod instance;
-pub(crate) mod instance_list;
-pub(crate) mod list;
 pub(crate) mod paging;
-pub(crate) mod runs;
-pub(crate) mod update;
-pub(crate) mod version_edits;
-pub(crate) mod versions;
 pub(crate) mod waiter;
-pub(crate) mod workflows;
 
-use crate::Error;
+pub use paging::Items;
+
 use crate::runtime::Meta;
+use crate::{Workflow, WorkflowInstance};
+
+/// The result of Update a Workflow: the workflow as it is after the update.
+pub type UpdatedWorkflow = Output<Workflow>;
+/// The result of showing a workflow instance.
+pub type ShownInstance = Output<WorkflowInstance>;
+/// The result of an export: the file's bytes (`Deref` to `[u8]` through [`bytes::Bytes`]).
+pub type ExportedWorkflows = Output<bytes::Bytes>;
+/// A review of a version as the service recorded it: its result and comment.
+pub type Review = secmaster_bindings::types::WorkflowApproveOpinionDetail;
 
 /// A page of a list: its items, how many match in all, and the request id.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,27 +76,5 @@ impl<T> std::ops::Deref for Output<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.value
-    }
-}
-
-/// A mandatory field's value, or the error that names it.
-pub(crate) fn required<T>(field: &'static str, value: Option<T>) -> Result<T, Error> {
-    value.ok_or_else(|| Error::invalid(field, "is required and was not set"))
-}
-
-/// A mandatory text field's value: set, and not blank.
-pub(crate) fn required_text(field: &'static str, value: Option<String>) -> Result<String, Error> {
-    let value = required(field, value)?;
-    if value.trim().is_empty() {
-        return Err(Error::invalid(field, "is required and is empty"));
-    }
-    Ok(value)
-}
-
-/// Whether an optional text field that is set is blank (the service would read it as unset).
-pub(crate) fn not_blank(field: &'static str, value: Option<&String>) -> Result<(), Error> {
-    match value {
-        Some(v) if v.trim().is_empty() => Err(Error::invalid(field, "is empty")),
-        _ => Ok(()),
     }
 }

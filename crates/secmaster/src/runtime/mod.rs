@@ -7,6 +7,8 @@
 //! the operation's retry class and the [`RetryPolicy`] allow, in a `tracing` span of its own.
 
 mod attempt;
+mod builder;
+mod form;
 mod request;
 mod response;
 
@@ -15,11 +17,12 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use secmaster_bindings::{Op, Operation, RetryClass, Shape};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 pub(crate) use attempt::{causes, is_transient};
+pub(crate) use builder::{Request, request_options};
+pub(crate) use form::encode_form;
 pub(crate) use request::{Auth, Query};
 pub(crate) use response::Meta;
 #[cfg(fuzzing)]
@@ -41,26 +44,6 @@ pub(crate) struct CallOptions {
     pub attempt_timeout: Option<Duration>,
     pub retry: Option<RetryPolicy>,
 }
-
-/// Adds the per-call setters to an operation's builder (which has an `options: CallOptions`).
-macro_rules! call_options {
-    () => {
-        /// Time allowed for each attempt of this call, instead of the client's
-        /// ([`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout)).
-        pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.attempt_timeout = Some(timeout);
-            self
-        }
-
-        /// The retry policy of this call, instead of the client's
-        /// ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-    };
-}
-pub(crate) use call_options;
 
 /// A call of operation `O`, being prepared: each step checks what it is given against the
 /// descriptor, and the first problem is what the call returns, before any I/O.
@@ -102,39 +85,6 @@ impl<O: Op> Call<O> {
     pub(crate) fn query(mut self, query: Query) -> Self {
         self.query = query;
         self
-    }
-
-    /// The request body, serialized once here (attempts share the bytes).
-    pub(crate) fn body(mut self, body: &O::Body) -> Self
-    where
-        O::Body: Serialize,
-    {
-        let rules = O::OPERATION
-            .request
-            .is_some_and(|r| r.rules().next().is_some());
-        // A body with `x-required-when` rules is checked as JSON (see `request::prepare`).
-        let json = if rules {
-            serde_json::to_value(body).ok()
-        } else {
-            None
-        };
-        match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((bytes.into(), json)),
-            Err(e) => self.fail(Error::invalid("body", format!("cannot be serialized: {e}"))),
-        }
-        self
-    }
-
-    /// The request body, or the error that stopped the builder making one (a required field
-    /// missing): the first error wins.
-    pub(crate) fn try_body(self, body: Result<O::Body, Error>) -> Self
-    where
-        O::Body: Serialize,
-    {
-        match body {
-            Ok(body) => self.body(&body),
-            Err(e) => self.check(Err(e)),
-        }
     }
 
     /// A body already encoded (a multipart form), sent as `content_type` with these bytes.
@@ -209,8 +159,18 @@ impl<O: Op> Call<O> {
     where
         O::Data: DeserializeOwned + Default + PartialEq + Send + 'static,
     {
-        debug_assert_eq!(O::OPERATION.response.shape, Shape::Bare);
+        debug_assert!(matches!(
+            O::OPERATION.response.shape,
+            Shape::Bare | Shape::BareList
+        ));
         self.send(response::bare::<O::Data>, finish)
+    }
+
+    /// The request body, already serialized (JSON made from the spec's fields), with its JSON
+    /// value for the `x-required-when` rules.
+    pub(crate) fn json_body(mut self, bytes: Bytes, json: serde_json::Value) -> Self {
+        self.body = Some((bytes, Some(json)));
+        self
     }
 
     /// Sends the call and keeps its body's bytes (a file) in the builder's result (`finish`).
@@ -317,7 +277,7 @@ async fn execute<T>(
     let timeout = options.attempt_timeout.unwrap_or(inner.attempt_timeout);
     let limit = match op.response.shape {
         Shape::Binary => inner.max_download_bytes,
-        Shape::Envelope { .. } | Shape::Bare => inner.max_response_bytes,
+        Shape::Envelope { .. } | Shape::Bare | Shape::BareList => inner.max_response_bytes,
     };
     let started = Instant::now();
     let mut attempt_no = 0;

@@ -133,7 +133,9 @@ pub(crate) fn prepare(
     };
     let accept = match op.response.shape {
         Shape::Binary => HeaderValue::from_static("*/*"),
-        Shape::Envelope { .. } | Shape::Bare => HeaderValue::from_static("application/json"),
+        Shape::Envelope { .. } | Shape::Bare | Shape::BareList => {
+            HeaderValue::from_static("application/json")
+        }
     };
     Ok(Prepared {
         method: Method::from_bytes(op.method.as_bytes())

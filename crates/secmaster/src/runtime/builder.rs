@@ -1,0 +1,353 @@
+//! The state every generated operation builder wraps: its path values, the query parameters
+//! and body fields set, per-call options, and the first problem a setter met. Sending checks the
+//! body against the spec's data for the operation (mandatory fields, bounds, enum values, the
+//! fewest fields, `x-required-when`) before any I/O, then hands the runtime a [`Call`].
+
+use std::marker::PhantomData;
+
+use bytes::Bytes;
+use secmaster_bindings::{ListAnswer, Op, RequestBody};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::request::QueryValue;
+use super::{Call, CallOptions, Meta, Query};
+use crate::operations::Page;
+use crate::operations::paging::{Items, PageFuture, walk};
+use crate::{Client, Error};
+
+/// A call of operation `O` being built: what its setters set, checked when it is sent.
+pub(crate) struct Request<O: Op> {
+    client: Client,
+    path: Vec<String>,
+    query: Query,
+    /// The body fields set, sorted by name (the order the bindings' types serialize in).
+    body: Vec<(&'static str, Value)>,
+    /// A file to upload: its form field, name and bytes.
+    form: Option<(&'static str, String, Bytes)>,
+    pub(crate) options: CallOptions,
+    /// The first problem a setter or check met: the field and what is wrong.
+    error: Option<(&'static str, String)>,
+    how_to_check: &'static str,
+    op: PhantomData<fn() -> O>,
+}
+
+impl<O: Op> Clone for Request<O> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            body: self.body.clone(),
+            form: self.form.clone(),
+            options: self.options.clone(),
+            error: self.error.clone(),
+            how_to_check: self.how_to_check,
+            op: PhantomData,
+        }
+    }
+}
+
+impl<O: Op> std::fmt::Debug for Request<O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct(O::OPERATION.id);
+        d.field("path", &self.path).field("query", &self.query);
+        let fields: Vec<&str> = self.body.iter().map(|(name, _)| *name).collect();
+        d.field("body_fields", &fields);
+        if let Some((field, name, bytes)) = &self.form {
+            d.field("form", &(field, name, bytes.len()));
+        }
+        d.finish_non_exhaustive()
+    }
+}
+
+/// Adds the per-call setters to a generated builder (a newtype over [`Request`]).
+macro_rules! request_options {
+    () => {
+        /// Time allowed for each attempt of this call, instead of the client's
+        /// ([`ClientBuilder::attempt_timeout`](crate::ClientBuilder::attempt_timeout)).
+        pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.0.options.attempt_timeout = Some(timeout);
+            self
+        }
+
+        /// The retry policy of this call, instead of the client's
+        /// ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+            self.0.options.retry = Some(policy);
+            self
+        }
+
+        /// The body fields set so far, as a JSON object (unset fields are left out; the
+        /// spec's checks, and the fields it fills in, come when the call is sent).
+        pub fn body(&self) -> serde_json::Value {
+            self.0.body_json()
+        }
+    };
+}
+pub(crate) use request_options;
+
+impl<O: Op + 'static> Request<O> {
+    /// A call of `O` on `client` with its path parameters' values, in path order.
+    pub(crate) fn new(client: &Client, path: Vec<String>) -> Self {
+        Self {
+            client: client.clone(),
+            path,
+            query: Query::default(),
+            body: Vec::new(),
+            form: None,
+            options: CallOptions::default(),
+            error: None,
+            how_to_check: "show or list what it acts on to see whether it took effect",
+            op: PhantomData,
+        }
+    }
+
+    /// How a user finds out whether a call that may not be re-sent took effect.
+    pub(crate) fn how_to_check(&mut self, how: &'static str) {
+        self.how_to_check = how;
+    }
+
+    /// The value of path parameter `i` (in path order).
+    pub(crate) fn path(&self, i: usize) -> &str {
+        self.path.get(i).map_or("", String::as_str)
+    }
+
+    /// Sets query parameter `name`.
+    pub(crate) fn query(&mut self, name: &'static str, value: impl Into<QueryValue>) {
+        self.query.set(name, value);
+    }
+
+    /// Sets body field `name` (replacing an earlier value).
+    pub(crate) fn body(&mut self, name: &'static str, value: Value) {
+        match self.body.binary_search_by(|(n, _)| n.cmp(&name)) {
+            Ok(i) => self.body[i].1 = value,
+            Err(i) => self.body.insert(i, (name, value)),
+        }
+    }
+
+    /// Sets body field `name` to a value that had to be serialized (the generated setters of
+    /// fields that are objects of the spec).
+    #[allow(dead_code)] // No operation of today's spec has a setter of an object field.
+    pub(crate) fn body_try(&mut self, name: &'static str, value: Result<Value, serde_json::Error>) {
+        match value {
+            Ok(value) => self.body(name, value),
+            Err(e) => self.fail(Error::invalid(name, format!("cannot be serialized: {e}"))),
+        }
+    }
+
+    /// The value set in body field `name`.
+    pub(crate) fn body_field(&self, name: &str) -> Option<&Value> {
+        self.body.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// Unsets body field `name`.
+    pub(crate) fn unset(&mut self, name: &str) {
+        self.body.retain(|(n, _)| *n != name);
+    }
+
+    /// The body fields set, as a JSON object.
+    pub(crate) fn body_json(&self) -> Value {
+        Value::Object(
+            self.body
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+
+    /// Whether any body field is set.
+    pub(crate) fn body_is_empty(&self) -> bool {
+        self.body.is_empty()
+    }
+
+    /// The file to upload, in form field `field`.
+    pub(crate) fn form(&mut self, field: &'static str, file_name: String, contents: Vec<u8>) {
+        self.form = Some((field, file_name, Bytes::from(contents)));
+    }
+
+    /// Records a problem found before sending; the first one is what the call returns.
+    pub(crate) fn fail(&mut self, error: Error) {
+        if self.error.is_none() {
+            self.error = Some(match error {
+                Error::InvalidInput { field, reason } => (field, reason),
+                other => ("request", other.to_string()),
+            });
+        }
+    }
+
+    /// Records the outcome of a check (a customisation's).
+    pub(crate) fn check(&mut self, checked: Result<(), Error>) {
+        if let Err(e) = checked {
+            self.fail(e);
+        }
+    }
+
+    /// The call, its body checked against the spec and serialized.
+    fn call(self) -> Call<O> {
+        let mut call = self
+            .client
+            .call::<O>(self.path)
+            .query(self.query)
+            .options(self.options)
+            .how_to_check(self.how_to_check);
+        if let Some((field, reason)) = self.error {
+            return call.check(Err(Error::invalid(field, reason)));
+        }
+        if let Some((field, name, contents)) = self.form {
+            return match super::encode_form(field, &name, contents) {
+                Ok((bytes, content_type)) => call.raw_body(bytes, content_type),
+                Err(e) => call.check(Err(e)),
+            };
+        }
+        if let Some(request) = O::OPERATION.request {
+            call = match json_body(request, self.body) {
+                Ok((bytes, json)) => call.json_body(bytes, json),
+                Err(e) => call.check(Err(e)),
+            };
+        }
+        call
+    }
+
+    /// Sends the call and reads the `data` of its envelope into `finish`'s result.
+    pub(crate) fn send_envelope<R: 'static>(
+        self,
+        finish: fn(O::Data, Meta) -> R,
+    ) -> impl Future<Output = Result<R, Error>> + Send + 'static
+    where
+        O::Data: DeserializeOwned + Send + 'static,
+    {
+        self.call().enveloped(finish)
+    }
+
+    /// Sends the call, whose envelope carries no `data`.
+    pub(crate) fn send_acknowledged<R: 'static>(
+        self,
+        finish: fn((), Meta) -> R,
+    ) -> impl Future<Output = Result<R, Error>> + Send + 'static {
+        self.call().acknowledged(finish)
+    }
+
+    /// Sends the call and reads its bare body.
+    pub(crate) fn send_bare<R: 'static>(
+        self,
+        finish: fn(O::Data, Meta) -> R,
+    ) -> impl Future<Output = Result<R, Error>> + Send + 'static
+    where
+        O::Data: DeserializeOwned + Default + PartialEq + Send + 'static,
+    {
+        self.call().bare(finish)
+    }
+
+    /// Sends the call and reads its bare body, a page of a list.
+    pub(crate) fn send_bare_list<R: 'static>(
+        self,
+        finish: fn(O::Data, Meta) -> R,
+    ) -> impl Future<Output = Result<R, Error>> + Send + 'static
+    where
+        O::Data: ListAnswer + DeserializeOwned + Default + PartialEq + Send + 'static,
+    {
+        self.call().bare(finish)
+    }
+
+    /// Sends the call and keeps its body's bytes (a file).
+    pub(crate) fn send_binary<R: 'static>(
+        self,
+        finish: fn(Bytes, Meta) -> R,
+    ) -> impl Future<Output = Result<R, Error>> + Send + 'static {
+        self.call().binary(finish)
+    }
+
+    /// Every item of the list, page after page: `send` sends the builder it is given (this
+    /// one, with the page's `offset` and `limit`).
+    pub(crate) fn items<T>(
+        self,
+        send: impl Fn(Self) -> PageFuture<T> + Send + 'static,
+    ) -> Items<T> {
+        let query = self.query.clone();
+        walk(O::OPERATION, query, move |query| {
+            let mut request = self.clone();
+            request.query = query;
+            send(request)
+        })
+    }
+}
+
+/// The body to send: the fields set, checked against the spec's, with a mandatory field of one
+/// allowed value filled in; wrapped when the body only wraps an object. Its bytes, and its JSON
+/// for the `x-required-when` rules.
+fn json_body(
+    request: RequestBody,
+    mut set: Vec<(&'static str, Value)>,
+) -> Result<(Bytes, Value), Error> {
+    for (name, _) in &set {
+        if !request.fields.iter().any(|f| f.name == *name) {
+            return Err(Error::invalid(
+                name,
+                format!("is not a field of `{}` in the spec", request.schema),
+            ));
+        }
+    }
+    for field in request.fields {
+        match set.iter().find(|(n, _)| *n == field.name).map(|(_, v)| v) {
+            Some(value) => {
+                if let Some(problem) = field.problem(value) {
+                    return Err(Error::invalid(field.setter, problem));
+                }
+                if field.required && value.as_str().is_some_and(|s| s.trim().is_empty()) {
+                    return Err(Error::invalid(field.setter, "is required and is empty"));
+                }
+            }
+            None if field.required => match field.only_value() {
+                Some(only) => {
+                    let i = set.partition_point(|(n, _)| *n < field.name);
+                    set.insert(i, (field.name, Value::String(only.to_owned())));
+                }
+                None => {
+                    return Err(Error::invalid(field.setter, "is required and was not set"));
+                }
+            },
+            None => {}
+        }
+    }
+    if (set.len() as u64) < request.min_fields {
+        let names: Vec<&str> = request.fields.iter().map(|f| f.name).collect();
+        return Err(Error::invalid(
+            "body",
+            format!(
+                "sets no field; set at least {} of {}",
+                request.min_fields,
+                names.join(", ")
+            ),
+        ));
+    }
+    let object: serde_json::Map<String, Value> =
+        set.into_iter().map(|(n, v)| (n.to_owned(), v)).collect();
+    let json = match request.wrap {
+        Some(member) => {
+            let mut outer = serde_json::Map::new();
+            outer.insert(member.to_owned(), Value::Object(object));
+            Value::Object(outer)
+        }
+        None => Value::Object(object),
+    };
+    let bytes = serde_json::to_vec(&json)
+        .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
+    Ok((bytes.into(), json))
+}
+
+impl<T> Page<T> {
+    /// A page of a list answered with no envelope.
+    pub(crate) fn from_list<D>(answer: D, meta: Meta) -> Self
+    where
+        D: ListAnswer,
+        T: From<D::Item>,
+    {
+        let (items, total) = answer.into_page();
+        Self {
+            items: items.into_iter().map(T::from).collect(),
+            total,
+            request_id: meta.request_id,
+        }
+    }
+}

@@ -1,0 +1,409 @@
+//! The `secmaster` client's operation layer, generated: for every operation a `Client` method
+//! (path parameters as arguments), a builder with a typed setter per query parameter and body
+//! field, `send` reading the answer in the operation's shape, `items()` for lists that page, and
+//! the waiters of `x-waiters`. The machinery (`Request`, the runtime) is hand-written once in the
+//! crate; customisations are `impl` blocks in files of their own.
+//!
+//! Extensions read here (all optional, on the operation unless said):
+//! - `x-rust-method`: the method's name (default: the snake_case of the operationId);
+//! - `x-rust-hide`: body fields without a generated setter (an intent method owns them);
+//! - `x-rust-args`: body fields taken as arguments of the method, after the path's;
+//! - `x-rust-prepare: true`: the builder's `prepare(self) -> Self` (hand-written) runs before
+//!   sending: checks the spec cannot state, fields derived from others;
+//! - `x-outcome-hint`: how to find out whether a call that may not be re-sent took effect;
+//! - `x-waiters`: `[{name, what, status, until | until-not}]`: methods that poll this operation
+//!   until the result's `status` is (is no longer) one of the values;
+//! - `x-rust-view` (on a schema): the client's view type for results of that schema.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use openapiv3::OpenAPI;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::fields::Kind;
+use crate::operations::{OpInfo, QueryType, ShapeInfo};
+
+/// Rust keywords a field name may collide with.
+const KEYWORDS: &[&str] = &[
+    "type", "match", "ref", "self", "mod", "use", "fn", "loop", "move", "where", "async", "await",
+    "dyn", "impl", "in", "let", "mut", "pub", "return", "static", "struct", "trait", "enum",
+    "const", "crate", "extern", "false", "true", "for", "if", "else", "while", "break", "continue",
+    "as", "super", "unsafe",
+];
+
+fn ident(name: &str) -> syn::Ident {
+    let snake = name.to_snake_case();
+    if KEYWORDS.contains(&snake.as_str()) {
+        format_ident!("r#{snake}")
+    } else {
+        format_ident!("{snake}")
+    }
+}
+
+/// The client's layer for `ops`, as a token stream (`crate` is the `secmaster` crate).
+pub(crate) fn client(spec: &OpenAPI, ops: &[&OpInfo]) -> Result<TokenStream, String> {
+    let mut methods = Vec::new();
+    let mut builders = Vec::new();
+    for op in ops {
+        let (method, builder) =
+            operation(spec, op).map_err(|e| format!("operation `{}`: {e}", op.id))?;
+        methods.push(method);
+        builders.push(builder);
+    }
+    Ok(quote! {
+        use crate::operations::{Items, Output, Page};
+        use crate::runtime::Request;
+        use crate::{Client, Error};
+
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    })
+}
+
+fn strings(op: &OpInfo, name: &str) -> Vec<String> {
+    op.extensions
+        .get(name)
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The view type of results of schema `name`: `x-rust-view`, else the bindings' type.
+fn view(spec: &OpenAPI, name: Option<&str>) -> TokenStream {
+    let Some(name) = name else {
+        return quote!(::serde_json::Value);
+    };
+    let custom = crate::operations::schema(spec, name)
+        .and_then(|s| s.schema_data.extensions.get("x-rust-view"))
+        .and_then(|v| v.as_str());
+    match custom {
+        Some(path) => {
+            let path: syn::Path = syn::parse_str(&format!("crate::{path}")).expect("a Rust path");
+            quote!(#path)
+        }
+        None => {
+            let ty = format_ident!("{name}");
+            quote!(secmaster_bindings::types::#ty)
+        }
+    }
+}
+
+fn doc_lines(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .lines()
+        .map(|l| format!(" {l}"))
+        .collect()
+}
+
+fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), String> {
+    let bindings = quote!(secmaster_bindings);
+    let op_ty = format_ident!("{}", op.id);
+    let op_path = quote!(#bindings::operations::#op_ty);
+    let method_name = op
+        .extensions
+        .get("x-rust-method")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+        .unwrap_or_else(|| op.id.to_snake_case());
+    let method = format_ident!("{method_name}");
+    let builder = format_ident!("{}", method_name.to_upper_camel_case());
+    let hide = strings(op, "x-rust-hide");
+    let args = strings(op, "x-rust-args");
+    let prepare = op
+        .extensions
+        .get("x-rust-prepare")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+
+    // The method: path parameters, then body fields taken as arguments.
+    let path_args: Vec<syn::Ident> = op.path_params.iter().map(|p| ident(p)).collect();
+    let mut arg_decls: Vec<TokenStream> = path_args
+        .iter()
+        .map(|a| quote!(#a: impl Into<String>))
+        .collect();
+    let mut arg_sets = Vec::new();
+    let fields = op
+        .body
+        .as_ref()
+        .map(|b| b.fields.as_slice())
+        .unwrap_or_default();
+    for name in &args {
+        let field = fields
+            .iter()
+            .find(|f| &f.name == name)
+            .ok_or_else(|| format!("`x-rust-args` names `{name}`, which is no body field"))?;
+        let arg = ident(name);
+        let (ty, expr, fallible) = field.kind.setter(&bindings);
+        arg_decls.push(quote!(#arg: #ty));
+        let wire = &field.name;
+        arg_sets.push(if fallible {
+            quote!({ let value = #arg; request.body_try(#wire, #expr); })
+        } else {
+            quote!({ let value = #arg; request.body(#wire, #expr); })
+        });
+    }
+    let mut form = None;
+    if op.body.as_ref().is_some_and(|b| b.multipart) {
+        let files: Vec<_> = fields
+            .iter()
+            .filter(|f| matches!(f.kind, Kind::Binary))
+            .collect();
+        let [file] = files.as_slice() else {
+            return Err("a multipart body needs exactly one `format: binary` field".to_owned());
+        };
+        if fields.len() != 1 {
+            return Err(
+                "a multipart body with fields besides its file is not supported yet".to_owned(),
+            );
+        }
+        arg_decls.push(quote!(file_name: impl Into<String>));
+        arg_decls.push(quote!(contents: impl Into<Vec<u8>>));
+        let wire = &file.name;
+        form = Some(quote!(request.form(#wire, file_name.into(), contents.into());));
+    }
+    let hint = op.extensions.get("x-outcome-hint").and_then(|v| v.as_str());
+    let hint = hint.map(|h| quote!(request.how_to_check(#h);));
+
+    let mut doc = vec![format!(" {}", op.summary), String::new()];
+    doc.extend(doc_lines(&op.description));
+    doc.push(String::new());
+    doc.push(format!(
+        " `{} {}`, operationId `{}`.",
+        op.method, op.path, op.id
+    ));
+    if !op.source.is_empty() {
+        doc.push(String::new());
+        doc.extend(doc_lines(&format!("Source: {}", op.source)));
+    }
+    if op.not_idempotent {
+        doc.push(String::new());
+        doc.push(
+            " Never sent twice once it may have reached the service: when a failure leaves its"
+                .to_owned(),
+        );
+        doc.push(" outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.".to_owned());
+    }
+    let builder_doc = format!(
+        " A prepared `{}` call ({}); set its fields, then `send` it.",
+        op.id, op.summary
+    );
+    let made_by = format!(" Made by [`Client::{method_name}`].");
+
+    let new = quote!(Request::new(self, vec![#(#path_args.into()),*]));
+    let body = if hint.is_none() && arg_sets.is_empty() && form.is_none() {
+        quote!(#builder(#new))
+    } else {
+        quote! {
+            let mut request = #new;
+            #hint
+            #(#arg_sets)*
+            #form
+            #builder(request)
+        }
+    };
+    let method_tokens = quote! {
+        #(#[doc = #doc])*
+        pub fn #method(&self, #(#arg_decls),*) -> #builder {
+            #body
+        }
+    };
+
+    // Setters.
+    let mut setters = Vec::new();
+    for q in &op.query {
+        let name = &q.name;
+        let setter = ident(name);
+        let mut sdoc = doc_lines(&q.description);
+        if q.required {
+            sdoc.push(" Mandatory.".to_owned());
+        }
+        let (ty, value) = match &q.kind {
+            QueryType::Integer => (quote!(u32), quote!(value)),
+            QueryType::Boolean => (quote!(bool), quote!(value)),
+            QueryType::String => (quote!(impl Into<String>), quote!(value.into())),
+            QueryType::Enum(schema) => {
+                let e = format_ident!("{schema}");
+                (
+                    quote!(#bindings::open_enums::#e),
+                    quote!(value.as_str().to_owned()),
+                )
+            }
+        };
+        let set = quote!(self.0.query(#name, #value););
+        setters.push(quote! {
+            #(#[doc = #sdoc])*
+            pub fn #setter(mut self, value: #ty) -> Self { #set self }
+        });
+    }
+    for f in fields {
+        if hide.contains(&f.name) || args.contains(&f.name) || matches!(f.kind, Kind::Binary) {
+            continue;
+        }
+        // A mandatory field with one allowed value is sent as that value: no setter.
+        if f.required && matches!(&f.kind, Kind::Enum { values, .. } if values.len() == 1) {
+            continue;
+        }
+        if op.query.iter().any(|q| q.name == f.setter) {
+            return Err(format!(
+                "body field `{}` has the name of a query parameter",
+                f.name
+            ));
+        }
+        let setter = ident(&f.setter);
+        let wire = &f.name;
+        let mut sdoc = doc_lines(&f.description);
+        if f.required {
+            sdoc.push(" Mandatory.".to_owned());
+        }
+        let (ty, expr, fallible) = f.kind.setter(&bindings);
+        let set = if fallible {
+            quote!(self.0.body_try(#wire, #expr);)
+        } else {
+            quote!(self.0.body(#wire, #expr);)
+        };
+        setters.push(quote! {
+            #(#[doc = #sdoc])*
+            pub fn #setter(mut self, value: #ty) -> Self { #set self }
+        });
+    }
+
+    // The result and its reading.
+    let item = view(spec, op.result_schema.as_deref());
+    let (result, read) = match op.shape {
+        ShapeInfo::Envelope {
+            data: true,
+            list: true,
+        } => (quote!(Page<#item>), quote!(send_envelope(Page::new))),
+        ShapeInfo::Envelope {
+            data: true,
+            list: false,
+        } => (quote!(Output<#item>), quote!(send_envelope(Output::new))),
+        ShapeInfo::Envelope { data: false, .. } => {
+            (quote!(Output<()>), quote!(send_acknowledged(Output::new)))
+        }
+        ShapeInfo::Bare => (quote!(Output<#item>), quote!(send_bare(Output::new))),
+        ShapeInfo::BareList => (quote!(Page<#item>), quote!(send_bare_list(Page::from_list))),
+        ShapeInfo::Binary => (
+            quote!(Output<::bytes::Bytes>),
+            quote!(send_binary(Output::new)),
+        ),
+    };
+    let list = matches!(
+        op.shape,
+        ShapeInfo::Envelope { list: true, .. } | ShapeInfo::BareList
+    );
+    let this = if prepare {
+        quote!(self.prepare())
+    } else {
+        quote!(self)
+    };
+    let items = (list && op.paged).then(|| {
+        quote! {
+            /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
+            /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+            pub fn items(self) -> Items<#item> {
+                self.0.items(|request| Box::pin(Self(request).send()))
+            }
+        }
+    });
+    let waiters = waiters(op, &result)?;
+    let builder_tokens = quote! {
+        #[doc = #builder_doc]
+        #[doc = ""]
+        #[doc = #made_by]
+        #[derive(Debug, Clone)]
+        #[must_use = "nothing is sent until .send().await"]
+        pub struct #builder(pub(crate) Request<#op_path>);
+
+        impl #builder {
+            #(#setters)*
+
+            crate::runtime::request_options!();
+
+            /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+            /// then sends the call; nothing is sent when a check fails.
+            ///
+            /// # Errors
+            /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+            /// answers, undecodable or oversized answers, timeouts, connection failures.
+            pub fn send(self) -> impl Future<Output = Result<#result, Error>> + Send + 'static {
+                #this.0.#read
+            }
+
+            #items
+            #(#waiters)*
+        }
+    };
+    Ok((method_tokens, builder_tokens))
+}
+
+fn waiters(op: &OpInfo, result: &TokenStream) -> Result<Vec<TokenStream>, String> {
+    let Some(list) = op.extensions.get("x-waiters") else {
+        return Ok(Vec::new());
+    };
+    let list = list.as_array().ok_or("`x-waiters` must be a list")?;
+    let mut out = Vec::new();
+    for w in list {
+        let text = |k: &str| w.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        let name = text("name").ok_or("a waiter needs `name`")?;
+        let what = text("what").ok_or("a waiter needs `what`")?;
+        let status = format_ident!("{}", text("status").ok_or("a waiter needs `status`")?);
+        let values = |k: &str| -> Vec<String> {
+            w.get(k)
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (until, until_not) = (values("until"), values("until-not"));
+        let done = match (until.is_empty(), until_not.is_empty()) {
+            (false, true) => quote!(|s: &str| [#(#until),*].contains(&s)),
+            (true, false) => quote!(|s: &str| ![#(#until_not),*].contains(&s)),
+            _ => {
+                return Err(format!(
+                    "waiter `{name}` needs one of `until` and `until-not`"
+                ));
+            }
+        };
+        let doc = format!(
+            " Polls with backoff (250 ms, doubling up to 5 s, a little jitter) until `{}` is {}, and returns the last answer.",
+            text("status").unwrap_or_default(),
+            if until.is_empty() {
+                format!("no longer one of {}", until_not.join(", "))
+            } else {
+                format!("one of {}", until.join(", "))
+            }
+        );
+        let method = format_ident!("{name}");
+        out.push(quote! {
+            #[doc = #doc]
+            ///
+            /// # Errors
+            /// [`Error::WaitTimedOut`] with the last status seen when `timeout` passes first; the
+            /// error of a poll that fails (after the client's retries).
+            pub async fn #method(self, timeout: ::std::time::Duration) -> Result<#result, Error> {
+                crate::operations::waiter::wait(
+                    #what,
+                    timeout,
+                    || self.clone().send(),
+                    |answer: &#result| answer.#status.as_ref().map(ToString::to_string),
+                    #done,
+                )
+                .await
+            }
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,332 @@
+//! A request body's fields, read from its schema: what the descriptor states of each (required,
+//! type, bounds, enum values) and the Rust type its generated setter takes.
+
+use openapiv3::{
+    OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::operations::{ref_name, schema};
+
+/// One field of a request body.
+pub(crate) struct BodyField {
+    /// Its name on the wire.
+    pub name: String,
+    /// The name of its setter, and of the field in errors: `x-rust-setter`, else `name`.
+    pub setter: String,
+    pub required: bool,
+    /// The spec's description, for the setter's doc.
+    pub description: String,
+    pub kind: Kind,
+}
+
+/// A field's type, with what the descriptor and the setter need of it.
+#[derive(Clone)]
+pub(crate) enum Kind {
+    String {
+        min_len: Option<usize>,
+        max_len: Option<usize>,
+    },
+    Integer {
+        min: Option<i64>,
+        max: Option<i64>,
+        wide: bool,
+    },
+    Number,
+    Boolean,
+    /// A named string enum: its schema and values.
+    Enum {
+        schema: String,
+        values: Vec<String>,
+    },
+    /// An array of items of this kind.
+    Array {
+        items: Box<Kind>,
+        min_items: Option<usize>,
+        max_items: Option<usize>,
+    },
+    /// A named object schema.
+    Object(String),
+    /// A free-form JSON object.
+    Map,
+    /// A file (a binary part of a form).
+    Binary,
+}
+
+/// The body schema `name`'s fields, the member it wraps them in (`data_object`) when it only
+/// wraps one object, and its `minProperties`.
+pub(crate) fn body_fields(
+    spec: &OpenAPI,
+    name: &str,
+) -> Result<(Option<String>, Vec<BodyField>, u64), String> {
+    let object = object_of(spec, name)
+        .ok_or_else(|| format!("its body `{name}` must be an object schema"))?;
+    let min = schema(spec, name).and_then(|s| match &s.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => o.min_properties,
+        _ => None,
+    });
+    // A body whose one member is a named object (`{"data_object": {..}}`): setters for the
+    // object's fields.
+    if object.properties.len() == 1 {
+        let (member, s) = object.properties.iter().next().expect("one");
+        if let ReferenceOr::Reference { reference } = s {
+            let inner = ref_name(reference);
+            if object_of(spec, inner).is_some() {
+                let (_, fields, min) = body_fields(spec, inner)?;
+                return Ok((Some(member.clone()), fields, min));
+            }
+        }
+    }
+    let mut fields = Vec::new();
+    for (field, s) in &object.properties {
+        let (kind, description) =
+            kind_of(spec, s).map_err(|e| format!("body `{name}`, field `{field}`: {e}"))?;
+        let setter = match s {
+            ReferenceOr::Item(item) => item
+                .schema_data
+                .extensions
+                .get("x-rust-setter")
+                .and_then(|v| v.as_str()),
+            ReferenceOr::Reference { .. } => None,
+        };
+        fields.push(BodyField {
+            setter: setter.unwrap_or(field).to_owned(),
+            name: field.clone(),
+            required: object.required.contains(field),
+            description,
+            kind,
+        });
+    }
+    Ok((None, fields, min.unwrap_or(0) as u64))
+}
+
+fn object_of<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a openapiv3::ObjectType> {
+    match &schema(spec, name)?.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => Some(o),
+        _ => None,
+    }
+}
+
+/// A field schema's kind and description.
+fn kind_of(spec: &OpenAPI, s: &ReferenceOr<Box<Schema>>) -> Result<(Kind, String), String> {
+    match s {
+        ReferenceOr::Reference { reference } => {
+            let name = ref_name(reference);
+            let target = schema(spec, name)
+                .ok_or_else(|| format!("`{reference}` is not in components.schemas"))?;
+            let description = target.schema_data.description.clone().unwrap_or_default();
+            let kind = match &target.schema_kind {
+                SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => Kind::Enum {
+                    schema: name.to_owned(),
+                    values: st.enumeration.iter().flatten().cloned().collect(),
+                },
+                SchemaKind::Type(Type::Object(_)) => Kind::Object(name.to_owned()),
+                _ => return Err(format!("`{name}` is neither a string enum nor an object")),
+            };
+            Ok((kind, description))
+        }
+        ReferenceOr::Item(item) => {
+            let description = item.schema_data.description.clone().unwrap_or_default();
+            Ok((inline_kind(spec, item)?, description))
+        }
+    }
+}
+
+fn inline_kind(spec: &OpenAPI, item: &Schema) -> Result<Kind, String> {
+    Ok(match &item.schema_kind {
+        SchemaKind::Type(Type::String(st)) => {
+            if !st.enumeration.is_empty() {
+                return Err("an inline enum: name it under components.schemas".to_owned());
+            }
+            if matches!(
+                st.format,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+            ) {
+                Kind::Binary
+            } else {
+                Kind::String {
+                    min_len: st.min_length,
+                    max_len: st.max_length,
+                }
+            }
+        }
+        SchemaKind::Type(Type::Integer(int)) => Kind::Integer {
+            min: int.minimum,
+            max: int.maximum,
+            wide: !matches!(
+                &int.format,
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32)
+            ),
+        },
+        SchemaKind::Type(Type::Number(_)) => Kind::Number,
+        SchemaKind::Type(Type::Boolean(_)) => Kind::Boolean,
+        SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => Kind::Map,
+        SchemaKind::Type(Type::Object(_)) => {
+            return Err(
+                "an inline object with properties: name it under components.schemas".to_owned(),
+            );
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            let items = array.items.as_ref().ok_or("an array without `items`")?;
+            let (items, _) = kind_of(spec, items)?;
+            if matches!(items, Kind::Array { .. } | Kind::Binary) {
+                return Err("an array of arrays or files".to_owned());
+            }
+            Kind::Array {
+                items: Box::new(items),
+                min_items: array.min_items,
+                max_items: array.max_items,
+            }
+        }
+        _ => {
+            return Err("a shape the generator does not know (allOf, oneOf, anyOf, not)".to_owned());
+        }
+    })
+}
+
+fn bound<T: quote::ToTokens>(b: Option<T>) -> TokenStream {
+    match b {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    }
+}
+
+impl BodyField {
+    /// `Field { .. }` for the descriptor.
+    pub fn descriptor(&self) -> TokenStream {
+        let (name, setter, required) = (&self.name, &self.setter, self.required);
+        let kind = self.kind.descriptor();
+        quote!(Field { name: #name, setter: #setter, required: #required, kind: #kind })
+    }
+}
+
+impl Kind {
+    fn descriptor(&self) -> TokenStream {
+        match self {
+            Kind::String { min_len, max_len } => {
+                let (min, max) = (
+                    bound(min_len.map(|n| n as u64)),
+                    bound(max_len.map(|n| n as u64)),
+                );
+                quote!(FieldKind::String { min_len: #min, max_len: #max })
+            }
+            Kind::Integer { min, max, .. } => {
+                let (min, max) = (bound(*min), bound(*max));
+                quote!(FieldKind::Integer { min: #min, max: #max })
+            }
+            Kind::Number => quote!(FieldKind::Number),
+            Kind::Boolean => quote!(FieldKind::Boolean),
+            Kind::Enum { schema, values } => {
+                quote!(FieldKind::Enum { schema: #schema, values: &[#(#values),*] })
+            }
+            Kind::Array {
+                min_items,
+                max_items,
+                ..
+            } => {
+                let (min, max) = (
+                    bound(min_items.map(|n| n as u64)),
+                    bound(max_items.map(|n| n as u64)),
+                );
+                quote!(FieldKind::Array { min_items: #min, max_items: #max })
+            }
+            Kind::Object(_) | Kind::Map => quote!(FieldKind::Object),
+            Kind::Binary => quote!(FieldKind::Binary),
+        }
+    }
+
+    /// The setter's parameter type, and the expression that turns the parameter `value` into
+    /// the JSON value stored (`Result<Value, serde_json::Error>` when `fallible`).
+    pub fn setter(&self, bindings: &TokenStream) -> (TokenStream, TokenStream, bool) {
+        match self {
+            Kind::String { .. } => (
+                quote!(impl Into<String>),
+                quote!(::serde_json::Value::String(value.into())),
+                false,
+            ),
+            Kind::Integer { min, wide, .. } => {
+                let ty = match (min.is_some_and(|m| m >= 0), wide) {
+                    (true, false) => quote!(u32),
+                    (true, true) => quote!(u64),
+                    (false, false) => quote!(i32),
+                    (false, true) => quote!(i64),
+                };
+                (ty, quote!(::serde_json::Value::from(value)), false)
+            }
+            Kind::Number => (quote!(f64), quote!(::serde_json::Value::from(value)), false),
+            Kind::Boolean => (
+                quote!(bool),
+                quote!(::serde_json::Value::Bool(value)),
+                false,
+            ),
+            Kind::Enum { schema, .. } => {
+                let ty = format_ident!("{schema}");
+                (
+                    quote!(#bindings::open_enums::#ty),
+                    quote!(::serde_json::Value::String(value.as_str().to_owned())),
+                    false,
+                )
+            }
+            Kind::Object(name) => {
+                let ty = format_ident!("{name}");
+                (
+                    quote!(#bindings::types::#ty),
+                    quote!(::serde_json::to_value(value)),
+                    true,
+                )
+            }
+            Kind::Map => (
+                quote!(::serde_json::Map<String, ::serde_json::Value>),
+                quote!(::serde_json::Value::Object(value)),
+                false,
+            ),
+            Kind::Array { items, .. } => match items.as_ref() {
+                Kind::String { .. } => (
+                    quote!(impl IntoIterator<Item = impl Into<String>>),
+                    quote!(::serde_json::Value::Array(
+                        value
+                            .into_iter()
+                            .map(|v| ::serde_json::Value::String(v.into()))
+                            .collect()
+                    )),
+                    false,
+                ),
+                Kind::Enum { schema, .. } => {
+                    let ty = format_ident!("{schema}");
+                    (
+                        quote!(impl IntoIterator<Item = #bindings::open_enums::#ty>),
+                        quote!(::serde_json::Value::Array(
+                            value
+                                .into_iter()
+                                .map(|v| ::serde_json::Value::String(v.as_str().to_owned()))
+                                .collect()
+                        )),
+                        false,
+                    )
+                }
+                Kind::Object(name) => {
+                    let ty = format_ident!("{name}");
+                    (
+                        quote!(impl IntoIterator<Item = #bindings::types::#ty>),
+                        quote!(::serde_json::to_value(
+                            value.into_iter().collect::<Vec<_>>()
+                        )),
+                        true,
+                    )
+                }
+                other => {
+                    let (ty, _, _) = other.setter(bindings);
+                    (
+                        quote!(impl IntoIterator<Item = #ty>),
+                        quote!(::serde_json::to_value(
+                            value.into_iter().collect::<Vec<_>>()
+                        )),
+                        true,
+                    )
+                }
+            },
+            Kind::Binary => (quote!(::bytes::Bytes), quote!(unreachable!()), false),
+        }
+    }
+}
