@@ -6373,7 +6373,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for SecMaster workflow API
 
-Hand-curated description of Huawei Cloud SecMaster's Workflow Management operations, field by field from the API reference pages (Updating a Workflow: updated on 2025-10-29 GMT+08:00) and, where a page was cut off, the official SDKs (each operation's `x-source` says which). `cargo xtask generate` turns this file into the `secmaster-bindings` crate. Extensions the generator reads: `x-retry-class` on every operation (`idempotent`: a repeat after an ambiguous failure cannot act twice; `not-idempotent`: it could), `x-required-when` on request bodies, `x-paths-not-described` at the root (paths whose literal segments no ID may take).
+Hand-curated description of Huawei Cloud SecMaster's Workflow Management operations, field by field from the API reference pages (Updating a Workflow: updated on 2025-10-29 GMT+08:00) and, where a page was cut off, the official SDKs (each operation's `x-source` says which). `cargo xtask generate` turns this file into the `secmaster-bindings` crate. Extensions the generator reads: `x-retry-class` on every operation (`idempotent`: a repeat after an ambiguous failure cannot act twice; `not-idempotent`: it could), `x-required-when` on request bodies, `x-paths-not-described` at the root (paths whose literal segments no ID may take); for the client's generated builders (xtask/src/client.rs): `x-rust-method`, `x-rust-hide`, `x-rust-args`, `x-rust-prepare`, `x-outcome-hint` and `x-waiters` on operations, `x-rust-setter` on body fields, `x-rust-view` on schemas.
 
 Version: v1*/
 pub struct Client {

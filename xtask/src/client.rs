@@ -141,6 +141,11 @@ fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), 
             .iter()
             .find(|f| &f.name == name)
             .ok_or_else(|| format!("`x-rust-args` names `{name}`, which is no body field"))?;
+        if op.path_params.contains(name) {
+            return Err(format!(
+                "`x-rust-args` names `{name}`, which is also a path parameter"
+            ));
+        }
         let arg = ident(name);
         let (ty, expr, fallible) = field.kind.setter(&bindings);
         arg_decls.push(quote!(#arg: #ty));

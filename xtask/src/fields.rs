@@ -180,7 +180,9 @@ fn inline_kind(spec: &OpenAPI, item: &Schema) -> Result<Kind, String> {
             }
         }
         _ => {
-            return Err("a shape the generator does not know (allOf, oneOf, anyOf, not)".to_owned());
+            return Err(
+                "a shape the generator does not know (allOf, oneOf, anyOf, not)".to_owned(),
+            );
         }
     })
 }

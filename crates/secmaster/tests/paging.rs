@@ -212,3 +212,31 @@ async fn a_page_longer_than_asked_for_is_not_read_twice() {
     assert_eq!(names(&all), ["w0", "w1", "w2", "w3", "w4"]);
     assert_eq!(asked(&server), ["limit=2", "limit=2&offset=3"]);
 }
+
+#[tokio::test]
+async fn items_have_try_next_and_try_collect_vec_of_their_own() {
+    // No stream helper crate: `Items` walks with its own methods.
+    let server = TestServer::start(vec![
+        page(0, 2, Some(3)),
+        page(2, 1, Some(3)),
+        page(0, 2, Some(3)),
+        page(2, 1, Some(3)),
+    ])
+    .await;
+    let c = client(&server);
+    let mut items = c.list_workflows(PROJECT, WORKSPACE).limit(2).items();
+    let mut seen = Vec::new();
+    while let Some(workflow) = items.try_next().await.unwrap() {
+        seen.push(workflow);
+    }
+    assert_eq!(names(&seen), ["w0", "w1", "w2"]);
+    let all = c
+        .list_workflows(PROJECT, WORKSPACE)
+        .limit(2)
+        .items()
+        .try_collect_vec()
+        .await
+        .unwrap();
+    assert_eq!(names(&all), ["w0", "w1", "w2"]);
+    assert_eq!(server.requests().len(), 4);
+}

@@ -135,6 +135,30 @@ impl<T> Items<T> {
         }
     }
 
+    /// The next item, `None` after the last: the stream's next item without a stream helper
+    /// crate (`while let Some(item) = items.try_next().await? { .. }`).
+    ///
+    /// # Errors
+    /// The walk's error item (see [`Items`]); the walk ends after it.
+    pub async fn try_next(&mut self) -> Result<Option<T>, Error> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx))
+            .await
+            .transpose()
+    }
+
+    /// Every remaining item, in order, in one `Vec` (all pages in memory: prefer
+    /// [`try_next`](Self::try_next) for long lists).
+    ///
+    /// # Errors
+    /// The walk's error item (see [`Items`]); the items read before it are dropped.
+    pub async fn try_collect_vec(mut self) -> Result<Vec<T>, Error> {
+        let mut all = Vec::new();
+        while let Some(item) = self.try_next().await? {
+            all.push(item);
+        }
+        Ok(all)
+    }
+
     /// How many items match in all, as the last page read said (`None` before the first page,
     /// or when the service does not say).
     pub fn total(&self) -> Option<u64> {

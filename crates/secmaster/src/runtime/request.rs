@@ -193,6 +193,9 @@ fn encode_query(op: &Operation, query: &Query) -> Result<Option<String>, Error> 
     let mut out = String::new();
     for param in params {
         let Some(value) = query.get(param.name) else {
+            if param.required {
+                return Err(Error::invalid(param.name, "is required and was not set"));
+            }
             continue;
         };
         let text = match (param.kind, value) {
@@ -234,14 +237,17 @@ fn encode_query(op: &Operation, query: &Query) -> Result<Option<String>, Error> 
         out.push('=');
         out.push_str(&encode(&text));
     }
-    debug_assert!(
-        query
-            .0
-            .iter()
-            .all(|(name, _)| op.query_param(name).is_some()),
-        "{}: a query parameter the spec does not list",
-        op.id
-    );
+    // A builder out of step with the spec (a parameter renamed): refused, never dropped.
+    if let Some((name, _)) = query
+        .0
+        .iter()
+        .find(|(name, _)| op.query_param(name).is_none())
+    {
+        return Err(Error::invalid(
+            name,
+            format!("is not a query parameter of {} in the spec", op.id),
+        ));
+    }
     Ok((!out.is_empty()).then_some(out))
 }
 
