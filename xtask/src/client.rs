@@ -104,80 +104,132 @@ fn doc_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), String> {
-    let bindings = quote!(secmaster_bindings);
+/// What the generator knows of one operation's Rust side.
+struct Names {
+    method_name: String,
+    method: syn::Ident,
+    builder: syn::Ident,
+    op_path: TokenStream,
+}
+
+fn names(op: &OpInfo) -> Names {
     let op_ty = format_ident!("{}", op.id);
-    let op_path = quote!(#bindings::operations::#op_ty);
     let method_name = op
         .extensions
         .get("x-rust-method")
         .and_then(|v| v.as_str())
         .map(str::to_owned)
         .unwrap_or_else(|| op.id.to_snake_case());
-    let method = format_ident!("{method_name}");
-    let builder = format_ident!("{}", method_name.to_upper_camel_case());
-    let hide = strings(op, "x-rust-hide");
-    let args = strings(op, "x-rust-args");
-    let prepare = op
-        .extensions
-        .get("x-rust-prepare")
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false);
+    Names {
+        method: format_ident!("{method_name}"),
+        builder: format_ident!("{}", method_name.to_upper_camel_case()),
+        op_path: quote!(secmaster_bindings::operations::#op_ty),
+        method_name,
+    }
+}
 
-    // The method: path parameters, then body fields taken as arguments.
+fn fields(op: &OpInfo) -> &[crate::fields::BodyField] {
+    op.body
+        .as_ref()
+        .map(|b| b.fields.as_slice())
+        .unwrap_or_default()
+}
+
+fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), String> {
+    let names = names(op);
+    let method = method(op, &names)?;
+    let setters = setters(op)?;
+    let builder = builder(spec, op, &names, &setters)?;
+    Ok((method, builder))
+}
+
+/// The `Client` method: path parameters, then body fields taken as arguments (`x-rust-args`),
+/// then a form's file.
+fn method(op: &OpInfo, names: &Names) -> Result<TokenStream, String> {
+    let bindings = quote!(secmaster_bindings);
     let path_args: Vec<syn::Ident> = op.path_params.iter().map(|p| ident(p)).collect();
     let mut arg_decls: Vec<TokenStream> = path_args
         .iter()
         .map(|a| quote!(#a: impl Into<String>))
         .collect();
-    let mut arg_sets = Vec::new();
-    let fields = op
-        .body
-        .as_ref()
-        .map(|b| b.fields.as_slice())
-        .unwrap_or_default();
-    for name in &args {
-        let field = fields
+    let mut sets = Vec::new();
+    for name in strings(op, "x-rust-args") {
+        let field = fields(op)
             .iter()
-            .find(|f| &f.name == name)
+            .find(|f| f.name == name)
             .ok_or_else(|| format!("`x-rust-args` names `{name}`, which is no body field"))?;
-        if op.path_params.contains(name) {
+        if op.path_params.contains(&name) {
             return Err(format!(
                 "`x-rust-args` names `{name}`, which is also a path parameter"
             ));
         }
-        let arg = ident(name);
+        let arg = ident(&name);
         let (ty, expr, fallible) = field.kind.setter(&bindings);
         arg_decls.push(quote!(#arg: #ty));
         let wire = &field.name;
-        arg_sets.push(if fallible {
-            quote!({ let value = #arg; request.body_try(#wire, #expr); })
+        let set = if fallible {
+            quote!(body_try)
         } else {
-            quote!({ let value = #arg; request.body(#wire, #expr); })
-        });
-    }
-    let mut form = None;
-    if op.body.as_ref().is_some_and(|b| b.multipart) {
-        let files: Vec<_> = fields
-            .iter()
-            .filter(|f| matches!(f.kind, Kind::Binary))
-            .collect();
-        let [file] = files.as_slice() else {
-            return Err("a multipart body needs exactly one `format: binary` field".to_owned());
+            quote!(body)
         };
-        if fields.len() != 1 {
-            return Err(
-                "a multipart body with fields besides its file is not supported yet".to_owned(),
-            );
-        }
+        sets.push(quote!({ let value = #arg; request.#set(#wire, #expr); }));
+    }
+    if let Some(form) = form(op)? {
         arg_decls.push(quote!(file_name: impl Into<String>));
         arg_decls.push(quote!(contents: impl Into<Vec<u8>>));
-        let wire = &file.name;
-        form = Some(quote!(request.form(#wire, file_name.into(), contents.into());));
+        sets.push(form);
     }
-    let hint = op.extensions.get("x-outcome-hint").and_then(|v| v.as_str());
-    let hint = hint.map(|h| quote!(request.how_to_check(#h);));
+    if let Some(hint) = op.extensions.get("x-outcome-hint").and_then(|v| v.as_str()) {
+        sets.insert(0, quote!(request.how_to_check(#hint);));
+    }
+    let builder = &names.builder;
+    let new = quote!(Request::new(self, vec![#(#path_args.into()),*]));
+    let body = if sets.is_empty() {
+        quote!(#builder(#new))
+    } else {
+        quote! {
+            let mut request = #new;
+            #(#sets)*
+            #builder(request)
+        }
+    };
+    let doc = method_doc(op);
+    let method = &names.method;
+    Ok(quote! {
+        #(#[doc = #doc])*
+        pub fn #method(&self, #(#arg_decls),*) -> #builder {
+            #body
+        }
+    })
+}
 
+/// The statement that puts a form's one file in the request, when the body is a form.
+fn form(op: &OpInfo) -> Result<Option<TokenStream>, String> {
+    if !op.body.as_ref().is_some_and(|b| b.multipart) {
+        return Ok(None);
+    }
+    let fields = fields(op);
+    let files: Vec<_> = fields
+        .iter()
+        .filter(|f| matches!(f.kind, Kind::Binary))
+        .collect();
+    let [file] = files.as_slice() else {
+        return Err("a multipart body needs exactly one `format: binary` field".to_owned());
+    };
+    if fields.len() != 1 {
+        return Err(
+            "a multipart body with fields besides its file is not supported yet".to_owned(),
+        );
+    }
+    let wire = &file.name;
+    Ok(Some(
+        quote!(request.form(#wire, file_name.into(), contents.into());),
+    ))
+}
+
+/// The method's doc: the summary, the description, the method, path and operationId, the
+/// source, and what a call that may not be re-sent does.
+fn method_doc(op: &OpInfo) -> Vec<String> {
     let mut doc = vec![format!(" {}", op.summary), String::new()];
     doc.extend(doc_lines(&op.description));
     doc.push(String::new());
@@ -195,34 +247,19 @@ fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), 
             " Never sent twice once it may have reached the service: when a failure leaves its"
                 .to_owned(),
         );
-        doc.push(" outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.".to_owned());
+        doc.push(
+            " outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out."
+                .to_owned(),
+        );
     }
-    let builder_doc = format!(
-        " A prepared `{}` call ({}); set its fields, then `send` it.",
-        op.id, op.summary
-    );
-    let made_by = format!(" Made by [`Client::{method_name}`].");
+    doc
+}
 
-    let new = quote!(Request::new(self, vec![#(#path_args.into()),*]));
-    let body = if hint.is_none() && arg_sets.is_empty() && form.is_none() {
-        quote!(#builder(#new))
-    } else {
-        quote! {
-            let mut request = #new;
-            #hint
-            #(#arg_sets)*
-            #form
-            #builder(request)
-        }
-    };
-    let method_tokens = quote! {
-        #(#[doc = #doc])*
-        pub fn #method(&self, #(#arg_decls),*) -> #builder {
-            #body
-        }
-    };
-
-    // Setters.
+/// A typed setter per query parameter and per body field (but those `x-rust-hide` keeps for an
+/// intent method, those taken as arguments, a form's file, and a mandatory enum of one value,
+/// which is sent as that value).
+fn setters(op: &OpInfo) -> Result<Vec<TokenStream>, String> {
+    let bindings = quote!(secmaster_bindings);
     let mut setters = Vec::new();
     for q in &op.query {
         let name = &q.name;
@@ -243,18 +280,20 @@ fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), 
                 )
             }
         };
-        let set = quote!(self.0.query(#name, #value););
         setters.push(quote! {
             #(#[doc = #sdoc])*
-            pub fn #setter(mut self, value: #ty) -> Self { #set self }
+            pub fn #setter(mut self, value: #ty) -> Self { self.0.query(#name, #value); self }
         });
     }
-    for f in fields {
-        if hide.contains(&f.name) || args.contains(&f.name) || matches!(f.kind, Kind::Binary) {
-            continue;
-        }
-        // A mandatory field with one allowed value is sent as that value: no setter.
-        if f.required && matches!(&f.kind, Kind::Enum { values, .. } if values.len() == 1) {
+    let (hide, args) = (strings(op, "x-rust-hide"), strings(op, "x-rust-args"));
+    for f in fields(op) {
+        let one_value =
+            f.required && matches!(&f.kind, Kind::Enum { values, .. } if values.len() == 1);
+        if hide.contains(&f.name)
+            || args.contains(&f.name)
+            || matches!(f.kind, Kind::Binary)
+            || one_value
+        {
             continue;
         }
         if op.query.iter().any(|q| q.name == f.setter) {
@@ -271,19 +310,22 @@ fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), 
         }
         let (ty, expr, fallible) = f.kind.setter(&bindings);
         let set = if fallible {
-            quote!(self.0.body_try(#wire, #expr);)
+            quote!(body_try)
         } else {
-            quote!(self.0.body(#wire, #expr);)
+            quote!(body)
         };
         setters.push(quote! {
             #(#[doc = #sdoc])*
-            pub fn #setter(mut self, value: #ty) -> Self { #set self }
+            pub fn #setter(mut self, value: #ty) -> Self { self.0.#set(#wire, #expr); self }
         });
     }
+    Ok(setters)
+}
 
-    // The result and its reading.
+/// The result type of the operation's answer, and the `Request` method that reads it.
+fn result(spec: &OpenAPI, op: &OpInfo) -> (TokenStream, TokenStream) {
     let item = view(spec, op.result_schema.as_deref());
-    let (result, read) = match op.shape {
+    match op.shape {
         ShapeInfo::Envelope {
             data: true,
             list: true,
@@ -301,16 +343,32 @@ fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), 
             quote!(Output<::bytes::Bytes>),
             quote!(send_binary(Output::new)),
         ),
-    };
-    let list = matches!(
-        op.shape,
-        ShapeInfo::Envelope { list: true, .. } | ShapeInfo::BareList
-    );
+    }
+}
+
+/// The builder: the newtype, its setters, `send`, `items()` when it pages, its waiters.
+fn builder(
+    spec: &OpenAPI,
+    op: &OpInfo,
+    names: &Names,
+    setters: &[TokenStream],
+) -> Result<TokenStream, String> {
+    let (result, read) = result(spec, op);
+    let prepare = op
+        .extensions
+        .get("x-rust-prepare")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
     let this = if prepare {
         quote!(self.prepare())
     } else {
         quote!(self)
     };
+    let list = matches!(
+        op.shape,
+        ShapeInfo::Envelope { list: true, .. } | ShapeInfo::BareList
+    );
+    let item = view(spec, op.result_schema.as_deref());
     let items = (list && op.paged).then(|| {
         quote! {
             /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
@@ -321,8 +379,14 @@ fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), 
         }
     });
     let waiters = waiters(op, &result)?;
-    let builder_tokens = quote! {
-        #[doc = #builder_doc]
+    let doc = format!(
+        " A prepared `{}` call ({}); set its fields, then `send` it.",
+        op.id, op.summary
+    );
+    let made_by = format!(" Made by [`Client::{}`].", names.method_name);
+    let (builder, op_path) = (&names.builder, &names.op_path);
+    Ok(quote! {
+        #[doc = #doc]
         #[doc = ""]
         #[doc = #made_by]
         #[derive(Debug, Clone)]
@@ -347,8 +411,7 @@ fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), 
             #items
             #(#waiters)*
         }
-    };
-    Ok((method_tokens, builder_tokens))
+    })
 }
 
 fn waiters(op: &OpInfo, result: &TokenStream) -> Result<Vec<TokenStream>, String> {

@@ -283,52 +283,57 @@ impl Kind {
                 quote!(::serde_json::Value::Object(value)),
                 false,
             ),
-            Kind::Array { items, .. } => match items.as_ref() {
-                Kind::String { .. } => (
-                    quote!(impl IntoIterator<Item = impl Into<String>>),
-                    quote!(::serde_json::Value::Array(
-                        value
-                            .into_iter()
-                            .map(|v| ::serde_json::Value::String(v.into()))
-                            .collect()
-                    )),
-                    false,
-                ),
-                Kind::Enum { schema, .. } => {
-                    let ty = format_ident!("{schema}");
-                    (
-                        quote!(impl IntoIterator<Item = #bindings::open_enums::#ty>),
-                        quote!(::serde_json::Value::Array(
-                            value
-                                .into_iter()
-                                .map(|v| ::serde_json::Value::String(v.as_str().to_owned()))
-                                .collect()
-                        )),
-                        false,
-                    )
-                }
-                Kind::Object(name) => {
-                    let ty = format_ident!("{name}");
-                    (
-                        quote!(impl IntoIterator<Item = #bindings::types::#ty>),
-                        quote!(::serde_json::to_value(
-                            value.into_iter().collect::<Vec<_>>()
-                        )),
-                        true,
-                    )
-                }
-                other => {
-                    let (ty, _, _) = other.setter(bindings);
-                    (
-                        quote!(impl IntoIterator<Item = #ty>),
-                        quote!(::serde_json::to_value(
-                            value.into_iter().collect::<Vec<_>>()
-                        )),
-                        true,
-                    )
-                }
-            },
+            Kind::Array { items, .. } => array_setter(items, bindings),
             Kind::Binary => (quote!(::bytes::Bytes), quote!(unreachable!()), false),
+        }
+    }
+}
+
+/// The setter's parameter type and conversion for an array of `items`.
+fn array_setter(items: &Kind, bindings: &TokenStream) -> (TokenStream, TokenStream, bool) {
+    match items {
+        Kind::String { .. } => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(::serde_json::Value::Array(
+                value
+                    .into_iter()
+                    .map(|v| ::serde_json::Value::String(v.into()))
+                    .collect()
+            )),
+            false,
+        ),
+        Kind::Enum { schema, .. } => {
+            let ty = format_ident!("{schema}");
+            (
+                quote!(impl IntoIterator<Item = #bindings::open_enums::#ty>),
+                quote!(::serde_json::Value::Array(
+                    value
+                        .into_iter()
+                        .map(|v| ::serde_json::Value::String(v.as_str().to_owned()))
+                        .collect()
+                )),
+                false,
+            )
+        }
+        Kind::Object(name) => {
+            let ty = format_ident!("{name}");
+            (
+                quote!(impl IntoIterator<Item = #bindings::types::#ty>),
+                quote!(::serde_json::to_value(
+                    value.into_iter().collect::<Vec<_>>()
+                )),
+                true,
+            )
+        }
+        other => {
+            let (ty, _, _) = other.setter(bindings);
+            (
+                quote!(impl IntoIterator<Item = #ty>),
+                quote!(::serde_json::to_value(
+                    value.into_iter().collect::<Vec<_>>()
+                )),
+                true,
+            )
         }
     }
 }

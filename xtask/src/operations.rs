@@ -195,6 +195,26 @@ fn emit(
         #[doc = #doc]
         #type_name = #const_name { body: #body_type, data: #data_type }
     };
+    let info = OpInfo {
+        body: body_info,
+        shape,
+        result_schema,
+        paged,
+        not_idempotent: retry.to_string().contains("NotIdempotent"),
+        ..op_info(spec, r)
+    };
+    Ok(Emitted {
+        info,
+        list_answer,
+        const_name,
+        descriptor,
+        types,
+    })
+}
+
+/// What the client's layer needs of an operation besides its body and answer (filled in by
+/// [`emit`]).
+fn op_info(spec: &OpenAPI, r: &Read<'_>) -> OpInfo {
     let ext = |name: &str| {
         r.op.extensions
             .get(name)
@@ -203,10 +223,10 @@ fn emit(
             .trim()
             .to_owned()
     };
-    let info = OpInfo {
-        id: id.to_owned(),
-        method: method.clone(),
-        path: path.to_owned(),
+    OpInfo {
+        id: r.id.to_owned(),
+        method: r.method.clone(),
+        path: r.path.to_owned(),
         summary: r.summary.clone(),
         description: r.op.description.clone().unwrap_or_default(),
         source: ext("x-source"),
@@ -219,20 +239,13 @@ fn emit(
             })
             .collect(),
         query: query_info(spec, r),
-        body: body_info,
-        shape,
-        result_schema,
-        paged,
-        not_idempotent: retry.to_string().contains("NotIdempotent"),
+        body: None,
+        shape: ShapeInfo::Bare,
+        result_schema: None,
+        paged: false,
+        not_idempotent: false,
         extensions: r.op.extensions.clone(),
-    };
-    Ok(Emitted {
-        info,
-        list_answer,
-        const_name,
-        descriptor,
-        types,
-    })
+    }
 }
 
 /// The path's segments, with the literals other operations have in each parameter's place.

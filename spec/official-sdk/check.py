@@ -1,0 +1,204 @@
+"""Holds spec/secmaster.yaml to the official Python SDK's models (huaweicloudsdksecmaster 3.1.219).
+
+For every operation of the spec: HTTP method, path, path and query parameter names (and the query
+parameters' JSON types and required-ness), request body and 200 answer field names (nested, recursively)
+with their JSON types, and the required-ness of request-body fields. Every difference must be listed, with
+its reason, in differences.txt beside this file; a difference not listed, or a listed one no longer found,
+fails (exit 1).
+
+    python check.py SPEC [DIFFERENCES]    (a Python with huaweicloudsdksecmaster installed)
+
+Run by xtask/tests/official_sdk.rs when SECMASTER_OFFICIAL_PYTHON names such a Python.
+"""
+import inspect, os, re, sys
+import yaml
+os.environ.setdefault('HOME', '/tmp/hwhome')
+import huaweicloudsdksecmaster.v1 as v1
+from huaweicloudsdksecmaster.v1 import secmaster_client
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FRAG = yaml.safe_load(open(sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, '..', 'secmaster.yaml')))
+ALLOWED_PATH = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, 'differences.txt')
+SCHEMAS = FRAG['components']['schemas']
+PARAMS = FRAG['components'].get('parameters', {})
+CLIENT_SRC = inspect.getsource(secmaster_client.SecMasterClient)
+HEADER_ATTRS = {'X-request-id'}
+
+def snake(name):
+    return re.sub(r'(?<!^)(?=[A-Z])', '_', name).lower()
+
+def http_info(op):
+    m = re.search(r'def _%s_http_info\(cls, request\):(.*?)return http_info' % snake(op), CLIENT_SRC, re.S)
+    body = m.group(1)
+    return {'method': re.search(r'"method": "(\w+)"', body).group(1),
+            'path': re.search(r'"resource_path": "([^"]+)"', body).group(1),
+            'query': re.findall(r"query_params.append\(\('(\w+)'", body),
+            'path_params': re.findall(r"path_params\['(\w+)'\] = ", body),
+            'form': re.findall(r"form_params\['(\w+)'\] = ", body),
+            'response_type': re.search(r'"response_type": "(\w+)"', body).group(1)}
+
+def sdk_required(cls):
+    src = inspect.getsource(cls.__init__)
+    return {m.group(1) for m in re.finditer(r'^\s{8}self\.(\w+) = \1\s*$', src, re.M)}
+
+def sdk_json_type(t):
+    if t.startswith('list['):
+        return 'array', t[5:-1]
+    if t.startswith('dict('):
+        return 'object', None
+    return {'str': ('string', None), 'int': ('integer', None), 'float': ('number', None), 'bool': ('boolean', None),
+            'object': ('object', None), 'file': ('string', None), 'datetime': ('string', None),
+            'date': ('string', None)}.get(t, ('object', t))
+
+def resolve(s):
+    seen = 0
+    while '$ref' in s:
+        s = SCHEMAS[s['$ref'].split('/')[-1]]
+        seen += 1
+        assert seen < 10
+    return s
+
+def frag_type(s):
+    s = resolve(s)
+    return s.get('type', 'object')
+
+out = []
+def diff(where, msg):
+    out.append(f'{where}: {msg}')
+
+def compare_model(where, sdk_model, schema, request, depth=0):
+    """sdk_model: an SDK model class name; schema: a spec schema (object)."""
+    cls = getattr(v1, sdk_model)
+    schema = resolve(schema)
+    if schema.get('type') == 'array':          # bare JSON array answers (DeleteDataclassTypeResponse)
+        fields = {cls.attribute_map[a]: t for a, t in cls.openapi_types.items() if cls.attribute_map[a] not in HEADER_ATTRS}
+        if list(fields) == ['body']:
+            return compare_value(where + '.<body>', fields['body'], schema, request, depth)
+        diff(where, 'spec is an array, SDK model has fields ' + ', '.join(fields))
+        return
+    props = schema.get('properties', {})
+    sdk_fields = {}
+    for attr, t in cls.openapi_types.items():
+        name = cls.attribute_map[attr]
+        if name in HEADER_ATTRS:
+            continue
+        sdk_fields[name] = (attr, t)
+    for name in sdk_fields:
+        if name not in props:
+            diff(where, f'field `{name}` in SDK {sdk_model}, not in the spec')
+    for name in props:
+        if name not in sdk_fields:
+            diff(where, f'field `{name}` in the spec, not in SDK {sdk_model}')
+    req_sdk = sdk_required(cls) if request else set()
+    req_frag = set(schema.get('required', [])) if request else set()
+    for name, (attr, t) in sdk_fields.items():
+        if name not in props:
+            continue
+        if request and ((attr in req_sdk) != (name in req_frag)):
+            diff(where, f'`{name}` required: SDK {attr in req_sdk}, spec {name in req_frag}')
+        compare_value(f'{where}.{name}', t, props[name], request, depth)
+
+def compare_value(where, t, s, request, depth):
+    jt, inner = sdk_json_type(t)
+    ft = frag_type(s)
+    if jt != ft:
+        diff(where, f'type: SDK {t} ({jt}), spec {ft}')
+        return
+    if depth > 12:
+        return
+    if jt == 'array':
+        items = resolve(s).get('items', {})
+        ijt, iinner = sdk_json_type(inner)
+        if ijt != frag_type(items):
+            diff(where + '[]', f'item type: SDK {inner} ({ijt}), spec {frag_type(items)}')
+        elif iinner:
+            compare_model(where + '[]', iinner, items, request, depth + 1)
+    elif inner:
+        compare_model(where, inner, s, request, depth + 1)
+
+ops = {}
+for path, item in FRAG['paths'].items():
+    for m, op in item.items():
+        if m != 'parameters':
+            ops[op['operationId']] = (path, m, op, item.get('parameters', []))
+
+for op_id, (path, m, op, path_level) in ops.items():
+    info = http_info(op_id)
+    if info['method'].lower() != m:
+        diff(op_id, f"method: SDK {info['method']}, spec {m.upper()}")
+    if info['path'] != path:
+        diff(op_id, f"path: SDK {info['path']}, spec {path}")
+    params = [PARAMS[p['$ref'].split('/')[-1]] if '$ref' in p else p for p in path_level + op.get('parameters', [])]
+    fq = [p['name'] for p in params if p['in'] == 'query']
+    fp = [p['name'] for p in params if p['in'] == 'path']
+    if set(fq) != set(info['query']):
+        diff(op_id, f"query parameters: SDK {info['query']}, spec {fq}")
+    if set(fp) != set(info['path_params']):
+        diff(op_id, f"path parameters: SDK {info['path_params']}, spec {fp}")
+    req_cls = getattr(v1, op_id + 'Request')
+    # query parameter types and required-ness
+    req_required = sdk_required(req_cls)
+    for p in params:
+        if p['in'] != 'query':
+            continue
+        attr = next((a for a, j in req_cls.attribute_map.items() if j == p['name']), None)
+        if not attr:
+            continue
+        jt, _ = sdk_json_type(req_cls.openapi_types[attr])
+        if jt != frag_type(p['schema']):
+            diff(op_id, f"query `{p['name']}` type: SDK {req_cls.openapi_types[attr]}, spec {frag_type(p['schema'])}")
+        if (attr in req_required) != bool(p.get('required')):
+            diff(op_id, f"query `{p['name']}` required: SDK {attr in req_required}, spec {bool(p.get('required'))}")
+    # request body
+    body_t = req_cls.openapi_types.get('body')
+    content = op.get('requestBody', {}).get('content', {})
+    if body_t and not content:
+        diff(op_id, f'SDK has a body ({body_t}), the spec none')
+    elif content and not body_t:
+        diff(op_id, 'the spec has a body, the SDK none')
+    elif body_t:
+        (media, media_obj), = content.items()
+        if info['form'] and media != 'multipart/form-data':
+            diff(op_id, f'SDK sends a form ({info["form"]}), spec {media}')
+        compare_model(f'{op_id} request', body_t, media_obj['schema'], True)
+    # answer
+    resp_cls = getattr(v1, info['response_type'])
+    ok = op['responses'].get('200', {})
+    rcontent = ok.get('content', {})
+    sdk_resp_fields = [resp_cls.attribute_map[a] for a in resp_cls.openapi_types if resp_cls.attribute_map[a] not in HEADER_ATTRS]
+    hdrs_sdk = [resp_cls.attribute_map[a] for a in resp_cls.openapi_types if resp_cls.attribute_map[a] in HEADER_ATTRS]
+    hdrs_frag = list(ok.get('headers', {}))
+    if set(hdrs_sdk) != set(hdrs_frag):
+        diff(op_id, f'answer headers: SDK {hdrs_sdk}, spec {hdrs_frag}')
+    if not rcontent:
+        if sdk_resp_fields:
+            diff(op_id, f'SDK answer has fields {sdk_resp_fields}, the spec no body')
+        continue
+    (rmedia, robj), = rcontent.items()
+    if rmedia == 'application/octet-stream':
+        if sdk_resp_fields:
+            diff(op_id, f'spec answer is binary, SDK has fields {sdk_resp_fields}')
+        continue
+    compare_model(f'{op_id} answer', info['response_type'], robj['schema'], False)
+
+# differences.txt: one difference a line, exactly as printed, then `  # ` and the reason.
+allowed = {}
+for line in open(ALLOWED_PATH, encoding='utf-8'):
+    line = line.rstrip('\n')
+    if not line.strip() or line.startswith('#'):
+        continue
+    text, _, reason = line.partition('  # ')
+    if not reason.strip():
+        print(f'differences.txt: no reason given for: {text}')
+        sys.exit(1)
+    allowed[text.strip()] = reason.strip()
+found = set(out)
+unlisted = [d for d in out if d not in allowed]
+stale = [d for d in allowed if d not in found]
+print(f'# {len(ops)} operations compared with huaweicloudsdksecmaster 3.1.219: '
+      f'{len(out)} differences, {len(out) - len(unlisted)} explained in differences.txt')
+for d in unlisted:
+    print(f'UNEXPLAINED: {d}')
+for d in stale:
+    print(f'STALE (listed, no longer found): {d}')
+sys.exit(1 if unlisted or stale else 0)
