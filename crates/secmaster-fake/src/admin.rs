@@ -10,7 +10,8 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use serde::Serialize;
 
-use crate::server::{JSON_UTF8, admit, gateway_error, plain};
+use crate::admit::admit;
+use crate::server::{JSON_UTF8, gateway_error, plain};
 use crate::{Inner, JournalEntry, JournalStats};
 
 /// Where the journal is served.

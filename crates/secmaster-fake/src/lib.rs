@@ -52,6 +52,7 @@
 #![warn(missing_docs)]
 
 mod admin;
+mod admit;
 mod auth;
 mod config;
 mod journal;
@@ -88,6 +89,8 @@ pub(crate) struct Inner {
     keyring: Mutex<auth::Keyring>,
     journal: Mutex<journal::Journal>,
     limits: Limits,
+    /// Request-body bytes held at once, across connections ([`Limits::body_budget_bytes`]).
+    bodies: Arc<tokio::sync::Semaphore>,
     faults: Mutex<VecDeque<Injected>>,
     run_time: Duration,
     clock_offset: Mutex<i64>,
@@ -212,6 +215,7 @@ impl FakeSecMaster {
             keyring: Mutex::new(keyring),
             journal: Mutex::new(journal::Journal::new(&config.limits)),
             limits: config.limits.clone(),
+            bodies: admit::budget(&config.limits),
             faults: Mutex::default(),
             clock_offset: Mutex::new(0),
             run_time: config.run_time,

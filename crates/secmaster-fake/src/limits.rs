@@ -8,7 +8,7 @@ use std::time::Duration;
 ///
 /// What the defaults allow at most: 512 open connections, each closed after 10 s without a
 /// complete request head, 60 s without a byte moving while no request is handled, or 30 s
-/// reading one request's body; bodies of 12 MiB; a journal of 1,000 entries and 16 MiB (its own
+/// reading one request's body; bodies of 12 MiB, 64 MiB of them held at once; a journal of 1,000 entries and 16 MiB (its own
 /// accounting, [`crate::JournalStats`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -28,6 +28,13 @@ pub struct Limits {
     /// How long reading one request's body may take, from its head; then the fake answers 408
     /// and closes the connection.
     pub body_read_timeout: Duration,
+    /// The most request-body bytes the fake holds at once, across all connections (never less
+    /// than [`Limits::max_body_bytes`]). A request reserves its declared `Content-Length` (the
+    /// most a body may be, when it declares none) before its body is read, and holds it until it
+    /// is answered; a request that does not fit waits, its body unread in its socket, and is
+    /// answered 503 with `Retry-After: 1` if no room frees up within
+    /// [`Limits::body_read_timeout`].
+    pub body_budget_bytes: usize,
     /// The most connections open at once; a connection over the cap is closed as soon as it
     /// is accepted.
     pub max_connections: usize,
@@ -49,6 +56,7 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             body_read_timeout: Duration::from_secs(30),
+            body_budget_bytes: 64 * 1024 * 1024,
             max_connections: 512,
             journal_entries: 1000,
             journal_bytes: 16 * 1024 * 1024,

@@ -36,6 +36,8 @@ LIMITS (what any client can make the fake spend; defaults in brackets)
   --header-timeout SECS    to send a request's head, also between requests on a connection [10]
   --idle-timeout SECS      no byte moving while no request is handled closes the connection [60]
   --body-timeout SECS      to send one request's body, then 408 [30]
+  --body-budget-bytes N    request-body bytes held at once across connections; a body that
+                           does not fit waits unread, then 503 after the body timeout [67108864]
   --max-connections N      open at once; more are closed as soon as accepted [512]
   --journal-entries N      requests the journal keeps, oldest dropped first [1000]
   --journal-bytes N        bytes the journal keeps (its own accounting) [16777216]
@@ -76,6 +78,7 @@ async fn run() -> Result<(), String> {
             "--header-timeout" => limits.header_read_timeout = seconds(&arg, &value()?)?,
             "--idle-timeout" => limits.idle_timeout = seconds(&arg, &value()?)?,
             "--body-timeout" => limits.body_read_timeout = seconds(&arg, &value()?)?,
+            "--body-budget-bytes" => limits.body_budget_bytes = number(&arg, &value()?)?,
             "--max-connections" => limits.max_connections = number(&arg, &value()?)?,
             "--journal-entries" => limits.journal_entries = number(&arg, &value()?)?,
             "--journal-bytes" => limits.journal_bytes = number(&arg, &value()?)?,
