@@ -27,7 +27,9 @@
 //! - Faults injected for the next N authenticated requests, of one operation, on one resource,
 //!   or any ([`Fault`]), including a connection closed after the request was processed.
 //! - Safe on a shared network: a cap on open connections, header-read, idle and body-read
-//!   timeouts, and an immediate 413 for a declared body over the limit ([`Limits`]).
+//!   timeouts, an immediate 413 for a declared body over the limit, credentials checked before
+//!   any body is read, a budget of body bytes in flight across connections, and a store bounded
+//!   per workspace ([`Limits`]).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -199,7 +201,7 @@ impl FakeSecMaster {
     /// # Errors
     /// When `addr` cannot be bound.
     pub async fn start_with(config: Config, addr: SocketAddr) -> std::io::Result<Self> {
-        let mut s = store::Store::default();
+        let mut s = store::Store::new(config.limits.clone());
         for w in config.workflows {
             s.insert(w);
         }

@@ -18,7 +18,8 @@ use crate::{Fault, Inner, ops};
 pub(crate) const JSON_UTF8: &str = "application/json;charset=UTF-8";
 
 /// The operation itself, inside the layers (`layers.rs`): the request routed, authenticated,
-/// journaled and past any fault; its answer from the store under its lock.
+/// journaled and past any fault; answered on a blocking thread (reading a large body, writing a
+/// large answer), the store locked for its step alone.
 pub(crate) async fn operation(State(fake): State<Arc<Inner>>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let id = parts
@@ -52,20 +53,30 @@ pub(crate) async fn operation(State(fake): State<Arc<Inner>>, request: Request) 
         None
     };
     let now = fake.now();
-    let request = ops::Request {
-        op: routing.op,
-        params: &routing.params,
-        query: parts.uri.query(),
-        body: &admitted.body,
-        caller: &caller,
-        request_id: &id,
-        upload: upload.as_deref(),
-        now,
-        run_ends: now
-            .checked_add(fake.run_time)
-            .unwrap_or(now + Duration::from_secs(86_400)),
-    };
-    fake.with_store(|store| ops::answer(store, &request))
+    let run_ends = now
+        .checked_add(fake.run_time)
+        .unwrap_or(now + Duration::from_secs(86_400));
+    let (op, params, body) = (routing.op, routing.params.clone(), admitted.body.clone());
+    let query = parts.uri.query().map(str::to_owned);
+    let blocking = tokio::task::spawn_blocking(move || {
+        let request = ops::Request {
+            op,
+            params: &params,
+            query: query.as_deref(),
+            body: &body,
+            caller: &caller,
+            request_id: &id,
+            upload: upload.as_deref(),
+            now,
+            run_ends,
+            limits: &fake.limits,
+        };
+        ops::answer(&fake.store, &request)
+    });
+    blocking.await.unwrap_or_else(|_| {
+        let message = "the operation failed in the fake";
+        gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "APIGW.0000", message, "")
+    })
 }
 
 /// The `uploadFile` part of a `multipart/form-data` body, when it is one.
