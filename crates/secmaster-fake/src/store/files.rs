@@ -1,8 +1,10 @@
 //! Moving workflows in and out as files: the export's format is the fake's own, documented
 //! here, and read back by the import. An import makes each workflow of the file anew (new IDs
 //! for it and its versions, disabled, its versions' statuses kept), under its name, which must
-//! be free in the workspace; a file that is not such an export, or is over 4 MiB, is refused
-//! whole. The file is read before the store is locked, and never into more than the limits
+//! be free in the workspace; a file that is not such an export, is over 4 MiB, or would leave
+//! the store in a state the version rules do not allow (`import_rules.rs`: two activated
+//! versions, a status the API does not list, a `version_id` not its own, an unknown data
+//! class, ...) is refused whole. The file is read before the store is locked, and never into more than the limits
 //! allow: past [`Limits::max_workflows`] workflows, [`Limits::max_versions`] versions of one, or
 //! objects whose bare size passes [`Limits::max_workspace_bytes`], reading stops and the import is
 //! refused (`LIMIT_EXCEEDED`).
@@ -142,6 +144,9 @@ pub(crate) fn parse(file: &[u8], limits: &Limits) -> Result<Import, Rejection> {
     if file.workflows.0.is_empty() {
         return Err(malformed("the file holds no workflow".to_owned()));
     }
+    for exported in &file.workflows.0 {
+        super::import_rules::check(&exported.workflow, &exported.versions.0)?;
+    }
     Ok(Import {
         workflows: file.workflows.0,
     })
@@ -197,6 +202,14 @@ impl Workspace {
                     format!("a workflow named {name:?} already exists in this workspace"),
                 ));
             }
+            let class = info.dataclass_id.clone().unwrap_or_default();
+            let Some(class_name) = self.dataclasses.get(&class) else {
+                return Err(reject(
+                    codes::UNKNOWN_DATACLASS,
+                    format!("data class {class} of {name:?} does not exist in this workspace"),
+                ));
+            };
+            info.dataclass_name = Some(class_name.clone());
             let id = new_id();
             let mut versions = exported.versions.0;
             for v in &mut versions {
@@ -215,8 +228,7 @@ impl Workspace {
             info.project_id = Some(ids.0.to_owned());
             info.workspace_id = Some(ids.1.to_owned());
             info.enabled = Some(false);
-            info.current_approval_version_id = Some(String::new());
-            info.current_rejected_version_id = Some(String::new());
+            super::import_rules::follow(&mut info, &mut versions);
             info.modifier_id = Some(caller.id.clone());
             info.modifier_name = Some(caller.name.clone());
             info.update_time = Some(caller.now.clone());

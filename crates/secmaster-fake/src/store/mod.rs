@@ -11,6 +11,7 @@
 pub mod codes;
 mod commands;
 mod files;
+mod import_rules;
 mod instances;
 mod ledger;
 mod seed;
