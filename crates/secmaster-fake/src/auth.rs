@@ -77,6 +77,15 @@ pub(crate) struct Identity {
 }
 
 impl Identity {
+    /// Whether these credentials may see what was sent to `project` (anything sent to no
+    /// project: a path that names none).
+    pub(crate) fn sees(&self, project: Option<&str>) -> bool {
+        match (&self.projects, project) {
+            (Some(projects), Some(project)) => projects.iter().any(|p| p == project),
+            _ => true,
+        }
+    }
+
     /// Why these credentials may not act on `project`, if they may not.
     pub(crate) fn refuses(&self, project: &str) -> Option<String> {
         if let Some(header) = self.project_header.as_deref().filter(|h| *h != project) {

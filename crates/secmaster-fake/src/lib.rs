@@ -23,7 +23,8 @@
 //! - A journal of the requests received, bounded ([`Limits`]): a request refused before it
 //!   reaches the operation costs one line. Over HTTP, `GET /_fake/journal` answers
 //!   `{"stats": {..}, "entries": [..]}` (credentials read `***`) and `DELETE /_fake/journal`
-//!   clears it; both need an accepted token or key.
+//!   clears it; both need an accepted token or key, and see and clear only the entries of its
+//!   projects (and those whose path names none).
 //! - Faults injected for the next N authenticated requests, of one operation, on one resource,
 //!   or any ([`Fault`]), including a connection closed after the request was processed.
 //! - Safe on a shared network: a cap on open connections, header-read, idle and body-read

@@ -51,7 +51,8 @@ LIMITS (what any client can make the fake spend; defaults in brackets)
 
 ADMIN
   GET /_fake/journal       the journal as JSON (credentials read ***); DELETE clears it.
-                           Both need an accepted token or key, like the operation.
+                           Both need an accepted token or key, like the operation, and
+                           see or clear only the entries of its projects.
 
 Stop it with Ctrl-C.
 ";
