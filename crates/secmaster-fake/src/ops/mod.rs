@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::Limits;
 use crate::query::Query;
 use crate::server::{JSON_UTF8, plain};
-use crate::store::{Caller, Rejection, Store, Workspace, codes, reject};
+use crate::store::{Caller, Rejection, Store, Workspace, codes};
 
 /// The success code of every answer.
 const OK: &str = "00000000";
@@ -132,29 +132,53 @@ impl Ctx<'_> {
     }
 }
 
-fn run(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejection> {
-    let query = Query::read(r.op, r.query)?;
-    match r.op.id {
+/// The operations the fake serves, by the module that answers them.
+#[derive(Debug, PartialEq, Eq)]
+enum Family {
+    Workflows,
+    Versions,
+    Runs,
+}
+
+/// Who answers operation `id`; `None` for one routed from the generated operations but not
+/// served by the fake.
+fn family(id: &str) -> Option<Family> {
+    Some(match id {
         "ListWorkflows" | "CreateAopWorkflow" | "ShowAopWorkflow" | "UpdateAopWorkflow"
-        | "DeleteAopWorkflow" | "ExportAopworkflow" | "ImportAopworkflow" => {
-            workflows::answer(ctx, r, &query)
-        }
+        | "DeleteAopWorkflow" | "ExportAopworkflow" | "ImportAopworkflow" => Family::Workflows,
         "ListAopWorkflowVersions"
         | "CreateAopWorkflowVersion"
         | "ShowAopWorkflowVersion"
         | "UpdateAopWorkflowVersion"
         | "DeleteAopWorkflowVersion"
         | "CreateAopWorkflowVersionApprovel"
-        | "ValidateAopWorkflowVersion" => versions::answer(ctx, r, &query),
+        | "ValidateAopWorkflowVersion" => Family::Versions,
         "CreateWorkflowInstance"
         | "ListAopWorkflowInstance"
         | "ShowAopWorkflowInstance"
-        | "UpdateWorkflowInstance" => runs::answer(ctx, r, &query),
-        other => Err(reject(
-            codes::MALFORMED_BODY,
-            format!("the fake does not serve {other} yet"),
-        )),
+        | "UpdateWorkflowInstance" => Family::Runs,
+        _ => return None,
+    })
+}
+
+fn run(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejection> {
+    let Some(family) = family(r.op.id) else {
+        return Ok(unserved(r.op.id));
+    };
+    let query = Query::read(r.op, r.query)?;
+    match family {
+        Family::Workflows => workflows::answer(ctx, r, &query),
+        Family::Versions => versions::answer(ctx, r, &query),
+        Family::Runs => runs::answer(ctx, r, &query),
     }
+}
+
+/// The answer to an operation the fake does not serve: 501 `{code, message}` with
+/// [`codes::NOT_SERVED`], naming it.
+fn unserved(id: &str) -> Response {
+    let message = format!("the fake does not serve {id}");
+    let body = serde_json::json!({"code": codes::NOT_SERVED, "message": message});
+    plain(StatusCode::NOT_IMPLEMENTED, JSON_UTF8, body.to_string())
 }
 
 /// The envelope without `data` of a command or an import.
@@ -189,4 +213,22 @@ fn json(body: &impl Serialize) -> Response {
 pub(crate) fn refusal(rejection: &Rejection) -> Response {
     let body = serde_json::json!({"code": rejection.code, "message": rejection.message});
     plain(StatusCode::BAD_REQUEST, JSON_UTF8, body.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_operation_the_fake_does_not_serve_is_a_501_naming_it() {
+        assert_eq!(family("DeleteTheUniverse"), None);
+        let answer = unserved("DeleteTheUniverse");
+        assert_eq!(answer.status(), StatusCode::NOT_IMPLEMENTED);
+        let body = axum::body::to_bytes(answer.into_body(), 1024)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["code"], "FAKE.0501");
+        assert_eq!(body["message"], "the fake does not serve DeleteTheUniverse");
+    }
 }

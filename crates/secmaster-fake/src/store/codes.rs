@@ -1,6 +1,11 @@
 //! The fake's error codes (its own: the real service's are not documented on the API pages).
-//! Every refusal is HTTP 400 `{code, message}` and changes nothing.
+//! Every refusal is HTTP 400 `{code, message}` and changes nothing; an operation the fake does
+//! not serve is HTTP 501 with [`NOT_SERVED`].
 
+/// An operation routed from the generated operations that the fake does not serve: HTTP 501
+/// `{code, message}`, the message naming the operation ("the fake does not serve
+/// OperationId"). The fake's own code, not the service's.
+pub const NOT_SERVED: &str = "FAKE.0501";
 /// The body is not a JSON object of the operation's shape.
 pub const MALFORMED_BODY: &str = "SecMaster.20010001";
 /// A field has the wrong JSON type.
