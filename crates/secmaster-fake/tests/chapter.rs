@@ -581,6 +581,29 @@ async fn validation_and_export_answer_in_their_shapes() {
     assert_eq!(e.code(), Some(codes::UNKNOWN_WORKFLOW));
 }
 
+/// A workflow that does not exist is the service's `SecMaster.20040611`, whatever asks for it.
+#[tokio::test]
+async fn a_missing_workflow_has_the_services_code() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let c = client(&fake);
+    let (p, w, _) = page();
+    let shown = c.show_workflow(&p, &w, "wf-404").send().await.unwrap_err();
+    let updated = c
+        .update_workflow(&p, &w, "wf-404")
+        .description("d")
+        .send()
+        .await
+        .unwrap_err();
+    let versioned = create_version(&c, "wf-404").await.unwrap_err();
+    for e in [shown, updated, versioned] {
+        assert_eq!(
+            (e.status(), e.code()),
+            (Some(400), Some("SecMaster.20040611")),
+            "{e}"
+        );
+    }
+}
+
 /// What a change did, as the sequential model replays it.
 #[derive(Debug)]
 enum Step {

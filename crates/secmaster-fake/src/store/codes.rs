@@ -1,4 +1,5 @@
-//! The fake's error codes (its own: the real service's are not documented on the API pages).
+//! The fake's error codes: the service's where it is known ([`UNKNOWN_WORKFLOW`]), the fake's own
+//! otherwise (the API pages document none).
 //! Every refusal is HTTP 400 `{code, message}` and changes nothing; an operation the fake does
 //! not serve is HTTP 501 with [`NOT_SERVED`].
 
@@ -38,8 +39,8 @@ pub const WORKFLOW_ENABLED: &str = "SecMaster.20030004";
 pub const UNKNOWN_PROJECT: &str = "SecMaster.20040001";
 /// The workspace does not exist in the project.
 pub const UNKNOWN_WORKSPACE: &str = "SecMaster.20040002";
-/// The workflow does not exist in the workspace.
-pub const UNKNOWN_WORKFLOW: &str = "SecMaster.20040003";
+/// The workflow does not exist in the workspace: the service's own code.
+pub const UNKNOWN_WORKFLOW: &str = "SecMaster.20040611";
 /// The version does not exist in the workspace.
 pub const UNKNOWN_VERSION_ID: &str = "SecMaster.20040004";
 /// The data class does not exist in the workspace.
