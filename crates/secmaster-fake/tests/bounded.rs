@@ -129,14 +129,32 @@ fn bogus_signatures_are_refused_before_their_bodies_are_read() {
             sdk_date()
         )
     };
-    // The answer comes with no byte of body sent.
-    let alone = send(addr, head(12 * MIB), Arc::new(Vec::new()));
-    assert_eq!(
-        status(&alone),
-        Some(401),
-        "{}",
-        String::from_utf8_lossy(&alone)
+    // The answer comes with no byte of body sent: for an unknown key, a malformed
+    // Authorization, an X-Sdk-Date an hour off or none.
+    let bogus =
+        "Access=NOSUCHKEY0000000000, SignedHeaders=content-type;host;x-sdk-date, Signature=00";
+    let known = bogus.replace("NOSUCHKEY0000000000", secmaster_fake::FAKE_AK);
+    let hour_ago =
+        jiff::Timestamp::try_from(SystemTime::now()).unwrap() - jiff::SignedDuration::from_hours(1);
+    let stale = hour_ago.strftime("%Y%m%dT%H%M%SZ").to_string();
+    let base = head(12 * MIB);
+    let date = base.lines().find(|l| l.starts_with("X-Sdk-Date:")).unwrap();
+    let signed = base.replace(bogus, &known);
+    let cases = [
+        base.clone(),
+        base.replace(bogus, "Acc3ss=x"),
+        signed.replace(date, &format!("X-Sdk-Date: {stale}")),
+        signed.replace(&format!("{date}\r\n"), ""),
+    ];
+    assert!(
+        cases.iter().skip(2).all(|c| *c != signed),
+        "each case changes the date"
     );
+    for head in cases {
+        let alone = send(addr, head.clone(), Arc::new(Vec::new()));
+        let text = String::from_utf8_lossy(&alone);
+        assert_eq!(status(&alone), Some(401), "{head}\n{text}");
+    }
 
     let base = reset_peak();
     let clients: Vec<_> = (0..64)

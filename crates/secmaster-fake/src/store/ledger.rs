@@ -191,11 +191,11 @@ impl Space {
     fn recount(&mut self) {
         self.costs.clear();
         for flow in &self.ws.flows {
-            let id = flow.info.id.clone().unwrap_or_default();
-            self.costs.insert((Kind::Workflow, id), cost(&flow.info));
+            let fid = id(&flow.info.id);
+            self.costs
+                .insert((Kind::Workflow, fid.to_owned()), cost(&flow.info));
             for v in &flow.versions {
-                let id = v.id.clone().unwrap_or_default();
-                self.costs.insert((Kind::Version, id), cost(&**v));
+                self.costs.insert(version_key(fid, id(&v.id)), cost(&**v));
             }
         }
         for run in &self.ws.runs {
@@ -249,10 +249,7 @@ impl Delta {
         }
         for (fid, flow) in old_flows.iter().filter(|(fid, _)| !kept.contains(*fid)) {
             delta.removed.push((Kind::Workflow, (*fid).to_owned()));
-            let ids = flow
-                .versions
-                .iter()
-                .map(|v| (Kind::Version, id(&v.id).to_owned()));
+            let ids = flow.versions.iter().map(|v| version_key(fid, id(&v.id)));
             delta.removed.extend(ids);
         }
         let old_runs: HashMap<&str, &Arc<instances::Run>> =
@@ -305,14 +302,11 @@ impl Delta {
             if old.get(vid).is_some_and(|o| Arc::ptr_eq(o, v)) {
                 continue;
             }
-            self.set.push((
-                (Kind::Version, vid.to_owned()),
-                object(cost(&**v), "version", limits)?,
-            ));
+            let cost = object(cost(&**v), "version", limits)?;
+            self.set.push((version_key(fid, vid), cost));
         }
         let gone = old.keys().filter(|vid| !kept.contains(*vid));
-        self.removed
-            .extend(gone.map(|vid| (Kind::Version, (*vid).to_owned())));
+        self.removed.extend(gone.map(|vid| version_key(fid, vid)));
         Ok(())
     }
 
@@ -324,6 +318,12 @@ impl Delta {
         let added: usize = self.set.iter().map(|(_, c)| c).sum();
         (space.bytes + added).saturating_sub(dropped)
     }
+}
+
+/// A version's key: its workflow's ID and its own (seeded versions of two workflows may share
+/// an ID).
+fn version_key(workflow: &str, version: &str) -> Key {
+    (Kind::Version, format!("{workflow}/{version}"))
 }
 
 fn id(id: &Option<String>) -> &str {
