@@ -77,6 +77,15 @@ pub(crate) struct Identity {
 }
 
 impl Identity {
+    /// Whether these credentials may see what was sent to `project` (anything sent to no
+    /// project: a path that names none).
+    pub(crate) fn sees(&self, project: Option<&str>) -> bool {
+        match (&self.projects, project) {
+            (Some(projects), Some(project)) => projects.iter().any(|p| p == project),
+            _ => true,
+        }
+    }
+
     /// Why these credentials may not act on `project`, if they may not.
     pub(crate) fn refuses(&self, project: &str) -> Option<String> {
         if let Some(header) = self.project_header.as_deref().filter(|h| *h != project) {
@@ -112,28 +121,57 @@ fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
     }
 }
 
+/// What a request's headers prove before its body is read: a known token (the whole check),
+/// or a signature whose form, key, date and security token are right (the signature itself
+/// needs the body's hash).
+pub(crate) enum Pending {
+    Token(Identity),
+    Signed(Presigned),
+}
+
+/// A signed request's `Authorization`, checked as far as it can be without the body.
+pub(crate) struct Presigned {
+    ak: String,
+    sk: String,
+    signed_headers: String,
+    signature: String,
+    date: String,
+    projects: Option<Vec<String>>,
+}
+
+fn bad(why: &str) -> Refusal {
+    refuse(
+        "APIGW.0301",
+        format!("Incorrect IAM authentication information: {why}"),
+    )
+}
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
 impl Keyring {
-    pub(crate) fn verify(
+    /// Checks what the headers alone can prove, before any byte of body is read: a token
+    /// whole; for a signature, the header's form, the access key, `X-Sdk-Date` (present,
+    /// signed, within [`CLOCK_WINDOW`]) and the security token of a temporary key.
+    pub(crate) fn precheck(
         &self,
-        method: &str,
-        path: &str,
-        query: Option<&str>,
         headers: &HeaderMap,
-        body: &[u8],
         now: SystemTime,
-    ) -> Result<Identity, Refusal> {
-        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        if let Some(authorization) = text("authorization") {
-            return self.verify_signature(authorization, method, path, query, headers, body, now);
+    ) -> Result<Pending, Refusal> {
+        if let Some(authorization) = header(headers, "authorization") {
+            return self
+                .presign(authorization, headers, now)
+                .map(Pending::Signed);
         }
-        let token = text("x-auth-token");
+        let token = header(headers, "x-auth-token");
         match token.and_then(|token| self.tokens.iter().find(|t| t.token == token)) {
-            Some(known) => Ok(Identity {
+            Some(known) => Ok(Pending::Token(Identity {
                 id: "fake-token-user".into(),
                 name: "token user".into(),
                 projects: known.projects.clone(),
                 project_header: None,
-            }),
+            })),
             None if token.is_some() => Err(refuse("APIGW.0307", "The token must be updated.")),
             None => Err(refuse(
                 "APIGW.0301",
@@ -142,23 +180,12 @@ impl Keyring {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn verify_signature(
+    fn presign(
         &self,
         authorization: &str,
-        method: &str,
-        path: &str,
-        query: Option<&str>,
         headers: &HeaderMap,
-        body: &[u8],
         now: SystemTime,
-    ) -> Result<Identity, Refusal> {
-        let bad = |why: &str| {
-            refuse(
-                "APIGW.0301",
-                format!("Incorrect IAM authentication information: {why}"),
-            )
-        };
+    ) -> Result<Presigned, Refusal> {
         let rest = authorization
             .strip_prefix(secmaster::signer::ALGORITHM)
             .and_then(|r| r.strip_prefix(' '))
@@ -181,47 +208,83 @@ impl Keyring {
             ));
         };
         let key = self.keys.get(ak).ok_or_else(|| bad("unknown access key"))?;
-        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let date = header("x-sdk-date").ok_or_else(|| bad("X-Sdk-Date is missing"))?;
-        let signed_at = jiff::fmt::strtime::parse("%Y%m%dT%H%M%SZ", date)
-            .and_then(|t| t.to_datetime())
-            .and_then(|dt| jiff::tz::Offset::UTC.to_timestamp(dt))
-            .map_err(|_| bad("X-Sdk-Date is not %Y%m%dT%H%M%SZ"))?;
-        let now = jiff::Timestamp::try_from(now).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-        let skew = now.as_second().abs_diff(signed_at.as_second());
-        if skew > CLOCK_WINDOW.as_secs() {
-            return Err(bad(
-                "the signature has expired: X-Sdk-Date is more than 15 minutes from the server's time",
-            ));
-        }
+        let date = header(headers, "x-sdk-date").ok_or_else(|| bad("X-Sdk-Date is missing"))?;
+        check_date(date, now)?;
         if !signed_headers.split(';').any(|h| h == "x-sdk-date") {
             return Err(bad("x-sdk-date is not among the signed headers"));
         }
         if key
             .security_token
             .as_deref()
-            .is_some_and(|expected| header("x-security-token") != Some(expected))
+            .is_some_and(|expected| header(headers, "x-security-token") != Some(expected))
         {
             return Err(bad(
                 "the security token is missing or wrong for this temporary access key",
             ));
         }
+        Ok(Presigned {
+            ak: ak.to_owned(),
+            sk: key.sk.clone(),
+            signed_headers: signed_headers.to_owned(),
+            signature: signature.to_owned(),
+            date: date.to_owned(),
+            projects: key.projects.clone(),
+        })
+    }
+}
+
+/// `X-Sdk-Date` in its format and within [`CLOCK_WINDOW`] of `now`.
+fn check_date(date: &str, now: SystemTime) -> Result<(), Refusal> {
+    let signed_at = jiff::fmt::strtime::parse("%Y%m%dT%H%M%SZ", date)
+        .and_then(|t| t.to_datetime())
+        .and_then(|dt| jiff::tz::Offset::UTC.to_timestamp(dt))
+        .map_err(|_| bad("X-Sdk-Date is not %Y%m%dT%H%M%SZ"))?;
+    let now = jiff::Timestamp::try_from(now).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let skew = now.as_second().abs_diff(signed_at.as_second());
+    if skew > CLOCK_WINDOW.as_secs() {
+        return Err(bad(
+            "the signature has expired: X-Sdk-Date is more than 15 minutes from the server's time",
+        ));
+    }
+    Ok(())
+}
+
+/// The request line a signature covers.
+pub(crate) struct Line<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+}
+
+impl Pending {
+    /// The identity, once the body is read: for a signature, checked over the request's
+    /// signed headers and the body's hash.
+    pub(crate) fn finish(
+        self,
+        line: &Line<'_>,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Identity, Refusal> {
+        let p = match self {
+            Self::Token(identity) => return Ok(identity),
+            Self::Signed(p) => p,
+        };
         let mut pairs = Vec::new();
-        for name in signed_headers.split(';') {
-            let value =
-                header(name).ok_or_else(|| bad(&format!("signed header {name} is missing")))?;
+        for name in p.signed_headers.split(';') {
+            let value = header(headers, name)
+                .ok_or_else(|| bad(&format!("signed header {name} is missing")))?;
             pairs.push((name, value));
         }
-        check_content_sha256(&pairs, header("content-type"), body).map_err(&bad)?;
+        check_content_sha256(&pairs, header(headers, "content-type"), body).map_err(bad)?;
         let request = secmaster::signer::Request {
-            method,
-            path,
-            query,
+            method: line.method,
+            path: line.path,
+            query: line.query,
             headers: &pairs,
             body,
         };
-        let expected = secmaster::signer::sign(&request, ak, &key.sk, date);
-        let sent = format!("Signature={signature}");
+        let expected = secmaster::signer::sign(&request, &p.ak, &p.sk, &p.date);
+        let sent = format!("Signature={}", p.signature);
         if !expected.authorization.ends_with(&sent) {
             // The gateway echoes its canonical request so that clients can compare.
             return Err(bad(&format!(
@@ -230,10 +293,10 @@ impl Keyring {
             )));
         }
         Ok(Identity {
-            id: format!("ak-{ak}"),
-            name: format!("AK {ak}"),
-            projects: key.projects.clone(),
-            project_header: header("x-project-id").map(str::to_owned),
+            id: format!("ak-{}", p.ak),
+            name: format!("AK {}", p.ak),
+            projects: p.projects,
+            project_header: header(headers, "x-project-id").map(str::to_owned),
         })
     }
 }

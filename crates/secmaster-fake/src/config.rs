@@ -65,8 +65,8 @@ pub struct Config {
     /// [`FakeSecMaster::inject_for`](crate::FakeSecMaster::inject_for) add them).
     #[serde(default)]
     pub faults: Vec<SeedFault>,
-    /// Connections, timeouts and journal size (not read from a seed file: the binary takes them
-    /// as options).
+    /// Connections, timeouts, bodies in flight, the store's size per workspace and the
+    /// journal's (not read from a seed file: the binary takes them as options).
     #[serde(skip)]
     pub limits: Limits,
     /// How long a run takes before it ends by itself (2 s unless set; the binary's

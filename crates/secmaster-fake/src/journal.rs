@@ -89,6 +89,17 @@ impl JournalEntry {
         }
     }
 
+    /// The project its path names (`/v1/{project_id}/…`, decoded), if it names one.
+    pub(crate) fn project(&self) -> Option<String> {
+        let mut segments = self.path.strip_prefix('/')?.split('/');
+        let (version, project) = (segments.next()?, segments.next()?);
+        (version == "v1" && !project.is_empty()).then(|| {
+            percent_encoding::percent_decode_str(project)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+    }
+
     /// What the entry costs the journal, in bytes (its text and a fixed overhead).
     fn cost(&self) -> usize {
         const OVERHEAD: usize = 128;
@@ -209,6 +220,35 @@ impl Journal {
         self.entries = VecDeque::new();
         self.bytes = 0;
         self.dropped = 0;
+    }
+
+    /// The entries `see` lets through, and the stats of those (`dropped` counts every entry
+    /// dropped, whoever's).
+    pub(crate) fn scoped(
+        &self,
+        see: impl Fn(&JournalEntry) -> bool,
+    ) -> (JournalStats, Vec<JournalEntry>) {
+        let seen: Vec<&(usize, JournalEntry)> =
+            self.entries.iter().filter(|(_, e)| see(e)).collect();
+        let stats = JournalStats {
+            entries: seen.len(),
+            bytes: seen.iter().map(|(cost, _)| cost).sum(),
+            ..self.stats()
+        };
+        (stats, seen.into_iter().map(|(_, e)| e.clone()).collect())
+    }
+
+    /// Forgets the entries `see` lets through; the others stay as they were.
+    pub(crate) fn forget(&mut self, see: impl Fn(&JournalEntry) -> bool) {
+        let mut bytes = self.bytes;
+        self.entries.retain(|(cost, e)| {
+            let gone = see(e);
+            if gone {
+                bytes -= cost;
+            }
+            !gone
+        });
+        self.bytes = bytes;
     }
 
     pub(crate) fn stats(&self) -> JournalStats {

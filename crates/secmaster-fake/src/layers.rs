@@ -5,7 +5,8 @@
 //! 2. [`admin`]: the journal's own path, answered here (it is no operation);
 //! 3. [`route`]: the operation and its path parameters, from the generated descriptors (404 or
 //!    405 otherwise);
-//! 4. [`authenticate`]: the body read within its limits, the token or signature verified, the
+//! 4. [`authenticate`]: the credentials checked as far as the headers allow, the body read
+//!    within its limits and the shared budget (`admit.rs`), the signature verified over it, the
 //!    credentials' projects checked against the path's;
 //! 5. [`journal`]: the request recorded whole (a request refused before this costs one line);
 //! 6. [`faults`]: a fault chosen for the operation or the resource, before the operation runs
@@ -23,9 +24,10 @@ use axum::response::Response;
 use bytes::Bytes;
 use secmaster::bindings::Operation;
 
+use crate::admit::admit;
 use crate::auth::Identity;
 use crate::router::{self, Routed};
-use crate::server::{admit, cut, gateway_error, injected};
+use crate::server::{cut, gateway_error, injected};
 use crate::{Fault, Inner, JournalEntry, admin};
 
 /// The request id of the answer.
@@ -44,6 +46,8 @@ pub(crate) struct Routing {
 pub(crate) struct Admitted {
     pub body: Bytes,
     pub identity: Arc<Identity>,
+    /// The body's room in the budget, held until the request is answered.
+    pub _reserved: crate::admit::Reserved,
 }
 
 fn request_id(request: &Request) -> String {
@@ -132,7 +136,7 @@ pub(crate) async fn authenticate(
 ) -> Response {
     let id = request_id(&request);
     let (mut parts, body) = request.into_parts();
-    let (body, identity) = match admit(&fake, &parts, body, &id).await {
+    let (body, identity, reserved) = match admit(&fake, &parts, body, &id).await {
         Ok(admitted) => admitted,
         Err(refused) => return refused,
     };
@@ -148,6 +152,7 @@ pub(crate) async fn authenticate(
     parts.extensions.insert(Admitted {
         body: body.clone(),
         identity: Arc::new(identity),
+        _reserved: reserved,
     });
     next.run(Request::from_parts(parts, Body::from(body))).await
 }

@@ -23,11 +23,14 @@
 //! - A journal of the requests received, bounded ([`Limits`]): a request refused before it
 //!   reaches the operation costs one line. Over HTTP, `GET /_fake/journal` answers
 //!   `{"stats": {..}, "entries": [..]}` (credentials read `***`) and `DELETE /_fake/journal`
-//!   clears it; both need an accepted token or key.
+//!   clears it; both need an accepted token or key, and see and clear only the entries of its
+//!   projects (and those whose path names none).
 //! - Faults injected for the next N authenticated requests, of one operation, on one resource,
 //!   or any ([`Fault`]), including a connection closed after the request was processed.
 //! - Safe on a shared network: a cap on open connections, header-read, idle and body-read
-//!   timeouts, and an immediate 413 for a declared body over the limit ([`Limits`]).
+//!   timeouts, an immediate 413 for a declared body over the limit, credentials checked before
+//!   any body is read, a budget of body bytes in flight across connections, and a store bounded
+//!   per workspace ([`Limits`]).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -52,6 +55,7 @@
 #![warn(missing_docs)]
 
 mod admin;
+mod admit;
 mod auth;
 mod config;
 mod journal;
@@ -88,6 +92,8 @@ pub(crate) struct Inner {
     keyring: Mutex<auth::Keyring>,
     journal: Mutex<journal::Journal>,
     limits: Limits,
+    /// Request-body bytes held at once, across connections ([`Limits::body_budget_bytes`]).
+    bodies: Arc<tokio::sync::Semaphore>,
     faults: Mutex<VecDeque<Injected>>,
     run_time: Duration,
     clock_offset: Mutex<i64>,
@@ -196,7 +202,7 @@ impl FakeSecMaster {
     /// # Errors
     /// When `addr` cannot be bound.
     pub async fn start_with(config: Config, addr: SocketAddr) -> std::io::Result<Self> {
-        let mut s = store::Store::default();
+        let mut s = store::Store::new(config.limits.clone());
         for w in config.workflows {
             s.insert(w);
         }
@@ -212,6 +218,7 @@ impl FakeSecMaster {
             keyring: Mutex::new(keyring),
             journal: Mutex::new(journal::Journal::new(&config.limits)),
             limits: config.limits.clone(),
+            bodies: admit::budget(&config.limits),
             faults: Mutex::default(),
             clock_offset: Mutex::new(0),
             run_time: config.run_time,

@@ -1,4 +1,5 @@
-//! What the fake spends at most on any client: connections, time, and journal memory.
+//! What the fake spends at most on any client: connections, time, body, store and journal
+//! memory.
 
 use std::time::Duration;
 
@@ -8,8 +9,11 @@ use std::time::Duration;
 ///
 /// What the defaults allow at most: 512 open connections, each closed after 10 s without a
 /// complete request head, 60 s without a byte moving while no request is handled, or 30 s
-/// reading one request's body; bodies of 12 MiB; a journal of 1,000 entries and 16 MiB (its own
-/// accounting, [`crate::JournalStats`]).
+/// reading one request's body; bodies of 12 MiB, 64 MiB of them held at once; per workspace,
+/// 1,000 workflows of 100 versions each, 1,000 runs, 4 MiB per object and 64 MiB in all (what
+/// the store refuses past them: [`crate::codes::LIMIT_EXCEEDED`]), runs started with at most 64 KiB
+/// of context; a journal of 1,000 entries and 16 MiB (its own accounting,
+/// [`crate::JournalStats`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
@@ -28,9 +32,31 @@ pub struct Limits {
     /// How long reading one request's body may take, from its head; then the fake answers 408
     /// and closes the connection.
     pub body_read_timeout: Duration,
+    /// The most request-body bytes the fake holds at once, across all connections (never less
+    /// than [`Limits::max_body_bytes`]). A request reserves its declared `Content-Length` (the
+    /// most a body may be, when it declares none) before its body is read, and holds it until it
+    /// is answered; a request that does not fit waits, its body unread in its socket, and is
+    /// answered 503 with `Retry-After: 1` if no room frees up within
+    /// [`Limits::body_read_timeout`].
+    pub body_budget_bytes: usize,
     /// The most connections open at once; a connection over the cap is closed as soon as it
     /// is accepted.
     pub max_connections: usize,
+    /// The most workflows a workspace holds (a create or an import past it is refused).
+    pub max_workflows: usize,
+    /// The most versions a workflow holds.
+    pub max_versions: usize,
+    /// The most runs a workspace holds (a run's record stays until its workflow is deleted).
+    pub max_runs: usize,
+    /// The most one stored object (a workflow, a version, a run) may cost, in bytes: the size
+    /// of its type plus the length of its JSON.
+    pub max_object_bytes: usize,
+    /// The most a workspace's objects may cost in all, in bytes (as [`Limits::max_object_bytes`]
+    /// counts them).
+    pub max_workspace_bytes: usize,
+    /// The largest context a run is started with (its `playbook_context.data_object.content` as
+    /// JSON), or a debug command's `input_dataobject`, in bytes.
+    pub max_run_context_bytes: usize,
     /// The most journal entries held; the oldest are dropped first.
     pub journal_entries: usize,
     /// The most bytes the journal holds (its own accounting); the oldest entries are dropped
@@ -49,7 +75,14 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             body_read_timeout: Duration::from_secs(30),
+            body_budget_bytes: 64 * 1024 * 1024,
             max_connections: 512,
+            max_workflows: 1000,
+            max_versions: 100,
+            max_runs: 1000,
+            max_object_bytes: 4 * 1024 * 1024,
+            max_workspace_bytes: 64 * 1024 * 1024,
+            max_run_context_bytes: 64 * 1024,
             journal_entries: 1000,
             journal_bytes: 16 * 1024 * 1024,
             journal_body_bytes: 64 * 1024,

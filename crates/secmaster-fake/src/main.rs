@@ -36,14 +36,23 @@ LIMITS (what any client can make the fake spend; defaults in brackets)
   --header-timeout SECS    to send a request's head, also between requests on a connection [10]
   --idle-timeout SECS      no byte moving while no request is handled closes the connection [60]
   --body-timeout SECS      to send one request's body, then 408 [30]
+  --body-budget-bytes N    request-body bytes held at once across connections; a body that
+                           does not fit waits unread, then 503 after the body timeout [67108864]
   --max-connections N      open at once; more are closed as soon as accepted [512]
+  --max-workflows N        workflows a workspace holds; past it 400 SecMaster.20050001 [1000]
+  --max-versions N         versions a workflow holds [100]
+  --max-runs N             runs a workspace holds (until their workflow is deleted) [1000]
+  --max-object-bytes N     one workflow, version or run, as the fake counts it [4194304]
+  --max-workspace-bytes N  a workspace's objects in all [67108864]
+  --max-run-context-bytes N  a run's context, or a debug command's input [65536]
   --journal-entries N      requests the journal keeps, oldest dropped first [1000]
   --journal-bytes N        bytes the journal keeps (its own accounting) [16777216]
   --journal-body-bytes N   bytes of one body the journal keeps [65536]
 
 ADMIN
   GET /_fake/journal       the journal as JSON (credentials read ***); DELETE clears it.
-                           Both need an accepted token or key, like the operation.
+                           Both need an accepted token or key, like the operation, and
+                           see or clear only the entries of its projects.
 
 Stop it with Ctrl-C.
 ";
@@ -71,15 +80,14 @@ async fn run() -> Result<(), String> {
             args.next()
                 .ok_or(format!("{arg} needs a value; see --help"))
         };
+        if let Some(slot) = limit(&mut limits, &arg) {
+            match slot {
+                Slot::Number(n) => *n = number(&arg, &value()?)?,
+                Slot::Seconds(d) => *d = seconds(&arg, &value()?)?,
+            }
+            continue;
+        }
         match arg.as_str() {
-            "--max-body-bytes" => limits.max_body_bytes = number(&arg, &value()?)?,
-            "--header-timeout" => limits.header_read_timeout = seconds(&arg, &value()?)?,
-            "--idle-timeout" => limits.idle_timeout = seconds(&arg, &value()?)?,
-            "--body-timeout" => limits.body_read_timeout = seconds(&arg, &value()?)?,
-            "--max-connections" => limits.max_connections = number(&arg, &value()?)?,
-            "--journal-entries" => limits.journal_entries = number(&arg, &value()?)?,
-            "--journal-bytes" => limits.journal_bytes = number(&arg, &value()?)?,
-            "--journal-body-bytes" => limits.journal_body_bytes = number(&arg, &value()?)?,
             "-h" | "--help" => {
                 print!("{HELP}");
                 return Ok(());
@@ -92,16 +100,7 @@ async fn run() -> Result<(), String> {
                     serde_json::from_str(&text).map_err(|e| format!("--fault {text}: {e}"))?;
                 faults.push(fault);
             }
-            "--run-time-ms" => {
-                let text = value()?;
-                let ms: u64 = text
-                    .parse()
-                    .map_err(|_| format!("--run-time-ms {text}: expected milliseconds"))?;
-                if ms > 86_400_000 {
-                    return Err(format!("--run-time-ms {text}: at most a day (86400000)"));
-                }
-                run_time = Some(Duration::from_millis(ms));
-            }
+            "--run-time-ms" => run_time = Some(millis(&value()?)?),
             other => return Err(format!("unknown argument `{other}`; see --help")),
         }
     }
@@ -155,6 +154,46 @@ fn say(line: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+}
+
+/// The field of [`Limits`] an option sets.
+enum Slot<'a> {
+    Number(&'a mut usize),
+    Seconds(&'a mut Duration),
+}
+
+/// The limit `option` sets, if it is one.
+fn limit<'a>(l: &'a mut Limits, option: &str) -> Option<Slot<'a>> {
+    use Slot::{Number, Seconds};
+    Some(match option {
+        "--max-body-bytes" => Number(&mut l.max_body_bytes),
+        "--header-timeout" => Seconds(&mut l.header_read_timeout),
+        "--idle-timeout" => Seconds(&mut l.idle_timeout),
+        "--body-timeout" => Seconds(&mut l.body_read_timeout),
+        "--body-budget-bytes" => Number(&mut l.body_budget_bytes),
+        "--max-connections" => Number(&mut l.max_connections),
+        "--max-workflows" => Number(&mut l.max_workflows),
+        "--max-versions" => Number(&mut l.max_versions),
+        "--max-runs" => Number(&mut l.max_runs),
+        "--max-object-bytes" => Number(&mut l.max_object_bytes),
+        "--max-workspace-bytes" => Number(&mut l.max_workspace_bytes),
+        "--max-run-context-bytes" => Number(&mut l.max_run_context_bytes),
+        "--journal-entries" => Number(&mut l.journal_entries),
+        "--journal-bytes" => Number(&mut l.journal_bytes),
+        "--journal-body-bytes" => Number(&mut l.journal_body_bytes),
+        _ => return None,
+    })
+}
+
+/// `--run-time-ms`: whole milliseconds, at most a day.
+fn millis(text: &str) -> Result<Duration, String> {
+    let ms: u64 = text
+        .parse()
+        .map_err(|_| format!("--run-time-ms {text}: expected milliseconds"))?;
+    if ms > 86_400_000 {
+        return Err(format!("--run-time-ms {text}: at most a day (86400000)"));
+    }
+    Ok(Duration::from_millis(ms))
 }
 
 fn number(option: &str, text: &str) -> Result<usize, String> {

@@ -6,21 +6,20 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
 use serde_json::json;
 
-use crate::auth::{Identity, Refusal};
 use crate::layers::{Admitted, RequestId, Routing};
 use crate::store::Caller;
-use crate::{Fault, Inner, JournalEntry, ops};
+use crate::{Fault, Inner, ops};
 
 pub(crate) const JSON_UTF8: &str = "application/json;charset=UTF-8";
 
 /// The operation itself, inside the layers (`layers.rs`): the request routed, authenticated,
-/// journaled and past any fault; its answer from the store under its lock.
+/// journaled and past any fault; answered on a blocking thread (reading a large body, writing a
+/// large answer), the store locked for its step alone.
 pub(crate) async fn operation(State(fake): State<Arc<Inner>>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let id = parts
@@ -54,20 +53,30 @@ pub(crate) async fn operation(State(fake): State<Arc<Inner>>, request: Request) 
         None
     };
     let now = fake.now();
-    let request = ops::Request {
-        op: routing.op,
-        params: &routing.params,
-        query: parts.uri.query(),
-        body: &admitted.body,
-        caller: &caller,
-        request_id: &id,
-        upload: upload.as_deref(),
-        now,
-        run_ends: now
-            .checked_add(fake.run_time)
-            .unwrap_or(now + Duration::from_secs(86_400)),
-    };
-    fake.with_store(|store| ops::answer(store, &request))
+    let run_ends = now
+        .checked_add(fake.run_time)
+        .unwrap_or(now + Duration::from_secs(86_400));
+    let (op, params, body) = (routing.op, routing.params.clone(), admitted.body.clone());
+    let query = parts.uri.query().map(str::to_owned);
+    let blocking = tokio::task::spawn_blocking(move || {
+        let request = ops::Request {
+            op,
+            params: &params,
+            query: query.as_deref(),
+            body: &body,
+            caller: &caller,
+            request_id: &id,
+            upload: upload.as_deref(),
+            now,
+            run_ends,
+            limits: &fake.limits,
+        };
+        ops::answer(&fake.store, &request)
+    });
+    blocking.await.unwrap_or_else(|_| {
+        let message = "the operation failed in the fake";
+        gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "APIGW.0000", message, "")
+    })
 }
 
 /// The `uploadFile` part of a `multipart/form-data` body, when it is one.
@@ -134,82 +143,6 @@ pub(crate) async fn injected(fault: Fault, request_id: &str) -> Option<Response>
             let body = json!({"code": "SecMaster.00040001", "message": "injected: success false", "success": false, "request_id": request_id});
             Some(plain(StatusCode::OK, JSON_UTF8, body.to_string()))
         }
-    }
-}
-
-/// Reads the body and authenticates the request, or answers why not (a line in the journal).
-/// A token is checked before the body is read, so a request with a wrong one costs no body; a
-/// declared `Content-Length` over the limit is refused at once, without waiting for the bytes.
-pub(crate) async fn admit(
-    fake: &Inner,
-    parts: &Parts,
-    body: Body,
-    request_id: &str,
-) -> Result<(Bytes, Identity), Response> {
-    let refuse = |body_len: usize, status: StatusCode, code: &str, message: &str| {
-        // A body left unread is hyper's to drain or, if it is not all there, to close on.
-        fake.record(JournalEntry::line(parts, body_len));
-        gateway_error(status, code, message, request_id)
-    };
-    let unauthorized = |body_len: usize, refusal: Refusal| {
-        refuse(
-            body_len,
-            StatusCode::UNAUTHORIZED,
-            refusal.code,
-            &refusal.message,
-        )
-    };
-    let verify = |body: &[u8]| {
-        let (path, query) = (parts.uri.path(), parts.uri.query());
-        let method = parts.method.as_str();
-        fake.keyring()
-            .verify(method, path, query, &parts.headers, body, fake.now())
-    };
-    let signed = parts.headers.contains_key(header::AUTHORIZATION);
-    if !signed && let Err(refusal) = verify(b"") {
-        return Err(unauthorized(0, refusal));
-    }
-    let max = fake.limits.max_body_bytes;
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    let too_large = "Request entity too large";
-    if declared.is_some_and(|n| n > max as u64) {
-        return Err(refuse(
-            0,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "APIGW.0201",
-            too_large,
-        ));
-    }
-    let read = tokio::time::timeout(
-        fake.limits.body_read_timeout,
-        axum::body::to_bytes(body, max),
-    );
-    let body = match read.await {
-        Ok(Ok(body)) => body,
-        Ok(Err(_)) => {
-            return Err(refuse(
-                0,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "APIGW.0201",
-                too_large,
-            ));
-        }
-        Err(_) => {
-            let message = "The request body did not arrive in time";
-            return Err(refuse(
-                0,
-                StatusCode::REQUEST_TIMEOUT,
-                "APIGW.0201",
-                message,
-            ));
-        }
-    };
-    match verify(&body) {
-        Ok(identity) => Ok((body, identity)),
-        Err(refusal) => Err(unauthorized(body.len(), refusal)),
     }
 }
 

@@ -592,6 +592,29 @@ async fn validation_and_export_answer_in_their_shapes() {
     assert_eq!(e.code(), Some(codes::UNKNOWN_WORKFLOW));
 }
 
+/// A workflow that does not exist is the service's `SecMaster.20040611`, whatever asks for it.
+#[tokio::test]
+async fn a_missing_workflow_has_the_services_code() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let c = client(&fake);
+    let (p, w, _) = page();
+    let shown = c.show_workflow(&p, &w, "wf-404").send().await.unwrap_err();
+    let updated = c
+        .update_workflow(&p, &w, "wf-404")
+        .description("d")
+        .send()
+        .await
+        .unwrap_err();
+    let versioned = create_version(&c, "wf-404").await.unwrap_err();
+    for e in [shown, updated, versioned] {
+        assert_eq!(
+            (e.status(), e.code()),
+            (Some(400), Some("SecMaster.20040611")),
+            "{e}"
+        );
+    }
+}
+
 /// What a change did, as the sequential model replays it.
 #[derive(Debug)]
 enum Step {
@@ -990,20 +1013,15 @@ async fn an_upload_signed_as_the_official_sdks_sign_it_is_accepted() {
 
 /// The official Huawei Python SDK drives a workflow's whole life against the fake's binary, and
 /// reads every answer through its own models. CI installs the SDK and sets
-/// SECMASTER_OFFICIAL_PYTHON; elsewhere the test says it was skipped (and fails in CI).
+/// SECMASTER_OFFICIAL_PYTHON and runs the ignored tests; run with `--include-ignored` without it,
+/// the test fails.
 #[test]
+#[ignore = "needs the official Huawei Python SDK: set SECMASTER_OFFICIAL_PYTHON"]
 fn the_official_python_sdk_walks_a_workflows_life_against_the_binary() {
     use std::io::BufRead;
-    let Some(python) = std::env::var_os("SECMASTER_OFFICIAL_PYTHON") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must set SECMASTER_OFFICIAL_PYTHON (see .ci/run)"
-        );
-        eprintln!(
-            "skipped: set SECMASTER_OFFICIAL_PYTHON to a python with huaweicloudsdksecmaster installed"
-        );
-        return;
-    };
+    let python = std::env::var_os("SECMASTER_OFFICIAL_PYTHON").expect(
+        "SECMASTER_OFFICIAL_PYTHON must name a python with huaweicloudsdksecmaster installed",
+    );
     let mut fake = std::process::Command::new(env!("CARGO_BIN_EXE_secmaster-fake"))
         .args(["--listen", "127.0.0.1:0"])
         .stdout(std::process::Stdio::piped())

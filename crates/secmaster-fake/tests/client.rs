@@ -344,20 +344,15 @@ async fn a_seed_file_configures_tokens_keys_and_workflows() {
     assert_eq!(e.status(), Some(401), "only the seed file's token");
 }
 
-/// The fake verifies signatures made by the official Huawei Python SDK. `.ci/run` installs it
-/// and sets SECMASTER_OFFICIAL_PYTHON; elsewhere the test says it was skipped (and fails in CI).
+/// The fake verifies signatures made by the official Huawei Python SDK. `.ci/run` installs it,
+/// sets SECMASTER_OFFICIAL_PYTHON and runs the ignored tests; run with `--include-ignored`
+/// without it, the test fails.
 #[tokio::test]
+#[ignore = "needs the official Huawei Python SDK: set SECMASTER_OFFICIAL_PYTHON"]
 async fn requests_signed_by_the_official_python_sdk_are_accepted() {
-    let Some(python) = std::env::var_os("SECMASTER_OFFICIAL_PYTHON") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must set SECMASTER_OFFICIAL_PYTHON (see .ci/run)"
-        );
-        eprintln!(
-            "skipped: set SECMASTER_OFFICIAL_PYTHON to a python with huaweicloudsdksecmaster installed"
-        );
-        return;
-    };
+    let python = std::env::var_os("SECMASTER_OFFICIAL_PYTHON").expect(
+        "SECMASTER_OFFICIAL_PYTHON must name a python with huaweicloudsdksecmaster installed",
+    );
     let fake = Arc::new(FakeSecMaster::start().await.unwrap());
     let (p, w, f) = ids();
     let script = concat!(

@@ -7,12 +7,12 @@
 //! - debug: records a node's result (`task_id`, `input_dataobject`) on a run that has not
 //!   ended.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use secmaster::bindings::RequiredWhen;
 use secmaster::bindings::open_enums::NodeStatus;
 use secmaster::bindings::types::{
-    AopInstanceEventData, AopInstanceUpdateDataPojo, AopWorkflowInfo, AopworkflowInstanceDetail,
+    AopInstanceEventData, AopWorkflowInfo, AopworkflowInstanceDetail,
     AopworkflowInstanceDetailDataclass, AopworkflowInstanceDetailPlaybook,
     AopworkflowInstanceDetailWorkflow, CreateWorkflowInstanceResponse, TopologyNodeInfo,
     WorkflowInstanceTopology,
@@ -27,9 +27,9 @@ use super::{Caller, Rejection, Workspace, codes, listed, new_id, reject};
 pub(crate) struct Run {
     pub detail: AopworkflowInstanceDetail,
     /// When a running run ends by itself.
-    ends: Option<SystemTime>,
+    pub(super) ends: Option<SystemTime>,
     /// Whether its runs fail when they end (its workflow was seeded so).
-    fails: bool,
+    pub(super) fails: bool,
 }
 
 /// An instance list's query, as parsed.
@@ -91,8 +91,10 @@ impl InstanceQuery {
 }
 
 impl Workspace {
-    /// Ends the runs whose time has come.
-    pub(crate) fn settle(&mut self, now: SystemTime, stamp: &str) {
+    /// Ends the runs whose time has come; how many (each end takes a sequence number:
+    /// [`super::Store::number`]).
+    pub(crate) fn settle(&mut self, now: SystemTime, stamp: &str) -> usize {
+        let mut ended = 0;
         for run in &mut self.runs {
             let (Some(ends), fails) = (run.ends, run.fails) else {
                 continue;
@@ -100,6 +102,8 @@ impl Workspace {
             if now < ends {
                 continue;
             }
+            ended += 1;
+            let run = Arc::make_mut(run);
             run.ends = None;
             let status = if fails {
                 InstanceStatus::Failed
@@ -124,6 +128,7 @@ impl Workspace {
                 }
             }
         }
+        ended
     }
 
     /// Starts a run of workflow `id`, which must be enabled.
@@ -131,6 +136,7 @@ impl Workspace {
         &mut self,
         id: &str,
         body: AopInstanceEventData,
+        input: String,
         caller: &Caller,
         ends: SystemTime,
     ) -> Result<CreateWorkflowInstanceResponse, Rejection> {
@@ -172,16 +178,13 @@ impl Workspace {
             ));
         };
         let class = (class_id, class_name);
-        let input = data_object.map_or("{}".into(), |o| {
-            Value::Object(o.content.clone()).to_string()
-        });
         let instance_id = new_id();
         let detail = new_run(w, &instance_id, class, input, &caller.now);
-        self.runs.push(Run {
+        self.runs.push(Arc::new(Run {
             detail,
             ends: Some(ends),
             fails: flow.fail_runs,
-        });
+        }));
         Ok(CreateWorkflowInstanceResponse {
             command_type: Some(body.command_type),
             action_type: Some(body.action_type),
@@ -191,10 +194,11 @@ impl Workspace {
         })
     }
 
-    fn run_mut(&mut self, id: &str) -> Result<&mut Run, Rejection> {
+    pub(super) fn run_mut(&mut self, id: &str) -> Result<&mut Run, Rejection> {
         self.runs
             .iter_mut()
             .find(|r| r.detail.id.as_deref() == Some(id))
+            .map(Arc::make_mut)
             .ok_or_else(|| unknown_instance(id))
     }
 
@@ -256,87 +260,27 @@ impl Workspace {
             .collect();
         (page, total)
     }
+}
 
-    /// Applies a command to instance `id` (the raw body: its `x-required-when` rules are checked
-    /// as JSON).
-    pub(crate) fn command(
-        &mut self,
-        id: &str,
-        body: &[u8],
-        caller: &Caller,
-        ends: SystemTime,
-    ) -> Result<(), Rejection> {
-        let value = super::parse_object(body)?;
-        if let Some(rule) = RequiredWhen::first_broken("AopInstanceUpdateDataPojo", &value) {
-            return Err(reject(
-                codes::MISSING_FIELD,
-                format!(
-                    "{} is mandatory when {} is {}",
-                    rule.field, rule.when_field, rule.equals
-                ),
-            ));
-        }
-        let command: AopInstanceUpdateDataPojo = super::typed(value)?;
-        listed!(
-            "command_type",
-            command.command_type,
-            secmaster::bindings::open_enums::UpdateCommand
-        );
-        let run = self.run_mut(id)?;
-        let d = &mut run.detail;
-        let status = d.status.clone().unwrap_or(InstanceStatus::Running);
-        let running = matches!(status, InstanceStatus::Running | InstanceStatus::Retrying);
-        let wrong = |what: &str| {
-            reject(
-                codes::WRONG_INSTANCE_STATUS,
-                format!("instance {id} is {status}: {what}"),
-            )
-        };
-        use secmaster::bindings::open_enums::UpdateCommand as C;
-        match command.command_type {
-            C::ActionInstanceTerminateCommand => {
-                if !running {
-                    return Err(wrong("only a running instance can be terminated"));
-                }
-                d.status = Some(InstanceStatus::Terminated);
-                d.end_time = Some(caller.now.clone());
-                run.ends = None;
-            }
-            C::ActionInstanceRetryCommand => {
-                if !matches!(status, InstanceStatus::Failed | InstanceStatus::Terminated) {
-                    return Err(wrong("only a failed or terminated instance can be retried"));
-                }
-                d.status = Some(InstanceStatus::Retrying);
-                d.retry_count = Some(d.retry_count.unwrap_or(0) + 1);
-                d.end_time = Some(String::new());
-                run.ends = Some(ends);
-            }
-            _ => {
-                if !running {
-                    return Err(wrong("only a running instance takes a debug result"));
-                }
-                let task = command.task_id.unwrap_or_default();
-                let logs = &mut d.topology.get_or_insert_with(Default::default).audit_logs;
-                let node = match logs
-                    .iter_mut()
-                    .position(|n| n.action_id.as_deref() == Some(task.as_str()))
-                {
-                    Some(i) => &mut logs[i],
-                    None => {
-                        logs.push(TopologyNodeInfo {
-                            action_id: Some(task.clone()),
-                            parent_instance_id: Some(id.to_owned()),
-                            ..TopologyNodeInfo::default()
-                        });
-                        logs.last_mut().expect("just pushed")
-                    }
-                };
-                node.input = command.input_dataobject;
-                node.end_time = Some(caller.now.clone());
-            }
-        }
-        Ok(())
+/// The context a run starts with (its data object's content, as JSON), within `max` bytes.
+pub(crate) fn run_context(body: &AopInstanceEventData, max: usize) -> Result<String, Rejection> {
+    let data_object = body.playbook_context.as_ref().map(|c| &c.data_object);
+    let input = data_object.map_or("{}".into(), |o| {
+        Value::Object(o.content.clone()).to_string()
+    });
+    within_context(input.len(), max)?;
+    Ok(input)
+}
+
+/// Refuses a run's context of `len` bytes over `max`.
+pub(crate) fn within_context(len: usize, max: usize) -> Result<(), Rejection> {
+    if len > max {
+        return Err(reject(
+            codes::LIMIT_EXCEEDED,
+            format!("the run's context has {len} bytes; the fake takes at most {max}"),
+        ));
     }
+    Ok(())
 }
 
 /// A new run of workflow `w`, started `now`: `RUNNING`, one node, the data class `(id, name)`

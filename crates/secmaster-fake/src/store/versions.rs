@@ -12,13 +12,14 @@
 //! - only the `activated` version can be deactivated, and not while the workflow is enabled;
 //! - the activated version cannot be deleted; any other can, for good.
 
+use std::sync::Arc;
+
 use base64::Engine as _;
 use secmaster::bindings::types::{
     AopWorkflowInfo, AopWorkflowVersionInfo, CreateAopWorkflowVersionApprovelInfo,
     CreateAopWorkflowVersionInfo, ModifyAopWorkflowVersionInfo, WorkflowApproveOpinionDetail,
 };
-use secmaster::{AopType, ApprovalResult, TaskflowType, VersionAction};
-use serde_json::Value;
+use secmaster::{ApprovalResult, TaskflowType, VersionAction};
 
 use super::{Caller, Flow, Rejection, Version, Workspace, codes, listed, new_id, reject, required};
 
@@ -59,15 +60,6 @@ pub(crate) fn seeded(workflow: &AopWorkflowInfo, v: &Version) -> AopWorkflowVers
     }
 }
 
-/// `taskflow`, checked to be Base64 of JSON.
-pub(super) fn check_taskflow(taskflow: &str) -> Result<Value, Rejection> {
-    let bad = |why: String| reject(codes::INVALID_TASKFLOW, format!("taskflow {why}"));
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(taskflow.trim())
-        .map_err(|e| bad(format!("is not Base64: {e}")))?;
-    serde_json::from_slice(&bytes).map_err(|e| bad(format!("does not encode JSON: {e}")))
-}
-
 fn wrong_status(v: &AopWorkflowVersionInfo, what: &str) -> Rejection {
     let status = v.status.as_ref().map_or("", |s| s.as_str());
     reject(
@@ -103,7 +95,7 @@ impl Workspace {
     /// Version `id`.
     pub(crate) fn version(&self, id: &str) -> Result<AopWorkflowVersionInfo, Rejection> {
         let (f, v) = self.holder(id)?;
-        Ok(self.flows[f].versions[v].clone())
+        Ok(AopWorkflowVersionInfo::clone(&self.flows[f].versions[v]))
     }
 
     /// The versions of workflow `id`, of `status` when given, in creation order.
@@ -117,27 +109,17 @@ impl Workspace {
             .versions
             .iter()
             .filter(|v| status.is_none_or(|s| is(v, s)))
-            .cloned()
+            .map(|v| AopWorkflowVersionInfo::clone(v))
             .collect())
     }
 
-    /// Creates a draft version of workflow `id`.
+    /// Creates a draft version of workflow `id` (its body checked by [`check_new`]).
     pub(crate) fn create_version(
         &mut self,
         id: &str,
         body: CreateAopWorkflowVersionInfo,
         caller: &Caller,
     ) -> Result<AopWorkflowVersionInfo, Rejection> {
-        for (field, value) in [
-            ("name", &body.name),
-            ("description", &body.description),
-            ("taskconfig", &body.taskconfig),
-        ] {
-            required(field, value)?;
-        }
-        listed!("aop_type", body.aop_type, AopType);
-        listed!("taskflow_type", body.taskflow_type, TaskflowType);
-        check_taskflow(&body.taskflow)?;
         let flow = self.flow_mut(id)?;
         let w = &flow.info;
         let version_id = new_id();
@@ -168,31 +150,22 @@ impl Workspace {
             dataclass_name: w.dataclass_name.clone(),
             workspace_id: w.workspace_id.clone(),
         };
-        flow.versions.push(version.clone());
+        flow.versions.push(Arc::new(version.clone()));
         Ok(version)
     }
 
-    /// Edits a version, or moves it to the status `body.status` asks for.
+    /// Edits a version, or moves it to the status `body.status` asks for; `checked` is what
+    /// [`check_edit`] found of the body (refused after an unknown version).
     pub(crate) fn update_version(
         &mut self,
         id: &str,
         body: ModifyAopWorkflowVersionInfo,
+        checked: Result<(), Rejection>,
         caller: &Caller,
     ) -> Result<AopWorkflowVersionInfo, Rejection> {
         let (f, i) = self.holder(id)?;
-        if let Some(status) = &body.status {
-            listed!("status", status, VersionAction);
-        }
-        if let Some(aop_type) = &body.aop_type {
-            listed!("aop_type", aop_type, AopType);
-        }
-        if let Some(kind) = &body.taskflow_type {
-            listed!("taskflow_type", kind, TaskflowType);
-        }
-        if let Some(taskflow) = &body.taskflow {
-            check_taskflow(taskflow)?;
-        }
-        let flow = &mut self.flows[f];
+        checked?;
+        let flow = Arc::make_mut(&mut self.flows[f]);
         let editable = |v: &AopWorkflowVersionInfo| is(v, "pending_submit") || is(v, "rejected");
         let action = body.status.clone().unwrap_or(VersionAction::PendingSubmit);
         let edits = ModifyAopWorkflowVersionInfo {
@@ -203,7 +176,7 @@ impl Workspace {
         let no_edits = edits == ModifyAopWorkflowVersionInfo::default();
         if no_edits && action == VersionAction::PendingSubmit {
             // Nothing to change: the version stays as it was, `update_time` and modifier too.
-            return Ok(v.clone());
+            return Ok(AopWorkflowVersionInfo::clone(v));
         }
         if !no_edits && !editable(v) {
             return Err(wrong_status(
@@ -212,9 +185,9 @@ impl Workspace {
             ));
         }
         check_action(flow, i, &action, id)?;
-        apply_edits(&mut flow.versions[i], edits);
+        apply_edits(Arc::make_mut(&mut flow.versions[i]), edits);
         transition(flow, i, &action);
-        let v = &mut flow.versions[i];
+        let v = Arc::make_mut(&mut flow.versions[i]);
         v.modifier_id = Some(caller.id.clone());
         v.modifier_name = Some(caller.name.clone());
         v.update_time = Some(caller.now.clone());
@@ -224,14 +197,14 @@ impl Workspace {
     /// Deletes a version that is not the activated one; returns it.
     pub(crate) fn delete_version(&mut self, id: &str) -> Result<AopWorkflowVersionInfo, Rejection> {
         let (f, i) = self.holder(id)?;
-        let flow = &mut self.flows[f];
+        let flow = Arc::make_mut(&mut self.flows[f]);
         if is(&flow.versions[i], "activated") {
             return Err(reject(
                 codes::VERSION_IN_USE,
                 format!("version {id} is activated: activate another or deactivate it first"),
             ));
         }
-        let v = flow.versions.remove(i);
+        let v = Arc::unwrap_or_clone(flow.versions.remove(i));
         for pointer in [
             &mut flow.info.current_approval_version_id,
             &mut flow.info.current_rejected_version_id,
@@ -253,7 +226,7 @@ impl Workspace {
         required("content", &body.content)?;
         listed!("result", body.result, ApprovalResult);
         let (f, i) = self.holder(id)?;
-        let flow = &mut self.flows[f];
+        let flow = Arc::make_mut(&mut self.flows[f]);
         if !is(&flow.versions[i], "pending_approval") {
             return Err(wrong_status(
                 &flow.versions[i],
@@ -272,7 +245,7 @@ impl Workspace {
         };
         own(&mut flow.info.current_approval_version_id, "");
         own(&mut flow.info.current_rejected_version_id, rejected);
-        let v = &mut flow.versions[i];
+        let v = Arc::make_mut(&mut flow.versions[i]);
         v.status = Some(status.into());
         v.modifier_id = Some(caller.id.clone());
         v.modifier_name = Some(caller.name.clone());
@@ -371,29 +344,30 @@ fn transition(flow: &mut Flow, i: usize, action: &VersionAction) {
         VersionAction::Activated => {
             for other in &mut flow.versions {
                 if is(other, "activated") {
+                    let other = Arc::make_mut(other);
                     other.status = Some("not_activated".into());
                     other.enabled = Some(false);
                 }
             }
             flow.info.version_id = Some(id);
             flow.info.version = flow.versions[i].version.clone();
-            flow.versions[i].enabled = Some(true);
+            Arc::make_mut(&mut flow.versions[i]).enabled = Some(true);
             "activated"
         }
         VersionAction::NotActivated => {
             flow.info.version_id = Some(String::new());
             flow.info.version = Some(String::new());
-            flow.versions[i].enabled = Some(false);
+            Arc::make_mut(&mut flow.versions[i]).enabled = Some(false);
             "not_activated"
         }
         // `pending_submit` (the default) edits and leaves the status as it was.
         _ => return,
     };
-    flow.versions[i].status = Some(status.into());
+    Arc::make_mut(&mut flow.versions[i]).status = Some(status.into());
 }
 
 /// The number of the next version's label: one more than the highest `vN` so far.
-fn next_label(versions: &[AopWorkflowVersionInfo]) -> usize {
+fn next_label(versions: &[Arc<AopWorkflowVersionInfo>]) -> usize {
     versions
         .iter()
         .filter_map(|v| {

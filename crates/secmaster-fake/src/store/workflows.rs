@@ -1,5 +1,7 @@
 //! Workflows: list (filters, sort, paging), create, update, delete, export.
 
+use std::sync::Arc;
+
 use super::{Caller, Flow, Rejection, Workspace, codes, listed, new_id, reject, required};
 use secmaster::bindings::RequiredWhen;
 use secmaster::bindings::types::{AopWorkflowInfo, CreateAopWorkflowInfo, ModifyAopWorkflowInfo};
@@ -123,11 +125,11 @@ impl Workspace {
             ..AopWorkflowInfo::default()
         };
         fill_missing(&mut info);
-        self.flows.push(Flow {
+        self.flows.push(Arc::new(Flow {
             info: info.clone(),
             versions: Vec::new(),
             fail_runs: false,
-        });
+        }));
         Ok(info)
     }
 
@@ -145,14 +147,13 @@ impl Workspace {
         Ok(())
     }
 
-    /// Applies an update (the raw body: its `x-required-when` rules are checked as JSON).
+    /// Applies an update (read by [`parse_update`]).
     pub(crate) fn update(
         &mut self,
         id: &str,
-        body: &[u8],
+        change: ModifyAopWorkflowInfo,
         caller: &Caller,
     ) -> Result<AopWorkflowInfo, Rejection> {
-        let change = parse_update(body)?;
         if change == ModifyAopWorkflowInfo::default() {
             // Nothing to change: the workflow stays as it was, `update_time` and modifier too.
             return Ok(self.flow(id)?.info.clone());
@@ -218,8 +219,8 @@ impl Workspace {
 }
 
 /// An update's body, read with the bindings' type, its enum and `x-required-when` rules
-/// checked.
-fn parse_update(body: &[u8]) -> Result<ModifyAopWorkflowInfo, Rejection> {
+/// checked (as JSON).
+pub(crate) fn parse_update(body: &[u8]) -> Result<ModifyAopWorkflowInfo, Rejection> {
     let value = super::parse_object(body)?;
     // The spec's `x-required-when` rules, from the same generated data the client enforces.
     if let Some(rule) = RequiredWhen::first_broken("ModifyAopWorkflowInfo", &value) {

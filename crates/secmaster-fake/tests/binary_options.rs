@@ -1,0 +1,181 @@
+//! The binary's `--fault` and `--run-time-ms`, on 127.0.0.1:0: what they set, and what they
+//! refuse.
+
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use secmaster_fake::{FAKE_TOKEN, SeedWorkflow};
+use serde_json::{Value, json};
+
+const DATACLASS: &str = "e410ae50-43fa-343e-807a-a2a9edb8018e";
+
+struct Binary {
+    child: Child,
+    endpoint: String,
+}
+
+impl Binary {
+    fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_secmaster-fake"))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let endpoint = line
+            .trim()
+            .strip_prefix("secmaster-fake listening on ")
+            .unwrap_or_else(|| panic!("first line: {line:?}"))
+            .to_owned();
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        Self { child, endpoint }
+    }
+
+    fn url(&self, rest: &str) -> String {
+        let seed = SeedWorkflow::page_example();
+        format!(
+            "{}/v1/{}/workspaces/{}/soc/workflows{rest}",
+            self.endpoint, seed.project_id, seed.workspace_id
+        )
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What the binary says, and its exit code, when it refuses its arguments.
+fn refused(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_secmaster-fake"))
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap_or(-1);
+    (code, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn workflow_id() -> String {
+    SeedWorkflow::page_example().workflow.id.unwrap()
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn faults_given_on_the_command_line_hit_their_operation_as_many_times_as_said() {
+    let fake = Binary::start(&[
+        "--fault",
+        r#"{"operation":"ShowAopWorkflow","times":2,"fault":{"status":{"status":503,"retry_after":1}}}"#,
+        "--fault",
+        r#"{"operation":"UpdateAopWorkflow","fault":"closed_after_processing"}"#,
+    ]);
+    let (http, show) = (http(), fake.url(&format!("/{}", workflow_id())));
+    let get = || http.get(&show).header("X-Auth-Token", FAKE_TOKEN).send();
+    for _ in 0..2 {
+        let answer = get().await.unwrap();
+        assert_eq!(answer.status(), 503);
+        assert_eq!(answer.headers()["retry-after"], "1");
+    }
+    assert_eq!(get().await.unwrap().status(), 200, "twice, then served");
+    let listed = http
+        .get(fake.url(""))
+        .header("X-Auth-Token", FAKE_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200, "another operation is not hit");
+
+    // Processed, then the connection is lost before the answer.
+    let update = http
+        .put(&show)
+        .header("X-Auth-Token", FAKE_TOKEN)
+        .header("Content-Type", "application/json")
+        .body(r#"{"description":"changed, answer lost"}"#)
+        .send()
+        .await;
+    let lost = match update {
+        Err(_) => true,
+        Ok(answer) => answer.bytes().await.is_err(),
+    };
+    assert!(lost, "the answer is cut");
+    let shown: Value = get().await.unwrap().json().await.unwrap();
+    assert_eq!(shown["data"]["description"], "changed, answer lost");
+}
+
+#[tokio::test]
+async fn a_run_lasts_what_run_time_ms_says() {
+    let fake = Binary::start(&["--run-time-ms", "400"]);
+    let http = http();
+    let id = workflow_id();
+    let enabled = http
+        .put(fake.url(&format!("/{id}")))
+        .header("X-Auth-Token", FAKE_TOKEN)
+        .json(&json!({"enabled": true, "version_id": "ver-0001"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enabled.status(), 200);
+    let body = json!({"command_type": "ActionInstanceRunCommand", "action_type": "workflow", "action_id": id, "playbook_context": {"data_object": {"dataclass": {"id": DATACLASS}, "content": {}}}});
+    let started: Value = http
+        .post(fake.url(&format!("/{id}/instances")))
+        .header("X-Auth-Token", FAKE_TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let instance = started["action_instance_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{started}"));
+    let status = || async {
+        let shown: Value = http
+            .get(fake.url(&format!("/instances/{instance}")))
+            .header("X-Auth-Token", FAKE_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        shown["status"].as_str().unwrap_or_default().to_owned()
+    };
+    assert_eq!(status().await, "RUNNING");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        status().await,
+        "FINISHED",
+        "ended after 400 ms, not the default 2 s"
+    );
+}
+
+#[test]
+fn bad_fault_and_run_time_options_are_refused_with_a_reason() {
+    for (args, says) in [
+        (&["--fault", "{not json"][..], "--fault {not json"),
+        (&["--fault", r#"{"fault":"melt_down"}"#][..], "--fault"),
+        (
+            &["--run-time-ms", "soon"][..],
+            "--run-time-ms soon: expected milliseconds",
+        ),
+        (&["--run-time-ms", "86400001"][..], "at most a day"),
+        (&["--run-time-ms"][..], "--run-time-ms needs a value"),
+    ] {
+        let (code, stderr) = refused(args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
