@@ -375,3 +375,58 @@ impl RequiredWhen {
             .find(|r| r.schema == schema && r.is_broken_by(body))
     }
 }
+
+/// A resource family of the spec (workflows, versions, instances, ...), inferred by the
+/// generator from its operations' paths and shapes: what a store needs to serve it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Family {
+    /// Its name: the collection's literal path segment (`workflows`).
+    pub name: &'static str,
+    /// The path parameter of one item's ID (`workflow_id`).
+    pub id_param: Option<&'static str>,
+    /// The path parameter of the item the family belongs to, when its collection is nested
+    /// under another family's item (`workflow_id` for a workflow's versions).
+    pub parent_param: Option<&'static str>,
+    /// The schema of one item (a name under `components.schemas`).
+    pub item_schema: Option<&'static str>,
+    /// How its list answers a page.
+    pub list: Option<ListStyle>,
+    /// Its operations by role (`create`, `show`, `list`, `search`, `update`, `delete`,
+    /// `update-many`, `delete-many`, `export`, `import`, an action word, or `act` and
+    /// `<word>-one` on one item) and operationId.
+    pub operations: &'static [(&'static str, &'static str)],
+}
+
+/// How a family's list answers a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListStyle {
+    /// `{code, message, data: [..]}`, with `total` beside `data` when the schema has it.
+    Envelope {
+        /// Whether the answer says how many match in all.
+        total: bool,
+    },
+    /// A bare object with the items in one array member and the count in another.
+    Bare {
+        /// The member holding the items (`instances`, `records`).
+        items: &'static str,
+        /// The member holding the count (`count`, `total`), when there is one.
+        count: Option<&'static str>,
+    },
+}
+
+impl Family {
+    /// The family called `name`.
+    pub fn find(name: &str) -> Option<&'static Family> {
+        crate::families::ALL.iter().find(|f| f.name == name)
+    }
+
+    /// The operationId of its operation in `role`.
+    pub fn operation(&self, role: &str) -> Option<&'static str> {
+        self.operations
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, id)| *id)
+    }
+}

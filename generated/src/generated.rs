@@ -11080,6 +11080,63 @@ pub mod operations {
         }
     }
 }
+/// The resource families of the spec, inferred from its operations' paths and shapes
+/// (see [`crate::Family`]): what a store needs to serve each.
+pub mod families {
+    pub use crate::Family;
+    use crate::ListStyle;
+    /// Every family, by name.
+    pub const ALL: &[Family] = &[
+        Family {
+            name: "instances",
+            id_param: Some("instance_id"),
+            parent_param: Some("workflow_id"),
+            item_schema: Some("AopworkflowInstanceDetail"),
+            list: Some(ListStyle::Bare {
+                items: "instances",
+                count: Some("count"),
+            }),
+            operations: &[
+                ("create", "CreateWorkflowInstance"),
+                ("list", "ListAopWorkflowInstance"),
+                ("show", "ShowAopWorkflowInstance"),
+                ("update", "UpdateWorkflowInstance"),
+            ],
+        },
+        Family {
+            name: "versions",
+            id_param: Some("version_id"),
+            parent_param: Some("workflow_id"),
+            item_schema: Some("AopWorkflowVersionInfo"),
+            list: Some(ListStyle::Envelope { total: true }),
+            operations: &[
+                ("list", "ListAopWorkflowVersions"),
+                ("create", "CreateAopWorkflowVersion"),
+                ("show", "ShowAopWorkflowVersion"),
+                ("update", "UpdateAopWorkflowVersion"),
+                ("delete", "DeleteAopWorkflowVersion"),
+                ("approval-one", "CreateAopWorkflowVersionApprovel"),
+            ],
+        },
+        Family {
+            name: "workflows",
+            id_param: Some("workflow_id"),
+            parent_param: None,
+            item_schema: Some("AopWorkflowInfo"),
+            list: Some(ListStyle::Envelope { total: true }),
+            operations: &[
+                ("list", "ListWorkflows"),
+                ("create", "CreateAopWorkflow"),
+                ("show", "ShowAopWorkflow"),
+                ("update", "UpdateAopWorkflow"),
+                ("delete", "DeleteAopWorkflow"),
+                ("validation", "ValidateAopWorkflowVersion"),
+                ("export", "ExportAopworkflow"),
+                ("import", "ImportAopworkflow"),
+            ],
+        },
+    ];
+}
 /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its
 /// `x-required-when` extensions, enforced by the runtime from this data.
 pub mod constraints {

@@ -145,8 +145,8 @@ mod descriptor;
 mod hooks;
 
 pub use descriptor::{
-    Binary, Field, FieldKind, ListAnswer, Op, Operation, QueryKind, QueryParam, RequestBody,
-    RequiredWhen, Response, RetryClass, Segment, Shape,
+    Binary, Family, Field, FieldKind, ListAnswer, ListStyle, Op, Operation, QueryKind, QueryParam,
+    RequestBody, RequiredWhen, Response, RetryClass, Segment, Shape,
 };
 pub use hooks::{Hooks, check_path_shape, fix_wire};
 

@@ -372,7 +372,7 @@ fn response(spec: &OpenAPI, op: &Operation) -> Result<ResponseRead, String> {
 
 /// A bare answer that is a page of a list: one array of named items, and at most a count
 /// (`count` or `total`) beside it. Its items' member, their schema, and the count's member.
-fn bare_list(
+pub(crate) fn bare_list(
     object: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
 ) -> Option<(String, String, Option<String>)> {
     let mut items = None;
@@ -565,7 +565,7 @@ pub(crate) fn schema<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a Schema> {
     spec.components.as_ref()?.schemas.get(name)?.as_item()
 }
 
-fn object_properties<'a>(
+pub(crate) fn object_properties<'a>(
     spec: &'a OpenAPI,
     name: &str,
 ) -> Option<&'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>> {
@@ -625,7 +625,7 @@ fn request_body(spec: &OpenAPI, op: &Operation) -> Option<(String, String)> {
 }
 
 /// The first 2xx response's media type and content.
-fn success_response<'a>(
+pub(crate) fn success_response<'a>(
     spec: &'a OpenAPI,
     op: &'a Operation,
 ) -> Option<(&'a String, &'a MediaType)> {
@@ -648,4 +648,20 @@ fn success_response<'a>(
             .as_item()?,
     };
     response.content.iter().next()
+}
+
+/// The name of the 2xx answer's schema of operation `id`, when it is a `$ref`.
+pub(crate) fn response_schema(spec: &OpenAPI, id: &str) -> Option<String> {
+    let op = spec
+        .paths
+        .paths
+        .values()
+        .filter_map(ReferenceOr::as_item)
+        .flat_map(|item| item.iter().map(|(_, op)| op))
+        .find(|op| op.operation_id.as_deref() == Some(id))?;
+    let (_, media) = success_response(spec, op)?;
+    match media.schema.as_ref()? {
+        ReferenceOr::Reference { reference } => Some(ref_name(reference).to_owned()),
+        ReferenceOr::Item(_) => None,
+    }
 }

@@ -767,3 +767,30 @@ fn the_client_layer_follows_the_rust_extensions() {
         "{e}"
     );
 }
+
+#[test]
+fn families_are_inferred_from_the_paths_and_shapes() {
+    let spec = std::fs::read_to_string(
+        xtask::find_workspace_root(Path::new(env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .join(SPEC_PATH),
+    )
+    .unwrap();
+    let out = generate_from_str(&spec, Path::new(SPEC_PATH), SPEC_PATH).unwrap();
+    let squash: String = out[out.find("pub mod families").unwrap()..]
+        .split_whitespace()
+        .collect();
+    for part in [
+        // A family nested under another's item, whose items live at a path of their own.
+        r#"name:"versions",id_param:Some("version_id"),parent_param:Some("workflow_id"),item_schema:Some("AopWorkflowVersionInfo"),list:Some(ListStyle::Envelope{total:true,}),"#,
+        r#"("approval-one","CreateAopWorkflowVersionApprovel")"#,
+        // A list with no envelope: its items' and count's members.
+        r#"list:Some(ListStyle::Bare{items:"instances",count:Some("count"),}),"#,
+        r#"item_schema:Some("AopworkflowInstanceDetail")"#,
+        // Collection actions.
+        r#"("export","ExportAopworkflow"),("import","ImportAopworkflow")"#,
+        r#"name:"workflows",id_param:Some("workflow_id"),parent_param:None,"#,
+    ] {
+        assert!(squash.contains(part), "{part} in {squash}");
+    }
+}
