@@ -782,7 +782,7 @@ fn families_are_inferred_from_the_paths_and_shapes() {
         .collect();
     for part in [
         // A family nested under another's item, whose items live at a path of their own.
-        r#"name:"versions",id_param:Some("version_id"),parent_param:Some("workflow_id"),item_schema:Some("AopWorkflowVersionInfo"),list:Some(ListStyle::Envelope{total:true,}),"#,
+        r#"name:"versions",id_param:Some("version_id"),parent_param:Some("workflow_id"),item_schema:Some("AopWorkflowVersionInfo"),list:Some(ListStyle::Envelope{total:true}),"#,
         r#"("approval-one","CreateAopWorkflowVersionApprovel")"#,
         // A list with no envelope: its items' and count's members.
         r#"list:Some(ListStyle::Bare{items:"instances",count:Some("count"),}),"#,
