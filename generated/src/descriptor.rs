@@ -430,3 +430,48 @@ impl Family {
             .map(|(_, id)| *id)
     }
 }
+
+/// Reads a request body as an operation's body type and writes it back as JSON.
+pub type BodyCodec = fn(&[u8]) -> Result<serde_json::Value, String>;
+/// Reads a result as an operation's result type and writes it back as JSON.
+pub type DataCodec = fn(serde_json::Value) -> Result<serde_json::Value, String>;
+
+/// An operation's request body and result read through the bindings' types, for a server that
+/// serves operations from data (the fake's generic families): what the typed round trip keeps
+/// (known fields, typed; a missing mandatory field or a wrong type is an error).
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct Codec {
+    /// The operationId.
+    pub id: &'static str,
+    /// The request body, read as the operation's body type and written back as JSON.
+    pub body: Option<BodyCodec>,
+    /// A result (`data` of the envelope, or the bare answer), read as the operation's result
+    /// type and written back as JSON.
+    pub data: Option<DataCodec>,
+}
+
+impl Codec {
+    /// The codec of operation `id`.
+    pub fn find(id: &str) -> Option<&'static Codec> {
+        crate::operations::CODECS.iter().find(|c| c.id == id)
+    }
+}
+
+/// JSON bytes read as `T` and written back (the generated codecs' body reader).
+#[doc(hidden)]
+pub fn read_as<T: serde::de::DeserializeOwned + serde::Serialize>(
+    bytes: &[u8],
+) -> Result<serde_json::Value, String> {
+    let typed: T = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    serde_json::to_value(typed).map_err(|e| e.to_string())
+}
+
+/// A JSON value read as `T` and written back (the generated codecs' result reader).
+#[doc(hidden)]
+pub fn value_as<T: serde::de::DeserializeOwned + serde::Serialize>(
+    value: serde_json::Value,
+) -> Result<serde_json::Value, String> {
+    let typed: T = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    serde_json::to_value(typed).map_err(|e| e.to_string())
+}

@@ -9695,8 +9695,8 @@ pub mod open_enums {
 pub mod operations {
     pub use crate::Operation;
     use crate::{
-        Field, FieldKind, QueryKind, QueryParam, RequestBody, Response, RetryClass,
-        Segment, Shape,
+        Codec, Field, FieldKind, QueryKind, QueryParam, RequestBody, Response,
+        RetryClass, Segment, Shape,
     };
     use super::types;
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Querying the Workflow List
@@ -10962,6 +10962,99 @@ pub mod operations {
         LIST_AOP_WORKFLOW_INSTANCE,
         SHOW_AOP_WORKFLOW_INSTANCE,
         UPDATE_WORKFLOW_INSTANCE,
+    ];
+    /// Every operation's body and result read through the bindings' types.
+    pub const CODECS: &[Codec] = &[
+        Codec {
+            id: "ListWorkflows",
+            body: None,
+            data: Some(crate::value_as::<::std::vec::Vec<types::AopWorkflowInfo>>),
+        },
+        Codec {
+            id: "CreateAopWorkflow",
+            body: Some(crate::read_as::<types::CreateAopWorkflowInfo>),
+            data: Some(crate::value_as::<types::AopWorkflowInfo>),
+        },
+        Codec {
+            id: "ShowAopWorkflow",
+            body: None,
+            data: Some(crate::value_as::<types::AopWorkflowInfo>),
+        },
+        Codec {
+            id: "UpdateAopWorkflow",
+            body: Some(crate::read_as::<types::ModifyAopWorkflowInfo>),
+            data: Some(crate::value_as::<types::AopWorkflowInfo>),
+        },
+        Codec {
+            id: "DeleteAopWorkflow",
+            body: None,
+            data: Some(crate::value_as::<types::AopWorkflowInfo>),
+        },
+        Codec {
+            id: "ListAopWorkflowVersions",
+            body: None,
+            data: Some(crate::value_as::<::std::vec::Vec<types::AopWorkflowVersionInfo>>),
+        },
+        Codec {
+            id: "CreateAopWorkflowVersion",
+            body: Some(crate::read_as::<types::CreateAopWorkflowVersionInfo>),
+            data: Some(crate::value_as::<types::AopWorkflowVersionInfo>),
+        },
+        Codec {
+            id: "CreateWorkflowInstance",
+            body: Some(crate::read_as::<types::AopInstanceEventData>),
+            data: Some(crate::value_as::<types::CreateWorkflowInstanceResponse>),
+        },
+        Codec {
+            id: "ShowAopWorkflowVersion",
+            body: None,
+            data: Some(crate::value_as::<types::AopWorkflowVersionInfo>),
+        },
+        Codec {
+            id: "UpdateAopWorkflowVersion",
+            body: Some(crate::read_as::<types::ModifyAopWorkflowVersionInfo>),
+            data: Some(crate::value_as::<types::AopWorkflowVersionInfo>),
+        },
+        Codec {
+            id: "DeleteAopWorkflowVersion",
+            body: None,
+            data: Some(crate::value_as::<types::AopWorkflowVersionInfo>),
+        },
+        Codec {
+            id: "CreateAopWorkflowVersionApprovel",
+            body: Some(crate::read_as::<types::CreateAopWorkflowVersionApprovelInfo>),
+            data: Some(crate::value_as::<types::WorkflowApproveOpinionDetail>),
+        },
+        Codec {
+            id: "ValidateAopWorkflowVersion",
+            body: Some(crate::read_as::<types::AopworkflowVersionValidateRes>),
+            data: None,
+        },
+        Codec {
+            id: "ExportAopworkflow",
+            body: Some(crate::read_as::<types::ExportAopworkflowInfo>),
+            data: None,
+        },
+        Codec {
+            id: "ImportAopworkflow",
+            body: None,
+            data: None,
+        },
+        Codec {
+            id: "ListAopWorkflowInstance",
+            body: None,
+            data: Some(crate::value_as::<types::ListAopWorkflowInstanceResponse>),
+        },
+        Codec {
+            id: "ShowAopWorkflowInstance",
+            body: None,
+            data: Some(crate::value_as::<types::AopworkflowInstanceDetail>),
+        },
+        Codec {
+            id: "UpdateWorkflowInstance",
+            body: Some(crate::read_as::<types::AopInstanceUpdateDataPojo>),
+            data: None,
+        },
     ];
     operation_types! {
         #[doc =

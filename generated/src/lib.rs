@@ -145,8 +145,9 @@ mod descriptor;
 mod hooks;
 
 pub use descriptor::{
-    Binary, Family, Field, FieldKind, ListAnswer, ListStyle, Op, Operation, QueryKind, QueryParam,
-    RequestBody, RequiredWhen, Response, RetryClass, Segment, Shape,
+    Binary, BodyCodec, Codec, DataCodec, Family, Field, FieldKind, ListAnswer, ListStyle, Op,
+    Operation, QueryKind, QueryParam, RequestBody, RequiredWhen, Response, RetryClass, Segment,
+    Shape, read_as, value_as,
 };
 pub use hooks::{Hooks, check_path_shape, fix_wire};
 

@@ -135,6 +135,7 @@ pub fn generate_both(
     let operation_consts = operations.iter().map(|o| &o.descriptor);
     let operation_types = operations.iter().map(|o| &o.types);
     let list_answers = operations.iter().filter_map(|o| o.list_answer.as_ref());
+    let codecs = operations.iter().map(|o| &o.codec);
     let infos: Vec<&operations::OpInfo> = operations.iter().map(|o| &o.info).collect();
     let family_tokens = families::families(&spec, &infos);
     let open_enum_tokens = open_enums.iter().map(enums::OpenEnum::tokens);
@@ -152,7 +153,7 @@ pub fn generate_both(
         pub mod operations {
             pub use crate::Operation;
             use crate::{
-                Field, FieldKind, QueryKind, QueryParam, RequestBody, Response, RetryClass, Segment,
+                Codec, Field, FieldKind, QueryKind, QueryParam, RequestBody, Response, RetryClass, Segment,
                 Shape,
             };
             use super::types;
@@ -161,6 +162,9 @@ pub fn generate_both(
 
             /// Every operation of the spec.
             pub const ALL: &[Operation] = &[#(#operation_names),*];
+
+            /// Every operation's body and result read through the bindings' types.
+            pub const CODECS: &[Codec] = &[#(#codecs),*];
 
             #(operation_types! { #operation_types })*
 

@@ -21,6 +21,8 @@ pub(crate) struct Emitted {
     pub info: OpInfo,
     /// `impl ListAnswer for ..` when the answer is a list with no envelope.
     pub list_answer: Option<TokenStream>,
+    /// `Codec { .. }`: the body and result read through the bindings' types.
+    pub codec: TokenStream,
     /// `UPDATE_AOP_WORKFLOW`.
     pub const_name: syn::Ident,
     /// `pub const UPDATE_AOP_WORKFLOW: Operation = Operation { .. };`
@@ -143,6 +145,7 @@ fn emit(
     let segments = segments(path, reserved);
     let (query, paged) = query(spec, r).map_err(bad)?;
     let mut body_info = None;
+    let mut multipart = false;
     let (request, body_type) = match request_body(spec, r.op) {
         Some((media_type, schema)) => {
             let ty = format_ident!("{schema}");
@@ -156,10 +159,8 @@ fn emit(
                 Some(member) => quote!(Some(#member)),
                 None => quote!(None),
             };
-            body_info = Some(BodyInfo {
-                multipart: media_type.starts_with("multipart/"),
-                fields,
-            });
+            multipart = media_type.starts_with("multipart/");
+            body_info = Some(BodyInfo { multipart, fields });
             (
                 quote!(Some(RequestBody {
                     media_type: #media_type,
@@ -203,9 +204,23 @@ fn emit(
         not_idempotent: retry.to_string().contains("NotIdempotent"),
         ..op_info(spec, r)
     };
+    let codec_body = match (&request_body(spec, r.op), multipart) {
+        (Some((_, schema)), false) => {
+            let ty = format_ident!("{schema}");
+            quote!(Some(crate::read_as::<types::#ty>))
+        }
+        _ => quote!(None),
+    };
+    let codec_data = if data_type.to_string().contains("types ::") {
+        quote!(Some(crate::value_as::<#data_type>))
+    } else {
+        quote!(None)
+    };
+    let codec = quote!(Codec { id: #id, body: #codec_body, data: #codec_data });
     Ok(Emitted {
         info,
         list_answer,
+        codec,
         const_name,
         descriptor,
         types,

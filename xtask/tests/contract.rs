@@ -114,5 +114,5 @@ fn operations_added_to_the_spec_alone_are_callable_as_the_contract_says() {
         out.status.success(),
         "the scratch workspace's test failed:\n{text}"
     );
-    assert!(text.contains("1 passed"), "{text}");
+    assert!(text.contains("2 passed"), "{text}");
 }

@@ -48,6 +48,9 @@ pub struct Limits {
     pub max_versions: usize,
     /// The most runs a workspace holds (a run's record stays until its workflow is deleted).
     pub max_runs: usize,
+    /// The most objects a workspace holds of each family served from the spec alone (alerts,
+    /// incidents, ...).
+    pub max_objects: usize,
     /// The most one stored object (a workflow, a version, a run) may cost, in bytes: the size
     /// of its type plus the length of its JSON.
     pub max_object_bytes: usize,
@@ -80,6 +83,7 @@ impl Default for Limits {
             max_workflows: 1000,
             max_versions: 100,
             max_runs: 1000,
+            max_objects: 1000,
             max_object_bytes: 4 * 1024 * 1024,
             max_workspace_bytes: 64 * 1024 * 1024,
             max_run_context_bytes: 64 * 1024,

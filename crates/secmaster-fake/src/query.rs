@@ -41,7 +41,23 @@ impl Query {
             }
             pairs.push((name, value));
         }
+        // A parameter the spec marks mandatory and the request left out: the pages' 400.
+        if let Some(missing) = op
+            .query
+            .iter()
+            .find(|p| p.required && !pairs.iter().any(|(n, _)| n == p.name))
+        {
+            return Err(reject(
+                codes::MISSING_FIELD,
+                format!("query parameter {} is mandatory", missing.name),
+            ));
+        }
         Ok(Self(pairs))
+    }
+
+    /// Every parameter the operation has, as sent (decoded).
+    pub(crate) fn pairs(&self) -> &[(String, String)] {
+        &self.0
     }
 
     pub(crate) fn text(&self, name: &str) -> Option<String> {

@@ -6,6 +6,7 @@
 //! topologies) comes before, writing the answer after. The whole runs on a blocking thread
 //! (`server.rs`), never on the threads that serve connections.
 
+mod generic;
 mod runs;
 mod versions;
 mod workflows;
@@ -163,7 +164,14 @@ fn family(id: &str) -> Option<Family> {
 
 fn run(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejection> {
     let Some(family) = family(r.op.id) else {
-        return Ok(unserved(r.op.id));
+        // A family the spec alone describes: served by the generic store.
+        return match generic::role(r.op.id) {
+            Some((family, role)) => {
+                let query = Query::read(r.op, r.query)?;
+                generic::answer(ctx, r, &query, family, role)
+            }
+            None => Ok(unserved(r.op.id)),
+        };
     };
     let query = Query::read(r.op, r.query)?;
     match family {

@@ -46,7 +46,10 @@ pub const UNKNOWN_VERSION_ID: &str = "SecMaster.20040004";
 /// The data class does not exist in the workspace.
 pub const UNKNOWN_DATACLASS: &str = "SecMaster.20040005";
 /// A disabled workflow cannot run: enable it first.
-pub const WORKFLOW_DISABLED: &str = "SecMaster.20030005";
+pub const WORKFLOW_DISABLED: &str = "SecMaster.20030007";
+/// An object of a family the fake serves from the spec (an alert, an incident, a data object)
+/// does not exist in the workspace: the service's own code.
+pub const UNKNOWN_OBJECT: &str = "SecMaster.20030005";
 /// The instance's status does not allow the command (terminating a finished run, retrying
 /// a running one, ...).
 pub const WRONG_INSTANCE_STATUS: &str = "SecMaster.20030006";

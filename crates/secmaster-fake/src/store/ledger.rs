@@ -27,6 +27,8 @@ enum Kind {
     Workflow,
     Version,
     Run,
+    /// An object of a family served from the spec (its key: `family/id`).
+    Record,
 }
 
 /// A workspace and what its objects cost.
@@ -270,7 +272,51 @@ impl Delta {
         delta
             .removed
             .extend(gone.map(|rid| (Kind::Run, (*rid).to_owned())));
+        delta.records(old, new, limits)?;
         Ok(delta)
+    }
+
+    /// The objects of the families served from the spec: new or changed ones counted, each
+    /// family held to [`Limits::max_objects`].
+    fn records(
+        &mut self,
+        old: &Workspace,
+        new: &Workspace,
+        limits: &Limits,
+    ) -> Result<(), Rejection> {
+        let none = Vec::new();
+        for (family, records) in &new.records {
+            let before = old.records.get(family).unwrap_or(&none);
+            grows_past(
+                &format!("{family} objects in a workspace"),
+                before.len(),
+                records.len(),
+                limits.max_objects,
+            )?;
+            let old: HashMap<&str, &Arc<super::Record>> =
+                before.iter().map(|r| (r.id.as_str(), r)).collect();
+            let mut kept = std::collections::HashSet::new();
+            for record in records {
+                kept.insert(record.id.as_str());
+                if old
+                    .get(record.id.as_str())
+                    .is_some_and(|o| Arc::ptr_eq(o, record))
+                {
+                    continue;
+                }
+                let cost = object(cost(&record.value), family, limits)?;
+                self.set.push((record_key(family, &record.id), cost));
+            }
+            let gone = old.keys().filter(|id| !kept.contains(*id));
+            self.removed.extend(gone.map(|id| record_key(family, id)));
+        }
+        for (family, records) in &old.records {
+            if !new.records.contains_key(family) {
+                self.removed
+                    .extend(records.iter().map(|r| record_key(family, &r.id)));
+            }
+        }
+        Ok(())
     }
 
     /// A workflow added or changed: its own cost, and its versions' that changed.
@@ -324,6 +370,11 @@ impl Delta {
 /// an ID).
 fn version_key(workflow: &str, version: &str) -> Key {
     (Kind::Version, format!("{workflow}/{version}"))
+}
+
+/// An object's key: its family and ID.
+fn record_key(family: &str, id: &str) -> Key {
+    (Kind::Record, format!("{family}/{id}"))
 }
 
 fn id(id: &Option<String>) -> &str {

@@ -14,6 +14,7 @@ mod files;
 mod import_rules;
 mod instances;
 mod ledger;
+mod records;
 mod seed;
 mod validation;
 mod versions;
@@ -29,6 +30,7 @@ pub(crate) use commands::parse_command;
 pub(crate) use files::{parse as parse_file, render as render_file};
 pub(crate) use instances::{InstanceQuery, RUN_TIME, run_context};
 pub(crate) use ledger::Store;
+pub(crate) use records::{Listing, Plain, Record};
 pub use seed::{DataClass, SeedWorkflow, Version};
 pub(crate) use validation::{check_edit, check_new, check_validation, validate};
 pub(crate) use workflows::ListQuery;
@@ -75,6 +77,8 @@ pub(crate) struct Workspace {
     pub dataclasses: BTreeMap<String, String>,
     pub flows: Vec<Arc<Flow>>,
     pub runs: Vec<Arc<instances::Run>>,
+    /// The objects of the families served from the spec alone, by family.
+    pub records: BTreeMap<&'static str, Vec<Arc<records::Record>>>,
 }
 
 impl Workspace {
