@@ -143,13 +143,14 @@ pub use generated::*;
 
 mod descriptor;
 mod hooks;
+mod serving;
 
 pub use descriptor::{
-    Binary, BodyCodec, Codec, DataCodec, Family, Field, FieldKind, ListAnswer, ListStyle, Op,
-    Operation, QueryKind, QueryParam, RequestBody, RequiredWhen, Response, RetryClass, Segment,
-    Shape, read_as, value_as,
+    Binary, Field, FieldKind, ListAnswer, Op, Operation, QueryKind, QueryParam, RequestBody,
+    RequiredWhen, Response, RetryClass, Segment, Shape,
 };
 pub use hooks::{Hooks, check_path_shape, fix_wire};
+pub use serving::{BodyCodec, Codec, DataCodec, Family, ListStyle, read_as, value_as};
 
 /// The request Content-Type the API pages document, sent exactly so (on bodiless requests too:
 /// the pages mark it mandatory on GET and DELETE).

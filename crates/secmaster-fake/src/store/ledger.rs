@@ -7,12 +7,11 @@
 //! costs what it touches.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io;
 use std::sync::Arc;
 
 use secmaster::bindings::types::{AopWorkflowInfo, AopWorkflowVersionInfo};
-use serde::Serialize;
 
+use super::costs::{cost, grows_past, object, over};
 use super::{
     DataClass, Flow, Rejection, SeedWorkflow, Workspace, codes, instances, reject, versions,
     workflows,
@@ -208,11 +207,6 @@ impl Space {
     }
 }
 
-/// A refusal for a limit.
-fn over(message: String) -> Rejection {
-    reject(codes::LIMIT_EXCEEDED, message)
-}
-
 /// What a change did to a workspace's objects: their new costs, and those it removed.
 #[derive(Default)]
 struct Delta {
@@ -379,42 +373,4 @@ fn record_key(family: &str, id: &str) -> Key {
 
 fn id(id: &Option<String>) -> &str {
     id.as_deref().unwrap_or("")
-}
-
-/// Refuses a count that grows past `max` (one already past it may shrink, or stay).
-fn grows_past(what: &str, was: usize, is: usize, max: usize) -> Result<(), Rejection> {
-    if is > max && is > was {
-        return Err(over(format!(
-            "there would be {is} {what}; the fake holds at most {max}"
-        )));
-    }
-    Ok(())
-}
-
-/// An object's cost, refused over [`Limits::max_object_bytes`].
-fn object(cost: usize, what: &str, limits: &Limits) -> Result<usize, Rejection> {
-    if cost > limits.max_object_bytes {
-        return Err(over(format!(
-            "the {what} would take {cost} bytes; the fake stores at most {} per object",
-            limits.max_object_bytes
-        )));
-    }
-    Ok(cost)
-}
-
-/// What an object costs: the size of its type and the length of its JSON.
-pub(crate) fn cost<T: Serialize>(value: &T) -> usize {
-    struct Count(usize);
-    impl io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    let _ = serde_json::to_writer(&mut count, value);
-    std::mem::size_of::<T>() + count.0
 }

@@ -10,6 +10,7 @@
 
 pub mod codes;
 mod commands;
+mod costs;
 mod files;
 mod import_rules;
 mod instances;

@@ -202,7 +202,7 @@ impl<O: Op + 'static> Request<O> {
         }
         if let Some(request) = O::OPERATION.request {
             call = match json_body(request, self.body) {
-                Ok((bytes, json)) => call.json_body(bytes, json),
+                Ok(bytes) => call.json_body(bytes),
                 Err(e) => call.check(Err(e)),
             };
         }
@@ -274,12 +274,9 @@ impl<O: Op + 'static> Request<O> {
 }
 
 /// The body to send: the fields set, checked against the spec's, with a mandatory field of one
-/// allowed value filled in; wrapped when the body only wraps an object. Its bytes, and its JSON
-/// for the `x-required-when` rules.
-fn json_body(
-    request: RequestBody,
-    mut set: Vec<(&'static str, Value)>,
-) -> Result<(Bytes, Value), Error> {
+/// allowed value filled in, the spec's `x-required-when` rules kept; wrapped when the body only
+/// wraps an object. Its bytes.
+fn json_body(request: RequestBody, mut set: Vec<(&'static str, Value)>) -> Result<Bytes, Error> {
     for (name, _) in &set {
         if !request.fields.iter().any(|f| f.name == *name) {
             return Err(Error::invalid(
@@ -321,19 +318,45 @@ fn json_body(
             ),
         ));
     }
-    let object: serde_json::Map<String, Value> =
-        set.into_iter().map(|(n, v)| (n.to_owned(), v)).collect();
-    let json = match request.wrap {
-        Some(member) => {
-            let mut outer = serde_json::Map::new();
-            outer.insert(member.to_owned(), Value::Object(object));
-            Value::Object(outer)
+    // The spec's `x-required-when` rules, checked on the fields as set.
+    let get = |name: &str| set.iter().find(|(n, _)| *n == name).map(|(_, v)| v);
+    if let Some(rule) = request.rules().find(|r| r.is_broken_by_fields(get)) {
+        return Err(super::request::broken(rule));
+    }
+    // Serialized from the fields as set (sorted by name), with no map built on the way.
+    let fields = Fields(&set);
+    let bytes = match request.wrap {
+        Some(member) => serde_json::to_vec(&Wrapped(member, fields)),
+        None => serde_json::to_vec(&fields),
+    }
+    .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
+    Ok(bytes.into())
+}
+
+/// The body fields set, serialized as a JSON object in their order.
+struct Fields<'a>(&'a [(&'static str, Value)]);
+
+impl serde::Serialize for Fields<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            map.serialize_entry(name, value)?;
         }
-        None => Value::Object(object),
-    };
-    let bytes = serde_json::to_vec(&json)
-        .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
-    Ok((bytes.into(), json))
+        map.end()
+    }
+}
+
+/// A body that only wraps an object: `{member: fields}`.
+struct Wrapped<'a>(&'static str, Fields<'a>);
+
+impl serde::Serialize for Wrapped<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(self.0, &self.1)?;
+        map.end()
+    }
 }
 
 impl<T> Page<T> {

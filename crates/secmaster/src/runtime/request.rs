@@ -109,13 +109,7 @@ pub(crate) fn prepare(
         && let Some(schema) = op.request.map(|r| r.schema)
         && let Some(rule) = RequiredWhen::first_broken(schema, json)
     {
-        return Err(Error::invalid(
-            rule.field,
-            format!(
-                "is mandatory when `{}` is {}: {}",
-                rule.when_field, rule.equals, rule.reason
-            ),
-        ));
+        return Err(broken(rule));
     }
     let project_id = match (aksk, op.path_params().position(|p| p == "project_id")) {
         (true, Some(i)) => {
@@ -146,6 +140,17 @@ pub(crate) fn prepare(
         body: body.map(|(bytes, _)| bytes),
         project_id,
     })
+}
+
+/// The error for a body that breaks an `x-required-when` rule, naming the field.
+pub(crate) fn broken(rule: &RequiredWhen) -> Error {
+    Error::invalid(
+        rule.field,
+        format!(
+            "is mandatory when `{}` is {}: {}",
+            rule.when_field, rule.equals, rule.reason
+        ),
+    )
 }
 
 /// `prefix` and the operation's path with `values` in place of its parameters, each checked

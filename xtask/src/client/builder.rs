@@ -1,79 +1,12 @@
-//! The `secmaster` client's operation layer, generated: for every operation a `Client` method
-//! (path parameters as arguments), a builder with a typed setter per query parameter and body
-//! field, `send` reading the answer in the operation's shape, `items()` for lists that page, and
-//! the waiters of `x-waiters`. The machinery (`Request`, the runtime) is hand-written once in the
-//! crate; customisations are `impl` blocks in files of their own.
-//!
-//! Extensions read here (all optional, on the operation unless said):
-//! - `x-rust-method`: the method's name (default: the snake_case of the operationId);
-//! - `x-rust-hide`: body fields without a generated setter (an intent method owns them);
-//! - `x-rust-args`: body fields taken as arguments of the method, after the path's;
-//! - `x-rust-prepare: true`: the builder's `prepare(self) -> Self` (hand-written) runs before
-//!   sending: checks the spec cannot state, fields derived from others;
-//! - `x-outcome-hint`: how to find out whether a call that may not be re-sent took effect;
-//! - `x-waiters`: `[{name, what, status, until | until-not}]`: methods that poll this operation
-//!   until the result's `status` is (is no longer) one of the values;
-//! - `x-rust-view` (on a schema): the client's view type for results of that schema.
+//! A generated builder: its setters, `send` in the answer's shape, `items()` and waiters.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::{Names, doc_lines, fields, ident, strings};
 use crate::fields::Kind;
 use crate::operations::{OpInfo, QueryType, ShapeInfo};
-
-/// Rust keywords a field name may collide with.
-const KEYWORDS: &[&str] = &[
-    "type", "match", "ref", "self", "mod", "use", "fn", "loop", "move", "where", "async", "await",
-    "dyn", "impl", "in", "let", "mut", "pub", "return", "static", "struct", "trait", "enum",
-    "const", "crate", "extern", "false", "true", "for", "if", "else", "while", "break", "continue",
-    "as", "super", "unsafe",
-];
-
-fn ident(name: &str) -> syn::Ident {
-    let snake = name.to_snake_case();
-    if KEYWORDS.contains(&snake.as_str()) {
-        format_ident!("r#{snake}")
-    } else {
-        format_ident!("{snake}")
-    }
-}
-
-/// The client's layer for `ops`, as a token stream (`crate` is the `secmaster` crate).
-pub(crate) fn client(spec: &OpenAPI, ops: &[&OpInfo]) -> Result<TokenStream, String> {
-    let mut methods = Vec::new();
-    let mut builders = Vec::new();
-    for op in ops {
-        let (method, builder) =
-            operation(spec, op).map_err(|e| format!("operation `{}`: {e}", op.id))?;
-        methods.push(method);
-        builders.push(builder);
-    }
-    Ok(quote! {
-        use crate::operations::{Items, Output, Page};
-        use crate::runtime::Request;
-        use crate::{Client, Error};
-
-        impl Client {
-            #(#methods)*
-        }
-
-        #(#builders)*
-    })
-}
-
-fn strings(op: &OpInfo, name: &str) -> Vec<String> {
-    op.extensions
-        .get(name)
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// The view type of results of schema `name`: `x-rust-view`, else the bindings' type.
 fn view(spec: &OpenAPI, name: Option<&str>) -> TokenStream {
@@ -95,170 +28,10 @@ fn view(spec: &OpenAPI, name: Option<&str>) -> TokenStream {
     }
 }
 
-fn doc_lines(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .lines()
-        .map(|l| format!(" {l}"))
-        .collect()
-}
-
-/// What the generator knows of one operation's Rust side.
-struct Names {
-    method_name: String,
-    method: syn::Ident,
-    builder: syn::Ident,
-    op_path: TokenStream,
-}
-
-fn names(op: &OpInfo) -> Names {
-    let op_ty = format_ident!("{}", op.id);
-    let method_name = op
-        .extensions
-        .get("x-rust-method")
-        .and_then(|v| v.as_str())
-        .map(str::to_owned)
-        .unwrap_or_else(|| op.id.to_snake_case());
-    Names {
-        method: format_ident!("{method_name}"),
-        builder: format_ident!("{}", method_name.to_upper_camel_case()),
-        op_path: quote!(secmaster_bindings::operations::#op_ty),
-        method_name,
-    }
-}
-
-fn fields(op: &OpInfo) -> &[crate::fields::BodyField] {
-    op.body
-        .as_ref()
-        .map(|b| b.fields.as_slice())
-        .unwrap_or_default()
-}
-
-fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), String> {
-    let names = names(op);
-    let method = method(op, &names)?;
-    let setters = setters(op)?;
-    let builder = builder(spec, op, &names, &setters)?;
-    Ok((method, builder))
-}
-
-/// The `Client` method: path parameters, then body fields taken as arguments (`x-rust-args`),
-/// then a form's file.
-fn method(op: &OpInfo, names: &Names) -> Result<TokenStream, String> {
-    let bindings = quote!(secmaster_bindings);
-    let path_args: Vec<syn::Ident> = op.path_params.iter().map(|p| ident(p)).collect();
-    let mut arg_decls: Vec<TokenStream> = path_args
-        .iter()
-        .map(|a| quote!(#a: impl Into<String>))
-        .collect();
-    let mut sets = Vec::new();
-    for name in strings(op, "x-rust-args") {
-        let field = fields(op)
-            .iter()
-            .find(|f| f.name == name)
-            .ok_or_else(|| format!("`x-rust-args` names `{name}`, which is no body field"))?;
-        if op.path_params.contains(&name) {
-            return Err(format!(
-                "`x-rust-args` names `{name}`, which is also a path parameter"
-            ));
-        }
-        let arg = ident(&name);
-        let (ty, expr, fallible) = field.kind.setter(&bindings);
-        arg_decls.push(quote!(#arg: #ty));
-        let wire = &field.name;
-        let set = if fallible {
-            quote!(body_try)
-        } else {
-            quote!(body)
-        };
-        sets.push(quote!({ let value = #arg; request.#set(#wire, #expr); }));
-    }
-    if let Some(form) = form(op)? {
-        arg_decls.push(quote!(file_name: impl Into<String>));
-        arg_decls.push(quote!(contents: impl Into<Vec<u8>>));
-        sets.push(form);
-    }
-    if let Some(hint) = op.extensions.get("x-outcome-hint").and_then(|v| v.as_str()) {
-        sets.insert(0, quote!(request.how_to_check(#hint);));
-    }
-    let builder = &names.builder;
-    let new = quote!(Request::new(self, vec![#(#path_args.into()),*]));
-    let body = if sets.is_empty() {
-        quote!(#builder(#new))
-    } else {
-        quote! {
-            let mut request = #new;
-            #(#sets)*
-            #builder(request)
-        }
-    };
-    let doc = method_doc(op);
-    let method = &names.method;
-    Ok(quote! {
-        #(#[doc = #doc])*
-        pub fn #method(&self, #(#arg_decls),*) -> #builder {
-            #body
-        }
-    })
-}
-
-/// The statement that puts a form's one file in the request, when the body is a form.
-fn form(op: &OpInfo) -> Result<Option<TokenStream>, String> {
-    if !op.body.as_ref().is_some_and(|b| b.multipart) {
-        return Ok(None);
-    }
-    let fields = fields(op);
-    let files: Vec<_> = fields
-        .iter()
-        .filter(|f| matches!(f.kind, Kind::Binary))
-        .collect();
-    let [file] = files.as_slice() else {
-        return Err("a multipart body needs exactly one `format: binary` field".to_owned());
-    };
-    if fields.len() != 1 {
-        return Err(
-            "a multipart body with fields besides its file is not supported yet".to_owned(),
-        );
-    }
-    let wire = &file.name;
-    Ok(Some(
-        quote!(request.form(#wire, file_name.into(), contents.into());),
-    ))
-}
-
-/// The method's doc: the summary, the description, the method, path and operationId, the
-/// source, and what a call that may not be re-sent does.
-fn method_doc(op: &OpInfo) -> Vec<String> {
-    let mut doc = vec![format!(" {}", op.summary), String::new()];
-    doc.extend(doc_lines(&op.description));
-    doc.push(String::new());
-    doc.push(format!(
-        " `{} {}`, operationId `{}`.",
-        op.method, op.path, op.id
-    ));
-    if !op.source.is_empty() {
-        doc.push(String::new());
-        doc.extend(doc_lines(&format!("Source: {}", op.source)));
-    }
-    if op.not_idempotent {
-        doc.push(String::new());
-        doc.push(
-            " Never sent twice once it may have reached the service: when a failure leaves its"
-                .to_owned(),
-        );
-        doc.push(
-            " outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out."
-                .to_owned(),
-        );
-    }
-    doc
-}
-
 /// A typed setter per query parameter and per body field (but those `x-rust-hide` keeps for an
 /// intent method, those taken as arguments, a form's file, and a mandatory enum of one value,
 /// which is sent as that value).
-fn setters(op: &OpInfo) -> Result<Vec<TokenStream>, String> {
+pub(super) fn setters(op: &OpInfo) -> Result<Vec<TokenStream>, String> {
     let bindings = quote!(secmaster_bindings);
     let mut setters = Vec::new();
     for q in &op.query {
@@ -347,7 +120,7 @@ fn result(spec: &OpenAPI, op: &OpInfo) -> (TokenStream, TokenStream) {
 }
 
 /// The builder: the newtype, its setters, `send`, `items()` when it pages, its waiters.
-fn builder(
+pub(super) fn builder(
     spec: &OpenAPI,
     op: &OpInfo,
     names: &Names,

@@ -1,0 +1,97 @@
+//! An operation's query parameters: as descriptor data (type, bounds, required-ness; whether
+//! they page) and as the client's setters need them.
+
+use openapiv3::{
+    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type,
+};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::operations::{QueryInfo, QueryType, Read};
+use crate::shapes::{ref_name, schema};
+
+/// The query parameters, and whether they page (`offset` and `limit`).
+pub(crate) fn query(spec: &OpenAPI, r: &Read<'_>) -> Result<(Vec<TokenStream>, bool), String> {
+    let mut query = Vec::new();
+    let mut names = Vec::new();
+    for p in &r.params {
+        let Parameter::Query { parameter_data, .. } = p else {
+            continue;
+        };
+        let name = &parameter_data.name;
+        let required = parameter_data.required;
+        let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
+            return Err(format!("query parameter `{name}` needs a schema"));
+        };
+        let kind = query_kind(spec, schema).ok_or_else(|| {
+            format!(
+                "query parameter `{name}` must be an integer, a boolean, a string or a named string enum"
+            )
+        })?;
+        names.push(name.as_str());
+        query.push(quote!(QueryParam { name: #name, kind: #kind, required: #required }));
+    }
+    let paged = names.contains(&"offset") && names.contains(&"limit");
+    Ok((query, paged))
+}
+/// The query parameters as the client's setters need them.
+pub(crate) fn query_info(spec: &OpenAPI, r: &Read<'_>) -> Vec<QueryInfo> {
+    r.params
+        .iter()
+        .filter_map(|p| {
+            let Parameter::Query { parameter_data, .. } = p else {
+                return None;
+            };
+            let ParameterSchemaOrContent::Schema(s) = &parameter_data.format else {
+                return None;
+            };
+            let kind = match s {
+                ReferenceOr::Reference { reference } => {
+                    QueryType::Enum(ref_name(reference).to_owned())
+                }
+                ReferenceOr::Item(item) => match &item.schema_kind {
+                    SchemaKind::Type(Type::Integer(_)) => QueryType::Integer,
+                    SchemaKind::Type(Type::Boolean(_)) => QueryType::Boolean,
+                    _ => QueryType::String,
+                },
+            };
+            let _ = spec;
+            Some(QueryInfo {
+                name: parameter_data.name.clone(),
+                required: parameter_data.required,
+                description: parameter_data.description.clone().unwrap_or_default(),
+                kind,
+            })
+        })
+        .collect()
+}
+
+fn query_kind(spec: &OpenAPI, s: &ReferenceOr<Schema>) -> Option<TokenStream> {
+    let item = match s {
+        ReferenceOr::Reference { reference } => {
+            let name = ref_name(reference);
+            return match &schema(spec, name)?.schema_kind {
+                SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
+                    Some(quote!(QueryKind::Enum(#name)))
+                }
+                _ => None,
+            };
+        }
+        ReferenceOr::Item(item) => item,
+    };
+    let bound = |b: Option<i64>| match b {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    };
+    match &item.schema_kind {
+        SchemaKind::Type(Type::Integer(int)) => {
+            let (min, max) = (bound(int.minimum), bound(int.maximum));
+            Some(quote!(QueryKind::Integer { min: #min, max: #max }))
+        }
+        SchemaKind::Type(Type::Boolean(_)) => Some(quote!(QueryKind::Boolean)),
+        SchemaKind::Type(Type::String(st)) if st.enumeration.is_empty() => {
+            Some(quote!(QueryKind::String))
+        }
+        _ => None,
+    }
+}
