@@ -29,6 +29,8 @@ pub const SPEC_PATH: &str = "spec/secmaster.yaml";
 pub const OUTPUT_PATH: &str = "generated/src/generated.rs";
 /// The client's generated operation layer, relative to the workspace root.
 pub const CLIENT_OUTPUT_PATH: &str = "crates/secmaster/src/generated.rs";
+/// The rows of the client's spec-driven wire test, relative to the workspace root.
+pub const TABLE_OUTPUT_PATH: &str = "crates/secmaster/tests/generated/spec_rows.rs";
 /// Rust path, as seen from the generated module, of the hand-written hooks type in `generated/src/lib.rs`.
 const INNER_TYPE: &str = "crate::Hooks";
 /// Rust path of the module the generator emits forward-compatible enums into.
@@ -114,6 +116,8 @@ pub struct Generated {
     pub bindings: String,
     /// The client's operation layer ([`CLIENT_OUTPUT_PATH`]).
     pub client: String,
+    /// The rows of the client's spec-driven wire test ([`TABLE_OUTPUT_PATH`]).
+    pub table: String,
 }
 
 /// The bindings' module and the client's operation layer for the spec `text`; `spec_path` is
@@ -149,9 +153,12 @@ pub fn generate_both(
     let client = client::client(&spec, &infos).map_err(|e| err(spec_path, e))?;
     let client = syn::parse2::<syn::File>(client)
         .map_err(|e| err(spec_path, format!("the client's layer does not parse: {e}")))?;
+    let table = syn::parse2::<syn::File>(client::table(&infos))
+        .map_err(|e| err(spec_path, format!("the wire test's rows do not parse: {e}")))?;
     Ok(Generated {
         bindings: format!("{header}{body}"),
         client: format!("{header}{}", prettyplease::unparse(&client)),
+        table: format!("{header}{}", prettyplease::unparse(&table)),
     })
 }
 
@@ -348,8 +355,13 @@ pub fn generate_workspace(root: &Path, check: bool) -> Result<Outcome, GenerateE
         .map_err(relative)?;
     let client = ensure_file_contents(&root.join(CLIENT_OUTPUT_PATH), &generated.client, check)
         .map_err(relative)?;
+    let table = ensure_file_contents(&root.join(TABLE_OUTPUT_PATH), &generated.table, check)
+        .map_err(relative)?;
     Ok(
-        if bindings == Outcome::UpToDate && client == Outcome::UpToDate {
+        if [bindings, client, table]
+            .iter()
+            .all(|o| *o == Outcome::UpToDate)
+        {
             Outcome::UpToDate
         } else {
             Outcome::Written

@@ -50,6 +50,10 @@ pub(crate) struct OpInfo {
     pub paged: bool,
     pub not_idempotent: bool,
     pub extensions: indexmap::IndexMap<String, serde_json::Value>,
+    /// The request body's first example, as the spec gives it.
+    pub request_example: Option<serde_json::Value>,
+    /// The 2xx answer's first example, as the spec gives it.
+    pub response_example: Option<serde_json::Value>,
 }
 
 /// A query parameter as the client's setter needs it.
@@ -72,6 +76,8 @@ pub(crate) enum QueryType {
 /// A request body as the client's setters need it.
 pub(crate) struct BodyInfo {
     pub multipart: bool,
+    /// The member a body that only wraps an object puts it in.
+    pub wrap: Option<String>,
     pub fields: Vec<crate::fields::BodyField>,
 }
 
@@ -216,17 +222,21 @@ fn body(
                 .iter()
                 .map(crate::fields::BodyField::descriptor)
                 .collect();
-            let wrap = match wrap {
+            let wrap_tokens = match &wrap {
                 Some(member) => quote!(Some(#member)),
                 None => quote!(None),
             };
             multipart = media_type.starts_with("multipart/");
-            body_info = Some(BodyInfo { multipart, fields });
+            body_info = Some(BodyInfo {
+                multipart,
+                wrap,
+                fields,
+            });
             (
                 quote!(Some(RequestBody {
                     media_type: #media_type,
                     schema: #schema,
-                    wrap: #wrap,
+                    wrap: #wrap_tokens,
                     fields: &[#(#field_tokens),*],
                     min_fields: #min_fields,
                 })),
@@ -271,6 +281,15 @@ fn op_info(spec: &OpenAPI, r: &Read<'_>) -> OpInfo {
         paged: false,
         not_idempotent: false,
         extensions: r.op.extensions.clone(),
+        request_example: r
+            .op
+            .request_body
+            .as_ref()
+            .and_then(ReferenceOr::as_item)
+            .and_then(|b| b.content.values().next())
+            .and_then(crate::shapes::first_example),
+        response_example: crate::shapes::success_response(spec, r.op)
+            .and_then(|(_, media)| crate::shapes::first_example(media)),
     }
 }
 

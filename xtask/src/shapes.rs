@@ -233,3 +233,13 @@ pub(crate) fn response_schema(spec: &OpenAPI, id: &str) -> Option<String> {
         ReferenceOr::Item(_) => None,
     }
 }
+
+/// A media type's first example: its `example`, else the value of its first `examples` entry.
+pub(crate) fn first_example(media: &MediaType) -> Option<serde_json::Value> {
+    media.example.clone().or_else(|| {
+        media
+            .examples
+            .values()
+            .find_map(|e| e.as_item().and_then(|e| e.value.clone()))
+    })
+}

@@ -9,7 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::{CLIENT_OUTPUT_PATH, OUTPUT_PATH, SPEC_PATH, find_workspace_root, generate_both};
+use xtask::{
+    CLIENT_OUTPUT_PATH, OUTPUT_PATH, SPEC_PATH, TABLE_OUTPUT_PATH, find_workspace_root,
+    generate_both,
+};
 
 /// The folders of the workspace the copy needs: the bindings, the client, the crates its tests
 /// use, and the spec (the test kit reads its examples).
@@ -83,6 +86,7 @@ fn operations_added_to_the_spec_alone_are_callable_as_the_contract_says() {
     let generated = generate_both(&spec, Path::new(SPEC_PATH), SPEC_PATH).unwrap();
     std::fs::write(scratch.join(OUTPUT_PATH), generated.bindings).unwrap();
     std::fs::write(scratch.join(CLIENT_OUTPUT_PATH), generated.client).unwrap();
+    std::fs::write(scratch.join(TABLE_OUTPUT_PATH), generated.table).unwrap();
     // The calls a user would write.
     std::fs::copy(
         fixtures.join("contract_calls.rs"),
@@ -100,6 +104,8 @@ fn operations_added_to_the_spec_alone_are_callable_as_the_contract_says() {
             "secmaster",
             "--test",
             "contract_calls",
+            "--test",
+            "spec_table",
         ])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", root.join("target/contract"))
@@ -114,5 +120,6 @@ fn operations_added_to_the_spec_alone_are_callable_as_the_contract_says() {
         out.status.success(),
         "the scratch workspace's test failed:\n{text}"
     );
-    assert!(text.contains("2 passed"), "{text}");
+    // The contract's two tests, and the spec table's two, whose rows now hold the gadgets.
+    assert_eq!(text.matches("2 passed").count(), 2, "{text}");
 }

@@ -4,7 +4,7 @@ use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Names, doc_lines, fields, ident, strings};
+use super::{Names, doc_lines, fields, ident, strings, texts};
 use crate::fields::Kind;
 use crate::operations::{OpInfo, QueryType, ShapeInfo};
 
@@ -198,16 +198,7 @@ fn waiters(op: &OpInfo, result: &TokenStream) -> Result<Vec<TokenStream>, String
         let name = text("name").ok_or("a waiter needs `name`")?;
         let what = text("what").ok_or("a waiter needs `what`")?;
         let status = format_ident!("{}", text("status").ok_or("a waiter needs `status`")?);
-        let values = |k: &str| -> Vec<String> {
-            w.get(k)
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let values = |k: &str| texts(w.get(k));
         let (until, until_not) = (values("until"), values("until-not"));
         let done = match (until.is_empty(), until_not.is_empty()) {
             (false, true) => quote!(|s: &str| [#(#until),*].contains(&s)),

@@ -21,6 +21,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 mod builder;
+mod table;
 
 use crate::fields::Kind;
 use crate::operations::OpInfo;
@@ -66,10 +67,44 @@ pub(crate) fn client(spec: &OpenAPI, ops: &[&OpInfo]) -> Result<TokenStream, Str
     })
 }
 
+/// The texts of extension `name` of the operation (a list of strings).
+/// The rows of the client's spec-driven wire test, for `ops` (`tests/generated/spec_rows.rs`).
+pub(crate) fn table(ops: &[&OpInfo]) -> TokenStream {
+    let rows = ops.iter().filter_map(|op| table::row(op, &names(op)));
+    let skipped: Vec<String> = ops
+        .iter()
+        .filter(|op| table::row(op, &names(op)).is_none())
+        .map(|op| op.id.clone())
+        .collect();
+    let doc = format!(
+        " Operations whose example needs a field an intent method owns, tested by their customisations: {}.",
+        if skipped.is_empty() {
+            "none".to_owned()
+        } else {
+            skipped.join(", ")
+        }
+    );
+    quote! {
+        use super::Row;
+
+        /// Every operation whose request example the generated setters express.
+        #[doc = ""]
+        #[doc = #doc]
+        pub fn rows() -> Vec<Row> {
+            let mut rows = Vec::new();
+            #(rows.push(#rows);)*
+            rows
+        }
+    }
+}
+
 fn strings(op: &OpInfo, name: &str) -> Vec<String> {
-    op.extensions
-        .get(name)
-        .and_then(|v| v.as_array())
+    texts(op.extensions.get(name))
+}
+
+/// The texts of a JSON list of strings (none when it is not one).
+fn texts(list: Option<&serde_json::Value>) -> Vec<String> {
+    list.and_then(|v| v.as_array())
         .map(|a| {
             a.iter()
                 .filter_map(|v| v.as_str().map(str::to_owned))

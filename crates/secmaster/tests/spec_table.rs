@@ -1,0 +1,115 @@
+//! Every operation from its spec entry and examples, with no row written by hand: the rows
+//! (`generated/spec_rows.rs`, written by `cargo xtask generate`) call each operation with its
+//! request example's fields through the generated setters; the server answers the 2xx example.
+//! Each call must put the operation's method, path, the pages' Content-Type, the token and the
+//! example as its body on the wire, read the answer, and be retried as its retry class says.
+//! An operation whose example needs an intent method is tested by its customisation's tests.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use secmaster::{Client, Credentials, Error, RetryPolicy};
+use secmaster_testkit::{Reply, TestServer};
+
+#[rustfmt::skip]
+#[path = "generated/spec_rows.rs"]
+mod spec_rows;
+
+const TOKEN: &str = "spec-table-token";
+
+/// A row's call: the operation sent through the generated builder, its result dropped.
+type Call = for<'a> fn(&'a Client) -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
+
+/// One operation's call and what it must send and read.
+pub struct Row {
+    id: &'static str,
+    method: &'static str,
+    /// The path with the row's IDs.
+    target: &'static str,
+    /// The 2xx example (empty for a file).
+    answer: &'static str,
+    binary: bool,
+    /// The body the call must send, as JSON, when it sends one.
+    body: Option<&'static str>,
+    not_idempotent: bool,
+    call: Call,
+}
+
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::token(TOKEN))
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+}
+
+fn answer(row: &Row) -> Reply {
+    if row.binary {
+        Reply::Full {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/octet-stream".into())],
+            body: b"PK\x03\x04 an exported file".to_vec(),
+        }
+    } else {
+        Reply::json(200, row.answer)
+    }
+}
+
+#[tokio::test]
+async fn every_operation_sends_its_example_and_reads_its_answer() {
+    let rows = spec_rows::rows();
+    assert!(
+        rows.len() >= 10,
+        "the rows cover the spec's plain operations"
+    );
+    for row in rows {
+        let server = TestServer::start(vec![answer(&row)]).await;
+        let result = (row.call)(&client(&server)).await;
+        assert!(result.is_ok(), "{}: {result:?}", row.id);
+        let [seen] = server.requests().try_into().unwrap();
+        assert_eq!(
+            (seen.method.as_str(), seen.target.as_str()),
+            (row.method, row.target),
+            "{}",
+            row.id
+        );
+        assert_eq!(seen.header("x-auth-token"), Some(TOKEN), "{}", row.id);
+        match row.body {
+            Some(body) => {
+                assert_eq!(
+                    seen.header("content-type"),
+                    Some("application/json;charset=UTF-8"),
+                    "{}",
+                    row.id
+                );
+                let sent: serde_json::Value = serde_json::from_slice(&seen.body).unwrap();
+                let example: serde_json::Value = serde_json::from_str(body).unwrap();
+                assert_eq!(sent, example, "{}: the example's fields, as set", row.id);
+            }
+            None if row.method == "GET" || row.method == "DELETE" => {
+                assert!(seen.body.is_empty(), "{}", row.id);
+            }
+            None => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_operation_is_retried_as_its_retry_class_says() {
+    for row in spec_rows::rows() {
+        let busy = Reply::json(503, r#"{"code":"SecMaster.50300000","message":"busy"}"#);
+        let server = TestServer::start(vec![busy, answer(&row)]).await;
+        let result = (row.call)(&client(&server)).await;
+        let sent = server.requests().len();
+        if row.not_idempotent {
+            let e = result.unwrap_err();
+            assert!(e.is_outcome_unknown(), "{}: {e}", row.id);
+            assert_eq!(sent, 1, "{}: never sent twice", row.id);
+        } else {
+            assert!(result.is_ok(), "{}: {result:?}", row.id);
+            assert_eq!(sent, 2, "{}: retried", row.id);
+        }
+    }
+}
