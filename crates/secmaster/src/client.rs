@@ -118,3 +118,58 @@ impl fmt::Debug for Client {
             .finish()
     }
 }
+
+/// A client scoped to one project and workspace: every operation whose path starts with them,
+/// without those two arguments (`ws.list_workflows()` is `client.list_workflows(p, w)`). Made by
+/// [`Client::workspace`]; cheap to clone, and sharing the client's connections.
+///
+/// ```no_run
+/// # async fn demo(client: secmaster::Client) -> Result<(), secmaster::Error> {
+/// let ws = client.workspace("project-id", "workspace-id");
+/// let page = ws.list_workflows().enabled(true).send().await?;
+/// for w in &page.items {
+///     let versions = ws.list_workflow_versions(w.id.as_deref().unwrap_or_default()).send().await?;
+///     println!("{:?}: {} versions", w.name, versions.items.len());
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct WorkspaceClient {
+    client: Client,
+    project_id: String,
+    workspace_id: String,
+}
+
+impl Client {
+    /// A handle on one project and workspace, offering the same operations without those two
+    /// arguments (see [`WorkspaceClient`]).
+    pub fn workspace(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+    ) -> WorkspaceClient {
+        WorkspaceClient {
+            client: self.clone(),
+            project_id: project_id.into(),
+            workspace_id: workspace_id.into(),
+        }
+    }
+}
+
+impl WorkspaceClient {
+    /// The client it calls through.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Its project's ID.
+    pub fn project_id(&self) -> &str {
+        &self.project_id
+    }
+
+    /// Its workspace's ID.
+    pub fn workspace_id(&self) -> &str {
+        &self.workspace_id
+    }
+}

@@ -395,6 +395,131 @@ impl Client {
         UpdateWorkflowInstance(request)
     }
 }
+impl crate::WorkspaceClient {
+    /// [`Client::list_workflows`] in this handle's project and workspace (operationId `ListWorkflows`).
+    pub fn list_workflows(&self) -> ListWorkflows {
+        self.client().list_workflows(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::create_workflow`] in this handle's project and workspace (operationId `CreateAopWorkflow`).
+    pub fn create_workflow(&self) -> CreateWorkflow {
+        self.client().create_workflow(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::show_workflow`] in this handle's project and workspace (operationId `ShowAopWorkflow`).
+    pub fn show_workflow(&self, workflow_id: impl Into<String>) -> ShowWorkflow {
+        self.client().show_workflow(self.project_id(), self.workspace_id(), workflow_id)
+    }
+    /// [`Client::update_workflow`] in this handle's project and workspace (operationId `UpdateAopWorkflow`).
+    pub fn update_workflow(&self, workflow_id: impl Into<String>) -> UpdateWorkflow {
+        self.client()
+            .update_workflow(self.project_id(), self.workspace_id(), workflow_id)
+    }
+    /// [`Client::delete_workflow`] in this handle's project and workspace (operationId `DeleteAopWorkflow`).
+    pub fn delete_workflow(&self, workflow_id: impl Into<String>) -> DeleteWorkflow {
+        self.client()
+            .delete_workflow(self.project_id(), self.workspace_id(), workflow_id)
+    }
+    /// [`Client::list_workflow_versions`] in this handle's project and workspace (operationId `ListAopWorkflowVersions`).
+    pub fn list_workflow_versions(
+        &self,
+        workflow_id: impl Into<String>,
+    ) -> ListWorkflowVersions {
+        self.client()
+            .list_workflow_versions(self.project_id(), self.workspace_id(), workflow_id)
+    }
+    /// [`Client::create_workflow_version`] in this handle's project and workspace (operationId `CreateAopWorkflowVersion`).
+    pub fn create_workflow_version(
+        &self,
+        workflow_id: impl Into<String>,
+    ) -> CreateWorkflowVersion {
+        self.client()
+            .create_workflow_version(self.project_id(), self.workspace_id(), workflow_id)
+    }
+    /// [`Client::run_workflow`] in this handle's project and workspace (operationId `CreateWorkflowInstance`).
+    pub fn run_workflow(&self, workflow_id: impl Into<String>) -> RunWorkflow {
+        self.client().run_workflow(self.project_id(), self.workspace_id(), workflow_id)
+    }
+    /// [`Client::show_workflow_version`] in this handle's project and workspace (operationId `ShowAopWorkflowVersion`).
+    pub fn show_workflow_version(
+        &self,
+        version_id: impl Into<String>,
+    ) -> ShowWorkflowVersion {
+        self.client()
+            .show_workflow_version(self.project_id(), self.workspace_id(), version_id)
+    }
+    /// [`Client::update_workflow_version`] in this handle's project and workspace (operationId `UpdateAopWorkflowVersion`).
+    pub fn update_workflow_version(
+        &self,
+        version_id: impl Into<String>,
+    ) -> UpdateWorkflowVersion {
+        self.client()
+            .update_workflow_version(self.project_id(), self.workspace_id(), version_id)
+    }
+    /// [`Client::delete_workflow_version`] in this handle's project and workspace (operationId `DeleteAopWorkflowVersion`).
+    pub fn delete_workflow_version(
+        &self,
+        version_id: impl Into<String>,
+    ) -> DeleteWorkflowVersion {
+        self.client()
+            .delete_workflow_version(self.project_id(), self.workspace_id(), version_id)
+    }
+    /// [`Client::review_workflow_version`] in this handle's project and workspace (operationId `CreateAopWorkflowVersionApprovel`).
+    pub fn review_workflow_version(
+        &self,
+        version_id: impl Into<String>,
+    ) -> ReviewWorkflowVersion {
+        self.client()
+            .review_workflow_version(self.project_id(), self.workspace_id(), version_id)
+    }
+    /// [`Client::validate_workflow_version`] in this handle's project and workspace (operationId `ValidateAopWorkflowVersion`).
+    pub fn validate_workflow_version(&self) -> ValidateWorkflowVersion {
+        self.client().validate_workflow_version(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::export_workflows`] in this handle's project and workspace (operationId `ExportAopworkflow`).
+    pub fn export_workflows(
+        &self,
+        id: impl IntoIterator<Item = impl Into<String>>,
+    ) -> ExportWorkflows {
+        self.client().export_workflows(self.project_id(), self.workspace_id(), id)
+    }
+    /// [`Client::import_workflows`] in this handle's project and workspace (operationId `ImportAopworkflow`).
+    pub fn import_workflows(
+        &self,
+        file_name: impl Into<String>,
+        contents: impl Into<Vec<u8>>,
+    ) -> ImportWorkflows {
+        self.client()
+            .import_workflows(
+                self.project_id(),
+                self.workspace_id(),
+                file_name,
+                contents,
+            )
+    }
+    /// [`Client::list_workflow_instances`] in this handle's project and workspace (operationId `ListAopWorkflowInstance`).
+    pub fn list_workflow_instances(&self) -> ListWorkflowInstances {
+        self.client().list_workflow_instances(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::show_workflow_instance`] in this handle's project and workspace (operationId `ShowAopWorkflowInstance`).
+    pub fn show_workflow_instance(
+        &self,
+        instance_id: impl Into<String>,
+    ) -> ShowWorkflowInstance {
+        self.client()
+            .show_workflow_instance(self.project_id(), self.workspace_id(), instance_id)
+    }
+    /// [`Client::update_workflow_instance`] in this handle's project and workspace (operationId `UpdateWorkflowInstance`).
+    pub fn update_workflow_instance(
+        &self,
+        instance_id: impl Into<String>,
+    ) -> UpdateWorkflowInstance {
+        self.client()
+            .update_workflow_instance(
+                self.project_id(),
+                self.workspace_id(),
+                instance_id,
+            )
+    }
+}
 /// A prepared `ListWorkflows` call (Querying the Workflow List); set its fields, then `send` it.
 ///
 /// Made by [`Client::list_workflows`].

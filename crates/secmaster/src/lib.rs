@@ -143,7 +143,7 @@ pub use builder::{
     ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_DOWNLOAD_BYTES,
     DEFAULT_MAX_RESPONSE_BYTES,
 };
-pub use client::Client;
+pub use client::{Client, WorkspaceClient};
 pub use credentials::{
     Credentials, ENV_AK, ENV_AUTH_TOKEN, ENV_PROJECT_ID, ENV_SECURITY_TOKEN, ENV_SK,
 };

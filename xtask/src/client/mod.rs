@@ -21,6 +21,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 mod builder;
+mod scoped;
 mod table;
 
 use crate::fields::Kind;
@@ -54,6 +55,7 @@ pub(crate) fn client(spec: &OpenAPI, ops: &[&OpInfo]) -> Result<TokenStream, Str
         methods.push(method);
         builders.push(builder);
     }
+    let scoped = scoped::scoped(ops)?;
     Ok(quote! {
         use crate::operations::{Items, Output, Page};
         use crate::runtime::Request;
@@ -63,11 +65,12 @@ pub(crate) fn client(spec: &OpenAPI, ops: &[&OpInfo]) -> Result<TokenStream, Str
             #(#methods)*
         }
 
+        #scoped
+
         #(#builders)*
     })
 }
 
-/// The texts of extension `name` of the operation (a list of strings).
 /// The rows of the client's spec-driven wire test, for `ops` (`tests/generated/spec_rows.rs`).
 pub(crate) fn table(ops: &[&OpInfo]) -> TokenStream {
     let rows = ops.iter().filter_map(|op| table::row(op, &names(op)));
@@ -98,6 +101,7 @@ pub(crate) fn table(ops: &[&OpInfo]) -> TokenStream {
     }
 }
 
+/// The texts of extension `name` of the operation (a list of strings).
 fn strings(op: &OpInfo, name: &str) -> Vec<String> {
     texts(op.extensions.get(name))
 }
@@ -163,14 +167,11 @@ fn operation(spec: &OpenAPI, op: &OpInfo) -> Result<(TokenStream, TokenStream), 
 
 /// The `Client` method: path parameters, then body fields taken as arguments (`x-rust-args`),
 /// then a form's file.
-fn method(op: &OpInfo, names: &Names) -> Result<TokenStream, String> {
+/// The method's arguments after the path's: body fields taken as arguments (`x-rust-args`),
+/// then a form's file; each with its type, and the statement that puts it in the request.
+fn extra_args(op: &OpInfo) -> Result<Vec<(syn::Ident, TokenStream, TokenStream)>, String> {
     let bindings = quote!(secmaster_bindings);
-    let path_args: Vec<syn::Ident> = op.path_params.iter().map(|p| ident(p)).collect();
-    let mut arg_decls: Vec<TokenStream> = path_args
-        .iter()
-        .map(|a| quote!(#a: impl Into<String>))
-        .collect();
-    let mut sets = Vec::new();
+    let mut out = Vec::new();
     for name in strings(op, "x-rust-args") {
         let field = fields(op)
             .iter()
@@ -183,19 +184,36 @@ fn method(op: &OpInfo, names: &Names) -> Result<TokenStream, String> {
         }
         let arg = ident(&name);
         let (ty, expr, fallible) = field.kind.setter(&bindings);
-        arg_decls.push(quote!(#arg: #ty));
         let wire = &field.name;
         let set = if fallible {
             quote!(body_try)
         } else {
             quote!(body)
         };
-        sets.push(quote!({ let value = #arg; request.#set(#wire, #expr); }));
+        let statement = quote!({ let value = #arg; request.#set(#wire, #expr); });
+        out.push((arg, ty, statement));
     }
     if let Some(form) = form(op)? {
-        arg_decls.push(quote!(file_name: impl Into<String>));
-        arg_decls.push(quote!(contents: impl Into<Vec<u8>>));
-        sets.push(form);
+        out.push((
+            format_ident!("file_name"),
+            quote!(impl Into<String>),
+            TokenStream::new(),
+        ));
+        out.push((format_ident!("contents"), quote!(impl Into<Vec<u8>>), form));
+    }
+    Ok(out)
+}
+
+fn method(op: &OpInfo, names: &Names) -> Result<TokenStream, String> {
+    let path_args: Vec<syn::Ident> = op.path_params.iter().map(|p| ident(p)).collect();
+    let mut arg_decls: Vec<TokenStream> = path_args
+        .iter()
+        .map(|a| quote!(#a: impl Into<String>))
+        .collect();
+    let mut sets = Vec::new();
+    for (arg, ty, statement) in extra_args(op)? {
+        arg_decls.push(quote!(#arg: #ty));
+        sets.push(statement);
     }
     if let Some(hint) = op.extensions.get("x-outcome-hint").and_then(|v| v.as_str()) {
         sets.insert(0, quote!(request.how_to_check(#hint);));
