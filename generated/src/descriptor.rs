@@ -243,6 +243,7 @@ pub struct Response {
 
 /// How an operation's 2xx answer carries its result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Shape {
     /// `{code, message, success, request_id, data}`; `data` is the result.
     Envelope {
@@ -258,6 +259,8 @@ pub enum Shape {
     BareList,
     /// A file: the body's bytes.
     Binary,
+    /// No body (a 2xx with no content, or one the operation does not document).
+    Empty,
 }
 
 /// Whether an operation can be sent again after a failure that leaves its outcome unknown (a

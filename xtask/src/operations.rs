@@ -84,10 +84,16 @@ pub(crate) struct BodyInfo {
 /// How a success carries its result.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ShapeInfo {
-    Envelope { data: bool, list: bool },
+    Envelope {
+        data: bool,
+        list: bool,
+    },
     Bare,
     BareList,
+    /// A bare JSON array of named items.
+    BareArray,
     Binary,
+    Empty,
 }
 
 /// One operation as read from the spec, before its reserved segments are known.
@@ -150,7 +156,22 @@ fn emit(
     let const_name = format_ident!("{}", crate::screaming_snake(r.id));
     let type_name = format_ident!("{}", r.id);
     let (id, method, path) = (r.id, &r.method, r.path);
-    let segments = segments(path, reserved);
+    // A path parameter whose values are literal segments of other paths (a data class type:
+    // `alerts`, `incidents`) says so with `x-takes-literals: true`; it reserves none.
+    let exempt: Vec<&str> = r
+        .params
+        .iter()
+        .filter_map(|p| match p {
+            Parameter::Path { parameter_data, .. }
+                if parameter_data.extensions.get("x-takes-literals")
+                    == Some(&serde_json::Value::Bool(true)) =>
+            {
+                Some(parameter_data.name.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    let segments = segments(path, reserved, &exempt);
     let (query, paged) = query(spec, r).map_err(bad)?;
     let (request, body_type, body_info, multipart) = body(spec, r).map_err(bad)?;
     let (response, data_type, shape, result_schema, list_answer) =

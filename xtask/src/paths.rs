@@ -10,6 +10,7 @@ use quote::quote;
 pub(crate) fn segments(
     path: &str,
     reserved: &BTreeMap<(String, usize), Vec<String>>,
+    exempt: &[&str],
 ) -> Vec<TokenStream> {
     split(path)
         .into_iter()
@@ -19,6 +20,7 @@ pub(crate) fn segments(
                 Some(name) => {
                     let words = reserved
                         .get(&(path.to_owned(), i))
+                        .filter(|_| !exempt.contains(&name))
                         .cloned()
                         .unwrap_or_default();
                     quote!(Segment::Param { name: #name, reserved: &[#(#words),*] })

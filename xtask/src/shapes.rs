@@ -20,8 +20,18 @@ pub(crate) type ResponseRead = (
 /// The 2xx answer's descriptor, the Rust type of its result, its shape, the schema of its
 /// result (or of a list's items), and a list with no envelope's `ListAnswer` impl.
 pub(crate) fn response(spec: &OpenAPI, op: &Operation) -> Result<ResponseRead, String> {
-    let (media_type, media) =
-        success_response(spec, op).ok_or("needs a 2xx response with one media type")?;
+    let Some((media_type, media)) = success_response(spec, op) else {
+        // A 2xx without content: nothing to read.
+        if has_success(op) {
+            let response = quote!(Response {
+                media_type: "",
+                schema: None,
+                shape: Shape::Empty
+            });
+            return Ok((response, quote!(()), ShapeInfo::Empty, None, None));
+        }
+        return Err("needs a 2xx response".to_owned());
+    };
     let schema_name = media.schema.as_ref().and_then(|s| match s {
         ReferenceOr::Reference { reference } => Some(ref_name(reference).to_owned()),
         ReferenceOr::Item(_) => None,
@@ -35,9 +45,20 @@ pub(crate) fn response(spec: &OpenAPI, op: &Operation) -> Result<ResponseRead, S
             None,
         )
     } else {
+        if let Some(item) = array_of_named(spec, media.schema.as_ref()) {
+            // A bare JSON array of named items.
+            let ty = format_ident!("{item}");
+            let response = quote!(Response {
+                media_type: #media_type,
+                schema: None,
+                shape: Shape::Bare,
+            });
+            let data = quote!(::std::vec::Vec<types::#ty>);
+            return Ok((response, data, ShapeInfo::BareArray, Some(item), None));
+        }
         let name = schema_name
             .as_deref()
-            .ok_or("its 2xx JSON schema must be a $ref to a named schema")?;
+            .ok_or("its 2xx JSON schema must be a $ref to a named schema, or an array of one")?;
         let object = object_properties(spec, name)
             .ok_or_else(|| format!("its 2xx schema `{name}` must be an object"))?;
         let ty = format_ident!("{name}");
@@ -242,4 +263,28 @@ pub(crate) fn first_example(media: &MediaType) -> Option<serde_json::Value> {
             .values()
             .find_map(|e| e.as_item().and_then(|e| e.value.clone()))
     })
+}
+
+/// Whether the operation documents a 2xx answer at all (with content or without).
+fn has_success(op: &Operation) -> bool {
+    op.responses.responses.keys().any(|status| match status {
+        StatusCode::Code(code) => (200..300).contains(code),
+        StatusCode::Range(r) => *r == 2,
+    })
+}
+
+/// The item schema of a 2xx schema that is an array of a named schema (inline, or a named
+/// array schema).
+fn array_of_named(spec: &OpenAPI, schema: Option<&ReferenceOr<Schema>>) -> Option<String> {
+    let item = match schema? {
+        ReferenceOr::Item(item) => item,
+        ReferenceOr::Reference { reference } => self::schema(spec, ref_name(reference))?,
+    };
+    match &item.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => match array.items.as_ref()? {
+            ReferenceOr::Reference { reference } => Some(ref_name(reference).to_owned()),
+            ReferenceOr::Item(_) => None,
+        },
+        _ => None,
+    }
 }

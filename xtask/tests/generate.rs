@@ -794,3 +794,19 @@ fn families_are_inferred_from_the_paths_and_shapes() {
         assert!(squash.contains(part), "{part} in {squash}");
     }
 }
+
+#[test]
+fn a_parameter_that_takes_literals_reserves_none() {
+    let spec = SHAPES.replacen(
+        "      - {name: id, in: path, required: true, schema: {type: string}}",
+        "      - {name: id, in: path, required: true, schema: {type: string}, x-takes-literals: true}",
+        1,
+    );
+    assert_ne!(spec, SHAPES);
+    let out = generate_from_str(&spec, Path::new("spec/shapes.yaml"), "spec/shapes.yaml").unwrap();
+    let show: String = descriptor(&out, "SHOW_THING").split_whitespace().collect();
+    assert!(
+        show.contains(r#"Segment::Param{name:"id",reserved:&[],}"#),
+        "{show}"
+    );
+}

@@ -27,7 +27,7 @@ pub struct Row {
     method: &'static str,
     /// The path with the row's IDs.
     target: &'static str,
-    /// The 2xx example (empty for a file).
+    /// The 2xx example (empty for a file, or for a success without a body).
     answer: &'static str,
     binary: bool,
     /// The body the call must send, as JSON, when it sends one.
@@ -51,6 +51,13 @@ fn answer(row: &Row) -> Reply {
             status: 200,
             headers: vec![("Content-Type".into(), "application/octet-stream".into())],
             body: b"PK\x03\x04 an exported file".to_vec(),
+        }
+    } else if row.answer.is_empty() {
+        // A success without a body.
+        Reply::Full {
+            status: 204,
+            headers: vec![],
+            body: vec![],
         }
     } else {
         Reply::json(200, row.answer)

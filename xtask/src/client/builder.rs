@@ -111,11 +111,19 @@ fn result(spec: &OpenAPI, op: &OpInfo) -> (TokenStream, TokenStream) {
             (quote!(Output<()>), quote!(send_acknowledged(Output::new)))
         }
         ShapeInfo::Bare => (quote!(Output<#item>), quote!(send_bare(Output::new))),
+        ShapeInfo::BareArray => {
+            let ty = format_ident!("{}", op.result_schema.as_deref().unwrap_or_default());
+            (
+                quote!(Output<::std::vec::Vec<secmaster_bindings::types::#ty>>),
+                quote!(send_bare(Output::new)),
+            )
+        }
         ShapeInfo::BareList => (quote!(Page<#item>), quote!(send_bare_list(Page::from_list))),
         ShapeInfo::Binary => (
             quote!(Output<::bytes::Bytes>),
             quote!(send_binary(Output::new)),
         ),
+        ShapeInfo::Empty => (quote!(Output<()>), quote!(send_empty(Output::new))),
     }
 }
 

@@ -123,7 +123,7 @@ pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
         target = target.replace(&format!("{{{p}}}"), &path_value(p));
     }
     let answer = match op.shape {
-        ShapeInfo::Binary => String::new(),
+        ShapeInfo::Binary | ShapeInfo::Empty => String::new(),
         _ => op.response_example.as_ref()?.to_string(),
     };
     let (id, method, not_idempotent) = (&op.id, &op.method, op.not_idempotent);

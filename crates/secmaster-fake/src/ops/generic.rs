@@ -76,7 +76,10 @@ pub(super) fn answer(
         "delete-many" => {
             let ids = listed_ids(r)?;
             ctx.change(|s| s.delete_records(name, &ids, &Plain))?;
-            Ok(acknowledged(r.request_id))
+            Ok(match r.op.response.shape {
+                Shape::Empty => plain(axum::http::StatusCode::NO_CONTENT, JSON_UTF8, String::new()),
+                _ => acknowledged(r.request_id),
+            })
         }
         "list" => {
             let listing = listing_of_query(query, parent.map(|(_, v)| v));

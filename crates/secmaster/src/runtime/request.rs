@@ -127,9 +127,7 @@ pub(crate) fn prepare(
     };
     let accept = match op.response.shape {
         Shape::Binary => HeaderValue::from_static("*/*"),
-        Shape::Envelope { .. } | Shape::Bare | Shape::BareList => {
-            HeaderValue::from_static("application/json")
-        }
+        _ => HeaderValue::from_static("application/json"),
     };
     Ok(Prepared {
         method: Method::from_bytes(op.method.as_bytes())
