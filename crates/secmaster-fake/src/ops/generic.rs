@@ -77,7 +77,7 @@ pub(super) fn answer(
             let ids = listed_ids(r)?;
             ctx.change(|s| s.delete_records(name, &ids, &Plain))?;
             Ok(match r.op.response.shape {
-                Shape::Empty => plain(axum::http::StatusCode::NO_CONTENT, JSON_UTF8, String::new()),
+                Shape::Empty => no_content(),
                 _ => acknowledged(r.request_id),
             })
         }
@@ -239,6 +239,7 @@ fn one(r: &Request<'_>, value: Value) -> Result<Response, Rejection> {
             Ok(json_answer(&envelope(r.request_id, data)))
         }
         Shape::Bare => Ok(json_answer(&typed(r, value)?)),
+        Shape::Empty => Ok(no_content()),
         _ => Ok(unserved(r.op.id)),
     }
 }
@@ -267,6 +268,11 @@ fn list(
         }
         _ => Ok(unserved(r.op.id)),
     }
+}
+
+/// A success without a body.
+fn no_content() -> Response {
+    plain(axum::http::StatusCode::NO_CONTENT, JSON_UTF8, String::new())
 }
 
 fn envelope(request_id: &str, data: Value) -> Value {
