@@ -11230,6 +11230,202 @@ pub mod families {
         },
     ];
 }
+/// How every result is normalized ([`crate::Normalize`]), per schema.
+mod normalizing {
+    use super::types;
+    impl crate::Normalize for types::AopWorkflowInfo {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+            self.description = self.description.take().filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+            self.owner_id = self.owner_id.take().filter(|v| !v.is_empty());
+            self.creator_id = self.creator_id.take().filter(|v| !v.is_empty());
+            self.creator_name = self.creator_name.take().filter(|v| !v.is_empty());
+            self.create_time = self.create_time.take().filter(|v| !v.is_empty());
+            self.modifier_id = self.modifier_id.take().filter(|v| !v.is_empty());
+            self.modifier_name = self.modifier_name.take().filter(|v| !v.is_empty());
+            self.update_time = self.update_time.take().filter(|v| !v.is_empty());
+            self.edit_role = self.edit_role.take().filter(|v| !v.is_empty());
+            self.use_role = self.use_role.take().filter(|v| !v.is_empty());
+            self.approve_role = self.approve_role.take().filter(|v| !v.is_empty());
+            self.workspace_id = self.workspace_id.take().filter(|v| !v.is_empty());
+            self.version_id = self.version_id.take().filter(|v| !v.is_empty());
+            self.current_approval_version_id = self
+                .current_approval_version_id
+                .take()
+                .filter(|v| !v.is_empty());
+            self.current_rejected_version_id = self
+                .current_rejected_version_id
+                .take()
+                .filter(|v| !v.is_empty());
+            self.aop_type = self.aop_type.take().filter(|v| !v.as_str().is_empty());
+            self.engine_type = self
+                .engine_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.dataclass_id = self.dataclass_id.take().filter(|v| !v.is_empty());
+            self.dataclass_name = self.dataclass_name.take().filter(|v| !v.is_empty());
+            self.labels = self.labels.take().filter(|v| !v.as_str().is_empty());
+            self.version = self.version.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::AopWorkflowVersionInfo {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.version_id = self.version_id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+            self.aopworkflow_id = self.aopworkflow_id.take().filter(|v| !v.is_empty());
+            self.description = self.description.take().filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+            self.owner_id = self.owner_id.take().filter(|v| !v.is_empty());
+            self.creator_id = self.creator_id.take().filter(|v| !v.is_empty());
+            self.creator_name = self.creator_name.take().filter(|v| !v.is_empty());
+            self.create_time = self.create_time.take().filter(|v| !v.is_empty());
+            self.modifier_id = self.modifier_id.take().filter(|v| !v.is_empty());
+            self.modifier_name = self.modifier_name.take().filter(|v| !v.is_empty());
+            self.update_time = self.update_time.take().filter(|v| !v.is_empty());
+            self.status = self.status.take().filter(|v| !v.as_str().is_empty());
+            self.version = self.version.take().filter(|v| !v.is_empty());
+            self.taskconfig = self.taskconfig.take().filter(|v| !v.is_empty());
+            self.taskflow = self.taskflow.take().filter(|v| !v.is_empty());
+            self.taskflow_type = self
+                .taskflow_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.aop_type = self.aop_type.take().filter(|v| !v.as_str().is_empty());
+            self.input = self.input.take().filter(|v| !v.is_empty());
+            self.output = self.output.take().filter(|v| !v.is_empty());
+            self.dataclass_id = self.dataclass_id.take().filter(|v| !v.is_empty());
+            self.dataclass_name = self.dataclass_name.take().filter(|v| !v.is_empty());
+            self.workspace_id = self.workspace_id.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::AopworkflowInstanceDetail {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+            crate::Normalize::normalize(&mut self.workflow);
+            if self.workflow.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.workflow = None;
+            }
+            crate::Normalize::normalize(&mut self.dataclass);
+            if self.dataclass.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.dataclass = None;
+            }
+            crate::Normalize::normalize(&mut self.playbook);
+            if self.playbook.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.playbook = None;
+            }
+            self.trigger_type = self
+                .trigger_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.status = self.status.take().filter(|v| !v.as_str().is_empty());
+            self.start_time = self.start_time.take().filter(|v| !v.is_empty());
+            self.end_time = self.end_time.take().filter(|v| !v.is_empty());
+            self.defense_id = self.defense_id.take().filter(|v| !v.is_empty());
+            self.dataobject_id = self.dataobject_id.take().filter(|v| !v.is_empty());
+            crate::Normalize::normalize(&mut self.topology);
+            if self.topology.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.topology = None;
+            }
+        }
+    }
+    impl crate::Normalize for types::AopworkflowInstanceDetailDataclass {
+        fn normalize(&mut self) {
+            self.en_name = self.en_name.take().filter(|v| !v.is_empty());
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::AopworkflowInstanceDetailPlaybook {
+        fn normalize(&mut self) {
+            self.en_name = self.en_name.take().filter(|v| !v.is_empty());
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::AopworkflowInstanceDetailWorkflow {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+            self.name_en = self.name_en.take().filter(|v| !v.is_empty());
+            self.version = self.version.take().filter(|v| !v.is_empty());
+            self.version_id = self.version_id.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::CreateWorkflowInstanceResponse {
+        fn normalize(&mut self) {
+            self.command_type = self
+                .command_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.action_type = self
+                .action_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.action_id = self.action_id.take().filter(|v| !v.is_empty());
+            self.action_instance_id = self
+                .action_instance_id
+                .take()
+                .filter(|v| !v.is_empty());
+            crate::Normalize::normalize(&mut self.playbook_context);
+        }
+    }
+    impl crate::Normalize for types::DataClassRef {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::DataObjectRefInfo {
+        fn normalize(&mut self) {
+            crate::Normalize::normalize(&mut self.dataclass);
+            if self.dataclass.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.dataclass = None;
+            }
+        }
+    }
+    impl crate::Normalize for types::ListAopWorkflowInstanceResponse {
+        fn normalize(&mut self) {
+            crate::Normalize::normalize(&mut self.instances);
+        }
+    }
+    impl crate::Normalize for types::PlaybookcontextRef {
+        fn normalize(&mut self) {
+            crate::Normalize::normalize(&mut self.data_object);
+        }
+    }
+    impl crate::Normalize for types::TopologyNodeInfo {
+        fn normalize(&mut self) {
+            self.instance_type = self.instance_type.take().filter(|v| !v.is_empty());
+            self.action_id = self.action_id.take().filter(|v| !v.is_empty());
+            self.action_name = self.action_name.take().filter(|v| !v.is_empty());
+            self.start_time = self.start_time.take().filter(|v| !v.is_empty());
+            self.end_time = self.end_time.take().filter(|v| !v.is_empty());
+            self.error_msg = self.error_msg.take().filter(|v| !v.is_empty());
+            self.input = self.input.take().filter(|v| !v.is_empty());
+            self.output = self.output.take().filter(|v| !v.is_empty());
+            self.parent_instance_id = self
+                .parent_instance_id
+                .take()
+                .filter(|v| !v.is_empty());
+            self.status = self.status.take().filter(|v| !v.as_str().is_empty());
+        }
+    }
+    impl crate::Normalize for types::WorkflowApproveOpinionDetail {
+        fn normalize(&mut self) {
+            self.result = self.result.take().filter(|v| !v.as_str().is_empty());
+            self.content = self.content.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::WorkflowInstanceTopology {
+        fn normalize(&mut self) {
+            crate::Normalize::normalize(&mut self.audit_logs);
+        }
+    }
+}
 /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its
 /// `x-required-when` extensions, enforced by the runtime from this data.
 pub mod constraints {

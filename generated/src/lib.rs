@@ -143,6 +143,7 @@ pub use generated::*;
 
 mod descriptor;
 mod hooks;
+mod normalize;
 mod serving;
 
 pub use descriptor::{
@@ -150,6 +151,7 @@ pub use descriptor::{
     RequiredWhen, Response, RetryClass, Segment, Shape,
 };
 pub use hooks::{Hooks, check_path_shape, fix_wire};
+pub use normalize::Normalize;
 pub use serving::{BodyCodec, Codec, DataCodec, Family, ListStyle, read_as, value_as};
 
 /// The request Content-Type the API pages document, sent exactly so (on bodiless requests too:

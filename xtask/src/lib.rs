@@ -16,6 +16,7 @@ pub mod diff;
 mod enums;
 mod families;
 mod fields;
+mod normalize;
 mod operations;
 mod paths;
 mod progenitor;
@@ -178,6 +179,7 @@ fn bindings_module(
     let list_answers = operations.iter().filter_map(|o| o.list_answer.as_ref());
     let codecs = operations.iter().map(|o| &o.codec);
     let family_tokens = families::families(spec, infos);
+    let normalize_impls = normalize::impls(spec, infos);
     let open_enum_tokens = open_enums.iter().map(enums::OpenEnum::tokens);
     let rule_tokens = rules.iter().map(rules::RequiredWhen::tokens);
     quote! {
@@ -219,6 +221,13 @@ fn bindings_module(
 
             /// Every family, by name.
             pub const ALL: &[Family] = &[#(#family_tokens),*];
+        }
+
+        /// How every result is normalized ([`crate::Normalize`]), per schema.
+        mod normalizing {
+            use super::types;
+
+            #(#normalize_impls)*
         }
 
         /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its

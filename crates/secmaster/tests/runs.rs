@@ -338,3 +338,31 @@ async fn a_slow_poll_does_not_outlast_the_wait() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn an_instance_reads_empty_text_and_empty_objects_as_absent() {
+    let body = serde_json::json!({
+        "id": INSTANCE, "status": "RUNNING", "end_time": "", "name": "",
+        "playbook": {"id": "", "name": "", "version_id": ""},
+        "workflow": {"id": WORKFLOW, "name": "", "version_id": ""},
+        "trigger_type": ""
+    });
+    let server = TestServer::start(vec![Reply::json(200, &body.to_string())]).await;
+    let shown = client(&server)
+        .show_workflow_instance(PROJECT, WORKSPACE, INSTANCE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (shown.end_time.as_deref(), shown.name.as_deref()),
+        (None, None)
+    );
+    assert_eq!(shown.playbook, None, "an object with nothing in it");
+    assert_eq!(shown.trigger_type, None);
+    let workflow = shown.workflow.as_ref().unwrap();
+    assert_eq!(
+        (workflow.id.as_deref(), workflow.name.as_deref()),
+        (Some(WORKFLOW), None)
+    );
+    assert_eq!(shown.id.as_deref(), Some(INSTANCE));
+}

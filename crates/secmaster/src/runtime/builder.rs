@@ -215,7 +215,7 @@ impl<O: Op + 'static> Request<O> {
         finish: fn(O::Data, Meta) -> R,
     ) -> impl Future<Output = Result<R, Error>> + Send + 'static
     where
-        O::Data: DeserializeOwned + Send + 'static,
+        O::Data: DeserializeOwned + secmaster_bindings::Normalize + Send + 'static,
     {
         self.call().enveloped(finish)
     }
@@ -234,7 +234,8 @@ impl<O: Op + 'static> Request<O> {
         finish: fn(O::Data, Meta) -> R,
     ) -> impl Future<Output = Result<R, Error>> + Send + 'static
     where
-        O::Data: DeserializeOwned + Default + PartialEq + Send + 'static,
+        O::Data:
+            DeserializeOwned + Default + PartialEq + secmaster_bindings::Normalize + Send + 'static,
     {
         self.call().bare(finish)
     }
@@ -245,7 +246,13 @@ impl<O: Op + 'static> Request<O> {
         finish: fn(O::Data, Meta) -> R,
     ) -> impl Future<Output = Result<R, Error>> + Send + 'static
     where
-        O::Data: ListAnswer + DeserializeOwned + Default + PartialEq + Send + 'static,
+        O::Data: ListAnswer
+            + DeserializeOwned
+            + Default
+            + PartialEq
+            + secmaster_bindings::Normalize
+            + Send
+            + 'static,
     {
         self.call().bare(finish)
     }

@@ -129,7 +129,7 @@ impl<O: Op> Call<O> {
         finish: fn(O::Data, Meta) -> R,
     ) -> impl Future<Output = Result<R, Error>> + Send + 'static
     where
-        O::Data: DeserializeOwned + Send + 'static,
+        O::Data: DeserializeOwned + secmaster_bindings::Normalize + Send + 'static,
     {
         debug_assert!(matches!(
             O::OPERATION.response.shape,
@@ -157,7 +157,8 @@ impl<O: Op> Call<O> {
         finish: fn(O::Data, Meta) -> R,
     ) -> impl Future<Output = Result<R, Error>> + Send + 'static
     where
-        O::Data: DeserializeOwned + Default + PartialEq + Send + 'static,
+        O::Data:
+            DeserializeOwned + Default + PartialEq + secmaster_bindings::Normalize + Send + 'static,
     {
         debug_assert!(matches!(
             O::OPERATION.response.shape,
@@ -250,7 +251,7 @@ impl<O: Op> Call<O> {
 /// targets: the client's real decoding, not a copy).
 pub(crate) fn read_enveloped<O: Op>(body: Bytes) -> Result<(O::Data, Meta), Error>
 where
-    O::Data: DeserializeOwned,
+    O::Data: DeserializeOwned + secmaster_bindings::Normalize,
 {
     let exchange = Exchange::ok(body);
     response::envelope::<O::Data>(&exchange, &crate::redact::Redactor::default())

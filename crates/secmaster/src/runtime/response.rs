@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, RETRY_AFTER};
+use secmaster_bindings::Normalize;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -100,7 +101,7 @@ fn count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64
 
 /// An enveloped success: its `data`, which the operation documents, so that a success without
 /// it is an error, not an empty result.
-pub(crate) fn envelope<D: DeserializeOwned>(
+pub(crate) fn envelope<D: DeserializeOwned + Normalize>(
     exchange: &Exchange,
     redactor: &Redactor,
 ) -> Result<(D, Meta), Failure> {
@@ -117,7 +118,7 @@ pub(crate) fn envelope<D: DeserializeOwned>(
             request_id,
         ));
     }
-    let Some(data) = body.data else {
+    let Some(mut data) = body.data else {
         let reason = match body.success {
             Some(true) => {
                 "missing: the answer says success but carries no `data`, which this operation documents"
@@ -131,6 +132,7 @@ pub(crate) fn envelope<D: DeserializeOwned>(
             reason.to_owned(),
         ));
     };
+    data.normalize();
     Ok((
         data,
         Meta {
@@ -210,11 +212,11 @@ struct Verdict {
 
 /// A bare success: the body is the result. One that holds none of the result's fields (`{}`) is
 /// no result, whatever leniency allows for each field.
-pub(crate) fn bare<D: DeserializeOwned + Default + PartialEq>(
+pub(crate) fn bare<D: DeserializeOwned + Default + PartialEq + Normalize>(
     exchange: &Exchange,
     redactor: &Redactor,
 ) -> Result<(D, Meta), Failure> {
-    let data: D = decode(&exchange.body)
+    let mut data: D = decode(&exchange.body)
         .map_err(|(path, reason)| undecodable(exchange, redactor, path, reason))?;
     check_verdict(exchange, redactor)?;
     // An answer that is a list may be empty; an object must hold something.
@@ -222,6 +224,7 @@ pub(crate) fn bare<D: DeserializeOwned + Default + PartialEq>(
         let reason = "the body holds none of the result's fields".to_owned();
         return Err(undecodable(exchange, redactor, ".".to_owned(), reason));
     }
+    data.normalize();
     let request_id = header_text(&exchange.headers, &X_REQUEST_ID);
     Ok((
         data,
