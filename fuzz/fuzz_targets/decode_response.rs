@@ -24,7 +24,7 @@ fuzz_target!(|body: &[u8]| {
         }
     }
     if let Ok(updated) = secmaster::internals::read_update_answer(body) {
-        let view = updated.workflow;
+        let view = updated.value;
         assert!(view.created_at().is_none() || view.create_time.is_some());
         assert!(view.updated_at().is_none() || view.update_time.is_some());
     }
