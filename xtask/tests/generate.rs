@@ -19,17 +19,50 @@ fn real_spec() -> String {
 #[test]
 fn checked_in_bindings_match_the_spec() {
     let root = workspace_root();
-    let fresh = generate(&root.join(SPEC_PATH), SPEC_PATH).expect("the real spec generates");
+    let text = std::fs::read_to_string(root.join(SPEC_PATH)).unwrap();
+    let fresh = xtask::generate_both(&text, Path::new(SPEC_PATH), SPEC_PATH)
+        .expect("the real spec generates");
     let check = std::env::var_os("CI").is_some();
-    match ensure_file_contents(&root.join(OUTPUT_PATH), &fresh, true) {
-        Ok(Outcome::UpToDate) => {}
-        Ok(Outcome::Written) => unreachable!("check mode never writes"),
-        Err(e) => {
-            if !check {
-                ensure_file_contents(&root.join(OUTPUT_PATH), &fresh, false)
-                    .expect("rewrite the bindings");
+    for (path, contents) in [
+        (OUTPUT_PATH, &fresh.bindings),
+        (xtask::CLIENT_OUTPUT_PATH, &fresh.client),
+        (xtask::TABLE_OUTPUT_PATH, &fresh.table),
+    ] {
+        match ensure_file_contents(&root.join(path), contents, true) {
+            Ok(Outcome::UpToDate) => {}
+            Ok(Outcome::Written) => unreachable!("check mode never writes"),
+            Err(e) => {
+                if !check {
+                    ensure_file_contents(&root.join(path), contents, false)
+                        .expect("rewrite the generated file");
+                }
+                panic!("{e}\n(the file has been regenerated unless CI is set; commit it)");
             }
-            panic!("{e}\n(the file has been regenerated unless CI is set; commit it)");
+        }
+    }
+}
+
+/// The emitter's output for the shapes fixture, held to golden files (`tests/golden/`): a
+/// change to the generator shows as a diff of what it writes. Outside CI a stale golden file is
+/// rewritten, and the test fails so that the diff is looked at and committed.
+#[test]
+fn the_client_layer_of_the_shapes_fixture_matches_its_golden_files() {
+    let fresh =
+        xtask::generate_both(SHAPES, Path::new("spec/shapes.yaml"), "spec/shapes.yaml").unwrap();
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let check = std::env::var_os("CI").is_some();
+    for (name, contents) in [
+        ("shapes-client.rs", &fresh.client),
+        ("shapes-rows.rs", &fresh.table),
+    ] {
+        let path = golden.join(name);
+        if let Err(e) = ensure_file_contents(&path, contents, true) {
+            if !check {
+                ensure_file_contents(&path, contents, false).expect("rewrite the golden file");
+            }
+            panic!(
+                "{e}\n(the golden file has been rewritten unless CI is set; review and commit it)"
+            );
         }
     }
 }

@@ -80,7 +80,7 @@ pub(crate) fn table(ops: &[&OpInfo]) -> TokenStream {
         .map(|op| op.id.clone())
         .collect();
     let doc = format!(
-        " Operations whose example needs a field an intent method owns, tested by their customisations: {}.",
+        " Left to their own tests (their request example needs a field an intent method owns, or the spec gives no 2xx example): {}.",
         if skipped.is_empty() {
             "none".to_owned()
         } else {

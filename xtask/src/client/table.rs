@@ -2,7 +2,7 @@
 //! them): for every operation whose request example the generated setters can express, the call
 //! with the example's fields, the request it must put on the wire (method, path, the example as
 //! the body) and the 2xx example to answer it with. An operation whose example needs a field an
-//! intent method owns (`x-rust-hide`) is left to its customisation's own tests.
+//! intent method owns (`x-rust-hide`), or without a 2xx example, is left to its own tests.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
