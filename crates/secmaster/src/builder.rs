@@ -8,11 +8,16 @@ use reqwest::header::HeaderValue;
 
 use crate::client::{Described, Inner};
 use crate::credentials::Credential;
+use crate::credentials::cache::CredentialCache;
 use crate::endpoint::{self, Endpoint};
 use crate::redact::Redactor;
-use crate::runtime::Auth;
+use crate::runtime::{Auth, KeySource, Keys};
 use crate::signer::{Clock, SystemClock};
-use crate::{Client, Credentials, Error, RetryPolicy};
+use crate::{Client, Credentials, Error, ProvideCredentials, RetryPolicy};
+
+/// Environment variable with the region a builder uses when given neither a region nor an
+/// endpoint (the official SDKs read none; their examples use this name).
+pub const ENV_REGION: &str = "HUAWEICLOUD_SDK_REGION";
 
 /// Default time allowed to open a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -44,7 +49,7 @@ pub struct ClientBuilder {
     project_id: Option<String>,
     region: Option<String>,
     endpoint: Option<String>,
-    credentials: Option<Credentials>,
+    credentials: Option<Source>,
     retry: RetryPolicy,
     connect_timeout: Duration,
     attempt_timeout: Duration,
@@ -55,6 +60,13 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     proxy: Proxy,
     root_certificates: Vec<Vec<u8>>,
+}
+
+/// Where the credentials come from.
+#[derive(Debug)]
+enum Source {
+    Fixed(Credentials),
+    Provider(Arc<dyn ProvideCredentials>),
 }
 
 /// Which proxy requests go through.
@@ -160,6 +172,10 @@ impl ClientBuilder {
     /// The region, e.g. `cn-north-4`: the endpoint becomes `https://secmaster.{region}.myhuaweicloud.com`
     /// (one of [`REGIONS`](crate::REGIONS)), or the first URL of the official override variable
     /// `HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>` when that is set.
+    ///
+    /// Where requests go, in order: [`endpoint`](Self::endpoint); else this region; else the
+    /// region in [`ENV_REGION`] (`HUAWEICLOUD_SDK_REGION`). The region also chooses IAM for
+    /// [`Client::discover_project_id`].
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -180,8 +196,30 @@ impl ClientBuilder {
     }
 
     /// How to authenticate: [`Credentials::token`], [`Credentials::ak_sk`] or [`Credentials::from_env`].
+    /// Without it (nor [`credentials_provider`](Self::credentials_provider)), the client uses
+    /// [`Credentials::default_chain`] from its first call.
+    ///
+    /// Credentials with an expiry ([`Credentials::with_expiry`]) are never used after it.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials = Some(Source::Fixed(credentials));
+        self
+    }
+
+    /// Takes the credentials from `provider`: asked on the first call, and again ahead of the
+    /// expiry of what it gave (see [`ProvideCredentials`]). Replaces [`credentials`](Self::credentials).
+    ///
+    /// ```
+    /// use secmaster::{Client, Credentials};
+    ///
+    /// let client = Client::builder()
+    ///     .region("cn-north-4")
+    ///     .credentials_provider(Credentials::default_chain().without_metadata())
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), secmaster::Error>(())
+    /// ```
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials) -> Self {
+        self.credentials = Some(Source::Provider(Arc::new(provider)));
         self
     }
 
@@ -288,17 +326,25 @@ impl ClientBuilder {
         self,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Client, Error> {
-        let credentials = self.credentials.ok_or_else(|| {
-            Error::Config("no credentials: call .credentials(Credentials::token(..) / ak_sk(..) / from_env()?)".into())
-        })?;
-        credentials.validate()?;
-        let url = match (self.endpoint, self.region) {
+        let source = self
+            .credentials
+            .unwrap_or_else(|| Source::Provider(Arc::new(Credentials::default_chain())));
+        if let Source::Fixed(credentials) = &source {
+            credentials.validate()?;
+        }
+        // The region: the builder's, else HUAWEICLOUD_SDK_REGION's (when no endpoint is given).
+        let region = match (&self.endpoint, self.region) {
+            (_, Some(region)) => Some(region),
+            (None, None) => lookup(ENV_REGION).filter(|r| !r.trim().is_empty()),
+            (Some(_), None) => None,
+        };
+        let url = match (self.endpoint, &region) {
             (Some(url), _) => url,
-            (None, Some(region)) => endpoint::for_region(&region, lookup)?,
+            (None, Some(region)) => endpoint::for_region(region, &lookup)?,
             (None, None) => {
-                return Err(Error::Config(
-                    "no endpoint: call .region(\"cn-north-4\") or .endpoint(url)".into(),
-                ));
+                return Err(Error::Config(format!(
+                    "no endpoint: call .region(\"cn-north-4\") or .endpoint(url), or set {ENV_REGION}"
+                )));
             }
         };
         let endpoint = Endpoint::parse(&url, self.allow_insecure_http)?;
@@ -323,39 +369,79 @@ impl ClientBuilder {
             endpoint.is_loopback(),
             &self.root_certificates,
         )?;
-        let project_id = self
-            .project_id
-            .or_else(|| credentials.project_id().map(str::to_owned));
-        let credential = credentials.auth;
-        let described = Described {
-            auth: match &credential {
-                Credential::Token(_) => "token".to_owned(),
-                Credential::AkSk {
-                    ak, security_token, ..
-                } => format!(
-                    "AK/SK (AK {ak}{})",
-                    if security_token.is_some() {
-                        ", temporary"
-                    } else {
-                        ""
-                    }
-                ),
-            },
-            proxy: self.proxy.describe(),
-        };
+        let (keys, redactor, described) = key_source(source, self.clock.clone(), &self.proxy);
+        let project_id = self.project_id.or_else(|| match &keys {
+            KeySource::Fixed(keys) => keys.credentials.project_id().map(str::to_owned),
+            KeySource::Provider(_) => None,
+        });
         Ok(Client::new(Inner {
             project_id,
+            region,
+            allow_insecure_http: self.allow_insecure_http,
             http,
             retry: self.retry,
             attempt_timeout: self.attempt_timeout,
             max_response_bytes: self.max_response_bytes,
             max_download_bytes: self.max_download_bytes,
-            aksk: matches!(credential, Credential::AkSk { .. }),
-            auth: Auth::new(&credential, self.clock, user_agent, &endpoint.host),
-            redactor: Redactor::new(&credential, self.proxy.secrets()),
+            aksk: match &keys {
+                KeySource::Fixed(keys) => Some(keys.credentials.access_key_id().is_some()),
+                KeySource::Provider(_) => None,
+            },
+            auth: Auth::new(keys, self.clock, user_agent, &endpoint.host),
+            redactor,
             endpoint,
             described,
         }))
+    }
+}
+
+/// The client's keys, its redactor (which learns a provider's secrets as they come), and what
+/// its Debug shows of them.
+fn key_source(
+    source: Source,
+    clock: Arc<dyn Clock>,
+    proxy: &Proxy,
+) -> (KeySource, Arc<Redactor>, Described) {
+    let auth = match &source {
+        Source::Fixed(c) => match &c.auth {
+            Credential::Token(_) => "token".to_owned(),
+            Credential::AkSk {
+                ak, security_token, ..
+            } => format!(
+                "AK/SK (AK {ak}{})",
+                if security_token.is_some() {
+                    ", temporary"
+                } else {
+                    ""
+                }
+            ),
+        },
+        Source::Provider(p) => format!("from a provider ({p:?})"),
+    };
+    let described = Described {
+        auth,
+        proxy: proxy.describe(),
+    };
+    match source {
+        // Fixed credentials with an expiry go through the cache, which never signs after it.
+        Source::Fixed(c) if c.expires_at().is_none() => {
+            let redactor = Arc::new(Redactor::new(&c.auth, proxy.secrets()));
+            (
+                KeySource::Fixed(Arc::new(Keys::new(c))),
+                redactor,
+                described,
+            )
+        }
+        Source::Fixed(c) => {
+            let redactor = Arc::new(Redactor::new(&c.auth, proxy.secrets()));
+            let cache = CredentialCache::new(Arc::new(c), redactor.clone(), clock);
+            (KeySource::Provider(cache), redactor, described)
+        }
+        Source::Provider(provider) => {
+            let redactor = Arc::new(Redactor::for_proxy(proxy.secrets()));
+            let cache = CredentialCache::new(provider, redactor.clone(), clock);
+            (KeySource::Provider(cache), redactor, described)
+        }
     }
 }
 
@@ -434,12 +520,11 @@ mod tests {
 
     #[test]
     fn missing_pieces_are_config_errors_that_say_what_to_call() {
-        let e = Client::builder()
-            .region("cn-north-4")
-            .build()
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("no credentials"), "{e}");
+        let c = Client::builder().region("cn-north-4").build().unwrap();
+        assert!(
+            format!("{c:?}").contains("DefaultChain"),
+            "no credentials: the default chain, asked on the first call"
+        );
         let e = Client::builder()
             .credentials(Credentials::token("t"))
             .build()

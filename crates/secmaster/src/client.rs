@@ -45,16 +45,20 @@ pub struct Client {
 /// What every call of a client shares.
 pub(crate) struct Inner {
     pub project_id: Option<String>,
+    /// The region, when the client was given one (or found it in the environment).
+    pub region: Option<String>,
+    pub allow_insecure_http: bool,
     pub http: reqwest::Client,
     pub endpoint: Endpoint,
     pub retry: RetryPolicy,
     pub attempt_timeout: Duration,
     pub max_response_bytes: usize,
     pub max_download_bytes: usize,
-    /// Whether requests are signed with AK/SK (they then carry `X-Project-Id`).
-    pub aksk: bool,
+    /// Whether requests are signed with AK/SK (they then carry `X-Project-Id`); `None` while
+    /// the credentials come from a provider.
+    pub aksk: Option<bool>,
     pub auth: Auth,
-    pub redactor: Redactor,
+    pub redactor: Arc<Redactor>,
     /// How the client was set up, for Debug: its credentials (the AK, never a secret) and proxy.
     pub described: Described,
 }

@@ -36,6 +36,17 @@ pub enum Error {
     #[error("invalid client configuration: {0}")]
     Config(String),
 
+    /// No usable credentials: a provider found something broken (an AK without its SK, an
+    /// unreadable file, a malformed answer), none found anything, or temporary keys expired and
+    /// could not be refreshed. Nothing was sent.
+    #[error("no usable credentials from {provider}: {}", one_line(reason))]
+    Credentials {
+        /// Where they were looked for ("the environment", "the profile file /root/...").
+        provider: String,
+        /// What is wrong, or what each provider looked at.
+        reason: String,
+    },
+
     /// The service answered with an error: a non-2xx status, or a 2xx whose body refuses the
     /// request (`success: false`, or an error code in an answer without `success`).
     #[error("{0}")]

@@ -1,13 +1,16 @@
 //! Secrets a server may echo back (a gateway may echo the canonical request, which holds the
 //! signed `X-Security-Token`) are replaced by `***` before they reach an error.
 
+use std::sync::RwLock;
+
 use crate::credentials::Credential;
 use crate::error::ServiceError;
 
-/// The secrets of one client: its token, or its SK and security token, and a proxy's password.
+/// The secrets of one client: its token, or its SK and security token, and a proxy's password;
+/// and every secret its credentials provider has given since (added as they arrive).
 #[derive(Default)]
 pub(crate) struct Redactor {
-    secrets: Vec<String>,
+    secrets: RwLock<Vec<String>>,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -29,12 +32,34 @@ impl Redactor {
         };
         secrets.extend(proxy_secrets);
         secrets.retain(|s| !s.is_empty());
-        Self { secrets }
+        Self {
+            secrets: RwLock::new(secrets),
+        }
+    }
+
+    /// The proxy's secrets only, for a client whose credentials come from a provider.
+    pub(crate) fn for_proxy(proxy_secrets: Vec<String>) -> Self {
+        let mut secrets = proxy_secrets;
+        secrets.retain(|s| !s.is_empty());
+        Self {
+            secrets: RwLock::new(secrets),
+        }
+    }
+
+    /// Adds secrets a provider gave (the old ones stay: an old key is still a secret).
+    pub(crate) fn add<'a>(&self, new: impl IntoIterator<Item = &'a str>) {
+        let mut secrets = self.secrets.write().expect("never poisoned");
+        for secret in new {
+            if !secret.is_empty() && !secrets.iter().any(|s| s == secret) {
+                secrets.push(secret.to_owned());
+            }
+        }
     }
 
     /// `text` with every secret replaced by `***`.
     pub(crate) fn text(&self, text: String) -> String {
-        self.secrets.iter().fold(text, |text, secret| {
+        let secrets = self.secrets.read().expect("never poisoned");
+        secrets.iter().fold(text, |text, secret| {
             if text.contains(secret.as_str()) {
                 text.replace(secret.as_str(), "***")
             } else {

@@ -48,7 +48,11 @@ pub(crate) async fn attempt(
     limit: usize,
     attempt_no: u32,
 ) -> Result<Exchange, Error> {
-    let exchange = tokio::time::timeout(timeout, exchange(http, auth, prepared, limit)).await;
+    // Refreshing the keys is bounded on its own (CREDENTIALS_REFRESH_TIMEOUT), not by the
+    // attempt's time.
+    let keys = auth.keys().await?;
+    let request = auth.request(prepared, &keys)?;
+    let exchange = tokio::time::timeout(timeout, exchange(http, request, limit)).await;
     match exchange {
         Ok(Ok(exchange)) => Ok(exchange),
         Ok(Err(source)) if !source.is_timeout() => Err(Error::Transport {
@@ -66,11 +70,10 @@ pub(crate) async fn attempt(
 
 async fn exchange(
     http: &reqwest::Client,
-    auth: &Auth,
-    prepared: &Prepared,
+    request: reqwest::Request,
     limit: usize,
 ) -> reqwest::Result<Exchange> {
-    let mut response = http.execute(auth.request(prepared)).await?;
+    let mut response = http.execute(request).await?;
     let status = response.status();
     let declared = response.content_length();
     let mut truncated = declared.is_some_and(|n| n > limit as u64);

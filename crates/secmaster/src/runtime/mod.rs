@@ -23,10 +23,13 @@ use tracing::Instrument;
 pub(crate) use attempt::{causes, is_transient};
 pub(crate) use builder::{Request, request_options};
 pub(crate) use form::encode_form;
-pub(crate) use request::{Auth, Query};
+pub(crate) use request::{Auth, KeySource, Keys, Prepared, ProjectHeader, Query};
 pub(crate) use response::Meta;
+#[cfg(not(fuzzing))]
+pub(crate) use response::decode_error_body;
 #[cfg(fuzzing)]
 pub use response::decode_error_body;
+pub(crate) use response::header_text;
 
 #[cfg(fuzzing)]
 mod fuzzing;
@@ -35,7 +38,6 @@ pub use fuzzing::{expand_path, import_form, read_every_shape};
 
 use crate::{Client, Error, RetryPolicy};
 use attempt::Exchange;
-use request::Prepared;
 use response::Failure;
 
 /// Settings of one call that override the client's.

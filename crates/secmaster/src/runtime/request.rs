@@ -86,7 +86,24 @@ pub(crate) struct Prepared {
     /// The body, for an operation that takes one (attempts share the bytes).
     pub body: Option<Bytes>,
     /// `X-Project-Id`, sent (and signed) with AK/SK only.
-    pub project_id: Option<HeaderValue>,
+    pub project_id: ProjectHeader,
+}
+
+/// The `X-Project-Id` of a request signed with AK/SK.
+#[derive(Debug)]
+pub(crate) enum ProjectHeader {
+    /// The operation has no project, or the credentials are a token.
+    None,
+    Value(HeaderValue),
+    /// The project ID is not header text: refused when the keys turn out to be AK/SK.
+    Unsendable,
+}
+
+fn unsendable_project() -> Error {
+    Error::invalid(
+        "project_id",
+        "must be printable ASCII with AK/SK credentials, since it is sent in the X-Project-Id header",
+    )
 }
 
 /// Checks the path values and query of a call of `op` and prepares its request.
@@ -96,7 +113,7 @@ pub(crate) struct Prepared {
 pub(crate) fn prepare(
     op: &'static Operation,
     endpoint: &Url,
-    aksk: bool,
+    aksk: Option<bool>,
     path: &[&str],
     query: &Query,
     body: Option<(Bytes, Option<serde_json::Value>)>,
@@ -111,19 +128,20 @@ pub(crate) fn prepare(
     {
         return Err(broken(rule));
     }
+    // `aksk` is `None` while the credentials are not known yet (a provider's).
     let project_id = match (aksk, op.path_params().position(|p| p == "project_id")) {
-        (true, Some(i)) => {
+        (Some(false), _) | (_, None) => ProjectHeader::None,
+        (aksk, Some(i)) => {
             let value = path[i];
             // Sent in a header, so it must be header text.
-            if !value.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(Error::invalid(
-                    "project_id",
-                    "must be printable ASCII with AK/SK credentials, since it is sent in the X-Project-Id header",
-                ));
+            if value.bytes().all(|b| b.is_ascii_graphic()) {
+                ProjectHeader::Value(HeaderValue::from_str(value).expect("printable ASCII"))
+            } else if aksk == Some(true) {
+                return Err(unsendable_project());
+            } else {
+                ProjectHeader::Unsendable
             }
-            Some(HeaderValue::from_str(value).expect("printable ASCII"))
         }
-        _ => None,
     };
     let accept = match op.response.shape {
         Shape::Binary => HeaderValue::from_static("*/*"),
@@ -256,18 +274,58 @@ fn encode_query(op: &Operation, query: &Query) -> Result<Option<String>, Error> 
     Ok((!out.is_empty()).then_some(out))
 }
 
-/// How every attempt of a client authenticates: header values made once per client, and the
-/// AK/SK key schedule made once.
-pub(crate) struct Auth {
-    pub clock: std::sync::Arc<dyn Clock>,
-    user_agent: HeaderValue,
+/// The keys of one set of credentials, made ready for requests once: the token or security
+/// token header value, the AK/SK key schedule.
+pub(crate) struct Keys {
+    /// What they came from (the project, the IAM endpoint, the AK: for project discovery).
+    pub credentials: crate::Credentials,
+    pub expires_at: Option<jiff::Timestamp>,
     /// `X-Auth-Token` (token credentials) or `X-Security-Token` (temporary AK/SK), marked
     /// sensitive so that neither hyper nor `Debug` shows it.
     secret_header: Option<(HeaderName, HeaderValue)>,
-    /// The `Host` header, signed with AK/SK.
-    host: HeaderValue,
     /// The AK/SK pair made ready to sign (AK/SK credentials only).
     signing: Option<SigningKey>,
+}
+
+impl Keys {
+    /// `credentials` must have been validated.
+    pub(crate) fn new(credentials: crate::Credentials) -> Self {
+        let (secret_header, signing) = match &credentials.auth {
+            Credential::Token(token) => (Some((X_AUTH_TOKEN, sensitive(token.expose()))), None),
+            Credential::AkSk {
+                ak,
+                sk,
+                security_token,
+            } => (
+                security_token
+                    .as_ref()
+                    .map(|t| (X_SECURITY_TOKEN, sensitive(t.expose()))),
+                Some(SigningKey::new(ak, sk.expose())),
+            ),
+        };
+        Self {
+            expires_at: credentials.expires_at(),
+            credentials,
+            secret_header,
+            signing,
+        }
+    }
+}
+
+/// Where a client's keys come from: fixed credentials, or a provider through the cache.
+pub(crate) enum KeySource {
+    Fixed(std::sync::Arc<Keys>),
+    Provider(crate::credentials::cache::CredentialCache),
+}
+
+/// How every attempt of a client authenticates: header values made once per client, and the
+/// keys made once per set of credentials.
+pub(crate) struct Auth {
+    pub clock: std::sync::Arc<dyn Clock>,
+    user_agent: HeaderValue,
+    /// The `Host` header, signed with AK/SK.
+    host: HeaderValue,
+    source: KeySource,
 }
 
 impl std::fmt::Debug for Auth {
@@ -286,32 +344,18 @@ fn sensitive(secret: &str) -> HeaderValue {
 }
 
 impl Auth {
-    /// `credential` must have been validated; `host` is the endpoint's `Host` header value.
+    /// `host` is the endpoint's `Host` header value.
     pub(crate) fn new(
-        credential: &Credential,
+        source: KeySource,
         clock: std::sync::Arc<dyn Clock>,
         user_agent: HeaderValue,
         host: &str,
     ) -> Self {
-        let (secret_header, signing) = match credential {
-            Credential::Token(token) => (Some((X_AUTH_TOKEN, sensitive(token.expose()))), None),
-            Credential::AkSk {
-                ak,
-                sk,
-                security_token,
-            } => (
-                security_token
-                    .as_ref()
-                    .map(|t| (X_SECURITY_TOKEN, sensitive(t.expose()))),
-                Some(SigningKey::new(ak, sk.expose())),
-            ),
-        };
         Self {
             clock,
             user_agent,
-            secret_header,
             host: HeaderValue::from_str(host).expect("a URL's host is a valid header value"),
-            signing,
+            source,
         }
     }
 
@@ -320,21 +364,47 @@ impl Auth {
         &self.user_agent
     }
 
-    /// The request of one attempt, with its authentication: a token header, or the headers an
-    /// AK/SK signature covers and the signature.
-    pub(crate) fn request(&self, prepared: &Prepared) -> reqwest::Request {
+    /// The keys to sign with now (refreshed first when they are near their expiry).
+    pub(crate) async fn keys(&self) -> Result<std::sync::Arc<Keys>, Error> {
+        match &self.source {
+            KeySource::Fixed(keys) => Ok(keys.clone()),
+            KeySource::Provider(cache) => cache.keys().await,
+        }
+    }
+
+    /// The request of one attempt, with its authentication by `keys`: a token header, or the
+    /// headers an AK/SK signature covers and the signature.
+    pub(crate) fn request(
+        &self,
+        prepared: &Prepared,
+        keys: &Keys,
+    ) -> Result<reqwest::Request, Error> {
+        self.request_to(prepared, keys, &self.host)
+    }
+
+    /// [`request`](Self::request) to another host of Huawei Cloud (IAM), whose `Host` it signs.
+    pub(crate) fn request_to(
+        &self,
+        prepared: &Prepared,
+        keys: &Keys,
+        host: &HeaderValue,
+    ) -> Result<reqwest::Request, Error> {
         let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
         let headers = request.headers_mut();
         headers.insert(ACCEPT, prepared.accept.clone());
         headers.insert(CONTENT_TYPE, prepared.content_type.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
-        if let Some((name, value)) = &self.secret_header {
+        if let Some((name, value)) = &keys.secret_header {
             headers.insert(name.clone(), value.clone());
         }
-        if let Some(key) = &self.signing {
-            headers.insert(HOST, self.host.clone());
-            if let Some(project_id) = &prepared.project_id {
-                headers.insert(X_PROJECT_ID, project_id.clone());
+        if let Some(key) = &keys.signing {
+            headers.insert(HOST, host.clone());
+            match &prepared.project_id {
+                ProjectHeader::None => {}
+                ProjectHeader::Value(project_id) => {
+                    headers.insert(X_PROJECT_ID, project_id.clone());
+                }
+                ProjectHeader::Unsendable => return Err(unsendable_project()),
             }
             let date = signer::sdk_date(self.clock.now());
             headers.insert(
@@ -362,7 +432,7 @@ impl Auth {
         if let Some(body) = &prepared.body {
             *request.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
-        request
+        Ok(request)
     }
 }
 
@@ -376,7 +446,7 @@ mod tests {
     }
 
     fn path(op: &'static Operation, values: &[&str]) -> Result<String, Error> {
-        prepare(op, &url(""), false, values, &Query::default(), None)
+        prepare(op, &url(""), Some(false), values, &Query::default(), None)
             .map(|p| p.url.path().to_owned())
     }
 
@@ -397,7 +467,7 @@ mod tests {
         let prefixed = prepare(
             &UPDATE_AOP_WORKFLOW,
             &url("/prefix/"),
-            false,
+            Some(false),
             &["p", "w", "f"],
             &Query::default(),
             None,
@@ -424,8 +494,15 @@ mod tests {
     fn query(set: impl FnOnce(&mut Query)) -> Result<Option<String>, Error> {
         let mut q = Query::default();
         set(&mut q);
-        prepare(&LIST_WORKFLOWS, &url(""), false, &["p", "w"], &q, None)
-            .map(|p| p.url.query().map(str::to_owned))
+        prepare(
+            &LIST_WORKFLOWS,
+            &url(""),
+            Some(false),
+            &["p", "w"],
+            &q,
+            None,
+        )
+        .map(|p| p.url.query().map(str::to_owned))
     }
 
     #[test]
@@ -475,7 +552,7 @@ mod tests {
         let e = prepare(
             &UPDATE_AOP_WORKFLOW,
             &url(""),
-            false,
+            Some(false),
             &["p", "w", "f"],
             &Query::default(),
             Some((bytes.clone(), Some(body))),
@@ -495,7 +572,7 @@ mod tests {
                 prepare(
                     &UPDATE_AOP_WORKFLOW,
                     &url(""),
-                    false,
+                    Some(false),
                     &["p", "w", "f"],
                     &Query::default(),
                     Some((bytes.clone(), Some(ok)))
