@@ -7,11 +7,10 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::client::{Described, Inner};
-use crate::credentials::Credential;
-use crate::credentials::cache::CredentialCache;
+use crate::credentials::source::{Source, key_source};
 use crate::endpoint::{self, Endpoint};
-use crate::redact::Redactor;
-use crate::runtime::{Auth, KeySource, Keys};
+use crate::proxy::{Proxy, proxy_url};
+use crate::runtime::{Auth, KeySource};
 use crate::signer::{Clock, SystemClock};
 use crate::{Client, Credentials, Error, ProvideCredentials, RetryPolicy};
 
@@ -60,78 +59,6 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     proxy: Proxy,
     root_certificates: Vec<Vec<u8>>,
-}
-
-/// Where the credentials come from.
-#[derive(Debug)]
-enum Source {
-    Fixed(Credentials),
-    Provider(Arc<dyn ProvideCredentials>),
-}
-
-/// Which proxy requests go through.
-#[derive(Clone, PartialEq, Eq)]
-enum Proxy {
-    /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (reqwest reads them), except for a
-    /// loopback endpoint, which is never proxied unless asked.
-    Environment,
-    /// This one, for every request (a loopback endpoint too).
-    Url(String),
-    /// None, whatever the environment says.
-    None,
-}
-
-/// A proxy URL as the client reads it, and as reqwest gets it: a scheme it speaks, and a host.
-/// Anything else (`user:password@host:3128` without a scheme, which reqwest would still take) is
-/// refused, so that what is sent and what is redacted are the same URL.
-fn proxy_url(text: &str) -> Option<reqwest::Url> {
-    let url = reqwest::Url::parse(text).ok()?;
-    let scheme_ok = matches!(url.scheme(), "http" | "https" | "socks5" | "socks5h");
-    (scheme_ok && url.host_str().is_some_and(|h| !h.is_empty())).then_some(url)
-}
-
-impl Proxy {
-    /// What Debug and errors may show: the proxy URL with its user name and password replaced by
-    /// `***`, or nothing of it when it is not a proxy URL.
-    fn describe(&self) -> String {
-        match self {
-            Self::Environment => "from the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY; not for loopback)".to_owned(),
-            Self::None => "none".to_owned(),
-            Self::Url(text) => match proxy_url(text) {
-                Some(mut url) => {
-                    if !url.username().is_empty() {
-                        let _ = url.set_username("***");
-                    }
-                    if url.password().is_some() {
-                        let _ = url.set_password(Some("***"));
-                    }
-                    url.to_string()
-                }
-                None => "(not a proxy URL)".to_owned(),
-            },
-        }
-    }
-
-    /// The proxy URL's password, decoded, for redaction (a user name is no secret: Debug hides it,
-    /// but replacing it in every server message would mangle them).
-    fn secrets(&self) -> Vec<String> {
-        let Self::Url(text) = self else {
-            return Vec::new();
-        };
-        let Some(url) = proxy_url(text) else {
-            return Vec::new();
-        };
-        let decode = |s: &str| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned()
-        };
-        url.password()
-            .filter(|p| !p.is_empty())
-            .map(decode)
-            .into_iter()
-            .collect()
-    }
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -369,7 +296,11 @@ impl ClientBuilder {
             endpoint.is_loopback(),
             &self.root_certificates,
         )?;
-        let (keys, redactor, described) = key_source(source, self.clock.clone(), &self.proxy);
+        let (keys, redactor, auth) = key_source(source, self.clock.clone(), self.proxy.secrets());
+        let described = Described {
+            auth,
+            proxy: self.proxy.describe(),
+        };
         let project_id = self.project_id.or_else(|| match &keys {
             KeySource::Fixed(keys) => keys.credentials.project_id().map(str::to_owned),
             KeySource::Provider(_) => None,
@@ -392,56 +323,6 @@ impl ClientBuilder {
             endpoint,
             described,
         }))
-    }
-}
-
-/// The client's keys, its redactor (which learns a provider's secrets as they come), and what
-/// its Debug shows of them.
-fn key_source(
-    source: Source,
-    clock: Arc<dyn Clock>,
-    proxy: &Proxy,
-) -> (KeySource, Arc<Redactor>, Described) {
-    let auth = match &source {
-        Source::Fixed(c) => match &c.auth {
-            Credential::Token(_) => "token".to_owned(),
-            Credential::AkSk {
-                ak, security_token, ..
-            } => format!(
-                "AK/SK (AK {ak}{})",
-                if security_token.is_some() {
-                    ", temporary"
-                } else {
-                    ""
-                }
-            ),
-        },
-        Source::Provider(p) => format!("from a provider ({p:?})"),
-    };
-    let described = Described {
-        auth,
-        proxy: proxy.describe(),
-    };
-    match source {
-        // Fixed credentials with an expiry go through the cache, which never signs after it.
-        Source::Fixed(c) if c.expires_at().is_none() => {
-            let redactor = Arc::new(Redactor::new(&c.auth, proxy.secrets()));
-            (
-                KeySource::Fixed(Arc::new(Keys::new(c))),
-                redactor,
-                described,
-            )
-        }
-        Source::Fixed(c) => {
-            let redactor = Arc::new(Redactor::new(&c.auth, proxy.secrets()));
-            let cache = CredentialCache::new(Arc::new(c), redactor.clone(), clock);
-            (KeySource::Provider(cache), redactor, described)
-        }
-        Source::Provider(provider) => {
-            let redactor = Arc::new(Redactor::for_proxy(proxy.secrets()));
-            let cache = CredentialCache::new(provider, redactor.clone(), clock);
-            (KeySource::Provider(cache), redactor, described)
-        }
     }
 }
 

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+pub(crate) use crate::redact::one_line;
+
 /// Everything that can go wrong with a call or with building a client.
 ///
 /// Display is one readable line with the HTTP status, error code, message and request id where
@@ -377,29 +379,4 @@ fn request_id_suffix(request_id: Option<&str>) -> String {
 
 fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-/// Collapses whitespace runs (an HTML error page's newlines) so Display stays on one line, and
-/// writes control characters (ESC, BEL, ...) and bidirectional formatting characters (U+202E,
-/// ...) as escapes, so that text a server chose cannot drive a terminal or reorder a log line.
-pub(crate) fn one_line(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, word) in text.split_whitespace().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        for c in word.chars() {
-            if c.is_control() || is_bidi_control(c) {
-                out.extend(c.escape_unicode());
-            } else {
-                out.push(c);
-            }
-        }
-    }
-    out
-}
-
-/// The characters that change the direction of the text around them (Unicode's bidi controls).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

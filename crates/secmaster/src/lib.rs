@@ -131,6 +131,7 @@ mod error;
 mod generated;
 mod instance;
 mod operations;
+mod proxy;
 mod redact;
 mod retry;
 mod runtime;

@@ -11,6 +11,7 @@ mod env;
 mod profile;
 mod provider;
 mod remote;
+pub(crate) mod source;
 
 pub use env::EnvironmentProvider;
 

@@ -8,7 +8,8 @@ use bytes::{Bytes, BytesMut};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use super::request::{Auth, Prepared};
+use super::auth::Auth;
+use super::request::Prepared;
 use crate::Error;
 
 /// The raw answer to one attempt, as read from the wire.

@@ -7,6 +7,7 @@
 //! the operation's retry class and the [`RetryPolicy`] allow, in a `tracing` span of its own.
 
 mod attempt;
+mod auth;
 mod builder;
 mod form;
 mod request;
@@ -21,9 +22,10 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 pub(crate) use attempt::{causes, is_transient};
+pub(crate) use auth::{Auth, KeySource, Keys};
 pub(crate) use builder::{Request, request_options};
 pub(crate) use form::encode_form;
-pub(crate) use request::{Auth, KeySource, Keys, Prepared, ProjectHeader, Query};
+pub(crate) use request::{Prepared, ProjectHeader, Query};
 pub(crate) use response::Meta;
 #[cfg(not(fuzzing))]
 pub(crate) use response::decode_error_body;
