@@ -260,11 +260,10 @@ impl ClientBuilder {
             credentials.validate()?;
         }
         // The region: the builder's, else HUAWEICLOUD_SDK_REGION's (when no endpoint is given).
-        let region = match (&self.endpoint, self.region) {
-            (_, Some(region)) => Some(region),
-            (None, None) => lookup(ENV_REGION).filter(|r| !r.trim().is_empty()),
-            (Some(_), None) => None,
-        };
+        // With an endpoint too: it chooses IAM for project discovery.
+        let region = self
+            .region
+            .or_else(|| lookup(ENV_REGION).filter(|r| !r.trim().is_empty()));
         let url = match (self.endpoint, &region) {
             (Some(url), _) => url,
             (None, Some(region)) => endpoint::for_region(region, &lookup)?,

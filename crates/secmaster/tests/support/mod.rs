@@ -15,6 +15,8 @@ use tokio::net::{TcpListener, TcpStream};
 pub struct Seen {
     pub method: String,
     pub path: String,
+    /// The query string, without `?`.
+    pub query: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
@@ -140,9 +142,11 @@ async fn serve(
         }
         let body = raw[head_end..head_end + length].to_vec();
         raw.drain(..head_end + length);
+        let (path, query) = path.split_once('?').unwrap_or((&path, ""));
         let seen = Seen {
             method,
-            path: path.split('?').next().unwrap_or("").to_owned(),
+            path: path.to_owned(),
+            query: query.to_owned(),
             headers,
             body,
         };
