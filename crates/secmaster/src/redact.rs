@@ -3,8 +3,16 @@
 
 use std::sync::RwLock;
 
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue};
+
+use crate::Error;
 use crate::credentials::Credential;
 use crate::error::ServiceError;
+use crate::runtime::Exchange;
+
+/// The shortest secret replaced in answers themselves (bodies, headers) before they are read.
+const MIN_BODY_SECRET: usize = 8;
 
 /// The secrets of one client: its token, or its SK and security token, and a proxy's password;
 /// and every secret its credentials provider has given since (added as they arrive).
@@ -56,6 +64,21 @@ impl Redactor {
         }
     }
 
+    /// `text` with every secret of [`MIN_BODY_SECRET`] bytes or more replaced by `***`.
+    fn text_of_long(&self, text: String) -> String {
+        let secrets = self.secrets.read().expect("never poisoned");
+        secrets
+            .iter()
+            .filter(|s| s.len() >= MIN_BODY_SECRET)
+            .fold(text, |text, secret| {
+                if text.contains(secret.as_str()) {
+                    text.replace(secret.as_str(), "***")
+                } else {
+                    text
+                }
+            })
+    }
+
     /// `text` with every secret replaced by `***`.
     pub(crate) fn text(&self, text: String) -> String {
         let secrets = self.secrets.read().expect("never poisoned");
@@ -66,6 +89,105 @@ impl Redactor {
                 text
             }
         })
+    }
+
+    /// An answer as read from the wire, with every secret in its body (when it is text) and its
+    /// header values replaced: what every decoder then reads, so that no field, map key, status
+    /// or request id of any answer can carry one.
+    pub(crate) fn exchange(&self, exchange: &mut Exchange) {
+        let secrets = self.secrets.read().expect("never poisoned");
+        if secrets.is_empty() {
+            return;
+        }
+        // Only secrets long enough not to be any answer's ordinary text (real keys and tokens
+        // are tens of characters and more; a test's token `t` is not replaced in a body).
+        let holds = |text: &str| {
+            secrets
+                .iter()
+                .any(|s| s.len() >= MIN_BODY_SECRET && text.contains(s.as_str()))
+        };
+        if let Ok(text) = std::str::from_utf8(&exchange.body)
+            && holds(text)
+        {
+            let text = text.to_owned();
+            drop(secrets);
+            exchange.body = Bytes::from(self.text_of_long(text));
+            return self.headers(&mut exchange.headers);
+        }
+        drop(secrets);
+        self.headers(&mut exchange.headers);
+    }
+
+    fn headers(&self, headers: &mut HeaderMap) {
+        for value in headers.values_mut() {
+            let Ok(text) = value.to_str() else { continue };
+            let redacted = self.text_of_long(text.to_owned());
+            if redacted != text {
+                *value = HeaderValue::from_str(&redacted).expect("was a header value");
+            }
+        }
+    }
+
+    /// `error` with every secret in any text it holds replaced: the one place every error of a
+    /// call passes (the attempt loop), whatever its variant.
+    pub(crate) fn error(&self, error: Error) -> Error {
+        let text = |t: String| self.text(t);
+        let some = |t: Option<String>| t.map(|t| self.text(t));
+        match error {
+            Error::Service(mut e) => {
+                self.service_error(&mut e);
+                Error::Service(e)
+            }
+            Error::Decode {
+                status,
+                path,
+                reason,
+                request_id,
+            } => Error::Decode {
+                status,
+                path: text(path),
+                reason: text(reason),
+                request_id: some(request_id),
+            },
+            Error::ResponseTooLarge {
+                status,
+                limit,
+                request_id,
+            } => Error::ResponseTooLarge {
+                status,
+                limit,
+                request_id: some(request_id),
+            },
+            Error::OutcomeUnknown {
+                operation,
+                how_to_check,
+                source,
+            } => Error::OutcomeUnknown {
+                operation,
+                how_to_check,
+                source: Box::new(self.error(*source)),
+            },
+            Error::WaitTimedOut {
+                what,
+                waited,
+                last_status,
+            } => Error::WaitTimedOut {
+                what,
+                waited,
+                last_status: some(last_status),
+            },
+            Error::Credentials { provider, reason } => Error::Credentials {
+                provider: text(provider),
+                reason: text(reason),
+            },
+            Error::Config(reason) => Error::Config(text(reason)),
+            Error::InvalidInput { field, reason } => Error::InvalidInput {
+                field,
+                reason: text(reason),
+            },
+            // No server text (a transport failure's causes are the client's own), or none at all.
+            other => other,
+        }
     }
 
     pub(crate) fn service_error(&self, error: &mut ServiceError) {

@@ -21,7 +21,7 @@ use secmaster_bindings::{Op, Operation, RetryClass, Shape};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-pub(crate) use attempt::{causes, is_transient};
+pub(crate) use attempt::{Exchange, causes, is_transient};
 pub(crate) use auth::{Auth, KeySource, Keys};
 pub(crate) use builder::{Request, request_options};
 pub(crate) use form::encode_form;
@@ -39,7 +39,6 @@ mod fuzzing;
 pub use fuzzing::{expand_path, import_form, read_every_shape};
 
 use crate::{Client, Error, RetryPolicy};
-use attempt::Exchange;
 use response::Failure;
 
 /// Settings of one call that override the client's.
@@ -300,7 +299,9 @@ async fn execute<T>(
         )
         .await
         .map_err(|e| (e, None))
-        .and_then(|exchange| {
+        .and_then(|mut exchange| {
+            // Every answer passes here: no secret it echoes reaches a decoder.
+            inner.redactor.exchange(&mut exchange);
             let now = inner.auth.clock.now();
             match response::unsuccessful(&exchange, &inner.redactor, limit, now) {
                 Some(failure) => Err(failure),
@@ -309,7 +310,8 @@ async fn execute<T>(
         });
         let latency_ms = attempt_started.elapsed().as_millis() as u64;
         let (error, retry_after) = match outcome {
-            Ok((result, meta)) => {
+            Ok((result, mut meta)) => {
+                meta.request_id = meta.request_id.map(|id| inner.redactor.text(id));
                 let request_id = meta.request_id.as_deref().unwrap_or("");
                 tracing::info!(
                     attempt = attempt_no,
@@ -321,9 +323,12 @@ async fn execute<T>(
             }
             Err(failure) => failure,
         };
-        let error = error
-            .with_attempts(attempt_no, started.elapsed())
-            .after_ambiguous(ambiguous_before);
+        // Every error passes here, whatever its variant: no secret reaches it or the log.
+        let error = inner.redactor.error(
+            error
+                .with_attempts(attempt_no, started.elapsed())
+                .after_ambiguous(ambiguous_before),
+        );
         ambiguous_before |= error.is_ambiguous();
         tracing::warn!(
             attempt = attempt_no,

@@ -35,6 +35,7 @@ pub struct Answer {
     pub status: u16,
     pub body: String,
     pub delay: Option<Duration>,
+    pub headers: Vec<(String, String)>,
 }
 
 impl Answer {
@@ -43,7 +44,13 @@ impl Answer {
             status,
             body: body.into(),
             delay: Some(Duration::ZERO),
+            headers: Vec::new(),
         }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
     }
 
     pub fn after(mut self, delay: Duration) -> Self {
@@ -56,6 +63,7 @@ impl Answer {
             status: 200,
             body: String::new(),
             delay: None,
+            headers: Vec::new(),
         }
     }
 }
@@ -157,8 +165,13 @@ async fn serve(
             Some(d) if !d.is_zero() => tokio::time::sleep(d).await,
             Some(_) => {}
         }
+        let extra: String = answer
+            .headers
+            .iter()
+            .map(|(n, v)| format!("{n}: {v}\r\n"))
+            .collect();
         let response = format!(
-            "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+            "HTTP/1.1 {} X\r\ncontent-type: application/json\r\n{extra}content-length: {}\r\n\r\n{}",
             answer.status,
             answer.body.len(),
             answer.body
