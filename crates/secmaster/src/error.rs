@@ -68,12 +68,15 @@ pub enum Error {
     },
 
     /// The response body was larger than the configured limit; reading stopped there.
-    #[error("the HTTP {status} response body is larger than the {limit}-byte limit (see ClientBuilder::max_response_bytes){}", request_id_suffix(request_id.as_deref()))]
+    #[error("the HTTP {status} response body is larger than the {limit}-byte limit (see ClientBuilder::{setter}){}", request_id_suffix(request_id.as_deref()))]
     ResponseTooLarge {
         /// HTTP status of the response.
         status: u16,
         /// The limit in bytes.
         limit: usize,
+        /// The `ClientBuilder` setter of that limit: `max_response_bytes` for JSON answers,
+        /// `max_download_bytes` for files (an export).
+        setter: &'static str,
         /// Request id from the `X-Request-Id` header, when the server sent one.
         request_id: Option<String>,
     },
@@ -174,9 +177,17 @@ impl ServiceError {
                 "check that the SK belongs to the AK, that this machine's clock is within 15 minutes \
                  of real time (X-Sdk-Date), and that the project id is right",
             )
-        } else if code == "APIGW.0307" || (message.contains("token") && message.contains("expire"))
-        {
-            Some("the token has expired (tokens last 24 hours): obtain a new one from IAM")
+        } else if code == "APIGW.0307" {
+            // The gateway's "token must be updated": any token it does not accept, a wrong or
+            // truncated one as much as an expired one.
+            Some(
+                "the gateway does not accept this token: it is expired, revoked, malformed or \
+                 not an IAM token for this region; obtain a new one from IAM (tokens last 24 hours)",
+            )
+        } else if message.contains("token") && message.contains("expire") {
+            Some(
+                "the answer says the token has expired: obtain a new one from IAM (tokens last 24 hours)",
+            )
         } else if self.status == 401 || self.status == 403 {
             Some("check the credentials and that they may act on this project and workspace")
         } else {

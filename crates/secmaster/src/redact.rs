@@ -152,10 +152,12 @@ impl Redactor {
             Error::ResponseTooLarge {
                 status,
                 limit,
+                setter,
                 request_id,
             } => Error::ResponseTooLarge {
                 status,
                 limit,
+                setter,
                 request_id: some(request_id),
             },
             Error::OutcomeUnknown {

@@ -105,6 +105,42 @@ async fn exchange(
     })
 }
 
+/// One attempt, its answer read: an error status or an oversized body as the error, else the
+/// operation's shape decoded.
+pub(super) async fn attempt_once<T>(
+    inner: &crate::client::Inner,
+    prepared: &Prepared,
+    timeout: Duration,
+    (limit, setter): (usize, &'static str),
+    attempt_no: u32,
+    decode: super::Decoder<T>,
+) -> Result<(T, super::Meta), super::response::Failure> {
+    let mut exchange = attempt(
+        &inner.http,
+        &inner.auth,
+        prepared,
+        timeout,
+        limit,
+        attempt_no,
+    )
+    .await
+    .map_err(|e| (e, None))?;
+    // Every answer passes here: no secret it echoes reaches a decoder.
+    inner.redactor.exchange(&mut exchange);
+    let now = inner.auth.clock.now();
+    match super::response::unsuccessful(&exchange, &inner.redactor, (limit, setter), now) {
+        Some(failure) => Err(failure),
+        None => decode(&exchange, &inner.redactor),
+    }
+}
+
+/// Whether `op` only reads (a GET, or a check that changes nothing): an attempt of it cannot
+/// have acted, so a refusal after a lost answer means what it says.
+pub(super) fn is_read(op: &secmaster_bindings::Operation) -> bool {
+    // The spec has no read-only mark for a POST that only checks; the validation is the one.
+    op.method.eq_ignore_ascii_case("GET") || op.id == "ValidateAopWorkflowVersion"
+}
+
 /// Whether a failure to send or read can pass if tried again: refused or reset connections,
 /// timeouts, a connection closed mid-answer, a DNS lookup that failed (resolvers fail for a
 /// moment too). Not a protocol violation (a malformed or oversized answer head, an HTTP/0.9

@@ -279,35 +279,22 @@ async fn execute<T>(
     let policy = options.retry.as_ref().unwrap_or(&inner.retry);
     let timeout = options.attempt_timeout.unwrap_or(inner.attempt_timeout);
     let limit = match op.response.shape {
-        Shape::Binary => inner.max_download_bytes,
-        Shape::Envelope { .. } | Shape::Bare | Shape::BareList => inner.max_response_bytes,
+        Shape::Binary => (inner.max_download_bytes, "max_download_bytes"),
+        Shape::Envelope { .. } | Shape::Bare | Shape::BareList => {
+            (inner.max_response_bytes, "max_response_bytes")
+        }
     };
     let started = Instant::now();
     let mut attempt_no = 0;
-    // Whether an attempt failed in a way that may have let it act (its answer lost).
+    // Whether an attempt failed in a way that may have let it act (its answer lost). A read
+    // cannot have acted, whatever happened to its answer.
     let mut ambiguous_before = false;
+    let acts = !attempt::is_read(op);
     loop {
         attempt_no += 1;
         let attempt_started = Instant::now();
-        let outcome = attempt::attempt(
-            &inner.http,
-            &inner.auth,
-            prepared,
-            timeout,
-            limit,
-            attempt_no,
-        )
-        .await
-        .map_err(|e| (e, None))
-        .and_then(|mut exchange| {
-            // Every answer passes here: no secret it echoes reaches a decoder.
-            inner.redactor.exchange(&mut exchange);
-            let now = inner.auth.clock.now();
-            match response::unsuccessful(&exchange, &inner.redactor, limit, now) {
-                Some(failure) => Err(failure),
-                None => decode(&exchange, &inner.redactor),
-            }
-        });
+        let outcome =
+            attempt::attempt_once(inner, prepared, timeout, limit, attempt_no, decode).await;
         let latency_ms = attempt_started.elapsed().as_millis() as u64;
         let (error, retry_after) = match outcome {
             Ok((result, mut meta)) => {
@@ -329,7 +316,7 @@ async fn execute<T>(
                 .with_attempts(attempt_no, started.elapsed())
                 .after_ambiguous(ambiguous_before),
         );
-        ambiguous_before |= error.is_ambiguous();
+        ambiguous_before |= acts && error.is_ambiguous();
         tracing::warn!(
             attempt = attempt_no,
             status = error.status().unwrap_or(0),

@@ -50,7 +50,7 @@ fn request_id(exchange: &Exchange, in_body: Option<String>) -> Option<String> {
 pub(crate) fn unsuccessful(
     exchange: &Exchange,
     redactor: &Redactor,
-    limit: usize,
+    (limit, setter): (usize, &'static str),
     now: std::time::SystemTime,
 ) -> Option<Failure> {
     let request_id = header_text(&exchange.headers, &X_REQUEST_ID);
@@ -60,6 +60,7 @@ pub(crate) fn unsuccessful(
             Error::ResponseTooLarge {
                 status,
                 limit,
+                setter,
                 request_id,
             },
             None,
