@@ -10,7 +10,7 @@ use crate::client::{Described, Inner};
 use crate::credentials::source::{Source, key_source};
 use crate::endpoint::{self, Endpoint};
 use crate::proxy::{Proxy, proxy_url};
-use crate::runtime::{Auth, KeySource};
+use crate::runtime::{Auth, Endpoints, KeySource};
 use crate::signer::{Clock, SystemClock};
 use crate::{Client, Credentials, Error, ProvideCredentials, RetryPolicy};
 
@@ -264,8 +264,8 @@ impl ClientBuilder {
         let region = self
             .region
             .or_else(|| lookup(ENV_REGION).filter(|r| !r.trim().is_empty()));
-        let url = match (self.endpoint, &region) {
-            (Some(url), _) => url,
+        let urls = match (self.endpoint, &region) {
+            (Some(url), _) => vec![url],
             (None, Some(region)) => endpoint::for_region(region, &lookup)?,
             (None, None) => {
                 return Err(Error::Config(format!(
@@ -273,7 +273,11 @@ impl ClientBuilder {
                 )));
             }
         };
-        let endpoint = Endpoint::parse(&url, self.allow_insecure_http)?;
+        let endpoints = urls
+            .iter()
+            .map(|url| Endpoint::parse(url, self.allow_insecure_http))
+            .collect::<Result<Vec<_>, _>>()?;
+        let endpoint = endpoints[0].clone();
         let mut user_agent = format!("secmaster-rust/{}", env!("CARGO_PKG_VERSION"));
         if let Some(suffix) = self.user_agent {
             // Printable ASCII only: a header value may hold other bytes, but AK/SK signs only
@@ -320,6 +324,7 @@ impl ClientBuilder {
             auth: Auth::new(keys, self.clock, user_agent, &endpoint.host),
             redactor,
             endpoint,
+            endpoints: Endpoints::new(endpoints),
             described,
         }))
     }

@@ -50,6 +50,8 @@ pub(crate) struct Inner {
     pub allow_insecure_http: bool,
     pub http: reqwest::Client,
     pub endpoint: Endpoint,
+    /// Every endpoint of the region (the first is `endpoint`), for failover.
+    pub endpoints: crate::runtime::Endpoints,
     pub retry: RetryPolicy,
     pub attempt_timeout: Duration,
     pub max_response_bytes: usize,

@@ -1,9 +1,9 @@
 //! The one error type of the crate: what happened, to which field or request, and what to do.
 
-use std::fmt;
 use std::time::Duration;
 
 pub(crate) use crate::redact::one_line;
+pub use crate::service_error::ServiceError;
 
 /// Everything that can go wrong with a call or with building a client.
 ///
@@ -104,6 +104,17 @@ pub enum Error {
         source: reqwest::Error,
     },
 
+    /// Every endpoint of the region refused the connection or the TLS handshake (several are
+    /// listed by `HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>` or the regions file, and each was
+    /// tried in turn); `source` is the last one's failure.
+    #[error("every endpoint refused ({}): {source}", endpoints.join(", "))]
+    AllEndpointsFailed {
+        /// The endpoints tried.
+        endpoints: Vec<String>,
+        /// The failure of the last one.
+        source: Box<Error>,
+    },
+
     /// A call that could act twice if repeated (a create, a review) failed in a way that leaves
     /// its outcome unknown: a 5xx, a timeout, or a connection lost after the request was sent.
     /// It was not sent again. `how_to_check` says how to find out whether it took effect; the
@@ -144,86 +155,6 @@ pub enum Error {
         /// How many items the service said match, when it said.
         total: Option<u64>,
     },
-}
-
-/// An error answer from SecMaster or the API gateway in front of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ServiceError {
-    /// HTTP status (200 for a refusal in a 2xx body: `success: false`, or an error code).
-    pub status: u16,
-    /// Error code: `code` of this operation's 400 shape, or `error_code` of the gateway's.
-    pub code: Option<String>,
-    /// Error message: `message` or `error_msg`; for a non-JSON body, the start of the body.
-    pub message: Option<String>,
-    /// Request id: for a refusal in a 2xx body, the body's `request_id`, else the `X-Request-Id`
-    /// header; for an error status, the header, else the body's.
-    pub request_id: Option<String>,
-    /// Attempts made before giving up (more than one when retried).
-    pub attempts: u32,
-    /// Whether an earlier attempt of the same call failed in a way that may have let it take
-    /// effect (a 5xx, a timeout, a connection lost after sending): then this refusal (a 404
-    /// after a delete, a 400 after a status change) may only mean the earlier attempt succeeded.
-    pub earlier_attempt_may_have_succeeded: bool,
-}
-
-impl ServiceError {
-    /// What to check, for errors whose usual cause is known.
-    pub fn hint(&self) -> Option<&'static str> {
-        let code = self.code.as_deref().unwrap_or("");
-        let message = self.message.as_deref().unwrap_or("").to_ascii_lowercase();
-        if code == "APIGW.0301" || message.contains("signature") {
-            Some(
-                "check that the SK belongs to the AK, that this machine's clock is within 15 minutes \
-                 of real time (X-Sdk-Date), and that the project id is right",
-            )
-        } else if code == "APIGW.0307" {
-            // The gateway's "token must be updated": any token it does not accept, a wrong or
-            // truncated one as much as an expired one.
-            Some(
-                "the gateway does not accept this token: it is expired, revoked, malformed or \
-                 not an IAM token for this region; obtain a new one from IAM (tokens last 24 hours)",
-            )
-        } else if message.contains("token") && message.contains("expire") {
-            Some(
-                "the answer says the token has expired: obtain a new one from IAM (tokens last 24 hours)",
-            )
-        } else if self.status == 401 || self.status == 403 {
-            Some("check the credentials and that they may act on this project and workspace")
-        } else {
-            None
-        }
-    }
-}
-
-impl fmt::Display for ServiceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.status == 200 {
-            f.write_str("SecMaster answered HTTP 200 with an error")?;
-        } else {
-            write!(f, "SecMaster answered HTTP {}", self.status)?;
-        }
-        // Every part a server chose is put on one line: a JSON string may hold any newline.
-        if let Some(code) = &self.code {
-            write!(f, " {}", one_line(code))?;
-        }
-        if let Some(message) = self.message.as_deref().filter(|m| !m.is_empty()) {
-            write!(f, ": {}", one_line(message))?;
-        }
-        f.write_str(&request_id_suffix(self.request_id.as_deref()))?;
-        if self.attempts > 1 {
-            write!(f, " after {} attempts", self.attempts)?;
-        }
-        if self.earlier_attempt_may_have_succeeded {
-            f.write_str(
-                "; an earlier attempt whose answer was lost may have succeeded, which can explain this refusal",
-            )?;
-        }
-        if let Some(hint) = self.hint() {
-            write!(f, "; {hint}")?;
-        }
-        Ok(())
-    }
 }
 
 impl Error {
@@ -300,6 +231,7 @@ impl Error {
     /// could perform twice. Retries already made by the client count against this.
     pub fn is_retryable(&self) -> bool {
         match self {
+            Self::AllEndpointsFailed { source, .. } => source.is_retryable(),
             Self::OutcomeUnknown { .. } => false,
             Self::Service(e) => is_retryable_status(e.status),
             Self::Timeout { .. } => true,
@@ -330,6 +262,7 @@ impl Error {
     /// operation that could act twice sent again.
     pub(crate) fn never_reached_the_service(&self) -> bool {
         match self {
+            Self::AllEndpointsFailed { .. } => true,
             Self::Service(e) => e.status == 429,
             Self::Transport { connect, .. } => *connect,
             _ => false,
@@ -356,6 +289,10 @@ impl Error {
                 Self::Service(e)
             }
             Self::Timeout { .. } => Self::Timeout { elapsed, attempts },
+            Self::AllEndpointsFailed { endpoints, source } => Self::AllEndpointsFailed {
+                endpoints,
+                source: Box::new(source.with_attempts(attempts, elapsed)),
+            },
             Self::Transport {
                 connect, source, ..
             } => Self::Transport {
@@ -381,7 +318,7 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
-fn request_id_suffix(request_id: Option<&str>) -> String {
+pub(crate) fn request_id_suffix(request_id: Option<&str>) -> String {
     match request_id {
         Some(id) if !id.is_empty() => format!(" (request id {})", one_line(id)),
         _ => String::new(),

@@ -133,8 +133,10 @@ mod instance;
 mod operations;
 mod proxy;
 mod redact;
+mod regions_file;
 mod retry;
 mod runtime;
+mod service_error;
 pub mod signer;
 mod tls;
 mod validate;
@@ -154,7 +156,7 @@ pub use credentials::{
     ProfileProvider, ProvideCredentials, Provided,
 };
 pub use discovery::ENV_IAM_ENDPOINT;
-pub use endpoint::{REGIONS, override_variable as region_override_variable};
+pub use endpoint::{ENV_REGIONS_FILE, REGIONS, override_variable as region_override_variable};
 pub use error::{Error, ServiceError};
 pub use generated::*;
 pub use instance::StartedRun;

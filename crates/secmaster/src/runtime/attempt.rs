@@ -8,7 +8,6 @@ use bytes::{Bytes, BytesMut};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use super::auth::Auth;
 use super::request::Prepared;
 use crate::Error;
 
@@ -42,18 +41,22 @@ const INITIAL_BODY_CAPACITY: usize = 16 * 1024;
 /// Sends one attempt and reads its answer, within `timeout`, keeping at most `limit` bytes of
 /// the body.
 pub(crate) async fn attempt(
-    http: &reqwest::Client,
-    auth: &Auth,
+    inner: &crate::client::Inner,
     prepared: &Prepared,
+    host: Option<&reqwest::header::HeaderValue>,
     timeout: Duration,
     limit: usize,
     attempt_no: u32,
 ) -> Result<Exchange, Error> {
+    let auth = &inner.auth;
     // Refreshing the keys is bounded on its own (CREDENTIALS_REFRESH_TIMEOUT), not by the
     // attempt's time.
     let keys = auth.keys().await?;
-    let request = auth.request(prepared, &keys)?;
-    let exchange = tokio::time::timeout(timeout, exchange(http, request, limit)).await;
+    let request = match host {
+        Some(host) => auth.request_to(prepared, &keys, host)?,
+        None => auth.request(prepared, &keys)?,
+    };
+    let exchange = tokio::time::timeout(timeout, exchange(&inner.http, request, limit)).await;
     match exchange {
         Ok(Ok(exchange)) => Ok(exchange),
         Ok(Err(source)) if !source.is_timeout() => Err(Error::Transport {
@@ -115,16 +118,9 @@ pub(super) async fn attempt_once<T>(
     attempt_no: u32,
     decode: super::Decoder<T>,
 ) -> Result<(T, super::Meta), super::response::Failure> {
-    let mut exchange = attempt(
-        &inner.http,
-        &inner.auth,
-        prepared,
-        timeout,
-        limit,
-        attempt_no,
-    )
-    .await
-    .map_err(|e| (e, None))?;
+    let mut exchange = super::failover::send(inner, prepared, timeout, limit, attempt_no)
+        .await
+        .map_err(|e| (e, None))?;
     // Every answer passes here: no secret it echoes reaches a decoder.
     inner.redactor.exchange(&mut exchange);
     let now = inner.auth.clock.now();
@@ -181,6 +177,21 @@ pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
         source = cause.source();
     }
     error.is_connect()
+}
+
+/// Whether a connection was refused, or its TLS handshake failed: the failures that move a call
+/// to the next of several endpoints.
+pub(crate) fn refused_connection(error: &reqwest::Error) -> bool {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && (io.kind() == std::io::ErrorKind::ConnectionRefused || refused_by_tls(io))
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// Whether `io` is, or wraps, the `InvalidData` error TLS reports a refused certificate or

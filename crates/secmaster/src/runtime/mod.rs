@@ -9,6 +9,7 @@
 mod attempt;
 mod auth;
 mod builder;
+mod failover;
 mod form;
 mod request;
 mod response;
@@ -24,6 +25,7 @@ use tracing::Instrument;
 pub(crate) use attempt::{Exchange, causes, is_transient};
 pub(crate) use auth::{Auth, KeySource, Keys};
 pub(crate) use builder::{Request, request_options};
+pub(crate) use failover::Endpoints;
 pub(crate) use form::encode_form;
 pub(crate) use request::{Prepared, ProjectHeader, Query};
 pub(crate) use response::Meta;

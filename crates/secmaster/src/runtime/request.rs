@@ -66,7 +66,7 @@ impl Query {
 }
 
 /// A request checked and ready to send, the same for every attempt of one call.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub method: Method,
     /// The endpoint with the operation's path and query, every value strictly encoded.
@@ -81,7 +81,7 @@ pub(crate) struct Prepared {
 }
 
 /// The `X-Project-Id` of a request signed with AK/SK.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum ProjectHeader {
     /// The operation has no project, or the credentials are a token.
     None,
