@@ -315,8 +315,17 @@ async fn what_each_provider_costs_when_it_has_nothing() {
     let refused_chain = Credentials::default_chain()
         .metadata_base_url(&refused)
         .with_env(vars(home.clone()));
-    let took = measure("... + metadata refused", refused_chain).await;
+    let took = measure(
+        "... + metadata refused (its HTTP client made)",
+        refused_chain.clone(),
+    )
+    .await;
     assert!(took < Duration::from_millis(200), "{took:?}");
+    let started = Instant::now();
+    let _ = refused_chain.provide().await;
+    let again = started.elapsed();
+    println!("... + metadata refused, its HTTP client made already: {again:?}");
+    assert!(again < Duration::from_millis(50), "{again:?}");
     let silent_chain = Credentials::default_chain()
         .metadata_base_url(&silent.url)
         .with_env(vars(home));

@@ -153,8 +153,14 @@ async fn a_failed_refresh_keeps_valid_keys_and_after_expiry_fails_the_call_sayin
         asked: AtomicUsize::new(0),
     });
     let (client, secmaster) = client_with(ProviderRef(provider.clone())).await;
+    let logs = support::Logs::capture();
     list(&client).await.unwrap();
     list(&client).await.unwrap();
+    let logged = logs.text();
+    assert!(
+        logged.contains("refreshing the credentials failed") && logged.contains("sealed"),
+        "the failure is logged: {logged}"
+    );
     assert_eq!(
         provider.asked.load(Ordering::SeqCst),
         2,
@@ -189,6 +195,33 @@ async fn a_failed_refresh_keeps_valid_keys_and_after_expiry_fails_the_call_sayin
 
 #[derive(Debug)]
 struct ProviderRef(Arc<OnceThenFails>);
+
+/// IAM tokens `T1`, `T2`, ... each valid for a second: a token provider refreshes the same way.
+#[derive(Debug, Default)]
+struct Tokens(AtomicUsize);
+
+impl ProvideCredentials for Tokens {
+    fn provide(&self) -> CredentialsFuture<'_> {
+        let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+        let at = Timestamp::now() + SignedDuration::from_secs(1);
+        let token = Credentials::token(format!("token-number-{n}")).with_expiry(at);
+        Box::pin(async move { Ok(Provided::Found(token)) })
+    }
+}
+
+#[tokio::test]
+async fn a_token_provider_refreshes_the_same_way() {
+    let (client, secmaster) = client_with(Tokens::default()).await;
+    list(&client).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    list(&client).await.unwrap();
+    let tokens: Vec<String> = secmaster
+        .requests()
+        .iter()
+        .map(|r| r.header("x-auth-token").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(tokens, ["token-number-1", "token-number-2"]);
+}
 
 impl ProvideCredentials for ProviderRef {
     fn provide(&self) -> CredentialsFuture<'_> {

@@ -201,6 +201,7 @@ fn build(timeout: Duration) -> Result<reqwest::Client, Error> {
     let builder = reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
+        .retry(reqwest::retry::never().max_retries_per_request(0))
         .connect_timeout(timeout)
         .timeout(timeout);
     crate::tls::configure(builder, &[])?
