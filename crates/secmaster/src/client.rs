@@ -78,8 +78,10 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The default project ID: [`ClientBuilder::project_id`], else the credentials'
+    /// The default project ID: [`ClientBuilder::project_id`], else the fixed credentials'
     /// (`HUAWEICLOUD_SDK_PROJECT_ID` with [`Credentials::from_env`](crate::Credentials::from_env)).
+    /// Credentials from a provider are known only once asked:
+    /// [`discover_project_id`](Self::discover_project_id) gives theirs, or IAM's.
     ///
     /// ```
     /// # use secmaster::{Client, Credentials};

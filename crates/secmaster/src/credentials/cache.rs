@@ -39,6 +39,8 @@ enum Step {
 /// A provider's keys, and the refresh in flight.
 pub(crate) struct CredentialCache {
     provider: Arc<dyn ProvideCredentials>,
+    /// How long the provider is given ([`CREDENTIALS_REFRESH_TIMEOUT`]).
+    timeout: Duration,
     redactor: Arc<Redactor>,
     clock: Arc<dyn Clock>,
     state: Mutex<State>,
@@ -59,6 +61,7 @@ impl CredentialCache {
     ) -> Self {
         Self {
             provider,
+            timeout: CREDENTIALS_REFRESH_TIMEOUT,
             redactor,
             clock,
             state: Mutex::default(),
@@ -183,11 +186,11 @@ impl CredentialCache {
 
     /// The provider's credentials, checked and made ready to sign, within the time allowed.
     async fn fetch(&self) -> Result<Arc<Keys>, (String, String)> {
-        let provided = tokio::time::timeout(CREDENTIALS_REFRESH_TIMEOUT, self.provider.provide());
+        let provided = tokio::time::timeout(self.timeout, self.provider.provide());
         let unnamed = || "the credentials provider".to_owned();
         let credentials = match provided.await {
             Err(_) => {
-                let reason = format!("no answer within {CREDENTIALS_REFRESH_TIMEOUT:?}");
+                let reason = format!("no answer within {:?}", self.timeout);
                 return Err((unnamed(), reason));
             }
             Ok(Err(Error::Credentials { provider, reason })) => return Err((provider, reason)),
@@ -221,4 +224,64 @@ fn expired(at: &Option<jiff::Timestamp>, now: jiff::Timestamp) -> bool {
 /// Whether keys that expire at `at` are due for a refresh at `now`.
 fn near_expiry(at: &Option<jiff::Timestamp>, now: jiff::Timestamp) -> bool {
     at.is_some_and(|at| at <= now + CREDENTIALS_REFRESH_AHEAD)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::credentials::CredentialsFuture;
+    use crate::{Credentials, SystemClock};
+
+    /// Never answers on its first lookup; answers at once after.
+    #[derive(Debug, Default)]
+    struct HangsFirst(AtomicUsize);
+
+    impl ProvideCredentials for HangsFirst {
+        fn provide(&self) -> CredentialsFuture<'_> {
+            let first = self.0.fetch_add(1, Ordering::SeqCst) == 0;
+            Box::pin(async move {
+                if first {
+                    std::future::pending::<()>().await;
+                }
+                Ok(Provided::Found(Credentials::ak_sk("AK", "SK")))
+            })
+        }
+    }
+
+    fn cache(provider: Arc<HangsFirst>) -> CredentialCache {
+        let mut cache = CredentialCache::new(
+            provider,
+            Arc::new(Redactor::default()),
+            Arc::new(SystemClock),
+        );
+        cache.timeout = Duration::from_millis(100);
+        cache
+    }
+
+    #[tokio::test]
+    async fn a_provider_that_hangs_is_given_up_after_the_timeout() {
+        let cache = cache(Arc::default());
+        let started = Instant::now();
+        let e = cache.keys().await.err().expect("gave up").to_string();
+        assert!(started.elapsed() < Duration::from_millis(500));
+        assert!(e.contains("no answer within 100ms"), "{e}");
+        assert!(cache.keys().await.is_ok(), "asked again on the next call");
+    }
+
+    #[tokio::test]
+    async fn a_refresh_whose_caller_went_away_does_not_hold_up_the_next() {
+        let provider = Arc::new(HangsFirst::default());
+        let cache = cache(provider.clone());
+        // The first caller gives up (its future dropped) while the provider hangs.
+        let dropped = tokio::time::timeout(Duration::from_millis(20), cache.keys()).await;
+        assert!(dropped.is_err());
+        let keys = tokio::time::timeout(Duration::from_secs(1), cache.keys()).await;
+        assert!(
+            matches!(keys, Ok(Ok(_))),
+            "not stuck waiting for the dropped refresh"
+        );
+        assert_eq!(provider.0.load(Ordering::SeqCst), 2);
+    }
 }

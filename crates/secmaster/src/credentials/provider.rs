@@ -26,8 +26,9 @@ pub enum Provided {
 /// your own STS call).
 ///
 /// A client asks its provider on its first call, then again ahead of the expiry of what it got
-/// ([`CREDENTIALS_REFRESH_AHEAD`](crate::CREDENTIALS_REFRESH_AHEAD) before, as the official SDKs do), once for all the calls in flight; a failed
-/// refresh keeps keys that are still valid, and a call never signs with expired ones. A
+/// ([`CREDENTIALS_REFRESH_AHEAD`](crate::CREDENTIALS_REFRESH_AHEAD) before, as the official
+/// SDKs do), once for all the calls in flight; a failed refresh keeps keys that are still valid
+/// (the next try comes 10 s later), and a call never signs with expired ones. A
 /// provider should bound its own network calls; the client gives up on one after
 /// [`CREDENTIALS_REFRESH_TIMEOUT`](crate::CREDENTIALS_REFRESH_TIMEOUT) whatever it does.
 ///
