@@ -4,7 +4,7 @@
 use std::sync::RwLock;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::HeaderValue;
 
 use crate::Error;
 use crate::credentials::Credential;
@@ -64,21 +64,6 @@ impl Redactor {
         }
     }
 
-    /// `text` with every secret of [`MIN_BODY_SECRET`] bytes or more replaced by `***`.
-    fn text_of_long(&self, text: String) -> String {
-        let secrets = self.secrets.read().expect("never poisoned");
-        secrets
-            .iter()
-            .filter(|s| s.len() >= MIN_BODY_SECRET)
-            .fold(text, |text, secret| {
-                if text.contains(secret.as_str()) {
-                    text.replace(secret.as_str(), "***")
-                } else {
-                    text
-                }
-            })
-    }
-
     /// `text` with every secret replaced by `***`.
     pub(crate) fn text(&self, text: String) -> String {
         let secrets = self.secrets.read().expect("never poisoned");
@@ -96,34 +81,28 @@ impl Redactor {
     /// or request id of any answer can carry one.
     pub(crate) fn exchange(&self, exchange: &mut Exchange) {
         let secrets = self.secrets.read().expect("never poisoned");
-        if secrets.is_empty() {
-            return;
-        }
         // Only secrets long enough not to be any answer's ordinary text (real keys and tokens
         // are tens of characters and more; a test's token `t` is not replaced in a body).
-        let holds = |text: &str| {
-            secrets
-                .iter()
-                .any(|s| s.len() >= MIN_BODY_SECRET && text.contains(s.as_str()))
-        };
-        if let Ok(text) = std::str::from_utf8(&exchange.body)
-            && holds(text)
-        {
-            let text = text.to_owned();
-            drop(secrets);
-            exchange.body = Bytes::from(self.text_of_long(text));
-            return self.headers(&mut exchange.headers);
+        let long: Vec<&str> = secrets
+            .iter()
+            .map(String::as_str)
+            .filter(|s| s.len() >= MIN_BODY_SECRET)
+            .collect();
+        if long.is_empty() {
+            return;
         }
-        drop(secrets);
-        self.headers(&mut exchange.headers);
-    }
-
-    fn headers(&self, headers: &mut HeaderMap) {
-        for value in headers.values_mut() {
-            let Ok(text) = value.to_str() else { continue };
-            let redacted = self.text_of_long(text.to_owned());
-            if redacted != text {
-                *value = HeaderValue::from_str(&redacted).expect("was a header value");
+        let replace = |text: &str| -> Option<String> {
+            long.iter().any(|s| text.contains(s)).then(|| {
+                long.iter()
+                    .fold(text.to_owned(), |text, secret| text.replace(secret, "***"))
+            })
+        };
+        if let Some(body) = std::str::from_utf8(&exchange.body).ok().and_then(replace) {
+            exchange.body = Bytes::from(body);
+        }
+        for value in exchange.headers.values_mut() {
+            if let Some(text) = value.to_str().ok().and_then(replace) {
+                *value = HeaderValue::from_str(&text).expect("was a header value");
             }
         }
     }
