@@ -18,8 +18,10 @@ pub const CREDENTIALS_REFRESH_AHEAD: Duration = Duration::from_secs(40 * 60);
 /// The longest a client waits for its credentials provider, whatever the provider's own
 /// timeouts.
 pub const CREDENTIALS_REFRESH_TIMEOUT: Duration = Duration::from_secs(30);
-/// After a failed refresh, keys still valid are used this long before the next try.
-const AFTER_A_FAILURE: Duration = Duration::from_secs(10);
+/// After a refresh that failed, or brought keys that expire no later than the ones it was to
+/// replace, keys still valid are used this long before the next try (so that a source that
+/// keeps serving the same keys in their last 40 minutes is not asked on every call).
+const AFTER_A_FUTILE_REFRESH: Duration = Duration::from_secs(10);
 
 /// What a refresh ended with, for the calls that waited for it.
 type Outcome = Option<Result<Arc<Keys>, (String, String)>>;
@@ -50,7 +52,7 @@ pub(crate) struct CredentialCache {
 struct State {
     current: Option<Arc<Keys>>,
     refreshing: Option<watch::Receiver<Outcome>>,
-    failed_at: Option<Instant>,
+    futile_at: Option<Instant>,
 }
 
 impl CredentialCache {
@@ -118,8 +120,8 @@ impl CredentialCache {
             (Some(refreshing), None) => Step::Wait(refreshing.clone()),
             (None, Some(keys))
                 if state
-                    .failed_at
-                    .is_some_and(|t| t.elapsed() < AFTER_A_FAILURE) =>
+                    .futile_at
+                    .is_some_and(|t| t.elapsed() < AFTER_A_FUTILE_REFRESH) =>
             {
                 Step::Use(keys)
             }
@@ -150,12 +152,15 @@ impl CredentialCache {
                     latency_ms = started.elapsed().as_millis() as u64,
                     "credentials refreshed"
                 );
+                let progressed = valid.as_ref().is_none_or(|old| {
+                    keys.expires_at.is_none() || keys.expires_at > old.expires_at
+                });
                 state.current = Some(keys.clone());
-                state.failed_at = None;
+                state.futile_at = (!progressed).then(Instant::now);
                 Ok(keys)
             }
             Err((provider, reason)) => {
-                state.failed_at = Some(Instant::now());
+                state.futile_at = Some(Instant::now());
                 let reason = self.redactor.text(reason);
                 match valid {
                     Some(keys) => {
@@ -283,5 +288,36 @@ mod tests {
             "not stuck waiting for the dropped refresh"
         );
         assert_eq!(provider.0.load(Ordering::SeqCst), 2);
+    }
+
+    /// Serves the same keys, valid for 20 more minutes, every time.
+    #[derive(Debug)]
+    struct Same(AtomicUsize, jiff::Timestamp);
+
+    impl ProvideCredentials for Same {
+        fn provide(&self) -> CredentialsFuture<'_> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            let c = Credentials::ak_sk("AK", "SK").with_expiry(self.1);
+            Box::pin(async move { Ok(Provided::Found(c)) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_source_serving_the_same_keys_near_expiry_is_not_asked_on_every_call() {
+        let at = jiff::Timestamp::now() + Duration::from_secs(20 * 60);
+        let provider = Arc::new(Same(AtomicUsize::new(0), at));
+        let cache = CredentialCache::new(
+            provider.clone(),
+            Arc::new(Redactor::default()),
+            Arc::new(SystemClock),
+        );
+        for _ in 0..5 {
+            cache.keys().await.unwrap();
+        }
+        assert_eq!(
+            provider.0.load(Ordering::SeqCst),
+            2,
+            "the first lookup, and one refresh that brought nothing newer"
+        );
     }
 }
