@@ -324,6 +324,7 @@ mod tests {
             (ENV_SK, "SK1"),
             (ENV_SECURITY_TOKEN, "ST1"),
             (ENV_PROJECT_ID, "proj"),
+            (ENV_DOMAIN_ID, "domain"),
         ]))
         .unwrap();
         assert_eq!(
@@ -331,6 +332,7 @@ mod tests {
             Credentials::ak_sk("AK1", "SK1")
                 .with_security_token("ST1")
                 .with_project_id("proj")
+                .with_domain_id("domain")
         );
         assert_eq!(c.project_id(), Some("proj"));
         assert_eq!(c.access_key_id(), Some("AK1"));
