@@ -10,7 +10,7 @@ use reqwest::{Method, Url};
 use serde::Deserialize;
 
 use crate::endpoint::{Endpoint, REGIONS};
-use crate::runtime::{Keys, Prepared, ProjectHeader, causes};
+use crate::runtime::{Keys, Prepared, ProjectHeader};
 use crate::{Client, Error};
 
 /// Environment variable with the IAM endpoint project discovery asks (the official SDKs' name).
@@ -54,9 +54,10 @@ impl Client {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Credentials`] when there are none; [`Error::Config`] without a region; an IAM
-    /// refusal as [`Error::Service`]; no project or several of that name as [`Error::Decode`]
-    /// with IAM's trace id.
+    /// [`Error::Credentials`] when there are none; [`Error::Config`] without a region; IAM out
+    /// of reach as [`Error::Transport`] or [`Error::Timeout`] (the client's attempt timeout); an
+    /// IAM refusal as [`Error::Service`]; no project or several of that name as
+    /// [`Error::Decode`] with IAM's trace id.
     pub async fn discover_project_id(&self) -> Result<String, Error> {
         if let Some(project) = self.project_id() {
             return Ok(project.to_owned());
@@ -78,7 +79,11 @@ impl Client {
             return Ok(project.clone());
         }
         let iam = iam_endpoint(&keys, region, |name| std::env::var(name).ok());
-        let project = self.ask_iam(&keys, &iam, region).await?;
+        // IAM's answers pass the client's redactor like SecMaster's.
+        let project = self
+            .ask_iam(&keys, &iam, region)
+            .await
+            .map_err(|e| inner.redactor.error(e))?;
         found()
             .lock()
             .expect("never poisoned")
@@ -121,8 +126,10 @@ impl Client {
                 elapsed: inner.attempt_timeout,
                 attempts: 1,
             })?
-            .map_err(|e| {
-                Error::Config(format!("IAM ({iam}) could not be reached: {}", causes(&e)))
+            .map_err(|source| Error::Transport {
+                connect: source.is_connect(),
+                attempts: 1,
+                source,
             })?;
         if !(200..300).contains(&status) {
             let mut error = crate::runtime::decode_error_body(status, &body, trace);
