@@ -210,16 +210,17 @@ fn build(timeout: Duration) -> Result<reqwest::Client, Error> {
 }
 
 /// Temporary credentials from an answer of the metadata service, pod identity or STS, read as the
-/// official cores read them: under `credential` or `credentials`, `access` / `accessKeyId` /
+/// official cores read them: under `credential` or `credentials` (else the object itself), `access` / `accessKeyId` /
 /// `access_key_id`, `secret` / `secretAccessKey` / `secret_access_key`, `securitytoken` /
 /// `securityToken` / `security_token`, `expires_at` / `expiration` (`2024-01-01T00:00:00.000000Z`).
 pub(crate) fn parse_answer(body: &[u8]) -> Result<Credentials, String> {
     let value: Value =
         serde_json::from_slice(body).map_err(|e| format!("the answer is not JSON: {e}"))?;
+    // As the official core: the object itself when it has neither member.
     let inner = value
         .get("credential")
         .or_else(|| value.get("credentials"))
-        .ok_or("the answer has neither `credential` nor `credentials`")?;
+        .unwrap_or(&value);
     let field = |names: &[&str]| -> Result<String, String> {
         names
             .iter()
