@@ -226,7 +226,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The clock used for `X-Sdk-Date` in AK/SK signatures and for `Retry-After` dates.
+    /// The clock used for `X-Sdk-Date` in AK/SK signatures, for `Retry-After` dates, and for
+    /// the expiry of temporary credentials.
     /// Default: the system clock. Meant for tests.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
