@@ -1,18 +1,19 @@
 //! A workflow's life in SecMaster: find it, look at its versions, create, submit, approve and
 //! activate a new one, enable the workflow with it, run it and wait for the run. Against a
-//! local fake started in-process by default; against Huawei Cloud when credentials are in the
-//! environment (read-only unless `--write`). `--help` explains both.
+//! local fake started in-process by default; against Huawei Cloud when the default credentials
+//! chain finds credentials (read-only unless `--write`). `--help` explains both.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use secmaster::{AopType, Client, Credentials, Workflow, WorkflowVersion};
+use secmaster::{AopType, Client, Credentials, DefaultChain, ProvideCredentials, Provided};
+use secmaster::{Workflow, WorkflowVersion};
 use secmaster_fake::{FAKE_TOKEN, FakeSecMaster, SeedWorkflow};
 
 const HELP: &str = "\
 workflow_lifecycle: walk a SecMaster workflow through its life.
 
-WITHOUT CREDENTIALS (the default on a fresh machine)
+WITHOUT CREDENTIALS (the default on a fresh machine: the credentials chain finds nothing)
   cargo run -p secmaster --example workflow_lifecycle
   Starts a local fake SecMaster in-process and, on its seeded workflow (the API page's example):
   lists the workflows, shows the workflow's versions, creates a new version and submits it,
@@ -21,15 +22,21 @@ WITHOUT CREDENTIALS (the default on a fresh machine)
 
 AGAINST HUAWEI CLOUD
   HUAWEICLOUD_SDK_AK=... HUAWEICLOUD_SDK_SK=... HUAWEICLOUD_SDK_REGION=cn-north-4 \\
-    cargo run -p secmaster --example workflow_lifecycle -- [PROJECT_ID] WORKSPACE_ID [WORKFLOW_ID] [--write]
+    cargo run -p secmaster --example workflow_lifecycle -- PROJECT_ID WORKSPACE_ID [WORKFLOW_ID] [--write]
+    cargo run -p secmaster --example workflow_lifecycle -- WORKSPACE_ID      (the project from the credentials)
   Read-only by default: lists the workspace's workflows and, given WORKFLOW_ID, its versions and
   recent runs. With --write it walks the whole life on WORKFLOW_ID as above, which creates a
   version, changes which one is activated, enables the workflow and runs it: do this on a
   workflow meant for trying things.
-  Credentials: HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary
-  keys), or SECMASTER_AUTH_TOKEN for an IAM token. The region comes from HUAWEICLOUD_SDK_REGION; an
-  endpoint override from HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>; PROJECT_ID, when left out, from
-  HUAWEICLOUD_SDK_PROJECT_ID.
+  Credentials from the default chain (README, Credentials): HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK
+  (+ HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary keys) or SECMASTER_AUTH_TOKEN, else the profile
+  file ~/.huaweicloud/credentials (or $HUAWEICLOUD_SDK_CREDENTIALS_FILE), else a CCE pod's identity
+  (HC_CONTAINER_CREDENTIALS_FULL_URI). The ECS metadata service is asked only with --ecs-metadata,
+  so that a machine with nothing configured starts the fake at once instead of waiting on
+  169.254.169.254. The region comes from HUAWEICLOUD_SDK_REGION (read by the client builder); an
+  endpoint override from HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>. With one argument it is the
+  workspace, and the project is the credentials' (HUAWEICLOUD_SDK_PROJECT_ID, the profile's
+  project_id) or IAM's for the region; with two or three the first is always the project.
 ";
 
 /// A small topology for the new version (the crate Base64-encodes it).
@@ -44,10 +51,20 @@ async fn main() -> ExitCode {
         print!("{HELP}");
         return ExitCode::SUCCESS;
     }
-    let result = match Credentials::from_env() {
-        Ok(credentials) => against_huawei_cloud(credentials, &args).await,
-        Err(_) if args.is_empty() => against_the_fake().await,
-        Err(e) => Err(format!("{e}\n\n{HELP}").into()),
+    // The default chain, without the metadata service unless asked (see HELP).
+    let chain = if args.iter().any(|a| a == "--ecs-metadata") {
+        Credentials::default_chain()
+    } else {
+        Credentials::default_chain().without_metadata()
+    };
+    let result = match chain.provide().await {
+        Ok(Provided::Found(_)) => against_huawei_cloud(chain, &args).await,
+        Ok(Provided::NotFound(_)) if args.is_empty() => against_the_fake().await,
+        Ok(Provided::NotFound(looked)) => {
+            Err(format!("no credentials found ({looked})\n\n{HELP}").into())
+        }
+        // Something broken (an AK without its SK, an unreadable file): said, never the fake.
+        Err(e) => Err(e.into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -102,29 +119,25 @@ async fn against_the_fake() -> Result<()> {
     Ok(())
 }
 
-async fn against_huawei_cloud(credentials: Credentials, args: &[String]) -> Result<()> {
+async fn against_huawei_cloud(chain: DefaultChain, args: &[String]) -> Result<()> {
     let write = args.iter().any(|a| a == "--write");
     let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    let region = std::env::var("HUAWEICLOUD_SDK_REGION")
-        .map_err(|_| "set HUAWEICLOUD_SDK_REGION, e.g. cn-north-4")?;
-    let env_project = std::env::var(secmaster::ENV_PROJECT_ID).ok();
-    let (project, workspace, workflow) = match (positional.as_slice(), &env_project) {
-        ([p, w, f], _) => ((*p).clone(), (*w).clone(), Some((*f).clone())),
-        ([w, f], Some(p)) if write || !f.is_empty() => {
-            (p.clone(), (*w).clone(), Some((*f).clone()))
-        }
-        ([w], Some(p)) => (p.clone(), (*w).clone(), None),
+    // The region from HUAWEICLOUD_SDK_REGION, read by the builder.
+    let client = Client::builder().credentials_provider(chain).build()?;
+    let (project, workspace, workflow) = match positional.as_slice() {
+        [p, w, f] => ((*p).clone(), (*w).clone(), Some((*f).clone())),
+        [p, w] => ((*p).clone(), (*w).clone(), None),
+        [w] => (client.discover_project_id().await?, (*w).clone(), None),
         _ => {
             return Err(format!(
-                "credentials found: give [PROJECT_ID] WORKSPACE_ID [WORKFLOW_ID]\n\n{HELP}"
+                "credentials found: give PROJECT_ID WORKSPACE_ID [WORKFLOW_ID], or WORKSPACE_ID\n\n{HELP}"
             )
             .into());
         }
     };
-    let client = Client::builder()
-        .region(region)
-        .credentials(credentials)
-        .build()?;
+    if write && workflow.is_none() {
+        return Err(format!("--write needs PROJECT_ID WORKSPACE_ID WORKFLOW_ID\n\n{HELP}").into());
+    }
     println!("Using SecMaster at {}\n", client.endpoint());
     let place = Place {
         client: &client,

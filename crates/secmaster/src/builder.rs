@@ -7,12 +7,16 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::client::{Described, Inner};
-use crate::credentials::Credential;
+use crate::credentials::source::{Source, key_source};
 use crate::endpoint::{self, Endpoint};
-use crate::redact::Redactor;
-use crate::runtime::Auth;
+use crate::proxy::{Proxy, proxy_url};
+use crate::runtime::{Auth, Endpoints, KeySource};
 use crate::signer::{Clock, SystemClock};
-use crate::{Client, Credentials, Error, RetryPolicy};
+use crate::{Client, Credentials, Error, ProvideCredentials, RetryPolicy};
+
+/// Environment variable with the region a builder uses when given neither a region nor an
+/// endpoint (the official SDKs read none; their examples use this name).
+pub const ENV_REGION: &str = "HUAWEICLOUD_SDK_REGION";
 
 /// Default time allowed to open a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -44,7 +48,7 @@ pub struct ClientBuilder {
     project_id: Option<String>,
     region: Option<String>,
     endpoint: Option<String>,
-    credentials: Option<Credentials>,
+    credentials: Option<Source>,
     retry: RetryPolicy,
     connect_timeout: Duration,
     attempt_timeout: Duration,
@@ -55,71 +59,6 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     proxy: Proxy,
     root_certificates: Vec<Vec<u8>>,
-}
-
-/// Which proxy requests go through.
-#[derive(Clone, PartialEq, Eq)]
-enum Proxy {
-    /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (reqwest reads them), except for a
-    /// loopback endpoint, which is never proxied unless asked.
-    Environment,
-    /// This one, for every request (a loopback endpoint too).
-    Url(String),
-    /// None, whatever the environment says.
-    None,
-}
-
-/// A proxy URL as the client reads it, and as reqwest gets it: a scheme it speaks, and a host.
-/// Anything else (`user:password@host:3128` without a scheme, which reqwest would still take) is
-/// refused, so that what is sent and what is redacted are the same URL.
-fn proxy_url(text: &str) -> Option<reqwest::Url> {
-    let url = reqwest::Url::parse(text).ok()?;
-    let scheme_ok = matches!(url.scheme(), "http" | "https" | "socks5" | "socks5h");
-    (scheme_ok && url.host_str().is_some_and(|h| !h.is_empty())).then_some(url)
-}
-
-impl Proxy {
-    /// What Debug and errors may show: the proxy URL with its user name and password replaced by
-    /// `***`, or nothing of it when it is not a proxy URL.
-    fn describe(&self) -> String {
-        match self {
-            Self::Environment => "from the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY; not for loopback)".to_owned(),
-            Self::None => "none".to_owned(),
-            Self::Url(text) => match proxy_url(text) {
-                Some(mut url) => {
-                    if !url.username().is_empty() {
-                        let _ = url.set_username("***");
-                    }
-                    if url.password().is_some() {
-                        let _ = url.set_password(Some("***"));
-                    }
-                    url.to_string()
-                }
-                None => "(not a proxy URL)".to_owned(),
-            },
-        }
-    }
-
-    /// The proxy URL's password, decoded, for redaction (a user name is no secret: Debug hides it,
-    /// but replacing it in every server message would mangle them).
-    fn secrets(&self) -> Vec<String> {
-        let Self::Url(text) = self else {
-            return Vec::new();
-        };
-        let Some(url) = proxy_url(text) else {
-            return Vec::new();
-        };
-        let decode = |s: &str| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned()
-        };
-        url.password()
-            .filter(|p| !p.is_empty())
-            .map(decode)
-            .into_iter()
-            .collect()
-    }
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -160,6 +99,10 @@ impl ClientBuilder {
     /// The region, e.g. `cn-north-4`: the endpoint becomes `https://secmaster.{region}.myhuaweicloud.com`
     /// (one of [`REGIONS`](crate::REGIONS)), or the first URL of the official override variable
     /// `HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>` when that is set.
+    ///
+    /// Where requests go, in order: [`endpoint`](Self::endpoint); else this region; else the
+    /// region in [`ENV_REGION`] (`HUAWEICLOUD_SDK_REGION`). The region also chooses IAM for
+    /// [`Client::discover_project_id`].
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -180,8 +123,30 @@ impl ClientBuilder {
     }
 
     /// How to authenticate: [`Credentials::token`], [`Credentials::ak_sk`] or [`Credentials::from_env`].
+    /// Without it (nor [`credentials_provider`](Self::credentials_provider)), the client uses
+    /// [`Credentials::default_chain`] from its first call.
+    ///
+    /// Credentials with an expiry ([`Credentials::with_expiry`]) are never used after it.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials = Some(Source::Fixed(credentials));
+        self
+    }
+
+    /// Takes the credentials from `provider`: asked on the first call, and again ahead of the
+    /// expiry of what it gave (see [`ProvideCredentials`]). Replaces [`credentials`](Self::credentials).
+    ///
+    /// ```
+    /// use secmaster::{Client, Credentials};
+    ///
+    /// let client = Client::builder()
+    ///     .region("cn-north-4")
+    ///     .credentials_provider(Credentials::default_chain().without_metadata())
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), secmaster::Error>(())
+    /// ```
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials) -> Self {
+        self.credentials = Some(Source::Provider(Arc::new(provider)));
         self
     }
 
@@ -261,7 +226,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The clock used for `X-Sdk-Date` in AK/SK signatures and for `Retry-After` dates.
+    /// The clock used for `X-Sdk-Date` in AK/SK signatures, for `Retry-After` dates, and for
+    /// the expiry of temporary credentials.
     /// Default: the system clock. Meant for tests.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -288,20 +254,31 @@ impl ClientBuilder {
         self,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Client, Error> {
-        let credentials = self.credentials.ok_or_else(|| {
-            Error::Config("no credentials: call .credentials(Credentials::token(..) / ak_sk(..) / from_env()?)".into())
-        })?;
-        credentials.validate()?;
-        let url = match (self.endpoint, self.region) {
-            (Some(url), _) => url,
-            (None, Some(region)) => endpoint::for_region(&region, lookup)?,
+        let source = self
+            .credentials
+            .unwrap_or_else(|| Source::Provider(Arc::new(Credentials::default_chain())));
+        if let Source::Fixed(credentials) = &source {
+            credentials.validate()?;
+        }
+        // The region: the builder's, else HUAWEICLOUD_SDK_REGION's (when no endpoint is given).
+        // With an endpoint too: it chooses IAM for project discovery.
+        let region = self
+            .region
+            .or_else(|| lookup(ENV_REGION).filter(|r| !r.trim().is_empty()));
+        let urls = match (self.endpoint, &region) {
+            (Some(url), _) => vec![url],
+            (None, Some(region)) => endpoint::for_region(region, &lookup)?,
             (None, None) => {
-                return Err(Error::Config(
-                    "no endpoint: call .region(\"cn-north-4\") or .endpoint(url)".into(),
-                ));
+                return Err(Error::Config(format!(
+                    "no endpoint: call .region(\"cn-north-4\") or .endpoint(url), or set {ENV_REGION}"
+                )));
             }
         };
-        let endpoint = Endpoint::parse(&url, self.allow_insecure_http)?;
+        let endpoints = urls
+            .iter()
+            .map(|url| Endpoint::parse(url, self.allow_insecure_http))
+            .collect::<Result<Vec<_>, _>>()?;
+        let endpoint = endpoints[0].clone();
         let mut user_agent = format!("secmaster-rust/{}", env!("CARGO_PKG_VERSION"));
         if let Some(suffix) = self.user_agent {
             // Printable ASCII only: a header value may hold other bytes, but AK/SK signs only
@@ -323,37 +300,32 @@ impl ClientBuilder {
             endpoint.is_loopback(),
             &self.root_certificates,
         )?;
-        let project_id = self
-            .project_id
-            .or_else(|| credentials.project_id().map(str::to_owned));
-        let credential = credentials.auth;
+        let (keys, redactor, auth) = key_source(source, self.clock.clone(), self.proxy.secrets());
         let described = Described {
-            auth: match &credential {
-                Credential::Token(_) => "token".to_owned(),
-                Credential::AkSk {
-                    ak, security_token, ..
-                } => format!(
-                    "AK/SK (AK {ak}{})",
-                    if security_token.is_some() {
-                        ", temporary"
-                    } else {
-                        ""
-                    }
-                ),
-            },
+            auth,
             proxy: self.proxy.describe(),
         };
+        let project_id = self.project_id.or_else(|| match &keys {
+            KeySource::Fixed(keys) => keys.credentials.project_id().map(str::to_owned),
+            KeySource::Provider(_) => None,
+        });
         Ok(Client::new(Inner {
             project_id,
+            region,
+            allow_insecure_http: self.allow_insecure_http,
             http,
             retry: self.retry,
             attempt_timeout: self.attempt_timeout,
             max_response_bytes: self.max_response_bytes,
             max_download_bytes: self.max_download_bytes,
-            aksk: matches!(credential, Credential::AkSk { .. }),
-            auth: Auth::new(&credential, self.clock, user_agent, &endpoint.host),
-            redactor: Redactor::new(&credential, self.proxy.secrets()),
+            aksk: match &keys {
+                KeySource::Fixed(keys) => Some(keys.credentials.access_key_id().is_some()),
+                KeySource::Provider(_) => None,
+            },
+            auth: Auth::new(keys, self.clock, user_agent, &endpoint.host),
+            redactor,
             endpoint,
+            endpoints: Endpoints::new(endpoints),
             described,
         }))
     }
@@ -434,12 +406,11 @@ mod tests {
 
     #[test]
     fn missing_pieces_are_config_errors_that_say_what_to_call() {
-        let e = Client::builder()
-            .region("cn-north-4")
-            .build()
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("no credentials"), "{e}");
+        let c = Client::builder().region("cn-north-4").build().unwrap();
+        assert!(
+            format!("{c:?}").contains("DefaultChain"),
+            "no credentials: the default chain, asked on the first call"
+        );
         let e = Client::builder()
             .credentials(Credentials::token("t"))
             .build()

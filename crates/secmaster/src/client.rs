@@ -45,16 +45,22 @@ pub struct Client {
 /// What every call of a client shares.
 pub(crate) struct Inner {
     pub project_id: Option<String>,
+    /// The region, when the client was given one (or found it in the environment).
+    pub region: Option<String>,
+    pub allow_insecure_http: bool,
     pub http: reqwest::Client,
     pub endpoint: Endpoint,
+    /// Every endpoint of the region (the first is `endpoint`), for failover.
+    pub endpoints: crate::runtime::Endpoints,
     pub retry: RetryPolicy,
     pub attempt_timeout: Duration,
     pub max_response_bytes: usize,
     pub max_download_bytes: usize,
-    /// Whether requests are signed with AK/SK (they then carry `X-Project-Id`).
-    pub aksk: bool,
+    /// Whether requests are signed with AK/SK (they then carry `X-Project-Id`); `None` while
+    /// the credentials come from a provider.
+    pub aksk: Option<bool>,
     pub auth: Auth,
-    pub redactor: Redactor,
+    pub redactor: Arc<Redactor>,
     /// How the client was set up, for Debug: its credentials (the AK, never a secret) and proxy.
     pub described: Described,
 }
@@ -72,8 +78,10 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The default project ID: [`ClientBuilder::project_id`], else the credentials'
+    /// The default project ID: [`ClientBuilder::project_id`], else the fixed credentials'
     /// (`HUAWEICLOUD_SDK_PROJECT_ID` with [`Credentials::from_env`](crate::Credentials::from_env)).
+    /// Credentials from a provider are known only once asked:
+    /// [`discover_project_id`](Self::discover_project_id) gives theirs, or IAM's.
     ///
     /// ```
     /// # use secmaster::{Client, Credentials};

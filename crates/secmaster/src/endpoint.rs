@@ -37,7 +37,7 @@ pub const REGIONS: &[&str] = &[
 ];
 
 /// The official SDKs' per-region override: `HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>` (region
-/// upper-cased, `-` as `_`), a comma-separated list of endpoints of which the first is used.
+/// upper-cased, `-` as `_`), a comma-separated list of endpoints, tried in order.
 pub fn override_variable(region: &str) -> String {
     format!(
         "HUAWEICLOUD_SDK_REGION_SECMASTER_{}",
@@ -45,24 +45,37 @@ pub fn override_variable(region: &str) -> String {
     )
 }
 
-/// The endpoint for `region`: the override variable if set, else the table's
-/// `https://secmaster.{region}.myhuaweicloud.com`.
+/// Environment variable naming the regions file (the official SDKs' name); without it,
+/// `~/.huaweicloud/regions.yaml`.
+pub const ENV_REGIONS_FILE: &str = "HUAWEICLOUD_SDK_REGIONS_FILE";
+
+/// The endpoints for `region`, in the official order: the override variable; else the regions
+/// file's `SECMASTER` entry for it; else the table's `https://secmaster.{region}.myhuaweicloud.com`.
 pub(crate) fn for_region(
     region: &str,
     lookup: impl Fn(&str) -> Option<String>,
-) -> Result<String, Error> {
-    let listed = lookup(&override_variable(region));
-    if let Some(first) = listed
-        .as_deref()
-        .and_then(|l| l.split(',').map(str::trim).find(|e| !e.is_empty()))
-    {
-        return Ok(first.to_owned());
+) -> Result<Vec<String>, Error> {
+    if let Some(listed) = lookup(&override_variable(region)) {
+        let listed: Vec<String> = listed
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if !listed.is_empty() {
+            return Ok(listed);
+        }
+    }
+    if let Some(listed) = crate::regions_file::endpoints(region, &lookup)? {
+        return Ok(listed);
     }
     if REGIONS.contains(&region) {
-        Ok(format!("https://secmaster.{region}.myhuaweicloud.com"))
+        Ok(vec![format!(
+            "https://secmaster.{region}.myhuaweicloud.com"
+        )])
     } else {
         Err(Error::Config(format!(
-            "unknown region `{region}`; known regions: {} (or set {} or use ClientBuilder::endpoint)",
+            "unknown region `{region}`; known regions: {} (or set {}, list it in the regions file, or use ClientBuilder::endpoint)",
             REGIONS.join(", "),
             override_variable(region)
         )))
@@ -84,6 +97,12 @@ pub(crate) struct Endpoint {
 impl Endpoint {
     /// Parses `url`, refusing plain `http://` to anything but a loopback host unless `allow_http`.
     pub(crate) fn parse(url: &str, allow_http: bool) -> Result<Self, Error> {
+        // `127.0.0.1:9` or `localhost:9` would read as a relative URL or as scheme `localhost`.
+        if !url.contains("://") {
+            return Err(Error::Config(
+                "the endpoint has no scheme: write it as https://host[:port] (or http:// for a local fake on this machine)".into(),
+            ));
+        }
         // Messages name the URL only once it is known to carry no user info (a password).
         let parsed = Url::parse(url)
             .map_err(|e| Error::Config(format!("the endpoint is not a URL: {e}")))?;
@@ -157,11 +176,11 @@ mod tests {
         assert_eq!(REGIONS.len(), 28);
         assert_eq!(
             for_region("cn-north-4", none).unwrap(),
-            "https://secmaster.cn-north-4.myhuaweicloud.com"
+            ["https://secmaster.cn-north-4.myhuaweicloud.com"]
         );
         assert_eq!(
             for_region("tr-west-1", none).unwrap(),
-            "https://secmaster.tr-west-1.myhuaweicloud.com"
+            ["https://secmaster.tr-west-1.myhuaweicloud.com"]
         );
     }
 
@@ -187,12 +206,12 @@ mod tests {
         };
         assert_eq!(
             for_region("cn-north-4", lookup).unwrap(),
-            "https://a.example.com"
+            ["https://a.example.com", "https://b.example.com"]
         );
         let custom = |name: &str| {
             (name == "HUAWEICLOUD_SDK_REGION_SECMASTER_XX_1").then(|| "https://x".to_owned())
         };
-        assert_eq!(for_region("xx-1", custom).unwrap(), "https://x");
+        assert_eq!(for_region("xx-1", custom).unwrap(), ["https://x"]);
     }
 
     #[test]
@@ -215,6 +234,13 @@ mod tests {
         assert!(Endpoint::parse("http://10.1.2.3", true).is_ok());
         assert!(Endpoint::parse("ftp://x", true).is_err());
         assert!(Endpoint::parse("not a url", true).is_err());
+        for bare in ["127.0.0.1:9", "localhost:9", "secmaster.example.com"] {
+            let e = Endpoint::parse(bare, true).unwrap_err().to_string();
+            assert!(
+                e.contains("no scheme") && e.contains("https://"),
+                "{bare}: {e}"
+            );
+        }
         assert!(Endpoint::parse("https://x/?a=b", true).is_err());
         for with_password in [
             "https://:hunter2@x.example",

@@ -1,7 +1,9 @@
 //! The one error type of the crate: what happened, to which field or request, and what to do.
 
-use std::fmt;
 use std::time::Duration;
+
+pub(crate) use crate::redact::one_line;
+pub use crate::service_error::ServiceError;
 
 /// Everything that can go wrong with a call or with building a client.
 ///
@@ -36,6 +38,17 @@ pub enum Error {
     #[error("invalid client configuration: {0}")]
     Config(String),
 
+    /// No usable credentials: a provider found something broken (an AK without its SK, an
+    /// unreadable file, a malformed answer), none found anything, or temporary keys expired and
+    /// could not be refreshed. Nothing was sent.
+    #[error("no usable credentials from {provider}: {}", one_line(reason))]
+    Credentials {
+        /// Where they were looked for ("the environment", "the profile file /root/...").
+        provider: String,
+        /// What is wrong, or what each provider looked at.
+        reason: String,
+    },
+
     /// The service answered with an error: a non-2xx status, or a 2xx whose body refuses the
     /// request (`success: false`, or an error code in an answer without `success`).
     #[error("{0}")]
@@ -55,12 +68,15 @@ pub enum Error {
     },
 
     /// The response body was larger than the configured limit; reading stopped there.
-    #[error("the HTTP {status} response body is larger than the {limit}-byte limit (see ClientBuilder::max_response_bytes){}", request_id_suffix(request_id.as_deref()))]
+    #[error("the HTTP {status} response body is larger than the {limit}-byte limit (see ClientBuilder::{setter}){}", request_id_suffix(request_id.as_deref()))]
     ResponseTooLarge {
         /// HTTP status of the response.
         status: u16,
         /// The limit in bytes.
         limit: usize,
+        /// The `ClientBuilder` setter of that limit: `max_response_bytes` for JSON answers,
+        /// `max_download_bytes` for files (an export).
+        setter: &'static str,
         /// Request id from the `X-Request-Id` header, when the server sent one.
         request_id: Option<String>,
     },
@@ -86,6 +102,17 @@ pub enum Error {
         /// The underlying error.
         #[source]
         source: reqwest::Error,
+    },
+
+    /// Every endpoint of the region refused the connection or the TLS handshake (several are
+    /// listed by `HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>` or the regions file, and each was
+    /// tried in turn); `source` is the last one's failure.
+    #[error("every endpoint refused ({}): {source}", endpoints.join(", "))]
+    AllEndpointsFailed {
+        /// The endpoints tried.
+        endpoints: Vec<String>,
+        /// The failure of the last one.
+        source: Box<Error>,
     },
 
     /// A call that could act twice if repeated (a create, a review) failed in a way that leaves
@@ -128,78 +155,6 @@ pub enum Error {
         /// How many items the service said match, when it said.
         total: Option<u64>,
     },
-}
-
-/// An error answer from SecMaster or the API gateway in front of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ServiceError {
-    /// HTTP status (200 for a refusal in a 2xx body: `success: false`, or an error code).
-    pub status: u16,
-    /// Error code: `code` of this operation's 400 shape, or `error_code` of the gateway's.
-    pub code: Option<String>,
-    /// Error message: `message` or `error_msg`; for a non-JSON body, the start of the body.
-    pub message: Option<String>,
-    /// Request id: for a refusal in a 2xx body, the body's `request_id`, else the `X-Request-Id`
-    /// header; for an error status, the header, else the body's.
-    pub request_id: Option<String>,
-    /// Attempts made before giving up (more than one when retried).
-    pub attempts: u32,
-    /// Whether an earlier attempt of the same call failed in a way that may have let it take
-    /// effect (a 5xx, a timeout, a connection lost after sending): then this refusal (a 404
-    /// after a delete, a 400 after a status change) may only mean the earlier attempt succeeded.
-    pub earlier_attempt_may_have_succeeded: bool,
-}
-
-impl ServiceError {
-    /// What to check, for errors whose usual cause is known.
-    pub fn hint(&self) -> Option<&'static str> {
-        let code = self.code.as_deref().unwrap_or("");
-        let message = self.message.as_deref().unwrap_or("").to_ascii_lowercase();
-        if code == "APIGW.0301" || message.contains("signature") {
-            Some(
-                "check that the SK belongs to the AK, that this machine's clock is within 15 minutes \
-                 of real time (X-Sdk-Date), and that the project id is right",
-            )
-        } else if code == "APIGW.0307" || (message.contains("token") && message.contains("expire"))
-        {
-            Some("the token has expired (tokens last 24 hours): obtain a new one from IAM")
-        } else if self.status == 401 || self.status == 403 {
-            Some("check the credentials and that they may act on this project and workspace")
-        } else {
-            None
-        }
-    }
-}
-
-impl fmt::Display for ServiceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.status == 200 {
-            f.write_str("SecMaster answered HTTP 200 with an error")?;
-        } else {
-            write!(f, "SecMaster answered HTTP {}", self.status)?;
-        }
-        // Every part a server chose is put on one line: a JSON string may hold any newline.
-        if let Some(code) = &self.code {
-            write!(f, " {}", one_line(code))?;
-        }
-        if let Some(message) = self.message.as_deref().filter(|m| !m.is_empty()) {
-            write!(f, ": {}", one_line(message))?;
-        }
-        f.write_str(&request_id_suffix(self.request_id.as_deref()))?;
-        if self.attempts > 1 {
-            write!(f, " after {} attempts", self.attempts)?;
-        }
-        if self.earlier_attempt_may_have_succeeded {
-            f.write_str(
-                "; an earlier attempt whose answer was lost may have succeeded, which can explain this refusal",
-            )?;
-        }
-        if let Some(hint) = self.hint() {
-            write!(f, "; {hint}")?;
-        }
-        Ok(())
-    }
 }
 
 impl Error {
@@ -276,6 +231,7 @@ impl Error {
     /// could perform twice. Retries already made by the client count against this.
     pub fn is_retryable(&self) -> bool {
         match self {
+            Self::AllEndpointsFailed { source, .. } => source.is_retryable(),
             Self::OutcomeUnknown { .. } => false,
             Self::Service(e) => is_retryable_status(e.status),
             Self::Timeout { .. } => true,
@@ -306,6 +262,7 @@ impl Error {
     /// operation that could act twice sent again.
     pub(crate) fn never_reached_the_service(&self) -> bool {
         match self {
+            Self::AllEndpointsFailed { .. } => true,
             Self::Service(e) => e.status == 429,
             Self::Transport { connect, .. } => *connect,
             _ => false,
@@ -332,6 +289,10 @@ impl Error {
                 Self::Service(e)
             }
             Self::Timeout { .. } => Self::Timeout { elapsed, attempts },
+            Self::AllEndpointsFailed { endpoints, source } => Self::AllEndpointsFailed {
+                endpoints,
+                source: Box::new(source.with_attempts(attempts, elapsed)),
+            },
             Self::Transport {
                 connect, source, ..
             } => Self::Transport {
@@ -357,7 +318,7 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
-fn request_id_suffix(request_id: Option<&str>) -> String {
+pub(crate) fn request_id_suffix(request_id: Option<&str>) -> String {
     match request_id {
         Some(id) if !id.is_empty() => format!(" (request id {})", one_line(id)),
         _ => String::new(),
@@ -366,29 +327,4 @@ fn request_id_suffix(request_id: Option<&str>) -> String {
 
 fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-/// Collapses whitespace runs (an HTML error page's newlines) so Display stays on one line, and
-/// writes control characters (ESC, BEL, ...) and bidirectional formatting characters (U+202E,
-/// ...) as escapes, so that text a server chose cannot drive a terminal or reorder a log line.
-pub(crate) fn one_line(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, word) in text.split_whitespace().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        for c in word.chars() {
-            if c.is_control() || is_bidi_control(c) {
-                out.extend(c.escape_unicode());
-            } else {
-                out.push(c);
-            }
-        }
-    }
-    out
-}
-
-/// The characters that change the direction of the text around them (Unicode's bidi controls).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

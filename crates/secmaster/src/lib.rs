@@ -124,15 +124,19 @@ mod builder;
 mod client;
 mod credentials;
 mod custom;
+mod discovery;
 mod endpoint;
 mod error;
 #[rustfmt::skip]
 mod generated;
 mod instance;
 mod operations;
+mod proxy;
 mod redact;
+mod regions_file;
 mod retry;
 mod runtime;
+mod service_error;
 pub mod signer;
 mod tls;
 mod validate;
@@ -141,13 +145,18 @@ mod workflow;
 
 pub use builder::{
     ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_DOWNLOAD_BYTES,
-    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RESPONSE_BYTES, ENV_REGION,
 };
 pub use client::{Client, WorkspaceClient};
+pub use credentials::cache::{CREDENTIALS_REFRESH_AHEAD, CREDENTIALS_REFRESH_TIMEOUT};
 pub use credentials::{
-    Credentials, ENV_AK, ENV_AUTH_TOKEN, ENV_PROJECT_ID, ENV_SECURITY_TOKEN, ENV_SK,
+    Credentials, CredentialsFuture, DefaultChain, ENV_AK, ENV_AUTH_TOKEN, ENV_CREDENTIALS_FILE,
+    ENV_DOMAIN_ID, ENV_POD_IDENTITY_TOKEN_FILE, ENV_POD_IDENTITY_URI, ENV_PROJECT_ID,
+    ENV_SECURITY_TOKEN, ENV_SK, EcsMetadataProvider, EnvironmentProvider, PodIdentityProvider,
+    ProfileProvider, ProvideCredentials, Provided,
 };
-pub use endpoint::{REGIONS, override_variable as region_override_variable};
+pub use discovery::ENV_IAM_ENDPOINT;
+pub use endpoint::{ENV_REGIONS_FILE, REGIONS, override_variable as region_override_variable};
 pub use error::{Error, ServiceError};
 pub use generated::*;
 pub use instance::StartedRun;

@@ -11,8 +11,10 @@ pub(crate) const FIRST_INTERVAL: Duration = Duration::from_millis(250);
 pub(crate) const MAX_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Polls `show` until `status_of` its answer is one `done` accepts, or `timeout` has passed
-/// (then [`Error::WaitTimedOut`] with the last status seen). A failed poll (after the client's
-/// own retries) ends the wait with its error.
+/// (then [`Error::WaitTimedOut`] with the last status seen). A poll that fails in a way that can
+/// pass ([`Error::is_retryable`]: a 429, a 503, a refused connection, after the client's own
+/// retries) is waited out like a status not yet reached: the next poll comes after the next
+/// interval (at least what the client's retries spent). Any other failure ends the wait.
 pub(crate) async fn wait<T, F, Fut>(
     what: &'static str,
     timeout: Duration,
@@ -30,8 +32,17 @@ where
     loop {
         // A slow poll (with the client's own retries) may not outlast the wait either.
         let left = timeout.saturating_sub(started.elapsed());
-        let answer = match tokio::time::timeout(left, show()).await {
-            Ok(answer) => answer?,
+        match tokio::time::timeout(left, show()).await {
+            Ok(Ok(answer)) => {
+                status = status_of(&answer);
+                if status.as_deref().is_some_and(done) {
+                    return Ok(answer);
+                }
+            }
+            Ok(Err(e)) if e.is_retryable() => {
+                tracing::info!(what, error = %e, "a poll failed for now; polling again");
+            }
+            Ok(Err(e)) => return Err(e),
             Err(_) => {
                 return Err(Error::WaitTimedOut {
                     what,
@@ -39,10 +50,6 @@ where
                     last_status: status,
                 });
             }
-        };
-        status = status_of(&answer);
-        if status.as_deref().is_some_and(done) {
-            return Ok(answer);
         }
         let waited = started.elapsed();
         let Some(left) = timeout.checked_sub(waited).filter(|l| !l.is_zero()) else {

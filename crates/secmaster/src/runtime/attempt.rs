@@ -8,7 +8,7 @@ use bytes::{Bytes, BytesMut};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use super::request::{Auth, Prepared};
+use super::request::Prepared;
 use crate::Error;
 
 /// The raw answer to one attempt, as read from the wire.
@@ -41,14 +41,22 @@ const INITIAL_BODY_CAPACITY: usize = 16 * 1024;
 /// Sends one attempt and reads its answer, within `timeout`, keeping at most `limit` bytes of
 /// the body.
 pub(crate) async fn attempt(
-    http: &reqwest::Client,
-    auth: &Auth,
+    inner: &crate::client::Inner,
     prepared: &Prepared,
+    host: Option<&reqwest::header::HeaderValue>,
     timeout: Duration,
     limit: usize,
     attempt_no: u32,
 ) -> Result<Exchange, Error> {
-    let exchange = tokio::time::timeout(timeout, exchange(http, auth, prepared, limit)).await;
+    let auth = &inner.auth;
+    // Refreshing the keys is bounded on its own (CREDENTIALS_REFRESH_TIMEOUT), not by the
+    // attempt's time.
+    let keys = auth.keys().await?;
+    let request = match host {
+        Some(host) => auth.request_to(prepared, &keys, host)?,
+        None => auth.request(prepared, &keys)?,
+    };
+    let exchange = tokio::time::timeout(timeout, exchange(&inner.http, request, limit)).await;
     match exchange {
         Ok(Ok(exchange)) => Ok(exchange),
         Ok(Err(source)) if !source.is_timeout() => Err(Error::Transport {
@@ -66,11 +74,10 @@ pub(crate) async fn attempt(
 
 async fn exchange(
     http: &reqwest::Client,
-    auth: &Auth,
-    prepared: &Prepared,
+    request: reqwest::Request,
     limit: usize,
 ) -> reqwest::Result<Exchange> {
-    let mut response = http.execute(auth.request(prepared)).await?;
+    let mut response = http.execute(request).await?;
     let status = response.status();
     let declared = response.content_length();
     let mut truncated = declared.is_some_and(|n| n > limit as u64);
@@ -99,6 +106,35 @@ async fn exchange(
         body: body.freeze(),
         truncated,
     })
+}
+
+/// One attempt, its answer read: an error status or an oversized body as the error, else the
+/// operation's shape decoded.
+pub(super) async fn attempt_once<T>(
+    inner: &crate::client::Inner,
+    prepared: &Prepared,
+    timeout: Duration,
+    (limit, setter): (usize, &'static str),
+    attempt_no: u32,
+    decode: super::Decoder<T>,
+) -> Result<(T, super::Meta), super::response::Failure> {
+    let mut exchange = super::failover::send(inner, prepared, timeout, limit, attempt_no)
+        .await
+        .map_err(|e| (e, None))?;
+    // Every answer passes here: no secret it echoes reaches a decoder.
+    inner.redactor.exchange(&mut exchange);
+    let now = inner.auth.clock.now();
+    match super::response::unsuccessful(&exchange, &inner.redactor, (limit, setter), now) {
+        Some(failure) => Err(failure),
+        None => decode(&exchange, &inner.redactor),
+    }
+}
+
+/// Whether `op` only reads (a GET, or a check that changes nothing): an attempt of it cannot
+/// have acted, so a refusal after a lost answer means what it says.
+pub(super) fn is_read(op: &secmaster_bindings::Operation) -> bool {
+    // The spec has no read-only mark for a POST that only checks; the validation is the one.
+    op.method.eq_ignore_ascii_case("GET") || op.id == "ValidateAopWorkflowVersion"
 }
 
 /// Whether a failure to send or read can pass if tried again: refused or reset connections,
@@ -141,6 +177,21 @@ pub(crate) fn is_transient(error: &reqwest::Error) -> bool {
         source = cause.source();
     }
     error.is_connect()
+}
+
+/// Whether a connection was refused, or its TLS handshake failed: the failures that move a call
+/// to the next of several endpoints.
+pub(crate) fn refused_connection(error: &reqwest::Error) -> bool {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && (io.kind() == std::io::ErrorKind::ConnectionRefused || refused_by_tls(io))
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// Whether `io` is, or wraps, the `InvalidData` error TLS reports a refused certificate or

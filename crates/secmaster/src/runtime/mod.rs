@@ -7,7 +7,9 @@
 //! the operation's retry class and the [`RetryPolicy`] allow, in a `tracing` span of its own.
 
 mod attempt;
+mod auth;
 mod builder;
+mod failover;
 mod form;
 mod request;
 mod response;
@@ -20,13 +22,18 @@ use secmaster_bindings::{Op, Operation, RetryClass, Shape};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-pub(crate) use attempt::{causes, is_transient};
+pub(crate) use attempt::{Exchange, causes, is_transient};
+pub(crate) use auth::{Auth, KeySource, Keys};
 pub(crate) use builder::{Request, request_options};
+pub(crate) use failover::Endpoints;
 pub(crate) use form::encode_form;
-pub(crate) use request::{Auth, Query};
+pub(crate) use request::{Prepared, ProjectHeader, Query};
 pub(crate) use response::Meta;
+#[cfg(not(fuzzing))]
+pub(crate) use response::decode_error_body;
 #[cfg(fuzzing)]
 pub use response::decode_error_body;
+pub(crate) use response::header_text;
 
 #[cfg(fuzzing)]
 mod fuzzing;
@@ -34,8 +41,6 @@ mod fuzzing;
 pub use fuzzing::{expand_path, import_form, read_every_shape};
 
 use crate::{Client, Error, RetryPolicy};
-use attempt::Exchange;
-use request::Prepared;
 use response::Failure;
 
 /// Settings of one call that override the client's.
@@ -287,36 +292,24 @@ async fn execute<T>(
     let policy = options.retry.as_ref().unwrap_or(&inner.retry);
     let timeout = options.attempt_timeout.unwrap_or(inner.attempt_timeout);
     let limit = match op.response.shape {
-        Shape::Binary => inner.max_download_bytes,
-        _ => inner.max_response_bytes,
+        Shape::Binary => (inner.max_download_bytes, "max_download_bytes"),
+        _ => (inner.max_response_bytes, "max_response_bytes"),
     };
     let started = Instant::now();
     let mut attempt_no = 0;
-    // Whether an attempt failed in a way that may have let it act (its answer lost).
+    // Whether an attempt failed in a way that may have let it act (its answer lost). A read
+    // cannot have acted, whatever happened to its answer.
     let mut ambiguous_before = false;
+    let acts = !attempt::is_read(op);
     loop {
         attempt_no += 1;
         let attempt_started = Instant::now();
-        let outcome = attempt::attempt(
-            &inner.http,
-            &inner.auth,
-            prepared,
-            timeout,
-            limit,
-            attempt_no,
-        )
-        .await
-        .map_err(|e| (e, None))
-        .and_then(|exchange| {
-            let now = inner.auth.clock.now();
-            match response::unsuccessful(&exchange, &inner.redactor, limit, now) {
-                Some(failure) => Err(failure),
-                None => decode(&exchange, &inner.redactor),
-            }
-        });
+        let outcome =
+            attempt::attempt_once(inner, prepared, timeout, limit, attempt_no, decode).await;
         let latency_ms = attempt_started.elapsed().as_millis() as u64;
         let (error, retry_after) = match outcome {
-            Ok((result, meta)) => {
+            Ok((result, mut meta)) => {
+                meta.request_id = meta.request_id.map(|id| inner.redactor.text(id));
                 let request_id = meta.request_id.as_deref().unwrap_or("");
                 tracing::info!(
                     attempt = attempt_no,
@@ -328,10 +321,13 @@ async fn execute<T>(
             }
             Err(failure) => failure,
         };
-        let error = error
-            .with_attempts(attempt_no, started.elapsed())
-            .after_ambiguous(ambiguous_before);
-        ambiguous_before |= error.is_ambiguous();
+        // Every error passes here, whatever its variant: no secret reaches it or the log.
+        let error = inner.redactor.error(
+            error
+                .with_attempts(attempt_no, started.elapsed())
+                .after_ambiguous(ambiguous_before),
+        );
+        ambiguous_before |= acts && error.is_ambiguous();
         tracing::warn!(
             attempt = attempt_no,
             status = error.status().unwrap_or(0),

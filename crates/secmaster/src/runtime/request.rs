@@ -1,25 +1,16 @@
 //! Request in: an operation's path values, query and body checked against its descriptor and
 //! prepared once ([`Prepared`]); then, for each attempt, the same request with its
-//! authentication ([`Auth::request`]).
+//! authentication (`auth.rs`).
 
 use bytes::Bytes;
-use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue, USER_AGENT,
-};
+use reqwest::header::HeaderValue;
 use reqwest::{Method, Url};
 use secmaster_bindings::{
     CONTENT_TYPE_JSON_UTF8, Operation, QueryKind, RequiredWhen, Segment, Shape, encode,
 };
 
 use crate::Error;
-use crate::credentials::Credential;
-use crate::signer::{self, Clock, SigningKey};
 use crate::validate::check_id;
-
-const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
-const X_PROJECT_ID: HeaderName = HeaderName::from_static("x-project-id");
-const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
-const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
 
 /// A query parameter's value as a builder sets it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +66,7 @@ impl Query {
 }
 
 /// A request checked and ready to send, the same for every attempt of one call.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub method: Method,
     /// The endpoint with the operation's path and query, every value strictly encoded.
@@ -86,7 +77,24 @@ pub(crate) struct Prepared {
     /// The body, for an operation that takes one (attempts share the bytes).
     pub body: Option<Bytes>,
     /// `X-Project-Id`, sent (and signed) with AK/SK only.
-    pub project_id: Option<HeaderValue>,
+    pub project_id: ProjectHeader,
+}
+
+/// The `X-Project-Id` of a request signed with AK/SK.
+#[derive(Debug, Clone)]
+pub(crate) enum ProjectHeader {
+    /// The operation has no project, or the credentials are a token.
+    None,
+    Value(HeaderValue),
+    /// The project ID is not header text: refused when the keys turn out to be AK/SK.
+    Unsendable,
+}
+
+pub(crate) fn unsendable_project() -> Error {
+    Error::invalid(
+        "project_id",
+        "must be printable ASCII with AK/SK credentials, since it is sent in the X-Project-Id header",
+    )
 }
 
 /// Checks the path values and query of a call of `op` and prepares its request.
@@ -96,7 +104,7 @@ pub(crate) struct Prepared {
 pub(crate) fn prepare(
     op: &'static Operation,
     endpoint: &Url,
-    aksk: bool,
+    aksk: Option<bool>,
     path: &[&str],
     query: &Query,
     body: Option<(Bytes, Option<serde_json::Value>)>,
@@ -111,19 +119,20 @@ pub(crate) fn prepare(
     {
         return Err(broken(rule));
     }
+    // `aksk` is `None` while the credentials are not known yet (a provider's).
     let project_id = match (aksk, op.path_params().position(|p| p == "project_id")) {
-        (true, Some(i)) => {
+        (Some(false), _) | (_, None) => ProjectHeader::None,
+        (aksk, Some(i)) => {
             let value = path[i];
             // Sent in a header, so it must be header text.
-            if !value.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(Error::invalid(
-                    "project_id",
-                    "must be printable ASCII with AK/SK credentials, since it is sent in the X-Project-Id header",
-                ));
+            if value.bytes().all(|b| b.is_ascii_graphic()) {
+                ProjectHeader::Value(HeaderValue::from_str(value).expect("printable ASCII"))
+            } else if aksk == Some(true) {
+                return Err(unsendable_project());
+            } else {
+                ProjectHeader::Unsendable
             }
-            Some(HeaderValue::from_str(value).expect("printable ASCII"))
         }
-        _ => None,
     };
     let accept = match op.response.shape {
         Shape::Binary => HeaderValue::from_static("*/*"),
@@ -254,116 +263,6 @@ fn encode_query(op: &Operation, query: &Query) -> Result<Option<String>, Error> 
     Ok((!out.is_empty()).then_some(out))
 }
 
-/// How every attempt of a client authenticates: header values made once per client, and the
-/// AK/SK key schedule made once.
-pub(crate) struct Auth {
-    pub clock: std::sync::Arc<dyn Clock>,
-    user_agent: HeaderValue,
-    /// `X-Auth-Token` (token credentials) or `X-Security-Token` (temporary AK/SK), marked
-    /// sensitive so that neither hyper nor `Debug` shows it.
-    secret_header: Option<(HeaderName, HeaderValue)>,
-    /// The `Host` header, signed with AK/SK.
-    host: HeaderValue,
-    /// The AK/SK pair made ready to sign (AK/SK credentials only).
-    signing: Option<SigningKey>,
-}
-
-impl std::fmt::Debug for Auth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Auth")
-            .field("user_agent", &self.user_agent)
-            .finish_non_exhaustive()
-    }
-}
-
-/// A header value for a secret, checked when the credentials were validated.
-fn sensitive(secret: &str) -> HeaderValue {
-    let mut value = HeaderValue::from_str(secret).expect("validated with the credentials");
-    value.set_sensitive(true);
-    value
-}
-
-impl Auth {
-    /// `credential` must have been validated; `host` is the endpoint's `Host` header value.
-    pub(crate) fn new(
-        credential: &Credential,
-        clock: std::sync::Arc<dyn Clock>,
-        user_agent: HeaderValue,
-        host: &str,
-    ) -> Self {
-        let (secret_header, signing) = match credential {
-            Credential::Token(token) => (Some((X_AUTH_TOKEN, sensitive(token.expose()))), None),
-            Credential::AkSk {
-                ak,
-                sk,
-                security_token,
-            } => (
-                security_token
-                    .as_ref()
-                    .map(|t| (X_SECURITY_TOKEN, sensitive(t.expose()))),
-                Some(SigningKey::new(ak, sk.expose())),
-            ),
-        };
-        Self {
-            clock,
-            user_agent,
-            secret_header,
-            host: HeaderValue::from_str(host).expect("a URL's host is a valid header value"),
-            signing,
-        }
-    }
-
-    #[cfg(test)]
-    pub(crate) fn user_agent(&self) -> &HeaderValue {
-        &self.user_agent
-    }
-
-    /// The request of one attempt, with its authentication: a token header, or the headers an
-    /// AK/SK signature covers and the signature.
-    pub(crate) fn request(&self, prepared: &Prepared) -> reqwest::Request {
-        let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
-        let headers = request.headers_mut();
-        headers.insert(ACCEPT, prepared.accept.clone());
-        headers.insert(CONTENT_TYPE, prepared.content_type.clone());
-        headers.insert(USER_AGENT, self.user_agent.clone());
-        if let Some((name, value)) = &self.secret_header {
-            headers.insert(name.clone(), value.clone());
-        }
-        if let Some(key) = &self.signing {
-            headers.insert(HOST, self.host.clone());
-            if let Some(project_id) = &prepared.project_id {
-                headers.insert(X_PROJECT_ID, project_id.clone());
-            }
-            let date = signer::sdk_date(self.clock.now());
-            headers.insert(
-                X_SDK_DATE,
-                HeaderValue::from_str(&date).expect("digits and letters"),
-            );
-            // Every header set above is signed (each is text: the client refuses a user agent
-            // suffix that is not printable ASCII).
-            let named: Vec<(&str, &str)> = headers
-                .iter()
-                .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
-                .collect();
-            let signed = signer::Request {
-                method: prepared.method.as_str(),
-                path: prepared.url.path(),
-                query: prepared.url.query(),
-                headers: &named,
-                body: prepared.body.as_deref().unwrap_or_default(),
-            };
-            let mut value =
-                HeaderValue::from_str(&key.authorization(&signed, &date)).expect("ASCII");
-            value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
-        }
-        if let Some(body) = &prepared.body {
-            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
-        }
-        request
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,7 +273,7 @@ mod tests {
     }
 
     fn path(op: &'static Operation, values: &[&str]) -> Result<String, Error> {
-        prepare(op, &url(""), false, values, &Query::default(), None)
+        prepare(op, &url(""), Some(false), values, &Query::default(), None)
             .map(|p| p.url.path().to_owned())
     }
 
@@ -395,7 +294,7 @@ mod tests {
         let prefixed = prepare(
             &UPDATE_AOP_WORKFLOW,
             &url("/prefix/"),
-            false,
+            Some(false),
             &["p", "w", "f"],
             &Query::default(),
             None,
@@ -422,8 +321,15 @@ mod tests {
     fn query(set: impl FnOnce(&mut Query)) -> Result<Option<String>, Error> {
         let mut q = Query::default();
         set(&mut q);
-        prepare(&LIST_WORKFLOWS, &url(""), false, &["p", "w"], &q, None)
-            .map(|p| p.url.query().map(str::to_owned))
+        prepare(
+            &LIST_WORKFLOWS,
+            &url(""),
+            Some(false),
+            &["p", "w"],
+            &q,
+            None,
+        )
+        .map(|p| p.url.query().map(str::to_owned))
     }
 
     #[test]
@@ -473,7 +379,7 @@ mod tests {
         let e = prepare(
             &UPDATE_AOP_WORKFLOW,
             &url(""),
-            false,
+            Some(false),
             &["p", "w", "f"],
             &Query::default(),
             Some((bytes.clone(), Some(body))),
@@ -493,7 +399,7 @@ mod tests {
                 prepare(
                     &UPDATE_AOP_WORKFLOW,
                     &url(""),
-                    false,
+                    Some(false),
                     &["p", "w", "f"],
                     &Query::default(),
                     Some((bytes.clone(), Some(ok)))

@@ -1,8 +1,32 @@
-//! Credentials: an IAM token, or an AK/SK pair (optionally temporary, with a security token).
+//! Credentials: an IAM token, or an AK/SK pair (optionally temporary, with a security token),
+//! given in code or found by a provider ([`ProvideCredentials`]): the default chain of the
+//! environment, the profile file, pod identity and the ECS metadata service.
 
 use std::fmt;
 
 use crate::Error;
+
+pub(crate) mod cache;
+mod env;
+mod profile;
+mod provider;
+mod remote;
+pub(crate) mod source;
+
+pub use env::EnvironmentProvider;
+
+/// The secret texts of `credentials` (for keys that must not hold them in clear).
+pub(crate) fn provider_secrets(credentials: &Credentials) -> Vec<&str> {
+    provider::secrets(credentials)
+        .into_iter()
+        .map(Secret::expose)
+        .collect()
+}
+pub use profile::{ENV_CREDENTIALS_FILE, ProfileProvider};
+pub use provider::{CredentialsFuture, DefaultChain, ProvideCredentials, Provided};
+pub use remote::{
+    ENV_POD_IDENTITY_TOKEN_FILE, ENV_POD_IDENTITY_URI, EcsMetadataProvider, PodIdentityProvider,
+};
 
 /// Environment variable holding the access key ID (the official SDKs' name).
 pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -12,6 +36,8 @@ pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
 pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 /// Environment variable holding the default project ID (the official SDKs' name).
 pub const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+/// Environment variable holding the account (domain) ID (the official SDKs' name).
+pub const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
 /// Environment variable holding an IAM user token (this crate's own: the official SDKs have
 /// none, since they authenticate only by AK/SK).
 pub const ENV_AUTH_TOKEN: &str = "SECMASTER_AUTH_TOKEN";
@@ -57,6 +83,9 @@ pub(crate) enum Credential {
 pub struct Credentials {
     pub(crate) auth: Credential,
     project_id: Option<String>,
+    domain_id: Option<String>,
+    iam_endpoint: Option<String>,
+    expires_at: Option<jiff::Timestamp>,
 }
 
 impl Credentials {
@@ -66,6 +95,9 @@ impl Credentials {
         Self {
             auth: Credential::Token(Secret(token.into())),
             project_id: None,
+            domain_id: None,
+            iam_endpoint: None,
+            expires_at: None,
         }
     }
 
@@ -79,6 +111,9 @@ impl Credentials {
                 security_token: None,
             },
             project_id: None,
+            domain_id: None,
+            iam_endpoint: None,
+            expires_at: None,
         }
     }
 
@@ -108,6 +143,72 @@ impl Credentials {
         self.project_id.as_deref()
     }
 
+    /// Records the account (domain) ID the credentials belong to.
+    #[must_use]
+    pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        self.domain_id = Some(domain_id.into());
+        self
+    }
+
+    /// The account (domain) ID, from [`ENV_DOMAIN_ID`] or the profile file's `domain_id`.
+    pub fn domain_id(&self) -> Option<&str> {
+        self.domain_id.as_deref()
+    }
+
+    /// Records the IAM endpoint project discovery asks (the profile file's `iam_endpoint`).
+    #[must_use]
+    pub fn with_iam_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(url.into());
+        self
+    }
+
+    /// The IAM endpoint recorded with the credentials, when there is one.
+    pub fn iam_endpoint(&self) -> Option<&str> {
+        self.iam_endpoint.as_deref()
+    }
+
+    /// Marks the credentials as temporary, valid until `at`: a client refreshes them through
+    /// their provider before then ([`ProvideCredentials`]) and never signs with them after.
+    ///
+    /// ```
+    /// use secmaster::{Credentials, jiff::Timestamp};
+    ///
+    /// let at: Timestamp = "2030-01-01T00:00:00Z".parse()?;
+    /// let c = Credentials::ak_sk("AK", "SK").with_security_token("ST").with_expiry(at);
+    /// assert_eq!(c.expires_at(), Some(at));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_expiry(mut self, at: jiff::Timestamp) -> Self {
+        self.expires_at = Some(at);
+        self
+    }
+
+    /// When temporary credentials expire; `None` for permanent ones.
+    pub fn expires_at(&self) -> Option<jiff::Timestamp> {
+        self.expires_at
+    }
+
+    /// The default provider chain the official SDKs use when a client is built without
+    /// credentials, in their order: [`EnvironmentProvider`], [`ProfileProvider`],
+    /// [`PodIdentityProvider`], [`EcsMetadataProvider`] (see [`DefaultChain`]).
+    ///
+    /// ```
+    /// use secmaster::{Client, Credentials};
+    ///
+    /// // What `Client::builder()` uses when `.credentials(..)` is not called; nothing is read
+    /// // until the first call.
+    /// let client = Client::builder()
+    ///     .region("cn-north-4")
+    ///     .credentials_provider(Credentials::default_chain())
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), secmaster::Error>(())
+    /// ```
+    pub fn default_chain() -> DefaultChain {
+        DefaultChain::new()
+    }
+
     /// The access key ID, for AK/SK credentials. (It identifies the key; it is not secret.)
     pub fn access_key_id(&self) -> Option<&str> {
         match &self.auth {
@@ -128,41 +229,20 @@ impl Credentials {
     }
 
     pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let credentials = match (get(ENV_AK), get(ENV_SK), get(ENV_AUTH_TOKEN)) {
-            (Some(ak), Some(sk), _) => {
-                let c = Self::ak_sk(ak, sk);
-                match get(ENV_SECURITY_TOKEN) {
-                    Some(t) => c.with_security_token(t),
-                    None => c,
-                }
-            }
-            (Some(_), None, _) => {
-                return Err(Error::Config(format!(
-                    "{ENV_AK} is set but {ENV_SK} is not"
-                )));
-            }
-            (None, Some(_), _) => {
-                return Err(Error::Config(format!(
-                    "{ENV_SK} is set but {ENV_AK} is not"
-                )));
-            }
-            (None, None, Some(token)) => Self::token(token),
-            (None, None, None) => {
-                return Err(Error::Config(format!(
-                    "no credentials in the environment: set {ENV_AK} and {ENV_SK} (and {ENV_SECURITY_TOKEN} \
-                     for temporary keys), or {ENV_AUTH_TOKEN}"
-                )));
-            }
-        };
-        Ok(match get(ENV_PROJECT_ID) {
-            Some(p) => credentials.with_project_id(p),
-            None => credentials,
+        env::from_lookup(lookup).map_err(Error::Config)?.ok_or_else(|| {
+            Error::Config(format!(
+                "no credentials in the environment: set {ENV_AK} and {ENV_SK} (and {ENV_SECURITY_TOKEN} \
+                 for temporary keys), or {ENV_AUTH_TOKEN}"
+            ))
         })
     }
 
     /// Checks the credentials can go into HTTP headers, so that signing never fails later.
     pub(crate) fn validate(&self) -> Result<(), Error> {
+        if let Some(url) = &self.iam_endpoint {
+            crate::endpoint::Endpoint::parse(url, false)
+                .map_err(|e| Error::Config(format!("the IAM endpoint: {e}")))?;
+        }
         let header_safe = |what: &str, v: &str| {
             if v.is_empty() {
                 Err(Error::Config(format!("the {what} is empty")))
@@ -202,6 +282,7 @@ impl fmt::Debug for Credentials {
                 .debug_struct("Credentials::Token")
                 .field("token", token)
                 .field("project_id", &self.project_id)
+                .field("expires_at", &self.expires_at)
                 .finish(),
             Credential::AkSk {
                 ak,
@@ -213,6 +294,7 @@ impl fmt::Debug for Credentials {
                 .field("sk", sk)
                 .field("security_token", security_token)
                 .field("project_id", &self.project_id)
+                .field("expires_at", &self.expires_at)
                 .finish(),
         }
     }
@@ -242,6 +324,7 @@ mod tests {
             (ENV_SK, "SK1"),
             (ENV_SECURITY_TOKEN, "ST1"),
             (ENV_PROJECT_ID, "proj"),
+            (ENV_DOMAIN_ID, "domain"),
         ]))
         .unwrap();
         assert_eq!(
@@ -249,6 +332,7 @@ mod tests {
             Credentials::ak_sk("AK1", "SK1")
                 .with_security_token("ST1")
                 .with_project_id("proj")
+                .with_domain_id("domain")
         );
         assert_eq!(c.project_id(), Some("proj"));
         assert_eq!(c.access_key_id(), Some("AK1"));
