@@ -66,23 +66,7 @@ pub(crate) fn response(spec: &OpenAPI, op: &Operation) -> Result<ResponseRead, S
             let (shape, data, info, item) = envelope(object.get("data"))?;
             (shape, data, info, item)
         } else if let Some((items, item, count)) = bare_list(object) {
-            let item_ty = format_ident!("{item}");
-            let items_field = format_ident!("{}", items);
-            let total = match count {
-                Some(count) => {
-                    let count = format_ident!("{count}");
-                    quote!(self.#count.and_then(|n| u64::try_from(n).ok()))
-                }
-                None => quote!(None),
-            };
-            list_answer = Some(quote! {
-                impl crate::ListAnswer for types::#ty {
-                    type Item = types::#item_ty;
-                    fn into_page(self) -> (::std::vec::Vec<types::#item_ty>, Option<u64>) {
-                        (self.#items_field, #total)
-                    }
-                }
-            });
+            list_answer = Some(list_answer_impl(&ty, &items, &item, count.as_deref()));
             (
                 quote!(Shape::BareList),
                 quote!(types::#ty),
@@ -286,5 +270,27 @@ fn array_of_named(spec: &OpenAPI, schema: Option<&ReferenceOr<Schema>>) -> Optio
             ReferenceOr::Item(_) => None,
         },
         _ => None,
+    }
+}
+
+/// `impl ListAnswer` for a bare list answer `ty`: its items in member `items` (of schema
+/// `item`), its count in member `count`.
+fn list_answer_impl(ty: &syn::Ident, items: &str, item: &str, count: Option<&str>) -> TokenStream {
+    let item_ty = format_ident!("{item}");
+    let items_field = format_ident!("{items}");
+    let total = match count {
+        Some(count) => {
+            let count = format_ident!("{count}");
+            quote!(self.#count.and_then(|n| u64::try_from(n).ok()))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        impl crate::ListAnswer for types::#ty {
+            type Item = types::#item_ty;
+            fn into_page(self) -> (::std::vec::Vec<types::#item_ty>, Option<u64>) {
+                (self.#items_field, #total)
+            }
+        }
     }
 }
