@@ -97,7 +97,13 @@ impl Redactor {
                     .fold(text.to_owned(), |text, secret| text.replace(secret, "***"))
             })
         };
-        if let Some(body) = std::str::from_utf8(&exchange.body).ok().and_then(replace) {
+        // The body is searched as bytes first (SIMD, no UTF-8 pass): most answers hold no
+        // secret, and a page of a list is tens of KiB read on every call.
+        let holds_one = long
+            .iter()
+            .any(|s| memchr::memmem::find(&exchange.body, s.as_bytes()).is_some());
+        if holds_one && let Some(body) = std::str::from_utf8(&exchange.body).ok().and_then(replace)
+        {
             exchange.body = Bytes::from(body);
         }
         for value in exchange.headers.values_mut() {
