@@ -24,8 +24,12 @@ pub struct Operation {
     pub response: Response,
     /// Whether a repeat after an ambiguous failure could act twice (`x-retry-class`).
     pub retry: RetryClass,
-    /// Whether it pages with `offset` and `limit` query parameters.
+    /// Whether it pages with `offset` and `limit`: query parameters, or fields of its body
+    /// when [`pages_in_body`](Self::pages_in_body).
     pub paged: bool,
+    /// Whether its `offset` and `limit` are fields of its body (a search), not query
+    /// parameters.
+    pub pages_in_body: bool,
 }
 
 /// One segment of an operation's path.

@@ -10,8 +10,12 @@
 //! - `…/{name}/export`, `import`, `search`, or another word of [`ACTIONS`]: that action on the
 //!   family (on an item when the word follows its ID).
 //!
+//! - `…/{name}/batch-create`, `batch-update`, `batch-delete`: `create-many`, `update-many`,
+//!   `delete-many` on the family.
+//!
 //! An operation whose path says otherwise names its family and role in `x-family`
-//! (`{family: name, role: create}`); `x-family: none` leaves it out.
+//! (`{family: name, role: create}`, with `id: x_id` when the path ends in the item's ID);
+//! `x-family: none` leaves it out.
 
 use std::collections::BTreeMap;
 
@@ -31,6 +35,15 @@ pub(crate) const ACTIONS: &[&str] = &[
     "batch",
     "template",
     "copy",
+    "enable",
+    "batch-order",
+];
+
+/// Literal segments after a collection that name a role on many of its items.
+const BATCHES: &[(&str, &str)] = &[
+    ("batch-create", "create-many"),
+    ("batch-update", "update-many"),
+    ("batch-delete", "delete-many"),
 ];
 
 /// One family as inferred.
@@ -51,7 +64,8 @@ fn classify(op: &OpInfo) -> Option<(String, String, Option<String>, Option<Strin
         }
         let family = ext.get("family")?.as_str()?.to_owned();
         let role = ext.get("role")?.as_str()?.to_owned();
-        return Some((family, role, None, None));
+        let id = ext.get("id").and_then(|v| v.as_str()).map(str::to_owned);
+        return Some((family, role, id, None));
     }
     let segments: Vec<&str> = op.path.trim_start_matches('/').split('/').collect();
     let start = segments
@@ -80,6 +94,15 @@ fn classify(op: &OpInfo) -> Option<(String, String, Option<String>, Option<Strin
             (*name).to_owned(),
             role.to_owned(),
             Some(id),
+            parent(before),
+        ));
+    }
+    if let Some((_, role)) = BATCHES.iter().find(|(word, _)| word == last) {
+        let (target, before) = rest.split_last()?;
+        return Some((
+            (*target).to_owned(),
+            (*role).to_owned(),
+            None,
             parent(before),
         ));
     }

@@ -63,6 +63,9 @@ pub(crate) struct QueryInfo {
     pub description: String,
     /// `integer`, `boolean`, `string`, or an enum's schema name.
     pub kind: QueryType,
+    /// The value the wire test sends: the parameter's example, else its schema's, else an
+    /// integer's minimum (or 0).
+    pub example: Option<serde_json::Value>,
 }
 
 /// A query parameter's type.
@@ -177,6 +180,18 @@ fn emit(
     let (response, data_type, shape, result_schema, list_answer) =
         response(spec, r.op).map_err(bad)?;
     let retry = retry_class(r.op).map_err(bad)?;
+    // A search pages with `offset` and `limit` fields of its body instead.
+    let is_list = matches!(
+        shape,
+        ShapeInfo::Envelope { list: true, .. } | ShapeInfo::BareList
+    );
+    let pages_in_body = !paged
+        && is_list
+        && body_info.as_ref().is_some_and(|b| {
+            let has = |n: &str| b.fields.iter().any(|f| f.name == n);
+            b.wrap.is_none() && has("offset") && has("limit")
+        });
+    let paged = paged || pages_in_body;
     let doc = format!("`{method} {path}`: {}", r.summary);
     let descriptor = quote! {
         #[doc = #doc]
@@ -190,6 +205,7 @@ fn emit(
             response: #response,
             retry: #retry,
             paged: #paged,
+            pages_in_body: #pages_in_body,
         };
     };
     let types = quote! {

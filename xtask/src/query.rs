@@ -45,22 +45,36 @@ pub(crate) fn query_info(spec: &OpenAPI, r: &Read<'_>) -> Vec<QueryInfo> {
             let ParameterSchemaOrContent::Schema(s) = &parameter_data.format else {
                 return None;
             };
+            let mut example = parameter_data.example.clone();
             let kind = match s {
                 ReferenceOr::Reference { reference } => {
-                    QueryType::Enum(ref_name(reference).to_owned())
+                    let name = ref_name(reference);
+                    if let Some(SchemaKind::Type(Type::String(st))) =
+                        schema(spec, name).map(|s| &s.schema_kind)
+                    {
+                        let first = st.enumeration.iter().flatten().next();
+                        example = example.or_else(|| first.map(|v| v.clone().into()));
+                    }
+                    QueryType::Enum(name.to_owned())
                 }
-                ReferenceOr::Item(item) => match &item.schema_kind {
-                    SchemaKind::Type(Type::Integer(_)) => QueryType::Integer,
-                    SchemaKind::Type(Type::Boolean(_)) => QueryType::Boolean,
-                    _ => QueryType::String,
-                },
+                ReferenceOr::Item(item) => {
+                    example = example.or_else(|| item.schema_data.example.clone());
+                    match &item.schema_kind {
+                        SchemaKind::Type(Type::Integer(int)) => {
+                            example = example.or(Some(int.minimum.unwrap_or(0).into()));
+                            QueryType::Integer
+                        }
+                        SchemaKind::Type(Type::Boolean(_)) => QueryType::Boolean,
+                        _ => QueryType::String,
+                    }
+                }
             };
-            let _ = spec;
             Some(QueryInfo {
                 name: parameter_data.name.clone(),
                 required: parameter_data.required,
                 description: parameter_data.description.clone().unwrap_or_default(),
                 kind,
+                example,
             })
         })
         .collect()

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{Names, fields, ident, strings};
 use crate::fields::Kind;
-use crate::operations::{OpInfo, ShapeInfo};
+use crate::operations::{OpInfo, QueryType, ShapeInfo};
 
 /// The value a row gives path parameter `name`.
 fn path_value(name: &str) -> String {
@@ -60,6 +60,35 @@ fn literal(kind: &Kind, value: &Value) -> Option<TokenStream> {
         },
         _ => return None,
     })
+}
+
+/// The expression that passes example `value` to a query setter of `kind`.
+fn query_literal(kind: &QueryType, value: &Value) -> Option<TokenStream> {
+    Some(match (kind, value) {
+        (QueryType::Integer, Value::Number(n)) => {
+            let n: TokenStream = n.to_string().parse().ok()?;
+            quote!(#n)
+        }
+        (QueryType::Boolean, Value::Bool(b)) => quote!(#b),
+        (QueryType::String, Value::String(s)) => quote!(#s),
+        (QueryType::Enum(schema), Value::String(s)) => {
+            let ty = format_ident!("{schema}");
+            quote!(secmaster::bindings::open_enums::#ty::from(#s))
+        }
+        _ => return None,
+    })
+}
+
+/// `text` as a query value on the wire (unreserved characters kept, the rest %-encoded).
+fn url_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The row of `op`, or `None` when its example needs a field no generated setter sets.
@@ -121,6 +150,23 @@ pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
     let mut target = op.path.clone();
     for p in &op.path_params {
         target = target.replace(&format!("{{{p}}}"), &path_value(p));
+    }
+    // Mandatory query parameters, with their examples, sent sorted by name.
+    let mut required: Vec<_> = op.query.iter().filter(|q| q.required).collect();
+    required.sort_by(|a, b| a.name.cmp(&b.name));
+    for (i, q) in required.iter().enumerate() {
+        let example = q.example.as_ref()?;
+        let (setter, value) = (ident(&q.name), query_literal(&q.kind, example)?);
+        setters.push(quote!(.#setter(#value)));
+        let text = example
+            .as_str()
+            .map_or_else(|| example.to_string(), str::to_owned);
+        let encoded: String = url_encoded(&text);
+        target.push_str(&format!(
+            "{}{}={encoded}",
+            if i == 0 { '?' } else { '&' },
+            q.name
+        ));
     }
     let answer = match op.shape {
         ShapeInfo::Binary | ShapeInfo::Empty => String::new(),

@@ -6,21 +6,32 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use futures_core::Stream;
-use secmaster_bindings::{Operation, QueryKind};
+use secmaster_bindings::{FieldKind, Operation, QueryKind};
 
 use crate::Error;
 use crate::operations::Page;
-use crate::runtime::Query;
 
 /// The page size `.items()` asks for when the builder sets none (the service's largest).
 const DEFAULT_PAGE_LIMIT: u32 = 100;
 
-/// The largest `offset` `op` takes: its spec's bound (u32's largest when it states none).
+/// The largest `offset` `op` takes: its spec's bound, on the query parameter or the body field
+/// (u32's largest when it states none).
 fn max_offset(op: &Operation) -> u32 {
-    match op.query_param("offset").map(|q| q.kind) {
-        Some(QueryKind::Integer { max: Some(max), .. }) => u32::try_from(max).unwrap_or(u32::MAX),
-        _ => u32::MAX,
-    }
+    let max = if op.pages_in_body {
+        let field = op
+            .request
+            .and_then(|b| b.fields.iter().find(|f| f.name == "offset"));
+        match field.map(|f| f.kind) {
+            Some(FieldKind::Integer { max, .. }) => max,
+            _ => None,
+        }
+    } else {
+        match op.query_param("offset").map(|q| q.kind) {
+            Some(QueryKind::Integer { max, .. }) => max,
+            _ => None,
+        }
+    };
+    max.map_or(u32::MAX, |max| u32::try_from(max).unwrap_or(u32::MAX))
 }
 
 pub(crate) type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
@@ -86,30 +97,22 @@ impl<T> std::fmt::Debug for Items<T> {
     }
 }
 
-/// The walk of a list builder of operation `op` whose query is `query`: from its offset (0
-/// when unset), in pages of its limit ([`DEFAULT_PAGE_LIMIT`] when unset), up to the spec's
-/// largest offset. `send` sends one page with the query it is given: the builder's, with the
-/// page's `limit` and, once one is needed, its `offset` (the first page goes as the builder set
-/// it).
+/// The walk of a list builder of operation `op` whose `offset` and `limit` are set to `start`
+/// and `limit` (in its query or its body): from `start` (0 when unset), in pages of `limit`
+/// ([`DEFAULT_PAGE_LIMIT`] when unset), up to the spec's largest offset. `send` sends one page
+/// with the offset (`None` for the first page when the builder set none: it goes as the builder
+/// set it) and the limit it is given.
 pub(crate) fn walk<T>(
     op: &Operation,
-    query: Query,
-    mut send: impl FnMut(Query) -> PageFuture<T> + Send + 'static,
+    (start, limit): (Option<u32>, Option<u32>),
+    mut send: impl FnMut(Option<u32>, u32) -> PageFuture<T> + Send + 'static,
 ) -> Items<T> {
-    let (start, limit) = query.paging();
     let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT);
     Items::new(
         start.unwrap_or(0),
         limit,
         max_offset(op),
-        move |offset, limit| {
-            let mut page = query.clone();
-            page.set("limit", limit);
-            if start.is_some() || offset != 0 {
-                page.set("offset", offset);
-            }
-            send(page)
-        },
+        move |offset, limit| send((start.is_some() || offset != 0).then_some(offset), limit),
     )
 }
 

@@ -275,15 +275,40 @@ impl<O: Op + 'static> Request<O> {
     }
 
     /// Every item of the list, page after page: `send` sends the builder it is given (this
-    /// one, with the page's `offset` and `limit`).
+    /// one, with the page's `offset` and `limit`, in its query or, for a search, its body).
     pub(crate) fn items<T>(
         self,
         send: impl Fn(Self) -> PageFuture<T> + Send + 'static,
     ) -> Items<T> {
-        let query = self.query.clone();
-        walk(O::OPERATION, query, move |query| {
+        let in_body = O::OPERATION.pages_in_body;
+        let paging = if in_body {
+            let get = |name| {
+                let value = self.body.iter().find(|(n, _)| *n == name).map(|(_, v)| v);
+                value
+                    .and_then(Value::as_u64)
+                    .and_then(|n| u32::try_from(n).ok())
+            };
+            (get("offset"), get("limit"))
+        } else {
+            self.query.paging()
+        };
+        // A mandatory offset goes with the first page too.
+        let offset_required = O::OPERATION
+            .request
+            .is_some_and(|b| b.fields.iter().any(|f| f.name == "offset" && f.required));
+        walk(O::OPERATION, paging, move |offset, limit| {
             let mut request = self.clone();
-            request.query = query;
+            if in_body {
+                request.body("limit", Value::from(limit));
+                if let Some(offset) = offset.or(offset_required.then_some(0)) {
+                    request.body("offset", Value::from(offset));
+                }
+            } else {
+                request.query.set("limit", limit);
+                if let Some(offset) = offset {
+                    request.query.set("offset", offset);
+                }
+            }
             send(request)
         })
     }

@@ -246,5 +246,1210 @@ pub fn rows() -> Vec<Row> {
                 .map(drop)
         }),
     });
+    rows.push(Row {
+        id: "ListWorkspaces",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces?limit=0&offset=0",
+        answer: "{\"count\":1,\"workspaces\":[{\"create_time\":\"2024-04-26T16:08:09Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"creator_name\":\"soc-admin\",\"description\":\"Production SOC workspace\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"domain_name\":\"example-account\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\",\"is_view\":false,\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"modifier_name\":\"soc-admin\",\"name\":\"soc-prod\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"project_name\":\"cn-north-4\",\"region_id\":\"cn-north-4\",\"update_time\":\"2024-04-26T16:08:09Z+0800\",\"view_bind_id\":\"\",\"view_bind_name\":\"\",\"workspace_agency_list\":[]}]}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_workspaces("f69081793d9e4ea8a2f479dcef961989")
+                .limit(0)
+                .offset(0)
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "CreateWorkspace",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces",
+        answer: "{\"create_time\":\"2024-04-26T16:08:09Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"creator_name\":\"soc-admin\",\"description\":\"Production SOC workspace\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"domain_name\":\"example-account\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\",\"is_view\":false,\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"modifier_name\":\"soc-admin\",\"name\":\"soc-prod\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"project_name\":\"cn-north-4\",\"region_id\":\"cn-north-4\",\"update_time\":\"2024-04-26T16:08:09Z+0800\",\"view_bind_id\":\"\",\"view_bind_name\":\"\",\"workspace_agency_list\":[]}",
+        binary: false,
+        body: Some(
+            "{\"description\":\"Production SOC workspace\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"name\":\"soc-prod\",\"project_name\":\"cn-north-4\",\"region_id\":\"cn-north-4\",\"tags\":[{\"key\":\"env\",\"value\":\"prod\"}]}",
+        ),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.create_workspace("f69081793d9e4ea8a2f479dcef961989")
+                .description("Production SOC workspace")
+                .enterprise_project_id("0")
+                .enterprise_project_name("default")
+                .name("soc-prod")
+                .project_name("cn-north-4")
+                .region_id("cn-north-4")
+                .tags(
+                    serde_json::from_str::<
+                        Vec<secmaster::bindings::types::TagsPojo>,
+                    >("[{\"key\":\"env\",\"value\":\"prod\"}]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowWorkspace",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4",
+        answer: "{\"workspace\":{\"create_time\":\"2024-04-26T16:08:09Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"creator_name\":\"soc-admin\",\"description\":\"Production SOC workspace\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"domain_name\":\"example-account\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\",\"is_view\":false,\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"modifier_name\":\"soc-admin\",\"name\":\"soc-prod\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"project_name\":\"cn-north-4\",\"region_id\":\"cn-north-4\",\"update_time\":\"2024-04-26T16:08:09Z+0800\",\"view_bind_id\":\"\",\"view_bind_name\":\"\",\"workspace_agency_list\":[]}}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.show_workspace(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "UpdateWorkspace",
+        method: "PUT",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4",
+        answer: "{\"create_time\":\"2024-04-26T16:08:09Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"creator_name\":\"soc-admin\",\"description\":\"Production SOC workspace (EU)\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"domain_name\":\"example-account\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\",\"is_view\":false,\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"modifier_name\":\"soc-admin\",\"name\":\"soc-prod\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"project_name\":\"cn-north-4\",\"region_id\":\"cn-north-4\",\"update_time\":\"2024-04-26T16:08:09Z+0800\",\"view_bind_id\":\"\",\"view_bind_name\":\"\",\"workspace_agency_list\":[]}",
+        binary: false,
+        body: Some(
+            "{\"description\":\"Production SOC workspace (EU)\",\"name\":\"soc-prod\"}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.update_workspace(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .description("Production SOC workspace (EU)")
+                .name("soc-prod")
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DeleteWorkspace",
+        method: "DELETE",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4",
+        answer: "",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.delete_workspace(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ListDataclass",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/dataclasses",
+        answer: "{\"dataclass_details\":[{\"business_code\":\"Alert\",\"cloud_pack_version\":\"\",\"create_time\":\"2024-04-26T16:08:09Z+0800\",\"creator_id\":\"\",\"creator_name\":\"\",\"description\":\"Alert data class\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"is_built_in\":true,\"modifier_id\":\"\",\"modifier_name\":\"\",\"name\":\"Alert\",\"parent_id\":\"\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"type_num\":12,\"update_time\":\"2024-04-26T16:08:09Z+0800\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}],\"total\":1}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_dataclass(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowDataClassInfo",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/dataclasses/dataclass-id-1",
+        answer: "{\"business_code\":\"Alert\",\"cloud_pack_version\":\"\",\"create_time\":\"2024-04-26T16:08:09Z+0800\",\"creator_id\":\"\",\"creator_name\":\"\",\"description\":\"Alert data class\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"is_built_in\":true,\"modifier_id\":\"\",\"modifier_name\":\"\",\"name\":\"Alert\",\"parent_id\":\"\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"type_num\":12,\"update_time\":\"2024-04-26T16:08:09Z+0800\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.show_data_class_info(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "dataclass-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ListDataclassFields",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/dataclasses/dataclass-id-1/fields",
+        answer: "{\"field_details\":[{\"business_code\":\"severity\",\"business_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"business_type\":\"DataClass\",\"case_sensitive\":false,\"creatable\":true,\"create_time\":\"2024-04-26T16:08:09Z+0800\",\"dataclass_name\":\"Alert\",\"default_value\":\"Tips\",\"description\":\"Severity of the alert\",\"display_type\":\"radio\",\"editable\":true,\"field_key\":\"severity\",\"field_type\":\"String\",\"id\":\"3f1e2d3c4b5a69788796a5b4c3d2e1f0\",\"is_built_in\":true,\"maintainable\":true,\"mapping\":true,\"name\":\"Severity\",\"read_only\":false,\"required\":true,\"searchable\":true,\"update_time\":\"2024-04-26T16:08:09Z+0800\",\"visible\":true}],\"total\":1}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_dataclass_fields(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "dataclass-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "CreateDataclassType",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/dataclasses/dataclass-id-1/types",
+        answer: "{\"category\":\"DDoS attack\",\"category_code\":\"ddos\",\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"creator_name\":\"soc-admin\",\"dataclass_business_code\":\"Alert\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"description\":\"Slow HTTP DDoS\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"enabled\":true,\"id\":\"4c5d6e7f8091a2b3c4d5e6f708192a3b\",\"is_built_in\":false,\"layout_id\":\"\",\"layout_name\":\"\",\"level\":2,\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"modifier_name\":\"soc-admin\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"sla\":30,\"sub_category\":\"Slow HTTP\",\"sub_category_code\":\"slow_http\",\"sub_count\":0,\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}",
+        binary: false,
+        body: Some(
+            "{\"category\":\"DDoS attack\",\"category_code\":\"ddos\",\"description\":\"Slow HTTP DDoS\",\"enabled\":true,\"sla\":30,\"sub_category\":\"Slow HTTP\",\"sub_category_code\":\"slow_http\"}",
+        ),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.create_dataclass_type(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "dataclass-id-1",
+                )
+                .category("DDoS attack")
+                .category_code("ddos")
+                .description("Slow HTTP DDoS")
+                .enabled(true)
+                .sla(30)
+                .sub_category("Slow HTTP")
+                .sub_category_code("slow_http")
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DeleteDataclassType",
+        method: "DELETE",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/dataclasses/dataclass-id-1/types",
+        answer: "[{\"count\":1,\"data\":[{\"id\":\"0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e\",\"name\":\"slow-http-rule\"}],\"detail_url\":\"\",\"type\":\"ALERT_RULE\"}]",
+        binary: false,
+        body: Some(
+            "{\"ids\":[\"4c5d6e7f8091a2b3c4d5e6f708192a3b\"],\"is_delete\":true}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.delete_dataclass_type(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "dataclass-id-1",
+                )
+                .ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"4c5d6e7f8091a2b3c4d5e6f708192a3b\"]")
+                        .unwrap(),
+                )
+                .is_delete(true)
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "EnableDataclassType",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/dataclasses/dataclass-id-1/types/enable",
+        answer: "{\"code\":\"00000000\",\"data\":\"success\",\"message\":\"\",\"success\":true}",
+        binary: false,
+        body: Some("{\"enable\":false,\"ids\":[\"4c5d6e7f8091a2b3c4d5e6f708192a3b\"]}"),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.enable_dataclass_type(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "dataclass-id-1",
+                )
+                .enable(false)
+                .ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"4c5d6e7f8091a2b3c4d5e6f708192a3b\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ListAlerts",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/alerts/search",
+        answer: "{\"code\":\"00000000\",\"data\":[{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"alert_list\":[],\"alert_type\":{\"alert_type\":\"ACK Flood\",\"category\":\"DDoS attack\"},\"arrive_time\":\"2025-06-24T10:12:00.000Z+0800\",\"confidence\":80,\"count\":1,\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"creator\":\"secmaster-api\",\"criticality\":60,\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"ACK flood from one source address.\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"environment\":{\"cross_workspace_id\":null,\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"incident_list\":[],\"indicator_list\":[],\"ipdrr_phase\":\"Preparation\",\"last_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"network_list\":[{\"dest_ip\":\"192.168.0.10\",\"dest_port\":\"443\",\"direction\":\"IN\",\"protocol\":\"TCP\",\"src_ip\":\"203.0.113.10\",\"src_port\":40123}],\"region_id\":\"cn-north-4\",\"resource_list\":[{\"id\":\"a6c2e0f4-1b3d-4e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"elb-prod-01\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"provider\":\"elb\",\"region_id\":\"cn-north-4\",\"type\":\"instances\"}],\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"ttd\":5,\"ttr\":0,\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"verification_state\":\"Unknown\",\"version\":\"1.0\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"name\":\"Alert\"},\"format_version\":1,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"type\":\"MANUAL\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"version\":1,\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}],\"message\":\"\",\"page\":1,\"size\":10,\"success\":true,\"total\":1}",
+        binary: false,
+        body: Some(
+            "{\"condition\":{\"conditions\":[{\"data\":[\"handle_status\",\"=\",\"Open\"],\"name\":\"c1\"},{\"data\":[\"severity\",\"=\",\"High\"],\"name\":\"c2\"}],\"logics\":[\"c1\",\"AND\",\"c2\"]},\"from_date\":\"2025-06-01T00:00:00.000Z\",\"limit\":10,\"offset\":0,\"order\":\"DESC\",\"sort_by\":\"create_time\",\"to_date\":\"2025-06-30T23:59:59.999Z\"}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_alerts(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .condition(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::DataobjectSearchCondition,
+                    >(
+                            "{\"conditions\":[{\"data\":[\"handle_status\",\"=\",\"Open\"],\"name\":\"c1\"},{\"data\":[\"severity\",\"=\",\"High\"],\"name\":\"c2\"}],\"logics\":[\"c1\",\"AND\",\"c2\"]}",
+                        )
+                        .unwrap(),
+                )
+                .from_date("2025-06-01T00:00:00.000Z")
+                .limit(10)
+                .offset(0)
+                .order(secmaster::bindings::open_enums::SortOrder::from("DESC"))
+                .sort_by(
+                    secmaster::bindings::open_enums::DataobjectSortKey::from(
+                        "create_time",
+                    ),
+                )
+                .to_date("2025-06-30T23:59:59.999Z")
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "CreateAlert",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/alerts",
+        answer: "{\"code\":\"00000000\",\"data\":{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"alert_type\":{\"alert_type\":\"ACK Flood\",\"category\":\"DDoS attack\"},\"arrive_time\":\"2025-06-24T10:12:00.000Z+0800\",\"confidence\":80,\"count\":1,\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"creator\":\"secmaster-api\",\"criticality\":60,\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"ACK flood from one source address.\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"environment\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"ipdrr_phase\":\"Preparation\",\"last_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"network_list\":[{\"dest_ip\":\"192.168.0.10\",\"dest_port\":\"443\",\"direction\":\"IN\",\"protocol\":\"TCP\",\"src_ip\":\"203.0.113.10\",\"src_port\":40123}],\"region_id\":\"cn-north-4\",\"resource_list\":[{\"id\":\"a6c2e0f4-1b3d-4e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"elb-prod-01\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"provider\":\"elb\",\"region_id\":\"cn-north-4\",\"type\":\"instances\"}],\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"verification_state\":\"Unknown\",\"version\":\"1.0\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"name\":\"Alert\"},\"format_version\":1,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"type\":\"MANUAL\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"version\":1,\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"data_object\":{\"alert_type\":{\"alert_type\":\"ACK Flood\",\"category\":\"DDoS attack\"},\"confidence\":80,\"count\":1,\"criticality\":60,\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"ACK flood from one source address.\",\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"ipdrr_phase\":\"Preparation\",\"last_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"network_list\":[{\"dest_ip\":\"192.168.0.10\",\"dest_port\":\"443\",\"direction\":\"IN\",\"protocol\":\"TCP\",\"src_ip\":\"203.0.113.10\",\"src_port\":40123}],\"resource_list\":[{\"id\":\"a6c2e0f4-1b3d-4e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"elb-prod-01\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"provider\":\"elb\",\"region_id\":\"cn-north-4\",\"type\":\"instances\"}],\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"verification_state\":\"Unknown\"}}",
+        ),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.create_alert(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .alert_type(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::AlertAlertType,
+                    >("{\"alert_type\":\"ACK Flood\",\"category\":\"DDoS attack\"}")
+                        .unwrap(),
+                )
+                .confidence(80)
+                .count(1)
+                .criticality(60)
+                .data_source(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::AlertDataSource,
+                    >(
+                            "{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3}",
+                        )
+                        .unwrap(),
+                )
+                .description("ACK flood from one source address.")
+                .first_observed_time("2025-06-24T10:12:00.000Z+0800")
+                .handle_status(
+                    secmaster::bindings::open_enums::HandleStatus::from("Open"),
+                )
+                .ipdrr_phase("Preparation")
+                .last_observed_time("2025-06-24T10:12:00.000Z+0800")
+                .network_list(
+                    serde_json::from_str::<
+                        Vec<secmaster::bindings::types::AlertNetworkList>,
+                    >(
+                            "[{\"dest_ip\":\"192.168.0.10\",\"dest_port\":\"443\",\"direction\":\"IN\",\"protocol\":\"TCP\",\"src_ip\":\"203.0.113.10\",\"src_port\":40123}]",
+                        )
+                        .unwrap(),
+                )
+                .resource_list(
+                    serde_json::from_str::<
+                        Vec<secmaster::bindings::types::AlertResourceList>,
+                    >(
+                            "[{\"id\":\"a6c2e0f4-1b3d-4e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"elb-prod-01\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"provider\":\"elb\",\"region_id\":\"cn-north-4\",\"type\":\"instances\"}]",
+                        )
+                        .unwrap(),
+                )
+                .severity(secmaster::bindings::open_enums::AlertSeverity::from("High"))
+                .title("ACK flood against elb-prod-01")
+                .verification_state(
+                    secmaster::bindings::open_enums::VerificationState::from("Unknown"),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DeleteAlert",
+        method: "DELETE",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/alerts",
+        answer: "{\"code\":\"00000000\",\"data\":{\"error_ids\":[],\"success_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]},\"message\":\"\"}",
+        binary: false,
+        body: Some("{\"batch_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]}"),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.delete_alert(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .batch_ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowAlert",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/alerts/alert-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"alert_type\":{\"alert_type\":\"ACK Flood\",\"category\":\"DDoS attack\"},\"arrive_time\":\"2025-06-24T10:12:00.000Z+0800\",\"confidence\":80,\"count\":1,\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"creator\":\"secmaster-api\",\"criticality\":60,\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"ACK flood from one source address.\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"environment\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"ipdrr_phase\":\"Preparation\",\"last_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"network_list\":[{\"dest_ip\":\"192.168.0.10\",\"dest_port\":\"443\",\"direction\":\"IN\",\"protocol\":\"TCP\",\"src_ip\":\"203.0.113.10\",\"src_port\":40123}],\"region_id\":\"cn-north-4\",\"resource_list\":[{\"id\":\"a6c2e0f4-1b3d-4e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"elb-prod-01\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"provider\":\"elb\",\"region_id\":\"cn-north-4\",\"type\":\"instances\"}],\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"verification_state\":\"Unknown\",\"version\":\"1.0\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"name\":\"Alert\"},\"format_version\":1,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"type\":\"MANUAL\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"version\":1,\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.show_alert(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "alert-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ChangeAlert",
+        method: "PUT",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/alerts/alert-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"alert_type\":{\"alert_type\":\"ACK Flood\",\"category\":\"DDoS attack\"},\"arrive_time\":\"2025-06-24T10:12:00.000Z+0800\",\"close_comment\":\"Source blocked on the WAF.\",\"close_reason\":\"Resolved\",\"close_time\":\"2025-06-24T11:02:00.000Z+0800\",\"confidence\":80,\"count\":1,\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"creator\":\"secmaster-api\",\"criticality\":60,\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"ACK flood from one source address.\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"environment\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Closed\",\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"ipdrr_phase\":\"Preparation\",\"last_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"network_list\":[{\"dest_ip\":\"192.168.0.10\",\"dest_port\":\"443\",\"direction\":\"IN\",\"protocol\":\"TCP\",\"src_ip\":\"203.0.113.10\",\"src_port\":40123}],\"region_id\":\"cn-north-4\",\"resource_list\":[{\"id\":\"a6c2e0f4-1b3d-4e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"elb-prod-01\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"provider\":\"elb\",\"region_id\":\"cn-north-4\",\"type\":\"instances\"}],\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"update_time\":\"2025-06-24T11:02:00.000Z+0800\",\"verification_state\":\"Unknown\",\"version\":\"1.0\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"name\":\"Alert\"},\"format_version\":1,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"type\":\"MANUAL\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"version\":1,\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"data_object\":{\"close_comment\":\"Source blocked on the WAF.\",\"close_reason\":\"Resolved\",\"handle_status\":\"Closed\"}}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.change_alert(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "alert-id-1",
+                )
+                .data_object(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::Alert,
+                    >(
+                            "{\"close_comment\":\"Source blocked on the WAF.\",\"close_reason\":\"Resolved\",\"handle_status\":\"Closed\"}",
+                        )
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ChangeAlerts",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/alerts/batch-update",
+        answer: "{\"code\":\"00000000\",\"data\":{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"alert_type\":{\"alert_type\":\"ACK Flood\",\"category\":\"DDoS attack\"},\"arrive_time\":\"2025-06-24T10:12:00.000Z+0800\",\"confidence\":80,\"count\":1,\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"creator\":\"secmaster-api\",\"criticality\":60,\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"ACK flood from one source address.\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"environment\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"ipdrr_phase\":\"Preparation\",\"last_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"network_list\":[{\"dest_ip\":\"192.168.0.10\",\"dest_port\":\"443\",\"direction\":\"IN\",\"protocol\":\"TCP\",\"src_ip\":\"203.0.113.10\",\"src_port\":40123}],\"owner\":\"soc-analyst\",\"region_id\":\"cn-north-4\",\"resource_list\":[{\"id\":\"a6c2e0f4-1b3d-4e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"elb-prod-01\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"provider\":\"elb\",\"region_id\":\"cn-north-4\",\"type\":\"instances\"}],\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"verification_state\":\"True_Positive\",\"version\":\"1.0\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"name\":\"Alert\"},\"format_version\":1,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"type\":\"MANUAL\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"version\":1,\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"batch_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"],\"data_object\":{\"owner\":\"soc-analyst\",\"verification_state\":\"True_Positive\"}}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.change_alerts(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .batch_ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]")
+                        .unwrap(),
+                )
+                .data_object(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::Alert,
+                    >(
+                            "{\"owner\":\"soc-analyst\",\"verification_state\":\"True_Positive\"}",
+                        )
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DeleteAlerts",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/alerts/batch-delete",
+        answer: "{\"code\":\"00000000\",\"data\":{\"error_ids\":[],\"success_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]},\"message\":\"\"}",
+        binary: false,
+        body: Some("{\"batch_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]}"),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.delete_alerts(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .batch_ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "CreateBatchOrderAlerts",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/alerts/batch-order",
+        answer: "{\"code\":\"00000000\",\"data\":{\"error_ids\":[],\"success_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"],\"incident_content\":{\"incident_type\":{\"category\":\"DDoS attack\",\"id\":\"4c5d6e7f8091a2b3c4d5e6f708192a3b\",\"incident_type\":\"ACK Flood\"},\"title\":\"ACK flood against elb-prod-01\"}}",
+        ),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.create_batch_order_alerts(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]")
+                        .unwrap(),
+                )
+                .incident_content(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::OrderAlertIncidentContent,
+                    >(
+                            "{\"incident_type\":{\"category\":\"DDoS attack\",\"id\":\"4c5d6e7f8091a2b3c4d5e6f708192a3b\",\"incident_type\":\"ACK Flood\"},\"title\":\"ACK flood against elb-prod-01\"}",
+                        )
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ExportAlerts",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/alerts/export",
+        answer: "",
+        binary: true,
+        body: Some(
+            "{\"data_object_filters_form\":{\"condition\":{\"conditions\":[{\"data\":[\"handle_status\",\"=\",\"Open\"],\"name\":\"c1\"}],\"logics\":[\"c1\"]},\"limit\":100,\"offset\":0},\"title\":[\"title\",\"severity\",\"handle_status\",\"create_time\"]}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.export_alerts(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .data_object_filters_form(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::DataobjectSearch,
+                    >(
+                            "{\"condition\":{\"conditions\":[{\"data\":[\"handle_status\",\"=\",\"Open\"],\"name\":\"c1\"}],\"logics\":[\"c1\"]},\"limit\":100,\"offset\":0}",
+                        )
+                        .unwrap(),
+                )
+                .title(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"title\",\"severity\",\"handle_status\",\"create_time\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ImportAlerts",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/alerts/import",
+        answer: "{\"code\":\"00000000\",\"data\":{\"ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.import_alerts(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "example.json",
+                    b"{}".to_vec(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DownloadAlertTemplate",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/alerts/template/download",
+        answer: "",
+        binary: true,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.download_alert_template(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ListIncidents",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/incidents/search",
+        answer: "{\"code\":\"00000000\",\"data\":[{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"arrive_time\":\"2025-06-24T10:12:00.000Z+0800\",\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"creator\":\"secmaster-api\",\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"Incident opened from the ACK flood alert.\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"environment\":{\"cross_workspace_id\":null,\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"id\":\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\",\"incident_type\":{\"category\":\"DDoS attack\",\"incident_type\":\"ACK Flood\"},\"ipdrr_phase\":\"Detection and Analysis\",\"owner\":\"soc-analyst\",\"region_id\":\"cn-north-4\",\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"verification_state\":\"True_Positive\",\"version\":\"1.0\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"2d8f4a10-5c6b-3e7d-9f01-a2b3c4d5e6f7\",\"name\":\"Incident\"},\"format_version\":1,\"id\":\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"type\":\"MANUAL\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"version\":1,\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}],\"message\":\"\",\"page\":1,\"size\":10,\"success\":true,\"total\":1}",
+        binary: false,
+        body: Some(
+            "{\"condition\":{\"conditions\":[{\"data\":[\"handle_status\",\"=\",\"Open\"],\"name\":\"c1\"},{\"data\":[\"severity\",\"=\",\"High\"],\"name\":\"c2\"}],\"logics\":[\"c1\",\"AND\",\"c2\"]},\"from_date\":\"2025-06-01T00:00:00.000Z\",\"limit\":10,\"offset\":0,\"order\":\"DESC\",\"sort_by\":\"create_time\",\"to_date\":\"2025-06-30T23:59:59.999Z\"}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_incidents(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .condition(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::DataobjectSearchCondition,
+                    >(
+                            "{\"conditions\":[{\"data\":[\"handle_status\",\"=\",\"Open\"],\"name\":\"c1\"},{\"data\":[\"severity\",\"=\",\"High\"],\"name\":\"c2\"}],\"logics\":[\"c1\",\"AND\",\"c2\"]}",
+                        )
+                        .unwrap(),
+                )
+                .from_date("2025-06-01T00:00:00.000Z")
+                .limit(10)
+                .offset(0)
+                .order(secmaster::bindings::open_enums::SortOrder::from("DESC"))
+                .sort_by(
+                    secmaster::bindings::open_enums::DataobjectSortKey::from(
+                        "create_time",
+                    ),
+                )
+                .to_date("2025-06-30T23:59:59.999Z")
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "CreateIncident",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/incidents",
+        answer: "{\"code\":\"00000000\",\"data\":{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"arrive_time\":\"2025-06-24T10:12:00.000Z+0800\",\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"creator\":\"secmaster-api\",\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"Incident opened from the ACK flood alert.\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"environment\":{\"cross_workspace_id\":null,\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"id\":\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\",\"incident_type\":{\"category\":\"DDoS attack\",\"incident_type\":\"ACK Flood\"},\"ipdrr_phase\":\"Detection and Analysis\",\"owner\":\"soc-analyst\",\"region_id\":\"cn-north-4\",\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"verification_state\":\"True_Positive\",\"version\":\"1.0\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"2d8f4a10-5c6b-3e7d-9f01-a2b3c4d5e6f7\",\"name\":\"Incident\"},\"format_version\":1,\"id\":\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"type\":\"MANUAL\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"version\":1,\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"data_object\":{\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"Incident opened from the ACK flood alert.\",\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"incident_type\":{\"category\":\"DDoS attack\",\"incident_type\":\"ACK Flood\"},\"ipdrr_phase\":\"Detection and Analysis\",\"owner\":\"soc-analyst\",\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"verification_state\":\"True_Positive\"}}",
+        ),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.create_incident(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .data_source(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::AlertDataSource,
+                    >(
+                            "{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3}",
+                        )
+                        .unwrap(),
+                )
+                .description("Incident opened from the ACK flood alert.")
+                .first_observed_time("2025-06-24T10:12:00.000Z+0800")
+                .handle_status(
+                    secmaster::bindings::open_enums::HandleStatus::from("Open"),
+                )
+                .incident_type(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::IncidentIncidentType,
+                    >("{\"category\":\"DDoS attack\",\"incident_type\":\"ACK Flood\"}")
+                        .unwrap(),
+                )
+                .ipdrr_phase("Detection and Analysis")
+                .owner("soc-analyst")
+                .severity(secmaster::bindings::open_enums::AlertSeverity::from("High"))
+                .title("ACK flood against elb-prod-01")
+                .verification_state(
+                    secmaster::bindings::open_enums::VerificationState::from(
+                        "True_Positive",
+                    ),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DeleteIncident",
+        method: "DELETE",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/incidents",
+        answer: "{\"code\":\"00000000\",\"data\":{\"error_ids\":[],\"success_ids\":[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]},\"message\":\"\"}",
+        binary: false,
+        body: Some("{\"batch_ids\":[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]}"),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.delete_incident(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .batch_ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowIncident",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/incidents/incident-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"arrive_time\":\"2025-06-24T10:12:00.000Z+0800\",\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"creator\":\"secmaster-api\",\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"Incident opened from the ACK flood alert.\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"environment\":{\"cross_workspace_id\":null,\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"id\":\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\",\"incident_type\":{\"category\":\"DDoS attack\",\"incident_type\":\"ACK Flood\"},\"ipdrr_phase\":\"Detection and Analysis\",\"owner\":\"soc-analyst\",\"region_id\":\"cn-north-4\",\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"verification_state\":\"True_Positive\",\"version\":\"1.0\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"2d8f4a10-5c6b-3e7d-9f01-a2b3c4d5e6f7\",\"name\":\"Incident\"},\"format_version\":1,\"id\":\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"type\":\"MANUAL\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"version\":1,\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.show_incident(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "incident-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ChangeIncident",
+        method: "PUT",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/incidents/incident-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"arrive_time\":\"2025-06-24T10:12:00.000Z+0800\",\"close_comment\":\"Mitigated.\",\"close_reason\":\"Resolved\",\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"creator\":\"secmaster-api\",\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"Incident opened from the ACK flood alert.\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"environment\":{\"cross_workspace_id\":null,\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Closed\",\"id\":\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\",\"incident_type\":{\"category\":\"DDoS attack\",\"incident_type\":\"ACK Flood\"},\"ipdrr_phase\":\"Detection and Analysis\",\"owner\":\"soc-analyst\",\"region_id\":\"cn-north-4\",\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"verification_state\":\"True_Positive\",\"version\":\"1.0\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"2d8f4a10-5c6b-3e7d-9f01-a2b3c4d5e6f7\",\"name\":\"Incident\"},\"format_version\":1,\"id\":\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"type\":\"MANUAL\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"version\":1,\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"data_object\":{\"close_comment\":\"Mitigated.\",\"close_reason\":\"Resolved\",\"handle_status\":\"Closed\"}}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.change_incident(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "incident-id-1",
+                )
+                .data_object(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::Incident,
+                    >(
+                            "{\"close_comment\":\"Mitigated.\",\"close_reason\":\"Resolved\",\"handle_status\":\"Closed\"}",
+                        )
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ChangeIncidents",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/incidents/batch-update",
+        answer: "{\"code\":\"00000000\",\"data\":{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"arrive_time\":\"2025-06-24T10:12:00.000Z+0800\",\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"creator\":\"secmaster-api\",\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"Incident opened from the ACK flood alert.\",\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"environment\":{\"cross_workspace_id\":null,\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"id\":\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\",\"incident_type\":{\"category\":\"DDoS attack\",\"incident_type\":\"ACK Flood\"},\"ipdrr_phase\":\"Detection and Analysis\",\"owner\":\"soc-lead\",\"region_id\":\"cn-north-4\",\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"verification_state\":\"True_Positive\",\"version\":\"1.0\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"2d8f4a10-5c6b-3e7d-9f01-a2b3c4d5e6f7\",\"name\":\"Incident\"},\"format_version\":1,\"id\":\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"type\":\"MANUAL\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"version\":1,\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"batch_ids\":[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"],\"data_object\":{\"owner\":\"soc-lead\"}}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.change_incidents(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .batch_ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]")
+                        .unwrap(),
+                )
+                .data_object(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::Incident,
+                    >("{\"owner\":\"soc-lead\"}")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DeleteIncidents",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/incidents/batch-delete",
+        answer: "{\"code\":\"00000000\",\"data\":{\"error_ids\":[],\"success_ids\":[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]},\"message\":\"\"}",
+        binary: false,
+        body: Some("{\"batch_ids\":[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]}"),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.delete_incidents(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .batch_ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ExportIncidents",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/incidents/export",
+        answer: "",
+        binary: true,
+        body: Some(
+            "{\"data_object_filters_form\":{\"limit\":100,\"offset\":0},\"title\":[\"title\",\"severity\",\"handle_status\"]}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.export_incidents(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .data_object_filters_form(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::DataobjectSearch,
+                    >("{\"limit\":100,\"offset\":0}")
+                        .unwrap(),
+                )
+                .title(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"title\",\"severity\",\"handle_status\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ImportIncidents",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/incidents/import",
+        answer: "{\"code\":\"00000000\",\"data\":{\"ids\":[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.import_incidents(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "example.json",
+                    b"{}".to_vec(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DownloadIncidentTemplate",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/incidents/template/download",
+        answer: "",
+        binary: true,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.download_incident_template(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "CreateDataobjectRelation",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/dataclass-type-1/data-object-id-1/related-dataclass-type-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"error_ids\":[],\"success_ids\":[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]},\"message\":\"\",\"request_id\":\"\",\"success\":true}",
+        binary: false,
+        body: Some("{\"ids\":[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]}"),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.create_dataobject_relation(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "dataclass-type-1",
+                    "data-object-id-1",
+                    "related-dataclass-type-1",
+                )
+                .ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DeleteDataobjectRelation",
+        method: "DELETE",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/dataclass-type-1/data-object-id-1/related-dataclass-type-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"error_ids\":[],\"success_ids\":[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]},\"message\":\"\",\"request_id\":\"\",\"success\":true}",
+        binary: false,
+        body: Some("{\"ids\":[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]}"),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.delete_dataobject_relation(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "dataclass-type-1",
+                    "data-object-id-1",
+                    "related-dataclass-type-1",
+                )
+                .ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "BatchCreateDataobjectRelations",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/dataclass-type-1/related-dataclass-type-1/batch-create",
+        answer: "{\"code\":\"00000000\",\"data\":{\"error_ids\":[],\"success_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]},\"message\":\"\",\"request_id\":\"\",\"success\":true}",
+        binary: false,
+        body: Some(
+            "{\"dataobject_ids\":[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"],\"related_dataobject_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]}",
+        ),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.batch_create_dataobject_relations(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "dataclass-type-1",
+                    "related-dataclass-type-1",
+                )
+                .dataobject_ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]")
+                        .unwrap(),
+                )
+                .related_dataobject_ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ListDataobjectRelations",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/dataclass-type-1/data-object-id-1/related-dataclass-type-1/search",
+        answer: "{\"code\":\"00000000\",\"data\":[{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"confidence\":90,\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"indicator\",\"product_name\":\"secmaster\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":1},\"defanged\":false,\"environment\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"granular_marking\":1,\"id\":\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\",\"indicator_type\":{\"id\":\"a1b2c3d4e5f60718293a4b5c6d7e8f90\",\"indicator_type\":\"IPv4\"},\"is_deleted\":false,\"labels\":\"c2\",\"last_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"name\":\"c2-server-203.0.113.10\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"revoked\":false,\"status\":\"Open\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"value\":\"203.0.113.10\",\"verdict\":\"Black\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"7b3e9c201d2f3a4b8c5de6f7a8b9c0d1\",\"name\":\"Indicator\"},\"format_version\":1,\"id\":\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"version\":1,\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}],\"message\":\"\",\"page\":1,\"size\":10,\"success\":true,\"total\":1}",
+        binary: false,
+        body: Some(
+            "{\"limit\":10,\"offset\":0,\"order\":\"DESC\",\"sort_by\":\"create_time\"}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_dataobject_relations(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "dataclass-type-1",
+                    "data-object-id-1",
+                    "related-dataclass-type-1",
+                )
+                .limit(10)
+                .offset(0)
+                .order(secmaster::bindings::open_enums::SortOrder::from("DESC"))
+                .sort_by(
+                    secmaster::bindings::open_enums::DataobjectSortKey::from(
+                        "create_time",
+                    ),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ListIndicators",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/indicators/search",
+        answer: "{\"code\":\"00000000\",\"data\":[{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"confidence\":90,\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"indicator\",\"product_name\":\"secmaster\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":1},\"defanged\":false,\"environment\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"granular_marking\":1,\"id\":\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\",\"indicator_type\":{\"id\":\"a1b2c3d4e5f60718293a4b5c6d7e8f90\",\"indicator_type\":\"IPv4\"},\"is_deleted\":false,\"labels\":\"c2\",\"last_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"name\":\"c2-server-203.0.113.10\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"revoked\":false,\"status\":\"Open\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"value\":\"203.0.113.10\",\"verdict\":\"Black\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"7b3e9c201d2f3a4b8c5de6f7a8b9c0d1\",\"name\":\"Indicator\"},\"id\":\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\",\"name\":\"c2-server-203.0.113.10\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}],\"message\":\"\",\"page\":1,\"size\":10,\"total\":1}",
+        binary: false,
+        body: Some(
+            "{\"condition\":{\"conditions\":[{\"data\":[\"verdict\",\"=\",\"Black\"],\"name\":\"c1\"}],\"logics\":[\"c1\"]},\"limit\":10,\"offset\":0,\"sort_by\":\"create_time\"}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_indicators(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .condition(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::DataobjectSearchCondition,
+                    >(
+                            "{\"conditions\":[{\"data\":[\"verdict\",\"=\",\"Black\"],\"name\":\"c1\"}],\"logics\":[\"c1\"]}",
+                        )
+                        .unwrap(),
+                )
+                .limit(10)
+                .offset(0)
+                .sort_by("create_time")
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "CreateIndicator",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/indicators",
+        answer: "{\"code\":\"00000000\",\"data\":{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"confidence\":90,\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"indicator\",\"product_name\":\"secmaster\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":1},\"defanged\":false,\"environment\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"granular_marking\":1,\"id\":\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\",\"indicator_type\":{\"id\":\"a1b2c3d4e5f60718293a4b5c6d7e8f90\",\"indicator_type\":\"IPv4\"},\"is_deleted\":false,\"labels\":\"c2\",\"last_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"name\":\"c2-server-203.0.113.10\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"revoked\":false,\"status\":\"Open\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"value\":\"203.0.113.10\",\"verdict\":\"Black\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"7b3e9c201d2f3a4b8c5de6f7a8b9c0d1\",\"name\":\"Indicator\"},\"id\":\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\",\"name\":\"c2-server-203.0.113.10\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"data_object\":{\"confidence\":90,\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"indicator\",\"product_name\":\"secmaster\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":1},\"defanged\":false,\"environment\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"granular_marking\":\"1\",\"indicator_type\":{\"id\":\"a1b2c3d4e5f60718293a4b5c6d7e8f90\",\"indicator_type\":\"IPv4\"},\"labels\":\"c2\",\"name\":\"c2-server-203.0.113.10\",\"status\":\"Open\",\"value\":\"203.0.113.10\",\"verdict\":\"Black\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}}",
+        ),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.create_indicator(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .confidence(90)
+                .data_source(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::CreateIndicatorDetailDataSource,
+                    >(
+                            "{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"indicator\",\"product_name\":\"secmaster\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":1}",
+                        )
+                        .unwrap(),
+                )
+                .defanged(false)
+                .environment(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::CreateIndicatorDetailEnvironment,
+                    >(
+                            "{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"}",
+                        )
+                        .unwrap(),
+                )
+                .first_report_time("2025-06-24T10:12:00.000Z+0800")
+                .granular_marking("1")
+                .indicator_type(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::CreateIndicatorDetailIndicatorType,
+                    >(
+                            "{\"id\":\"a1b2c3d4e5f60718293a4b5c6d7e8f90\",\"indicator_type\":\"IPv4\"}",
+                        )
+                        .unwrap(),
+                )
+                .labels("c2")
+                .name("c2-server-203.0.113.10")
+                .status(secmaster::bindings::open_enums::IndicatorStatus::from("Open"))
+                .value("203.0.113.10")
+                .verdict(
+                    secmaster::bindings::open_enums::IndicatorVerdict::from("Black"),
+                )
+                .workspace_id("f44065f5-557b-4376-ae02-8c65ef1960f4")
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DeleteIndicator",
+        method: "DELETE",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/indicators",
+        answer: "{\"code\":\"00000000\",\"data\":{\"error_ids\":[],\"success_ids\":[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]},\"message\":\"\"}",
+        binary: false,
+        body: Some("{\"batch_ids\":[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]}"),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.delete_indicator(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .batch_ids(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowIndicatorDetail",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/indicators/indicator-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"confidence\":90,\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"indicator\",\"product_name\":\"secmaster\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":1},\"defanged\":false,\"environment\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"granular_marking\":1,\"id\":\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\",\"indicator_type\":{\"id\":\"a1b2c3d4e5f60718293a4b5c6d7e8f90\",\"indicator_type\":\"IPv4\"},\"is_deleted\":false,\"labels\":\"c2\",\"last_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"name\":\"c2-server-203.0.113.10\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"revoked\":false,\"status\":\"Open\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"value\":\"203.0.113.10\",\"verdict\":\"Black\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"7b3e9c201d2f3a4b8c5de6f7a8b9c0d1\",\"name\":\"Indicator\"},\"id\":\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\",\"name\":\"c2-server-203.0.113.10\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.show_indicator_detail(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "indicator-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "UpdateIndicator",
+        method: "PUT",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/indicators/indicator-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_object\":{\"confidence\":90,\"create_time\":\"2025-06-24T10:12:00.000Z+0800\",\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"indicator\",\"product_name\":\"secmaster\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":1},\"defanged\":false,\"environment\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"granular_marking\":1,\"id\":\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\",\"indicator_type\":{\"id\":\"a1b2c3d4e5f60718293a4b5c6d7e8f90\",\"indicator_type\":\"IPv4\"},\"is_deleted\":false,\"labels\":\"c2\",\"last_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"name\":\"c2-server-203.0.113.10\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"revoked\":false,\"status\":\"Closed\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"value\":\"203.0.113.10\",\"verdict\":\"Gray\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"dataclass_ref\":{\"id\":\"7b3e9c201d2f3a4b8c5de6f7a8b9c0d1\",\"name\":\"Indicator\"},\"id\":\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\",\"name\":\"c2-server-203.0.113.10\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"update_time\":\"2025-06-24T10:12:00.000Z+0800\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: Some("{\"data_object\":{\"status\":\"Closed\",\"verdict\":\"Gray\"}}"),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.update_indicator(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "indicator-id-1",
+                )
+                .status(secmaster::bindings::open_enums::IndicatorStatus::from("Closed"))
+                .verdict(secmaster::bindings::open_enums::IndicatorVerdict::from("Gray"))
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ExportIndicators",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/indicators/export",
+        answer: "",
+        binary: true,
+        body: Some(
+            "{\"data_object_filters_form\":{\"limit\":100,\"offset\":0},\"title\":[\"name\",\"value\",\"verdict\"]}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.export_indicators(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .data_object_filters_form(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::DataobjectSearch,
+                    >("{\"limit\":100,\"offset\":0}")
+                        .unwrap(),
+                )
+                .title(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"name\",\"value\",\"verdict\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ImportIndicators",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/indicators/import",
+        answer: "{\"code\":\"00000000\",\"data\":{\"ids\":[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.import_indicators(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "example.json",
+                    b"{}".to_vec(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DownloadIndicatorTemplate",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/indicators/template/download",
+        answer: "",
+        binary: true,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.download_indicator_template(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
     rows
 }
