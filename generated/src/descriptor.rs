@@ -87,6 +87,9 @@ pub struct RequestBody {
     /// The one member a body that only wraps an object puts it in (`data_object`), when the
     /// body is such a wrapper: [`fields`](Self::fields) are then the wrapped object's.
     pub wrap: Option<&'static str>,
+    /// The schema of [`fields`](Self::fields): the wrapped object's when the body wraps one,
+    /// else [`schema`](Self::schema).
+    pub fields_schema: &'static str,
     /// The fields of the body (of the wrapped object), in the spec's order, with what the spec
     /// allows in each.
     pub fields: &'static [Field],
@@ -107,6 +110,10 @@ pub struct Field {
     pub required: bool,
     /// Its type and bounds.
     pub kind: FieldKind,
+    /// Whether it is sent beside the wrapped object, at the body's top level (`batch_ids` of
+    /// a body that wraps `data_object`, as `x-rust-wrap` says); `false` in a body that wraps
+    /// nothing.
+    pub outer: bool,
 }
 
 /// The type of a request body's field, with the bounds the spec gives.
@@ -225,12 +232,13 @@ impl Field {
 }
 
 impl RequestBody {
-    /// The spec's `x-required-when` rules of this body.
+    /// The spec's `x-required-when` rules of this body, or of the object it wraps (on
+    /// [`fields`](Self::fields)).
     pub fn rules(&self) -> impl Iterator<Item = &'static RequiredWhen> + use<> {
-        let schema = self.schema;
+        let (schema, inner) = (self.schema, self.fields_schema);
         constraints::REQUIRED_WHEN
             .iter()
-            .filter(move |r| r.schema == schema)
+            .filter(move |r| r.schema == schema || r.schema == inner)
     }
 }
 

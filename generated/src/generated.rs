@@ -37840,6 +37840,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateAopWorkflowInfo",
             wrap: None,
+            fields_schema: "CreateAopWorkflowInfo",
             fields: &[
                 Field {
                     name: "name",
@@ -37849,6 +37850,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "description",
@@ -37858,6 +37860,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "engine_type",
@@ -37867,6 +37870,7 @@ pub mod operations {
                         schema: "EngineType",
                         values: &["public_engine"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "aop_type",
@@ -37876,6 +37880,7 @@ pub mod operations {
                         schema: "AopType",
                         values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "dataclass_id",
@@ -37885,6 +37890,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "labels",
@@ -37894,6 +37900,7 @@ pub mod operations {
                         schema: "WorkflowLabel",
                         values: &["IP", "ACCOUNT", "DOMAIN"],
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -37975,6 +37982,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "ModifyAopWorkflowInfo",
             wrap: None,
+            fields_schema: "ModifyAopWorkflowInfo",
             fields: &[
                 Field {
                     name: "name",
@@ -37984,6 +37992,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "description",
@@ -37993,12 +38002,14 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "enabled",
                     setter: "enabled",
                     required: false,
                     kind: FieldKind::Boolean,
+                    outer: false,
                 },
                 Field {
                     name: "version_id",
@@ -38008,6 +38019,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "labels",
@@ -38017,6 +38029,7 @@ pub mod operations {
                         schema: "WorkflowLabel",
                         values: &["IP", "ACCOUNT", "DOMAIN"],
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -38143,6 +38156,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateAopWorkflowVersionInfo",
             wrap: None,
+            fields_schema: "CreateAopWorkflowVersionInfo",
             fields: &[
                 Field {
                     name: "name",
@@ -38152,6 +38166,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "description",
@@ -38161,6 +38176,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "taskconfig",
@@ -38170,6 +38186,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "input",
@@ -38179,6 +38196,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "output",
@@ -38188,6 +38206,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "taskflow",
@@ -38197,6 +38216,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "taskflow_type",
@@ -38206,6 +38226,7 @@ pub mod operations {
                         schema: "TaskflowType",
                         values: &["JSON"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "aop_type",
@@ -38215,6 +38236,7 @@ pub mod operations {
                         schema: "AopType",
                         values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -38260,6 +38282,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "AopInstanceEventData",
             wrap: None,
+            fields_schema: "AopInstanceEventData",
             fields: &[
                 Field {
                     name: "command_type",
@@ -38269,6 +38292,7 @@ pub mod operations {
                         schema: "RunCommand",
                         values: &["ActionInstanceRunCommand"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "action_type",
@@ -38278,6 +38302,7 @@ pub mod operations {
                         schema: "ActionType",
                         values: &["workflow"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "action_id",
@@ -38287,6 +38312,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "action_instance_id",
@@ -38296,12 +38322,14 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "playbook_context",
                     setter: "playbook_context",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -38382,6 +38410,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "ModifyAopWorkflowVersionInfo",
             wrap: None,
+            fields_schema: "ModifyAopWorkflowVersionInfo",
             fields: &[
                 Field {
                     name: "name",
@@ -38391,6 +38420,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "description",
@@ -38400,6 +38430,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "status",
@@ -38414,6 +38445,7 @@ pub mod operations {
                             "activated",
                         ],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "taskconfig",
@@ -38423,6 +38455,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "taskflow",
@@ -38432,6 +38465,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "taskflow_type",
@@ -38441,6 +38475,7 @@ pub mod operations {
                         schema: "TaskflowType",
                         values: &["JSON"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "aop_type",
@@ -38450,6 +38485,7 @@ pub mod operations {
                         schema: "AopType",
                         values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "input",
@@ -38459,6 +38495,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "output",
@@ -38468,6 +38505,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -38552,6 +38590,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateAopWorkflowVersionApprovelInfo",
             wrap: None,
+            fields_schema: "CreateAopWorkflowVersionApprovelInfo",
             fields: &[
                 Field {
                     name: "content",
@@ -38561,6 +38600,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "result",
@@ -38570,6 +38610,7 @@ pub mod operations {
                         schema: "ApprovalResult",
                         values: &["PASS", "UN_PASS"],
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -38611,6 +38652,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "AopworkflowVersionValidateRes",
             wrap: None,
+            fields_schema: "AopworkflowVersionValidateRes",
             fields: &[
                 Field {
                     name: "mode",
@@ -38620,6 +38662,7 @@ pub mod operations {
                         schema: "ValidateMode",
                         values: &["BASIC", "CIRCLE", "APP_PARAMS"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "taskconfig",
@@ -38629,6 +38672,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "taskflow",
@@ -38638,6 +38682,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "aopworkflow_id",
@@ -38647,6 +38692,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -38688,6 +38734,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "ExportAopworkflowInfo",
             wrap: None,
+            fields_schema: "ExportAopworkflowInfo",
             fields: &[
                 Field {
                     name: "id",
@@ -38697,6 +38744,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -38735,12 +38783,14 @@ pub mod operations {
             media_type: "multipart/form-data",
             schema: "ImportAopworkflowRequestBody",
             wrap: None,
+            fields_schema: "ImportAopworkflowRequestBody",
             fields: &[
                 Field {
                     name: "uploadFile",
                     setter: "uploadFile",
                     required: true,
                     kind: FieldKind::Binary,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -38940,6 +38990,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "AopInstanceUpdateDataPojo",
             wrap: None,
+            fields_schema: "AopInstanceUpdateDataPojo",
             fields: &[
                 Field {
                     name: "command_type",
@@ -38953,6 +39004,7 @@ pub mod operations {
                             "ActionInstanceDebugCommand",
                         ],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "task_id",
@@ -38962,6 +39014,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "input_dataobject",
@@ -38971,6 +39024,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -39101,6 +39155,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateWorkspaceRequestBody",
             wrap: None,
+            fields_schema: "CreateWorkspaceRequestBody",
             fields: &[
                 Field {
                     name: "region_id",
@@ -39110,6 +39165,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "enterprise_project_id",
@@ -39119,6 +39175,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "enterprise_project_name",
@@ -39128,6 +39185,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "view_bind_id",
@@ -39137,12 +39195,14 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "is_view",
                     setter: "is_view",
                     required: false,
                     kind: FieldKind::Boolean,
+                    outer: false,
                 },
                 Field {
                     name: "name",
@@ -39152,6 +39212,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "description",
@@ -39161,6 +39222,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "project_name",
@@ -39170,6 +39232,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "tags",
@@ -39179,6 +39242,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -39242,6 +39306,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "UpdateWorkspaceRequestBody",
             wrap: None,
+            fields_schema: "UpdateWorkspaceRequestBody",
             fields: &[
                 Field {
                     name: "name",
@@ -39251,6 +39316,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "description",
@@ -39260,6 +39326,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "view_bind_id",
@@ -39269,6 +39336,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -39518,6 +39586,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateDataclassTypeRequestBody",
             wrap: None,
+            fields_schema: "CreateDataclassTypeRequestBody",
             fields: &[
                 Field {
                     name: "sub_category",
@@ -39527,6 +39596,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "sub_category_code",
@@ -39536,6 +39606,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "category",
@@ -39545,6 +39616,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "category_code",
@@ -39554,6 +39626,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "name",
@@ -39563,6 +39636,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "business_code",
@@ -39572,6 +39646,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "dataclass_business_code",
@@ -39581,6 +39656,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "description",
@@ -39590,6 +39666,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "level",
@@ -39599,12 +39676,14 @@ pub mod operations {
                         min: None,
                         max: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "enabled",
                     setter: "enabled",
                     required: true,
                     kind: FieldKind::Boolean,
+                    outer: false,
                 },
                 Field {
                     name: "sla",
@@ -39614,6 +39693,7 @@ pub mod operations {
                         min: None,
                         max: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -39656,12 +39736,14 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "DeleteDataclassTypeRequestBody",
             wrap: None,
+            fields_schema: "DeleteDataclassTypeRequestBody",
             fields: &[
                 Field {
                     name: "is_delete",
                     setter: "is_delete",
                     required: true,
                     kind: FieldKind::Boolean,
+                    outer: false,
                 },
                 Field {
                     name: "ids",
@@ -39671,6 +39753,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -39714,12 +39797,14 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "EnableDataclassTypeRequestBody",
             wrap: None,
+            fields_schema: "EnableDataclassTypeRequestBody",
             fields: &[
                 Field {
                     name: "enable",
                     setter: "enable",
                     required: true,
                     kind: FieldKind::Boolean,
+                    outer: false,
                 },
                 Field {
                     name: "ids",
@@ -39729,6 +39814,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -39770,6 +39856,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "DataobjectSearch",
             wrap: None,
+            fields_schema: "DataobjectSearch",
             fields: &[
                 Field {
                     name: "limit",
@@ -39779,6 +39866,7 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(9999i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "offset",
@@ -39788,6 +39876,7 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(9994i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "sort_by",
@@ -39797,6 +39886,7 @@ pub mod operations {
                         schema: "DataobjectSortKey",
                         values: &["create_time", "update_time"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "order",
@@ -39806,6 +39896,7 @@ pub mod operations {
                         schema: "SortOrder",
                         values: &["ASC", "DESC"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "from_date",
@@ -39815,6 +39906,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "to_date",
@@ -39824,12 +39916,14 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "condition",
                     setter: "condition",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -39870,6 +39964,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateAlertRequestBody",
             wrap: Some("data_object"),
+            fields_schema: "Alert",
             fields: &[
                 Field {
                     name: "version",
@@ -39879,6 +39974,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "id",
@@ -39888,6 +39984,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(36u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "domain_id",
@@ -39897,6 +39994,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "region_id",
@@ -39906,6 +40004,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -39915,6 +40014,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "labels",
@@ -39924,18 +40024,21 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "environment",
                     setter: "environment",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "data_source",
                     setter: "data_source",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "first_observed_time",
@@ -39945,6 +40048,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "last_observed_time",
@@ -39954,6 +40058,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "create_time",
@@ -39963,6 +40068,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "arrive_time",
@@ -39972,6 +40078,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "title",
@@ -39981,6 +40088,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "description",
@@ -39990,6 +40098,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "source_url",
@@ -39999,6 +40108,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "count",
@@ -40008,6 +40118,7 @@ pub mod operations {
                         min: None,
                         max: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "confidence",
@@ -40017,6 +40128,7 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(100i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "severity",
@@ -40026,6 +40138,7 @@ pub mod operations {
                         schema: "AlertSeverity",
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "criticality",
@@ -40035,12 +40148,14 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(100i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "alert_type",
                     setter: "alert_type",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "network_list",
@@ -40050,6 +40165,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "resource_list",
@@ -40059,12 +40175,14 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "remediation",
                     setter: "remediation",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "verification_state",
@@ -40074,6 +40192,7 @@ pub mod operations {
                         schema: "VerificationState",
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "handle_status",
@@ -40083,6 +40202,7 @@ pub mod operations {
                         schema: "HandleStatus",
                         values: &["Open", "Block", "Closed"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "sla",
@@ -40092,6 +40212,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "update_time",
@@ -40101,6 +40222,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "close_time",
@@ -40110,6 +40232,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -40119,6 +40242,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "simulation",
@@ -40128,6 +40252,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "actor",
@@ -40137,6 +40262,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "owner",
@@ -40146,6 +40272,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "creator",
@@ -40155,6 +40282,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "close_reason",
@@ -40164,6 +40292,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "close_comment",
@@ -40173,18 +40302,21 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "malware",
                     setter: "malware",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "system_info",
                     setter: "system_info",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "process",
@@ -40194,6 +40326,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "user_info",
@@ -40203,6 +40336,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "file_info",
@@ -40212,12 +40346,14 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "system_alert_table",
                     setter: "system_alert_table",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -40258,6 +40394,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "DeleteAlertRequestBody",
             wrap: None,
+            fields_schema: "DeleteAlertRequestBody",
             fields: &[
                 Field {
                     name: "batch_ids",
@@ -40267,6 +40404,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -40363,8 +40501,398 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "ChangeAlertRequestBody",
-            wrap: None,
+            wrap: Some("data_object"),
+            fields_schema: "Alert",
             fields: &[
+                Field {
+                    name: "version",
+                    setter: "version",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "id",
+                    setter: "id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(36u64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "domain_id",
+                    setter: "domain_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "region_id",
+                    setter: "region_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "workspace_id",
+                    setter: "workspace_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "labels",
+                    setter: "labels",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "environment",
+                    setter: "environment",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "data_source",
+                    setter: "data_source",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "first_observed_time",
+                    setter: "first_observed_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "last_observed_time",
+                    setter: "last_observed_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "create_time",
+                    setter: "create_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "arrive_time",
+                    setter: "arrive_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "title",
+                    setter: "title",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "source_url",
+                    setter: "source_url",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "count",
+                    setter: "count",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: None,
+                        max: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "confidence",
+                    setter: "confidence",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: Some(0i64),
+                        max: Some(100i64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "severity",
+                    setter: "severity",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "AlertSeverity",
+                        values: &["Tips", "Low", "Medium", "High", "Fatal"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "criticality",
+                    setter: "criticality",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: Some(0i64),
+                        max: Some(100i64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "alert_type",
+                    setter: "alert_type",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "network_list",
+                    setter: "network_list",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "resource_list",
+                    setter: "resource_list",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "remediation",
+                    setter: "remediation",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "verification_state",
+                    setter: "verification_state",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "VerificationState",
+                        values: &["Unknown", "True_Positive", "False_Positive"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "handle_status",
+                    setter: "handle_status",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "HandleStatus",
+                        values: &["Open", "Block", "Closed"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "sla",
+                    setter: "sla",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "update_time",
+                    setter: "update_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_time",
+                    setter: "close_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "ipdrr_phase",
+                    setter: "ipdrr_phase",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "simulation",
+                    setter: "simulation",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "actor",
+                    setter: "actor",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "owner",
+                    setter: "owner",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "creator",
+                    setter: "creator",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_reason",
+                    setter: "close_reason",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_comment",
+                    setter: "close_comment",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "malware",
+                    setter: "malware",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "system_info",
+                    setter: "system_info",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "process",
+                    setter: "process",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "user_info",
+                    setter: "user_info",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "file_info",
+                    setter: "file_info",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "system_alert_table",
+                    setter: "system_alert_table",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
                 Field {
                     name: "batch_ids",
                     setter: "batch_ids",
@@ -40373,12 +40901,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
-                },
-                Field {
-                    name: "data_object",
-                    setter: "data_object",
-                    required: true,
-                    kind: FieldKind::Object,
+                    outer: true,
                 },
             ],
             min_fields: 0u64,
@@ -40419,8 +40942,398 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "BatchChangeAlertRequestBody",
-            wrap: None,
+            wrap: Some("data_object"),
+            fields_schema: "Alert",
             fields: &[
+                Field {
+                    name: "version",
+                    setter: "version",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "id",
+                    setter: "id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(36u64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "domain_id",
+                    setter: "domain_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "region_id",
+                    setter: "region_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "workspace_id",
+                    setter: "workspace_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "labels",
+                    setter: "labels",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "environment",
+                    setter: "environment",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "data_source",
+                    setter: "data_source",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "first_observed_time",
+                    setter: "first_observed_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "last_observed_time",
+                    setter: "last_observed_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "create_time",
+                    setter: "create_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "arrive_time",
+                    setter: "arrive_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "title",
+                    setter: "title",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "source_url",
+                    setter: "source_url",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "count",
+                    setter: "count",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: None,
+                        max: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "confidence",
+                    setter: "confidence",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: Some(0i64),
+                        max: Some(100i64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "severity",
+                    setter: "severity",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "AlertSeverity",
+                        values: &["Tips", "Low", "Medium", "High", "Fatal"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "criticality",
+                    setter: "criticality",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: Some(0i64),
+                        max: Some(100i64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "alert_type",
+                    setter: "alert_type",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "network_list",
+                    setter: "network_list",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "resource_list",
+                    setter: "resource_list",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "remediation",
+                    setter: "remediation",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "verification_state",
+                    setter: "verification_state",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "VerificationState",
+                        values: &["Unknown", "True_Positive", "False_Positive"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "handle_status",
+                    setter: "handle_status",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "HandleStatus",
+                        values: &["Open", "Block", "Closed"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "sla",
+                    setter: "sla",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "update_time",
+                    setter: "update_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_time",
+                    setter: "close_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "ipdrr_phase",
+                    setter: "ipdrr_phase",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "simulation",
+                    setter: "simulation",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "actor",
+                    setter: "actor",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "owner",
+                    setter: "owner",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "creator",
+                    setter: "creator",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_reason",
+                    setter: "close_reason",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_comment",
+                    setter: "close_comment",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "malware",
+                    setter: "malware",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "system_info",
+                    setter: "system_info",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "process",
+                    setter: "process",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "user_info",
+                    setter: "user_info",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "file_info",
+                    setter: "file_info",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "system_alert_table",
+                    setter: "system_alert_table",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
                 Field {
                     name: "batch_ids",
                     setter: "batch_ids",
@@ -40429,12 +41342,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
-                },
-                Field {
-                    name: "data_object",
-                    setter: "data_object",
-                    required: true,
-                    kind: FieldKind::Object,
+                    outer: true,
                 },
             ],
             min_fields: 0u64,
@@ -40476,6 +41384,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "DeleteAlertRequestBody",
             wrap: None,
+            fields_schema: "DeleteAlertRequestBody",
             fields: &[
                 Field {
                     name: "batch_ids",
@@ -40485,6 +41394,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -40526,6 +41436,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "OrderAlert",
             wrap: None,
+            fields_schema: "OrderAlert",
             fields: &[
                 Field {
                     name: "ids",
@@ -40535,12 +41446,14 @@ pub mod operations {
                         min_items: None,
                         max_items: Some(999u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "incident_content",
                     setter: "incident_content",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -40582,12 +41495,14 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "ExportAlertsRequestBody",
             wrap: None,
+            fields_schema: "ExportAlertsRequestBody",
             fields: &[
                 Field {
                     name: "data_object_filters_form",
                     setter: "data_object_filters_form",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "title",
@@ -40597,6 +41512,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -40635,12 +41551,14 @@ pub mod operations {
             media_type: "multipart/form-data",
             schema: "ImportAlertsRequestBody",
             wrap: None,
+            fields_schema: "ImportAlertsRequestBody",
             fields: &[
                 Field {
                     name: "uploadFile",
                     setter: "uploadFile",
                     required: true,
                     kind: FieldKind::Binary,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -40714,6 +41632,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "DataobjectSearch",
             wrap: None,
+            fields_schema: "DataobjectSearch",
             fields: &[
                 Field {
                     name: "limit",
@@ -40723,6 +41642,7 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(9999i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "offset",
@@ -40732,6 +41652,7 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(9994i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "sort_by",
@@ -40741,6 +41662,7 @@ pub mod operations {
                         schema: "DataobjectSortKey",
                         values: &["create_time", "update_time"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "order",
@@ -40750,6 +41672,7 @@ pub mod operations {
                         schema: "SortOrder",
                         values: &["ASC", "DESC"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "from_date",
@@ -40759,6 +41682,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "to_date",
@@ -40768,12 +41692,14 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "condition",
                     setter: "condition",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -40814,6 +41740,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateIncidentRequestBody",
             wrap: Some("data_object"),
+            fields_schema: "Incident",
             fields: &[
                 Field {
                     name: "version",
@@ -40823,6 +41750,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "id",
@@ -40832,6 +41760,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(36u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "domain_id",
@@ -40841,6 +41770,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "region_id",
@@ -40850,6 +41780,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -40859,6 +41790,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "labels",
@@ -40868,18 +41800,21 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "environment",
                     setter: "environment",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "data_source",
                     setter: "data_source",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "first_observed_time",
@@ -40889,6 +41824,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "last_observed_time",
@@ -40898,6 +41834,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "create_time",
@@ -40907,6 +41844,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "arrive_time",
@@ -40916,6 +41854,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "title",
@@ -40925,6 +41864,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "description",
@@ -40934,6 +41874,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "source_url",
@@ -40943,6 +41884,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "count",
@@ -40952,6 +41894,7 @@ pub mod operations {
                         min: None,
                         max: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "confidence",
@@ -40961,6 +41904,7 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(100i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "severity",
@@ -40970,6 +41914,7 @@ pub mod operations {
                         schema: "AlertSeverity",
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "criticality",
@@ -40979,12 +41924,14 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(100i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "incident_type",
                     setter: "incident_type",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "network_list",
@@ -40994,6 +41941,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "resource_list",
@@ -41003,12 +41951,14 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "remediation",
                     setter: "remediation",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "verification_state",
@@ -41018,6 +41968,7 @@ pub mod operations {
                         schema: "VerificationState",
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "handle_status",
@@ -41027,6 +41978,7 @@ pub mod operations {
                         schema: "HandleStatus",
                         values: &["Open", "Block", "Closed"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "sla",
@@ -41036,6 +41988,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "update_time",
@@ -41045,6 +41998,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "close_time",
@@ -41054,6 +42008,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -41063,6 +42018,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "simulation",
@@ -41072,6 +42028,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "actor",
@@ -41081,6 +42038,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "owner",
@@ -41090,6 +42048,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "creator",
@@ -41099,6 +42058,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "close_reason",
@@ -41108,6 +42068,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "close_comment",
@@ -41117,18 +42078,21 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "malware",
                     setter: "malware",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "system_info",
                     setter: "system_info",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "process",
@@ -41138,6 +42102,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "user_info",
@@ -41147,6 +42112,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "file_info",
@@ -41156,12 +42122,14 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "system_alert_table",
                     setter: "system_alert_table",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -41202,6 +42170,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "DeleteIncidentRequestBody",
             wrap: None,
+            fields_schema: "DeleteIncidentRequestBody",
             fields: &[
                 Field {
                     name: "batch_ids",
@@ -41211,6 +42180,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -41305,8 +42275,398 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "ChangeIncidentRequestBody",
-            wrap: None,
+            wrap: Some("data_object"),
+            fields_schema: "Incident",
             fields: &[
+                Field {
+                    name: "version",
+                    setter: "version",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "id",
+                    setter: "id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(36u64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "domain_id",
+                    setter: "domain_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "region_id",
+                    setter: "region_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "workspace_id",
+                    setter: "workspace_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "labels",
+                    setter: "labels",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "environment",
+                    setter: "environment",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "data_source",
+                    setter: "data_source",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "first_observed_time",
+                    setter: "first_observed_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "last_observed_time",
+                    setter: "last_observed_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "create_time",
+                    setter: "create_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "arrive_time",
+                    setter: "arrive_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "title",
+                    setter: "title",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "source_url",
+                    setter: "source_url",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "count",
+                    setter: "count",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: None,
+                        max: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "confidence",
+                    setter: "confidence",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: Some(0i64),
+                        max: Some(100i64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "severity",
+                    setter: "severity",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "AlertSeverity",
+                        values: &["Tips", "Low", "Medium", "High", "Fatal"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "criticality",
+                    setter: "criticality",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: Some(0i64),
+                        max: Some(100i64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "incident_type",
+                    setter: "incident_type",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "network_list",
+                    setter: "network_list",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "resource_list",
+                    setter: "resource_list",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "remediation",
+                    setter: "remediation",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "verification_state",
+                    setter: "verification_state",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "VerificationState",
+                        values: &["Unknown", "True_Positive", "False_Positive"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "handle_status",
+                    setter: "handle_status",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "HandleStatus",
+                        values: &["Open", "Block", "Closed"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "sla",
+                    setter: "sla",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "update_time",
+                    setter: "update_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_time",
+                    setter: "close_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "ipdrr_phase",
+                    setter: "ipdrr_phase",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "simulation",
+                    setter: "simulation",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "actor",
+                    setter: "actor",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "owner",
+                    setter: "owner",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "creator",
+                    setter: "creator",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_reason",
+                    setter: "close_reason",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_comment",
+                    setter: "close_comment",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "malware",
+                    setter: "malware",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "system_info",
+                    setter: "system_info",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "process",
+                    setter: "process",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "user_info",
+                    setter: "user_info",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "file_info",
+                    setter: "file_info",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "system_alert_table",
+                    setter: "system_alert_table",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
                 Field {
                     name: "batch_ids",
                     setter: "batch_ids",
@@ -41315,12 +42675,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
-                },
-                Field {
-                    name: "data_object",
-                    setter: "data_object",
-                    required: false,
-                    kind: FieldKind::Object,
+                    outer: true,
                 },
             ],
             min_fields: 0u64,
@@ -41361,8 +42716,398 @@ pub mod operations {
         request: Some(RequestBody {
             media_type: "application/json;charset=UTF-8",
             schema: "ChangeIncidentRequestBody",
-            wrap: None,
+            wrap: Some("data_object"),
+            fields_schema: "Incident",
             fields: &[
+                Field {
+                    name: "version",
+                    setter: "version",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "id",
+                    setter: "id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(36u64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "domain_id",
+                    setter: "domain_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "region_id",
+                    setter: "region_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "workspace_id",
+                    setter: "workspace_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "labels",
+                    setter: "labels",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "environment",
+                    setter: "environment",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "data_source",
+                    setter: "data_source",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "first_observed_time",
+                    setter: "first_observed_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "last_observed_time",
+                    setter: "last_observed_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "create_time",
+                    setter: "create_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "arrive_time",
+                    setter: "arrive_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "title",
+                    setter: "title",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "source_url",
+                    setter: "source_url",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "count",
+                    setter: "count",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: None,
+                        max: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "confidence",
+                    setter: "confidence",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: Some(0i64),
+                        max: Some(100i64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "severity",
+                    setter: "severity",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "AlertSeverity",
+                        values: &["Tips", "Low", "Medium", "High", "Fatal"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "criticality",
+                    setter: "criticality",
+                    required: false,
+                    kind: FieldKind::Integer {
+                        min: Some(0i64),
+                        max: Some(100i64),
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "incident_type",
+                    setter: "incident_type",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "network_list",
+                    setter: "network_list",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "resource_list",
+                    setter: "resource_list",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "remediation",
+                    setter: "remediation",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "verification_state",
+                    setter: "verification_state",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "VerificationState",
+                        values: &["Unknown", "True_Positive", "False_Positive"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "handle_status",
+                    setter: "handle_status",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "HandleStatus",
+                        values: &["Open", "Block", "Closed"],
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "sla",
+                    setter: "sla",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "update_time",
+                    setter: "update_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_time",
+                    setter: "close_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "ipdrr_phase",
+                    setter: "ipdrr_phase",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "simulation",
+                    setter: "simulation",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "actor",
+                    setter: "actor",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "owner",
+                    setter: "owner",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "creator",
+                    setter: "creator",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_reason",
+                    setter: "close_reason",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "close_comment",
+                    setter: "close_comment",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "malware",
+                    setter: "malware",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "system_info",
+                    setter: "system_info",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
+                Field {
+                    name: "process",
+                    setter: "process",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "user_info",
+                    setter: "user_info",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "file_info",
+                    setter: "file_info",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                },
+                Field {
+                    name: "system_alert_table",
+                    setter: "system_alert_table",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                },
                 Field {
                     name: "batch_ids",
                     setter: "batch_ids",
@@ -41371,12 +43116,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
-                },
-                Field {
-                    name: "data_object",
-                    setter: "data_object",
-                    required: false,
-                    kind: FieldKind::Object,
+                    outer: true,
                 },
             ],
             min_fields: 0u64,
@@ -41418,6 +43158,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "DeleteIncidentRequestBody",
             wrap: None,
+            fields_schema: "DeleteIncidentRequestBody",
             fields: &[
                 Field {
                     name: "batch_ids",
@@ -41427,6 +43168,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -41468,12 +43210,14 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "ExportIncidentsRequestBody",
             wrap: None,
+            fields_schema: "ExportIncidentsRequestBody",
             fields: &[
                 Field {
                     name: "data_object_filters_form",
                     setter: "data_object_filters_form",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "title",
@@ -41483,6 +43227,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -41521,12 +43266,14 @@ pub mod operations {
             media_type: "multipart/form-data",
             schema: "ImportIncidentsRequestBody",
             wrap: None,
+            fields_schema: "ImportIncidentsRequestBody",
             fields: &[
                 Field {
                     name: "uploadFile",
                     setter: "uploadFile",
                     required: true,
                     kind: FieldKind::Binary,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -41634,6 +43381,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateDataobjectRelationRequestBody",
             wrap: None,
+            fields_schema: "CreateDataobjectRelationRequestBody",
             fields: &[
                 Field {
                     name: "ids",
@@ -41643,6 +43391,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -41718,6 +43467,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "CreateDataobjectRelationRequestBody",
             wrap: None,
+            fields_schema: "CreateDataobjectRelationRequestBody",
             fields: &[
                 Field {
                     name: "ids",
@@ -41727,6 +43477,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -41792,6 +43543,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "BatchCreateDataobjectRelationsRequestBody",
             wrap: None,
+            fields_schema: "BatchCreateDataobjectRelationsRequestBody",
             fields: &[
                 Field {
                     name: "dataobject_ids",
@@ -41801,6 +43553,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "related_dataobject_ids",
@@ -41810,6 +43563,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -41886,6 +43640,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "DataobjectSearch",
             wrap: None,
+            fields_schema: "DataobjectSearch",
             fields: &[
                 Field {
                     name: "limit",
@@ -41895,6 +43650,7 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(9999i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "offset",
@@ -41904,6 +43660,7 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(9994i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "sort_by",
@@ -41913,6 +43670,7 @@ pub mod operations {
                         schema: "DataobjectSortKey",
                         values: &["create_time", "update_time"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "order",
@@ -41922,6 +43680,7 @@ pub mod operations {
                         schema: "SortOrder",
                         values: &["ASC", "DESC"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "from_date",
@@ -41931,6 +43690,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "to_date",
@@ -41940,12 +43700,14 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "condition",
                     setter: "condition",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -41987,6 +43749,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "IndicatorListSearchRequest",
             wrap: None,
+            fields_schema: "IndicatorListSearchRequest",
             fields: &[
                 Field {
                     name: "ids",
@@ -41996,6 +43759,7 @@ pub mod operations {
                         min_items: None,
                         max_items: Some(999u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "dataclass_id",
@@ -42005,12 +43769,14 @@ pub mod operations {
                         min_len: Some(32u64),
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "condition",
                     setter: "condition",
                     required: true,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "offset",
@@ -42020,6 +43786,7 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(999999i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "limit",
@@ -42029,6 +43796,7 @@ pub mod operations {
                         min: Some(1i64),
                         max: Some(999999i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "sort_by",
@@ -42038,6 +43806,7 @@ pub mod operations {
                         min_len: Some(1u64),
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "from_date",
@@ -42047,6 +43816,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "to_date",
@@ -42056,6 +43826,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -42096,12 +43867,14 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "IndicatorCreateRequest",
             wrap: Some("data_object"),
+            fields_schema: "CreateIndicatorDetail",
             fields: &[
                 Field {
                     name: "data_source",
                     setter: "data_source",
                     required: true,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "verdict",
@@ -42111,6 +43884,7 @@ pub mod operations {
                         schema: "IndicatorVerdict",
                         values: &["Black", "White", "Gray"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "confidence",
@@ -42120,6 +43894,7 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(100i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "status",
@@ -42129,6 +43904,7 @@ pub mod operations {
                         schema: "IndicatorStatus",
                         values: &["Open", "Closed", "Revoked"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "labels",
@@ -42138,6 +43914,7 @@ pub mod operations {
                         min_len: Some(1u64),
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "value",
@@ -42147,6 +43924,7 @@ pub mod operations {
                         min_len: Some(1u64),
                         max_len: Some(128u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "granular_marking",
@@ -42156,18 +43934,21 @@ pub mod operations {
                         min_len: Some(1u64),
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "environment",
                     setter: "environment",
                     required: true,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "defanged",
                     setter: "defanged",
                     required: true,
                     kind: FieldKind::Boolean,
+                    outer: false,
                 },
                 Field {
                     name: "first_report_time",
@@ -42177,6 +43958,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "last_report_time",
@@ -42186,6 +43968,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "id",
@@ -42195,12 +43978,14 @@ pub mod operations {
                         min_len: Some(32u64),
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "indicator_type",
                     setter: "indicator_type",
                     required: true,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "dataclass_id",
@@ -42210,6 +43995,7 @@ pub mod operations {
                         min_len: Some(32u64),
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "name",
@@ -42219,6 +44005,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -42228,12 +44015,14 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "dataclass",
                     setter: "dataclass",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "project_id",
@@ -42243,6 +44032,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "create_time",
@@ -42252,6 +44042,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "update_time",
@@ -42261,6 +44052,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -42301,6 +44093,7 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "DeleteIndicatorRequestBody",
             wrap: None,
+            fields_schema: "DeleteIndicatorRequestBody",
             fields: &[
                 Field {
                     name: "batch_ids",
@@ -42310,6 +44103,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -42391,12 +44185,14 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "UpdateIndicatorRequestBody",
             wrap: Some("data_object"),
+            fields_schema: "IndicatorDataObjectDetail",
             fields: &[
                 Field {
                     name: "indicator_type",
                     setter: "indicator_type",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "value",
@@ -42406,6 +44202,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(256u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "update_time",
@@ -42415,6 +44212,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "create_time",
@@ -42424,18 +44222,21 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "environment",
                     setter: "environment",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "data_source",
                     setter: "data_source",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "first_report_time",
@@ -42445,12 +44246,14 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "is_deleted",
                     setter: "is_deleted",
                     required: false,
                     kind: FieldKind::Boolean,
+                    outer: false,
                 },
                 Field {
                     name: "last_report_time",
@@ -42460,6 +44263,7 @@ pub mod operations {
                         min_len: None,
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "granular_marking",
@@ -42469,6 +44273,7 @@ pub mod operations {
                         min: Some(1i64),
                         max: Some(4i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "name",
@@ -42478,6 +44283,7 @@ pub mod operations {
                         min_len: Some(1u64),
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "id",
@@ -42487,6 +44293,7 @@ pub mod operations {
                         min_len: Some(1u64),
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "project_id",
@@ -42496,12 +44303,14 @@ pub mod operations {
                         min_len: Some(1u64),
                         max_len: Some(64u64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "revoked",
                     setter: "revoked",
                     required: false,
                     kind: FieldKind::Boolean,
+                    outer: false,
                 },
                 Field {
                     name: "status",
@@ -42511,6 +44320,7 @@ pub mod operations {
                         schema: "IndicatorStatus",
                         values: &["Open", "Closed", "Revoked"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "verdict",
@@ -42520,6 +44330,7 @@ pub mod operations {
                         schema: "IndicatorVerdict",
                         values: &["Black", "White", "Gray"],
                     },
+                    outer: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -42529,6 +44340,7 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "confidence",
@@ -42538,6 +44350,7 @@ pub mod operations {
                         min: Some(0i64),
                         max: Some(100i64),
                     },
+                    outer: false,
                 },
                 Field {
                     name: "labels",
@@ -42547,12 +44360,14 @@ pub mod operations {
                         min_len: None,
                         max_len: None,
                     },
+                    outer: false,
                 },
                 Field {
                     name: "defanged",
                     setter: "defanged",
                     required: false,
                     kind: FieldKind::Boolean,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -42594,12 +44409,14 @@ pub mod operations {
             media_type: "application/json;charset=UTF-8",
             schema: "ExportIndicatorsRequestBody",
             wrap: None,
+            fields_schema: "ExportIndicatorsRequestBody",
             fields: &[
                 Field {
                     name: "data_object_filters_form",
                     setter: "data_object_filters_form",
                     required: false,
                     kind: FieldKind::Object,
+                    outer: false,
                 },
                 Field {
                     name: "title",
@@ -42609,6 +44426,7 @@ pub mod operations {
                         min_items: None,
                         max_items: None,
                     },
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -42647,12 +44465,14 @@ pub mod operations {
             media_type: "multipart/form-data",
             schema: "ImportIndicatorsRequestBody",
             wrap: None,
+            fields_schema: "ImportIndicatorsRequestBody",
             fields: &[
                 Field {
                     name: "uploadFile",
                     setter: "uploadFile",
                     required: true,
                     kind: FieldKind::Binary,
+                    outer: false,
                 },
             ],
             min_fields: 0u64,
@@ -44584,6 +46404,20 @@ pub mod constraints {
             when_field: "command_type",
             equals: "\"ActionInstanceDebugCommand\"",
             reason: "Node parameters of the debug update. This parameter is mandatory when command_type is ActionInstanceDebugCommand.",
+        },
+        RequiredWhen {
+            schema: "Alert",
+            field: "close_reason",
+            when_field: "handle_status",
+            equals: "\"Closed\"",
+            reason: "Closing an alert asks for its close reason (False detection, Resolved, Repeated, Other), as the console does (user guide, Closing and Deleting an Alert).",
+        },
+        RequiredWhen {
+            schema: "Incident",
+            field: "close_reason",
+            when_field: "handle_status",
+            equals: "\"Closed\"",
+            reason: "Closing an incident asks for its close reason (False detection, Resolved, Repeated, Other), as the console does (user guide, Closing and Deleting an Alert).",
         },
     ];
 }

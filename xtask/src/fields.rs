@@ -19,6 +19,8 @@ pub(crate) struct BodyField {
     /// The spec's description, for the setter's doc.
     pub description: String,
     pub kind: Kind,
+    /// Whether it is sent beside the wrapped object, at the body's top level.
+    pub outer: bool,
 }
 
 /// A field's type, with what the descriptor and the setter need of it.
@@ -54,51 +56,86 @@ pub(crate) enum Kind {
     Binary,
 }
 
-/// The body schema `name`'s fields, the member it wraps them in (`data_object`) when it only
-/// wraps one object, and its `minProperties`.
+/// The body schema `name`'s fields, the member it wraps them in (`data_object`) and the wrapped
+/// object's schema when it only wraps one object, and its `minProperties`.
 pub(crate) fn body_fields(
     spec: &OpenAPI,
     name: &str,
-) -> Result<(Option<String>, Vec<BodyField>, u64), String> {
+) -> Result<(Option<(String, String)>, Vec<BodyField>, u64), String> {
     let object = object_of(spec, name)
         .ok_or_else(|| format!("its body `{name}` must be an object schema"))?;
     let min = schema(spec, name).and_then(|s| match &s.schema_kind {
         SchemaKind::Type(Type::Object(o)) => o.min_properties,
         _ => None,
     });
-    // A body whose one member is a named object (`{"data_object": {..}}`): setters for the
-    // object's fields.
-    if object.properties.len() == 1 {
-        let (member, s) = object.properties.iter().next().expect("one");
-        if let ReferenceOr::Reference { reference } = s {
-            let inner = ref_name(reference);
-            if object_of(spec, inner).is_some() {
-                let (_, fields, min) = body_fields(spec, inner)?;
-                return Ok((Some(member.clone()), fields, min));
-            }
+    // A body whose one member is a named object (`{"data_object": {..}}`), or whose
+    // `x-rust-wrap` names such a member beside others (`batch_ids`): setters for the object's
+    // fields, and for the others.
+    let named = schema(spec, name)
+        .and_then(|s| s.schema_data.extensions.get("x-rust-wrap"))
+        .and_then(|v| v.as_str());
+    let member = match (object.properties.len(), named) {
+        (_, Some(member)) => Some(member),
+        (1, None) => object.properties.keys().next().map(String::as_str),
+        _ => None,
+    };
+    let inner = member.and_then(|m| match object.properties.get(m) {
+        Some(ReferenceOr::Reference { reference }) => {
+            Some(ref_name(reference)).filter(|inner| object_of(spec, inner).is_some())
         }
+        _ => None,
+    });
+    if named.is_some() && inner.is_none() {
+        return Err(format!(
+            "body `{name}`: `x-rust-wrap` must name a member that is an object schema"
+        ));
+    }
+    if let (Some(member), Some(inner)) = (member, inner) {
+        let (_, mut fields, min) = body_fields(spec, inner)?;
+        for (field, s) in object.properties.iter().filter(|(f, _)| *f != member) {
+            if fields.iter().any(|f| &f.name == field) {
+                return Err(format!(
+                    "body `{name}`: `{field}` is both beside `{member}` and in it"
+                ));
+            }
+            fields.push(body_field(spec, name, object, field, s, true)?);
+        }
+        return Ok((Some((member.to_owned(), inner.to_owned())), fields, min));
     }
     let mut fields = Vec::new();
     for (field, s) in &object.properties {
-        let (kind, description) =
-            kind_of(spec, s).map_err(|e| format!("body `{name}`, field `{field}`: {e}"))?;
-        let setter = match s {
-            ReferenceOr::Item(item) => item
-                .schema_data
-                .extensions
-                .get("x-rust-setter")
-                .and_then(|v| v.as_str()),
-            ReferenceOr::Reference { .. } => None,
-        };
-        fields.push(BodyField {
-            setter: setter.unwrap_or(field).to_owned(),
-            name: field.clone(),
-            required: object.required.contains(field),
-            description,
-            kind,
-        });
+        fields.push(body_field(spec, name, object, field, s, false)?);
     }
     Ok((None, fields, min.unwrap_or(0) as u64))
+}
+
+/// Field `field` (schema `s`) of body `name`'s `object`; `outer` beside a wrapped object.
+fn body_field(
+    spec: &OpenAPI,
+    name: &str,
+    object: &openapiv3::ObjectType,
+    field: &str,
+    s: &ReferenceOr<Box<Schema>>,
+    outer: bool,
+) -> Result<BodyField, String> {
+    let (kind, description) =
+        kind_of(spec, s).map_err(|e| format!("body `{name}`, field `{field}`: {e}"))?;
+    let setter = match s {
+        ReferenceOr::Item(item) => item
+            .schema_data
+            .extensions
+            .get("x-rust-setter")
+            .and_then(|v| v.as_str()),
+        ReferenceOr::Reference { .. } => None,
+    };
+    Ok(BodyField {
+        setter: setter.unwrap_or(field).to_owned(),
+        name: field.to_owned(),
+        required: object.required.iter().any(|r| r == field),
+        description,
+        kind,
+        outer,
+    })
 }
 
 fn object_of<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a openapiv3::ObjectType> {
@@ -198,8 +235,8 @@ impl BodyField {
     /// `Field { .. }` for the descriptor.
     pub fn descriptor(&self) -> TokenStream {
         let (name, setter, required) = (&self.name, &self.setter, self.required);
-        let kind = self.kind.descriptor();
-        quote!(Field { name: #name, setter: #setter, required: #required, kind: #kind })
+        let (kind, outer) = (self.kind.descriptor(), self.outer);
+        quote!(Field { name: #name, setter: #setter, required: #required, kind: #kind, outer: #outer })
     }
 }
 

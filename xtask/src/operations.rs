@@ -259,10 +259,11 @@ fn body(
                 .iter()
                 .map(crate::fields::BodyField::descriptor)
                 .collect();
-            let wrap_tokens = match &wrap {
-                Some(member) => quote!(Some(#member)),
-                None => quote!(None),
+            let (wrap_tokens, fields_schema) = match &wrap {
+                Some((member, inner)) => (quote!(Some(#member)), inner.clone()),
+                None => (quote!(None), schema.clone()),
             };
+            let wrap = wrap.map(|(member, _)| member);
             multipart = media_type.starts_with("multipart/");
             body_info = Some(BodyInfo {
                 multipart,
@@ -274,6 +275,7 @@ fn body(
                     media_type: #media_type,
                     schema: #schema,
                     wrap: #wrap_tokens,
+                    fields_schema: #fields_schema,
                     fields: &[#(#field_tokens),*],
                     min_fields: #min_fields,
                 })),

@@ -3359,6 +3359,281 @@ impl ShowAlert {
 #[must_use = "nothing is sent until .send().await"]
 pub struct ChangeAlert(pub(crate) Request<secmaster_bindings::operations::ChangeAlert>);
 impl ChangeAlert {
+    /// Version of the alert object; one of the versions officially released by the cloud SSA service.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.0.body("version", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Unique alert ID, in UUID format, at most 36 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// domain_id of the delegated user after data delivery.
+    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("domain_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// region_id of the delegated user after data delivery.
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("region_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Workspace ID.
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Labels (display only).
+    pub fn labels(mut self, value: impl Into<String>) -> Self {
+        self.0.body("labels", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Environment information of an alert.
+    pub fn environment(
+        mut self,
+        value: secmaster_bindings::types::AlertEnvironment,
+    ) -> Self {
+        self.0.body_try("environment", ::serde_json::to_value(value));
+        self
+    }
+    /// Data source of an alert or incident.
+    pub fn data_source(
+        mut self,
+        value: secmaster_bindings::types::AlertDataSource,
+    ) -> Self {
+        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self
+    }
+    /// First discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn first_observed_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("first_observed_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Latest discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn last_observed_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("last_observed_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Recording time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn create_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("create_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Receiving time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn arrive_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("arrive_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Alert title.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.0.body("title", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Alert description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.body("description", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// URL of the page in the data source product that describes this event.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.0.body("source_url", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Number of occurrences.
+    pub fn count(mut self, value: i32) -> Self {
+        self.0.body("count", ::serde_json::Value::from(value));
+        self
+    }
+    /// Confidence: how likely the identified behaviour or problem is. 0: 0%; 100: 100%.
+    pub fn confidence(mut self, value: u32) -> Self {
+        self.0.body("confidence", ::serde_json::Value::from(value));
+        self
+    }
+    /// Severity. Tips: no problem found; Low: no action needed; Medium: to be handled, not urgently; High: to be handled first; Fatal: to be handled at once to prevent further damage.
+    pub fn severity(
+        mut self,
+        value: secmaster_bindings::open_enums::AlertSeverity,
+    ) -> Self {
+        self.0.body("severity", ::serde_json::Value::String(value.as_str().to_owned()));
+        self
+    }
+    /// Criticality: importance of the assets involved. 0: not critical; 100: most critical.
+    pub fn criticality(mut self, value: u32) -> Self {
+        self.0.body("criticality", ::serde_json::Value::from(value));
+        self
+    }
+    /// Alert type (see the Preset Types page, e.g. category "DDoS attack", alert_type "ACK Flood").
+    pub fn alert_type(
+        mut self,
+        value: secmaster_bindings::types::AlertAlertType,
+    ) -> Self {
+        self.0.body_try("alert_type", ::serde_json::to_value(value));
+        self
+    }
+    /// Network information.
+    pub fn network_list(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertNetworkList>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "network_list",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Affected assets.
+    pub fn resource_list(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertResourceList>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "resource_list",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Remediation information.
+    pub fn remediation(
+        mut self,
+        value: secmaster_bindings::types::AlertRemediation,
+    ) -> Self {
+        self.0.body_try("remediation", ::serde_json::to_value(value));
+        self
+    }
+    /// Verification state, the accuracy of the alert or incident. Unknown (default); True_Positive: confirmed; False_Positive: false positive.
+    pub fn verification_state(
+        mut self,
+        value: secmaster_bindings::open_enums::VerificationState,
+    ) -> Self {
+        self.0
+            .body(
+                "verification_state",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Handling status. Open (default); Block: blocked; Closed: closed.
+    pub fn handle_status(
+        mut self,
+        value: secmaster_bindings::open_enums::HandleStatus,
+    ) -> Self {
+        self.0
+            .body(
+                "handle_status",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Time by which it must be closed, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn sla(mut self, value: impl Into<String>) -> Self {
+        self.0.body("sla", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Update time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn update_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("update_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Closing time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn close_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Handling phase: Preparation | Detection and Analysis | Contain, Eradication & Recovery | Post-Incident-Activity (as the SDK docstring spells them; no page enumerates the exact wire strings).
+    pub fn ipdrr_phase(mut self, value: impl Into<String>) -> Self {
+        self.0.body("ipdrr_phase", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Debugging field.
+    pub fn simulation(mut self, value: impl Into<String>) -> Self {
+        self.0.body("simulation", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Alert investigator.
+    pub fn actor(mut self, value: impl Into<String>) -> Self {
+        self.0.body("actor", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Owner (service owner).
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
+        self.0.body("owner", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Creator.
+    pub fn creator(mut self, value: impl Into<String>) -> Self {
+        self.0.body("creator", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Close reason: False detection, Resolved, Repeated, Other.
+    pub fn close_reason(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_reason", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Close comment.
+    pub fn close_comment(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_comment", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Malware information.
+    pub fn malware(mut self, value: secmaster_bindings::types::AlertMalware) -> Self {
+        self.0.body_try("malware", ::serde_json::to_value(value));
+        self
+    }
+    /// System information.
+    pub fn system_info(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.0.body("system_info", ::serde_json::Value::Object(value));
+        self
+    }
+    /// Process information.
+    pub fn process(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertProcess>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "process",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// User information.
+    pub fn user_info(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertUserInfo>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "user_info",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// File information.
+    pub fn file_info(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertFileInfo>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "file_info",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Layout fields of the alert list.
+    pub fn system_alert_table(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.0.body("system_alert_table", ::serde_json::Value::Object(value));
+        self
+    }
     /// IDs of the alerts to update (listed by the page, absent from the SDK).
     pub fn batch_ids(
         mut self,
@@ -3374,12 +3649,6 @@ impl ChangeAlert {
                         .collect(),
                 ),
             );
-        self
-    }
-    /// An alert (the data object of the alert data class).
-    /// Mandatory.
-    pub fn data_object(mut self, value: secmaster_bindings::types::Alert) -> Self {
-        self.0.body_try("data_object", ::serde_json::to_value(value));
         self
     }
     crate::runtime::request_options!();
@@ -3406,6 +3675,281 @@ pub struct ChangeAlerts(
     pub(crate) Request<secmaster_bindings::operations::ChangeAlerts>,
 );
 impl ChangeAlerts {
+    /// Version of the alert object; one of the versions officially released by the cloud SSA service.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.0.body("version", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Unique alert ID, in UUID format, at most 36 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// domain_id of the delegated user after data delivery.
+    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("domain_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// region_id of the delegated user after data delivery.
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("region_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Workspace ID.
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Labels (display only).
+    pub fn labels(mut self, value: impl Into<String>) -> Self {
+        self.0.body("labels", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Environment information of an alert.
+    pub fn environment(
+        mut self,
+        value: secmaster_bindings::types::AlertEnvironment,
+    ) -> Self {
+        self.0.body_try("environment", ::serde_json::to_value(value));
+        self
+    }
+    /// Data source of an alert or incident.
+    pub fn data_source(
+        mut self,
+        value: secmaster_bindings::types::AlertDataSource,
+    ) -> Self {
+        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self
+    }
+    /// First discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn first_observed_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("first_observed_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Latest discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn last_observed_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("last_observed_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Recording time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn create_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("create_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Receiving time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn arrive_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("arrive_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Alert title.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.0.body("title", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Alert description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.body("description", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// URL of the page in the data source product that describes this event.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.0.body("source_url", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Number of occurrences.
+    pub fn count(mut self, value: i32) -> Self {
+        self.0.body("count", ::serde_json::Value::from(value));
+        self
+    }
+    /// Confidence: how likely the identified behaviour or problem is. 0: 0%; 100: 100%.
+    pub fn confidence(mut self, value: u32) -> Self {
+        self.0.body("confidence", ::serde_json::Value::from(value));
+        self
+    }
+    /// Severity. Tips: no problem found; Low: no action needed; Medium: to be handled, not urgently; High: to be handled first; Fatal: to be handled at once to prevent further damage.
+    pub fn severity(
+        mut self,
+        value: secmaster_bindings::open_enums::AlertSeverity,
+    ) -> Self {
+        self.0.body("severity", ::serde_json::Value::String(value.as_str().to_owned()));
+        self
+    }
+    /// Criticality: importance of the assets involved. 0: not critical; 100: most critical.
+    pub fn criticality(mut self, value: u32) -> Self {
+        self.0.body("criticality", ::serde_json::Value::from(value));
+        self
+    }
+    /// Alert type (see the Preset Types page, e.g. category "DDoS attack", alert_type "ACK Flood").
+    pub fn alert_type(
+        mut self,
+        value: secmaster_bindings::types::AlertAlertType,
+    ) -> Self {
+        self.0.body_try("alert_type", ::serde_json::to_value(value));
+        self
+    }
+    /// Network information.
+    pub fn network_list(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertNetworkList>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "network_list",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Affected assets.
+    pub fn resource_list(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertResourceList>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "resource_list",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Remediation information.
+    pub fn remediation(
+        mut self,
+        value: secmaster_bindings::types::AlertRemediation,
+    ) -> Self {
+        self.0.body_try("remediation", ::serde_json::to_value(value));
+        self
+    }
+    /// Verification state, the accuracy of the alert or incident. Unknown (default); True_Positive: confirmed; False_Positive: false positive.
+    pub fn verification_state(
+        mut self,
+        value: secmaster_bindings::open_enums::VerificationState,
+    ) -> Self {
+        self.0
+            .body(
+                "verification_state",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Handling status. Open (default); Block: blocked; Closed: closed.
+    pub fn handle_status(
+        mut self,
+        value: secmaster_bindings::open_enums::HandleStatus,
+    ) -> Self {
+        self.0
+            .body(
+                "handle_status",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Time by which it must be closed, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn sla(mut self, value: impl Into<String>) -> Self {
+        self.0.body("sla", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Update time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn update_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("update_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Closing time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn close_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Handling phase: Preparation | Detection and Analysis | Contain, Eradication & Recovery | Post-Incident-Activity (as the SDK docstring spells them; no page enumerates the exact wire strings).
+    pub fn ipdrr_phase(mut self, value: impl Into<String>) -> Self {
+        self.0.body("ipdrr_phase", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Debugging field.
+    pub fn simulation(mut self, value: impl Into<String>) -> Self {
+        self.0.body("simulation", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Alert investigator.
+    pub fn actor(mut self, value: impl Into<String>) -> Self {
+        self.0.body("actor", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Owner (service owner).
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
+        self.0.body("owner", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Creator.
+    pub fn creator(mut self, value: impl Into<String>) -> Self {
+        self.0.body("creator", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Close reason: False detection, Resolved, Repeated, Other.
+    pub fn close_reason(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_reason", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Close comment.
+    pub fn close_comment(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_comment", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Malware information.
+    pub fn malware(mut self, value: secmaster_bindings::types::AlertMalware) -> Self {
+        self.0.body_try("malware", ::serde_json::to_value(value));
+        self
+    }
+    /// System information.
+    pub fn system_info(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.0.body("system_info", ::serde_json::Value::Object(value));
+        self
+    }
+    /// Process information.
+    pub fn process(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertProcess>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "process",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// User information.
+    pub fn user_info(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertUserInfo>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "user_info",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// File information.
+    pub fn file_info(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertFileInfo>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "file_info",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Layout fields of the alert list.
+    pub fn system_alert_table(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.0.body("system_alert_table", ::serde_json::Value::Object(value));
+        self
+    }
     /// IDs of the alerts to update.
     /// Mandatory.
     pub fn batch_ids(
@@ -3422,12 +3966,6 @@ impl ChangeAlerts {
                         .collect(),
                 ),
             );
-        self
-    }
-    /// An alert (the data object of the alert data class).
-    /// Mandatory.
-    pub fn data_object(mut self, value: secmaster_bindings::types::Alert) -> Self {
-        self.0.body_try("data_object", ::serde_json::to_value(value));
         self
     }
     crate::runtime::request_options!();
@@ -4077,6 +4615,281 @@ pub struct ChangeIncident(
     pub(crate) Request<secmaster_bindings::operations::ChangeIncident>,
 );
 impl ChangeIncident {
+    /// Version of the incident object; one of the versions officially released by the cloud SSA service.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.0.body("version", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Unique incident ID, in UUID format, at most 36 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// domain_id of the delegated user after data delivery.
+    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("domain_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// region_id of the delegated user after data delivery.
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("region_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Workspace ID.
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Labels (display only).
+    pub fn labels(mut self, value: impl Into<String>) -> Self {
+        self.0.body("labels", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Environment information of an incident, and of an alert in search results (SDK: IncidentEnvironment / ListAlertRspEnvironment, identical).
+    pub fn environment(
+        mut self,
+        value: secmaster_bindings::types::IncidentEnvironment,
+    ) -> Self {
+        self.0.body_try("environment", ::serde_json::to_value(value));
+        self
+    }
+    /// Data source of an alert or incident.
+    pub fn data_source(
+        mut self,
+        value: secmaster_bindings::types::AlertDataSource,
+    ) -> Self {
+        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self
+    }
+    /// First discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn first_observed_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("first_observed_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Latest discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn last_observed_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("last_observed_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Recording time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn create_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("create_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Receiving time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn arrive_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("arrive_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Incident title.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.0.body("title", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Incident description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.body("description", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// URL of the page in the data source product that describes this event.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.0.body("source_url", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Number of occurrences.
+    pub fn count(mut self, value: i32) -> Self {
+        self.0.body("count", ::serde_json::Value::from(value));
+        self
+    }
+    /// Confidence: how likely the identified behaviour or problem is. 0: 0%; 100: 100%.
+    pub fn confidence(mut self, value: u32) -> Self {
+        self.0.body("confidence", ::serde_json::Value::from(value));
+        self
+    }
+    /// Severity. Tips: no problem found; Low: no action needed; Medium: to be handled, not urgently; High: to be handled first; Fatal: to be handled at once to prevent further damage.
+    pub fn severity(
+        mut self,
+        value: secmaster_bindings::open_enums::AlertSeverity,
+    ) -> Self {
+        self.0.body("severity", ::serde_json::Value::String(value.as_str().to_owned()));
+        self
+    }
+    /// Criticality: importance of the assets involved. 0: not critical; 100: most critical.
+    pub fn criticality(mut self, value: u32) -> Self {
+        self.0.body("criticality", ::serde_json::Value::from(value));
+        self
+    }
+    /// Incident type.
+    pub fn incident_type(
+        mut self,
+        value: secmaster_bindings::types::IncidentIncidentType,
+    ) -> Self {
+        self.0.body_try("incident_type", ::serde_json::to_value(value));
+        self
+    }
+    /// Network information.
+    pub fn network_list(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertNetworkList>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "network_list",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Affected assets.
+    pub fn resource_list(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::IncidentResourceList>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "resource_list",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Remediation information.
+    pub fn remediation(
+        mut self,
+        value: secmaster_bindings::types::AlertRemediation,
+    ) -> Self {
+        self.0.body_try("remediation", ::serde_json::to_value(value));
+        self
+    }
+    /// Verification state, the accuracy of the alert or incident. Unknown (default); True_Positive: confirmed; False_Positive: false positive.
+    pub fn verification_state(
+        mut self,
+        value: secmaster_bindings::open_enums::VerificationState,
+    ) -> Self {
+        self.0
+            .body(
+                "verification_state",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Handling status. Open (default); Block: blocked; Closed: closed.
+    pub fn handle_status(
+        mut self,
+        value: secmaster_bindings::open_enums::HandleStatus,
+    ) -> Self {
+        self.0
+            .body(
+                "handle_status",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Time by which it must be closed (risk acceptance duration), in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn sla(mut self, value: impl Into<String>) -> Self {
+        self.0.body("sla", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Update time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn update_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("update_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Closing time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn close_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Handling phase: Preparation | Detection and Analysis | Contain, Eradication & Recovery | Post-Incident-Activity (as the SDK docstring spells them; no page enumerates the exact wire strings).
+    pub fn ipdrr_phase(mut self, value: impl Into<String>) -> Self {
+        self.0.body("ipdrr_phase", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Debugging field.
+    pub fn simulation(mut self, value: impl Into<String>) -> Self {
+        self.0.body("simulation", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Incident investigator.
+    pub fn actor(mut self, value: impl Into<String>) -> Self {
+        self.0.body("actor", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Owner (service owner).
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
+        self.0.body("owner", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Creator.
+    pub fn creator(mut self, value: impl Into<String>) -> Self {
+        self.0.body("creator", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Close reason: False detection, Resolved, Repeated, Other.
+    pub fn close_reason(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_reason", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Close comment.
+    pub fn close_comment(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_comment", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Malware information.
+    pub fn malware(mut self, value: secmaster_bindings::types::AlertMalware) -> Self {
+        self.0.body_try("malware", ::serde_json::to_value(value));
+        self
+    }
+    /// System information.
+    pub fn system_info(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.0.body("system_info", ::serde_json::Value::Object(value));
+        self
+    }
+    /// Process information.
+    pub fn process(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertProcess>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "process",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// User information.
+    pub fn user_info(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertUserInfo>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "user_info",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// File information.
+    pub fn file_info(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertFileInfo>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "file_info",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Layout fields of the incident list.
+    pub fn system_alert_table(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.0.body("system_alert_table", ::serde_json::Value::Object(value));
+        self
+    }
     /// IDs of the incidents to update.
     pub fn batch_ids(
         mut self,
@@ -4092,11 +4905,6 @@ impl ChangeIncident {
                         .collect(),
                 ),
             );
-        self
-    }
-    /// An incident (the data object of the incident data class).
-    pub fn data_object(mut self, value: secmaster_bindings::types::Incident) -> Self {
-        self.0.body_try("data_object", ::serde_json::to_value(value));
         self
     }
     crate::runtime::request_options!();
@@ -4123,6 +4931,281 @@ pub struct ChangeIncidents(
     pub(crate) Request<secmaster_bindings::operations::ChangeIncidents>,
 );
 impl ChangeIncidents {
+    /// Version of the incident object; one of the versions officially released by the cloud SSA service.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.0.body("version", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Unique incident ID, in UUID format, at most 36 characters.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// domain_id of the delegated user after data delivery.
+    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("domain_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// region_id of the delegated user after data delivery.
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("region_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Workspace ID.
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Labels (display only).
+    pub fn labels(mut self, value: impl Into<String>) -> Self {
+        self.0.body("labels", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Environment information of an incident, and of an alert in search results (SDK: IncidentEnvironment / ListAlertRspEnvironment, identical).
+    pub fn environment(
+        mut self,
+        value: secmaster_bindings::types::IncidentEnvironment,
+    ) -> Self {
+        self.0.body_try("environment", ::serde_json::to_value(value));
+        self
+    }
+    /// Data source of an alert or incident.
+    pub fn data_source(
+        mut self,
+        value: secmaster_bindings::types::AlertDataSource,
+    ) -> Self {
+        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self
+    }
+    /// First discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn first_observed_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("first_observed_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Latest discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn last_observed_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("last_observed_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Recording time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn create_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("create_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Receiving time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn arrive_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("arrive_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Incident title.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.0.body("title", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Incident description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.body("description", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// URL of the page in the data source product that describes this event.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.0.body("source_url", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Number of occurrences.
+    pub fn count(mut self, value: i32) -> Self {
+        self.0.body("count", ::serde_json::Value::from(value));
+        self
+    }
+    /// Confidence: how likely the identified behaviour or problem is. 0: 0%; 100: 100%.
+    pub fn confidence(mut self, value: u32) -> Self {
+        self.0.body("confidence", ::serde_json::Value::from(value));
+        self
+    }
+    /// Severity. Tips: no problem found; Low: no action needed; Medium: to be handled, not urgently; High: to be handled first; Fatal: to be handled at once to prevent further damage.
+    pub fn severity(
+        mut self,
+        value: secmaster_bindings::open_enums::AlertSeverity,
+    ) -> Self {
+        self.0.body("severity", ::serde_json::Value::String(value.as_str().to_owned()));
+        self
+    }
+    /// Criticality: importance of the assets involved. 0: not critical; 100: most critical.
+    pub fn criticality(mut self, value: u32) -> Self {
+        self.0.body("criticality", ::serde_json::Value::from(value));
+        self
+    }
+    /// Incident type.
+    pub fn incident_type(
+        mut self,
+        value: secmaster_bindings::types::IncidentIncidentType,
+    ) -> Self {
+        self.0.body_try("incident_type", ::serde_json::to_value(value));
+        self
+    }
+    /// Network information.
+    pub fn network_list(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertNetworkList>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "network_list",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Affected assets.
+    pub fn resource_list(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::IncidentResourceList>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "resource_list",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Remediation information.
+    pub fn remediation(
+        mut self,
+        value: secmaster_bindings::types::AlertRemediation,
+    ) -> Self {
+        self.0.body_try("remediation", ::serde_json::to_value(value));
+        self
+    }
+    /// Verification state, the accuracy of the alert or incident. Unknown (default); True_Positive: confirmed; False_Positive: false positive.
+    pub fn verification_state(
+        mut self,
+        value: secmaster_bindings::open_enums::VerificationState,
+    ) -> Self {
+        self.0
+            .body(
+                "verification_state",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Handling status. Open (default); Block: blocked; Closed: closed.
+    pub fn handle_status(
+        mut self,
+        value: secmaster_bindings::open_enums::HandleStatus,
+    ) -> Self {
+        self.0
+            .body(
+                "handle_status",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Time by which it must be closed (risk acceptance duration), in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn sla(mut self, value: impl Into<String>) -> Self {
+        self.0.body("sla", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Update time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn update_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("update_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Closing time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
+    pub fn close_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Handling phase: Preparation | Detection and Analysis | Contain, Eradication & Recovery | Post-Incident-Activity (as the SDK docstring spells them; no page enumerates the exact wire strings).
+    pub fn ipdrr_phase(mut self, value: impl Into<String>) -> Self {
+        self.0.body("ipdrr_phase", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Debugging field.
+    pub fn simulation(mut self, value: impl Into<String>) -> Self {
+        self.0.body("simulation", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Incident investigator.
+    pub fn actor(mut self, value: impl Into<String>) -> Self {
+        self.0.body("actor", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Owner (service owner).
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
+        self.0.body("owner", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Creator.
+    pub fn creator(mut self, value: impl Into<String>) -> Self {
+        self.0.body("creator", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Close reason: False detection, Resolved, Repeated, Other.
+    pub fn close_reason(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_reason", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Close comment.
+    pub fn close_comment(mut self, value: impl Into<String>) -> Self {
+        self.0.body("close_comment", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Malware information.
+    pub fn malware(mut self, value: secmaster_bindings::types::AlertMalware) -> Self {
+        self.0.body_try("malware", ::serde_json::to_value(value));
+        self
+    }
+    /// System information.
+    pub fn system_info(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.0.body("system_info", ::serde_json::Value::Object(value));
+        self
+    }
+    /// Process information.
+    pub fn process(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertProcess>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "process",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// User information.
+    pub fn user_info(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertUserInfo>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "user_info",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// File information.
+    pub fn file_info(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::AlertFileInfo>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "file_info",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+            );
+        self
+    }
+    /// Layout fields of the incident list.
+    pub fn system_alert_table(
+        mut self,
+        value: ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Self {
+        self.0.body("system_alert_table", ::serde_json::Value::Object(value));
+        self
+    }
     /// IDs of the incidents to update.
     pub fn batch_ids(
         mut self,
@@ -4138,11 +5221,6 @@ impl ChangeIncidents {
                         .collect(),
                 ),
             );
-        self
-    }
-    /// An incident (the data object of the incident data class).
-    pub fn data_object(mut self, value: secmaster_bindings::types::Incident) -> Self {
-        self.0.body_try("data_object", ::serde_json::to_value(value));
         self
     }
     crate::runtime::request_options!();

@@ -98,8 +98,14 @@ pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
     let multipart = op.body.as_ref().is_some_and(|b| b.multipart);
     let mut example = op.request_example.clone();
     let wrap = op.body.as_ref().and_then(|b| b.wrap.clone());
+    // A wrapped body's example: the object's fields and those beside it, set alike.
+    let whole = example.clone();
     if let (Some(member), Some(Value::Object(outer))) = (&wrap, &example) {
-        example = outer.get(member).cloned();
+        let mut fields = outer.get(member).and_then(Value::as_object).cloned();
+        for (name, value) in outer.iter().filter(|(name, _)| *name != member) {
+            fields.as_mut()?.insert(name.clone(), value.clone());
+        }
+        example = fields.map(Value::Object);
     }
     let mut call_args: Vec<TokenStream> = op
         .path_params
@@ -134,7 +140,7 @@ pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
                 setters.push(quote!(.#setter(#value)));
             }
             let sent = match &wrap {
-                Some(member) => serde_json::json!({ member: object }),
+                Some(_) => whole.clone()?,
                 None => Value::Object(object.clone()),
             };
             let text = sent.to_string();

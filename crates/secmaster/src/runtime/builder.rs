@@ -322,7 +322,7 @@ fn json_body(request: RequestBody, mut set: Vec<(&'static str, Value)>) -> Resul
         if !request.fields.iter().any(|f| f.name == *name) {
             return Err(Error::invalid(
                 name,
-                format!("is not a field of `{}` in the spec", request.schema),
+                format!("is not a field of `{}` in the spec", request.fields_schema),
             ));
         }
     }
@@ -365,10 +365,14 @@ fn json_body(request: RequestBody, mut set: Vec<(&'static str, Value)>) -> Resul
         return Err(super::request::broken(rule));
     }
     // Serialized from the fields as set (sorted by name), with no map built on the way.
-    let fields = Fields(&set);
     let bytes = match request.wrap {
-        Some(member) => serde_json::to_vec(&Wrapped(member, fields)),
-        None => serde_json::to_vec(&fields),
+        Some(member) => {
+            let outer = |name: &str| request.fields.iter().any(|f| f.name == name && f.outer);
+            let (beside, inner): (Vec<_>, Vec<_>) =
+                set.into_iter().partition(|(name, _)| outer(name));
+            serde_json::to_vec(&Wrapped(member, Fields(&inner), Fields(&beside)))
+        }
+        None => serde_json::to_vec(&Fields(&set)),
     }
     .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
     Ok(bytes.into())
@@ -388,14 +392,23 @@ impl serde::Serialize for Fields<'_> {
     }
 }
 
-/// A body that only wraps an object: `{member: fields}`.
-struct Wrapped<'a>(&'static str, Fields<'a>);
+/// A body that wraps an object: `{member: fields}`, with the fields sent beside it (sorted by
+/// name, as the member).
+struct Wrapped<'a>(&'static str, Fields<'a>, Fields<'a>);
 
 impl serde::Serialize for Wrapped<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry(self.0, &self.1)?;
+        let Self(member, inner, beside) = self;
+        let mut map = serializer.serialize_map(Some(beside.0.len() + 1))?;
+        let at = beside.0.partition_point(|(name, _)| name < member);
+        for (name, value) in &beside.0[..at] {
+            map.serialize_entry(name, value)?;
+        }
+        map.serialize_entry(member, inner)?;
+        for (name, value) in &beside.0[at..] {
+            map.serialize_entry(name, value)?;
+        }
         map.end()
     }
 }

@@ -650,13 +650,10 @@ pub fn rows() -> Vec<Row> {
                     "f44065f5-557b-4376-ae02-8c65ef1960f4",
                     "alert-id-1",
                 )
-                .data_object(
-                    serde_json::from_str::<
-                        secmaster::bindings::types::Alert,
-                    >(
-                            "{\"close_comment\":\"Source blocked on the WAF.\",\"close_reason\":\"Resolved\",\"handle_status\":\"Closed\"}",
-                        )
-                        .unwrap(),
+                .close_comment("Source blocked on the WAF.")
+                .close_reason("Resolved")
+                .handle_status(
+                    secmaster::bindings::open_enums::HandleStatus::from("Closed"),
                 )
                 .send()
                 .await
@@ -684,13 +681,11 @@ pub fn rows() -> Vec<Row> {
                     >("[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]")
                         .unwrap(),
                 )
-                .data_object(
-                    serde_json::from_str::<
-                        secmaster::bindings::types::Alert,
-                    >(
-                            "{\"owner\":\"soc-analyst\",\"verification_state\":\"True_Positive\"}",
-                        )
-                        .unwrap(),
+                .owner("soc-analyst")
+                .verification_state(
+                    secmaster::bindings::open_enums::VerificationState::from(
+                        "True_Positive",
+                    ),
                 )
                 .send()
                 .await
@@ -972,13 +967,10 @@ pub fn rows() -> Vec<Row> {
                     "f44065f5-557b-4376-ae02-8c65ef1960f4",
                     "incident-id-1",
                 )
-                .data_object(
-                    serde_json::from_str::<
-                        secmaster::bindings::types::Incident,
-                    >(
-                            "{\"close_comment\":\"Mitigated.\",\"close_reason\":\"Resolved\",\"handle_status\":\"Closed\"}",
-                        )
-                        .unwrap(),
+                .close_comment("Mitigated.")
+                .close_reason("Resolved")
+                .handle_status(
+                    secmaster::bindings::open_enums::HandleStatus::from("Closed"),
                 )
                 .send()
                 .await
@@ -1006,12 +998,7 @@ pub fn rows() -> Vec<Row> {
                     >("[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]")
                         .unwrap(),
                 )
-                .data_object(
-                    serde_json::from_str::<
-                        secmaster::bindings::types::Incident,
-                    >("{\"owner\":\"soc-lead\"}")
-                        .unwrap(),
-                )
+                .owner("soc-lead")
                 .send()
                 .await
                 .map(drop)
