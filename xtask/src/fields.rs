@@ -56,12 +56,15 @@ pub(crate) enum Kind {
     Binary,
 }
 
+/// The member a body wraps its object in, and the object's schema.
+pub(crate) type Wrap = (String, String);
+
 /// The body schema `name`'s fields, the member it wraps them in (`data_object`) and the wrapped
 /// object's schema when it only wraps one object, and its `minProperties`.
 pub(crate) fn body_fields(
     spec: &OpenAPI,
     name: &str,
-) -> Result<(Option<(String, String)>, Vec<BodyField>, u64), String> {
+) -> Result<(Option<Wrap>, Vec<BodyField>, u64), String> {
     let object = object_of(spec, name)
         .ok_or_else(|| format!("its body `{name}` must be an object schema"))?;
     let min = schema(spec, name).and_then(|s| match &s.schema_kind {
