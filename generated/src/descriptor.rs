@@ -34,6 +34,9 @@ pub struct Operation {
     /// rarely answers 404 (a missing alert is 400 `SecMaster.20030005`, a missing workspace 403
     /// `SecMaster.20010001`).
     pub not_found: &'static [NotFound],
+    /// Whether it only reads (a GET, or a POST the spec marks `x-read-only`: a search, a check,
+    /// an export): an attempt of it cannot have acted, whatever happened to its answer.
+    pub read_only: bool,
 }
 
 /// An answer that says that what a call names does not exist: its status and error code.

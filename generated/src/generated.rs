@@ -37821,6 +37821,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Creating a Workflow
     pub const CREATE_AOP_WORKFLOW: Operation = Operation {
@@ -37928,6 +37929,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Querying Workflow Details
     pub const SHOW_AOP_WORKFLOW: Operation = Operation {
@@ -37975,6 +37977,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow
     pub const UPDATE_AOP_WORKFLOW: Operation = Operation {
@@ -38077,6 +38080,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Deleting a Workflow
     pub const DELETE_AOP_WORKFLOW: Operation = Operation {
@@ -38124,6 +38128,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Querying the Workflow Version List
     pub const LIST_AOP_WORKFLOW_VERSIONS: Operation = Operation {
@@ -38178,6 +38183,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Creating a Workflow Version
     pub const CREATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38314,6 +38320,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`: Creating a Workflow Instance
     pub const CREATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -38414,6 +38421,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Querying Workflow Version Details
     pub const SHOW_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38458,6 +38466,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Updating a Workflow Version
     pub const UPDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38605,6 +38614,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Deleting a Workflow Version
     pub const DELETE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38649,6 +38659,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`: Reviewing the Workflow Version for Release
     pub const CREATE_AOP_WORKFLOW_VERSION_APPROVEL: Operation = Operation {
@@ -38722,6 +38733,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`: Validating a Workflow Version
     pub const VALIDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38810,6 +38822,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`: Exporting Workflows
     pub const EXPORT_AOPWORKFLOW: Operation = Operation {
@@ -38865,6 +38878,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`: Importing Workflow Information
     pub const IMPORT_AOPWORKFLOW: Operation = Operation {
@@ -38920,6 +38934,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`: Querying the Workflow Instance List
     pub const LIST_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -39039,6 +39054,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Querying Workflow Instance Details
     pub const SHOW_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -39086,6 +39102,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Updating a Workflow Instance
     pub const UPDATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -39172,6 +39189,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces`: Querying the Workspace List
     pub const LIST_WORKSPACES: Operation = Operation {
@@ -39269,6 +39287,7 @@ pub mod operations {
         paged: true,
         pages_in_body: false,
         not_found: &[],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces`: Creating a Workspace
     pub const CREATE_WORKSPACE: Operation = Operation {
@@ -39389,6 +39408,7 @@ pub mod operations {
         paged: false,
         pages_in_body: false,
         not_found: &[],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}`: Querying Workspace Details
     pub const SHOW_WORKSPACE: Operation = Operation {
@@ -39423,6 +39443,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}`: Updating a Workspace
     pub const UPDATE_WORKSPACE: Operation = Operation {
@@ -39495,6 +39516,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}`: Deleting a Workspace
     pub const DELETE_WORKSPACE: Operation = Operation {
@@ -39535,6 +39557,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses`: Querying the Data Class List
     pub const LIST_DATACLASS: Operation = Operation {
@@ -39608,6 +39631,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}`: Querying Data Class Details
     pub const SHOW_DATA_CLASS_INFO: Operation = Operation {
@@ -39648,6 +39672,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields`: Querying the Data Class Fields
     pub const LIST_DATACLASS_FIELDS: Operation = Operation {
@@ -39726,6 +39751,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Adding a Data Class Type
     pub const CREATE_DATACLASS_TYPE: Operation = Operation {
@@ -39882,6 +39908,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Deleting a Data Class Type
     pub const DELETE_DATACLASS_TYPE: Operation = Operation {
@@ -39948,6 +39975,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types/enable`: Enabling/Disabling a Data Class Type
     pub const ENABLE_DATACLASS_TYPE: Operation = Operation {
@@ -40018,6 +40046,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`: Searching for an Alert List
     pub const LIST_ALERTS: Operation = Operation {
@@ -40133,6 +40162,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Creating an Alert
     pub const CREATE_ALERT: Operation = Operation {
@@ -40569,6 +40599,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Deleting an Alert
     pub const DELETE_ALERT: Operation = Operation {
@@ -40626,6 +40657,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Querying Alert Details
     pub const SHOW_ALERT: Operation = Operation {
@@ -40681,6 +40713,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Updating an Alert
     pub const CHANGE_ALERT: Operation = Operation {
@@ -41143,6 +41176,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`: Updating Alerts in Batches
     pub const CHANGE_ALERTS: Operation = Operation {
@@ -41590,6 +41624,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`: Deleting Alerts in Batches
     pub const DELETE_ALERTS: Operation = Operation {
@@ -41648,6 +41683,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`: Converting an Alert into an Incident
     pub const CREATE_BATCH_ORDER_ALERTS: Operation = Operation {
@@ -41713,6 +41749,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`: Exporting Alerts
     pub const EXPORT_ALERTS: Operation = Operation {
@@ -41775,6 +41812,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`: Importing Alerts
     pub const IMPORT_ALERTS: Operation = Operation {
@@ -41830,6 +41868,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`: Downloading the Alert Template
     pub const DOWNLOAD_ALERT_TEMPLATE: Operation = Operation {
@@ -41868,6 +41907,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`: Searching for an Incident List
     pub const LIST_INCIDENTS: Operation = Operation {
@@ -41983,6 +42023,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Creating an Incident
     pub const CREATE_INCIDENT: Operation = Operation {
@@ -42419,6 +42460,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Deleting an Incident
     pub const DELETE_INCIDENT: Operation = Operation {
@@ -42476,6 +42518,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Querying Details About an Incident
     pub const SHOW_INCIDENT: Operation = Operation {
@@ -42530,6 +42573,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Updating an Incident
     pub const CHANGE_INCIDENT: Operation = Operation {
@@ -42991,6 +43035,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`: Updating Incidents in Batches
     pub const CHANGE_INCIDENTS: Operation = Operation {
@@ -43438,6 +43483,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`: Deleting Incidents in Batches
     pub const DELETE_INCIDENTS: Operation = Operation {
@@ -43496,6 +43542,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`: Exporting Incidents
     pub const EXPORT_INCIDENTS: Operation = Operation {
@@ -43558,6 +43605,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`: Importing Incidents
     pub const IMPORT_INCIDENTS: Operation = Operation {
@@ -43613,6 +43661,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`: Downloading the Incident Template
     pub const DOWNLOAD_INCIDENT_TEMPLATE: Operation = Operation {
@@ -43651,6 +43700,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Associating Data Objects
     pub const CREATE_DATAOBJECT_RELATION: Operation = Operation {
@@ -43743,6 +43793,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Canceling Association with a Data Object
     pub const DELETE_DATAOBJECT_RELATION: Operation = Operation {
@@ -43835,6 +43886,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`: Associating Data Objects in Batches
     pub const BATCH_CREATE_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -43927,6 +43979,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}/search`: Querying the Associated Data Object List
     pub const LIST_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -44077,6 +44130,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`: Querying the Indicator List
     pub const LIST_INDICATORS: Operation = Operation {
@@ -44202,6 +44256,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Creating an Indicator
     pub const CREATE_INDICATOR: Operation = Operation {
@@ -44434,6 +44489,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Deleting an Indicator
     pub const DELETE_INDICATOR: Operation = Operation {
@@ -44491,6 +44547,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Querying Indicator Details
     pub const SHOW_INDICATOR_DETAIL: Operation = Operation {
@@ -44538,6 +44595,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Updating an Indicator
     pub const UPDATE_INDICATOR: Operation = Operation {
@@ -44775,6 +44833,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`: Exporting Indicators
     pub const EXPORT_INDICATORS: Operation = Operation {
@@ -44837,6 +44896,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`: Importing Indicators
     pub const IMPORT_INDICATORS: Operation = Operation {
@@ -44892,6 +44952,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`: Downloading the Indicator Template
     pub const DOWNLOAD_INDICATOR_TEMPLATE: Operation = Operation {
@@ -44930,6 +44991,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[

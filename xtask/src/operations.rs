@@ -183,6 +183,9 @@ fn emit(
         response(spec, r.op).map_err(bad)?;
     let retry = retry_class(r.op).map_err(bad)?;
     let not_found = not_found(r.op).map_err(bad)?;
+    // A GET only reads; a POST that only reads (a search, a check, an export) says so.
+    let read_only = method.as_str() == "GET"
+        || r.op.extensions.get("x-read-only") == Some(&serde_json::Value::Bool(true));
     // A search pages with `offset` and `limit` fields of its body instead.
     let is_list = matches!(
         shape,
@@ -210,6 +213,7 @@ fn emit(
             paged: #paged,
             pages_in_body: #pages_in_body,
             not_found: &[#(#not_found),*],
+            read_only: #read_only,
         };
     };
     let types = quote! {
