@@ -59,6 +59,7 @@ mod admit;
 mod auth;
 mod config;
 mod journal;
+mod keys;
 mod layers;
 mod limits;
 mod ops;
