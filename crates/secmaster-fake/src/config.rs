@@ -116,10 +116,10 @@ impl Config {
     }
 
     /// Reads a seed file: JSON with `tokens` (strings, or `{token, projects}`), `keys` (`ak`,
-    /// `sk`, `security_token`, `expires_at`, `projects`), `workflows` (`project_id`, `workspace_id`,
-    /// `workflow`, `versions` of `{id, name, status}`) and `dataclasses` (`project_id`,
-    /// `workspace_id`, `id`, `name`) and `faults` (`operation`, `id`, `times`, `fault`), each
-    /// optional.
+    /// `sk`, `security_token`, `expires_at` in RFC 3339, `projects`), `workflows` (`project_id`,
+    /// `workspace_id`, `workflow`, `versions` of `{id, name, status}`) and `dataclasses`
+    /// (`project_id`, `workspace_id`, `id`, `name`) and `faults` (`operation`, `id`, `times`,
+    /// `fault`), each optional.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
     }

@@ -23,8 +23,8 @@ OPTIONS
   --seed FILE    JSON with `tokens` (strings for every project, or [{token, projects}]), `keys`
                  ([{ak, sk, security_token, expires_at, projects}], projects left out: every
                  project; see --key), `workflows` ([{project_id, workspace_id, workflow:
-                 {..AopWorkflowInfo..}, versions: [{id, name, status}]}]) and `dataclasses` ([{project_id,
-                 workspace_id, id, name}]); without it the fake accepts the built-in token and
+                 {..AopWorkflowInfo..}, versions: [{id, name, status}]}]) and `dataclasses`
+                 ([{project_id, workspace_id, id, name}]); without it the fake accepts the built-in token and
                  key below, for the API page's project, and holds the page's example workflow
                  (ver-0001 activated, ver-0002 approved) and data class
   --key JSON     one more access key, as in a seed file's `keys`: permanent

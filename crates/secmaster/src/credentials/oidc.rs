@@ -123,13 +123,13 @@ impl OidcProvider {
     /// The exchange the variables describe: `None` when neither URN is set.
     fn exchange(&self) -> Result<Option<Exchange>, Error> {
         let var = |name| self.env.var(name).filter(|v| !v.trim().is_empty());
-        let (provider_urn, agency_urn) =
-            match (var(ENV_OIDC_PROVIDER_URN), var(ENV_OIDC_AGENCY_URN)) {
-                (None, None) => return Ok(None),
-                (Some(p), Some(a)) => (p, a),
-                (Some(_), None) => return Err(missing(ENV_OIDC_PROVIDER_URN, ENV_OIDC_AGENCY_URN)),
-                (None, Some(_)) => return Err(missing(ENV_OIDC_AGENCY_URN, ENV_OIDC_PROVIDER_URN)),
-            };
+        let urns = (var(ENV_OIDC_PROVIDER_URN), var(ENV_OIDC_AGENCY_URN));
+        let (provider_urn, agency_urn) = match urns {
+            (None, None) => return Ok(None),
+            (Some(p), Some(a)) => (p, a),
+            (Some(_), None) => return Err(missing(ENV_OIDC_PROVIDER_URN, ENV_OIDC_AGENCY_URN)),
+            (None, Some(_)) => return Err(missing(ENV_OIDC_AGENCY_URN, ENV_OIDC_PROVIDER_URN)),
+        };
         let id_token = match (var(ENV_OIDC_ID_TOKEN), var(ENV_OIDC_TOKEN_FILE)) {
             (Some(token), _) => token.trim().to_owned(),
             (None, Some(file)) => read_token(&file)?,
