@@ -299,3 +299,62 @@ async fn a_client_goes_from_an_id_token_to_the_fake() {
         );
     }
 }
+
+#[tokio::test]
+async fn keys_expiring_in_a_second_are_exchanged_again_with_the_token_file_read_anew() {
+    let fake = Arc::new(FakeSecMaster::start().await.unwrap());
+    let sts = {
+        let fake = fake.clone();
+        let minted = AtomicUsize::new(0);
+        Local::start(move |_| {
+            let n = minted.fetch_add(1, Ordering::SeqCst) + 1;
+            let (ak, sk) = (format!("OIDCAK{n}"), format!("OIDCSK{n}"));
+            let st = format!("oidc-security-token-{n}");
+            let expires = in_secs(1);
+            let at: Timestamp = expires.parse().unwrap();
+            fake.add_key(
+                AccessKey::new(&ak, &sk)
+                    .with_security_token(&st)
+                    .with_expiry(at),
+            );
+            Answer::json(200, sts_answer(&ak, &sk, &st, &expires))
+        })
+        .await
+    };
+    // A CI system or Kubernetes rewrites the file as the ID token turns over.
+    let file = temp_file("rotating", "first-id-token");
+    let vars = [
+        ("HUAWEICLOUD_OIDC_PROVIDER_URN", PROVIDER_URN),
+        ("HUAWEICLOUD_OIDC_AGENCY_URN", AGENCY_URN),
+        ("HUAWEICLOUD_OIDC_TOKEN_FILE", file.as_str()),
+        ("HUAWEICLOUD_SDK_STS_ENDPOINT", sts.url.as_str()),
+    ];
+    let client = Client::builder()
+        .endpoint(fake.endpoint())
+        .credentials_provider(chain(&vars))
+        .build()
+        .unwrap();
+    let seed = SeedWorkflow::page_example();
+    let list = || {
+        client
+            .list_workflows(&seed.project_id, &seed.workspace_id)
+            .send()
+    };
+    list().await.unwrap();
+    std::fs::write(&file, "second-id-token\n").unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    list().await.unwrap();
+    let tokens: Vec<Value> = sts
+        .requests()
+        .iter()
+        .map(|seen| serde_json::from_slice::<Value>(&seen.body).unwrap()["id_token"].clone())
+        .collect();
+    assert_eq!(tokens, [json!("first-id-token"), json!("second-id-token")]);
+    let used: Vec<bool> = fake
+        .journal()
+        .iter()
+        .zip(["Access=OIDCAK1,", "Access=OIDCAK2,"])
+        .map(|(entry, ak)| entry.admitted && entry.header("authorization").unwrap().contains(ak))
+        .collect();
+    assert_eq!(used, [true, true], "the fake saw the new key");
+}
