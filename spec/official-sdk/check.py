@@ -233,7 +233,7 @@ for op_id, (path, m, op, path_level) in ops.items():
     sdk_resp_fields = [resp_cls.attribute_map[a] for a in resp_cls.openapi_types if resp_cls.attribute_map[a] not in header_attrs]
     hdrs_sdk = [resp_cls.attribute_map[a] for a in resp_cls.openapi_types if resp_cls.attribute_map[a] in header_attrs]
     hdrs_frag = list(ok.get('headers', {}))
-    if set(hdrs_sdk) != set(hdrs_frag):
+    if {h.lower() for h in hdrs_sdk} != {h.lower() for h in hdrs_frag}:     # header names are case-insensitive
         diff(op_id, f'answer headers: SDK {hdrs_sdk}, spec {hdrs_frag}')
     stream = issubclass(resp_cls, SdkStreamResponse)
     if not rcontent:
