@@ -136,7 +136,7 @@ pub fn generate_both(
     let rules = rules::required_when_rules(&spec, spec_path)?;
 
     let client = progenitor::progenitor_client(
-        &progenitor::multipart_as_octet_stream(&spec),
+        &progenitor::without_bounds(&progenitor::multipart_as_octet_stream(&spec), spec_path)?,
         &open_enums,
         spec_path,
     )?;
