@@ -35297,6 +35297,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -35307,6 +35309,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "engine_type",
@@ -35317,6 +35321,8 @@ pub mod operations {
                         values: &["public_engine"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "aop_type",
@@ -35327,6 +35333,8 @@ pub mod operations {
                         values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "dataclass_id",
@@ -35337,6 +35345,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -35347,6 +35357,8 @@ pub mod operations {
                         values: &["IP", "ACCOUNT", "DOMAIN"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -35457,6 +35469,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -35467,6 +35481,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "enabled",
@@ -35474,6 +35490,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "version_id",
@@ -35484,6 +35502,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -35494,6 +35514,8 @@ pub mod operations {
                         values: &["IP", "ACCOUNT", "DOMAIN"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -35664,6 +35686,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -35674,6 +35698,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskconfig",
@@ -35684,6 +35710,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "input",
@@ -35694,6 +35722,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "output",
@@ -35704,6 +35734,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskflow",
@@ -35714,6 +35746,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskflow_type",
@@ -35724,6 +35758,8 @@ pub mod operations {
                         values: &["JSON"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "aop_type",
@@ -35734,6 +35770,8 @@ pub mod operations {
                         values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -35801,6 +35839,8 @@ pub mod operations {
                         values: &["ActionInstanceRunCommand"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "action_type",
@@ -35811,6 +35851,8 @@ pub mod operations {
                         values: &["workflow"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "action_id",
@@ -35821,6 +35863,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "action_instance_id",
@@ -35831,6 +35875,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "playbook_context",
@@ -35838,6 +35884,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::PLAYBOOKCONTEXT_REF,
                 },
             ],
             min_fields: 0u64,
@@ -35947,6 +35995,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -35957,6 +36007,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "status",
@@ -35972,6 +36024,8 @@ pub mod operations {
                         ],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskconfig",
@@ -35982,6 +36036,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskflow",
@@ -35992,6 +36048,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskflow_type",
@@ -36002,6 +36060,8 @@ pub mod operations {
                         values: &["JSON"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "aop_type",
@@ -36012,6 +36072,8 @@ pub mod operations {
                         values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "input",
@@ -36022,6 +36084,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "output",
@@ -36032,6 +36096,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -36141,6 +36207,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "result",
@@ -36151,6 +36219,8 @@ pub mod operations {
                         values: &["PASS", "UN_PASS"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -36210,6 +36280,8 @@ pub mod operations {
                         values: &["BASIC", "CIRCLE", "APP_PARAMS"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskconfig",
@@ -36220,6 +36292,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskflow",
@@ -36230,6 +36304,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "aopworkflow_id",
@@ -36240,6 +36316,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -36299,6 +36377,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -36352,6 +36437,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Binary,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -36587,6 +36674,8 @@ pub mod operations {
                         ],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "task_id",
@@ -36597,6 +36686,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "input_dataobject",
@@ -36607,6 +36698,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -36757,6 +36850,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "enterprise_project_id",
@@ -36767,6 +36862,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "enterprise_project_name",
@@ -36777,6 +36874,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "view_bind_id",
@@ -36787,6 +36886,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "is_view",
@@ -36794,6 +36895,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "name",
@@ -36804,6 +36907,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -36814,6 +36919,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "project_name",
@@ -36824,6 +36931,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "tags",
@@ -36834,6 +36943,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::TAGS_POJO,
                 },
             ],
             min_fields: 0u64,
@@ -36917,6 +37028,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -36927,6 +37040,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "view_bind_id",
@@ -36937,6 +37052,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -37232,6 +37349,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sub_category_code",
@@ -37242,6 +37361,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "category",
@@ -37252,6 +37373,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "category_code",
@@ -37262,6 +37385,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "name",
@@ -37272,6 +37397,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "business_code",
@@ -37282,6 +37409,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "dataclass_business_code",
@@ -37292,6 +37421,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -37302,6 +37433,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "level",
@@ -37312,6 +37445,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "enabled",
@@ -37319,6 +37454,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -37329,6 +37466,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -37386,6 +37525,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ids",
@@ -37396,6 +37537,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -37454,6 +37602,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ids",
@@ -37464,6 +37614,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -37523,6 +37680,8 @@ pub mod operations {
                         max: Some(9999i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "offset",
@@ -37533,6 +37692,8 @@ pub mod operations {
                         max: Some(9994i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sort_by",
@@ -37543,6 +37704,8 @@ pub mod operations {
                         values: &["create_time", "update_time"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "order",
@@ -37553,6 +37716,8 @@ pub mod operations {
                         values: &["ASC", "DESC"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "from_date",
@@ -37563,6 +37728,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "to_date",
@@ -37573,6 +37740,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "condition",
@@ -37580,6 +37749,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                 },
             ],
             min_fields: 0u64,
@@ -37638,6 +37809,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -37648,6 +37821,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -37658,6 +37833,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -37668,6 +37845,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -37678,6 +37857,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -37688,6 +37869,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -37695,6 +37878,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -37702,6 +37887,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -37712,6 +37899,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -37722,6 +37911,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -37732,6 +37923,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -37742,6 +37935,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -37752,6 +37947,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -37762,6 +37959,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -37772,6 +37971,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -37782,6 +37983,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -37792,6 +37995,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -37802,6 +38007,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -37812,6 +38019,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "alert_type",
@@ -37819,6 +38028,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ALERT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -37829,6 +38040,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -37839,6 +38052,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -37846,6 +38061,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -37856,6 +38073,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -37866,6 +38085,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -37876,6 +38097,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -37886,6 +38109,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -37896,6 +38121,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -37906,6 +38133,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -37916,6 +38145,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -37926,6 +38157,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -37936,6 +38169,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -37946,6 +38181,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -37956,6 +38193,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -37966,6 +38205,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -37973,6 +38214,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -37980,6 +38223,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -37990,6 +38235,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -38000,6 +38247,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -38010,6 +38259,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -38017,6 +38268,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -38075,6 +38328,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -38201,6 +38461,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -38211,6 +38473,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -38221,6 +38485,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -38231,6 +38497,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -38241,6 +38509,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -38251,6 +38521,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -38258,6 +38530,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -38265,6 +38539,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -38275,6 +38551,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -38285,6 +38563,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -38295,6 +38575,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -38305,6 +38587,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -38315,6 +38599,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -38325,6 +38611,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -38335,6 +38623,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -38345,6 +38635,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -38355,6 +38647,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -38365,6 +38659,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -38375,6 +38671,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "alert_type",
@@ -38382,6 +38680,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ALERT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -38392,6 +38692,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -38402,6 +38704,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -38409,6 +38713,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -38419,6 +38725,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -38429,6 +38737,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -38439,6 +38749,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -38449,6 +38761,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -38459,6 +38773,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -38469,6 +38785,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -38479,6 +38797,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -38489,6 +38809,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -38499,6 +38821,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -38509,6 +38833,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -38519,6 +38845,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -38529,6 +38857,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -38536,6 +38866,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -38543,6 +38875,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -38553,6 +38887,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -38563,6 +38899,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -38573,6 +38911,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -38580,6 +38920,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "batch_ids",
@@ -38590,6 +38932,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: true,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -38653,6 +39002,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -38663,6 +39014,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -38673,6 +39026,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -38683,6 +39038,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -38693,6 +39050,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -38703,6 +39062,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -38710,6 +39071,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -38717,6 +39080,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -38727,6 +39092,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -38737,6 +39104,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -38747,6 +39116,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -38757,6 +39128,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -38767,6 +39140,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -38777,6 +39152,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -38787,6 +39164,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -38797,6 +39176,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -38807,6 +39188,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -38817,6 +39200,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -38827,6 +39212,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "alert_type",
@@ -38834,6 +39221,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ALERT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -38844,6 +39233,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -38854,6 +39245,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -38861,6 +39254,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -38871,6 +39266,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -38881,6 +39278,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -38891,6 +39290,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -38901,6 +39302,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -38911,6 +39314,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -38921,6 +39326,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -38931,6 +39338,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -38941,6 +39350,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -38951,6 +39362,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -38961,6 +39374,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -38971,6 +39386,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -38981,6 +39398,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -38988,6 +39407,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -38995,6 +39416,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -39005,6 +39428,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -39015,6 +39440,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -39025,6 +39452,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -39032,6 +39461,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "batch_ids",
@@ -39042,6 +39473,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: true,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -39101,6 +39539,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -39160,6 +39605,13 @@ pub mod operations {
                         max_items: Some(999u64),
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: Some(100u64),
+                        },
+                    ),
+                    fields: &[],
                 },
                 Field {
                     name: "incident_content",
@@ -39167,6 +39619,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ORDER_ALERT_INCIDENT_CONTENT,
                 },
             ],
             min_fields: 0u64,
@@ -39223,6 +39677,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH,
                 },
                 Field {
                     name: "title",
@@ -39233,6 +39689,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -39286,6 +39749,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Binary,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -39384,6 +39849,8 @@ pub mod operations {
                         max: Some(9999i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "offset",
@@ -39394,6 +39861,8 @@ pub mod operations {
                         max: Some(9994i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sort_by",
@@ -39404,6 +39873,8 @@ pub mod operations {
                         values: &["create_time", "update_time"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "order",
@@ -39414,6 +39885,8 @@ pub mod operations {
                         values: &["ASC", "DESC"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "from_date",
@@ -39424,6 +39897,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "to_date",
@@ -39434,6 +39909,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "condition",
@@ -39441,6 +39918,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                 },
             ],
             min_fields: 0u64,
@@ -39499,6 +39978,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -39509,6 +39990,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -39519,6 +40002,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -39529,6 +40014,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -39539,6 +40026,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -39549,6 +40038,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -39556,6 +40047,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -39563,6 +40056,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -39573,6 +40068,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -39583,6 +40080,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -39593,6 +40092,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -39603,6 +40104,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -39613,6 +40116,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -39623,6 +40128,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -39633,6 +40140,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -39643,6 +40152,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -39653,6 +40164,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -39663,6 +40176,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -39673,6 +40188,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "incident_type",
@@ -39680,6 +40197,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -39690,6 +40209,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -39700,6 +40221,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -39707,6 +40230,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -39717,6 +40242,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -39727,6 +40254,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -39737,6 +40266,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -39747,6 +40278,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -39757,6 +40290,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -39767,6 +40302,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -39777,6 +40314,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -39787,6 +40326,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -39797,6 +40338,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -39807,6 +40350,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -39817,6 +40362,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -39827,6 +40374,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -39834,6 +40383,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -39841,6 +40392,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -39851,6 +40404,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -39861,6 +40416,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -39871,6 +40428,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -39878,6 +40437,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -39936,6 +40497,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -40060,6 +40628,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -40070,6 +40640,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -40080,6 +40652,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -40090,6 +40664,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -40100,6 +40676,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -40110,6 +40688,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -40117,6 +40697,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -40124,6 +40706,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -40134,6 +40718,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -40144,6 +40730,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -40154,6 +40742,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -40164,6 +40754,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -40174,6 +40766,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -40184,6 +40778,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -40194,6 +40790,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -40204,6 +40802,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -40214,6 +40814,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -40224,6 +40826,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -40234,6 +40838,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "incident_type",
@@ -40241,6 +40847,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -40251,6 +40859,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -40261,6 +40871,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -40268,6 +40880,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -40278,6 +40892,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -40288,6 +40904,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -40298,6 +40916,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -40308,6 +40928,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -40318,6 +40940,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -40328,6 +40952,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -40338,6 +40964,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -40348,6 +40976,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -40358,6 +40988,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -40368,6 +41000,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -40378,6 +41012,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -40388,6 +41024,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -40395,6 +41033,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -40402,6 +41042,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -40412,6 +41054,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -40422,6 +41066,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -40432,6 +41078,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -40439,6 +41087,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "batch_ids",
@@ -40449,6 +41099,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: true,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -40512,6 +41169,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -40522,6 +41181,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -40532,6 +41193,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -40542,6 +41205,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -40552,6 +41217,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -40562,6 +41229,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -40569,6 +41238,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -40576,6 +41247,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -40586,6 +41259,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -40596,6 +41271,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -40606,6 +41283,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -40616,6 +41295,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -40626,6 +41307,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -40636,6 +41319,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -40646,6 +41331,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -40656,6 +41343,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -40666,6 +41355,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -40676,6 +41367,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -40686,6 +41379,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "incident_type",
@@ -40693,6 +41388,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -40703,6 +41400,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -40713,6 +41412,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -40720,6 +41421,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -40730,6 +41433,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -40740,6 +41445,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -40750,6 +41457,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -40760,6 +41469,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -40770,6 +41481,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -40780,6 +41493,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -40790,6 +41505,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -40800,6 +41517,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -40810,6 +41529,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -40820,6 +41541,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -40830,6 +41553,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -40840,6 +41565,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -40847,6 +41574,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -40854,6 +41583,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -40864,6 +41595,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -40874,6 +41607,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -40884,6 +41619,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -40891,6 +41628,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "batch_ids",
@@ -40901,6 +41640,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: true,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -40960,6 +41706,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41016,6 +41769,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH,
                 },
                 Field {
                     name: "title",
@@ -41026,6 +41781,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41079,6 +41841,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Binary,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41211,6 +41975,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41304,6 +42075,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41387,6 +42165,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
                 Field {
                     name: "related_dataobject_ids",
@@ -41397,6 +42182,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41491,6 +42283,8 @@ pub mod operations {
                         max: Some(9999i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "offset",
@@ -41501,6 +42295,8 @@ pub mod operations {
                         max: Some(9994i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sort_by",
@@ -41511,6 +42307,8 @@ pub mod operations {
                         values: &["create_time", "update_time"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "order",
@@ -41521,6 +42319,8 @@ pub mod operations {
                         values: &["ASC", "DESC"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "from_date",
@@ -41531,6 +42331,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "to_date",
@@ -41541,6 +42343,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "condition",
@@ -41548,6 +42352,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                 },
             ],
             min_fields: 0u64,
@@ -41607,6 +42413,13 @@ pub mod operations {
                         max_items: Some(999u64),
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: Some(32u64),
+                            max_len: Some(64u64),
+                        },
+                    ),
+                    fields: &[],
                 },
                 Field {
                     name: "dataclass_id",
@@ -41617,6 +42430,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "condition",
@@ -41624,6 +42439,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                 },
                 Field {
                     name: "offset",
@@ -41634,6 +42451,8 @@ pub mod operations {
                         max: Some(999999i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "limit",
@@ -41644,6 +42463,8 @@ pub mod operations {
                         max: Some(999999i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sort_by",
@@ -41654,6 +42475,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "from_date",
@@ -41664,6 +42487,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "to_date",
@@ -41674,6 +42499,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41729,6 +42556,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_INDICATOR_DETAIL_DATA_SOURCE,
                 },
                 Field {
                     name: "verdict",
@@ -41739,6 +42568,8 @@ pub mod operations {
                         values: &["Black", "White", "Gray"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -41749,6 +42580,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "status",
@@ -41759,6 +42592,8 @@ pub mod operations {
                         values: &["Open", "Closed", "Revoked"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -41769,6 +42604,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "value",
@@ -41779,6 +42616,8 @@ pub mod operations {
                         max_len: Some(128u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "granular_marking",
@@ -41789,6 +42628,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -41796,6 +42637,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_INDICATOR_DETAIL_ENVIRONMENT,
                 },
                 Field {
                     name: "defanged",
@@ -41803,6 +42646,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "first_report_time",
@@ -41813,6 +42658,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_report_time",
@@ -41823,6 +42670,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -41833,6 +42682,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "indicator_type",
@@ -41840,6 +42691,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_INDICATOR_DETAIL_INDICATOR_TYPE,
                 },
                 Field {
                     name: "dataclass_id",
@@ -41850,6 +42703,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "name",
@@ -41860,6 +42715,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -41870,6 +42727,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "dataclass",
@@ -41877,6 +42736,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATA_CLASS_REF,
                 },
                 Field {
                     name: "project_id",
@@ -41887,6 +42748,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -41897,6 +42760,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -41907,6 +42772,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41965,6 +42832,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -42072,6 +42946,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_INDICATOR_TYPE,
                 },
                 Field {
                     name: "value",
@@ -42082,6 +42958,8 @@ pub mod operations {
                         max_len: Some(256u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -42092,6 +42970,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -42102,6 +42982,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -42109,6 +42991,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -42116,6 +43000,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_DATA_SOURCE,
                 },
                 Field {
                     name: "first_report_time",
@@ -42126,6 +43012,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "is_deleted",
@@ -42133,6 +43021,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_report_time",
@@ -42143,6 +43033,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "granular_marking",
@@ -42153,6 +43045,8 @@ pub mod operations {
                         max: Some(4i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "name",
@@ -42163,6 +43057,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -42173,6 +43069,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "project_id",
@@ -42183,6 +43081,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "revoked",
@@ -42190,6 +43090,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "status",
@@ -42200,6 +43102,8 @@ pub mod operations {
                         values: &["Open", "Closed", "Revoked"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "verdict",
@@ -42210,6 +43114,8 @@ pub mod operations {
                         values: &["Black", "White", "Gray"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -42220,6 +43126,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -42230,6 +43138,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -42240,6 +43150,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "defanged",
@@ -42247,6 +43159,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -42307,6 +43221,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH,
                 },
                 Field {
                     name: "title",
@@ -42317,6 +43233,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -42370,6 +43293,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Binary,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -43211,6 +44136,1707 @@ pub mod operations {
             (self.field_details, self.total.and_then(|n| u64::try_from(n).ok()))
         }
     }
+}
+/// The fields of every object a request body holds, at any depth
+/// ([`crate::Field::fields`]): what is checked inside a body's objects and arrays.
+pub mod object_fields {
+    use crate::{Field, FieldKind};
+    ///The fields of `AlertAlertType`.
+    pub const ALERT_ALERT_TYPE: &[Field] = &[
+        Field {
+            name: "category",
+            setter: "category",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "alert_type",
+            setter: "alert_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertDataSource`.
+    pub const ALERT_DATA_SOURCE: &[Field] = &[
+        Field {
+            name: "source_type",
+            setter: "source_type",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "company_name",
+            setter: "company_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_name",
+            setter: "product_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_feature",
+            setter: "product_feature",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_module",
+            setter: "product_module",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertDestGeo`.
+    pub const ALERT_DEST_GEO: &[Field] = &[
+        Field {
+            name: "latitude",
+            setter: "latitude",
+            required: false,
+            kind: FieldKind::Number,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "longitude",
+            setter: "longitude",
+            required: false,
+            kind: FieldKind::Number,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "city_code",
+            setter: "city_code",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "country_code",
+            setter: "country_code",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertEnvironment`.
+    pub const ALERT_ENVIRONMENT: &[Field] = &[
+        Field {
+            name: "vendor_type",
+            setter: "vendor_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertFileInfo`.
+    pub const ALERT_FILE_INFO: &[Field] = &[
+        Field {
+            name: "file_path",
+            setter: "file_path",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_content",
+            setter: "file_content",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_new_path",
+            setter: "file_new_path",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_hash",
+            setter: "file_hash",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_md5",
+            setter: "file_md5",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_sha256",
+            setter: "file_sha256",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_attr",
+            setter: "file_attr",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertMalware`.
+    pub const ALERT_MALWARE: &[Field] = &[
+        Field {
+            name: "malware_family",
+            setter: "malware_family",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "malware_class",
+            setter: "malware_class",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertNetworkList`.
+    pub const ALERT_NETWORK_LIST: &[Field] = &[
+        Field {
+            name: "direction",
+            setter: "direction",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "NetworkDirection",
+                values: &["IN", "OUT"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "protocol",
+            setter: "protocol",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "src_ip",
+            setter: "src_ip",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "src_port",
+            setter: "src_port",
+            required: false,
+            kind: FieldKind::Integer {
+                min: Some(0i64),
+                max: Some(65535i64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "src_domain",
+            setter: "src_domain",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "src_geo",
+            setter: "src_geo",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::ALERT_SRC_GEO,
+        },
+        Field {
+            name: "dest_ip",
+            setter: "dest_ip",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "dest_port",
+            setter: "dest_port",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "dest_domain",
+            setter: "dest_domain",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "dest_geo",
+            setter: "dest_geo",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::ALERT_DEST_GEO,
+        },
+    ];
+    ///The fields of `AlertProcess`.
+    pub const ALERT_PROCESS: &[Field] = &[
+        Field {
+            name: "process_name",
+            setter: "process_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_path",
+            setter: "process_path",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_pid",
+            setter: "process_pid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_uid",
+            setter: "process_uid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_cmdline",
+            setter: "process_cmdline",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_parent_name",
+            setter: "process_parent_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_parent_path",
+            setter: "process_parent_path",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_parent_pid",
+            setter: "process_parent_pid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_parent_uid",
+            setter: "process_parent_uid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_parent_cmdline",
+            setter: "process_parent_cmdline",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_child_name",
+            setter: "process_child_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_child_path",
+            setter: "process_child_path",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_child_pid",
+            setter: "process_child_pid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_child_uid",
+            setter: "process_child_uid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_child_cmdline",
+            setter: "process_child_cmdline",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_launche_time",
+            setter: "process_launche_time",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_terminate_time",
+            setter: "process_terminate_time",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertRemediation`.
+    pub const ALERT_REMEDIATION: &[Field] = &[
+        Field {
+            name: "recommendation",
+            setter: "recommendation",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "url",
+            setter: "url",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertResourceList`.
+    pub const ALERT_RESOURCE_LIST: &[Field] = &[
+        Field {
+            name: "id",
+            setter: "id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "type",
+            setter: "type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "provider",
+            setter: "provider",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "ep_id",
+            setter: "ep_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "ep_name",
+            setter: "ep_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "tags",
+            setter: "tags",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertSrcGeo`.
+    pub const ALERT_SRC_GEO: &[Field] = &[
+        Field {
+            name: "latitude",
+            setter: "latitude",
+            required: false,
+            kind: FieldKind::Number,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "longitude",
+            setter: "longitude",
+            required: false,
+            kind: FieldKind::Number,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "city_code",
+            setter: "city_code",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "country_code",
+            setter: "country_code",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertUserInfo`.
+    pub const ALERT_USER_INFO: &[Field] = &[
+        Field {
+            name: "user_id",
+            setter: "user_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "user_name",
+            setter: "user_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `CreateIndicatorDetailDataSource`.
+    pub const CREATE_INDICATOR_DETAIL_DATA_SOURCE: &[Field] = &[
+        Field {
+            name: "source_type",
+            setter: "source_type",
+            required: true,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_name",
+            setter: "product_name",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_feature",
+            setter: "product_feature",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `CreateIndicatorDetailEnvironment`.
+    pub const CREATE_INDICATOR_DETAIL_ENVIRONMENT: &[Field] = &[
+        Field {
+            name: "vendor_type",
+            setter: "vendor_type",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `CreateIndicatorDetailIndicatorType`.
+    pub const CREATE_INDICATOR_DETAIL_INDICATOR_TYPE: &[Field] = &[
+        Field {
+            name: "indicator_type",
+            setter: "indicator_type",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "id",
+            setter: "id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `DataClassRef`.
+    pub const DATA_CLASS_REF: &[Field] = &[
+        Field {
+            name: "id",
+            setter: "id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `DataObjectRefInfo`.
+    pub const DATA_OBJECT_REF_INFO: &[Field] = &[
+        Field {
+            name: "content",
+            setter: "content",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "dataclass",
+            setter: "dataclass",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::DATA_CLASS_REF,
+        },
+    ];
+    ///The fields of `DataobjectSearch`.
+    pub const DATAOBJECT_SEARCH: &[Field] = &[
+        Field {
+            name: "limit",
+            setter: "limit",
+            required: false,
+            kind: FieldKind::Integer {
+                min: Some(0i64),
+                max: Some(9999i64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "offset",
+            setter: "offset",
+            required: false,
+            kind: FieldKind::Integer {
+                min: Some(0i64),
+                max: Some(9994i64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "sort_by",
+            setter: "sort_by",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "DataobjectSortKey",
+                values: &["create_time", "update_time"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "order",
+            setter: "order",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "SortOrder",
+                values: &["ASC", "DESC"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "from_date",
+            setter: "from_date",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(64u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "to_date",
+            setter: "to_date",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(64u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "condition",
+            setter: "condition",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
+        },
+    ];
+    ///The fields of `DataobjectSearchCondition`.
+    pub const DATAOBJECT_SEARCH_CONDITION: &[Field] = &[
+        Field {
+            name: "conditions",
+            setter: "conditions",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: Some(999u64),
+            },
+            outer: false,
+            items: None,
+            fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION_CONDITIONS,
+        },
+        Field {
+            name: "logics",
+            setter: "logics",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: Some(999u64),
+            },
+            outer: false,
+            items: Some(
+                &FieldKind::String {
+                    min_len: None,
+                    max_len: Some(100u64),
+                },
+            ),
+            fields: &[],
+        },
+    ];
+    ///The fields of `DataobjectSearchConditionConditions`.
+    pub const DATAOBJECT_SEARCH_CONDITION_CONDITIONS: &[Field] = &[
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(64u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "data",
+            setter: "data",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: Some(999u64),
+            },
+            outer: false,
+            items: Some(
+                &FieldKind::String {
+                    min_len: None,
+                    max_len: Some(100u64),
+                },
+            ),
+            fields: &[],
+        },
+    ];
+    ///The fields of `IncidentEnvironment`.
+    pub const INCIDENT_ENVIRONMENT: &[Field] = &[
+        Field {
+            name: "vendor_type",
+            setter: "vendor_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "cross_workspace_id",
+            setter: "cross_workspace_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `IncidentIncidentType`.
+    pub const INCIDENT_INCIDENT_TYPE: &[Field] = &[
+        Field {
+            name: "category",
+            setter: "category",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "incident_type",
+            setter: "incident_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `IncidentResourceList`.
+    pub const INCIDENT_RESOURCE_LIST: &[Field] = &[
+        Field {
+            name: "id",
+            setter: "id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "type",
+            setter: "type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "provider",
+            setter: "provider",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "ep_id",
+            setter: "ep_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "ep_name",
+            setter: "ep_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "tags",
+            setter: "tags",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `IndicatorDataObjectDetailDataSource`.
+    pub const INDICATOR_DATA_OBJECT_DETAIL_DATA_SOURCE: &[Field] = &[
+        Field {
+            name: "source_type",
+            setter: "source_type",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_name",
+            setter: "product_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_feature",
+            setter: "product_feature",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `IndicatorDataObjectDetailEnvironment`.
+    pub const INDICATOR_DATA_OBJECT_DETAIL_ENVIRONMENT: &[Field] = &[
+        Field {
+            name: "vendor_type",
+            setter: "vendor_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `IndicatorDataObjectDetailIndicatorType`.
+    pub const INDICATOR_DATA_OBJECT_DETAIL_INDICATOR_TYPE: &[Field] = &[
+        Field {
+            name: "indicator_type",
+            setter: "indicator_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "id",
+            setter: "id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `OrderAlertIncidentContent`.
+    pub const ORDER_ALERT_INCIDENT_CONTENT: &[Field] = &[
+        Field {
+            name: "title",
+            setter: "title",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(255u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "incident_type",
+            setter: "incident_type",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::ORDER_ALERT_INCIDENT_CONTENT_INCIDENT_TYPE,
+        },
+    ];
+    ///The fields of `OrderAlertIncidentContentIncidentType`.
+    pub const ORDER_ALERT_INCIDENT_CONTENT_INCIDENT_TYPE: &[Field] = &[
+        Field {
+            name: "id",
+            setter: "id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(255u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "category",
+            setter: "category",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(255u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "incident_type",
+            setter: "incident_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(255u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `PlaybookcontextRef`.
+    pub const PLAYBOOKCONTEXT_REF: &[Field] = &[
+        Field {
+            name: "data_object",
+            setter: "data_object",
+            required: true,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::DATA_OBJECT_REF_INFO,
+        },
+    ];
+    ///The fields of `TagsPojo`.
+    pub const TAGS_POJO: &[Field] = &[
+        Field {
+            name: "key",
+            setter: "key",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "value",
+            setter: "value",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
 }
 /// The resource families of the spec, inferred from its operations' paths and shapes
 /// (see [`crate::Family`]): what a store needs to serve each.

@@ -659,7 +659,7 @@ fn every_operation_becomes_a_descriptor_of_its_shape() {
     }
     let export = squash(descriptor(&out, "EXPORT_THINGS"));
     assert!(
-        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",wrap:None,fields_schema:"Ids",fields:&[Field{name:"id",setter:"id",required:false,kind:FieldKind::Array{min_items:None,max_items:None,},outer:false,},],min_fields:0u64,})"#),
+        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",wrap:None,fields_schema:"Ids",fields:&[Field{name:"id",setter:"id",required:false,kind:FieldKind::Array{min_items:None,max_items:None,},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],},],min_fields:0u64,})"#),
         "{export}"
     );
     assert!(
@@ -875,6 +875,11 @@ components:
       properties:
         offset: {type: integer, minimum: 0, maximum: 9994}
         limit: {type: integer, minimum: 0, maximum: 9999}
+        condition: {$ref: '#/components/schemas/Cond'}
+    Cond:
+      type: object
+      properties:
+        data: {type: array, maxItems: 3, items: {type: string, maxLength: 5}}
     Thing: {type: object, properties: {id: {type: string}}}
     Page:
       type: object
@@ -919,14 +924,22 @@ fn the_soc_extensions_become_descriptor_data() {
     let change = squash(descriptor(&out, "CHANGE_THINGS"));
     for part in [
         r#"wrap:Some("data_object"),fields_schema:"Thing""#,
-        r#"Field{name:"id",setter:"id",required:false,kind:FieldKind::String{min_len:None,max_len:None,},outer:false,}"#,
-        r#"Field{name:"batch_ids",setter:"batch_ids",required:false,kind:FieldKind::Array{min_items:Some(1u64),max_items:None,},outer:true,}"#,
+        r#"Field{name:"id",setter:"id",required:false,kind:FieldKind::String{min_len:None,max_len:None,},outer:false,items:None,fields:&[],}"#,
+        r#"Field{name:"batch_ids",setter:"batch_ids",required:false,kind:FieldKind::Array{min_items:Some(1u64),max_items:None,},outer:true,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],}"#,
         "read_only:false",
         "not_found:&[]",
     ] {
         assert!(change.contains(part), "{part} in {change}");
     }
+    assert!(
+        search.contains(r#"Field{name:"condition",setter:"condition",required:false,kind:FieldKind::Object,outer:false,items:None,fields:crate::object_fields::COND,}"#),
+        "{search}"
+    );
     let batch = squash(&out);
+    assert!(
+        batch.contains(r#"pubconstCOND:&[Field]=&[Field{name:"data",setter:"data",required:false,kind:FieldKind::Array{min_items:None,max_items:Some(3u64),},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:Some(5u64),},),fields:&[],},];"#),
+        "the nested object's fields, once"
+    );
     assert!(
         batch.contains("implcrate::BatchOutcomefortypes::Outcome{fnsucceeded(&self)->&[String]{&self.success_ids}fnfailed(&self)->&[String]{&self.error_ids}}"),
         "the batch result's impl"

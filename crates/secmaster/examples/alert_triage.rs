@@ -108,31 +108,7 @@ async fn on_the_fake(severity: &str) -> Result<()> {
 
 /// The triage itself, on Huawei Cloud or the fake.
 async fn triage(soc: &WorkspaceClient, severity: &str, write: bool) -> Result<()> {
-    // 1. The open alerts of the severity, every page.
-    let open = Condition::field("handle_status", Operator::Eq, "Open").and(
-        "severity",
-        Operator::Eq,
-        severity,
-    );
-    let alerts = soc
-        .list_alerts()
-        .condition(open)
-        .items()
-        .try_collect_vec()
-        .await?;
-    println!("Open alerts of severity {severity}: {}", alerts.len());
-    println!("  {:<38} {:<28} STATUS", "ID", "TITLE");
-    let mut ids = Vec::new();
-    for alert in &alerts {
-        let object = alert.data_object.as_ref();
-        let title = object.and_then(|o| o.title.as_deref()).unwrap_or("");
-        let status = object
-            .and_then(|o| o.handle_status.as_ref())
-            .map(|s| s.as_str());
-        let id = alert.id.clone().unwrap_or_default();
-        println!("  {id:<38} {title:<28} {}", status.unwrap_or(""));
-        ids.push(id);
-    }
+    let ids = search(soc, severity).await?;
     if !write || ids.is_empty() {
         println!("\nRead-only: nothing changed (--write does the triage).");
         return Ok(());
@@ -200,6 +176,35 @@ async fn triage(soc: &WorkspaceClient, severity: &str, write: bool) -> Result<()
         .await?;
     println!("\nClosed the alerts ({})", request(&closed.request_id));
     Ok(())
+}
+
+/// The open alerts of `severity`, every page, printed; their IDs.
+async fn search(soc: &WorkspaceClient, severity: &str) -> Result<Vec<String>> {
+    let open = Condition::field("handle_status", Operator::Eq, "Open").and(
+        "severity",
+        Operator::Eq,
+        severity,
+    );
+    let alerts = soc
+        .list_alerts()
+        .condition(open)
+        .items()
+        .try_collect_vec()
+        .await?;
+    println!("Open alerts of severity {severity}: {}", alerts.len());
+    println!("  {:<38} {:<28} STATUS", "ID", "TITLE");
+    let mut ids = Vec::new();
+    for alert in &alerts {
+        let object = alert.data_object.as_ref();
+        let title = object.and_then(|o| o.title.as_deref()).unwrap_or("");
+        let status = object
+            .and_then(|o| o.handle_status.as_ref())
+            .map(|s| s.as_str());
+        let id = alert.id.clone().unwrap_or_default();
+        println!("  {id:<38} {title:<28} {}", status.unwrap_or(""));
+        ids.push(id);
+    }
+    Ok(ids)
 }
 
 async fn create_indicator(soc: &WorkspaceClient) -> Result<String> {

@@ -107,12 +107,35 @@ async fn the_condition_is_typed() {
     );
     // The bindings' type takes it as is (their types carry no bounds: answers are read
     // whatever their lengths).
-    let typed = secmaster::bindings::types::DataobjectSearchCondition::try_from(
-        Condition::field("handle_status", Operator::NotEq, "Closed"),
-    )
+    let typed = secmaster::bindings::types::DataobjectSearchCondition::try_from(Condition::field(
+        "handle_status",
+        Operator::NotEq,
+        "Closed",
+    ))
     .unwrap();
     assert_eq!(typed.logics.len(), 0);
     assert_eq!(typed.conditions[0].data, ["handle_status", "!=", "Closed"]);
+    // The spec's bounds inside the condition are checked before sending, the path named.
+    let server = TestServer::start(vec![]).await;
+    let too_long = Condition::field("handle_status", Operator::Eq, "Open").and(
+        "title",
+        Operator::Eq,
+        "x".repeat(101),
+    );
+    let error = client(&server)
+        .list_alerts(PROJECT, WORKSPACE)
+        .condition(too_long)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.field(), Some("condition"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("at `.conditions[1].data[2]`: has 101 characters, more than 100"),
+        "{error}"
+    );
+    assert!(server.requests().is_empty(), "nothing sent");
 }
 
 fn batch_answer(succeeded: &[&str], failed: &[&str]) -> Reply {
