@@ -273,12 +273,22 @@ pub(super) fn one(r: &Request<'_>, value: Value) -> Result<Response, Rejection> 
     }
 }
 
-/// The answer of a batch, per ID: `{success_ids, error_ids}` in the operation's shape.
+/// The answer of a batch, per ID: `{success_ids, error_ids}` in the operation's shape (both
+/// lists sent, even empty, which the bindings' types leave out).
 pub(super) fn batch(
     r: &Request<'_>,
     (done, refused): store::Outcome,
 ) -> Result<Response, Rejection> {
-    one(r, json!({"success_ids": done, "error_ids": refused}))
+    let mut data = typed(r, json!({"success_ids": done, "error_ids": refused}))?;
+    if let Value::Object(fields) = &mut data {
+        for name in ["success_ids", "error_ids"] {
+            fields.entry(name).or_insert_with(|| json!([]));
+        }
+    }
+    match r.op.response.shape {
+        Shape::Envelope { data: true, .. } => Ok(json_answer(&envelope(r.request_id, data))),
+        _ => Ok(json_answer(&data)),
+    }
 }
 
 /// The answer with a page of objects, in the family's list envelope.

@@ -32,7 +32,8 @@ pub(crate) trait Rules: Sync {
     fn on_create(&self, _new: &mut Map<String, Value>, _now: &str) -> Result<(), Rejection> {
         Ok(())
     }
-    /// Before `change` (the fields sent) is merged into `old`; it may add to the change.
+    /// Before `change` (the fields sent) is merged into `old`; it may add to the change (a
+    /// `null` removes a field).
     fn on_update(
         &self,
         _old: &Map<String, Value>,
@@ -218,7 +219,14 @@ impl Workspace {
                 None => &mut record.value,
             };
             if let Value::Object(fields) = target {
-                fields.extend(change);
+                for (name, value) in change {
+                    // A rule's `null` removes the field (a body's are gone by now).
+                    if value.is_null() {
+                        fields.remove(&name);
+                    } else {
+                        fields.insert(name, value);
+                    }
+                }
             }
         }
         Ok(record.clone())

@@ -3,10 +3,12 @@
 //!
 //! - alerts and incidents: `handle_status` is `Open` unless set, `verification_state`
 //!   `Unknown`; closing (`Closed`, which asks for `close_reason` by the spec's rule) stamps
-//!   `close_time`; leaving `Closed` clears `close_time`, `close_reason` and `close_comment`.
+//!   `close_time`; leaving `Closed` removes `close_time`, `close_reason` and `close_comment`.
 //!   The pages forbid no transition, so the fake allows every one.
 //! - indicators: `status` is `Open` unless set; `revoked` follows `status` (`Revoked`),
-//!   `defanged` (still valid?) is `false` unless set, `is_deleted` is `false`.
+//!   `defanged` (still valid?) is `false` unless set, `is_deleted` is `false`;
+//!   `granular_marking`, text on create (`"1"`) and an integer in the answers, is kept as the
+//!   integer.
 
 use serde_json::{Map, Value};
 
@@ -56,9 +58,7 @@ impl Rules for Handling {
             Some("Closed") if was != Some("Closed") => set_default(change, "close_time", now),
             Some(status) if status != "Closed" && was == Some("Closed") => {
                 for name in ["close_time", "close_reason", "close_comment"] {
-                    change
-                        .entry(name)
-                        .or_insert_with(|| Value::String(String::new()));
+                    change.insert(name.to_owned(), Value::Null);
                 }
             }
             _ => {}
@@ -67,8 +67,17 @@ impl Rules for Handling {
     }
 }
 
+/// `granular_marking` as the answers type it: `"1"` becomes `1`.
+fn marking_as_integer(fields: &mut Map<String, Value>) {
+    let number = text(fields, "granular_marking").and_then(|t| t.trim().parse::<u32>().ok());
+    if let Some(n) = number {
+        fields.insert("granular_marking".to_owned(), Value::from(n));
+    }
+}
+
 impl Rules for Indicators {
     fn on_create(&self, new: &mut Map<String, Value>, _now: &str) -> Result<(), Rejection> {
+        marking_as_integer(new);
         set_default(new, "status", "Open");
         new.entry("defanged").or_insert(Value::Bool(false));
         new.insert("is_deleted".to_owned(), Value::Bool(false));
@@ -88,6 +97,7 @@ impl Rules for Indicators {
             change.insert("revoked".to_owned(), Value::Bool(revoked));
         }
         change.remove("is_deleted");
+        marking_as_integer(change);
         Ok(())
     }
 }
