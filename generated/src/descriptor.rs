@@ -30,6 +30,31 @@ pub struct Operation {
     /// Whether its `offset` and `limit` are fields of its body (a search), not query
     /// parameters.
     pub pages_in_body: bool,
+    /// The answers that say that what the call names does not exist (`x-not-found`): SecMaster
+    /// rarely answers 404 (a missing alert is 400 `SecMaster.20030005`, a missing workspace 403
+    /// `SecMaster.20010001`).
+    pub not_found: &'static [NotFound],
+}
+
+/// An answer that says that what a call names does not exist: its status and error code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotFound {
+    /// The HTTP status.
+    pub status: u16,
+    /// The error code (`code` or `error_code` of the answer).
+    pub code: &'static str,
+}
+
+impl Operation {
+    /// Whether an error answer with `status` and `code` says that what the call names does not
+    /// exist: a 404, or one of the spec's [`not_found`](Self::not_found) answers.
+    pub fn is_not_found(&self, status: u16, code: Option<&str>) -> bool {
+        status == 404
+            || self
+                .not_found
+                .iter()
+                .any(|n| n.status == status && Some(n.code) == code)
+    }
 }
 
 /// One segment of an operation's path.

@@ -37722,7 +37722,7 @@ pub mod open_enums {
 pub mod operations {
     pub use crate::Operation;
     use crate::{
-        Codec, Field, FieldKind, QueryKind, QueryParam, RequestBody, Response,
+        Codec, Field, FieldKind, NotFound, QueryKind, QueryParam, RequestBody, Response,
         RetryClass, Segment, Shape,
     };
     use super::types;
@@ -37815,6 +37815,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Creating a Workflow
     pub const CREATE_AOP_WORKFLOW: Operation = Operation {
@@ -37916,6 +37922,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Querying Workflow Details
     pub const SHOW_AOP_WORKFLOW: Operation = Operation {
@@ -37953,6 +37965,16 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20040611",
+            },
+        ],
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow
     pub const UPDATE_AOP_WORKFLOW: Operation = Operation {
@@ -38045,6 +38067,16 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20040611",
+            },
+        ],
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Deleting a Workflow
     pub const DELETE_AOP_WORKFLOW: Operation = Operation {
@@ -38082,6 +38114,16 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20040611",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Querying the Workflow Version List
     pub const LIST_AOP_WORKFLOW_VERSIONS: Operation = Operation {
@@ -38126,6 +38168,16 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20040611",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Creating a Workflow Version
     pub const CREATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38252,6 +38304,16 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20040611",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`: Creating a Workflow Instance
     pub const CREATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -38342,6 +38404,16 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20040611",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Querying Workflow Version Details
     pub const SHOW_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38380,6 +38452,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Updating a Workflow Version
     pub const UPDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38521,6 +38599,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Deleting a Workflow Version
     pub const DELETE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38559,6 +38643,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`: Reviewing the Workflow Version for Release
     pub const CREATE_AOP_WORKFLOW_VERSION_APPROVEL: Operation = Operation {
@@ -38626,6 +38716,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`: Validating a Workflow Version
     pub const VALIDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38708,6 +38804,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`: Exporting Workflows
     pub const EXPORT_AOPWORKFLOW: Operation = Operation {
@@ -38757,6 +38859,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`: Importing Workflow Information
     pub const IMPORT_AOPWORKFLOW: Operation = Operation {
@@ -38806,6 +38914,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`: Querying the Workflow Instance List
     pub const LIST_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -38919,6 +39033,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Querying Workflow Instance Details
     pub const SHOW_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -38960,6 +39080,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Updating a Workflow Instance
     pub const UPDATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -39040,6 +39166,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces`: Querying the Workspace List
     pub const LIST_WORKSPACES: Operation = Operation {
@@ -39136,6 +39268,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        not_found: &[],
     };
     ///`POST /v1/{project_id}/workspaces`: Creating a Workspace
     pub const CREATE_WORKSPACE: Operation = Operation {
@@ -39255,6 +39388,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}`: Querying Workspace Details
     pub const SHOW_WORKSPACE: Operation = Operation {
@@ -39283,6 +39417,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}`: Updating a Workspace
     pub const UPDATE_WORKSPACE: Operation = Operation {
@@ -39349,6 +39489,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}`: Deleting a Workspace
     pub const DELETE_WORKSPACE: Operation = Operation {
@@ -39383,6 +39529,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses`: Querying the Data Class List
     pub const LIST_DATACLASS: Operation = Operation {
@@ -39450,6 +39602,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}`: Querying Data Class Details
     pub const SHOW_DATA_CLASS_INFO: Operation = Operation {
@@ -39484,6 +39642,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields`: Querying the Data Class Fields
     pub const LIST_DATACLASS_FIELDS: Operation = Operation {
@@ -39556,6 +39720,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Adding a Data Class Type
     pub const CREATE_DATACLASS_TYPE: Operation = Operation {
@@ -39706,6 +39876,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Deleting a Data Class Type
     pub const DELETE_DATACLASS_TYPE: Operation = Operation {
@@ -39750,7 +39926,7 @@ pub mod operations {
                     setter: "ids",
                     required: true,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: false,
@@ -39766,6 +39942,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types/enable`: Enabling/Disabling a Data Class Type
     pub const ENABLE_DATACLASS_TYPE: Operation = Operation {
@@ -39811,7 +39993,7 @@ pub mod operations {
                     setter: "ids",
                     required: true,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: false,
@@ -39830,6 +40012,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`: Searching for an Alert List
     pub const LIST_ALERTS: Operation = Operation {
@@ -39939,6 +40127,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: true,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Creating an Alert
     pub const CREATE_ALERT: Operation = Operation {
@@ -40369,6 +40563,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Deleting an Alert
     pub const DELETE_ALERT: Operation = Operation {
@@ -40401,7 +40601,7 @@ pub mod operations {
                     setter: "batch_ids",
                     required: false,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: false,
@@ -40420,6 +40620,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Querying Alert Details
     pub const SHOW_ALERT: Operation = Operation {
@@ -40465,6 +40671,16 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20030005",
+            },
+        ],
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Updating an Alert
     pub const CHANGE_ALERT: Operation = Operation {
@@ -40917,6 +41133,16 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20030005",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`: Updating Alerts in Batches
     pub const CHANGE_ALERTS: Operation = Operation {
@@ -41339,7 +41565,7 @@ pub mod operations {
                     setter: "batch_ids",
                     required: true,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: true,
@@ -41358,6 +41584,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`: Deleting Alerts in Batches
     pub const DELETE_ALERTS: Operation = Operation {
@@ -41391,7 +41623,7 @@ pub mod operations {
                     setter: "batch_ids",
                     required: false,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: false,
@@ -41410,6 +41642,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`: Converting an Alert into an Incident
     pub const CREATE_BATCH_ORDER_ALERTS: Operation = Operation {
@@ -41443,7 +41681,7 @@ pub mod operations {
                     setter: "ids",
                     required: false,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: Some(999u64),
                     },
                     outer: false,
@@ -41469,6 +41707,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`: Exporting Alerts
     pub const EXPORT_ALERTS: Operation = Operation {
@@ -41525,6 +41769,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`: Importing Alerts
     pub const IMPORT_ALERTS: Operation = Operation {
@@ -41574,6 +41824,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`: Downloading the Alert Template
     pub const DOWNLOAD_ALERT_TEMPLATE: Operation = Operation {
@@ -41606,6 +41862,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`: Searching for an Incident List
     pub const LIST_INCIDENTS: Operation = Operation {
@@ -41715,6 +41977,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: true,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Creating an Incident
     pub const CREATE_INCIDENT: Operation = Operation {
@@ -42145,6 +42413,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Deleting an Incident
     pub const DELETE_INCIDENT: Operation = Operation {
@@ -42177,7 +42451,7 @@ pub mod operations {
                     setter: "batch_ids",
                     required: false,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: false,
@@ -42196,6 +42470,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Querying Details About an Incident
     pub const SHOW_INCIDENT: Operation = Operation {
@@ -42240,6 +42520,16 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20030005",
+            },
+        ],
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Updating an Incident
     pub const CHANGE_INCIDENT: Operation = Operation {
@@ -42691,6 +42981,16 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20030005",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`: Updating Incidents in Batches
     pub const CHANGE_INCIDENTS: Operation = Operation {
@@ -43132,6 +43432,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`: Deleting Incidents in Batches
     pub const DELETE_INCIDENTS: Operation = Operation {
@@ -43165,7 +43471,7 @@ pub mod operations {
                     setter: "batch_ids",
                     required: false,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: false,
@@ -43184,6 +43490,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`: Exporting Incidents
     pub const EXPORT_INCIDENTS: Operation = Operation {
@@ -43240,6 +43552,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`: Importing Incidents
     pub const IMPORT_INCIDENTS: Operation = Operation {
@@ -43289,6 +43607,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`: Downloading the Incident Template
     pub const DOWNLOAD_INCIDENT_TEMPLATE: Operation = Operation {
@@ -43321,6 +43645,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Associating Data Objects
     pub const CREATE_DATAOBJECT_RELATION: Operation = Operation {
@@ -43388,7 +43718,7 @@ pub mod operations {
                     setter: "ids",
                     required: false,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: false,
@@ -43407,6 +43737,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Canceling Association with a Data Object
     pub const DELETE_DATAOBJECT_RELATION: Operation = Operation {
@@ -43474,7 +43810,7 @@ pub mod operations {
                     setter: "ids",
                     required: false,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: false,
@@ -43493,6 +43829,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`: Associating Data Objects in Batches
     pub const BATCH_CREATE_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -43550,7 +43892,7 @@ pub mod operations {
                     setter: "dataobject_ids",
                     required: false,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: false,
@@ -43560,7 +43902,7 @@ pub mod operations {
                     setter: "related_dataobject_ids",
                     required: false,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: false,
@@ -43579,6 +43921,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}/search`: Querying the Associated Data Object List
     pub const LIST_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -43723,6 +44071,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: true,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`: Querying the Indicator List
     pub const LIST_INDICATORS: Operation = Operation {
@@ -43842,6 +44196,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: true,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Creating an Indicator
     pub const CREATE_INDICATOR: Operation = Operation {
@@ -44068,6 +44428,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Deleting an Indicator
     pub const DELETE_INDICATOR: Operation = Operation {
@@ -44100,7 +44466,7 @@ pub mod operations {
                     setter: "batch_ids",
                     required: false,
                     kind: FieldKind::Array {
-                        min_items: None,
+                        min_items: Some(1u64),
                         max_items: None,
                     },
                     outer: false,
@@ -44119,6 +44485,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Querying Indicator Details
     pub const SHOW_INDICATOR_DETAIL: Operation = Operation {
@@ -44156,6 +44528,16 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20030005",
+            },
+        ],
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Updating an Indicator
     pub const UPDATE_INDICATOR: Operation = Operation {
@@ -44383,6 +44765,16 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20030005",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`: Exporting Indicators
     pub const EXPORT_INDICATORS: Operation = Operation {
@@ -44439,6 +44831,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`: Importing Indicators
     pub const IMPORT_INDICATORS: Operation = Operation {
@@ -44488,6 +44886,12 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`: Downloading the Indicator Template
     pub const DOWNLOAD_INDICATOR_TEMPLATE: Operation = Operation {
@@ -44520,6 +44924,12 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
     };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[
@@ -46375,6 +46785,38 @@ mod normalizing {
             self.domain_name = self.domain_name.take().filter(|v| !v.is_empty());
             self.iam_agency_id = self.iam_agency_id.take().filter(|v| !v.is_empty());
             self.iam_agency_name = self.iam_agency_name.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::BatchOutcome for types::BatchOperateAlertResult {
+        fn succeeded(&self) -> &[String] {
+            &self.success_ids
+        }
+        fn failed(&self) -> &[String] {
+            &self.error_ids
+        }
+    }
+    impl crate::BatchOutcome for types::BatchOperateDataobjectResult {
+        fn succeeded(&self) -> &[String] {
+            &self.success_ids
+        }
+        fn failed(&self) -> &[String] {
+            &self.error_ids
+        }
+    }
+    impl crate::BatchOutcome for types::DeleteIncidentResponseBodyData {
+        fn succeeded(&self) -> &[String] {
+            &self.success_ids
+        }
+        fn failed(&self) -> &[String] {
+            &self.error_ids
+        }
+    }
+    impl crate::BatchOutcome for types::IndicatorBatchOperateResponse {
+        fn succeeded(&self) -> &[String] {
+            &self.success_ids
+        }
+        fn failed(&self) -> &[String] {
+            &self.error_ids
         }
     }
 }

@@ -147,11 +147,11 @@ mod normalize;
 mod serving;
 
 pub use descriptor::{
-    Binary, Field, FieldKind, ListAnswer, Op, Operation, QueryKind, QueryParam, RequestBody,
-    RequiredWhen, Response, RetryClass, Segment, Shape,
+    Binary, Field, FieldKind, ListAnswer, NotFound, Op, Operation, QueryKind, QueryParam,
+    RequestBody, RequiredWhen, Response, RetryClass, Segment, Shape,
 };
 pub use hooks::{Hooks, check_path_shape, fix_wire};
-pub use normalize::Normalize;
+pub use normalize::{BatchOutcome, Normalize};
 pub use serving::{BodyCodec, Codec, DataCodec, Family, ListStyle, read_as, value_as};
 
 /// The request Content-Type the API pages document, sent exactly so (on bodiless requests too:

@@ -50,3 +50,13 @@ macro_rules! as_sent {
 }
 
 as_sent!(bool, u8, u16, u32, u64, i8, i16, i32, i64, f32, f64, String);
+
+/// The result of an operation on many IDs at once, as the spec marks it (`x-batch-result` on
+/// the result's schema): which IDs it acted on and which it did not. The `secmaster` client
+/// turns a result with failed IDs into an error, so that a partial failure is never an `Ok`.
+pub trait BatchOutcome {
+    /// The IDs the operation acted on.
+    fn succeeded(&self) -> &[String];
+    /// The IDs it did not act on.
+    fn failed(&self) -> &[String];
+}

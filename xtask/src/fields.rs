@@ -313,8 +313,10 @@ impl Kind {
             Kind::Object(name) => {
                 let ty = format_ident!("{name}");
                 (
-                    quote!(#bindings::types::#ty),
-                    quote!(::serde_json::to_value(value)),
+                    quote!(impl TryInto<#bindings::types::#ty, Error: ::std::fmt::Display>),
+                    quote!(value.try_into().map_err(|e| e.to_string()).and_then(|v| {
+                        ::serde_json::to_value(v).map_err(|e| format!("cannot be serialized: {e}"))
+                    })),
                     true,
                 )
             }
@@ -359,9 +361,10 @@ fn array_setter(items: &Kind, bindings: &TokenStream) -> (TokenStream, TokenStre
             let ty = format_ident!("{name}");
             (
                 quote!(impl IntoIterator<Item = #bindings::types::#ty>),
-                quote!(::serde_json::to_value(
-                    value.into_iter().collect::<Vec<_>>()
-                )),
+                quote!(
+                    ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                        .map_err(|e| format!("cannot be serialized: {e}"))
+                ),
                 true,
             )
         }
@@ -369,9 +372,10 @@ fn array_setter(items: &Kind, bindings: &TokenStream) -> (TokenStream, TokenStre
             let (ty, _, _) = other.setter(bindings);
             (
                 quote!(impl IntoIterator<Item = #ty>),
-                quote!(::serde_json::to_value(
-                    value.into_iter().collect::<Vec<_>>()
-                )),
+                quote!(
+                    ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                        .map_err(|e| format!("cannot be serialized: {e}"))
+                ),
                 true,
             )
         }

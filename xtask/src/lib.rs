@@ -182,6 +182,7 @@ fn bindings_module(
     let codecs = operations.iter().map(|o| &o.codec);
     let family_tokens = families::families(spec, infos);
     let normalize_impls = normalize::impls(spec, infos);
+    let batch_impls = normalize::batch_impls(spec);
     let open_enum_tokens = open_enums.iter().map(enums::OpenEnum::tokens);
     let rule_tokens = rules.iter().map(rules::RequiredWhen::tokens);
     quote! {
@@ -197,7 +198,7 @@ fn bindings_module(
         pub mod operations {
             pub use crate::Operation;
             use crate::{
-                Codec, Field, FieldKind, QueryKind, QueryParam, RequestBody, Response, RetryClass, Segment,
+                Codec, Field, FieldKind, NotFound, QueryKind, QueryParam, RequestBody, Response, RetryClass, Segment,
                 Shape,
             };
             use super::types;
@@ -230,6 +231,8 @@ fn bindings_module(
             use super::types;
 
             #(#normalize_impls)*
+
+            #(#batch_impls)*
         }
 
         /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its

@@ -135,6 +135,38 @@ pub(crate) fn impls(spec: &OpenAPI, ops: &[&OpInfo]) -> Vec<TokenStream> {
         .collect()
 }
 
+/// `x-batch-result` of schema `name` (`{succeeded: success_ids, failed: error_ids}`): the two
+/// members naming the IDs acted on and the others.
+pub(crate) fn batch_members(spec: &OpenAPI, name: &str) -> Option<(String, String)> {
+    let ext = schema(spec, name)?
+        .schema_data
+        .extensions
+        .get("x-batch-result")?;
+    let member = |key: &str| ext.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    Some((member("succeeded")?, member("failed")?))
+}
+
+/// `impl crate::BatchOutcome for types::X` for every schema marked `x-batch-result`.
+pub(crate) fn batch_impls(spec: &OpenAPI) -> Vec<TokenStream> {
+    let Some(components) = &spec.components else {
+        return Vec::new();
+    };
+    components
+        .schemas
+        .keys()
+        .filter_map(|name| {
+            let (succeeded, failed) = batch_members(spec, name)?;
+            let (ty, ok, failed) = (format_ident!("{name}"), field(&succeeded), field(&failed));
+            Some(quote! {
+                impl crate::BatchOutcome for types::#ty {
+                    fn succeeded(&self) -> &[String] { &self.#ok }
+                    fn failed(&self) -> &[String] { &self.#failed }
+                }
+            })
+        })
+        .collect()
+}
+
 fn object_of_all_optional(spec: &OpenAPI, name: &str) -> bool {
     object(spec, name).is_some_and(|o| o.required.is_empty())
 }

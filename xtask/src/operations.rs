@@ -48,6 +48,8 @@ pub(crate) struct OpInfo {
     /// The schema of the result (of a list's items), when it is a named object.
     pub result_schema: Option<String>,
     pub paged: bool,
+    /// Whether its result is a batch's (`x-batch-result`): failed IDs make the call an error.
+    pub batch: bool,
     pub not_idempotent: bool,
     pub extensions: indexmap::IndexMap<String, serde_json::Value>,
     /// The request body's first example, as the spec gives it.
@@ -180,6 +182,7 @@ fn emit(
     let (response, data_type, shape, result_schema, list_answer) =
         response(spec, r.op).map_err(bad)?;
     let retry = retry_class(r.op).map_err(bad)?;
+    let not_found = not_found(r.op).map_err(bad)?;
     // A search pages with `offset` and `limit` fields of its body instead.
     let is_list = matches!(
         shape,
@@ -206,17 +209,22 @@ fn emit(
             retry: #retry,
             paged: #paged,
             pages_in_body: #pages_in_body,
+            not_found: &[#(#not_found),*],
         };
     };
     let types = quote! {
         #[doc = #doc]
         #type_name = #const_name { body: #body_type, data: #data_type }
     };
+    let batch = result_schema
+        .as_deref()
+        .is_some_and(|s| crate::normalize::batch_members(spec, s).is_some());
     let info = OpInfo {
         body: body_info,
         shape,
         result_schema,
         paged,
+        batch,
         not_idempotent: retry.to_string().contains("NotIdempotent"),
         ..op_info(spec, r)
     };
@@ -318,6 +326,7 @@ fn op_info(spec: &OpenAPI, r: &Read<'_>) -> OpInfo {
         shape: ShapeInfo::Bare,
         result_schema: None,
         paged: false,
+        batch: false,
         not_idempotent: false,
         extensions: r.op.extensions.clone(),
         request_example: r
@@ -333,6 +342,26 @@ fn op_info(spec: &OpenAPI, r: &Read<'_>) -> OpInfo {
 }
 
 /// `x-retry-class`, required on every operation.
+/// `x-not-found`: the answers that say what the operation names does not exist
+/// (`[{status: 400, code: SecMaster.20030005, of: ..}]`).
+fn not_found(op: &Operation) -> Result<Vec<TokenStream>, String> {
+    let Some(list) = op.extensions.get("x-not-found") else {
+        return Ok(Vec::new());
+    };
+    let bad = || "`x-not-found` must be a list of {status, code, of}".to_owned();
+    list.as_array()
+        .ok_or_else(bad)?
+        .iter()
+        .map(|entry| {
+            let status = entry.get("status").and_then(serde_json::Value::as_u64);
+            let status = status.and_then(|s| u16::try_from(s).ok()).ok_or_else(bad)?;
+            let code = entry.get("code").and_then(|v| v.as_str()).ok_or_else(bad)?;
+            entry.get("of").and_then(|v| v.as_str()).ok_or_else(bad)?;
+            Ok(quote!(NotFound { status: #status, code: #code }))
+        })
+        .collect()
+}
+
 fn retry_class(op: &Operation) -> Result<TokenStream, String> {
     match op.extensions.get("x-retry-class").and_then(|v| v.as_str()) {
         Some("idempotent") => Ok(quote!(RetryClass::Idempotent)),

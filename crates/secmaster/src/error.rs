@@ -132,6 +132,22 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// An operation on many IDs at once (a batch delete, a conversion of alerts, relations
+    /// created together) acted on some of them and not on the others: its answer's `error_ids`.
+    /// What succeeded stays done; show the failed IDs to see why (an ID that does not exist, an
+    /// object in a state that refuses it), then send the call again for those alone.
+    #[error("{operation} did not act on {} of {} IDs: {}{}", failed.len(), failed.len() + succeeded.len(), id_list(failed), request_id_suffix(request_id.as_deref()))]
+    PartialFailure {
+        /// The operationId.
+        operation: &'static str,
+        /// The IDs it acted on.
+        succeeded: Vec<String>,
+        /// The IDs it did not act on.
+        failed: Vec<String>,
+        /// The request ID of the answer.
+        request_id: Option<String>,
+    },
+
     /// A wait for something to reach a state (a run to finish, a version to leave
     /// `publishing`) ran out of time; `last_status` is what the last answer said.
     #[error("gave up waiting for {what} after {waited:?}: the last status seen was {}", last_status.as_deref().map_or_else(|| "none".to_owned(), one_line))]
@@ -198,9 +214,9 @@ impl Error {
         match self {
             Self::OutcomeUnknown { source, .. } => source.request_id(),
             Self::Service(e) => e.request_id.as_deref(),
-            Self::Decode { request_id, .. } | Self::ResponseTooLarge { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Self::Decode { request_id, .. }
+            | Self::ResponseTooLarge { request_id, .. }
+            | Self::PartialFailure { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -221,6 +237,15 @@ impl Error {
             Self::Service(e) => Some(e),
             _ => None,
         }
+    }
+
+    /// Whether the service said that what the call names does not exist
+    /// ([`ServiceError::is_not_found`]: a 404, or the answer the spec declares for the
+    /// operation, as 400 `SecMaster.20030005` for a missing alert). After an ambiguous earlier
+    /// attempt of a delete, it may only mean that attempt succeeded
+    /// ([`ServiceError::earlier_attempt_may_have_succeeded`]).
+    pub fn is_not_found(&self) -> bool {
+        self.service().is_some_and(ServiceError::is_not_found)
     }
 
     /// Whether the same call may be made again and succeed later, for the operation that
@@ -281,17 +306,24 @@ impl Error {
         }
     }
 
-    /// Records the attempts made (and the total time, for timeouts) in the final error.
-    pub(crate) fn with_attempts(self, attempts: u32, elapsed: Duration) -> Self {
+    /// Records the attempts made (and the total time, for timeouts) in the final error, and the
+    /// operation a service error refused.
+    pub(crate) fn with_attempts(
+        self,
+        attempts: u32,
+        elapsed: Duration,
+        operation: &'static str,
+    ) -> Self {
         match self {
             Self::Service(mut e) => {
                 e.attempts = attempts;
+                e.operation = Some(operation);
                 Self::Service(e)
             }
             Self::Timeout { .. } => Self::Timeout { elapsed, attempts },
             Self::AllEndpointsFailed { endpoints, source } => Self::AllEndpointsFailed {
                 endpoints,
-                source: Box::new(source.with_attempts(attempts, elapsed)),
+                source: Box::new(source.with_attempts(attempts, elapsed, operation)),
             },
             Self::Transport {
                 connect, source, ..
@@ -322,6 +354,16 @@ pub(crate) fn request_id_suffix(request_id: Option<&str>) -> String {
     match request_id {
         Some(id) if !id.is_empty() => format!(" (request id {})", one_line(id)),
         _ => String::new(),
+    }
+}
+
+/// The first few of `ids`, on one line.
+fn id_list(ids: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let shown: Vec<String> = ids.iter().take(SHOWN).map(|id| one_line(id)).collect();
+    match ids.len().saturating_sub(SHOWN) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
     }
 }
 

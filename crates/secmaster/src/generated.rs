@@ -2487,7 +2487,8 @@ impl CreateWorkspace {
         self.0
             .body_try(
                 "tags",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -2966,9 +2967,22 @@ impl ListAlerts {
     /// Search condition expression: named expressions (`conditions`) and how they combine (`logics`). The pages do not settle the form of `logics`: Terraform writes ["c1", "AND", "c2"] in its example and ["c0", "c1"] in its acceptance test.
     pub fn condition(
         mut self,
-        value: secmaster_bindings::types::DataobjectSearchCondition,
+        value: impl TryInto<
+            secmaster_bindings::types::DataobjectSearchCondition,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("condition", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "condition",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     crate::runtime::request_options!();
@@ -3031,17 +3045,43 @@ impl CreateAlert {
     /// Environment information of an alert.
     pub fn environment(
         mut self,
-        value: secmaster_bindings::types::AlertEnvironment,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertEnvironment,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("environment", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "environment",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Data source of an alert or incident.
     pub fn data_source(
         mut self,
-        value: secmaster_bindings::types::AlertDataSource,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertDataSource,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "data_source",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// First discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
@@ -3105,9 +3145,22 @@ impl CreateAlert {
     /// Alert type (see the Preset Types page, e.g. category "DDoS attack", alert_type "ACK Flood").
     pub fn alert_type(
         mut self,
-        value: secmaster_bindings::types::AlertAlertType,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertAlertType,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("alert_type", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "alert_type",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Network information.
@@ -3118,7 +3171,8 @@ impl CreateAlert {
         self.0
             .body_try(
                 "network_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -3130,16 +3184,30 @@ impl CreateAlert {
         self.0
             .body_try(
                 "resource_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
     /// Remediation information.
     pub fn remediation(
         mut self,
-        value: secmaster_bindings::types::AlertRemediation,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertRemediation,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("remediation", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "remediation",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Verification state, the accuracy of the alert or incident. Unknown (default); True_Positive: confirmed; False_Positive: false positive.
@@ -3217,8 +3285,24 @@ impl CreateAlert {
         self
     }
     /// Malware information.
-    pub fn malware(mut self, value: secmaster_bindings::types::AlertMalware) -> Self {
-        self.0.body_try("malware", ::serde_json::to_value(value));
+    pub fn malware(
+        mut self,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertMalware,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        self.0
+            .body_try(
+                "malware",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// System information.
@@ -3237,7 +3321,8 @@ impl CreateAlert {
         self.0
             .body_try(
                 "process",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -3249,7 +3334,8 @@ impl CreateAlert {
         self.0
             .body_try(
                 "user_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -3261,7 +3347,8 @@ impl CreateAlert {
         self.0
             .body_try(
                 "file_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -3327,7 +3414,7 @@ impl DeleteAlert {
             Error,
         >,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.0.send_batch()
     }
 }
 /// A prepared `ShowAlert` call (Querying Alert Details); set its fields, then `send` it.
@@ -3392,17 +3479,43 @@ impl ChangeAlert {
     /// Environment information of an alert.
     pub fn environment(
         mut self,
-        value: secmaster_bindings::types::AlertEnvironment,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertEnvironment,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("environment", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "environment",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Data source of an alert or incident.
     pub fn data_source(
         mut self,
-        value: secmaster_bindings::types::AlertDataSource,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertDataSource,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "data_source",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// First discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
@@ -3466,9 +3579,22 @@ impl ChangeAlert {
     /// Alert type (see the Preset Types page, e.g. category "DDoS attack", alert_type "ACK Flood").
     pub fn alert_type(
         mut self,
-        value: secmaster_bindings::types::AlertAlertType,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertAlertType,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("alert_type", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "alert_type",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Network information.
@@ -3479,7 +3605,8 @@ impl ChangeAlert {
         self.0
             .body_try(
                 "network_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -3491,16 +3618,30 @@ impl ChangeAlert {
         self.0
             .body_try(
                 "resource_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
     /// Remediation information.
     pub fn remediation(
         mut self,
-        value: secmaster_bindings::types::AlertRemediation,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertRemediation,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("remediation", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "remediation",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Verification state, the accuracy of the alert or incident. Unknown (default); True_Positive: confirmed; False_Positive: false positive.
@@ -3578,8 +3719,24 @@ impl ChangeAlert {
         self
     }
     /// Malware information.
-    pub fn malware(mut self, value: secmaster_bindings::types::AlertMalware) -> Self {
-        self.0.body_try("malware", ::serde_json::to_value(value));
+    pub fn malware(
+        mut self,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertMalware,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        self.0
+            .body_try(
+                "malware",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// System information.
@@ -3598,7 +3755,8 @@ impl ChangeAlert {
         self.0
             .body_try(
                 "process",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -3610,7 +3768,8 @@ impl ChangeAlert {
         self.0
             .body_try(
                 "user_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -3622,7 +3781,8 @@ impl ChangeAlert {
         self.0
             .body_try(
                 "file_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -3708,17 +3868,43 @@ impl ChangeAlerts {
     /// Environment information of an alert.
     pub fn environment(
         mut self,
-        value: secmaster_bindings::types::AlertEnvironment,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertEnvironment,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("environment", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "environment",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Data source of an alert or incident.
     pub fn data_source(
         mut self,
-        value: secmaster_bindings::types::AlertDataSource,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertDataSource,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "data_source",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// First discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
@@ -3782,9 +3968,22 @@ impl ChangeAlerts {
     /// Alert type (see the Preset Types page, e.g. category "DDoS attack", alert_type "ACK Flood").
     pub fn alert_type(
         mut self,
-        value: secmaster_bindings::types::AlertAlertType,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertAlertType,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("alert_type", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "alert_type",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Network information.
@@ -3795,7 +3994,8 @@ impl ChangeAlerts {
         self.0
             .body_try(
                 "network_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -3807,16 +4007,30 @@ impl ChangeAlerts {
         self.0
             .body_try(
                 "resource_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
     /// Remediation information.
     pub fn remediation(
         mut self,
-        value: secmaster_bindings::types::AlertRemediation,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertRemediation,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("remediation", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "remediation",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Verification state, the accuracy of the alert or incident. Unknown (default); True_Positive: confirmed; False_Positive: false positive.
@@ -3894,8 +4108,24 @@ impl ChangeAlerts {
         self
     }
     /// Malware information.
-    pub fn malware(mut self, value: secmaster_bindings::types::AlertMalware) -> Self {
-        self.0.body_try("malware", ::serde_json::to_value(value));
+    pub fn malware(
+        mut self,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertMalware,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        self.0
+            .body_try(
+                "malware",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// System information.
@@ -3914,7 +4144,8 @@ impl ChangeAlerts {
         self.0
             .body_try(
                 "process",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -3926,7 +4157,8 @@ impl ChangeAlerts {
         self.0
             .body_try(
                 "user_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -3938,7 +4170,8 @@ impl ChangeAlerts {
         self.0
             .body_try(
                 "file_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -4024,7 +4257,7 @@ impl DeleteAlerts {
             Error,
         >,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.0.send_batch()
     }
 }
 /// A prepared `CreateBatchOrderAlerts` call (Converting an Alert into an Incident); set its fields, then `send` it.
@@ -4053,9 +4286,22 @@ impl CreateBatchOrderAlerts {
     /// Content of the incident to create.
     pub fn incident_content(
         mut self,
-        value: secmaster_bindings::types::OrderAlertIncidentContent,
+        value: impl TryInto<
+            secmaster_bindings::types::OrderAlertIncidentContent,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("incident_content", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "incident_content",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     crate::runtime::request_options!();
@@ -4073,7 +4319,7 @@ impl CreateBatchOrderAlerts {
             Error,
         >,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.0.send_batch()
     }
 }
 /// A prepared `ExportAlerts` call (Exporting Alerts); set its fields, then `send` it.
@@ -4088,9 +4334,22 @@ impl ExportAlerts {
     /// Search body of the data object searches (alerts, incidents, associated data objects) and the filter of the exports. Bounds from the ListAlerts page (2024-11-19 copy).
     pub fn data_object_filters_form(
         mut self,
-        value: secmaster_bindings::types::DataobjectSearch,
+        value: impl TryInto<
+            secmaster_bindings::types::DataobjectSearch,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("data_object_filters_form", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "data_object_filters_form",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Fields to export.
@@ -4214,9 +4473,22 @@ impl ListIncidents {
     /// Search condition expression: named expressions (`conditions`) and how they combine (`logics`). The pages do not settle the form of `logics`: Terraform writes ["c1", "AND", "c2"] in its example and ["c0", "c1"] in its acceptance test.
     pub fn condition(
         mut self,
-        value: secmaster_bindings::types::DataobjectSearchCondition,
+        value: impl TryInto<
+            secmaster_bindings::types::DataobjectSearchCondition,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("condition", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "condition",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     crate::runtime::request_options!();
@@ -4281,17 +4553,43 @@ impl CreateIncident {
     /// Environment information of an incident, and of an alert in search results (SDK: IncidentEnvironment / ListAlertRspEnvironment, identical).
     pub fn environment(
         mut self,
-        value: secmaster_bindings::types::IncidentEnvironment,
+        value: impl TryInto<
+            secmaster_bindings::types::IncidentEnvironment,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("environment", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "environment",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Data source of an alert or incident.
     pub fn data_source(
         mut self,
-        value: secmaster_bindings::types::AlertDataSource,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertDataSource,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "data_source",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// First discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
@@ -4355,9 +4653,22 @@ impl CreateIncident {
     /// Incident type.
     pub fn incident_type(
         mut self,
-        value: secmaster_bindings::types::IncidentIncidentType,
+        value: impl TryInto<
+            secmaster_bindings::types::IncidentIncidentType,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("incident_type", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "incident_type",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Network information.
@@ -4368,7 +4679,8 @@ impl CreateIncident {
         self.0
             .body_try(
                 "network_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -4380,16 +4692,30 @@ impl CreateIncident {
         self.0
             .body_try(
                 "resource_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
     /// Remediation information.
     pub fn remediation(
         mut self,
-        value: secmaster_bindings::types::AlertRemediation,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertRemediation,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("remediation", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "remediation",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Verification state, the accuracy of the alert or incident. Unknown (default); True_Positive: confirmed; False_Positive: false positive.
@@ -4467,8 +4793,24 @@ impl CreateIncident {
         self
     }
     /// Malware information.
-    pub fn malware(mut self, value: secmaster_bindings::types::AlertMalware) -> Self {
-        self.0.body_try("malware", ::serde_json::to_value(value));
+    pub fn malware(
+        mut self,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertMalware,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        self.0
+            .body_try(
+                "malware",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// System information.
@@ -4487,7 +4829,8 @@ impl CreateIncident {
         self.0
             .body_try(
                 "process",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -4499,7 +4842,8 @@ impl CreateIncident {
         self.0
             .body_try(
                 "user_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -4511,7 +4855,8 @@ impl CreateIncident {
         self.0
             .body_try(
                 "file_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -4579,7 +4924,7 @@ impl DeleteIncident {
             Error,
         >,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.0.send_batch()
     }
 }
 /// A prepared `ShowIncident` call (Querying Details About an Incident); set its fields, then `send` it.
@@ -4648,17 +4993,43 @@ impl ChangeIncident {
     /// Environment information of an incident, and of an alert in search results (SDK: IncidentEnvironment / ListAlertRspEnvironment, identical).
     pub fn environment(
         mut self,
-        value: secmaster_bindings::types::IncidentEnvironment,
+        value: impl TryInto<
+            secmaster_bindings::types::IncidentEnvironment,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("environment", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "environment",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Data source of an alert or incident.
     pub fn data_source(
         mut self,
-        value: secmaster_bindings::types::AlertDataSource,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertDataSource,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "data_source",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// First discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
@@ -4722,9 +5093,22 @@ impl ChangeIncident {
     /// Incident type.
     pub fn incident_type(
         mut self,
-        value: secmaster_bindings::types::IncidentIncidentType,
+        value: impl TryInto<
+            secmaster_bindings::types::IncidentIncidentType,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("incident_type", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "incident_type",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Network information.
@@ -4735,7 +5119,8 @@ impl ChangeIncident {
         self.0
             .body_try(
                 "network_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -4747,16 +5132,30 @@ impl ChangeIncident {
         self.0
             .body_try(
                 "resource_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
     /// Remediation information.
     pub fn remediation(
         mut self,
-        value: secmaster_bindings::types::AlertRemediation,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertRemediation,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("remediation", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "remediation",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Verification state, the accuracy of the alert or incident. Unknown (default); True_Positive: confirmed; False_Positive: false positive.
@@ -4834,8 +5233,24 @@ impl ChangeIncident {
         self
     }
     /// Malware information.
-    pub fn malware(mut self, value: secmaster_bindings::types::AlertMalware) -> Self {
-        self.0.body_try("malware", ::serde_json::to_value(value));
+    pub fn malware(
+        mut self,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertMalware,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        self.0
+            .body_try(
+                "malware",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// System information.
@@ -4854,7 +5269,8 @@ impl ChangeIncident {
         self.0
             .body_try(
                 "process",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -4866,7 +5282,8 @@ impl ChangeIncident {
         self.0
             .body_try(
                 "user_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -4878,7 +5295,8 @@ impl ChangeIncident {
         self.0
             .body_try(
                 "file_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -4964,17 +5382,43 @@ impl ChangeIncidents {
     /// Environment information of an incident, and of an alert in search results (SDK: IncidentEnvironment / ListAlertRspEnvironment, identical).
     pub fn environment(
         mut self,
-        value: secmaster_bindings::types::IncidentEnvironment,
+        value: impl TryInto<
+            secmaster_bindings::types::IncidentEnvironment,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("environment", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "environment",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Data source of an alert or incident.
     pub fn data_source(
         mut self,
-        value: secmaster_bindings::types::AlertDataSource,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertDataSource,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "data_source",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// First discovery time, in the ISO 8601 format "YYYY-MM-DDTHH:mm:ss.ms+time zone". The time zone is that of the occurrence; if it cannot be parsed, GMT+8 is used.
@@ -5038,9 +5482,22 @@ impl ChangeIncidents {
     /// Incident type.
     pub fn incident_type(
         mut self,
-        value: secmaster_bindings::types::IncidentIncidentType,
+        value: impl TryInto<
+            secmaster_bindings::types::IncidentIncidentType,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("incident_type", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "incident_type",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Network information.
@@ -5051,7 +5508,8 @@ impl ChangeIncidents {
         self.0
             .body_try(
                 "network_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -5063,16 +5521,30 @@ impl ChangeIncidents {
         self.0
             .body_try(
                 "resource_list",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
     /// Remediation information.
     pub fn remediation(
         mut self,
-        value: secmaster_bindings::types::AlertRemediation,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertRemediation,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("remediation", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "remediation",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Verification state, the accuracy of the alert or incident. Unknown (default); True_Positive: confirmed; False_Positive: false positive.
@@ -5150,8 +5622,24 @@ impl ChangeIncidents {
         self
     }
     /// Malware information.
-    pub fn malware(mut self, value: secmaster_bindings::types::AlertMalware) -> Self {
-        self.0.body_try("malware", ::serde_json::to_value(value));
+    pub fn malware(
+        mut self,
+        value: impl TryInto<
+            secmaster_bindings::types::AlertMalware,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        self.0
+            .body_try(
+                "malware",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// System information.
@@ -5170,7 +5658,8 @@ impl ChangeIncidents {
         self.0
             .body_try(
                 "process",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -5182,7 +5671,8 @@ impl ChangeIncidents {
         self.0
             .body_try(
                 "user_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -5194,7 +5684,8 @@ impl ChangeIncidents {
         self.0
             .body_try(
                 "file_info",
-                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>()),
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
             );
         self
     }
@@ -5279,7 +5770,7 @@ impl DeleteIncidents {
             Error,
         >,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.0.send_batch()
     }
 }
 /// A prepared `ExportIncidents` call (Exporting Incidents); set its fields, then `send` it.
@@ -5294,9 +5785,22 @@ impl ExportIncidents {
     /// Search body of the data object searches (alerts, incidents, associated data objects) and the filter of the exports. Bounds from the ListAlerts page (2024-11-19 copy).
     pub fn data_object_filters_form(
         mut self,
-        value: secmaster_bindings::types::DataobjectSearch,
+        value: impl TryInto<
+            secmaster_bindings::types::DataobjectSearch,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("data_object_filters_form", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "data_object_filters_form",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Fields to export.
@@ -5413,7 +5917,7 @@ impl CreateDataobjectRelation {
             Error,
         >,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.0.send_batch()
     }
 }
 /// A prepared `DeleteDataobjectRelation` call (Canceling Association with a Data Object); set its fields, then `send` it.
@@ -5454,7 +5958,7 @@ impl DeleteDataobjectRelation {
             Error,
         >,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.0.send_batch()
     }
 }
 /// A prepared `BatchCreateDataobjectRelations` call (Associating Data Objects in Batches); set its fields, then `send` it.
@@ -5515,7 +6019,7 @@ impl BatchCreateDataobjectRelations {
             Error,
         >,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.0.send_batch()
     }
 }
 /// A prepared `ListDataobjectRelations` call (Querying the Associated Data Object List); set its fields, then `send` it.
@@ -5563,9 +6067,22 @@ impl ListDataobjectRelations {
     /// Search condition expression: named expressions (`conditions`) and how they combine (`logics`). The pages do not settle the form of `logics`: Terraform writes ["c1", "AND", "c2"] in its example and ["c0", "c1"] in its acceptance test.
     pub fn condition(
         mut self,
-        value: secmaster_bindings::types::DataobjectSearchCondition,
+        value: impl TryInto<
+            secmaster_bindings::types::DataobjectSearchCondition,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("condition", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "condition",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     crate::runtime::request_options!();
@@ -5620,9 +6137,22 @@ impl ListIndicators {
     /// Mandatory.
     pub fn condition(
         mut self,
-        value: secmaster_bindings::types::DataobjectSearchCondition,
+        value: impl TryInto<
+            secmaster_bindings::types::DataobjectSearchCondition,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("condition", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "condition",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Request offset, from 0.
@@ -5685,9 +6215,22 @@ impl CreateIndicator {
     /// Mandatory.
     pub fn data_source(
         mut self,
-        value: secmaster_bindings::types::CreateIndicatorDetailDataSource,
+        value: impl TryInto<
+            secmaster_bindings::types::CreateIndicatorDetailDataSource,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "data_source",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Threat degree. Black: dangerous; White: secure; Gray: minor.
@@ -5733,9 +6276,22 @@ impl CreateIndicator {
     /// Mandatory.
     pub fn environment(
         mut self,
-        value: secmaster_bindings::types::CreateIndicatorDetailEnvironment,
+        value: impl TryInto<
+            secmaster_bindings::types::CreateIndicatorDetailEnvironment,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("environment", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "environment",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Whether invalid (the page: "Still valid?"). Default false.
@@ -5764,9 +6320,22 @@ impl CreateIndicator {
     /// Mandatory.
     pub fn indicator_type(
         mut self,
-        value: secmaster_bindings::types::CreateIndicatorDetailIndicatorType,
+        value: impl TryInto<
+            secmaster_bindings::types::CreateIndicatorDetailIndicatorType,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("indicator_type", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "indicator_type",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Data class ID (page only; not in the SDK).
@@ -5787,8 +6356,24 @@ impl CreateIndicator {
         self
     }
     /// A data class, by ID and name.
-    pub fn dataclass(mut self, value: secmaster_bindings::types::DataClassRef) -> Self {
-        self.0.body_try("dataclass", ::serde_json::to_value(value));
+    pub fn dataclass(
+        mut self,
+        value: impl TryInto<
+            secmaster_bindings::types::DataClassRef,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        self.0
+            .body_try(
+                "dataclass",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Project ID.
@@ -5862,7 +6447,7 @@ impl DeleteIndicator {
             Error,
         >,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.0.send_batch()
     }
 }
 /// A prepared `ShowIndicatorDetail` call (Querying Indicator Details); set its fields, then `send` it.
@@ -5901,9 +6486,22 @@ impl UpdateIndicator {
     /// Indicator type.
     pub fn indicator_type(
         mut self,
-        value: secmaster_bindings::types::IndicatorDataObjectDetailIndicatorType,
+        value: impl TryInto<
+            secmaster_bindings::types::IndicatorDataObjectDetailIndicatorType,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("indicator_type", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "indicator_type",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Value, for example an IP address, URL or domain name.
@@ -5924,17 +6522,43 @@ impl UpdateIndicator {
     /// Environment information of an indicator.
     pub fn environment(
         mut self,
-        value: secmaster_bindings::types::IndicatorDataObjectDetailEnvironment,
+        value: impl TryInto<
+            secmaster_bindings::types::IndicatorDataObjectDetailEnvironment,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("environment", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "environment",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Data source of an indicator.
     pub fn data_source(
         mut self,
-        value: secmaster_bindings::types::IndicatorDataObjectDetailDataSource,
+        value: impl TryInto<
+            secmaster_bindings::types::IndicatorDataObjectDetailDataSource,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("data_source", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "data_source",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// First occurrence time.
@@ -6040,9 +6664,22 @@ impl ExportIndicators {
     /// Search body of the data object searches (alerts, incidents, associated data objects) and the filter of the exports. Bounds from the ListAlerts page (2024-11-19 copy).
     pub fn data_object_filters_form(
         mut self,
-        value: secmaster_bindings::types::DataobjectSearch,
+        value: impl TryInto<
+            secmaster_bindings::types::DataobjectSearch,
+            Error: ::std::fmt::Display,
+        >,
     ) -> Self {
-        self.0.body_try("data_object_filters_form", ::serde_json::to_value(value));
+        self.0
+            .body_try(
+                "data_object_filters_form",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
         self
     }
     /// Fields to export.

@@ -136,6 +136,7 @@ mod redact;
 mod regions_file;
 mod retry;
 mod runtime;
+pub mod search;
 mod service_error;
 pub mod signer;
 mod tls;

@@ -23,9 +23,23 @@ pub struct ServiceError {
     /// effect (a 5xx, a timeout, a connection lost after sending): then this refusal (a 404
     /// after a delete, a 400 after a status change) may only mean the earlier attempt succeeded.
     pub earlier_attempt_may_have_succeeded: bool,
+    /// The operationId of the call that was refused (`None` for a call outside the spec's
+    /// operations, as project discovery's).
+    pub operation: Option<&'static str>,
 }
 
 impl ServiceError {
+    /// Whether the answer says that what the call names does not exist: a 404, or an answer
+    /// the spec declares for the operation (`x-not-found`: SecMaster rarely answers 404; a
+    /// missing alert, incident, indicator or data object is 400 `SecMaster.20030005`, a missing
+    /// workspace 403 `SecMaster.20010001`, a missing workflow 400 `SecMaster.20040611`).
+    pub fn is_not_found(&self) -> bool {
+        match self.operation.and_then(secmaster_bindings::Operation::find) {
+            Some(op) => op.is_not_found(self.status, self.code.as_deref()),
+            None => self.status == 404,
+        }
+    }
+
     /// What to check, for errors whose usual cause is known.
     pub fn hint(&self) -> Option<&'static str> {
         let code = self.code.as_deref().unwrap_or("");

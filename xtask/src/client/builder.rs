@@ -106,6 +106,10 @@ fn result(spec: &OpenAPI, op: &OpInfo) -> (TokenStream, TokenStream) {
         ShapeInfo::Envelope {
             data: true,
             list: false,
+        } if op.batch => (quote!(Output<#item>), quote!(send_batch())),
+        ShapeInfo::Envelope {
+            data: true,
+            list: false,
         } => (quote!(Output<#item>), quote!(send_envelope(Output::new))),
         ShapeInfo::Envelope { data: false, .. } => {
             (quote!(Output<()>), quote!(send_acknowledged(Output::new)))

@@ -6,14 +6,14 @@
 use std::marker::PhantomData;
 
 use bytes::Bytes;
-use secmaster_bindings::{ListAnswer, Op, RequestBody};
+use secmaster_bindings::{BatchOutcome, ListAnswer, Op, RequestBody};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::request::QueryValue;
 use super::{Call, CallOptions, Meta, Query};
-use crate::operations::Page;
 use crate::operations::paging::{Items, PageFuture, walk};
+use crate::operations::{Output, Page};
 use crate::{Client, Error};
 
 /// A call of operation `O` being built: what its setters set, checked when it is sent.
@@ -126,13 +126,12 @@ impl<O: Op + 'static> Request<O> {
         }
     }
 
-    /// Sets body field `name` to a value that had to be serialized (the generated setters of
-    /// fields that are objects of the spec).
-    #[allow(dead_code)] // No operation of today's spec has a setter of an object field.
-    pub(crate) fn body_try(&mut self, name: &'static str, value: Result<Value, serde_json::Error>) {
+    /// Sets body field `name` to a value that had to be converted and serialized (the generated
+    /// setters of fields that are objects of the spec); a failure is the call's error.
+    pub(crate) fn body_try(&mut self, name: &'static str, value: Result<Value, String>) {
         match value {
             Ok(value) => self.body(name, value),
-            Err(e) => self.fail(Error::invalid(name, format!("cannot be serialized: {e}"))),
+            Err(e) => self.fail(Error::invalid(name, e)),
         }
     }
 
@@ -218,6 +217,31 @@ impl<O: Op + 'static> Request<O> {
         O::Data: DeserializeOwned + secmaster_bindings::Normalize + Send + 'static,
     {
         self.call().enveloped(finish)
+    }
+
+    /// Sends the call and reads the `data` of its envelope, a batch's result
+    /// ([`BatchOutcome`]): [`Error::PartialFailure`] when it names IDs it did not act on.
+    pub(crate) fn send_batch(
+        self,
+    ) -> impl Future<Output = Result<Output<O::Data>, Error>> + Send + 'static
+    where
+        O::Data: DeserializeOwned + secmaster_bindings::Normalize + BatchOutcome + Send + 'static,
+    {
+        let operation = O::OPERATION.id;
+        let call = self.call().enveloped(Output::new);
+        async move {
+            let output: Output<O::Data> = call.await?;
+            let failed = output.value.failed();
+            if failed.is_empty() {
+                return Ok(output);
+            }
+            Err(Error::PartialFailure {
+                operation,
+                succeeded: output.value.succeeded().to_vec(),
+                failed: failed.to_vec(),
+                request_id: output.request_id,
+            })
+        }
     }
 
     /// Sends the call, whose envelope carries no `data`.

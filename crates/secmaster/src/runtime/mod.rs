@@ -324,7 +324,7 @@ async fn execute<T>(
         // Every error passes here, whatever its variant: no secret reaches it or the log.
         let error = inner.redactor.error(
             error
-                .with_attempts(attempt_no, started.elapsed())
+                .with_attempts(attempt_no, started.elapsed(), op.id)
                 .after_ambiguous(ambiguous_before),
         );
         ambiguous_before |= acts && error.is_ambiguous();
@@ -399,6 +399,7 @@ mod tests {
             request_id: None,
             attempts: 1,
             earlier_attempt_may_have_succeeded: false,
+            operation: None,
         }))
     }
 

@@ -316,6 +316,7 @@ fn refused(
         request_id,
         attempts: 1,
         earlier_attempt_may_have_succeeded: false,
+        operation: None,
     };
     redactor.service_error(&mut error);
     (Error::Service(Box::new(error)), None)

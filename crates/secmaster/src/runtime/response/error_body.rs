@@ -43,6 +43,7 @@ pub fn decode_error_body(
         request_id: header_request_id,
         attempts: 1,
         earlier_attempt_may_have_succeeded: false,
+        operation: None,
     };
     match serde_json::from_slice::<ErrorBody>(body) {
         Ok(mut parsed) => {

@@ -1,0 +1,146 @@
+//! The search condition of the SOC's searches ([`Client::list_alerts`](crate::Client::list_alerts),
+//! `list_incidents`, `list_indicators`, `list_dataobject_relations` and the exports): named
+//! expressions `[field, operator, value]`, joined in order by `AND` or `OR`.
+//!
+//! ```
+//! use secmaster::search::{Condition, Operator};
+//!
+//! let open_and_high = Condition::field("handle_status", Operator::Eq, "Open")
+//!     .and("severity", Operator::Eq, "High");
+//! assert_eq!(
+//!     open_and_high.to_json(),
+//!     serde_json::json!({
+//!         "conditions": [
+//!             {"name": "c0", "data": ["handle_status", "=", "Open"]},
+//!             {"name": "c1", "data": ["severity", "=", "High"]}
+//!         ],
+//!         "logics": ["c0", "AND", "c1"]
+//!     })
+//! );
+//! ```
+//!
+//! The pages give the condition's shape, not its grammar: the operators are those the
+//! Terraform provider sends, and `logics` is written as the provider's example writes it
+//! (`["c0", "AND", "c1"]`), the expressions named `c0`, `c1`, … in order.
+
+use secmaster_bindings::types::DataobjectSearchCondition;
+
+/// An operator of an expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Operator {
+    /// `=`: equal.
+    Eq,
+    /// `!=`: not equal.
+    NotEq,
+    /// `>`: greater.
+    Gt,
+    /// `>=`: greater or equal.
+    Ge,
+    /// `<`: less.
+    Lt,
+    /// `<=`: less or equal.
+    Le,
+    /// `contains`: the field's text contains the value.
+    Contains,
+    /// `in`: the field's value is one of the value's comma-separated items.
+    In,
+}
+
+impl Operator {
+    /// The operator as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Eq => "=",
+            Self::NotEq => "!=",
+            Self::Gt => ">",
+            Self::Ge => ">=",
+            Self::Lt => "<",
+            Self::Le => "<=",
+            Self::Contains => "contains",
+            Self::In => "in",
+        }
+    }
+}
+
+/// How an expression joins the ones before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Join {
+    And,
+    Or,
+}
+
+/// A search condition: expressions joined in order by `AND` or `OR`. Set it with a search's
+/// `.condition(..)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    first: [String; 3],
+    rest: Vec<(Join, [String; 3])>,
+}
+
+impl Condition {
+    /// One expression: `field operator value`.
+    pub fn field(field: impl Into<String>, operator: Operator, value: impl Into<String>) -> Self {
+        Self {
+            first: [field.into(), operator.as_str().to_owned(), value.into()],
+            rest: Vec::new(),
+        }
+    }
+
+    /// This condition `AND` one more expression.
+    pub fn and(
+        self,
+        field: impl Into<String>,
+        operator: Operator,
+        value: impl Into<String>,
+    ) -> Self {
+        self.join(Join::And, field.into(), operator, value.into())
+    }
+
+    /// This condition `OR` one more expression.
+    pub fn or(
+        self,
+        field: impl Into<String>,
+        operator: Operator,
+        value: impl Into<String>,
+    ) -> Self {
+        self.join(Join::Or, field.into(), operator, value.into())
+    }
+
+    fn join(mut self, join: Join, field: String, operator: Operator, value: String) -> Self {
+        self.rest
+            .push((join, [field, operator.as_str().to_owned(), value]));
+        self
+    }
+}
+
+impl Condition {
+    /// The condition as the service reads it: `{conditions: [{name, data}], logics}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let expression = |i: usize, data: &[String; 3]| serde_json::json!({ "name": format!("c{i}"), "data": data });
+        let mut conditions = vec![expression(0, &self.first)];
+        let mut logics: Vec<String> = Vec::new();
+        if !self.rest.is_empty() {
+            logics.push("c0".to_owned());
+        }
+        for (i, (join, data)) in self.rest.iter().enumerate() {
+            logics.push(match join {
+                Join::And => "AND".to_owned(),
+                Join::Or => "OR".to_owned(),
+            });
+            logics.push(format!("c{}", i + 1));
+            conditions.push(expression(i + 1, data));
+        }
+        serde_json::json!({ "conditions": conditions, "logics": logics })
+    }
+}
+
+/// The condition as the bindings' type, which checks the spec's bounds (999 expressions, values
+/// of at most 100 characters): a search's `.condition(..)` takes either.
+impl TryFrom<Condition> for DataobjectSearchCondition {
+    type Error = serde_json::Error;
+
+    fn try_from(condition: Condition) -> Result<Self, Self::Error> {
+        serde_json::from_value(condition.to_json())
+    }
+}
