@@ -11,6 +11,7 @@
 pub mod codes;
 mod commands;
 mod costs;
+mod dataclasses;
 mod files;
 mod import_rules;
 mod instances;

@@ -172,6 +172,9 @@ impl Workspace {
             None => fields,
         };
         stamp(&mut value, &stamps);
+        if let Some(class) = super::dataclasses::reference(kept.name) {
+            value.entry("dataclass_ref").or_insert(class);
+        }
         if let Some((name, parent)) = &parent {
             value.insert((*name).to_owned(), Value::String(parent.clone()));
         }

@@ -4,6 +4,7 @@
 //! through the `secmaster` client.
 
 mod alerts;
+mod dataclasses;
 mod relations;
 mod searches;
 mod workspaces;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
 use reqwest::Method;
+use secmaster::search::{Condition, Operator};
 use secmaster_fake::{FakeSecMaster, codes};
 use serde_json::{Value, json};
 
@@ -154,10 +155,7 @@ async fn searches_sort_page_and_window_in_the_body() {
     assert_eq!(ids(&window), a[1..].to_vec());
     // Through the client: every match, page after page.
     let (p, w) = page();
-    let cond = serde_json::from_value(
-        json!({"conditions": [{"name": "c1", "data": ["severity", "!=", "Low"]}]}),
-    )
-    .unwrap();
+    let cond = Condition::field("severity", Operator::NotEq, "Low");
     let stream = client(&fake)
         .list_alerts(&p, &w)
         .condition(cond)
