@@ -25,7 +25,7 @@ pub(crate) fn route(method: &str, path: &str) -> Routed {
     };
     let got: Vec<&str> = rest.split('/').collect();
     // Reserved literals are honoured first; a path no operation takes with them may still be
-    // one whose parameter takes another's literal by design: the relations' classes
+    // a relation's, whose class parameters take other operations' literals by design
     // (`/soc/{dataclass_type}/…` takes `alerts`, `incidents`, `indicators`), which the
     // generated data reserves for the alerts' own paths.
     // Then, of the operations that fit, the one with the most literal segments wins
@@ -34,7 +34,7 @@ pub(crate) fn route(method: &str, path: &str) -> Routed {
     for strict in [true, false] {
         let mut methods = Vec::new();
         let mut best: Option<(usize, &'static Operation, Vec<String>)> = None;
-        for op in ALL {
+        for op in ALL.iter().filter(|op| strict || relation(op)) {
             let Some(params) = fit(op, &got, strict) else {
                 continue;
             };
@@ -55,6 +55,14 @@ pub(crate) fn route(method: &str, path: &str) -> Routed {
         }
     }
     Routed::NotFound
+}
+
+/// Whether `op` is one of the relations family's (the spec's families).
+fn relation(op: &Operation) -> bool {
+    let relations = secmaster::bindings::families::ALL
+        .iter()
+        .find(|f| f.name == "relations");
+    relations.is_some_and(|f| f.operations.iter().any(|(_, id)| *id == op.id))
 }
 
 /// The decoded path parameters when `got` has `op`'s shape (a parameter never another
@@ -152,9 +160,14 @@ mod tests {
             Routed::NotFound
         ));
         assert!(matches!(
-            route("GET", &format!("{root}/f/x")),
+            route("GET", &format!("{root}/f/x/y/z")),
             Routed::NotFound
         ));
+        // `…/soc/workflows/f/x` has a relation's shape (`/soc/{class}/{id}/{class}`).
+        match route("GET", &format!("{root}/f/x")) {
+            Routed::WrongMethod(methods) => assert_eq!(methods, ["POST", "DELETE"]),
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(
             route("GET", "/v2/p/workspaces/w/soc/workflows"),
             Routed::NotFound
