@@ -143,10 +143,18 @@ pub(super) fn answer(
 pub(super) fn fields(
     r: &Request<'_>,
 ) -> Result<(Map<String, Value>, Map<String, Value>), Rejection> {
-    store::parse_object(r.body)?;
-    let codec = Codec::find(r.op.id).and_then(|c| c.body);
+    body_fields(r.op, r.body)
+}
+
+/// As [`fields`], for a body of operation `op` (an import's rows are CreateAlert's bodies).
+pub(super) fn body_fields(
+    op: &Operation,
+    body: &[u8],
+) -> Result<(Map<String, Value>, Map<String, Value>), Rejection> {
+    store::parse_object(body)?;
+    let codec = Codec::find(op.id).and_then(|c| c.body);
     let typed = match codec {
-        Some(read) => read(r.body).map_err(|e| {
+        Some(read) => read(body).map_err(|e| {
             let code = if e.starts_with("missing field") {
                 codes::MISSING_FIELD
             } else {
@@ -154,12 +162,12 @@ pub(super) fn fields(
             };
             reject(code, e)
         })?,
-        None => serde_json::from_slice(r.body).unwrap_or(Value::Null),
+        None => serde_json::from_slice(body).unwrap_or(Value::Null),
     };
     let Value::Object(mut outer) = typed else {
         return Err(reject(codes::MALFORMED_BODY, "the body holds no object"));
     };
-    let request = r.op.request;
+    let request = op.request;
     let inner = match request.and_then(|b| b.wrap) {
         Some(member) => match outer.remove(member) {
             Some(Value::Object(inner)) => inner,
@@ -230,6 +238,20 @@ pub(super) fn listing_of_body(
     parent: Option<String>,
 ) -> Result<Listing, Rejection> {
     let (body, _) = fields(r)?;
+    Ok(Listing {
+        parent,
+        ..listing_of_filters(Some(&Value::Object(body)), 10)?
+    })
+}
+
+/// A search body's listing (an export's `data_object_filters_form`), `limit` by default.
+pub(super) fn listing_of_filters(body: Option<&Value>, limit: usize) -> Result<Listing, Rejection> {
+    let Some(body) = body else {
+        return Ok(Listing {
+            limit,
+            ..Listing::default()
+        });
+    };
     let number = |k: &str, default: usize| {
         body.get(k)
             .and_then(Value::as_u64)
@@ -238,12 +260,11 @@ pub(super) fn listing_of_body(
     let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
     let sort = text("sort_by").map(|field| (field, text("order").as_deref() == Some("DESC")));
     Ok(Listing {
-        parent,
         search: Search::parse(body.get("condition"))?,
         window: (text("from_date"), text("to_date")),
         sort,
         offset: number("offset", 0),
-        limit: number("limit", 10),
+        limit: number("limit", limit),
         ..Listing::default()
     })
 }

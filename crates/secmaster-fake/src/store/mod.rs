@@ -11,6 +11,7 @@
 pub mod codes;
 mod commands;
 mod costs;
+pub(crate) mod csv;
 mod dataclasses;
 mod files;
 mod import_rules;
@@ -38,7 +39,7 @@ pub(crate) use instances::{InstanceQuery, RUN_TIME, run_context};
 pub(crate) use ledger::Store;
 pub(crate) use records::{Kept, Record};
 pub(crate) use relations::Outcome;
-pub(crate) use search::{Listing, Search, select};
+pub(crate) use search::{Listing, Search, lookup, select};
 pub use seed::{DataClass, SeedWorkflow, Version};
 pub(crate) use validation::{check_edit, check_new, check_validation, validate};
 pub(crate) use workflows::ListQuery;

@@ -5,6 +5,7 @@
 
 mod alerts;
 mod dataclasses;
+mod files;
 mod relations;
 mod searches;
 mod workspaces;
