@@ -138,19 +138,17 @@ pub(super) fn answer(
     }
 }
 
+/// A body's fields: those of the object it wraps (or its own), and those beside it.
+pub(super) type Fields = (Map<String, Value>, Map<String, Value>);
+
 /// The body's fields, read through the operation's body type and checked against its
 /// descriptor: those of the object a body wraps (or the body's own), and those beside it.
-pub(super) fn fields(
-    r: &Request<'_>,
-) -> Result<(Map<String, Value>, Map<String, Value>), Rejection> {
+pub(super) fn fields(r: &Request<'_>) -> Result<Fields, Rejection> {
     body_fields(r.op, r.body)
 }
 
 /// As [`fields`], for a body of operation `op` (an import's rows are CreateAlert's bodies).
-pub(super) fn body_fields(
-    op: &Operation,
-    body: &[u8],
-) -> Result<(Map<String, Value>, Map<String, Value>), Rejection> {
+pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejection> {
     store::parse_object(body)?;
     let codec = Codec::find(op.id).and_then(|c| c.body);
     let typed = match codec {

@@ -146,7 +146,7 @@ impl Search {
                 }
             }
         }
-        if words.len() % 2 == 0 {
+        if words.len().is_multiple_of(2) {
             return Err(invalid("condition.logics ends with an operator".into()));
         }
         Ok(groups)

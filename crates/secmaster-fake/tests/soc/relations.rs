@@ -9,7 +9,7 @@ use super::alerts::indicator_fields;
 use super::{alert, call, create, ids, search, soc};
 
 async fn related(fake: &FakeSecMaster, path: &str) -> Vec<String> {
-    ids(&search(fake, &format!("{path}"), json!({})).await)
+    ids(&search(fake, path, json!({})).await)
 }
 
 async fn post(fake: &FakeSecMaster, path: &str, body: Value) -> (u16, Value) {
@@ -102,7 +102,7 @@ async fn relations_are_made_listed_and_removed_per_id() {
 
     let before = fake.sequence();
     for path in [
-        format!("incidents/nope/indicators"),
+        "incidents/nope/indicators".to_owned(),
         format!("widgets/{i}/indicators"),
     ] {
         let (status, body) = post(&fake, &path, json!({"ids": [ind]})).await;
