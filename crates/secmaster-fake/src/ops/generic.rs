@@ -155,6 +155,9 @@ pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejecti
         Some(read) => read(body).map_err(|e| {
             let code = if e.starts_with("missing field") {
                 codes::MISSING_FIELD
+            } else if e.contains("longer than") || e.contains("shorter than") {
+                // A bound of the bindings' constrained types (a condition's 100 characters).
+                codes::INVALID_PARAMETER
             } else {
                 codes::WRONG_TYPE
             };

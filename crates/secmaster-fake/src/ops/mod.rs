@@ -168,6 +168,10 @@ fn family(id: &str) -> Option<Family> {
 }
 
 fn run(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejection> {
+    // A missing workspace is the service's 403 before anything else of the request is read.
+    if r.op.path_params().any(|p| p == "workspace_id") {
+        crate::lock(ctx.store).space(ctx.project, ctx.workspace)?;
+    }
     let Some(family) = family(r.op.id) else {
         // A family the spec alone describes: served by the generic store.
         return match generic::role(r.op.id) {

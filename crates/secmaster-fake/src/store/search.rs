@@ -13,8 +13,9 @@
 //!   "c3"]` (AND binds tighter than OR), or a list of condition names without operators, which
 //!   all must hold. Without `logics`, every condition must hold. A name `logics` uses and no
 //!   condition has is refused.
-//! - Sizes are bounded (at most 999 conditions and 999 `logics` items, as the spec's schema
-//!   says), so evaluation costs at most objects × conditions.
+//! - Sizes are bounded as the spec's schema says (at most 999 conditions and 999 `logics`
+//!   items, each of `data`'s items at most 100 characters): a condition is read once, so a
+//!   search costs at most objects × conditions tests of a field against 100 characters.
 
 use serde_json::Value;
 
@@ -36,13 +37,18 @@ pub(crate) struct Listing {
     pub limit: usize,
 }
 
-/// One condition: a field, an operator, a value.
+/// The most characters of a condition's field, operator or value (the spec's `maxLength` of
+/// its `data` items): with [`MAX_TERMS`], what one object costs to test.
+const MAX_TEXT: usize = 100;
+
+/// One condition: a field, an operator, a value (and its items, for `in`), read once.
 #[derive(Debug)]
 struct Condition {
     name: String,
     field: String,
     operator: Operator,
     value: Value,
+    items: Vec<Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -179,11 +185,20 @@ impl Condition {
                 "condition.conditions[{i}]: unknown operator `{op}` (=, !=, >, >=, <, <=, contains, not contains, in, not in)"
             ))
         })?;
+        let long = [field, op, value.as_str().unwrap_or("")]
+            .iter()
+            .any(|t| t.chars().count() > MAX_TEXT);
+        if long {
+            return Err(invalid(format!(
+                "condition.conditions[{i}].data has an item over {MAX_TEXT} characters"
+            )));
+        }
         let name = c.get("name").and_then(Value::as_str);
         Ok(Self {
             name: name.map_or_else(|| format!("c{i}"), str::to_owned),
             field: field.to_owned(),
             operator,
+            items: listed(value),
             value: value.clone(),
         })
     }
@@ -204,8 +219,8 @@ impl Condition {
             }),
             Contains => contains(got, &self.value),
             NotContains => !contains(got, &self.value),
-            In => listed(&self.value).iter().any(|v| same(got, v)),
-            NotIn => !listed(&self.value).iter().any(|v| same(got, v)),
+            In => self.items.iter().any(|v| same(got, v)),
+            NotIn => !self.items.iter().any(|v| same(got, v)),
         }
     }
 }
@@ -230,8 +245,15 @@ pub(crate) fn as_text(value: &Value) -> Option<String> {
     }
 }
 
+/// Whether two scalars are equal, as JSON or as text (`3` and `"3"`), without copying text.
 fn same(a: &Value, b: &Value) -> bool {
-    a == b || (as_text(a).is_some() && as_text(a) == as_text(b))
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::String(_), Value::Number(_) | Value::Bool(_)) => same(b, a),
+        (Value::Number(x), Value::String(y)) => y.trim().parse::<f64>().ok() == x.as_f64(),
+        (Value::Bool(x), Value::String(y)) => y.parse::<bool>().ok() == Some(*x),
+        _ => a == b,
+    }
 }
 
 fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
@@ -245,7 +267,10 @@ fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
 fn contains(got: &Value, want: &Value) -> bool {
     match got {
         Value::Array(items) => items.iter().any(|i| same(i, want)),
-        Value::String(s) => as_text(want).is_some_and(|w| s.contains(&w)),
+        Value::String(s) => match want {
+            Value::String(w) => s.contains(w.as_str()),
+            other => as_text(other).is_some_and(|w| s.contains(&w)),
+        },
         _ => false,
     }
 }
@@ -286,11 +311,15 @@ pub(crate) fn select<'v>(
         })
         .collect();
     if let Some((field, descending)) = &listing.sort {
-        // Stable: ties stay in creation order, either way.
-        matching.sort_by(|a, b| {
-            let order = text(a, field).cmp(&text(b, field));
-            if *descending { order.reverse() } else { order }
-        });
+        // Each key read once; stable: ties stay in creation order, either way.
+        let mut keyed: Vec<(Option<String>, &Value)> =
+            matching.into_iter().map(|v| (text(v, field), v)).collect();
+        if *descending {
+            keyed.sort_by(|a, b| b.0.cmp(&a.0));
+        } else {
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        matching = keyed.into_iter().map(|(_, v)| v).collect();
     }
     let total = matching.len();
     let page = matching

@@ -195,6 +195,10 @@ async fn bad_searches_are_refused_and_a_huge_condition_stays_cheap() {
             json!({"condition": {"conditions": [{"name": "c1", "data": ["severity"]}]}}),
             codes::INVALID_PARAMETER,
         ),
+        (
+            condition(&[("title", "contains", json!("x".repeat(101)))], json!([])),
+            codes::INVALID_PARAMETER,
+        ),
     ] {
         let (status, answer) = call(
             &fake,

@@ -180,3 +180,54 @@ async fn workspace_refusals_are_the_chapters_shape_and_change_nothing() {
         "{e}"
     );
 }
+
+/// Every operation under a workspace, called in one that does not exist, answers what its spec
+/// entry declares as "not found" (`x-not-found`): the service's 403 `SecMaster.20010001`, in
+/// its chapter's shape, before its body is read.
+#[tokio::test]
+async fn every_operation_in_a_missing_workspace_answers_the_specs_not_found() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, _) = page();
+    let mut checked = 0;
+    for op in secmaster::bindings::operations::ALL {
+        if !op.path_params().any(|name| name == "workspace_id") {
+            continue;
+        }
+        let path = op
+            .path
+            .replace("{project_id}", &p)
+            .replace("{workspace_id}", "ws-404");
+        let path = path
+            .replace("{dataclass_type}", "incidents")
+            .replace("{related_dataclass_type}", "alerts");
+        let path = other_params(&path);
+        let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
+        let body = (op.method != "GET").then(|| json!({}));
+        let (status, answer) = call(&fake, method, &path, body).await;
+        let code = answer
+            .get("code")
+            .or_else(|| answer.get("error_code"))
+            .and_then(|c| c.as_str());
+        assert_eq!(
+            (status, code),
+            (403, Some(codes::UNKNOWN_WORKSPACE)),
+            "{} {path}: {answer}",
+            op.id
+        );
+        assert!(
+            op.is_not_found(status, code),
+            "{}: the spec does not declare {status} {code:?}",
+            op.id
+        );
+        checked += 1;
+    }
+    assert!(checked >= 60, "{checked}");
+}
+
+/// `path` with each remaining `{param}` replaced by `x1`.
+fn other_params(path: &str) -> String {
+    path.split('/')
+        .map(|s| if s.starts_with('{') { "x1" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
+}
