@@ -6,6 +6,7 @@
 mod alerts;
 mod dataclasses;
 mod files;
+mod official;
 mod relations;
 mod searches;
 mod workspaces;
