@@ -265,3 +265,38 @@ async fn indicators_have_their_enums_status_and_validity() {
         json!({"success_ids": [id], "error_ids": ["nope"]})
     );
 }
+
+/// Every operation whose spec entry declares the SOC's 400 "not found" (`x-not-found`:
+/// `SecMaster.20030005`), called on an object that does not exist, answers it.
+#[tokio::test]
+async fn every_declared_not_found_is_what_the_fake_answers() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w) = super::page();
+    let mut checked = Vec::new();
+    for op in secmaster::bindings::operations::ALL {
+        if !op.not_found.iter().any(|n| n.code == codes::UNKNOWN_OBJECT) {
+            continue;
+        }
+        let path = op
+            .path
+            .replace("{project_id}", &p)
+            .replace("{workspace_id}", &w);
+        let path: Vec<&str> = path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "nope" } else { s })
+            .collect();
+        let path = path.join("/");
+        let method = Method::from_bytes(op.method.as_bytes()).unwrap();
+        let body =
+            (op.method != "GET").then(|| json!({"data_object": {"title": "t"}, "name": "n"}));
+        let (status, answer) = call(&fake, method, &path, body).await;
+        let code = answer["code"].as_str();
+        assert!(
+            op.is_not_found(status, code),
+            "{} {path}: {status} {answer}",
+            op.id
+        );
+        checked.push(op.id);
+    }
+    assert!(checked.len() >= 6, "{checked:?}");
+}
