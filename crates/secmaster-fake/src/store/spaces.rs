@@ -1,12 +1,12 @@
 //! The workspaces themselves (the Workspace Management chapter): listed, created, shown,
 //! updated and deleted within a project. A workspace scopes everything under it, and deleting
-//! one deletes what it holds. A project holds at most [`crate::Limits::max_objects`]
-//! workspaces. A workspace seeded with a workflow or a data class is shown with its ID and
-//! project alone.
+//! one deletes what it holds. The fake holds at most [`crate::Limits::max_workspaces`]
+//! workspaces in all, each described in at most [`crate::Limits::max_object_bytes`]. A
+//! workspace seeded with a workflow or a data class is shown with its ID and project alone.
 
 use serde_json::{Map, Value};
 
-use super::costs::grows_past;
+use super::costs::{cost, grows_past, object};
 use super::ledger::{Space, Store};
 use super::records::stamps;
 use super::search::{Listing, select};
@@ -49,13 +49,8 @@ impl Store {
         mut fields: Map<String, Value>,
         caller: &Caller,
     ) -> Result<(u64, Value), Rejection> {
-        let held = self.workspaces.keys().filter(|(p, _)| p == project).count();
-        grows_past(
-            "workspaces in a project",
-            held,
-            held + 1,
-            self.limits.max_objects,
-        )?;
+        let held = self.workspaces.len();
+        grows_past("workspaces", held, held + 1, self.limits.max_workspaces)?;
         let id = new_id();
         for (name, value) in stamps(&id, (project, ""), caller) {
             if name != "workspace_id" {
@@ -64,6 +59,7 @@ impl Store {
                     .or_insert_with(|| Value::String(value.to_owned()));
             }
         }
+        object(cost(&fields), "workspace", &self.limits)?;
         let space = Space::with_info(fields);
         let shown = view(project, &id, &space);
         self.workspaces.insert((project.to_owned(), id), space);
@@ -79,23 +75,23 @@ impl Store {
         change: Map<String, Value>,
         caller: &Caller,
     ) -> Result<(u64, Value), Rejection> {
+        let limits = self.limits.clone();
         let space = self
             .workspaces
             .get_mut(&(project.to_owned(), id.to_owned()))
             .ok_or_else(|| missing_workspace(id))?;
-        let info = space.info.get_or_insert_with(Map::new);
+        let mut info = space.info.clone().unwrap_or_default();
         for (name, value) in change {
             if !matches!(name.as_str(), "id" | "project_id" | "create_time") {
                 info.insert(name, value);
             }
         }
-        let now = Value::String(caller.now.clone());
-        info.insert("update_time".to_owned(), now);
-        info.insert("modifier_id".to_owned(), Value::String(caller.id.clone()));
-        info.insert(
-            "modifier_name".to_owned(),
-            Value::String(caller.name.clone()),
-        );
+        let text = |v: &str| Value::String(v.to_owned());
+        info.insert("update_time".to_owned(), text(&caller.now));
+        info.insert("modifier_id".to_owned(), text(&caller.id));
+        info.insert("modifier_name".to_owned(), text(&caller.name));
+        object(cost(&info), "workspace", &limits)?;
+        space.info = Some(info);
         let shown = view(project, id, space);
         self.seq += 1;
         Ok((self.seq, shown))

@@ -231,3 +231,40 @@ fn other_params(path: &str) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+/// Workspaces are bounded in all (`--max-workspaces`), and so is what one says of itself.
+#[tokio::test]
+async fn workspaces_are_bounded_in_number_and_size() {
+    let mut config = secmaster_fake::Config::default();
+    config.limits.max_workspaces = 2;
+    config.limits.max_object_bytes = 4096;
+    let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let (p, _) = page();
+    let path = format!("/v1/{p}/workspaces");
+    let big = json!({"region_id": "r", "name": "big", "project_name": "p", "description": "d".repeat(5000)});
+    let (status, body) = call(&fake, Method::POST, &path, Some(big)).await;
+    assert_eq!(
+        (status, &body["error_code"]),
+        (400, &json!(codes::LIMIT_EXCEEDED)),
+        "{body}"
+    );
+    let made = json!({"region_id": "r", "name": "second", "project_name": "p"});
+    let (status, _) = call(&fake, Method::POST, &path, Some(made.clone())).await;
+    assert_eq!(status, 200);
+    let (status, body) = call(&fake, Method::POST, &path, Some(made)).await;
+    assert_eq!(
+        (status, &body["error_code"]),
+        (400, &json!(codes::LIMIT_EXCEEDED)),
+        "{body}"
+    );
+    let (_, listed) = call(
+        &fake,
+        Method::GET,
+        &format!("{path}?offset=0&limit=10"),
+        None,
+    )
+    .await;
+    assert_eq!(listed["count"], 2);
+}
