@@ -67,7 +67,7 @@ pub(super) fn answer(
         }
         ("types", "delete-many") => {
             let (body, _) = fields(r)?;
-            let types = listed_ids(&json!({"ids": body.get("ids")}))?;
+            let types = listed_ids(r, &json!({"ids": body.get("ids")}))?;
             let delete = body.get("is_delete") == Some(&Value::Bool(true));
             ctx.change(|s| {
                 s.dataclass_view(ids, &class)?;
@@ -81,7 +81,7 @@ pub(super) fn answer(
         }
         ("types", "enable") => {
             let (body, _) = fields(r)?;
-            let types = listed_ids(&json!({"ids": body.get("ids")}))?;
+            let types = listed_ids(r, &json!({"ids": body.get("ids")}))?;
             let enabled =
                 json!({"enabled": body.get("enable").cloned().unwrap_or(Value::Bool(true))});
             let kept = kept(family, r.op);

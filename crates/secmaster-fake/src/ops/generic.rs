@@ -102,7 +102,7 @@ pub(super) fn answer(
         }
         "update-many" => {
             let (change, outer) = fields(r)?;
-            let ids = listed_ids(&Value::Object(outer))?;
+            let ids = listed_ids(r, &Value::Object(outer))?;
             let updated = ctx.change(|s| {
                 let mut last = Value::Null;
                 for id in &ids {
@@ -115,7 +115,7 @@ pub(super) fn answer(
         "delete" | "delete-many" => {
             let ids = match role {
                 "delete" => vec![id],
-                _ => listed_ids(&store::parse_object(r.body)?)?,
+                _ => listed_ids(r, &Value::Object(fields(r)?.0))?,
             };
             let outcome = ctx.change(|s| Ok(s.delete_records(family.name, &ids)))?;
             batch(r, outcome)
@@ -149,7 +149,16 @@ pub(super) fn fields(r: &Request<'_>) -> Result<Fields, Rejection> {
 
 /// As [`fields`], for a body of operation `op` (an import's rows are CreateAlert's bodies).
 pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejection> {
-    store::parse_object(body)?;
+    let raw = store::parse_object(body)?;
+    // Bounds are checked on the body as sent (the typed round trip leaves an empty list out).
+    let (inner, outer) = split(op, raw);
+    for field in op.request.map(|b| b.fields).unwrap_or_default() {
+        let from = if field.outer { &outer } else { &inner };
+        if let Some(problem) = from.get(field.name).and_then(|v| field.problem(v)) {
+            let message = format!("{} {problem}", field.name);
+            return Err(reject(codes::INVALID_PARAMETER, message));
+        }
+    }
     let codec = Codec::find(op.id).and_then(|c| c.body);
     let typed = match codec {
         Some(read) => read(body).map_err(|e| {
@@ -165,31 +174,27 @@ pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejecti
         })?,
         None => serde_json::from_slice(body).unwrap_or(Value::Null),
     };
-    let Value::Object(mut outer) = typed else {
-        return Err(reject(codes::MALFORMED_BODY, "the body holds no object"));
+    Ok(split(op, typed))
+}
+
+/// A body's fields: the wrapped object's (or the body's own), and those beside it.
+fn split(op: &Operation, body: Value) -> Fields {
+    let Value::Object(mut outer) = body else {
+        return Fields::default();
     };
-    let request = op.request;
-    let inner = match request.and_then(|b| b.wrap) {
+    let inner = match op.request.and_then(|b| b.wrap) {
         Some(member) => match outer.remove(member) {
             Some(Value::Object(inner)) => inner,
             _ => Map::new(),
         },
         None => std::mem::take(&mut outer),
     };
-    for field in request.map(|b| b.fields).unwrap_or_default() {
-        let from = if field.outer { &outer } else { &inner };
-        if let Some(problem) = from.get(field.name).and_then(|v| field.problem(v)) {
-            return Err(reject(
-                codes::INVALID_PARAMETER,
-                format!("{} {problem}", field.name),
-            ));
-        }
-    }
-    Ok((inner, outer))
+    (inner, outer)
 }
 
-/// The IDs a batch names: the body's first list of text.
-pub(super) fn listed_ids(body: &Value) -> Result<Vec<String>, Rejection> {
+/// The IDs a batch names: the body's first list of text, not empty, and no more than a family
+/// holds ([`crate::Limits::max_objects`]: what bounds a batch's work).
+pub(super) fn listed_ids(r: &Request<'_>, body: &Value) -> Result<Vec<String>, Rejection> {
     let found = body.as_object().into_iter().flatten().find_map(|(_, v)| {
         let items = v.as_array()?;
         items
@@ -197,9 +202,18 @@ pub(super) fn listed_ids(body: &Value) -> Result<Vec<String>, Rejection> {
             .map(|i| i.as_str().map(str::to_owned))
             .collect::<Option<Vec<_>>>()
     });
-    found
+    let ids = found
         .filter(|ids| !ids.is_empty())
-        .ok_or_else(|| reject(codes::MISSING_FIELD, "the body lists no IDs"))
+        .ok_or_else(|| reject(codes::MISSING_FIELD, "the body lists no IDs"))?;
+    let max = r.limits.max_objects;
+    if ids.len() > max {
+        let message = format!(
+            "the body lists {} IDs; the fake takes at most {max}",
+            ids.len()
+        );
+        return Err(reject(codes::LIMIT_EXCEEDED, message));
+    }
+    Ok(ids)
 }
 
 /// A list's paging, sort and equality filters, from its query.

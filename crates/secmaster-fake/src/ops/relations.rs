@@ -33,7 +33,7 @@ pub(super) fn answer(
     let subject = (class.as_str(), id.as_str());
     match role {
         "create" | "delete" => {
-            let ids = listed_ids(&Value::Object(fields(r)?.0))?;
+            let ids = listed_ids(r, &Value::Object(fields(r)?.0))?;
             let outcome = ctx.change(|s| match role {
                 "create" => s.relate(subject, &related, &ids, &r.caller.now),
                 _ => s.unrelate_with(subject, &related, &ids),
@@ -42,7 +42,7 @@ pub(super) fn answer(
         }
         "create-many" => {
             let (body, _) = fields(r)?;
-            let ids_of = |name: &str| listed_ids(&json!({ name: body.get(name) }));
+            let ids_of = |name: &str| listed_ids(r, &json!({ name: body.get(name) }));
             let (subjects, others) = (ids_of("dataobject_ids")?, ids_of("related_dataobject_ids")?);
             let outcome = ctx.change(|s| {
                 let (mut done, mut refused): Outcome = Default::default();
@@ -85,7 +85,7 @@ pub(super) fn answer(
 /// `success_ids`, the others to `error_ids`). When none exists, no incident is created.
 pub(super) fn convert(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejection> {
     let (body, _) = fields(r)?;
-    let alerts = listed_ids(&json!({ "ids": body.get("ids") }))?;
+    let alerts = listed_ids(r, &json!({ "ids": body.get("ids") }))?;
     let content = body.get("incident_content").cloned().unwrap_or(Value::Null);
     let mut incident = Map::new();
     if let Some(title) = content.get("title") {

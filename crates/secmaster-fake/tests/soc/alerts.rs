@@ -169,7 +169,7 @@ async fn an_unknown_object_is_the_services_400_and_batches_answer_per_id() {
     )
     .await;
     assert_eq!(body["data"], json!({"success_ids": [b], "error_ids": []}));
-    // An empty batch is refused.
+    // An empty batch breaks the spec's minItems; one larger than a family holds is refused.
     let (status, body) = call(
         &fake,
         Method::DELETE,
@@ -179,7 +179,20 @@ async fn an_unknown_object_is_the_services_400_and_batches_answer_per_id() {
     .await;
     assert_eq!(
         (status, &body["code"]),
-        (400, &json!(codes::MISSING_FIELD)),
+        (400, &json!(codes::INVALID_PARAMETER)),
+        "{body}"
+    );
+    let many: Vec<String> = (0..1001).map(|i| format!("id-{i}")).collect();
+    let (status, body) = call(
+        &fake,
+        Method::POST,
+        &soc("alerts/batch-delete"),
+        Some(json!({"batch_ids": many})),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["code"]),
+        (400, &json!(codes::LIMIT_EXCEEDED)),
         "{body}"
     );
 }
