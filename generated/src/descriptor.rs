@@ -1,7 +1,7 @@
 //! The types the generated operation data is made of: an [`Operation`] per operation of the
 //! spec, tied to its Rust types by [`Op`], and the spec's [`RequiredWhen`] rules.
 
-use crate::{constraints, operations};
+use crate::{Field, constraints, operations};
 
 /// One operation of the spec, as data: everything needed to send it and read its answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +34,9 @@ pub struct Operation {
     /// rarely answers 404 (a missing alert is 400 `SecMaster.20030005`, a missing workspace 403
     /// `SecMaster.20010001`).
     pub not_found: &'static [NotFound],
+    /// Whether it only reads (a GET, or a POST the spec marks `x-read-only`: a search, a check,
+    /// an export): an attempt of it cannot have acted, whatever happened to its answer.
+    pub read_only: bool,
 }
 
 /// An answer that says that what a call names does not exist: its status and error code.
@@ -120,140 +123,6 @@ pub struct RequestBody {
     pub fields: &'static [Field],
     /// The fewest fields a body must set (the schema's `minProperties`; 0 when it states none).
     pub min_fields: u64,
-}
-
-/// A field of a request body and what the spec allows in it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Field {
-    /// Its name on the wire.
-    pub name: &'static str,
-    /// The name the `secmaster` client's setter gives it, and errors use (`x-rust-setter`;
-    /// the wire name unless the spec says otherwise).
-    pub setter: &'static str,
-    /// Whether the schema lists it as `required`.
-    pub required: bool,
-    /// Its type and bounds.
-    pub kind: FieldKind,
-    /// Whether it is sent beside the wrapped object, at the body's top level (`batch_ids` of
-    /// a body that wraps `data_object`, as `x-rust-wrap` says); `false` in a body that wraps
-    /// nothing.
-    pub outer: bool,
-}
-
-/// The type of a request body's field, with the bounds the spec gives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum FieldKind {
-    /// Text, of `min_len..=max_len` characters where given.
-    String {
-        /// The fewest characters allowed.
-        min_len: Option<u64>,
-        /// The most characters allowed.
-        max_len: Option<u64>,
-    },
-    /// An integer, within `min..=max` where given.
-    Integer {
-        /// The smallest value allowed.
-        min: Option<i64>,
-        /// The largest value allowed.
-        max: Option<i64>,
-    },
-    /// A number.
-    Number,
-    /// `true` or `false`.
-    Boolean,
-    /// A value of a string enum of the spec: a request takes only the values it lists.
-    Enum {
-        /// The enum's schema name.
-        schema: &'static str,
-        /// The values it lists.
-        values: &'static [&'static str],
-    },
-    /// An array, of `min_items..=max_items` items where given.
-    Array {
-        /// The fewest items allowed.
-        min_items: Option<u64>,
-        /// The most items allowed.
-        max_items: Option<u64>,
-    },
-    /// A JSON object (a schema of the spec, or free-form).
-    Object,
-    /// A file's bytes (a `format: binary` part of a form).
-    Binary,
-}
-
-impl FieldKind {
-    /// What a value of this kind is, in words.
-    pub fn expected(&self) -> &'static str {
-        match self {
-            Self::String { .. } | Self::Enum { .. } => "a string",
-            Self::Integer { .. } => "an integer",
-            Self::Number => "a number",
-            Self::Boolean => "a boolean",
-            Self::Array { .. } => "an array",
-            Self::Object => "an object",
-            Self::Binary => "a file",
-        }
-    }
-}
-
-impl Field {
-    /// Why `value` breaks what the spec allows in this field, or `None` when it does not.
-    pub fn problem(&self, value: &serde_json::Value) -> Option<String> {
-        use serde_json::Value;
-        let out_of = |n: u64, min: Option<u64>, max: Option<u64>, what: &str| match (min, max) {
-            (Some(min), _) if n < min => Some(format!("has {n} {what}, fewer than {min}")),
-            (_, Some(max)) if n > max => Some(format!("has {n} {what}, more than {max}")),
-            _ => None,
-        };
-        match (self.kind, value) {
-            (_, Value::Null) => None,
-            (FieldKind::String { min_len, max_len }, Value::String(s)) => {
-                out_of(s.chars().count() as u64, min_len, max_len, "characters")
-            }
-            (FieldKind::Integer { min, max }, Value::Number(n)) => {
-                let n = n.as_i64()?;
-                match (min, max) {
-                    (Some(min), _) if n < min => Some(format!("is {n}, less than {min}")),
-                    (_, Some(max)) if n > max => Some(format!("is {n}, more than {max}")),
-                    _ => None,
-                }
-            }
-            (FieldKind::Enum { values, .. }, Value::String(s)) => (!values.contains(&s.as_str()))
-                .then(|| format!("`{s}` is not one of {}", values.join(", "))),
-            (
-                FieldKind::Array {
-                    min_items,
-                    max_items,
-                },
-                Value::Array(items),
-            ) => out_of(items.len() as u64, min_items, max_items, "items"),
-            (FieldKind::Number, Value::Number(_))
-            | (FieldKind::Boolean, Value::Bool(_))
-            | (FieldKind::Object, Value::Object(_))
-            | (FieldKind::Binary, Value::String(_)) => None,
-            (_, other) => {
-                let got = match other {
-                    Value::Bool(_) => "a boolean",
-                    Value::Number(_) => "a number",
-                    Value::String(_) => "a string",
-                    Value::Array(_) => "an array",
-                    Value::Object(_) | Value::Null => "an object",
-                };
-                Some(format!("is {got}, not {}", self.kind.expected()))
-            }
-        }
-    }
-
-    /// The value a mandatory field with one allowed value takes when none is set (an enum
-    /// that lists one value, like `engine_type: public_engine`).
-    pub fn only_value(&self) -> Option<&'static str> {
-        match self.kind {
-            FieldKind::Enum { values: [one], .. } if self.required => Some(one),
-            _ => None,
-        }
-    }
 }
 
 impl RequestBody {

@@ -64,7 +64,7 @@ pub mod types {
         >,
         ///Unique alert ID, in UUID format, at most 36 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<AlertId>,
+        pub id: ::std::option::Option<::std::string::String>,
         ///Handling phase: Preparation | Detection and Analysis | Contain, Eradication & Recovery | Post-Incident-Activity (as the SDK docstring spells them; no page enumerates the exact wire strings).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ipdrr_phase: ::std::option::Option<::std::string::String>,
@@ -179,47 +179,11 @@ pub mod types {
         pub region_id: ::std::option::Option<::std::string::String>,
         ///Data source type. 1: cloud product; 2: third-party product; 3: tenant's private product.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub source_type: ::std::option::Option<AlertDataSourceSourceType>,
+        pub source_type: ::std::option::Option<i32>,
     }
     impl AlertDataSource {
         pub fn builder() -> builder::AlertDataSource {
             Default::default()
-        }
-    }
-    ///Data source type. 1: cloud product; 2: third-party product; 3: tenant's private product.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct AlertDataSourceSourceType(i32);
-    impl ::std::ops::Deref for AlertDataSourceSourceType {
-        type Target = i32;
-        fn deref(&self) -> &i32 {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AlertDataSourceSourceType> for i32 {
-        fn from(value: AlertDataSourceSourceType) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::TryFrom<i32> for AlertDataSourceSourceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if ![1_i32, 2_i32, 3_i32].contains(&value) {
-                Err("invalid value".into())
-            } else {
-                Ok(Self(value))
-            }
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AlertDataSourceSourceType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            Self::try_from(<i32>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
     ///Geographical location of the destination IP address.
@@ -258,7 +222,7 @@ pub mod types {
         pub format_version: ::std::option::Option<i32>,
         ///Unique alert ID, in UUID format, at most 36 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<AlertDetailId>,
+        pub id: ::std::option::Option<::std::string::String>,
         ///ID of the current project.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
@@ -277,60 +241,6 @@ pub mod types {
     impl AlertDetail {
         pub fn builder() -> builder::AlertDetail {
             Default::default()
-        }
-    }
-    ///Unique alert ID, in UUID format, at most 36 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct AlertDetailId(::std::string::String);
-    impl ::std::ops::Deref for AlertDetailId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AlertDetailId> for ::std::string::String {
-        fn from(value: AlertDetailId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AlertDetailId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 36usize {
-                return Err("longer than 36 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AlertDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AlertDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AlertDetailId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Environment information of an alert.
@@ -382,60 +292,6 @@ pub mod types {
     impl AlertFileInfo {
         pub fn builder() -> builder::AlertFileInfo {
             Default::default()
-        }
-    }
-    ///Unique alert ID, in UUID format, at most 36 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct AlertId(::std::string::String);
-    impl ::std::ops::Deref for AlertId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AlertId> for ::std::string::String {
-        fn from(value: AlertId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AlertId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 36usize {
-                return Err("longer than 36 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AlertId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AlertId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AlertId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Malware information.
@@ -600,7 +456,7 @@ pub mod types {
         )]
         pub tags: ::std::collections::HashMap<
             ::std::string::String,
-            AlertResourceListTagsValue,
+            ::std::string::String,
         >,
         ///Asset type (cloudservers; servers; vm; pm; instances; publicips; ip; website; vpcs; securityGroups; device).
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -609,60 +465,6 @@ pub mod types {
     impl AlertResourceList {
         pub fn builder() -> builder::AlertResourceList {
             Default::default()
-        }
-    }
-    ///`AlertResourceListTagsValue`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct AlertResourceListTagsValue(::std::string::String);
-    impl ::std::ops::Deref for AlertResourceListTagsValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AlertResourceListTagsValue> for ::std::string::String {
-        fn from(value: AlertResourceListTagsValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AlertResourceListTagsValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AlertResourceListTagsValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AlertResourceListTagsValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AlertResourceListTagsValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Geographical location of the source IP address.
@@ -1381,7 +1183,7 @@ pub mod types {
         pub enabled: bool,
         ///Type level, mandatory for the custom type only. 1: type; 2: subtype.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub level: ::std::option::Option<CreateDataclassTypeRequestBodyLevel>,
+        pub level: ::std::option::Option<i32>,
         ///Name of the custom type or subtype being created (mandatory for the custom type only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1397,42 +1199,6 @@ pub mod types {
     impl CreateDataclassTypeRequestBody {
         pub fn builder() -> builder::CreateDataclassTypeRequestBody {
             Default::default()
-        }
-    }
-    ///Type level, mandatory for the custom type only. 1: type; 2: subtype.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct CreateDataclassTypeRequestBodyLevel(i32);
-    impl ::std::ops::Deref for CreateDataclassTypeRequestBodyLevel {
-        type Target = i32;
-        fn deref(&self) -> &i32 {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateDataclassTypeRequestBodyLevel> for i32 {
-        fn from(value: CreateDataclassTypeRequestBodyLevel) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::TryFrom<i32> for CreateDataclassTypeRequestBodyLevel {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if ![1_i32, 2_i32].contains(&value) {
-                Err("invalid value".into())
-            } else {
-                Ok(Self(value))
-            }
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateDataclassTypeRequestBodyLevel {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            Self::try_from(<i32>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
     ///Response of Adding a Data Class Type: the type created, no envelope.
@@ -1596,26 +1362,26 @@ pub mod types {
         pub dataclass: ::std::option::Option<DataClassRef>,
         ///Data class ID (page only; not in the SDK).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dataclass_id: ::std::option::Option<CreateIndicatorDetailDataclassId>,
+        pub dataclass_id: ::std::option::Option<::std::string::String>,
         ///Whether invalid (the page: "Still valid?"). Default false.
         pub defanged: bool,
         pub environment: CreateIndicatorDetailEnvironment,
         ///First occurrence time.
-        pub first_report_time: CreateIndicatorDetailFirstReportTime,
+        pub first_report_time: ::std::string::String,
         ///Confidentiality level (a string here, an integer in the answers): 1: first discovery; 2: self-produced data; 3: purchase required; 4: direct query from the external network.
-        pub granular_marking: CreateIndicatorDetailGranularMarking,
+        pub granular_marking: ::std::string::String,
         ///Indicator ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<CreateIndicatorDetailId>,
+        pub id: ::std::option::Option<::std::string::String>,
         pub indicator_type: CreateIndicatorDetailIndicatorType,
         ///Tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub labels: ::std::option::Option<CreateIndicatorDetailLabels>,
+        pub labels: ::std::option::Option<::std::string::String>,
         ///Last occurrence time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_report_time: ::std::option::Option<CreateIndicatorDetailLastReportTime>,
+        pub last_report_time: ::std::option::Option<::std::string::String>,
         ///Indicator name.
-        pub name: CreateIndicatorDetailName,
+        pub name: ::std::string::String,
         ///Project ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
@@ -1625,7 +1391,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub update_time: ::std::option::Option<::std::string::String>,
         ///Value (for example the IP address, URL or domain name).
-        pub value: CreateIndicatorDetailValue,
+        pub value: ::std::string::String,
         pub verdict: crate::generated::open_enums::IndicatorVerdict,
         ///Workspace ID.
         pub workspace_id: ::std::string::String,
@@ -1649,106 +1415,11 @@ pub mod types {
         ///Region ID.
         pub region_id: ::std::string::String,
         ///Data source type: 1: SecMaster; 2: HSS; 3: Compass; 4: third-party product; 5: tenant's private product (SDK docstring; the page says "current page count").
-        pub source_type: CreateIndicatorDetailDataSourceSourceType,
+        pub source_type: i32,
     }
     impl CreateIndicatorDetailDataSource {
         pub fn builder() -> builder::CreateIndicatorDetailDataSource {
             Default::default()
-        }
-    }
-    ///Data source type: 1: SecMaster; 2: HSS; 3: Compass; 4: third-party product; 5: tenant's private product (SDK docstring; the page says "current page count").
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct CreateIndicatorDetailDataSourceSourceType(i32);
-    impl ::std::ops::Deref for CreateIndicatorDetailDataSourceSourceType {
-        type Target = i32;
-        fn deref(&self) -> &i32 {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIndicatorDetailDataSourceSourceType> for i32 {
-        fn from(value: CreateIndicatorDetailDataSourceSourceType) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::TryFrom<i32> for CreateIndicatorDetailDataSourceSourceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if ![1_i32, 2_i32, 3_i32, 4_i32, 5_i32].contains(&value) {
-                Err("invalid value".into())
-            } else {
-                Ok(Self(value))
-            }
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateIndicatorDetailDataSourceSourceType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            Self::try_from(<i32>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
-        }
-    }
-    ///Data class ID (page only; not in the SDK).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateIndicatorDetailDataclassId(::std::string::String);
-    impl ::std::ops::Deref for CreateIndicatorDetailDataclassId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIndicatorDetailDataclassId>
-    for ::std::string::String {
-        fn from(value: CreateIndicatorDetailDataclassId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateIndicatorDetailDataclassId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 32usize {
-                return Err("shorter than 32 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateIndicatorDetailDataclassId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateIndicatorDetailDataclassId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateIndicatorDetailDataclassId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Environment information of an indicator to create.
@@ -1768,178 +1439,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///First occurrence time.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateIndicatorDetailFirstReportTime(::std::string::String);
-    impl ::std::ops::Deref for CreateIndicatorDetailFirstReportTime {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIndicatorDetailFirstReportTime>
-    for ::std::string::String {
-        fn from(value: CreateIndicatorDetailFirstReportTime) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateIndicatorDetailFirstReportTime {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateIndicatorDetailFirstReportTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateIndicatorDetailFirstReportTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateIndicatorDetailFirstReportTime {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Confidentiality level (a string here, an integer in the answers): 1: first discovery; 2: self-produced data; 3: purchase required; 4: direct query from the external network.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateIndicatorDetailGranularMarking(::std::string::String);
-    impl ::std::ops::Deref for CreateIndicatorDetailGranularMarking {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIndicatorDetailGranularMarking>
-    for ::std::string::String {
-        fn from(value: CreateIndicatorDetailGranularMarking) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateIndicatorDetailGranularMarking {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateIndicatorDetailGranularMarking {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateIndicatorDetailGranularMarking {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateIndicatorDetailGranularMarking {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Indicator ID.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateIndicatorDetailId(::std::string::String);
-    impl ::std::ops::Deref for CreateIndicatorDetailId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIndicatorDetailId> for ::std::string::String {
-        fn from(value: CreateIndicatorDetailId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateIndicatorDetailId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 32usize {
-                return Err("shorter than 32 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateIndicatorDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateIndicatorDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateIndicatorDetailId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///Indicator type of an indicator to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateIndicatorDetailIndicatorType {
@@ -1951,230 +1450,6 @@ pub mod types {
     impl CreateIndicatorDetailIndicatorType {
         pub fn builder() -> builder::CreateIndicatorDetailIndicatorType {
             Default::default()
-        }
-    }
-    ///Tag.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateIndicatorDetailLabels(::std::string::String);
-    impl ::std::ops::Deref for CreateIndicatorDetailLabels {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIndicatorDetailLabels> for ::std::string::String {
-        fn from(value: CreateIndicatorDetailLabels) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateIndicatorDetailLabels {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateIndicatorDetailLabels {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateIndicatorDetailLabels {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateIndicatorDetailLabels {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Last occurrence time.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateIndicatorDetailLastReportTime(::std::string::String);
-    impl ::std::ops::Deref for CreateIndicatorDetailLastReportTime {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIndicatorDetailLastReportTime>
-    for ::std::string::String {
-        fn from(value: CreateIndicatorDetailLastReportTime) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateIndicatorDetailLastReportTime {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateIndicatorDetailLastReportTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateIndicatorDetailLastReportTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateIndicatorDetailLastReportTime {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Indicator name.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateIndicatorDetailName(::std::string::String);
-    impl ::std::ops::Deref for CreateIndicatorDetailName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIndicatorDetailName> for ::std::string::String {
-        fn from(value: CreateIndicatorDetailName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateIndicatorDetailName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateIndicatorDetailName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateIndicatorDetailName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateIndicatorDetailName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Value (for example the IP address, URL or domain name).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateIndicatorDetailValue(::std::string::String);
-    impl ::std::ops::Deref for CreateIndicatorDetailValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIndicatorDetailValue> for ::std::string::String {
-        fn from(value: CreateIndicatorDetailValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateIndicatorDetailValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateIndicatorDetailValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateIndicatorDetailValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateIndicatorDetailValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Response of Creating an Indicator: `{code, message, data}`.
@@ -2413,7 +1688,7 @@ pub mod types {
         pub format_version: ::std::option::Option<i32>,
         ///Unique data object ID, in UUID format, at most 36 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<DataObjectDetailId>,
+        pub id: ::std::option::Option<::std::string::String>,
         ///ID of the current project.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
@@ -2430,60 +1705,6 @@ pub mod types {
     impl DataObjectDetail {
         pub fn builder() -> builder::DataObjectDetail {
             Default::default()
-        }
-    }
-    ///Unique data object ID, in UUID format, at most 36 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct DataObjectDetailId(::std::string::String);
-    impl ::std::ops::Deref for DataObjectDetailId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<DataObjectDetailId> for ::std::string::String {
-        fn from(value: DataObjectDetailId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for DataObjectDetailId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 36usize {
-                return Err("longer than 36 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DataObjectDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DataObjectDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DataObjectDetailId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The data object a run works on.
@@ -2507,7 +1728,7 @@ pub mod types {
         pub condition: ::std::option::Option<DataobjectSearchCondition>,
         ///Search start time, for example, 2023-02-20T00:00:00.000Z.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub from_date: ::std::option::Option<DataobjectSearchFromDate>,
+        pub from_date: ::std::option::Option<::std::string::String>,
         ///Number of records on each page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit: ::std::option::Option<i32>,
@@ -2522,7 +1743,7 @@ pub mod types {
         >,
         ///Search end time, for example, 2023-02-27T23:59:59.999Z.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub to_date: ::std::option::Option<DataobjectSearchToDate>,
+        pub to_date: ::std::option::Option<::std::string::String>,
     }
     impl DataobjectSearch {
         pub fn builder() -> builder::DataobjectSearch {
@@ -2537,7 +1758,7 @@ pub mod types {
         pub conditions: ::std::vec::Vec<DataobjectSearchConditionConditions>,
         ///Expression logic (the Chinese copy: list of expression names).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub logics: ::std::vec::Vec<DataobjectSearchConditionLogicsItem>,
+        pub logics: ::std::vec::Vec<::std::string::String>,
     }
     impl DataobjectSearchCondition {
         pub fn builder() -> builder::DataobjectSearchCondition {
@@ -2549,290 +1770,14 @@ pub mod types {
     pub struct DataobjectSearchConditionConditions {
         ///Expression content list: [field, operator, value], for example ["handle_status", "=", "Open"].
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub data: ::std::vec::Vec<DataobjectSearchConditionConditionsDataItem>,
+        pub data: ::std::vec::Vec<::std::string::String>,
         ///Expression name (referred to by `logics`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<DataobjectSearchConditionConditionsName>,
+        pub name: ::std::option::Option<::std::string::String>,
     }
     impl DataobjectSearchConditionConditions {
         pub fn builder() -> builder::DataobjectSearchConditionConditions {
             Default::default()
-        }
-    }
-    ///`DataobjectSearchConditionConditionsDataItem`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct DataobjectSearchConditionConditionsDataItem(::std::string::String);
-    impl ::std::ops::Deref for DataobjectSearchConditionConditionsDataItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<DataobjectSearchConditionConditionsDataItem>
-    for ::std::string::String {
-        fn from(value: DataobjectSearchConditionConditionsDataItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for DataobjectSearchConditionConditionsDataItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 100usize {
-                return Err("longer than 100 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DataobjectSearchConditionConditionsDataItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DataobjectSearchConditionConditionsDataItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DataobjectSearchConditionConditionsDataItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Expression name (referred to by `logics`).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct DataobjectSearchConditionConditionsName(::std::string::String);
-    impl ::std::ops::Deref for DataobjectSearchConditionConditionsName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<DataobjectSearchConditionConditionsName>
-    for ::std::string::String {
-        fn from(value: DataobjectSearchConditionConditionsName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for DataobjectSearchConditionConditionsName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DataobjectSearchConditionConditionsName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DataobjectSearchConditionConditionsName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DataobjectSearchConditionConditionsName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`DataobjectSearchConditionLogicsItem`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct DataobjectSearchConditionLogicsItem(::std::string::String);
-    impl ::std::ops::Deref for DataobjectSearchConditionLogicsItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<DataobjectSearchConditionLogicsItem>
-    for ::std::string::String {
-        fn from(value: DataobjectSearchConditionLogicsItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for DataobjectSearchConditionLogicsItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 100usize {
-                return Err("longer than 100 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DataobjectSearchConditionLogicsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DataobjectSearchConditionLogicsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DataobjectSearchConditionLogicsItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Search start time, for example, 2023-02-20T00:00:00.000Z.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct DataobjectSearchFromDate(::std::string::String);
-    impl ::std::ops::Deref for DataobjectSearchFromDate {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<DataobjectSearchFromDate> for ::std::string::String {
-        fn from(value: DataobjectSearchFromDate) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for DataobjectSearchFromDate {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DataobjectSearchFromDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DataobjectSearchFromDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DataobjectSearchFromDate {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Search end time, for example, 2023-02-27T23:59:59.999Z.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct DataobjectSearchToDate(::std::string::String);
-    impl ::std::ops::Deref for DataobjectSearchToDate {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<DataobjectSearchToDate> for ::std::string::String {
-        fn from(value: DataobjectSearchToDate) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for DataobjectSearchToDate {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DataobjectSearchToDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DataobjectSearchToDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DataobjectSearchToDate {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Request body of Deleting Alerts (DeleteAlert and DeleteAlerts).
@@ -3551,7 +2496,7 @@ pub mod types {
         >,
         ///Unique incident ID, in UUID format, at most 36 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<IncidentId>,
+        pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub incident_type: ::std::option::Option<IncidentIncidentType>,
         ///Handling phase: Preparation | Detection and Analysis | Contain, Eradication & Recovery | Post-Incident-Activity (as the SDK docstring spells them; no page enumerates the exact wire strings).
@@ -3642,7 +2587,7 @@ pub mod types {
         pub format_version: ::std::option::Option<i32>,
         ///Unique incident ID, in UUID format, at most 36 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<IncidentDetailId>,
+        pub id: ::std::option::Option<::std::string::String>,
         ///ID of the current project.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
@@ -3661,60 +2606,6 @@ pub mod types {
     impl IncidentDetail {
         pub fn builder() -> builder::IncidentDetail {
             Default::default()
-        }
-    }
-    ///Unique incident ID, in UUID format, at most 36 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IncidentDetailId(::std::string::String);
-    impl ::std::ops::Deref for IncidentDetailId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IncidentDetailId> for ::std::string::String {
-        fn from(value: IncidentDetailId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IncidentDetailId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 36usize {
-                return Err("longer than 36 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IncidentDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for IncidentDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IncidentDetailId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Environment information of an incident, and of an alert in search results (SDK: IncidentEnvironment / ListAlertRspEnvironment, identical).
@@ -3739,60 +2630,6 @@ pub mod types {
     impl IncidentEnvironment {
         pub fn builder() -> builder::IncidentEnvironment {
             Default::default()
-        }
-    }
-    ///Unique incident ID, in UUID format, at most 36 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IncidentId(::std::string::String);
-    impl ::std::ops::Deref for IncidentId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IncidentId> for ::std::string::String {
-        fn from(value: IncidentId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IncidentId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 36usize {
-                return Err("longer than 36 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IncidentId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for IncidentId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IncidentId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Incident type.
@@ -3882,7 +2719,7 @@ pub mod types {
         pub confidence: ::std::option::Option<i32>,
         ///Creation time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub create_time: ::std::option::Option<IndicatorDataObjectDetailCreateTime>,
+        pub create_time: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data_source: ::std::option::Option<IndicatorDataObjectDetailDataSource>,
         ///Whether invalid (defanged).
@@ -3892,15 +2729,13 @@ pub mod types {
         pub environment: ::std::option::Option<IndicatorDataObjectDetailEnvironment>,
         ///First occurrence time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub first_report_time: ::std::option::Option<
-            IndicatorDataObjectDetailFirstReportTime,
-        >,
+        pub first_report_time: ::std::option::Option<::std::string::String>,
         ///Confidentiality level (an integer here, a string on create): 1: first discovery; 2: self-produced data; 3: purchase required; 4: direct query from the external network.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub granular_marking: ::std::option::Option<::std::num::NonZeroU32>,
+        pub granular_marking: ::std::option::Option<i32>,
         ///Indicator ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<IndicatorDataObjectDetailId>,
+        pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub indicator_type: ::std::option::Option<
             IndicatorDataObjectDetailIndicatorType,
@@ -3913,15 +2748,13 @@ pub mod types {
         pub labels: ::std::option::Option<::std::string::String>,
         ///Latest occurrence time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_report_time: ::std::option::Option<
-            IndicatorDataObjectDetailLastReportTime,
-        >,
+        pub last_report_time: ::std::option::Option<::std::string::String>,
         ///Name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<IndicatorDataObjectDetailName>,
+        pub name: ::std::option::Option<::std::string::String>,
         ///Project ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<IndicatorDataObjectDetailProjectId>,
+        pub project_id: ::std::option::Option<::std::string::String>,
         ///Whether revoked (the page: "Whether to discard").
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revoked: ::std::option::Option<bool>,
@@ -3929,10 +2762,10 @@ pub mod types {
         pub status: ::std::option::Option<crate::generated::open_enums::IndicatorStatus>,
         ///Update time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_time: ::std::option::Option<IndicatorDataObjectDetailUpdateTime>,
+        pub update_time: ::std::option::Option<::std::string::String>,
         ///Value, for example an IP address, URL or domain name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<IndicatorDataObjectDetailValue>,
+        pub value: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verdict: ::std::option::Option<
             crate::generated::open_enums::IndicatorVerdict,
@@ -3944,62 +2777,6 @@ pub mod types {
     impl IndicatorDataObjectDetail {
         pub fn builder() -> builder::IndicatorDataObjectDetail {
             Default::default()
-        }
-    }
-    ///Creation time.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorDataObjectDetailCreateTime(::std::string::String);
-    impl ::std::ops::Deref for IndicatorDataObjectDetailCreateTime {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorDataObjectDetailCreateTime>
-    for ::std::string::String {
-        fn from(value: IndicatorDataObjectDetailCreateTime) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorDataObjectDetailCreateTime {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorDataObjectDetailCreateTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorDataObjectDetailCreateTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorDataObjectDetailCreateTime {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Data source of an indicator.
@@ -4050,119 +2827,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///First occurrence time.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorDataObjectDetailFirstReportTime(::std::string::String);
-    impl ::std::ops::Deref for IndicatorDataObjectDetailFirstReportTime {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorDataObjectDetailFirstReportTime>
-    for ::std::string::String {
-        fn from(value: IndicatorDataObjectDetailFirstReportTime) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorDataObjectDetailFirstReportTime {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorDataObjectDetailFirstReportTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorDataObjectDetailFirstReportTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorDataObjectDetailFirstReportTime {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Indicator ID.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorDataObjectDetailId(::std::string::String);
-    impl ::std::ops::Deref for IndicatorDataObjectDetailId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorDataObjectDetailId> for ::std::string::String {
-        fn from(value: IndicatorDataObjectDetailId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorDataObjectDetailId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorDataObjectDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for IndicatorDataObjectDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorDataObjectDetailId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///Indicator type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct IndicatorDataObjectDetailIndicatorType {
@@ -4176,290 +2840,6 @@ pub mod types {
     impl IndicatorDataObjectDetailIndicatorType {
         pub fn builder() -> builder::IndicatorDataObjectDetailIndicatorType {
             Default::default()
-        }
-    }
-    ///Latest occurrence time.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorDataObjectDetailLastReportTime(::std::string::String);
-    impl ::std::ops::Deref for IndicatorDataObjectDetailLastReportTime {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorDataObjectDetailLastReportTime>
-    for ::std::string::String {
-        fn from(value: IndicatorDataObjectDetailLastReportTime) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorDataObjectDetailLastReportTime {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorDataObjectDetailLastReportTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorDataObjectDetailLastReportTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorDataObjectDetailLastReportTime {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Name.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorDataObjectDetailName(::std::string::String);
-    impl ::std::ops::Deref for IndicatorDataObjectDetailName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorDataObjectDetailName> for ::std::string::String {
-        fn from(value: IndicatorDataObjectDetailName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorDataObjectDetailName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorDataObjectDetailName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorDataObjectDetailName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorDataObjectDetailName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Project ID.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorDataObjectDetailProjectId(::std::string::String);
-    impl ::std::ops::Deref for IndicatorDataObjectDetailProjectId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorDataObjectDetailProjectId>
-    for ::std::string::String {
-        fn from(value: IndicatorDataObjectDetailProjectId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorDataObjectDetailProjectId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorDataObjectDetailProjectId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorDataObjectDetailProjectId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorDataObjectDetailProjectId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Update time.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorDataObjectDetailUpdateTime(::std::string::String);
-    impl ::std::ops::Deref for IndicatorDataObjectDetailUpdateTime {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorDataObjectDetailUpdateTime>
-    for ::std::string::String {
-        fn from(value: IndicatorDataObjectDetailUpdateTime) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorDataObjectDetailUpdateTime {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorDataObjectDetailUpdateTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorDataObjectDetailUpdateTime {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorDataObjectDetailUpdateTime {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Value, for example an IP address, URL or domain name.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorDataObjectDetailValue(::std::string::String);
-    impl ::std::ops::Deref for IndicatorDataObjectDetailValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorDataObjectDetailValue> for ::std::string::String {
-        fn from(value: IndicatorDataObjectDetailValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorDataObjectDetailValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 256usize {
-                return Err("longer than 256 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorDataObjectDetailValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorDataObjectDetailValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorDataObjectDetailValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///An indicator record.
@@ -4499,316 +2879,27 @@ pub mod types {
         pub condition: DataobjectSearchCondition,
         ///Data class ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dataclass_id: ::std::option::Option<IndicatorListSearchRequestDataclassId>,
+        pub dataclass_id: ::std::option::Option<::std::string::String>,
         ///Query start time, for example, 2024-01-20T00:00:00.000Z+0800.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub from_date: ::std::option::Option<IndicatorListSearchRequestFromDate>,
+        pub from_date: ::std::option::Option<::std::string::String>,
         ///List of indicator IDs.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub ids: ::std::vec::Vec<IndicatorListSearchRequestIdsItem>,
+        pub ids: ::std::vec::Vec<::std::string::String>,
         ///Request limit size, from 1.
-        pub limit: ::std::num::NonZeroU32,
+        pub limit: i32,
         ///Request offset, from 0.
         pub offset: i32,
         ///Sort by property: create_time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sort_by: ::std::option::Option<IndicatorListSearchRequestSortBy>,
+        pub sort_by: ::std::option::Option<::std::string::String>,
         ///Query end time, for example, 2024-01-26T23:59:59.999Z+0800.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub to_date: ::std::option::Option<IndicatorListSearchRequestToDate>,
+        pub to_date: ::std::option::Option<::std::string::String>,
     }
     impl IndicatorListSearchRequest {
         pub fn builder() -> builder::IndicatorListSearchRequest {
             Default::default()
-        }
-    }
-    ///Data class ID.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorListSearchRequestDataclassId(::std::string::String);
-    impl ::std::ops::Deref for IndicatorListSearchRequestDataclassId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorListSearchRequestDataclassId>
-    for ::std::string::String {
-        fn from(value: IndicatorListSearchRequestDataclassId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorListSearchRequestDataclassId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 32usize {
-                return Err("shorter than 32 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorListSearchRequestDataclassId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorListSearchRequestDataclassId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorListSearchRequestDataclassId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Query start time, for example, 2024-01-20T00:00:00.000Z+0800.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorListSearchRequestFromDate(::std::string::String);
-    impl ::std::ops::Deref for IndicatorListSearchRequestFromDate {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorListSearchRequestFromDate>
-    for ::std::string::String {
-        fn from(value: IndicatorListSearchRequestFromDate) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorListSearchRequestFromDate {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorListSearchRequestFromDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorListSearchRequestFromDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorListSearchRequestFromDate {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`IndicatorListSearchRequestIdsItem`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorListSearchRequestIdsItem(::std::string::String);
-    impl ::std::ops::Deref for IndicatorListSearchRequestIdsItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorListSearchRequestIdsItem>
-    for ::std::string::String {
-        fn from(value: IndicatorListSearchRequestIdsItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorListSearchRequestIdsItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 32usize {
-                return Err("shorter than 32 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorListSearchRequestIdsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorListSearchRequestIdsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorListSearchRequestIdsItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Sort by property: create_time.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorListSearchRequestSortBy(::std::string::String);
-    impl ::std::ops::Deref for IndicatorListSearchRequestSortBy {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorListSearchRequestSortBy>
-    for ::std::string::String {
-        fn from(value: IndicatorListSearchRequestSortBy) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorListSearchRequestSortBy {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorListSearchRequestSortBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorListSearchRequestSortBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorListSearchRequestSortBy {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Query end time, for example, 2024-01-26T23:59:59.999Z+0800.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct IndicatorListSearchRequestToDate(::std::string::String);
-    impl ::std::ops::Deref for IndicatorListSearchRequestToDate {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IndicatorListSearchRequestToDate>
-    for ::std::string::String {
-        fn from(value: IndicatorListSearchRequestToDate) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for IndicatorListSearchRequestToDate {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for IndicatorListSearchRequestToDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for IndicatorListSearchRequestToDate {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IndicatorListSearchRequestToDate {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///An alert record in search results.
@@ -4826,7 +2917,7 @@ pub mod types {
         pub format_version: ::std::option::Option<i32>,
         ///Unique alert ID, in UUID format, at most 36 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<ListAlertDetailId>,
+        pub id: ::std::option::Option<::std::string::String>,
         ///ID of the current project.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
@@ -4845,60 +2936,6 @@ pub mod types {
     impl ListAlertDetail {
         pub fn builder() -> builder::ListAlertDetail {
             Default::default()
-        }
-    }
-    ///Unique alert ID, in UUID format, at most 36 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListAlertDetailId(::std::string::String);
-    impl ::std::ops::Deref for ListAlertDetailId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListAlertDetailId> for ::std::string::String {
-        fn from(value: ListAlertDetailId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListAlertDetailId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 36usize {
-                return Err("longer than 36 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListAlertDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListAlertDetailId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListAlertDetailId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///An alert as the search returns it: the Alert fields plus associations, origin and timings.
@@ -4961,7 +2998,7 @@ pub mod types {
         >,
         ///ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<ListAlertRspId>,
+        pub id: ::std::option::Option<::std::string::String>,
         ///IDs of the incidents associated with this alert, incident or indicator.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub incident_list: ::std::vec::Vec<::std::string::String>,
@@ -4988,7 +3025,7 @@ pub mod types {
         pub network_list: ::std::vec::Vec<AlertNetworkList>,
         ///ID of the original source of the alert. At most 128 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub origin_id: ::std::option::Option<ListAlertRspOriginId>,
+        pub origin_id: ::std::option::Option<::std::string::String>,
         ///Owner (service owner).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub owner: ::std::option::Option<::std::string::String>,
@@ -5052,114 +3089,6 @@ pub mod types {
     impl ListAlertRsp {
         pub fn builder() -> builder::ListAlertRsp {
             Default::default()
-        }
-    }
-    ///ID.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListAlertRspId(::std::string::String);
-    impl ::std::ops::Deref for ListAlertRspId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListAlertRspId> for ::std::string::String {
-        fn from(value: ListAlertRspId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListAlertRspId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 36usize {
-                return Err("longer than 36 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListAlertRspId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListAlertRspId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListAlertRspId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///ID of the original source of the alert. At most 128 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListAlertRspOriginId(::std::string::String);
-    impl ::std::ops::Deref for ListAlertRspOriginId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListAlertRspOriginId> for ::std::string::String {
-        fn from(value: ListAlertRspOriginId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListAlertRspOriginId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 128usize {
-                return Err("longer than 128 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListAlertRspOriginId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListAlertRspOriginId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListAlertRspOriginId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Response of Searching for an Alert List: `{code, message, total, size, page, success, data}`.
@@ -5244,116 +3173,6 @@ pub mod types {
     impl ListAopWorkflowVersionsResponse {
         pub fn builder() -> builder::ListAopWorkflowVersionsResponse {
             Default::default()
-        }
-    }
-    ///`ListDataclassFieldsFieldCategory`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListDataclassFieldsFieldCategory(::std::string::String);
-    impl ::std::ops::Deref for ListDataclassFieldsFieldCategory {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListDataclassFieldsFieldCategory>
-    for ::std::string::String {
-        fn from(value: ListDataclassFieldsFieldCategory) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListDataclassFieldsFieldCategory {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 1024usize {
-                return Err("longer than 1024 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListDataclassFieldsFieldCategory {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListDataclassFieldsFieldCategory {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListDataclassFieldsFieldCategory {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ListDataclassFieldsName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListDataclassFieldsName(::std::string::String);
-    impl ::std::ops::Deref for ListDataclassFieldsName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListDataclassFieldsName> for ::std::string::String {
-        fn from(value: ListDataclassFieldsName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListDataclassFieldsName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 64usize {
-                return Err("longer than 64 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListDataclassFieldsName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListDataclassFieldsName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListDataclassFieldsName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Response of Querying the Data Class Fields: no envelope, `{field_details, total}`.
@@ -5590,67 +3409,13 @@ pub mod types {
     pub struct OrderAlert {
         ///IDs of the alerts to be converted into incidents.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub ids: ::std::vec::Vec<OrderAlertIdsItem>,
+        pub ids: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub incident_content: ::std::option::Option<OrderAlertIncidentContent>,
     }
     impl OrderAlert {
         pub fn builder() -> builder::OrderAlert {
             Default::default()
-        }
-    }
-    ///`OrderAlertIdsItem`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct OrderAlertIdsItem(::std::string::String);
-    impl ::std::ops::Deref for OrderAlertIdsItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<OrderAlertIdsItem> for ::std::string::String {
-        fn from(value: OrderAlertIdsItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for OrderAlertIdsItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 100usize {
-                return Err("longer than 100 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OrderAlertIdsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for OrderAlertIdsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OrderAlertIdsItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Content of the incident to create.
@@ -5660,7 +3425,7 @@ pub mod types {
         pub incident_type: ::std::option::Option<OrderAlertIncidentContentIncidentType>,
         ///Incident name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<OrderAlertIncidentContentTitle>,
+        pub title: ::std::option::Option<::std::string::String>,
     }
     impl OrderAlertIncidentContent {
         pub fn builder() -> builder::OrderAlertIncidentContent {
@@ -5672,248 +3437,17 @@ pub mod types {
     pub struct OrderAlertIncidentContentIncidentType {
         ///Parent incident type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub category: ::std::option::Option<
-            OrderAlertIncidentContentIncidentTypeCategory,
-        >,
+        pub category: ::std::option::Option<::std::string::String>,
         ///Incident type ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<OrderAlertIncidentContentIncidentTypeId>,
+        pub id: ::std::option::Option<::std::string::String>,
         ///Child incident type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub incident_type: ::std::option::Option<
-            OrderAlertIncidentContentIncidentTypeIncidentType,
-        >,
+        pub incident_type: ::std::option::Option<::std::string::String>,
     }
     impl OrderAlertIncidentContentIncidentType {
         pub fn builder() -> builder::OrderAlertIncidentContentIncidentType {
             Default::default()
-        }
-    }
-    ///Parent incident type.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct OrderAlertIncidentContentIncidentTypeCategory(::std::string::String);
-    impl ::std::ops::Deref for OrderAlertIncidentContentIncidentTypeCategory {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<OrderAlertIncidentContentIncidentTypeCategory>
-    for ::std::string::String {
-        fn from(value: OrderAlertIncidentContentIncidentTypeCategory) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for OrderAlertIncidentContentIncidentTypeCategory {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for OrderAlertIncidentContentIncidentTypeCategory {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for OrderAlertIncidentContentIncidentTypeCategory {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for OrderAlertIncidentContentIncidentTypeCategory {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Incident type ID.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct OrderAlertIncidentContentIncidentTypeId(::std::string::String);
-    impl ::std::ops::Deref for OrderAlertIncidentContentIncidentTypeId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<OrderAlertIncidentContentIncidentTypeId>
-    for ::std::string::String {
-        fn from(value: OrderAlertIncidentContentIncidentTypeId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for OrderAlertIncidentContentIncidentTypeId {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OrderAlertIncidentContentIncidentTypeId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for OrderAlertIncidentContentIncidentTypeId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OrderAlertIncidentContentIncidentTypeId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Child incident type.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct OrderAlertIncidentContentIncidentTypeIncidentType(::std::string::String);
-    impl ::std::ops::Deref for OrderAlertIncidentContentIncidentTypeIncidentType {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<OrderAlertIncidentContentIncidentTypeIncidentType>
-    for ::std::string::String {
-        fn from(value: OrderAlertIncidentContentIncidentTypeIncidentType) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for OrderAlertIncidentContentIncidentTypeIncidentType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for OrderAlertIncidentContentIncidentTypeIncidentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for OrderAlertIncidentContentIncidentTypeIncidentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de>
-    for OrderAlertIncidentContentIncidentTypeIncidentType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///Incident name.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct OrderAlertIncidentContentTitle(::std::string::String);
-    impl ::std::ops::Deref for OrderAlertIncidentContentTitle {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<OrderAlertIncidentContentTitle> for ::std::string::String {
-        fn from(value: OrderAlertIncidentContentTitle) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for OrderAlertIncidentContentTitle {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OrderAlertIncidentContentTitle {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for OrderAlertIncidentContentTitle {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for OrderAlertIncidentContentTitle {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The execution context of a run.
@@ -6375,7 +3909,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::AlertId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             ipdrr_phase: ::std::result::Result<
@@ -6741,7 +4275,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AlertId>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7224,7 +4758,7 @@ pub mod types {
                 ::std::string::String,
             >,
             source_type: ::std::result::Result<
-                ::std::option::Option<super::AlertDataSourceSourceType>,
+                ::std::option::Option<i32>,
                 ::std::string::String,
             >,
         }
@@ -7333,9 +4867,7 @@ pub mod types {
             }
             pub fn source_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AlertDataSourceSourceType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.source_type = value
@@ -7498,7 +5030,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::AlertDetailId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
@@ -7591,7 +5123,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AlertDetailId>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8720,7 +6252,7 @@ pub mod types {
             tags: ::std::result::Result<
                 ::std::collections::HashMap<
                     ::std::string::String,
-                    super::AlertResourceListTagsValue,
+                    ::std::string::String,
                 >,
                 ::std::string::String,
             >,
@@ -8845,7 +6377,7 @@ pub mod types {
                 T: ::std::convert::TryInto<
                     ::std::collections::HashMap<
                         ::std::string::String,
-                        super::AlertResourceListTagsValue,
+                        ::std::string::String,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -12802,7 +10334,7 @@ pub mod types {
             >,
             enabled: ::std::result::Result<bool, ::std::string::String>,
             level: ::std::result::Result<
-                ::std::option::Option<super::CreateDataclassTypeRequestBodyLevel>,
+                ::std::option::Option<i32>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -12913,9 +10445,7 @@ pub mod types {
             }
             pub fn level<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateDataclassTypeRequestBodyLevel>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.level = value
@@ -13839,7 +11369,7 @@ pub mod types {
                 ::std::string::String,
             >,
             dataclass_id: ::std::result::Result<
-                ::std::option::Option<super::CreateIndicatorDetailDataclassId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             defanged: ::std::result::Result<bool, ::std::string::String>,
@@ -13848,15 +11378,15 @@ pub mod types {
                 ::std::string::String,
             >,
             first_report_time: ::std::result::Result<
-                super::CreateIndicatorDetailFirstReportTime,
+                ::std::string::String,
                 ::std::string::String,
             >,
             granular_marking: ::std::result::Result<
-                super::CreateIndicatorDetailGranularMarking,
+                ::std::string::String,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::CreateIndicatorDetailId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             indicator_type: ::std::result::Result<
@@ -13864,17 +11394,14 @@ pub mod types {
                 ::std::string::String,
             >,
             labels: ::std::result::Result<
-                ::std::option::Option<super::CreateIndicatorDetailLabels>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             last_report_time: ::std::result::Result<
-                ::std::option::Option<super::CreateIndicatorDetailLastReportTime>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<
-                super::CreateIndicatorDetailName,
-                ::std::string::String,
-            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             project_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -13887,10 +11414,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            value: ::std::result::Result<
-                super::CreateIndicatorDetailValue,
-                ::std::string::String,
-            >,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
             verdict: ::std::result::Result<
                 crate::generated::open_enums::IndicatorVerdict,
                 ::std::string::String,
@@ -13983,9 +11507,7 @@ pub mod types {
             }
             pub fn dataclass_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateIndicatorDetailDataclassId>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dataclass_id = value
@@ -14021,7 +11543,7 @@ pub mod types {
             }
             pub fn first_report_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CreateIndicatorDetailFirstReportTime>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_report_time = value
@@ -14035,7 +11557,7 @@ pub mod types {
             }
             pub fn granular_marking<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CreateIndicatorDetailGranularMarking>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.granular_marking = value
@@ -14049,9 +11571,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateIndicatorDetailId>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -14075,9 +11595,7 @@ pub mod types {
             }
             pub fn labels<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateIndicatorDetailLabels>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.labels = value
@@ -14089,9 +11607,7 @@ pub mod types {
             }
             pub fn last_report_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateIndicatorDetailLastReportTime>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_report_time = value
@@ -14105,7 +11621,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CreateIndicatorDetailName>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -14155,7 +11671,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CreateIndicatorDetailValue>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -14271,10 +11787,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            source_type: ::std::result::Result<
-                super::CreateIndicatorDetailDataSourceSourceType,
-                ::std::string::String,
-            >,
+            source_type: ::std::result::Result<i32, ::std::string::String>,
         }
         impl ::std::default::Default for CreateIndicatorDetailDataSource {
             fn default() -> Self {
@@ -14355,9 +11868,7 @@ pub mod types {
             }
             pub fn source_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    super::CreateIndicatorDetailDataSourceSourceType,
-                >,
+                T: ::std::convert::TryInto<i32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.source_type = value
@@ -15851,7 +13362,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::DataObjectDetailId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
@@ -15941,9 +13452,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DataObjectDetailId>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -16106,7 +13615,7 @@ pub mod types {
                 ::std::string::String,
             >,
             from_date: ::std::result::Result<
-                ::std::option::Option<super::DataobjectSearchFromDate>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             limit: ::std::result::Result<
@@ -16126,7 +13635,7 @@ pub mod types {
                 ::std::string::String,
             >,
             to_date: ::std::result::Result<
-                ::std::option::Option<super::DataobjectSearchToDate>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -16160,9 +13669,7 @@ pub mod types {
             }
             pub fn from_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DataobjectSearchFromDate>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.from_date = value
@@ -16228,9 +13735,7 @@ pub mod types {
             }
             pub fn to_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DataobjectSearchToDate>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.to_date = value
@@ -16277,7 +13782,7 @@ pub mod types {
                 ::std::string::String,
             >,
             logics: ::std::result::Result<
-                ::std::vec::Vec<super::DataobjectSearchConditionLogicsItem>,
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -16306,9 +13811,7 @@ pub mod types {
             }
             pub fn logics<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::DataobjectSearchConditionLogicsItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.logics = value
@@ -16343,11 +13846,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DataobjectSearchConditionConditions {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::DataobjectSearchConditionConditionsDataItem>,
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<super::DataobjectSearchConditionConditionsName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -16362,9 +13865,7 @@ pub mod types {
         impl DataobjectSearchConditionConditions {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::DataobjectSearchConditionConditionsDataItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -16376,9 +13877,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DataobjectSearchConditionConditionsName>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -19639,7 +17138,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::IncidentId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             incident_type: ::std::result::Result<
@@ -19997,7 +17496,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IncidentId>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -20418,7 +17917,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::IncidentDetailId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
@@ -20511,9 +18010,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IncidentDetailId>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -21143,7 +18640,7 @@ pub mod types {
                 ::std::string::String,
             >,
             create_time: ::std::result::Result<
-                ::std::option::Option<super::IndicatorDataObjectDetailCreateTime>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             data_source: ::std::result::Result<
@@ -21159,15 +18656,15 @@ pub mod types {
                 ::std::string::String,
             >,
             first_report_time: ::std::result::Result<
-                ::std::option::Option<super::IndicatorDataObjectDetailFirstReportTime>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             granular_marking: ::std::result::Result<
-                ::std::option::Option<::std::num::NonZeroU32>,
+                ::std::option::Option<i32>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::IndicatorDataObjectDetailId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             indicator_type: ::std::result::Result<
@@ -21183,15 +18680,15 @@ pub mod types {
                 ::std::string::String,
             >,
             last_report_time: ::std::result::Result<
-                ::std::option::Option<super::IndicatorDataObjectDetailLastReportTime>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<super::IndicatorDataObjectDetailName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::option::Option<super::IndicatorDataObjectDetailProjectId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             revoked: ::std::result::Result<
@@ -21203,11 +18700,11 @@ pub mod types {
                 ::std::string::String,
             >,
             update_time: ::std::result::Result<
-                ::std::option::Option<super::IndicatorDataObjectDetailUpdateTime>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             value: ::std::result::Result<
-                ::std::option::Option<super::IndicatorDataObjectDetailValue>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             verdict: ::std::result::Result<
@@ -21260,9 +18757,7 @@ pub mod types {
             }
             pub fn create_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IndicatorDataObjectDetailCreateTime>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.create_time = value
@@ -21314,11 +18809,7 @@ pub mod types {
             }
             pub fn first_report_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::IndicatorDataObjectDetailFirstReportTime,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_report_time = value
@@ -21332,9 +18823,7 @@ pub mod types {
             }
             pub fn granular_marking<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::num::NonZeroU32>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.granular_marking = value
@@ -21348,9 +18837,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IndicatorDataObjectDetailId>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -21400,9 +18887,7 @@ pub mod types {
             }
             pub fn last_report_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IndicatorDataObjectDetailLastReportTime>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_report_time = value
@@ -21416,9 +18901,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IndicatorDataObjectDetailName>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -21430,9 +18913,7 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IndicatorDataObjectDetailProjectId>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -21470,9 +18951,7 @@ pub mod types {
             }
             pub fn update_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IndicatorDataObjectDetailUpdateTime>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.update_time = value
@@ -21484,9 +18963,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IndicatorDataObjectDetailValue>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -22079,25 +19556,25 @@ pub mod types {
                 ::std::string::String,
             >,
             dataclass_id: ::std::result::Result<
-                ::std::option::Option<super::IndicatorListSearchRequestDataclassId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             from_date: ::std::result::Result<
-                ::std::option::Option<super::IndicatorListSearchRequestFromDate>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             ids: ::std::result::Result<
-                ::std::vec::Vec<super::IndicatorListSearchRequestIdsItem>,
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            limit: ::std::result::Result<::std::num::NonZeroU32, ::std::string::String>,
+            limit: ::std::result::Result<i32, ::std::string::String>,
             offset: ::std::result::Result<i32, ::std::string::String>,
             sort_by: ::std::result::Result<
-                ::std::option::Option<super::IndicatorListSearchRequestSortBy>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             to_date: ::std::result::Result<
-                ::std::option::Option<super::IndicatorListSearchRequestToDate>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -22130,9 +19607,7 @@ pub mod types {
             }
             pub fn dataclass_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IndicatorListSearchRequestDataclassId>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dataclass_id = value
@@ -22144,9 +19619,7 @@ pub mod types {
             }
             pub fn from_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IndicatorListSearchRequestFromDate>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.from_date = value
@@ -22158,9 +19631,7 @@ pub mod types {
             }
             pub fn ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::IndicatorListSearchRequestIdsItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ids = value
@@ -22172,7 +19643,7 @@ pub mod types {
             }
             pub fn limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::num::NonZeroU32>,
+                T: ::std::convert::TryInto<i32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.limit = value
@@ -22196,9 +19667,7 @@ pub mod types {
             }
             pub fn sort_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IndicatorListSearchRequestSortBy>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sort_by = value
@@ -22210,9 +19679,7 @@ pub mod types {
             }
             pub fn to_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IndicatorListSearchRequestToDate>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.to_date = value
@@ -22275,7 +19742,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::ListAlertDetailId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
@@ -22368,9 +19835,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListAlertDetailId>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -22555,7 +20020,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::ListAlertRspId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             incident_list: ::std::result::Result<
@@ -22591,7 +20056,7 @@ pub mod types {
                 ::std::string::String,
             >,
             origin_id: ::std::result::Result<
-                ::std::option::Option<super::ListAlertRspOriginId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             owner: ::std::result::Result<
@@ -22964,7 +20429,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ListAlertRspId>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -23078,9 +20543,7 @@ pub mod types {
             }
             pub fn origin_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ListAlertRspOriginId>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.origin_id = value
@@ -25112,7 +22575,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OrderAlert {
             ids: ::std::result::Result<
-                ::std::vec::Vec<super::OrderAlertIdsItem>,
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
             incident_content: ::std::result::Result<
@@ -25131,7 +22594,7 @@ pub mod types {
         impl OrderAlert {
             pub fn ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::OrderAlertIdsItem>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ids = value
@@ -25184,7 +22647,7 @@ pub mod types {
                 ::std::string::String,
             >,
             title: ::std::result::Result<
-                ::std::option::Option<super::OrderAlertIncidentContentTitle>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -25213,9 +22676,7 @@ pub mod types {
             }
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OrderAlertIncidentContentTitle>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.title = value
@@ -25250,19 +22711,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OrderAlertIncidentContentIncidentType {
             category: ::std::result::Result<
-                ::std::option::Option<
-                    super::OrderAlertIncidentContentIncidentTypeCategory,
-                >,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::OrderAlertIncidentContentIncidentTypeId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             incident_type: ::std::result::Result<
-                ::std::option::Option<
-                    super::OrderAlertIncidentContentIncidentTypeIncidentType,
-                >,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -25278,11 +22735,7 @@ pub mod types {
         impl OrderAlertIncidentContentIncidentType {
             pub fn category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::OrderAlertIncidentContentIncidentTypeCategory,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category = value
@@ -25294,9 +22747,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OrderAlertIncidentContentIncidentTypeId>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -25306,11 +22757,7 @@ pub mod types {
             }
             pub fn incident_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::OrderAlertIncidentContentIncidentTypeIncidentType,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.incident_type = value
@@ -27424,450 +24871,6 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Querying the Workflow List
-
-This API is used to query the workflow list, filtered, sorted and paged.
-
-Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `aop_type`: Workflow type.
-- `dataclass_id`: Data class ID.
-- `dataclass_name`: Data class name.
-- `description`: Workflow description.
-- `enabled`: Only enabled (true) or disabled (false) workflows.
-- `limit`: Most items to return. Default 10.
-- `name`: Workflow name.
-- `offset`: Offset of the first item to return. Default 0.
-- `order`: Sort direction. Default DESC.
-- `sortby`: Sort key. Default create_time.
-```ignore
-let response = client.list_workflows()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .aop_type(aop_type)
-    .dataclass_id(dataclass_id)
-    .dataclass_name(dataclass_name)
-    .description(description)
-    .enabled(enabled)
-    .limit(limit)
-    .name(name)
-    .offset(offset)
-    .order(order)
-    .sortby(sortby)
-    .send()
-    .await;
-```*/
-    pub fn list_workflows(&self) -> builder::ListWorkflows<'_> {
-        builder::ListWorkflows::new(self)
-    }
-    /**Creating a Workflow
-
-This API is used to create a workflow. The workflow has no version yet: create one with CreateAopWorkflowVersion.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.create_aop_workflow()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_aop_workflow(&self) -> builder::CreateAopWorkflow<'_> {
-        builder::CreateAopWorkflow::new(self)
-    }
-    /**Querying Workflow Details
-
-This API is used to query a workflow.
-
-Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `workflow_id`: Workflow ID.
-```ignore
-let response = client.show_aop_workflow()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .workflow_id(workflow_id)
-    .send()
-    .await;
-```*/
-    pub fn show_aop_workflow(&self) -> builder::ShowAopWorkflow<'_> {
-        builder::ShowAopWorkflow::new(self)
-    }
-    /**Updating a Workflow
-
-This API is used to update a workflow.
-
-Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `workflow_id`: Workflow ID.
-- `body`
-```ignore
-let response = client.update_aop_workflow()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .workflow_id(workflow_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn update_aop_workflow(&self) -> builder::UpdateAopWorkflow<'_> {
-        builder::UpdateAopWorkflow::new(self)
-    }
-    /**Deleting a Workflow
-
-This API is used to delete a workflow. The answer holds the workflow deleted.
-
-Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `workflow_id`: Workflow ID.
-```ignore
-let response = client.delete_aop_workflow()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .workflow_id(workflow_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_aop_workflow(&self) -> builder::DeleteAopWorkflow<'_> {
-        builder::DeleteAopWorkflow::new(self)
-    }
-    /**Querying the Workflow Version List
-
-This API is used to list the versions of a workflow, optionally of one status. It takes no offset or limit (neither the page nor the SDK has them), although the answer carries the list's paging members.
-
-Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `workflow_id`: Workflow ID.
-- `status`: Only versions in this status.
-```ignore
-let response = client.list_aop_workflow_versions()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .workflow_id(workflow_id)
-    .status(status)
-    .send()
-    .await;
-```*/
-    pub fn list_aop_workflow_versions(&self) -> builder::ListAopWorkflowVersions<'_> {
-        builder::ListAopWorkflowVersions::new(self)
-    }
-    /**Creating a Workflow Version
-
-This API is used to create a version of a workflow: its topology (`taskflow`, Base64-encoded JSON), parameter configuration and I/O. A new version presumably starts as a draft (`pending_submit`), as the user guide's flow suggests; no page states it.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `workflow_id`: Workflow ID.
-- `body`
-```ignore
-let response = client.create_aop_workflow_version()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .workflow_id(workflow_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_aop_workflow_version(&self) -> builder::CreateAopWorkflowVersion<'_> {
-        builder::CreateAopWorkflowVersion::new(self)
-    }
-    /**Creating a Workflow Instance
-
-This API is used to run a workflow: it creates an instance. The body carries the two constants the page requires (`command_type: ActionInstanceRunCommand`, `action_type: workflow`). The answer is bare (no envelope) and has the request's shape; it presumably carries the new instance's ID in `action_instance_id`.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `workflow_id`: Workflow ID.
-- `body`
-```ignore
-let response = client.create_workflow_instance()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .workflow_id(workflow_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_workflow_instance(&self) -> builder::CreateWorkflowInstance<'_> {
-        builder::CreateWorkflowInstance::new(self)
-    }
-    /**Querying Workflow Version Details
-
-This API is used to query a workflow version. Its path has no workflow ID.
-
-Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `version_id`: Workflow version ID.
-```ignore
-let response = client.show_aop_workflow_version()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .version_id(version_id)
-    .send()
-    .await;
-```*/
-    pub fn show_aop_workflow_version(&self) -> builder::ShowAopWorkflowVersion<'_> {
-        builder::ShowAopWorkflowVersion::new(self)
-    }
-    /**Updating a Workflow Version
-
-This API is used to edit a workflow version, or to change its status: `status` is the action (`pending_submit`: update the basic information, the default; `pending_approval`: submit for review; `activated`: activate; `not_activated`: deactivate).
-
-Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `version_id`: Workflow version ID.
-- `body`
-```ignore
-let response = client.update_aop_workflow_version()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .version_id(version_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn update_aop_workflow_version(&self) -> builder::UpdateAopWorkflowVersion<'_> {
-        builder::UpdateAopWorkflowVersion::new(self)
-    }
-    /**Deleting a Workflow Version
-
-This API is used to delete a workflow version. A deleted version cannot be restored.
-
-Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `version_id`: Workflow version ID.
-```ignore
-let response = client.delete_aop_workflow_version()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .version_id(version_id)
-    .send()
-    .await;
-```*/
-    pub fn delete_aop_workflow_version(&self) -> builder::DeleteAopWorkflowVersion<'_> {
-        builder::DeleteAopWorkflowVersion::new(self)
-    }
-    /**Reviewing the Workflow Version for Release
-
-This API is used to review a version submitted for review: `PASS` approves it (by the enum values' meaning it becomes `not_activated`, ready to activate), `UN_PASS` rejects it. The answer is `{code, message, data}`, without `success` or `request_id`.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `version_id`: Workflow version ID.
-- `body`
-```ignore
-let response = client.create_aop_workflow_version_approvel()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .version_id(version_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_aop_workflow_version_approvel(
-        &self,
-    ) -> builder::CreateAopWorkflowVersionApprovel<'_> {
-        builder::CreateAopWorkflowVersionApprovel::new(self)
-    }
-    /**Validating a Workflow Version
-
-This API is used to check a topology (basic check, loop check or parameter check). It changes nothing. The result is a free-form object.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.validate_aop_workflow_version()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn validate_aop_workflow_version(
-        &self,
-    ) -> builder::ValidateAopWorkflowVersion<'_> {
-        builder::ValidateAopWorkflowVersion::new(self)
-    }
-    /**Exporting Workflows
-
-This API is used to export workflows, by ID, as a file.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.export_aopworkflow()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn export_aopworkflow(&self) -> builder::ExportAopworkflow<'_> {
-        builder::ExportAopworkflow::new(self)
-    }
-    /**Importing Workflow Information
-
-This API is used to import workflows from a file (as ExportAopworkflow makes them): a `multipart/form-data` body with one part, `uploadFile`, carrying the file name and its bytes. The answer is the envelope without `data`.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.import_aopworkflow()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn import_aopworkflow(&self) -> builder::ImportAopworkflow<'_> {
-        builder::ImportAopworkflow::new(self)
-    }
-    /**Querying the Workflow Instance List
-
-This API is used to list workflow instances, filtered, sorted and paged. The answer is bare: `{count, instances}`.
-
-Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `dataclass_id`: Data class ID.
-- `dataobject_id`: ID of the data object that triggered the workflow.
-- `defence_id`: Defense-layer ID (spelled `defence` here, `defense` in the answer).
-- `from_date`: Start of the time range (no format documented).
-- `id`: Instance ID.
-- `limit`: Most instances to return. Default 10.
-- `name`: Instance name.
-- `offset`: Offset of the first instance to return. Default 0.
-- `playbook_id`: Playbook ID.
-- `sort_dir`: Sort direction. Default DESC.
-- `sort_key`: Sort key. Default create_time.
-- `status`: Instance status.
-- `to_date`: End of the time range (no format documented).
-- `trigger_type`: How the instance was started.
-- `workflow_id`: Workflow ID.
-```ignore
-let response = client.list_aop_workflow_instance()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .dataclass_id(dataclass_id)
-    .dataobject_id(dataobject_id)
-    .defence_id(defence_id)
-    .from_date(from_date)
-    .id(id)
-    .limit(limit)
-    .name(name)
-    .offset(offset)
-    .playbook_id(playbook_id)
-    .sort_dir(sort_dir)
-    .sort_key(sort_key)
-    .status(status)
-    .to_date(to_date)
-    .trigger_type(trigger_type)
-    .workflow_id(workflow_id)
-    .send()
-    .await;
-```*/
-    pub fn list_aop_workflow_instance(&self) -> builder::ListAopWorkflowInstance<'_> {
-        builder::ListAopWorkflowInstance::new(self)
-    }
-    /**Querying Workflow Instance Details
-
-This API is used to query a workflow instance. Its answer is the instance itself, with no `{code, message, success, request_id, data}` envelope.
-
-Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `instance_id`: Workflow instance ID.
-- `show_topology`: Whether to include the topology (per-node records). Default false.
-```ignore
-let response = client.show_aop_workflow_instance()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .instance_id(instance_id)
-    .show_topology(show_topology)
-    .send()
-    .await;
-```*/
-    pub fn show_aop_workflow_instance(&self) -> builder::ShowAopWorkflowInstance<'_> {
-        builder::ShowAopWorkflowInstance::new(self)
-    }
-    /**Updating a Workflow Instance
-
-This API is used to terminate or retry a workflow instance, or to post the debug result of one of its nodes. The answer is the envelope without `data`.
-
-Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `instance_id`: Workflow instance ID.
-- `body`
-```ignore
-let response = client.update_workflow_instance()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .instance_id(instance_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn update_workflow_instance(&self) -> builder::UpdateWorkflowInstance<'_> {
-        builder::UpdateWorkflowInstance::new(self)
-    }
     /**Querying the Workspace List
 
 This API is used to query the workspace list. You can filter workspaces by name, description and creation time. The answer has no envelope: `{workspaces, count}`.
@@ -27990,6 +24993,237 @@ let response = client.delete_workspace()
 ```*/
     pub fn delete_workspace(&self) -> builder::DeleteWorkspace<'_> {
         builder::DeleteWorkspace::new(self)
+    }
+    /**Creating an Alert
+
+This API is used to create an alert. Only `data_object` is mandatory on the page; the Terraform resource requires title, description, alert_type, data_source, severity, handle_status, verification_state, ipdrr_phase and first_observed_time.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.create_alert()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_alert(&self) -> builder::CreateAlert<'_> {
+        builder::CreateAlert::new(self)
+    }
+    /**Deleting an Alert
+
+This API is used to delete alerts (a DELETE with a JSON body listing their IDs).
+
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.delete_alert()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn delete_alert(&self) -> builder::DeleteAlert<'_> {
+        builder::DeleteAlert::new(self)
+    }
+    /**Deleting Alerts in Batches
+
+This API is used to delete alerts in batches (the POST twin of DeleteAlert, same body).
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.delete_alerts()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn delete_alerts(&self) -> builder::DeleteAlerts<'_> {
+        builder::DeleteAlerts::new(self)
+    }
+    /**Converting an Alert into an Incident
+
+This API is used to convert alerts into an incident: `incident_content.title` becomes the incident's title and `incident_content.incident_type` its type. The answer lists the converted alert IDs in `data.success_ids` and the others in `data.error_ids`; it returns no incident ID, and the page says nothing of an alert-incident association.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.create_batch_order_alerts()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_batch_order_alerts(&self) -> builder::CreateBatchOrderAlerts<'_> {
+        builder::CreateBatchOrderAlerts::new(self)
+    }
+    /**Updating Alerts in Batches
+
+This API is used to apply the same update to several alerts.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.change_alerts()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn change_alerts(&self) -> builder::ChangeAlerts<'_> {
+        builder::ChangeAlerts::new(self)
+    }
+    /**Exporting Alerts
+
+This API is used to export the alerts matching a search; a field of object type is exported whole. The answer is the file.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.export_alerts()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn export_alerts(&self) -> builder::ExportAlerts<'_> {
+        builder::ExportAlerts::new(self)
+    }
+    /**Importing Alerts
+
+This API is used to batch import alerts from the downloaded template, filled in; mandatory fields cannot be empty and all fields are verified. Only .xlsx files of at most 20 MB (user guide).
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.import_alerts()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn import_alerts(&self) -> builder::ImportAlerts<'_> {
+        builder::ImportAlerts::new(self)
+    }
+    /**Searching for an Alert List
+
+This API is used to search alerts, paging in the body. The answer is `{code, message, total, size, page, success, data}`. Whether `offset` counts records or pages is not stated.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.list_alerts()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn list_alerts(&self) -> builder::ListAlerts<'_> {
+        builder::ListAlerts::new(self)
+    }
+    /**Downloading the Alert Template
+
+This API is used to download the alert import template (.xlsx).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+```ignore
+let response = client.download_alert_template()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .send()
+    .await;
+```*/
+    pub fn download_alert_template(&self) -> builder::DownloadAlertTemplate<'_> {
+        builder::DownloadAlertTemplate::new(self)
+    }
+    /**Querying Alert Details
+
+This API is used to query an alert. A missing alert, incident, indicator or data object is HTTP 400 SecMaster.20030005 (as the Terraform provider checks; the pages show only 400 `{code, message}`).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `alert_id`: Alert ID.
+```ignore
+let response = client.show_alert()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .alert_id(alert_id)
+    .send()
+    .await;
+```*/
+    pub fn show_alert(&self) -> builder::ShowAlert<'_> {
+        builder::ShowAlert::new(self)
+    }
+    /**Updating an Alert
+
+This API is used to update an alert; columns left out stay as they are. To close it: handle_status Closed with close_reason (False detection, Resolved, Repeated, Other) and close_comment (user guide, Closing and Deleting an Alert). A missing alert, incident, indicator or data object is HTTP 400 SecMaster.20030005 (as the Terraform provider checks; the pages show only 400 `{code, message}`).
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `alert_id`: Alert ID.
+- `body`
+```ignore
+let response = client.change_alert()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .alert_id(alert_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn change_alert(&self) -> builder::ChangeAlert<'_> {
+        builder::ChangeAlert::new(self)
     }
     /**Querying the Data Class List
 
@@ -28145,258 +25379,6 @@ let response = client.enable_dataclass_type()
     pub fn enable_dataclass_type(&self) -> builder::EnableDataclassType<'_> {
         builder::EnableDataclassType::new(self)
     }
-    /**Searching for an Alert List
-
-This API is used to search alerts, paging in the body. The answer is `{code, message, total, size, page, success, data}`. Whether `offset` counts records or pages is not stated.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.list_alerts()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn list_alerts(&self) -> builder::ListAlerts<'_> {
-        builder::ListAlerts::new(self)
-    }
-    /**Creating an Alert
-
-This API is used to create an alert. Only `data_object` is mandatory on the page; the Terraform resource requires title, description, alert_type, data_source, severity, handle_status, verification_state, ipdrr_phase and first_observed_time.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.create_alert()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_alert(&self) -> builder::CreateAlert<'_> {
-        builder::CreateAlert::new(self)
-    }
-    /**Deleting an Alert
-
-This API is used to delete alerts (a DELETE with a JSON body listing their IDs).
-
-Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.delete_alert()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn delete_alert(&self) -> builder::DeleteAlert<'_> {
-        builder::DeleteAlert::new(self)
-    }
-    /**Querying Alert Details
-
-This API is used to query an alert. A missing alert, incident, indicator or data object is HTTP 400 SecMaster.20030005 (as the Terraform provider checks; the pages show only 400 `{code, message}`).
-
-Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `alert_id`: Alert ID.
-```ignore
-let response = client.show_alert()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .alert_id(alert_id)
-    .send()
-    .await;
-```*/
-    pub fn show_alert(&self) -> builder::ShowAlert<'_> {
-        builder::ShowAlert::new(self)
-    }
-    /**Updating an Alert
-
-This API is used to update an alert; columns left out stay as they are. To close it: handle_status Closed with close_reason (False detection, Resolved, Repeated, Other) and close_comment (user guide, Closing and Deleting an Alert). A missing alert, incident, indicator or data object is HTTP 400 SecMaster.20030005 (as the Terraform provider checks; the pages show only 400 `{code, message}`).
-
-Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `alert_id`: Alert ID.
-- `body`
-```ignore
-let response = client.change_alert()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .alert_id(alert_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn change_alert(&self) -> builder::ChangeAlert<'_> {
-        builder::ChangeAlert::new(self)
-    }
-    /**Updating Alerts in Batches
-
-This API is used to apply the same update to several alerts.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.change_alerts()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn change_alerts(&self) -> builder::ChangeAlerts<'_> {
-        builder::ChangeAlerts::new(self)
-    }
-    /**Deleting Alerts in Batches
-
-This API is used to delete alerts in batches (the POST twin of DeleteAlert, same body).
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.delete_alerts()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn delete_alerts(&self) -> builder::DeleteAlerts<'_> {
-        builder::DeleteAlerts::new(self)
-    }
-    /**Converting an Alert into an Incident
-
-This API is used to convert alerts into an incident: `incident_content.title` becomes the incident's title and `incident_content.incident_type` its type. The answer lists the converted alert IDs in `data.success_ids` and the others in `data.error_ids`; it returns no incident ID, and the page says nothing of an alert-incident association.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.create_batch_order_alerts()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_batch_order_alerts(&self) -> builder::CreateBatchOrderAlerts<'_> {
-        builder::CreateBatchOrderAlerts::new(self)
-    }
-    /**Exporting Alerts
-
-This API is used to export the alerts matching a search; a field of object type is exported whole. The answer is the file.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.export_alerts()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn export_alerts(&self) -> builder::ExportAlerts<'_> {
-        builder::ExportAlerts::new(self)
-    }
-    /**Importing Alerts
-
-This API is used to batch import alerts from the downloaded template, filled in; mandatory fields cannot be empty and all fields are verified. Only .xlsx files of at most 20 MB (user guide).
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.import_alerts()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn import_alerts(&self) -> builder::ImportAlerts<'_> {
-        builder::ImportAlerts::new(self)
-    }
-    /**Downloading the Alert Template
-
-This API is used to download the alert import template (.xlsx).
-
-Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-```ignore
-let response = client.download_alert_template()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .send()
-    .await;
-```*/
-    pub fn download_alert_template(&self) -> builder::DownloadAlertTemplate<'_> {
-        builder::DownloadAlertTemplate::new(self)
-    }
-    /**Searching for an Incident List
-
-This API is used to search incidents, paging in the body. The answer is `{code, message, total, size, page, success, data}`.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.list_incidents()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn list_incidents(&self) -> builder::ListIncidents<'_> {
-        builder::ListIncidents::new(self)
-    }
     /**Creating an Incident
 
 This API is used to create an incident.
@@ -28438,6 +25420,130 @@ let response = client.delete_incident()
 ```*/
     pub fn delete_incident(&self) -> builder::DeleteIncident<'_> {
         builder::DeleteIncident::new(self)
+    }
+    /**Deleting Incidents in Batches
+
+This API is used to delete incidents in batches (the POST twin of DeleteIncident, same body).
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.delete_incidents()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn delete_incidents(&self) -> builder::DeleteIncidents<'_> {
+        builder::DeleteIncidents::new(self)
+    }
+    /**Updating Incidents in Batches
+
+This API is used to apply the same update to the incidents of `batch_ids`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.change_incidents()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn change_incidents(&self) -> builder::ChangeIncidents<'_> {
+        builder::ChangeIncidents::new(self)
+    }
+    /**Exporting Incidents
+
+This API is used to export the incidents matching a search. The answer is the file.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.export_incidents()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn export_incidents(&self) -> builder::ExportIncidents<'_> {
+        builder::ExportIncidents::new(self)
+    }
+    /**Importing Incidents
+
+This API is used to import incidents from the downloaded template, filled in; mandatory fields cannot be empty and all fields are verified.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.import_incidents()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn import_incidents(&self) -> builder::ImportIncidents<'_> {
+        builder::ImportIncidents::new(self)
+    }
+    /**Searching for an Incident List
+
+This API is used to search incidents, paging in the body. The answer is `{code, message, total, size, page, success, data}`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.list_incidents()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn list_incidents(&self) -> builder::ListIncidents<'_> {
+        builder::ListIncidents::new(self)
+    }
+    /**Downloading the Incident Template
+
+This API is used to download the incident import template.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+```ignore
+let response = client.download_incident_template()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .send()
+    .await;
+```*/
+    pub fn download_incident_template(&self) -> builder::DownloadIncidentTemplate<'_> {
+        builder::DownloadIncidentTemplate::new(self)
     }
     /**Querying Details About an Incident
 
@@ -28483,108 +25589,617 @@ let response = client.change_incident()
     pub fn change_incident(&self) -> builder::ChangeIncident<'_> {
         builder::ChangeIncident::new(self)
     }
-    /**Updating Incidents in Batches
+    /**Creating an Indicator
 
-This API is used to apply the same update to the incidents of `batch_ids`.
+This API is used to create an indicator. Types in the console: IPv6, URL, Other, Email, Domain name, IPv4 (no operation of these chapters lists type IDs).
 
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.change_incidents()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn change_incidents(&self) -> builder::ChangeIncidents<'_> {
-        builder::ChangeIncidents::new(self)
-    }
-    /**Deleting Incidents in Batches
-
-This API is used to delete incidents in batches (the POST twin of DeleteIncident, same body).
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
 
 Arguments:
 - `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
 - `workspace_id`: Workspace ID.
 - `body`
 ```ignore
-let response = client.delete_incidents()
+let response = client.create_indicator()
     .project_id(project_id)
     .workspace_id(workspace_id)
     .body(body)
     .send()
     .await;
 ```*/
-    pub fn delete_incidents(&self) -> builder::DeleteIncidents<'_> {
-        builder::DeleteIncidents::new(self)
+    pub fn create_indicator(&self) -> builder::CreateIndicator<'_> {
+        builder::CreateIndicator::new(self)
     }
-    /**Exporting Incidents
+    /**Deleting an Indicator
 
-This API is used to export the incidents matching a search. The answer is the file.
+This API is used to delete indicators (a DELETE with a JSON body listing their IDs). Deleted indicators cannot be restored.
 
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
 
 Arguments:
 - `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
 - `workspace_id`: Workspace ID.
 - `body`
 ```ignore
-let response = client.export_incidents()
+let response = client.delete_indicator()
     .project_id(project_id)
     .workspace_id(workspace_id)
     .body(body)
     .send()
     .await;
 ```*/
-    pub fn export_incidents(&self) -> builder::ExportIncidents<'_> {
-        builder::ExportIncidents::new(self)
+    pub fn delete_indicator(&self) -> builder::DeleteIndicator<'_> {
+        builder::DeleteIndicator::new(self)
     }
-    /**Importing Incidents
+    /**Exporting Indicators
 
-This API is used to import incidents from the downloaded template, filled in; mandatory fields cannot be empty and all fields are verified.
+This API is used to export the indicators matching a search. The answer is the file.
 
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`
 
 Arguments:
 - `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
 - `workspace_id`: Workspace ID.
 - `body`
 ```ignore
-let response = client.import_incidents()
+let response = client.export_indicators()
     .project_id(project_id)
     .workspace_id(workspace_id)
     .body(body)
     .send()
     .await;
 ```*/
-    pub fn import_incidents(&self) -> builder::ImportIncidents<'_> {
-        builder::ImportIncidents::new(self)
+    pub fn export_indicators(&self) -> builder::ExportIndicators<'_> {
+        builder::ExportIndicators::new(self)
     }
-    /**Downloading the Incident Template
+    /**Importing Indicators
 
-This API is used to download the incident import template.
+This API is used to import indicators from the downloaded template, filled in.
 
-Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.import_indicators()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn import_indicators(&self) -> builder::ImportIndicators<'_> {
+        builder::ImportIndicators::new(self)
+    }
+    /**Querying the Indicator List
+
+This API is used to search indicators, paging in the body (offset from 0, limit from 1, both mandatory, with `condition`). The answer is `{code, message, total, size, page, data}`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.list_indicators()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn list_indicators(&self) -> builder::ListIndicators<'_> {
+        builder::ListIndicators::new(self)
+    }
+    /**Downloading the Indicator Template
+
+This API is used to download the indicator import template.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`
 
 Arguments:
 - `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
 - `workspace_id`: Workspace ID.
 ```ignore
-let response = client.download_incident_template()
+let response = client.download_indicator_template()
     .project_id(project_id)
     .workspace_id(workspace_id)
     .send()
     .await;
 ```*/
-    pub fn download_incident_template(&self) -> builder::DownloadIncidentTemplate<'_> {
-        builder::DownloadIncidentTemplate::new(self)
+    pub fn download_indicator_template(&self) -> builder::DownloadIndicatorTemplate<'_> {
+        builder::DownloadIndicatorTemplate::new(self)
+    }
+    /**Querying Indicator Details
+
+This API is used to query an indicator. A missing alert, incident, indicator or data object is HTTP 400 SecMaster.20030005 (as the Terraform provider checks; the pages show only 400 `{code, message}`).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `indicator_id`: Indicator ID.
+```ignore
+let response = client.show_indicator_detail()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .indicator_id(indicator_id)
+    .send()
+    .await;
+```*/
+    pub fn show_indicator_detail(&self) -> builder::ShowIndicatorDetail<'_> {
+        builder::ShowIndicatorDetail::new(self)
+    }
+    /**Updating an Indicator
+
+This API is used to update an indicator (threat degree, status, owner, ...). A missing alert, incident, indicator or data object is HTTP 400 SecMaster.20030005 (as the Terraform provider checks; the pages show only 400 `{code, message}`).
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `indicator_id`: Indicator ID.
+- `body`
+```ignore
+let response = client.update_indicator()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .indicator_id(indicator_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_indicator(&self) -> builder::UpdateIndicator<'_> {
+        builder::UpdateIndicator::new(self)
+    }
+    /**Querying the Workflow List
+
+This API is used to query the workflow list, filtered, sorted and paged.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `aop_type`: Workflow type.
+- `dataclass_id`: Data class ID.
+- `dataclass_name`: Data class name.
+- `description`: Workflow description.
+- `enabled`: Only enabled (true) or disabled (false) workflows.
+- `limit`: Most items to return. Default 10.
+- `name`: Workflow name.
+- `offset`: Offset of the first item to return. Default 0.
+- `order`: Sort direction. Default DESC.
+- `sortby`: Sort key. Default create_time.
+```ignore
+let response = client.list_workflows()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .aop_type(aop_type)
+    .dataclass_id(dataclass_id)
+    .dataclass_name(dataclass_name)
+    .description(description)
+    .enabled(enabled)
+    .limit(limit)
+    .name(name)
+    .offset(offset)
+    .order(order)
+    .sortby(sortby)
+    .send()
+    .await;
+```*/
+    pub fn list_workflows(&self) -> builder::ListWorkflows<'_> {
+        builder::ListWorkflows::new(self)
+    }
+    /**Creating a Workflow
+
+This API is used to create a workflow. The workflow has no version yet: create one with CreateAopWorkflowVersion.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.create_aop_workflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_aop_workflow(&self) -> builder::CreateAopWorkflow<'_> {
+        builder::CreateAopWorkflow::new(self)
+    }
+    /**Exporting Workflows
+
+This API is used to export workflows, by ID, as a file.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.export_aopworkflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn export_aopworkflow(&self) -> builder::ExportAopworkflow<'_> {
+        builder::ExportAopworkflow::new(self)
+    }
+    /**Importing Workflow Information
+
+This API is used to import workflows from a file (as ExportAopworkflow makes them): a `multipart/form-data` body with one part, `uploadFile`, carrying the file name and its bytes. The answer is the envelope without `data`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.import_aopworkflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn import_aopworkflow(&self) -> builder::ImportAopworkflow<'_> {
+        builder::ImportAopworkflow::new(self)
+    }
+    /**Querying the Workflow Instance List
+
+This API is used to list workflow instances, filtered, sorted and paged. The answer is bare: `{count, instances}`.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `dataclass_id`: Data class ID.
+- `dataobject_id`: ID of the data object that triggered the workflow.
+- `defence_id`: Defense-layer ID (spelled `defence` here, `defense` in the answer).
+- `from_date`: Start of the time range (no format documented).
+- `id`: Instance ID.
+- `limit`: Most instances to return. Default 10.
+- `name`: Instance name.
+- `offset`: Offset of the first instance to return. Default 0.
+- `playbook_id`: Playbook ID.
+- `sort_dir`: Sort direction. Default DESC.
+- `sort_key`: Sort key. Default create_time.
+- `status`: Instance status.
+- `to_date`: End of the time range (no format documented).
+- `trigger_type`: How the instance was started.
+- `workflow_id`: Workflow ID.
+```ignore
+let response = client.list_aop_workflow_instance()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .dataclass_id(dataclass_id)
+    .dataobject_id(dataobject_id)
+    .defence_id(defence_id)
+    .from_date(from_date)
+    .id(id)
+    .limit(limit)
+    .name(name)
+    .offset(offset)
+    .playbook_id(playbook_id)
+    .sort_dir(sort_dir)
+    .sort_key(sort_key)
+    .status(status)
+    .to_date(to_date)
+    .trigger_type(trigger_type)
+    .workflow_id(workflow_id)
+    .send()
+    .await;
+```*/
+    pub fn list_aop_workflow_instance(&self) -> builder::ListAopWorkflowInstance<'_> {
+        builder::ListAopWorkflowInstance::new(self)
+    }
+    /**Querying Workflow Instance Details
+
+This API is used to query a workflow instance. Its answer is the instance itself, with no `{code, message, success, request_id, data}` envelope.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `instance_id`: Workflow instance ID.
+- `show_topology`: Whether to include the topology (per-node records). Default false.
+```ignore
+let response = client.show_aop_workflow_instance()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .instance_id(instance_id)
+    .show_topology(show_topology)
+    .send()
+    .await;
+```*/
+    pub fn show_aop_workflow_instance(&self) -> builder::ShowAopWorkflowInstance<'_> {
+        builder::ShowAopWorkflowInstance::new(self)
+    }
+    /**Updating a Workflow Instance
+
+This API is used to terminate or retry a workflow instance, or to post the debug result of one of its nodes. The answer is the envelope without `data`.
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `instance_id`: Workflow instance ID.
+- `body`
+```ignore
+let response = client.update_workflow_instance()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .instance_id(instance_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_workflow_instance(&self) -> builder::UpdateWorkflowInstance<'_> {
+        builder::UpdateWorkflowInstance::new(self)
+    }
+    /**Validating a Workflow Version
+
+This API is used to check a topology (basic check, loop check or parameter check). It changes nothing. The result is a free-form object.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.validate_aop_workflow_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn validate_aop_workflow_version(
+        &self,
+    ) -> builder::ValidateAopWorkflowVersion<'_> {
+        builder::ValidateAopWorkflowVersion::new(self)
+    }
+    /**Querying Workflow Version Details
+
+This API is used to query a workflow version. Its path has no workflow ID.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Workflow version ID.
+```ignore
+let response = client.show_aop_workflow_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .send()
+    .await;
+```*/
+    pub fn show_aop_workflow_version(&self) -> builder::ShowAopWorkflowVersion<'_> {
+        builder::ShowAopWorkflowVersion::new(self)
+    }
+    /**Updating a Workflow Version
+
+This API is used to edit a workflow version, or to change its status: `status` is the action (`pending_submit`: update the basic information, the default; `pending_approval`: submit for review; `activated`: activate; `not_activated`: deactivate).
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Workflow version ID.
+- `body`
+```ignore
+let response = client.update_aop_workflow_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_aop_workflow_version(&self) -> builder::UpdateAopWorkflowVersion<'_> {
+        builder::UpdateAopWorkflowVersion::new(self)
+    }
+    /**Deleting a Workflow Version
+
+This API is used to delete a workflow version. A deleted version cannot be restored.
+
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Workflow version ID.
+```ignore
+let response = client.delete_aop_workflow_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_aop_workflow_version(&self) -> builder::DeleteAopWorkflowVersion<'_> {
+        builder::DeleteAopWorkflowVersion::new(self)
+    }
+    /**Reviewing the Workflow Version for Release
+
+This API is used to review a version submitted for review: `PASS` approves it (by the enum values' meaning it becomes `not_activated`, ready to activate), `UN_PASS` rejects it. The answer is `{code, message, data}`, without `success` or `request_id`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Workflow version ID.
+- `body`
+```ignore
+let response = client.create_aop_workflow_version_approvel()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_aop_workflow_version_approvel(
+        &self,
+    ) -> builder::CreateAopWorkflowVersionApprovel<'_> {
+        builder::CreateAopWorkflowVersionApprovel::new(self)
+    }
+    /**Querying Workflow Details
+
+This API is used to query a workflow.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+```ignore
+let response = client.show_aop_workflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .send()
+    .await;
+```*/
+    pub fn show_aop_workflow(&self) -> builder::ShowAopWorkflow<'_> {
+        builder::ShowAopWorkflow::new(self)
+    }
+    /**Updating a Workflow
+
+This API is used to update a workflow.
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+- `body`
+```ignore
+let response = client.update_aop_workflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_aop_workflow(&self) -> builder::UpdateAopWorkflow<'_> {
+        builder::UpdateAopWorkflow::new(self)
+    }
+    /**Deleting a Workflow
+
+This API is used to delete a workflow. The answer holds the workflow deleted.
+
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+```ignore
+let response = client.delete_aop_workflow()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_aop_workflow(&self) -> builder::DeleteAopWorkflow<'_> {
+        builder::DeleteAopWorkflow::new(self)
+    }
+    /**Creating a Workflow Instance
+
+This API is used to run a workflow: it creates an instance. The body carries the two constants the page requires (`command_type: ActionInstanceRunCommand`, `action_type: workflow`). The answer is bare (no envelope) and has the request's shape; it presumably carries the new instance's ID in `action_instance_id`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+- `body`
+```ignore
+let response = client.create_workflow_instance()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_workflow_instance(&self) -> builder::CreateWorkflowInstance<'_> {
+        builder::CreateWorkflowInstance::new(self)
+    }
+    /**Querying the Workflow Version List
+
+This API is used to list the versions of a workflow, optionally of one status. It takes no offset or limit (neither the page nor the SDK has them), although the answer carries the list's paging members.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+- `status`: Only versions in this status.
+```ignore
+let response = client.list_aop_workflow_versions()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .status(status)
+    .send()
+    .await;
+```*/
+    pub fn list_aop_workflow_versions(&self) -> builder::ListAopWorkflowVersions<'_> {
+        builder::ListAopWorkflowVersions::new(self)
+    }
+    /**Creating a Workflow Version
+
+This API is used to create a version of a workflow: its topology (`taskflow`, Base64-encoded JSON), parameter configuration and I/O. A new version presumably starts as a draft (`pending_submit`), as the user guide's flow suggests; no page states it.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `workflow_id`: Workflow ID.
+- `body`
+```ignore
+let response = client.create_aop_workflow_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .workflow_id(workflow_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_aop_workflow_version(&self) -> builder::CreateAopWorkflowVersion<'_> {
+        builder::CreateAopWorkflowVersion::new(self)
     }
     /**Associating Data Objects
 
@@ -28640,33 +26255,6 @@ let response = client.delete_dataobject_relation()
     pub fn delete_dataobject_relation(&self) -> builder::DeleteDataobjectRelation<'_> {
         builder::DeleteDataobjectRelation::new(self)
     }
-    /**Associating Data Objects in Batches
-
-This API is used to associate several subject data objects with several related data objects at once.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `dataclass_type`: Data class of the associating (subject) data object, plural in lower case, for example "alerts", "incidents", "indicators".
-- `related_dataclass_type`: Data class of the associated data objects, plural in lower case, for example "alerts", "incidents", "indicators".
-- `body`
-```ignore
-let response = client.batch_create_dataobject_relations()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .dataclass_type(dataclass_type)
-    .related_dataclass_type(related_dataclass_type)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn batch_create_dataobject_relations(
-        &self,
-    ) -> builder::BatchCreateDataobjectRelations<'_> {
-        builder::BatchCreateDataobjectRelations::new(self)
-    }
     /**Querying the Associated Data Object List
 
 This API is used to search the data objects associated with a subject data object. The answer is `{code, message, total, size, page, success, data}`.
@@ -28694,173 +26282,32 @@ let response = client.list_dataobject_relations()
     pub fn list_dataobject_relations(&self) -> builder::ListDataobjectRelations<'_> {
         builder::ListDataobjectRelations::new(self)
     }
-    /**Querying the Indicator List
+    /**Associating Data Objects in Batches
 
-This API is used to search indicators, paging in the body (offset from 0, limit from 1, both mandatory, with `condition`). The answer is `{code, message, total, size, page, data}`.
+This API is used to associate several subject data objects with several related data objects at once.
 
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`
 
 Arguments:
 - `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
 - `workspace_id`: Workspace ID.
+- `dataclass_type`: Data class of the associating (subject) data object, plural in lower case, for example "alerts", "incidents", "indicators".
+- `related_dataclass_type`: Data class of the associated data objects, plural in lower case, for example "alerts", "incidents", "indicators".
 - `body`
 ```ignore
-let response = client.list_indicators()
+let response = client.batch_create_dataobject_relations()
     .project_id(project_id)
     .workspace_id(workspace_id)
+    .dataclass_type(dataclass_type)
+    .related_dataclass_type(related_dataclass_type)
     .body(body)
     .send()
     .await;
 ```*/
-    pub fn list_indicators(&self) -> builder::ListIndicators<'_> {
-        builder::ListIndicators::new(self)
-    }
-    /**Creating an Indicator
-
-This API is used to create an indicator. Types in the console: IPv6, URL, Other, Email, Domain name, IPv4 (no operation of these chapters lists type IDs).
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.create_indicator()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_indicator(&self) -> builder::CreateIndicator<'_> {
-        builder::CreateIndicator::new(self)
-    }
-    /**Deleting an Indicator
-
-This API is used to delete indicators (a DELETE with a JSON body listing their IDs). Deleted indicators cannot be restored.
-
-Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.delete_indicator()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn delete_indicator(&self) -> builder::DeleteIndicator<'_> {
-        builder::DeleteIndicator::new(self)
-    }
-    /**Querying Indicator Details
-
-This API is used to query an indicator. A missing alert, incident, indicator or data object is HTTP 400 SecMaster.20030005 (as the Terraform provider checks; the pages show only 400 `{code, message}`).
-
-Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `indicator_id`: Indicator ID.
-```ignore
-let response = client.show_indicator_detail()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .indicator_id(indicator_id)
-    .send()
-    .await;
-```*/
-    pub fn show_indicator_detail(&self) -> builder::ShowIndicatorDetail<'_> {
-        builder::ShowIndicatorDetail::new(self)
-    }
-    /**Updating an Indicator
-
-This API is used to update an indicator (threat degree, status, owner, ...). A missing alert, incident, indicator or data object is HTTP 400 SecMaster.20030005 (as the Terraform provider checks; the pages show only 400 `{code, message}`).
-
-Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `indicator_id`: Indicator ID.
-- `body`
-```ignore
-let response = client.update_indicator()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .indicator_id(indicator_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn update_indicator(&self) -> builder::UpdateIndicator<'_> {
-        builder::UpdateIndicator::new(self)
-    }
-    /**Exporting Indicators
-
-This API is used to export the indicators matching a search. The answer is the file.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.export_indicators()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn export_indicators(&self) -> builder::ExportIndicators<'_> {
-        builder::ExportIndicators::new(self)
-    }
-    /**Importing Indicators
-
-This API is used to import indicators from the downloaded template, filled in.
-
-Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-- `body`
-```ignore
-let response = client.import_indicators()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn import_indicators(&self) -> builder::ImportIndicators<'_> {
-        builder::ImportIndicators::new(self)
-    }
-    /**Downloading the Indicator Template
-
-This API is used to download the indicator import template.
-
-Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`
-
-Arguments:
-- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
-- `workspace_id`: Workspace ID.
-```ignore
-let response = client.download_indicator_template()
-    .project_id(project_id)
-    .workspace_id(workspace_id)
-    .send()
-    .await;
-```*/
-    pub fn download_indicator_template(&self) -> builder::DownloadIndicatorTemplate<'_> {
-        builder::DownloadIndicatorTemplate::new(self)
+    pub fn batch_create_dataobject_relations(
+        &self,
+    ) -> builder::BatchCreateDataobjectRelations<'_> {
+        builder::BatchCreateDataobjectRelations::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -28872,2703 +26319,6 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::list_workflows`]
-
-[`Client::list_workflows`]: super::Client::list_workflows*/
-    #[derive(Debug, Clone)]
-    pub struct ListWorkflows<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        aop_type: Result<Option<crate::generated::open_enums::AopType>, String>,
-        dataclass_id: Result<Option<::std::string::String>, String>,
-        dataclass_name: Result<Option<::std::string::String>, String>,
-        description: Result<Option<::std::string::String>, String>,
-        enabled: Result<Option<bool>, String>,
-        limit: Result<Option<::std::num::NonZeroU32>, String>,
-        name: Result<Option<::std::string::String>, String>,
-        offset: Result<Option<i32>, String>,
-        order: Result<Option<crate::generated::open_enums::SortOrder>, String>,
-        sortby: Result<Option<crate::generated::open_enums::WorkflowSortKey>, String>,
-    }
-    impl<'a> ListWorkflows<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                aop_type: Ok(None),
-                dataclass_id: Ok(None),
-                dataclass_name: Ok(None),
-                description: Ok(None),
-                enabled: Ok(None),
-                limit: Ok(None),
-                name: Ok(None),
-                offset: Ok(None),
-                order: Ok(None),
-                sortby: Ok(None),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn aop_type<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::open_enums::AopType>,
-        {
-            self.aop_type = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: open_enums :: AopType` for aop_type failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn dataclass_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.dataclass_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for dataclass_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn dataclass_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.dataclass_name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for dataclass_name failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn description<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.description = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for description failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn enabled<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.enabled = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `bool` for enabled failed".to_string());
-            self
-        }
-        pub fn limit<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
-        {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for name failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn offset<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i32>,
-        {
-            self.offset = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i32` for offset failed".to_string());
-            self
-        }
-        pub fn order<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::open_enums::SortOrder>,
-        {
-            self.order = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: open_enums :: SortOrder` for order failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn sortby<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::open_enums::WorkflowSortKey>,
-        {
-            self.sortby = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: open_enums :: WorkflowSortKey` for sortby failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ListWorkflowsResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self {
-                client,
-                project_id,
-                workspace_id,
-                aop_type,
-                dataclass_id,
-                dataclass_name,
-                description,
-                enabled,
-                limit,
-                name,
-                offset,
-                order,
-                sortby,
-            } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let aop_type = aop_type.map_err(Error::InvalidRequest)?;
-            let dataclass_id = dataclass_id.map_err(Error::InvalidRequest)?;
-            let dataclass_name = dataclass_name.map_err(Error::InvalidRequest)?;
-            let description = description.map_err(Error::InvalidRequest)?;
-            let enabled = enabled.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let name = name.map_err(Error::InvalidRequest)?;
-            let offset = offset.map_err(Error::InvalidRequest)?;
-            let order = order.map_err(Error::InvalidRequest)?;
-            let sortby = sortby.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("aop_type", &aop_type))
-                .query(
-                    &progenitor_client::QueryParam::new("dataclass_id", &dataclass_id),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "dataclass_name",
-                        &dataclass_name,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("description", &description))
-                .query(&progenitor_client::QueryParam::new("enabled", &enabled))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("order", &order))
-                .query(&progenitor_client::QueryParam::new("sortby", &sortby))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_workflows",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::create_aop_workflow`]
-
-[`Client::create_aop_workflow`]: super::Client::create_aop_workflow*/
-    #[derive(Debug, Clone)]
-    pub struct CreateAopWorkflow<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateAopWorkflowInfo, String>,
-    }
-    impl<'a> CreateAopWorkflow<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CreateAopWorkflowInfo>,
-            <V as std::convert::TryInto<
-                types::CreateAopWorkflowInfo,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CreateAopWorkflowInfo` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateAopWorkflowInfo,
-            ) -> types::builder::CreateAopWorkflowInfo,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::CreateAopWorkflowResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateAopWorkflowInfo::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_aop_workflow",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::show_aop_workflow`]
-
-[`Client::show_aop_workflow`]: super::Client::show_aop_workflow*/
-    #[derive(Debug, Clone)]
-    pub struct ShowAopWorkflow<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        workflow_id: Result<::std::string::String, String>,
-    }
-    impl<'a> ShowAopWorkflow<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                workflow_id: Err("workflow_id was not initialized".to_string()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workflow_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workflow_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workflow_id failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ShowAopWorkflowResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, workflow_id } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/{}", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-                encode_path(& workflow_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "show_aop_workflow",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::update_aop_workflow`]
-
-[`Client::update_aop_workflow`]: super::Client::update_aop_workflow*/
-    #[derive(Debug, Clone)]
-    pub struct UpdateAopWorkflow<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        workflow_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ModifyAopWorkflowInfo, String>,
-    }
-    impl<'a> UpdateAopWorkflow<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                workflow_id: Err("workflow_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workflow_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workflow_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workflow_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ModifyAopWorkflowInfo>,
-            <V as std::convert::TryInto<
-                types::ModifyAopWorkflowInfo,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ModifyAopWorkflowInfo` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ModifyAopWorkflowInfo,
-            ) -> types::builder::ModifyAopWorkflowInfo,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UpdateAopWorkflowResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, workflow_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ModifyAopWorkflowInfo::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/{}", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-                encode_path(& workflow_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_aop_workflow",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::delete_aop_workflow`]
-
-[`Client::delete_aop_workflow`]: super::Client::delete_aop_workflow*/
-    #[derive(Debug, Clone)]
-    pub struct DeleteAopWorkflow<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        workflow_id: Result<::std::string::String, String>,
-    }
-    impl<'a> DeleteAopWorkflow<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                workflow_id: Err("workflow_id was not initialized".to_string()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workflow_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workflow_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workflow_id failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DeleteAopWorkflowResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, workflow_id } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/{}", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-                encode_path(& workflow_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_aop_workflow",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::list_aop_workflow_versions`]
-
-[`Client::list_aop_workflow_versions`]: super::Client::list_aop_workflow_versions*/
-    #[derive(Debug, Clone)]
-    pub struct ListAopWorkflowVersions<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        workflow_id: Result<::std::string::String, String>,
-        status: Result<Option<crate::generated::open_enums::VersionStatus>, String>,
-    }
-    impl<'a> ListAopWorkflowVersions<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                workflow_id: Err("workflow_id was not initialized".to_string()),
-                status: Ok(None),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workflow_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workflow_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workflow_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn status<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::open_enums::VersionStatus>,
-        {
-            self.status = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: open_enums :: VersionStatus` for status failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ListAopWorkflowVersionsResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, workflow_id, status } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
-            let status = status.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/{}/versions", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()), encode_path(& workflow_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_aop_workflow_versions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::create_aop_workflow_version`]
-
-[`Client::create_aop_workflow_version`]: super::Client::create_aop_workflow_version*/
-    #[derive(Debug, Clone)]
-    pub struct CreateAopWorkflowVersion<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        workflow_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateAopWorkflowVersionInfo, String>,
-    }
-    impl<'a> CreateAopWorkflowVersion<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                workflow_id: Err("workflow_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workflow_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workflow_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workflow_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CreateAopWorkflowVersionInfo>,
-            <V as std::convert::TryInto<
-                types::CreateAopWorkflowVersionInfo,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CreateAopWorkflowVersionInfo` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateAopWorkflowVersionInfo,
-            ) -> types::builder::CreateAopWorkflowVersionInfo,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::CreateAopWorkflowVersionResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, workflow_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateAopWorkflowVersionInfo::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/{}/versions", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()), encode_path(& workflow_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_aop_workflow_version",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::create_workflow_instance`]
-
-[`Client::create_workflow_instance`]: super::Client::create_workflow_instance*/
-    #[derive(Debug, Clone)]
-    pub struct CreateWorkflowInstance<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        workflow_id: Result<::std::string::String, String>,
-        body: Result<types::builder::AopInstanceEventData, String>,
-    }
-    impl<'a> CreateWorkflowInstance<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                workflow_id: Err("workflow_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workflow_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workflow_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workflow_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::AopInstanceEventData>,
-            <V as std::convert::TryInto<
-                types::AopInstanceEventData,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `AopInstanceEventData` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::AopInstanceEventData,
-            ) -> types::builder::AopInstanceEventData,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::CreateWorkflowInstanceResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, workflow_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AopInstanceEventData::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/{}/instances", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()), encode_path(& workflow_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_workflow_instance",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::show_aop_workflow_version`]
-
-[`Client::show_aop_workflow_version`]: super::Client::show_aop_workflow_version*/
-    #[derive(Debug, Clone)]
-    pub struct ShowAopWorkflowVersion<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        version_id: Result<::std::string::String, String>,
-    }
-    impl<'a> ShowAopWorkflowVersion<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                version_id: Err("version_id was not initialized".to_string()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn version_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.version_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for version_id failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ShowAopWorkflowVersionResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, version_id } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let version_id = version_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()), encode_path(& version_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "show_aop_workflow_version",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::update_aop_workflow_version`]
-
-[`Client::update_aop_workflow_version`]: super::Client::update_aop_workflow_version*/
-    #[derive(Debug, Clone)]
-    pub struct UpdateAopWorkflowVersion<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        version_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ModifyAopWorkflowVersionInfo, String>,
-    }
-    impl<'a> UpdateAopWorkflowVersion<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                version_id: Err("version_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn version_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.version_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for version_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ModifyAopWorkflowVersionInfo>,
-            <V as std::convert::TryInto<
-                types::ModifyAopWorkflowVersionInfo,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ModifyAopWorkflowVersionInfo` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ModifyAopWorkflowVersionInfo,
-            ) -> types::builder::ModifyAopWorkflowVersionInfo,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UpdateAopWorkflowVersionResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, version_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let version_id = version_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ModifyAopWorkflowVersionInfo::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()), encode_path(& version_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_aop_workflow_version",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::delete_aop_workflow_version`]
-
-[`Client::delete_aop_workflow_version`]: super::Client::delete_aop_workflow_version*/
-    #[derive(Debug, Clone)]
-    pub struct DeleteAopWorkflowVersion<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        version_id: Result<::std::string::String, String>,
-    }
-    impl<'a> DeleteAopWorkflowVersion<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                version_id: Err("version_id was not initialized".to_string()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn version_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.version_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for version_id failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DeleteAopWorkflowVersionResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, version_id } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let version_id = version_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()), encode_path(& version_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_aop_workflow_version",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::create_aop_workflow_version_approvel`]
-
-[`Client::create_aop_workflow_version_approvel`]: super::Client::create_aop_workflow_version_approvel*/
-    #[derive(Debug, Clone)]
-    pub struct CreateAopWorkflowVersionApprovel<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        version_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateAopWorkflowVersionApprovelInfo, String>,
-    }
-    impl<'a> CreateAopWorkflowVersionApprovel<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                version_id: Err("version_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn version_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.version_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for version_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CreateAopWorkflowVersionApprovelInfo>,
-            <V as std::convert::TryInto<
-                types::CreateAopWorkflowVersionApprovelInfo,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CreateAopWorkflowVersionApprovelInfo` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateAopWorkflowVersionApprovelInfo,
-            ) -> types::builder::CreateAopWorkflowVersionApprovelInfo,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::CreateAopWorkflowVersionApprovelResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, version_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let version_id = version_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateAopWorkflowVersionApprovelInfo::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}/approval", client
-                .baseurl, encode_path(& project_id.to_string()), encode_path(&
-                workspace_id.to_string()), encode_path(& version_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_aop_workflow_version_approvel",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::validate_aop_workflow_version`]
-
-[`Client::validate_aop_workflow_version`]: super::Client::validate_aop_workflow_version*/
-    #[derive(Debug, Clone)]
-    pub struct ValidateAopWorkflowVersion<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::AopworkflowVersionValidateRes, String>,
-    }
-    impl<'a> ValidateAopWorkflowVersion<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::AopworkflowVersionValidateRes>,
-            <V as std::convert::TryInto<
-                types::AopworkflowVersionValidateRes,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `AopworkflowVersionValidateRes` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::AopworkflowVersionValidateRes,
-            ) -> types::builder::AopworkflowVersionValidateRes,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ValidateAopWorkflowVersionResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AopworkflowVersionValidateRes::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/validation", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "validate_aop_workflow_version",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::export_aopworkflow`]
-
-[`Client::export_aopworkflow`]: super::Client::export_aopworkflow*/
-    #[derive(Debug, Clone)]
-    pub struct ExportAopworkflow<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ExportAopworkflowInfo, String>,
-    }
-    impl<'a> ExportAopworkflow<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ExportAopworkflowInfo>,
-            <V as std::convert::TryInto<
-                types::ExportAopworkflowInfo,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ExportAopworkflowInfo` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ExportAopworkflowInfo,
-            ) -> types::builder::ExportAopworkflowInfo,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ExportAopworkflowInfo::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/export", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "export_aopworkflow",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::import_aopworkflow`]
-
-[`Client::import_aopworkflow`]: super::Client::import_aopworkflow*/
-    #[derive(Debug)]
-    pub struct ImportAopworkflow<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<reqwest::Body, String>,
-    }
-    impl<'a> ImportAopworkflow<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<B>(mut self, value: B) -> Self
-        where
-            B: std::convert::TryInto<reqwest::Body>,
-        {
-            self.body = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `reqwest::Body` for body failed".to_string()
-                });
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ImportAopworkflowResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/import", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .header(
-                    ::reqwest::header::CONTENT_TYPE,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "application/octet-stream",
-                    ),
-                )
-                .body(body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "import_aopworkflow",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::list_aop_workflow_instance`]
-
-[`Client::list_aop_workflow_instance`]: super::Client::list_aop_workflow_instance*/
-    #[derive(Debug, Clone)]
-    pub struct ListAopWorkflowInstance<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        dataclass_id: Result<Option<::std::string::String>, String>,
-        dataobject_id: Result<Option<::std::string::String>, String>,
-        defence_id: Result<Option<::std::string::String>, String>,
-        from_date: Result<Option<::std::string::String>, String>,
-        id: Result<Option<::std::string::String>, String>,
-        limit: Result<Option<::std::num::NonZeroU32>, String>,
-        name: Result<Option<::std::string::String>, String>,
-        offset: Result<Option<i32>, String>,
-        playbook_id: Result<Option<::std::string::String>, String>,
-        sort_dir: Result<Option<crate::generated::open_enums::SortOrder>, String>,
-        sort_key: Result<Option<crate::generated::open_enums::WorkflowSortKey>, String>,
-        status: Result<Option<crate::generated::open_enums::InstanceStatus>, String>,
-        to_date: Result<Option<::std::string::String>, String>,
-        trigger_type: Result<Option<crate::generated::open_enums::TriggerType>, String>,
-        workflow_id: Result<Option<::std::string::String>, String>,
-    }
-    impl<'a> ListAopWorkflowInstance<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                dataclass_id: Ok(None),
-                dataobject_id: Ok(None),
-                defence_id: Ok(None),
-                from_date: Ok(None),
-                id: Ok(None),
-                limit: Ok(None),
-                name: Ok(None),
-                offset: Ok(None),
-                playbook_id: Ok(None),
-                sort_dir: Ok(None),
-                sort_key: Ok(None),
-                status: Ok(None),
-                to_date: Ok(None),
-                trigger_type: Ok(None),
-                workflow_id: Ok(None),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn dataclass_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.dataclass_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for dataclass_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn dataobject_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.dataobject_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for dataobject_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn defence_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.defence_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for defence_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn from_date<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn limit<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
-        {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for name failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn offset<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i32>,
-        {
-            self.offset = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i32` for offset failed".to_string());
-            self
-        }
-        pub fn playbook_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.playbook_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for playbook_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn sort_dir<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::open_enums::SortOrder>,
-        {
-            self.sort_dir = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: open_enums :: SortOrder` for sort_dir failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn sort_key<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::open_enums::WorkflowSortKey>,
-        {
-            self.sort_key = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: open_enums :: WorkflowSortKey` for sort_key failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn status<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::open_enums::InstanceStatus>,
-        {
-            self.status = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: open_enums :: InstanceStatus` for status failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn to_date<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn trigger_type<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::open_enums::TriggerType>,
-        {
-            self.trigger_type = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: open_enums :: TriggerType` for trigger_type failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workflow_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workflow_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workflow_id failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ListAopWorkflowInstanceResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self {
-                client,
-                project_id,
-                workspace_id,
-                dataclass_id,
-                dataobject_id,
-                defence_id,
-                from_date,
-                id,
-                limit,
-                name,
-                offset,
-                playbook_id,
-                sort_dir,
-                sort_key,
-                status,
-                to_date,
-                trigger_type,
-                workflow_id,
-            } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let dataclass_id = dataclass_id.map_err(Error::InvalidRequest)?;
-            let dataobject_id = dataobject_id.map_err(Error::InvalidRequest)?;
-            let defence_id = defence_id.map_err(Error::InvalidRequest)?;
-            let from_date = from_date.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let name = name.map_err(Error::InvalidRequest)?;
-            let offset = offset.map_err(Error::InvalidRequest)?;
-            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
-            let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
-            let sort_key = sort_key.map_err(Error::InvalidRequest)?;
-            let status = status.map_err(Error::InvalidRequest)?;
-            let to_date = to_date.map_err(Error::InvalidRequest)?;
-            let trigger_type = trigger_type.map_err(Error::InvalidRequest)?;
-            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/instances", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("dataclass_id", &dataclass_id),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("dataobject_id", &dataobject_id),
-                )
-                .query(&progenitor_client::QueryParam::new("defence_id", &defence_id))
-                .query(&progenitor_client::QueryParam::new("from_date", &from_date))
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("playbook_id", &playbook_id))
-                .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
-                .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .query(&progenitor_client::QueryParam::new("to_date", &to_date))
-                .query(
-                    &progenitor_client::QueryParam::new("trigger_type", &trigger_type),
-                )
-                .query(&progenitor_client::QueryParam::new("workflow_id", &workflow_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_aop_workflow_instance",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::show_aop_workflow_instance`]
-
-[`Client::show_aop_workflow_instance`]: super::Client::show_aop_workflow_instance*/
-    #[derive(Debug, Clone)]
-    pub struct ShowAopWorkflowInstance<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        instance_id: Result<::std::string::String, String>,
-        show_topology: Result<Option<bool>, String>,
-    }
-    impl<'a> ShowAopWorkflowInstance<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                instance_id: Err("instance_id was not initialized".to_string()),
-                show_topology: Ok(None),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn instance_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.instance_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for instance_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn show_topology<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<bool>,
-        {
-            self.show_topology = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for show_topology failed".to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::AopworkflowInstanceDetail>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, instance_id, show_topology } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let instance_id = instance_id.map_err(Error::InvalidRequest)?;
-            let show_topology = show_topology.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/instances/{}", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()), encode_path(& instance_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("show_topology", &show_topology),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "show_aop_workflow_instance",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::update_workflow_instance`]
-
-[`Client::update_workflow_instance`]: super::Client::update_workflow_instance*/
-    #[derive(Debug, Clone)]
-    pub struct UpdateWorkflowInstance<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        instance_id: Result<::std::string::String, String>,
-        body: Result<types::builder::AopInstanceUpdateDataPojo, String>,
-    }
-    impl<'a> UpdateWorkflowInstance<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                instance_id: Err("instance_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn instance_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.instance_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for instance_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::AopInstanceUpdateDataPojo>,
-            <V as std::convert::TryInto<
-                types::AopInstanceUpdateDataPojo,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `AopInstanceUpdateDataPojo` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::AopInstanceUpdateDataPojo,
-            ) -> types::builder::AopInstanceUpdateDataPojo,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UpdateWorkflowInstanceResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, instance_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let instance_id = instance_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AopInstanceUpdateDataPojo::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/workflows/instances/{}", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()), encode_path(& instance_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_workflow_instance",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
     /**Builder for [`Client::list_workspaces`]
 
 [`Client::list_workspaces`]: super::Client::list_workspaces*/
@@ -32355,6 +27105,1335 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::create_alert`]
+
+[`Client::create_alert`]: super::Client::create_alert*/
+    #[derive(Debug, Clone)]
+    pub struct CreateAlert<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateAlertRequestBody, String>,
+    }
+    impl<'a> CreateAlert<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateAlertRequestBody>,
+            <V as std::convert::TryInto<
+                types::CreateAlertRequestBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateAlertRequestBody` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateAlertRequestBody,
+            ) -> types::builder::CreateAlertRequestBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateAlertResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateAlertRequestBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/alerts", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_alert",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_alert`]
+
+[`Client::delete_alert`]: super::Client::delete_alert*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteAlert<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::DeleteAlertRequestBody, String>,
+    }
+    impl<'a> DeleteAlert<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeleteAlertRequestBody>,
+            <V as std::convert::TryInto<
+                types::DeleteAlertRequestBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DeleteAlertRequestBody` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DeleteAlertRequestBody,
+            ) -> types::builder::DeleteAlertRequestBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteAlertResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DeleteAlertRequestBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/alerts", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_alert",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_alerts`]
+
+[`Client::delete_alerts`]: super::Client::delete_alerts*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteAlerts<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::DeleteAlertRequestBody, String>,
+    }
+    impl<'a> DeleteAlerts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeleteAlertRequestBody>,
+            <V as std::convert::TryInto<
+                types::DeleteAlertRequestBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DeleteAlertRequestBody` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DeleteAlertRequestBody,
+            ) -> types::builder::DeleteAlertRequestBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteAlertsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DeleteAlertRequestBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/alerts/batch-delete", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_alerts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_batch_order_alerts`]
+
+[`Client::create_batch_order_alerts`]: super::Client::create_batch_order_alerts*/
+    #[derive(Debug, Clone)]
+    pub struct CreateBatchOrderAlerts<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::OrderAlert, String>,
+    }
+    impl<'a> CreateBatchOrderAlerts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OrderAlert>,
+            <V as std::convert::TryInto<types::OrderAlert>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `OrderAlert` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::OrderAlert,
+            ) -> types::builder::OrderAlert,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateBatchOrderAlertsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::OrderAlert::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/alerts/batch-order", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_batch_order_alerts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::change_alerts`]
+
+[`Client::change_alerts`]: super::Client::change_alerts*/
+    #[derive(Debug, Clone)]
+    pub struct ChangeAlerts<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::BatchChangeAlertRequestBody, String>,
+    }
+    impl<'a> ChangeAlerts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BatchChangeAlertRequestBody>,
+            <V as std::convert::TryInto<
+                types::BatchChangeAlertRequestBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `BatchChangeAlertRequestBody` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BatchChangeAlertRequestBody,
+            ) -> types::builder::BatchChangeAlertRequestBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ChangeAlertsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::BatchChangeAlertRequestBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/alerts/batch-update", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "change_alerts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::export_alerts`]
+
+[`Client::export_alerts`]: super::Client::export_alerts*/
+    #[derive(Debug, Clone)]
+    pub struct ExportAlerts<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ExportAlertsRequestBody, String>,
+    }
+    impl<'a> ExportAlerts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportAlertsRequestBody>,
+            <V as std::convert::TryInto<
+                types::ExportAlertsRequestBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ExportAlertsRequestBody` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ExportAlertsRequestBody,
+            ) -> types::builder::ExportAlertsRequestBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ExportAlertsRequestBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/alerts/export", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "export_alerts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::import_alerts`]
+
+[`Client::import_alerts`]: super::Client::import_alerts*/
+    #[derive(Debug)]
+    pub struct ImportAlerts<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> ImportAlerts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ImportAlertsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/alerts/import", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "import_alerts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_alerts`]
+
+[`Client::list_alerts`]: super::Client::list_alerts*/
+    #[derive(Debug, Clone)]
+    pub struct ListAlerts<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::DataobjectSearch, String>,
+    }
+    impl<'a> ListAlerts<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataobjectSearch>,
+            <V as std::convert::TryInto<
+                types::DataobjectSearch,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `DataobjectSearch` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DataobjectSearch,
+            ) -> types::builder::DataobjectSearch,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListAlertsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DataobjectSearch::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/alerts/search", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_alerts",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::download_alert_template`]
+
+[`Client::download_alert_template`]: super::Client::download_alert_template*/
+    #[derive(Debug, Clone)]
+    pub struct DownloadAlertTemplate<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DownloadAlertTemplate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
+            let Self { client, project_id, workspace_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/alerts/template/download", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "download_alert_template",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_alert`]
+
+[`Client::show_alert`]: super::Client::show_alert*/
+    #[derive(Debug, Clone)]
+    pub struct ShowAlert<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        alert_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowAlert<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                alert_id: Err("alert_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn alert_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.alert_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for alert_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowAlertResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, alert_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let alert_id = alert_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/alerts/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& alert_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_alert",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::change_alert`]
+
+[`Client::change_alert`]: super::Client::change_alert*/
+    #[derive(Debug, Clone)]
+    pub struct ChangeAlert<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        alert_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ChangeAlertRequestBody, String>,
+    }
+    impl<'a> ChangeAlert<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                alert_id: Err("alert_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn alert_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.alert_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for alert_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ChangeAlertRequestBody>,
+            <V as std::convert::TryInto<
+                types::ChangeAlertRequestBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ChangeAlertRequestBody` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ChangeAlertRequestBody,
+            ) -> types::builder::ChangeAlertRequestBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ChangeAlertResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, alert_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let alert_id = alert_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ChangeAlertRequestBody::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/alerts/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& alert_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "change_alert",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_dataclass`]
 
 [`Client::list_dataclass`]: super::Client::list_dataclass*/
@@ -32671,11 +28750,11 @@ pub mod builder {
         project_id: Result<::std::string::String, String>,
         workspace_id: Result<::std::string::String, String>,
         dataclass_id: Result<::std::string::String, String>,
-        field_category: Result<Option<types::ListDataclassFieldsFieldCategory>, String>,
+        field_category: Result<Option<::std::string::String>, String>,
         is_built_in: Result<Option<bool>, String>,
-        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        limit: Result<Option<i32>, String>,
         mapping: Result<Option<bool>, String>,
-        name: Result<Option<types::ListDataclassFieldsName>, String>,
+        name: Result<Option<::std::string::String>, String>,
         offset: Result<Option<i32>, String>,
     }
     impl<'a> ListDataclassFields<'a> {
@@ -32731,13 +28810,13 @@ pub mod builder {
         }
         pub fn field_category<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListDataclassFieldsFieldCategory>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.field_category = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListDataclassFieldsFieldCategory` for field_category failed"
+                    "conversion to `:: std :: string :: String` for field_category failed"
                         .to_string()
                 });
             self
@@ -32754,15 +28833,12 @@ pub mod builder {
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: std::convert::TryInto<i32>,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
             self
         }
         pub fn mapping<V>(mut self, value: V) -> Self
@@ -32777,13 +28853,14 @@ pub mod builder {
         }
         pub fn name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListDataclassFieldsName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.name = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListDataclassFieldsName` for name failed".to_string()
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
                 });
             self
         }
@@ -33314,1461 +29391,6 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_alerts`]
-
-[`Client::list_alerts`]: super::Client::list_alerts*/
-    #[derive(Debug, Clone)]
-    pub struct ListAlerts<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::DataobjectSearch, String>,
-    }
-    impl<'a> ListAlerts<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataobjectSearch>,
-            <V as std::convert::TryInto<
-                types::DataobjectSearch,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `DataobjectSearch` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::DataobjectSearch,
-            ) -> types::builder::DataobjectSearch,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ListAlertsResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::DataobjectSearch::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/alerts/search", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_alerts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::create_alert`]
-
-[`Client::create_alert`]: super::Client::create_alert*/
-    #[derive(Debug, Clone)]
-    pub struct CreateAlert<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateAlertRequestBody, String>,
-    }
-    impl<'a> CreateAlert<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CreateAlertRequestBody>,
-            <V as std::convert::TryInto<
-                types::CreateAlertRequestBody,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CreateAlertRequestBody` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateAlertRequestBody,
-            ) -> types::builder::CreateAlertRequestBody,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::CreateAlertResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateAlertRequestBody::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/alerts", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_alert",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::delete_alert`]
-
-[`Client::delete_alert`]: super::Client::delete_alert*/
-    #[derive(Debug, Clone)]
-    pub struct DeleteAlert<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::DeleteAlertRequestBody, String>,
-    }
-    impl<'a> DeleteAlert<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DeleteAlertRequestBody>,
-            <V as std::convert::TryInto<
-                types::DeleteAlertRequestBody,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DeleteAlertRequestBody` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::DeleteAlertRequestBody,
-            ) -> types::builder::DeleteAlertRequestBody,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DeleteAlertResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::DeleteAlertRequestBody::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/alerts", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_alert",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::show_alert`]
-
-[`Client::show_alert`]: super::Client::show_alert*/
-    #[derive(Debug, Clone)]
-    pub struct ShowAlert<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        alert_id: Result<::std::string::String, String>,
-    }
-    impl<'a> ShowAlert<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                alert_id: Err("alert_id was not initialized".to_string()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn alert_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.alert_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for alert_id failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ShowAlertResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, alert_id } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let alert_id = alert_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/alerts/{}", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-                encode_path(& alert_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "show_alert",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::change_alert`]
-
-[`Client::change_alert`]: super::Client::change_alert*/
-    #[derive(Debug, Clone)]
-    pub struct ChangeAlert<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        alert_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ChangeAlertRequestBody, String>,
-    }
-    impl<'a> ChangeAlert<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                alert_id: Err("alert_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn alert_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.alert_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for alert_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ChangeAlertRequestBody>,
-            <V as std::convert::TryInto<
-                types::ChangeAlertRequestBody,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ChangeAlertRequestBody` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ChangeAlertRequestBody,
-            ) -> types::builder::ChangeAlertRequestBody,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ChangeAlertResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, alert_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let alert_id = alert_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ChangeAlertRequestBody::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/alerts/{}", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-                encode_path(& alert_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "change_alert",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::change_alerts`]
-
-[`Client::change_alerts`]: super::Client::change_alerts*/
-    #[derive(Debug, Clone)]
-    pub struct ChangeAlerts<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::BatchChangeAlertRequestBody, String>,
-    }
-    impl<'a> ChangeAlerts<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::BatchChangeAlertRequestBody>,
-            <V as std::convert::TryInto<
-                types::BatchChangeAlertRequestBody,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `BatchChangeAlertRequestBody` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::BatchChangeAlertRequestBody,
-            ) -> types::builder::BatchChangeAlertRequestBody,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ChangeAlertsResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::BatchChangeAlertRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/alerts/batch-update", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "change_alerts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::delete_alerts`]
-
-[`Client::delete_alerts`]: super::Client::delete_alerts*/
-    #[derive(Debug, Clone)]
-    pub struct DeleteAlerts<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::DeleteAlertRequestBody, String>,
-    }
-    impl<'a> DeleteAlerts<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DeleteAlertRequestBody>,
-            <V as std::convert::TryInto<
-                types::DeleteAlertRequestBody,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DeleteAlertRequestBody` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::DeleteAlertRequestBody,
-            ) -> types::builder::DeleteAlertRequestBody,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DeleteAlertsResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::DeleteAlertRequestBody::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/alerts/batch-delete", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_alerts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::create_batch_order_alerts`]
-
-[`Client::create_batch_order_alerts`]: super::Client::create_batch_order_alerts*/
-    #[derive(Debug, Clone)]
-    pub struct CreateBatchOrderAlerts<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::OrderAlert, String>,
-    }
-    impl<'a> CreateBatchOrderAlerts<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::OrderAlert>,
-            <V as std::convert::TryInto<types::OrderAlert>>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `OrderAlert` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::OrderAlert,
-            ) -> types::builder::OrderAlert,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::CreateBatchOrderAlertsResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::OrderAlert::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/alerts/batch-order", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_batch_order_alerts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::export_alerts`]
-
-[`Client::export_alerts`]: super::Client::export_alerts*/
-    #[derive(Debug, Clone)]
-    pub struct ExportAlerts<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ExportAlertsRequestBody, String>,
-    }
-    impl<'a> ExportAlerts<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ExportAlertsRequestBody>,
-            <V as std::convert::TryInto<
-                types::ExportAlertsRequestBody,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ExportAlertsRequestBody` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ExportAlertsRequestBody,
-            ) -> types::builder::ExportAlertsRequestBody,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ExportAlertsRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/alerts/export", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "export_alerts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::import_alerts`]
-
-[`Client::import_alerts`]: super::Client::import_alerts*/
-    #[derive(Debug)]
-    pub struct ImportAlerts<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<reqwest::Body, String>,
-    }
-    impl<'a> ImportAlerts<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<B>(mut self, value: B) -> Self
-        where
-            B: std::convert::TryInto<reqwest::Body>,
-        {
-            self.body = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `reqwest::Body` for body failed".to_string()
-                });
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ImportAlertsResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/alerts/import", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .header(
-                    ::reqwest::header::CONTENT_TYPE,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "application/octet-stream",
-                    ),
-                )
-                .body(body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "import_alerts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::download_alert_template`]
-
-[`Client::download_alert_template`]: super::Client::download_alert_template*/
-    #[derive(Debug, Clone)]
-    pub struct DownloadAlertTemplate<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-    }
-    impl<'a> DownloadAlertTemplate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
-            let Self { client, project_id, workspace_id } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/alerts/template/download", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "download_alert_template",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::list_incidents`]
-
-[`Client::list_incidents`]: super::Client::list_incidents*/
-    #[derive(Debug, Clone)]
-    pub struct ListIncidents<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::DataobjectSearch, String>,
-    }
-    impl<'a> ListIncidents<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataobjectSearch>,
-            <V as std::convert::TryInto<
-                types::DataobjectSearch,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `DataobjectSearch` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::DataobjectSearch,
-            ) -> types::builder::DataobjectSearch,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ListIncidentsResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::DataobjectSearch::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/incidents/search", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_incidents",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
     /**Builder for [`Client::create_incident`]
 
 [`Client::create_incident`]: super::Client::create_incident*/
@@ -35016,6 +29638,713 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_incidents`]
+
+[`Client::delete_incidents`]: super::Client::delete_incidents*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteIncidents<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::DeleteIncidentRequestBody, String>,
+    }
+    impl<'a> DeleteIncidents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeleteIncidentRequestBody>,
+            <V as std::convert::TryInto<
+                types::DeleteIncidentRequestBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DeleteIncidentRequestBody` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DeleteIncidentRequestBody,
+            ) -> types::builder::DeleteIncidentRequestBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteIncidentsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DeleteIncidentRequestBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/incidents/batch-delete", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_incidents",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::change_incidents`]
+
+[`Client::change_incidents`]: super::Client::change_incidents*/
+    #[derive(Debug, Clone)]
+    pub struct ChangeIncidents<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ChangeIncidentRequestBody, String>,
+    }
+    impl<'a> ChangeIncidents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ChangeIncidentRequestBody>,
+            <V as std::convert::TryInto<
+                types::ChangeIncidentRequestBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ChangeIncidentRequestBody` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ChangeIncidentRequestBody,
+            ) -> types::builder::ChangeIncidentRequestBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ChangeIncidentsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ChangeIncidentRequestBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/incidents/batch-update", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "change_incidents",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::export_incidents`]
+
+[`Client::export_incidents`]: super::Client::export_incidents*/
+    #[derive(Debug, Clone)]
+    pub struct ExportIncidents<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ExportIncidentsRequestBody, String>,
+    }
+    impl<'a> ExportIncidents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportIncidentsRequestBody>,
+            <V as std::convert::TryInto<
+                types::ExportIncidentsRequestBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ExportIncidentsRequestBody` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ExportIncidentsRequestBody,
+            ) -> types::builder::ExportIncidentsRequestBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ExportIncidentsRequestBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/incidents/export", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "export_incidents",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::import_incidents`]
+
+[`Client::import_incidents`]: super::Client::import_incidents*/
+    #[derive(Debug)]
+    pub struct ImportIncidents<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> ImportIncidents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ImportIncidentsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/incidents/import", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "import_incidents",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_incidents`]
+
+[`Client::list_incidents`]: super::Client::list_incidents*/
+    #[derive(Debug, Clone)]
+    pub struct ListIncidents<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::DataobjectSearch, String>,
+    }
+    impl<'a> ListIncidents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataobjectSearch>,
+            <V as std::convert::TryInto<
+                types::DataobjectSearch,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `DataobjectSearch` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DataobjectSearch,
+            ) -> types::builder::DataobjectSearch,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListIncidentsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::DataobjectSearch::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/incidents/search", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_incidents",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::download_incident_template`]
+
+[`Client::download_incident_template`]: super::Client::download_incident_template*/
+    #[derive(Debug, Clone)]
+    pub struct DownloadIncidentTemplate<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DownloadIncidentTemplate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
+            let Self { client, project_id, workspace_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/incidents/template/download", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "download_incident_template",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -35281,17 +30610,17 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::change_incidents`]
+    /**Builder for [`Client::create_indicator`]
 
-[`Client::change_incidents`]: super::Client::change_incidents*/
+[`Client::create_indicator`]: super::Client::create_indicator*/
     #[derive(Debug, Clone)]
-    pub struct ChangeIncidents<'a> {
+    pub struct CreateIndicator<'a> {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
         workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ChangeIncidentRequestBody, String>,
+        body: Result<types::builder::IndicatorCreateRequest, String>,
     }
-    impl<'a> ChangeIncidents<'a> {
+    impl<'a> CreateIndicator<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -35326,9 +30655,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ChangeIncidentRequestBody>,
+            V: std::convert::TryInto<types::IndicatorCreateRequest>,
             <V as std::convert::TryInto<
-                types::ChangeIncidentRequestBody,
+                types::IndicatorCreateRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -35336,8 +30665,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `ChangeIncidentRequestBody` for body failed: {}",
-                        s
+                        "conversion to `IndicatorCreateRequest` for body failed: {}", s
                     )
                 });
             self
@@ -35345,17 +30673,17 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ChangeIncidentRequestBody,
-            ) -> types::builder::ChangeIncidentRequestBody,
+                types::builder::IndicatorCreateRequest,
+            ) -> types::builder::IndicatorCreateRequest,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ChangeIncidentsResponse>,
+            ResponseValue<types::CreateIndicatorResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, project_id, workspace_id, body } = self;
@@ -35363,14 +30691,12 @@ pub mod builder {
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::ChangeIncidentRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::IndicatorCreateRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/incidents/batch-update", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
+                "{}/v1/{}/workspaces/{}/soc/indicators", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -35392,7 +30718,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "change_incidents",
+                operation_id: "create_indicator",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -35411,17 +30737,17 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_incidents`]
+    /**Builder for [`Client::delete_indicator`]
 
-[`Client::delete_incidents`]: super::Client::delete_incidents*/
+[`Client::delete_indicator`]: super::Client::delete_indicator*/
     #[derive(Debug, Clone)]
-    pub struct DeleteIncidents<'a> {
+    pub struct DeleteIndicator<'a> {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
         workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::DeleteIncidentRequestBody, String>,
+        body: Result<types::builder::DeleteIndicatorRequestBody, String>,
     }
-    impl<'a> DeleteIncidents<'a> {
+    impl<'a> DeleteIndicator<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -35456,9 +30782,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::DeleteIncidentRequestBody>,
+            V: std::convert::TryInto<types::DeleteIndicatorRequestBody>,
             <V as std::convert::TryInto<
-                types::DeleteIncidentRequestBody,
+                types::DeleteIndicatorRequestBody,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -35466,7 +30792,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `DeleteIncidentRequestBody` for body failed: {}",
+                        "conversion to `DeleteIndicatorRequestBody` for body failed: {}",
                         s
                     )
                 });
@@ -35475,17 +30801,17 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::DeleteIncidentRequestBody,
-            ) -> types::builder::DeleteIncidentRequestBody,
+                types::builder::DeleteIndicatorRequestBody,
+            ) -> types::builder::DeleteIndicatorRequestBody,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::DeleteIncidentsResponse>,
+            ResponseValue<types::DeleteIndicatorResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, project_id, workspace_id, body } = self;
@@ -35493,14 +30819,13 @@ pub mod builder {
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::DeleteIncidentRequestBody::try_from(v)
+                    types::DeleteIndicatorRequestBody::try_from(v)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/incidents/batch-delete", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
+                "{}/v1/{}/workspaces/{}/soc/indicators", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -35513,7 +30838,7 @@ pub mod builder {
             #[allow(unused_mut)]
             let mut request = client
                 .client
-                .post(url)
+                .delete(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -35522,7 +30847,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "delete_incidents",
+                operation_id: "delete_indicator",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -35541,17 +30866,17 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::export_incidents`]
+    /**Builder for [`Client::export_indicators`]
 
-[`Client::export_incidents`]: super::Client::export_incidents*/
+[`Client::export_indicators`]: super::Client::export_indicators*/
     #[derive(Debug, Clone)]
-    pub struct ExportIncidents<'a> {
+    pub struct ExportIndicators<'a> {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
         workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ExportIncidentsRequestBody, String>,
+        body: Result<types::builder::ExportIndicatorsRequestBody, String>,
     }
-    impl<'a> ExportIncidents<'a> {
+    impl<'a> ExportIndicators<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -35586,9 +30911,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ExportIncidentsRequestBody>,
+            V: std::convert::TryInto<types::ExportIndicatorsRequestBody>,
             <V as std::convert::TryInto<
-                types::ExportIncidentsRequestBody,
+                types::ExportIndicatorsRequestBody,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -35596,7 +30921,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `ExportIncidentsRequestBody` for body failed: {}",
+                        "conversion to `ExportIndicatorsRequestBody` for body failed: {}",
                         s
                     )
                 });
@@ -35605,13 +30930,13 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ExportIncidentsRequestBody,
-            ) -> types::builder::ExportIncidentsRequestBody,
+                types::builder::ExportIndicatorsRequestBody,
+            ) -> types::builder::ExportIndicatorsRequestBody,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
@@ -35620,12 +30945,12 @@ pub mod builder {
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::ExportIncidentsRequestBody::try_from(v)
+                    types::ExportIndicatorsRequestBody::try_from(v)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/incidents/export", client.baseurl,
+                "{}/v1/{}/workspaces/{}/soc/indicators/export", client.baseurl,
                 encode_path(& project_id.to_string()), encode_path(& workspace_id
                 .to_string()),
             );
@@ -35645,7 +30970,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "export_incidents",
+                operation_id: "export_indicators",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -35664,17 +30989,17 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::import_incidents`]
+    /**Builder for [`Client::import_indicators`]
 
-[`Client::import_incidents`]: super::Client::import_incidents*/
+[`Client::import_indicators`]: super::Client::import_indicators*/
     #[derive(Debug)]
-    pub struct ImportIncidents<'a> {
+    pub struct ImportIndicators<'a> {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
         workspace_id: Result<::std::string::String, String>,
         body: Result<reqwest::Body, String>,
     }
-    impl<'a> ImportIncidents<'a> {
+    impl<'a> ImportIndicators<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -35718,11 +31043,11 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ImportIncidentsResponse>,
+            ResponseValue<types::ImportIndicatorsResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, project_id, workspace_id, body } = self;
@@ -35730,7 +31055,7 @@ pub mod builder {
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/incidents/import", client.baseurl,
+                "{}/v1/{}/workspaces/{}/soc/indicators/import", client.baseurl,
                 encode_path(& project_id.to_string()), encode_path(& workspace_id
                 .to_string()),
             );
@@ -35760,7 +31085,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "import_incidents",
+                operation_id: "import_indicators",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -35779,16 +31104,146 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::download_incident_template`]
+    /**Builder for [`Client::list_indicators`]
 
-[`Client::download_incident_template`]: super::Client::download_incident_template*/
+[`Client::list_indicators`]: super::Client::list_indicators*/
     #[derive(Debug, Clone)]
-    pub struct DownloadIncidentTemplate<'a> {
+    pub struct ListIndicators<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::IndicatorListSearchRequest, String>,
+    }
+    impl<'a> ListIndicators<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::IndicatorListSearchRequest>,
+            <V as std::convert::TryInto<
+                types::IndicatorListSearchRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `IndicatorListSearchRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::IndicatorListSearchRequest,
+            ) -> types::builder::IndicatorListSearchRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListIndicatorsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::IndicatorListSearchRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/indicators/search", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_indicators",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::download_indicator_template`]
+
+[`Client::download_indicator_template`]: super::Client::download_indicator_template*/
+    #[derive(Debug, Clone)]
+    pub struct DownloadIndicatorTemplate<'a> {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
         workspace_id: Result<::std::string::String, String>,
     }
-    impl<'a> DownloadIncidentTemplate<'a> {
+    impl<'a> DownloadIndicatorTemplate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -35820,7 +31275,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
@@ -35828,9 +31283,9 @@ pub mod builder {
             let project_id = project_id.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/incidents/template/download", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
+                "{}/v1/{}/workspaces/{}/soc/indicators/template/download", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -35843,7 +31298,7 @@ pub mod builder {
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
-                operation_id: "download_incident_template",
+                operation_id: "download_indicator_template",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -35851,6 +31306,2951 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_indicator_detail`]
+
+[`Client::show_indicator_detail`]: super::Client::show_indicator_detail*/
+    #[derive(Debug, Clone)]
+    pub struct ShowIndicatorDetail<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        indicator_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowIndicatorDetail<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                indicator_id: Err("indicator_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn indicator_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.indicator_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for indicator_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowIndicatorDetailResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, indicator_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let indicator_id = indicator_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/indicators/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& indicator_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_indicator_detail",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_indicator`]
+
+[`Client::update_indicator`]: super::Client::update_indicator*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateIndicator<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        indicator_id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateIndicatorRequestBody, String>,
+    }
+    impl<'a> UpdateIndicator<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                indicator_id: Err("indicator_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn indicator_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.indicator_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for indicator_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateIndicatorRequestBody>,
+            <V as std::convert::TryInto<
+                types::UpdateIndicatorRequestBody,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateIndicatorRequestBody` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateIndicatorRequestBody,
+            ) -> types::builder::UpdateIndicatorRequestBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpdateIndicatorResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, indicator_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let indicator_id = indicator_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateIndicatorRequestBody::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/indicators/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& indicator_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_indicator",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_workflows`]
+
+[`Client::list_workflows`]: super::Client::list_workflows*/
+    #[derive(Debug, Clone)]
+    pub struct ListWorkflows<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        aop_type: Result<Option<crate::generated::open_enums::AopType>, String>,
+        dataclass_id: Result<Option<::std::string::String>, String>,
+        dataclass_name: Result<Option<::std::string::String>, String>,
+        description: Result<Option<::std::string::String>, String>,
+        enabled: Result<Option<bool>, String>,
+        limit: Result<Option<i32>, String>,
+        name: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<i32>, String>,
+        order: Result<Option<crate::generated::open_enums::SortOrder>, String>,
+        sortby: Result<Option<crate::generated::open_enums::WorkflowSortKey>, String>,
+    }
+    impl<'a> ListWorkflows<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                aop_type: Ok(None),
+                dataclass_id: Ok(None),
+                dataclass_name: Ok(None),
+                description: Ok(None),
+                enabled: Ok(None),
+                limit: Ok(None),
+                name: Ok(None),
+                offset: Ok(None),
+                order: Ok(None),
+                sortby: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn aop_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::AopType>,
+        {
+            self.aop_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: AopType` for aop_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataclass_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataclass_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataclass_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataclass_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataclass_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataclass_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn description<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.description = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for description failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn enabled<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.enabled = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for enabled failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn order<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::SortOrder>,
+        {
+            self.order = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: SortOrder` for order failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sortby<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::WorkflowSortKey>,
+        {
+            self.sortby = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: WorkflowSortKey` for sortby failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListWorkflowsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                aop_type,
+                dataclass_id,
+                dataclass_name,
+                description,
+                enabled,
+                limit,
+                name,
+                offset,
+                order,
+                sortby,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let aop_type = aop_type.map_err(Error::InvalidRequest)?;
+            let dataclass_id = dataclass_id.map_err(Error::InvalidRequest)?;
+            let dataclass_name = dataclass_name.map_err(Error::InvalidRequest)?;
+            let description = description.map_err(Error::InvalidRequest)?;
+            let enabled = enabled.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let order = order.map_err(Error::InvalidRequest)?;
+            let sortby = sortby.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("aop_type", &aop_type))
+                .query(
+                    &progenitor_client::QueryParam::new("dataclass_id", &dataclass_id),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "dataclass_name",
+                        &dataclass_name,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("description", &description))
+                .query(&progenitor_client::QueryParam::new("enabled", &enabled))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("order", &order))
+                .query(&progenitor_client::QueryParam::new("sortby", &sortby))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_workflows",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_aop_workflow`]
+
+[`Client::create_aop_workflow`]: super::Client::create_aop_workflow*/
+    #[derive(Debug, Clone)]
+    pub struct CreateAopWorkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateAopWorkflowInfo, String>,
+    }
+    impl<'a> CreateAopWorkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateAopWorkflowInfo>,
+            <V as std::convert::TryInto<
+                types::CreateAopWorkflowInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateAopWorkflowInfo` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateAopWorkflowInfo,
+            ) -> types::builder::CreateAopWorkflowInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateAopWorkflowResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateAopWorkflowInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_aop_workflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::export_aopworkflow`]
+
+[`Client::export_aopworkflow`]: super::Client::export_aopworkflow*/
+    #[derive(Debug, Clone)]
+    pub struct ExportAopworkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ExportAopworkflowInfo, String>,
+    }
+    impl<'a> ExportAopworkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportAopworkflowInfo>,
+            <V as std::convert::TryInto<
+                types::ExportAopworkflowInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ExportAopworkflowInfo` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ExportAopworkflowInfo,
+            ) -> types::builder::ExportAopworkflowInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ExportAopworkflowInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/export", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "export_aopworkflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::import_aopworkflow`]
+
+[`Client::import_aopworkflow`]: super::Client::import_aopworkflow*/
+    #[derive(Debug)]
+    pub struct ImportAopworkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> ImportAopworkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ImportAopworkflowResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/import", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "import_aopworkflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_aop_workflow_instance`]
+
+[`Client::list_aop_workflow_instance`]: super::Client::list_aop_workflow_instance*/
+    #[derive(Debug, Clone)]
+    pub struct ListAopWorkflowInstance<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        dataclass_id: Result<Option<::std::string::String>, String>,
+        dataobject_id: Result<Option<::std::string::String>, String>,
+        defence_id: Result<Option<::std::string::String>, String>,
+        from_date: Result<Option<::std::string::String>, String>,
+        id: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i32>, String>,
+        name: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<i32>, String>,
+        playbook_id: Result<Option<::std::string::String>, String>,
+        sort_dir: Result<Option<crate::generated::open_enums::SortOrder>, String>,
+        sort_key: Result<Option<crate::generated::open_enums::WorkflowSortKey>, String>,
+        status: Result<Option<crate::generated::open_enums::InstanceStatus>, String>,
+        to_date: Result<Option<::std::string::String>, String>,
+        trigger_type: Result<Option<crate::generated::open_enums::TriggerType>, String>,
+        workflow_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListAopWorkflowInstance<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                dataclass_id: Ok(None),
+                dataobject_id: Ok(None),
+                defence_id: Ok(None),
+                from_date: Ok(None),
+                id: Ok(None),
+                limit: Ok(None),
+                name: Ok(None),
+                offset: Ok(None),
+                playbook_id: Ok(None),
+                sort_dir: Ok(None),
+                sort_key: Ok(None),
+                status: Ok(None),
+                to_date: Ok(None),
+                trigger_type: Ok(None),
+                workflow_id: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataclass_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataclass_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataclass_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataobject_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataobject_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataobject_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn defence_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.defence_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for defence_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn from_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_dir<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::SortOrder>,
+        {
+            self.sort_dir = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: SortOrder` for sort_dir failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::WorkflowSortKey>,
+        {
+            self.sort_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: WorkflowSortKey` for sort_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::InstanceStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: InstanceStatus` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn to_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.to_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for to_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn trigger_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::TriggerType>,
+        {
+            self.trigger_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: TriggerType` for trigger_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListAopWorkflowInstanceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                dataclass_id,
+                dataobject_id,
+                defence_id,
+                from_date,
+                id,
+                limit,
+                name,
+                offset,
+                playbook_id,
+                sort_dir,
+                sort_key,
+                status,
+                to_date,
+                trigger_type,
+                workflow_id,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let dataclass_id = dataclass_id.map_err(Error::InvalidRequest)?;
+            let dataobject_id = dataobject_id.map_err(Error::InvalidRequest)?;
+            let defence_id = defence_id.map_err(Error::InvalidRequest)?;
+            let from_date = from_date.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+            let sort_key = sort_key.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let to_date = to_date.map_err(Error::InvalidRequest)?;
+            let trigger_type = trigger_type.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/instances", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("dataclass_id", &dataclass_id),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("dataobject_id", &dataobject_id),
+                )
+                .query(&progenitor_client::QueryParam::new("defence_id", &defence_id))
+                .query(&progenitor_client::QueryParam::new("from_date", &from_date))
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("playbook_id", &playbook_id))
+                .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+                .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query(&progenitor_client::QueryParam::new("to_date", &to_date))
+                .query(
+                    &progenitor_client::QueryParam::new("trigger_type", &trigger_type),
+                )
+                .query(&progenitor_client::QueryParam::new("workflow_id", &workflow_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_aop_workflow_instance",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_aop_workflow_instance`]
+
+[`Client::show_aop_workflow_instance`]: super::Client::show_aop_workflow_instance*/
+    #[derive(Debug, Clone)]
+    pub struct ShowAopWorkflowInstance<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        instance_id: Result<::std::string::String, String>,
+        show_topology: Result<Option<bool>, String>,
+    }
+    impl<'a> ShowAopWorkflowInstance<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                instance_id: Err("instance_id was not initialized".to_string()),
+                show_topology: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn show_topology<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.show_topology = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for show_topology failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::AopworkflowInstanceDetail>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, instance_id, show_topology } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+            let show_topology = show_topology.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/instances/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& instance_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("show_topology", &show_topology),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_aop_workflow_instance",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_workflow_instance`]
+
+[`Client::update_workflow_instance`]: super::Client::update_workflow_instance*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateWorkflowInstance<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        instance_id: Result<::std::string::String, String>,
+        body: Result<types::builder::AopInstanceUpdateDataPojo, String>,
+    }
+    impl<'a> UpdateWorkflowInstance<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                instance_id: Err("instance_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AopInstanceUpdateDataPojo>,
+            <V as std::convert::TryInto<
+                types::AopInstanceUpdateDataPojo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `AopInstanceUpdateDataPojo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AopInstanceUpdateDataPojo,
+            ) -> types::builder::AopInstanceUpdateDataPojo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpdateWorkflowInstanceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, instance_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AopInstanceUpdateDataPojo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/instances/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& instance_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_workflow_instance",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::validate_aop_workflow_version`]
+
+[`Client::validate_aop_workflow_version`]: super::Client::validate_aop_workflow_version*/
+    #[derive(Debug, Clone)]
+    pub struct ValidateAopWorkflowVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::AopworkflowVersionValidateRes, String>,
+    }
+    impl<'a> ValidateAopWorkflowVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AopworkflowVersionValidateRes>,
+            <V as std::convert::TryInto<
+                types::AopworkflowVersionValidateRes,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `AopworkflowVersionValidateRes` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AopworkflowVersionValidateRes,
+            ) -> types::builder::AopworkflowVersionValidateRes,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ValidateAopWorkflowVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AopworkflowVersionValidateRes::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/validation", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "validate_aop_workflow_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_aop_workflow_version`]
+
+[`Client::show_aop_workflow_version`]: super::Client::show_aop_workflow_version*/
+    #[derive(Debug, Clone)]
+    pub struct ShowAopWorkflowVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowAopWorkflowVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowAopWorkflowVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_aop_workflow_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_aop_workflow_version`]
+
+[`Client::update_aop_workflow_version`]: super::Client::update_aop_workflow_version*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateAopWorkflowVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ModifyAopWorkflowVersionInfo, String>,
+    }
+    impl<'a> UpdateAopWorkflowVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ModifyAopWorkflowVersionInfo>,
+            <V as std::convert::TryInto<
+                types::ModifyAopWorkflowVersionInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ModifyAopWorkflowVersionInfo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ModifyAopWorkflowVersionInfo,
+            ) -> types::builder::ModifyAopWorkflowVersionInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpdateAopWorkflowVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ModifyAopWorkflowVersionInfo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_aop_workflow_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_aop_workflow_version`]
+
+[`Client::delete_aop_workflow_version`]: super::Client::delete_aop_workflow_version*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteAopWorkflowVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteAopWorkflowVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteAopWorkflowVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_aop_workflow_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_aop_workflow_version_approvel`]
+
+[`Client::create_aop_workflow_version_approvel`]: super::Client::create_aop_workflow_version_approvel*/
+    #[derive(Debug, Clone)]
+    pub struct CreateAopWorkflowVersionApprovel<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateAopWorkflowVersionApprovelInfo, String>,
+    }
+    impl<'a> CreateAopWorkflowVersionApprovel<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateAopWorkflowVersionApprovelInfo>,
+            <V as std::convert::TryInto<
+                types::CreateAopWorkflowVersionApprovelInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateAopWorkflowVersionApprovelInfo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateAopWorkflowVersionApprovelInfo,
+            ) -> types::builder::CreateAopWorkflowVersionApprovelInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateAopWorkflowVersionApprovelResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateAopWorkflowVersionApprovelInfo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/versions/{}/approval", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_aop_workflow_version_approvel",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_aop_workflow`]
+
+[`Client::show_aop_workflow`]: super::Client::show_aop_workflow*/
+    #[derive(Debug, Clone)]
+    pub struct ShowAopWorkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowAopWorkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowAopWorkflowResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_aop_workflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_aop_workflow`]
+
+[`Client::update_aop_workflow`]: super::Client::update_aop_workflow*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateAopWorkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ModifyAopWorkflowInfo, String>,
+    }
+    impl<'a> UpdateAopWorkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ModifyAopWorkflowInfo>,
+            <V as std::convert::TryInto<
+                types::ModifyAopWorkflowInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ModifyAopWorkflowInfo` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ModifyAopWorkflowInfo,
+            ) -> types::builder::ModifyAopWorkflowInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpdateAopWorkflowResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ModifyAopWorkflowInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_aop_workflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_aop_workflow`]
+
+[`Client::delete_aop_workflow`]: super::Client::delete_aop_workflow*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteAopWorkflow<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteAopWorkflow<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteAopWorkflowResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_aop_workflow",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_workflow_instance`]
+
+[`Client::create_workflow_instance`]: super::Client::create_workflow_instance*/
+    #[derive(Debug, Clone)]
+    pub struct CreateWorkflowInstance<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+        body: Result<types::builder::AopInstanceEventData, String>,
+    }
+    impl<'a> CreateWorkflowInstance<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AopInstanceEventData>,
+            <V as std::convert::TryInto<
+                types::AopInstanceEventData,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `AopInstanceEventData` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AopInstanceEventData,
+            ) -> types::builder::AopInstanceEventData,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateWorkflowInstanceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::AopInstanceEventData::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}/instances", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_workflow_instance",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_aop_workflow_versions`]
+
+[`Client::list_aop_workflow_versions`]: super::Client::list_aop_workflow_versions*/
+    #[derive(Debug, Clone)]
+    pub struct ListAopWorkflowVersions<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+        status: Result<Option<crate::generated::open_enums::VersionStatus>, String>,
+    }
+    impl<'a> ListAopWorkflowVersions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                status: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::VersionStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: VersionStatus` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListAopWorkflowVersionsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id, status } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}/versions", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_aop_workflow_versions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_aop_workflow_version`]
+
+[`Client::create_aop_workflow_version`]: super::Client::create_aop_workflow_version*/
+    #[derive(Debug, Clone)]
+    pub struct CreateAopWorkflowVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateAopWorkflowVersionInfo, String>,
+    }
+    impl<'a> CreateAopWorkflowVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateAopWorkflowVersionInfo>,
+            <V as std::convert::TryInto<
+                types::CreateAopWorkflowVersionInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateAopWorkflowVersionInfo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateAopWorkflowVersionInfo,
+            ) -> types::builder::CreateAopWorkflowVersionInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateAopWorkflowVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, workflow_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateAopWorkflowVersionInfo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/workflows/{}/versions", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& workflow_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_aop_workflow_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -36236,177 +34636,6 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::batch_create_dataobject_relations`]
-
-[`Client::batch_create_dataobject_relations`]: super::Client::batch_create_dataobject_relations*/
-    #[derive(Debug, Clone)]
-    pub struct BatchCreateDataobjectRelations<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        dataclass_type: Result<::std::string::String, String>,
-        related_dataclass_type: Result<::std::string::String, String>,
-        body: Result<types::builder::BatchCreateDataobjectRelationsRequestBody, String>,
-    }
-    impl<'a> BatchCreateDataobjectRelations<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                dataclass_type: Err("dataclass_type was not initialized".to_string()),
-                related_dataclass_type: Err(
-                    "related_dataclass_type was not initialized".to_string(),
-                ),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn dataclass_type<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.dataclass_type = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for dataclass_type failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn related_dataclass_type<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.related_dataclass_type = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for related_dataclass_type failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::BatchCreateDataobjectRelationsRequestBody>,
-            <V as std::convert::TryInto<
-                types::BatchCreateDataobjectRelationsRequestBody,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `BatchCreateDataobjectRelationsRequestBody` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::BatchCreateDataobjectRelationsRequestBody,
-            ) -> types::builder::BatchCreateDataobjectRelationsRequestBody,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::BatchCreateDataobjectRelationsResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self {
-                client,
-                project_id,
-                workspace_id,
-                dataclass_type,
-                related_dataclass_type,
-                body,
-            } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let dataclass_type = dataclass_type.map_err(Error::InvalidRequest)?;
-            let related_dataclass_type = related_dataclass_type
-                .map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::BatchCreateDataobjectRelationsRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/{}/{}/batch-create", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()), encode_path(& dataclass_type.to_string()), encode_path(&
-                related_dataclass_type.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "batch_create_dataobject_relations",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
     /**Builder for [`Client::list_dataobject_relations`]
 
 [`Client::list_dataobject_relations`]: super::Client::list_dataobject_relations*/
@@ -36591,22 +34820,28 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_indicators`]
+    /**Builder for [`Client::batch_create_dataobject_relations`]
 
-[`Client::list_indicators`]: super::Client::list_indicators*/
+[`Client::batch_create_dataobject_relations`]: super::Client::batch_create_dataobject_relations*/
     #[derive(Debug, Clone)]
-    pub struct ListIndicators<'a> {
+    pub struct BatchCreateDataobjectRelations<'a> {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
         workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::IndicatorListSearchRequest, String>,
+        dataclass_type: Result<::std::string::String, String>,
+        related_dataclass_type: Result<::std::string::String, String>,
+        body: Result<types::builder::BatchCreateDataobjectRelationsRequestBody, String>,
     }
-    impl<'a> ListIndicators<'a> {
+    impl<'a> BatchCreateDataobjectRelations<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 project_id: Err("project_id was not initialized".to_string()),
                 workspace_id: Err("workspace_id was not initialized".to_string()),
+                dataclass_type: Err("dataclass_type was not initialized".to_string()),
+                related_dataclass_type: Err(
+                    "related_dataclass_type was not initialized".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -36634,11 +34869,35 @@ pub mod builder {
                 });
             self
         }
+        pub fn dataclass_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataclass_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataclass_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn related_dataclass_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.related_dataclass_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for related_dataclass_type failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::IndicatorListSearchRequest>,
+            V: std::convert::TryInto<types::BatchCreateDataobjectRelationsRequestBody>,
             <V as std::convert::TryInto<
-                types::IndicatorListSearchRequest,
+                types::BatchCreateDataobjectRelationsRequestBody,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -36646,7 +34905,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `IndicatorListSearchRequest` for body failed: {}",
+                        "conversion to `BatchCreateDataobjectRelationsRequestBody` for body failed: {}",
                         s
                     )
                 });
@@ -36655,32 +34914,43 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::IndicatorListSearchRequest,
-            ) -> types::builder::IndicatorListSearchRequest,
+                types::builder::BatchCreateDataobjectRelationsRequestBody,
+            ) -> types::builder::BatchCreateDataobjectRelationsRequestBody,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::ListIndicatorsResponse>,
+            ResponseValue<types::BatchCreateDataobjectRelationsResponse>,
             Error<types::ErrorResponse>,
         > {
-            let Self { client, project_id, workspace_id, body } = self;
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                dataclass_type,
+                related_dataclass_type,
+                body,
+            } = self;
             let project_id = project_id.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let dataclass_type = dataclass_type.map_err(Error::InvalidRequest)?;
+            let related_dataclass_type = related_dataclass_type
+                .map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::IndicatorListSearchRequest::try_from(v)
+                    types::BatchCreateDataobjectRelationsRequestBody::try_from(v)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/indicators/search", client.baseurl,
+                "{}/v1/{}/workspaces/{}/soc/{}/{}/batch-create", client.baseurl,
                 encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
+                .to_string()), encode_path(& dataclass_type.to_string()), encode_path(&
+                related_dataclass_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -36702,7 +34972,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "list_indicators",
+                operation_id: "batch_create_dataobject_relations",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -36710,837 +34980,6 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::create_indicator`]
-
-[`Client::create_indicator`]: super::Client::create_indicator*/
-    #[derive(Debug, Clone)]
-    pub struct CreateIndicator<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::IndicatorCreateRequest, String>,
-    }
-    impl<'a> CreateIndicator<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::IndicatorCreateRequest>,
-            <V as std::convert::TryInto<
-                types::IndicatorCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `IndicatorCreateRequest` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::IndicatorCreateRequest,
-            ) -> types::builder::IndicatorCreateRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::CreateIndicatorResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::IndicatorCreateRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/indicators", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_indicator",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::delete_indicator`]
-
-[`Client::delete_indicator`]: super::Client::delete_indicator*/
-    #[derive(Debug, Clone)]
-    pub struct DeleteIndicator<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::DeleteIndicatorRequestBody, String>,
-    }
-    impl<'a> DeleteIndicator<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DeleteIndicatorRequestBody>,
-            <V as std::convert::TryInto<
-                types::DeleteIndicatorRequestBody,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DeleteIndicatorRequestBody` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::DeleteIndicatorRequestBody,
-            ) -> types::builder::DeleteIndicatorRequestBody,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::DeleteIndicatorResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::DeleteIndicatorRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/indicators", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_indicator",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::show_indicator_detail`]
-
-[`Client::show_indicator_detail`]: super::Client::show_indicator_detail*/
-    #[derive(Debug, Clone)]
-    pub struct ShowIndicatorDetail<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        indicator_id: Result<::std::string::String, String>,
-    }
-    impl<'a> ShowIndicatorDetail<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                indicator_id: Err("indicator_id was not initialized".to_string()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn indicator_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.indicator_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for indicator_id failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ShowIndicatorDetailResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, indicator_id } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let indicator_id = indicator_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/indicators/{}", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-                encode_path(& indicator_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "show_indicator_detail",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::update_indicator`]
-
-[`Client::update_indicator`]: super::Client::update_indicator*/
-    #[derive(Debug, Clone)]
-    pub struct UpdateIndicator<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        indicator_id: Result<::std::string::String, String>,
-        body: Result<types::builder::UpdateIndicatorRequestBody, String>,
-    }
-    impl<'a> UpdateIndicator<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                indicator_id: Err("indicator_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn indicator_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.indicator_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for indicator_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UpdateIndicatorRequestBody>,
-            <V as std::convert::TryInto<
-                types::UpdateIndicatorRequestBody,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `UpdateIndicatorRequestBody` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::UpdateIndicatorRequestBody,
-            ) -> types::builder::UpdateIndicatorRequestBody,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::UpdateIndicatorResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, indicator_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let indicator_id = indicator_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateIndicatorRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/indicators/{}", client.baseurl, encode_path(&
-                project_id.to_string()), encode_path(& workspace_id.to_string()),
-                encode_path(& indicator_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_indicator",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::export_indicators`]
-
-[`Client::export_indicators`]: super::Client::export_indicators*/
-    #[derive(Debug, Clone)]
-    pub struct ExportIndicators<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<types::builder::ExportIndicatorsRequestBody, String>,
-    }
-    impl<'a> ExportIndicators<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ExportIndicatorsRequestBody>,
-            <V as std::convert::TryInto<
-                types::ExportIndicatorsRequestBody,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ExportIndicatorsRequestBody` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ExportIndicatorsRequestBody,
-            ) -> types::builder::ExportIndicatorsRequestBody,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ExportIndicatorsRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/indicators/export", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "export_indicators",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::import_indicators`]
-
-[`Client::import_indicators`]: super::Client::import_indicators*/
-    #[derive(Debug)]
-    pub struct ImportIndicators<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-        body: Result<reqwest::Body, String>,
-    }
-    impl<'a> ImportIndicators<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<B>(mut self, value: B) -> Self
-        where
-            B: std::convert::TryInto<reqwest::Body>,
-        {
-            self.body = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `reqwest::Body` for body failed".to_string()
-                });
-            self
-        }
-        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::ImportIndicatorsResponse>,
-            Error<types::ErrorResponse>,
-        > {
-            let Self { client, project_id, workspace_id, body } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/indicators/import", client.baseurl,
-                encode_path(& project_id.to_string()), encode_path(& workspace_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .header(
-                    ::reqwest::header::CONTENT_TYPE,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "application/octet-stream",
-                    ),
-                )
-                .body(body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "import_indicators",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-    }
-    /**Builder for [`Client::download_indicator_template`]
-
-[`Client::download_indicator_template`]: super::Client::download_indicator_template*/
-    #[derive(Debug, Clone)]
-    pub struct DownloadIndicatorTemplate<'a> {
-        client: &'a super::Client,
-        project_id: Result<::std::string::String, String>,
-        workspace_id: Result<::std::string::String, String>,
-    }
-    impl<'a> DownloadIndicatorTemplate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                project_id: Err("project_id was not initialized".to_string()),
-                workspace_id: Err("workspace_id was not initialized".to_string()),
-            }
-        }
-        pub fn project_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workspace_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.workspace_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for workspace_id failed"
-                        .to_string()
-                });
-            self
-        }
-        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
-            let Self { client, project_id, workspace_id } = self;
-            let project_id = project_id.map_err(Error::InvalidRequest)?;
-            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/{}/workspaces/{}/soc/indicators/template/download", client
-                .baseurl, encode_path(& project_id.to_string()), encode_path(&
-                workspace_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "download_indicator_template",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -37821,6 +35260,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Creating a Workflow
     pub const CREATE_AOP_WORKFLOW: Operation = Operation {
@@ -37857,6 +35297,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -37867,6 +35309,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "engine_type",
@@ -37877,6 +35321,8 @@ pub mod operations {
                         values: &["public_engine"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "aop_type",
@@ -37887,6 +35333,8 @@ pub mod operations {
                         values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "dataclass_id",
@@ -37897,6 +35345,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -37907,6 +35357,8 @@ pub mod operations {
                         values: &["IP", "ACCOUNT", "DOMAIN"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -37928,6 +35380,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Querying Workflow Details
     pub const SHOW_AOP_WORKFLOW: Operation = Operation {
@@ -37975,6 +35428,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow
     pub const UPDATE_AOP_WORKFLOW: Operation = Operation {
@@ -38015,6 +35469,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -38025,6 +35481,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "enabled",
@@ -38032,6 +35490,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "version_id",
@@ -38042,6 +35502,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -38052,6 +35514,8 @@ pub mod operations {
                         values: &["IP", "ACCOUNT", "DOMAIN"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -38077,6 +35541,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Deleting a Workflow
     pub const DELETE_AOP_WORKFLOW: Operation = Operation {
@@ -38124,6 +35589,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Querying the Workflow Version List
     pub const LIST_AOP_WORKFLOW_VERSIONS: Operation = Operation {
@@ -38178,6 +35644,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Creating a Workflow Version
     pub const CREATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38219,6 +35686,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -38229,6 +35698,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskconfig",
@@ -38239,6 +35710,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "input",
@@ -38249,6 +35722,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "output",
@@ -38259,6 +35734,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskflow",
@@ -38269,6 +35746,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskflow_type",
@@ -38279,6 +35758,8 @@ pub mod operations {
                         values: &["JSON"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "aop_type",
@@ -38289,6 +35770,8 @@ pub mod operations {
                         values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -38314,6 +35797,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`: Creating a Workflow Instance
     pub const CREATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -38355,6 +35839,8 @@ pub mod operations {
                         values: &["ActionInstanceRunCommand"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "action_type",
@@ -38365,6 +35851,8 @@ pub mod operations {
                         values: &["workflow"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "action_id",
@@ -38375,6 +35863,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "action_instance_id",
@@ -38385,6 +35875,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "playbook_context",
@@ -38392,6 +35884,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::PLAYBOOKCONTEXT_REF,
                 },
             ],
             min_fields: 0u64,
@@ -38414,6 +35908,7 @@ pub mod operations {
                 code: "SecMaster.20040611",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Querying Workflow Version Details
     pub const SHOW_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38458,6 +35953,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Updating a Workflow Version
     pub const UPDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38499,6 +35995,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -38509,6 +36007,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "status",
@@ -38524,6 +36024,8 @@ pub mod operations {
                         ],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskconfig",
@@ -38534,6 +36036,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskflow",
@@ -38544,6 +36048,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskflow_type",
@@ -38554,6 +36060,8 @@ pub mod operations {
                         values: &["JSON"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "aop_type",
@@ -38564,6 +36072,8 @@ pub mod operations {
                         values: &["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "input",
@@ -38574,6 +36084,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "output",
@@ -38584,6 +36096,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -38605,6 +36119,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Deleting a Workflow Version
     pub const DELETE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38649,6 +36164,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`: Reviewing the Workflow Version for Release
     pub const CREATE_AOP_WORKFLOW_VERSION_APPROVEL: Operation = Operation {
@@ -38691,6 +36207,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "result",
@@ -38701,6 +36219,8 @@ pub mod operations {
                         values: &["PASS", "UN_PASS"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -38722,6 +36242,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`: Validating a Workflow Version
     pub const VALIDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -38759,6 +36280,8 @@ pub mod operations {
                         values: &["BASIC", "CIRCLE", "APP_PARAMS"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskconfig",
@@ -38769,6 +36292,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "taskflow",
@@ -38779,6 +36304,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "aopworkflow_id",
@@ -38789,6 +36316,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -38810,6 +36339,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`: Exporting Workflows
     pub const EXPORT_AOPWORKFLOW: Operation = Operation {
@@ -38847,6 +36377,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -38865,6 +36402,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`: Importing Workflow Information
     pub const IMPORT_AOPWORKFLOW: Operation = Operation {
@@ -38899,6 +36437,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Binary,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -38920,6 +36460,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`: Querying the Workflow Instance List
     pub const LIST_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -39039,6 +36580,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Querying Workflow Instance Details
     pub const SHOW_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -39086,6 +36628,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Updating a Workflow Instance
     pub const UPDATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -39131,6 +36674,8 @@ pub mod operations {
                         ],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "task_id",
@@ -39141,6 +36686,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "input_dataobject",
@@ -39151,6 +36698,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -39172,6 +36721,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces`: Querying the Workspace List
     pub const LIST_WORKSPACES: Operation = Operation {
@@ -39269,6 +36819,7 @@ pub mod operations {
         paged: true,
         pages_in_body: false,
         not_found: &[],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces`: Creating a Workspace
     pub const CREATE_WORKSPACE: Operation = Operation {
@@ -39299,6 +36850,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "enterprise_project_id",
@@ -39309,6 +36862,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "enterprise_project_name",
@@ -39319,6 +36874,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "view_bind_id",
@@ -39329,6 +36886,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "is_view",
@@ -39336,6 +36895,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "name",
@@ -39346,6 +36907,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -39356,6 +36919,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "project_name",
@@ -39366,6 +36931,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "tags",
@@ -39376,6 +36943,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::TAGS_POJO,
                 },
             ],
             min_fields: 0u64,
@@ -39389,6 +36958,7 @@ pub mod operations {
         paged: false,
         pages_in_body: false,
         not_found: &[],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}`: Querying Workspace Details
     pub const SHOW_WORKSPACE: Operation = Operation {
@@ -39423,6 +36993,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}`: Updating a Workspace
     pub const UPDATE_WORKSPACE: Operation = Operation {
@@ -39457,6 +37028,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -39467,6 +37040,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "view_bind_id",
@@ -39477,6 +37052,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -39495,6 +37072,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}`: Deleting a Workspace
     pub const DELETE_WORKSPACE: Operation = Operation {
@@ -39535,6 +37113,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses`: Querying the Data Class List
     pub const LIST_DATACLASS: Operation = Operation {
@@ -39608,6 +37187,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}`: Querying Data Class Details
     pub const SHOW_DATA_CLASS_INFO: Operation = Operation {
@@ -39648,6 +37228,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields`: Querying the Data Class Fields
     pub const LIST_DATACLASS_FIELDS: Operation = Operation {
@@ -39726,6 +37307,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Adding a Data Class Type
     pub const CREATE_DATACLASS_TYPE: Operation = Operation {
@@ -39767,6 +37349,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sub_category_code",
@@ -39777,6 +37361,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "category",
@@ -39787,6 +37373,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "category_code",
@@ -39797,6 +37385,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "name",
@@ -39807,6 +37397,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "business_code",
@@ -39817,6 +37409,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "dataclass_business_code",
@@ -39827,6 +37421,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -39837,6 +37433,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "level",
@@ -39847,6 +37445,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "enabled",
@@ -39854,6 +37454,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -39864,6 +37466,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -39882,6 +37486,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Deleting a Data Class Type
     pub const DELETE_DATACLASS_TYPE: Operation = Operation {
@@ -39920,6 +37525,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ids",
@@ -39930,6 +37537,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -39948,6 +37562,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types/enable`: Enabling/Disabling a Data Class Type
     pub const ENABLE_DATACLASS_TYPE: Operation = Operation {
@@ -39987,6 +37602,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ids",
@@ -39997,6 +37614,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -40018,6 +37642,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`: Searching for an Alert List
     pub const LIST_ALERTS: Operation = Operation {
@@ -40055,6 +37680,8 @@ pub mod operations {
                         max: Some(9999i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "offset",
@@ -40065,6 +37692,8 @@ pub mod operations {
                         max: Some(9994i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sort_by",
@@ -40075,6 +37704,8 @@ pub mod operations {
                         values: &["create_time", "update_time"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "order",
@@ -40085,6 +37716,8 @@ pub mod operations {
                         values: &["ASC", "DESC"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "from_date",
@@ -40095,6 +37728,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "to_date",
@@ -40105,6 +37740,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "condition",
@@ -40112,6 +37749,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                 },
             ],
             min_fields: 0u64,
@@ -40133,6 +37772,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Creating an Alert
     pub const CREATE_ALERT: Operation = Operation {
@@ -40169,6 +37809,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -40179,6 +37821,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -40189,6 +37833,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -40199,6 +37845,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -40209,6 +37857,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -40219,6 +37869,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -40226,6 +37878,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -40233,6 +37887,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -40243,6 +37899,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -40253,6 +37911,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -40263,6 +37923,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -40273,6 +37935,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -40283,6 +37947,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -40293,6 +37959,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -40303,6 +37971,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -40313,6 +37983,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -40323,6 +37995,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -40333,6 +38007,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -40343,6 +38019,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "alert_type",
@@ -40350,6 +38028,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ALERT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -40360,6 +38040,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -40370,6 +38052,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -40377,6 +38061,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -40387,6 +38073,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -40397,6 +38085,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -40407,6 +38097,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -40417,6 +38109,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -40427,6 +38121,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -40437,6 +38133,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -40447,6 +38145,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -40457,6 +38157,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -40467,6 +38169,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -40477,6 +38181,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -40487,6 +38193,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -40497,6 +38205,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -40504,6 +38214,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -40511,6 +38223,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -40521,6 +38235,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -40531,6 +38247,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -40541,6 +38259,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -40548,6 +38268,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -40569,6 +38291,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Deleting an Alert
     pub const DELETE_ALERT: Operation = Operation {
@@ -40605,6 +38328,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -40626,6 +38356,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Querying Alert Details
     pub const SHOW_ALERT: Operation = Operation {
@@ -40681,6 +38412,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Updating an Alert
     pub const CHANGE_ALERT: Operation = Operation {
@@ -40729,6 +38461,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -40739,6 +38473,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -40749,6 +38485,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -40759,6 +38497,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -40769,6 +38509,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -40779,6 +38521,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -40786,6 +38530,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -40793,6 +38539,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -40803,6 +38551,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -40813,6 +38563,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -40823,6 +38575,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -40833,6 +38587,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -40843,6 +38599,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -40853,6 +38611,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -40863,6 +38623,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -40873,6 +38635,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -40883,6 +38647,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -40893,6 +38659,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -40903,6 +38671,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "alert_type",
@@ -40910,6 +38680,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ALERT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -40920,6 +38692,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -40930,6 +38704,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -40937,6 +38713,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -40947,6 +38725,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -40957,6 +38737,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -40967,6 +38749,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -40977,6 +38761,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -40987,6 +38773,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -40997,6 +38785,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -41007,6 +38797,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -41017,6 +38809,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -41027,6 +38821,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -41037,6 +38833,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -41047,6 +38845,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -41057,6 +38857,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -41064,6 +38866,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -41071,6 +38875,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -41081,6 +38887,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -41091,6 +38899,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -41101,6 +38911,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -41108,6 +38920,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "batch_ids",
@@ -41118,6 +38932,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: true,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41143,6 +38964,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`: Updating Alerts in Batches
     pub const CHANGE_ALERTS: Operation = Operation {
@@ -41180,6 +39002,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -41190,6 +39014,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -41200,6 +39026,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -41210,6 +39038,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -41220,6 +39050,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -41230,6 +39062,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -41237,6 +39071,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -41244,6 +39080,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -41254,6 +39092,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -41264,6 +39104,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -41274,6 +39116,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -41284,6 +39128,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -41294,6 +39140,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -41304,6 +39152,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -41314,6 +39164,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -41324,6 +39176,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -41334,6 +39188,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -41344,6 +39200,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -41354,6 +39212,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "alert_type",
@@ -41361,6 +39221,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_ALERT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -41371,6 +39233,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -41381,6 +39245,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -41388,6 +39254,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -41398,6 +39266,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -41408,6 +39278,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -41418,6 +39290,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -41428,6 +39302,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -41438,6 +39314,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -41448,6 +39326,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -41458,6 +39338,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -41468,6 +39350,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -41478,6 +39362,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -41488,6 +39374,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -41498,6 +39386,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -41508,6 +39398,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -41515,6 +39407,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -41522,6 +39416,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -41532,6 +39428,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -41542,6 +39440,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -41552,6 +39452,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -41559,6 +39461,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "batch_ids",
@@ -41569,6 +39473,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: true,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41590,6 +39501,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`: Deleting Alerts in Batches
     pub const DELETE_ALERTS: Operation = Operation {
@@ -41627,6 +39539,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41648,6 +39567,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`: Converting an Alert into an Incident
     pub const CREATE_BATCH_ORDER_ALERTS: Operation = Operation {
@@ -41685,6 +39605,13 @@ pub mod operations {
                         max_items: Some(999u64),
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: Some(100u64),
+                        },
+                    ),
+                    fields: &[],
                 },
                 Field {
                     name: "incident_content",
@@ -41692,6 +39619,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ORDER_ALERT_INCIDENT_CONTENT,
                 },
             ],
             min_fields: 0u64,
@@ -41713,6 +39642,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`: Exporting Alerts
     pub const EXPORT_ALERTS: Operation = Operation {
@@ -41747,6 +39677,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH,
                 },
                 Field {
                     name: "title",
@@ -41757,6 +39689,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41775,6 +39714,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`: Importing Alerts
     pub const IMPORT_ALERTS: Operation = Operation {
@@ -41809,6 +39749,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Binary,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -41830,6 +39772,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`: Downloading the Alert Template
     pub const DOWNLOAD_ALERT_TEMPLATE: Operation = Operation {
@@ -41868,6 +39811,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`: Searching for an Incident List
     pub const LIST_INCIDENTS: Operation = Operation {
@@ -41905,6 +39849,8 @@ pub mod operations {
                         max: Some(9999i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "offset",
@@ -41915,6 +39861,8 @@ pub mod operations {
                         max: Some(9994i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sort_by",
@@ -41925,6 +39873,8 @@ pub mod operations {
                         values: &["create_time", "update_time"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "order",
@@ -41935,6 +39885,8 @@ pub mod operations {
                         values: &["ASC", "DESC"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "from_date",
@@ -41945,6 +39897,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "to_date",
@@ -41955,6 +39909,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "condition",
@@ -41962,6 +39918,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                 },
             ],
             min_fields: 0u64,
@@ -41983,6 +39941,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Creating an Incident
     pub const CREATE_INCIDENT: Operation = Operation {
@@ -42019,6 +39978,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -42029,6 +39990,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -42039,6 +40002,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -42049,6 +40014,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -42059,6 +40026,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -42069,6 +40038,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -42076,6 +40047,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -42083,6 +40056,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -42093,6 +40068,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -42103,6 +40080,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -42113,6 +40092,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -42123,6 +40104,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -42133,6 +40116,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -42143,6 +40128,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -42153,6 +40140,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -42163,6 +40152,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -42173,6 +40164,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -42183,6 +40176,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -42193,6 +40188,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "incident_type",
@@ -42200,6 +40197,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -42210,6 +40209,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -42220,6 +40221,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -42227,6 +40230,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -42237,6 +40242,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -42247,6 +40254,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -42257,6 +40266,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -42267,6 +40278,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -42277,6 +40290,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -42287,6 +40302,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -42297,6 +40314,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -42307,6 +40326,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -42317,6 +40338,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -42327,6 +40350,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -42337,6 +40362,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -42347,6 +40374,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -42354,6 +40383,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -42361,6 +40392,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -42371,6 +40404,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -42381,6 +40416,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -42391,6 +40428,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -42398,6 +40437,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -42419,6 +40460,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Deleting an Incident
     pub const DELETE_INCIDENT: Operation = Operation {
@@ -42455,6 +40497,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -42476,6 +40525,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Querying Details About an Incident
     pub const SHOW_INCIDENT: Operation = Operation {
@@ -42530,6 +40580,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Updating an Incident
     pub const CHANGE_INCIDENT: Operation = Operation {
@@ -42577,6 +40628,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -42587,6 +40640,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -42597,6 +40652,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -42607,6 +40664,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -42617,6 +40676,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -42627,6 +40688,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -42634,6 +40697,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -42641,6 +40706,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -42651,6 +40718,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -42661,6 +40730,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -42671,6 +40742,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -42681,6 +40754,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -42691,6 +40766,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -42701,6 +40778,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -42711,6 +40790,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -42721,6 +40802,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -42731,6 +40814,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -42741,6 +40826,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -42751,6 +40838,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "incident_type",
@@ -42758,6 +40847,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -42768,6 +40859,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -42778,6 +40871,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -42785,6 +40880,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -42795,6 +40892,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -42805,6 +40904,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -42815,6 +40916,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -42825,6 +40928,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -42835,6 +40940,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -42845,6 +40952,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -42855,6 +40964,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -42865,6 +40976,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -42875,6 +40988,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -42885,6 +41000,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -42895,6 +41012,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -42905,6 +41024,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -42912,6 +41033,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -42919,6 +41042,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -42929,6 +41054,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -42939,6 +41066,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -42949,6 +41078,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -42956,6 +41087,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "batch_ids",
@@ -42966,6 +41099,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: true,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -42991,6 +41131,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`: Updating Incidents in Batches
     pub const CHANGE_INCIDENTS: Operation = Operation {
@@ -43028,6 +41169,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -43038,6 +41181,8 @@ pub mod operations {
                         max_len: Some(36u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "domain_id",
@@ -43048,6 +41193,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "region_id",
@@ -43058,6 +41205,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -43068,6 +41217,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -43078,6 +41229,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -43085,6 +41238,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -43092,6 +41247,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_DATA_SOURCE,
                 },
                 Field {
                     name: "first_observed_time",
@@ -43102,6 +41259,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_observed_time",
@@ -43112,6 +41271,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -43122,6 +41283,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "arrive_time",
@@ -43132,6 +41295,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "title",
@@ -43142,6 +41307,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "description",
@@ -43152,6 +41319,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "source_url",
@@ -43162,6 +41331,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "count",
@@ -43172,6 +41343,8 @@ pub mod operations {
                         max: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -43182,6 +41355,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "severity",
@@ -43192,6 +41367,8 @@ pub mod operations {
                         values: &["Tips", "Low", "Medium", "High", "Fatal"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "criticality",
@@ -43202,6 +41379,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "incident_type",
@@ -43209,6 +41388,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
                 },
                 Field {
                     name: "network_list",
@@ -43219,6 +41400,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_NETWORK_LIST,
                 },
                 Field {
                     name: "resource_list",
@@ -43229,6 +41412,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
                 },
                 Field {
                     name: "remediation",
@@ -43236,6 +41421,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_REMEDIATION,
                 },
                 Field {
                     name: "verification_state",
@@ -43246,6 +41433,8 @@ pub mod operations {
                         values: &["Unknown", "True_Positive", "False_Positive"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "handle_status",
@@ -43256,6 +41445,8 @@ pub mod operations {
                         values: &["Open", "Block", "Closed"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sla",
@@ -43266,6 +41457,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -43276,6 +41469,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_time",
@@ -43286,6 +41481,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -43296,6 +41493,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "simulation",
@@ -43306,6 +41505,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "actor",
@@ -43316,6 +41517,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "owner",
@@ -43326,6 +41529,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "creator",
@@ -43336,6 +41541,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_reason",
@@ -43346,6 +41553,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "close_comment",
@@ -43356,6 +41565,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "malware",
@@ -43363,6 +41574,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_MALWARE,
                 },
                 Field {
                     name: "system_info",
@@ -43370,6 +41583,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "process",
@@ -43380,6 +41595,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_PROCESS,
                 },
                 Field {
                     name: "user_info",
@@ -43390,6 +41607,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_USER_INFO,
                 },
                 Field {
                     name: "file_info",
@@ -43400,6 +41619,8 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::ALERT_FILE_INFO,
                 },
                 Field {
                     name: "system_alert_table",
@@ -43407,6 +41628,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "batch_ids",
@@ -43417,6 +41640,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: true,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -43438,6 +41668,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`: Deleting Incidents in Batches
     pub const DELETE_INCIDENTS: Operation = Operation {
@@ -43475,6 +41706,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -43496,6 +41734,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`: Exporting Incidents
     pub const EXPORT_INCIDENTS: Operation = Operation {
@@ -43530,6 +41769,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH,
                 },
                 Field {
                     name: "title",
@@ -43540,6 +41781,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -43558,6 +41806,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`: Importing Incidents
     pub const IMPORT_INCIDENTS: Operation = Operation {
@@ -43592,6 +41841,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Binary,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -43613,6 +41864,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`: Downloading the Incident Template
     pub const DOWNLOAD_INCIDENT_TEMPLATE: Operation = Operation {
@@ -43651,6 +41903,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Associating Data Objects
     pub const CREATE_DATAOBJECT_RELATION: Operation = Operation {
@@ -43722,6 +41975,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -43743,6 +42003,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Canceling Association with a Data Object
     pub const DELETE_DATAOBJECT_RELATION: Operation = Operation {
@@ -43814,6 +42075,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -43835,6 +42103,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`: Associating Data Objects in Batches
     pub const BATCH_CREATE_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -43896,6 +42165,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
                 Field {
                     name: "related_dataobject_ids",
@@ -43906,6 +42182,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -43927,6 +42210,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}/search`: Querying the Associated Data Object List
     pub const LIST_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -43999,6 +42283,8 @@ pub mod operations {
                         max: Some(9999i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "offset",
@@ -44009,6 +42295,8 @@ pub mod operations {
                         max: Some(9994i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sort_by",
@@ -44019,6 +42307,8 @@ pub mod operations {
                         values: &["create_time", "update_time"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "order",
@@ -44029,6 +42319,8 @@ pub mod operations {
                         values: &["ASC", "DESC"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "from_date",
@@ -44039,6 +42331,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "to_date",
@@ -44049,6 +42343,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "condition",
@@ -44056,6 +42352,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                 },
             ],
             min_fields: 0u64,
@@ -44077,6 +42375,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`: Querying the Indicator List
     pub const LIST_INDICATORS: Operation = Operation {
@@ -44114,6 +42413,13 @@ pub mod operations {
                         max_items: Some(999u64),
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: Some(32u64),
+                            max_len: Some(64u64),
+                        },
+                    ),
+                    fields: &[],
                 },
                 Field {
                     name: "dataclass_id",
@@ -44124,6 +42430,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "condition",
@@ -44131,6 +42439,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                 },
                 Field {
                     name: "offset",
@@ -44141,6 +42451,8 @@ pub mod operations {
                         max: Some(999999i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "limit",
@@ -44151,6 +42463,8 @@ pub mod operations {
                         max: Some(999999i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "sort_by",
@@ -44161,6 +42475,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "from_date",
@@ -44171,6 +42487,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "to_date",
@@ -44181,6 +42499,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -44202,6 +42522,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Creating an Indicator
     pub const CREATE_INDICATOR: Operation = Operation {
@@ -44235,6 +42556,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_INDICATOR_DETAIL_DATA_SOURCE,
                 },
                 Field {
                     name: "verdict",
@@ -44245,6 +42568,8 @@ pub mod operations {
                         values: &["Black", "White", "Gray"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -44255,6 +42580,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "status",
@@ -44265,6 +42592,8 @@ pub mod operations {
                         values: &["Open", "Closed", "Revoked"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -44275,6 +42604,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "value",
@@ -44285,6 +42616,8 @@ pub mod operations {
                         max_len: Some(128u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "granular_marking",
@@ -44295,6 +42628,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -44302,6 +42637,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_INDICATOR_DETAIL_ENVIRONMENT,
                 },
                 Field {
                     name: "defanged",
@@ -44309,6 +42646,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "first_report_time",
@@ -44319,6 +42658,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_report_time",
@@ -44329,6 +42670,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -44339,6 +42682,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "indicator_type",
@@ -44346,6 +42691,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_INDICATOR_DETAIL_INDICATOR_TYPE,
                 },
                 Field {
                     name: "dataclass_id",
@@ -44356,6 +42703,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "name",
@@ -44366,6 +42715,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -44376,6 +42727,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "dataclass",
@@ -44383,6 +42736,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATA_CLASS_REF,
                 },
                 Field {
                     name: "project_id",
@@ -44393,6 +42748,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -44403,6 +42760,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -44413,6 +42772,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -44434,6 +42795,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Deleting an Indicator
     pub const DELETE_INDICATOR: Operation = Operation {
@@ -44470,6 +42832,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -44491,6 +42860,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Querying Indicator Details
     pub const SHOW_INDICATOR_DETAIL: Operation = Operation {
@@ -44538,6 +42908,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: true,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Updating an Indicator
     pub const UPDATE_INDICATOR: Operation = Operation {
@@ -44575,6 +42946,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_INDICATOR_TYPE,
                 },
                 Field {
                     name: "value",
@@ -44585,6 +42958,8 @@ pub mod operations {
                         max_len: Some(256u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "update_time",
@@ -44595,6 +42970,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "create_time",
@@ -44605,6 +42982,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "environment",
@@ -44612,6 +42991,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_ENVIRONMENT,
                 },
                 Field {
                     name: "data_source",
@@ -44619,6 +43000,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_DATA_SOURCE,
                 },
                 Field {
                     name: "first_report_time",
@@ -44629,6 +43012,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "is_deleted",
@@ -44636,6 +43021,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "last_report_time",
@@ -44646,6 +43033,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "granular_marking",
@@ -44656,6 +43045,8 @@ pub mod operations {
                         max: Some(4i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "name",
@@ -44666,6 +43057,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "id",
@@ -44676,6 +43069,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "project_id",
@@ -44686,6 +43081,8 @@ pub mod operations {
                         max_len: Some(64u64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "revoked",
@@ -44693,6 +43090,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "status",
@@ -44703,6 +43102,8 @@ pub mod operations {
                         values: &["Open", "Closed", "Revoked"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "verdict",
@@ -44713,6 +43114,8 @@ pub mod operations {
                         values: &["Black", "White", "Gray"],
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "workspace_id",
@@ -44723,6 +43126,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "confidence",
@@ -44733,6 +43138,8 @@ pub mod operations {
                         max: Some(100i64),
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "labels",
@@ -44743,6 +43150,8 @@ pub mod operations {
                         max_len: None,
                     },
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
                 Field {
                     name: "defanged",
@@ -44750,6 +43159,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Boolean,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -44775,6 +43186,7 @@ pub mod operations {
                 code: "SecMaster.20030005",
             },
         ],
+        read_only: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`: Exporting Indicators
     pub const EXPORT_INDICATORS: Operation = Operation {
@@ -44809,6 +43221,8 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Object,
                     outer: false,
+                    items: None,
+                    fields: crate::object_fields::DATAOBJECT_SEARCH,
                 },
                 Field {
                     name: "title",
@@ -44819,6 +43233,13 @@ pub mod operations {
                         max_items: None,
                     },
                     outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -44837,6 +43258,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`: Importing Indicators
     pub const IMPORT_INDICATORS: Operation = Operation {
@@ -44871,6 +43293,8 @@ pub mod operations {
                     required: true,
                     kind: FieldKind::Binary,
                     outer: false,
+                    items: None,
+                    fields: &[],
                 },
             ],
             min_fields: 0u64,
@@ -44892,6 +43316,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`: Downloading the Indicator Template
     pub const DOWNLOAD_INDICATOR_TEMPLATE: Operation = Operation {
@@ -44930,6 +43355,7 @@ pub mod operations {
                 code: "SecMaster.20010001",
             },
         ],
+        read_only: true,
     };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[
@@ -45710,6 +44136,1707 @@ pub mod operations {
             (self.field_details, self.total.and_then(|n| u64::try_from(n).ok()))
         }
     }
+}
+/// The fields of every object a request body holds, at any depth
+/// ([`crate::Field::fields`]): what is checked inside a body's objects and arrays.
+pub mod object_fields {
+    use crate::{Field, FieldKind};
+    ///The fields of `AlertAlertType`.
+    pub const ALERT_ALERT_TYPE: &[Field] = &[
+        Field {
+            name: "category",
+            setter: "category",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "alert_type",
+            setter: "alert_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertDataSource`.
+    pub const ALERT_DATA_SOURCE: &[Field] = &[
+        Field {
+            name: "source_type",
+            setter: "source_type",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "company_name",
+            setter: "company_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_name",
+            setter: "product_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_feature",
+            setter: "product_feature",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_module",
+            setter: "product_module",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertDestGeo`.
+    pub const ALERT_DEST_GEO: &[Field] = &[
+        Field {
+            name: "latitude",
+            setter: "latitude",
+            required: false,
+            kind: FieldKind::Number,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "longitude",
+            setter: "longitude",
+            required: false,
+            kind: FieldKind::Number,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "city_code",
+            setter: "city_code",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "country_code",
+            setter: "country_code",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertEnvironment`.
+    pub const ALERT_ENVIRONMENT: &[Field] = &[
+        Field {
+            name: "vendor_type",
+            setter: "vendor_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertFileInfo`.
+    pub const ALERT_FILE_INFO: &[Field] = &[
+        Field {
+            name: "file_path",
+            setter: "file_path",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_content",
+            setter: "file_content",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_new_path",
+            setter: "file_new_path",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_hash",
+            setter: "file_hash",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_md5",
+            setter: "file_md5",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_sha256",
+            setter: "file_sha256",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "file_attr",
+            setter: "file_attr",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertMalware`.
+    pub const ALERT_MALWARE: &[Field] = &[
+        Field {
+            name: "malware_family",
+            setter: "malware_family",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "malware_class",
+            setter: "malware_class",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertNetworkList`.
+    pub const ALERT_NETWORK_LIST: &[Field] = &[
+        Field {
+            name: "direction",
+            setter: "direction",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "NetworkDirection",
+                values: &["IN", "OUT"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "protocol",
+            setter: "protocol",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "src_ip",
+            setter: "src_ip",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "src_port",
+            setter: "src_port",
+            required: false,
+            kind: FieldKind::Integer {
+                min: Some(0i64),
+                max: Some(65535i64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "src_domain",
+            setter: "src_domain",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "src_geo",
+            setter: "src_geo",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::ALERT_SRC_GEO,
+        },
+        Field {
+            name: "dest_ip",
+            setter: "dest_ip",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "dest_port",
+            setter: "dest_port",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "dest_domain",
+            setter: "dest_domain",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "dest_geo",
+            setter: "dest_geo",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::ALERT_DEST_GEO,
+        },
+    ];
+    ///The fields of `AlertProcess`.
+    pub const ALERT_PROCESS: &[Field] = &[
+        Field {
+            name: "process_name",
+            setter: "process_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_path",
+            setter: "process_path",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_pid",
+            setter: "process_pid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_uid",
+            setter: "process_uid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_cmdline",
+            setter: "process_cmdline",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_parent_name",
+            setter: "process_parent_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_parent_path",
+            setter: "process_parent_path",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_parent_pid",
+            setter: "process_parent_pid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_parent_uid",
+            setter: "process_parent_uid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_parent_cmdline",
+            setter: "process_parent_cmdline",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_child_name",
+            setter: "process_child_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_child_path",
+            setter: "process_child_path",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_child_pid",
+            setter: "process_child_pid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_child_uid",
+            setter: "process_child_uid",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_child_cmdline",
+            setter: "process_child_cmdline",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_launche_time",
+            setter: "process_launche_time",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "process_terminate_time",
+            setter: "process_terminate_time",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertRemediation`.
+    pub const ALERT_REMEDIATION: &[Field] = &[
+        Field {
+            name: "recommendation",
+            setter: "recommendation",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "url",
+            setter: "url",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertResourceList`.
+    pub const ALERT_RESOURCE_LIST: &[Field] = &[
+        Field {
+            name: "id",
+            setter: "id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "type",
+            setter: "type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "provider",
+            setter: "provider",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "ep_id",
+            setter: "ep_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "ep_name",
+            setter: "ep_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "tags",
+            setter: "tags",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertSrcGeo`.
+    pub const ALERT_SRC_GEO: &[Field] = &[
+        Field {
+            name: "latitude",
+            setter: "latitude",
+            required: false,
+            kind: FieldKind::Number,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "longitude",
+            setter: "longitude",
+            required: false,
+            kind: FieldKind::Number,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "city_code",
+            setter: "city_code",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "country_code",
+            setter: "country_code",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `AlertUserInfo`.
+    pub const ALERT_USER_INFO: &[Field] = &[
+        Field {
+            name: "user_id",
+            setter: "user_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "user_name",
+            setter: "user_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `CreateIndicatorDetailDataSource`.
+    pub const CREATE_INDICATOR_DETAIL_DATA_SOURCE: &[Field] = &[
+        Field {
+            name: "source_type",
+            setter: "source_type",
+            required: true,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_name",
+            setter: "product_name",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_feature",
+            setter: "product_feature",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `CreateIndicatorDetailEnvironment`.
+    pub const CREATE_INDICATOR_DETAIL_ENVIRONMENT: &[Field] = &[
+        Field {
+            name: "vendor_type",
+            setter: "vendor_type",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `CreateIndicatorDetailIndicatorType`.
+    pub const CREATE_INDICATOR_DETAIL_INDICATOR_TYPE: &[Field] = &[
+        Field {
+            name: "indicator_type",
+            setter: "indicator_type",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "id",
+            setter: "id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `DataClassRef`.
+    pub const DATA_CLASS_REF: &[Field] = &[
+        Field {
+            name: "id",
+            setter: "id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `DataObjectRefInfo`.
+    pub const DATA_OBJECT_REF_INFO: &[Field] = &[
+        Field {
+            name: "content",
+            setter: "content",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "dataclass",
+            setter: "dataclass",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::DATA_CLASS_REF,
+        },
+    ];
+    ///The fields of `DataobjectSearch`.
+    pub const DATAOBJECT_SEARCH: &[Field] = &[
+        Field {
+            name: "limit",
+            setter: "limit",
+            required: false,
+            kind: FieldKind::Integer {
+                min: Some(0i64),
+                max: Some(9999i64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "offset",
+            setter: "offset",
+            required: false,
+            kind: FieldKind::Integer {
+                min: Some(0i64),
+                max: Some(9994i64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "sort_by",
+            setter: "sort_by",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "DataobjectSortKey",
+                values: &["create_time", "update_time"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "order",
+            setter: "order",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "SortOrder",
+                values: &["ASC", "DESC"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "from_date",
+            setter: "from_date",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(64u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "to_date",
+            setter: "to_date",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(64u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "condition",
+            setter: "condition",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
+        },
+    ];
+    ///The fields of `DataobjectSearchCondition`.
+    pub const DATAOBJECT_SEARCH_CONDITION: &[Field] = &[
+        Field {
+            name: "conditions",
+            setter: "conditions",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: Some(999u64),
+            },
+            outer: false,
+            items: None,
+            fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION_CONDITIONS,
+        },
+        Field {
+            name: "logics",
+            setter: "logics",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: Some(999u64),
+            },
+            outer: false,
+            items: Some(
+                &FieldKind::String {
+                    min_len: None,
+                    max_len: Some(100u64),
+                },
+            ),
+            fields: &[],
+        },
+    ];
+    ///The fields of `DataobjectSearchConditionConditions`.
+    pub const DATAOBJECT_SEARCH_CONDITION_CONDITIONS: &[Field] = &[
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(64u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "data",
+            setter: "data",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: Some(999u64),
+            },
+            outer: false,
+            items: Some(
+                &FieldKind::String {
+                    min_len: None,
+                    max_len: Some(100u64),
+                },
+            ),
+            fields: &[],
+        },
+    ];
+    ///The fields of `IncidentEnvironment`.
+    pub const INCIDENT_ENVIRONMENT: &[Field] = &[
+        Field {
+            name: "vendor_type",
+            setter: "vendor_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "cross_workspace_id",
+            setter: "cross_workspace_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `IncidentIncidentType`.
+    pub const INCIDENT_INCIDENT_TYPE: &[Field] = &[
+        Field {
+            name: "category",
+            setter: "category",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "incident_type",
+            setter: "incident_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `IncidentResourceList`.
+    pub const INCIDENT_RESOURCE_LIST: &[Field] = &[
+        Field {
+            name: "id",
+            setter: "id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "type",
+            setter: "type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "provider",
+            setter: "provider",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "ep_id",
+            setter: "ep_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "ep_name",
+            setter: "ep_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "tags",
+            setter: "tags",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `IndicatorDataObjectDetailDataSource`.
+    pub const INDICATOR_DATA_OBJECT_DETAIL_DATA_SOURCE: &[Field] = &[
+        Field {
+            name: "source_type",
+            setter: "source_type",
+            required: false,
+            kind: FieldKind::Integer {
+                min: None,
+                max: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_name",
+            setter: "product_name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "product_feature",
+            setter: "product_feature",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `IndicatorDataObjectDetailEnvironment`.
+    pub const INDICATOR_DATA_OBJECT_DETAIL_ENVIRONMENT: &[Field] = &[
+        Field {
+            name: "vendor_type",
+            setter: "vendor_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "domain_id",
+            setter: "domain_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "region_id",
+            setter: "region_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "project_id",
+            setter: "project_id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `IndicatorDataObjectDetailIndicatorType`.
+    pub const INDICATOR_DATA_OBJECT_DETAIL_INDICATOR_TYPE: &[Field] = &[
+        Field {
+            name: "indicator_type",
+            setter: "indicator_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "id",
+            setter: "id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `OrderAlertIncidentContent`.
+    pub const ORDER_ALERT_INCIDENT_CONTENT: &[Field] = &[
+        Field {
+            name: "title",
+            setter: "title",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(255u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "incident_type",
+            setter: "incident_type",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::ORDER_ALERT_INCIDENT_CONTENT_INCIDENT_TYPE,
+        },
+    ];
+    ///The fields of `OrderAlertIncidentContentIncidentType`.
+    pub const ORDER_ALERT_INCIDENT_CONTENT_INCIDENT_TYPE: &[Field] = &[
+        Field {
+            name: "id",
+            setter: "id",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(255u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "category",
+            setter: "category",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(255u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "incident_type",
+            setter: "incident_type",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: Some(255u64),
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
+    ///The fields of `PlaybookcontextRef`.
+    pub const PLAYBOOKCONTEXT_REF: &[Field] = &[
+        Field {
+            name: "data_object",
+            setter: "data_object",
+            required: true,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::DATA_OBJECT_REF_INFO,
+        },
+    ];
+    ///The fields of `TagsPojo`.
+    pub const TAGS_POJO: &[Field] = &[
+        Field {
+            name: "key",
+            setter: "key",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+        Field {
+            name: "value",
+            setter: "value",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+        },
+    ];
 }
 /// The resource families of the spec, inferred from its operations' paths and shapes
 /// (see [`crate::Family`]): what a store needs to serve each.

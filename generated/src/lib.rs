@@ -142,14 +142,16 @@ mod generated;
 pub use generated::*;
 
 mod descriptor;
+mod field;
 mod hooks;
 mod normalize;
 mod serving;
 
 pub use descriptor::{
-    Binary, Field, FieldKind, ListAnswer, NotFound, Op, Operation, QueryKind, QueryParam,
-    RequestBody, RequiredWhen, Response, RetryClass, Segment, Shape,
+    Binary, ListAnswer, NotFound, Op, Operation, QueryKind, QueryParam, RequestBody, RequiredWhen,
+    Response, RetryClass, Segment, Shape,
 };
+pub use field::{Field, FieldKind};
 pub use hooks::{Hooks, check_path_shape, fix_wire};
 pub use normalize::{BatchOutcome, Normalize};
 pub use serving::{BodyCodec, Codec, DataCodec, Family, ListStyle, read_as, value_as};

@@ -5,7 +5,7 @@ use openapiv3::{
     OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::operations::{ref_name, schema};
 
@@ -21,6 +21,9 @@ pub(crate) struct BodyField {
     pub kind: Kind,
     /// Whether it is sent beside the wrapped object, at the body's top level.
     pub outer: bool,
+    /// The schema of the object it holds, or of each object of an array of objects (its
+    /// fields are the constant `object_fields::<SCHEMA>`).
+    pub nested: Option<String>,
 }
 
 /// A field's type, with what the descriptor and the setter need of it.
@@ -131,6 +134,7 @@ fn body_field(
             .and_then(|v| v.as_str()),
         ReferenceOr::Reference { .. } => None,
     };
+    let nested = crate::nested::nested_schema(spec, &kind);
     Ok(BodyField {
         setter: setter.unwrap_or(field).to_owned(),
         name: field.to_owned(),
@@ -138,10 +142,11 @@ fn body_field(
         description,
         kind,
         outer,
+        nested,
     })
 }
 
-fn object_of<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a openapiv3::ObjectType> {
+pub(crate) fn object_of<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a openapiv3::ObjectType> {
     match &schema(spec, name)?.schema_kind {
         SchemaKind::Type(Type::Object(o)) => Some(o),
         _ => None,
@@ -149,7 +154,10 @@ fn object_of<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a openapiv3::ObjectT
 }
 
 /// A field schema's kind and description.
-fn kind_of(spec: &OpenAPI, s: &ReferenceOr<Box<Schema>>) -> Result<(Kind, String), String> {
+pub(crate) fn kind_of(
+    spec: &OpenAPI,
+    s: &ReferenceOr<Box<Schema>>,
+) -> Result<(Kind, String), String> {
     match s {
         ReferenceOr::Reference { reference } => {
             let name = ref_name(reference);
@@ -239,7 +247,28 @@ impl BodyField {
     pub fn descriptor(&self) -> TokenStream {
         let (name, setter, required) = (&self.name, &self.setter, self.required);
         let (kind, outer) = (self.kind.descriptor(), self.outer);
-        quote!(Field { name: #name, setter: #setter, required: #required, kind: #kind, outer: #outer })
+        let items = match &self.kind {
+            Kind::Array { items, .. }
+                if !matches!(**items, Kind::Object(_) | Kind::Map | Kind::Array { .. }) =>
+            {
+                let item = items.descriptor();
+                quote!(Some(&#item))
+            }
+            _ => quote!(None),
+        };
+        let fields = match &self.nested {
+            Some(schema) => {
+                let ident = crate::nested::fields_const(schema);
+                quote!(crate::object_fields::#ident)
+            }
+            None => quote!(&[]),
+        };
+        quote! {
+            Field {
+                name: #name, setter: #setter, required: #required, kind: #kind, outer: #outer,
+                items: #items, fields: #fields,
+            }
+        }
     }
 }
 
@@ -275,109 +304,6 @@ impl Kind {
             }
             Kind::Object(_) | Kind::Map => quote!(FieldKind::Object),
             Kind::Binary => quote!(FieldKind::Binary),
-        }
-    }
-
-    /// The setter's parameter type, and the expression that turns the parameter `value` into
-    /// the JSON value stored (`Result<Value, serde_json::Error>` when `fallible`).
-    pub fn setter(&self, bindings: &TokenStream) -> (TokenStream, TokenStream, bool) {
-        match self {
-            Kind::String { .. } => (
-                quote!(impl Into<String>),
-                quote!(::serde_json::Value::String(value.into())),
-                false,
-            ),
-            Kind::Integer { min, wide, .. } => {
-                let ty = match (min.is_some_and(|m| m >= 0), wide) {
-                    (true, false) => quote!(u32),
-                    (true, true) => quote!(u64),
-                    (false, false) => quote!(i32),
-                    (false, true) => quote!(i64),
-                };
-                (ty, quote!(::serde_json::Value::from(value)), false)
-            }
-            Kind::Number => (quote!(f64), quote!(::serde_json::Value::from(value)), false),
-            Kind::Boolean => (
-                quote!(bool),
-                quote!(::serde_json::Value::Bool(value)),
-                false,
-            ),
-            Kind::Enum { schema, .. } => {
-                let ty = format_ident!("{schema}");
-                (
-                    quote!(#bindings::open_enums::#ty),
-                    quote!(::serde_json::Value::String(value.as_str().to_owned())),
-                    false,
-                )
-            }
-            Kind::Object(name) => {
-                let ty = format_ident!("{name}");
-                (
-                    quote!(impl TryInto<#bindings::types::#ty, Error: ::std::fmt::Display>),
-                    quote!(value.try_into().map_err(|e| e.to_string()).and_then(|v| {
-                        ::serde_json::to_value(v).map_err(|e| format!("cannot be serialized: {e}"))
-                    })),
-                    true,
-                )
-            }
-            Kind::Map => (
-                quote!(::serde_json::Map<String, ::serde_json::Value>),
-                quote!(::serde_json::Value::Object(value)),
-                false,
-            ),
-            Kind::Array { items, .. } => array_setter(items, bindings),
-            Kind::Binary => (quote!(::bytes::Bytes), quote!(unreachable!()), false),
-        }
-    }
-}
-
-/// The setter's parameter type and conversion for an array of `items`.
-fn array_setter(items: &Kind, bindings: &TokenStream) -> (TokenStream, TokenStream, bool) {
-    match items {
-        Kind::String { .. } => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            quote!(::serde_json::Value::Array(
-                value
-                    .into_iter()
-                    .map(|v| ::serde_json::Value::String(v.into()))
-                    .collect()
-            )),
-            false,
-        ),
-        Kind::Enum { schema, .. } => {
-            let ty = format_ident!("{schema}");
-            (
-                quote!(impl IntoIterator<Item = #bindings::open_enums::#ty>),
-                quote!(::serde_json::Value::Array(
-                    value
-                        .into_iter()
-                        .map(|v| ::serde_json::Value::String(v.as_str().to_owned()))
-                        .collect()
-                )),
-                false,
-            )
-        }
-        Kind::Object(name) => {
-            let ty = format_ident!("{name}");
-            (
-                quote!(impl IntoIterator<Item = #bindings::types::#ty>),
-                quote!(
-                    ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
-                        .map_err(|e| format!("cannot be serialized: {e}"))
-                ),
-                true,
-            )
-        }
-        other => {
-            let (ty, _, _) = other.setter(bindings);
-            (
-                quote!(impl IntoIterator<Item = #ty>),
-                quote!(
-                    ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
-                        .map_err(|e| format!("cannot be serialized: {e}"))
-                ),
-                true,
-            )
         }
     }
 }

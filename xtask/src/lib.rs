@@ -8,7 +8,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
-use quote::quote;
 
 mod checks;
 mod client;
@@ -18,12 +17,16 @@ mod enums;
 mod families;
 mod fields;
 mod files;
+mod marks;
+mod module;
+mod nested;
 mod normalize;
 mod operations;
 mod paths;
 mod progenitor;
 mod query;
 mod rules;
+mod setters;
 mod shapes;
 
 /// The spec, relative to the workspace root.
@@ -136,14 +139,28 @@ pub fn generate_both(
     let rules = rules::required_when_rules(&spec, spec_path)?;
 
     let client = progenitor::progenitor_client(
-        &progenitor::multipart_as_octet_stream(&spec),
+        &progenitor::without_bounds(&progenitor::multipart_as_octet_stream(&spec), spec_path)?,
         &open_enums,
         spec_path,
     )?;
 
     let operations = operations::operations(&spec, spec_path)?;
     let infos: Vec<&operations::OpInfo> = operations.iter().map(|o| &o.info).collect();
-    let file = bindings_module(&spec, client, &open_enums, &rules, &operations, &infos);
+    let bodies: Vec<&[fields::BodyField]> = infos
+        .iter()
+        .filter_map(|i| i.body.as_ref().map(|b| b.fields.as_slice()))
+        .collect();
+    let object_fields =
+        nested::object_field_consts(&spec, &bodies).map_err(|e| err(spec_path, e))?;
+    let file = module::bindings_module(
+        &spec,
+        client,
+        &open_enums,
+        &rules,
+        &operations,
+        &infos,
+        &object_fields,
+    );
     let parsed = syn::parse2::<syn::File>(file).map_err(|e| {
         err(
             spec_path,
@@ -163,87 +180,6 @@ pub fn generate_both(
         client: format!("{header}{}", prettyplease::unparse(&client)),
         table: format!("{header}{}", prettyplease::unparse(&table)),
     })
-}
-
-/// The bindings' module: progenitor's client and types, the open enums, the operations as data
-/// and as types, the families, and the rules.
-fn bindings_module(
-    spec: &OpenAPI,
-    client: proc_macro2::TokenStream,
-    open_enums: &[enums::OpenEnum],
-    rules: &[rules::RequiredWhen],
-    operations: &[operations::Emitted],
-    infos: &[&operations::OpInfo],
-) -> proc_macro2::TokenStream {
-    let operation_names = operations.iter().map(|o| &o.const_name);
-    let operation_consts = operations.iter().map(|o| &o.descriptor);
-    let operation_types = operations.iter().map(|o| &o.types);
-    let list_answers = operations.iter().filter_map(|o| o.list_answer.as_ref());
-    let codecs = operations.iter().map(|o| &o.codec);
-    let family_tokens = families::families(spec, infos);
-    let normalize_impls = normalize::impls(spec, infos);
-    let batch_impls = normalize::batch_impls(spec);
-    let open_enum_tokens = open_enums.iter().map(enums::OpenEnum::tokens);
-    let rule_tokens = rules.iter().map(rules::RequiredWhen::tokens);
-    quote! {
-        #client
-
-        /// Forward-compatible versions of the spec's string enums: a value the spec does not list
-        /// decodes into `Other` and keeps its text, instead of failing the whole response.
-        pub mod open_enums {
-            #(#open_enum_tokens)*
-        }
-
-        /// Every operation of the spec, as data ([`crate::Operation`]) and as a type ([`crate::Op`]).
-        pub mod operations {
-            pub use crate::Operation;
-            use crate::{
-                Codec, Field, FieldKind, NotFound, QueryKind, QueryParam, RequestBody, Response, RetryClass, Segment,
-                Shape,
-            };
-            use super::types;
-
-            #(#operation_consts)*
-
-            /// Every operation of the spec.
-            pub const ALL: &[Operation] = &[#(#operation_names),*];
-
-            /// Every operation's body and result read through the bindings' types.
-            pub const CODECS: &[Codec] = &[#(#codecs),*];
-
-            #(operation_types! { #operation_types })*
-
-            #(#list_answers)*
-        }
-
-        /// The resource families of the spec, inferred from its operations' paths and shapes
-        /// (see [`crate::Family`]): what a store needs to serve each.
-        pub mod families {
-            pub use crate::Family;
-            use crate::ListStyle;
-
-            /// Every family, by name.
-            pub const ALL: &[Family] = &[#(#family_tokens),*];
-        }
-
-        /// How every result is normalized ([`crate::Normalize`]), per schema.
-        mod normalizing {
-            use super::types;
-
-            #(#normalize_impls)*
-
-            #(#batch_impls)*
-        }
-
-        /// Rules of the spec that OpenAPI 3.0 cannot express as a schema, from its
-        /// `x-required-when` extensions, enforced by the runtime from this data.
-        pub mod constraints {
-            pub use crate::RequiredWhen;
-
-            /// Every `x-required-when` rule of the spec.
-            pub const REQUIRED_WHEN: &[RequiredWhen] = &[#(#rule_tokens),*];
-        }
-    }
 }
 
 fn parse_spec(text: &str, spec_path: &Path) -> Result<OpenAPI, GenerateError> {

@@ -161,39 +161,16 @@ fn emit(
     let const_name = format_ident!("{}", crate::screaming_snake(r.id));
     let type_name = format_ident!("{}", r.id);
     let (id, method, path) = (r.id, &r.method, r.path);
-    // A path parameter whose values are literal segments of other paths (a data class type:
-    // `alerts`, `incidents`) says so with `x-takes-literals: true`; it reserves none.
-    let exempt: Vec<&str> = r
-        .params
-        .iter()
-        .filter_map(|p| match p {
-            Parameter::Path { parameter_data, .. }
-                if parameter_data.extensions.get("x-takes-literals")
-                    == Some(&serde_json::Value::Bool(true)) =>
-            {
-                Some(parameter_data.name.as_str())
-            }
-            _ => None,
-        })
-        .collect();
+    let exempt = takes_literals(r);
     let segments = segments(path, reserved, &exempt);
     let (query, paged) = query(spec, r).map_err(bad)?;
     let (request, body_type, body_info, multipart) = body(spec, r).map_err(bad)?;
     let (response, data_type, shape, result_schema, list_answer) =
         response(spec, r.op).map_err(bad)?;
-    let retry = retry_class(r.op).map_err(bad)?;
-    let not_found = not_found(r.op).map_err(bad)?;
-    // A search pages with `offset` and `limit` fields of its body instead.
-    let is_list = matches!(
-        shape,
-        ShapeInfo::Envelope { list: true, .. } | ShapeInfo::BareList
-    );
-    let pages_in_body = !paged
-        && is_list
-        && body_info.as_ref().is_some_and(|b| {
-            let has = |n: &str| b.fields.iter().any(|f| f.name == n);
-            b.wrap.is_none() && has("offset") && has("limit")
-        });
+    let retry = crate::marks::retry_class(r.op).map_err(bad)?;
+    let not_found = crate::marks::not_found(r.op).map_err(bad)?;
+    let read_only = crate::marks::read_only(r.op, method);
+    let pages_in_body = !paged && crate::marks::pages_in_body(shape, body_info.as_ref());
     let paged = paged || pages_in_body;
     let doc = format!("`{method} {path}`: {}", r.summary);
     let descriptor = quote! {
@@ -210,6 +187,7 @@ fn emit(
             paged: #paged,
             pages_in_body: #pages_in_body,
             not_found: &[#(#not_found),*],
+            read_only: #read_only,
         };
     };
     let types = quote! {
@@ -228,6 +206,37 @@ fn emit(
         not_idempotent: retry.to_string().contains("NotIdempotent"),
         ..op_info(spec, r)
     };
+    let codec = codec(spec, r, multipart, &data_type);
+    Ok(Emitted {
+        info,
+        list_answer,
+        codec,
+        const_name,
+        descriptor,
+        types,
+    })
+}
+
+/// The path parameters whose values are literal segments of other paths (a data class type:
+/// `alerts`, `incidents`), as `x-takes-literals: true` says: they reserve none.
+fn takes_literals<'a>(r: &'a Read<'_>) -> Vec<&'a str> {
+    r.params
+        .iter()
+        .filter_map(|p| match p {
+            Parameter::Path { parameter_data, .. }
+                if parameter_data.extensions.get("x-takes-literals")
+                    == Some(&serde_json::Value::Bool(true)) =>
+            {
+                Some(parameter_data.name.as_str())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The operation's codec: its body and result read through the bindings' types.
+fn codec(spec: &OpenAPI, r: &Read<'_>, multipart: bool, data_type: &TokenStream) -> TokenStream {
+    let id = r.id;
     let codec_body = match (&request_body(spec, r.op), multipart) {
         (Some((_, schema)), false) => {
             let ty = format_ident!("{schema}");
@@ -240,15 +249,7 @@ fn emit(
     } else {
         quote!(None)
     };
-    let codec = quote!(Codec { id: #id, body: #codec_body, data: #codec_data });
-    Ok(Emitted {
-        info,
-        list_answer,
-        codec,
-        const_name,
-        descriptor,
-        types,
-    })
+    quote!(Codec { id: #id, body: #codec_body, data: #codec_data })
 }
 
 /// The request body's descriptor tokens, its Rust type, what the client's setters need of it,
@@ -342,41 +343,6 @@ fn op_info(spec: &OpenAPI, r: &Read<'_>) -> OpInfo {
 }
 
 /// `x-retry-class`, required on every operation.
-/// `x-not-found`: the answers that say what the operation names does not exist
-/// (`[{status: 400, code: SecMaster.20030005, of: ..}]`).
-fn not_found(op: &Operation) -> Result<Vec<TokenStream>, String> {
-    let Some(list) = op.extensions.get("x-not-found") else {
-        return Ok(Vec::new());
-    };
-    let bad = || "`x-not-found` must be a list of {status, code, of}".to_owned();
-    list.as_array()
-        .ok_or_else(bad)?
-        .iter()
-        .map(|entry| {
-            let status = entry.get("status").and_then(serde_json::Value::as_u64);
-            let status = status.and_then(|s| u16::try_from(s).ok()).ok_or_else(bad)?;
-            let code = entry.get("code").and_then(|v| v.as_str()).ok_or_else(bad)?;
-            entry.get("of").and_then(|v| v.as_str()).ok_or_else(bad)?;
-            Ok(quote!(NotFound { status: #status, code: #code }))
-        })
-        .collect()
-}
-
-fn retry_class(op: &Operation) -> Result<TokenStream, String> {
-    match op.extensions.get("x-retry-class").and_then(|v| v.as_str()) {
-        Some("idempotent") => Ok(quote!(RetryClass::Idempotent)),
-        Some("not-idempotent") => Ok(quote!(RetryClass::NotIdempotent)),
-        Some(other) => Err(format!(
-            "`x-retry-class: {other}` is neither `idempotent` nor `not-idempotent`"
-        )),
-        None => Err(
-            "has no `x-retry-class` (`idempotent` if a repeat after an ambiguous failure \
-                     cannot act twice, else `not-idempotent`)"
-                .to_owned(),
-        ),
-    }
-}
-
 fn resolve_parameter(
     spec: &OpenAPI,
     p: &ReferenceOr<Parameter>,

@@ -14,6 +14,54 @@ use crate::{GenerateError, INNER_TYPE, OPEN_ENUM_MODULE, enums, err};
 /// The media type of a form upload (ImportAopworkflow).
 const MULTIPART: &str = "multipart/form-data";
 
+/// The keywords that bound a schema's values (lengths, patterns, ranges, sizes).
+const BOUNDS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+];
+
+/// A copy of `spec` without the bounds of its schemas' values (and numbers' enums): the
+/// bindings' types read what the service sends whatever its length or range (a bounded string would otherwise be a
+/// validated newtype, and a title one character too long would fail a whole answer), and take
+/// plain `String`s and integers. The bounds stay in the spec itself, where the descriptors
+/// carry them: the client checks what it sends against them, the fake what it receives.
+pub(crate) fn without_bounds(spec: &OpenAPI, spec_path: &Path) -> Result<OpenAPI, GenerateError> {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                // A keyword's value is a number or a pattern's text; a property that happens to
+                // be called `minimum` is a schema (an object), and stays.
+                map.retain(|key, v| !BOUNDS.contains(&key.as_str()) || v.is_object());
+                // A number's enum too (an answer's `source_type` of a kind the pages do not list
+                // yet is read, not refused); strings' enums are open enums.
+                let numeric = matches!(
+                    map.get("type").and_then(|t| t.as_str()),
+                    Some("integer" | "number")
+                );
+                if numeric && map.get("enum").is_some_and(serde_json::Value::is_array) {
+                    map.remove("enum");
+                }
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let fail = |e: serde_json::Error| err(spec_path, format!("the spec without bounds: {e}"));
+    let mut value = serde_json::to_value(spec).map_err(fail)?;
+    strip(&mut value);
+    serde_json::from_value(value).map_err(fail)
+}
+
 /// A copy of `spec` in which every `multipart/form-data` request body is
 /// `application/octet-stream`: progenitor 0.15 cannot generate a multipart request, and takes
 /// the encoded form's bytes this way (the bindings' hook gives them their multipart

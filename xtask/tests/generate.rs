@@ -659,7 +659,7 @@ fn every_operation_becomes_a_descriptor_of_its_shape() {
     }
     let export = squash(descriptor(&out, "EXPORT_THINGS"));
     assert!(
-        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",wrap:None,fields:&[Field{name:"id",setter:"id",required:false,kind:FieldKind::Array{min_items:None,max_items:None,},},],min_fields:0u64,})"#),
+        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",wrap:None,fields_schema:"Ids",fields:&[Field{name:"id",setter:"id",required:false,kind:FieldKind::Array{min_items:None,max_items:None,},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],},],min_fields:0u64,})"#),
         "{export}"
     );
     assert!(
@@ -841,5 +841,119 @@ fn a_parameter_that_takes_literals_reserves_none() {
     assert!(
         show.contains(r#"Segment::Param{name:"id",reserved:&[],}"#),
         "{show}"
+    );
+}
+
+/// The SOC chapters' extensions: a search paging in its body, marked read-only, with the answers
+/// that mean "not found"; a body wrapping `data_object` beside `batch_ids`; a batch's result.
+const SOC: &str = r#"
+openapi: "3.0.3"
+info: {title: t, version: "1"}
+paths:
+  /v1/{p}/things/search:
+    parameters: [{name: p, in: path, required: true, schema: {type: string}}]
+    post:
+      operationId: SearchThings
+      x-retry-class: idempotent
+      x-read-only: true
+      x-not-found: [{status: 403, code: X.1, of: a missing workspace}]
+      requestBody: {content: {"application/json;charset=UTF-8": {schema: {$ref: '#/components/schemas/Search'}}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}
+  /v1/{p}/things/batch-update:
+    parameters: [{name: p, in: path, required: true, schema: {type: string}}]
+    post:
+      operationId: ChangeThings
+      x-retry-class: idempotent
+      requestBody: {content: {"application/json;charset=UTF-8": {schema: {$ref: '#/components/schemas/Change'}}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Batch'}}}}
+components:
+  schemas:
+    Search:
+      type: object
+      properties:
+        offset: {type: integer, minimum: 0, maximum: 9994}
+        limit: {type: integer, minimum: 0, maximum: 9999}
+        condition: {$ref: '#/components/schemas/Cond'}
+    Cond:
+      type: object
+      properties:
+        data: {type: array, maxItems: 3, items: {type: string, maxLength: 5}}
+    Thing: {type: object, properties: {id: {type: string}}}
+    Page:
+      type: object
+      properties:
+        code: {type: string}
+        message: {type: string}
+        total: {type: integer}
+        data: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+    Change:
+      type: object
+      x-rust-wrap: data_object
+      properties:
+        batch_ids: {type: array, minItems: 1, items: {type: string}}
+        data_object: {$ref: '#/components/schemas/Thing'}
+    Outcome:
+      type: object
+      x-batch-result: {succeeded: success_ids, failed: error_ids}
+      properties:
+        success_ids: {type: array, items: {type: string}}
+        error_ids: {type: array, items: {type: string}}
+    Batch:
+      type: object
+      properties:
+        code: {type: string}
+        message: {type: string}
+        data: {$ref: '#/components/schemas/Outcome'}
+"#;
+
+#[test]
+fn the_soc_extensions_become_descriptor_data() {
+    let out = generate_from_str(SOC, Path::new("spec/soc.yaml"), "spec/soc.yaml").unwrap();
+    let squash = |text: &str| text.split_whitespace().collect::<String>();
+    let search = squash(descriptor(&out, "SEARCH_THINGS"));
+    for part in [
+        "paged:true",
+        "pages_in_body:true",
+        r#"not_found:&[NotFound{status:403u16,code:"X.1",},]"#,
+        "read_only:true",
+    ] {
+        assert!(search.contains(part), "{part} in {search}");
+    }
+    let change = squash(descriptor(&out, "CHANGE_THINGS"));
+    for part in [
+        r#"wrap:Some("data_object"),fields_schema:"Thing""#,
+        r#"Field{name:"id",setter:"id",required:false,kind:FieldKind::String{min_len:None,max_len:None,},outer:false,items:None,fields:&[],}"#,
+        r#"Field{name:"batch_ids",setter:"batch_ids",required:false,kind:FieldKind::Array{min_items:Some(1u64),max_items:None,},outer:true,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],}"#,
+        "read_only:false",
+        "not_found:&[]",
+    ] {
+        assert!(change.contains(part), "{part} in {change}");
+    }
+    assert!(
+        search.contains(r#"Field{name:"condition",setter:"condition",required:false,kind:FieldKind::Object,outer:false,items:None,fields:crate::object_fields::COND,}"#),
+        "{search}"
+    );
+    let batch = squash(&out);
+    assert!(
+        batch.contains(r#"pubconstCOND:&[Field]=&[Field{name:"data",setter:"data",required:false,kind:FieldKind::Array{min_items:None,max_items:Some(3u64),},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:Some(5u64),},),fields:&[],},];"#),
+        "the nested object's fields, once"
+    );
+    assert!(
+        batch.contains("implcrate::BatchOutcomefortypes::Outcome{fnsucceeded(&self)->&[String]{&self.success_ids}fnfailed(&self)->&[String]{&self.error_ids}}"),
+        "the batch result's impl"
+    );
+}
+
+#[test]
+fn a_wrap_that_names_no_object_is_refused() {
+    let bad = SOC.replace("x-rust-wrap: data_object", "x-rust-wrap: batch_ids");
+    let error = generate_from_str(&bad, Path::new("spec/soc.yaml"), "spec/soc.yaml").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("`x-rust-wrap` must name a member"),
+        "{error}"
     );
 }

@@ -5,66 +5,10 @@ use std::time::{Duration, SystemTime};
 
 use axum::http::HeaderMap;
 
+pub use crate::keys::{AccessKey, Token};
+
 /// How far `X-Sdk-Date` may be from the fake's clock, like the gateway.
 pub const CLOCK_WINDOW: Duration = Duration::from_secs(15 * 60);
-
-/// An access key the fake accepts.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct AccessKey {
-    /// Access key ID.
-    pub ak: String,
-    /// Secret access key.
-    pub sk: String,
-    /// For temporary keys: the security token requests must carry in `X-Security-Token`.
-    #[serde(default)]
-    pub security_token: Option<String>,
-    /// The projects the key may act on; `None` (left out of a seed file) for all of them.
-    #[serde(default)]
-    pub projects: Option<Vec<String>>,
-}
-
-/// A token the fake accepts, and the projects it may act on. In a seed file, a plain string is
-/// a token for every project.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(from = "TokenForm")]
-pub struct Token {
-    /// The token (`X-Auth-Token`).
-    pub token: String,
-    /// The projects it may act on; `None` for all of them.
-    pub projects: Option<Vec<String>>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum TokenForm {
-    Any(String),
-    Scoped {
-        token: String,
-        #[serde(default)]
-        projects: Option<Vec<String>>,
-    },
-}
-
-impl From<TokenForm> for Token {
-    fn from(form: TokenForm) -> Self {
-        match form {
-            TokenForm::Any(token) => Self {
-                token,
-                projects: None,
-            },
-            TokenForm::Scoped { token, projects } => Self { token, projects },
-        }
-    }
-}
-
-impl<T: Into<String>> From<T> for Token {
-    fn from(token: T) -> Self {
-        Self {
-            token: token.into(),
-            projects: None,
-        }
-    }
-}
 
 /// Who a request authenticated as, and what it may act on.
 pub(crate) struct Identity {
@@ -213,15 +157,7 @@ impl Keyring {
         if !signed_headers.split(';').any(|h| h == "x-sdk-date") {
             return Err(bad("x-sdk-date is not among the signed headers"));
         }
-        if key
-            .security_token
-            .as_deref()
-            .is_some_and(|expected| header(headers, "x-security-token") != Some(expected))
-        {
-            return Err(bad(
-                "the security token is missing or wrong for this temporary access key",
-            ));
-        }
+        check_temporary(key, headers, signed_headers, now)?;
         Ok(Presigned {
             ak: ak.to_owned(),
             sk: key.sk.clone(),
@@ -230,6 +166,42 @@ impl Keyring {
             date: date.to_owned(),
             projects: key.projects.clone(),
         })
+    }
+}
+
+/// For a temporary key: its security token sent and signed, and the key not expired. (Neither
+/// the token nor the key's secret is ever put in a refusal.)
+fn check_temporary(
+    key: &AccessKey,
+    headers: &HeaderMap,
+    signed_headers: &str,
+    now: SystemTime,
+) -> Result<(), Refusal> {
+    let Some(expected) = key.security_token.as_deref() else {
+        return Ok(());
+    };
+    match header(headers, "x-security-token") {
+        None => {
+            return Err(bad(
+                "the security token is missing: this access key is temporary and needs X-Security-Token",
+            ));
+        }
+        Some(sent) if sent != expected => {
+            return Err(bad(
+                "the security token is not the one issued with this temporary access key",
+            ));
+        }
+        Some(_) => {}
+    }
+    if !signed_headers.split(';').any(|h| h == "x-security-token") {
+        return Err(bad("x-security-token is not among the signed headers"));
+    }
+    let now = jiff::Timestamp::try_from(now).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    match key.expires_at {
+        Some(at) if at <= now => Err(bad(&format!(
+            "the security token has expired (the temporary access key expired at {at})"
+        ))),
+        _ => Ok(()),
     }
 }
 

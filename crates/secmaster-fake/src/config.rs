@@ -91,12 +91,7 @@ impl Default for Config {
                 token: FAKE_TOKEN.to_owned(),
                 projects: project.clone(),
             }],
-            keys: vec![AccessKey {
-                ak: FAKE_AK.to_owned(),
-                sk: FAKE_SK.to_owned(),
-                security_token: None,
-                projects: project,
-            }],
+            keys: vec![AccessKey::new(FAKE_AK, FAKE_SK).for_projects([example.project_id.clone()])],
             workflows: vec![example],
             dataclasses: vec![DataClass::page_example()],
             faults: Vec::new(),
@@ -121,10 +116,10 @@ impl Config {
     }
 
     /// Reads a seed file: JSON with `tokens` (strings, or `{token, projects}`), `keys` (`ak`,
-    /// `sk`, `security_token`, `projects`), `workflows` (`project_id`, `workspace_id`,
-    /// `workflow`, `versions` of `{id, name, status}`) and `dataclasses` (`project_id`,
-    /// `workspace_id`, `id`, `name`) and `faults` (`operation`, `id`, `times`, `fault`), each
-    /// optional.
+    /// `sk`, `security_token`, `expires_at` in RFC 3339, `projects`), `workflows` (`project_id`,
+    /// `workspace_id`, `workflow`, `versions` of `{id, name, status}`) and `dataclasses`
+    /// (`project_id`, `workspace_id`, `id`, `name`) and `faults` (`operation`, `id`, `times`,
+    /// `fault`), each optional.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
     }

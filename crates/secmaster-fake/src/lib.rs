@@ -24,7 +24,8 @@
 //!   version lifecycle (draft, submitted, approved or rejected, activated) is enforced as the
 //!   `store` module documents.
 //! - Authentication like the gateway: tokens in `X-Auth-Token`, or SDK-HMAC-SHA256 signatures
-//!   (±15 minutes, `X-Security-Token` for temporary keys); failures are 401
+//!   (±15 minutes; a temporary [`AccessKey`] needs its own security token in `X-Security-Token`,
+//!   signed, and is refused after its `expires_at`); failures are 401
 //!   `{"error_code":"APIGW.0301",...}`. Credentials belong to projects: a token or key used on
 //!   another project's path, or a signed `X-Project-Id` that is not the path's, is refused with
 //!   403 `APIGW.0302`. The built-in ones ([`FAKE_TOKEN`], [`FAKE_AK`]) are for the page's
@@ -68,6 +69,7 @@ mod admit;
 mod auth;
 mod config;
 mod journal;
+mod keys;
 mod layers;
 mod limits;
 mod ops;

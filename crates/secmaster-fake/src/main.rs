@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use std::time::Duration;
 
-use secmaster_fake::{Config, FAKE_AK, FAKE_SK, FAKE_TOKEN, FakeSecMaster, Limits, SeedFault};
+use secmaster_fake::{
+    AccessKey, Config, FAKE_AK, FAKE_SK, FAKE_TOKEN, FakeSecMaster, Limits, SeedFault,
+};
 
 const HELP: &str = "\
 secmaster-fake: a local Huawei Cloud SecMaster with state, serving the workflows and their
@@ -19,12 +21,18 @@ USAGE
 OPTIONS
   --listen ADDR  address to listen on (default 127.0.0.1:8080; port 0 picks a free one)
   --seed FILE    JSON with `tokens` (strings for every project, or [{token, projects}]), `keys`
-                 ([{ak, sk, security_token, projects}], projects left out: every project),
-                 `workflows` ([{project_id, workspace_id, workflow: {..AopWorkflowInfo..},
-                 versions: [{id, name, status}]}]) and `dataclasses` ([{project_id,
-                 workspace_id, id, name}]); without it the fake accepts the built-in token and
+                 ([{ak, sk, security_token, expires_at, projects}], projects left out: every
+                 project; see --key), `workflows` ([{project_id, workspace_id, workflow:
+                 {..AopWorkflowInfo..}, versions: [{id, name, status}]}]) and `dataclasses`
+                 ([{project_id, workspace_id, id, name}]); without it the fake accepts the built-in token and
                  key below, for the API page's project, and holds the page's example workflow
                  (ver-0001 activated, ver-0002 approved) and data class
+  --key JSON     one more access key, as in a seed file's `keys`: permanent
+                 '{\"ak\":\"AK\",\"sk\":\"SK\"}', or temporary, whose requests must carry
+                 the security token in X-Security-Token (signed), refused from `expires_at`
+                 (RFC 3339) on: '{\"ak\":\"TMPAK\",\"sk\":\"TMPSK\",\"security_token\":\"ST\",
+                 \"expires_at\":\"2030-01-01T00:00:00Z\",\"projects\":[\"..\"]}' (repeatable;
+                 added to the seed file's keys, or to the built-in ones)
   --fault JSON   a fault for the next requests, as in a seed file's `faults`, e.g.
                  '{\"operation\":\"CreateAopWorkflow\",\"times\":2,\"fault\":{\"status\":{\"status\":503,\"retry_after\":1}}}'
                  or '{\"fault\":\"closed_after_processing\"}' (repeatable)
@@ -75,6 +83,7 @@ async fn run() -> Result<(), String> {
     let mut seed = None;
     let mut limits = Limits::default();
     let mut faults = Vec::new();
+    let mut keys = Vec::new();
     let mut run_time = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -102,6 +111,7 @@ async fn run() -> Result<(), String> {
                     serde_json::from_str(&text).map_err(|e| format!("--fault {text}: {e}"))?;
                 faults.push(fault);
             }
+            "--key" => keys.push(key_option(&value()?)?),
             "--run-time-ms" => run_time = Some(millis(&value()?)?),
             other => return Err(format!("unknown argument `{other}`; see --help")),
         }
@@ -118,21 +128,10 @@ async fn run() -> Result<(), String> {
     };
     config.limits = limits;
     config.faults.extend(faults);
-    if let Some(run_time) = run_time {
-        config.run_time = run_time;
-    }
-    let workflows: Vec<String> = config
-        .workflows
-        .iter()
-        .map(|w| {
-            format!(
-                "  /v1/{}/workspaces/{}/soc/workflows/{}",
-                w.project_id,
-                w.workspace_id,
-                w.workflow.id.as_deref().unwrap_or("")
-            )
-        })
-        .collect();
+    let added: Vec<String> = keys.iter().map(describe).collect();
+    config.keys.extend(keys);
+    config.run_time = run_time.unwrap_or(config.run_time);
+    let workflows = workflow_paths(&config);
     let fake = FakeSecMaster::start_with(config, addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -144,10 +143,62 @@ async fn run() -> Result<(), String> {
         say(format_args!("accepts X-Auth-Token: {FAKE_TOKEN}"));
         say(format_args!("accepts AK/SK: {FAKE_AK} / {FAKE_SK}"));
     }
+    for key in added {
+        say(format_args!("accepts {key}"));
+    }
     say(format_args!("workflows:\n{}", workflows.join("\n")));
     tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
     say(format_args!("stopped"));
     Ok(())
+}
+
+/// The seeded workflows' paths, one a line.
+fn workflow_paths(config: &Config) -> Vec<String> {
+    let path = |w: &secmaster_fake::SeedWorkflow| {
+        let id = w.workflow.id.as_deref().unwrap_or("");
+        format!(
+            "  /v1/{}/workspaces/{}/soc/workflows/{id}",
+            w.project_id, w.workspace_id
+        )
+    };
+    config.workflows.iter().map(path).collect()
+}
+
+/// A `--key` value. It holds secrets: serde's message could quote one of its strings (a value
+/// of the wrong type), so every string of the value reads `***` in the error.
+fn key_option(text: &str) -> Result<AccessKey, String> {
+    serde_json::from_str(text).map_err(|e| {
+        let mut message = e.to_string();
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+            let mut strings = Vec::new();
+            collect_strings(&value, &mut strings);
+            for s in strings.into_iter().filter(|s| !s.is_empty()) {
+                message = message.replace(s, "***");
+            }
+        }
+        format!("--key: {message}")
+    })
+}
+
+fn collect_strings<'v>(value: &'v serde_json::Value, out: &mut Vec<&'v str>) {
+    match value {
+        serde_json::Value::String(s) => out.push(s),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
+/// What a `--key` added, without its secrets.
+fn describe(key: &AccessKey) -> String {
+    match (&key.security_token, key.expires_at) {
+        (None, _) => format!("AK {} (permanent)", key.ak),
+        (Some(_), None) => format!("AK {} (temporary, with its security token)", key.ak),
+        (Some(_), Some(at)) => format!(
+            "AK {} (temporary, with its security token, until {at})",
+            key.ak
+        ),
+    }
 }
 
 /// A line on stdout, which a tool may have closed after reading the first one: the fake goes on

@@ -1,5 +1,5 @@
-//! The binary's `--fault` and `--run-time-ms`, on 127.0.0.1:0: what they set, and what they
-//! refuse.
+//! The binary's `--fault`, `--key` and `--run-time-ms`, on 127.0.0.1:0: what they set, and what
+//! they refuse.
 
 use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
@@ -178,4 +178,70 @@ fn bad_fault_and_run_time_options_are_refused_with_a_reason() {
         assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
+}
+
+fn client(fake: &Binary, credentials: secmaster::Credentials) -> secmaster::Client {
+    secmaster::Client::builder()
+        .endpoint(&fake.endpoint)
+        .credentials(credentials)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_temporary_key_given_on_the_command_line_needs_its_security_token() {
+    let fake = Binary::start(&[
+        "--key",
+        r#"{"ak":"TMPAKCLI","sk":"TMPSKCLI","security_token":"security-token-cli","expires_at":"2099-01-01T00:00:00Z"}"#,
+        "--key",
+        r#"{"ak":"OLDAKCLI","sk":"OLDSKCLI","security_token":"security-token-old","expires_at":"2001-01-01T00:00:00Z"}"#,
+    ]);
+    let seed = SeedWorkflow::page_example();
+    let list = |credentials| {
+        let client = client(&fake, credentials);
+        let (p, w) = (seed.project_id.clone(), seed.workspace_id.clone());
+        async move { client.list_workflows(p, w).send().await.map(|_| ()) }
+    };
+    let temporary = secmaster::Credentials::ak_sk("TMPAKCLI", "TMPSKCLI");
+    list(temporary.clone().with_security_token("security-token-cli"))
+        .await
+        .unwrap();
+    for (credentials, says) in [
+        (temporary.clone(), "missing"),
+        (
+            temporary.with_security_token("security-token-xxx"),
+            "not the one issued",
+        ),
+        (
+            secmaster::Credentials::ak_sk("OLDAKCLI", "OLDSKCLI")
+                .with_security_token("security-token-old"),
+            "has expired",
+        ),
+    ] {
+        let e = list(credentials).await.unwrap_err();
+        assert_eq!((e.status(), e.code()), (Some(401), Some("APIGW.0301")));
+        assert!(e.message().unwrap().contains(says), "{says}: {e}");
+    }
+    // The built-in key is still accepted beside them.
+    list(secmaster::Credentials::ak_sk(
+        secmaster_fake::FAKE_AK,
+        secmaster_fake::FAKE_SK,
+    ))
+    .await
+    .unwrap();
+}
+
+#[test]
+fn a_bad_key_option_is_refused_without_echoing_its_strings() {
+    let (code, stderr) = refused(&[
+        "--key",
+        r#"{"ak":"A","sk":"S","projects":"the-secret-in-the-wrong-place"}"#,
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--key: invalid type") && !stderr.contains("the-secret"),
+        "{stderr}"
+    );
+    let (_, stderr) = refused(&["--key", r#"{"ak":"A"}"#]);
+    assert!(stderr.contains("missing field `sk`"), "{stderr}");
 }

@@ -446,12 +446,7 @@ async fn credentials_act_only_on_their_projects() {
     }
     assert_eq!(fake.sequence(), 0, "nothing created");
     // A key for every project, signing with the X-Project-Id of another project.
-    fake.add_key(AccessKey {
-        ak: "ALLAK".into(),
-        sk: "ALLSK".into(),
-        security_token: None,
-        projects: None,
-    });
+    fake.add_key(AccessKey::new("ALLAK", "ALLSK"));
     // Signed by hand, as another SDK might: X-Project-Id names another project than the path.
     let path = format!("/v1/{p}/workspaces/{w}/soc/workflows/{f}");
     let date = secmaster::signer::sdk_date(std::time::SystemTime::now());

@@ -79,12 +79,7 @@ async fn token_update_renames_enables_and_is_stored() {
 #[tokio::test]
 async fn aksk_and_temporary_aksk_updates_are_verified_and_accepted() {
     let fake = FakeSecMaster::start().await.unwrap();
-    fake.add_key(AccessKey {
-        ak: "TEMPAK".into(),
-        sk: "TEMPSK".into(),
-        security_token: Some("ST".into()),
-        projects: None,
-    });
+    fake.add_key(AccessKey::new("TEMPAK", "TEMPSK").with_security_token("ST"));
     update(&client(&fake, Credentials::ak_sk(FAKE_AK, FAKE_SK)))
         .description("by AK/SK")
         .send()

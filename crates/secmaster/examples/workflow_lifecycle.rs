@@ -28,7 +28,9 @@ AGAINST HUAWEI CLOUD
   recent runs. With --write it walks the whole life on WORKFLOW_ID as above, which creates a
   version, changes which one is activated, enables the workflow and runs it: do this on a
   workflow meant for trying things.
-  Credentials from the default chain (README, Credentials): HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK
+  Credentials from the default chain (README, Credentials): OIDC federation
+  (HUAWEICLOUD_OIDC_PROVIDER_URN + HUAWEICLOUD_OIDC_AGENCY_URN with HUAWEICLOUD_OIDC_ID_TOKEN or
+  HUAWEICLOUD_OIDC_TOKEN_FILE), else HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK
   (+ HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary keys) or SECMASTER_AUTH_TOKEN, else the profile
   file ~/.huaweicloud/credentials (or $HUAWEICLOUD_SDK_CREDENTIALS_FILE), else a CCE pod's identity
   (HC_CONTAINER_CREDENTIALS_FULL_URI). The ECS metadata service is asked only with --ecs-metadata,

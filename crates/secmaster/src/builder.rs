@@ -14,8 +14,9 @@ use crate::runtime::{Auth, Endpoints, KeySource};
 use crate::signer::{Clock, SystemClock};
 use crate::{Client, Credentials, Error, ProvideCredentials, RetryPolicy};
 
-/// Environment variable with the region a builder uses when given neither a region nor an
-/// endpoint (the official SDKs read none; their examples use this name).
+/// Environment variable with the region a builder uses when given none (the official SDKs read
+/// none; their examples use this name). The official profile file has no region key, so it is
+/// the only place besides code.
 pub const ENV_REGION: &str = "HUAWEICLOUD_SDK_REGION";
 
 /// Default time allowed to open a connection (TCP and TLS).
@@ -29,6 +30,14 @@ pub const DEFAULT_MAX_DOWNLOAD_BYTES: usize = 64 * 1024 * 1024;
 
 /// Configures a [`Client`]: where to send (region or endpoint), how to authenticate, and how
 /// patient to be.
+///
+/// The region: [`region`](Self::region), else the [`ENV_REGION`] variable
+/// (`HUAWEICLOUD_SDK_REGION`). The official profile file (`~/.huaweicloud/credentials`) has no
+/// region key (the official Python core reads `ak`, `sk`, `security_token`, `project_id`,
+/// `domain_id`, `iam_endpoint`, `idp_id` and `id_token_file` only), so none is read from it.
+/// Where requests go: [`endpoint`](Self::endpoint), else the region's endpoints; with neither an
+/// endpoint nor a region, [`build`](Self::build) fails saying what to set. The region also
+/// chooses IAM for [`Client::discover_project_id`], with an endpoint too.
 ///
 /// ```
 /// use std::time::Duration;
@@ -101,8 +110,8 @@ impl ClientBuilder {
     /// `HUAWEICLOUD_SDK_REGION_SECMASTER_<REGION>` when that is set.
     ///
     /// Where requests go, in order: [`endpoint`](Self::endpoint); else this region; else the
-    /// region in [`ENV_REGION`] (`HUAWEICLOUD_SDK_REGION`). The region also chooses IAM for
-    /// [`Client::discover_project_id`].
+    /// region in [`ENV_REGION`] (`HUAWEICLOUD_SDK_REGION`), which this region wins over. The
+    /// region also chooses IAM for [`Client::discover_project_id`].
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -406,24 +415,83 @@ mod tests {
 
     #[test]
     fn missing_pieces_are_config_errors_that_say_what_to_call() {
-        let c = Client::builder().region("cn-north-4").build().unwrap();
+        // Read through an empty environment, whatever the developer's has.
+        let none = |_: &str| None;
+        let c = Client::builder()
+            .region("cn-north-4")
+            .build_with_env(none)
+            .unwrap();
         assert!(
             format!("{c:?}").contains("DefaultChain"),
             "no credentials: the default chain, asked on the first call"
         );
         let e = Client::builder()
             .credentials(Credentials::token("t"))
-            .build()
+            .build_with_env(none)
             .unwrap_err()
             .to_string();
         assert!(e.contains(".region(") && e.contains(".endpoint("), "{e}");
         let e = Client::builder()
             .region("mars-1")
             .credentials(Credentials::token("t"))
-            .build()
+            .build_with_env(none)
             .unwrap_err()
             .to_string();
         assert!(e.contains("unknown region `mars-1`"), "{e}");
+    }
+
+    /// A client built through `vars` as its environment: its endpoint and region, or the error.
+    fn built(
+        builder: ClientBuilder,
+        vars: &[(&str, &str)],
+    ) -> Result<(String, Option<String>), Error> {
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let c = builder
+            .credentials(Credentials::token("t"))
+            .build_with_env(lookup)?;
+        Ok((c.endpoint().to_owned(), c.shared().region.clone()))
+    }
+
+    #[test]
+    fn the_region_in_code_wins_then_huaweicloud_sdk_region_then_the_error() {
+        let var = [(ENV_REGION, "ap-southeast-1")];
+        let at = |r: &str| format!("https://secmaster.{r}.myhuaweicloud.com");
+        let (endpoint, region) = built(Client::builder().region("cn-north-4"), &var).unwrap();
+        assert_eq!(
+            (endpoint, region.as_deref()),
+            (at("cn-north-4"), Some("cn-north-4")),
+            "explicit region wins"
+        );
+        let (endpoint, region) = built(Client::builder(), &var).unwrap();
+        assert_eq!(
+            (endpoint, region.as_deref()),
+            (at("ap-southeast-1"), Some("ap-southeast-1")),
+            "the variable when no region is given"
+        );
+        // With an endpoint, the variable's region still chooses IAM for discovery.
+        let (endpoint, region) =
+            built(Client::builder().endpoint("http://127.0.0.1:9"), &var).unwrap();
+        assert_eq!(
+            (endpoint.as_str(), region.as_deref()),
+            ("http://127.0.0.1:9", Some("ap-southeast-1"))
+        );
+        // The variable's region goes through the same rules as one in code.
+        let e = built(Client::builder(), &[(ENV_REGION, "mars-1")]).unwrap_err();
+        assert!(e.to_string().contains("unknown region `mars-1`"), "{e}");
+        // Neither (or a blank variable): the error that says what to set.
+        for vars in [&[][..], &[(ENV_REGION, "  ")][..]] {
+            let e = built(Client::builder(), vars).unwrap_err();
+            assert!(matches!(e, Error::Config(_)), "{e:?}");
+            let e = e.to_string();
+            assert!(
+                e.contains(".region(") && e.contains(".endpoint(") && e.contains(ENV_REGION),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -152,9 +152,11 @@ pub use client::{Client, WorkspaceClient};
 pub use credentials::cache::{CREDENTIALS_REFRESH_AHEAD, CREDENTIALS_REFRESH_TIMEOUT};
 pub use credentials::{
     Credentials, CredentialsFuture, DefaultChain, ENV_AK, ENV_AUTH_TOKEN, ENV_CREDENTIALS_FILE,
-    ENV_DOMAIN_ID, ENV_POD_IDENTITY_TOKEN_FILE, ENV_POD_IDENTITY_URI, ENV_PROJECT_ID,
-    ENV_SECURITY_TOKEN, ENV_SK, EcsMetadataProvider, EnvironmentProvider, PodIdentityProvider,
-    ProfileProvider, ProvideCredentials, Provided,
+    ENV_DOMAIN_ID, ENV_OIDC_AGENCY_URN, ENV_OIDC_DURATION_SECONDS, ENV_OIDC_ID_TOKEN,
+    ENV_OIDC_POLICY, ENV_OIDC_POLICY_IDS, ENV_OIDC_PROVIDER_URN, ENV_OIDC_SESSION_NAME,
+    ENV_OIDC_TOKEN_FILE, ENV_POD_IDENTITY_TOKEN_FILE, ENV_POD_IDENTITY_URI, ENV_PROJECT_ID,
+    ENV_SECURITY_TOKEN, ENV_SK, ENV_STS_ENDPOINT, EcsMetadataProvider, EnvironmentProvider,
+    OidcProvider, PodIdentityProvider, ProfileProvider, ProvideCredentials, Provided,
 };
 pub use discovery::ENV_IAM_ENDPOINT;
 pub use endpoint::{ENV_REGIONS_FILE, REGIONS, override_variable as region_override_variable};

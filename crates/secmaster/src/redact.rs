@@ -47,7 +47,11 @@ impl Redactor {
 
     /// The proxy's secrets only, for a client whose credentials come from a provider.
     pub(crate) fn for_proxy(proxy_secrets: Vec<String>) -> Self {
-        let mut secrets = proxy_secrets;
+        Self::of(proxy_secrets)
+    }
+
+    /// These secrets (a provider's own, such as an OIDC ID token, for the errors it makes).
+    pub(crate) fn of(mut secrets: Vec<String>) -> Self {
         secrets.retain(|s| !s.is_empty());
         Self {
             secrets: RwLock::new(secrets),

@@ -135,8 +135,7 @@ impl Condition {
     }
 }
 
-/// The condition as the bindings' type, which checks the spec's bounds (999 expressions, values
-/// of at most 100 characters): a search's `.condition(..)` takes either.
+/// The condition as the bindings' type: a search's `.condition(..)` takes either.
 impl TryFrom<Condition> for DataobjectSearchCondition {
     type Error = serde_json::Error;
 

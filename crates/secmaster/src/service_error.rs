@@ -44,7 +44,12 @@ impl ServiceError {
     pub fn hint(&self) -> Option<&'static str> {
         let code = self.code.as_deref().unwrap_or("");
         let message = self.message.as_deref().unwrap_or("").to_ascii_lowercase();
-        if code == "APIGW.0301" || message.contains("signature") {
+        if message.contains("security token") {
+            Some(
+                "temporary credentials: the security token must be the one issued with this AK, \
+                 sent with it, and not expired; get fresh ones from their source",
+            )
+        } else if code == "APIGW.0301" || message.contains("signature") {
             Some(
                 "check that the SK belongs to the AK, that this machine's clock is within 15 minutes \
                  of real time (X-Sdk-Date), and that the project id is right",

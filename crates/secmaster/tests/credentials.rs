@@ -307,7 +307,7 @@ async fn what_each_provider_costs_when_it_has_nothing() {
         .without_metadata()
         .with_env(vars(home.clone()));
     let took = measure(
-        "environment + profile + pod identity, nothing",
+        "OIDC + environment + profile + pod identity, nothing",
         all_but_metadata,
     )
     .await;

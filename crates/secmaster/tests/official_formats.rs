@@ -1,11 +1,12 @@
 //! The official Python core and this crate read the same profile file and the same credential
-//! answers (pod identity, metadata) the same way. CI installs the core and sets
+//! answers (pod identity, metadata) the same way, and send STS the same OIDC exchange. CI installs the core and sets
 //! SECMASTER_OFFICIAL_PYTHON and runs the ignored tests; run with `--include-ignored` without it,
 //! the test fails.
 
 mod support;
 
 use secmaster::{Credentials, EcsMetadataProvider, ProfileProvider, ProvideCredentials, Provided};
+use support::Seen;
 use support::{Answer, Local};
 
 const PROFILE: &str = "\
@@ -91,5 +92,108 @@ async fn the_official_core_and_this_crate_read_the_same_files_and_answers_alike(
         assert_eq!(theirs["answer"][2], format!("T{n}"));
         let expiry = c.expires_at().unwrap().as_second();
         assert_eq!(theirs["answer"][3].as_i64(), Some(expiry), "{answer}");
+    }
+}
+
+const OIDC_ENV: [(&str, &str); 5] = [
+    (
+        "HUAWEICLOUD_OIDC_PROVIDER_URN",
+        "iam::0123456789abcdef:identityprovider:github",
+    ),
+    (
+        "HUAWEICLOUD_OIDC_AGENCY_URN",
+        "iam::0123456789abcdef:agency:deployer",
+    ),
+    (
+        "HUAWEICLOUD_OIDC_ID_TOKEN",
+        "eyJhbGciOiJSUzI1NiJ9.id-token.signature",
+    ),
+    ("HUAWEICLOUD_OIDC_POLICY_IDS", "p1,p2"),
+    (
+        "HUAWEICLOUD_SDK_PROJECT_ID",
+        "0123456789abcdef0123456789abcdef",
+    ),
+];
+
+#[tokio::test]
+#[ignore = "needs the official Huawei Python SDK: set SECMASTER_OFFICIAL_PYTHON"]
+async fn the_official_core_and_this_crate_send_sts_the_same_oidc_exchange() {
+    let python = std::env::var_os("SECMASTER_OFFICIAL_PYTHON")
+        .expect("SECMASTER_OFFICIAL_PYTHON must name a python with huaweicloudsdkcore installed");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/official_oidc.py");
+    let answer = r#"{"credentials":{"access_key_id":"AKOIDC","secret_access_key":"SKOIDC","security_token":"STOIDC","expiration":"2030-01-01T00:00:00.000Z"}}"#;
+    let sts = Local::start(move |_| Answer::json(200, answer)).await;
+    let home = std::env::temp_dir().join(format!("secmaster-official-oidc-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let mut command = std::process::Command::new(&python);
+    command.arg(script).env("HOME", &home);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("HUAWEICLOUD_") || name.starts_with("HC_CONTAINER") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .envs(OIDC_ENV)
+        .env("HUAWEICLOUD_SDK_STS_ENDPOINT", &sts.url);
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    let url = sts.url.clone();
+    let vars = move |name: &str| {
+        OIDC_ENV
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| (*v).to_owned())
+            .or_else(|| (name == "HUAWEICLOUD_SDK_STS_ENDPOINT").then(|| url.clone()))
+    };
+    let chain = Credentials::default_chain()
+        .without_metadata()
+        .with_env(vars);
+    let ours = found(&chain).await;
+    assert_eq!(theirs["ak"].as_str(), ours.access_key_id());
+    assert_eq!(theirs["project_id"].as_str(), ours.project_id());
+    assert_eq!(theirs["security_token"], "STOIDC");
+
+    let [python_sent, we_sent]: [Seen; 2] = sts.requests().try_into().unwrap();
+    for header in ["content-type", "authorization", "x-sdk-date"] {
+        assert_eq!(
+            python_sent.header(header),
+            we_sent.header(header),
+            "{header}"
+        );
+    }
+    assert_eq!(
+        (python_sent.method.as_str(), python_sent.path.as_str()),
+        ("POST", "/v5/agencies/assume-with-oidc")
+    );
+    assert_eq!(
+        (we_sent.method.as_str(), we_sent.path.as_str()),
+        ("POST", "/v5/agencies/assume-with-oidc")
+    );
+    let value = |body: &[u8]| serde_json::from_slice::<serde_json::Value>(body).unwrap();
+    assert_eq!(value(&python_sent.body), value(&we_sent.body));
+    // The members in the same order (serde_json's map sorts them: compared in the text).
+    let members = [
+        "provider_urn",
+        "agency_urn",
+        "agency_session_name",
+        "id_token",
+        "duration_seconds",
+        "policy_ids",
+    ];
+    for sent in [&python_sent, &we_sent] {
+        let text = String::from_utf8_lossy(&sent.body);
+        let at: Vec<usize> = members
+            .iter()
+            .map(|m| text.find(&format!("\"{m}\"")).unwrap())
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
     }
 }

@@ -91,22 +91,51 @@ fn url_encoded(text: &str) -> String {
         .collect()
 }
 
+/// The request example as the setters set it: a wrapped body's object fields and those beside
+/// it, alike.
+fn flat_example(op: &OpInfo) -> Option<Option<Value>> {
+    let example = op.request_example.clone();
+    let wrap = op.body.as_ref().and_then(|b| b.wrap.as_ref());
+    let (Some(member), Some(Value::Object(outer))) = (wrap, &example) else {
+        return Some(example);
+    };
+    let mut fields = outer.get(member).and_then(Value::as_object).cloned();
+    for (name, value) in outer.iter().filter(|(name, _)| *name != member) {
+        fields.as_mut()?.insert(name.clone(), value.clone());
+    }
+    Some(fields.map(Value::Object))
+}
+
+/// The request target of `op`'s row: the path with the row's IDs, and its mandatory query
+/// parameters with their examples, sorted by name (their setters added to `setters`).
+fn target(op: &OpInfo, setters: &mut Vec<TokenStream>) -> Option<String> {
+    let mut target = op.path.clone();
+    for p in &op.path_params {
+        target = target.replace(&format!("{{{p}}}"), &path_value(p));
+    }
+    let mut required: Vec<_> = op.query.iter().filter(|q| q.required).collect();
+    required.sort_by(|a, b| a.name.cmp(&b.name));
+    for (i, q) in required.iter().enumerate() {
+        let example = q.example.as_ref()?;
+        let (setter, value) = (ident(&q.name), query_literal(&q.kind, example)?);
+        setters.push(quote!(.#setter(#value)));
+        let text = example
+            .as_str()
+            .map_or_else(|| example.to_string(), str::to_owned);
+        let separator = if i == 0 { '?' } else { '&' };
+        target.push_str(&format!("{separator}{}={}", q.name, url_encoded(&text)));
+    }
+    Some(target)
+}
+
 /// The row of `op`, or `None` when its example needs a field no generated setter sets.
 pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
     let hide = strings(op, "x-rust-hide");
     let args = strings(op, "x-rust-args");
     let multipart = op.body.as_ref().is_some_and(|b| b.multipart);
-    let mut example = op.request_example.clone();
     let wrap = op.body.as_ref().and_then(|b| b.wrap.clone());
-    // A wrapped body's example: the object's fields and those beside it, set alike.
-    let whole = example.clone();
-    if let (Some(member), Some(Value::Object(outer))) = (&wrap, &example) {
-        let mut fields = outer.get(member).and_then(Value::as_object).cloned();
-        for (name, value) in outer.iter().filter(|(name, _)| *name != member) {
-            fields.as_mut()?.insert(name.clone(), value.clone());
-        }
-        example = fields.map(Value::Object);
-    }
+    let whole = op.request_example.clone();
+    let example = flat_example(op)?;
     let mut call_args: Vec<TokenStream> = op
         .path_params
         .iter()
@@ -153,27 +182,7 @@ pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
         }
         (None, _) => quote!(None),
     };
-    let mut target = op.path.clone();
-    for p in &op.path_params {
-        target = target.replace(&format!("{{{p}}}"), &path_value(p));
-    }
-    // Mandatory query parameters, with their examples, sent sorted by name.
-    let mut required: Vec<_> = op.query.iter().filter(|q| q.required).collect();
-    required.sort_by(|a, b| a.name.cmp(&b.name));
-    for (i, q) in required.iter().enumerate() {
-        let example = q.example.as_ref()?;
-        let (setter, value) = (ident(&q.name), query_literal(&q.kind, example)?);
-        setters.push(quote!(.#setter(#value)));
-        let text = example
-            .as_str()
-            .map_or_else(|| example.to_string(), str::to_owned);
-        let encoded: String = url_encoded(&text);
-        target.push_str(&format!(
-            "{}{}={encoded}",
-            if i == 0 { '?' } else { '&' },
-            q.name
-        ));
-    }
+    let target = target(op, &mut setters)?;
     let answer = match op.shape {
         ShapeInfo::Binary | ShapeInfo::Empty => String::new(),
         _ => op.response_example.as_ref()?.to_string(),

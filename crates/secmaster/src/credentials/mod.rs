@@ -1,6 +1,6 @@
 //! Credentials: an IAM token, or an AK/SK pair (optionally temporary, with a security token),
-//! given in code or found by a provider ([`ProvideCredentials`]): the default chain of the
-//! environment, the profile file, pod identity and the ECS metadata service.
+//! given in code or found by a provider ([`ProvideCredentials`]): the default chain of OIDC
+//! federation, the environment, the profile file, pod identity and the ECS metadata service.
 
 use std::fmt;
 
@@ -8,12 +8,18 @@ use crate::Error;
 
 pub(crate) mod cache;
 mod env;
+mod oidc;
 mod profile;
 mod provider;
 mod remote;
 pub(crate) mod source;
 
 pub use env::EnvironmentProvider;
+pub use oidc::{
+    ENV_OIDC_AGENCY_URN, ENV_OIDC_DURATION_SECONDS, ENV_OIDC_ID_TOKEN, ENV_OIDC_POLICY,
+    ENV_OIDC_POLICY_IDS, ENV_OIDC_PROVIDER_URN, ENV_OIDC_SESSION_NAME, ENV_OIDC_TOKEN_FILE,
+    ENV_STS_ENDPOINT, OidcProvider,
+};
 
 /// The secret texts of `credentials` (for keys that must not hold them in clear).
 pub(crate) fn provider_secrets(credentials: &Credentials) -> Vec<&str> {
@@ -190,8 +196,9 @@ impl Credentials {
     }
 
     /// The default provider chain the official SDKs use when a client is built without
-    /// credentials, in their order: [`EnvironmentProvider`], [`ProfileProvider`],
-    /// [`PodIdentityProvider`], [`EcsMetadataProvider`] (see [`DefaultChain`]).
+    /// credentials, in their order: [`OidcProvider`], [`EnvironmentProvider`],
+    /// [`ProfileProvider`], [`PodIdentityProvider`], [`EcsMetadataProvider`] (see
+    /// [`DefaultChain`]).
     ///
     /// ```
     /// use secmaster::{Client, Credentials};

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::{Credentials, EcsMetadataProvider, EnvironmentProvider, PodIdentityProvider};
-use super::{ProfileProvider, Secret};
+use super::{OidcProvider, ProfileProvider, Secret};
 use crate::Error;
 
 /// What [`ProvideCredentials::provide`] returns.
@@ -75,11 +75,13 @@ impl ProvideCredentials for Credentials {
 /// broken stops the chain with its error, and when none finds anything it finds nothing, saying
 /// what each looked at (a client's calls then fail with [`Error::Credentials`] listing them).
 ///
-/// 1. [`EnvironmentProvider`]: `HUAWEICLOUD_SDK_AK`, `_SK`, `_SECURITY_TOKEN`, `_PROJECT_ID`,
+/// 1. [`OidcProvider`]: `HUAWEICLOUD_OIDC_PROVIDER_URN` and `_AGENCY_URN` with an ID token
+///    (`HUAWEICLOUD_OIDC_ID_TOKEN` or `_TOKEN_FILE`), exchanged at STS;
+/// 2. [`EnvironmentProvider`]: `HUAWEICLOUD_SDK_AK`, `_SK`, `_SECURITY_TOKEN`, `_PROJECT_ID`,
 ///    `_DOMAIN_ID`, else `SECMASTER_AUTH_TOKEN`;
-/// 2. [`ProfileProvider`]: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`;
-/// 3. [`PodIdentityProvider`]: `HC_CONTAINER_CREDENTIALS_FULL_URI` (a CCE pod's identity);
-/// 4. [`EcsMetadataProvider`]: the ECS metadata service at `169.254.169.254`, 3 s timeouts.
+/// 3. [`ProfileProvider`]: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`;
+/// 4. [`PodIdentityProvider`]: `HC_CONTAINER_CREDENTIALS_FULL_URI` (a CCE pod's identity);
+/// 5. [`EcsMetadataProvider`]: the ECS metadata service at `169.254.169.254`, 3 s timeouts.
 ///
 /// The official Python core asks the metadata service before pod identity; this chain asks pod
 /// identity first, because its variable is set only where it is meant and costs nothing where it
@@ -88,6 +90,7 @@ impl ProvideCredentials for Credentials {
 /// known not to be on ECS, where every failed lookup would cost a 3 s timeout).
 #[derive(Debug, Clone)]
 pub struct DefaultChain {
+    oidc: OidcProvider,
     env: EnvironmentProvider,
     profile: ProfileProvider,
     pod: PodIdentityProvider,
@@ -101,9 +104,10 @@ impl Default for DefaultChain {
 }
 
 impl DefaultChain {
-    /// The chain with all four providers.
+    /// The chain with all five providers.
     pub fn new() -> Self {
         Self {
+            oidc: OidcProvider::new(),
             env: EnvironmentProvider::new(),
             profile: ProfileProvider::new(),
             pod: PodIdentityProvider::new(),
@@ -131,6 +135,7 @@ impl DefaultChain {
         lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
     ) -> Self {
         let env = Env(Some(Arc::new(lookup)));
+        self.oidc.env = env.clone();
         self.env.env = env.clone();
         self.profile.env = env.clone();
         self.pod.env = env;
@@ -139,7 +144,8 @@ impl DefaultChain {
 
     async fn run(&self) -> Result<Provided, Error> {
         let mut looked = Vec::new();
-        let steps: [(&str, &dyn ProvideCredentials); 3] = [
+        let steps: [(&str, &dyn ProvideCredentials); 4] = [
+            ("OIDC federation", &self.oidc),
             ("environment", &self.env),
             ("profile file", &self.profile),
             ("pod identity", &self.pod),

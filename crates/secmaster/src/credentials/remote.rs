@@ -190,16 +190,26 @@ impl ProvideCredentials for EcsMetadataProvider {
 /// The reqwest client of a credential provider, made on its first lookup: direct (never a
 /// proxy: these are link-local or in-cluster addresses), no redirects, `timeout` for each request.
 fn http(slot: &OnceLock<reqwest::Client>, timeout: Duration) -> Result<&reqwest::Client, Error> {
+    http_client(slot, timeout, true)
+}
+
+/// The same, `direct` or through the proxy the environment names (for a remote service: STS).
+pub(super) fn http_client(
+    slot: &OnceLock<reqwest::Client>,
+    timeout: Duration,
+    direct: bool,
+) -> Result<&reqwest::Client, Error> {
     if let Some(client) = slot.get() {
         return Ok(client);
     }
-    let client = build(timeout)?;
+    let client = build(timeout, direct)?;
     Ok(slot.get_or_init(|| client))
 }
 
-fn build(timeout: Duration) -> Result<reqwest::Client, Error> {
-    let builder = reqwest::Client::builder()
-        .no_proxy()
+fn build(timeout: Duration, direct: bool) -> Result<reqwest::Client, Error> {
+    let builder = reqwest::Client::builder();
+    let builder = if direct { builder.no_proxy() } else { builder };
+    let builder = builder
         .redirect(reqwest::redirect::Policy::none())
         .retry(reqwest::retry::never().max_retries_per_request(0))
         .connect_timeout(timeout)

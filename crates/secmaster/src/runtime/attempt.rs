@@ -133,8 +133,7 @@ pub(super) async fn attempt_once<T>(
 /// Whether `op` only reads (a GET, or a check that changes nothing): an attempt of it cannot
 /// have acted, so a refusal after a lost answer means what it says.
 pub(super) fn is_read(op: &secmaster_bindings::Operation) -> bool {
-    // The spec has no read-only mark for a POST that only checks; the validation is the one.
-    op.method.eq_ignore_ascii_case("GET") || op.id == "ValidateAopWorkflowVersion"
+    op.read_only
 }
 
 /// Whether a failure to send or read can pass if tried again: refused or reset connections,

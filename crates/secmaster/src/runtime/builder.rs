@@ -6,7 +6,7 @@
 use std::marker::PhantomData;
 
 use bytes::Bytes;
-use secmaster_bindings::{BatchOutcome, ListAnswer, Op, RequestBody};
+use secmaster_bindings::{BatchOutcome, ListAnswer, Op};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -200,7 +200,7 @@ impl<O: Op + 'static> Request<O> {
             };
         }
         if let Some(request) = O::OPERATION.request {
-            call = match json_body(request, self.body) {
+            call = match super::body::json_body(request, self.body) {
                 Ok(bytes) => call.json_body(bytes),
                 Err(e) => call.check(Err(e)),
             };
@@ -335,105 +335,6 @@ impl<O: Op + 'static> Request<O> {
             }
             send(request)
         })
-    }
-}
-
-/// The body to send: the fields set, checked against the spec's, with a mandatory field of one
-/// allowed value filled in, the spec's `x-required-when` rules kept; wrapped when the body only
-/// wraps an object. Its bytes.
-fn json_body(request: RequestBody, mut set: Vec<(&'static str, Value)>) -> Result<Bytes, Error> {
-    for (name, _) in &set {
-        if !request.fields.iter().any(|f| f.name == *name) {
-            return Err(Error::invalid(
-                name,
-                format!("is not a field of `{}` in the spec", request.fields_schema),
-            ));
-        }
-    }
-    for field in request.fields {
-        match set.iter().find(|(n, _)| *n == field.name).map(|(_, v)| v) {
-            Some(value) => {
-                if let Some(problem) = field.problem(value) {
-                    return Err(Error::invalid(field.setter, problem));
-                }
-                if field.required && value.as_str().is_some_and(|s| s.trim().is_empty()) {
-                    return Err(Error::invalid(field.setter, "is required and is empty"));
-                }
-            }
-            None if field.required => match field.only_value() {
-                Some(only) => {
-                    let i = set.partition_point(|(n, _)| *n < field.name);
-                    set.insert(i, (field.name, Value::String(only.to_owned())));
-                }
-                None => {
-                    return Err(Error::invalid(field.setter, "is required and was not set"));
-                }
-            },
-            None => {}
-        }
-    }
-    if (set.len() as u64) < request.min_fields {
-        let names: Vec<&str> = request.fields.iter().map(|f| f.name).collect();
-        return Err(Error::invalid(
-            "body",
-            format!(
-                "sets no field; set at least {} of {}",
-                request.min_fields,
-                names.join(", ")
-            ),
-        ));
-    }
-    // The spec's `x-required-when` rules, checked on the fields as set.
-    let get = |name: &str| set.iter().find(|(n, _)| *n == name).map(|(_, v)| v);
-    if let Some(rule) = request.rules().find(|r| r.is_broken_by_fields(get)) {
-        return Err(super::request::broken(rule));
-    }
-    // Serialized from the fields as set (sorted by name), with no map built on the way.
-    let bytes = match request.wrap {
-        Some(member) => {
-            let outer = |name: &str| request.fields.iter().any(|f| f.name == name && f.outer);
-            let (beside, inner): (Vec<_>, Vec<_>) =
-                set.into_iter().partition(|(name, _)| outer(name));
-            serde_json::to_vec(&Wrapped(member, Fields(&inner), Fields(&beside)))
-        }
-        None => serde_json::to_vec(&Fields(&set)),
-    }
-    .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
-    Ok(bytes.into())
-}
-
-/// The body fields set, serialized as a JSON object in their order.
-struct Fields<'a>(&'a [(&'static str, Value)]);
-
-impl serde::Serialize for Fields<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
-    }
-}
-
-/// A body that wraps an object: `{member: fields}`, with the fields sent beside it (sorted by
-/// name, as the member).
-struct Wrapped<'a>(&'static str, Fields<'a>, Fields<'a>);
-
-impl serde::Serialize for Wrapped<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let Self(member, inner, beside) = self;
-        let mut map = serializer.serialize_map(Some(beside.0.len() + 1))?;
-        let at = beside.0.partition_point(|(name, _)| name < member);
-        for (name, value) in &beside.0[..at] {
-            map.serialize_entry(name, value)?;
-        }
-        map.serialize_entry(member, inner)?;
-        for (name, value) in &beside.0[at..] {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
     }
 }
 

@@ -22,15 +22,17 @@ pub fn import_form(file_name: &str, contents: &[u8]) -> Result<(Bytes, String), 
 
 /// For the fuzz targets: `body` read as a 200 answer of each shape the operations have (an
 /// envelope with one workflow, a page of workflows, a version, a page of versions, the
-/// review's envelope without `success`, a free-form validation result, a bare instance), and
+/// review's envelope without `success`, a free-form validation result, a bare instance, a search's page
+/// of alerts, an incident, a batch's result, a bare list of workspaces), and
 /// each result converted to its view.
 pub fn read_every_shape(body: Bytes) -> Vec<Result<(), Error>> {
     use crate::operations::Page;
     use crate::{Workflow, WorkflowVersion};
     use secmaster_bindings::operations::{
-        CreateAopWorkflowVersionApprovel, CreateWorkflowInstance, ListAopWorkflowInstance,
-        ListAopWorkflowVersions, ListWorkflows, ShowAopWorkflowInstance, ShowAopWorkflowVersion,
-        UpdateAopWorkflow, ValidateAopWorkflowVersion,
+        CreateAopWorkflowVersionApprovel, CreateWorkflowInstance, DeleteAlerts, ListAlerts,
+        ListAopWorkflowInstance, ListAopWorkflowVersions, ListWorkflows, ListWorkspaces,
+        ShowAopWorkflowInstance, ShowAopWorkflowVersion, ShowIncident, UpdateAopWorkflow,
+        ValidateAopWorkflowVersion,
     };
     let exchange = Exchange::ok(body.clone());
     let redactor = crate::redact::Redactor::default();
@@ -43,7 +45,13 @@ pub fn read_every_shape(body: Bytes) -> Vec<Result<(), Error>> {
         read_enveloped::<ListAopWorkflowVersions>(body.clone())
             .map(|(d, m)| drop(Page::<WorkflowVersion>::new(d, m))),
         read_enveloped::<CreateAopWorkflowVersionApprovel>(body.clone()).map(drop),
-        read_enveloped::<ValidateAopWorkflowVersion>(body).map(drop),
+        read_enveloped::<ValidateAopWorkflowVersion>(body.clone()).map(drop),
+        read_enveloped::<ListAlerts>(body.clone()).map(drop),
+        read_enveloped::<ShowIncident>(body.clone()).map(drop),
+        read_enveloped::<DeleteAlerts>(body).map(drop),
+        response::bare::<<ListWorkspaces as Op>::Data>(&exchange, &redactor)
+            .map(drop)
+            .map_err(|(e, _)| e),
         response::bare::<<ShowAopWorkflowInstance as Op>::Data>(&exchange, &redactor)
             .map(drop)
             .map_err(|(e, _)| e),

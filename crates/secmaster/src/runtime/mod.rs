@@ -8,6 +8,7 @@
 
 mod attempt;
 mod auth;
+mod body;
 mod builder;
 mod failover;
 mod form;
@@ -56,7 +57,7 @@ pub(crate) struct Call<O: Op> {
     client: Client,
     path: Vec<String>,
     query: Query,
-    body: Option<(Bytes, Option<serde_json::Value>)>,
+    body: Option<Bytes>,
     /// The body's Content-Type, when it is not the pages' JSON (a multipart form).
     content_type: Option<reqwest::header::HeaderValue>,
     options: CallOptions,
@@ -98,7 +99,7 @@ impl<O: Op> Call<O> {
         body: Bytes,
         content_type: reqwest::header::HeaderValue,
     ) -> Self {
-        self.body = Some((body, None));
+        self.body = Some(body);
         self.content_type = Some(content_type);
         self
     }
@@ -175,7 +176,7 @@ impl<O: Op> Call<O> {
     /// The request body, already serialized (JSON made from the spec's fields, its
     /// `x-required-when` rules checked).
     pub(crate) fn json_body(mut self, bytes: Bytes) -> Self {
-        self.body = Some((bytes, None));
+        self.body = Some(bytes);
         self
     }
 

@@ -100,25 +100,19 @@ pub(crate) fn unsendable_project() -> Error {
 /// Checks the path values and query of a call of `op` and prepares its request.
 ///
 /// `path` holds the values of the operation's path parameters in path order; `body` is the
-/// serialized body and, for a body with `x-required-when` rules, its JSON value.
+/// serialized body (its fields and rules checked when it was made: `runtime::body`).
 pub(crate) fn prepare(
     op: &'static Operation,
     endpoint: &Url,
     aksk: Option<bool>,
     path: &[&str],
     query: &Query,
-    body: Option<(Bytes, Option<serde_json::Value>)>,
+    body: Option<Bytes>,
 ) -> Result<Prepared, Error> {
     let mut url = endpoint.clone();
     url.set_path(&expand(op, endpoint.path().trim_end_matches('/'), path)?);
     let query_text = encode_query(op, query)?;
     url.set_query(query_text.as_deref());
-    if let Some((_, Some(json))) = &body
-        && let Some(schema) = op.request.map(|r| r.schema)
-        && let Some(rule) = RequiredWhen::first_broken(schema, json)
-    {
-        return Err(broken(rule));
-    }
     // `aksk` is `None` while the credentials are not known yet (a provider's).
     let project_id = match (aksk, op.path_params().position(|p| p == "project_id")) {
         (Some(false), _) | (_, None) => ProjectHeader::None,
@@ -144,7 +138,7 @@ pub(crate) fn prepare(
         url,
         accept,
         content_type: HeaderValue::from_static(CONTENT_TYPE_JSON_UTF8),
-        body: body.map(|(bytes, _)| bytes),
+        body,
         project_id,
     })
 }
@@ -370,42 +364,5 @@ mod tests {
         assert!(query(|q| q.set("offset", 10_000u32)).is_ok());
         let e = query(|q| q.set("name", "a\nb".to_owned())).unwrap_err();
         assert_eq!(e.field(), Some("name"));
-    }
-
-    #[test]
-    fn the_specs_required_when_rule_is_enforced_from_its_data() {
-        let body = serde_json::json!({"enabled": true});
-        let bytes = Bytes::from(body.to_string());
-        let e = prepare(
-            &UPDATE_AOP_WORKFLOW,
-            &url(""),
-            Some(false),
-            &["p", "w", "f"],
-            &Query::default(),
-            Some((bytes.clone(), Some(body))),
-        )
-        .unwrap_err();
-        assert_eq!(e.field(), Some("version_id"));
-        assert!(
-            e.to_string()
-                .contains("mandatory when the workflow is enabled"),
-            "{e}"
-        );
-        for ok in [
-            serde_json::json!({"enabled": true, "version_id": "v"}),
-            serde_json::json!({"enabled": false}),
-        ] {
-            assert!(
-                prepare(
-                    &UPDATE_AOP_WORKFLOW,
-                    &url(""),
-                    Some(false),
-                    &["p", "w", "f"],
-                    &Query::default(),
-                    Some((bytes.clone(), Some(ok)))
-                )
-                .is_ok()
-            );
-        }
     }
 }

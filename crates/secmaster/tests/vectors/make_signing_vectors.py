@@ -30,6 +30,16 @@ How to run (only PyPI is needed)
     Output: JSON on stdout, UTF-8, sort_keys=True, indent=2, ensure_ascii=False.
     Exit status 1 if the documented reference vector (doc_vector) is not reproduced.
 
+Reproducible
+    The output depends only on the inputs below and on the core's version (fixed dates, keys and
+    bodies; no clock, no randomness; JSON with sorted keys). The ignored test
+    ``signing_vectors_are_what_the_official_core_makes`` in xtask/tests/official_sdk.rs runs this
+    script with the Python named by SECMASTER_OFFICIAL_PYTHON (.ci/run installs
+    huaweicloudsdkcore==3.1.219 there) and fails unless its output is byte for byte the
+    checked-in signing_vectors.json. After changing CASES, regenerate the file with the command
+    above; ``the_official_python_cores_vectors`` in crates/secmaster/src/signer.rs then checks
+    the Rust signer against every vector.
+
 Output format
     {"generator": "huaweicloudsdkcore <version>",
      "vectors": [{"name", "ak", "sk", "sdk_date", "method", "url",
@@ -134,6 +144,25 @@ BASE_HEADERS = [
 DOC_BODY = ('{"name": "my-workflow", "description": "updated by test", "enabled": true, '
             '"version_id": "ver-0001", "labels": "IP"}')
 DOC_SIGNATURE = "f225334e759850db1d93f5d601a0c140cad0579cbedeef396e6d2f4caffb30f2"
+
+
+def soc_path(rest, project=PROJECT, workspace=WS):
+    return "/v1/%s/workspaces/%s/soc/%s" % (project, workspace, rest)
+
+
+SOC_HEADERS = [
+    ("Content-Type", "application/json;charset=UTF-8"),
+    ("User-Agent", UA),
+    ("X-Project-Id", PROJECT),
+]
+# ListAlerts' request example in spec/secmaster.yaml, compact; the values carry the characters a
+# body is most likely to get wrong (spaces, '=', ':', '.').
+SEARCH_BODY = ('{"limit":10,"offset":0,"sort_by":"create_time","order":"DESC",'
+               '"from_date":"2025-06-01T00:00:00.000Z","to_date":"2025-06-30T23:59:59.999Z",'
+               '"condition":{"conditions":[{"name":"c1","data":["handle_status","=","Open"]},'
+               '{"name":"c2","data":["severity","=","High"]}],"logics":["c1","AND","c2"]}}')
+DELETE_BODY = ('{"batch_ids":["909494e3-558e-46b6-a9eb-07a8e18ca62f",'
+               '"5f3a1c2e-7d4b-4e8a-9c6f-0b1d2e3f4a5b"]}')
 
 
 def case(name, method="PUT", endpoint=ENDPOINT, path=None, query=(), headers=BASE_HEADERS,
@@ -241,6 +270,20 @@ CASES = [
          headers=[("Content-Type", "multipart/form-data; boundary=b0undary"), ("User-Agent", UA),
                   ("X-Project-Id", PROJECT), ("X-Sdk-Content-Sha256", "UNSIGNED-PAYLOAD")],
          body='--b0undary\r\nContent-Disposition: form-data; name="uploadFile"; filename="Test.json"\r\n\r\n{"format":"x"}\r\n--b0undary--\r\n'),
+    # l. the SOC chapters (issue 25): a search that pages in its JSON body (ListAlerts, POST
+    #    .../soc/alerts/search) and a DELETE with a JSON body (DeleteAlert, DELETE .../soc/alerts
+    #    {"batch_ids": [..]}), plain and with temporary credentials. The bodies are the spec's
+    #    examples, compact, as the Rust client serializes them; the Content-Type is the one the
+    #    spec declares for these operations and the client sends.
+    case("soc_search_post_with_paging_body", method="POST", path=soc_path("alerts/search"),
+         headers=SOC_HEADERS, body=SEARCH_BODY),
+    case("soc_search_post_with_paging_body_and_security_token", method="POST",
+         path=soc_path("alerts/search"), headers=SOC_HEADERS, body=SEARCH_BODY, ak=AK2, sk=SK2,
+         date=DATE2, token=TOKEN),
+    case("soc_delete_with_json_body", method="DELETE", path=soc_path("alerts"),
+         headers=SOC_HEADERS, body=DELETE_BODY),
+    case("soc_delete_with_json_body_and_security_token", method="DELETE", path=soc_path("alerts"),
+         headers=SOC_HEADERS, body=DELETE_BODY, token=TOKEN),
 ]
 
 

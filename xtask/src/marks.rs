@@ -1,0 +1,63 @@
+//! What an operation's entry marks beside its shapes: its retry class (`x-retry-class`), the
+//! answers that mean "not found" (`x-not-found`), whether it only reads (`x-read-only`), and
+//! whether a search pages in its body.
+
+use openapiv3::Operation;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::operations::{BodyInfo, ShapeInfo};
+
+/// Whether the operation only reads: a GET, or a POST marked `x-read-only` (a search, a
+/// check, an export).
+pub(crate) fn read_only(op: &Operation, method: &str) -> bool {
+    method == "GET" || op.extensions.get("x-read-only") == Some(&serde_json::Value::Bool(true))
+}
+
+/// Whether a list pages with `offset` and `limit` fields of its body (a search).
+pub(crate) fn pages_in_body(shape: ShapeInfo, body: Option<&BodyInfo>) -> bool {
+    let is_list = matches!(
+        shape,
+        ShapeInfo::Envelope { list: true, .. } | ShapeInfo::BareList
+    );
+    is_list
+        && body.is_some_and(|b| {
+            let has = |n: &str| b.fields.iter().any(|f| f.name == n);
+            b.wrap.is_none() && has("offset") && has("limit")
+        })
+}
+
+/// `x-not-found`: the answers that say what the operation names does not exist
+/// (`[{status: 400, code: SecMaster.20030005, of: ..}]`).
+pub(crate) fn not_found(op: &Operation) -> Result<Vec<TokenStream>, String> {
+    let Some(list) = op.extensions.get("x-not-found") else {
+        return Ok(Vec::new());
+    };
+    let bad = || "`x-not-found` must be a list of {status, code, of}".to_owned();
+    list.as_array()
+        .ok_or_else(bad)?
+        .iter()
+        .map(|entry| {
+            let status = entry.get("status").and_then(serde_json::Value::as_u64);
+            let status = status.and_then(|s| u16::try_from(s).ok()).ok_or_else(bad)?;
+            let code = entry.get("code").and_then(|v| v.as_str()).ok_or_else(bad)?;
+            entry.get("of").and_then(|v| v.as_str()).ok_or_else(bad)?;
+            Ok(quote!(NotFound { status: #status, code: #code }))
+        })
+        .collect()
+}
+
+pub(crate) fn retry_class(op: &Operation) -> Result<TokenStream, String> {
+    match op.extensions.get("x-retry-class").and_then(|v| v.as_str()) {
+        Some("idempotent") => Ok(quote!(RetryClass::Idempotent)),
+        Some("not-idempotent") => Ok(quote!(RetryClass::NotIdempotent)),
+        Some(other) => Err(format!(
+            "`x-retry-class: {other}` is neither `idempotent` nor `not-idempotent`"
+        )),
+        None => Err(
+            "has no `x-retry-class` (`idempotent` if a repeat after an ambiguous failure \
+                     cannot act twice, else `not-idempotent`)"
+                .to_owned(),
+        ),
+    }
+}

@@ -1,0 +1,80 @@
+//! The objects a request body holds, at any depth: each object schema's fields as one constant
+//! (`object_fields::<SCHEMA>`), which a field that holds it names, so that the client and the
+//! fake check what is inside a body's objects and arrays from the same data.
+
+use openapiv3::OpenAPI;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::fields::{BodyField, Kind, kind_of, object_of};
+
+/// The object schema a field of `kind` holds (or each of its array's items).
+pub(crate) fn nested_schema(spec: &OpenAPI, kind: &Kind) -> Option<String> {
+    let name = match kind {
+        Kind::Object(name) => name,
+        Kind::Array { items, .. } => match items.as_ref() {
+            Kind::Object(name) => name,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    object_of(spec, name).map(|_| name.clone())
+}
+
+/// The fields of object schema `name`, as a body's (what they hold named by schema).
+pub(crate) fn object_fields(spec: &OpenAPI, name: &str) -> Result<Vec<BodyField>, String> {
+    let object =
+        object_of(spec, name).ok_or_else(|| format!("`{name}` is not an object schema"))?;
+    let mut fields = Vec::new();
+    for (field, s) in &object.properties {
+        let (kind, description) =
+            kind_of(spec, s).map_err(|e| format!("object `{name}`, field `{field}`: {e}"))?;
+        let nested = nested_schema(spec, &kind).filter(|n| n != name);
+        fields.push(BodyField {
+            setter: field.clone(),
+            name: field.clone(),
+            required: object.required.contains(field),
+            description,
+            kind,
+            outer: false,
+            nested,
+        });
+    }
+    Ok(fields)
+}
+
+/// The constant that holds object schema `name`'s fields.
+pub(crate) fn fields_const(name: &str) -> syn::Ident {
+    format_ident!("{}", heck::ToShoutySnakeCase::to_shouty_snake_case(name))
+}
+
+/// `pub const <SCHEMA>: &[Field]` for every object schema a body field holds, at any depth.
+pub(crate) fn object_field_consts(
+    spec: &OpenAPI,
+    bodies: &[&[BodyField]],
+) -> Result<Vec<TokenStream>, String> {
+    let mut todo: Vec<String> = bodies
+        .iter()
+        .flat_map(|fields| fields.iter().filter_map(|f| f.nested.clone()))
+        .collect();
+    let mut done = std::collections::BTreeMap::new();
+    while let Some(name) = todo.pop() {
+        if done.contains_key(&name) {
+            continue;
+        }
+        let fields = object_fields(spec, &name)?;
+        todo.extend(fields.iter().filter_map(|f| f.nested.clone()));
+        done.insert(name, fields);
+    }
+    Ok(done
+        .iter()
+        .map(|(name, fields)| {
+            let (ident, doc) = (fields_const(name), format!("The fields of `{name}`."));
+            let fields = fields.iter().map(BodyField::descriptor);
+            quote! {
+                #[doc = #doc]
+                pub const #ident: &[Field] = &[#(#fields),*];
+            }
+        })
+        .collect())
+}
