@@ -274,7 +274,12 @@ pub(super) fn listing_of_filters(body: Option<&Value>, limit: usize) -> Result<L
     };
     let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
     let sort = text("sort_by").map(|field| (field, text("order").as_deref() == Some("DESC")));
+    let ids = body.get("ids").and_then(Value::as_array).map(|ids| {
+        let text = ids.iter().filter_map(Value::as_str);
+        text.map(str::to_owned).collect()
+    });
     Ok(Listing {
+        ids,
         search: Search::parse(body.get("condition"))?,
         window: (text("from_date"), text("to_date")),
         sort,

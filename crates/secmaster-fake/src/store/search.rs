@@ -1,4 +1,5 @@
-//! Lists and searches of the generic families: equality filters (a list's query), the
+//! Lists and searches of the generic families: equality filters (a list's query), a list of
+//! IDs (ListIndicators' `ids`), the
 //! searches' documented condition (`{conditions: [{name, data: [field, operator, value]}],
 //! logics: [..]}`), a time window on `create_time`, a sort, a page.
 //!
@@ -29,6 +30,8 @@ pub(crate) const MAX_TERMS: usize = 999;
 pub(crate) struct Listing {
     pub parent: Option<String>,
     pub filters: Vec<(String, String)>,
+    /// Only these IDs, when given (ListIndicators' `ids`).
+    pub ids: Option<Vec<String>>,
     pub search: Option<Search>,
     /// `create_time` from and to (inclusive), in the pages' format.
     pub window: (Option<String>, Option<String>),
@@ -303,6 +306,13 @@ pub(crate) fn select<'v>(
                 .filters
                 .iter()
                 .all(|(field, want)| text(v, field).as_deref() == Some(want.as_str()))
+        })
+        .filter(|v| {
+            let id = v.get("id").and_then(Value::as_str).unwrap_or_default();
+            listing
+                .ids
+                .as_ref()
+                .is_none_or(|ids| ids.iter().any(|i| i == id))
         })
         .filter(|v| listing.search.as_ref().is_none_or(|s| s.matches(v, wrap)))
         .filter(|v| {

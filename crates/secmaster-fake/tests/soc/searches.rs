@@ -164,7 +164,7 @@ async fn searches_sort_page_and_window_in_the_body() {
     let all: Vec<_> = stream.try_collect().await.unwrap();
     let got: Vec<String> = all
         .iter()
-        .map(|d| d.id.as_deref().cloned().unwrap_or_default())
+        .map(|d| d.id.as_deref().map(|s| s.to_string()).unwrap_or_default())
         .collect();
     assert_eq!(
         got,
@@ -234,6 +234,26 @@ async fn bad_searches_are_refused_and_a_huge_condition_stays_cheap() {
     )
     .await;
     assert_eq!((status, &answer["total"]), (200, &json!(0)), "{answer}");
+    // Its `ids` pick the indicators named.
+    let one = super::create(
+        &fake,
+        "indicators",
+        super::alerts::indicator_fields("192.0.2.9"),
+    )
+    .await;
+    super::create(
+        &fake,
+        "indicators",
+        super::alerts::indicator_fields("192.0.2.10"),
+    )
+    .await;
+    let picked = search(
+        &fake,
+        "indicators",
+        json!({"condition": {}, "offset": 0, "limit": 10, "ids": [one]}),
+    )
+    .await;
+    assert_eq!(ids(&picked), vec![one]);
     // 999 conditions ANDed and ORed: answered, quickly; 1000 are refused.
     let many: Vec<(String, Value)> = (0..999)
         .map(|i| (format!("c{}", i + 1), json!(i.to_string())))
