@@ -7,14 +7,10 @@
 //! documented in the `store::files` module: `{"format": "secmaster-fake/workflows", "version":
 //! 1, "workflows": [{"workflow": .., "versions": [..]}]}`).
 //!
-//! It also serves the SOC's chapters on a generic store driven by the spec's families:
-//! workspaces (each scoping what it holds; a missing one is the service's 403
-//! `SecMaster.20010001`), alerts and incidents (handling status, closing with a reason),
-//! indicators, searches (the documented condition and both forms of `logics`, sort and paging
-//! in the body), the conversion of alerts into an incident and relations listed from either
-//! end, built-in data classes and their types, and exports, imports and templates in the fake's
-//! own CSV (the pages' templates are `.xlsx`): RFC 4180, UTF-8, CRLF, a header row of the
-//! family's create-body fields, one object a row, objects and lists as JSON in their cells.
+//! And the SOC's chapters, on a generic store driven by the spec's families: workspaces (a
+//! missing one is 403 `SecMaster.20010001`), alerts, incidents, indicators, searches, the
+//! conversion of alerts into an incident, relations, data classes, and exports and imports in
+//! the fake's CSV (a header row of the create body's fields, one object a row; the README).
 //!
 //! - Requests are routed from the generated operations (literal segments before IDs), read with
 //!   the bindings' types and answered with them; every change is applied atomically, in one
