@@ -156,7 +156,13 @@ pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejecti
         let from = if field.outer { &outer } else { &inner };
         if let Some(problem) = from.get(field.name).and_then(|v| field.problem(v)) {
             let message = format!("{} {problem}", field.name);
-            return Err(reject(codes::INVALID_PARAMETER, message));
+            // A mandatory field inside an object is missing, as at the top.
+            let code = if problem.contains("is required") {
+                codes::MISSING_FIELD
+            } else {
+                codes::INVALID_PARAMETER
+            };
+            return Err(reject(code, message));
         }
     }
     let codec = Codec::find(op.id).and_then(|c| c.body);

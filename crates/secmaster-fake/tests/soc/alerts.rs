@@ -237,6 +237,28 @@ async fn indicators_have_their_enums_status_and_validity() {
         (400, &json!(codes::INVALID_PARAMETER)),
         "{body}"
     );
+    // A mandatory field inside the object (data_source.product_name).
+    let mut nested = indicator_fields("203.0.113.13");
+    nested["data_source"]
+        .as_object_mut()
+        .unwrap()
+        .remove("product_name");
+    let (status, body) = call(
+        &fake,
+        Method::POST,
+        &soc("indicators"),
+        Some(json!({"data_object": nested})),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["code"]),
+        (400, &json!(codes::MISSING_FIELD)),
+        "{body}"
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("product_name"),
+        "{body}"
+    );
     let mut lacking = indicator_fields("203.0.113.12");
     lacking.as_object_mut().unwrap().remove("value");
     let (status, body) = call(
