@@ -335,3 +335,52 @@ async fn every_declared_not_found_is_what_the_fake_answers() {
     }
     assert!(checked.len() >= 6, "{checked:?}");
 }
+
+/// Through the `secmaster` client: a create's answer reads as its type, a batch delete that
+/// misses an ID is the client's typed partial failure, a missing alert is `is_not_found`.
+#[tokio::test]
+async fn the_client_reads_the_fakes_answers_and_batch_results() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w) = super::page();
+    let c = super::client(&fake);
+    let made = c
+        .create_alert(&p, &w)
+        .title("from the client")
+        .send()
+        .await
+        .unwrap();
+    let id = made
+        .id
+        .as_deref()
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let shown = c.show_alert(&p, &w, &id).send().await.unwrap();
+    let object = shown.data_object.clone().unwrap_or_default();
+    assert_eq!(
+        object.title.as_deref().map(|s| s.to_string()),
+        Some("from the client".to_owned())
+    );
+    let e = c
+        .delete_alert(&p, &w)
+        .batch_ids([id.as_str(), "nope"])
+        .send()
+        .await
+        .unwrap_err();
+    match e {
+        secmaster::Error::PartialFailure {
+            succeeded, failed, ..
+        } => {
+            assert_eq!(
+                (succeeded, failed),
+                (vec![id.clone()], vec!["nope".to_owned()])
+            );
+        }
+        other => panic!("{other}"),
+    }
+    let e = c.show_alert(&p, &w, &id).send().await.unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    assert_eq!(
+        (e.status(), e.code()),
+        (Some(400), Some(codes::UNKNOWN_OBJECT))
+    );
+}
