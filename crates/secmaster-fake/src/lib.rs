@@ -7,6 +7,11 @@
 //! documented in the `store::files` module: `{"format": "secmaster-fake/workflows", "version":
 //! 1, "workflows": [{"workflow": .., "versions": [..]}]}`).
 //!
+//! And the SOC's chapters, on a generic store driven by the spec's families: workspaces (a
+//! missing one is 403 `SecMaster.20010001`), alerts, incidents, indicators, searches, the
+//! conversion of alerts into an incident, relations, data classes, and exports and imports in
+//! the fake's CSV (a header row of the create body's fields, one object a row; the README).
+//!
 //! - Requests are routed from the generated operations (literal segments before IDs), read with
 //!   the bindings' types and answered with them; every change is applied atomically, in one
 //!   order (each answer to a change carries it in `X-Fake-Sequence`), and a refusal changes

@@ -9,8 +9,8 @@ use std::time::Duration;
 ///
 /// What the defaults allow at most: 512 open connections, each closed after 10 s without a
 /// complete request head, 60 s without a byte moving while no request is handled, or 30 s
-/// reading one request's body; bodies of 12 MiB, 64 MiB of them held at once; per workspace,
-/// 1,000 workflows of 100 versions each, 1,000 runs, 4 MiB per object and 64 MiB in all (what
+/// reading one request's body; bodies of 12 MiB, 64 MiB of them held at once; 32 workspaces;
+/// per workspace, 1,000 workflows of 100 versions each, 1,000 runs, 4 MiB per object and 64 MiB in all (what
 /// the store refuses past them: [`crate::codes::LIMIT_EXCEEDED`]), runs started with at most 64 KiB
 /// of context; a journal of 1,000 entries and 16 MiB (its own accounting,
 /// [`crate::JournalStats`]).
@@ -51,6 +51,9 @@ pub struct Limits {
     /// The most objects a workspace holds of each family served from the spec alone (alerts,
     /// incidents, ...).
     pub max_objects: usize,
+    /// The most workspaces the fake holds in all, seeded ones included (a CreateWorkspace past
+    /// it is refused): with [`Limits::max_workspace_bytes`], what the store may hold at most.
+    pub max_workspaces: usize,
     /// The most one stored object (a workflow, a version, a run) may cost, in bytes: the size
     /// of its type plus the length of its JSON.
     pub max_object_bytes: usize,
@@ -84,6 +87,7 @@ impl Default for Limits {
             max_versions: 100,
             max_runs: 1000,
             max_objects: 1000,
+            max_workspaces: 32,
             max_object_bytes: 4 * 1024 * 1024,
             max_workspace_bytes: 64 * 1024 * 1024,
             max_run_context_bytes: 64 * 1024,

@@ -51,6 +51,7 @@ LIMITS (what any client can make the fake spend; defaults in brackets)
   --max-versions N         versions a workflow holds [100]
   --max-runs N             runs a workspace holds (until their workflow is deleted) [1000]
   --max-objects N          objects a workspace holds of each family served from the spec [1000]
+  --max-workspaces N       workspaces the fake holds in all, seeded ones included [32]
   --max-object-bytes N     one workflow, version or run, as the fake counts it [4194304]
   --max-workspace-bytes N  a workspace's objects in all [67108864]
   --max-run-context-bytes N  a run's context, or a debug command's input [65536]
@@ -228,6 +229,7 @@ fn limit<'a>(l: &'a mut Limits, option: &str) -> Option<Slot<'a>> {
         "--max-versions" => Number(&mut l.max_versions),
         "--max-runs" => Number(&mut l.max_runs),
         "--max-objects" => Number(&mut l.max_objects),
+        "--max-workspaces" => Number(&mut l.max_workspaces),
         "--max-object-bytes" => Number(&mut l.max_object_bytes),
         "--max-workspace-bytes" => Number(&mut l.max_workspace_bytes),
         "--max-run-context-bytes" => Number(&mut l.max_run_context_bytes),

@@ -291,15 +291,18 @@ async fn every_refusal_is_a_400_with_its_code_and_changes_nothing() {
                 .map(drop),
             codes::UNKNOWN_WORKFLOW,
         ),
-        (
-            c.show_workflow(&p, "ws-404", &f).send().await.map(drop),
-            codes::UNKNOWN_WORKSPACE,
-        ),
     ];
     for (result, code) in cases {
         let e = result.unwrap_err();
         assert_eq!((e.status(), e.code()), (Some(400), Some(code)), "{e}");
     }
+    // A missing workspace is the service's 403, not a 400.
+    let e = c.show_workflow(&p, "ws-404", &f).send().await.unwrap_err();
+    assert_eq!(
+        (e.status(), e.code()),
+        (Some(403), Some(codes::UNKNOWN_WORKSPACE)),
+        "{e}"
+    );
     // The client refuses a value its spec does not list before sending; the fake refuses one
     // that another client sends.
     let e = c

@@ -187,7 +187,11 @@ async fn the_service_rejects_what_only_it_can_know_in_the_pages_400_shape() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(e.code(), Some(codes::UNKNOWN_PROJECT));
+    // A project the fake holds no workspace of: the workspace is missing (403).
+    assert_eq!(
+        (e.status(), e.code()),
+        (Some(403), Some(codes::UNKNOWN_WORKSPACE))
+    );
 }
 
 #[tokio::test]

@@ -1,18 +1,21 @@
 //! The operations of the families the fake serves from the spec alone
 //! (`secmaster::bindings::families`): each request read through the bindings' types (the
 //! operation's generated codec) and checked against its descriptor (mandatory fields, bounds,
-//! enum values), one step of the generic store ([`crate::store::Record`]), the answer written in
-//! the operation's shape and list envelope, through the bindings' types again. A role the store
-//! does not serve (an export, an import, an action) is the fake's 501.
+//! enum values, `x-required-when` rules), one step of the generic store
+//! ([`crate::store::Record`]), the answer written in the operation's shape and list envelope,
+//! through the bindings' types again. Batches answer per ID (`success_ids`, `error_ids`) where
+//! their answer has room for it. A few families have a module of their own for what the spec
+//! cannot say (`workspaces.rs`, `relations.rs`, `dataclasses.rs`, `files.rs`); a role no module
+//! serves is the fake's 501.
 
 use axum::response::Response;
-use secmaster::bindings::{Codec, Family, ListStyle, Shape};
+use secmaster::bindings::{Codec, Family, ListStyle, Operation, Shape};
 use serde_json::{Map, Value, json};
 
 use super::{Ctx, OK, Request, acknowledged, unserved};
 use crate::query::Query;
 use crate::server::{JSON_UTF8, plain};
-use crate::store::{self, Listing, Plain, Rejection, codes, reject};
+use crate::store::{self, Kept, Listing, Rejection, Search, codes, reject, rules};
 
 /// The family and role of operation `id`, when the spec's families name it.
 pub(super) fn role(id: &str) -> Option<(&'static Family, &'static str)> {
@@ -37,6 +40,24 @@ const NOT_FILTERS: &[&str] = &[
     "to_date",
 ];
 
+/// How the store keeps `family` (the member its create wraps objects in, its rules), with the
+/// `x-required-when` rules of `op`'s body.
+pub(super) fn kept(family: &'static Family, op: &'static Operation) -> Kept<'static> {
+    let create = family.operation("create").and_then(Operation::find);
+    Kept {
+        name: family.name,
+        wrap: create.and_then(|c| c.request.as_ref()).and_then(|b| b.wrap),
+        body: op.request.as_ref(),
+        rules: rules::of(family.name),
+    }
+}
+
+/// The value of path parameter `name`.
+pub(super) fn path_value(r: &Request<'_>, name: &str) -> Option<String> {
+    let i = r.op.path_params().position(|p| p == name)?;
+    r.params.get(i).cloned()
+}
+
 pub(super) fn answer(
     ctx: &Ctx<'_>,
     r: &Request<'_>,
@@ -44,95 +65,142 @@ pub(super) fn answer(
     family: &'static Family,
     role: &str,
 ) -> Result<Response, Rejection> {
-    let value = |name: Option<&str>| {
-        let name = name?;
-        let i = r.op.path_params().position(|p| p == name)?;
-        r.params.get(i).cloned()
-    };
-    let id = value(family.id_param).unwrap_or_default();
+    match family.name {
+        "workspaces" => return super::workspaces::answer(ctx, r, query, family, role),
+        "relations" => return super::relations::answer(ctx, r, family, role),
+        "dataclasses" | "fields" | "types" => {
+            return super::dataclasses::answer(ctx, r, query, family, role);
+        }
+        _ => {}
+    }
+    let id = family
+        .id_param
+        .and_then(|p| path_value(r, p))
+        .unwrap_or_default();
     let parent = family
         .parent_param
-        .and_then(|p| value(Some(p)).map(|v| (p, v)));
-    let name = family.name;
+        .and_then(|p| path_value(r, p).map(|v| (p, v)));
+    let kept = kept(family, r.op);
     let ids = (ctx.project, ctx.workspace);
     match role {
         "create" => {
-            let fields = fields(r)?;
-            let parent = parent.as_ref().map(|(p, v)| (*p, v.clone()));
-            let created =
-                ctx.change(|s| s.create_record(name, parent, fields, ids, r.caller, &Plain))?;
+            let (fields, _) = fields(r)?;
+            let created = ctx.change(|s| s.create_record(kept, parent, fields, ids, r.caller))?;
             one(r, created.value)
         }
-        "show" => one(r, ctx.read(|s| Ok(s.record(name, &id)?.value.clone()))?),
+        "show" => one(
+            r,
+            ctx.read(|s| Ok(s.record(family.name, &id)?.value.clone()))?,
+        ),
         "update" => {
-            let change = fields(r)?;
-            let updated = ctx.change(|s| s.update_record(name, &id, change, r.caller, &Plain))?;
-            one(r, updated.value)
+            let (change, _) = fields(r)?;
+            one(
+                r,
+                ctx.change(|s| s.update_record(kept, &id, change, r.caller))?
+                    .value,
+            )
         }
-        "delete" => {
-            let mut deleted = ctx.change(|s| s.delete_records(name, &[id], &Plain))?;
-            one(r, deleted.pop().map_or(Value::Null, |d| d.value))
+        "update-many" => {
+            let (change, outer) = fields(r)?;
+            let ids = listed_ids(r, &Value::Object(outer))?;
+            let updated = ctx.change(|s| {
+                let mut last = Value::Null;
+                for id in &ids {
+                    last = s.update_record(kept, id, change.clone(), r.caller)?.value;
+                }
+                Ok(last)
+            })?;
+            one(r, updated)
         }
-        "delete-many" => {
-            let ids = listed_ids(r)?;
-            ctx.change(|s| s.delete_records(name, &ids, &Plain))?;
-            Ok(match r.op.response.shape {
-                Shape::Empty => no_content(),
-                _ => acknowledged(r.request_id),
-            })
+        "delete" | "delete-many" => {
+            let ids = match role {
+                "delete" => vec![id],
+                _ => listed_ids(r, &Value::Object(fields(r)?.0))?,
+            };
+            let outcome = ctx.change(|s| Ok(s.delete_records(family.name, &ids)))?;
+            batch(r, outcome)
         }
         "list" => {
             let listing = listing_of_query(query, parent.map(|(_, v)| v));
-            let (page, total) = ctx.read(|s| Ok(s.list_records(name, &listing)))?;
-            list(r, family, page, total)
+            let (page, total) =
+                ctx.read(|s| Ok(s.list_records(family.name, kept.wrap, &listing)))?;
+            list(r, family, page, total, &listing)
         }
         "search" => {
             let listing = listing_of_body(r, parent.map(|(_, v)| v))?;
-            let (page, total) = ctx.read(|s| Ok(s.list_records(name, &listing)))?;
-            list(r, family, page, total)
+            let (page, total) =
+                ctx.read(|s| Ok(s.list_records(family.name, kept.wrap, &listing)))?;
+            list(r, family, page, total, &listing)
         }
+        "batch-order" => super::relations::convert(ctx, r),
+        "export" | "import" | "template" => super::files::answer(ctx, r, family, role),
         _ => Ok(unserved(r.op.id)),
     }
 }
 
+/// A body's fields: those of the object it wraps (or its own), and those beside it.
+pub(super) type Fields = (Map<String, Value>, Map<String, Value>);
+
 /// The body's fields, read through the operation's body type and checked against its
-/// descriptor; a body that only wraps an object gives the object's.
-fn fields(r: &Request<'_>) -> Result<Map<String, Value>, Rejection> {
-    store::parse_object(r.body)?;
-    let codec = Codec::find(r.op.id).and_then(|c| c.body);
+/// descriptor: those of the object a body wraps (or the body's own), and those beside it.
+pub(super) fn fields(r: &Request<'_>) -> Result<Fields, Rejection> {
+    body_fields(r.op, r.body)
+}
+
+/// As [`fields`], for a body of operation `op` (an import's rows are CreateAlert's bodies).
+pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejection> {
+    let raw = store::parse_object(body)?;
+    // Bounds are checked on the body as sent (the typed round trip leaves an empty list out).
+    let (inner, outer) = split(op, raw);
+    for field in op.request.map(|b| b.fields).unwrap_or_default() {
+        let from = if field.outer { &outer } else { &inner };
+        if let Some(problem) = from.get(field.name).and_then(|v| field.problem(v)) {
+            let message = format!("{} {problem}", field.name);
+            // A mandatory field inside an object is missing, as at the top.
+            let code = if problem.contains("is required") {
+                codes::MISSING_FIELD
+            } else {
+                codes::INVALID_PARAMETER
+            };
+            return Err(reject(code, message));
+        }
+    }
+    let codec = Codec::find(op.id).and_then(|c| c.body);
     let typed = match codec {
-        Some(read) => read(r.body).map_err(|e| {
+        Some(read) => read(body).map_err(|e| {
             let code = if e.starts_with("missing field") {
                 codes::MISSING_FIELD
+            } else if e.contains("longer than") || e.contains("shorter than") {
+                // A bound of the bindings' constrained types (a condition's 100 characters).
+                codes::INVALID_PARAMETER
             } else {
                 codes::WRONG_TYPE
             };
             reject(code, e)
         })?,
-        None => serde_json::from_slice(r.body).unwrap_or(Value::Null),
+        None => serde_json::from_slice(body).unwrap_or(Value::Null),
     };
-    let request = r.op.request;
-    let inner = match request.and_then(|b| b.wrap) {
-        Some(member) => typed.get(member).cloned().unwrap_or(Value::Null),
-        None => typed,
-    };
-    let Value::Object(fields) = inner else {
-        return Err(reject(codes::MALFORMED_BODY, "the body holds no object"));
-    };
-    for field in request.map(|b| b.fields).unwrap_or_default() {
-        if let Some(problem) = fields.get(field.name).and_then(|v| field.problem(v)) {
-            return Err(reject(
-                codes::INVALID_PARAMETER,
-                format!("{} {problem}", field.name),
-            ));
-        }
-    }
-    Ok(fields)
+    Ok(split(op, typed))
 }
 
-/// The IDs a batch names: the body's first list of text.
-fn listed_ids(r: &Request<'_>) -> Result<Vec<String>, Rejection> {
-    let body = store::parse_object(r.body)?;
+/// A body's fields: the wrapped object's (or the body's own), and those beside it.
+fn split(op: &Operation, body: Value) -> Fields {
+    let Value::Object(mut outer) = body else {
+        return Fields::default();
+    };
+    let inner = match op.request.and_then(|b| b.wrap) {
+        Some(member) => match outer.remove(member) {
+            Some(Value::Object(inner)) => inner,
+            _ => Map::new(),
+        },
+        None => std::mem::take(&mut outer),
+    };
+    (inner, outer)
+}
+
+/// The IDs a batch names: the body's first list of text, not empty, and no more than a family
+/// holds ([`crate::Limits::max_objects`]: what bounds a batch's work).
+pub(super) fn listed_ids(r: &Request<'_>, body: &Value) -> Result<Vec<String>, Rejection> {
     let found = body.as_object().into_iter().flatten().find_map(|(_, v)| {
         let items = v.as_array()?;
         items
@@ -140,10 +208,22 @@ fn listed_ids(r: &Request<'_>) -> Result<Vec<String>, Rejection> {
             .map(|i| i.as_str().map(str::to_owned))
             .collect::<Option<Vec<_>>>()
     });
-    found.ok_or_else(|| reject(codes::MISSING_FIELD, "the body lists no IDs"))
+    let ids = found
+        .filter(|ids| !ids.is_empty())
+        .ok_or_else(|| reject(codes::MISSING_FIELD, "the body lists no IDs"))?;
+    let max = r.limits.max_objects;
+    if ids.len() > max {
+        let message = format!(
+            "the body lists {} IDs; the fake takes at most {max}",
+            ids.len()
+        );
+        return Err(reject(codes::LIMIT_EXCEEDED, message));
+    }
+    Ok(ids)
 }
 
-fn listing_of_query(query: &Query, parent: Option<String>) -> Listing {
+/// A list's paging, sort and equality filters, from its query.
+pub(super) fn listing_of_query(query: &Query, parent: Option<String>) -> Listing {
     let sort = ["sort_by", "sortby", "sort_key"]
         .iter()
         .find_map(|k| query.text(k))
@@ -151,6 +231,12 @@ fn listing_of_query(query: &Query, parent: Option<String>) -> Listing {
             let order = query.text("order").or_else(|| query.text("sort_dir"));
             (field, order.as_deref() == Some("DESC"))
         });
+    let number = |k: &str, default: usize| {
+        query
+            .text(k)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
     Listing {
         parent,
         filters: query
@@ -160,67 +246,57 @@ fn listing_of_query(query: &Query, parent: Option<String>) -> Listing {
             .cloned()
             .collect(),
         sort,
-        offset: query
-            .text("offset")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
-        limit: query
-            .text("limit")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(10),
+        offset: number("offset", 0),
+        limit: number("limit", 10),
+        ..Listing::default()
     }
 }
 
-/// A search's paging, sort and conditions, from its body (`{offset, limit, sort_by, order,
-/// condition: {conditions: [{name, data: [field, operator, value]}]}}`): every condition must
-/// hold; the operators are `=` (also `==`, `EQUAL`) and `!=`.
-fn listing_of_body(r: &Request<'_>, parent: Option<String>) -> Result<Listing, Rejection> {
-    let body = store::parse_object(r.body)?;
+/// A search's paging, sort, time window and condition, from its body (checked against the
+/// descriptor first): see [`crate::store::Search`] for the conditions and logics.
+pub(super) fn listing_of_body(
+    r: &Request<'_>,
+    parent: Option<String>,
+) -> Result<Listing, Rejection> {
+    let (body, _) = fields(r)?;
+    Ok(Listing {
+        parent,
+        ..listing_of_filters(Some(&Value::Object(body)), 10)?
+    })
+}
+
+/// A search body's listing (an export's `data_object_filters_form`), `limit` by default.
+pub(super) fn listing_of_filters(body: Option<&Value>, limit: usize) -> Result<Listing, Rejection> {
+    let Some(body) = body else {
+        return Ok(Listing {
+            limit,
+            ..Listing::default()
+        });
+    };
     let number = |k: &str, default: usize| {
         body.get(k)
             .and_then(Value::as_u64)
             .map_or(default, |n| n as usize)
     };
-    let mut filters = Vec::new();
-    let conditions = body["condition"]["conditions"].as_array().cloned();
-    for c in conditions.unwrap_or_default() {
-        let data = c["data"].as_array().cloned().unwrap_or_default();
-        let [field, operator, value] = data.as_slice() else {
-            return Err(reject(
-                codes::INVALID_PARAMETER,
-                "a condition's data is [field, operator, value]",
-            ));
-        };
-        let text = |v: &Value| {
-            v.as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| v.to_string())
-        };
-        match operator.as_str() {
-            Some("=" | "==" | "EQUAL") => filters.push((text(field), text(value))),
-            other => {
-                return Err(reject(
-                    codes::NOT_SERVED,
-                    format!("the fake does not serve the search operator {other:?}"),
-                ));
-            }
-        }
-    }
-    let sort = body.get("sort_by").and_then(Value::as_str).map(|field| {
-        let desc = body.get("order").and_then(Value::as_str) == Some("DESC");
-        (field.to_owned(), desc)
+    let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
+    let sort = text("sort_by").map(|field| (field, text("order").as_deref() == Some("DESC")));
+    let ids = body.get("ids").and_then(Value::as_array).map(|ids| {
+        let text = ids.iter().filter_map(Value::as_str);
+        text.map(str::to_owned).collect()
     });
     Ok(Listing {
-        parent,
-        filters,
+        ids,
+        search: Search::parse(body.get("condition"))?,
+        window: (text("from_date"), text("to_date")),
         sort,
         offset: number("offset", 0),
-        limit: number("limit", 10),
+        limit: number("limit", limit),
+        ..Listing::default()
     })
 }
 
 /// `value` as the operation's result type (the bindings' type keeps the fields it knows).
-fn typed(r: &Request<'_>, value: Value) -> Result<Value, Rejection> {
+pub(super) fn typed(r: &Request<'_>, value: Value) -> Result<Value, Rejection> {
     match Codec::find(r.op.id).and_then(|c| c.data) {
         Some(check) => check(value).map_err(|e| reject(codes::WRONG_TYPE, e)),
         None => Ok(value),
@@ -228,7 +304,7 @@ fn typed(r: &Request<'_>, value: Value) -> Result<Value, Rejection> {
 }
 
 /// The answer with one object, in the operation's shape.
-fn one(r: &Request<'_>, value: Value) -> Result<Response, Rejection> {
+pub(super) fn one(r: &Request<'_>, value: Value) -> Result<Response, Rejection> {
     match r.op.response.shape {
         Shape::Envelope { data: false, .. } => Ok(acknowledged(r.request_id)),
         Shape::Envelope {
@@ -244,18 +320,41 @@ fn one(r: &Request<'_>, value: Value) -> Result<Response, Rejection> {
     }
 }
 
+/// The answer of a batch, per ID: `{success_ids, error_ids}` in the operation's shape (both
+/// lists sent, even empty, which the bindings' types leave out).
+pub(super) fn batch(
+    r: &Request<'_>,
+    (done, refused): store::Outcome,
+) -> Result<Response, Rejection> {
+    let mut data = typed(r, json!({"success_ids": done, "error_ids": refused}))?;
+    if let Value::Object(fields) = &mut data {
+        for name in ["success_ids", "error_ids"] {
+            fields.entry(name).or_insert_with(|| json!([]));
+        }
+    }
+    match r.op.response.shape {
+        Shape::Envelope { data: true, .. } => Ok(json_answer(&envelope(r.request_id, data))),
+        _ => Ok(json_answer(&data)),
+    }
+}
+
 /// The answer with a page of objects, in the family's list envelope.
-fn list(
+pub(super) fn list(
     r: &Request<'_>,
     family: &Family,
     page: Vec<Value>,
     total: usize,
+    listing: &Listing,
 ) -> Result<Response, Rejection> {
     match family.list {
         Some(ListStyle::Envelope { total: with_total }) => {
+            let size = page.len();
             let mut answer = envelope(r.request_id, typed(r, Value::Array(page))?);
             if with_total {
                 answer["total"] = json!(total);
+                // The SOC lists' `size` (this page's items) and `page` (its number, from 0).
+                answer["size"] = json!(size);
+                answer["page"] = json!(listing.offset.checked_div(listing.limit).unwrap_or(0));
             }
             Ok(json_answer(&answer))
         }
@@ -270,15 +369,15 @@ fn list(
     }
 }
 
-/// A success without a body.
-fn no_content() -> Response {
-    plain(axum::http::StatusCode::NO_CONTENT, JSON_UTF8, String::new())
+/// A success without a body (DeleteWorkspace's 200).
+pub(super) fn no_content() -> Response {
+    plain(axum::http::StatusCode::OK, JSON_UTF8, String::new())
 }
 
 fn envelope(request_id: &str, data: Value) -> Value {
     json!({"code": OK, "message": "", "success": true, "request_id": request_id, "data": data})
 }
 
-fn json_answer(value: &Value) -> Response {
+pub(super) fn json_answer(value: &Value) -> Response {
     plain(axum::http::StatusCode::OK, JSON_UTF8, value.to_string())
 }

@@ -6,10 +6,14 @@
 //! topologies) comes before, writing the answer after. The whole runs on a blocking thread
 //! (`server.rs`), never on the threads that serve connections.
 
+mod dataclasses;
+mod files;
 mod generic;
+mod relations;
 mod runs;
 mod versions;
 mod workflows;
+mod workspaces;
 
 use std::cell::Cell;
 use std::sync::Mutex;
@@ -65,15 +69,16 @@ use envelope;
 /// which concurrent changes were applied.
 pub(crate) fn answer(store: &Mutex<Store>, r: &Request<'_>) -> Response {
     let ctx = Ctx {
-        project: r.params[0].as_str(),
-        workspace: r.params[1].as_str(),
+        project: r.params.first().map_or("", String::as_str),
+        // `""` for an operation of the project (ListWorkspaces, CreateWorkspace).
+        workspace: r.params.get(1).map_or("", String::as_str),
         id: r.params.get(2).map_or("", String::as_str),
         store,
         seq: Cell::new(None),
     };
     let mut response = match run(&ctx, r) {
         Ok(response) => response,
-        Err(rejection) => refusal(&rejection),
+        Err(rejection) => refusal(r.op, &rejection),
     };
     if let Some(seq) = ctx.seq.get() {
         response
@@ -163,6 +168,10 @@ fn family(id: &str) -> Option<Family> {
 }
 
 fn run(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejection> {
+    // A missing workspace is the service's 403 before anything else of the request is read.
+    if r.op.path_params().any(|p| p == "workspace_id") {
+        crate::lock(ctx.store).space(ctx.project, ctx.workspace)?;
+    }
     let Some(family) = family(r.op.id) else {
         // A family the spec alone describes: served by the generic store.
         return match generic::role(r.op.id) {
@@ -217,10 +226,22 @@ fn json(body: &impl Serialize) -> Response {
     plain(StatusCode::OK, JSON_UTF8, value.to_string())
 }
 
-/// The pages' 400: `{code, message}`.
-pub(crate) fn refusal(rejection: &Rejection) -> Response {
-    let body = serde_json::json!({"code": rejection.code, "message": rejection.message});
-    plain(StatusCode::BAD_REQUEST, JSON_UTF8, body.to_string())
+/// The families whose pages answer a refusal as `{error_code, error_msg}` (the Workspace and
+/// Data Class Management chapters); the others' is `{code, message}`. The generated operations
+/// do not carry their error schemas, so this is the one list kept by hand.
+const ERROR_CODE_FAMILIES: &[&str] = &["workspaces", "dataclasses", "fields", "types"];
+
+/// The pages' refusal (400, or 403 for a missing workspace), in `op`'s chapter's shape.
+pub(crate) fn refusal(op: &Operation, rejection: &Rejection) -> Response {
+    let gateway_shape =
+        generic::role(op.id).is_some_and(|(f, _)| ERROR_CODE_FAMILIES.contains(&f.name));
+    let body = if gateway_shape {
+        serde_json::json!({"error_code": rejection.code, "error_msg": rejection.message})
+    } else {
+        serde_json::json!({"code": rejection.code, "message": rejection.message})
+    };
+    let status = StatusCode::from_u16(rejection.status).unwrap_or(StatusCode::BAD_REQUEST);
+    plain(status, JSON_UTF8, body.to_string())
 }
 
 #[cfg(test)]

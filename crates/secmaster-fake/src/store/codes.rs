@@ -1,7 +1,11 @@
-//! The fake's error codes: the service's where it is known ([`UNKNOWN_WORKFLOW`]), the fake's own
-//! otherwise (the API pages document none).
-//! Every refusal is HTTP 400 `{code, message}` and changes nothing; an operation the fake does
-//! not serve is HTTP 501 with [`NOT_SERVED`].
+//! The fake's error codes: the service's where it is known ([`UNKNOWN_WORKFLOW`],
+//! [`UNKNOWN_OBJECT`], [`UNKNOWN_WORKSPACE`]), the fake's own otherwise (the API pages document
+//! none).
+//! Every refusal is HTTP 400 (403 for a missing workspace) in the shape the operation's page
+//! gives its 400 (`{code, message}`, or `{error_code, error_msg}` for the workspace and data
+//! class chapters) and changes nothing; an operation the fake does not serve is HTTP 501 with
+//! [`NOT_SERVED`]. A code is read with its status: [`MALFORMED_BODY`] (400) and
+//! [`UNKNOWN_WORKSPACE`] (403) are the same text.
 
 /// An operation routed from the generated operations that the fake does not serve: HTTP 501
 /// `{code, message}`, the message naming the operation ("the fake does not serve
@@ -35,10 +39,10 @@ pub const WRONG_VERSION_STATUS: &str = "SecMaster.20030002";
 pub const VERSION_IN_USE: &str = "SecMaster.20030003";
 /// An enabled workflow cannot be deleted: disable it first.
 pub const WORKFLOW_ENABLED: &str = "SecMaster.20030004";
-/// The project does not exist.
-pub const UNKNOWN_PROJECT: &str = "SecMaster.20040001";
-/// The workspace does not exist in the project.
-pub const UNKNOWN_WORKSPACE: &str = "SecMaster.20040002";
+/// The workspace does not exist in the project (nor does a project the fake holds no workspace
+/// of): HTTP **403**, the service's own code (as the Terraform provider checks it), on every
+/// operation under a workspace. The same text as [`MALFORMED_BODY`], which comes with 400.
+pub const UNKNOWN_WORKSPACE: &str = "SecMaster.20010001";
 /// The workflow does not exist in the workspace: the service's own code.
 pub const UNKNOWN_WORKFLOW: &str = "SecMaster.20040611";
 /// The version does not exist in the workspace.

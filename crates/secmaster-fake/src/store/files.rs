@@ -203,13 +203,13 @@ impl Workspace {
                 ));
             }
             let class = info.dataclass_id.clone().unwrap_or_default();
-            let Some(class_name) = self.dataclasses.get(&class) else {
+            let Some(class_name) = self.class_name(&class) else {
                 return Err(reject(
                     codes::UNKNOWN_DATACLASS,
                     format!("data class {class} of {name:?} does not exist in this workspace"),
                 ));
             };
-            info.dataclass_name = Some(class_name.clone());
+            info.dataclass_name = Some(class_name);
             let id = new_id();
             let mut versions = exported.versions.0;
             for v in &mut versions {

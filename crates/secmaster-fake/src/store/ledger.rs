@@ -13,7 +13,7 @@ use secmaster::bindings::types::{AopWorkflowInfo, AopWorkflowVersionInfo};
 
 use super::costs::{cost, grows_past, object, over};
 use super::{
-    DataClass, Flow, Rejection, SeedWorkflow, Workspace, codes, instances, reject, versions,
+    DataClass, Flow, Rejection, SeedWorkflow, Workspace, instances, missing_workspace, versions,
     workflows,
 };
 use crate::Limits;
@@ -32,18 +32,21 @@ enum Kind {
 
 /// A workspace and what its objects cost.
 #[derive(Default)]
-struct Space {
-    ws: Workspace,
+pub(super) struct Space {
+    pub(super) ws: Workspace,
     costs: HashMap<Key, usize>,
     bytes: usize,
+    /// The workspace itself as the workspace chapter shows it (`None` for one seeded with a
+    /// workflow or a data class: shown with its ID and project alone).
+    pub(super) info: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// All the fake's data.
 pub(crate) struct Store {
     /// The sequence number of the last change applied.
     pub seq: u64,
-    limits: Limits,
-    workspaces: BTreeMap<(String, String), Space>,
+    pub(super) limits: Limits,
+    pub(super) workspaces: BTreeMap<(String, String), Space>,
 }
 
 impl Store {
@@ -120,20 +123,11 @@ impl Store {
     }
 
     fn check_space(&self, project: &str, workspace: &str) -> Result<(), Rejection> {
-        if !self.workspaces.keys().any(|(p, _)| p == project) {
-            return Err(reject(
-                codes::UNKNOWN_PROJECT,
-                format!("project {project} does not exist"),
-            ));
-        }
         if !self
             .workspaces
             .contains_key(&(project.to_owned(), workspace.to_owned()))
         {
-            return Err(reject(
-                codes::UNKNOWN_WORKSPACE,
-                format!("workspace {workspace} does not exist"),
-            ));
+            return Err(missing_workspace(workspace));
         }
         Ok(())
     }
@@ -188,6 +182,14 @@ impl Store {
 }
 
 impl Space {
+    /// An empty workspace, as CreateWorkspace made it.
+    pub(super) fn with_info(info: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self {
+            info: Some(info),
+            ..Self::default()
+        }
+    }
+
     /// Counts every object again (after seeding).
     fn recount(&mut self) {
         self.costs.clear();

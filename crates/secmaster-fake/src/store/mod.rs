@@ -11,12 +11,18 @@
 pub mod codes;
 mod commands;
 mod costs;
+pub(crate) mod csv;
+mod dataclasses;
 mod files;
 mod import_rules;
 mod instances;
 mod ledger;
 mod records;
+mod relations;
+pub(crate) mod rules;
+mod search;
 mod seed;
+mod spaces;
 mod validation;
 mod versions;
 mod workflows;
@@ -31,7 +37,9 @@ pub(crate) use commands::parse_command;
 pub(crate) use files::{parse as parse_file, render as render_file};
 pub(crate) use instances::{InstanceQuery, RUN_TIME, run_context};
 pub(crate) use ledger::Store;
-pub(crate) use records::{Listing, Plain, Record};
+pub(crate) use records::{Kept, Record};
+pub(crate) use relations::Outcome;
+pub(crate) use search::{Listing, Search, lookup, select};
 pub use seed::{DataClass, SeedWorkflow, Version};
 pub(crate) use validation::{check_edit, check_new, check_validation, validate};
 pub(crate) use workflows::ListQuery;
@@ -40,16 +48,31 @@ pub(crate) use workflows::parse_update;
 /// Why a request was refused, with the fake's documented error code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// The `code` of the 400 body.
+    /// The HTTP status: 400, or 403 for a missing workspace ([`codes::UNKNOWN_WORKSPACE`]).
+    pub status: u16,
+    /// The `code` (or `error_code`) of the body.
     pub code: &'static str,
-    /// The `message` of the 400 body.
+    /// The `message` (or `error_msg`) of the body.
     pub message: String,
 }
 
 pub(crate) fn reject(code: &'static str, message: impl Into<String>) -> Rejection {
     Rejection {
+        status: 400,
         code,
         message: message.into(),
+    }
+}
+
+/// The service's refusal for a workspace that does not exist in the project: 403
+/// [`codes::UNKNOWN_WORKSPACE`].
+pub(crate) fn missing_workspace(workspace: &str) -> Rejection {
+    Rejection {
+        status: 403,
+        ..reject(
+            codes::UNKNOWN_WORKSPACE,
+            format!("workspace {workspace} does not exist"),
+        )
     }
 }
 

@@ -93,17 +93,13 @@ impl Workspace {
             listed!("labels", labels, Label);
         }
         self.name_is_free(&body.name, None)?;
-        let dataclass_name = self
-            .dataclasses
-            .get(&body.dataclass_id)
-            .cloned()
-            .ok_or_else(|| {
-                let id = &body.dataclass_id;
-                reject(
-                    codes::UNKNOWN_DATACLASS,
-                    format!("data class {id} does not exist"),
-                )
-            })?;
+        let dataclass_name = self.class_name(&body.dataclass_id).ok_or_else(|| {
+            let id = &body.dataclass_id;
+            reject(
+                codes::UNKNOWN_DATACLASS,
+                format!("data class {id} does not exist"),
+            )
+        })?;
         let mut info = AopWorkflowInfo {
             id: Some(new_id()),
             name: Some(body.name),
