@@ -23,6 +23,8 @@ pub struct Field {
     /// The fields of the object it holds, or of each object of an array of objects (empty
     /// otherwise): checked as the body's own are, their path named.
     pub fields: &'static [Field],
+    /// Whether `null` is a value it takes (the schema's `nullable`); else `null` is refused.
+    pub nullable: bool,
 }
 
 /// The type of a request body's field, with the bounds the spec gives.
@@ -42,6 +44,11 @@ pub enum FieldKind {
         min: Option<i64>,
         /// The largest value allowed.
         max: Option<i64>,
+    },
+    /// An integer of an enum: one of `values`.
+    IntegerEnum {
+        /// The values it lists.
+        values: &'static [i64],
     },
     /// A number.
     Number,
@@ -72,7 +79,7 @@ impl FieldKind {
     pub fn expected(&self) -> &'static str {
         match self {
             Self::String { .. } | Self::Enum { .. } => "a string",
-            Self::Integer { .. } => "an integer",
+            Self::Integer { .. } | Self::IntegerEnum { .. } => "an integer",
             Self::Number => "a number",
             Self::Boolean => "a boolean",
             Self::Array { .. } => "an array",
@@ -120,12 +127,17 @@ impl Field {
                         kind: *kind,
                         items: None,
                         fields: &[],
+                        nullable: false,
                         ..*self
                     }
                     .own_problem(item)
                     .map(|p| (String::new(), p)),
                     (None, Value::Object(object)) if !self.fields.is_empty() => {
                         in_object(object).map(|(path, problem)| (format!(".{path}"), problem))
+                    }
+                    (None, Value::Object(_)) | (None, Value::Array(_)) => None,
+                    (None, _) if !self.fields.is_empty() => {
+                        Some((String::new(), "is not an object".to_owned()))
                     }
                     _ => None,
                 };
@@ -144,17 +156,25 @@ impl Field {
             _ => None,
         };
         match (self.kind, value) {
-            (_, Value::Null) => None,
+            (_, Value::Null) if self.nullable => None,
+            (_, Value::Null) => Some(format!("is null, not {}", self.kind.expected())),
             (FieldKind::String { min_len, max_len }, Value::String(s)) => {
                 out_of(s.chars().count() as u64, min_len, max_len, "characters")
             }
             (FieldKind::Integer { min, max }, Value::Number(n)) => {
-                let n = n.as_i64()?;
+                let Some(n) = n.as_i64() else {
+                    return Some(format!("is {n}, not an integer of 64 bits"));
+                };
                 match (min, max) {
                     (Some(min), _) if n < min => Some(format!("is {n}, less than {min}")),
                     (_, Some(max)) if n > max => Some(format!("is {n}, more than {max}")),
                     _ => None,
                 }
+            }
+            (FieldKind::IntegerEnum { values }, Value::Number(n)) => {
+                let listed = n.as_i64().is_some_and(|n| values.contains(&n));
+                let values: Vec<String> = values.iter().map(i64::to_string).collect();
+                (!listed).then(|| format!("is {n}, not one of {}", values.join(", ")))
             }
             (FieldKind::Enum { values, .. }, Value::String(s)) => (!values.contains(&s.as_str()))
                 .then(|| format!("`{s}` is not one of {}", values.join(", "))),

@@ -26854,6 +26854,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -26983,6 +26990,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27088,6 +27102,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -27228,6 +27249,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27349,6 +27377,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -27483,6 +27518,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27599,6 +27641,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -27735,6 +27784,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27856,6 +27912,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -27964,6 +28027,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -28095,6 +28165,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28172,6 +28249,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -28281,6 +28365,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -28424,6 +28515,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -28628,6 +28726,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -28731,6 +28836,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -28952,6 +29064,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29091,6 +29210,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -29242,6 +29368,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29387,6 +29520,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29516,6 +29656,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29639,6 +29786,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -29775,6 +29929,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -29905,6 +30066,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30028,6 +30196,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30137,6 +30312,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -30269,6 +30451,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30346,6 +30535,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -30455,6 +30651,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -30606,6 +30809,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30727,6 +30937,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -30862,6 +31079,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -30985,6 +31209,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -31094,6 +31325,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -31230,6 +31468,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -31307,6 +31552,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -31416,6 +31668,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -31561,6 +31820,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -31842,6 +32108,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -31969,6 +32242,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -32090,6 +32370,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -32199,6 +32486,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -32573,6 +32867,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -32694,6 +32995,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -32845,6 +33153,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -32975,6 +33290,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -33078,6 +33400,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -33229,6 +33558,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -33332,6 +33668,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -33483,6 +33826,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -33586,6 +33936,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -33735,6 +34092,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -33838,6 +34202,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -33987,6 +34358,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -34107,6 +34485,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -34252,6 +34637,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -34445,6 +34837,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -34626,6 +35025,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -34816,6 +35222,13 @@ pub mod builder {
                         ),
                     )
                 }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -34981,6 +35394,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -35299,6 +35719,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -35311,6 +35732,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "engine_type",
@@ -35323,6 +35745,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "aop_type",
@@ -35335,6 +35758,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "dataclass_id",
@@ -35347,6 +35771,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "labels",
@@ -35359,6 +35784,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -35471,6 +35897,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -35483,6 +35910,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "enabled",
@@ -35492,6 +35920,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "version_id",
@@ -35504,6 +35933,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "labels",
@@ -35516,6 +35946,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -35688,6 +36119,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -35700,6 +36132,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "taskconfig",
@@ -35712,6 +36145,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "input",
@@ -35724,6 +36158,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "output",
@@ -35736,6 +36171,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "taskflow",
@@ -35748,6 +36184,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "taskflow_type",
@@ -35760,6 +36197,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "aop_type",
@@ -35772,6 +36210,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -35841,6 +36280,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "action_type",
@@ -35853,6 +36293,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "action_id",
@@ -35865,6 +36306,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "action_instance_id",
@@ -35877,6 +36319,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "playbook_context",
@@ -35886,6 +36329,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::PLAYBOOKCONTEXT_REF,
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -35997,6 +36441,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -36009,6 +36454,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "status",
@@ -36026,6 +36472,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "taskconfig",
@@ -36038,6 +36485,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "taskflow",
@@ -36050,6 +36498,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "taskflow_type",
@@ -36062,6 +36511,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "aop_type",
@@ -36074,6 +36524,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "input",
@@ -36086,6 +36537,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "output",
@@ -36098,6 +36550,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -36209,6 +36662,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "result",
@@ -36221,6 +36675,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -36282,6 +36737,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "taskconfig",
@@ -36294,6 +36750,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "taskflow",
@@ -36306,6 +36763,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "aopworkflow_id",
@@ -36318,6 +36776,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -36384,6 +36843,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -36439,6 +36899,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -36676,6 +37137,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "task_id",
@@ -36688,6 +37150,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "input_dataobject",
@@ -36700,6 +37163,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -36741,15 +37205,15 @@ pub mod operations {
                 name: "offset",
                 kind: QueryKind::Integer {
                     min: Some(0i64),
-                    max: None,
+                    max: Some(2147483647i64),
                 },
                 required: true,
             },
             QueryParam {
                 name: "limit",
                 kind: QueryKind::Integer {
-                    min: None,
-                    max: None,
+                    min: Some(-2147483648i64),
+                    max: Some(2147483647i64),
                 },
                 required: true,
             },
@@ -36852,6 +37316,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "enterprise_project_id",
@@ -36864,6 +37329,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "enterprise_project_name",
@@ -36876,6 +37342,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "view_bind_id",
@@ -36888,6 +37355,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "is_view",
@@ -36897,6 +37365,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "name",
@@ -36909,6 +37378,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -36921,6 +37391,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "project_name",
@@ -36933,6 +37404,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "tags",
@@ -36945,6 +37417,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::TAGS_POJO,
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -37030,6 +37503,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -37042,6 +37516,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "view_bind_id",
@@ -37054,6 +37529,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -37138,16 +37614,16 @@ pub mod operations {
             QueryParam {
                 name: "offset",
                 kind: QueryKind::Integer {
-                    min: None,
-                    max: None,
+                    min: Some(-2147483648i64),
+                    max: Some(2147483647i64),
                 },
                 required: false,
             },
             QueryParam {
                 name: "limit",
                 kind: QueryKind::Integer {
-                    min: None,
-                    max: None,
+                    min: Some(-2147483648i64),
+                    max: Some(2147483647i64),
                 },
                 required: false,
             },
@@ -37351,6 +37827,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sub_category_code",
@@ -37363,6 +37840,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "category",
@@ -37375,6 +37853,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "category_code",
@@ -37387,6 +37866,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "name",
@@ -37399,6 +37879,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "business_code",
@@ -37411,6 +37892,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "dataclass_business_code",
@@ -37423,6 +37905,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -37435,18 +37918,19 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "level",
                     setter: "level",
                     required: false,
-                    kind: FieldKind::Integer {
-                        min: None,
-                        max: None,
+                    kind: FieldKind::IntegerEnum {
+                        values: &[1i64, 2i64],
                     },
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "enabled",
@@ -37456,18 +37940,20 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sla",
                     setter: "sla",
                     required: true,
                     kind: FieldKind::Integer {
-                        min: None,
-                        max: None,
+                        min: Some(-2147483648i64),
+                        max: Some(2147483647i64),
                     },
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -37527,6 +38013,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "ids",
@@ -37544,6 +38031,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -37604,6 +38092,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "ids",
@@ -37621,6 +38110,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -37682,6 +38172,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "offset",
@@ -37694,6 +38185,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sort_by",
@@ -37706,6 +38198,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "order",
@@ -37718,6 +38211,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "from_date",
@@ -37730,6 +38224,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "to_date",
@@ -37742,6 +38237,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "condition",
@@ -37751,6 +38247,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -37811,6 +38308,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "id",
@@ -37823,6 +38321,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "domain_id",
@@ -37835,6 +38334,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "region_id",
@@ -37847,6 +38347,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -37859,6 +38360,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "labels",
@@ -37871,6 +38373,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "environment",
@@ -37880,6 +38383,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_ENVIRONMENT,
+                    nullable: false,
                 },
                 Field {
                     name: "data_source",
@@ -37889,6 +38393,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
+                    nullable: false,
                 },
                 Field {
                     name: "first_observed_time",
@@ -37901,6 +38406,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "last_observed_time",
@@ -37913,6 +38419,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "create_time",
@@ -37925,6 +38432,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "arrive_time",
@@ -37937,6 +38445,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "title",
@@ -37949,6 +38458,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -37961,6 +38471,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "source_url",
@@ -37973,18 +38484,20 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "count",
                     setter: "count",
                     required: false,
                     kind: FieldKind::Integer {
-                        min: None,
-                        max: None,
+                        min: Some(-2147483648i64),
+                        max: Some(2147483647i64),
                     },
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "confidence",
@@ -37997,6 +38510,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "severity",
@@ -38009,6 +38523,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "criticality",
@@ -38021,6 +38536,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "alert_type",
@@ -38030,6 +38546,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_ALERT_TYPE,
+                    nullable: false,
                 },
                 Field {
                     name: "network_list",
@@ -38042,6 +38559,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "resource_list",
@@ -38054,6 +38572,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_RESOURCE_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "remediation",
@@ -38063,6 +38582,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
+                    nullable: false,
                 },
                 Field {
                     name: "verification_state",
@@ -38075,6 +38595,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "handle_status",
@@ -38087,6 +38608,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sla",
@@ -38099,6 +38621,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "update_time",
@@ -38111,6 +38634,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_time",
@@ -38123,6 +38647,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -38135,6 +38660,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "simulation",
@@ -38147,6 +38673,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "actor",
@@ -38159,6 +38686,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "owner",
@@ -38171,6 +38699,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "creator",
@@ -38183,6 +38712,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_reason",
@@ -38195,6 +38725,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_comment",
@@ -38207,6 +38738,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "malware",
@@ -38216,6 +38748,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
+                    nullable: false,
                 },
                 Field {
                     name: "system_info",
@@ -38225,6 +38758,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "process",
@@ -38237,6 +38771,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
+                    nullable: false,
                 },
                 Field {
                     name: "user_info",
@@ -38249,6 +38784,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "file_info",
@@ -38261,6 +38797,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "system_alert_table",
@@ -38270,6 +38807,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -38335,6 +38873,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -38463,6 +39002,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "id",
@@ -38475,6 +39015,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "domain_id",
@@ -38487,6 +39028,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "region_id",
@@ -38499,6 +39041,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -38511,6 +39054,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "labels",
@@ -38523,6 +39067,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "environment",
@@ -38532,6 +39077,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_ENVIRONMENT,
+                    nullable: false,
                 },
                 Field {
                     name: "data_source",
@@ -38541,6 +39087,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
+                    nullable: false,
                 },
                 Field {
                     name: "first_observed_time",
@@ -38553,6 +39100,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "last_observed_time",
@@ -38565,6 +39113,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "create_time",
@@ -38577,6 +39126,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "arrive_time",
@@ -38589,6 +39139,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "title",
@@ -38601,6 +39152,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -38613,6 +39165,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "source_url",
@@ -38625,18 +39178,20 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "count",
                     setter: "count",
                     required: false,
                     kind: FieldKind::Integer {
-                        min: None,
-                        max: None,
+                        min: Some(-2147483648i64),
+                        max: Some(2147483647i64),
                     },
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "confidence",
@@ -38649,6 +39204,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "severity",
@@ -38661,6 +39217,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "criticality",
@@ -38673,6 +39230,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "alert_type",
@@ -38682,6 +39240,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_ALERT_TYPE,
+                    nullable: false,
                 },
                 Field {
                     name: "network_list",
@@ -38694,6 +39253,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "resource_list",
@@ -38706,6 +39266,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_RESOURCE_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "remediation",
@@ -38715,6 +39276,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
+                    nullable: false,
                 },
                 Field {
                     name: "verification_state",
@@ -38727,6 +39289,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "handle_status",
@@ -38739,6 +39302,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sla",
@@ -38751,6 +39315,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "update_time",
@@ -38763,6 +39328,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_time",
@@ -38775,6 +39341,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -38787,6 +39354,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "simulation",
@@ -38799,6 +39367,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "actor",
@@ -38811,6 +39380,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "owner",
@@ -38823,6 +39393,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "creator",
@@ -38835,6 +39406,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_reason",
@@ -38847,6 +39419,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_comment",
@@ -38859,6 +39432,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "malware",
@@ -38868,6 +39442,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
+                    nullable: false,
                 },
                 Field {
                     name: "system_info",
@@ -38877,6 +39452,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "process",
@@ -38889,6 +39465,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
+                    nullable: false,
                 },
                 Field {
                     name: "user_info",
@@ -38901,6 +39478,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "file_info",
@@ -38913,6 +39491,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "system_alert_table",
@@ -38922,6 +39501,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "batch_ids",
@@ -38939,6 +39519,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -39004,6 +39585,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "id",
@@ -39016,6 +39598,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "domain_id",
@@ -39028,6 +39611,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "region_id",
@@ -39040,6 +39624,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -39052,6 +39637,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "labels",
@@ -39064,6 +39650,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "environment",
@@ -39073,6 +39660,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_ENVIRONMENT,
+                    nullable: false,
                 },
                 Field {
                     name: "data_source",
@@ -39082,6 +39670,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
+                    nullable: false,
                 },
                 Field {
                     name: "first_observed_time",
@@ -39094,6 +39683,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "last_observed_time",
@@ -39106,6 +39696,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "create_time",
@@ -39118,6 +39709,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "arrive_time",
@@ -39130,6 +39722,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "title",
@@ -39142,6 +39735,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -39154,6 +39748,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "source_url",
@@ -39166,18 +39761,20 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "count",
                     setter: "count",
                     required: false,
                     kind: FieldKind::Integer {
-                        min: None,
-                        max: None,
+                        min: Some(-2147483648i64),
+                        max: Some(2147483647i64),
                     },
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "confidence",
@@ -39190,6 +39787,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "severity",
@@ -39202,6 +39800,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "criticality",
@@ -39214,6 +39813,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "alert_type",
@@ -39223,6 +39823,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_ALERT_TYPE,
+                    nullable: false,
                 },
                 Field {
                     name: "network_list",
@@ -39235,6 +39836,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "resource_list",
@@ -39247,6 +39849,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_RESOURCE_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "remediation",
@@ -39256,6 +39859,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
+                    nullable: false,
                 },
                 Field {
                     name: "verification_state",
@@ -39268,6 +39872,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "handle_status",
@@ -39280,6 +39885,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sla",
@@ -39292,6 +39898,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "update_time",
@@ -39304,6 +39911,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_time",
@@ -39316,6 +39924,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -39328,6 +39937,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "simulation",
@@ -39340,6 +39950,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "actor",
@@ -39352,6 +39963,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "owner",
@@ -39364,6 +39976,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "creator",
@@ -39376,6 +39989,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_reason",
@@ -39388,6 +40002,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_comment",
@@ -39400,6 +40015,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "malware",
@@ -39409,6 +40025,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
+                    nullable: false,
                 },
                 Field {
                     name: "system_info",
@@ -39418,6 +40035,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "process",
@@ -39430,6 +40048,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
+                    nullable: false,
                 },
                 Field {
                     name: "user_info",
@@ -39442,6 +40061,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "file_info",
@@ -39454,6 +40074,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "system_alert_table",
@@ -39463,6 +40084,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "batch_ids",
@@ -39480,6 +40102,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -39546,6 +40169,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -39612,6 +40236,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "incident_content",
@@ -39621,6 +40246,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ORDER_ALERT_INCIDENT_CONTENT,
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -39679,6 +40305,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH,
+                    nullable: false,
                 },
                 Field {
                     name: "title",
@@ -39696,6 +40323,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -39751,6 +40379,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -39851,6 +40480,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "offset",
@@ -39863,6 +40493,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sort_by",
@@ -39875,6 +40506,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "order",
@@ -39887,6 +40519,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "from_date",
@@ -39899,6 +40532,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "to_date",
@@ -39911,6 +40545,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "condition",
@@ -39920,6 +40555,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -39980,6 +40616,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "id",
@@ -39992,6 +40629,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "domain_id",
@@ -40004,6 +40642,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "region_id",
@@ -40016,6 +40655,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -40028,6 +40668,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "labels",
@@ -40040,6 +40681,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "environment",
@@ -40049,6 +40691,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INCIDENT_ENVIRONMENT,
+                    nullable: false,
                 },
                 Field {
                     name: "data_source",
@@ -40058,6 +40701,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
+                    nullable: false,
                 },
                 Field {
                     name: "first_observed_time",
@@ -40070,6 +40714,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "last_observed_time",
@@ -40082,6 +40727,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "create_time",
@@ -40094,6 +40740,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "arrive_time",
@@ -40106,6 +40753,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "title",
@@ -40118,6 +40766,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -40130,6 +40779,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "source_url",
@@ -40142,18 +40792,20 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "count",
                     setter: "count",
                     required: false,
                     kind: FieldKind::Integer {
-                        min: None,
-                        max: None,
+                        min: Some(-2147483648i64),
+                        max: Some(2147483647i64),
                     },
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "confidence",
@@ -40166,6 +40818,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "severity",
@@ -40178,6 +40831,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "criticality",
@@ -40190,6 +40844,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "incident_type",
@@ -40199,6 +40854,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
+                    nullable: false,
                 },
                 Field {
                     name: "network_list",
@@ -40211,6 +40867,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "resource_list",
@@ -40223,6 +40880,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "remediation",
@@ -40232,6 +40890,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
+                    nullable: false,
                 },
                 Field {
                     name: "verification_state",
@@ -40244,6 +40903,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "handle_status",
@@ -40256,6 +40916,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sla",
@@ -40268,6 +40929,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "update_time",
@@ -40280,6 +40942,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_time",
@@ -40292,6 +40955,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -40304,6 +40968,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "simulation",
@@ -40316,6 +40981,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "actor",
@@ -40328,6 +40994,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "owner",
@@ -40340,6 +41007,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "creator",
@@ -40352,6 +41020,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_reason",
@@ -40364,6 +41033,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_comment",
@@ -40376,6 +41046,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "malware",
@@ -40385,6 +41056,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
+                    nullable: false,
                 },
                 Field {
                     name: "system_info",
@@ -40394,6 +41066,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "process",
@@ -40406,6 +41079,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
+                    nullable: false,
                 },
                 Field {
                     name: "user_info",
@@ -40418,6 +41092,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "file_info",
@@ -40430,6 +41105,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "system_alert_table",
@@ -40439,6 +41115,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -40504,6 +41181,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -40630,6 +41308,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "id",
@@ -40642,6 +41321,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "domain_id",
@@ -40654,6 +41334,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "region_id",
@@ -40666,6 +41347,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -40678,6 +41360,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "labels",
@@ -40690,6 +41373,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "environment",
@@ -40699,6 +41383,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INCIDENT_ENVIRONMENT,
+                    nullable: false,
                 },
                 Field {
                     name: "data_source",
@@ -40708,6 +41393,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
+                    nullable: false,
                 },
                 Field {
                     name: "first_observed_time",
@@ -40720,6 +41406,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "last_observed_time",
@@ -40732,6 +41419,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "create_time",
@@ -40744,6 +41432,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "arrive_time",
@@ -40756,6 +41445,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "title",
@@ -40768,6 +41458,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -40780,6 +41471,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "source_url",
@@ -40792,18 +41484,20 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "count",
                     setter: "count",
                     required: false,
                     kind: FieldKind::Integer {
-                        min: None,
-                        max: None,
+                        min: Some(-2147483648i64),
+                        max: Some(2147483647i64),
                     },
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "confidence",
@@ -40816,6 +41510,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "severity",
@@ -40828,6 +41523,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "criticality",
@@ -40840,6 +41536,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "incident_type",
@@ -40849,6 +41546,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
+                    nullable: false,
                 },
                 Field {
                     name: "network_list",
@@ -40861,6 +41559,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "resource_list",
@@ -40873,6 +41572,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "remediation",
@@ -40882,6 +41582,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
+                    nullable: false,
                 },
                 Field {
                     name: "verification_state",
@@ -40894,6 +41595,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "handle_status",
@@ -40906,6 +41608,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sla",
@@ -40918,6 +41621,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "update_time",
@@ -40930,6 +41634,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_time",
@@ -40942,6 +41647,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -40954,6 +41660,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "simulation",
@@ -40966,6 +41673,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "actor",
@@ -40978,6 +41686,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "owner",
@@ -40990,6 +41699,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "creator",
@@ -41002,6 +41712,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_reason",
@@ -41014,6 +41725,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_comment",
@@ -41026,6 +41738,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "malware",
@@ -41035,6 +41748,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
+                    nullable: false,
                 },
                 Field {
                     name: "system_info",
@@ -41044,6 +41758,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "process",
@@ -41056,6 +41771,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
+                    nullable: false,
                 },
                 Field {
                     name: "user_info",
@@ -41068,6 +41784,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "file_info",
@@ -41080,6 +41797,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "system_alert_table",
@@ -41089,6 +41807,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "batch_ids",
@@ -41106,6 +41825,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -41171,6 +41891,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "id",
@@ -41183,6 +41904,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "domain_id",
@@ -41195,6 +41917,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "region_id",
@@ -41207,6 +41930,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -41219,6 +41943,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "labels",
@@ -41231,6 +41956,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "environment",
@@ -41240,6 +41966,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INCIDENT_ENVIRONMENT,
+                    nullable: false,
                 },
                 Field {
                     name: "data_source",
@@ -41249,6 +41976,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
+                    nullable: false,
                 },
                 Field {
                     name: "first_observed_time",
@@ -41261,6 +41989,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "last_observed_time",
@@ -41273,6 +42002,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "create_time",
@@ -41285,6 +42015,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "arrive_time",
@@ -41297,6 +42028,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "title",
@@ -41309,6 +42041,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "description",
@@ -41321,6 +42054,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "source_url",
@@ -41333,18 +42067,20 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "count",
                     setter: "count",
                     required: false,
                     kind: FieldKind::Integer {
-                        min: None,
-                        max: None,
+                        min: Some(-2147483648i64),
+                        max: Some(2147483647i64),
                     },
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "confidence",
@@ -41357,6 +42093,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "severity",
@@ -41369,6 +42106,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "criticality",
@@ -41381,6 +42119,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "incident_type",
@@ -41390,6 +42129,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
+                    nullable: false,
                 },
                 Field {
                     name: "network_list",
@@ -41402,6 +42142,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "resource_list",
@@ -41414,6 +42155,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
+                    nullable: false,
                 },
                 Field {
                     name: "remediation",
@@ -41423,6 +42165,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
+                    nullable: false,
                 },
                 Field {
                     name: "verification_state",
@@ -41435,6 +42178,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "handle_status",
@@ -41447,6 +42191,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sla",
@@ -41459,6 +42204,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "update_time",
@@ -41471,6 +42217,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_time",
@@ -41483,6 +42230,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -41495,6 +42243,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "simulation",
@@ -41507,6 +42256,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "actor",
@@ -41519,6 +42269,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "owner",
@@ -41531,6 +42282,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "creator",
@@ -41543,6 +42295,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_reason",
@@ -41555,6 +42308,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "close_comment",
@@ -41567,6 +42321,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "malware",
@@ -41576,6 +42331,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
+                    nullable: false,
                 },
                 Field {
                     name: "system_info",
@@ -41585,6 +42341,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "process",
@@ -41597,6 +42354,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
+                    nullable: false,
                 },
                 Field {
                     name: "user_info",
@@ -41609,6 +42367,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "file_info",
@@ -41621,6 +42380,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
+                    nullable: false,
                 },
                 Field {
                     name: "system_alert_table",
@@ -41630,6 +42390,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "batch_ids",
@@ -41647,6 +42408,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -41713,6 +42475,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -41771,6 +42534,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH,
+                    nullable: false,
                 },
                 Field {
                     name: "title",
@@ -41788,6 +42552,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -41843,6 +42608,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -41976,6 +42742,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -42070,6 +42837,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -42154,6 +42922,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "related_dataobject_ids",
@@ -42171,6 +42940,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -42261,6 +43031,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "offset",
@@ -42273,6 +43044,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sort_by",
@@ -42285,6 +43057,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "order",
@@ -42297,6 +43070,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "from_date",
@@ -42309,6 +43083,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "to_date",
@@ -42321,6 +43096,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "condition",
@@ -42330,6 +43106,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -42396,6 +43173,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "dataclass_id",
@@ -42408,6 +43186,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "condition",
@@ -42417,6 +43196,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
+                    nullable: false,
                 },
                 Field {
                     name: "offset",
@@ -42429,6 +43209,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "limit",
@@ -42441,6 +43222,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "sort_by",
@@ -42453,6 +43235,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "from_date",
@@ -42465,6 +43248,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "to_date",
@@ -42477,6 +43261,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -42534,6 +43319,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::CREATE_INDICATOR_DETAIL_DATA_SOURCE,
+                    nullable: false,
                 },
                 Field {
                     name: "verdict",
@@ -42546,6 +43332,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "confidence",
@@ -42558,6 +43345,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "status",
@@ -42570,6 +43358,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "labels",
@@ -42582,6 +43371,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "value",
@@ -42594,6 +43384,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "granular_marking",
@@ -42606,6 +43397,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "environment",
@@ -42615,6 +43407,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::CREATE_INDICATOR_DETAIL_ENVIRONMENT,
+                    nullable: false,
                 },
                 Field {
                     name: "defanged",
@@ -42624,6 +43417,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "first_report_time",
@@ -42636,6 +43430,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "last_report_time",
@@ -42648,6 +43443,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "id",
@@ -42660,6 +43456,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "indicator_type",
@@ -42669,6 +43466,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::CREATE_INDICATOR_DETAIL_INDICATOR_TYPE,
+                    nullable: false,
                 },
                 Field {
                     name: "dataclass_id",
@@ -42681,6 +43479,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "name",
@@ -42693,6 +43492,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -42705,6 +43505,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "dataclass",
@@ -42714,6 +43515,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::DATA_CLASS_REF,
+                    nullable: false,
                 },
                 Field {
                     name: "project_id",
@@ -42726,6 +43528,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "create_time",
@@ -42738,6 +43541,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "update_time",
@@ -42750,6 +43554,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -42815,6 +43620,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -42924,6 +43730,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_INDICATOR_TYPE,
+                    nullable: false,
                 },
                 Field {
                     name: "value",
@@ -42936,6 +43743,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "update_time",
@@ -42948,6 +43756,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "create_time",
@@ -42960,6 +43769,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "environment",
@@ -42969,6 +43779,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_ENVIRONMENT,
+                    nullable: false,
                 },
                 Field {
                     name: "data_source",
@@ -42978,6 +43789,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_DATA_SOURCE,
+                    nullable: false,
                 },
                 Field {
                     name: "first_report_time",
@@ -42990,6 +43802,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "is_deleted",
@@ -42999,6 +43812,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "last_report_time",
@@ -43011,6 +43825,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "granular_marking",
@@ -43023,6 +43838,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "name",
@@ -43035,6 +43851,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "id",
@@ -43047,6 +43864,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "project_id",
@@ -43059,6 +43877,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "revoked",
@@ -43068,6 +43887,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "status",
@@ -43080,6 +43900,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "verdict",
@@ -43092,6 +43913,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "workspace_id",
@@ -43104,6 +43926,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "confidence",
@@ -43116,6 +43939,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "labels",
@@ -43128,6 +43952,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
                 Field {
                     name: "defanged",
@@ -43137,6 +43962,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -43199,6 +44025,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH,
+                    nullable: false,
                 },
                 Field {
                     name: "title",
@@ -43216,6 +44043,7 @@ pub mod operations {
                         },
                     ),
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -43271,6 +44099,7 @@ pub mod operations {
                     outer: false,
                     items: None,
                     fields: &[],
+                    nullable: false,
                 },
             ],
             min_fields: 0u64,
@@ -44130,6 +44959,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "alert_type",
@@ -44142,6 +44972,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `AlertDataSource`.
@@ -44150,13 +44981,13 @@ pub mod object_fields {
             name: "source_type",
             setter: "source_type",
             required: false,
-            kind: FieldKind::Integer {
-                min: None,
-                max: None,
+            kind: FieldKind::IntegerEnum {
+                values: &[1i64, 2i64, 3i64],
             },
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "domain_id",
@@ -44169,6 +45000,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "project_id",
@@ -44181,6 +45013,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "region_id",
@@ -44193,6 +45026,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "company_name",
@@ -44205,6 +45039,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "product_name",
@@ -44217,6 +45052,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "product_feature",
@@ -44229,6 +45065,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "product_module",
@@ -44241,6 +45078,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `AlertDestGeo`.
@@ -44253,6 +45091,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "longitude",
@@ -44262,6 +45101,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "city_code",
@@ -44274,6 +45114,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "country_code",
@@ -44286,6 +45127,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `AlertEnvironment`.
@@ -44301,6 +45143,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "domain_id",
@@ -44313,6 +45156,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "region_id",
@@ -44325,6 +45169,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "project_id",
@@ -44337,6 +45182,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: true,
         },
     ];
     ///The fields of `AlertFileInfo`.
@@ -44352,6 +45198,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "file_content",
@@ -44364,6 +45211,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "file_new_path",
@@ -44376,6 +45224,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "file_hash",
@@ -44388,6 +45237,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "file_md5",
@@ -44400,6 +45250,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "file_sha256",
@@ -44412,6 +45263,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "file_attr",
@@ -44424,6 +45276,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `AlertMalware`.
@@ -44439,6 +45292,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "malware_class",
@@ -44451,6 +45305,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `AlertNetworkList`.
@@ -44466,6 +45321,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "protocol",
@@ -44478,6 +45334,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "src_ip",
@@ -44490,6 +45347,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "src_port",
@@ -44502,6 +45360,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "src_domain",
@@ -44514,6 +45373,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "src_geo",
@@ -44523,6 +45383,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: crate::object_fields::ALERT_SRC_GEO,
+            nullable: false,
         },
         Field {
             name: "dest_ip",
@@ -44535,6 +45396,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "dest_port",
@@ -44547,6 +45409,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "dest_domain",
@@ -44559,6 +45422,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "dest_geo",
@@ -44568,6 +45432,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: crate::object_fields::ALERT_DEST_GEO,
+            nullable: false,
         },
     ];
     ///The fields of `AlertProcess`.
@@ -44583,6 +45448,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_path",
@@ -44595,30 +45461,33 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_pid",
             setter: "process_pid",
             required: false,
             kind: FieldKind::Integer {
-                min: None,
-                max: None,
+                min: Some(-2147483648i64),
+                max: Some(2147483647i64),
             },
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_uid",
             setter: "process_uid",
             required: false,
             kind: FieldKind::Integer {
-                min: None,
-                max: None,
+                min: Some(-2147483648i64),
+                max: Some(2147483647i64),
             },
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_cmdline",
@@ -44631,6 +45500,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_parent_name",
@@ -44643,6 +45513,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_parent_path",
@@ -44655,30 +45526,33 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_parent_pid",
             setter: "process_parent_pid",
             required: false,
             kind: FieldKind::Integer {
-                min: None,
-                max: None,
+                min: Some(-2147483648i64),
+                max: Some(2147483647i64),
             },
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_parent_uid",
             setter: "process_parent_uid",
             required: false,
             kind: FieldKind::Integer {
-                min: None,
-                max: None,
+                min: Some(-2147483648i64),
+                max: Some(2147483647i64),
             },
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_parent_cmdline",
@@ -44691,6 +45565,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_child_name",
@@ -44703,6 +45578,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_child_path",
@@ -44715,30 +45591,33 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_child_pid",
             setter: "process_child_pid",
             required: false,
             kind: FieldKind::Integer {
-                min: None,
-                max: None,
+                min: Some(-2147483648i64),
+                max: Some(2147483647i64),
             },
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_child_uid",
             setter: "process_child_uid",
             required: false,
             kind: FieldKind::Integer {
-                min: None,
-                max: None,
+                min: Some(-2147483648i64),
+                max: Some(2147483647i64),
             },
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_child_cmdline",
@@ -44751,6 +45630,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_launche_time",
@@ -44763,6 +45643,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "process_terminate_time",
@@ -44775,6 +45656,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `AlertRemediation`.
@@ -44790,6 +45672,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "url",
@@ -44802,6 +45685,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `AlertResourceList`.
@@ -44817,6 +45701,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "name",
@@ -44829,6 +45714,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "type",
@@ -44841,6 +45727,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "provider",
@@ -44853,6 +45740,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "region_id",
@@ -44865,6 +45753,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "domain_id",
@@ -44877,6 +45766,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "project_id",
@@ -44889,6 +45779,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "ep_id",
@@ -44901,6 +45792,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "ep_name",
@@ -44913,6 +45805,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "tags",
@@ -44922,6 +45815,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `AlertSrcGeo`.
@@ -44934,6 +45828,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "longitude",
@@ -44943,6 +45838,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "city_code",
@@ -44955,6 +45851,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "country_code",
@@ -44967,6 +45864,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `AlertUserInfo`.
@@ -44982,6 +45880,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "user_name",
@@ -44994,6 +45893,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `CreateIndicatorDetailDataSource`.
@@ -45002,13 +45902,13 @@ pub mod object_fields {
             name: "source_type",
             setter: "source_type",
             required: true,
-            kind: FieldKind::Integer {
-                min: None,
-                max: None,
+            kind: FieldKind::IntegerEnum {
+                values: &[1i64, 2i64, 3i64, 4i64, 5i64],
             },
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "domain_id",
@@ -45021,6 +45921,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "project_id",
@@ -45033,6 +45934,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "region_id",
@@ -45045,6 +45947,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "product_name",
@@ -45057,6 +45960,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "product_feature",
@@ -45069,6 +45973,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `CreateIndicatorDetailEnvironment`.
@@ -45084,6 +45989,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "domain_id",
@@ -45096,6 +46002,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "region_id",
@@ -45108,6 +46015,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "project_id",
@@ -45120,6 +46028,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `CreateIndicatorDetailIndicatorType`.
@@ -45135,6 +46044,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "id",
@@ -45147,6 +46057,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `DataClassRef`.
@@ -45162,6 +46073,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "name",
@@ -45174,6 +46086,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `DataObjectRefInfo`.
@@ -45186,6 +46099,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "dataclass",
@@ -45195,6 +46109,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: crate::object_fields::DATA_CLASS_REF,
+            nullable: false,
         },
     ];
     ///The fields of `DataobjectSearch`.
@@ -45210,6 +46125,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "offset",
@@ -45222,6 +46138,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "sort_by",
@@ -45234,6 +46151,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "order",
@@ -45246,6 +46164,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "from_date",
@@ -45258,6 +46177,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "to_date",
@@ -45270,6 +46190,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "condition",
@@ -45279,6 +46200,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
+            nullable: false,
         },
     ];
     ///The fields of `DataobjectSearchCondition`.
@@ -45294,6 +46216,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION_CONDITIONS,
+            nullable: false,
         },
         Field {
             name: "logics",
@@ -45311,6 +46234,7 @@ pub mod object_fields {
                 },
             ),
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `DataobjectSearchConditionConditions`.
@@ -45326,6 +46250,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "data",
@@ -45343,6 +46268,7 @@ pub mod object_fields {
                 },
             ),
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `IncidentEnvironment`.
@@ -45358,6 +46284,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "domain_id",
@@ -45370,6 +46297,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "region_id",
@@ -45382,6 +46310,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "cross_workspace_id",
@@ -45394,6 +46323,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: true,
         },
         Field {
             name: "project_id",
@@ -45406,6 +46336,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: true,
         },
     ];
     ///The fields of `IncidentIncidentType`.
@@ -45421,6 +46352,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "incident_type",
@@ -45433,6 +46365,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `IncidentResourceList`.
@@ -45448,6 +46381,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "name",
@@ -45460,6 +46394,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "type",
@@ -45472,6 +46407,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "provider",
@@ -45484,6 +46420,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "region_id",
@@ -45496,6 +46433,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "domain_id",
@@ -45508,6 +46446,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "project_id",
@@ -45520,6 +46459,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "ep_id",
@@ -45532,6 +46472,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "ep_name",
@@ -45544,6 +46485,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "tags",
@@ -45556,6 +46498,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `IndicatorDataObjectDetailDataSource`.
@@ -45565,12 +46508,13 @@ pub mod object_fields {
             setter: "source_type",
             required: false,
             kind: FieldKind::Integer {
-                min: None,
-                max: None,
+                min: Some(-2147483648i64),
+                max: Some(2147483647i64),
             },
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "domain_id",
@@ -45583,6 +46527,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "project_id",
@@ -45595,6 +46540,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "region_id",
@@ -45607,6 +46553,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "product_name",
@@ -45619,6 +46566,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "product_feature",
@@ -45631,6 +46579,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `IndicatorDataObjectDetailEnvironment`.
@@ -45646,6 +46595,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "domain_id",
@@ -45658,6 +46608,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "region_id",
@@ -45670,6 +46621,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "project_id",
@@ -45682,6 +46634,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `IndicatorDataObjectDetailIndicatorType`.
@@ -45697,6 +46650,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "id",
@@ -45709,6 +46663,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `OrderAlertIncidentContent`.
@@ -45724,6 +46679,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "incident_type",
@@ -45733,6 +46689,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: crate::object_fields::ORDER_ALERT_INCIDENT_CONTENT_INCIDENT_TYPE,
+            nullable: false,
         },
     ];
     ///The fields of `OrderAlertIncidentContentIncidentType`.
@@ -45748,6 +46705,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "category",
@@ -45760,6 +46718,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "incident_type",
@@ -45772,6 +46731,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
     ///The fields of `PlaybookcontextRef`.
@@ -45784,6 +46744,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: crate::object_fields::DATA_OBJECT_REF_INFO,
+            nullable: false,
         },
     ];
     ///The fields of `TagsPojo`.
@@ -45799,6 +46760,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
         Field {
             name: "value",
@@ -45811,6 +46773,7 @@ pub mod object_fields {
             outer: false,
             items: None,
             fields: &[],
+            nullable: false,
         },
     ];
 }

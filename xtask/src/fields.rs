@@ -24,6 +24,18 @@ pub(crate) struct BodyField {
     /// The schema of the object it holds, or of each object of an array of objects (its
     /// fields are the constant `object_fields::<SCHEMA>`).
     pub nested: Option<String>,
+    /// Whether the schema takes `null` (`nullable: true`).
+    pub nullable: bool,
+}
+
+/// Whether field schema `s` takes `null`: its `nullable`, or the referenced schema's.
+pub(crate) fn nullable(spec: &OpenAPI, s: &ReferenceOr<Box<Schema>>) -> bool {
+    match s {
+        ReferenceOr::Item(item) => item.schema_data.nullable,
+        ReferenceOr::Reference { reference } => {
+            schema(spec, ref_name(reference)).is_some_and(|s| s.schema_data.nullable)
+        }
+    }
 }
 
 /// A field's type, with what the descriptor and the setter need of it.
@@ -37,6 +49,8 @@ pub(crate) enum Kind {
         min: Option<i64>,
         max: Option<i64>,
         wide: bool,
+        /// The values an integer enum lists (none for a plain integer).
+        values: Vec<i64>,
     },
     Number,
     Boolean,
@@ -143,6 +157,7 @@ fn body_field(
         kind,
         outer,
         nested,
+        nullable: nullable(spec, s),
     })
 }
 
@@ -206,6 +221,7 @@ fn inline_kind(spec: &OpenAPI, item: &Schema) -> Result<Kind, String> {
                 &int.format,
                 VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32)
             ),
+            values: int.enumeration.iter().flatten().copied().collect(),
         },
         SchemaKind::Type(Type::Number(_)) => Kind::Number,
         SchemaKind::Type(Type::Boolean(_)) => Kind::Boolean,
@@ -246,7 +262,7 @@ impl BodyField {
     /// `Field { .. }` for the descriptor.
     pub fn descriptor(&self) -> TokenStream {
         let (name, setter, required) = (&self.name, &self.setter, self.required);
-        let (kind, outer) = (self.kind.descriptor(), self.outer);
+        let (kind, outer, nullable) = (self.kind.descriptor(), self.outer, self.nullable);
         let items = match &self.kind {
             Kind::Array { items, .. }
                 if !matches!(**items, Kind::Object(_) | Kind::Map | Kind::Array { .. }) =>
@@ -266,7 +282,7 @@ impl BodyField {
         quote! {
             Field {
                 name: #name, setter: #setter, required: #required, kind: #kind, outer: #outer,
-                items: #items, fields: #fields,
+                items: #items, fields: #fields, nullable: #nullable,
             }
         }
     }
@@ -282,8 +298,19 @@ impl Kind {
                 );
                 quote!(FieldKind::String { min_len: #min, max_len: #max })
             }
-            Kind::Integer { min, max, .. } => {
-                let (min, max) = (bound(*min), bound(*max));
+            Kind::Integer { values, .. } if !values.is_empty() => {
+                quote!(FieldKind::IntegerEnum { values: &[#(#values),*] })
+            }
+            Kind::Integer { min, max, wide, .. } => {
+                // An `int32` takes no more than its format holds, when the spec says no more.
+                let (min, max) = match wide {
+                    true => (*min, *max),
+                    false => (
+                        min.or(Some(i64::from(i32::MIN))),
+                        max.or(Some(i64::from(i32::MAX))),
+                    ),
+                };
+                let (min, max) = (bound(min), bound(max));
                 quote!(FieldKind::Integer { min: #min, max: #max })
             }
             Kind::Number => quote!(FieldKind::Number),

@@ -38,6 +38,7 @@ pub(crate) fn object_fields(spec: &OpenAPI, name: &str) -> Result<Vec<BodyField>
             kind,
             outer: false,
             nested,
+            nullable: crate::fields::nullable(spec, s),
         });
     }
     Ok(fields)

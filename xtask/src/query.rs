@@ -99,7 +99,19 @@ fn query_kind(spec: &OpenAPI, s: &ReferenceOr<Schema>) -> Option<TokenStream> {
     };
     match &item.schema_kind {
         SchemaKind::Type(Type::Integer(int)) => {
-            let (min, max) = (bound(int.minimum), bound(int.maximum));
+            // An `int32` takes no more than its format holds, when the spec says no more.
+            let int32 = matches!(
+                &int.format,
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32)
+            );
+            let (min, max) = match int32 {
+                true => (
+                    int.minimum.or(Some(i64::from(i32::MIN))),
+                    int.maximum.or(Some(i64::from(i32::MAX))),
+                ),
+                false => (int.minimum, int.maximum),
+            };
+            let (min, max) = (bound(min), bound(max));
             Some(quote!(QueryKind::Integer { min: #min, max: #max }))
         }
         SchemaKind::Type(Type::Boolean(_)) => Some(quote!(QueryKind::Boolean)),
