@@ -24807,7 +24807,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for SecMaster workflow API
 
-Hand-curated description of Huawei Cloud SecMaster's Workflow Management operations, field by field from the API reference pages (Updating a Workflow: updated on 2025-10-29 GMT+08:00) and, where a page was cut off, the official SDKs (each operation's `x-source` says which). `cargo xtask generate` turns this file into the `secmaster-bindings` crate. Extensions the generator reads: `x-retry-class` on every operation (`idempotent`: a repeat after an ambiguous failure cannot act twice; `not-idempotent`: it could), `x-required-when` on request bodies, `x-paths-not-described` at the root (paths whose literal segments no ID may take); for the client's generated builders (xtask/src/client.rs): `x-rust-method`, `x-rust-hide`, `x-rust-args`, `x-rust-prepare`, `x-outcome-hint` and `x-waiters` on operations, `x-rust-setter` on body fields, `x-rust-view` on schemas.
+Hand-curated description of Huawei Cloud SecMaster's Workflow Management operations, field by field from the API reference pages (Updating a Workflow: updated on 2025-10-29 GMT+08:00) and, where a page was cut off, the official SDKs (each operation's `x-source` says which). `cargo xtask generate` turns this file into the `secmaster-bindings` crate. Extensions the generator reads: `x-retry-class` on every operation (`idempotent`: a repeat after an ambiguous failure cannot act twice; `not-idempotent`: it could), `x-required-when` on request bodies and the objects they wrap, `x-not-found` (the answers that mean "not found") and `x-read-only` (a POST that only reads) on operations, `x-batch-result` on a batch's result schema, `x-takes-literals` on a path parameter whose values are other paths' literal segments, `x-family` where a path does not say its resource family, `x-paths-not-described` at the root (paths whose literal segments no ID may take); for the client's generated builders (xtask/src/client.rs): `x-rust-method`, `x-rust-hide`, `x-rust-args`, `x-rust-prepare`, `x-outcome-hint` and `x-waiters` on operations, `x-rust-setter` on body fields, `x-rust-view` and `x-rust-wrap` on schemas.
 
 Version: v1*/
 pub struct Client {
@@ -41924,13 +41924,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &[
-                    "alerts",
-                    "dataclasses",
-                    "incidents",
-                    "indicators",
-                    "workflows",
-                ],
+                reserved: &["dataclasses", "workflows"],
             },
             Segment::Param {
                 name: "data_object_id",
@@ -42024,13 +42018,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &[
-                    "alerts",
-                    "dataclasses",
-                    "incidents",
-                    "indicators",
-                    "workflows",
-                ],
+                reserved: &["dataclasses", "workflows"],
             },
             Segment::Param {
                 name: "data_object_id",
@@ -42124,13 +42112,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &[
-                    "alerts",
-                    "dataclasses",
-                    "incidents",
-                    "indicators",
-                    "workflows",
-                ],
+                reserved: &["dataclasses", "workflows"],
             },
             Segment::Param {
                 name: "related_dataclass_type",
@@ -42231,13 +42213,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &[
-                    "alerts",
-                    "dataclasses",
-                    "incidents",
-                    "indicators",
-                    "workflows",
-                ],
+                reserved: &["dataclasses", "workflows"],
             },
             Segment::Param {
                 name: "data_object_id",

@@ -218,16 +218,24 @@ fn emit(
 }
 
 /// The path parameters whose values are literal segments of other paths (a data class type:
-/// `alerts`, `incidents`), as `x-takes-literals: true` says: they reserve none.
-fn takes_literals<'a>(r: &'a Read<'_>) -> Vec<&'a str> {
+/// `alerts`, `incidents`), as `x-takes-literals` says: `true` (it reserves none) or the list of
+/// the literals it takes (it reserves the others).
+fn takes_literals<'a>(r: &'a Read<'_>) -> Vec<(&'a str, Option<Vec<String>>)> {
     r.params
         .iter()
         .filter_map(|p| match p {
-            Parameter::Path { parameter_data, .. }
-                if parameter_data.extensions.get("x-takes-literals")
-                    == Some(&serde_json::Value::Bool(true)) =>
-            {
-                Some(parameter_data.name.as_str())
+            Parameter::Path { parameter_data, .. } => {
+                let takes = match parameter_data.extensions.get("x-takes-literals")? {
+                    serde_json::Value::Bool(true) => None,
+                    serde_json::Value::Array(words) => Some(
+                        words
+                            .iter()
+                            .filter_map(|w| w.as_str().map(str::to_owned))
+                            .collect(),
+                    ),
+                    _ => return None,
+                };
+                Some((parameter_data.name.as_str(), takes))
             }
             _ => None,
         })

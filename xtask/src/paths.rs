@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The path's segments, with the literals other operations have in each parameter's place.
+/// The path's segments, with the literals other operations have in each parameter's place but
+/// those a parameter takes (`exempt`: all of them, or the ones listed).
 pub(crate) fn segments(
     path: &str,
     reserved: &BTreeMap<(String, usize), Vec<String>>,
-    exempt: &[&str],
+    exempt: &[(&str, Option<Vec<String>>)],
 ) -> Vec<TokenStream> {
     split(path)
         .into_iter()
@@ -18,11 +19,15 @@ pub(crate) fn segments(
         .map(
             |(i, segment)| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                 Some(name) => {
-                    let words = reserved
+                    let mut words = reserved
                         .get(&(path.to_owned(), i))
-                        .filter(|_| !exempt.contains(&name))
                         .cloned()
                         .unwrap_or_default();
+                    match exempt.iter().find(|(n, _)| *n == name) {
+                        Some((_, None)) => words.clear(),
+                        Some((_, Some(takes))) => words.retain(|w| !takes.contains(w)),
+                        None => {}
+                    }
                     quote!(Segment::Param { name: #name, reserved: &[#(#words),*] })
                 }
                 None => quote!(Segment::Literal(#segment)),

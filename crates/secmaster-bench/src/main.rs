@@ -1,5 +1,5 @@
 //! `cargo run --release -p secmaster-bench [-- --quick] [--no-build-cost] [--out BENCHMARKS.md]`
-//! (`--only calls|shapes|instructions|decode|generator|memory|build` runs one section and writes nothing;
+//! (`--only calls|shapes|search|instructions|decode|generator|memory|build` runs one section and writes nothing;
 //! `--profile baseline|timed|same-work|token|aksk|aksk-baseline N [IN_FLIGHT]` makes N calls,
 //! sequential or IN_FLIGHT at once, for callgrind and perf)
 //!
@@ -8,7 +8,7 @@
 //! then writes BENCHMARKS.md (machine, command, medians, ratios). Nothing here asserts a time:
 //! the figures are for people to read and compare between runs.
 //!
-//! One module per section (`calls`, `shapes`, `instructions`, `decode`, `generator`, `memory`,
+//! One module per section (`calls`, `shapes`, `search`, `instructions`, `decode`, `generator`, `memory`,
 //! `build_cost`), over `variants` (the calls compared), `measure`, `signing` and `report`.
 
 mod build_cost;
@@ -20,6 +20,7 @@ mod measure;
 mod memory;
 mod profile;
 mod report;
+mod search;
 mod shapes;
 mod signing;
 mod variants;
@@ -43,7 +44,7 @@ pub struct Options {
 const HELP: &str = "cargo run --release -p secmaster-bench [-- --quick] [--no-build-cost] [--only SECTION] [--out FILE]
   --quick          fewer rounds (a smoke run; figures are noisier)
   --no-build-cost  skip the clean builds (they take several minutes)
-  --only SECTION   run one of calls, shapes, instructions, decode, generator, memory, build; print it, write nothing
+  --only SECTION   run one of calls, shapes, search, instructions, decode, generator, memory, build; print it, write nothing
   --out FILE       where to write the report (default BENCHMARKS.md at the workspace root)
   --profile VARIANT N [IN_FLIGHT]
                    only N calls of VARIANT (baseline, timed, same-work, token, aksk, aksk-baseline),
@@ -106,6 +107,13 @@ fn run(root: &Path, options: &Options, report: &mut Report) {
             .build()
             .expect("runtime");
         client_rt.block_on(shapes::shapes(options, report));
+    }
+    if run("search") {
+        let client_rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        client_rt.block_on(search::search(options, report));
     }
     if run("instructions") {
         instructions::instructions(options, report);

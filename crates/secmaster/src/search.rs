@@ -23,7 +23,7 @@
 //! Terraform provider sends, and `logics` is written as the provider's example writes it
 //! (`["c0", "AND", "c1"]`), the expressions named `c0`, `c1`, … in order.
 
-use secmaster_bindings::types::DataobjectSearchCondition;
+use secmaster_bindings::types::{DataobjectSearchCondition, DataobjectSearchConditionConditions};
 
 /// An operator of an expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,13 +117,25 @@ impl Condition {
 impl Condition {
     /// The condition as the service reads it: `{conditions: [{name, data}], logics}`.
     pub fn to_json(&self) -> serde_json::Value {
-        let expression = |i: usize, data: &[String; 3]| serde_json::json!({ "name": format!("c{i}"), "data": data });
-        let mut conditions = vec![expression(0, &self.first)];
-        let mut logics: Vec<String> = Vec::new();
-        if !self.rest.is_empty() {
+        serde_json::to_value(DataobjectSearchCondition::from(self.clone()))
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// The condition as the bindings' type: a search's `.condition(..)` takes either.
+impl From<Condition> for DataobjectSearchCondition {
+    fn from(condition: Condition) -> Self {
+        let expression = |i: usize, data: [String; 3]| DataobjectSearchConditionConditions {
+            name: Some(format!("c{i}")),
+            data: data.into(),
+        };
+        let mut conditions = Vec::with_capacity(condition.rest.len() + 1);
+        conditions.push(expression(0, condition.first));
+        let mut logics = Vec::with_capacity(condition.rest.len() * 2 + 1);
+        if !condition.rest.is_empty() {
             logics.push("c0".to_owned());
         }
-        for (i, (join, data)) in self.rest.iter().enumerate() {
+        for (i, (join, data)) in condition.rest.into_iter().enumerate() {
             logics.push(match join {
                 Join::And => "AND".to_owned(),
                 Join::Or => "OR".to_owned(),
@@ -131,15 +143,6 @@ impl Condition {
             logics.push(format!("c{}", i + 1));
             conditions.push(expression(i + 1, data));
         }
-        serde_json::json!({ "conditions": conditions, "logics": logics })
-    }
-}
-
-/// The condition as the bindings' type: a search's `.condition(..)` takes either.
-impl TryFrom<Condition> for DataobjectSearchCondition {
-    type Error = serde_json::Error;
-
-    fn try_from(condition: Condition) -> Result<Self, Self::Error> {
-        serde_json::from_value(condition.to_json())
+        Self { conditions, logics }
     }
 }

@@ -107,12 +107,11 @@ async fn the_condition_is_typed() {
     );
     // The bindings' type takes it as is (their types carry no bounds: answers are read
     // whatever their lengths).
-    let typed = secmaster::bindings::types::DataobjectSearchCondition::try_from(Condition::field(
+    let typed = secmaster::bindings::types::DataobjectSearchCondition::from(Condition::field(
         "handle_status",
         Operator::NotEq,
         "Closed",
-    ))
-    .unwrap();
+    ));
     assert_eq!(typed.logics.len(), 0);
     assert_eq!(typed.conditions[0].data, ["handle_status", "!=", "Closed"]);
     // The spec's bounds inside the condition are checked before sending, the path named.
