@@ -24,50 +24,25 @@ pub(crate) fn route(method: &str, path: &str) -> Routed {
         return Routed::NotFound;
     };
     let got: Vec<&str> = rest.split('/').collect();
-    // Reserved literals are honoured first; a path no operation takes with them may still be
-    // a relation's, whose class parameters take other operations' literals by design
-    // (`/soc/{dataclass_type}/…` takes `alerts`, `incidents`, `indicators`), which the
-    // generated data reserves for the alerts' own paths.
-    // Then, of the operations that fit, the one with the most literal segments wins
-    // (`…/incidents/indicators/batch-create` is a batch, not a relation of an incident called
-    // `indicators`).
-    for strict in [true, false] {
-        let mut methods = Vec::new();
-        let mut best: Option<(usize, &'static Operation, Vec<String>)> = None;
-        for op in ALL.iter().filter(|op| strict || relation(op)) {
-            let Some(params) = fit(op, &got, strict) else {
-                continue;
-            };
-            if op.method != method {
-                methods.push(op.method);
-                continue;
-            }
-            let literals = op.segments.len() - params.len();
-            if best.as_ref().is_none_or(|(most, _, _)| literals > *most) {
-                best = Some((literals, op, params));
-            }
-        }
-        if let Some((_, op, params)) = best {
+    let mut methods = Vec::new();
+    for op in ALL {
+        let Some(params) = fit(op, &got) else {
+            continue;
+        };
+        if op.method == method {
             return Routed::Found(op, params);
         }
-        if !methods.is_empty() {
-            return Routed::WrongMethod(methods);
-        }
+        methods.push(op.method);
     }
-    Routed::NotFound
+    if methods.is_empty() {
+        Routed::NotFound
+    } else {
+        Routed::WrongMethod(methods)
+    }
 }
 
-/// Whether `op` is one of the relations family's (the spec's families).
-fn relation(op: &Operation) -> bool {
-    let relations = secmaster::bindings::families::ALL
-        .iter()
-        .find(|f| f.name == "relations");
-    relations.is_some_and(|f| f.operations.iter().any(|(_, id)| *id == op.id))
-}
-
-/// The decoded path parameters when `got` has `op`'s shape (a parameter never another
-/// operation's literal, when `strict`).
-fn fit(op: &Operation, got: &[&str], strict: bool) -> Option<Vec<String>> {
+/// The decoded path parameters when `got` has `op`'s shape.
+fn fit(op: &Operation, got: &[&str]) -> Option<Vec<String>> {
     if got.len() != op.segments.len() {
         return None;
     }
@@ -83,8 +58,8 @@ fn fit(op: &Operation, got: &[&str], strict: bool) -> Option<Vec<String>> {
                 if value.is_empty()
                     || value == "."
                     || value == ".."
-                    || (strict
-                        && (reserved.contains(segment) || reserved.contains(&value.as_ref())))
+                    || reserved.contains(segment)
+                    || reserved.contains(&value.as_ref())
                 {
                     return None;
                 }
@@ -135,7 +110,7 @@ mod tests {
             route("GET", &format!("{root}/versions")),
             Routed::NotFound
         ));
-        // A relation's classes are other operations' literals, taken when nothing else fits.
+        // A relation's classes take the literals the spec lets them take (`x-takes-literals`).
         let soc = "/v1/p/workspaces/w/soc";
         assert_eq!(
             id("POST", &format!("{soc}/incidents/i1/alerts/search")),
@@ -160,14 +135,9 @@ mod tests {
             Routed::NotFound
         ));
         assert!(matches!(
-            route("GET", &format!("{root}/f/x/y/z")),
+            route("GET", &format!("{root}/f/x")),
             Routed::NotFound
         ));
-        // `…/soc/workflows/f/x` has a relation's shape (`/soc/{class}/{id}/{class}`).
-        match route("GET", &format!("{root}/f/x")) {
-            Routed::WrongMethod(methods) => assert_eq!(methods, ["POST", "DELETE"]),
-            other => panic!("{other:?}"),
-        }
         assert!(matches!(
             route("GET", "/v2/p/workspaces/w/soc/workflows"),
             Routed::NotFound

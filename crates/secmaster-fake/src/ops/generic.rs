@@ -10,8 +10,9 @@
 
 use axum::response::Response;
 use secmaster::bindings::{Codec, Family, ListStyle, Operation, Shape};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
+pub(super) use super::body::{body_fields, fields, listed_ids};
 use super::{Ctx, OK, Request, acknowledged, unserved};
 use crate::query::Query;
 use crate::server::{JSON_UTF8, plain};
@@ -136,90 +137,6 @@ pub(super) fn answer(
         "export" | "import" | "template" => super::files::answer(ctx, r, family, role),
         _ => Ok(unserved(r.op.id)),
     }
-}
-
-/// A body's fields: those of the object it wraps (or its own), and those beside it.
-pub(super) type Fields = (Map<String, Value>, Map<String, Value>);
-
-/// The body's fields, read through the operation's body type and checked against its
-/// descriptor: those of the object a body wraps (or the body's own), and those beside it.
-pub(super) fn fields(r: &Request<'_>) -> Result<Fields, Rejection> {
-    body_fields(r.op, r.body)
-}
-
-/// As [`fields`], for a body of operation `op` (an import's rows are CreateAlert's bodies).
-pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejection> {
-    let raw = store::parse_object(body)?;
-    // Bounds are checked on the body as sent (the typed round trip leaves an empty list out).
-    let (inner, outer) = split(op, raw);
-    for field in op.request.map(|b| b.fields).unwrap_or_default() {
-        let from = if field.outer { &outer } else { &inner };
-        if let Some(problem) = from.get(field.name).and_then(|v| field.problem(v)) {
-            let message = format!("{} {problem}", field.name);
-            // A mandatory field inside an object is missing, as at the top.
-            let code = if problem.contains("is required") {
-                codes::MISSING_FIELD
-            } else {
-                codes::INVALID_PARAMETER
-            };
-            return Err(reject(code, message));
-        }
-    }
-    let codec = Codec::find(op.id).and_then(|c| c.body);
-    let typed = match codec {
-        Some(read) => read(body).map_err(|e| {
-            let code = if e.starts_with("missing field") {
-                codes::MISSING_FIELD
-            } else if e.contains("longer than") || e.contains("shorter than") {
-                // A bound of the bindings' constrained types (a condition's 100 characters).
-                codes::INVALID_PARAMETER
-            } else {
-                codes::WRONG_TYPE
-            };
-            reject(code, e)
-        })?,
-        None => serde_json::from_slice(body).unwrap_or(Value::Null),
-    };
-    Ok(split(op, typed))
-}
-
-/// A body's fields: the wrapped object's (or the body's own), and those beside it.
-fn split(op: &Operation, body: Value) -> Fields {
-    let Value::Object(mut outer) = body else {
-        return Fields::default();
-    };
-    let inner = match op.request.and_then(|b| b.wrap) {
-        Some(member) => match outer.remove(member) {
-            Some(Value::Object(inner)) => inner,
-            _ => Map::new(),
-        },
-        None => std::mem::take(&mut outer),
-    };
-    (inner, outer)
-}
-
-/// The IDs a batch names: the body's first list of text, not empty, and no more than a family
-/// holds ([`crate::Limits::max_objects`]: what bounds a batch's work).
-pub(super) fn listed_ids(r: &Request<'_>, body: &Value) -> Result<Vec<String>, Rejection> {
-    let found = body.as_object().into_iter().flatten().find_map(|(_, v)| {
-        let items = v.as_array()?;
-        items
-            .iter()
-            .map(|i| i.as_str().map(str::to_owned))
-            .collect::<Option<Vec<_>>>()
-    });
-    let ids = found
-        .filter(|ids| !ids.is_empty())
-        .ok_or_else(|| reject(codes::MISSING_FIELD, "the body lists no IDs"))?;
-    let max = r.limits.max_objects;
-    if ids.len() > max {
-        let message = format!(
-            "the body lists {} IDs; the fake takes at most {max}",
-            ids.len()
-        );
-        return Err(reject(codes::LIMIT_EXCEEDED, message));
-    }
-    Ok(ids)
 }
 
 /// A list's paging, sort and equality filters, from its query.

@@ -6,6 +6,7 @@
 //! topologies) comes before, writing the answer after. The whole runs on a blocking thread
 //! (`server.rs`), never on the threads that serve connections.
 
+mod body;
 mod dataclasses;
 mod files;
 mod generic;

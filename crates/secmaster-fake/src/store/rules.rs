@@ -12,8 +12,9 @@
 
 use serde_json::{Map, Value};
 
-use super::Rejection;
 use super::records::{Plain, Rules};
+use super::{Rejection, codes, reject};
+use secmaster::bindings::{Family, Operation};
 
 /// The rules of family `name` (alerts, incidents, indicators), or none.
 pub(crate) fn of(name: &str) -> &'static dyn Rules {
@@ -67,17 +68,30 @@ impl Rules for Handling {
     }
 }
 
-/// `granular_marking` as the answers type it: `"1"` becomes `1`.
-fn marking_as_integer(fields: &mut Map<String, Value>) {
-    let number = text(fields, "granular_marking").and_then(|t| t.trim().parse::<u32>().ok());
-    if let Some(n) = number {
-        fields.insert("granular_marking".to_owned(), Value::from(n));
+/// `granular_marking` as the answers type it (`"1"` becomes `1`), within the bounds the spec
+/// gives the integer (UpdateIndicator's field: 1 to 4).
+fn marking_as_integer(fields: &mut Map<String, Value>) -> Result<(), Rejection> {
+    let Some(marking) = text(fields, "granular_marking") else {
+        return Ok(());
+    };
+    let refuse = |why: String| reject(codes::INVALID_PARAMETER, format!("granular_marking {why}"));
+    let n: i64 = marking
+        .trim()
+        .parse()
+        .map_err(|_| refuse(format!("`{marking}` is not an integer")))?;
+    let update = Family::find("indicators").and_then(|f| f.operation("update"));
+    let fields_of = update.and_then(Operation::find).and_then(|op| op.request);
+    let field = fields_of.and_then(|b| b.fields.iter().find(|f| f.name == "granular_marking"));
+    if let Some(problem) = field.and_then(|f| f.problem(&Value::from(n))) {
+        return Err(refuse(problem));
     }
+    fields.insert("granular_marking".to_owned(), Value::from(n));
+    Ok(())
 }
 
 impl Rules for Indicators {
     fn on_create(&self, new: &mut Map<String, Value>, _now: &str) -> Result<(), Rejection> {
-        marking_as_integer(new);
+        marking_as_integer(new)?;
         set_default(new, "status", "Open");
         new.entry("defanged").or_insert(Value::Bool(false));
         new.insert("is_deleted".to_owned(), Value::Bool(false));
@@ -97,7 +111,7 @@ impl Rules for Indicators {
             change.insert("revoked".to_owned(), Value::Bool(revoked));
         }
         change.remove("is_deleted");
-        marking_as_integer(change);
+        marking_as_integer(change)?;
         Ok(())
     }
 }

@@ -237,6 +237,25 @@ async fn indicators_have_their_enums_status_and_validity() {
         (400, &json!(codes::INVALID_PARAMETER)),
         "{body}"
     );
+    // granular_marking is text on create, held to the answers' integer bounds (1 to 4); a
+    // null anywhere is refused.
+    for (field, value) in [
+        ("granular_marking", json!("0")),
+        ("granular_marking", json!("one")),
+        ("labels", Value::Null),
+    ] {
+        let mut odd = indicator_fields("203.0.113.14");
+        odd[field] = value;
+        let (status, body) = call(
+            &fake,
+            Method::POST,
+            &soc("indicators"),
+            Some(json!({"data_object": odd})),
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body["message"].as_str().unwrap().contains(field), "{body}");
+    }
     // A mandatory field inside the object (data_source.product_name).
     let mut nested = indicator_fields("203.0.113.13");
     nested["data_source"]
