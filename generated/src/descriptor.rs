@@ -88,6 +88,7 @@ pub struct QueryParam {
 
 /// The type of a query parameter, with the bounds the spec gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum QueryKind {
     /// An integer, within `min..=max` where given.
     Integer {
@@ -100,6 +101,13 @@ pub enum QueryKind {
     Boolean,
     /// Text.
     String,
+    /// Text of `min_len..=max_len` characters (a string the spec bounds).
+    Text {
+        /// The fewest characters allowed.
+        min_len: Option<u64>,
+        /// The most characters allowed.
+        max_len: Option<u64>,
+    },
     /// A value of a string enum of the spec (by schema name); unlisted values are sent as given.
     Enum(&'static str),
 }

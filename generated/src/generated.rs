@@ -37749,7 +37749,10 @@ pub mod operations {
             },
             QueryParam {
                 name: "name",
-                kind: QueryKind::String,
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(64u64),
+                },
                 required: false,
             },
             QueryParam {
@@ -37759,7 +37762,10 @@ pub mod operations {
             },
             QueryParam {
                 name: "field_category",
-                kind: QueryKind::String,
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(1024u64),
+                },
                 required: false,
             },
             QueryParam {

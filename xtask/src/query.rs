@@ -116,7 +116,20 @@ fn query_kind(spec: &OpenAPI, s: &ReferenceOr<Schema>) -> Option<TokenStream> {
         }
         SchemaKind::Type(Type::Boolean(_)) => Some(quote!(QueryKind::Boolean)),
         SchemaKind::Type(Type::String(st)) if st.enumeration.is_empty() => {
-            Some(quote!(QueryKind::String))
+            match (st.min_length, st.max_length) {
+                (None, None) => Some(quote!(QueryKind::String)),
+                (min, max) => {
+                    let len = |b: Option<usize>| match b {
+                        Some(n) => {
+                            let n = n as u64;
+                            quote!(Some(#n))
+                        }
+                        None => quote!(None),
+                    };
+                    let (min, max) = (len(min), len(max));
+                    Some(quote!(QueryKind::Text { min_len: #min, max_len: #max }))
+                }
+            }
         }
         _ => None,
     }

@@ -37,6 +37,12 @@ impl Query {
                 QueryKind::Boolean if value != "true" && value != "false" => {
                     return Err(bad(&name, "is not true or false"));
                 }
+                QueryKind::Text { min_len, max_len } => {
+                    let n = value.chars().count() as u64;
+                    if min_len.is_some_and(|m| n < m) || max_len.is_some_and(|m| n > m) {
+                        return Err(bad(&name, &format!("has {n} characters, out of range")));
+                    }
+                }
                 _ => {}
             }
             pairs.push((name, value));

@@ -1,6 +1,7 @@
-//! Every operation of the spec, as a table: the client and the generated bindings put the same
-//! request on the wire (method, path, query, headers, body bytes) and read the page's answer,
-//! and each operation is retried as its retry class says. Then each operation's own rules.
+//! Every operation of the workflow chapter, as a table: the client and the generated bindings
+//! put the same request on the wire (method, path, query, headers, body bytes) and read the
+//! page's answer, and each operation is retried as its retry class says. Then each operation's
+//! own rules. (Every operation of the spec is in the generated table of `spec_table.rs`.)
 
 use std::future::Future;
 use std::pin::Pin;
@@ -504,11 +505,17 @@ fn comparable(c: &Captured) -> Vec<(String, String)> {
 async fn every_operation_goes_out_as_the_bindings_send_it_and_is_retried_by_its_class() {
     let rows = rows();
     let ids: Vec<&str> = rows.iter().map(|r| r.id).collect();
+    // The workflow chapter's, written by hand when the client's layer was; every operation of
+    // the spec, the SOC chapters' too, is in the generated table of tests/spec_table.rs.
     let spec: Vec<&str> = secmaster::bindings::operations::ALL
         .iter()
+        .filter(|op| op.path.contains("/soc/workflows"))
         .map(|op| op.id)
         .collect();
-    assert_eq!(ids, spec, "one row per operation of the spec, in its order");
+    assert_eq!(
+        ids, spec,
+        "one row per operation of the workflow chapter, in its order"
+    );
     for row in rows {
         let op = secmaster::bindings::Operation::find(row.id).unwrap();
         let busy = || Reply::json(503, r#"{"error_code":"APIGW.0202","error_msg":"busy"}"#);
