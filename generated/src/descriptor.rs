@@ -37,6 +37,9 @@ pub struct Operation {
     /// Whether it only reads (a GET, or a POST the spec marks `x-read-only`: a search, a check,
     /// an export): an attempt of it cannot have acted, whatever happened to its answer.
     pub read_only: bool,
+    /// Whether its result names the IDs it acted on and the others (`x-batch-result` on the
+    /// result's schema: the bindings' type implements [`BatchOutcome`](crate::BatchOutcome)).
+    pub batch: bool,
 }
 
 /// An answer that says that what a call names does not exist: its status and error code.

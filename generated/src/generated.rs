@@ -35681,6 +35681,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Creating a Workflow
     pub const CREATE_AOP_WORKFLOW: Operation = Operation {
@@ -35807,6 +35808,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Querying Workflow Details
     pub const SHOW_AOP_WORKFLOW: Operation = Operation {
@@ -35855,6 +35857,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow
     pub const UPDATE_AOP_WORKFLOW: Operation = Operation {
@@ -35973,6 +35976,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Deleting a Workflow
     pub const DELETE_AOP_WORKFLOW: Operation = Operation {
@@ -36021,6 +36025,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Querying the Workflow Version List
     pub const LIST_AOP_WORKFLOW_VERSIONS: Operation = Operation {
@@ -36076,6 +36081,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Creating a Workflow Version
     pub const CREATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -36237,6 +36243,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`: Creating a Workflow Instance
     pub const CREATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -36353,6 +36360,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Querying Workflow Version Details
     pub const SHOW_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -36398,6 +36406,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Updating a Workflow Version
     pub const UPDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -36573,6 +36582,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Deleting a Workflow Version
     pub const DELETE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -36618,6 +36628,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`: Reviewing the Workflow Version for Release
     pub const CREATE_AOP_WORKFLOW_VERSION_APPROVEL: Operation = Operation {
@@ -36698,6 +36709,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`: Validating a Workflow Version
     pub const VALIDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -36799,6 +36811,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`: Exporting Workflows
     pub const EXPORT_AOPWORKFLOW: Operation = Operation {
@@ -36863,6 +36876,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`: Importing Workflow Information
     pub const IMPORT_AOPWORKFLOW: Operation = Operation {
@@ -36922,6 +36936,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`: Querying the Workflow Instance List
     pub const LIST_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -37042,6 +37057,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Querying Workflow Instance Details
     pub const SHOW_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -37090,6 +37106,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Updating a Workflow Instance
     pub const UPDATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -37186,6 +37203,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces`: Querying the Workspace List
     pub const LIST_WORKSPACES: Operation = Operation {
@@ -37284,6 +37302,7 @@ pub mod operations {
         pages_in_body: false,
         not_found: &[],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces`: Creating a Workspace
     pub const CREATE_WORKSPACE: Operation = Operation {
@@ -37432,6 +37451,7 @@ pub mod operations {
         pages_in_body: false,
         not_found: &[],
         read_only: false,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}`: Querying Workspace Details
     pub const SHOW_WORKSPACE: Operation = Operation {
@@ -37467,6 +37487,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}`: Updating a Workspace
     pub const UPDATE_WORKSPACE: Operation = Operation {
@@ -37549,6 +37570,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}`: Deleting a Workspace
     pub const DELETE_WORKSPACE: Operation = Operation {
@@ -37590,6 +37612,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses`: Querying the Data Class List
     pub const LIST_DATACLASS: Operation = Operation {
@@ -37664,6 +37687,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}`: Querying Data Class Details
     pub const SHOW_DATA_CLASS_INFO: Operation = Operation {
@@ -37705,6 +37729,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields`: Querying the Data Class Fields
     pub const LIST_DATACLASS_FIELDS: Operation = Operation {
@@ -37790,6 +37815,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Adding a Data Class Type
     pub const CREATE_DATACLASS_TYPE: Operation = Operation {
@@ -37979,6 +38005,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Deleting a Data Class Type
     pub const DELETE_DATACLASS_TYPE: Operation = Operation {
@@ -38057,6 +38084,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types/enable`: Enabling/Disabling a Data Class Type
     pub const ENABLE_DATACLASS_TYPE: Operation = Operation {
@@ -38139,6 +38167,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`: Searching for an Alert List
     pub const LIST_ALERTS: Operation = Operation {
@@ -38276,6 +38305,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Creating an Alert
     pub const CREATE_ALERT: Operation = Operation {
@@ -38836,6 +38866,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Deleting an Alert
     pub const DELETE_ALERT: Operation = Operation {
@@ -38902,6 +38933,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: true,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Querying Alert Details
     pub const SHOW_ALERT: Operation = Operation {
@@ -38958,6 +38990,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Updating an Alert
     pub const CHANGE_ALERT: Operation = Operation {
@@ -39552,6 +39585,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`: Updating Alerts in Batches
     pub const CHANGE_ALERTS: Operation = Operation {
@@ -40131,6 +40165,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`: Deleting Alerts in Batches
     pub const DELETE_ALERTS: Operation = Operation {
@@ -40198,6 +40233,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`: Converting an Alert into an Incident
     pub const CREATE_BATCH_ORDER_ALERTS: Operation = Operation {
@@ -40275,6 +40311,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`: Exporting Alerts
     pub const EXPORT_ALERTS: Operation = Operation {
@@ -40349,6 +40386,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`: Importing Alerts
     pub const IMPORT_ALERTS: Operation = Operation {
@@ -40408,6 +40446,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`: Downloading the Alert Template
     pub const DOWNLOAD_ALERT_TEMPLATE: Operation = Operation {
@@ -40447,6 +40486,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`: Searching for an Incident List
     pub const LIST_INCIDENTS: Operation = Operation {
@@ -40584,6 +40624,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Creating an Incident
     pub const CREATE_INCIDENT: Operation = Operation {
@@ -41144,6 +41185,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Deleting an Incident
     pub const DELETE_INCIDENT: Operation = Operation {
@@ -41210,6 +41252,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: true,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Querying Details About an Incident
     pub const SHOW_INCIDENT: Operation = Operation {
@@ -41265,6 +41308,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Updating an Incident
     pub const CHANGE_INCIDENT: Operation = Operation {
@@ -41858,6 +41902,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`: Updating Incidents in Batches
     pub const CHANGE_INCIDENTS: Operation = Operation {
@@ -42437,6 +42482,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`: Deleting Incidents in Batches
     pub const DELETE_INCIDENTS: Operation = Operation {
@@ -42504,6 +42550,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`: Exporting Incidents
     pub const EXPORT_INCIDENTS: Operation = Operation {
@@ -42578,6 +42625,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`: Importing Incidents
     pub const IMPORT_INCIDENTS: Operation = Operation {
@@ -42637,6 +42685,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`: Downloading the Incident Template
     pub const DOWNLOAD_INCIDENT_TEMPLATE: Operation = Operation {
@@ -42676,6 +42725,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Associating Data Objects
     pub const CREATE_DATAOBJECT_RELATION: Operation = Operation {
@@ -42771,6 +42821,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: true,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Canceling Association with a Data Object
     pub const DELETE_DATAOBJECT_RELATION: Operation = Operation {
@@ -42866,6 +42917,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`: Associating Data Objects in Batches
     pub const BATCH_CREATE_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -42969,6 +43021,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: true,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}/search`: Querying the Associated Data Object List
     pub const LIST_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -43135,6 +43188,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`: Querying the Indicator List
     pub const LIST_INDICATORS: Operation = Operation {
@@ -43290,6 +43344,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Creating an Indicator
     pub const CREATE_INDICATOR: Operation = Operation {
@@ -43583,6 +43638,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Deleting an Indicator
     pub const DELETE_INDICATOR: Operation = Operation {
@@ -43649,6 +43705,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: true,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Querying Indicator Details
     pub const SHOW_INDICATOR_DETAIL: Operation = Operation {
@@ -43697,6 +43754,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Updating an Indicator
     pub const UPDATE_INDICATOR: Operation = Operation {
@@ -43995,6 +44053,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`: Exporting Indicators
     pub const EXPORT_INDICATORS: Operation = Operation {
@@ -44069,6 +44128,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`: Importing Indicators
     pub const IMPORT_INDICATORS: Operation = Operation {
@@ -44128,6 +44188,7 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`: Downloading the Indicator Template
     pub const DOWNLOAD_INDICATOR_TEMPLATE: Operation = Operation {
@@ -44167,6 +44228,7 @@ pub mod operations {
             },
         ],
         read_only: true,
+        batch: false,
     };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[

@@ -172,6 +172,9 @@ fn emit(
     let read_only = crate::marks::read_only(r.op, method);
     let pages_in_body = !paged && crate::marks::pages_in_body(shape, body_info.as_ref());
     let paged = paged || pages_in_body;
+    let batch = result_schema
+        .as_deref()
+        .is_some_and(|s| crate::normalize::batch_members(spec, s).is_some());
     let doc = format!("`{method} {path}`: {}", r.summary);
     let descriptor = quote! {
         #[doc = #doc]
@@ -188,15 +191,13 @@ fn emit(
             pages_in_body: #pages_in_body,
             not_found: &[#(#not_found),*],
             read_only: #read_only,
+            batch: #batch,
         };
     };
     let types = quote! {
         #[doc = #doc]
         #type_name = #const_name { body: #body_type, data: #data_type }
     };
-    let batch = result_schema
-        .as_deref()
-        .is_some_and(|s| crate::normalize::batch_members(spec, s).is_some());
     let info = OpInfo {
         body: body_info,
         shape,

@@ -118,8 +118,21 @@ pub(super) fn answer(
                 "delete" => vec![id],
                 _ => listed_ids(r, &Value::Object(fields(r)?.0))?,
             };
-            let outcome = ctx.change(|s| Ok(s.delete_records(family.name, &ids)))?;
-            batch(r, outcome)
+            if r.op.batch {
+                let outcome = ctx.change(|s| Ok(s.delete_records(family.name, &ids)))?;
+                return batch(r, outcome);
+            }
+            // An answer with no room for failed IDs: every one must exist, and the answer is
+            // the object deleted (or nothing, as the operation's shape says).
+            let deleted = ctx.change(|s| {
+                let first = ids.iter().try_fold(Value::Null, |first, id| {
+                    let value = s.record(family.name, id)?.value.clone();
+                    Ok::<_, Rejection>(if first.is_null() { value } else { first })
+                })?;
+                s.delete_records(family.name, &ids);
+                Ok(first)
+            })?;
+            one(r, deleted)
         }
         "list" => {
             let listing = listing_of_query(query, parent.map(|(_, v)| v));
