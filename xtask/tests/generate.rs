@@ -659,7 +659,7 @@ fn every_operation_becomes_a_descriptor_of_its_shape() {
     }
     let export = squash(descriptor(&out, "EXPORT_THINGS"));
     assert!(
-        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",wrap:None,fields_schema:"Ids",fields:&[Field{name:"id",setter:"id",required:false,kind:FieldKind::Array{min_items:None,max_items:None,},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],},],min_fields:0u64,})"#),
+        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",wrap:None,fields_schema:"Ids",fields:&[Field{name:"id",setter:"id",required:false,kind:FieldKind::Array{min_items:None,max_items:None,},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],nullable:false,},],min_fields:0u64,})"#),
         "{export}"
     );
     assert!(
@@ -924,20 +924,20 @@ fn the_soc_extensions_become_descriptor_data() {
     let change = squash(descriptor(&out, "CHANGE_THINGS"));
     for part in [
         r#"wrap:Some("data_object"),fields_schema:"Thing""#,
-        r#"Field{name:"id",setter:"id",required:false,kind:FieldKind::String{min_len:None,max_len:None,},outer:false,items:None,fields:&[],}"#,
-        r#"Field{name:"batch_ids",setter:"batch_ids",required:false,kind:FieldKind::Array{min_items:Some(1u64),max_items:None,},outer:true,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],}"#,
+        r#"Field{name:"id",setter:"id",required:false,kind:FieldKind::String{min_len:None,max_len:None,},outer:false,items:None,fields:&[],nullable:false,}"#,
+        r#"Field{name:"batch_ids",setter:"batch_ids",required:false,kind:FieldKind::Array{min_items:Some(1u64),max_items:None,},outer:true,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],nullable:false,}"#,
         "read_only:false",
         "not_found:&[]",
     ] {
         assert!(change.contains(part), "{part} in {change}");
     }
     assert!(
-        search.contains(r#"Field{name:"condition",setter:"condition",required:false,kind:FieldKind::Object,outer:false,items:None,fields:crate::object_fields::COND,}"#),
+        search.contains(r#"Field{name:"condition",setter:"condition",required:false,kind:FieldKind::Object,outer:false,items:None,fields:crate::object_fields::COND,nullable:false,}"#),
         "{search}"
     );
     let batch = squash(&out);
     assert!(
-        batch.contains(r#"pubconstCOND:&[Field]=&[Field{name:"data",setter:"data",required:false,kind:FieldKind::Array{min_items:None,max_items:Some(3u64),},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:Some(5u64),},),fields:&[],},];"#),
+        batch.contains(r#"pubconstCOND:&[Field]=&[Field{name:"data",setter:"data",required:false,kind:FieldKind::Array{min_items:None,max_items:Some(3u64),},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:Some(5u64),},),fields:&[],nullable:false,},];"#),
         "the nested object's fields, once"
     );
     assert!(
