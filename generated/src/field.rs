@@ -70,6 +70,13 @@ pub enum FieldKind {
     },
     /// A JSON object (a schema of the spec, or free-form).
     Object,
+    /// A free-form JSON object of `min_members..=max_members` members (a map the spec bounds).
+    Map {
+        /// The fewest members allowed.
+        min_members: Option<u64>,
+        /// The most members allowed.
+        max_members: Option<u64>,
+    },
     /// A file's bytes (a `format: binary` part of a form).
     Binary,
 }
@@ -83,7 +90,7 @@ impl FieldKind {
             Self::Number => "a number",
             Self::Boolean => "a boolean",
             Self::Array { .. } => "an array",
-            Self::Object => "an object",
+            Self::Object | Self::Map { .. } => "an object",
             Self::Binary => "a file",
         }
     }
@@ -185,6 +192,13 @@ impl Field {
                 },
                 Value::Array(items),
             ) => out_of(items.len() as u64, min_items, max_items, "items"),
+            (
+                FieldKind::Map {
+                    min_members,
+                    max_members,
+                },
+                Value::Object(members),
+            ) => out_of(members.len() as u64, min_members, max_members, "members"),
             (FieldKind::Number, Value::Number(_))
             | (FieldKind::Boolean, Value::Bool(_))
             | (FieldKind::Object, Value::Object(_))

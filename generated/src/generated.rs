@@ -45879,7 +45879,10 @@ pub mod object_fields {
             name: "tags",
             setter: "tags",
             required: false,
-            kind: FieldKind::Object,
+            kind: FieldKind::Map {
+                min_members: None,
+                max_members: Some(50u64),
+            },
             outer: false,
             items: None,
             fields: &[],

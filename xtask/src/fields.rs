@@ -67,8 +67,11 @@ pub(crate) enum Kind {
     },
     /// A named object schema.
     Object(String),
-    /// A free-form JSON object.
-    Map,
+    /// A free-form JSON object, of `min..=max` members where given.
+    Map {
+        min: Option<usize>,
+        max: Option<usize>,
+    },
     /// A file (a binary part of a form).
     Binary,
 }
@@ -225,7 +228,10 @@ fn inline_kind(spec: &OpenAPI, item: &Schema) -> Result<Kind, String> {
         },
         SchemaKind::Type(Type::Number(_)) => Kind::Number,
         SchemaKind::Type(Type::Boolean(_)) => Kind::Boolean,
-        SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => Kind::Map,
+        SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => Kind::Map {
+            min: o.min_properties,
+            max: o.max_properties,
+        },
         SchemaKind::Type(Type::Object(_)) => {
             return Err(
                 "an inline object with properties: name it under components.schemas".to_owned(),
@@ -265,7 +271,10 @@ impl BodyField {
         let (kind, outer, nullable) = (self.kind.descriptor(), self.outer, self.nullable);
         let items = match &self.kind {
             Kind::Array { items, .. }
-                if !matches!(**items, Kind::Object(_) | Kind::Map | Kind::Array { .. }) =>
+                if !matches!(
+                    **items,
+                    Kind::Object(_) | Kind::Map { .. } | Kind::Array { .. }
+                ) =>
             {
                 let item = items.descriptor();
                 quote!(Some(&#item))
@@ -329,7 +338,15 @@ impl Kind {
                 );
                 quote!(FieldKind::Array { min_items: #min, max_items: #max })
             }
-            Kind::Object(_) | Kind::Map => quote!(FieldKind::Object),
+            Kind::Object(_)
+            | Kind::Map {
+                min: None,
+                max: None,
+            } => quote!(FieldKind::Object),
+            Kind::Map { min, max } => {
+                let (min, max) = (bound(min.map(|n| n as u64)), bound(max.map(|n| n as u64)));
+                quote!(FieldKind::Map { min_members: #min, max_members: #max })
+            }
             Kind::Binary => quote!(FieldKind::Binary),
         }
     }

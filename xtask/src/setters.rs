@@ -49,7 +49,7 @@ impl Kind {
                     true,
                 )
             }
-            Kind::Map => (
+            Kind::Map { .. } => (
                 quote!(::serde_json::Map<String, ::serde_json::Value>),
                 quote!(::serde_json::Value::Object(value)),
                 false,

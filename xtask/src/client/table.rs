@@ -44,7 +44,7 @@ fn literal(kind: &Kind, value: &Value) -> Option<TokenStream> {
             let ty = format_ident!("{name}");
             quote!(serde_json::from_str::<#bindings::types::#ty>(#json).unwrap())
         }
-        (Kind::Map, Value::Object(_)) => quote!(serde_json::from_str(#json).unwrap()),
+        (Kind::Map { .. }, Value::Object(_)) => quote!(serde_json::from_str(#json).unwrap()),
         (Kind::Array { items, .. }, Value::Array(_)) => match items.as_ref() {
             Kind::String { .. } => quote!(serde_json::from_str::<Vec<String>>(#json).unwrap()),
             Kind::Enum { schema, .. } | Kind::Object(schema) => {

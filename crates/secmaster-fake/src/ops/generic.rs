@@ -118,21 +118,7 @@ pub(super) fn answer(
                 "delete" => vec![id],
                 _ => listed_ids(r, &Value::Object(fields(r)?.0))?,
             };
-            if r.op.batch {
-                let outcome = ctx.change(|s| Ok(s.delete_records(family.name, &ids)))?;
-                return batch(r, outcome);
-            }
-            // An answer with no room for failed IDs: every one must exist, and the answer is
-            // the object deleted (or nothing, as the operation's shape says).
-            let deleted = ctx.change(|s| {
-                let first = ids.iter().try_fold(Value::Null, |first, id| {
-                    let value = s.record(family.name, id)?.value.clone();
-                    Ok::<_, Rejection>(if first.is_null() { value } else { first })
-                })?;
-                s.delete_records(family.name, &ids);
-                Ok(first)
-            })?;
-            one(r, deleted)
+            delete(ctx, r, family, &ids)
         }
         "list" => {
             let listing = listing_of_query(query, parent.map(|(_, v)| v));
@@ -150,6 +136,30 @@ pub(super) fn answer(
         "export" | "import" | "template" => super::files::answer(ctx, r, family, role),
         _ => Ok(unserved(r.op.id)),
     }
+}
+
+/// Deletes `ids` of `family`: answered per ID where the operation's answer has room for failed
+/// IDs (`Operation::batch`); else every one must exist, and the answer is the object deleted (or
+/// nothing, as the operation's shape says).
+fn delete(
+    ctx: &Ctx<'_>,
+    r: &Request<'_>,
+    family: &'static Family,
+    ids: &[String],
+) -> Result<Response, Rejection> {
+    if r.op.batch {
+        let outcome = ctx.change(|s| Ok(s.delete_records(family.name, ids)))?;
+        return batch(r, outcome);
+    }
+    let deleted = ctx.change(|s| {
+        let first = ids.iter().try_fold(Value::Null, |first, id| {
+            let value = s.record(family.name, id)?.value.clone();
+            Ok::<_, Rejection>(if first.is_null() { value } else { first })
+        })?;
+        s.delete_records(family.name, ids);
+        Ok(first)
+    })?;
+    one(r, deleted)
 }
 
 /// A list's paging, sort and equality filters, from its query.
