@@ -714,7 +714,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`, operationId `ExportAlerts`.
     ///
-    /// Source: API page ExportAlerts (pt-br 2026-02-05): body `{data_object_filters_form: DataobjectSearch, title}`; the answer's media type is not documented in the excerpt (the SDK reads a stream), so it is binary. Pages: https://support.huaweicloud.com/intl/pt-br/api-secmaster/ExportAlerts.html (2026-02-05).
+    /// Source: API page ExportAlerts (pt-br 2026-02-05): body `{data_object_filters_form: DataobjectSearch, title}`; the answer's media type is not documented in the excerpt (the SDK's answer class has no fields), so it is binary. Pages: https://support.huaweicloud.com/intl/pt-br/api-secmaster/ExportAlerts.html (2026-02-05).
     pub fn export_alerts(
         &self,
         project_id: impl Into<String>,
@@ -752,7 +752,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`, operationId `DownloadAlertTemplate`.
     ///
-    /// Source: The page was not in the search corpus; from huaweicloudsdksecmaster 3.1.219 (no parameters, a stream answer).
+    /// Source: The page was not in the search corpus; from huaweicloudsdksecmaster 3.1.219 (no parameters; its answer class has no fields: read here as a file).
     pub fn download_alert_template(
         &self,
         project_id: impl Into<String>,
@@ -881,7 +881,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`, operationId `ExportIncidents`.
     ///
-    /// Source: The page was not in the search corpus; body from huaweicloudsdksecmaster 3.1.219 ExportIncidentsRequestBody (as ExportAlerts); the answer is a stream.
+    /// Source: The page was not in the search corpus; body from huaweicloudsdksecmaster 3.1.219 ExportIncidentsRequestBody (as ExportAlerts); the answer is a file.
     pub fn export_incidents(
         &self,
         project_id: impl Into<String>,
@@ -919,7 +919,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`, operationId `DownloadIncidentTemplate`.
     ///
-    /// Source: The page was not in the search corpus; from huaweicloudsdksecmaster 3.1.219 (no parameters, a stream answer).
+    /// Source: The page was not in the search corpus; from huaweicloudsdksecmaster 3.1.219 (no parameters; its answer class has no fields: read here as a file).
     pub fn download_incident_template(
         &self,
         project_id: impl Into<String>,
@@ -1125,7 +1125,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`, operationId `ExportIndicators`.
     ///
-    /// Source: The page was not in the search corpus; body from huaweicloudsdksecmaster 3.1.219 ExportIndicatorsRequestBody; the answer is a stream.
+    /// Source: The page was not in the search corpus; body from huaweicloudsdksecmaster 3.1.219 ExportIndicatorsRequestBody; the answer is a file.
     pub fn export_indicators(
         &self,
         project_id: impl Into<String>,
@@ -1165,7 +1165,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`, operationId `DownloadIndicatorTemplate`.
     ///
-    /// Source: The page was not in the search corpus; from huaweicloudsdksecmaster 3.1.219 (no parameters, a stream answer).
+    /// Source: The page was not in the search corpus; from huaweicloudsdksecmaster 3.1.219 (no parameters; its answer class has no fields: read here as a file).
     pub fn download_indicator_template(
         &self,
         project_id: impl Into<String>,
