@@ -123,16 +123,19 @@ pub struct RequestBody {
     pub media_type: &'static str,
     /// The body's schema (a name under `components.schemas`).
     pub schema: &'static str,
-    /// The one member a body that only wraps an object puts it in (`data_object`), when the
-    /// body is such a wrapper: [`fields`](Self::fields) are then the wrapped object's.
+    /// The member a body that wraps an object puts it in (`data_object`), when the body is
+    /// such a wrapper (its one member, or the one `x-rust-wrap` names beside others):
+    /// [`fields`](Self::fields) are then the wrapped object's, followed by those beside it
+    /// ([`Field::outer`]).
     pub wrap: Option<&'static str>,
-    /// The schema of [`fields`](Self::fields): the wrapped object's when the body wraps one,
-    /// else [`schema`](Self::schema).
+    /// The schema of the wrapped object's fields when the body wraps one, else
+    /// [`schema`](Self::schema) (the fields beside a wrapped object are `schema`'s).
     pub fields_schema: &'static str,
-    /// The fields of the body (of the wrapped object), in the spec's order, with what the spec
-    /// allows in each.
+    /// The fields of the body (of the wrapped object, in the spec's order, then those beside
+    /// it), with what the spec allows in each.
     pub fields: &'static [Field],
-    /// The fewest fields a body must set (the schema's `minProperties`; 0 when it states none).
+    /// The fewest fields a body (the wrapped object, when it wraps one) must set: the schema's
+    /// `minProperties`, 0 when it states none.
     pub min_fields: u64,
 }
 

@@ -18,7 +18,8 @@ pub struct Field {
     /// a body that wraps `data_object`, as `x-rust-wrap` says); `false` in a body that wraps
     /// nothing.
     pub outer: bool,
-    /// The kind of each item, for an array of text, numbers or enum values.
+    /// The kind of each item, for an array of text, numbers or enum values; of each member's
+    /// value, for a map whose values the spec types.
     pub items: Option<&'static FieldKind>,
     /// The fields of the object it holds, or of each object of an array of objects (empty
     /// otherwise): checked as the body's own are, their path named.
@@ -124,25 +125,31 @@ impl Field {
                 },
             })
         };
+        let as_item = |kind: &'static FieldKind| Field {
+            kind: *kind,
+            items: None,
+            fields: &[],
+            nullable: false,
+            ..*self
+        };
         match value {
             Value::Object(object) if !self.fields.is_empty() => {
                 in_object(object).map(|(path, problem)| (format!(".{path}"), problem))
             }
+            Value::Object(members) => {
+                let kind = self.items?;
+                members.iter().find_map(|(name, v)| {
+                    let problem = as_item(kind).own_problem(v)?;
+                    Some((format!(".{name}"), problem))
+                })
+            }
             Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
                 let problem = match (self.items, item) {
-                    (Some(kind), _) => Field {
-                        kind: *kind,
-                        items: None,
-                        fields: &[],
-                        nullable: false,
-                        ..*self
-                    }
-                    .own_problem(item)
-                    .map(|p| (String::new(), p)),
+                    (Some(kind), _) => as_item(kind).own_problem(item).map(|p| (String::new(), p)),
                     (None, Value::Object(object)) if !self.fields.is_empty() => {
                         in_object(object).map(|(path, problem)| (format!(".{path}"), problem))
                     }
-                    (None, Value::Object(_)) | (None, Value::Array(_)) => None,
+                    (None, Value::Object(_)) => None,
                     (None, _) if !self.fields.is_empty() => {
                         Some((String::new(), "is not an object".to_owned()))
                     }

@@ -45884,7 +45884,12 @@ pub mod object_fields {
                 max_members: Some(50u64),
             },
             outer: false,
-            items: None,
+            items: Some(
+                &FieldKind::String {
+                    min_len: None,
+                    max_len: Some(255u64),
+                },
+            ),
             fields: &[],
             nullable: false,
         },

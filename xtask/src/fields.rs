@@ -67,10 +67,12 @@ pub(crate) enum Kind {
     },
     /// A named object schema.
     Object(String),
-    /// A free-form JSON object, of `min..=max` members where given.
+    /// A free-form JSON object, of `min..=max` members where given, each member's value of
+    /// kind `values` when the schema says (`additionalProperties`).
     Map {
         min: Option<usize>,
         max: Option<usize>,
+        values: Option<Box<Kind>>,
     },
     /// A file (a binary part of a form).
     Binary,
@@ -228,10 +230,25 @@ fn inline_kind(spec: &OpenAPI, item: &Schema) -> Result<Kind, String> {
         },
         SchemaKind::Type(Type::Number(_)) => Kind::Number,
         SchemaKind::Type(Type::Boolean(_)) => Kind::Boolean,
-        SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => Kind::Map {
-            min: o.min_properties,
-            max: o.max_properties,
-        },
+        SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
+            let values = match &o.additional_properties {
+                Some(openapiv3::AdditionalProperties::Schema(s)) => {
+                    let s: ReferenceOr<Box<Schema>> = match &**s {
+                        ReferenceOr::Item(item) => ReferenceOr::Item(Box::new(item.clone())),
+                        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                            reference: reference.clone(),
+                        },
+                    };
+                    Some(Box::new(kind_of(spec, &s)?.0))
+                }
+                _ => None,
+            };
+            Kind::Map {
+                min: o.min_properties,
+                max: o.max_properties,
+                values,
+            }
+        }
         SchemaKind::Type(Type::Object(_)) => {
             return Err(
                 "an inline object with properties: name it under components.schemas".to_owned(),
@@ -270,7 +287,11 @@ impl BodyField {
         let (name, setter, required) = (&self.name, &self.setter, self.required);
         let (kind, outer, nullable) = (self.kind.descriptor(), self.outer, self.nullable);
         let items = match &self.kind {
-            Kind::Array { items, .. }
+            Kind::Map {
+                values: Some(items),
+                ..
+            }
+            | Kind::Array { items, .. }
                 if !matches!(
                     **items,
                     Kind::Object(_) | Kind::Map { .. } | Kind::Array { .. }
@@ -342,8 +363,9 @@ impl Kind {
             | Kind::Map {
                 min: None,
                 max: None,
+                values: None,
             } => quote!(FieldKind::Object),
-            Kind::Map { min, max } => {
+            Kind::Map { min, max, .. } => {
                 let (min, max) = (bound(min.map(|n| n as u64)), bound(max.map(|n| n as u64)));
                 quote!(FieldKind::Map { min_members: #min, max_members: #max })
             }

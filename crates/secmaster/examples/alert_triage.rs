@@ -114,7 +114,11 @@ async fn triage(soc: &WorkspaceClient, severity: &str, write: bool) -> Result<()
         return Ok(());
     }
     // 2. One incident from them.
-    let title = format!("Triage of {} {severity} alerts", ids.len());
+    // A title of this run's own, by which the incident is found again.
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let title = format!("Triage of {} {severity} alerts ({stamp})", ids.len());
     let content = types::OrderAlertIncidentContent {
         title: Some(title.clone()),
         incident_type: Some(types::OrderAlertIncidentContentIncidentType {

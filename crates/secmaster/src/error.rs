@@ -135,8 +135,10 @@ pub enum Error {
     /// An operation on many IDs at once (a batch delete, a conversion of alerts, relations
     /// created together) acted on some of them and not on the others: its answer's `error_ids`.
     /// What succeeded stays done; show the failed IDs to see why (an ID that does not exist, an
-    /// object in a state that refuses it), then send the call again for those alone.
-    #[error("{operation} did not act on {} of {} IDs: {}{}", failed.len(), failed.len() + succeeded.len(), id_list(failed), request_id_suffix(request_id.as_deref()))]
+    /// object in a state that refuses it), then send the call again for those alone. When an
+    /// earlier attempt of the same call was lost (a retried delete), a failed ID may be one that
+    /// attempt already acted on.
+    #[error("{operation} did not act on {} of {} IDs: {}{}{}", failed.len(), failed.len() + succeeded.len(), id_list(failed), if *earlier_attempt_may_have_succeeded { " (an earlier attempt of this call was lost and may have acted on them)" } else { "" }, request_id_suffix(request_id.as_deref()))]
     PartialFailure {
         /// The operationId.
         operation: &'static str,
@@ -144,6 +146,9 @@ pub enum Error {
         succeeded: Vec<String>,
         /// The IDs it did not act on.
         failed: Vec<String>,
+        /// Whether an earlier attempt of the same call failed in a way that may have let it act
+        /// (a 5xx, a timeout, an answer lost), so that a failed ID may already be done.
+        earlier_attempt_may_have_succeeded: bool,
         /// The request ID of the answer.
         request_id: Option<String>,
     },

@@ -156,6 +156,7 @@ async fn a_batch_that_failed_for_some_ids_is_an_error_naming_them() {
         operation,
         succeeded,
         failed,
+        earlier_attempt_may_have_succeeded,
         request_id,
     } = &error
     else {
@@ -170,6 +171,7 @@ async fn a_batch_that_failed_for_some_ids_is_an_error_naming_them() {
         )
     );
     assert_eq!(request_id.as_deref(), Some("req-batch"));
+    assert!(!earlier_attempt_may_have_succeeded);
     assert_eq!(
         error.to_string(),
         "DeleteAlerts did not act on 1 of 3 IDs: a-2 (request id req-batch)"
@@ -275,4 +277,92 @@ async fn bad_input_is_refused_before_sending_and_names_the_field() {
     let error = order.send().await.unwrap_err();
     assert_eq!(error.field(), Some("ids"), "{error}");
     assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_retried_batch_says_an_earlier_attempt_may_have_acted() {
+    let busy = Reply::json(503, r#"{"code":"SecMaster.50300000","message":"busy"}"#);
+    let server = TestServer::start(vec![busy, batch_answer(&[], &["a-1", "a-2"])]).await;
+    let error = client(&server)
+        .delete_alerts(PROJECT, WORKSPACE)
+        .batch_ids(["a-1", "a-2"])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(server.requests().len(), 2, "a delete is retried");
+    assert!(
+        matches!(
+            error,
+            Error::PartialFailure {
+                earlier_attempt_may_have_succeeded: true,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("may have acted on them"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_list_whose_offset_is_mandatory_in_its_query_walks_from_zero() {
+    let page = json!({"count": 1, "workspaces": [{"id": "ws-1", "name": "soc"}]});
+    let server = TestServer::start(vec![Reply::json(200, &page.to_string())]).await;
+    let all = client(&server)
+        .list_workspaces(PROJECT)
+        .items()
+        .try_collect_vec()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    let target = &server.requests()[0].target;
+    assert!(target.ends_with("?limit=100&offset=0"), "{target}");
+}
+
+#[tokio::test]
+async fn a_walk_with_a_limit_of_zero_ends_on_its_empty_page() {
+    let empty = json!({"code": "00000000", "total": 5, "data": []});
+    let replies = vec![Reply::json(200, &empty.to_string()); 3];
+    let server = TestServer::start(replies).await;
+    let all = client(&server)
+        .list_alerts(PROJECT, WORKSPACE)
+        .limit(0)
+        .items()
+        .try_collect_vec()
+        .await
+        .unwrap();
+    assert!(all.is_empty());
+    assert_eq!(server.requests().len(), 1, "one empty page, then the end");
+}
+
+#[test]
+fn an_array_where_an_object_belongs_is_refused() {
+    // What the client checks before sending (and the fake on receiving), from the descriptor.
+    let field = secmaster::bindings::operations::CREATE_INCIDENT
+        .request
+        .unwrap()
+        .fields
+        .iter()
+        .find(|f| f.name == "network_list")
+        .unwrap();
+    assert_eq!(
+        field.problem(&json!([[1]])).as_deref(),
+        Some("at `[0]`: is not an object")
+    );
+    assert!(field.problem(&json!([{"direction": "IN"}])).is_none());
+    assert!(
+        field.problem(&json!([{"direction": null}])).is_some(),
+        "not nullable"
+    );
+    // The environment's project is nullable ("null for global services"): taken.
+    let environment = secmaster::bindings::operations::CREATE_ALERT
+        .request
+        .unwrap()
+        .fields
+        .iter()
+        .find(|f| f.name == "environment")
+        .unwrap();
+    assert!(environment.problem(&json!({"project_id": null})).is_none());
 }

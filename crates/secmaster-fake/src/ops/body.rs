@@ -21,12 +21,6 @@ pub(super) fn fields(r: &Request<'_>) -> Result<Fields, Rejection> {
 /// As [`fields`], for a body of operation `op` (an import's rows are CreateAlert's bodies).
 pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejection> {
     let raw = store::parse_object(body)?;
-    if let Some(path) = null_in(&raw, "") {
-        return Err(reject(
-            codes::WRONG_TYPE,
-            format!("{path} must not be null"),
-        ));
-    }
     // Bounds are checked on the body as sent (the typed round trip leaves an empty list out).
     let (inner, outer) = split(op, raw);
     for field in op.request.map(|b| b.fields).unwrap_or_default() {
@@ -47,9 +41,6 @@ pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejecti
         Some(read) => read(body).map_err(|e| {
             let code = if e.starts_with("missing field") {
                 codes::MISSING_FIELD
-            } else if e.contains("longer than") || e.contains("shorter than") {
-                // A bound of the bindings' constrained types (a condition's 100 characters).
-                codes::INVALID_PARAMETER
             } else {
                 codes::WRONG_TYPE
             };
@@ -58,27 +49,6 @@ pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejecti
         None => serde_json::from_slice(body).unwrap_or(Value::Null),
     };
     Ok(split(op, typed))
-}
-
-/// The path of the first `null` in `value`, at any depth: no field of the spec's bodies is
-/// nullable, and the bindings' types would read one as absent.
-fn null_in(value: &Value, at: &str) -> Option<String> {
-    match value {
-        Value::Null => Some(at.to_owned()),
-        Value::Object(fields) => fields.iter().find_map(|(name, v)| {
-            let path = if at.is_empty() {
-                name.clone()
-            } else {
-                format!("{at}.{name}")
-            };
-            null_in(v, &path)
-        }),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, v)| null_in(v, &format!("{at}[{i}]"))),
-        _ => None,
-    }
 }
 
 /// A body's fields: the wrapped object's (or the body's own), and those beside it.

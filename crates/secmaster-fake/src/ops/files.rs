@@ -96,8 +96,11 @@ pub(super) fn answer(
 fn value(kind: FieldKind, text: &str) -> Result<Value, String> {
     let parsed = |text: &str| serde_json::from_str::<Value>(text).map_err(|e| e.to_string());
     match kind {
-        FieldKind::Integer { .. } | FieldKind::Number | FieldKind::Boolean => parsed(text.trim()),
-        FieldKind::Object | FieldKind::Array { .. } => parsed(text),
+        FieldKind::Integer { .. }
+        | FieldKind::IntegerEnum { .. }
+        | FieldKind::Number
+        | FieldKind::Boolean => parsed(text.trim()),
+        FieldKind::Object | FieldKind::Map { .. } | FieldKind::Array { .. } => parsed(text),
         _ => Ok(Value::String(text.to_owned())),
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::generic::{batch, fields, kept, list, listed_ids, listing_of_body, path_value};
 use super::{Ctx, Request, unserved};
-use crate::store::{Outcome, Rejection};
+use crate::store::{Outcome, Rejection, codes, reject};
 
 /// The path's subject class, its object, and the related class.
 fn ends(r: &Request<'_>) -> (String, String, String) {
@@ -44,6 +44,19 @@ pub(super) fn answer(
             let (body, _) = fields(r)?;
             let ids_of = |name: &str| listed_ids(r, &json!({ name: body.get(name) }));
             let (subjects, others) = (ids_of("dataobject_ids")?, ids_of("related_dataobject_ids")?);
+            // Every pair is a relation: no more pairs than the objects a workspace may hold,
+            // refused before the store is locked.
+            if subjects.len().saturating_mul(others.len()) > r.limits.max_objects {
+                return Err(reject(
+                    codes::LIMIT_EXCEEDED,
+                    format!(
+                        "{} × {} relations at once: more than {}",
+                        subjects.len(),
+                        others.len(),
+                        r.limits.max_objects
+                    ),
+                ));
+            }
             let outcome = ctx.change(|s| {
                 let (mut done, mut refused): Outcome = Default::default();
                 for subject in &subjects {

@@ -174,7 +174,8 @@ impl<T> Items<T> {
         self.total = page.total;
         self.buffer.extend(page.items);
         let read = u64::from(self.offset) + got as u64;
-        let short = got < self.limit as usize;
+        // An empty page ends the walk whatever its limit (a limit of 0 would ask again forever).
+        let short = got == 0 || got < self.limit as usize;
         let all_read = page.total.is_some_and(|total| read >= total);
         if short || all_read {
             self.end = Some(None);

@@ -46,7 +46,9 @@ pub(super) fn json_body(
             None => {}
         }
     }
-    if (set.len() as u64) < request.min_fields {
+    let in_object = |name: &&str| !request.fields.iter().any(|f| f.name == *name && f.outer);
+    let set_in_object = set.iter().filter(|(name, _)| in_object(name)).count() as u64;
+    if set_in_object < request.min_fields {
         let names: Vec<&str> = request.fields.iter().map(|f| f.name).collect();
         return Err(Error::invalid(
             "body",

@@ -130,7 +130,13 @@ impl<O: Op + 'static> Request<O> {
     /// setters of fields that are objects of the spec); a failure is the call's error.
     pub(crate) fn body_try(&mut self, name: &'static str, value: Result<Value, String>) {
         match value {
-            Ok(value) => self.body(name, value),
+            Ok(value) => {
+                // A value set again replaces the one that failed.
+                if self.error.as_ref().is_some_and(|(field, _)| *field == name) {
+                    self.error = None;
+                }
+                self.body(name, value);
+            }
             Err(e) => self.fail(Error::invalid(name, e)),
         }
     }
@@ -228,18 +234,19 @@ impl<O: Op + 'static> Request<O> {
         O::Data: DeserializeOwned + secmaster_bindings::Normalize + BatchOutcome + Send + 'static,
     {
         let operation = O::OPERATION.id;
-        let call = self.call().enveloped(Output::new);
+        let call = self.call().enveloped(|data, meta| (data, meta));
         async move {
-            let output: Output<O::Data> = call.await?;
-            let failed = output.value.failed();
+            let (data, meta): (O::Data, Meta) = call.await?;
+            let failed = data.failed();
             if failed.is_empty() {
-                return Ok(output);
+                return Ok(Output::new(data, meta));
             }
             Err(Error::PartialFailure {
                 operation,
-                succeeded: output.value.succeeded().to_vec(),
+                succeeded: data.succeeded().to_vec(),
                 failed: failed.to_vec(),
-                request_id: output.request_id,
+                earlier_attempt_may_have_succeeded: meta.after_ambiguous,
+                request_id: meta.request_id,
             })
         }
     }
@@ -319,7 +326,10 @@ impl<O: Op + 'static> Request<O> {
         // A mandatory offset goes with the first page too.
         let offset_required = O::OPERATION
             .request
-            .is_some_and(|b| b.fields.iter().any(|f| f.name == "offset" && f.required));
+            .is_some_and(|b| b.fields.iter().any(|f| f.name == "offset" && f.required))
+            || O::OPERATION
+                .query_param("offset")
+                .is_some_and(|q| q.required);
         walk(O::OPERATION, paging, move |offset, limit| {
             let mut request = self.clone();
             if in_body {
@@ -329,7 +339,7 @@ impl<O: Op + 'static> Request<O> {
                 }
             } else {
                 request.query.set("limit", limit);
-                if let Some(offset) = offset {
+                if let Some(offset) = offset.or(offset_required.then_some(0)) {
                     request.query.set("offset", offset);
                 }
             }

@@ -311,6 +311,7 @@ async fn execute<T>(
         let (error, retry_after) = match outcome {
             Ok((result, mut meta)) => {
                 meta.request_id = meta.request_id.map(|id| inner.redactor.text(id));
+                meta.after_ambiguous = ambiguous_before;
                 let request_id = meta.request_id.as_deref().unwrap_or("");
                 tracing::info!(
                     attempt = attempt_no,

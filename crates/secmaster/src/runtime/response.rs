@@ -25,6 +25,9 @@ pub(crate) struct Meta {
     pub request_id: Option<String>,
     /// For a page of a list: how many items match in all.
     pub total: Option<u64>,
+    /// Whether an earlier attempt of the same call failed in a way that may have let it act
+    /// (its answer lost): a batch's "not acted on" may then mean "already done".
+    pub after_ambiguous: bool,
 }
 
 /// The request ID a gateway sets on every answer.
@@ -138,6 +141,7 @@ pub(crate) fn envelope<D: DeserializeOwned + Normalize>(
         data,
         Meta {
             request_id,
+            after_ambiguous: false,
             total: body.total,
         },
     ))
@@ -193,6 +197,7 @@ pub(crate) fn acknowledged(
         (),
         Meta {
             request_id,
+            after_ambiguous: false,
             total: None,
         },
     ))
@@ -231,6 +236,7 @@ pub(crate) fn bare<D: DeserializeOwned + Default + PartialEq + Normalize>(
         data,
         Meta {
             request_id,
+            after_ambiguous: false,
             total: None,
         },
     ))
@@ -246,6 +252,7 @@ pub(crate) fn empty(exchange: &Exchange, redactor: &Redactor) -> Result<((), Met
         (),
         Meta {
             request_id,
+            after_ambiguous: false,
             total: None,
         },
     ))
@@ -266,6 +273,7 @@ pub(crate) fn binary(exchange: &Exchange, redactor: &Redactor) -> Result<(Bytes,
         exchange.body.clone(),
         Meta {
             request_id,
+            after_ambiguous: false,
             total: None,
         },
     ))
