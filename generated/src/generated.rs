@@ -2228,7 +2228,7 @@ pub mod types {
         ///Tooltip.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub field_tooltip: ::std::option::Option<::std::string::String>,
-        ///Field type: String, Object, Timestamp, Integer, List<String>, Numeric, Boolean (per the SDK docstring; older pages say "short text, radio, grid").
+        ///Field type: String, Object, Timestamp, Integer, `List<String>`, Numeric, Boolean (per the SDK docstring; older pages say "short text, radio, grid").
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub field_type: ::std::option::Option<::std::string::String>,
         ///Field ID.

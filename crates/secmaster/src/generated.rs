@@ -400,7 +400,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces`, operationId `ListWorkspaces`.
     ///
-    /// Source: API page ListWorkspaces (en-us, undated copy listing `count`; id-id 2024-12-13 and eu 2024-12-25 copies, cut after `workspaces`): the query parameters (offset and limit mandatory, typed Number on the page, integers in the SDK) and the answer; the workspace fields as in huaweicloudsdksecmaster 3.1.219 CreateWorkspaceResponseBody. Pages: https://support.huaweicloud.com/intl/en-us/api-secmaster/ListWorkspaces.html (undated); https://support.huaweicloud.com/intl/id-id/api-secmaster/ListWorkspaces.html (2024-12-13); https://support.huaweicloud.com/eu/api-secmaster/ListWorkspaces.html (2024-12-25).
+    /// Source: API page ListWorkspaces (en-us, undated copy listing `count`; id-id 2024-12-13 and eu 2024-12-25 copies, cut after `workspaces`): the query parameters (offset and limit mandatory, typed Number on the page, integers in the SDK) and the answer; the workspace fields as in huaweicloudsdksecmaster 3.1.219 CreateWorkspaceResponseBody. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListWorkspaces.html> (undated); <https://support.huaweicloud.com/intl/id-id/api-secmaster/ListWorkspaces.html> (2024-12-13); <https://support.huaweicloud.com/eu/api-secmaster/ListWorkspaces.html> (2024-12-25).
     pub fn list_workspaces(&self, project_id: impl Into<String>) -> ListWorkspaces {
         ListWorkspaces(Request::new(self, vec![project_id.into()]))
     }
@@ -410,7 +410,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces`, operationId `CreateWorkspace`.
     ///
-    /// Source: API page CreateWorkspace (my-kualalumpur-1 tr-tr, 2025-07-04; eu fr-fr): the body (region_id, name, project_name mandatory, tags as TagsPojo) and the start of the answer; the rest from huaweicloudsdksecmaster 3.1.219 CreateWorkspaceResponse. Pages: https://support.huaweicloud.com/intl/tr-tr/my-kualalumpur-1-api-secmaster/CreateWorkspace.html (2025-07-04); https://support.huaweicloud.com/eu/fr-fr/api-secmaster/CreateWorkspace.html (undated).
+    /// Source: API page CreateWorkspace (my-kualalumpur-1 tr-tr, 2025-07-04; eu fr-fr): the body (region_id, name, project_name mandatory, tags as TagsPojo) and the start of the answer; the rest from huaweicloudsdksecmaster 3.1.219 CreateWorkspaceResponse. Pages: <https://support.huaweicloud.com/intl/tr-tr/my-kualalumpur-1-api-secmaster/CreateWorkspace.html> (2025-07-04); <https://support.huaweicloud.com/eu/fr-fr/api-secmaster/CreateWorkspace.html> (undated).
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -451,7 +451,7 @@ impl Client {
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}`, operationId `DeleteWorkspace`.
     ///
-    /// Source: API page DeleteWorkspace (zh-cn, current copy): the `permanent_delete` query parameter, 200 without a body, 400 and 500 `{error_code, error_msg}`; example request and answer: none. Pages: https://support.huaweicloud.com/api-secmaster/DeleteWorkspace.html (zh-cn, undated).
+    /// Source: API page DeleteWorkspace (zh-cn, current copy): the `permanent_delete` query parameter, 200 without a body, 400 and 500 `{error_code, error_msg}`; example request and answer: none. Pages: <https://support.huaweicloud.com/api-secmaster/DeleteWorkspace.html> (zh-cn, undated).
     pub fn delete_workspace(
         &self,
         project_id: impl Into<String>,
@@ -465,7 +465,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses`, operationId `ListDataclass`.
     ///
-    /// Source: API page ListDataclass (tr-tr 2025-06-24, th-th 2025-11-14): query parameters and answer; the page gives no bounds. The 400 shape is not in the excerpts read: `{error_code, error_msg}` assumed as on the chapter's other pages. Pages: https://support.huaweicloud.com/intl/th-th/api-secmaster/ListDataclass.html (2025-11-14); https://support.huaweicloud.com/intl/tr-tr/api-secmaster/ListDataclass.html (2025-06-24).
+    /// Source: API page ListDataclass (tr-tr 2025-06-24, th-th 2025-11-14): query parameters and answer; the page gives no bounds. The 400 shape is not in the excerpts read: `{error_code, error_msg}` assumed as on the chapter's other pages. Pages: <https://support.huaweicloud.com/intl/th-th/api-secmaster/ListDataclass.html> (2025-11-14); <https://support.huaweicloud.com/intl/tr-tr/api-secmaster/ListDataclass.html> (2025-06-24).
     pub fn list_dataclass(
         &self,
         project_id: impl Into<String>,
@@ -499,7 +499,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields`, operationId `ListDataclassFields`.
     ///
-    /// Source: API page ListDataclassFields (en-us 2024-03-20 with bounds: offset 0-999999999 default 0, limit 1-100 default 10, name at most 64, field_category at most 1024, at most 100 items; eu 2024-12-25 without bounds) and huaweicloudsdksecmaster 3.1.219 FieldResponseBody. Pages: https://support.huaweicloud.com/eu/api-secmaster/ListDataclassFields.html (2024-12-25); https://support.huaweicloud.com/intl/en-us/api-secmaster/ListDataclassFields.html (2024-03-20).
+    /// Source: API page ListDataclassFields (en-us 2024-03-20 with bounds: offset 0-999999999 default 0, limit 1-100 default 10, name at most 64, field_category at most 1024, at most 100 items; eu 2024-12-25 without bounds) and huaweicloudsdksecmaster 3.1.219 FieldResponseBody. Pages: <https://support.huaweicloud.com/eu/api-secmaster/ListDataclassFields.html> (2024-12-25); <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListDataclassFields.html> (2024-03-20).
     pub fn list_dataclass_fields(
         &self,
         project_id: impl Into<String>,
@@ -519,7 +519,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`, operationId `CreateDataclassType`.
     ///
-    /// Source: API page CreateDataclassType (en-us 2025-12-18, ar-mena 2026-02-05, zh-cn 2026-06-26), cut after `business_code`; `enabled` and `sla` mandatory and the answer from huaweicloudsdksecmaster 3.1.219. Pages: https://support.huaweicloud.com/api-secmaster/CreateDataclassType.html (zh-cn, 2026-06-26); https://support.huaweicloud.com/intl/ar-mena/api-secmaster/CreateDataclassType.html (2026-02-05); https://support.huaweicloud.com/intl/en-us/api-secmaster/CreateDataclassType.html (2025-12-18).
+    /// Source: API page CreateDataclassType (en-us 2025-12-18, ar-mena 2026-02-05, zh-cn 2026-06-26), cut after `business_code`; `enabled` and `sla` mandatory and the answer from huaweicloudsdksecmaster 3.1.219. Pages: <https://support.huaweicloud.com/api-secmaster/CreateDataclassType.html> (zh-cn, 2026-06-26); <https://support.huaweicloud.com/intl/ar-mena/api-secmaster/CreateDataclassType.html> (2026-02-05); <https://support.huaweicloud.com/intl/en-us/api-secmaster/CreateDataclassType.html> (2025-12-18).
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -562,7 +562,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types/enable`, operationId `EnableDataclassType`.
     ///
-    /// Source: API page EnableDataclassType (en-us 2025-12-18): body (both mandatory), 200 `{code, message}`, 400 `{error_code, error_msg}`, example requests and answers: none. `data` and `success` from huaweicloudsdksecmaster 3.1.219. Pages: https://support.huaweicloud.com/intl/en-us/api-secmaster/EnableDataclassType.html (2025-12-18).
+    /// Source: API page EnableDataclassType (en-us 2025-12-18): body (both mandatory), 200 `{code, message}`, 400 `{error_code, error_msg}`, example requests and answers: none. `data` and `success` from huaweicloudsdksecmaster 3.1.219. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/EnableDataclassType.html> (2025-12-18).
     pub fn enable_dataclass_type(
         &self,
         project_id: impl Into<String>,
@@ -582,7 +582,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`, operationId `ListAlerts`.
     ///
-    /// Source: API page ListAlerts (tr-tr 2024-11-19: limit 0-9999, offset 0-9994; en-us and zh-cn 2024-03-20: limit 0-1000, offset 0-1000; the later copy wins). The answer's nested objects from huaweicloudsdksecmaster 3.1.219 ListAlertDetail / ListAlertRsp. Pages: https://support.huaweicloud.com/intl/tr-tr/api-secmaster/ListAlerts.html (2024-11-19); https://support.huaweicloud.com/intl/en-us/api-secmaster/ListAlerts.html (2024-03-20, and an undated later copy with 9999/9994); https://support.huaweicloud.com/api-secmaster/ListAlerts.html (zh-cn, 2024-03-20).
+    /// Source: API page ListAlerts (tr-tr 2024-11-19: limit 0-9999, offset 0-9994; en-us and zh-cn 2024-03-20: limit 0-1000, offset 0-1000; the later copy wins). The answer's nested objects from huaweicloudsdksecmaster 3.1.219 ListAlertDetail / ListAlertRsp. Pages: <https://support.huaweicloud.com/intl/tr-tr/api-secmaster/ListAlerts.html> (2024-11-19); <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListAlerts.html> (2024-03-20, and an undated later copy with 9999/9994); <https://support.huaweicloud.com/api-secmaster/ListAlerts.html> (zh-cn, 2024-03-20).
     pub fn list_alerts(
         &self,
         project_id: impl Into<String>,
@@ -647,7 +647,7 @@ impl Client {
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`, operationId `ChangeAlert`.
     ///
-    /// Source: API page ChangeAlert (pt-br, 2024-12-13): body `batch_ids` (optional) and `data_object` (optional, the Alert object); huaweicloudsdksecmaster 3.1.219 ChangeAlertRequestBody has only `data_object`, mandatory. Both kept, `data_object` mandatory (see the notes). The Alert object and the answer from the SDK (the excerpt was cut in the Alert table). Pages: https://support.huaweicloud.com/intl/pt-br/api-secmaster/ChangeAlert.html (2024-12-13).
+    /// Source: API page ChangeAlert (pt-br, 2024-12-13): body `batch_ids` (optional) and `data_object` (optional, the Alert object); huaweicloudsdksecmaster 3.1.219 ChangeAlertRequestBody has only `data_object`, mandatory. Both kept, `data_object` mandatory (see the notes). The Alert object and the answer from the SDK (the excerpt was cut in the Alert table). Pages: <https://support.huaweicloud.com/intl/pt-br/api-secmaster/ChangeAlert.html> (2024-12-13).
     pub fn change_alert(
         &self,
         project_id: impl Into<String>,
@@ -695,7 +695,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`, operationId `CreateBatchOrderAlerts`.
     ///
-    /// Source: API page CreateBatchOrderAlerts (en-us 2025-06-24; th-th 2024-11-19 with bounds: ids at most 999 of at most 100 characters, title and incident_type fields at most 255), agreeing with huaweicloudsdksecmaster 3.1.219 OrderAlert. Pages: https://support.huaweicloud.com/intl/en-us/api-secmaster/CreateBatchOrderAlerts.html (2025-06-24); https://support.huaweicloud.com/intl/th-th/api-secmaster/CreateBatchOrderAlerts.html (2024-11-19); https://support.huaweicloud.com/eu/fr-fr/api-secmaster/CreateBatchOrderAlerts.html (example title).
+    /// Source: API page CreateBatchOrderAlerts (en-us 2025-06-24; th-th 2024-11-19 with bounds: ids at most 999 of at most 100 characters, title and incident_type fields at most 255), agreeing with huaweicloudsdksecmaster 3.1.219 OrderAlert. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/CreateBatchOrderAlerts.html> (2025-06-24); <https://support.huaweicloud.com/intl/th-th/api-secmaster/CreateBatchOrderAlerts.html> (2024-11-19); <https://support.huaweicloud.com/eu/fr-fr/api-secmaster/CreateBatchOrderAlerts.html> (example title).
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -714,7 +714,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`, operationId `ExportAlerts`.
     ///
-    /// Source: API page ExportAlerts (pt-br 2026-02-05): body `{data_object_filters_form: DataobjectSearch, title}`; the answer's media type is not documented in the excerpt (the SDK's answer class has no fields), so it is binary. Pages: https://support.huaweicloud.com/intl/pt-br/api-secmaster/ExportAlerts.html (2026-02-05).
+    /// Source: API page ExportAlerts (pt-br 2026-02-05): body `{data_object_filters_form: DataobjectSearch, title}`; the answer's media type is not documented in the excerpt (the SDK's answer class has no fields), so it is binary. Pages: <https://support.huaweicloud.com/intl/pt-br/api-secmaster/ExportAlerts.html> (2026-02-05).
     pub fn export_alerts(
         &self,
         project_id: impl Into<String>,
@@ -728,7 +728,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`, operationId `ImportAlerts`.
     ///
-    /// Source: API page ImportAlerts (id-id 2026-02-05, tr-tr 2025-10-29): form field uploadFile (mandatory), answer `{code, message, data: {ids}}`, 400 `{code, message}`; example requests and answers: none. Pages: https://support.huaweicloud.com/intl/id-id/api-secmaster/ImportAlerts.html (2026-02-05); https://support.huaweicloud.com/intl/tr-tr/api-secmaster/ImportAlerts.html (2025-10-29).
+    /// Source: API page ImportAlerts (id-id 2026-02-05, tr-tr 2025-10-29): form field uploadFile (mandatory), answer `{code, message, data: {ids}}`, 400 `{code, message}`; example requests and answers: none. Pages: <https://support.huaweicloud.com/intl/id-id/api-secmaster/ImportAlerts.html> (2026-02-05); <https://support.huaweicloud.com/intl/tr-tr/api-secmaster/ImportAlerts.html> (2025-10-29).
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -813,7 +813,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`, operationId `ShowIncident`.
     ///
-    /// Source: API page ShowIncident (tr-tr 2025-06-24): parameters, the envelope and IncidentDetail's top level; the Incident object from huaweicloudsdksecmaster 3.1.219. Pages: https://support.huaweicloud.com/intl/tr-tr/api-secmaster/ShowIncident.html (2025-06-24).
+    /// Source: API page ShowIncident (tr-tr 2025-06-24): parameters, the envelope and IncidentDetail's top level; the Incident object from huaweicloudsdksecmaster 3.1.219. Pages: <https://support.huaweicloud.com/intl/tr-tr/api-secmaster/ShowIncident.html> (2025-06-24).
     pub fn show_incident(
         &self,
         project_id: impl Into<String>,
@@ -895,7 +895,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`, operationId `ImportIncidents`.
     ///
-    /// Source: API page ImportIncidents (tr-tr 2025-10-29): form field uploadFile (mandatory), answer `{code, message, data: {ids}}`, 400 `{code, message}`. Pages: https://support.huaweicloud.com/intl/tr-tr/api-secmaster/ImportIncidents.html (2025-10-29).
+    /// Source: API page ImportIncidents (tr-tr 2025-10-29): form field uploadFile (mandatory), answer `{code, message, data: {ids}}`, 400 `{code, message}`. Pages: <https://support.huaweicloud.com/intl/tr-tr/api-secmaster/ImportIncidents.html> (2025-10-29).
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -963,7 +963,7 @@ impl Client {
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`, operationId `DeleteDataobjectRelation`.
     ///
-    /// Source: API page DeleteDataobjectRelations.html (eu, 2024-12-25; note the plural file name): body `ids`, answer `{code, message, data}`; `request_id` and `success` from huaweicloudsdksecmaster 3.1.219 DeleteDataobjectRelationResponse. Pages: https://support.huaweicloud.com/eu/api-secmaster/DeleteDataobjectRelations.html (2024-12-25).
+    /// Source: API page DeleteDataobjectRelations.html (eu, 2024-12-25; note the plural file name): body `ids`, answer `{code, message, data}`; `request_id` and `success` from huaweicloudsdksecmaster 3.1.219 DeleteDataobjectRelationResponse. Pages: <https://support.huaweicloud.com/eu/api-secmaster/DeleteDataobjectRelations.html> (2024-12-25).
     pub fn delete_dataobject_relation(
         &self,
         project_id: impl Into<String>,
@@ -1015,7 +1015,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}/search`, operationId `ListDataobjectRelations`.
     ///
-    /// Source: API page ListDataobjectRelations (es-us 2024-12-13, eu): path parameters and the DataobjectSearch body; the answer from huaweicloudsdksecmaster 3.1.219 ListDataobjectRelationsResponse. Pages: https://support.huaweicloud.com/intl/es-us/api-secmaster/ListDataobjectRelations.html (2024-12-13); https://support.huaweicloud.com/eu/api-secmaster/ListDataobjectRelations.html (undated).
+    /// Source: API page ListDataobjectRelations (es-us 2024-12-13, eu): path parameters and the DataobjectSearch body; the answer from huaweicloudsdksecmaster 3.1.219 ListDataobjectRelationsResponse. Pages: <https://support.huaweicloud.com/intl/es-us/api-secmaster/ListDataobjectRelations.html> (2024-12-13); <https://support.huaweicloud.com/eu/api-secmaster/ListDataobjectRelations.html> (undated).
     pub fn list_dataobject_relations(
         &self,
         project_id: impl Into<String>,
@@ -1040,7 +1040,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`, operationId `ListIndicators`.
     ///
-    /// Source: API page ListIndicators (pt-br 2025-06-24, ar-mena 2024-12-13; en-us 2024-03-20 with bounds and an extra `name` that later copies and the SDK drop); answer items from huaweicloudsdksecmaster 3.1.219 IndicatorDetail. Pages: https://support.huaweicloud.com/intl/pt-br/api-secmaster/ListIndicators.html (2025-06-24); https://support.huaweicloud.com/intl/ar-mena/api-secmaster/ListIndicators.html (2024-12-13); https://support.huaweicloud.com/intl/en-us/api-secmaster/ListIndicators.html (2024-03-20).
+    /// Source: API page ListIndicators (pt-br 2025-06-24, ar-mena 2024-12-13; en-us 2024-03-20 with bounds and an extra `name` that later copies and the SDK drop); answer items from huaweicloudsdksecmaster 3.1.219 IndicatorDetail. Pages: <https://support.huaweicloud.com/intl/pt-br/api-secmaster/ListIndicators.html> (2025-06-24); <https://support.huaweicloud.com/intl/ar-mena/api-secmaster/ListIndicators.html> (2024-12-13); <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListIndicators.html> (2024-03-20).
     pub fn list_indicators(
         &self,
         project_id: impl Into<String>,
@@ -1054,7 +1054,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`, operationId `CreateIndicator`.
     ///
-    /// Source: API page CreateIndicator (pt-br 2024-11-19 with bounds, id-id 2024-12-13): body field by field, including `dataclass_id` and `dataclass` that the SDK lacks; the nested objects and the answer from huaweicloudsdksecmaster 3.1.219. Pages: https://support.huaweicloud.com/intl/id-id/api-secmaster/CreateIndicator.html (2024-12-13); https://support.huaweicloud.com/intl/pt-br/api-secmaster/CreateIndicator.html (2024-11-19).
+    /// Source: API page CreateIndicator (pt-br 2024-11-19 with bounds, id-id 2024-12-13): body field by field, including `dataclass_id` and `dataclass` that the SDK lacks; the nested objects and the answer from huaweicloudsdksecmaster 3.1.219. Pages: <https://support.huaweicloud.com/intl/id-id/api-secmaster/CreateIndicator.html> (2024-12-13); <https://support.huaweicloud.com/intl/pt-br/api-secmaster/CreateIndicator.html> (2024-11-19).
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -1105,7 +1105,7 @@ impl Client {
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`, operationId `UpdateIndicator`.
     ///
-    /// Source: API page UpdateIndicator (en-us 2024-12-13; en-us 2024-03-20 with bounds: value at most 256, name and IDs 1-64, times at most 64, granular_marking 1-4; eu, es-us): body `data_object` (optional) = IndicatorDataObjectDetail, whose page table has no `labels` or `defanged` (the SDK has them); confidence "80 to 100". Answer from huaweicloudsdksecmaster 3.1.219. Pages: https://support.huaweicloud.com/intl/en-us/api-secmaster/UpdateIndicator.html (2024-12-13; a 2024-03-20 copy with bounds).
+    /// Source: API page UpdateIndicator (en-us 2024-12-13; en-us 2024-03-20 with bounds: value at most 256, name and IDs 1-64, times at most 64, granular_marking 1-4; eu, es-us): body `data_object` (optional) = IndicatorDataObjectDetail, whose page table has no `labels` or `defanged` (the SDK has them); confidence "80 to 100". Answer from huaweicloudsdksecmaster 3.1.219. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/UpdateIndicator.html> (2024-12-13; a 2024-03-20 copy with bounds).
     pub fn update_indicator(
         &self,
         project_id: impl Into<String>,

@@ -275,7 +275,7 @@ fn method_doc(op: &OpInfo) -> Vec<String> {
     ));
     if !op.source.is_empty() {
         doc.push(String::new());
-        doc.extend(doc_lines(&format!("Source: {}", op.source)));
+        doc.extend(doc_lines(&format!("Source: {}", linked(&op.source))));
     }
     if op.not_idempotent {
         doc.push(String::new());
@@ -289,4 +289,22 @@ fn method_doc(op: &OpInfo) -> Vec<String> {
         );
     }
     doc
+}
+
+/// `text` with its bare URLs made rustdoc links (`<https://…>`), trailing punctuation left out.
+fn linked(text: &str) -> String {
+    text.split(' ')
+        .map(
+            |word| match word.find("https://").or_else(|| word.find("http://")) {
+                Some(start) if !word[..start].ends_with('<') => {
+                    let rest = &word[start..];
+                    let url = rest.trim_end_matches(['.', ',', ';', ')', ':']);
+                    let tail = &rest[url.len()..];
+                    format!("{}<{url}>{tail}", &word[..start])
+                }
+                _ => word.to_owned(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join(" ")
 }
