@@ -9,11 +9,17 @@ use secmaster::bindings::Segment;
 use secmaster::bindings::operations::ALL;
 use secmaster::fuzz_api::expand_path;
 
-fuzz_target!(|input: (u8, &str, &str, &str)| {
-    let (which, a, b, c) = input;
+fuzz_target!(|input: (u8, [&str; 5])| {
+    let (which, ids) = input;
     let op = &ALL[usize::from(which) % ALL.len()];
     let names: Vec<&str> = op.path_params().collect();
-    let values: Vec<&str> = [a, b, c].into_iter().take(names.len()).collect();
+    // One value per path parameter, as the generated builders pass them (a relation has five).
+    assert!(
+        names.len() <= ids.len(),
+        "{}: more path parameters than the target makes",
+        op.id
+    );
+    let values: Vec<&str> = ids.into_iter().take(names.len()).collect();
     let path = match expand_path(op, &values) {
         Ok(path) => path,
         Err(e) => {
@@ -53,7 +59,15 @@ fuzz_target!(|input: (u8, &str, &str, &str)| {
         .collect();
     assert_eq!(segments, expected, "{}", op.id);
     // No other operation of the same method takes this path.
-    for other in ALL.iter().filter(|o| o.method == op.method && o.id != op.id) {
-        assert!(!other.fits(&path), "{} also fits {}: {path}", other.id, op.id);
+    for other in ALL
+        .iter()
+        .filter(|o| o.method == op.method && o.id != op.id)
+    {
+        assert!(
+            !other.fits(&path),
+            "{} also fits {}: {path}",
+            other.id,
+            op.id
+        );
     }
 });

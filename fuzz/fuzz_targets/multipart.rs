@@ -16,7 +16,10 @@ fuzz_target!(|input: (&str, &[u8])| {
             return;
         }
     };
-    assert!(!name.contains(['"', '\r', '\n', '\\']), "{name:?} was accepted");
+    assert!(
+        !name.contains(['"', '\r', '\n', '\\']),
+        "{name:?} was accepted"
+    );
     let boundary = content_type
         .strip_prefix("multipart/form-data; boundary=")
         .expect("a multipart type with its boundary");
