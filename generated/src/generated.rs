@@ -43547,7 +43547,7 @@ pub mod operations {
                     setter: "name",
                     required: true,
                     kind: FieldKind::String {
-                        min_len: None,
+                        min_len: Some(1u64),
                         max_len: Some(64u64),
                     },
                     outer: false,
@@ -43583,7 +43583,7 @@ pub mod operations {
                     setter: "project_id",
                     required: false,
                     kind: FieldKind::String {
-                        min_len: None,
+                        min_len: Some(1u64),
                         max_len: None,
                     },
                     outer: false,
