@@ -135,7 +135,7 @@ pub(crate) fn body_fields(
 }
 
 /// Field `field` (schema `s`) of body `name`'s `object`; `outer` beside a wrapped object.
-fn body_field(
+pub(crate) fn body_field(
     spec: &OpenAPI,
     name: &str,
     object: &openapiv3::ObjectType,

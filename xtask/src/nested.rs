@@ -6,7 +6,7 @@ use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::fields::{BodyField, Kind, kind_of, object_of};
+use crate::fields::{BodyField, Kind, body_field, object_of};
 
 /// The object schema a field of `kind` holds (or each of its array's items).
 pub(crate) fn nested_schema(spec: &OpenAPI, kind: &Kind) -> Option<String> {
@@ -27,19 +27,10 @@ pub(crate) fn object_fields(spec: &OpenAPI, name: &str) -> Result<Vec<BodyField>
         object_of(spec, name).ok_or_else(|| format!("`{name}` is not an object schema"))?;
     let mut fields = Vec::new();
     for (field, s) in &object.properties {
-        let (kind, description) =
-            kind_of(spec, s).map_err(|e| format!("object `{name}`, field `{field}`: {e}"))?;
-        let nested = nested_schema(spec, &kind).filter(|n| n != name);
-        fields.push(BodyField {
-            setter: field.clone(),
-            name: field.clone(),
-            required: object.required.contains(field),
-            description,
-            kind,
-            outer: false,
-            nested,
-            nullable: crate::fields::nullable(spec, s),
-        });
+        let mut field = body_field(spec, name, object, field, s, false)?;
+        // An object that holds itself names no constant of its own (a constant cannot).
+        field.nested = field.nested.filter(|n| n != name);
+        fields.push(field);
     }
     Ok(fields)
 }

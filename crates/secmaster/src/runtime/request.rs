@@ -221,26 +221,25 @@ fn encode_query(op: &Operation, query: &Query) -> Result<Option<String>, Error> 
                 n.to_string()
             }
             (QueryKind::Boolean, QueryValue::Boolean(b)) => b.to_string(),
-            (QueryKind::String | QueryKind::Enum(_), QueryValue::Text(text)) => {
+            (
+                kind @ (QueryKind::String | QueryKind::Enum(_) | QueryKind::Text { .. }),
+                QueryValue::Text(text),
+            ) => {
                 if text.chars().any(char::is_control) {
                     return Err(Error::invalid(param.name, "contains control characters"));
                 }
-                text.clone()
-            }
-            (QueryKind::Text { min_len, max_len }, QueryValue::Text(text)) => {
-                if text.chars().any(char::is_control) {
-                    return Err(Error::invalid(param.name, "contains control characters"));
-                }
-                let n = text.chars().count() as u64;
-                if min_len.is_some_and(|m| n < m) || max_len.is_some_and(|m| n > m) {
-                    let (lo, hi) = (
-                        min_len.unwrap_or(0),
-                        max_len.map_or("any".into(), |m| m.to_string()),
-                    );
-                    return Err(Error::invalid(
-                        param.name,
-                        format!("has {n} characters; it must have {lo} to {hi}"),
-                    ));
+                if let QueryKind::Text { min_len, max_len } = kind {
+                    let n = text.chars().count() as u64;
+                    if min_len.is_some_and(|m| n < m) || max_len.is_some_and(|m| n > m) {
+                        let (lo, hi) = (
+                            min_len.unwrap_or(0),
+                            max_len.map_or("any".into(), |m| m.to_string()),
+                        );
+                        return Err(Error::invalid(
+                            param.name,
+                            format!("has {n} characters; it must have {lo} to {hi}"),
+                        ));
+                    }
                 }
                 text.clone()
             }
