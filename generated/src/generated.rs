@@ -35682,6 +35682,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Creating a Workflow
     pub const CREATE_AOP_WORKFLOW: Operation = Operation {
@@ -35809,6 +35811,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Querying Workflow Details
     pub const SHOW_AOP_WORKFLOW: Operation = Operation {
@@ -35858,6 +35862,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow
     pub const UPDATE_AOP_WORKFLOW: Operation = Operation {
@@ -35977,6 +35983,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Deleting a Workflow
     pub const DELETE_AOP_WORKFLOW: Operation = Operation {
@@ -36026,6 +36034,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Querying the Workflow Version List
     pub const LIST_AOP_WORKFLOW_VERSIONS: Operation = Operation {
@@ -36082,6 +36092,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Creating a Workflow Version
     pub const CREATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -36244,6 +36256,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`: Creating a Workflow Instance
     pub const CREATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -36361,6 +36375,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Querying Workflow Version Details
     pub const SHOW_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -36407,6 +36423,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Updating a Workflow Version
     pub const UPDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -36583,6 +36601,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Deleting a Workflow Version
     pub const DELETE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -36629,6 +36649,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`: Reviewing the Workflow Version for Release
     pub const CREATE_AOP_WORKFLOW_VERSION_APPROVEL: Operation = Operation {
@@ -36710,6 +36732,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`: Validating a Workflow Version
     pub const VALIDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -36812,6 +36836,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`: Exporting Workflows
     pub const EXPORT_AOPWORKFLOW: Operation = Operation {
@@ -36877,6 +36903,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`: Importing Workflow Information
     pub const IMPORT_AOPWORKFLOW: Operation = Operation {
@@ -36937,6 +36965,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`: Querying the Workflow Instance List
     pub const LIST_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -37058,6 +37088,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Querying Workflow Instance Details
     pub const SHOW_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -37107,6 +37139,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Updating a Workflow Instance
     pub const UPDATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -37204,6 +37238,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces`: Querying the Workspace List
     pub const LIST_WORKSPACES: Operation = Operation {
@@ -37303,6 +37339,8 @@ pub mod operations {
         not_found: &[],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces`: Creating a Workspace
     pub const CREATE_WORKSPACE: Operation = Operation {
@@ -37452,6 +37490,8 @@ pub mod operations {
         not_found: &[],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}`: Querying Workspace Details
     pub const SHOW_WORKSPACE: Operation = Operation {
@@ -37488,6 +37528,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}`: Updating a Workspace
     pub const UPDATE_WORKSPACE: Operation = Operation {
@@ -37571,6 +37613,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}`: Deleting a Workspace
     pub const DELETE_WORKSPACE: Operation = Operation {
@@ -37613,6 +37657,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses`: Querying the Data Class List
     pub const LIST_DATACLASS: Operation = Operation {
@@ -37688,6 +37734,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}`: Querying Data Class Details
     pub const SHOW_DATA_CLASS_INFO: Operation = Operation {
@@ -37730,6 +37778,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields`: Querying the Data Class Fields
     pub const LIST_DATACLASS_FIELDS: Operation = Operation {
@@ -37816,6 +37866,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Adding a Data Class Type
     pub const CREATE_DATACLASS_TYPE: Operation = Operation {
@@ -38006,6 +38058,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Deleting a Data Class Type
     pub const DELETE_DATACLASS_TYPE: Operation = Operation {
@@ -38085,6 +38139,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types/enable`: Enabling/Disabling a Data Class Type
     pub const ENABLE_DATACLASS_TYPE: Operation = Operation {
@@ -38168,6 +38224,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`: Searching for an Alert List
     pub const LIST_ALERTS: Operation = Operation {
@@ -38306,6 +38364,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Creating an Alert
     pub const CREATE_ALERT: Operation = Operation {
@@ -38867,6 +38927,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Deleting an Alert
     pub const DELETE_ALERT: Operation = Operation {
@@ -38934,6 +38996,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Querying Alert Details
     pub const SHOW_ALERT: Operation = Operation {
@@ -38991,6 +39055,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Updating an Alert
     pub const CHANGE_ALERT: Operation = Operation {
@@ -39586,6 +39652,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`: Updating Alerts in Batches
     pub const CHANGE_ALERTS: Operation = Operation {
@@ -40166,6 +40234,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`: Deleting Alerts in Batches
     pub const DELETE_ALERTS: Operation = Operation {
@@ -40234,6 +40304,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`: Converting an Alert into an Incident
     pub const CREATE_BATCH_ORDER_ALERTS: Operation = Operation {
@@ -40312,6 +40384,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`: Exporting Alerts
     pub const EXPORT_ALERTS: Operation = Operation {
@@ -40387,6 +40461,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`: Importing Alerts
     pub const IMPORT_ALERTS: Operation = Operation {
@@ -40447,6 +40523,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`: Downloading the Alert Template
     pub const DOWNLOAD_ALERT_TEMPLATE: Operation = Operation {
@@ -40487,6 +40565,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`: Searching for an Incident List
     pub const LIST_INCIDENTS: Operation = Operation {
@@ -40625,6 +40705,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Creating an Incident
     pub const CREATE_INCIDENT: Operation = Operation {
@@ -41186,6 +41268,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Deleting an Incident
     pub const DELETE_INCIDENT: Operation = Operation {
@@ -41253,6 +41337,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Querying Details About an Incident
     pub const SHOW_INCIDENT: Operation = Operation {
@@ -41309,6 +41395,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Updating an Incident
     pub const CHANGE_INCIDENT: Operation = Operation {
@@ -41903,6 +41991,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`: Updating Incidents in Batches
     pub const CHANGE_INCIDENTS: Operation = Operation {
@@ -42483,6 +42573,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`: Deleting Incidents in Batches
     pub const DELETE_INCIDENTS: Operation = Operation {
@@ -42551,6 +42643,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`: Exporting Incidents
     pub const EXPORT_INCIDENTS: Operation = Operation {
@@ -42626,6 +42720,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`: Importing Incidents
     pub const IMPORT_INCIDENTS: Operation = Operation {
@@ -42686,6 +42782,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`: Downloading the Incident Template
     pub const DOWNLOAD_INCIDENT_TEMPLATE: Operation = Operation {
@@ -42726,6 +42824,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Associating Data Objects
     pub const CREATE_DATAOBJECT_RELATION: Operation = Operation {
@@ -42822,6 +42922,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Canceling Association with a Data Object
     pub const DELETE_DATAOBJECT_RELATION: Operation = Operation {
@@ -42918,6 +43020,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`: Associating Data Objects in Batches
     pub const BATCH_CREATE_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -43022,6 +43126,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}/search`: Querying the Associated Data Object List
     pub const LIST_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -43189,6 +43295,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`: Querying the Indicator List
     pub const LIST_INDICATORS: Operation = Operation {
@@ -43345,6 +43453,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Creating an Indicator
     pub const CREATE_INDICATOR: Operation = Operation {
@@ -43639,6 +43749,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Deleting an Indicator
     pub const DELETE_INDICATOR: Operation = Operation {
@@ -43706,6 +43818,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Querying Indicator Details
     pub const SHOW_INDICATOR_DETAIL: Operation = Operation {
@@ -43755,6 +43869,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Updating an Indicator
     pub const UPDATE_INDICATOR: Operation = Operation {
@@ -44054,6 +44170,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`: Exporting Indicators
     pub const EXPORT_INDICATORS: Operation = Operation {
@@ -44129,6 +44247,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`: Importing Indicators
     pub const IMPORT_INDICATORS: Operation = Operation {
@@ -44189,6 +44309,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`: Downloading the Indicator Template
     pub const DOWNLOAD_INDICATOR_TEMPLATE: Operation = Operation {
@@ -44229,6 +44351,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[

@@ -957,3 +957,36 @@ fn a_wrap_that_names_no_object_is_refused() {
         "{error}"
     );
 }
+
+#[test]
+fn a_deprecated_operation_is_marked_in_its_descriptor_and_its_methods() {
+    let spec = SHAPES.replacen(
+        "      operationId: RunThing\n",
+        "      operationId: RunThing\n      deprecated: true\n      x-replaced-by: ShowThing\n",
+        1,
+    );
+    let both =
+        xtask::generate_both(&spec, Path::new("spec/shapes.yaml"), "spec/shapes.yaml").unwrap();
+    let squash = |text: &str| text.split_whitespace().collect::<String>();
+    let run = squash(descriptor(&both.bindings, "RUN_THING"));
+    assert!(
+        run.contains(r#"deprecated:true,replaced_by:Some("ShowThing"),"#),
+        "{run}"
+    );
+    let show = squash(descriptor(&both.bindings, "SHOW_THING"));
+    assert!(
+        show.contains("deprecated:false,replaced_by:None,"),
+        "{show}"
+    );
+    let client = squash(&both.client);
+    assert!(
+        client.contains(r#"#[deprecated(note="deprecatedbytheservice(operationId`RunThing`);use`ShowThing`instead")]pubfnrun_thing("#),
+        "{client}"
+    );
+    assert_eq!(client.matches("#[deprecated(").count(), 1, "{client}");
+    // A replacement the spec does not have, or one on an operation still current, is refused.
+    let unknown = spec.replace("x-replaced-by: ShowThing", "x-replaced-by: ShowThings");
+    assert!(error_for(&unknown).contains("`x-replaced-by: ShowThings` names no operation"));
+    let current = spec.replace("      deprecated: true\n", "");
+    assert!(error_for(&current).contains("has `x-replaced-by` but is not `deprecated: true`"));
+}
