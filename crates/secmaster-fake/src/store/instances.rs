@@ -179,7 +179,12 @@ impl Workspace {
         };
         let class = (class_id, class_name);
         let instance_id = new_id();
-        let detail = new_run(w, &instance_id, class, input, &caller.now);
+        let active = flow
+            .versions
+            .iter()
+            .find(|v| v.id.is_some() && v.id == w.version_id);
+        let taskflow = active.and_then(|v| v.taskflow.as_deref());
+        let detail = new_run(w, taskflow, &instance_id, class, input, &caller.now);
         self.runs.push(Arc::new(Run {
             detail,
             ends: Some(ends),
@@ -283,29 +288,66 @@ pub(crate) fn within_context(len: usize, max: usize) -> Result<(), Rejection> {
     Ok(())
 }
 
-/// A new run of workflow `w`, started `now`: `RUNNING`, one node, the data class `(id, name)`
-/// and the context `input` it runs with.
+/// The nodes of a version's topology (`taskflow`, Base64 of JSON), as `(id, name, type)`: the
+/// fake reads a `nodes` array of objects with an `id` and a `type` (the name is the node's
+/// `action` or `name`, else its ID); a topology it cannot read runs as one start node.
+fn nodes(taskflow: Option<&str>) -> Vec<(String, String, String)> {
+    use base64::Engine as _;
+    const MAX_NODES: usize = 64;
+    let read = |taskflow: &str| -> Option<Vec<(String, String, String)>> {
+        let json = base64::engine::general_purpose::STANDARD
+            .decode(taskflow)
+            .ok()?;
+        let topology: Value = serde_json::from_slice(&json).ok()?;
+        let nodes = topology.get("nodes")?.as_array()?;
+        let text = |node: &Value, key: &str| node.get(key)?.as_str().map(str::to_owned);
+        let read: Vec<_> = nodes
+            .iter()
+            .take(MAX_NODES)
+            .filter_map(|node| {
+                let id = text(node, "id")?;
+                let name = text(node, "action")
+                    .or_else(|| text(node, "name"))
+                    .unwrap_or_else(|| id.clone());
+                let kind = text(node, "type").unwrap_or_else(|| "task".into());
+                Some((id, name, kind.to_uppercase()))
+            })
+            .collect();
+        (!read.is_empty()).then_some(read)
+    };
+    taskflow
+        .and_then(read)
+        .unwrap_or_else(|| vec![("start".into(), "Start".into(), "TASK".into())])
+}
+
+/// A new run of workflow `w`, started `now`: `RUNNING`, a node per node of its activated
+/// version's topology (`taskflow`), the data class `(id, name)` and the context `input` it
+/// runs with.
 fn new_run(
     w: &AopWorkflowInfo,
+    taskflow: Option<&str>,
     instance_id: &str,
     class: (String, String),
     input: String,
     now: &str,
 ) -> AopworkflowInstanceDetail {
     let start = now.to_owned();
-    let node = TopologyNodeInfo {
-        instance_type: Some("TASK".into()),
-        action_id: Some("start".into()),
-        action_name: Some("Start".into()),
-        start_time: Some(start.clone()),
-        end_time: Some(String::new()),
-        error_msg: Some(String::new()),
-        input: Some(input),
-        output: Some("{}".into()),
-        parent_instance_id: Some(instance_id.to_owned()),
-        status: Some(NodeStatus::Running),
-        succeed: Some(false),
-    };
+    let audit_logs = nodes(taskflow)
+        .into_iter()
+        .map(|(id, name, kind)| TopologyNodeInfo {
+            instance_type: Some(kind),
+            action_id: Some(id),
+            action_name: Some(name),
+            start_time: Some(start.clone()),
+            end_time: Some(String::new()),
+            error_msg: Some(String::new()),
+            input: Some(input.clone()),
+            output: Some("{}".into()),
+            parent_instance_id: Some(instance_id.to_owned()),
+            status: Some(NodeStatus::Running),
+            succeed: Some(false),
+        })
+        .collect();
     let name = text(&w.name);
     AopworkflowInstanceDetail {
         id: Some(instance_id.to_owned()),
@@ -340,9 +382,7 @@ fn new_run(
         retry_count: Some(0),
         defense_id: Some(String::new()),
         dataobject_id: Some(new_id()),
-        topology: Some(WorkflowInstanceTopology {
-            audit_logs: vec![node],
-        }),
+        topology: Some(WorkflowInstanceTopology { audit_logs }),
     }
 }
 
