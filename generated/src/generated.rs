@@ -822,6 +822,20 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Reviewing a Playbook (ApprovePlaybookInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ApprovePlaybookInfo {
+        ///Review comments.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<crate::generated::open_enums::ApprovalResult>,
+    }
+    impl ApprovePlaybookInfo {
+        pub fn builder() -> builder::ApprovePlaybookInfo {
+            Default::default()
+        }
+    }
     ///Request body of Updating Alerts in Batches: the same changes applied to every alert of `batch_ids`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BatchChangeAlertRequestBody {
@@ -994,6 +1008,18 @@ pub mod types {
     }
     impl ChangeIncidentsResponse {
         pub fn builder() -> builder::ChangeIncidentsResponse {
+            Default::default()
+        }
+    }
+    ///Request body of Cloning a Playbook Version (CopyPlaybookInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CopyPlaybookInfo {
+        ///Name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl CopyPlaybookInfo {
+        pub fn builder() -> builder::CopyPlaybookInfo {
             Default::default()
         }
     }
@@ -1466,6 +1492,101 @@ pub mod types {
     }
     impl CreateIndicatorResponse {
         pub fn builder() -> builder::CreateIndicatorResponse {
+            Default::default()
+        }
+    }
+    ///An action to add to a playbook version (CreateAction): a workflow it runs.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreatePlaybookAction {
+        ///ID of the workflow to run (a workflow of the same workspace).
+        pub action_id: ::std::string::String,
+        pub action_type: crate::generated::open_enums::PlaybookActionType,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Sort order.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_order: ::std::option::Option<::std::string::String>,
+    }
+    impl CreatePlaybookAction {
+        pub fn builder() -> builder::CreatePlaybookAction {
+            Default::default()
+        }
+    }
+    ///Request body of Creating a Playbook (CreatePlaybookInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreatePlaybookInfo {
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Playbook name.
+        pub name: ::std::string::String,
+        ///Workspace ID (the path's).
+        pub workspace_id: ::std::string::String,
+    }
+    impl CreatePlaybookInfo {
+        pub fn builder() -> builder::CreatePlaybookInfo {
+            Default::default()
+        }
+    }
+    ///A trigger rule to create (CreateRuleInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreatePlaybookRuleInfo {
+        pub rule: PlaybookConditionInfo,
+    }
+    impl CreatePlaybookRuleInfo {
+        pub fn builder() -> builder::CreatePlaybookRuleInfo {
+            Default::default()
+        }
+    }
+    ///Request body of Creating a Playbook Version (CreatePlaybookVersionInfo). `rule` and `actions` inline replace the deprecated rule and action operations.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreatePlaybookVersionInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_strategy: ::std::option::Option<
+            crate::generated::open_enums::PlaybookActionStrategy,
+        >,
+        ///The workflows the version runs (the newest pages carry them here, replacing CreatePlaybookAction).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub actions: ::std::vec::Vec<CreatePlaybookAction>,
+        ///Data class ID.
+        pub dataclass_id: ::std::string::String,
+        ///Whether the playbook is triggered when a data object is created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_create: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is deleted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_delete: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_update: ::std::option::Option<bool>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule: ::std::option::Option<CreatePlaybookRuleInfo>,
+        ///Whether the trigger condition filter is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_enable: ::std::option::Option<bool>,
+        ///Filter rule ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookTriggerType,
+        >,
+        ///Workspace ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CreatePlaybookVersionInfo {
+        pub fn builder() -> builder::CreatePlaybookVersionInfo {
             Default::default()
         }
     }
@@ -2174,6 +2295,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Exporting Playbooks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ExportPlaybook {
+        ///IDs of the playbooks to export.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub id: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ExportPlaybook {
+        pub fn builder() -> builder::ExportPlaybook {
+            Default::default()
+        }
+    }
     ///A field of a data class.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FieldResponseBody {
@@ -2438,6 +2571,18 @@ pub mod types {
     }
     impl ImportIndicatorsResponseBodyData {
         pub fn builder() -> builder::ImportIndicatorsResponseBodyData {
+            Default::default()
+        }
+    }
+    ///Request body of Importing a Playbook (multipart/form-data).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ImportPlaybookRequestBody {
+        ///The playbook file to import.
+        #[serde(rename = "uploadFile")]
+        pub upload_file: ::std::string::String,
+    }
+    impl ImportPlaybookRequestBody {
+        pub fn builder() -> builder::ImportPlaybookRequestBody {
             Default::default()
         }
     }
@@ -3292,6 +3437,78 @@ pub mod types {
             Default::default()
         }
     }
+    ///Response of Querying Playbook Review Results.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListPlaybookApprovesResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The reviews.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<PlaybookApproveOpinionDetail>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl ListPlaybookApprovesResponse {
+        pub fn builder() -> builder::ListPlaybookApprovesResponse {
+            Default::default()
+        }
+    }
+    ///Response of Querying the Playbook Version List.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListPlaybookVersionsResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The versions of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<PlaybookVersionListEntity>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i32>,
+        ///Records on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListPlaybookVersionsResponse {
+        pub fn builder() -> builder::ListPlaybookVersionsResponse {
+            Default::default()
+        }
+    }
+    ///Response of Querying the Playbook List.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListPlaybooksResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The playbooks of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<PlaybookInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i32>,
+        ///Records on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListPlaybooksResponse {
+        pub fn builder() -> builder::ListPlaybooksResponse {
+            Default::default()
+        }
+    }
     ///Response to the request for listing workflows. The pages describe `offset` as the page size and `limit` as the page number (and `size` and `page` alike): all are plain integers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListWorkflowsResponse {
@@ -3404,6 +3621,94 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Modifying a Playbook (ModifyPlaybookInfo). Every field is optional. `active_version_id` is mandatory when `enabled` is true (Terraform enables a playbook with both; see `x-required-when`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ModifyPlaybookInfo {
+        ///ID of the playbook version to enable (a PUBLISHED version of this playbook).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub active_version_id: ::std::option::Option<::std::string::String>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the playbook is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Playbook name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ModifyPlaybookInfo {
+        pub fn builder() -> builder::ModifyPlaybookInfo {
+            Default::default()
+        }
+    }
+    ///A trigger rule's new condition (ModifyRuleInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ModifyPlaybookRuleInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule: ::std::option::Option<PlaybookConditionInfo>,
+    }
+    impl ModifyPlaybookRuleInfo {
+        pub fn builder() -> builder::ModifyPlaybookRuleInfo {
+            Default::default()
+        }
+    }
+    ///Request body of Updating a Playbook Version (ModifyPlaybookVersionInfo). Every field is optional. Setting `status` to APPROVING submits the version for review (Terraform sends the version's fields again with it).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ModifyPlaybookVersionInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_strategy: ::std::option::Option<
+            crate::generated::open_enums::PlaybookActionStrategy,
+        >,
+        ///The workflows the version runs.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub actions: ::std::vec::Vec<CreatePlaybookAction>,
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_id: ::std::option::Option<::std::string::String>,
+        ///Whether the playbook is triggered when a data object is created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_create: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is deleted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_delete: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_update: ::std::option::Option<bool>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether to activate the version. false: not activated; true: activated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule: ::std::option::Option<ModifyPlaybookRuleInfo>,
+        ///Whether the trigger condition filter is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_enable: ::std::option::Option<bool>,
+        ///Rule ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<
+            crate::generated::open_enums::PlaybookVersionStatus,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookTriggerType,
+        >,
+        ///Workspace ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ModifyPlaybookVersionInfo {
+        pub fn builder() -> builder::ModifyPlaybookVersionInfo {
+            Default::default()
+        }
+    }
     ///Request body of Converting an Alert into an Incident.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OrderAlert {
@@ -3447,6 +3752,522 @@ pub mod types {
     }
     impl OrderAlertIncidentContentIncidentType {
         pub fn builder() -> builder::OrderAlertIncidentContentIncidentType {
+            Default::default()
+        }
+    }
+    ///An answer without `data`: `{code, message}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookAcknowledgedResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookAcknowledgedResponse {
+        pub fn builder() -> builder::PlaybookAcknowledgedResponse {
+            Default::default()
+        }
+    }
+    ///An action of a playbook version (ActionInfo): a workflow the version runs.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookActionInfo {
+        ///Workflow ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookActionType,
+        >,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Playbook action ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Action name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_id: ::std::option::Option<::std::string::String>,
+        ///Playbook version ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_version_id: ::std::option::Option<::std::string::String>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookActionInfo {
+        pub fn builder() -> builder::PlaybookActionInfo {
+            Default::default()
+        }
+    }
+    ///A review (ApproveOpinionDetail).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookApproveOpinionDetail {
+        ///Review content.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+        ///Review result (PASS or UN_PASS).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookApproveOpinionDetail {
+        pub fn builder() -> builder::PlaybookApproveOpinionDetail {
+            Default::default()
+        }
+    }
+    ///Response of Reviewing a Playbook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookApproveResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookApproveOpinionDetail>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookApproveResponse {
+        pub fn builder() -> builder::PlaybookApproveResponse {
+            Default::default()
+        }
+    }
+    ///A trigger condition (ConditionInfo): `expression_type`, `conditions` and `logics` for an event-triggered playbook; the schedule fields for a timer-triggered one.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookConditionInfo {
+        ///Trigger conditions. Mandatory for an event-triggered playbook.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub conditions: ::std::vec::Vec<PlaybookConditionItem>,
+        ///Cron expression. Mandatory for a timer-triggered playbook.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cron: ::std::option::Option<::std::string::String>,
+        ///Scheduled end time. Mandatory for a timer-triggered playbook.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookConditionEndType,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub execution_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookConditionExecutionType,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expression_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookConditionExpressionType,
+        >,
+        ///Logical combination of the conditions. Mandatory for an event-triggered playbook.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub logics: ::std::vec::Vec<::std::string::String>,
+        ///Whether to run only once. Mandatory for a timer-triggered playbook.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub only_once: ::std::option::Option<bool>,
+        ///Execution period, for example 2021-01-30T23:00:00Z+0800. Mandatory for a timer-triggered playbook.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub repeat_range: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub schedule_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookConditionScheduleType,
+        >,
+        ///Scheduled start time. Mandatory for a timer-triggered playbook.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookConditionStartType,
+        >,
+    }
+    impl PlaybookConditionInfo {
+        pub fn builder() -> builder::PlaybookConditionInfo {
+            Default::default()
+        }
+    }
+    ///One trigger condition.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookConditionItem {
+        ///Condition expression data, for example [field, operator, value].
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<::std::string::String>,
+        ///Condition details.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub detail: ::std::option::Option<::std::string::String>,
+        ///Condition name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookConditionItem {
+        pub fn builder() -> builder::PlaybookConditionItem {
+            Default::default()
+        }
+    }
+    ///Response of Importing a Playbook: `{code, message}`, no `data`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookImportResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookImportResponse {
+        pub fn builder() -> builder::PlaybookImportResponse {
+            Default::default()
+        }
+    }
+    ///A playbook (PlaybookInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookInfo {
+        ///Reviewer role.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub approve_role: ::std::option::Option<::std::string::String>,
+        ///Time the playbook was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::std::string::String>,
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_id: ::std::option::Option<::std::string::String>,
+        ///Data class name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_name: ::std::option::Option<::std::string::String>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Editor role.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub edit_role: ::std::option::Option<::std::string::String>,
+        ///Whether the playbook is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Playbook name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Owner ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub owner_id: ::std::option::Option<::std::string::String>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///ID of the rejected playbook version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reject_version_id: ::std::option::Option<::std::string::String>,
+        ///ID of the playbook version to be reviewed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub unaudited_version_id: ::std::option::Option<::std::string::String>,
+        ///Time the playbook was updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_time: ::std::option::Option<::std::string::String>,
+        ///User role.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_role: ::std::option::Option<::std::string::String>,
+        ///Version number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        ///Playbook version ID (the active version of an enabled playbook).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version_id: ::std::option::Option<::std::string::String>,
+        ///Workspace ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookInfo {
+        pub fn builder() -> builder::PlaybookInfo {
+            Default::default()
+        }
+    }
+    ///Run statistics of a playbook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookInstanceMonitorDetail {
+        ///Average run time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub average_run_time: ::std::option::Option<f64>,
+        ///Runs triggered by events.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub event_instance_run_num: ::std::option::Option<i32>,
+        ///Instances that failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_instance_num: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_run_time_instance: ::std::option::Option<PlaybookInstanceRunStatistics>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min_run_time_instance: ::std::option::Option<PlaybookInstanceRunStatistics>,
+        ///Instances running.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub running_instance_num: ::std::option::Option<i32>,
+        ///Runs triggered on a schedule.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub schedule_instance_run_num: ::std::option::Option<i32>,
+        ///Instances that succeeded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success_instance_num: ::std::option::Option<i32>,
+        ///Instances terminated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub terminate_instance_num: ::std::option::Option<i32>,
+        ///Total instances.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_instance_num: ::std::option::Option<i32>,
+        ///Total runs.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_instance_run_num: ::std::option::Option<i32>,
+    }
+    impl PlaybookInstanceMonitorDetail {
+        pub fn builder() -> builder::PlaybookInstanceMonitorDetail {
+            Default::default()
+        }
+    }
+    ///The run time of one instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookInstanceRunStatistics {
+        ///Playbook instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_instance_id: ::std::option::Option<::std::string::String>,
+        ///Playbook instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_instance_name: ::std::option::Option<::std::string::String>,
+        ///Run time of the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_instance_run_time: ::std::option::Option<f64>,
+    }
+    impl PlaybookInstanceRunStatistics {
+        pub fn builder() -> builder::PlaybookInstanceRunStatistics {
+            Default::default()
+        }
+    }
+    ///A playbook in the envelope `{code, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookResponse {
+        pub fn builder() -> builder::PlaybookResponse {
+            Default::default()
+        }
+    }
+    ///A playbook version's trigger rule (RuleInfo). `rule` is the condition as a JSON string (it is sent as an object, ConditionInfo, and answered as a string).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookRuleInfo {
+        ///Rule ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///Trigger rule: the ConditionInfo object serialized as JSON.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookRuleInfo {
+        pub fn builder() -> builder::PlaybookRuleInfo {
+            Default::default()
+        }
+    }
+    ///Counts of the workspace's playbooks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookStatisticDetail {
+        ///Playbooks disabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disabled_num: ::std::option::Option<i32>,
+        ///Playbooks enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled_num: ::std::option::Option<i32>,
+        ///Playbooks not reviewed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub unapproved_num: ::std::option::Option<i32>,
+    }
+    impl PlaybookStatisticDetail {
+        pub fn builder() -> builder::PlaybookStatisticDetail {
+            Default::default()
+        }
+    }
+    ///A playbook version (PlaybookVersionInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookVersionInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_strategy: ::std::option::Option<
+            crate::generated::open_enums::PlaybookActionStrategy,
+        >,
+        ///The workflows the version runs.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub actions: ::std::vec::Vec<PlaybookActionInfo>,
+        ///Reviewer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub approve_name: ::std::option::Option<::std::string::String>,
+        ///Creation time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::std::string::String>,
+        ///Creator ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_id: ::std::option::Option<::std::string::String>,
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_id: ::std::option::Option<::std::string::String>,
+        ///Data class name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_name: ::std::option::Option<::std::string::String>,
+        ///Whether the playbook is triggered when a data object is created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_create: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is deleted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_delete: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_update: ::std::option::Option<bool>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the version is enabled (active).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Playbook version ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///ID of the user who last updated it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub modifier_id: ::std::option::Option<::std::string::String>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_id: ::std::option::Option<::std::string::String>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///Whether the trigger condition filter is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_enable: ::std::option::Option<bool>,
+        ///Filter rule ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rules: ::std::option::Option<PlaybookRuleInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<
+            crate::generated::open_enums::PlaybookVersionStatus,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookTriggerType,
+        >,
+        ///Update time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_time: ::std::option::Option<::std::string::String>,
+        ///Version number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        ///Version type. 0: draft; 1: official.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version_type: ::std::option::Option<i32>,
+    }
+    impl PlaybookVersionInfo {
+        pub fn builder() -> builder::PlaybookVersionInfo {
+            Default::default()
+        }
+    }
+    ///A playbook version as listed (PlaybookVersionListEntity): without actions and rules.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookVersionListEntity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_strategy: ::std::option::Option<
+            crate::generated::open_enums::PlaybookActionStrategy,
+        >,
+        ///Reviewer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub approve_name: ::std::option::Option<::std::string::String>,
+        ///Creation time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::std::string::String>,
+        ///Creator ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_id: ::std::option::Option<::std::string::String>,
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_id: ::std::option::Option<::std::string::String>,
+        ///Data class name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_name: ::std::option::Option<::std::string::String>,
+        ///Whether the playbook is triggered when a data object is created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_create: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is deleted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_delete: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_update: ::std::option::Option<bool>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the version is enabled (active).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Playbook version ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///ID of the user who last updated it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub modifier_id: ::std::option::Option<::std::string::String>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_id: ::std::option::Option<::std::string::String>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///Whether the trigger condition filter is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_enable: ::std::option::Option<bool>,
+        ///Filter rule ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<
+            crate::generated::open_enums::PlaybookVersionStatus,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookTriggerType,
+        >,
+        ///Update time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_time: ::std::option::Option<::std::string::String>,
+        ///Version number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        ///Version type. 0: draft; 1: official.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version_type: ::std::option::Option<i32>,
+    }
+    impl PlaybookVersionListEntity {
+        pub fn builder() -> builder::PlaybookVersionListEntity {
+            Default::default()
+        }
+    }
+    ///A playbook version in the envelope `{code, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookVersionResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookVersionInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookVersionResponse {
+        pub fn builder() -> builder::PlaybookVersionResponse {
             Default::default()
         }
     }
@@ -3554,6 +4375,40 @@ pub mod types {
     }
     impl ShowIndicatorDetailResponse {
         pub fn builder() -> builder::ShowIndicatorDetailResponse {
+            Default::default()
+        }
+    }
+    ///Response of Querying Playbook Running Monitoring.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowPlaybookMonitorsResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookInstanceMonitorDetail>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl ShowPlaybookMonitorsResponse {
+        pub fn builder() -> builder::ShowPlaybookMonitorsResponse {
+            Default::default()
+        }
+    }
+    ///Response of Querying Playbook Statistics.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowPlaybookStatisticsResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookStatisticDetail>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl ShowPlaybookStatisticsResponse {
+        pub fn builder() -> builder::ShowPlaybookStatisticsResponse {
             Default::default()
         }
     }
@@ -8521,6 +9376,73 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApprovePlaybookInfo {
+            content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::ApprovalResult>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApprovePlaybookInfo {
+            fn default() -> Self {
+                Self {
+                    content: Ok(Default::default()),
+                    result: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApprovePlaybookInfo {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::ApprovalResult>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApprovePlaybookInfo>
+        for super::ApprovePlaybookInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApprovePlaybookInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    result: value.result?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApprovePlaybookInfo> for ApprovePlaybookInfo {
+            fn from(value: super::ApprovePlaybookInfo) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    result: Ok(value.result),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct BatchChangeAlertRequestBody {
             batch_ids: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -9375,6 +10297,47 @@ pub mod types {
                     data: Ok(value.data),
                     message: Ok(value.message),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CopyPlaybookInfo {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CopyPlaybookInfo {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl CopyPlaybookInfo {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CopyPlaybookInfo> for super::CopyPlaybookInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CopyPlaybookInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { name: value.name? })
+            }
+        }
+        impl ::std::convert::From<super::CopyPlaybookInfo> for CopyPlaybookInfo {
+            fn from(value: super::CopyPlaybookInfo) -> Self {
+                Self { name: Ok(value.name) }
             }
         }
         #[derive(Clone, Debug)]
@@ -12161,6 +13124,548 @@ pub mod types {
                     code: Ok(value.code),
                     data: Ok(value.data),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreatePlaybookAction {
+            action_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            action_type: ::std::result::Result<
+                crate::generated::open_enums::PlaybookActionType,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sort_order: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePlaybookAction {
+            fn default() -> Self {
+                Self {
+                    action_id: Err("no value supplied for action_id".to_string()),
+                    action_type: Err("no value supplied for action_type".to_string()),
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    sort_order: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreatePlaybookAction {
+            pub fn action_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_id: {e}")
+                    });
+                self
+            }
+            pub fn action_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::generated::open_enums::PlaybookActionType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_type: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn sort_order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort_order = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort_order: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePlaybookAction>
+        for super::CreatePlaybookAction {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePlaybookAction,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_id: value.action_id?,
+                    action_type: value.action_type?,
+                    description: value.description?,
+                    name: value.name?,
+                    sort_order: value.sort_order?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatePlaybookAction> for CreatePlaybookAction {
+            fn from(value: super::CreatePlaybookAction) -> Self {
+                Self {
+                    action_id: Ok(value.action_id),
+                    action_type: Ok(value.action_type),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    sort_order: Ok(value.sort_order),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreatePlaybookInfo {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePlaybookInfo {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl CreatePlaybookInfo {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePlaybookInfo> for super::CreatePlaybookInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePlaybookInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    name: value.name?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatePlaybookInfo> for CreatePlaybookInfo {
+            fn from(value: super::CreatePlaybookInfo) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreatePlaybookRuleInfo {
+            rule: ::std::result::Result<
+                super::PlaybookConditionInfo,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePlaybookRuleInfo {
+            fn default() -> Self {
+                Self {
+                    rule: Err("no value supplied for rule".to_string()),
+                }
+            }
+        }
+        impl CreatePlaybookRuleInfo {
+            pub fn rule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PlaybookConditionInfo>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePlaybookRuleInfo>
+        for super::CreatePlaybookRuleInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePlaybookRuleInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { rule: value.rule? })
+            }
+        }
+        impl ::std::convert::From<super::CreatePlaybookRuleInfo>
+        for CreatePlaybookRuleInfo {
+            fn from(value: super::CreatePlaybookRuleInfo) -> Self {
+                Self { rule: Ok(value.rule) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreatePlaybookVersionInfo {
+            action_strategy: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookActionStrategy,
+                >,
+                ::std::string::String,
+            >,
+            actions: ::std::result::Result<
+                ::std::vec::Vec<super::CreatePlaybookAction>,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            dataobject_create: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_delete: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_update: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rule: ::std::result::Result<
+                ::std::option::Option<super::CreatePlaybookRuleInfo>,
+                ::std::string::String,
+            >,
+            rule_enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            rule_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookTriggerType>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePlaybookVersionInfo {
+            fn default() -> Self {
+                Self {
+                    action_strategy: Ok(Default::default()),
+                    actions: Ok(Default::default()),
+                    dataclass_id: Err("no value supplied for dataclass_id".to_string()),
+                    dataobject_create: Ok(Default::default()),
+                    dataobject_delete: Ok(Default::default()),
+                    dataobject_update: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    playbook_id: Ok(Default::default()),
+                    rule: Ok(Default::default()),
+                    rule_enable: Ok(Default::default()),
+                    rule_id: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreatePlaybookVersionInfo {
+            pub fn action_strategy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookActionStrategy,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_strategy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_strategy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn actions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CreatePlaybookAction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actions: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn dataobject_create<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_create = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_create: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_delete<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_delete = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_delete: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_update<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_update: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn playbook_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook_id: {e}")
+                    });
+                self
+            }
+            pub fn rule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreatePlaybookRuleInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule: {e}")
+                    });
+                self
+            }
+            pub fn rule_enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_enable: {e}")
+                    });
+                self
+            }
+            pub fn rule_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_id: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookTriggerType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePlaybookVersionInfo>
+        for super::CreatePlaybookVersionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePlaybookVersionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_strategy: value.action_strategy?,
+                    actions: value.actions?,
+                    dataclass_id: value.dataclass_id?,
+                    dataobject_create: value.dataobject_create?,
+                    dataobject_delete: value.dataobject_delete?,
+                    dataobject_update: value.dataobject_update?,
+                    description: value.description?,
+                    playbook_id: value.playbook_id?,
+                    rule: value.rule?,
+                    rule_enable: value.rule_enable?,
+                    rule_id: value.rule_id?,
+                    trigger_type: value.trigger_type?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatePlaybookVersionInfo>
+        for CreatePlaybookVersionInfo {
+            fn from(value: super::CreatePlaybookVersionInfo) -> Self {
+                Self {
+                    action_strategy: Ok(value.action_strategy),
+                    actions: Ok(value.actions),
+                    dataclass_id: Ok(value.dataclass_id),
+                    dataobject_create: Ok(value.dataobject_create),
+                    dataobject_delete: Ok(value.dataobject_delete),
+                    dataobject_update: Ok(value.dataobject_update),
+                    description: Ok(value.description),
+                    playbook_id: Ok(value.playbook_id),
+                    rule: Ok(value.rule),
+                    rule_enable: Ok(value.rule_enable),
+                    rule_id: Ok(value.rule_id),
+                    trigger_type: Ok(value.trigger_type),
+                    workspace_id: Ok(value.workspace_id),
                 }
             }
         }
@@ -15711,6 +17216,43 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ExportPlaybook {
+            id: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExportPlaybook {
+            fn default() -> Self {
+                Self { id: Ok(Default::default()) }
+            }
+        }
+        impl ExportPlaybook {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExportPlaybook> for super::ExportPlaybook {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExportPlaybook,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::ExportPlaybook> for ExportPlaybook {
+            fn from(value: super::ExportPlaybook) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct FieldResponseBody {
             business_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17065,6 +18607,53 @@ pub mod types {
         for ImportIndicatorsResponseBodyData {
             fn from(value: super::ImportIndicatorsResponseBodyData) -> Self {
                 Self { ids: Ok(value.ids) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImportPlaybookRequestBody {
+            upload_file: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImportPlaybookRequestBody {
+            fn default() -> Self {
+                Self {
+                    upload_file: Err("no value supplied for upload_file".to_string()),
+                }
+            }
+        }
+        impl ImportPlaybookRequestBody {
+            pub fn upload_file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upload_file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for upload_file: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImportPlaybookRequestBody>
+        for super::ImportPlaybookRequestBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImportPlaybookRequestBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    upload_file: value.upload_file?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImportPlaybookRequestBody>
+        for ImportPlaybookRequestBody {
+            fn from(value: super::ImportPlaybookRequestBody) -> Self {
+                Self {
+                    upload_file: Ok(value.upload_file),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -21957,6 +23546,379 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListPlaybookApprovesResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookApproveOpinionDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListPlaybookApprovesResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListPlaybookApprovesResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::PlaybookApproveOpinionDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListPlaybookApprovesResponse>
+        for super::ListPlaybookApprovesResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListPlaybookApprovesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListPlaybookApprovesResponse>
+        for ListPlaybookApprovesResponse {
+            fn from(value: super::ListPlaybookApprovesResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListPlaybookVersionsResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookVersionListEntity>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            page: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListPlaybookVersionsResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    page: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListPlaybookVersionsResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::PlaybookVersionListEntity>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListPlaybookVersionsResponse>
+        for super::ListPlaybookVersionsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListPlaybookVersionsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    page: value.page?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListPlaybookVersionsResponse>
+        for ListPlaybookVersionsResponse {
+            fn from(value: super::ListPlaybookVersionsResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    page: Ok(value.page),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListPlaybooksResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            page: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListPlaybooksResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    page: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListPlaybooksResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaybookInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListPlaybooksResponse>
+        for super::ListPlaybooksResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListPlaybooksResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    page: value.page?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListPlaybooksResponse>
+        for ListPlaybooksResponse {
+            fn from(value: super::ListPlaybooksResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    page: Ok(value.page),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListWorkflowsResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -22573,6 +24535,494 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ModifyPlaybookInfo {
+            active_version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ModifyPlaybookInfo {
+            fn default() -> Self {
+                Self {
+                    active_version_id: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl ModifyPlaybookInfo {
+            pub fn active_version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.active_version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for active_version_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ModifyPlaybookInfo> for super::ModifyPlaybookInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ModifyPlaybookInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    active_version_id: value.active_version_id?,
+                    description: value.description?,
+                    enabled: value.enabled?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ModifyPlaybookInfo> for ModifyPlaybookInfo {
+            fn from(value: super::ModifyPlaybookInfo) -> Self {
+                Self {
+                    active_version_id: Ok(value.active_version_id),
+                    description: Ok(value.description),
+                    enabled: Ok(value.enabled),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ModifyPlaybookRuleInfo {
+            rule: ::std::result::Result<
+                ::std::option::Option<super::PlaybookConditionInfo>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ModifyPlaybookRuleInfo {
+            fn default() -> Self {
+                Self {
+                    rule: Ok(Default::default()),
+                }
+            }
+        }
+        impl ModifyPlaybookRuleInfo {
+            pub fn rule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookConditionInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ModifyPlaybookRuleInfo>
+        for super::ModifyPlaybookRuleInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ModifyPlaybookRuleInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { rule: value.rule? })
+            }
+        }
+        impl ::std::convert::From<super::ModifyPlaybookRuleInfo>
+        for ModifyPlaybookRuleInfo {
+            fn from(value: super::ModifyPlaybookRuleInfo) -> Self {
+                Self { rule: Ok(value.rule) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ModifyPlaybookVersionInfo {
+            action_strategy: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookActionStrategy,
+                >,
+                ::std::string::String,
+            >,
+            actions: ::std::result::Result<
+                ::std::vec::Vec<super::CreatePlaybookAction>,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataobject_create: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_delete: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_update: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            playbook_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rule: ::std::result::Result<
+                ::std::option::Option<super::ModifyPlaybookRuleInfo>,
+                ::std::string::String,
+            >,
+            rule_enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            rule_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookVersionStatus,
+                >,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookTriggerType>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ModifyPlaybookVersionInfo {
+            fn default() -> Self {
+                Self {
+                    action_strategy: Ok(Default::default()),
+                    actions: Ok(Default::default()),
+                    dataclass_id: Ok(Default::default()),
+                    dataobject_create: Ok(Default::default()),
+                    dataobject_delete: Ok(Default::default()),
+                    dataobject_update: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    playbook_id: Ok(Default::default()),
+                    rule: Ok(Default::default()),
+                    rule_enable: Ok(Default::default()),
+                    rule_id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ModifyPlaybookVersionInfo {
+            pub fn action_strategy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookActionStrategy,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_strategy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_strategy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn actions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CreatePlaybookAction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actions: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn dataobject_create<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_create = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_create: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_delete<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_delete = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_delete: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_update<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_update: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn playbook_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook_id: {e}")
+                    });
+                self
+            }
+            pub fn rule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ModifyPlaybookRuleInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule: {e}")
+                    });
+                self
+            }
+            pub fn rule_enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_enable: {e}")
+                    });
+                self
+            }
+            pub fn rule_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_id: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookVersionStatus,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookTriggerType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ModifyPlaybookVersionInfo>
+        for super::ModifyPlaybookVersionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ModifyPlaybookVersionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_strategy: value.action_strategy?,
+                    actions: value.actions?,
+                    dataclass_id: value.dataclass_id?,
+                    dataobject_create: value.dataobject_create?,
+                    dataobject_delete: value.dataobject_delete?,
+                    dataobject_update: value.dataobject_update?,
+                    description: value.description?,
+                    enabled: value.enabled?,
+                    playbook_id: value.playbook_id?,
+                    rule: value.rule?,
+                    rule_enable: value.rule_enable?,
+                    rule_id: value.rule_id?,
+                    status: value.status?,
+                    trigger_type: value.trigger_type?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ModifyPlaybookVersionInfo>
+        for ModifyPlaybookVersionInfo {
+            fn from(value: super::ModifyPlaybookVersionInfo) -> Self {
+                Self {
+                    action_strategy: Ok(value.action_strategy),
+                    actions: Ok(value.actions),
+                    dataclass_id: Ok(value.dataclass_id),
+                    dataobject_create: Ok(value.dataobject_create),
+                    dataobject_delete: Ok(value.dataobject_delete),
+                    dataobject_update: Ok(value.dataobject_update),
+                    description: Ok(value.description),
+                    enabled: Ok(value.enabled),
+                    playbook_id: Ok(value.playbook_id),
+                    rule: Ok(value.rule),
+                    rule_enable: Ok(value.rule_enable),
+                    rule_id: Ok(value.rule_id),
+                    status: Ok(value.status),
+                    trigger_type: Ok(value.trigger_type),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct OrderAlert {
             ids: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -22788,6 +25238,2893 @@ pub mod types {
                     category: Ok(value.category),
                     id: Ok(value.id),
                     incident_type: Ok(value.incident_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookAcknowledgedResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookAcknowledgedResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookAcknowledgedResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookAcknowledgedResponse>
+        for super::PlaybookAcknowledgedResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookAcknowledgedResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookAcknowledgedResponse>
+        for PlaybookAcknowledgedResponse {
+            fn from(value: super::PlaybookAcknowledgedResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookActionInfo {
+            action_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            action_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookActionType>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookActionInfo {
+            fn default() -> Self {
+                Self {
+                    action_id: Ok(Default::default()),
+                    action_type: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    playbook_id: Ok(Default::default()),
+                    playbook_version_id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookActionInfo {
+            pub fn action_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_id: {e}")
+                    });
+                self
+            }
+            pub fn action_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookActionType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_type: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn playbook_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook_id: {e}")
+                    });
+                self
+            }
+            pub fn playbook_version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for playbook_version_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookActionInfo> for super::PlaybookActionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookActionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_id: value.action_id?,
+                    action_type: value.action_type?,
+                    description: value.description?,
+                    id: value.id?,
+                    name: value.name?,
+                    playbook_id: value.playbook_id?,
+                    playbook_version_id: value.playbook_version_id?,
+                    project_id: value.project_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookActionInfo> for PlaybookActionInfo {
+            fn from(value: super::PlaybookActionInfo) -> Self {
+                Self {
+                    action_id: Ok(value.action_id),
+                    action_type: Ok(value.action_type),
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    playbook_id: Ok(value.playbook_id),
+                    playbook_version_id: Ok(value.playbook_version_id),
+                    project_id: Ok(value.project_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookApproveOpinionDetail {
+            content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookApproveOpinionDetail {
+            fn default() -> Self {
+                Self {
+                    content: Ok(Default::default()),
+                    result: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookApproveOpinionDetail {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookApproveOpinionDetail>
+        for super::PlaybookApproveOpinionDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookApproveOpinionDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    result: value.result?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookApproveOpinionDetail>
+        for PlaybookApproveOpinionDetail {
+            fn from(value: super::PlaybookApproveOpinionDetail) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    result: Ok(value.result),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookApproveResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookApproveOpinionDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookApproveResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookApproveResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookApproveOpinionDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookApproveResponse>
+        for super::PlaybookApproveResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookApproveResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookApproveResponse>
+        for PlaybookApproveResponse {
+            fn from(value: super::PlaybookApproveResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookConditionInfo {
+            conditions: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookConditionItem>,
+                ::std::string::String,
+            >,
+            cron: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookConditionEndType,
+                >,
+                ::std::string::String,
+            >,
+            execution_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookConditionExecutionType,
+                >,
+                ::std::string::String,
+            >,
+            expression_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookConditionExpressionType,
+                >,
+                ::std::string::String,
+            >,
+            logics: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            only_once: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            repeat_range: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            schedule_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookConditionScheduleType,
+                >,
+                ::std::string::String,
+            >,
+            start_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            start_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookConditionStartType,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookConditionInfo {
+            fn default() -> Self {
+                Self {
+                    conditions: Ok(Default::default()),
+                    cron: Ok(Default::default()),
+                    end_time: Ok(Default::default()),
+                    end_type: Ok(Default::default()),
+                    execution_type: Ok(Default::default()),
+                    expression_type: Ok(Default::default()),
+                    logics: Ok(Default::default()),
+                    only_once: Ok(Default::default()),
+                    repeat_range: Ok(Default::default()),
+                    schedule_type: Ok(Default::default()),
+                    start_time: Ok(Default::default()),
+                    start_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookConditionInfo {
+            pub fn conditions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::PlaybookConditionItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conditions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for conditions: {e}")
+                    });
+                self
+            }
+            pub fn cron<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cron = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cron: {e}")
+                    });
+                self
+            }
+            pub fn end_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_time: {e}")
+                    });
+                self
+            }
+            pub fn end_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookConditionEndType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_type: {e}")
+                    });
+                self
+            }
+            pub fn execution_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookConditionExecutionType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.execution_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for execution_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expression_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookConditionExpressionType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expression_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expression_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn logics<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logics = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for logics: {e}")
+                    });
+                self
+            }
+            pub fn only_once<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.only_once = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for only_once: {e}")
+                    });
+                self
+            }
+            pub fn repeat_range<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.repeat_range = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for repeat_range: {e}")
+                    });
+                self
+            }
+            pub fn schedule_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookConditionScheduleType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schedule_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for schedule_type: {e}")
+                    });
+                self
+            }
+            pub fn start_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_time: {e}")
+                    });
+                self
+            }
+            pub fn start_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookConditionStartType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookConditionInfo>
+        for super::PlaybookConditionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookConditionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    conditions: value.conditions?,
+                    cron: value.cron?,
+                    end_time: value.end_time?,
+                    end_type: value.end_type?,
+                    execution_type: value.execution_type?,
+                    expression_type: value.expression_type?,
+                    logics: value.logics?,
+                    only_once: value.only_once?,
+                    repeat_range: value.repeat_range?,
+                    schedule_type: value.schedule_type?,
+                    start_time: value.start_time?,
+                    start_type: value.start_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookConditionInfo>
+        for PlaybookConditionInfo {
+            fn from(value: super::PlaybookConditionInfo) -> Self {
+                Self {
+                    conditions: Ok(value.conditions),
+                    cron: Ok(value.cron),
+                    end_time: Ok(value.end_time),
+                    end_type: Ok(value.end_type),
+                    execution_type: Ok(value.execution_type),
+                    expression_type: Ok(value.expression_type),
+                    logics: Ok(value.logics),
+                    only_once: Ok(value.only_once),
+                    repeat_range: Ok(value.repeat_range),
+                    schedule_type: Ok(value.schedule_type),
+                    start_time: Ok(value.start_time),
+                    start_type: Ok(value.start_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookConditionItem {
+            data: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            detail: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookConditionItem {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                    detail: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookConditionItem {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for detail: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookConditionItem>
+        for super::PlaybookConditionItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookConditionItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    detail: value.detail?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookConditionItem>
+        for PlaybookConditionItem {
+            fn from(value: super::PlaybookConditionItem) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    detail: Ok(value.detail),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookImportResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookImportResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookImportResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookImportResponse>
+        for super::PlaybookImportResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookImportResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookImportResponse>
+        for PlaybookImportResponse {
+            fn from(value: super::PlaybookImportResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookInfo {
+            approve_role: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            create_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            edit_role: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            owner_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            reject_version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            unaudited_version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            update_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_role: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookInfo {
+            fn default() -> Self {
+                Self {
+                    approve_role: Ok(Default::default()),
+                    create_time: Ok(Default::default()),
+                    dataclass_id: Ok(Default::default()),
+                    dataclass_name: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    edit_role: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    owner_id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    reject_version_id: Ok(Default::default()),
+                    unaudited_version_id: Ok(Default::default()),
+                    update_time: Ok(Default::default()),
+                    user_role: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    version_id: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookInfo {
+            pub fn approve_role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.approve_role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for approve_role: {e}")
+                    });
+                self
+            }
+            pub fn create_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_time: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataclass_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn edit_role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.edit_role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for edit_role: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn owner_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner_id: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn reject_version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reject_version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reject_version_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn unaudited_version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unaudited_version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for unaudited_version_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn update_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_time: {e}")
+                    });
+                self
+            }
+            pub fn user_role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_role: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version_id: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookInfo> for super::PlaybookInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    approve_role: value.approve_role?,
+                    create_time: value.create_time?,
+                    dataclass_id: value.dataclass_id?,
+                    dataclass_name: value.dataclass_name?,
+                    description: value.description?,
+                    edit_role: value.edit_role?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    name: value.name?,
+                    owner_id: value.owner_id?,
+                    project_id: value.project_id?,
+                    reject_version_id: value.reject_version_id?,
+                    unaudited_version_id: value.unaudited_version_id?,
+                    update_time: value.update_time?,
+                    user_role: value.user_role?,
+                    version: value.version?,
+                    version_id: value.version_id?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookInfo> for PlaybookInfo {
+            fn from(value: super::PlaybookInfo) -> Self {
+                Self {
+                    approve_role: Ok(value.approve_role),
+                    create_time: Ok(value.create_time),
+                    dataclass_id: Ok(value.dataclass_id),
+                    dataclass_name: Ok(value.dataclass_name),
+                    description: Ok(value.description),
+                    edit_role: Ok(value.edit_role),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    owner_id: Ok(value.owner_id),
+                    project_id: Ok(value.project_id),
+                    reject_version_id: Ok(value.reject_version_id),
+                    unaudited_version_id: Ok(value.unaudited_version_id),
+                    update_time: Ok(value.update_time),
+                    user_role: Ok(value.user_role),
+                    version: Ok(value.version),
+                    version_id: Ok(value.version_id),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookInstanceMonitorDetail {
+            average_run_time: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            event_instance_run_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            fail_instance_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            max_run_time_instance: ::std::result::Result<
+                ::std::option::Option<super::PlaybookInstanceRunStatistics>,
+                ::std::string::String,
+            >,
+            min_run_time_instance: ::std::result::Result<
+                ::std::option::Option<super::PlaybookInstanceRunStatistics>,
+                ::std::string::String,
+            >,
+            running_instance_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            schedule_instance_run_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            success_instance_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            terminate_instance_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total_instance_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total_instance_run_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookInstanceMonitorDetail {
+            fn default() -> Self {
+                Self {
+                    average_run_time: Ok(Default::default()),
+                    event_instance_run_num: Ok(Default::default()),
+                    fail_instance_num: Ok(Default::default()),
+                    max_run_time_instance: Ok(Default::default()),
+                    min_run_time_instance: Ok(Default::default()),
+                    running_instance_num: Ok(Default::default()),
+                    schedule_instance_run_num: Ok(Default::default()),
+                    success_instance_num: Ok(Default::default()),
+                    terminate_instance_num: Ok(Default::default()),
+                    total_instance_num: Ok(Default::default()),
+                    total_instance_run_num: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookInstanceMonitorDetail {
+            pub fn average_run_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.average_run_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for average_run_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn event_instance_run_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_instance_run_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for event_instance_run_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn fail_instance_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_instance_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for fail_instance_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn max_run_time_instance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookInstanceRunStatistics>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_run_time_instance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_run_time_instance: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn min_run_time_instance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookInstanceRunStatistics>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_run_time_instance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for min_run_time_instance: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn running_instance_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.running_instance_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for running_instance_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn schedule_instance_run_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schedule_instance_run_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for schedule_instance_run_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn success_instance_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success_instance_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for success_instance_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn terminate_instance_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.terminate_instance_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for terminate_instance_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_instance_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_instance_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_instance_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_instance_run_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_instance_run_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_instance_run_num: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookInstanceMonitorDetail>
+        for super::PlaybookInstanceMonitorDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookInstanceMonitorDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    average_run_time: value.average_run_time?,
+                    event_instance_run_num: value.event_instance_run_num?,
+                    fail_instance_num: value.fail_instance_num?,
+                    max_run_time_instance: value.max_run_time_instance?,
+                    min_run_time_instance: value.min_run_time_instance?,
+                    running_instance_num: value.running_instance_num?,
+                    schedule_instance_run_num: value.schedule_instance_run_num?,
+                    success_instance_num: value.success_instance_num?,
+                    terminate_instance_num: value.terminate_instance_num?,
+                    total_instance_num: value.total_instance_num?,
+                    total_instance_run_num: value.total_instance_run_num?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookInstanceMonitorDetail>
+        for PlaybookInstanceMonitorDetail {
+            fn from(value: super::PlaybookInstanceMonitorDetail) -> Self {
+                Self {
+                    average_run_time: Ok(value.average_run_time),
+                    event_instance_run_num: Ok(value.event_instance_run_num),
+                    fail_instance_num: Ok(value.fail_instance_num),
+                    max_run_time_instance: Ok(value.max_run_time_instance),
+                    min_run_time_instance: Ok(value.min_run_time_instance),
+                    running_instance_num: Ok(value.running_instance_num),
+                    schedule_instance_run_num: Ok(value.schedule_instance_run_num),
+                    success_instance_num: Ok(value.success_instance_num),
+                    terminate_instance_num: Ok(value.terminate_instance_num),
+                    total_instance_num: Ok(value.total_instance_num),
+                    total_instance_run_num: Ok(value.total_instance_run_num),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookInstanceRunStatistics {
+            playbook_instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_instance_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_instance_run_time: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookInstanceRunStatistics {
+            fn default() -> Self {
+                Self {
+                    playbook_instance_id: Ok(Default::default()),
+                    playbook_instance_name: Ok(Default::default()),
+                    playbook_instance_run_time: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookInstanceRunStatistics {
+            pub fn playbook_instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for playbook_instance_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn playbook_instance_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_instance_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for playbook_instance_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn playbook_instance_run_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_instance_run_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for playbook_instance_run_time: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookInstanceRunStatistics>
+        for super::PlaybookInstanceRunStatistics {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookInstanceRunStatistics,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    playbook_instance_id: value.playbook_instance_id?,
+                    playbook_instance_name: value.playbook_instance_name?,
+                    playbook_instance_run_time: value.playbook_instance_run_time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookInstanceRunStatistics>
+        for PlaybookInstanceRunStatistics {
+            fn from(value: super::PlaybookInstanceRunStatistics) -> Self {
+                Self {
+                    playbook_instance_id: Ok(value.playbook_instance_id),
+                    playbook_instance_name: Ok(value.playbook_instance_name),
+                    playbook_instance_run_time: Ok(value.playbook_instance_run_time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PlaybookInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookResponse> for super::PlaybookResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookResponse> for PlaybookResponse {
+            fn from(value: super::PlaybookResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookRuleInfo {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rule: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookRuleInfo {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    rule: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookRuleInfo {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn rule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookRuleInfo> for super::PlaybookRuleInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookRuleInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    project_id: value.project_id?,
+                    rule: value.rule?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookRuleInfo> for PlaybookRuleInfo {
+            fn from(value: super::PlaybookRuleInfo) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    project_id: Ok(value.project_id),
+                    rule: Ok(value.rule),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookStatisticDetail {
+            disabled_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            enabled_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            unapproved_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookStatisticDetail {
+            fn default() -> Self {
+                Self {
+                    disabled_num: Ok(Default::default()),
+                    enabled_num: Ok(Default::default()),
+                    unapproved_num: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookStatisticDetail {
+            pub fn disabled_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled_num: {e}")
+                    });
+                self
+            }
+            pub fn enabled_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled_num: {e}")
+                    });
+                self
+            }
+            pub fn unapproved_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unapproved_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for unapproved_num: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookStatisticDetail>
+        for super::PlaybookStatisticDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookStatisticDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    disabled_num: value.disabled_num?,
+                    enabled_num: value.enabled_num?,
+                    unapproved_num: value.unapproved_num?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookStatisticDetail>
+        for PlaybookStatisticDetail {
+            fn from(value: super::PlaybookStatisticDetail) -> Self {
+                Self {
+                    disabled_num: Ok(value.disabled_num),
+                    enabled_num: Ok(value.enabled_num),
+                    unapproved_num: Ok(value.unapproved_num),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookVersionInfo {
+            action_strategy: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookActionStrategy,
+                >,
+                ::std::string::String,
+            >,
+            actions: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookActionInfo>,
+                ::std::string::String,
+            >,
+            approve_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            create_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            creator_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataobject_create: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_delete: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_update: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            modifier_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rule_enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            rule_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rules: ::std::result::Result<
+                ::std::option::Option<super::PlaybookRuleInfo>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookVersionStatus,
+                >,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookTriggerType>,
+                ::std::string::String,
+            >,
+            update_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version_type: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookVersionInfo {
+            fn default() -> Self {
+                Self {
+                    action_strategy: Ok(Default::default()),
+                    actions: Ok(Default::default()),
+                    approve_name: Ok(Default::default()),
+                    create_time: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    dataclass_id: Ok(Default::default()),
+                    dataclass_name: Ok(Default::default()),
+                    dataobject_create: Ok(Default::default()),
+                    dataobject_delete: Ok(Default::default()),
+                    dataobject_update: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    modifier_id: Ok(Default::default()),
+                    playbook_id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    rule_enable: Ok(Default::default()),
+                    rule_id: Ok(Default::default()),
+                    rules: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                    update_time: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    version_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookVersionInfo {
+            pub fn action_strategy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookActionStrategy,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_strategy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_strategy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn actions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaybookActionInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actions: {e}")
+                    });
+                self
+            }
+            pub fn approve_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.approve_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for approve_name: {e}")
+                    });
+                self
+            }
+            pub fn create_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_time: {e}")
+                    });
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_id: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataclass_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_create<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_create = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_create: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_delete<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_delete = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_delete: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_update<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_update: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn modifier_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modifier_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modifier_id: {e}")
+                    });
+                self
+            }
+            pub fn playbook_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook_id: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn rule_enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_enable: {e}")
+                    });
+                self
+            }
+            pub fn rule_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_id: {e}")
+                    });
+                self
+            }
+            pub fn rules<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookRuleInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rules = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rules: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookVersionStatus,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookTriggerType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+            pub fn update_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_time: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn version_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookVersionInfo>
+        for super::PlaybookVersionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookVersionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_strategy: value.action_strategy?,
+                    actions: value.actions?,
+                    approve_name: value.approve_name?,
+                    create_time: value.create_time?,
+                    creator_id: value.creator_id?,
+                    dataclass_id: value.dataclass_id?,
+                    dataclass_name: value.dataclass_name?,
+                    dataobject_create: value.dataobject_create?,
+                    dataobject_delete: value.dataobject_delete?,
+                    dataobject_update: value.dataobject_update?,
+                    description: value.description?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    modifier_id: value.modifier_id?,
+                    playbook_id: value.playbook_id?,
+                    project_id: value.project_id?,
+                    rule_enable: value.rule_enable?,
+                    rule_id: value.rule_id?,
+                    rules: value.rules?,
+                    status: value.status?,
+                    trigger_type: value.trigger_type?,
+                    update_time: value.update_time?,
+                    version: value.version?,
+                    version_type: value.version_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookVersionInfo> for PlaybookVersionInfo {
+            fn from(value: super::PlaybookVersionInfo) -> Self {
+                Self {
+                    action_strategy: Ok(value.action_strategy),
+                    actions: Ok(value.actions),
+                    approve_name: Ok(value.approve_name),
+                    create_time: Ok(value.create_time),
+                    creator_id: Ok(value.creator_id),
+                    dataclass_id: Ok(value.dataclass_id),
+                    dataclass_name: Ok(value.dataclass_name),
+                    dataobject_create: Ok(value.dataobject_create),
+                    dataobject_delete: Ok(value.dataobject_delete),
+                    dataobject_update: Ok(value.dataobject_update),
+                    description: Ok(value.description),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    modifier_id: Ok(value.modifier_id),
+                    playbook_id: Ok(value.playbook_id),
+                    project_id: Ok(value.project_id),
+                    rule_enable: Ok(value.rule_enable),
+                    rule_id: Ok(value.rule_id),
+                    rules: Ok(value.rules),
+                    status: Ok(value.status),
+                    trigger_type: Ok(value.trigger_type),
+                    update_time: Ok(value.update_time),
+                    version: Ok(value.version),
+                    version_type: Ok(value.version_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookVersionListEntity {
+            action_strategy: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookActionStrategy,
+                >,
+                ::std::string::String,
+            >,
+            approve_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            create_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            creator_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataobject_create: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_delete: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_update: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            modifier_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rule_enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            rule_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookVersionStatus,
+                >,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookTriggerType>,
+                ::std::string::String,
+            >,
+            update_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version_type: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookVersionListEntity {
+            fn default() -> Self {
+                Self {
+                    action_strategy: Ok(Default::default()),
+                    approve_name: Ok(Default::default()),
+                    create_time: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    dataclass_id: Ok(Default::default()),
+                    dataclass_name: Ok(Default::default()),
+                    dataobject_create: Ok(Default::default()),
+                    dataobject_delete: Ok(Default::default()),
+                    dataobject_update: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    modifier_id: Ok(Default::default()),
+                    playbook_id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    rule_enable: Ok(Default::default()),
+                    rule_id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                    update_time: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    version_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookVersionListEntity {
+            pub fn action_strategy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookActionStrategy,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_strategy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_strategy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn approve_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.approve_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for approve_name: {e}")
+                    });
+                self
+            }
+            pub fn create_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_time: {e}")
+                    });
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_id: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataclass_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_create<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_create = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_create: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_delete<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_delete = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_delete: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_update<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_update: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn modifier_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modifier_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modifier_id: {e}")
+                    });
+                self
+            }
+            pub fn playbook_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook_id: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn rule_enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_enable: {e}")
+                    });
+                self
+            }
+            pub fn rule_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_id: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookVersionStatus,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookTriggerType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+            pub fn update_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_time: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn version_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookVersionListEntity>
+        for super::PlaybookVersionListEntity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookVersionListEntity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_strategy: value.action_strategy?,
+                    approve_name: value.approve_name?,
+                    create_time: value.create_time?,
+                    creator_id: value.creator_id?,
+                    dataclass_id: value.dataclass_id?,
+                    dataclass_name: value.dataclass_name?,
+                    dataobject_create: value.dataobject_create?,
+                    dataobject_delete: value.dataobject_delete?,
+                    dataobject_update: value.dataobject_update?,
+                    description: value.description?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    modifier_id: value.modifier_id?,
+                    playbook_id: value.playbook_id?,
+                    project_id: value.project_id?,
+                    rule_enable: value.rule_enable?,
+                    rule_id: value.rule_id?,
+                    status: value.status?,
+                    trigger_type: value.trigger_type?,
+                    update_time: value.update_time?,
+                    version: value.version?,
+                    version_type: value.version_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookVersionListEntity>
+        for PlaybookVersionListEntity {
+            fn from(value: super::PlaybookVersionListEntity) -> Self {
+                Self {
+                    action_strategy: Ok(value.action_strategy),
+                    approve_name: Ok(value.approve_name),
+                    create_time: Ok(value.create_time),
+                    creator_id: Ok(value.creator_id),
+                    dataclass_id: Ok(value.dataclass_id),
+                    dataclass_name: Ok(value.dataclass_name),
+                    dataobject_create: Ok(value.dataobject_create),
+                    dataobject_delete: Ok(value.dataobject_delete),
+                    dataobject_update: Ok(value.dataobject_update),
+                    description: Ok(value.description),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    modifier_id: Ok(value.modifier_id),
+                    playbook_id: Ok(value.playbook_id),
+                    project_id: Ok(value.project_id),
+                    rule_enable: Ok(value.rule_enable),
+                    rule_id: Ok(value.rule_id),
+                    status: Ok(value.status),
+                    trigger_type: Ok(value.trigger_type),
+                    update_time: Ok(value.update_time),
+                    version: Ok(value.version),
+                    version_type: Ok(value.version_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookVersionResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookVersionInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookVersionResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookVersionResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookVersionInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookVersionResponse>
+        for super::PlaybookVersionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookVersionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookVersionResponse>
+        for PlaybookVersionResponse {
+            fn from(value: super::PlaybookVersionResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -23333,6 +28670,180 @@ pub mod types {
         impl ::std::convert::From<super::ShowIndicatorDetailResponse>
         for ShowIndicatorDetailResponse {
             fn from(value: super::ShowIndicatorDetailResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowPlaybookMonitorsResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookInstanceMonitorDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowPlaybookMonitorsResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowPlaybookMonitorsResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookInstanceMonitorDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowPlaybookMonitorsResponse>
+        for super::ShowPlaybookMonitorsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowPlaybookMonitorsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowPlaybookMonitorsResponse>
+        for ShowPlaybookMonitorsResponse {
+            fn from(value: super::ShowPlaybookMonitorsResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowPlaybookStatisticsResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookStatisticDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowPlaybookStatisticsResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowPlaybookStatisticsResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookStatisticDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowPlaybookStatisticsResponse>
+        for super::ShowPlaybookStatisticsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowPlaybookStatisticsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowPlaybookStatisticsResponse>
+        for ShowPlaybookStatisticsResponse {
+            fn from(value: super::ShowPlaybookStatisticsResponse) -> Self {
                 Self {
                     code: Ok(value.code),
                     data: Ok(value.data),
@@ -25756,6 +31267,401 @@ let response = client.update_indicator()
 ```*/
     pub fn update_indicator(&self) -> builder::UpdateIndicator<'_> {
         builder::UpdateIndicator::new(self)
+    }
+    /**Querying the Playbook List
+
+This API is used to list the playbooks of a workspace. `offset` and `limit` are mandatory.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `dataclass_name`: Data class name.
+- `description`: Playbook description.
+- `enabled`: Whether the playbook is enabled.
+- `limit`: Maximum number of records on a page, from 1.
+- `name`: Playbook name.
+- `offset`: Start position of the query result, from 0.
+- `search_txt`: Search keyword.
+```ignore
+let response = client.list_playbooks()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .dataclass_name(dataclass_name)
+    .description(description)
+    .enabled(enabled)
+    .limit(limit)
+    .name(name)
+    .offset(offset)
+    .search_txt(search_txt)
+    .send()
+    .await;
+```*/
+    pub fn list_playbooks(&self) -> builder::ListPlaybooks<'_> {
+        builder::ListPlaybooks::new(self)
+    }
+    /**Creating a Playbook
+
+This API is used to create a playbook. It has no version yet: create one with CreatePlaybookVersion. The body repeats the workspace ID.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.create_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_playbook(&self) -> builder::CreatePlaybook<'_> {
+        builder::CreatePlaybook::new(self)
+    }
+    /**Exporting Playbooks
+
+This API is used to export playbooks, by ID, as a file.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.export_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn export_playbook(&self) -> builder::ExportPlaybook<'_> {
+        builder::ExportPlaybook::new(self)
+    }
+    /**Importing a Playbook
+
+This API is used to import playbooks from a file (as ExportPlaybook makes them): a `multipart/form-data` body with the file in `uploadFile`. The SDK also knows an optional form field `upload_model` (`import`, or `verify` to only check the file), left out here: the generator takes no multipart field besides the file. The answer is `{code, message}`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.import_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn import_playbook(&self) -> builder::ImportPlaybook<'_> {
+        builder::ImportPlaybook::new(self)
+    }
+    /**Querying Playbook Statistics
+
+This API is used to count the workspace's playbooks: enabled, disabled, not reviewed. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+```ignore
+let response = client.show_playbook_statistics()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .send()
+    .await;
+```*/
+    pub fn show_playbook_statistics(&self) -> builder::ShowPlaybookStatistics<'_> {
+        builder::ShowPlaybookStatistics::new(self)
+    }
+    /**Querying Playbook Review Results
+
+This API is used to list the reviews of a resource (a playbook version, or a workflow: `approve_type`).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `approve_type`: Review type. PLAYBOOK: playbook; AOP_WORKFLOW: workflow.
+- `resource_id`: Resource ID (a playbook version ID, for example).
+```ignore
+let response = client.list_playbook_approves()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .approve_type(approve_type)
+    .resource_id(resource_id)
+    .send()
+    .await;
+```*/
+    pub fn list_playbook_approves(&self) -> builder::ListPlaybookApproves<'_> {
+        builder::ListPlaybookApproves::new(self)
+    }
+    /**Querying Playbook Version Details
+
+This API is used to query a playbook version, with its actions and trigger rule. Its path has no playbook ID.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+```ignore
+let response = client.show_playbook_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .send()
+    .await;
+```*/
+    pub fn show_playbook_version(&self) -> builder::ShowPlaybookVersion<'_> {
+        builder::ShowPlaybookVersion::new(self)
+    }
+    /**Updating a Playbook Version
+
+This API is used to edit a playbook version, or to submit it for review (`status: APPROVING`). Its path has no playbook ID.
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `body`
+```ignore
+let response = client.update_playbook_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_playbook_version(&self) -> builder::UpdatePlaybookVersion<'_> {
+        builder::UpdatePlaybookVersion::new(self)
+    }
+    /**Deleting a Playbook Version
+
+This API is used to delete a playbook version (Terraform deletes only a version not in use by an enabled playbook). The answer is `{code, message}`.
+
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+```ignore
+let response = client.delete_playbook_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_playbook_version(&self) -> builder::DeletePlaybookVersion<'_> {
+        builder::DeletePlaybookVersion::new(self)
+    }
+    /**Reviewing a Playbook
+
+This API is used to review a playbook version submitted for review (status APPROVING): `PASS` publishes it (PUBLISHED, ready to enable), `UN_PASS` rejects it (UNPASSED).
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `body`
+```ignore
+let response = client.create_playbook_approve()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_playbook_approve(&self) -> builder::CreatePlaybookApprove<'_> {
+        builder::CreatePlaybookApprove::new(self)
+    }
+    /**Cloning a Playbook and Its Version
+
+This API is used to clone a playbook version (with its playbook) under a new name. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `body`
+```ignore
+let response = client.copy_playbook_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn copy_playbook_version(&self) -> builder::CopyPlaybookVersion<'_> {
+        builder::CopyPlaybookVersion::new(self)
+    }
+    /**Querying Playbook Details
+
+This API is used to query a playbook.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+```ignore
+let response = client.show_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .send()
+    .await;
+```*/
+    pub fn show_playbook(&self) -> builder::ShowPlaybook<'_> {
+        builder::ShowPlaybook::new(self)
+    }
+    /**Modifying a Playbook
+
+This API is used to modify a playbook, and to enable it (`enabled: true` with `active_version_id`) or disable it. Terraform updates a playbook only while it is disabled: disable first, change, then enable again.
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+- `body`
+```ignore
+let response = client.update_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_playbook(&self) -> builder::UpdatePlaybook<'_> {
+        builder::UpdatePlaybook::new(self)
+    }
+    /**Deleting a Playbook
+
+This API is used to delete a playbook. Terraform deletes a playbook after disabling it and deleting its versions. The answer holds the playbook deleted.
+
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+```ignore
+let response = client.delete_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_playbook(&self) -> builder::DeletePlaybook<'_> {
+        builder::DeletePlaybook::new(self)
+    }
+    /**Querying Playbook Running Monitoring
+
+This API is used to query the run statistics of a playbook between two times. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+- `end_time`: End time, in the format of start_time.
+- `start_time`: Start time, ISO 8601 (YYYY-MM-DDTHH:mm:ss.ms+timezone, for example 2021-01-30T23:00:00Z+0800).
+- `version_query_type`: Which versions to count. ALL: all; VALID: valid; DELETED: deleted.
+```ignore
+let response = client.show_playbook_monitors()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .end_time(end_time)
+    .start_time(start_time)
+    .version_query_type(version_query_type)
+    .send()
+    .await;
+```*/
+    pub fn show_playbook_monitors(&self) -> builder::ShowPlaybookMonitors<'_> {
+        builder::ShowPlaybookMonitors::new(self)
+    }
+    /**Querying the Playbook Version List
+
+This API is used to list the versions of a playbook, optionally by status, enabled state and version type.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+- `enabled`: Enabled (1) or disabled (0).
+- `limit`: Maximum number of records on a page, from 1.
+- `offset`: Start position of the query result, from 0.
+- `status`: Only versions in this status.
+- `version_type`: Version type. 0: draft; 1: official.
+```ignore
+let response = client.list_playbook_versions()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .enabled(enabled)
+    .limit(limit)
+    .offset(offset)
+    .status(status)
+    .version_type(version_type)
+    .send()
+    .await;
+```*/
+    pub fn list_playbook_versions(&self) -> builder::ListPlaybookVersions<'_> {
+        builder::ListPlaybookVersions::new(self)
+    }
+    /**Creating a Playbook Version
+
+This API is used to create a version of a playbook (status EDITING). Its trigger rule (`rule`) and its workflows (`actions`) can be given inline, which replaces the deprecated CreatePlaybookRule and CreatePlaybookAction. A version is then submitted (UpdatePlaybookVersion with status APPROVING), reviewed (CreatePlaybookApprove) and enabled through UpdatePlaybook.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+- `body`
+```ignore
+let response = client.create_playbook_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_playbook_version(&self) -> builder::CreatePlaybookVersion<'_> {
+        builder::CreatePlaybookVersion::new(self)
     }
     /**Querying the Workflow List
 
@@ -31837,6 +37743,2455 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_playbooks`]
+
+[`Client::list_playbooks`]: super::Client::list_playbooks*/
+    #[derive(Debug, Clone)]
+    pub struct ListPlaybooks<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        dataclass_name: Result<Option<::std::string::String>, String>,
+        description: Result<Option<::std::string::String>, String>,
+        enabled: Result<Option<bool>, String>,
+        limit: Result<i32, String>,
+        name: Result<Option<::std::string::String>, String>,
+        offset: Result<i32, String>,
+        search_txt: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListPlaybooks<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                dataclass_name: Ok(None),
+                description: Ok(None),
+                enabled: Ok(None),
+                limit: Err("limit was not initialized".to_string()),
+                name: Ok(None),
+                offset: Err("offset was not initialized".to_string()),
+                search_txt: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataclass_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataclass_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataclass_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn description<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.description = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for description failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn enabled<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.enabled = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for enabled failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn search_txt<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.search_txt = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for search_txt failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListPlaybooksResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                dataclass_name,
+                description,
+                enabled,
+                limit,
+                name,
+                offset,
+                search_txt,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let dataclass_name = dataclass_name.map_err(Error::InvalidRequest)?;
+            let description = description.map_err(Error::InvalidRequest)?;
+            let enabled = enabled.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let search_txt = search_txt.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "dataclass_name",
+                        &dataclass_name,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("description", &description))
+                .query(&progenitor_client::QueryParam::new("enabled", &enabled))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("search_txt", &search_txt))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_playbooks",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_playbook`]
+
+[`Client::create_playbook`]: super::Client::create_playbook*/
+    #[derive(Debug, Clone)]
+    pub struct CreatePlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreatePlaybookInfo, String>,
+    }
+    impl<'a> CreatePlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreatePlaybookInfo>,
+            <V as std::convert::TryInto<
+                types::CreatePlaybookInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreatePlaybookInfo` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreatePlaybookInfo,
+            ) -> types::builder::CreatePlaybookInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreatePlaybookInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::export_playbook`]
+
+[`Client::export_playbook`]: super::Client::export_playbook*/
+    #[derive(Debug, Clone)]
+    pub struct ExportPlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ExportPlaybook, String>,
+    }
+    impl<'a> ExportPlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportPlaybook>,
+            <V as std::convert::TryInto<
+                types::ExportPlaybook,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ExportPlaybook` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ExportPlaybook,
+            ) -> types::builder::ExportPlaybook,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ExportPlaybook::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/export", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "export_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::import_playbook`]
+
+[`Client::import_playbook`]: super::Client::import_playbook*/
+    #[derive(Debug)]
+    pub struct ImportPlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> ImportPlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookImportResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/import", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "import_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_playbook_statistics`]
+
+[`Client::show_playbook_statistics`]: super::Client::show_playbook_statistics*/
+    #[derive(Debug, Clone)]
+    pub struct ShowPlaybookStatistics<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowPlaybookStatistics<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowPlaybookStatisticsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/statistics", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_playbook_statistics",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_playbook_approves`]
+
+[`Client::list_playbook_approves`]: super::Client::list_playbook_approves*/
+    #[derive(Debug, Clone)]
+    pub struct ListPlaybookApproves<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        approve_type: Result<
+            Option<crate::generated::open_enums::PlaybookApprovesApproveType>,
+            String,
+        >,
+        resource_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListPlaybookApproves<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                approve_type: Ok(None),
+                resource_id: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn approve_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                crate::generated::open_enums::PlaybookApprovesApproveType,
+            >,
+        {
+            self.approve_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: PlaybookApprovesApproveType` for approve_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn resource_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.resource_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for resource_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListPlaybookApprovesResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, approve_type, resource_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let approve_type = approve_type.map_err(Error::InvalidRequest)?;
+            let resource_id = resource_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/approval", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("approve_type", &approve_type),
+                )
+                .query(&progenitor_client::QueryParam::new("resource_id", &resource_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_playbook_approves",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_playbook_version`]
+
+[`Client::show_playbook_version`]: super::Client::show_playbook_version*/
+    #[derive(Debug, Clone)]
+    pub struct ShowPlaybookVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowPlaybookVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_playbook_version`]
+
+[`Client::update_playbook_version`]: super::Client::update_playbook_version*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePlaybookVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ModifyPlaybookVersionInfo, String>,
+    }
+    impl<'a> UpdatePlaybookVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ModifyPlaybookVersionInfo>,
+            <V as std::convert::TryInto<
+                types::ModifyPlaybookVersionInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ModifyPlaybookVersionInfo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ModifyPlaybookVersionInfo,
+            ) -> types::builder::ModifyPlaybookVersionInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ModifyPlaybookVersionInfo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_playbook_version`]
+
+[`Client::delete_playbook_version`]: super::Client::delete_playbook_version*/
+    #[derive(Debug, Clone)]
+    pub struct DeletePlaybookVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeletePlaybookVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookAcknowledgedResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_playbook_approve`]
+
+[`Client::create_playbook_approve`]: super::Client::create_playbook_approve*/
+    #[derive(Debug, Clone)]
+    pub struct CreatePlaybookApprove<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ApprovePlaybookInfo, String>,
+    }
+    impl<'a> CreatePlaybookApprove<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApprovePlaybookInfo>,
+            <V as std::convert::TryInto<
+                types::ApprovePlaybookInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApprovePlaybookInfo` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApprovePlaybookInfo,
+            ) -> types::builder::ApprovePlaybookInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookApproveResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApprovePlaybookInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/approval", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_playbook_approve",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::copy_playbook_version`]
+
+[`Client::copy_playbook_version`]: super::Client::copy_playbook_version*/
+    #[derive(Debug, Clone)]
+    pub struct CopyPlaybookVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CopyPlaybookInfo, String>,
+    }
+    impl<'a> CopyPlaybookVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CopyPlaybookInfo>,
+            <V as std::convert::TryInto<
+                types::CopyPlaybookInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CopyPlaybookInfo` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CopyPlaybookInfo,
+            ) -> types::builder::CopyPlaybookInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CopyPlaybookInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/clone", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "copy_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_playbook`]
+
+[`Client::show_playbook`]: super::Client::show_playbook*/
+    #[derive(Debug, Clone)]
+    pub struct ShowPlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowPlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, playbook_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_playbook`]
+
+[`Client::update_playbook`]: super::Client::update_playbook*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ModifyPlaybookInfo, String>,
+    }
+    impl<'a> UpdatePlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ModifyPlaybookInfo>,
+            <V as std::convert::TryInto<
+                types::ModifyPlaybookInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ModifyPlaybookInfo` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ModifyPlaybookInfo,
+            ) -> types::builder::ModifyPlaybookInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, playbook_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ModifyPlaybookInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_playbook`]
+
+[`Client::delete_playbook`]: super::Client::delete_playbook*/
+    #[derive(Debug, Clone)]
+    pub struct DeletePlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeletePlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, playbook_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_playbook_monitors`]
+
+[`Client::show_playbook_monitors`]: super::Client::show_playbook_monitors*/
+    #[derive(Debug, Clone)]
+    pub struct ShowPlaybookMonitors<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+        end_time: Result<::std::string::String, String>,
+        start_time: Result<::std::string::String, String>,
+        version_query_type: Result<
+            crate::generated::open_enums::PlaybookMonitorsVersionQueryType,
+            String,
+        >,
+    }
+    impl<'a> ShowPlaybookMonitors<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+                end_time: Err("end_time was not initialized".to_string()),
+                start_time: Err("start_time was not initialized".to_string()),
+                version_query_type: Err(
+                    "version_query_type was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.end_time = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for end_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn start_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.start_time = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for start_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_query_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                crate::generated::open_enums::PlaybookMonitorsVersionQueryType,
+            >,
+        {
+            self.version_query_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: PlaybookMonitorsVersionQueryType` for version_query_type failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowPlaybookMonitorsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                playbook_id,
+                end_time,
+                start_time,
+                version_query_type,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let version_query_type = version_query_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}/monitor", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "version_query_type",
+                        &version_query_type,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_playbook_monitors",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_playbook_versions`]
+
+[`Client::list_playbook_versions`]: super::Client::list_playbook_versions*/
+    #[derive(Debug, Clone)]
+    pub struct ListPlaybookVersions<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+        enabled: Result<Option<i32>, String>,
+        limit: Result<Option<i32>, String>,
+        offset: Result<Option<i32>, String>,
+        status: Result<
+            Option<crate::generated::open_enums::PlaybookVersionStatus>,
+            String,
+        >,
+        version_type: Result<Option<i32>, String>,
+    }
+    impl<'a> ListPlaybookVersions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+                enabled: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+                status: Ok(None),
+                version_type: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn enabled<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.enabled = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for enabled failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                crate::generated::open_enums::PlaybookVersionStatus,
+            >,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: PlaybookVersionStatus` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.version_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for version_type failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListPlaybookVersionsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                playbook_id,
+                enabled,
+                limit,
+                offset,
+                status,
+                version_type,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let enabled = enabled.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let version_type = version_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}/versions", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("enabled", &enabled))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query(
+                    &progenitor_client::QueryParam::new("version_type", &version_type),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_playbook_versions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_playbook_version`]
+
+[`Client::create_playbook_version`]: super::Client::create_playbook_version*/
+    #[derive(Debug, Clone)]
+    pub struct CreatePlaybookVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreatePlaybookVersionInfo, String>,
+    }
+    impl<'a> CreatePlaybookVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreatePlaybookVersionInfo>,
+            <V as std::convert::TryInto<
+                types::CreatePlaybookVersionInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreatePlaybookVersionInfo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreatePlaybookVersionInfo,
+            ) -> types::builder::CreatePlaybookVersionInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, playbook_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreatePlaybookVersionInfo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}/versions", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_workflows`]
 
 [`Client::list_workflows`]: super::Client::list_workflows*/
@@ -35575,6 +43930,68 @@ pub mod open_enums {
         "Attribution of a managed workspace. THIS_ACCOUNT: this account's workspace; CROSS_ACCOUNT: another account's workspace."]
         WorkspaceAttribution { #[doc = "`THIS_ACCOUNT`"] ThisAccount = "THIS_ACCOUNT",
         #[doc = "`CROSS_ACCOUNT`"] CrossAccount = "CROSS_ACCOUNT", }
+    }
+    open_enum! {
+        #[doc =
+        "Playbook version status. EDITING: being edited; APPROVING: under review; UNPASSED: rejected; PUBLISHED: approved (published)."]
+        PlaybookVersionStatus { #[doc = "`EDITING`"] Editing = "EDITING", #[doc =
+        "`APPROVING`"] Approving = "APPROVING", #[doc = "`UNPASSED`"] Unpassed =
+        "UNPASSED", #[doc = "`PUBLISHED`"] Published = "PUBLISHED", }
+    }
+    open_enum! {
+        #[doc =
+        "How a playbook is triggered. EVENT: by a data object event; TIMER: on a schedule."]
+        PlaybookTriggerType { #[doc = "`EVENT`"] Event = "EVENT", #[doc = "`TIMER`"]
+        Timer = "TIMER", }
+    }
+    open_enum! {
+        #[doc =
+        "Execution policy. Only asynchronous concurrent execution is supported: ASYNC."]
+        PlaybookActionStrategy { #[doc = "`ASYNC`"] Async = "ASYNC", }
+    }
+    open_enum! {
+        #[doc = "Action type. AOP_WORKFLOW: a workflow (the default)."]
+        PlaybookActionType { #[doc = "`AOP_WORKFLOW`"] AopWorkflow = "AOP_WORKFLOW", }
+    }
+    open_enum! {
+        #[doc =
+        "Expression type (common: general expression, the default). Mandatory for an event-triggered playbook."]
+        PlaybookConditionExpressionType { #[doc = "`common`"] Common = "common", }
+    }
+    open_enum! {
+        #[doc =
+        "Repetition of the schedule (second, hour, day, week). Mandatory for a timer-triggered playbook."]
+        PlaybookConditionScheduleType { #[doc = "`second`"] Second = "second", #[doc =
+        "`hour`"] Hour = "hour", #[doc = "`day`"] Day = "day", #[doc = "`week`"] Week =
+        "week", }
+    }
+    open_enum! {
+        #[doc =
+        "When the playbook starts running (IMMEDIATELY: once created; CUSTOM: at start_time). Mandatory for a timer-triggered playbook."]
+        PlaybookConditionStartType { #[doc = "`IMMEDIATELY`"] Immediately =
+        "IMMEDIATELY", #[doc = "`CUSTOM`"] Custom = "CUSTOM", }
+    }
+    open_enum! {
+        #[doc =
+        "When the playbook stops running (FOREVER: never; CUSTOM: at end_time). Mandatory for a timer-triggered playbook."]
+        PlaybookConditionEndType { #[doc = "`FOREVER`"] Forever = "FOREVER", #[doc =
+        "`CUSTOM`"] Custom = "CUSTOM", }
+    }
+    open_enum! {
+        #[doc =
+        "Execution queue type (PARALLEL: a new task runs beside earlier ones; SERIAL_WAIT: no new task is started). Mandatory for a timer-triggered playbook."]
+        PlaybookConditionExecutionType { #[doc = "`PARALLEL`"] Parallel = "PARALLEL",
+        #[doc = "`SERIAL_WAIT`"] SerialWait = "SERIAL_WAIT", }
+    }
+    open_enum! {
+        #[doc = "Which versions to count. ALL: all; VALID: valid; DELETED: deleted."]
+        PlaybookMonitorsVersionQueryType { #[doc = "`ALL`"] All = "ALL", #[doc =
+        "`VALID`"] Valid = "VALID", #[doc = "`DELETED`"] Deleted = "DELETED", }
+    }
+    open_enum! {
+        #[doc = "Review type. PLAYBOOK: playbook; AOP_WORKFLOW: workflow."]
+        PlaybookApprovesApproveType { #[doc = "`PLAYBOOK`"] Playbook = "PLAYBOOK", #[doc
+        = "`AOP_WORKFLOW`"] AopWorkflow = "AOP_WORKFLOW", }
     }
 }
 /// Every operation of the spec, as data ([`crate::Operation`]) and as a type ([`crate::Op`]).
@@ -42846,7 +51263,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &["dataclasses", "workflows"],
+                reserved: &["dataclasses", "playbooks", "workflows"],
             },
             Segment::Param {
                 name: "data_object_id",
@@ -42858,6 +51275,7 @@ pub mod operations {
                     "import",
                     "instances",
                     "search",
+                    "statistics",
                     "template",
                     "validation",
                     "versions",
@@ -42866,10 +51284,12 @@ pub mod operations {
             Segment::Param {
                 name: "related_dataclass_type",
                 reserved: &[
+                    "approval",
                     "batch-create",
                     "download",
                     "fields",
                     "instances",
+                    "monitor",
                     "types",
                     "versions",
                 ],
@@ -42944,7 +51364,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &["dataclasses", "workflows"],
+                reserved: &["dataclasses", "playbooks", "workflows"],
             },
             Segment::Param {
                 name: "data_object_id",
@@ -42956,6 +51376,7 @@ pub mod operations {
                     "import",
                     "instances",
                     "search",
+                    "statistics",
                     "template",
                     "validation",
                     "versions",
@@ -42964,10 +51385,12 @@ pub mod operations {
             Segment::Param {
                 name: "related_dataclass_type",
                 reserved: &[
+                    "approval",
                     "batch-create",
                     "download",
                     "fields",
                     "instances",
+                    "monitor",
                     "types",
                     "versions",
                 ],
@@ -43042,7 +51465,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &["dataclasses", "workflows"],
+                reserved: &["dataclasses", "playbooks", "workflows"],
             },
             Segment::Param {
                 name: "related_dataclass_type",
@@ -43054,6 +51477,7 @@ pub mod operations {
                     "import",
                     "instances",
                     "search",
+                    "statistics",
                     "template",
                     "validation",
                     "versions",
@@ -43148,7 +51572,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &["dataclasses", "workflows"],
+                reserved: &["dataclasses", "playbooks", "workflows"],
             },
             Segment::Param {
                 name: "data_object_id",
@@ -43160,6 +51584,7 @@ pub mod operations {
                     "import",
                     "instances",
                     "search",
+                    "statistics",
                     "template",
                     "validation",
                     "versions",
@@ -43168,10 +51593,12 @@ pub mod operations {
             Segment::Param {
                 name: "related_dataclass_type",
                 reserved: &[
+                    "approval",
                     "batch-create",
                     "download",
                     "fields",
                     "instances",
+                    "monitor",
                     "types",
                     "versions",
                 ],
@@ -44354,6 +52781,1469 @@ pub mod operations {
         deprecated: false,
         replaced_by: None,
     };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`: Querying the Playbook List
+    pub const LIST_PLAYBOOKS: Operation = Operation {
+        id: "ListPlaybooks",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+        ],
+        query: &[
+            QueryParam {
+                name: "search_txt",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "enabled",
+                kind: QueryKind::Boolean,
+                required: false,
+            },
+            QueryParam {
+                name: "offset",
+                kind: QueryKind::Integer {
+                    min: Some(0i64),
+                    max: Some(999999i64),
+                },
+                required: true,
+            },
+            QueryParam {
+                name: "limit",
+                kind: QueryKind::Integer {
+                    min: Some(1i64),
+                    max: Some(999999i64),
+                },
+                required: true,
+            },
+            QueryParam {
+                name: "description",
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(64u64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "dataclass_name",
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(64u64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "name",
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(64u64),
+                },
+                required: false,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListPlaybooksResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: true,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: true,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`: Creating a Playbook
+    pub const CREATE_PLAYBOOK: Operation = Operation {
+        id: "CreatePlaybook",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CreatePlaybookInfo",
+            wrap: None,
+            fields_schema: "CreatePlaybookInfo",
+            fields: &[
+                Field {
+                    name: "name",
+                    setter: "name",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: Some(1u64),
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "workspace_id",
+                    setter: "workspace_id",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Querying Playbook Details
+    pub const SHOW_PLAYBOOK: Operation = Operation {
+        id: "ShowPlaybook",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics", "versions"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Modifying a Playbook
+    pub const UPDATE_PLAYBOOK: Operation = Operation {
+        id: "UpdatePlaybook",
+        method: "PUT",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics", "versions"],
+            },
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ModifyPlaybookInfo",
+            wrap: None,
+            fields_schema: "ModifyPlaybookInfo",
+            fields: &[
+                Field {
+                    name: "name",
+                    setter: "name",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "enabled",
+                    setter: "enabled",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "active_version_id",
+                    setter: "active_version_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Deleting a Playbook
+    pub const DELETE_PLAYBOOK: Operation = Operation {
+        id: "DeletePlaybook",
+        method: "DELETE",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics", "versions"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`: Exporting Playbooks
+    pub const EXPORT_PLAYBOOK: Operation = Operation {
+        id: "ExportPlaybook",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("export"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ExportPlaybook",
+            wrap: None,
+            fields_schema: "ExportPlaybook",
+            fields: &[
+                Field {
+                    name: "id",
+                    setter: "id",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/octet-stream",
+            schema: None,
+            shape: Shape::Binary,
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`: Importing a Playbook
+    pub const IMPORT_PLAYBOOK: Operation = Operation {
+        id: "ImportPlaybook",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("import"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "multipart/form-data",
+            schema: "ImportPlaybookRequestBody",
+            wrap: None,
+            fields_schema: "ImportPlaybookRequestBody",
+            fields: &[
+                Field {
+                    name: "uploadFile",
+                    setter: "uploadFile",
+                    required: true,
+                    kind: FieldKind::Binary,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookImportResponse"),
+            shape: Shape::Envelope {
+                data: false,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`: Querying Playbook Running Monitoring
+    pub const SHOW_PLAYBOOK_MONITORS: Operation = Operation {
+        id: "ShowPlaybookMonitors",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics", "versions"],
+            },
+            Segment::Literal("monitor"),
+        ],
+        query: &[
+            QueryParam {
+                name: "start_time",
+                kind: QueryKind::String,
+                required: true,
+            },
+            QueryParam {
+                name: "version_query_type",
+                kind: QueryKind::Enum("PlaybookMonitorsVersionQueryType"),
+                required: true,
+            },
+            QueryParam {
+                name: "end_time",
+                kind: QueryKind::String,
+                required: true,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ShowPlaybookMonitorsResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`: Querying Playbook Statistics
+    pub const SHOW_PLAYBOOK_STATISTICS: Operation = Operation {
+        id: "ShowPlaybookStatistics",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("statistics"),
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ShowPlaybookStatisticsResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Querying the Playbook Version List
+    pub const LIST_PLAYBOOK_VERSIONS: Operation = Operation {
+        id: "ListPlaybookVersions",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics", "versions"],
+            },
+            Segment::Literal("versions"),
+        ],
+        query: &[
+            QueryParam {
+                name: "status",
+                kind: QueryKind::Enum("PlaybookVersionStatus"),
+                required: false,
+            },
+            QueryParam {
+                name: "enabled",
+                kind: QueryKind::Integer {
+                    min: Some(-2147483648i64),
+                    max: Some(2147483647i64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "version_type",
+                kind: QueryKind::Integer {
+                    min: Some(0i64),
+                    max: Some(1i64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "offset",
+                kind: QueryKind::Integer {
+                    min: Some(0i64),
+                    max: Some(2147483647i64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "limit",
+                kind: QueryKind::Integer {
+                    min: Some(1i64),
+                    max: Some(2147483647i64),
+                },
+                required: false,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListPlaybookVersionsResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: true,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: true,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Creating a Playbook Version
+    pub const CREATE_PLAYBOOK_VERSION: Operation = Operation {
+        id: "CreatePlaybookVersion",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics", "versions"],
+            },
+            Segment::Literal("versions"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CreatePlaybookVersionInfo",
+            wrap: None,
+            fields_schema: "CreatePlaybookVersionInfo",
+            fields: &[
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "workspace_id",
+                    setter: "workspace_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "playbook_id",
+                    setter: "playbook_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "actions",
+                    setter: "actions",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: Some(99u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_PLAYBOOK_ACTION,
+                    nullable: false,
+                },
+                Field {
+                    name: "dataclass_id",
+                    setter: "dataclass_id",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "rule_enable",
+                    setter: "rule_enable",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "rule_id",
+                    setter: "rule_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "trigger_type",
+                    setter: "trigger_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookTriggerType",
+                        values: &["EVENT", "TIMER"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_create",
+                    setter: "dataobject_create",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_update",
+                    setter: "dataobject_update",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_delete",
+                    setter: "dataobject_delete",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "action_strategy",
+                    setter: "action_strategy",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookActionStrategy",
+                        values: &["ASYNC"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "rule",
+                    setter: "rule",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_PLAYBOOK_RULE_INFO,
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Querying Playbook Version Details
+    pub const SHOW_PLAYBOOK_VERSION: Operation = Operation {
+        id: "ShowPlaybookVersion",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Updating a Playbook Version
+    pub const UPDATE_PLAYBOOK_VERSION: Operation = Operation {
+        id: "UpdatePlaybookVersion",
+        method: "PUT",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ModifyPlaybookVersionInfo",
+            wrap: None,
+            fields_schema: "ModifyPlaybookVersionInfo",
+            fields: &[
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "workspace_id",
+                    setter: "workspace_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "playbook_id",
+                    setter: "playbook_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataclass_id",
+                    setter: "dataclass_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "rule_enable",
+                    setter: "rule_enable",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "enabled",
+                    setter: "enabled",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "status",
+                    setter: "status",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookVersionStatus",
+                        values: &["EDITING", "APPROVING", "UNPASSED", "PUBLISHED"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "rule_id",
+                    setter: "rule_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "trigger_type",
+                    setter: "trigger_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookTriggerType",
+                        values: &["EVENT", "TIMER"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_create",
+                    setter: "dataobject_create",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_update",
+                    setter: "dataobject_update",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_delete",
+                    setter: "dataobject_delete",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "action_strategy",
+                    setter: "action_strategy",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookActionStrategy",
+                        values: &["ASYNC"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "actions",
+                    setter: "actions",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_PLAYBOOK_ACTION,
+                    nullable: false,
+                },
+                Field {
+                    name: "rule",
+                    setter: "rule",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::MODIFY_PLAYBOOK_RULE_INFO,
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Deleting a Playbook Version
+    pub const DELETE_PLAYBOOK_VERSION: Operation = Operation {
+        id: "DeletePlaybookVersion",
+        method: "DELETE",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookAcknowledgedResponse"),
+            shape: Shape::Envelope {
+                data: false,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`: Cloning a Playbook and Its Version
+    pub const COPY_PLAYBOOK_VERSION: Operation = Operation {
+        id: "CopyPlaybookVersion",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("clone"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CopyPlaybookInfo",
+            wrap: None,
+            fields_schema: "CopyPlaybookInfo",
+            fields: &[
+                Field {
+                    name: "name",
+                    setter: "name",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`: Reviewing a Playbook
+    pub const CREATE_PLAYBOOK_APPROVE: Operation = Operation {
+        id: "CreatePlaybookApprove",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("approval"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ApprovePlaybookInfo",
+            wrap: None,
+            fields_schema: "ApprovePlaybookInfo",
+            fields: &[
+                Field {
+                    name: "result",
+                    setter: "result",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "ApprovalResult",
+                        values: &["PASS", "UN_PASS"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "content",
+                    setter: "content",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookApproveResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`: Querying Playbook Review Results
+    pub const LIST_PLAYBOOK_APPROVES: Operation = Operation {
+        id: "ListPlaybookApproves",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Literal("approval"),
+        ],
+        query: &[
+            QueryParam {
+                name: "resource_id",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "approve_type",
+                kind: QueryKind::Enum("PlaybookApprovesApproveType"),
+                required: false,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListPlaybookApprovesResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: true,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[
         LIST_WORKFLOWS,
@@ -44418,6 +54308,23 @@ pub mod operations {
         EXPORT_INDICATORS,
         IMPORT_INDICATORS,
         DOWNLOAD_INDICATOR_TEMPLATE,
+        LIST_PLAYBOOKS,
+        CREATE_PLAYBOOK,
+        SHOW_PLAYBOOK,
+        UPDATE_PLAYBOOK,
+        DELETE_PLAYBOOK,
+        EXPORT_PLAYBOOK,
+        IMPORT_PLAYBOOK,
+        SHOW_PLAYBOOK_MONITORS,
+        SHOW_PLAYBOOK_STATISTICS,
+        LIST_PLAYBOOK_VERSIONS,
+        CREATE_PLAYBOOK_VERSION,
+        SHOW_PLAYBOOK_VERSION,
+        UPDATE_PLAYBOOK_VERSION,
+        DELETE_PLAYBOOK_VERSION,
+        COPY_PLAYBOOK_VERSION,
+        CREATE_PLAYBOOK_APPROVE,
+        LIST_PLAYBOOK_APPROVES,
     ];
     /// Every operation's body and result read through the bindings' types.
     pub const CODECS: &[Codec] = &[
@@ -44732,6 +54639,95 @@ pub mod operations {
             id: "DownloadIndicatorTemplate",
             body: None,
             data: None,
+        },
+        Codec {
+            id: "ListPlaybooks",
+            body: None,
+            data: Some(crate::value_as::<::std::vec::Vec<types::PlaybookInfo>>),
+        },
+        Codec {
+            id: "CreatePlaybook",
+            body: Some(crate::read_as::<types::CreatePlaybookInfo>),
+            data: Some(crate::value_as::<types::PlaybookInfo>),
+        },
+        Codec {
+            id: "ShowPlaybook",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookInfo>),
+        },
+        Codec {
+            id: "UpdatePlaybook",
+            body: Some(crate::read_as::<types::ModifyPlaybookInfo>),
+            data: Some(crate::value_as::<types::PlaybookInfo>),
+        },
+        Codec {
+            id: "DeletePlaybook",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookInfo>),
+        },
+        Codec {
+            id: "ExportPlaybook",
+            body: Some(crate::read_as::<types::ExportPlaybook>),
+            data: None,
+        },
+        Codec {
+            id: "ImportPlaybook",
+            body: None,
+            data: None,
+        },
+        Codec {
+            id: "ShowPlaybookMonitors",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookInstanceMonitorDetail>),
+        },
+        Codec {
+            id: "ShowPlaybookStatistics",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookStatisticDetail>),
+        },
+        Codec {
+            id: "ListPlaybookVersions",
+            body: None,
+            data: Some(
+                crate::value_as::<::std::vec::Vec<types::PlaybookVersionListEntity>>,
+            ),
+        },
+        Codec {
+            id: "CreatePlaybookVersion",
+            body: Some(crate::read_as::<types::CreatePlaybookVersionInfo>),
+            data: Some(crate::value_as::<types::PlaybookVersionInfo>),
+        },
+        Codec {
+            id: "ShowPlaybookVersion",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookVersionInfo>),
+        },
+        Codec {
+            id: "UpdatePlaybookVersion",
+            body: Some(crate::read_as::<types::ModifyPlaybookVersionInfo>),
+            data: Some(crate::value_as::<types::PlaybookVersionInfo>),
+        },
+        Codec {
+            id: "DeletePlaybookVersion",
+            body: None,
+            data: None,
+        },
+        Codec {
+            id: "CopyPlaybookVersion",
+            body: Some(crate::read_as::<types::CopyPlaybookInfo>),
+            data: Some(crate::value_as::<types::PlaybookVersionInfo>),
+        },
+        Codec {
+            id: "CreatePlaybookApprove",
+            body: Some(crate::read_as::<types::ApprovePlaybookInfo>),
+            data: Some(crate::value_as::<types::PlaybookApproveOpinionDetail>),
+        },
+        Codec {
+            id: "ListPlaybookApproves",
+            body: None,
+            data: Some(
+                crate::value_as::<::std::vec::Vec<types::PlaybookApproveOpinionDetail>>,
+            ),
         },
     ];
     operation_types! {
@@ -45102,6 +55098,105 @@ pub mod operations {
         "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`: Downloading the Indicator Template"]
         DownloadIndicatorTemplate = DOWNLOAD_INDICATOR_TEMPLATE { body : (), data : crate
         ::Binary }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`: Querying the Playbook List"]
+        ListPlaybooks = LIST_PLAYBOOKS { body : (), data : ::std::vec::Vec <
+        types::PlaybookInfo > }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`: Creating a Playbook"]
+        CreatePlaybook = CREATE_PLAYBOOK { body : types::CreatePlaybookInfo, data :
+        types::PlaybookInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Querying Playbook Details"]
+        ShowPlaybook = SHOW_PLAYBOOK { body : (), data : types::PlaybookInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Modifying a Playbook"]
+        UpdatePlaybook = UPDATE_PLAYBOOK { body : types::ModifyPlaybookInfo, data :
+        types::PlaybookInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Deleting a Playbook"]
+        DeletePlaybook = DELETE_PLAYBOOK { body : (), data : types::PlaybookInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`: Exporting Playbooks"]
+        ExportPlaybook = EXPORT_PLAYBOOK { body : types::ExportPlaybook, data : crate
+        ::Binary }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`: Importing a Playbook"]
+        ImportPlaybook = IMPORT_PLAYBOOK { body : types::ImportPlaybookRequestBody, data
+        : () }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`: Querying Playbook Running Monitoring"]
+        ShowPlaybookMonitors = SHOW_PLAYBOOK_MONITORS { body : (), data :
+        types::PlaybookInstanceMonitorDetail }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`: Querying Playbook Statistics"]
+        ShowPlaybookStatistics = SHOW_PLAYBOOK_STATISTICS { body : (), data :
+        types::PlaybookStatisticDetail }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Querying the Playbook Version List"]
+        ListPlaybookVersions = LIST_PLAYBOOK_VERSIONS { body : (), data : ::std::vec::Vec
+        < types::PlaybookVersionListEntity > }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Creating a Playbook Version"]
+        CreatePlaybookVersion = CREATE_PLAYBOOK_VERSION { body :
+        types::CreatePlaybookVersionInfo, data : types::PlaybookVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Querying Playbook Version Details"]
+        ShowPlaybookVersion = SHOW_PLAYBOOK_VERSION { body : (), data :
+        types::PlaybookVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Updating a Playbook Version"]
+        UpdatePlaybookVersion = UPDATE_PLAYBOOK_VERSION { body :
+        types::ModifyPlaybookVersionInfo, data : types::PlaybookVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Deleting a Playbook Version"]
+        DeletePlaybookVersion = DELETE_PLAYBOOK_VERSION { body : (), data : () }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`: Cloning a Playbook and Its Version"]
+        CopyPlaybookVersion = COPY_PLAYBOOK_VERSION { body : types::CopyPlaybookInfo,
+        data : types::PlaybookVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`: Reviewing a Playbook"]
+        CreatePlaybookApprove = CREATE_PLAYBOOK_APPROVE { body :
+        types::ApprovePlaybookInfo, data : types::PlaybookApproveOpinionDetail }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`: Querying Playbook Review Results"]
+        ListPlaybookApproves = LIST_PLAYBOOK_APPROVES { body : (), data : ::std::vec::Vec
+        < types::PlaybookApproveOpinionDetail > }
     }
     impl crate::ListAnswer for types::ListAopWorkflowInstanceResponse {
         type Item = types::AopworkflowInstanceDetail;
@@ -46260,6 +56355,87 @@ pub mod object_fields {
             nullable: false,
         },
     ];
+    ///The fields of `CreatePlaybookAction`.
+    pub const CREATE_PLAYBOOK_ACTION: &[Field] = &[
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "description",
+            setter: "description",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "action_type",
+            setter: "action_type",
+            required: true,
+            kind: FieldKind::Enum {
+                schema: "PlaybookActionType",
+                values: &["AOP_WORKFLOW"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "action_id",
+            setter: "action_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "sort_order",
+            setter: "sort_order",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+    ];
+    ///The fields of `CreatePlaybookRuleInfo`.
+    pub const CREATE_PLAYBOOK_RULE_INFO: &[Field] = &[
+        Field {
+            name: "rule",
+            setter: "rule",
+            required: true,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::PLAYBOOK_CONDITION_INFO,
+            nullable: false,
+        },
+    ];
     ///The fields of `DataClassRef`.
     pub const DATA_CLASS_REF: &[Field] = &[
         Field {
@@ -46866,6 +57042,19 @@ pub mod object_fields {
             nullable: false,
         },
     ];
+    ///The fields of `ModifyPlaybookRuleInfo`.
+    pub const MODIFY_PLAYBOOK_RULE_INFO: &[Field] = &[
+        Field {
+            name: "rule",
+            setter: "rule",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::PLAYBOOK_CONDITION_INFO,
+            nullable: false,
+        },
+    ];
     ///The fields of `OrderAlertIncidentContent`.
     pub const ORDER_ALERT_INCIDENT_CONTENT: &[Field] = &[
         Field {
@@ -46930,6 +57119,214 @@ pub mod object_fields {
             },
             outer: false,
             items: None,
+            fields: &[],
+            nullable: false,
+        },
+    ];
+    ///The fields of `PlaybookConditionInfo`.
+    pub const PLAYBOOK_CONDITION_INFO: &[Field] = &[
+        Field {
+            name: "expression_type",
+            setter: "expression_type",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "PlaybookConditionExpressionType",
+                values: &["common"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "conditions",
+            setter: "conditions",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: None,
+            },
+            outer: false,
+            items: None,
+            fields: crate::object_fields::PLAYBOOK_CONDITION_ITEM,
+            nullable: false,
+        },
+        Field {
+            name: "logics",
+            setter: "logics",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: None,
+            },
+            outer: false,
+            items: Some(
+                &FieldKind::String {
+                    min_len: None,
+                    max_len: None,
+                },
+            ),
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "cron",
+            setter: "cron",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "schedule_type",
+            setter: "schedule_type",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "PlaybookConditionScheduleType",
+                values: &["second", "hour", "day", "week"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "start_type",
+            setter: "start_type",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "PlaybookConditionStartType",
+                values: &["IMMEDIATELY", "CUSTOM"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "end_type",
+            setter: "end_type",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "PlaybookConditionEndType",
+                values: &["FOREVER", "CUSTOM"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "end_time",
+            setter: "end_time",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "start_time",
+            setter: "start_time",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "repeat_range",
+            setter: "repeat_range",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "only_once",
+            setter: "only_once",
+            required: false,
+            kind: FieldKind::Boolean,
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "execution_type",
+            setter: "execution_type",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "PlaybookConditionExecutionType",
+                values: &["PARALLEL", "SERIAL_WAIT"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+    ];
+    ///The fields of `PlaybookConditionItem`.
+    pub const PLAYBOOK_CONDITION_ITEM: &[Field] = &[
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "detail",
+            setter: "detail",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "data",
+            setter: "data",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: None,
+            },
+            outer: false,
+            items: Some(
+                &FieldKind::String {
+                    min_len: None,
+                    max_len: None,
+                },
+            ),
             fields: &[],
             nullable: false,
         },
@@ -47079,6 +57476,46 @@ pub mod families {
             ],
         },
         Family {
+            name: "monitor",
+            id_param: None,
+            parent_param: Some("playbook_id"),
+            item_schema: None,
+            list: None,
+            operations: &[("list", "ShowPlaybookMonitors")],
+        },
+        Family {
+            name: "playbook-versions",
+            id_param: Some("version_id"),
+            parent_param: None,
+            item_schema: Some("PlaybookVersionInfo"),
+            list: Some(ListStyle::Envelope { total: true }),
+            operations: &[
+                ("list", "ListPlaybookVersions"),
+                ("create", "CreatePlaybookVersion"),
+                ("show", "ShowPlaybookVersion"),
+                ("update", "UpdatePlaybookVersion"),
+                ("delete", "DeletePlaybookVersion"),
+                ("copy-one", "CopyPlaybookVersion"),
+                ("approval-one", "CreatePlaybookApprove"),
+            ],
+        },
+        Family {
+            name: "playbooks",
+            id_param: Some("playbook_id"),
+            parent_param: None,
+            item_schema: Some("PlaybookInfo"),
+            list: Some(ListStyle::Envelope { total: true }),
+            operations: &[
+                ("list", "ListPlaybooks"),
+                ("create", "CreatePlaybook"),
+                ("show", "ShowPlaybook"),
+                ("update", "UpdatePlaybook"),
+                ("delete", "DeletePlaybook"),
+                ("export", "ExportPlaybook"),
+                ("import", "ImportPlaybook"),
+            ],
+        },
+        Family {
             name: "relations",
             id_param: None,
             parent_param: None,
@@ -47090,6 +57527,14 @@ pub mod families {
                 ("create-many", "BatchCreateDataobjectRelations"),
                 ("search", "ListDataobjectRelations"),
             ],
+        },
+        Family {
+            name: "statistics",
+            id_param: None,
+            parent_param: None,
+            item_schema: None,
+            list: None,
+            operations: &[("list", "ShowPlaybookStatistics")],
         },
         Family {
             name: "types",
@@ -47995,6 +58440,156 @@ mod normalizing {
             crate::Normalize::normalize(&mut self.workspaces);
         }
     }
+    impl crate::Normalize for types::PlaybookActionInfo {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+            self.description = self.description.take().filter(|v| !v.is_empty());
+            self.action_type = self
+                .action_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.action_id = self.action_id.take().filter(|v| !v.is_empty());
+            self.playbook_id = self.playbook_id.take().filter(|v| !v.is_empty());
+            self.playbook_version_id = self
+                .playbook_version_id
+                .take()
+                .filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookApproveOpinionDetail {
+        fn normalize(&mut self) {
+            self.result = self.result.take().filter(|v| !v.is_empty());
+            self.content = self.content.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookInfo {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+            self.description = self.description.take().filter(|v| !v.is_empty());
+            self.create_time = self.create_time.take().filter(|v| !v.is_empty());
+            self.update_time = self.update_time.take().filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+            self.version_id = self.version_id.take().filter(|v| !v.is_empty());
+            self.workspace_id = self.workspace_id.take().filter(|v| !v.is_empty());
+            self.approve_role = self.approve_role.take().filter(|v| !v.is_empty());
+            self.user_role = self.user_role.take().filter(|v| !v.is_empty());
+            self.edit_role = self.edit_role.take().filter(|v| !v.is_empty());
+            self.owner_id = self.owner_id.take().filter(|v| !v.is_empty());
+            self.version = self.version.take().filter(|v| !v.is_empty());
+            self.dataclass_name = self.dataclass_name.take().filter(|v| !v.is_empty());
+            self.dataclass_id = self.dataclass_id.take().filter(|v| !v.is_empty());
+            self.unaudited_version_id = self
+                .unaudited_version_id
+                .take()
+                .filter(|v| !v.is_empty());
+            self.reject_version_id = self
+                .reject_version_id
+                .take()
+                .filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookInstanceMonitorDetail {
+        fn normalize(&mut self) {
+            crate::Normalize::normalize(&mut self.min_run_time_instance);
+            if self
+                .min_run_time_instance
+                .as_ref()
+                .is_some_and(|v| *v == Default::default())
+            {
+                self.min_run_time_instance = None;
+            }
+            crate::Normalize::normalize(&mut self.max_run_time_instance);
+            if self
+                .max_run_time_instance
+                .as_ref()
+                .is_some_and(|v| *v == Default::default())
+            {
+                self.max_run_time_instance = None;
+            }
+        }
+    }
+    impl crate::Normalize for types::PlaybookInstanceRunStatistics {
+        fn normalize(&mut self) {
+            self.playbook_instance_id = self
+                .playbook_instance_id
+                .take()
+                .filter(|v| !v.is_empty());
+            self.playbook_instance_name = self
+                .playbook_instance_name
+                .take()
+                .filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookRuleInfo {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+            self.rule = self.rule.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookStatisticDetail {
+        fn normalize(&mut self) {}
+    }
+    impl crate::Normalize for types::PlaybookVersionInfo {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.description = self.description.take().filter(|v| !v.is_empty());
+            self.create_time = self.create_time.take().filter(|v| !v.is_empty());
+            self.update_time = self.update_time.take().filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+            self.creator_id = self.creator_id.take().filter(|v| !v.is_empty());
+            self.modifier_id = self.modifier_id.take().filter(|v| !v.is_empty());
+            self.playbook_id = self.playbook_id.take().filter(|v| !v.is_empty());
+            self.version = self.version.take().filter(|v| !v.is_empty());
+            self.status = self.status.take().filter(|v| !v.as_str().is_empty());
+            self.action_strategy = self
+                .action_strategy
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            crate::Normalize::normalize(&mut self.actions);
+            crate::Normalize::normalize(&mut self.rules);
+            if self.rules.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.rules = None;
+            }
+            self.dataclass_id = self.dataclass_id.take().filter(|v| !v.is_empty());
+            self.trigger_type = self
+                .trigger_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.rule_id = self.rule_id.take().filter(|v| !v.is_empty());
+            self.dataclass_name = self.dataclass_name.take().filter(|v| !v.is_empty());
+            self.approve_name = self.approve_name.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookVersionListEntity {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.description = self.description.take().filter(|v| !v.is_empty());
+            self.create_time = self.create_time.take().filter(|v| !v.is_empty());
+            self.update_time = self.update_time.take().filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+            self.creator_id = self.creator_id.take().filter(|v| !v.is_empty());
+            self.modifier_id = self.modifier_id.take().filter(|v| !v.is_empty());
+            self.playbook_id = self.playbook_id.take().filter(|v| !v.is_empty());
+            self.version = self.version.take().filter(|v| !v.is_empty());
+            self.status = self.status.take().filter(|v| !v.as_str().is_empty());
+            self.action_strategy = self
+                .action_strategy
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.dataclass_id = self.dataclass_id.take().filter(|v| !v.is_empty());
+            self.trigger_type = self
+                .trigger_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.rule_id = self.rule_id.take().filter(|v| !v.is_empty());
+            self.dataclass_name = self.dataclass_name.take().filter(|v| !v.is_empty());
+            self.approve_name = self.approve_name.take().filter(|v| !v.is_empty());
+        }
+    }
     impl crate::Normalize for types::PlaybookcontextRef {
         fn normalize(&mut self) {
             crate::Normalize::normalize(&mut self.data_object);
@@ -48126,6 +58721,13 @@ pub mod constraints {
             when_field: "handle_status",
             equals: "\"Closed\"",
             reason: "Closing an incident asks for its close reason (False detection, Resolved, Repeated, Other), as the console does (user guide, Closing and Deleting an Alert).",
+        },
+        RequiredWhen {
+            schema: "ModifyPlaybookInfo",
+            field: "active_version_id",
+            when_field: "enabled",
+            equals: "true",
+            reason: "Enabling a playbook names the version to enable (ID of the enabled playbook version).",
         },
     ];
 }
