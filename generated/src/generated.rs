@@ -52872,6 +52872,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`: Creating a Playbook
     pub const CREATE_PLAYBOOK: Operation = Operation {
@@ -52960,6 +52962,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Querying Playbook Details
     pub const SHOW_PLAYBOOK: Operation = Operation {
@@ -53009,6 +53013,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Modifying a Playbook
     pub const UPDATE_PLAYBOOK: Operation = Operation {
@@ -53115,6 +53121,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Deleting a Playbook
     pub const DELETE_PLAYBOOK: Operation = Operation {
@@ -53164,6 +53172,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`: Exporting Playbooks
     pub const EXPORT_PLAYBOOK: Operation = Operation {
@@ -53229,6 +53239,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`: Importing a Playbook
     pub const IMPORT_PLAYBOOK: Operation = Operation {
@@ -53289,6 +53301,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`: Querying Playbook Running Monitoring
     pub const SHOW_PLAYBOOK_MONITORS: Operation = Operation {
@@ -53355,6 +53369,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: true,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`: Querying Playbook Statistics
     pub const SHOW_PLAYBOOK_STATISTICS: Operation = Operation {
@@ -53397,6 +53413,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: true,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Querying the Playbook Version List
     pub const LIST_PLAYBOOK_VERSIONS: Operation = Operation {
@@ -53485,6 +53503,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Creating a Playbook Version
     pub const CREATE_PLAYBOOK_VERSION: Operation = Operation {
@@ -53697,6 +53717,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Querying Playbook Version Details
     pub const SHOW_PLAYBOOK_VERSION: Operation = Operation {
@@ -53747,6 +53769,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Updating a Playbook Version
     pub const UPDATE_PLAYBOOK_VERSION: Operation = Operation {
@@ -53982,6 +54006,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Deleting a Playbook Version
     pub const DELETE_PLAYBOOK_VERSION: Operation = Operation {
@@ -54032,6 +54058,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`: Cloning a Playbook and Its Version
     pub const COPY_PLAYBOOK_VERSION: Operation = Operation {
@@ -54104,6 +54132,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: true,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`: Reviewing a Playbook
     pub const CREATE_PLAYBOOK_APPROVE: Operation = Operation {
@@ -54189,6 +54219,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`: Querying Playbook Review Results
     pub const LIST_PLAYBOOK_APPROVES: Operation = Operation {
@@ -54243,6 +54275,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[

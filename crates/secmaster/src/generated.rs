@@ -1320,6 +1320,9 @@ impl Client {
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`, operationId `ShowPlaybookMonitors`.
     ///
     /// Source: The official SDK 3.1.219 (ShowPlaybookMonitorsRequest: start_time, end_time and version_query_type mandatory; PlaybookInstanceMonitorDetail); no page read. No replacement is named.
+    #[deprecated(
+        note = "deprecated by the service (operationId `ShowPlaybookMonitors`), which names no replacement"
+    )]
     pub fn show_playbook_monitors(
         &self,
         project_id: impl Into<String>,
@@ -1340,6 +1343,9 @@ impl Client {
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`, operationId `ShowPlaybookStatistics`.
     ///
     /// Source: The official SDK 3.1.219 (ShowPlaybookStatisticsResponse, PlaybookStatisticDetail); no page read. No replacement is named.
+    #[deprecated(
+        note = "deprecated by the service (operationId `ShowPlaybookStatistics`), which names no replacement"
+    )]
     pub fn show_playbook_statistics(
         &self,
         project_id: impl Into<String>,
@@ -1463,6 +1469,9 @@ impl Client {
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
+    #[deprecated(
+        note = "deprecated by the service (operationId `CopyPlaybookVersion`), which names no replacement"
+    )]
     pub fn copy_playbook_version(
         &self,
         project_id: impl Into<String>,
@@ -1944,6 +1953,10 @@ impl crate::WorkspaceClient {
             .import_playbook(self.project_id(), self.workspace_id(), file_name, contents)
     }
     /// [`Client::show_playbook_monitors`] in this handle's project and workspace (operationId `ShowPlaybookMonitors`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `ShowPlaybookMonitors`), which names no replacement"
+    )]
+    #[allow(deprecated)]
     pub fn show_playbook_monitors(
         &self,
         playbook_id: impl Into<String>,
@@ -1952,6 +1965,10 @@ impl crate::WorkspaceClient {
             .show_playbook_monitors(self.project_id(), self.workspace_id(), playbook_id)
     }
     /// [`Client::show_playbook_statistics`] in this handle's project and workspace (operationId `ShowPlaybookStatistics`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `ShowPlaybookStatistics`), which names no replacement"
+    )]
+    #[allow(deprecated)]
     pub fn show_playbook_statistics(&self) -> ShowPlaybookStatistics {
         self.client().show_playbook_statistics(self.project_id(), self.workspace_id())
     }
@@ -1996,6 +2013,10 @@ impl crate::WorkspaceClient {
             .delete_playbook_version(self.project_id(), self.workspace_id(), version_id)
     }
     /// [`Client::copy_playbook_version`] in this handle's project and workspace (operationId `CopyPlaybookVersion`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `CopyPlaybookVersion`), which names no replacement"
+    )]
+    #[allow(deprecated)]
     pub fn copy_playbook_version(
         &self,
         version_id: impl Into<String>,
