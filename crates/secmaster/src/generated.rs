@@ -7391,7 +7391,7 @@ impl UpdatePlaybook {
     ) -> impl Future<
         Output = Result<Output<secmaster_bindings::types::PlaybookInfo>, Error>,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.prepare().0.send_envelope(Output::new)
     }
 }
 /// A prepared `DeletePlaybook` call (Deleting a Playbook); set its fields, then `send` it.
@@ -7802,14 +7802,6 @@ impl UpdatePlaybookVersion {
         self.0.body("enabled", ::serde_json::Value::Bool(value));
         self
     }
-    /// Playbook version status. EDITING: being edited; APPROVING: under review; UNPASSED: rejected; PUBLISHED: approved (published).
-    pub fn status(
-        mut self,
-        value: secmaster_bindings::open_enums::PlaybookVersionStatus,
-    ) -> Self {
-        self.0.body("status", ::serde_json::Value::String(value.as_str().to_owned()));
-        self
-    }
     /// Rule ID.
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("rule_id", ::serde_json::Value::String(value.into()));
@@ -7900,7 +7892,7 @@ impl UpdatePlaybookVersion {
     ) -> impl Future<
         Output = Result<Output<secmaster_bindings::types::PlaybookVersionInfo>, Error>,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.prepare().0.send_envelope(Output::new)
     }
 }
 /// A prepared `DeletePlaybookVersion` call (Deleting a Playbook Version); set its fields, then `send` it.
@@ -7978,7 +7970,7 @@ impl ReviewPlaybookVersion {
             Error,
         >,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.prepare().0.send_envelope(Output::new)
     }
 }
 /// A prepared `ListPlaybookApproves` call (Querying Playbook Review Results); set its fields, then `send` it.

@@ -188,6 +188,7 @@ pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
         _ => op.response_example.as_ref()?.to_string(),
     };
     let (id, method, not_idempotent) = (&op.id, &op.method, op.not_idempotent);
+    let deprecated = op.deprecation.is_some();
     let binary = op.shape == ShapeInfo::Binary;
     let call = &names.method;
     Some(quote! {
@@ -199,7 +200,10 @@ pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
             binary: #binary,
             body: #body,
             not_idempotent: #not_idempotent,
-            call: |c| Box::pin(async move { c.#call(#(#call_args),*) #(#setters)* .send().await.map(drop) }),
+            deprecated: #deprecated,
+            call: |c| Box::pin(async move {
+                c.#call(#(#call_args),*) #(#setters)* .send().await.map(|out| out.deprecation)
+            }),
         }
     })
 }

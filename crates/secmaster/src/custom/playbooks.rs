@@ -1,0 +1,132 @@
+//! Playbooks: enabling one with its active version and disabling it, a version's submission for
+//! review and its review, and a playbook instance's commands.
+
+use serde_json::Value;
+
+use crate::custom::not_blank;
+use crate::generated::{ReviewPlaybookVersion, UpdatePlaybook, UpdatePlaybookVersion};
+use crate::runtime::Request;
+use crate::{ApprovalResult, Error};
+use secmaster_bindings::open_enums::PlaybookVersionStatus;
+
+impl UpdatePlaybook {
+    /// Enables the playbook with `version_id` as its active version (`enabled: true` and
+    /// `active_version_id`, which the service requires together). The version must be an
+    /// approved (`PUBLISHED`) version of this playbook.
+    pub fn enable(mut self, version_id: impl Into<String>) -> Self {
+        self.0.body("enabled", Value::Bool(true));
+        self.0
+            .body("active_version_id", Value::String(version_id.into()));
+        self
+    }
+
+    /// Disables the playbook (`enabled: false`): it starts no instance until enabled again.
+    pub fn disable(mut self) -> Self {
+        self.0.body("enabled", Value::Bool(false));
+        self.0.unset("active_version_id");
+        self
+    }
+
+    /// The update sets something; enabling or disabling goes alone (a playbook is edited only
+    /// while disabled: disable, edit, enable are three calls); text set is not blank.
+    pub(crate) fn prepare(mut self) -> Self {
+        if self.0.body_is_empty() {
+            self.0.fail(Error::invalid(
+                "body",
+                "the update sets nothing; set name or description, or call enable or disable",
+            ));
+        }
+        let mut checked = not_blank("name", self.0.body_field("name"))
+            .and_then(|()| not_blank("active_version_id", self.0.body_field("active_version_id")));
+        if self.0.body_field("enabled").is_some() {
+            let mut edits = self.0.clone();
+            edits.unset("enabled");
+            edits.unset("active_version_id");
+            if !edits.body_is_empty() {
+                checked = Err(Error::invalid(
+                    "enabled",
+                    "enable and disable are sent alone: a playbook is edited only while \
+                     disabled (disable it, edit it, then enable it)",
+                ));
+            }
+        }
+        self.0.check(checked);
+        self
+    }
+}
+
+impl UpdatePlaybookVersion {
+    /// Submits the version for review (`status: APPROVING`); a reviewer then approves it
+    /// ([`ReviewPlaybookVersion::approve`]), which publishes it, or rejects it.
+    pub fn submit(mut self) -> Self {
+        let approving = PlaybookVersionStatus::Approving.as_str().to_owned();
+        self.0.body("status", Value::String(approving));
+        self
+    }
+
+    /// The change sets something; a submission goes alone (edit the version, then submit it);
+    /// text set is not blank.
+    pub(crate) fn prepare(mut self) -> Self {
+        if self.0.body_is_empty() {
+            self.0.fail(Error::invalid(
+                "body",
+                "the update sets nothing; edit a field or call submit",
+            ));
+        }
+        let mut checked = not_blank("description", self.0.body_field("description"));
+        if self.0.body_field("status").is_some() {
+            let mut edits = self.0.clone();
+            edits.unset("status");
+            if !edits.body_is_empty() {
+                checked = Err(Error::invalid(
+                    "status",
+                    "a submission is sent alone; edit the version and submit it in two calls",
+                ));
+            }
+        }
+        self.0.check(checked);
+        self
+    }
+}
+
+impl ReviewPlaybookVersion {
+    /// Approves the version (`result: PASS`) with a comment: it is published, and a playbook
+    /// can be enabled with it.
+    pub fn approve(mut self, comment: impl Into<String>) -> Self {
+        verdict(&mut self.0, ApprovalResult::Pass, comment.into());
+        self
+    }
+
+    /// Rejects the version (`result: UN_PASS`) with a comment.
+    pub fn reject(mut self, comment: impl Into<String>) -> Self {
+        verdict(&mut self.0, ApprovalResult::UnPass, comment.into());
+        self
+    }
+
+    /// A verdict is given.
+    pub(crate) fn prepare(mut self) -> Self {
+        require_verdict(&mut self.0);
+        self
+    }
+}
+
+/// A review's verdict and comment (`result`, `content`), for a workflow's version or a
+/// playbook's.
+pub(crate) fn verdict<O: secmaster_bindings::Op + 'static>(
+    request: &mut Request<O>,
+    result: ApprovalResult,
+    comment: String,
+) {
+    request.body("result", Value::String(result.as_str().to_owned()));
+    request.body("content", Value::String(comment));
+}
+
+/// A review without a verdict is refused, naming the intent methods.
+pub(crate) fn require_verdict<O: secmaster_bindings::Op + 'static>(request: &mut Request<O>) {
+    if request.body_field("result").is_none() {
+        request.fail(Error::invalid(
+            "result",
+            "is required and was not set: call approve or reject",
+        ));
+    }
+}

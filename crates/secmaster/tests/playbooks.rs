@@ -1,0 +1,224 @@
+//! The playbook chapters through the generated client: the intent methods (enable with an
+//! active version, disable, submit, approve, reject, an instance's commands) and what they send,
+//! the checks made before anything is sent, the mandatory paging of the lists, waiting for an
+//! instance, and the service's deprecation notices.
+
+#![allow(deprecated)] // The deprecated operations are called on purpose.
+
+use std::time::Duration;
+
+use secmaster::{Client, Credentials, RetryPolicy};
+use secmaster_testkit::ids::{PROJECT, WORKSPACE};
+use secmaster_testkit::{Captured, Reply, TestServer};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "playbook-test-token-0123456789abcdef";
+const PLAYBOOK: &str = "pb-00000000000000000000000000000001";
+const VERSION: &str = "pv-00000000000000000000000000000001";
+
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::token(TOKEN))
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+}
+
+fn ok(data: Value) -> Reply {
+    let body = json!({"code": "00000000", "message": "", "success": true, "data": data});
+    Reply::json(200, &body.to_string())
+}
+
+fn body(seen: &Captured) -> Value {
+    serde_json::from_slice(&seen.body).unwrap()
+}
+
+#[tokio::test]
+async fn enabling_sends_the_active_version_and_disabling_sends_enabled_false() {
+    let playbook = json!({"id": PLAYBOOK, "enabled": true, "version_id": VERSION});
+    let server = TestServer::start(vec![ok(playbook.clone()), ok(playbook)]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let enabled = soc
+        .update_playbook(PLAYBOOK)
+        .enable(VERSION)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enabled.enabled, Some(true));
+    soc.update_playbook(PLAYBOOK)
+        .disable()
+        .send()
+        .await
+        .unwrap();
+    let seen = server.requests();
+    assert_eq!(seen[0].method, "PUT");
+    let path = format!("/v1/{PROJECT}/workspaces/{WORKSPACE}/soc/playbooks/{PLAYBOOK}");
+    assert_eq!(seen[0].target, path);
+    assert_eq!(
+        body(&seen[0]),
+        json!({"enabled": true, "active_version_id": VERSION})
+    );
+    assert_eq!(body(&seen[1]), json!({"enabled": false}));
+}
+
+#[tokio::test]
+async fn the_playbook_rules_are_checked_before_sending() {
+    let server = TestServer::start(vec![]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let cases = [
+        (
+            soc.update_playbook(PLAYBOOK)
+                .enable("")
+                .send()
+                .await
+                .map(drop),
+            "active_version_id",
+        ),
+        (
+            soc.update_playbook(PLAYBOOK)
+                .name("renamed")
+                .enable(VERSION)
+                .send()
+                .await
+                .map(drop),
+            "enabled",
+        ),
+        (
+            soc.update_playbook(PLAYBOOK)
+                .description("d")
+                .disable()
+                .send()
+                .await
+                .map(drop),
+            "enabled",
+        ),
+        (soc.update_playbook(PLAYBOOK).send().await.map(drop), "body"),
+        (
+            soc.update_playbook_version(VERSION)
+                .description("d")
+                .submit()
+                .send()
+                .await
+                .map(drop),
+            "status",
+        ),
+        (
+            soc.update_playbook_version(VERSION).send().await.map(drop),
+            "body",
+        ),
+        (
+            soc.review_playbook_version(VERSION).send().await.map(drop),
+            "result",
+        ),
+        (
+            soc.list_playbooks().limit(10).send().await.map(drop),
+            "offset",
+        ),
+        (
+            soc.list_playbooks().offset(0).send().await.map(drop),
+            "limit",
+        ),
+    ];
+    for (i, (result, field)) in cases.into_iter().enumerate() {
+        let error = result.unwrap_err();
+        assert_eq!(error.field(), Some(field), "case {i}: {error}");
+        assert!(
+            error.to_string().contains("nothing was sent"),
+            "case {i}: {error}"
+        );
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_version_is_submitted_alone_and_reviewed_with_a_comment() {
+    let version = json!({"id": VERSION, "status": "APPROVING"});
+    let review = json!({"result": "PASS", "content": "looks right"});
+    let replies = vec![ok(version), ok(review.clone()), ok(review)];
+    let server = TestServer::start(replies).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    soc.update_playbook_version(VERSION)
+        .submit()
+        .send()
+        .await
+        .unwrap();
+    let approved = soc
+        .review_playbook_version(VERSION)
+        .approve("looks right")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.content.as_deref(), Some("looks right"));
+    soc.review_playbook_version(VERSION)
+        .reject("no action")
+        .send()
+        .await
+        .unwrap();
+    let seen = server.requests();
+    let version_path =
+        format!("/v1/{PROJECT}/workspaces/{WORKSPACE}/soc/playbooks/versions/{VERSION}");
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].target.as_str()),
+        ("PUT", version_path.as_str())
+    );
+    assert_eq!(body(&seen[0]), json!({"status": "APPROVING"}));
+    assert_eq!(seen[1].target, format!("{version_path}/approval"));
+    assert_eq!(
+        body(&seen[1]),
+        json!({"result": "PASS", "content": "looks right"})
+    );
+    assert_eq!(
+        body(&seen[2]),
+        json!({"result": "UN_PASS", "content": "no action"})
+    );
+}
+
+#[tokio::test]
+async fn the_playbook_list_walks_from_offset_zero() {
+    let page = |ids: &[&str], total: u64| {
+        let data: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
+        let body = json!({"code": "00000000", "total": total, "data": data});
+        Reply::json(200, &body.to_string())
+    };
+    let server = TestServer::start(vec![page(&["p1", "p2"], 3), page(&["p3"], 3)]).await;
+    let all = client(&server)
+        .list_playbooks(PROJECT, WORKSPACE)
+        .limit(2)
+        .items()
+        .try_collect_vec()
+        .await
+        .unwrap();
+    let ids: Vec<_> = all.iter().filter_map(|p| p.id.as_deref()).collect();
+    assert_eq!(ids, ["p1", "p2", "p3"]);
+    let targets: Vec<_> = server.requests().iter().map(|r| r.target.clone()).collect();
+    assert!(targets[0].ends_with("?limit=2&offset=0"), "{targets:?}");
+    assert!(targets[1].ends_with("?limit=2&offset=2"), "{targets:?}");
+}
+
+#[tokio::test]
+async fn a_deprecated_operations_notice_reaches_the_result_without_secrets() {
+    let statistics = json!({"code": "00000000", "data": {}});
+    let notice = Reply::json(200, &statistics.to_string())
+        .with_header(
+            "X-API-Deprecation-Info",
+            &format!("retired; token {TOKEN} seen"),
+        )
+        .with_header("X-API-Deprecation-Date", "2026-06-30");
+    let plain = Reply::json(200, &statistics.to_string());
+    let server = TestServer::start(vec![notice, plain]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let shown = soc.show_playbook_statistics().send().await.unwrap();
+    let deprecation = shown.deprecation.clone().expect("the notice is kept");
+    assert_eq!(deprecation.operation, "ShowPlaybookStatistics");
+    assert_eq!(deprecation.date.as_deref(), Some("2026-06-30"));
+    let info = deprecation.info.as_deref().unwrap();
+    assert!(!info.contains(TOKEN), "{info}");
+    assert!(info.contains("***"), "{info}");
+    assert!(!format!("{deprecation} {deprecation:?}").contains(TOKEN));
+    let again = soc.show_playbook_statistics().send().await.unwrap();
+    assert_eq!(
+        again.deprecation, None,
+        "an answer without the headers has none"
+    );
+}
