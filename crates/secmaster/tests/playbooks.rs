@@ -222,3 +222,35 @@ async fn a_deprecated_operations_notice_reaches_the_result_without_secrets() {
         "an answer without the headers has none"
     );
 }
+
+#[tokio::test]
+async fn a_version_carries_its_typed_rule_and_the_workflows_it_runs() {
+    use secmaster::bindings::open_enums::PlaybookTriggerType;
+    use secmaster::search::{Condition, Operator};
+    let server = TestServer::start(vec![ok(json!({"id": VERSION}))]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let high = Condition::field("severity", Operator::Eq, "High");
+    soc.create_playbook_version(PLAYBOOK)
+        .dataclass_id("dc-alert")
+        .trigger_type(PlaybookTriggerType::Event)
+        .dataobject_create(true)
+        .rule_enable(true)
+        .rule(high)
+        .runs_workflow("wf-1")
+        .runs_workflow("wf-2")
+        .send()
+        .await
+        .unwrap();
+    let sent = body(&server.requests()[0]);
+    assert_eq!(
+        sent["rule"],
+        json!({"rule": {"expression_type": "common",
+            "conditions": [{"name": "c0", "data": ["severity", "=", "High"]}],
+            "logics": ["c0"]}})
+    );
+    assert_eq!(
+        sent["actions"],
+        json!([{"action_type": "AOP_WORKFLOW", "action_id": "wf-1"},
+               {"action_type": "AOP_WORKFLOW", "action_id": "wf-2"}])
+    );
+}

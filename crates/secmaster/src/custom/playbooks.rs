@@ -4,10 +4,29 @@
 use serde_json::Value;
 
 use crate::custom::not_blank;
-use crate::generated::{ReviewPlaybookVersion, UpdatePlaybook, UpdatePlaybookVersion};
+use crate::generated::{
+    CreatePlaybookVersion, ReviewPlaybookVersion, UpdatePlaybook, UpdatePlaybookVersion,
+};
 use crate::runtime::Request;
 use crate::{ApprovalResult, Error};
-use secmaster_bindings::open_enums::PlaybookVersionStatus;
+use secmaster_bindings::open_enums::{PlaybookActionType, PlaybookVersionStatus};
+
+impl CreatePlaybookVersion {
+    /// Adds an action that runs workflow `workflow_id` (a workflow of the same workspace):
+    /// `{action_type: AOP_WORKFLOW, action_id}` appended to `actions`, in the order added.
+    pub fn runs_workflow(mut self, workflow_id: impl Into<String>) -> Self {
+        let mut actions = match self.0.body_field("actions") {
+            Some(Value::Array(actions)) => actions.clone(),
+            _ => Vec::new(),
+        };
+        actions.push(serde_json::json!({
+            "action_type": PlaybookActionType::AopWorkflow.as_str(),
+            "action_id": workflow_id.into(),
+        }));
+        self.0.body("actions", Value::Array(actions));
+        self
+    }
+}
 
 impl UpdatePlaybook {
     /// Enables the playbook with `version_id` as its active version (`enabled: true` and
