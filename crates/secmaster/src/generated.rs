@@ -8809,7 +8809,7 @@ impl ChangePlaybookInstance {
     ) -> impl Future<
         Output = Result<Output<secmaster_bindings::types::PlaybookInstanceInfo>, Error>,
     > + Send + 'static {
-        self.0.send_bare(Output::new)
+        self.prepare().0.send_bare(Output::new)
     }
 }
 /// A prepared `ListPlaybookAuditLogs` call (Querying Playbook Instance Audit Logs); set its fields, then `send` it.

@@ -254,3 +254,90 @@ async fn a_version_carries_its_typed_rule_and_the_workflows_it_runs() {
                {"action_type": "AOP_WORKFLOW", "action_id": "wf-2"}])
     );
 }
+
+const INSTANCE: &str = "pi-00000000000000000000000000000001";
+
+fn instance(status: &str) -> Reply {
+    let body = json!({"id": INSTANCE, "status": status, "trigger_type": "EVENT",
+        "playbook": {"id": PLAYBOOK, "name": "block"}});
+    Reply::json(200, &body.to_string())
+}
+
+#[tokio::test]
+async fn an_instance_is_awaited_until_a_final_status_of_the_spec() {
+    let replies = vec![
+        instance("RUNNING"),
+        instance("RETRYING"),
+        instance("TERMINATING"),
+        instance("TERMINATED"),
+    ];
+    let server = TestServer::start(replies).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let done = soc
+        .show_playbook_instance(INSTANCE)
+        .wait_until_done(Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(done.status.as_ref().map(|s| s.as_str()), Some("TERMINATED"));
+    assert_eq!(server.requests().len(), 4, "TERMINATING is not final");
+}
+
+#[tokio::test]
+async fn an_instance_command_is_sent_once_and_refused_without_one() {
+    let replies = vec![instance("RETRYING"), instance("TERMINATING")];
+    let server = TestServer::start(replies).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let error = soc
+        .change_playbook_instance(INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.field(), Some("operation"), "{error}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+    soc.change_playbook_instance(INSTANCE)
+        .retry()
+        .send()
+        .await
+        .unwrap();
+    soc.change_playbook_instance(INSTANCE)
+        .terminate()
+        .send()
+        .await
+        .unwrap();
+    let seen = server.requests();
+    let path = format!(
+        "/v1/{PROJECT}/workspaces/{WORKSPACE}/soc/playbooks/instances/{INSTANCE}/operation"
+    );
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].target.as_str()),
+        ("POST", path.as_str())
+    );
+    assert_eq!(body(&seen[0]), json!({"operation": "RETRY"}));
+    assert_eq!(body(&seen[1]), json!({"operation": "TERMINATE"}));
+}
+
+#[tokio::test]
+async fn the_instance_list_walks_its_bare_pages_from_offset_zero() {
+    let page = |ids: &[&str]| {
+        let instances: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
+        Reply::json(
+            200,
+            &json!({"count": 3, "instances": instances}).to_string(),
+        )
+    };
+    let server = TestServer::start(vec![page(&["i1", "i2"]), page(&["i3"])]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let error = soc.list_playbook_instances().send().await.unwrap_err();
+    assert_eq!(error.field(), Some("limit"), "{error}");
+    let all = soc
+        .list_playbook_instances()
+        .limit(2)
+        .items()
+        .try_collect_vec()
+        .await
+        .unwrap();
+    let ids: Vec<_> = all.iter().filter_map(|i| i.id.as_deref()).collect();
+    assert_eq!(ids, ["i1", "i2", "i3"]);
+    let first = &server.requests()[0].target;
+    assert!(first.ends_with("?limit=2&offset=0"), "{first}");
+}

@@ -5,11 +5,15 @@ use serde_json::Value;
 
 use crate::custom::not_blank;
 use crate::generated::{
-    CreatePlaybookVersion, ReviewPlaybookVersion, UpdatePlaybook, UpdatePlaybookVersion,
+    ChangePlaybookInstance, CreatePlaybookVersion, ReviewPlaybookVersion, UpdatePlaybook,
+    UpdatePlaybookVersion,
 };
 use crate::runtime::Request;
 use crate::{ApprovalResult, Error};
-use secmaster_bindings::open_enums::{PlaybookActionType, PlaybookVersionStatus};
+use secmaster_bindings::open_enums::{
+    PlaybookActionType, PlaybookOperationPlaybookOperation as InstanceCommand,
+    PlaybookVersionStatus,
+};
 
 impl CreatePlaybookVersion {
     /// Adds an action that runs workflow `workflow_id` (a workflow of the same workspace):
@@ -125,6 +129,33 @@ impl ReviewPlaybookVersion {
     /// A verdict is given.
     pub(crate) fn prepare(mut self) -> Self {
         require_verdict(&mut self.0);
+        self
+    }
+}
+
+impl ChangePlaybookInstance {
+    /// Runs a failed or terminated instance again (`operation: RETRY`).
+    pub fn retry(mut self) -> Self {
+        let retry = InstanceCommand::Retry.as_str().to_owned();
+        self.0.body("operation", Value::String(retry));
+        self
+    }
+
+    /// Terminates a running instance (`operation: TERMINATE`).
+    pub fn terminate(mut self) -> Self {
+        let terminate = InstanceCommand::Terminate.as_str().to_owned();
+        self.0.body("operation", Value::String(terminate));
+        self
+    }
+
+    /// A command is chosen.
+    pub(crate) fn prepare(mut self) -> Self {
+        if self.0.body_field("operation").is_none() {
+            self.0.fail(Error::invalid(
+                "operation",
+                "no command: call retry or terminate",
+            ));
+        }
         self
     }
 }
