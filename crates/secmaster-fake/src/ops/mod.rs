@@ -10,6 +10,7 @@ mod body;
 mod dataclasses;
 mod files;
 mod generic;
+mod playbook_io;
 mod playbooks;
 mod relations;
 mod runs;

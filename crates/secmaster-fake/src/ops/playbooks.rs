@@ -6,14 +6,14 @@
 //! through the operation's result type, in its shape (the envelope, or a bare object).
 
 use axum::response::Response;
-use secmaster::bindings::{Codec, Shape};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
-use super::generic::{body_fields, json_answer, path_value, typed};
-use super::{Ctx, OK, Request, acknowledged};
+use super::Ctx;
+use super::Request;
+use super::playbook_io::{bare, body, data, files, items, not_found, paged, path};
 use crate::query::Query;
 use crate::store::playbooks::{ACTIONS, APPROVALS, Obj, PLAYBOOKS, VERSIONS, flag, text};
-use crate::store::{InstanceFilter, Rejection, Start, codes, reject};
+use crate::store::{InstanceFilter, Rejection, Start};
 
 /// The operations this module answers.
 pub(super) const OPERATIONS: &[&str] = &[
@@ -45,6 +45,8 @@ pub(super) const OPERATIONS: &[&str] = &[
     "ListPlaybookAuditLogs",
     "ShowPlaybookMonitors",
     "ShowPlaybookStatistics",
+    "ExportPlaybook",
+    "ImportPlaybook",
 ];
 
 /// What starting an instance needs from a request.
@@ -56,127 +58,15 @@ pub(super) fn start<'a>(r: &'a Request<'_>) -> Start<'a> {
     }
 }
 
-/// The body as an object, checked against the descriptor.
-fn body(r: &Request<'_>) -> Result<Obj, Rejection> {
-    if r.body.is_empty() && r.op.request.is_none() {
-        return Ok(Map::new());
-    }
-    Ok(body_fields(r.op, r.body)?.0)
-}
-
-/// A body that is an array of objects (CreatePlaybookAction's actions), each checked against
-/// the descriptor's fields, at most [`crate::Limits::max_objects`] of them.
-fn items(r: &Request<'_>) -> Result<Vec<Value>, Rejection> {
-    let value: Value = serde_json::from_slice(r.body).map_err(|e| {
-        reject(
-            codes::MALFORMED_BODY,
-            format!("the request body is not valid JSON: {e}"),
-        )
-    })?;
-    let items = match value {
-        Value::Array(items) => items,
-        object @ Value::Object(_) => vec![object],
-        _ => {
-            return Err(reject(
-                codes::MALFORMED_BODY,
-                "the body must be an array of actions",
-            ));
-        }
-    };
-    if items.is_empty() || items.len() > r.limits.max_objects {
-        let message = format!(
-            "the body has {} actions: 1 to {}",
-            items.len(),
-            r.limits.max_objects
-        );
-        return Err(reject(codes::LIMIT_EXCEEDED, message));
-    }
-    let fields = r.op.request.map(|b| b.fields).unwrap_or_default();
-    for (i, item) in items.iter().enumerate() {
-        let Some(o) = item.as_object() else {
-            return Err(reject(codes::WRONG_TYPE, format!("[{i}] is not an object")));
-        };
-        for field in fields {
-            let problem = match o.get(field.name) {
-                None if field.required => Some("is required and was not set".to_owned()),
-                None => None,
-                Some(v) => field.problem(v),
-            };
-            if let Some(problem) = problem {
-                return Err(reject(
-                    codes::INVALID_PARAMETER,
-                    format!("[{i}].{} {problem}", field.name),
-                ));
-            }
-        }
-    }
-    if let Some(read) = Codec::find(r.op.id).and_then(|c| c.body) {
-        read(r.body).map_err(|e| reject(codes::WRONG_TYPE, e))?;
-    }
-    Ok(items)
-}
-
-/// The answer with `data` (an object or a list), in the operation's shape.
-fn data(r: &Request<'_>, value: Value) -> Result<Response, Rejection> {
-    match r.op.response.shape {
-        Shape::Envelope { data: false, .. } => Ok(acknowledged(r.request_id)),
-        Shape::Envelope { .. } => Ok(json_answer(&envelope(r, typed(r, value)?))),
-        _ => Ok(json_answer(&typed(r, value)?)),
-    }
-}
-
-fn envelope(r: &Request<'_>, data: Value) -> Value {
-    json!({"code": OK, "message": "", "success": true, "request_id": r.request_id, "data": data})
-}
-
-/// `(offset, limit)` of a list's query (10 by default).
-fn paging(query: &Query) -> (usize, usize) {
-    let number = |k: &str, d: usize| query.text(k).and_then(|v| v.parse().ok()).unwrap_or(d);
-    (number("offset", 0), number("limit", 10))
-}
-
-/// A page of `all` in the envelope with `total`, `size` and `page`.
-fn paged(r: &Request<'_>, query: &Query, all: Vec<Value>) -> Result<Response, Rejection> {
-    let (offset, limit) = paging(query);
-    let total = all.len();
-    let page: Vec<Value> = all.into_iter().skip(offset).take(limit).collect();
-    let size = page.len();
-    let mut answer = envelope(r, typed(r, Value::Array(page))?);
-    answer["total"] = json!(total);
-    answer["size"] = json!(size);
-    answer["page"] = json!(offset.checked_div(limit).unwrap_or(0));
-    Ok(json_answer(&answer))
-}
-
-/// A bare list `{count, <items>: [..]}` of one page of `all`.
-/// Without `limit` in the query, the whole list (a topology).
-fn bare(
-    r: &Request<'_>,
-    query: &Query,
-    items: &str,
-    all: Vec<Value>,
-) -> Result<Response, Rejection> {
-    let (offset, limit) = paging(query);
-    let limit = if query.text("limit").is_some() {
-        limit
-    } else {
-        usize::MAX
-    };
-    let total = all.len();
-    let page: Vec<Value> = all.into_iter().skip(offset).take(limit).collect();
-    Ok(json_answer(&typed(
-        r,
-        json!({"count": total, items: page}),
-    )?))
-}
-
-/// The value of path parameter `name` (`""` when the path has none).
-fn path(r: &Request<'_>, name: &str) -> String {
-    path_value(r, name).unwrap_or_default()
-}
-
+/// Answers a playbook operation; a refusal that something of its path is missing is in the
+/// code the spec's `x-not-found` gives.
 pub(super) fn answer(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, Rejection> {
+    route(ctx, r, query).map_err(|e| not_found(r.op, e))
+}
+
+fn route(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, Rejection> {
     match r.op.id {
+        "ExportPlaybook" | "ImportPlaybook" => files(ctx, r),
         id if id.starts_with("ListPlaybook") && id != "ListPlaybooks" => lists(ctx, r, query),
         "ShowPlaybookInstance"
         | "ChangePlaybookInstance"

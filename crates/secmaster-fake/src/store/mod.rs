@@ -18,6 +18,7 @@ mod files;
 mod import_rules;
 mod instances;
 mod ledger;
+mod playbook_files;
 mod playbook_reports;
 mod playbook_versions;
 pub(crate) mod playbooks;
