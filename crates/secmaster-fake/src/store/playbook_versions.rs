@@ -239,10 +239,23 @@ impl Workspace {
         Ok(r.clone())
     }
 
-    /// Deletes rule `rule` of version `id` (an editable one).
+    /// Refuses version `id` when an enabled playbook runs it (its rule and actions stay).
+    fn not_running(&self, id: &str) -> Result<(), Rejection> {
+        let v = self.obj(VERSIONS, id)?;
+        let playbook = self.obj(PLAYBOOKS, text(v, "playbook_id"))?;
+        if flag(v, "enabled") && flag(playbook, "enabled") {
+            return Err(reject(
+                codes::VERSION_IN_USE,
+                format!("playbook version {id} runs on an enabled playbook: disable it first"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Deletes rule `rule` of version `id` (unless an enabled playbook runs it).
     pub(crate) fn delete_rule(&mut self, id: &str, rule: &str) -> Result<Obj, Rejection> {
         let r = self.rule(id, rule)?.clone();
-        self.editable(id)?;
+        self.not_running(id)?;
         self.drop_rule(id);
         self.obj_mut(VERSIONS, id)?
             .insert("rule_id".to_owned(), json!(""));
@@ -311,10 +324,10 @@ impl Workspace {
         Ok(a.clone())
     }
 
-    /// Deletes action `action` of version `id` (an editable one).
+    /// Deletes action `action` of version `id` (unless an enabled playbook runs it).
     pub(crate) fn delete_action(&mut self, id: &str, action: &str) -> Result<Obj, Rejection> {
         let a = self.action(id, action)?.clone();
-        self.editable(id)?;
+        self.not_running(id)?;
         if let Some(all) = self.records.get_mut(ACTIONS) {
             all.retain(|r| r.id != action);
         }

@@ -4,7 +4,8 @@
 //! documentation state (`spec/playbooks-notes.md`):
 //!
 //! - a version starts `EDITING`; its fields, rule and actions change only while it is `EDITING`
-//!   or `UNPASSED` (a body that repeats a field's value changes nothing and passes); submitting
+//!   or `UNPASSED` (a body that repeats a field's value changes nothing and passes; a rule or an
+//!   action is deleted at any status, unless an enabled playbook runs the version); submitting
 //!   (`status: APPROVING`) records it as the playbook's `unaudited_version_id`;
 //! - an approval needs an `APPROVING` version: `PASS` publishes it (`PUBLISHED`), anything else
 //!   rejects it (`UNPASSED`, the playbook's `reject_version_id`);
