@@ -1469,6 +1469,22 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Creating a Playbook (CreatePlaybookInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreatePlaybookInfo {
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Playbook name.
+        pub name: ::std::string::String,
+        ///Workspace ID (the path's).
+        pub workspace_id: ::std::string::String,
+    }
+    impl CreatePlaybookInfo {
+        pub fn builder() -> builder::CreatePlaybookInfo {
+            Default::default()
+        }
+    }
     ///Response to the request for running a workflow: the request's fields, with no envelope; `action_instance_id` presumably names the new instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateWorkflowInstanceResponse {
@@ -2174,6 +2190,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Exporting Playbooks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ExportPlaybook {
+        ///IDs of the playbooks to export.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub id: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ExportPlaybook {
+        pub fn builder() -> builder::ExportPlaybook {
+            Default::default()
+        }
+    }
     ///A field of a data class.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FieldResponseBody {
@@ -2438,6 +2466,18 @@ pub mod types {
     }
     impl ImportIndicatorsResponseBodyData {
         pub fn builder() -> builder::ImportIndicatorsResponseBodyData {
+            Default::default()
+        }
+    }
+    ///Request body of Importing a Playbook (multipart/form-data).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ImportPlaybookRequestBody {
+        ///The playbook file to import.
+        #[serde(rename = "uploadFile")]
+        pub upload_file: ::std::string::String,
+    }
+    impl ImportPlaybookRequestBody {
+        pub fn builder() -> builder::ImportPlaybookRequestBody {
             Default::default()
         }
     }
@@ -3292,6 +3332,33 @@ pub mod types {
             Default::default()
         }
     }
+    ///Response of Querying the Playbook List.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListPlaybooksResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The playbooks of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<PlaybookInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i32>,
+        ///Records on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListPlaybooksResponse {
+        pub fn builder() -> builder::ListPlaybooksResponse {
+            Default::default()
+        }
+    }
     ///Response to the request for listing workflows. The pages describe `offset` as the page size and `limit` as the page number (and `size` and `page` alike): all are plain integers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListWorkflowsResponse {
@@ -3404,6 +3471,27 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Modifying a Playbook (ModifyPlaybookInfo). Every field is optional. `active_version_id` is mandatory when `enabled` is true (Terraform enables a playbook with both; see `x-required-when`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ModifyPlaybookInfo {
+        ///ID of the playbook version to enable (a PUBLISHED version of this playbook).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub active_version_id: ::std::option::Option<::std::string::String>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the playbook is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Playbook name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ModifyPlaybookInfo {
+        pub fn builder() -> builder::ModifyPlaybookInfo {
+            Default::default()
+        }
+    }
     ///Request body of Converting an Alert into an Incident.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OrderAlert {
@@ -3447,6 +3535,177 @@ pub mod types {
     }
     impl OrderAlertIncidentContentIncidentType {
         pub fn builder() -> builder::OrderAlertIncidentContentIncidentType {
+            Default::default()
+        }
+    }
+    ///Response of Importing a Playbook: `{code, message}`, no `data`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookImportResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookImportResponse {
+        pub fn builder() -> builder::PlaybookImportResponse {
+            Default::default()
+        }
+    }
+    ///A playbook (PlaybookInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookInfo {
+        ///Reviewer role.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub approve_role: ::std::option::Option<::std::string::String>,
+        ///Time the playbook was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::std::string::String>,
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_id: ::std::option::Option<::std::string::String>,
+        ///Data class name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_name: ::std::option::Option<::std::string::String>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Editor role.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub edit_role: ::std::option::Option<::std::string::String>,
+        ///Whether the playbook is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Playbook name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Owner ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub owner_id: ::std::option::Option<::std::string::String>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///ID of the rejected playbook version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reject_version_id: ::std::option::Option<::std::string::String>,
+        ///ID of the playbook version to be reviewed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub unaudited_version_id: ::std::option::Option<::std::string::String>,
+        ///Time the playbook was updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_time: ::std::option::Option<::std::string::String>,
+        ///User role.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_role: ::std::option::Option<::std::string::String>,
+        ///Version number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        ///Playbook version ID (the active version of an enabled playbook).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version_id: ::std::option::Option<::std::string::String>,
+        ///Workspace ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookInfo {
+        pub fn builder() -> builder::PlaybookInfo {
+            Default::default()
+        }
+    }
+    ///Run statistics of a playbook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookInstanceMonitorDetail {
+        ///Average run time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub average_run_time: ::std::option::Option<f64>,
+        ///Runs triggered by events.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub event_instance_run_num: ::std::option::Option<i32>,
+        ///Instances that failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fail_instance_num: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_run_time_instance: ::std::option::Option<PlaybookInstanceRunStatistics>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min_run_time_instance: ::std::option::Option<PlaybookInstanceRunStatistics>,
+        ///Instances running.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub running_instance_num: ::std::option::Option<i32>,
+        ///Runs triggered on a schedule.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub schedule_instance_run_num: ::std::option::Option<i32>,
+        ///Instances that succeeded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success_instance_num: ::std::option::Option<i32>,
+        ///Instances terminated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub terminate_instance_num: ::std::option::Option<i32>,
+        ///Total instances.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_instance_num: ::std::option::Option<i32>,
+        ///Total runs.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_instance_run_num: ::std::option::Option<i32>,
+    }
+    impl PlaybookInstanceMonitorDetail {
+        pub fn builder() -> builder::PlaybookInstanceMonitorDetail {
+            Default::default()
+        }
+    }
+    ///The run time of one instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookInstanceRunStatistics {
+        ///Playbook instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_instance_id: ::std::option::Option<::std::string::String>,
+        ///Playbook instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_instance_name: ::std::option::Option<::std::string::String>,
+        ///Run time of the instance.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_instance_run_time: ::std::option::Option<f64>,
+    }
+    impl PlaybookInstanceRunStatistics {
+        pub fn builder() -> builder::PlaybookInstanceRunStatistics {
+            Default::default()
+        }
+    }
+    ///A playbook in the envelope `{code, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookResponse {
+        pub fn builder() -> builder::PlaybookResponse {
+            Default::default()
+        }
+    }
+    ///Counts of the workspace's playbooks.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookStatisticDetail {
+        ///Playbooks disabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disabled_num: ::std::option::Option<i32>,
+        ///Playbooks enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled_num: ::std::option::Option<i32>,
+        ///Playbooks not reviewed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub unapproved_num: ::std::option::Option<i32>,
+    }
+    impl PlaybookStatisticDetail {
+        pub fn builder() -> builder::PlaybookStatisticDetail {
             Default::default()
         }
     }
@@ -3554,6 +3813,40 @@ pub mod types {
     }
     impl ShowIndicatorDetailResponse {
         pub fn builder() -> builder::ShowIndicatorDetailResponse {
+            Default::default()
+        }
+    }
+    ///Response of Querying Playbook Running Monitoring.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowPlaybookMonitorsResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookInstanceMonitorDetail>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl ShowPlaybookMonitorsResponse {
+        pub fn builder() -> builder::ShowPlaybookMonitorsResponse {
+            Default::default()
+        }
+    }
+    ///Response of Querying Playbook Statistics.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowPlaybookStatisticsResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookStatisticDetail>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl ShowPlaybookStatisticsResponse {
+        pub fn builder() -> builder::ShowPlaybookStatisticsResponse {
             Default::default()
         }
     }
@@ -12165,6 +12458,86 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CreatePlaybookInfo {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePlaybookInfo {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl CreatePlaybookInfo {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePlaybookInfo> for super::CreatePlaybookInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePlaybookInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    name: value.name?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatePlaybookInfo> for CreatePlaybookInfo {
+            fn from(value: super::CreatePlaybookInfo) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CreateWorkflowInstanceResponse {
             action_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15711,6 +16084,43 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ExportPlaybook {
+            id: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExportPlaybook {
+            fn default() -> Self {
+                Self { id: Ok(Default::default()) }
+            }
+        }
+        impl ExportPlaybook {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExportPlaybook> for super::ExportPlaybook {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExportPlaybook,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::ExportPlaybook> for ExportPlaybook {
+            fn from(value: super::ExportPlaybook) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct FieldResponseBody {
             business_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17065,6 +17475,53 @@ pub mod types {
         for ImportIndicatorsResponseBodyData {
             fn from(value: super::ImportIndicatorsResponseBodyData) -> Self {
                 Self { ids: Ok(value.ids) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImportPlaybookRequestBody {
+            upload_file: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImportPlaybookRequestBody {
+            fn default() -> Self {
+                Self {
+                    upload_file: Err("no value supplied for upload_file".to_string()),
+                }
+            }
+        }
+        impl ImportPlaybookRequestBody {
+            pub fn upload_file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upload_file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for upload_file: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImportPlaybookRequestBody>
+        for super::ImportPlaybookRequestBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImportPlaybookRequestBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    upload_file: value.upload_file?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImportPlaybookRequestBody>
+        for ImportPlaybookRequestBody {
+            fn from(value: super::ImportPlaybookRequestBody) -> Self {
+                Self {
+                    upload_file: Ok(value.upload_file),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -21957,6 +22414,148 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListPlaybooksResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            page: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListPlaybooksResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    page: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListPlaybooksResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaybookInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListPlaybooksResponse>
+        for super::ListPlaybooksResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListPlaybooksResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    page: value.page?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListPlaybooksResponse>
+        for ListPlaybooksResponse {
+            fn from(value: super::ListPlaybooksResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    page: Ok(value.page),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListWorkflowsResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -22573,6 +23172,110 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ModifyPlaybookInfo {
+            active_version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ModifyPlaybookInfo {
+            fn default() -> Self {
+                Self {
+                    active_version_id: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl ModifyPlaybookInfo {
+            pub fn active_version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.active_version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for active_version_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ModifyPlaybookInfo> for super::ModifyPlaybookInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ModifyPlaybookInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    active_version_id: value.active_version_id?,
+                    description: value.description?,
+                    enabled: value.enabled?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ModifyPlaybookInfo> for ModifyPlaybookInfo {
+            fn from(value: super::ModifyPlaybookInfo) -> Self {
+                Self {
+                    active_version_id: Ok(value.active_version_id),
+                    description: Ok(value.description),
+                    enabled: Ok(value.enabled),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct OrderAlert {
             ids: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -22788,6 +23491,968 @@ pub mod types {
                     category: Ok(value.category),
                     id: Ok(value.id),
                     incident_type: Ok(value.incident_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookImportResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookImportResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookImportResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookImportResponse>
+        for super::PlaybookImportResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookImportResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookImportResponse>
+        for PlaybookImportResponse {
+            fn from(value: super::PlaybookImportResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookInfo {
+            approve_role: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            create_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            edit_role: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            owner_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            reject_version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            unaudited_version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            update_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_role: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookInfo {
+            fn default() -> Self {
+                Self {
+                    approve_role: Ok(Default::default()),
+                    create_time: Ok(Default::default()),
+                    dataclass_id: Ok(Default::default()),
+                    dataclass_name: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    edit_role: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    owner_id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    reject_version_id: Ok(Default::default()),
+                    unaudited_version_id: Ok(Default::default()),
+                    update_time: Ok(Default::default()),
+                    user_role: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    version_id: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookInfo {
+            pub fn approve_role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.approve_role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for approve_role: {e}")
+                    });
+                self
+            }
+            pub fn create_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_time: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataclass_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn edit_role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.edit_role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for edit_role: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn owner_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner_id: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn reject_version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reject_version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reject_version_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn unaudited_version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unaudited_version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for unaudited_version_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn update_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_time: {e}")
+                    });
+                self
+            }
+            pub fn user_role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_role: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version_id: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookInfo> for super::PlaybookInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    approve_role: value.approve_role?,
+                    create_time: value.create_time?,
+                    dataclass_id: value.dataclass_id?,
+                    dataclass_name: value.dataclass_name?,
+                    description: value.description?,
+                    edit_role: value.edit_role?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    name: value.name?,
+                    owner_id: value.owner_id?,
+                    project_id: value.project_id?,
+                    reject_version_id: value.reject_version_id?,
+                    unaudited_version_id: value.unaudited_version_id?,
+                    update_time: value.update_time?,
+                    user_role: value.user_role?,
+                    version: value.version?,
+                    version_id: value.version_id?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookInfo> for PlaybookInfo {
+            fn from(value: super::PlaybookInfo) -> Self {
+                Self {
+                    approve_role: Ok(value.approve_role),
+                    create_time: Ok(value.create_time),
+                    dataclass_id: Ok(value.dataclass_id),
+                    dataclass_name: Ok(value.dataclass_name),
+                    description: Ok(value.description),
+                    edit_role: Ok(value.edit_role),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    owner_id: Ok(value.owner_id),
+                    project_id: Ok(value.project_id),
+                    reject_version_id: Ok(value.reject_version_id),
+                    unaudited_version_id: Ok(value.unaudited_version_id),
+                    update_time: Ok(value.update_time),
+                    user_role: Ok(value.user_role),
+                    version: Ok(value.version),
+                    version_id: Ok(value.version_id),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookInstanceMonitorDetail {
+            average_run_time: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            event_instance_run_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            fail_instance_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            max_run_time_instance: ::std::result::Result<
+                ::std::option::Option<super::PlaybookInstanceRunStatistics>,
+                ::std::string::String,
+            >,
+            min_run_time_instance: ::std::result::Result<
+                ::std::option::Option<super::PlaybookInstanceRunStatistics>,
+                ::std::string::String,
+            >,
+            running_instance_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            schedule_instance_run_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            success_instance_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            terminate_instance_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total_instance_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total_instance_run_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookInstanceMonitorDetail {
+            fn default() -> Self {
+                Self {
+                    average_run_time: Ok(Default::default()),
+                    event_instance_run_num: Ok(Default::default()),
+                    fail_instance_num: Ok(Default::default()),
+                    max_run_time_instance: Ok(Default::default()),
+                    min_run_time_instance: Ok(Default::default()),
+                    running_instance_num: Ok(Default::default()),
+                    schedule_instance_run_num: Ok(Default::default()),
+                    success_instance_num: Ok(Default::default()),
+                    terminate_instance_num: Ok(Default::default()),
+                    total_instance_num: Ok(Default::default()),
+                    total_instance_run_num: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookInstanceMonitorDetail {
+            pub fn average_run_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.average_run_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for average_run_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn event_instance_run_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_instance_run_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for event_instance_run_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn fail_instance_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fail_instance_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for fail_instance_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn max_run_time_instance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookInstanceRunStatistics>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_run_time_instance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_run_time_instance: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn min_run_time_instance<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookInstanceRunStatistics>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min_run_time_instance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for min_run_time_instance: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn running_instance_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.running_instance_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for running_instance_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn schedule_instance_run_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schedule_instance_run_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for schedule_instance_run_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn success_instance_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success_instance_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for success_instance_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn terminate_instance_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.terminate_instance_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for terminate_instance_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_instance_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_instance_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_instance_num: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_instance_run_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_instance_run_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_instance_run_num: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookInstanceMonitorDetail>
+        for super::PlaybookInstanceMonitorDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookInstanceMonitorDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    average_run_time: value.average_run_time?,
+                    event_instance_run_num: value.event_instance_run_num?,
+                    fail_instance_num: value.fail_instance_num?,
+                    max_run_time_instance: value.max_run_time_instance?,
+                    min_run_time_instance: value.min_run_time_instance?,
+                    running_instance_num: value.running_instance_num?,
+                    schedule_instance_run_num: value.schedule_instance_run_num?,
+                    success_instance_num: value.success_instance_num?,
+                    terminate_instance_num: value.terminate_instance_num?,
+                    total_instance_num: value.total_instance_num?,
+                    total_instance_run_num: value.total_instance_run_num?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookInstanceMonitorDetail>
+        for PlaybookInstanceMonitorDetail {
+            fn from(value: super::PlaybookInstanceMonitorDetail) -> Self {
+                Self {
+                    average_run_time: Ok(value.average_run_time),
+                    event_instance_run_num: Ok(value.event_instance_run_num),
+                    fail_instance_num: Ok(value.fail_instance_num),
+                    max_run_time_instance: Ok(value.max_run_time_instance),
+                    min_run_time_instance: Ok(value.min_run_time_instance),
+                    running_instance_num: Ok(value.running_instance_num),
+                    schedule_instance_run_num: Ok(value.schedule_instance_run_num),
+                    success_instance_num: Ok(value.success_instance_num),
+                    terminate_instance_num: Ok(value.terminate_instance_num),
+                    total_instance_num: Ok(value.total_instance_num),
+                    total_instance_run_num: Ok(value.total_instance_run_num),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookInstanceRunStatistics {
+            playbook_instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_instance_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_instance_run_time: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookInstanceRunStatistics {
+            fn default() -> Self {
+                Self {
+                    playbook_instance_id: Ok(Default::default()),
+                    playbook_instance_name: Ok(Default::default()),
+                    playbook_instance_run_time: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookInstanceRunStatistics {
+            pub fn playbook_instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for playbook_instance_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn playbook_instance_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_instance_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for playbook_instance_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn playbook_instance_run_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_instance_run_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for playbook_instance_run_time: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookInstanceRunStatistics>
+        for super::PlaybookInstanceRunStatistics {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookInstanceRunStatistics,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    playbook_instance_id: value.playbook_instance_id?,
+                    playbook_instance_name: value.playbook_instance_name?,
+                    playbook_instance_run_time: value.playbook_instance_run_time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookInstanceRunStatistics>
+        for PlaybookInstanceRunStatistics {
+            fn from(value: super::PlaybookInstanceRunStatistics) -> Self {
+                Self {
+                    playbook_instance_id: Ok(value.playbook_instance_id),
+                    playbook_instance_name: Ok(value.playbook_instance_name),
+                    playbook_instance_run_time: Ok(value.playbook_instance_run_time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PlaybookInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookResponse> for super::PlaybookResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookResponse> for PlaybookResponse {
+            fn from(value: super::PlaybookResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookStatisticDetail {
+            disabled_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            enabled_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            unapproved_num: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookStatisticDetail {
+            fn default() -> Self {
+                Self {
+                    disabled_num: Ok(Default::default()),
+                    enabled_num: Ok(Default::default()),
+                    unapproved_num: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookStatisticDetail {
+            pub fn disabled_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled_num: {e}")
+                    });
+                self
+            }
+            pub fn enabled_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled_num: {e}")
+                    });
+                self
+            }
+            pub fn unapproved_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unapproved_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for unapproved_num: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookStatisticDetail>
+        for super::PlaybookStatisticDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookStatisticDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    disabled_num: value.disabled_num?,
+                    enabled_num: value.enabled_num?,
+                    unapproved_num: value.unapproved_num?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookStatisticDetail>
+        for PlaybookStatisticDetail {
+            fn from(value: super::PlaybookStatisticDetail) -> Self {
+                Self {
+                    disabled_num: Ok(value.disabled_num),
+                    enabled_num: Ok(value.enabled_num),
+                    unapproved_num: Ok(value.unapproved_num),
                 }
             }
         }
@@ -23333,6 +24998,180 @@ pub mod types {
         impl ::std::convert::From<super::ShowIndicatorDetailResponse>
         for ShowIndicatorDetailResponse {
             fn from(value: super::ShowIndicatorDetailResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowPlaybookMonitorsResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookInstanceMonitorDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowPlaybookMonitorsResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowPlaybookMonitorsResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookInstanceMonitorDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowPlaybookMonitorsResponse>
+        for super::ShowPlaybookMonitorsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowPlaybookMonitorsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowPlaybookMonitorsResponse>
+        for ShowPlaybookMonitorsResponse {
+            fn from(value: super::ShowPlaybookMonitorsResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowPlaybookStatisticsResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookStatisticDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowPlaybookStatisticsResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowPlaybookStatisticsResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookStatisticDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowPlaybookStatisticsResponse>
+        for super::ShowPlaybookStatisticsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowPlaybookStatisticsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowPlaybookStatisticsResponse>
+        for ShowPlaybookStatisticsResponse {
+            fn from(value: super::ShowPlaybookStatisticsResponse) -> Self {
                 Self {
                     code: Ok(value.code),
                     data: Ok(value.data),
@@ -25756,6 +27595,213 @@ let response = client.update_indicator()
 ```*/
     pub fn update_indicator(&self) -> builder::UpdateIndicator<'_> {
         builder::UpdateIndicator::new(self)
+    }
+    /**Querying the Playbook List
+
+This API is used to list the playbooks of a workspace. `offset` and `limit` are mandatory.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `dataclass_name`: Data class name.
+- `description`: Playbook description.
+- `enabled`: Whether the playbook is enabled.
+- `limit`: Maximum number of records on a page, from 1.
+- `name`: Playbook name.
+- `offset`: Start position of the query result, from 0.
+- `search_txt`: Search keyword.
+```ignore
+let response = client.list_playbooks()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .dataclass_name(dataclass_name)
+    .description(description)
+    .enabled(enabled)
+    .limit(limit)
+    .name(name)
+    .offset(offset)
+    .search_txt(search_txt)
+    .send()
+    .await;
+```*/
+    pub fn list_playbooks(&self) -> builder::ListPlaybooks<'_> {
+        builder::ListPlaybooks::new(self)
+    }
+    /**Creating a Playbook
+
+This API is used to create a playbook. It has no version yet: create one with CreatePlaybookVersion. The body repeats the workspace ID.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.create_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_playbook(&self) -> builder::CreatePlaybook<'_> {
+        builder::CreatePlaybook::new(self)
+    }
+    /**Exporting Playbooks
+
+This API is used to export playbooks, by ID, as a file.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.export_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn export_playbook(&self) -> builder::ExportPlaybook<'_> {
+        builder::ExportPlaybook::new(self)
+    }
+    /**Importing a Playbook
+
+This API is used to import playbooks from a file (as ExportPlaybook makes them): a `multipart/form-data` body with the file in `uploadFile`. The SDK also knows an optional form field `upload_model` (`import`, or `verify` to only check the file), left out here: the generator takes no multipart field besides the file. The answer is `{code, message}`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `body`
+```ignore
+let response = client.import_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn import_playbook(&self) -> builder::ImportPlaybook<'_> {
+        builder::ImportPlaybook::new(self)
+    }
+    /**Querying Playbook Statistics
+
+This API is used to count the workspace's playbooks: enabled, disabled, not reviewed. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+```ignore
+let response = client.show_playbook_statistics()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .send()
+    .await;
+```*/
+    pub fn show_playbook_statistics(&self) -> builder::ShowPlaybookStatistics<'_> {
+        builder::ShowPlaybookStatistics::new(self)
+    }
+    /**Querying Playbook Details
+
+This API is used to query a playbook.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+```ignore
+let response = client.show_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .send()
+    .await;
+```*/
+    pub fn show_playbook(&self) -> builder::ShowPlaybook<'_> {
+        builder::ShowPlaybook::new(self)
+    }
+    /**Modifying a Playbook
+
+This API is used to modify a playbook, and to enable it (`enabled: true` with `active_version_id`) or disable it. Terraform updates a playbook only while it is disabled: disable first, change, then enable again.
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+- `body`
+```ignore
+let response = client.update_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_playbook(&self) -> builder::UpdatePlaybook<'_> {
+        builder::UpdatePlaybook::new(self)
+    }
+    /**Deleting a Playbook
+
+This API is used to delete a playbook. Terraform deletes a playbook after disabling it and deleting its versions. The answer holds the playbook deleted.
+
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+```ignore
+let response = client.delete_playbook()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_playbook(&self) -> builder::DeletePlaybook<'_> {
+        builder::DeletePlaybook::new(self)
+    }
+    /**Querying Playbook Running Monitoring
+
+This API is used to query the run statistics of a playbook between two times. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+- `end_time`: End time, in the format of start_time.
+- `start_time`: Start time, ISO 8601 (YYYY-MM-DDTHH:mm:ss.ms+timezone, for example 2021-01-30T23:00:00Z+0800).
+- `version_query_type`: Which versions to count. ALL: all; VALID: valid; DELETED: deleted.
+```ignore
+let response = client.show_playbook_monitors()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .end_time(end_time)
+    .start_time(start_time)
+    .version_query_type(version_query_type)
+    .send()
+    .await;
+```*/
+    pub fn show_playbook_monitors(&self) -> builder::ShowPlaybookMonitors<'_> {
+        builder::ShowPlaybookMonitors::new(self)
     }
     /**Querying the Workflow List
 
@@ -31837,6 +33883,1275 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_playbooks`]
+
+[`Client::list_playbooks`]: super::Client::list_playbooks*/
+    #[derive(Debug, Clone)]
+    pub struct ListPlaybooks<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        dataclass_name: Result<Option<::std::string::String>, String>,
+        description: Result<Option<::std::string::String>, String>,
+        enabled: Result<Option<bool>, String>,
+        limit: Result<i32, String>,
+        name: Result<Option<::std::string::String>, String>,
+        offset: Result<i32, String>,
+        search_txt: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListPlaybooks<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                dataclass_name: Ok(None),
+                description: Ok(None),
+                enabled: Ok(None),
+                limit: Err("limit was not initialized".to_string()),
+                name: Ok(None),
+                offset: Err("offset was not initialized".to_string()),
+                search_txt: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataclass_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataclass_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataclass_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn description<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.description = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for description failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn enabled<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.enabled = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for enabled failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn search_txt<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.search_txt = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for search_txt failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListPlaybooksResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                dataclass_name,
+                description,
+                enabled,
+                limit,
+                name,
+                offset,
+                search_txt,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let dataclass_name = dataclass_name.map_err(Error::InvalidRequest)?;
+            let description = description.map_err(Error::InvalidRequest)?;
+            let enabled = enabled.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let search_txt = search_txt.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "dataclass_name",
+                        &dataclass_name,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("description", &description))
+                .query(&progenitor_client::QueryParam::new("enabled", &enabled))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("search_txt", &search_txt))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_playbooks",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_playbook`]
+
+[`Client::create_playbook`]: super::Client::create_playbook*/
+    #[derive(Debug, Clone)]
+    pub struct CreatePlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreatePlaybookInfo, String>,
+    }
+    impl<'a> CreatePlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreatePlaybookInfo>,
+            <V as std::convert::TryInto<
+                types::CreatePlaybookInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreatePlaybookInfo` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreatePlaybookInfo,
+            ) -> types::builder::CreatePlaybookInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreatePlaybookInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::export_playbook`]
+
+[`Client::export_playbook`]: super::Client::export_playbook*/
+    #[derive(Debug, Clone)]
+    pub struct ExportPlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ExportPlaybook, String>,
+    }
+    impl<'a> ExportPlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportPlaybook>,
+            <V as std::convert::TryInto<
+                types::ExportPlaybook,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ExportPlaybook` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ExportPlaybook,
+            ) -> types::builder::ExportPlaybook,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<types::ErrorResponse>> {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ExportPlaybook::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/export", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "export_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::import_playbook`]
+
+[`Client::import_playbook`]: super::Client::import_playbook*/
+    #[derive(Debug)]
+    pub struct ImportPlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> ImportPlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookImportResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/import", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "import_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_playbook_statistics`]
+
+[`Client::show_playbook_statistics`]: super::Client::show_playbook_statistics*/
+    #[derive(Debug, Clone)]
+    pub struct ShowPlaybookStatistics<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowPlaybookStatistics<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowPlaybookStatisticsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/statistics", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_playbook_statistics",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_playbook`]
+
+[`Client::show_playbook`]: super::Client::show_playbook*/
+    #[derive(Debug, Clone)]
+    pub struct ShowPlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowPlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, playbook_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_playbook`]
+
+[`Client::update_playbook`]: super::Client::update_playbook*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ModifyPlaybookInfo, String>,
+    }
+    impl<'a> UpdatePlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ModifyPlaybookInfo>,
+            <V as std::convert::TryInto<
+                types::ModifyPlaybookInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ModifyPlaybookInfo` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ModifyPlaybookInfo,
+            ) -> types::builder::ModifyPlaybookInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, playbook_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ModifyPlaybookInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_playbook`]
+
+[`Client::delete_playbook`]: super::Client::delete_playbook*/
+    #[derive(Debug, Clone)]
+    pub struct DeletePlaybook<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeletePlaybook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, playbook_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}", client.baseurl, encode_path(&
+                project_id.to_string()), encode_path(& workspace_id.to_string()),
+                encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_playbook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_playbook_monitors`]
+
+[`Client::show_playbook_monitors`]: super::Client::show_playbook_monitors*/
+    #[derive(Debug, Clone)]
+    pub struct ShowPlaybookMonitors<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+        end_time: Result<::std::string::String, String>,
+        start_time: Result<::std::string::String, String>,
+        version_query_type: Result<
+            crate::generated::open_enums::PlaybookMonitorsVersionQueryType,
+            String,
+        >,
+    }
+    impl<'a> ShowPlaybookMonitors<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+                end_time: Err("end_time was not initialized".to_string()),
+                start_time: Err("start_time was not initialized".to_string()),
+                version_query_type: Err(
+                    "version_query_type was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.end_time = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for end_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn start_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.start_time = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for start_time failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_query_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                crate::generated::open_enums::PlaybookMonitorsVersionQueryType,
+            >,
+        {
+            self.version_query_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: PlaybookMonitorsVersionQueryType` for version_query_type failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowPlaybookMonitorsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                playbook_id,
+                end_time,
+                start_time,
+                version_query_type,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let version_query_type = version_query_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}/monitor", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "version_query_type",
+                        &version_query_type,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_playbook_monitors",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_workflows`]
 
 [`Client::list_workflows`]: super::Client::list_workflows*/
@@ -35575,6 +38890,11 @@ pub mod open_enums {
         "Attribution of a managed workspace. THIS_ACCOUNT: this account's workspace; CROSS_ACCOUNT: another account's workspace."]
         WorkspaceAttribution { #[doc = "`THIS_ACCOUNT`"] ThisAccount = "THIS_ACCOUNT",
         #[doc = "`CROSS_ACCOUNT`"] CrossAccount = "CROSS_ACCOUNT", }
+    }
+    open_enum! {
+        #[doc = "Which versions to count. ALL: all; VALID: valid; DELETED: deleted."]
+        PlaybookMonitorsVersionQueryType { #[doc = "`ALL`"] All = "ALL", #[doc =
+        "`VALID`"] Valid = "VALID", #[doc = "`DELETED`"] Deleted = "DELETED", }
     }
 }
 /// Every operation of the spec, as data ([`crate::Operation`]) and as a type ([`crate::Op`]).
@@ -42746,7 +46066,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &["dataclasses", "workflows"],
+                reserved: &["dataclasses", "playbooks", "workflows"],
             },
             Segment::Param {
                 name: "data_object_id",
@@ -42758,6 +46078,7 @@ pub mod operations {
                     "import",
                     "instances",
                     "search",
+                    "statistics",
                     "template",
                     "validation",
                     "versions",
@@ -42770,6 +46091,7 @@ pub mod operations {
                     "download",
                     "fields",
                     "instances",
+                    "monitor",
                     "types",
                     "versions",
                 ],
@@ -42842,7 +46164,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &["dataclasses", "workflows"],
+                reserved: &["dataclasses", "playbooks", "workflows"],
             },
             Segment::Param {
                 name: "data_object_id",
@@ -42854,6 +46176,7 @@ pub mod operations {
                     "import",
                     "instances",
                     "search",
+                    "statistics",
                     "template",
                     "validation",
                     "versions",
@@ -42866,6 +46189,7 @@ pub mod operations {
                     "download",
                     "fields",
                     "instances",
+                    "monitor",
                     "types",
                     "versions",
                 ],
@@ -42938,7 +46262,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &["dataclasses", "workflows"],
+                reserved: &["dataclasses", "playbooks", "workflows"],
             },
             Segment::Param {
                 name: "related_dataclass_type",
@@ -42950,6 +46274,7 @@ pub mod operations {
                     "import",
                     "instances",
                     "search",
+                    "statistics",
                     "template",
                     "validation",
                     "versions",
@@ -43042,7 +46367,7 @@ pub mod operations {
             Segment::Literal("soc"),
             Segment::Param {
                 name: "dataclass_type",
-                reserved: &["dataclasses", "workflows"],
+                reserved: &["dataclasses", "playbooks", "workflows"],
             },
             Segment::Param {
                 name: "data_object_id",
@@ -43054,6 +46379,7 @@ pub mod operations {
                     "import",
                     "instances",
                     "search",
+                    "statistics",
                     "template",
                     "validation",
                     "versions",
@@ -43066,6 +46392,7 @@ pub mod operations {
                     "download",
                     "fields",
                     "instances",
+                    "monitor",
                     "types",
                     "versions",
                 ],
@@ -44230,6 +47557,623 @@ pub mod operations {
         read_only: true,
         batch: false,
     };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`: Querying the Playbook List
+    pub const LIST_PLAYBOOKS: Operation = Operation {
+        id: "ListPlaybooks",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+        ],
+        query: &[
+            QueryParam {
+                name: "search_txt",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "enabled",
+                kind: QueryKind::Boolean,
+                required: false,
+            },
+            QueryParam {
+                name: "offset",
+                kind: QueryKind::Integer {
+                    min: Some(0i64),
+                    max: Some(999999i64),
+                },
+                required: true,
+            },
+            QueryParam {
+                name: "limit",
+                kind: QueryKind::Integer {
+                    min: Some(1i64),
+                    max: Some(999999i64),
+                },
+                required: true,
+            },
+            QueryParam {
+                name: "description",
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(64u64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "dataclass_name",
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(64u64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "name",
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(64u64),
+                },
+                required: false,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListPlaybooksResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: true,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: true,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`: Creating a Playbook
+    pub const CREATE_PLAYBOOK: Operation = Operation {
+        id: "CreatePlaybook",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CreatePlaybookInfo",
+            wrap: None,
+            fields_schema: "CreatePlaybookInfo",
+            fields: &[
+                Field {
+                    name: "name",
+                    setter: "name",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: Some(1u64),
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "workspace_id",
+                    setter: "workspace_id",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Querying Playbook Details
+    pub const SHOW_PLAYBOOK: Operation = Operation {
+        id: "ShowPlaybook",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Modifying a Playbook
+    pub const UPDATE_PLAYBOOK: Operation = Operation {
+        id: "UpdatePlaybook",
+        method: "PUT",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics"],
+            },
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ModifyPlaybookInfo",
+            wrap: None,
+            fields_schema: "ModifyPlaybookInfo",
+            fields: &[
+                Field {
+                    name: "name",
+                    setter: "name",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "enabled",
+                    setter: "enabled",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "active_version_id",
+                    setter: "active_version_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Deleting a Playbook
+    pub const DELETE_PLAYBOOK: Operation = Operation {
+        id: "DeletePlaybook",
+        method: "DELETE",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`: Exporting Playbooks
+    pub const EXPORT_PLAYBOOK: Operation = Operation {
+        id: "ExportPlaybook",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("export"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ExportPlaybook",
+            wrap: None,
+            fields_schema: "ExportPlaybook",
+            fields: &[
+                Field {
+                    name: "id",
+                    setter: "id",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/octet-stream",
+            schema: None,
+            shape: Shape::Binary,
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`: Importing a Playbook
+    pub const IMPORT_PLAYBOOK: Operation = Operation {
+        id: "ImportPlaybook",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("import"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "multipart/form-data",
+            schema: "ImportPlaybookRequestBody",
+            wrap: None,
+            fields_schema: "ImportPlaybookRequestBody",
+            fields: &[
+                Field {
+                    name: "uploadFile",
+                    setter: "uploadFile",
+                    required: true,
+                    kind: FieldKind::Binary,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookImportResponse"),
+            shape: Shape::Envelope {
+                data: false,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`: Querying Playbook Running Monitoring
+    pub const SHOW_PLAYBOOK_MONITORS: Operation = Operation {
+        id: "ShowPlaybookMonitors",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics"],
+            },
+            Segment::Literal("monitor"),
+        ],
+        query: &[
+            QueryParam {
+                name: "start_time",
+                kind: QueryKind::String,
+                required: true,
+            },
+            QueryParam {
+                name: "version_query_type",
+                kind: QueryKind::Enum("PlaybookMonitorsVersionQueryType"),
+                required: true,
+            },
+            QueryParam {
+                name: "end_time",
+                kind: QueryKind::String,
+                required: true,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ShowPlaybookMonitorsResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`: Querying Playbook Statistics
+    pub const SHOW_PLAYBOOK_STATISTICS: Operation = Operation {
+        id: "ShowPlaybookStatistics",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("statistics"),
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ShowPlaybookStatisticsResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[
         LIST_WORKFLOWS,
@@ -44294,6 +48238,15 @@ pub mod operations {
         EXPORT_INDICATORS,
         IMPORT_INDICATORS,
         DOWNLOAD_INDICATOR_TEMPLATE,
+        LIST_PLAYBOOKS,
+        CREATE_PLAYBOOK,
+        SHOW_PLAYBOOK,
+        UPDATE_PLAYBOOK,
+        DELETE_PLAYBOOK,
+        EXPORT_PLAYBOOK,
+        IMPORT_PLAYBOOK,
+        SHOW_PLAYBOOK_MONITORS,
+        SHOW_PLAYBOOK_STATISTICS,
     ];
     /// Every operation's body and result read through the bindings' types.
     pub const CODECS: &[Codec] = &[
@@ -44608,6 +48561,51 @@ pub mod operations {
             id: "DownloadIndicatorTemplate",
             body: None,
             data: None,
+        },
+        Codec {
+            id: "ListPlaybooks",
+            body: None,
+            data: Some(crate::value_as::<::std::vec::Vec<types::PlaybookInfo>>),
+        },
+        Codec {
+            id: "CreatePlaybook",
+            body: Some(crate::read_as::<types::CreatePlaybookInfo>),
+            data: Some(crate::value_as::<types::PlaybookInfo>),
+        },
+        Codec {
+            id: "ShowPlaybook",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookInfo>),
+        },
+        Codec {
+            id: "UpdatePlaybook",
+            body: Some(crate::read_as::<types::ModifyPlaybookInfo>),
+            data: Some(crate::value_as::<types::PlaybookInfo>),
+        },
+        Codec {
+            id: "DeletePlaybook",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookInfo>),
+        },
+        Codec {
+            id: "ExportPlaybook",
+            body: Some(crate::read_as::<types::ExportPlaybook>),
+            data: None,
+        },
+        Codec {
+            id: "ImportPlaybook",
+            body: None,
+            data: None,
+        },
+        Codec {
+            id: "ShowPlaybookMonitors",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookInstanceMonitorDetail>),
+        },
+        Codec {
+            id: "ShowPlaybookStatistics",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookStatisticDetail>),
         },
     ];
     operation_types! {
@@ -44978,6 +48976,58 @@ pub mod operations {
         "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`: Downloading the Indicator Template"]
         DownloadIndicatorTemplate = DOWNLOAD_INDICATOR_TEMPLATE { body : (), data : crate
         ::Binary }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`: Querying the Playbook List"]
+        ListPlaybooks = LIST_PLAYBOOKS { body : (), data : ::std::vec::Vec <
+        types::PlaybookInfo > }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`: Creating a Playbook"]
+        CreatePlaybook = CREATE_PLAYBOOK { body : types::CreatePlaybookInfo, data :
+        types::PlaybookInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Querying Playbook Details"]
+        ShowPlaybook = SHOW_PLAYBOOK { body : (), data : types::PlaybookInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Modifying a Playbook"]
+        UpdatePlaybook = UPDATE_PLAYBOOK { body : types::ModifyPlaybookInfo, data :
+        types::PlaybookInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Deleting a Playbook"]
+        DeletePlaybook = DELETE_PLAYBOOK { body : (), data : types::PlaybookInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`: Exporting Playbooks"]
+        ExportPlaybook = EXPORT_PLAYBOOK { body : types::ExportPlaybook, data : crate
+        ::Binary }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`: Importing a Playbook"]
+        ImportPlaybook = IMPORT_PLAYBOOK { body : types::ImportPlaybookRequestBody, data
+        : () }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`: Querying Playbook Running Monitoring"]
+        ShowPlaybookMonitors = SHOW_PLAYBOOK_MONITORS { body : (), data :
+        types::PlaybookInstanceMonitorDetail }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`: Querying Playbook Statistics"]
+        ShowPlaybookStatistics = SHOW_PLAYBOOK_STATISTICS { body : (), data :
+        types::PlaybookStatisticDetail }
     }
     impl crate::ListAnswer for types::ListAopWorkflowInstanceResponse {
         type Item = types::AopworkflowInstanceDetail;
@@ -46955,6 +51005,30 @@ pub mod families {
             ],
         },
         Family {
+            name: "monitor",
+            id_param: None,
+            parent_param: Some("playbook_id"),
+            item_schema: None,
+            list: None,
+            operations: &[("list", "ShowPlaybookMonitors")],
+        },
+        Family {
+            name: "playbooks",
+            id_param: Some("playbook_id"),
+            parent_param: None,
+            item_schema: Some("PlaybookInfo"),
+            list: Some(ListStyle::Envelope { total: true }),
+            operations: &[
+                ("list", "ListPlaybooks"),
+                ("create", "CreatePlaybook"),
+                ("show", "ShowPlaybook"),
+                ("update", "UpdatePlaybook"),
+                ("delete", "DeletePlaybook"),
+                ("export", "ExportPlaybook"),
+                ("import", "ImportPlaybook"),
+            ],
+        },
+        Family {
             name: "relations",
             id_param: None,
             parent_param: None,
@@ -46966,6 +51040,14 @@ pub mod families {
                 ("create-many", "BatchCreateDataobjectRelations"),
                 ("search", "ListDataobjectRelations"),
             ],
+        },
+        Family {
+            name: "statistics",
+            id_param: None,
+            parent_param: None,
+            item_schema: None,
+            list: None,
+            operations: &[("list", "ShowPlaybookStatistics")],
         },
         Family {
             name: "types",
@@ -47871,6 +51953,68 @@ mod normalizing {
             crate::Normalize::normalize(&mut self.workspaces);
         }
     }
+    impl crate::Normalize for types::PlaybookInfo {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+            self.description = self.description.take().filter(|v| !v.is_empty());
+            self.create_time = self.create_time.take().filter(|v| !v.is_empty());
+            self.update_time = self.update_time.take().filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+            self.version_id = self.version_id.take().filter(|v| !v.is_empty());
+            self.workspace_id = self.workspace_id.take().filter(|v| !v.is_empty());
+            self.approve_role = self.approve_role.take().filter(|v| !v.is_empty());
+            self.user_role = self.user_role.take().filter(|v| !v.is_empty());
+            self.edit_role = self.edit_role.take().filter(|v| !v.is_empty());
+            self.owner_id = self.owner_id.take().filter(|v| !v.is_empty());
+            self.version = self.version.take().filter(|v| !v.is_empty());
+            self.dataclass_name = self.dataclass_name.take().filter(|v| !v.is_empty());
+            self.dataclass_id = self.dataclass_id.take().filter(|v| !v.is_empty());
+            self.unaudited_version_id = self
+                .unaudited_version_id
+                .take()
+                .filter(|v| !v.is_empty());
+            self.reject_version_id = self
+                .reject_version_id
+                .take()
+                .filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookInstanceMonitorDetail {
+        fn normalize(&mut self) {
+            crate::Normalize::normalize(&mut self.min_run_time_instance);
+            if self
+                .min_run_time_instance
+                .as_ref()
+                .is_some_and(|v| *v == Default::default())
+            {
+                self.min_run_time_instance = None;
+            }
+            crate::Normalize::normalize(&mut self.max_run_time_instance);
+            if self
+                .max_run_time_instance
+                .as_ref()
+                .is_some_and(|v| *v == Default::default())
+            {
+                self.max_run_time_instance = None;
+            }
+        }
+    }
+    impl crate::Normalize for types::PlaybookInstanceRunStatistics {
+        fn normalize(&mut self) {
+            self.playbook_instance_id = self
+                .playbook_instance_id
+                .take()
+                .filter(|v| !v.is_empty());
+            self.playbook_instance_name = self
+                .playbook_instance_name
+                .take()
+                .filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookStatisticDetail {
+        fn normalize(&mut self) {}
+    }
     impl crate::Normalize for types::PlaybookcontextRef {
         fn normalize(&mut self) {
             crate::Normalize::normalize(&mut self.data_object);
@@ -48002,6 +52146,13 @@ pub mod constraints {
             when_field: "handle_status",
             equals: "\"Closed\"",
             reason: "Closing an incident asks for its close reason (False detection, Resolved, Repeated, Other), as the console does (user guide, Closing and Deleting an Alert).",
+        },
+        RequiredWhen {
+            schema: "ModifyPlaybookInfo",
+            field: "active_version_id",
+            when_field: "enabled",
+            equals: "true",
+            reason: "Enabling a playbook names the version to enable (ID of the enabled playbook version).",
         },
     ];
 }

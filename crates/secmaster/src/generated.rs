@@ -1175,6 +1175,180 @@ impl Client {
             Request::new(self, vec![project_id.into(), workspace_id.into()]),
         )
     }
+    /// Querying the Playbook List
+    ///
+    /// This API is used to list the playbooks of a workspace. `offset` and `limit` are mandatory.
+    ///
+    /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`, operationId `ListPlaybooks`.
+    ///
+    /// Source: API page ListPlaybooks (tr-tr 2025-06-24, en-us 2024-07-25 with bounds): the query parameters (offset and limit mandatory; the bounds 0..999999 and 1..999999 and the names' 64 characters from the 2024-07-25 copy, whose search_txt bounds of 32..36 are a copy error and left out), the answer and PlaybookInfo. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybooks.html>
+    pub fn list_playbooks(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+    ) -> ListPlaybooks {
+        ListPlaybooks(Request::new(self, vec![project_id.into(), workspace_id.into()]))
+    }
+    /// Creating a Playbook
+    ///
+    /// This API is used to create a playbook. It has no version yet: create one with CreatePlaybookVersion. The body repeats the workspace ID.
+    ///
+    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`, operationId `CreatePlaybook`.
+    ///
+    /// Source: API page CreatePlaybook (eu 2024-12-25, en-us 2024-07-25 with bounds, id-id): the body (name and workspace_id mandatory; name and description at most 1024 characters; name at least 1 as the spec makes every mandatory name, the page saying 0) and the answer. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/CreatePlaybook.html>
+    ///
+    /// Never sent twice once it may have reached the service: when a failure leaves its
+    /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
+    pub fn create_playbook(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+    ) -> CreatePlaybook {
+        let mut request = Request::new(
+            self,
+            vec![project_id.into(), workspace_id.into()],
+        );
+        request
+            .how_to_check(
+                "list the playbooks with .name(..) to see whether it was created",
+            );
+        CreatePlaybook(request)
+    }
+    /// Querying Playbook Details
+    ///
+    /// This API is used to query a playbook.
+    ///
+    /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`, operationId `ShowPlaybook`.
+    ///
+    /// Source: API page ShowPlaybook (en-us 2024-12-13 and 2024-03-20): path, answer and PlaybookInfo, as on ListPlaybooks. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ShowPlaybook.html>
+    pub fn show_playbook(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        playbook_id: impl Into<String>,
+    ) -> ShowPlaybook {
+        ShowPlaybook(
+            Request::new(
+                self,
+                vec![project_id.into(), workspace_id.into(), playbook_id.into()],
+            ),
+        )
+    }
+    /// Modifying a Playbook
+    ///
+    /// This API is used to modify a playbook, and to enable it (`enabled: true` with `active_version_id`) or disable it. Terraform updates a playbook only while it is disabled: disable first, change, then enable again.
+    ///
+    /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`, operationId `UpdatePlaybook`.
+    ///
+    /// Source: API page UpdatePlaybook (eu 2024-12-25, en-us): the body (every field optional) and the answer; the rule across enabled and active_version_id from Terraform's order (huaweicloud_secmaster_playbook_enable), the page being silent. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/UpdatePlaybook.html>
+    pub fn update_playbook(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        playbook_id: impl Into<String>,
+    ) -> UpdatePlaybook {
+        UpdatePlaybook(
+            Request::new(
+                self,
+                vec![project_id.into(), workspace_id.into(), playbook_id.into()],
+            ),
+        )
+    }
+    /// Deleting a Playbook
+    ///
+    /// This API is used to delete a playbook. Terraform deletes a playbook after disabling it and deleting its versions. The answer holds the playbook deleted.
+    ///
+    /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`, operationId `DeletePlaybook`.
+    ///
+    /// Source: API page DeletePlaybook (en-us 2024-07-25, eu de-de): no body; the envelope with `data` = PlaybookInfo. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/DeletePlaybook.html>
+    pub fn delete_playbook(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        playbook_id: impl Into<String>,
+    ) -> DeletePlaybook {
+        DeletePlaybook(
+            Request::new(
+                self,
+                vec![project_id.into(), workspace_id.into(), playbook_id.into()],
+            ),
+        )
+    }
+    /// Exporting Playbooks
+    ///
+    /// This API is used to export playbooks, by ID, as a file.
+    ///
+    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`, operationId `ExportPlaybook`.
+    ///
+    /// Source: The official SDK 3.1.219 (ExportPlaybookRequest, body ExportPlaybook `{id: [..]}`; its answer class has no fields); no page read. The answer is described as a file, as ExportAopworkflow's.
+    pub fn export_playbook(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+    ) -> ExportPlaybook {
+        ExportPlaybook(Request::new(self, vec![project_id.into(), workspace_id.into()]))
+    }
+    /// Importing a Playbook
+    ///
+    /// This API is used to import playbooks from a file (as ExportPlaybook makes them): a `multipart/form-data` body with the file in `uploadFile`. The SDK also knows an optional form field `upload_model` (`import`, or `verify` to only check the file), left out here: the generator takes no multipart field besides the file. The answer is `{code, message}`.
+    ///
+    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`, operationId `ImportPlaybook`.
+    ///
+    /// Source: The official SDK 3.1.219 (ImportPlaybookRequestBody: uploadFile mandatory, upload_model `import` or `verify`; ImportPlaybookResponse `{code, message}`); no page read.
+    ///
+    /// Never sent twice once it may have reached the service: when a failure leaves its
+    /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
+    pub fn import_playbook(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        file_name: impl Into<String>,
+        contents: impl Into<Vec<u8>>,
+    ) -> ImportPlaybook {
+        let mut request = Request::new(
+            self,
+            vec![project_id.into(), workspace_id.into()],
+        );
+        request.how_to_check("list the playbooks to see which the import made");
+        request.form("uploadFile", file_name.into(), contents.into());
+        ImportPlaybook(request)
+    }
+    /// Querying Playbook Running Monitoring
+    ///
+    /// This API is used to query the run statistics of a playbook between two times. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`, operationId `ShowPlaybookMonitors`.
+    ///
+    /// Source: The official SDK 3.1.219 (ShowPlaybookMonitorsRequest: start_time, end_time and version_query_type mandatory; PlaybookInstanceMonitorDetail); no page read. No replacement is named.
+    pub fn show_playbook_monitors(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        playbook_id: impl Into<String>,
+    ) -> ShowPlaybookMonitors {
+        ShowPlaybookMonitors(
+            Request::new(
+                self,
+                vec![project_id.into(), workspace_id.into(), playbook_id.into()],
+            ),
+        )
+    }
+    /// Querying Playbook Statistics
+    ///
+    /// This API is used to count the workspace's playbooks: enabled, disabled, not reviewed. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`, operationId `ShowPlaybookStatistics`.
+    ///
+    /// Source: The official SDK 3.1.219 (ShowPlaybookStatisticsResponse, PlaybookStatisticDetail); no page read. No replacement is named.
+    pub fn show_playbook_statistics(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+    ) -> ShowPlaybookStatistics {
+        ShowPlaybookStatistics(
+            Request::new(self, vec![project_id.into(), workspace_id.into()]),
+        )
+    }
 }
 impl crate::WorkspaceClient {
     /// [`Client::list_workflows`] in this handle's project and workspace (operationId `ListWorkflows`).
@@ -1564,6 +1738,53 @@ impl crate::WorkspaceClient {
     /// [`Client::download_indicator_template`] in this handle's project and workspace (operationId `DownloadIndicatorTemplate`).
     pub fn download_indicator_template(&self) -> DownloadIndicatorTemplate {
         self.client().download_indicator_template(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::list_playbooks`] in this handle's project and workspace (operationId `ListPlaybooks`).
+    pub fn list_playbooks(&self) -> ListPlaybooks {
+        self.client().list_playbooks(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::create_playbook`] in this handle's project and workspace (operationId `CreatePlaybook`).
+    pub fn create_playbook(&self) -> CreatePlaybook {
+        self.client().create_playbook(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::show_playbook`] in this handle's project and workspace (operationId `ShowPlaybook`).
+    pub fn show_playbook(&self, playbook_id: impl Into<String>) -> ShowPlaybook {
+        self.client().show_playbook(self.project_id(), self.workspace_id(), playbook_id)
+    }
+    /// [`Client::update_playbook`] in this handle's project and workspace (operationId `UpdatePlaybook`).
+    pub fn update_playbook(&self, playbook_id: impl Into<String>) -> UpdatePlaybook {
+        self.client()
+            .update_playbook(self.project_id(), self.workspace_id(), playbook_id)
+    }
+    /// [`Client::delete_playbook`] in this handle's project and workspace (operationId `DeletePlaybook`).
+    pub fn delete_playbook(&self, playbook_id: impl Into<String>) -> DeletePlaybook {
+        self.client()
+            .delete_playbook(self.project_id(), self.workspace_id(), playbook_id)
+    }
+    /// [`Client::export_playbook`] in this handle's project and workspace (operationId `ExportPlaybook`).
+    pub fn export_playbook(&self) -> ExportPlaybook {
+        self.client().export_playbook(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::import_playbook`] in this handle's project and workspace (operationId `ImportPlaybook`).
+    pub fn import_playbook(
+        &self,
+        file_name: impl Into<String>,
+        contents: impl Into<Vec<u8>>,
+    ) -> ImportPlaybook {
+        self.client()
+            .import_playbook(self.project_id(), self.workspace_id(), file_name, contents)
+    }
+    /// [`Client::show_playbook_monitors`] in this handle's project and workspace (operationId `ShowPlaybookMonitors`).
+    pub fn show_playbook_monitors(
+        &self,
+        playbook_id: impl Into<String>,
+    ) -> ShowPlaybookMonitors {
+        self.client()
+            .show_playbook_monitors(self.project_id(), self.workspace_id(), playbook_id)
+    }
+    /// [`Client::show_playbook_statistics`] in this handle's project and workspace (operationId `ShowPlaybookStatistics`).
+    pub fn show_playbook_statistics(&self) -> ShowPlaybookStatistics {
+        self.client().show_playbook_statistics(self.project_id(), self.workspace_id())
     }
 }
 /// A prepared `ListWorkflows` call (Querying the Workflow List); set its fields, then `send` it.
@@ -6756,5 +6977,327 @@ impl DownloadIndicatorTemplate {
         self,
     ) -> impl Future<Output = Result<Output<::bytes::Bytes>, Error>> + Send + 'static {
         self.0.send_binary(Output::new)
+    }
+}
+/// A prepared `ListPlaybooks` call (Querying the Playbook List); set its fields, then `send` it.
+///
+/// Made by [`Client::list_playbooks`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ListPlaybooks(
+    pub(crate) Request<secmaster_bindings::operations::ListPlaybooks>,
+);
+impl ListPlaybooks {
+    /// Search keyword.
+    pub fn search_txt(mut self, value: impl Into<String>) -> Self {
+        self.0.query("search_txt", value.into());
+        self
+    }
+    /// Whether the playbook is enabled.
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.0.query("enabled", value);
+        self
+    }
+    /// Start position of the query result, from 0.
+    /// Mandatory.
+    pub fn offset(mut self, value: u32) -> Self {
+        self.0.query("offset", value);
+        self
+    }
+    /// Maximum number of records on a page, from 1.
+    /// Mandatory.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.0.query("limit", value);
+        self
+    }
+    /// Playbook description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.query("description", value.into());
+        self
+    }
+    /// Data class name.
+    pub fn dataclass_name(mut self, value: impl Into<String>) -> Self {
+        self.0.query("dataclass_name", value.into());
+        self
+    }
+    /// Playbook name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.query("name", value.into());
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Page<secmaster_bindings::types::PlaybookInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Page::new)
+    }
+    /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
+    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    pub fn items(self) -> Items<secmaster_bindings::types::PlaybookInfo> {
+        self.0.items(|request| Box::pin(Self(request).send()))
+    }
+}
+/// A prepared `CreatePlaybook` call (Creating a Playbook); set its fields, then `send` it.
+///
+/// Made by [`Client::create_playbook`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct CreatePlaybook(
+    pub(crate) Request<secmaster_bindings::operations::CreatePlaybook>,
+);
+impl CreatePlaybook {
+    /// Playbook name.
+    /// Mandatory.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.body("name", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.body("description", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Workspace ID (the path's).
+    /// Mandatory.
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `ShowPlaybook` call (Querying Playbook Details); set its fields, then `send` it.
+///
+/// Made by [`Client::show_playbook`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ShowPlaybook(
+    pub(crate) Request<secmaster_bindings::operations::ShowPlaybook>,
+);
+impl ShowPlaybook {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `UpdatePlaybook` call (Modifying a Playbook); set its fields, then `send` it.
+///
+/// Made by [`Client::update_playbook`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct UpdatePlaybook(
+    pub(crate) Request<secmaster_bindings::operations::UpdatePlaybook>,
+);
+impl UpdatePlaybook {
+    /// Playbook name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.body("name", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.body("description", ::serde_json::Value::String(value.into()));
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `DeletePlaybook` call (Deleting a Playbook); set its fields, then `send` it.
+///
+/// Made by [`Client::delete_playbook`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct DeletePlaybook(
+    pub(crate) Request<secmaster_bindings::operations::DeletePlaybook>,
+);
+impl DeletePlaybook {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `ExportPlaybook` call (Exporting Playbooks); set its fields, then `send` it.
+///
+/// Made by [`Client::export_playbook`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ExportPlaybook(
+    pub(crate) Request<secmaster_bindings::operations::ExportPlaybook>,
+);
+impl ExportPlaybook {
+    /// IDs of the playbooks to export.
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.0
+            .body(
+                "id",
+                ::serde_json::Value::Array(
+                    value
+                        .into_iter()
+                        .map(|v| ::serde_json::Value::String(v.into()))
+                        .collect(),
+                ),
+            );
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Output<::bytes::Bytes>, Error>> + Send + 'static {
+        self.0.send_binary(Output::new)
+    }
+}
+/// A prepared `ImportPlaybook` call (Importing a Playbook); set its fields, then `send` it.
+///
+/// Made by [`Client::import_playbook`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ImportPlaybook(
+    pub(crate) Request<secmaster_bindings::operations::ImportPlaybook>,
+);
+impl ImportPlaybook {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Output<()>, Error>> + Send + 'static {
+        self.0.send_acknowledged(Output::new)
+    }
+}
+/// A prepared `ShowPlaybookMonitors` call (Querying Playbook Running Monitoring); set its fields, then `send` it.
+///
+/// Made by [`Client::show_playbook_monitors`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ShowPlaybookMonitors(
+    pub(crate) Request<secmaster_bindings::operations::ShowPlaybookMonitors>,
+);
+impl ShowPlaybookMonitors {
+    /// Start time, ISO 8601 (YYYY-MM-DDTHH:mm:ss.ms+timezone, for example 2021-01-30T23:00:00Z+0800).
+    /// Mandatory.
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.0.query("start_time", value.into());
+        self
+    }
+    /// Which versions to count. ALL: all; VALID: valid; DELETED: deleted.
+    /// Mandatory.
+    pub fn version_query_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookMonitorsVersionQueryType,
+    ) -> Self {
+        self.0.query("version_query_type", value.as_str().to_owned());
+        self
+    }
+    /// End time, in the format of start_time.
+    /// Mandatory.
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.0.query("end_time", value.into());
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            Output<secmaster_bindings::types::PlaybookInstanceMonitorDetail>,
+            Error,
+        >,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `ShowPlaybookStatistics` call (Querying Playbook Statistics); set its fields, then `send` it.
+///
+/// Made by [`Client::show_playbook_statistics`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ShowPlaybookStatistics(
+    pub(crate) Request<secmaster_bindings::operations::ShowPlaybookStatistics>,
+);
+impl ShowPlaybookStatistics {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            Output<secmaster_bindings::types::PlaybookStatisticDetail>,
+            Error,
+        >,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
     }
 }

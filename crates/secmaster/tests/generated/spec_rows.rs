@@ -3,7 +3,7 @@
 use super::Row;
 /// Every operation whose request example the generated setters express.
 ///
-/// Left to their own tests (their request example needs a field an intent method owns, or the spec gives no 2xx example): CreateAopWorkflowVersion, CreateWorkflowInstance, UpdateAopWorkflowVersion, CreateAopWorkflowVersionApprovel, ValidateAopWorkflowVersion, UpdateWorkflowInstance.
+/// Left to their own tests (their request example needs a field an intent method owns, or the spec gives no 2xx example): CreateAopWorkflowVersion, CreateWorkflowInstance, UpdateAopWorkflowVersion, CreateAopWorkflowVersionApprovel, ValidateAopWorkflowVersion, UpdateWorkflowInstance, ShowPlaybookMonitors.
 pub fn rows() -> Vec<Row> {
     let mut rows = Vec::new();
     rows.push(Row {
@@ -1430,6 +1430,171 @@ pub fn rows() -> Vec<Row> {
         not_idempotent: false,
         call: |c| Box::pin(async move {
             c.download_indicator_template(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ListPlaybooks",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks?limit=1&offset=0",
+        answer: "{\"code\":\"00000000\",\"data\":[{\"approve_role\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"description\":\"Block the source IP of high-severity alerts\",\"edit_role\":\"\",\"enabled\":false,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"name\":\"block-malicious-ip\",\"owner_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"reject_version_id\":\"\",\"unaudited_version_id\":\"\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"user_role\":\"\",\"version\":\"\",\"version_id\":\"\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}],\"message\":\"\",\"page\":1,\"size\":1,\"total\":1}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_playbooks(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .limit(1)
+                .offset(0)
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "CreatePlaybook",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks",
+        answer: "{\"code\":\"00000000\",\"data\":{\"approve_role\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"description\":\"Block the source IP of high-severity alerts\",\"edit_role\":\"\",\"enabled\":false,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"name\":\"block-malicious-ip\",\"owner_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"reject_version_id\":\"\",\"unaudited_version_id\":\"\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"user_role\":\"\",\"version\":\"\",\"version_id\":\"\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"description\":\"Block the source IP of high-severity alerts\",\"name\":\"block-malicious-ip\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}",
+        ),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.create_playbook(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .description("Block the source IP of high-severity alerts")
+                .name("block-malicious-ip")
+                .workspace_id("f44065f5-557b-4376-ae02-8c65ef1960f4")
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowPlaybook",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"approve_role\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"description\":\"Block the source IP of high-severity alerts\",\"edit_role\":\"\",\"enabled\":false,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"name\":\"block-malicious-ip\",\"owner_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"reject_version_id\":\"\",\"unaudited_version_id\":\"\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"user_role\":\"\",\"version\":\"\",\"version_id\":\"\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.show_playbook(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "playbook-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "UpdatePlaybook",
+        method: "PUT",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"approve_role\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"description\":\"Block the source IP of high-severity alerts (v2)\",\"edit_role\":\"\",\"enabled\":false,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"name\":\"block-malicious-ip\",\"owner_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"reject_version_id\":\"\",\"unaudited_version_id\":\"\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"user_role\":\"\",\"version\":\"\",\"version_id\":\"\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"description\":\"Block the source IP of high-severity alerts (v2)\"}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.update_playbook(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "playbook-id-1",
+                )
+                .description("Block the source IP of high-severity alerts (v2)")
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DeletePlaybook",
+        method: "DELETE",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"approve_role\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"description\":\"Block the source IP of high-severity alerts\",\"edit_role\":\"\",\"enabled\":false,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"name\":\"block-malicious-ip\",\"owner_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"reject_version_id\":\"\",\"unaudited_version_id\":\"\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"user_role\":\"\",\"version\":\"\",\"version_id\":\"\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.delete_playbook(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "playbook-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ExportPlaybook",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/export",
+        answer: "",
+        binary: true,
+        body: Some("{\"id\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]}"),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.export_playbook(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .id(
+                    serde_json::from_str::<
+                        Vec<String>,
+                    >("[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ImportPlaybook",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/import",
+        answer: "{\"code\":\"00000000\",\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.import_playbook(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "example.json",
+                    b"{}".to_vec(),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowPlaybookStatistics",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/statistics",
+        answer: "{\"code\":\"00000000\",\"data\":{\"disabled_num\":2,\"enabled_num\":3,\"unapproved_num\":1},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.show_playbook_statistics(
                     "f69081793d9e4ea8a2f479dcef961989",
                     "f44065f5-557b-4376-ae02-8c65ef1960f4",
                 )
