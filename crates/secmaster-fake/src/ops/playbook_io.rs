@@ -16,11 +16,31 @@ use crate::store::playbooks::Obj;
 use crate::store::{Rejection, codes, reject};
 
 /// The body as an object, checked against the descriptor.
+///
+/// The spec's `x-required-when` rules hold too: a version ID left out is
+/// [`codes::VERSION_REQUIRED`] (as the workflow chapter's), another field [`codes::MISSING_FIELD`].
 pub(super) fn body(r: &Request<'_>) -> Result<Obj, Rejection> {
     if r.body.is_empty() && r.op.request.is_none() {
         return Ok(Map::new());
     }
-    Ok(body_fields(r.op, r.body)?.0)
+    let fields = body_fields(r.op, r.body)?.0;
+    let rules = r.op.request.into_iter().flat_map(|b| b.rules());
+    if let Some(rule) = rules
+        .into_iter()
+        .find(|rule| rule.is_broken_by_fields(|n| fields.get(n)))
+    {
+        let code = if rule.field.ends_with("version_id") {
+            codes::VERSION_REQUIRED
+        } else {
+            codes::MISSING_FIELD
+        };
+        let message = format!(
+            "{} is mandatory when {} is {}: {}",
+            rule.field, rule.when_field, rule.equals, rule.reason
+        );
+        return Err(reject(code, message));
+    }
+    Ok(fields)
 }
 
 /// A body that is an array of objects (CreatePlaybookAction's actions), each checked against
