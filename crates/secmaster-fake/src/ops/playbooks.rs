@@ -254,6 +254,17 @@ fn instances(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, 
             return bare(r, query, "action_instances", nodes);
         }
         "ShowPlaybookMonitors" => {
+            // The query descriptor names the enum but not its values: checked by its type.
+            if let Some(kind) = query.text("version_query_type") {
+                let kind = secmaster::bindings::open_enums::PlaybookMonitorsVersionQueryType::from(
+                    kind.as_str(),
+                );
+                crate::store::listed!(
+                    "version_query_type",
+                    kind,
+                    secmaster::bindings::open_enums::PlaybookMonitorsVersionQueryType
+                );
+            }
             let playbook = path(r, "playbook_id");
             let window = (query.text("start_time"), query.text("end_time"));
             Value::Object(ctx.settled(r, |s| s.playbook_monitor(&playbook, window))?)
