@@ -997,6 +997,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Cloning a Playbook Version (CopyPlaybookInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CopyPlaybookInfo {
+        ///Name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl CopyPlaybookInfo {
+        pub fn builder() -> builder::CopyPlaybookInfo {
+            Default::default()
+        }
+    }
     ///Request body of Creating an Alert.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateAlertRequestBody {
@@ -1469,6 +1481,27 @@ pub mod types {
             Default::default()
         }
     }
+    ///An action to add to a playbook version (CreateAction): a workflow it runs.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreatePlaybookAction {
+        ///ID of the workflow to run (a workflow of the same workspace).
+        pub action_id: ::std::string::String,
+        pub action_type: crate::generated::open_enums::PlaybookActionType,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Sort order.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_order: ::std::option::Option<::std::string::String>,
+    }
+    impl CreatePlaybookAction {
+        pub fn builder() -> builder::CreatePlaybookAction {
+            Default::default()
+        }
+    }
     ///Request body of Creating a Playbook (CreatePlaybookInfo).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreatePlaybookInfo {
@@ -1482,6 +1515,64 @@ pub mod types {
     }
     impl CreatePlaybookInfo {
         pub fn builder() -> builder::CreatePlaybookInfo {
+            Default::default()
+        }
+    }
+    ///A trigger rule to create (CreateRuleInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreatePlaybookRuleInfo {
+        pub rule: PlaybookConditionInfo,
+    }
+    impl CreatePlaybookRuleInfo {
+        pub fn builder() -> builder::CreatePlaybookRuleInfo {
+            Default::default()
+        }
+    }
+    ///Request body of Creating a Playbook Version (CreatePlaybookVersionInfo). `rule` and `actions` inline replace the deprecated rule and action operations.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreatePlaybookVersionInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_strategy: ::std::option::Option<
+            crate::generated::open_enums::PlaybookActionStrategy,
+        >,
+        ///The workflows the version runs (the newest pages carry them here, replacing CreatePlaybookAction).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub actions: ::std::vec::Vec<CreatePlaybookAction>,
+        ///Data class ID.
+        pub dataclass_id: ::std::string::String,
+        ///Whether the playbook is triggered when a data object is created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_create: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is deleted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_delete: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_update: ::std::option::Option<bool>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule: ::std::option::Option<CreatePlaybookRuleInfo>,
+        ///Whether the trigger condition filter is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_enable: ::std::option::Option<bool>,
+        ///Filter rule ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookTriggerType,
+        >,
+        ///Workspace ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CreatePlaybookVersionInfo {
+        pub fn builder() -> builder::CreatePlaybookVersionInfo {
             Default::default()
         }
     }
@@ -3332,6 +3423,33 @@ pub mod types {
             Default::default()
         }
     }
+    ///Response of Querying the Playbook Version List.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListPlaybookVersionsResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The versions of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<PlaybookVersionListEntity>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i32>,
+        ///Records on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListPlaybookVersionsResponse {
+        pub fn builder() -> builder::ListPlaybookVersionsResponse {
+            Default::default()
+        }
+    }
     ///Response of Querying the Playbook List.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListPlaybooksResponse {
@@ -3492,6 +3610,73 @@ pub mod types {
             Default::default()
         }
     }
+    ///A trigger rule's new condition (ModifyRuleInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ModifyPlaybookRuleInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule: ::std::option::Option<PlaybookConditionInfo>,
+    }
+    impl ModifyPlaybookRuleInfo {
+        pub fn builder() -> builder::ModifyPlaybookRuleInfo {
+            Default::default()
+        }
+    }
+    ///Request body of Updating a Playbook Version (ModifyPlaybookVersionInfo). Every field is optional. Setting `status` to APPROVING submits the version for review (Terraform sends the version's fields again with it).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ModifyPlaybookVersionInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_strategy: ::std::option::Option<
+            crate::generated::open_enums::PlaybookActionStrategy,
+        >,
+        ///The workflows the version runs.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub actions: ::std::vec::Vec<CreatePlaybookAction>,
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_id: ::std::option::Option<::std::string::String>,
+        ///Whether the playbook is triggered when a data object is created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_create: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is deleted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_delete: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_update: ::std::option::Option<bool>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether to activate the version. false: not activated; true: activated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule: ::std::option::Option<ModifyPlaybookRuleInfo>,
+        ///Whether the trigger condition filter is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_enable: ::std::option::Option<bool>,
+        ///Rule ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<
+            crate::generated::open_enums::PlaybookVersionStatus,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookTriggerType,
+        >,
+        ///Workspace ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ModifyPlaybookVersionInfo {
+        pub fn builder() -> builder::ModifyPlaybookVersionInfo {
+            Default::default()
+        }
+    }
     ///Request body of Converting an Alert into an Incident.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OrderAlert {
@@ -3535,6 +3720,123 @@ pub mod types {
     }
     impl OrderAlertIncidentContentIncidentType {
         pub fn builder() -> builder::OrderAlertIncidentContentIncidentType {
+            Default::default()
+        }
+    }
+    ///An answer without `data`: `{code, message}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookAcknowledgedResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookAcknowledgedResponse {
+        pub fn builder() -> builder::PlaybookAcknowledgedResponse {
+            Default::default()
+        }
+    }
+    ///An action of a playbook version (ActionInfo): a workflow the version runs.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookActionInfo {
+        ///Workflow ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookActionType,
+        >,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Playbook action ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Action name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_id: ::std::option::Option<::std::string::String>,
+        ///Playbook version ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_version_id: ::std::option::Option<::std::string::String>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookActionInfo {
+        pub fn builder() -> builder::PlaybookActionInfo {
+            Default::default()
+        }
+    }
+    ///A trigger condition (ConditionInfo): `expression_type`, `conditions` and `logics` for an event-triggered playbook; the schedule fields for a timer-triggered one.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookConditionInfo {
+        ///Trigger conditions. Mandatory for an event-triggered playbook.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub conditions: ::std::vec::Vec<PlaybookConditionItem>,
+        ///Cron expression. Mandatory for a timer-triggered playbook.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cron: ::std::option::Option<::std::string::String>,
+        ///Scheduled end time. Mandatory for a timer-triggered playbook.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookConditionEndType,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub execution_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookConditionExecutionType,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expression_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookConditionExpressionType,
+        >,
+        ///Logical combination of the conditions. Mandatory for an event-triggered playbook.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub logics: ::std::vec::Vec<::std::string::String>,
+        ///Whether to run only once. Mandatory for a timer-triggered playbook.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub only_once: ::std::option::Option<bool>,
+        ///Execution period, for example 2021-01-30T23:00:00Z+0800. Mandatory for a timer-triggered playbook.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub repeat_range: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub schedule_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookConditionScheduleType,
+        >,
+        ///Scheduled start time. Mandatory for a timer-triggered playbook.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookConditionStartType,
+        >,
+    }
+    impl PlaybookConditionInfo {
+        pub fn builder() -> builder::PlaybookConditionInfo {
+            Default::default()
+        }
+    }
+    ///One trigger condition.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookConditionItem {
+        ///Condition expression data, for example [field, operator, value].
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<::std::string::String>,
+        ///Condition details.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub detail: ::std::option::Option<::std::string::String>,
+        ///Condition name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookConditionItem {
+        pub fn builder() -> builder::PlaybookConditionItem {
             Default::default()
         }
     }
@@ -3691,6 +3993,24 @@ pub mod types {
             Default::default()
         }
     }
+    ///A playbook version's trigger rule (RuleInfo). `rule` is the condition as a JSON string (it is sent as an object, ConditionInfo, and answered as a string).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookRuleInfo {
+        ///Rule ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///Trigger rule: the ConditionInfo object serialized as JSON.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookRuleInfo {
+        pub fn builder() -> builder::PlaybookRuleInfo {
+            Default::default()
+        }
+    }
     ///Counts of the workspace's playbooks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PlaybookStatisticDetail {
@@ -3706,6 +4026,184 @@ pub mod types {
     }
     impl PlaybookStatisticDetail {
         pub fn builder() -> builder::PlaybookStatisticDetail {
+            Default::default()
+        }
+    }
+    ///A playbook version (PlaybookVersionInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookVersionInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_strategy: ::std::option::Option<
+            crate::generated::open_enums::PlaybookActionStrategy,
+        >,
+        ///The workflows the version runs.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub actions: ::std::vec::Vec<PlaybookActionInfo>,
+        ///Reviewer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub approve_name: ::std::option::Option<::std::string::String>,
+        ///Creation time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::std::string::String>,
+        ///Creator ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_id: ::std::option::Option<::std::string::String>,
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_id: ::std::option::Option<::std::string::String>,
+        ///Data class name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_name: ::std::option::Option<::std::string::String>,
+        ///Whether the playbook is triggered when a data object is created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_create: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is deleted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_delete: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_update: ::std::option::Option<bool>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the version is enabled (active).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Playbook version ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///ID of the user who last updated it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub modifier_id: ::std::option::Option<::std::string::String>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_id: ::std::option::Option<::std::string::String>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///Whether the trigger condition filter is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_enable: ::std::option::Option<bool>,
+        ///Filter rule ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rules: ::std::option::Option<PlaybookRuleInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<
+            crate::generated::open_enums::PlaybookVersionStatus,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookTriggerType,
+        >,
+        ///Update time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_time: ::std::option::Option<::std::string::String>,
+        ///Version number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        ///Version type. 0: draft; 1: official.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version_type: ::std::option::Option<i32>,
+    }
+    impl PlaybookVersionInfo {
+        pub fn builder() -> builder::PlaybookVersionInfo {
+            Default::default()
+        }
+    }
+    ///A playbook version as listed (PlaybookVersionListEntity): without actions and rules.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookVersionListEntity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_strategy: ::std::option::Option<
+            crate::generated::open_enums::PlaybookActionStrategy,
+        >,
+        ///Reviewer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub approve_name: ::std::option::Option<::std::string::String>,
+        ///Creation time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub create_time: ::std::option::Option<::std::string::String>,
+        ///Creator ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_id: ::std::option::Option<::std::string::String>,
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_id: ::std::option::Option<::std::string::String>,
+        ///Data class name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass_name: ::std::option::Option<::std::string::String>,
+        ///Whether the playbook is triggered when a data object is created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_create: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is deleted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_delete: ::std::option::Option<bool>,
+        ///Whether the playbook is triggered when a data object is updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject_update: ::std::option::Option<bool>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the version is enabled (active).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Playbook version ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///ID of the user who last updated it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub modifier_id: ::std::option::Option<::std::string::String>,
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_id: ::std::option::Option<::std::string::String>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///Whether the trigger condition filter is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_enable: ::std::option::Option<bool>,
+        ///Filter rule ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<
+            crate::generated::open_enums::PlaybookVersionStatus,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookTriggerType,
+        >,
+        ///Update time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub update_time: ::std::option::Option<::std::string::String>,
+        ///Version number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        ///Version type. 0: draft; 1: official.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version_type: ::std::option::Option<i32>,
+    }
+    impl PlaybookVersionListEntity {
+        pub fn builder() -> builder::PlaybookVersionListEntity {
+            Default::default()
+        }
+    }
+    ///A playbook version in the envelope `{code, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookVersionResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookVersionInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookVersionResponse {
+        pub fn builder() -> builder::PlaybookVersionResponse {
             Default::default()
         }
     }
@@ -9671,6 +10169,47 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CopyPlaybookInfo {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CopyPlaybookInfo {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl CopyPlaybookInfo {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CopyPlaybookInfo> for super::CopyPlaybookInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CopyPlaybookInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { name: value.name? })
+            }
+        }
+        impl ::std::convert::From<super::CopyPlaybookInfo> for CopyPlaybookInfo {
+            fn from(value: super::CopyPlaybookInfo) -> Self {
+                Self { name: Ok(value.name) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CreateAlertRequestBody {
             data_object: ::std::result::Result<super::Alert, ::std::string::String>,
         }
@@ -12458,6 +12997,130 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CreatePlaybookAction {
+            action_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            action_type: ::std::result::Result<
+                crate::generated::open_enums::PlaybookActionType,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sort_order: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePlaybookAction {
+            fn default() -> Self {
+                Self {
+                    action_id: Err("no value supplied for action_id".to_string()),
+                    action_type: Err("no value supplied for action_type".to_string()),
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    sort_order: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreatePlaybookAction {
+            pub fn action_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_id: {e}")
+                    });
+                self
+            }
+            pub fn action_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::generated::open_enums::PlaybookActionType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_type: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn sort_order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort_order = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort_order: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePlaybookAction>
+        for super::CreatePlaybookAction {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePlaybookAction,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_id: value.action_id?,
+                    action_type: value.action_type?,
+                    description: value.description?,
+                    name: value.name?,
+                    sort_order: value.sort_order?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatePlaybookAction> for CreatePlaybookAction {
+            fn from(value: super::CreatePlaybookAction) -> Self {
+                Self {
+                    action_id: Ok(value.action_id),
+                    action_type: Ok(value.action_type),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    sort_order: Ok(value.sort_order),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CreatePlaybookInfo {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12533,6 +13196,344 @@ pub mod types {
                 Self {
                     description: Ok(value.description),
                     name: Ok(value.name),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreatePlaybookRuleInfo {
+            rule: ::std::result::Result<
+                super::PlaybookConditionInfo,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePlaybookRuleInfo {
+            fn default() -> Self {
+                Self {
+                    rule: Err("no value supplied for rule".to_string()),
+                }
+            }
+        }
+        impl CreatePlaybookRuleInfo {
+            pub fn rule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PlaybookConditionInfo>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePlaybookRuleInfo>
+        for super::CreatePlaybookRuleInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePlaybookRuleInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { rule: value.rule? })
+            }
+        }
+        impl ::std::convert::From<super::CreatePlaybookRuleInfo>
+        for CreatePlaybookRuleInfo {
+            fn from(value: super::CreatePlaybookRuleInfo) -> Self {
+                Self { rule: Ok(value.rule) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreatePlaybookVersionInfo {
+            action_strategy: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookActionStrategy,
+                >,
+                ::std::string::String,
+            >,
+            actions: ::std::result::Result<
+                ::std::vec::Vec<super::CreatePlaybookAction>,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            dataobject_create: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_delete: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_update: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rule: ::std::result::Result<
+                ::std::option::Option<super::CreatePlaybookRuleInfo>,
+                ::std::string::String,
+            >,
+            rule_enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            rule_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookTriggerType>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePlaybookVersionInfo {
+            fn default() -> Self {
+                Self {
+                    action_strategy: Ok(Default::default()),
+                    actions: Ok(Default::default()),
+                    dataclass_id: Err("no value supplied for dataclass_id".to_string()),
+                    dataobject_create: Ok(Default::default()),
+                    dataobject_delete: Ok(Default::default()),
+                    dataobject_update: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    playbook_id: Ok(Default::default()),
+                    rule: Ok(Default::default()),
+                    rule_enable: Ok(Default::default()),
+                    rule_id: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreatePlaybookVersionInfo {
+            pub fn action_strategy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookActionStrategy,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_strategy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_strategy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn actions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CreatePlaybookAction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actions: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn dataobject_create<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_create = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_create: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_delete<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_delete = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_delete: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_update<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_update: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn playbook_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook_id: {e}")
+                    });
+                self
+            }
+            pub fn rule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreatePlaybookRuleInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule: {e}")
+                    });
+                self
+            }
+            pub fn rule_enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_enable: {e}")
+                    });
+                self
+            }
+            pub fn rule_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_id: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookTriggerType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePlaybookVersionInfo>
+        for super::CreatePlaybookVersionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePlaybookVersionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_strategy: value.action_strategy?,
+                    actions: value.actions?,
+                    dataclass_id: value.dataclass_id?,
+                    dataobject_create: value.dataobject_create?,
+                    dataobject_delete: value.dataobject_delete?,
+                    dataobject_update: value.dataobject_update?,
+                    description: value.description?,
+                    playbook_id: value.playbook_id?,
+                    rule: value.rule?,
+                    rule_enable: value.rule_enable?,
+                    rule_id: value.rule_id?,
+                    trigger_type: value.trigger_type?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatePlaybookVersionInfo>
+        for CreatePlaybookVersionInfo {
+            fn from(value: super::CreatePlaybookVersionInfo) -> Self {
+                Self {
+                    action_strategy: Ok(value.action_strategy),
+                    actions: Ok(value.actions),
+                    dataclass_id: Ok(value.dataclass_id),
+                    dataobject_create: Ok(value.dataobject_create),
+                    dataobject_delete: Ok(value.dataobject_delete),
+                    dataobject_update: Ok(value.dataobject_update),
+                    description: Ok(value.description),
+                    playbook_id: Ok(value.playbook_id),
+                    rule: Ok(value.rule),
+                    rule_enable: Ok(value.rule_enable),
+                    rule_id: Ok(value.rule_id),
+                    trigger_type: Ok(value.trigger_type),
                     workspace_id: Ok(value.workspace_id),
                 }
             }
@@ -22414,6 +23415,150 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListPlaybookVersionsResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookVersionListEntity>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            page: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListPlaybookVersionsResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    page: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListPlaybookVersionsResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::PlaybookVersionListEntity>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListPlaybookVersionsResponse>
+        for super::ListPlaybookVersionsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListPlaybookVersionsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    page: value.page?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListPlaybookVersionsResponse>
+        for ListPlaybookVersionsResponse {
+            fn from(value: super::ListPlaybookVersionsResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    page: Ok(value.page),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListPlaybooksResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23276,6 +24421,390 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ModifyPlaybookRuleInfo {
+            rule: ::std::result::Result<
+                ::std::option::Option<super::PlaybookConditionInfo>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ModifyPlaybookRuleInfo {
+            fn default() -> Self {
+                Self {
+                    rule: Ok(Default::default()),
+                }
+            }
+        }
+        impl ModifyPlaybookRuleInfo {
+            pub fn rule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookConditionInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ModifyPlaybookRuleInfo>
+        for super::ModifyPlaybookRuleInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ModifyPlaybookRuleInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { rule: value.rule? })
+            }
+        }
+        impl ::std::convert::From<super::ModifyPlaybookRuleInfo>
+        for ModifyPlaybookRuleInfo {
+            fn from(value: super::ModifyPlaybookRuleInfo) -> Self {
+                Self { rule: Ok(value.rule) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ModifyPlaybookVersionInfo {
+            action_strategy: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookActionStrategy,
+                >,
+                ::std::string::String,
+            >,
+            actions: ::std::result::Result<
+                ::std::vec::Vec<super::CreatePlaybookAction>,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataobject_create: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_delete: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_update: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            playbook_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rule: ::std::result::Result<
+                ::std::option::Option<super::ModifyPlaybookRuleInfo>,
+                ::std::string::String,
+            >,
+            rule_enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            rule_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookVersionStatus,
+                >,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookTriggerType>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ModifyPlaybookVersionInfo {
+            fn default() -> Self {
+                Self {
+                    action_strategy: Ok(Default::default()),
+                    actions: Ok(Default::default()),
+                    dataclass_id: Ok(Default::default()),
+                    dataobject_create: Ok(Default::default()),
+                    dataobject_delete: Ok(Default::default()),
+                    dataobject_update: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    playbook_id: Ok(Default::default()),
+                    rule: Ok(Default::default()),
+                    rule_enable: Ok(Default::default()),
+                    rule_id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ModifyPlaybookVersionInfo {
+            pub fn action_strategy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookActionStrategy,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_strategy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_strategy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn actions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CreatePlaybookAction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actions: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn dataobject_create<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_create = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_create: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_delete<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_delete = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_delete: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_update<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_update: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn playbook_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook_id: {e}")
+                    });
+                self
+            }
+            pub fn rule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ModifyPlaybookRuleInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule: {e}")
+                    });
+                self
+            }
+            pub fn rule_enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_enable: {e}")
+                    });
+                self
+            }
+            pub fn rule_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_id: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookVersionStatus,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookTriggerType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ModifyPlaybookVersionInfo>
+        for super::ModifyPlaybookVersionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ModifyPlaybookVersionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_strategy: value.action_strategy?,
+                    actions: value.actions?,
+                    dataclass_id: value.dataclass_id?,
+                    dataobject_create: value.dataobject_create?,
+                    dataobject_delete: value.dataobject_delete?,
+                    dataobject_update: value.dataobject_update?,
+                    description: value.description?,
+                    enabled: value.enabled?,
+                    playbook_id: value.playbook_id?,
+                    rule: value.rule?,
+                    rule_enable: value.rule_enable?,
+                    rule_id: value.rule_id?,
+                    status: value.status?,
+                    trigger_type: value.trigger_type?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ModifyPlaybookVersionInfo>
+        for ModifyPlaybookVersionInfo {
+            fn from(value: super::ModifyPlaybookVersionInfo) -> Self {
+                Self {
+                    action_strategy: Ok(value.action_strategy),
+                    actions: Ok(value.actions),
+                    dataclass_id: Ok(value.dataclass_id),
+                    dataobject_create: Ok(value.dataobject_create),
+                    dataobject_delete: Ok(value.dataobject_delete),
+                    dataobject_update: Ok(value.dataobject_update),
+                    description: Ok(value.description),
+                    enabled: Ok(value.enabled),
+                    playbook_id: Ok(value.playbook_id),
+                    rule: Ok(value.rule),
+                    rule_enable: Ok(value.rule_enable),
+                    rule_id: Ok(value.rule_id),
+                    status: Ok(value.status),
+                    trigger_type: Ok(value.trigger_type),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct OrderAlert {
             ids: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -23491,6 +25020,631 @@ pub mod types {
                     category: Ok(value.category),
                     id: Ok(value.id),
                     incident_type: Ok(value.incident_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookAcknowledgedResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookAcknowledgedResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookAcknowledgedResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookAcknowledgedResponse>
+        for super::PlaybookAcknowledgedResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookAcknowledgedResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookAcknowledgedResponse>
+        for PlaybookAcknowledgedResponse {
+            fn from(value: super::PlaybookAcknowledgedResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookActionInfo {
+            action_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            action_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookActionType>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookActionInfo {
+            fn default() -> Self {
+                Self {
+                    action_id: Ok(Default::default()),
+                    action_type: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    playbook_id: Ok(Default::default()),
+                    playbook_version_id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookActionInfo {
+            pub fn action_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_id: {e}")
+                    });
+                self
+            }
+            pub fn action_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookActionType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_type: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn playbook_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook_id: {e}")
+                    });
+                self
+            }
+            pub fn playbook_version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for playbook_version_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookActionInfo> for super::PlaybookActionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookActionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_id: value.action_id?,
+                    action_type: value.action_type?,
+                    description: value.description?,
+                    id: value.id?,
+                    name: value.name?,
+                    playbook_id: value.playbook_id?,
+                    playbook_version_id: value.playbook_version_id?,
+                    project_id: value.project_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookActionInfo> for PlaybookActionInfo {
+            fn from(value: super::PlaybookActionInfo) -> Self {
+                Self {
+                    action_id: Ok(value.action_id),
+                    action_type: Ok(value.action_type),
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    playbook_id: Ok(value.playbook_id),
+                    playbook_version_id: Ok(value.playbook_version_id),
+                    project_id: Ok(value.project_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookConditionInfo {
+            conditions: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookConditionItem>,
+                ::std::string::String,
+            >,
+            cron: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookConditionEndType,
+                >,
+                ::std::string::String,
+            >,
+            execution_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookConditionExecutionType,
+                >,
+                ::std::string::String,
+            >,
+            expression_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookConditionExpressionType,
+                >,
+                ::std::string::String,
+            >,
+            logics: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            only_once: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            repeat_range: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            schedule_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookConditionScheduleType,
+                >,
+                ::std::string::String,
+            >,
+            start_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            start_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookConditionStartType,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookConditionInfo {
+            fn default() -> Self {
+                Self {
+                    conditions: Ok(Default::default()),
+                    cron: Ok(Default::default()),
+                    end_time: Ok(Default::default()),
+                    end_type: Ok(Default::default()),
+                    execution_type: Ok(Default::default()),
+                    expression_type: Ok(Default::default()),
+                    logics: Ok(Default::default()),
+                    only_once: Ok(Default::default()),
+                    repeat_range: Ok(Default::default()),
+                    schedule_type: Ok(Default::default()),
+                    start_time: Ok(Default::default()),
+                    start_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookConditionInfo {
+            pub fn conditions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::PlaybookConditionItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conditions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for conditions: {e}")
+                    });
+                self
+            }
+            pub fn cron<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cron = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cron: {e}")
+                    });
+                self
+            }
+            pub fn end_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_time: {e}")
+                    });
+                self
+            }
+            pub fn end_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookConditionEndType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_type: {e}")
+                    });
+                self
+            }
+            pub fn execution_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookConditionExecutionType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.execution_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for execution_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expression_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookConditionExpressionType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expression_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expression_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn logics<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logics = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for logics: {e}")
+                    });
+                self
+            }
+            pub fn only_once<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.only_once = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for only_once: {e}")
+                    });
+                self
+            }
+            pub fn repeat_range<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.repeat_range = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for repeat_range: {e}")
+                    });
+                self
+            }
+            pub fn schedule_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookConditionScheduleType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.schedule_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for schedule_type: {e}")
+                    });
+                self
+            }
+            pub fn start_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_time: {e}")
+                    });
+                self
+            }
+            pub fn start_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookConditionStartType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookConditionInfo>
+        for super::PlaybookConditionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookConditionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    conditions: value.conditions?,
+                    cron: value.cron?,
+                    end_time: value.end_time?,
+                    end_type: value.end_type?,
+                    execution_type: value.execution_type?,
+                    expression_type: value.expression_type?,
+                    logics: value.logics?,
+                    only_once: value.only_once?,
+                    repeat_range: value.repeat_range?,
+                    schedule_type: value.schedule_type?,
+                    start_time: value.start_time?,
+                    start_type: value.start_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookConditionInfo>
+        for PlaybookConditionInfo {
+            fn from(value: super::PlaybookConditionInfo) -> Self {
+                Self {
+                    conditions: Ok(value.conditions),
+                    cron: Ok(value.cron),
+                    end_time: Ok(value.end_time),
+                    end_type: Ok(value.end_type),
+                    execution_type: Ok(value.execution_type),
+                    expression_type: Ok(value.expression_type),
+                    logics: Ok(value.logics),
+                    only_once: Ok(value.only_once),
+                    repeat_range: Ok(value.repeat_range),
+                    schedule_type: Ok(value.schedule_type),
+                    start_time: Ok(value.start_time),
+                    start_type: Ok(value.start_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookConditionItem {
+            data: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            detail: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookConditionItem {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                    detail: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookConditionItem {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for detail: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookConditionItem>
+        for super::PlaybookConditionItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookConditionItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    detail: value.detail?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookConditionItem>
+        for PlaybookConditionItem {
+            fn from(value: super::PlaybookConditionItem) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    detail: Ok(value.detail),
+                    name: Ok(value.name),
                 }
             }
         }
@@ -24370,6 +26524,87 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PlaybookRuleInfo {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rule: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookRuleInfo {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    rule: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookRuleInfo {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn rule<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookRuleInfo> for super::PlaybookRuleInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookRuleInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    project_id: value.project_id?,
+                    rule: value.rule?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookRuleInfo> for PlaybookRuleInfo {
+            fn from(value: super::PlaybookRuleInfo) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    project_id: Ok(value.project_id),
+                    rule: Ok(value.rule),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PlaybookStatisticDetail {
             disabled_num: ::std::result::Result<
                 ::std::option::Option<i32>,
@@ -24453,6 +26688,1072 @@ pub mod types {
                     disabled_num: Ok(value.disabled_num),
                     enabled_num: Ok(value.enabled_num),
                     unapproved_num: Ok(value.unapproved_num),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookVersionInfo {
+            action_strategy: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookActionStrategy,
+                >,
+                ::std::string::String,
+            >,
+            actions: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookActionInfo>,
+                ::std::string::String,
+            >,
+            approve_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            create_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            creator_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataobject_create: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_delete: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_update: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            modifier_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rule_enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            rule_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rules: ::std::result::Result<
+                ::std::option::Option<super::PlaybookRuleInfo>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookVersionStatus,
+                >,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookTriggerType>,
+                ::std::string::String,
+            >,
+            update_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version_type: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookVersionInfo {
+            fn default() -> Self {
+                Self {
+                    action_strategy: Ok(Default::default()),
+                    actions: Ok(Default::default()),
+                    approve_name: Ok(Default::default()),
+                    create_time: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    dataclass_id: Ok(Default::default()),
+                    dataclass_name: Ok(Default::default()),
+                    dataobject_create: Ok(Default::default()),
+                    dataobject_delete: Ok(Default::default()),
+                    dataobject_update: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    modifier_id: Ok(Default::default()),
+                    playbook_id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    rule_enable: Ok(Default::default()),
+                    rule_id: Ok(Default::default()),
+                    rules: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                    update_time: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    version_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookVersionInfo {
+            pub fn action_strategy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookActionStrategy,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_strategy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_strategy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn actions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaybookActionInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actions: {e}")
+                    });
+                self
+            }
+            pub fn approve_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.approve_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for approve_name: {e}")
+                    });
+                self
+            }
+            pub fn create_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_time: {e}")
+                    });
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_id: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataclass_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_create<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_create = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_create: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_delete<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_delete = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_delete: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_update<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_update: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn modifier_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modifier_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modifier_id: {e}")
+                    });
+                self
+            }
+            pub fn playbook_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook_id: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn rule_enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_enable: {e}")
+                    });
+                self
+            }
+            pub fn rule_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_id: {e}")
+                    });
+                self
+            }
+            pub fn rules<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookRuleInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rules = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rules: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookVersionStatus,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookTriggerType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+            pub fn update_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_time: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn version_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookVersionInfo>
+        for super::PlaybookVersionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookVersionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_strategy: value.action_strategy?,
+                    actions: value.actions?,
+                    approve_name: value.approve_name?,
+                    create_time: value.create_time?,
+                    creator_id: value.creator_id?,
+                    dataclass_id: value.dataclass_id?,
+                    dataclass_name: value.dataclass_name?,
+                    dataobject_create: value.dataobject_create?,
+                    dataobject_delete: value.dataobject_delete?,
+                    dataobject_update: value.dataobject_update?,
+                    description: value.description?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    modifier_id: value.modifier_id?,
+                    playbook_id: value.playbook_id?,
+                    project_id: value.project_id?,
+                    rule_enable: value.rule_enable?,
+                    rule_id: value.rule_id?,
+                    rules: value.rules?,
+                    status: value.status?,
+                    trigger_type: value.trigger_type?,
+                    update_time: value.update_time?,
+                    version: value.version?,
+                    version_type: value.version_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookVersionInfo> for PlaybookVersionInfo {
+            fn from(value: super::PlaybookVersionInfo) -> Self {
+                Self {
+                    action_strategy: Ok(value.action_strategy),
+                    actions: Ok(value.actions),
+                    approve_name: Ok(value.approve_name),
+                    create_time: Ok(value.create_time),
+                    creator_id: Ok(value.creator_id),
+                    dataclass_id: Ok(value.dataclass_id),
+                    dataclass_name: Ok(value.dataclass_name),
+                    dataobject_create: Ok(value.dataobject_create),
+                    dataobject_delete: Ok(value.dataobject_delete),
+                    dataobject_update: Ok(value.dataobject_update),
+                    description: Ok(value.description),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    modifier_id: Ok(value.modifier_id),
+                    playbook_id: Ok(value.playbook_id),
+                    project_id: Ok(value.project_id),
+                    rule_enable: Ok(value.rule_enable),
+                    rule_id: Ok(value.rule_id),
+                    rules: Ok(value.rules),
+                    status: Ok(value.status),
+                    trigger_type: Ok(value.trigger_type),
+                    update_time: Ok(value.update_time),
+                    version: Ok(value.version),
+                    version_type: Ok(value.version_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookVersionListEntity {
+            action_strategy: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookActionStrategy,
+                >,
+                ::std::string::String,
+            >,
+            approve_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            create_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            creator_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataclass_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dataobject_create: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_delete: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dataobject_update: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            modifier_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rule_enable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            rule_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookVersionStatus,
+                >,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookTriggerType>,
+                ::std::string::String,
+            >,
+            update_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version_type: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookVersionListEntity {
+            fn default() -> Self {
+                Self {
+                    action_strategy: Ok(Default::default()),
+                    approve_name: Ok(Default::default()),
+                    create_time: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    dataclass_id: Ok(Default::default()),
+                    dataclass_name: Ok(Default::default()),
+                    dataobject_create: Ok(Default::default()),
+                    dataobject_delete: Ok(Default::default()),
+                    dataobject_update: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    modifier_id: Ok(Default::default()),
+                    playbook_id: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    rule_enable: Ok(Default::default()),
+                    rule_id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                    update_time: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    version_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookVersionListEntity {
+            pub fn action_strategy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookActionStrategy,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_strategy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_strategy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn approve_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.approve_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for approve_name: {e}")
+                    });
+                self
+            }
+            pub fn create_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_time: {e}")
+                    });
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_id: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass_id: {e}")
+                    });
+                self
+            }
+            pub fn dataclass_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataclass_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_create<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_create = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_create: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_delete<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_delete = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_delete: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dataobject_update<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dataobject_update: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn modifier_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modifier_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modifier_id: {e}")
+                    });
+                self
+            }
+            pub fn playbook_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook_id: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn rule_enable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_enable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_enable: {e}")
+                    });
+                self
+            }
+            pub fn rule_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_id: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookVersionStatus,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookTriggerType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+            pub fn update_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.update_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for update_time: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn version_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookVersionListEntity>
+        for super::PlaybookVersionListEntity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookVersionListEntity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_strategy: value.action_strategy?,
+                    approve_name: value.approve_name?,
+                    create_time: value.create_time?,
+                    creator_id: value.creator_id?,
+                    dataclass_id: value.dataclass_id?,
+                    dataclass_name: value.dataclass_name?,
+                    dataobject_create: value.dataobject_create?,
+                    dataobject_delete: value.dataobject_delete?,
+                    dataobject_update: value.dataobject_update?,
+                    description: value.description?,
+                    enabled: value.enabled?,
+                    id: value.id?,
+                    modifier_id: value.modifier_id?,
+                    playbook_id: value.playbook_id?,
+                    project_id: value.project_id?,
+                    rule_enable: value.rule_enable?,
+                    rule_id: value.rule_id?,
+                    status: value.status?,
+                    trigger_type: value.trigger_type?,
+                    update_time: value.update_time?,
+                    version: value.version?,
+                    version_type: value.version_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookVersionListEntity>
+        for PlaybookVersionListEntity {
+            fn from(value: super::PlaybookVersionListEntity) -> Self {
+                Self {
+                    action_strategy: Ok(value.action_strategy),
+                    approve_name: Ok(value.approve_name),
+                    create_time: Ok(value.create_time),
+                    creator_id: Ok(value.creator_id),
+                    dataclass_id: Ok(value.dataclass_id),
+                    dataclass_name: Ok(value.dataclass_name),
+                    dataobject_create: Ok(value.dataobject_create),
+                    dataobject_delete: Ok(value.dataobject_delete),
+                    dataobject_update: Ok(value.dataobject_update),
+                    description: Ok(value.description),
+                    enabled: Ok(value.enabled),
+                    id: Ok(value.id),
+                    modifier_id: Ok(value.modifier_id),
+                    playbook_id: Ok(value.playbook_id),
+                    project_id: Ok(value.project_id),
+                    rule_enable: Ok(value.rule_enable),
+                    rule_id: Ok(value.rule_id),
+                    status: Ok(value.status),
+                    trigger_type: Ok(value.trigger_type),
+                    update_time: Ok(value.update_time),
+                    version: Ok(value.version),
+                    version_type: Ok(value.version_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookVersionResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookVersionInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookVersionResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookVersionResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookVersionInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookVersionResponse>
+        for super::PlaybookVersionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookVersionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookVersionResponse>
+        for PlaybookVersionResponse {
+            fn from(value: super::PlaybookVersionResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -27711,6 +31012,94 @@ let response = client.show_playbook_statistics()
     pub fn show_playbook_statistics(&self) -> builder::ShowPlaybookStatistics<'_> {
         builder::ShowPlaybookStatistics::new(self)
     }
+    /**Querying Playbook Version Details
+
+This API is used to query a playbook version, with its actions and trigger rule. Its path has no playbook ID.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+```ignore
+let response = client.show_playbook_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .send()
+    .await;
+```*/
+    pub fn show_playbook_version(&self) -> builder::ShowPlaybookVersion<'_> {
+        builder::ShowPlaybookVersion::new(self)
+    }
+    /**Updating a Playbook Version
+
+This API is used to edit a playbook version, or to submit it for review (`status: APPROVING`). Its path has no playbook ID.
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `body`
+```ignore
+let response = client.update_playbook_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_playbook_version(&self) -> builder::UpdatePlaybookVersion<'_> {
+        builder::UpdatePlaybookVersion::new(self)
+    }
+    /**Deleting a Playbook Version
+
+This API is used to delete a playbook version (Terraform deletes only a version not in use by an enabled playbook). The answer is `{code, message}`.
+
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+```ignore
+let response = client.delete_playbook_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_playbook_version(&self) -> builder::DeletePlaybookVersion<'_> {
+        builder::DeletePlaybookVersion::new(self)
+    }
+    /**Cloning a Playbook and Its Version
+
+This API is used to clone a playbook version (with its playbook) under a new name. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `body`
+```ignore
+let response = client.copy_playbook_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn copy_playbook_version(&self) -> builder::CopyPlaybookVersion<'_> {
+        builder::CopyPlaybookVersion::new(self)
+    }
     /**Querying Playbook Details
 
 This API is used to query a playbook.
@@ -27802,6 +31191,60 @@ let response = client.show_playbook_monitors()
 ```*/
     pub fn show_playbook_monitors(&self) -> builder::ShowPlaybookMonitors<'_> {
         builder::ShowPlaybookMonitors::new(self)
+    }
+    /**Querying the Playbook Version List
+
+This API is used to list the versions of a playbook, optionally by status, enabled state and version type.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+- `enabled`: Enabled (1) or disabled (0).
+- `limit`: Maximum number of records on a page, from 1.
+- `offset`: Start position of the query result, from 0.
+- `status`: Only versions in this status.
+- `version_type`: Version type. 0: draft; 1: official.
+```ignore
+let response = client.list_playbook_versions()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .enabled(enabled)
+    .limit(limit)
+    .offset(offset)
+    .status(status)
+    .version_type(version_type)
+    .send()
+    .await;
+```*/
+    pub fn list_playbook_versions(&self) -> builder::ListPlaybookVersions<'_> {
+        builder::ListPlaybookVersions::new(self)
+    }
+    /**Creating a Playbook Version
+
+This API is used to create a version of a playbook (status EDITING). Its trigger rule (`rule`) and its workflows (`actions`) can be given inline, which replaces the deprecated CreatePlaybookRule and CreatePlaybookAction. A version is then submitted (UpdatePlaybookVersion with status APPROVING), reviewed (CreatePlaybookApprove) and enabled through UpdatePlaybook.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `playbook_id`: Playbook ID.
+- `body`
+```ignore
+let response = client.create_playbook_version()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .playbook_id(playbook_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_playbook_version(&self) -> builder::CreatePlaybookVersion<'_> {
+        builder::CreatePlaybookVersion::new(self)
     }
     /**Querying the Workflow List
 
@@ -34588,6 +38031,538 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::show_playbook_version`]
+
+[`Client::show_playbook_version`]: super::Client::show_playbook_version*/
+    #[derive(Debug, Clone)]
+    pub struct ShowPlaybookVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowPlaybookVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_playbook_version`]
+
+[`Client::update_playbook_version`]: super::Client::update_playbook_version*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePlaybookVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ModifyPlaybookVersionInfo, String>,
+    }
+    impl<'a> UpdatePlaybookVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ModifyPlaybookVersionInfo>,
+            <V as std::convert::TryInto<
+                types::ModifyPlaybookVersionInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ModifyPlaybookVersionInfo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ModifyPlaybookVersionInfo,
+            ) -> types::builder::ModifyPlaybookVersionInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ModifyPlaybookVersionInfo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_playbook_version`]
+
+[`Client::delete_playbook_version`]: super::Client::delete_playbook_version*/
+    #[derive(Debug, Clone)]
+    pub struct DeletePlaybookVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeletePlaybookVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookAcknowledgedResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::copy_playbook_version`]
+
+[`Client::copy_playbook_version`]: super::Client::copy_playbook_version*/
+    #[derive(Debug, Clone)]
+    pub struct CopyPlaybookVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CopyPlaybookInfo, String>,
+    }
+    impl<'a> CopyPlaybookVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CopyPlaybookInfo>,
+            <V as std::convert::TryInto<
+                types::CopyPlaybookInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CopyPlaybookInfo` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CopyPlaybookInfo,
+            ) -> types::builder::CopyPlaybookInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CopyPlaybookInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/clone", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "copy_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::show_playbook`]
 
 [`Client::show_playbook`]: super::Client::show_playbook*/
@@ -35127,6 +39102,364 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "show_playbook_monitors",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_playbook_versions`]
+
+[`Client::list_playbook_versions`]: super::Client::list_playbook_versions*/
+    #[derive(Debug, Clone)]
+    pub struct ListPlaybookVersions<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+        enabled: Result<Option<i32>, String>,
+        limit: Result<Option<i32>, String>,
+        offset: Result<Option<i32>, String>,
+        status: Result<
+            Option<crate::generated::open_enums::PlaybookVersionStatus>,
+            String,
+        >,
+        version_type: Result<Option<i32>, String>,
+    }
+    impl<'a> ListPlaybookVersions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+                enabled: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+                status: Ok(None),
+                version_type: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn enabled<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.enabled = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for enabled failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                crate::generated::open_enums::PlaybookVersionStatus,
+            >,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: PlaybookVersionStatus` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.version_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for version_type failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListPlaybookVersionsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                playbook_id,
+                enabled,
+                limit,
+                offset,
+                status,
+                version_type,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let enabled = enabled.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let version_type = version_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}/versions", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("enabled", &enabled))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query(
+                    &progenitor_client::QueryParam::new("version_type", &version_type),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_playbook_versions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_playbook_version`]
+
+[`Client::create_playbook_version`]: super::Client::create_playbook_version*/
+    #[derive(Debug, Clone)]
+    pub struct CreatePlaybookVersion<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        playbook_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreatePlaybookVersionInfo, String>,
+    }
+    impl<'a> CreatePlaybookVersion<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                playbook_id: Err("playbook_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn playbook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreatePlaybookVersionInfo>,
+            <V as std::convert::TryInto<
+                types::CreatePlaybookVersionInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreatePlaybookVersionInfo` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreatePlaybookVersionInfo,
+            ) -> types::builder::CreatePlaybookVersionInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookVersionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, playbook_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let playbook_id = playbook_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreatePlaybookVersionInfo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/{}/versions", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& playbook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_playbook_version",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -38890,6 +43223,58 @@ pub mod open_enums {
         "Attribution of a managed workspace. THIS_ACCOUNT: this account's workspace; CROSS_ACCOUNT: another account's workspace."]
         WorkspaceAttribution { #[doc = "`THIS_ACCOUNT`"] ThisAccount = "THIS_ACCOUNT",
         #[doc = "`CROSS_ACCOUNT`"] CrossAccount = "CROSS_ACCOUNT", }
+    }
+    open_enum! {
+        #[doc =
+        "Playbook version status. EDITING: being edited; APPROVING: under review; UNPASSED: rejected; PUBLISHED: approved (published)."]
+        PlaybookVersionStatus { #[doc = "`EDITING`"] Editing = "EDITING", #[doc =
+        "`APPROVING`"] Approving = "APPROVING", #[doc = "`UNPASSED`"] Unpassed =
+        "UNPASSED", #[doc = "`PUBLISHED`"] Published = "PUBLISHED", }
+    }
+    open_enum! {
+        #[doc =
+        "How a playbook is triggered. EVENT: by a data object event; TIMER: on a schedule."]
+        PlaybookTriggerType { #[doc = "`EVENT`"] Event = "EVENT", #[doc = "`TIMER`"]
+        Timer = "TIMER", }
+    }
+    open_enum! {
+        #[doc =
+        "Execution policy. Only asynchronous concurrent execution is supported: ASYNC."]
+        PlaybookActionStrategy { #[doc = "`ASYNC`"] Async = "ASYNC", }
+    }
+    open_enum! {
+        #[doc = "Action type. AOP_WORKFLOW: a workflow (the default)."]
+        PlaybookActionType { #[doc = "`AOP_WORKFLOW`"] AopWorkflow = "AOP_WORKFLOW", }
+    }
+    open_enum! {
+        #[doc =
+        "Expression type (common: general expression, the default). Mandatory for an event-triggered playbook."]
+        PlaybookConditionExpressionType { #[doc = "`common`"] Common = "common", }
+    }
+    open_enum! {
+        #[doc =
+        "Repetition of the schedule (second, hour, day, week). Mandatory for a timer-triggered playbook."]
+        PlaybookConditionScheduleType { #[doc = "`second`"] Second = "second", #[doc =
+        "`hour`"] Hour = "hour", #[doc = "`day`"] Day = "day", #[doc = "`week`"] Week =
+        "week", }
+    }
+    open_enum! {
+        #[doc =
+        "When the playbook starts running (IMMEDIATELY: once created; CUSTOM: at start_time). Mandatory for a timer-triggered playbook."]
+        PlaybookConditionStartType { #[doc = "`IMMEDIATELY`"] Immediately =
+        "IMMEDIATELY", #[doc = "`CUSTOM`"] Custom = "CUSTOM", }
+    }
+    open_enum! {
+        #[doc =
+        "When the playbook stops running (FOREVER: never; CUSTOM: at end_time). Mandatory for a timer-triggered playbook."]
+        PlaybookConditionEndType { #[doc = "`FOREVER`"] Forever = "FOREVER", #[doc =
+        "`CUSTOM`"] Custom = "CUSTOM", }
+    }
+    open_enum! {
+        #[doc =
+        "Execution queue type (PARALLEL: a new task runs beside earlier ones; SERIAL_WAIT: no new task is started). Mandatory for a timer-triggered playbook."]
+        PlaybookConditionExecutionType { #[doc = "`PARALLEL`"] Parallel = "PARALLEL",
+        #[doc = "`SERIAL_WAIT`"] SerialWait = "SERIAL_WAIT", }
     }
     open_enum! {
         #[doc = "Which versions to count. ALL: all; VALID: valid; DELETED: deleted."]
@@ -47757,7 +52142,7 @@ pub mod operations {
             Segment::Literal("playbooks"),
             Segment::Param {
                 name: "playbook_id",
-                reserved: &["export", "import", "statistics"],
+                reserved: &["export", "import", "statistics", "versions"],
             },
         ],
         query: &[],
@@ -47806,7 +52191,7 @@ pub mod operations {
             Segment::Literal("playbooks"),
             Segment::Param {
                 name: "playbook_id",
-                reserved: &["export", "import", "statistics"],
+                reserved: &["export", "import", "statistics", "versions"],
             },
         ],
         query: &[],
@@ -47912,7 +52297,7 @@ pub mod operations {
             Segment::Literal("playbooks"),
             Segment::Param {
                 name: "playbook_id",
-                reserved: &["export", "import", "statistics"],
+                reserved: &["export", "import", "statistics", "versions"],
             },
         ],
         query: &[],
@@ -48086,7 +52471,7 @@ pub mod operations {
             Segment::Literal("playbooks"),
             Segment::Param {
                 name: "playbook_id",
-                reserved: &["export", "import", "statistics"],
+                reserved: &["export", "import", "statistics", "versions"],
             },
             Segment::Literal("monitor"),
         ],
@@ -48174,6 +52559,713 @@ pub mod operations {
         read_only: true,
         batch: false,
     };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Querying the Playbook Version List
+    pub const LIST_PLAYBOOK_VERSIONS: Operation = Operation {
+        id: "ListPlaybookVersions",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics", "versions"],
+            },
+            Segment::Literal("versions"),
+        ],
+        query: &[
+            QueryParam {
+                name: "status",
+                kind: QueryKind::Enum("PlaybookVersionStatus"),
+                required: false,
+            },
+            QueryParam {
+                name: "enabled",
+                kind: QueryKind::Integer {
+                    min: Some(-2147483648i64),
+                    max: Some(2147483647i64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "version_type",
+                kind: QueryKind::Integer {
+                    min: Some(0i64),
+                    max: Some(1i64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "offset",
+                kind: QueryKind::Integer {
+                    min: Some(0i64),
+                    max: Some(2147483647i64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "limit",
+                kind: QueryKind::Integer {
+                    min: Some(1i64),
+                    max: Some(2147483647i64),
+                },
+                required: false,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListPlaybookVersionsResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: true,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: true,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Creating a Playbook Version
+    pub const CREATE_PLAYBOOK_VERSION: Operation = Operation {
+        id: "CreatePlaybookVersion",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Param {
+                name: "playbook_id",
+                reserved: &["export", "import", "statistics", "versions"],
+            },
+            Segment::Literal("versions"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CreatePlaybookVersionInfo",
+            wrap: None,
+            fields_schema: "CreatePlaybookVersionInfo",
+            fields: &[
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "workspace_id",
+                    setter: "workspace_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "playbook_id",
+                    setter: "playbook_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "actions",
+                    setter: "actions",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: Some(99u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_PLAYBOOK_ACTION,
+                    nullable: false,
+                },
+                Field {
+                    name: "dataclass_id",
+                    setter: "dataclass_id",
+                    required: true,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "rule_enable",
+                    setter: "rule_enable",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "rule_id",
+                    setter: "rule_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "trigger_type",
+                    setter: "trigger_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookTriggerType",
+                        values: &["EVENT", "TIMER"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_create",
+                    setter: "dataobject_create",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_update",
+                    setter: "dataobject_update",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_delete",
+                    setter: "dataobject_delete",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "action_strategy",
+                    setter: "action_strategy",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookActionStrategy",
+                        values: &["ASYNC"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "rule",
+                    setter: "rule",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_PLAYBOOK_RULE_INFO,
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Querying Playbook Version Details
+    pub const SHOW_PLAYBOOK_VERSION: Operation = Operation {
+        id: "ShowPlaybookVersion",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["batch-create", "monitor", "versions"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Updating a Playbook Version
+    pub const UPDATE_PLAYBOOK_VERSION: Operation = Operation {
+        id: "UpdatePlaybookVersion",
+        method: "PUT",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["batch-create", "monitor", "versions"],
+            },
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ModifyPlaybookVersionInfo",
+            wrap: None,
+            fields_schema: "ModifyPlaybookVersionInfo",
+            fields: &[
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: Some(1024u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "workspace_id",
+                    setter: "workspace_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "playbook_id",
+                    setter: "playbook_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataclass_id",
+                    setter: "dataclass_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "rule_enable",
+                    setter: "rule_enable",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "enabled",
+                    setter: "enabled",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "status",
+                    setter: "status",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookVersionStatus",
+                        values: &["EDITING", "APPROVING", "UNPASSED", "PUBLISHED"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "rule_id",
+                    setter: "rule_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "trigger_type",
+                    setter: "trigger_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookTriggerType",
+                        values: &["EVENT", "TIMER"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_create",
+                    setter: "dataobject_create",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_update",
+                    setter: "dataobject_update",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "dataobject_delete",
+                    setter: "dataobject_delete",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "action_strategy",
+                    setter: "action_strategy",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookActionStrategy",
+                        values: &["ASYNC"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "actions",
+                    setter: "actions",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_PLAYBOOK_ACTION,
+                    nullable: false,
+                },
+                Field {
+                    name: "rule",
+                    setter: "rule",
+                    required: false,
+                    kind: FieldKind::Object,
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::MODIFY_PLAYBOOK_RULE_INFO,
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Deleting a Playbook Version
+    pub const DELETE_PLAYBOOK_VERSION: Operation = Operation {
+        id: "DeletePlaybookVersion",
+        method: "DELETE",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["batch-create", "monitor", "versions"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookAcknowledgedResponse"),
+            shape: Shape::Envelope {
+                data: false,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`: Cloning a Playbook and Its Version
+    pub const COPY_PLAYBOOK_VERSION: Operation = Operation {
+        id: "CopyPlaybookVersion",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("clone"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CopyPlaybookInfo",
+            wrap: None,
+            fields_schema: "CopyPlaybookInfo",
+            fields: &[
+                Field {
+                    name: "name",
+                    setter: "name",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookVersionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[
         LIST_WORKFLOWS,
@@ -48247,6 +53339,12 @@ pub mod operations {
         IMPORT_PLAYBOOK,
         SHOW_PLAYBOOK_MONITORS,
         SHOW_PLAYBOOK_STATISTICS,
+        LIST_PLAYBOOK_VERSIONS,
+        CREATE_PLAYBOOK_VERSION,
+        SHOW_PLAYBOOK_VERSION,
+        UPDATE_PLAYBOOK_VERSION,
+        DELETE_PLAYBOOK_VERSION,
+        COPY_PLAYBOOK_VERSION,
     ];
     /// Every operation's body and result read through the bindings' types.
     pub const CODECS: &[Codec] = &[
@@ -48606,6 +53704,38 @@ pub mod operations {
             id: "ShowPlaybookStatistics",
             body: None,
             data: Some(crate::value_as::<types::PlaybookStatisticDetail>),
+        },
+        Codec {
+            id: "ListPlaybookVersions",
+            body: None,
+            data: Some(
+                crate::value_as::<::std::vec::Vec<types::PlaybookVersionListEntity>>,
+            ),
+        },
+        Codec {
+            id: "CreatePlaybookVersion",
+            body: Some(crate::read_as::<types::CreatePlaybookVersionInfo>),
+            data: Some(crate::value_as::<types::PlaybookVersionInfo>),
+        },
+        Codec {
+            id: "ShowPlaybookVersion",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookVersionInfo>),
+        },
+        Codec {
+            id: "UpdatePlaybookVersion",
+            body: Some(crate::read_as::<types::ModifyPlaybookVersionInfo>),
+            data: Some(crate::value_as::<types::PlaybookVersionInfo>),
+        },
+        Codec {
+            id: "DeletePlaybookVersion",
+            body: None,
+            data: None,
+        },
+        Codec {
+            id: "CopyPlaybookVersion",
+            body: Some(crate::read_as::<types::CopyPlaybookInfo>),
+            data: Some(crate::value_as::<types::PlaybookVersionInfo>),
         },
     ];
     operation_types! {
@@ -49028,6 +54158,41 @@ pub mod operations {
         "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`: Querying Playbook Statistics"]
         ShowPlaybookStatistics = SHOW_PLAYBOOK_STATISTICS { body : (), data :
         types::PlaybookStatisticDetail }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Querying the Playbook Version List"]
+        ListPlaybookVersions = LIST_PLAYBOOK_VERSIONS { body : (), data : ::std::vec::Vec
+        < types::PlaybookVersionListEntity > }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Creating a Playbook Version"]
+        CreatePlaybookVersion = CREATE_PLAYBOOK_VERSION { body :
+        types::CreatePlaybookVersionInfo, data : types::PlaybookVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Querying Playbook Version Details"]
+        ShowPlaybookVersion = SHOW_PLAYBOOK_VERSION { body : (), data :
+        types::PlaybookVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Updating a Playbook Version"]
+        UpdatePlaybookVersion = UPDATE_PLAYBOOK_VERSION { body :
+        types::ModifyPlaybookVersionInfo, data : types::PlaybookVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Deleting a Playbook Version"]
+        DeletePlaybookVersion = DELETE_PLAYBOOK_VERSION { body : (), data : () }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`: Cloning a Playbook and Its Version"]
+        CopyPlaybookVersion = COPY_PLAYBOOK_VERSION { body : types::CopyPlaybookInfo,
+        data : types::PlaybookVersionInfo }
     }
     impl crate::ListAnswer for types::ListAopWorkflowInstanceResponse {
         type Item = types::AopworkflowInstanceDetail;
@@ -50186,6 +55351,87 @@ pub mod object_fields {
             nullable: false,
         },
     ];
+    ///The fields of `CreatePlaybookAction`.
+    pub const CREATE_PLAYBOOK_ACTION: &[Field] = &[
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "description",
+            setter: "description",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "action_type",
+            setter: "action_type",
+            required: true,
+            kind: FieldKind::Enum {
+                schema: "PlaybookActionType",
+                values: &["AOP_WORKFLOW"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "action_id",
+            setter: "action_id",
+            required: true,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "sort_order",
+            setter: "sort_order",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+    ];
+    ///The fields of `CreatePlaybookRuleInfo`.
+    pub const CREATE_PLAYBOOK_RULE_INFO: &[Field] = &[
+        Field {
+            name: "rule",
+            setter: "rule",
+            required: true,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::PLAYBOOK_CONDITION_INFO,
+            nullable: false,
+        },
+    ];
     ///The fields of `DataClassRef`.
     pub const DATA_CLASS_REF: &[Field] = &[
         Field {
@@ -50792,6 +56038,19 @@ pub mod object_fields {
             nullable: false,
         },
     ];
+    ///The fields of `ModifyPlaybookRuleInfo`.
+    pub const MODIFY_PLAYBOOK_RULE_INFO: &[Field] = &[
+        Field {
+            name: "rule",
+            setter: "rule",
+            required: false,
+            kind: FieldKind::Object,
+            outer: false,
+            items: None,
+            fields: crate::object_fields::PLAYBOOK_CONDITION_INFO,
+            nullable: false,
+        },
+    ];
     ///The fields of `OrderAlertIncidentContent`.
     pub const ORDER_ALERT_INCIDENT_CONTENT: &[Field] = &[
         Field {
@@ -50856,6 +56115,214 @@ pub mod object_fields {
             },
             outer: false,
             items: None,
+            fields: &[],
+            nullable: false,
+        },
+    ];
+    ///The fields of `PlaybookConditionInfo`.
+    pub const PLAYBOOK_CONDITION_INFO: &[Field] = &[
+        Field {
+            name: "expression_type",
+            setter: "expression_type",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "PlaybookConditionExpressionType",
+                values: &["common"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "conditions",
+            setter: "conditions",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: None,
+            },
+            outer: false,
+            items: None,
+            fields: crate::object_fields::PLAYBOOK_CONDITION_ITEM,
+            nullable: false,
+        },
+        Field {
+            name: "logics",
+            setter: "logics",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: None,
+            },
+            outer: false,
+            items: Some(
+                &FieldKind::String {
+                    min_len: None,
+                    max_len: None,
+                },
+            ),
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "cron",
+            setter: "cron",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "schedule_type",
+            setter: "schedule_type",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "PlaybookConditionScheduleType",
+                values: &["second", "hour", "day", "week"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "start_type",
+            setter: "start_type",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "PlaybookConditionStartType",
+                values: &["IMMEDIATELY", "CUSTOM"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "end_type",
+            setter: "end_type",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "PlaybookConditionEndType",
+                values: &["FOREVER", "CUSTOM"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "end_time",
+            setter: "end_time",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "start_time",
+            setter: "start_time",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "repeat_range",
+            setter: "repeat_range",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "only_once",
+            setter: "only_once",
+            required: false,
+            kind: FieldKind::Boolean,
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "execution_type",
+            setter: "execution_type",
+            required: false,
+            kind: FieldKind::Enum {
+                schema: "PlaybookConditionExecutionType",
+                values: &["PARALLEL", "SERIAL_WAIT"],
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+    ];
+    ///The fields of `PlaybookConditionItem`.
+    pub const PLAYBOOK_CONDITION_ITEM: &[Field] = &[
+        Field {
+            name: "name",
+            setter: "name",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "detail",
+            setter: "detail",
+            required: false,
+            kind: FieldKind::String {
+                min_len: None,
+                max_len: None,
+            },
+            outer: false,
+            items: None,
+            fields: &[],
+            nullable: false,
+        },
+        Field {
+            name: "data",
+            setter: "data",
+            required: false,
+            kind: FieldKind::Array {
+                min_items: None,
+                max_items: None,
+            },
+            outer: false,
+            items: Some(
+                &FieldKind::String {
+                    min_len: None,
+                    max_len: None,
+                },
+            ),
             fields: &[],
             nullable: false,
         },
@@ -51011,6 +56478,21 @@ pub mod families {
             item_schema: None,
             list: None,
             operations: &[("list", "ShowPlaybookMonitors")],
+        },
+        Family {
+            name: "playbook-versions",
+            id_param: Some("version_id"),
+            parent_param: None,
+            item_schema: Some("PlaybookVersionInfo"),
+            list: Some(ListStyle::Envelope { total: true }),
+            operations: &[
+                ("list", "ListPlaybookVersions"),
+                ("create", "CreatePlaybookVersion"),
+                ("show", "ShowPlaybookVersion"),
+                ("update", "UpdatePlaybookVersion"),
+                ("delete", "DeletePlaybookVersion"),
+                ("copy-one", "CopyPlaybookVersion"),
+            ],
         },
         Family {
             name: "playbooks",
@@ -51953,6 +57435,24 @@ mod normalizing {
             crate::Normalize::normalize(&mut self.workspaces);
         }
     }
+    impl crate::Normalize for types::PlaybookActionInfo {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+            self.description = self.description.take().filter(|v| !v.is_empty());
+            self.action_type = self
+                .action_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.action_id = self.action_id.take().filter(|v| !v.is_empty());
+            self.playbook_id = self.playbook_id.take().filter(|v| !v.is_empty());
+            self.playbook_version_id = self
+                .playbook_version_id
+                .take()
+                .filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+        }
+    }
     impl crate::Normalize for types::PlaybookInfo {
         fn normalize(&mut self) {
             self.id = self.id.take().filter(|v| !v.is_empty());
@@ -52012,8 +57512,72 @@ mod normalizing {
                 .filter(|v| !v.is_empty());
         }
     }
+    impl crate::Normalize for types::PlaybookRuleInfo {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+            self.rule = self.rule.take().filter(|v| !v.is_empty());
+        }
+    }
     impl crate::Normalize for types::PlaybookStatisticDetail {
         fn normalize(&mut self) {}
+    }
+    impl crate::Normalize for types::PlaybookVersionInfo {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.description = self.description.take().filter(|v| !v.is_empty());
+            self.create_time = self.create_time.take().filter(|v| !v.is_empty());
+            self.update_time = self.update_time.take().filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+            self.creator_id = self.creator_id.take().filter(|v| !v.is_empty());
+            self.modifier_id = self.modifier_id.take().filter(|v| !v.is_empty());
+            self.playbook_id = self.playbook_id.take().filter(|v| !v.is_empty());
+            self.version = self.version.take().filter(|v| !v.is_empty());
+            self.status = self.status.take().filter(|v| !v.as_str().is_empty());
+            self.action_strategy = self
+                .action_strategy
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            crate::Normalize::normalize(&mut self.actions);
+            crate::Normalize::normalize(&mut self.rules);
+            if self.rules.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.rules = None;
+            }
+            self.dataclass_id = self.dataclass_id.take().filter(|v| !v.is_empty());
+            self.trigger_type = self
+                .trigger_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.rule_id = self.rule_id.take().filter(|v| !v.is_empty());
+            self.dataclass_name = self.dataclass_name.take().filter(|v| !v.is_empty());
+            self.approve_name = self.approve_name.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookVersionListEntity {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.description = self.description.take().filter(|v| !v.is_empty());
+            self.create_time = self.create_time.take().filter(|v| !v.is_empty());
+            self.update_time = self.update_time.take().filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+            self.creator_id = self.creator_id.take().filter(|v| !v.is_empty());
+            self.modifier_id = self.modifier_id.take().filter(|v| !v.is_empty());
+            self.playbook_id = self.playbook_id.take().filter(|v| !v.is_empty());
+            self.version = self.version.take().filter(|v| !v.is_empty());
+            self.status = self.status.take().filter(|v| !v.as_str().is_empty());
+            self.action_strategy = self
+                .action_strategy
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.dataclass_id = self.dataclass_id.take().filter(|v| !v.is_empty());
+            self.trigger_type = self
+                .trigger_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.rule_id = self.rule_id.take().filter(|v| !v.is_empty());
+            self.dataclass_name = self.dataclass_name.take().filter(|v| !v.is_empty());
+            self.approve_name = self.approve_name.take().filter(|v| !v.is_empty());
+        }
     }
     impl crate::Normalize for types::PlaybookcontextRef {
         fn normalize(&mut self) {

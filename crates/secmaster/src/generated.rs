@@ -1349,6 +1349,133 @@ impl Client {
             Request::new(self, vec![project_id.into(), workspace_id.into()]),
         )
     }
+    /// Querying the Playbook Version List
+    ///
+    /// This API is used to list the versions of a playbook, optionally by status, enabled state and version type.
+    ///
+    /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`, operationId `ListPlaybookVersions`.
+    ///
+    /// Source: API page ListPlaybookVersions (eu 2024-12-25): the query parameters (all optional, offset and limit too) and the answer; PlaybookVersionListEntity as in the official SDK 3.1.219. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookVersions.html>
+    pub fn list_playbook_versions(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        playbook_id: impl Into<String>,
+    ) -> ListPlaybookVersions {
+        ListPlaybookVersions(
+            Request::new(
+                self,
+                vec![project_id.into(), workspace_id.into(), playbook_id.into()],
+            ),
+        )
+    }
+    /// Creating a Playbook Version
+    ///
+    /// This API is used to create a version of a playbook (status EDITING). Its trigger rule (`rule`) and its workflows (`actions`) can be given inline, which replaces the deprecated CreatePlaybookRule and CreatePlaybookAction. A version is then submitted (UpdatePlaybookVersion with status APPROVING), reviewed (CreatePlaybookApprove) and enabled through UpdatePlaybook.
+    ///
+    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`, operationId `CreatePlaybookVersion`.
+    ///
+    /// Source: API page CreatePlaybookVersion (ja-jp 2025-12-18; id-id 2024-07-25 with bounds; eu): the body field by field as the 2025-12-18 copy has it (dataclass_id mandatory, `actions` as CreateAction objects and `rule` as CreateRuleInfo inline; the 2024 copies mark dataclass_id optional and type actions as ActionInfo), the bounds of the 2024-07-25 copy (description at most 1024 characters, at most 99 actions); CreateRuleInfo, ConditionInfo and CreateAction with their enums from the official SDK 3.1.219's docstrings, the page's nested tables being cut off. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/CreatePlaybookVersion.html>
+    ///
+    /// Never sent twice once it may have reached the service: when a failure leaves its
+    /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
+    pub fn create_playbook_version(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        playbook_id: impl Into<String>,
+    ) -> CreatePlaybookVersion {
+        let mut request = Request::new(
+            self,
+            vec![project_id.into(), workspace_id.into(), playbook_id.into()],
+        );
+        request
+            .how_to_check("list the playbook's versions to see whether it was created");
+        CreatePlaybookVersion(request)
+    }
+    /// Querying Playbook Version Details
+    ///
+    /// This API is used to query a playbook version, with its actions and trigger rule. Its path has no playbook ID.
+    ///
+    /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`, operationId `ShowPlaybookVersion`.
+    ///
+    /// Source: The official SDK 3.1.219 (ShowPlaybookVersionResponse, PlaybookVersionInfo, with RuleInfo and ActionInfo as the rule and action pages show them); the ShowPlaybookVersion page itself was not read.
+    pub fn show_playbook_version(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> ShowPlaybookVersion {
+        ShowPlaybookVersion(
+            Request::new(
+                self,
+                vec![project_id.into(), workspace_id.into(), version_id.into()],
+            ),
+        )
+    }
+    /// Updating a Playbook Version
+    ///
+    /// This API is used to edit a playbook version, or to submit it for review (`status: APPROVING`). Its path has no playbook ID.
+    ///
+    /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`, operationId `UpdatePlaybookVersion`.
+    ///
+    /// Source: API page UpdatePlaybookVersion (es-us, id-id 2024-07-25 with bounds): the body field by field (every field optional; description at most 1024 characters); `actions` and `rule` from the official SDK 3.1.219 ModifyPlaybookVersionInfo. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/UpdatePlaybookVersion.html>
+    pub fn update_playbook_version(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> UpdatePlaybookVersion {
+        UpdatePlaybookVersion(
+            Request::new(
+                self,
+                vec![project_id.into(), workspace_id.into(), version_id.into()],
+            ),
+        )
+    }
+    /// Deleting a Playbook Version
+    ///
+    /// This API is used to delete a playbook version (Terraform deletes only a version not in use by an enabled playbook). The answer is `{code, message}`.
+    ///
+    /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`, operationId `DeletePlaybookVersion`.
+    ///
+    /// Source: API page DeletePlaybookVersion (en-us 2024-07-25): no body; the answer `{code, message}` (its example writes code as the number 0; the table types it String). Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/DeletePlaybookVersion.html>
+    pub fn delete_playbook_version(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> DeletePlaybookVersion {
+        DeletePlaybookVersion(
+            Request::new(
+                self,
+                vec![project_id.into(), workspace_id.into(), version_id.into()],
+            ),
+        )
+    }
+    /// Cloning a Playbook and Its Version
+    ///
+    /// This API is used to clone a playbook version (with its playbook) under a new name. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`, operationId `CopyPlaybookVersion`.
+    ///
+    /// Source: API page CopyPlaybookVersion (eu 2024-12-25): the body (`name`, optional) and the answer (PlaybookVersionInfo). No replacement is named. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/CopyPlaybookVersion.html>
+    ///
+    /// Never sent twice once it may have reached the service: when a failure leaves its
+    /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
+    pub fn copy_playbook_version(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> CopyPlaybookVersion {
+        let mut request = Request::new(
+            self,
+            vec![project_id.into(), workspace_id.into(), version_id.into()],
+        );
+        request.how_to_check("list the playbooks to see whether the clone was made");
+        CopyPlaybookVersion(request)
+    }
 }
 impl crate::WorkspaceClient {
     /// [`Client::list_workflows`] in this handle's project and workspace (operationId `ListWorkflows`).
@@ -1785,6 +1912,54 @@ impl crate::WorkspaceClient {
     /// [`Client::show_playbook_statistics`] in this handle's project and workspace (operationId `ShowPlaybookStatistics`).
     pub fn show_playbook_statistics(&self) -> ShowPlaybookStatistics {
         self.client().show_playbook_statistics(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::list_playbook_versions`] in this handle's project and workspace (operationId `ListPlaybookVersions`).
+    pub fn list_playbook_versions(
+        &self,
+        playbook_id: impl Into<String>,
+    ) -> ListPlaybookVersions {
+        self.client()
+            .list_playbook_versions(self.project_id(), self.workspace_id(), playbook_id)
+    }
+    /// [`Client::create_playbook_version`] in this handle's project and workspace (operationId `CreatePlaybookVersion`).
+    pub fn create_playbook_version(
+        &self,
+        playbook_id: impl Into<String>,
+    ) -> CreatePlaybookVersion {
+        self.client()
+            .create_playbook_version(self.project_id(), self.workspace_id(), playbook_id)
+    }
+    /// [`Client::show_playbook_version`] in this handle's project and workspace (operationId `ShowPlaybookVersion`).
+    pub fn show_playbook_version(
+        &self,
+        version_id: impl Into<String>,
+    ) -> ShowPlaybookVersion {
+        self.client()
+            .show_playbook_version(self.project_id(), self.workspace_id(), version_id)
+    }
+    /// [`Client::update_playbook_version`] in this handle's project and workspace (operationId `UpdatePlaybookVersion`).
+    pub fn update_playbook_version(
+        &self,
+        version_id: impl Into<String>,
+    ) -> UpdatePlaybookVersion {
+        self.client()
+            .update_playbook_version(self.project_id(), self.workspace_id(), version_id)
+    }
+    /// [`Client::delete_playbook_version`] in this handle's project and workspace (operationId `DeletePlaybookVersion`).
+    pub fn delete_playbook_version(
+        &self,
+        version_id: impl Into<String>,
+    ) -> DeletePlaybookVersion {
+        self.client()
+            .delete_playbook_version(self.project_id(), self.workspace_id(), version_id)
+    }
+    /// [`Client::copy_playbook_version`] in this handle's project and workspace (operationId `CopyPlaybookVersion`).
+    pub fn copy_playbook_version(
+        &self,
+        version_id: impl Into<String>,
+    ) -> CopyPlaybookVersion {
+        self.client()
+            .copy_playbook_version(self.project_id(), self.workspace_id(), version_id)
     }
 }
 /// A prepared `ListWorkflows` call (Querying the Workflow List); set its fields, then `send` it.
@@ -7297,6 +7472,409 @@ impl ShowPlaybookStatistics {
             Output<secmaster_bindings::types::PlaybookStatisticDetail>,
             Error,
         >,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `ListPlaybookVersions` call (Querying the Playbook Version List); set its fields, then `send` it.
+///
+/// Made by [`Client::list_playbook_versions`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ListPlaybookVersions(
+    pub(crate) Request<secmaster_bindings::operations::ListPlaybookVersions>,
+);
+impl ListPlaybookVersions {
+    /// Only versions in this status.
+    pub fn status(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookVersionStatus,
+    ) -> Self {
+        self.0.query("status", value.as_str().to_owned());
+        self
+    }
+    /// Enabled (1) or disabled (0).
+    pub fn enabled(mut self, value: u32) -> Self {
+        self.0.query("enabled", value);
+        self
+    }
+    /// Version type. 0: draft; 1: official.
+    pub fn version_type(mut self, value: u32) -> Self {
+        self.0.query("version_type", value);
+        self
+    }
+    /// Start position of the query result, from 0.
+    pub fn offset(mut self, value: u32) -> Self {
+        self.0.query("offset", value);
+        self
+    }
+    /// Maximum number of records on a page, from 1.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.0.query("limit", value);
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            Page<secmaster_bindings::types::PlaybookVersionListEntity>,
+            Error,
+        >,
+    > + Send + 'static {
+        self.0.send_envelope(Page::new)
+    }
+    /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
+    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    pub fn items(self) -> Items<secmaster_bindings::types::PlaybookVersionListEntity> {
+        self.0.items(|request| Box::pin(Self(request).send()))
+    }
+}
+/// A prepared `CreatePlaybookVersion` call (Creating a Playbook Version); set its fields, then `send` it.
+///
+/// Made by [`Client::create_playbook_version`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct CreatePlaybookVersion(
+    pub(crate) Request<secmaster_bindings::operations::CreatePlaybookVersion>,
+);
+impl CreatePlaybookVersion {
+    /// Description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.body("description", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Workspace ID.
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Playbook ID.
+    pub fn playbook_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("playbook_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// The workflows the version runs (the newest pages carry them here, replacing CreatePlaybookAction).
+    pub fn actions(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::CreatePlaybookAction>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "actions",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
+            );
+        self
+    }
+    /// Data class ID.
+    /// Mandatory.
+    pub fn dataclass_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("dataclass_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Whether the trigger condition filter is enabled.
+    pub fn rule_enable(mut self, value: bool) -> Self {
+        self.0.body("rule_enable", ::serde_json::Value::Bool(value));
+        self
+    }
+    /// Filter rule ID.
+    pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("rule_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// How a playbook is triggered. EVENT: by a data object event; TIMER: on a schedule.
+    pub fn trigger_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookTriggerType,
+    ) -> Self {
+        self.0
+            .body(
+                "trigger_type",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Whether the playbook is triggered when a data object is created.
+    pub fn dataobject_create(mut self, value: bool) -> Self {
+        self.0.body("dataobject_create", ::serde_json::Value::Bool(value));
+        self
+    }
+    /// Whether the playbook is triggered when a data object is updated.
+    pub fn dataobject_update(mut self, value: bool) -> Self {
+        self.0.body("dataobject_update", ::serde_json::Value::Bool(value));
+        self
+    }
+    /// Whether the playbook is triggered when a data object is deleted.
+    pub fn dataobject_delete(mut self, value: bool) -> Self {
+        self.0.body("dataobject_delete", ::serde_json::Value::Bool(value));
+        self
+    }
+    /// Execution policy. Only asynchronous concurrent execution is supported: ASYNC.
+    pub fn action_strategy(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookActionStrategy,
+    ) -> Self {
+        self.0
+            .body(
+                "action_strategy",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// A trigger rule to create (CreateRuleInfo).
+    pub fn rule(
+        mut self,
+        value: impl TryInto<
+            secmaster_bindings::types::CreatePlaybookRuleInfo,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        self.0
+            .body_try(
+                "rule",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookVersionInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `ShowPlaybookVersion` call (Querying Playbook Version Details); set its fields, then `send` it.
+///
+/// Made by [`Client::show_playbook_version`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ShowPlaybookVersion(
+    pub(crate) Request<secmaster_bindings::operations::ShowPlaybookVersion>,
+);
+impl ShowPlaybookVersion {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookVersionInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `UpdatePlaybookVersion` call (Updating a Playbook Version); set its fields, then `send` it.
+///
+/// Made by [`Client::update_playbook_version`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct UpdatePlaybookVersion(
+    pub(crate) Request<secmaster_bindings::operations::UpdatePlaybookVersion>,
+);
+impl UpdatePlaybookVersion {
+    /// Description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.body("description", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Workspace ID.
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Playbook ID.
+    pub fn playbook_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("playbook_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Data class ID.
+    pub fn dataclass_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("dataclass_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Whether the trigger condition filter is enabled.
+    pub fn rule_enable(mut self, value: bool) -> Self {
+        self.0.body("rule_enable", ::serde_json::Value::Bool(value));
+        self
+    }
+    /// Whether to activate the version. false: not activated; true: activated.
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.0.body("enabled", ::serde_json::Value::Bool(value));
+        self
+    }
+    /// Playbook version status. EDITING: being edited; APPROVING: under review; UNPASSED: rejected; PUBLISHED: approved (published).
+    pub fn status(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookVersionStatus,
+    ) -> Self {
+        self.0.body("status", ::serde_json::Value::String(value.as_str().to_owned()));
+        self
+    }
+    /// Rule ID.
+    pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("rule_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// How a playbook is triggered. EVENT: by a data object event; TIMER: on a schedule.
+    pub fn trigger_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookTriggerType,
+    ) -> Self {
+        self.0
+            .body(
+                "trigger_type",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Whether the playbook is triggered when a data object is created.
+    pub fn dataobject_create(mut self, value: bool) -> Self {
+        self.0.body("dataobject_create", ::serde_json::Value::Bool(value));
+        self
+    }
+    /// Whether the playbook is triggered when a data object is updated.
+    pub fn dataobject_update(mut self, value: bool) -> Self {
+        self.0.body("dataobject_update", ::serde_json::Value::Bool(value));
+        self
+    }
+    /// Whether the playbook is triggered when a data object is deleted.
+    pub fn dataobject_delete(mut self, value: bool) -> Self {
+        self.0.body("dataobject_delete", ::serde_json::Value::Bool(value));
+        self
+    }
+    /// Execution policy. Only asynchronous concurrent execution is supported: ASYNC.
+    pub fn action_strategy(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookActionStrategy,
+    ) -> Self {
+        self.0
+            .body(
+                "action_strategy",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// The workflows the version runs.
+    pub fn actions(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::CreatePlaybookAction>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "actions",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
+            );
+        self
+    }
+    /// A trigger rule's new condition (ModifyRuleInfo).
+    pub fn rule(
+        mut self,
+        value: impl TryInto<
+            secmaster_bindings::types::ModifyPlaybookRuleInfo,
+            Error: ::std::fmt::Display,
+        >,
+    ) -> Self {
+        self.0
+            .body_try(
+                "rule",
+                value
+                    .try_into()
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        ::serde_json::to_value(v)
+                            .map_err(|e| format!("cannot be serialized: {e}"))
+                    }),
+            );
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookVersionInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `DeletePlaybookVersion` call (Deleting a Playbook Version); set its fields, then `send` it.
+///
+/// Made by [`Client::delete_playbook_version`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct DeletePlaybookVersion(
+    pub(crate) Request<secmaster_bindings::operations::DeletePlaybookVersion>,
+);
+impl DeletePlaybookVersion {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Output<()>, Error>> + Send + 'static {
+        self.0.send_acknowledged(Output::new)
+    }
+}
+/// A prepared `CopyPlaybookVersion` call (Cloning a Playbook and Its Version); set its fields, then `send` it.
+///
+/// Made by [`Client::copy_playbook_version`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct CopyPlaybookVersion(
+    pub(crate) Request<secmaster_bindings::operations::CopyPlaybookVersion>,
+);
+impl CopyPlaybookVersion {
+    /// Name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.body("name", ::serde_json::Value::String(value.into()));
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookVersionInfo>, Error>,
     > + Send + 'static {
         self.0.send_envelope(Output::new)
     }

@@ -1603,5 +1603,172 @@ pub fn rows() -> Vec<Row> {
                 .map(drop)
         }),
     });
+    rows.push(Row {
+        id: "ListPlaybookVersions",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1/versions",
+        answer: "{\"code\":\"00000000\",\"data\":[{\"action_strategy\":\"ASYNC\",\"approve_name\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"dataobject_create\":true,\"dataobject_delete\":false,\"dataobject_update\":false,\"description\":\"First version\",\"enabled\":false,\"id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule_enable\":true,\"rule_id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"status\":\"EDITING\",\"trigger_type\":\"EVENT\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"version\":\"v1\",\"version_type\":0}],\"message\":\"\",\"page\":1,\"size\":1,\"total\":1}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_playbook_versions(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "playbook-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "CreatePlaybookVersion",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1/versions",
+        answer: "{\"code\":\"00000000\",\"data\":{\"action_strategy\":\"ASYNC\",\"actions\":[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"\",\"id\":\"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\",\"name\":\"Block IP\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"playbook_version_id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\"}],\"approve_name\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"dataobject_create\":true,\"dataobject_delete\":false,\"dataobject_update\":false,\"description\":\"First version\",\"enabled\":false,\"id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule_enable\":true,\"rule_id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"rules\":{\"id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule\":\"{\\\"expression_type\\\":\\\"common\\\",\\\"conditions\\\":[{\\\"name\\\":\\\"c1\\\",\\\"data\\\":[\\\"severity\\\",\\\"==\\\",\\\"High\\\"]}],\\\"logics\\\":[\\\"c1\\\"]}\"},\"status\":\"EDITING\",\"trigger_type\":\"EVENT\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"version\":\"v1\",\"version_type\":0},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"action_strategy\":\"ASYNC\",\"actions\":[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"name\":\"Block IP\"}],\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataobject_create\":true,\"dataobject_delete\":false,\"dataobject_update\":false,\"description\":\"First version\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"rule\":{\"rule\":{\"conditions\":[{\"data\":[\"severity\",\"==\",\"High\"],\"detail\":\"\",\"name\":\"c1\"}],\"expression_type\":\"common\",\"logics\":[\"c1\"]}},\"rule_enable\":true,\"trigger_type\":\"EVENT\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}",
+        ),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.create_playbook_version(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "playbook-id-1",
+                )
+                .action_strategy(
+                    secmaster::bindings::open_enums::PlaybookActionStrategy::from(
+                        "ASYNC",
+                    ),
+                )
+                .actions(
+                    serde_json::from_str::<
+                        Vec<secmaster::bindings::types::CreatePlaybookAction>,
+                    >(
+                            "[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"name\":\"Block IP\"}]",
+                        )
+                        .unwrap(),
+                )
+                .dataclass_id("e410ae50-43fa-343e-807a-a2a9edb8018e")
+                .dataobject_create(true)
+                .dataobject_delete(false)
+                .dataobject_update(false)
+                .description("First version")
+                .playbook_id("909494e3-558e-46b6-a9eb-07a8e18ca62f")
+                .rule(
+                    serde_json::from_str::<
+                        secmaster::bindings::types::CreatePlaybookRuleInfo,
+                    >(
+                            "{\"rule\":{\"conditions\":[{\"data\":[\"severity\",\"==\",\"High\"],\"detail\":\"\",\"name\":\"c1\"}],\"expression_type\":\"common\",\"logics\":[\"c1\"]}}",
+                        )
+                        .unwrap(),
+                )
+                .rule_enable(true)
+                .trigger_type(
+                    secmaster::bindings::open_enums::PlaybookTriggerType::from("EVENT"),
+                )
+                .workspace_id("f44065f5-557b-4376-ae02-8c65ef1960f4")
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowPlaybookVersion",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"action_strategy\":\"ASYNC\",\"actions\":[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"\",\"id\":\"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\",\"name\":\"Block IP\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"playbook_version_id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\"}],\"approve_name\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"dataobject_create\":true,\"dataobject_delete\":false,\"dataobject_update\":false,\"description\":\"First version\",\"enabled\":false,\"id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule_enable\":true,\"rule_id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"rules\":{\"id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule\":\"{\\\"expression_type\\\":\\\"common\\\",\\\"conditions\\\":[{\\\"name\\\":\\\"c1\\\",\\\"data\\\":[\\\"severity\\\",\\\"==\\\",\\\"High\\\"]}],\\\"logics\\\":[\\\"c1\\\"]}\"},\"status\":\"EDITING\",\"trigger_type\":\"EVENT\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"version\":\"v1\",\"version_type\":0},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.show_playbook_version(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "version-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "UpdatePlaybookVersion",
+        method: "PUT",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"action_strategy\":\"ASYNC\",\"actions\":[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"\",\"id\":\"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\",\"name\":\"Block IP\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"playbook_version_id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\"}],\"approve_name\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"dataobject_create\":true,\"dataobject_delete\":false,\"dataobject_update\":false,\"description\":\"First version\",\"enabled\":false,\"id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule_enable\":true,\"rule_id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"rules\":{\"id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule\":\"{\\\"expression_type\\\":\\\"common\\\",\\\"conditions\\\":[{\\\"name\\\":\\\"c1\\\",\\\"data\\\":[\\\"severity\\\",\\\"==\\\",\\\"High\\\"]}],\\\"logics\\\":[\\\"c1\\\"]}\"},\"status\":\"APPROVING\",\"trigger_type\":\"EVENT\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"version\":\"v1\",\"version_type\":0},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"action_strategy\":\"ASYNC\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataobject_create\":true,\"rule_enable\":true,\"status\":\"APPROVING\",\"trigger_type\":\"EVENT\"}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.update_playbook_version(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "version-id-1",
+                )
+                .action_strategy(
+                    secmaster::bindings::open_enums::PlaybookActionStrategy::from(
+                        "ASYNC",
+                    ),
+                )
+                .dataclass_id("e410ae50-43fa-343e-807a-a2a9edb8018e")
+                .dataobject_create(true)
+                .rule_enable(true)
+                .status(
+                    secmaster::bindings::open_enums::PlaybookVersionStatus::from(
+                        "APPROVING",
+                    ),
+                )
+                .trigger_type(
+                    secmaster::bindings::open_enums::PlaybookTriggerType::from("EVENT"),
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DeletePlaybookVersion",
+        method: "DELETE",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1",
+        answer: "{\"code\":\"00000000\",\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.delete_playbook_version(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "version-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "CopyPlaybookVersion",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1/clone",
+        answer: "{\"code\":\"00000000\",\"data\":{\"action_strategy\":\"ASYNC\",\"actions\":[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"\",\"id\":\"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\",\"name\":\"Block IP\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"playbook_version_id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\"}],\"approve_name\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"dataobject_create\":true,\"dataobject_delete\":false,\"dataobject_update\":false,\"description\":\"First version\",\"enabled\":false,\"id\":\"4b3f8c2d-6e5a-4f7b-8c9d-8e7f6a5b4c32\",\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule_enable\":true,\"rule_id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"rules\":{\"id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule\":\"{\\\"expression_type\\\":\\\"common\\\",\\\"conditions\\\":[{\\\"name\\\":\\\"c1\\\",\\\"data\\\":[\\\"severity\\\",\\\"==\\\",\\\"High\\\"]}],\\\"logics\\\":[\\\"c1\\\"]}\"},\"status\":\"EDITING\",\"trigger_type\":\"EVENT\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"version\":\"v1\",\"version_type\":0},\"message\":\"\"}",
+        binary: false,
+        body: Some("{\"name\":\"block-malicious-ip-copy\"}"),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.copy_playbook_version(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "version-id-1",
+                )
+                .name("block-malicious-ip-copy")
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
     rows
 }
