@@ -56,7 +56,7 @@ impl Workspace {
             .collect();
         if let Some(rule) = self.children(RULES, id).next() {
             let parsed = serde_json::from_str(text(rule, "rule")).unwrap_or(Value::Null);
-            body.insert("rule".to_owned(), parsed);
+            body.insert("rule".to_owned(), json!({"rule": parsed}));
         }
         let fields = [
             "name",

@@ -56,8 +56,9 @@ impl Workspace {
         let v = v.as_object_mut().map(std::mem::take).unwrap_or_default();
         self.keep(VERSIONS, Some(id), v);
         self.set_version_fields(&vid, body, caller)?;
-        if body.get("rule").is_some() {
-            self.create_rule(&vid, body)?;
+        // The version's `rule` is CreatePlaybookRule's body (`{"rule": {..}}`).
+        if let Some(Value::Object(rule)) = body.get("rule") {
+            self.create_rule(&vid, rule)?;
         }
         if let Some(Value::Array(actions)) = body.get("actions") {
             self.create_actions(&vid, actions)?;
@@ -186,7 +187,7 @@ impl Workspace {
         body.remove("status");
         body.remove("enabled");
         if let Some(rule) = rule {
-            body.insert("rule".to_owned(), rule["rule"].clone());
+            body.insert("rule".to_owned(), json!({"rule": rule["rule"]}));
         }
         body.insert("actions".to_owned(), Value::Array(actions));
         self.create_playbook_version(text(&v, "playbook_id"), &body, caller)

@@ -178,7 +178,7 @@ async fn refusals_are_the_chapters_shape_and_change_nothing() {
     assert_eq!(e, (400, codes::WRONG_VERSION_STATUS.to_owned()));
     assert_eq!(version(&fake, &made).await["status"], "EDITING");
     // An action naming a workflow the workspace does not have.
-    let missing = json!([{"name": "n", "description": "d", "action_type": "aopworkflow",
+    let missing = json!([{"name": "n", "description": "d", "action_type": "AOP_WORKFLOW",
         "action_id": "00000000-0000-0000-0000-000000000000", "sort_order": "9"}]);
     let e = refused(&fake, Method::POST, &format!("{vp}/actions"), Some(missing)).await;
     assert_eq!(e, (400, codes::UNKNOWN_WORKFLOW.to_owned()));

@@ -122,7 +122,23 @@ pub struct Made {
     pub version: String,
 }
 
-/// Makes `book` up to a version that is still being edited, with its rule and actions.
+/// The rule of `book`'s version, as CreatePlaybookRule's body (`{"rule": {..}}`).
+pub fn rule_body(data: [&str; 3]) -> Value {
+    json!({"rule": {"expression_type": "common", "logics": ["c"],
+        "conditions": [{"name": "c", "detail": "the book's rule", "data": data}]}})
+}
+
+/// The actions running `workflows`, as CreatePlaybookAction's body.
+pub fn actions_body(workflows: &[String]) -> Value {
+    let actions = workflows.iter().enumerate().map(|(i, w)| {
+        json!({"name": format!("action {i}"), "description": "runs a workflow",
+            "action_type": "AOP_WORKFLOW", "action_id": w, "sort_order": i.to_string()})
+    });
+    Value::Array(actions.collect())
+}
+
+/// Makes `book` up to a version that is still being edited, its rule and actions inline (the
+/// newest page's CreatePlaybookVersion).
 pub async fn draft(fake: &FakeSecMaster, book: &Book) -> Made {
     let (_, w) = page();
     let made = ok(
@@ -133,11 +149,15 @@ pub async fn draft(fake: &FakeSecMaster, book: &Book) -> Made {
     )
     .await;
     let playbook = made["data"]["id"].as_str().unwrap().to_owned();
-    let body = json!({
+    let mut body = json!({
         "description": "v1", "workspace_id": w, "playbook_id": playbook, "dataclass_id": alert_class(),
         "rule_enable": book.rule.is_some(), "trigger_type": book.trigger,
         "dataobject_create": book.on_create, "dataobject_update": book.on_update, "action_strategy": "ASYNC",
+        "actions": actions_body(&book.workflows),
     });
+    if let Some(data) = book.rule {
+        body["rule"] = rule_body(data);
+    }
     let version = ok(
         fake,
         Method::POST,
@@ -146,30 +166,6 @@ pub async fn draft(fake: &FakeSecMaster, book: &Book) -> Made {
     )
     .await;
     let version = version["data"]["id"].as_str().unwrap().to_owned();
-    if let Some(data) = book.rule {
-        let rule = json!({"rule": {"expression_type": "common", "logics": ["c"],
-            "conditions": [{"name": "c", "detail": "the book's rule", "data": data}]}});
-        ok(
-            fake,
-            Method::POST,
-            &soc(&format!("playbooks/versions/{version}/rules")),
-            Some(rule),
-        )
-        .await;
-    }
-    if !book.workflows.is_empty() {
-        let actions: Vec<Value> = book.workflows.iter().enumerate().map(|(i, w)| json!({
-            "name": format!("action {i}"), "description": "runs a workflow", "action_type": "aopworkflow",
-            "action_id": w, "sort_order": i.to_string(),
-        })).collect();
-        ok(
-            fake,
-            Method::POST,
-            &soc(&format!("playbooks/versions/{version}/actions")),
-            Some(Value::Array(actions)),
-        )
-        .await;
-    }
     Made { playbook, version }
 }
 

@@ -71,7 +71,7 @@ def main():
         step = "create an action"
         actions = client.create_playbook_action(CreatePlaybookActionRequest(
             **ids, version_id=version.id, body=[CreateAction(
-                name="run it", description="the workflow", action_type="aopworkflow",
+                name="run it", description="the workflow", action_type="AOP_WORKFLOW",
                 action_id=workflow, sort_order="1")])).data
         seen["action"] = [a.action_id == workflow for a in actions]
 
