@@ -822,6 +822,20 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Reviewing a Playbook (ApprovePlaybookInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ApprovePlaybookInfo {
+        ///Review comments.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<crate::generated::open_enums::ApprovalResult>,
+    }
+    impl ApprovePlaybookInfo {
+        pub fn builder() -> builder::ApprovePlaybookInfo {
+            Default::default()
+        }
+    }
     ///Request body of Updating Alerts in Batches: the same changes applied to every alert of `batch_ids`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BatchChangeAlertRequestBody {
@@ -3423,6 +3437,24 @@ pub mod types {
             Default::default()
         }
     }
+    ///Response of Querying Playbook Review Results.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListPlaybookApprovesResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The reviews.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<PlaybookApproveOpinionDetail>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl ListPlaybookApprovesResponse {
+        pub fn builder() -> builder::ListPlaybookApprovesResponse {
+            Default::default()
+        }
+    }
     ///Response of Querying the Playbook Version List.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListPlaybookVersionsResponse {
@@ -3769,6 +3801,38 @@ pub mod types {
     }
     impl PlaybookActionInfo {
         pub fn builder() -> builder::PlaybookActionInfo {
+            Default::default()
+        }
+    }
+    ///A review (ApproveOpinionDetail).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookApproveOpinionDetail {
+        ///Review content.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+        ///Review result (PASS or UN_PASS).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookApproveOpinionDetail {
+        pub fn builder() -> builder::PlaybookApproveOpinionDetail {
+            Default::default()
+        }
+    }
+    ///Response of Reviewing a Playbook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookApproveResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookApproveOpinionDetail>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookApproveResponse {
+        pub fn builder() -> builder::PlaybookApproveResponse {
             Default::default()
         }
     }
@@ -9308,6 +9372,73 @@ pub mod types {
                     mode: Ok(value.mode),
                     taskconfig: Ok(value.taskconfig),
                     taskflow: Ok(value.taskflow),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApprovePlaybookInfo {
+            content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::ApprovalResult>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApprovePlaybookInfo {
+            fn default() -> Self {
+                Self {
+                    content: Ok(Default::default()),
+                    result: Ok(Default::default()),
+                }
+            }
+        }
+        impl ApprovePlaybookInfo {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::open_enums::ApprovalResult>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApprovePlaybookInfo>
+        for super::ApprovePlaybookInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApprovePlaybookInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    result: value.result?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApprovePlaybookInfo> for ApprovePlaybookInfo {
+            fn from(value: super::ApprovePlaybookInfo) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    result: Ok(value.result),
                 }
             }
         }
@@ -23415,6 +23546,93 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListPlaybookApprovesResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookApproveOpinionDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListPlaybookApprovesResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListPlaybookApprovesResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::PlaybookApproveOpinionDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListPlaybookApprovesResponse>
+        for super::ListPlaybookApprovesResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListPlaybookApprovesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListPlaybookApprovesResponse>
+        for ListPlaybookApprovesResponse {
+            fn from(value: super::ListPlaybookApprovesResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListPlaybookVersionsResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25268,6 +25486,159 @@ pub mod types {
                     playbook_id: Ok(value.playbook_id),
                     playbook_version_id: Ok(value.playbook_version_id),
                     project_id: Ok(value.project_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookApproveOpinionDetail {
+            content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookApproveOpinionDetail {
+            fn default() -> Self {
+                Self {
+                    content: Ok(Default::default()),
+                    result: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookApproveOpinionDetail {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookApproveOpinionDetail>
+        for super::PlaybookApproveOpinionDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookApproveOpinionDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    result: value.result?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookApproveOpinionDetail>
+        for PlaybookApproveOpinionDetail {
+            fn from(value: super::PlaybookApproveOpinionDetail) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    result: Ok(value.result),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookApproveResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookApproveOpinionDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookApproveResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookApproveResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookApproveOpinionDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookApproveResponse>
+        for super::PlaybookApproveResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookApproveResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookApproveResponse>
+        for PlaybookApproveResponse {
+            fn from(value: super::PlaybookApproveResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -31012,6 +31383,29 @@ let response = client.show_playbook_statistics()
     pub fn show_playbook_statistics(&self) -> builder::ShowPlaybookStatistics<'_> {
         builder::ShowPlaybookStatistics::new(self)
     }
+    /**Querying Playbook Review Results
+
+This API is used to list the reviews of a resource (a playbook version, or a workflow: `approve_type`).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `approve_type`: Review type. PLAYBOOK: playbook; AOP_WORKFLOW: workflow.
+- `resource_id`: Resource ID (a playbook version ID, for example).
+```ignore
+let response = client.list_playbook_approves()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .approve_type(approve_type)
+    .resource_id(resource_id)
+    .send()
+    .await;
+```*/
+    pub fn list_playbook_approves(&self) -> builder::ListPlaybookApproves<'_> {
+        builder::ListPlaybookApproves::new(self)
+    }
     /**Querying Playbook Version Details
 
 This API is used to query a playbook version, with its actions and trigger rule. Its path has no playbook ID.
@@ -31076,6 +31470,29 @@ let response = client.delete_playbook_version()
 ```*/
     pub fn delete_playbook_version(&self) -> builder::DeletePlaybookVersion<'_> {
         builder::DeletePlaybookVersion::new(self)
+    }
+    /**Reviewing a Playbook
+
+This API is used to review a playbook version submitted for review (status APPROVING): `PASS` publishes it (PUBLISHED, ready to enable), `UN_PASS` rejects it (UNPASSED).
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `body`
+```ignore
+let response = client.create_playbook_approve()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_playbook_approve(&self) -> builder::CreatePlaybookApprove<'_> {
+        builder::CreatePlaybookApprove::new(self)
     }
     /**Cloning a Playbook and Its Version
 
@@ -38031,6 +38448,148 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_playbook_approves`]
+
+[`Client::list_playbook_approves`]: super::Client::list_playbook_approves*/
+    #[derive(Debug, Clone)]
+    pub struct ListPlaybookApproves<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        approve_type: Result<
+            Option<crate::generated::open_enums::PlaybookApprovesApproveType>,
+            String,
+        >,
+        resource_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListPlaybookApproves<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                approve_type: Ok(None),
+                resource_id: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn approve_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                crate::generated::open_enums::PlaybookApprovesApproveType,
+            >,
+        {
+            self.approve_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: PlaybookApprovesApproveType` for approve_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn resource_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.resource_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for resource_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListPlaybookApprovesResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, approve_type, resource_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let approve_type = approve_type.map_err(Error::InvalidRequest)?;
+            let resource_id = resource_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/approval", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("approve_type", &approve_type),
+                )
+                .query(&progenitor_client::QueryParam::new("resource_id", &resource_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_playbook_approves",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::show_playbook_version`]
 
 [`Client::show_playbook_version`]: super::Client::show_playbook_version*/
@@ -38390,6 +38949,154 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_playbook_approve`]
+
+[`Client::create_playbook_approve`]: super::Client::create_playbook_approve*/
+    #[derive(Debug, Clone)]
+    pub struct CreatePlaybookApprove<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ApprovePlaybookInfo, String>,
+    }
+    impl<'a> CreatePlaybookApprove<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ApprovePlaybookInfo>,
+            <V as std::convert::TryInto<
+                types::ApprovePlaybookInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ApprovePlaybookInfo` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ApprovePlaybookInfo,
+            ) -> types::builder::ApprovePlaybookInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookApproveResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ApprovePlaybookInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/approval", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_playbook_approve",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -43280,6 +43987,11 @@ pub mod open_enums {
         #[doc = "Which versions to count. ALL: all; VALID: valid; DELETED: deleted."]
         PlaybookMonitorsVersionQueryType { #[doc = "`ALL`"] All = "ALL", #[doc =
         "`VALID`"] Valid = "VALID", #[doc = "`DELETED`"] Deleted = "DELETED", }
+    }
+    open_enum! {
+        #[doc = "Review type. PLAYBOOK: playbook; AOP_WORKFLOW: workflow."]
+        PlaybookApprovesApproveType { #[doc = "`PLAYBOOK`"] Playbook = "PLAYBOOK", #[doc
+        = "`AOP_WORKFLOW`"] AopWorkflow = "AOP_WORKFLOW", }
     }
 }
 /// Every operation of the spec, as data ([`crate::Operation`]) and as a type ([`crate::Op`]).
@@ -50472,6 +51184,7 @@ pub mod operations {
             Segment::Param {
                 name: "related_dataclass_type",
                 reserved: &[
+                    "approval",
                     "batch-create",
                     "download",
                     "fields",
@@ -50570,6 +51283,7 @@ pub mod operations {
             Segment::Param {
                 name: "related_dataclass_type",
                 reserved: &[
+                    "approval",
                     "batch-create",
                     "download",
                     "fields",
@@ -50773,6 +51487,7 @@ pub mod operations {
             Segment::Param {
                 name: "related_dataclass_type",
                 reserved: &[
+                    "approval",
                     "batch-create",
                     "download",
                     "fields",
@@ -52880,7 +53595,7 @@ pub mod operations {
             Segment::Literal("versions"),
             Segment::Param {
                 name: "version_id",
-                reserved: &["batch-create", "monitor", "versions"],
+                reserved: &["approval", "batch-create", "monitor", "versions"],
             },
         ],
         query: &[],
@@ -52930,7 +53645,7 @@ pub mod operations {
             Segment::Literal("versions"),
             Segment::Param {
                 name: "version_id",
-                reserved: &["batch-create", "monitor", "versions"],
+                reserved: &["approval", "batch-create", "monitor", "versions"],
             },
         ],
         query: &[],
@@ -53165,7 +53880,7 @@ pub mod operations {
             Segment::Literal("versions"),
             Segment::Param {
                 name: "version_id",
-                reserved: &["batch-create", "monitor", "versions"],
+                reserved: &["approval", "batch-create", "monitor", "versions"],
             },
         ],
         query: &[],
@@ -53215,7 +53930,7 @@ pub mod operations {
             Segment::Literal("versions"),
             Segment::Param {
                 name: "version_id",
-                reserved: &["batch-create", "monitor", "versions"],
+                reserved: &["approval", "batch-create", "monitor", "versions"],
             },
             Segment::Literal("clone"),
         ],
@@ -53264,6 +53979,145 @@ pub mod operations {
             },
         ],
         read_only: false,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`: Reviewing a Playbook
+    pub const CREATE_PLAYBOOK_APPROVE: Operation = Operation {
+        id: "CreatePlaybookApprove",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("approval"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ApprovePlaybookInfo",
+            wrap: None,
+            fields_schema: "ApprovePlaybookInfo",
+            fields: &[
+                Field {
+                    name: "result",
+                    setter: "result",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "ApprovalResult",
+                        values: &["PASS", "UN_PASS"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "content",
+                    setter: "content",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookApproveResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`: Querying Playbook Review Results
+    pub const LIST_PLAYBOOK_APPROVES: Operation = Operation {
+        id: "ListPlaybookApproves",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Literal("approval"),
+        ],
+        query: &[
+            QueryParam {
+                name: "resource_id",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "approve_type",
+                kind: QueryKind::Enum("PlaybookApprovesApproveType"),
+                required: false,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListPlaybookApprovesResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: true,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: true,
         batch: false,
     };
     /// Every operation of the spec.
@@ -53345,6 +54199,8 @@ pub mod operations {
         UPDATE_PLAYBOOK_VERSION,
         DELETE_PLAYBOOK_VERSION,
         COPY_PLAYBOOK_VERSION,
+        CREATE_PLAYBOOK_APPROVE,
+        LIST_PLAYBOOK_APPROVES,
     ];
     /// Every operation's body and result read through the bindings' types.
     pub const CODECS: &[Codec] = &[
@@ -53736,6 +54592,18 @@ pub mod operations {
             id: "CopyPlaybookVersion",
             body: Some(crate::read_as::<types::CopyPlaybookInfo>),
             data: Some(crate::value_as::<types::PlaybookVersionInfo>),
+        },
+        Codec {
+            id: "CreatePlaybookApprove",
+            body: Some(crate::read_as::<types::ApprovePlaybookInfo>),
+            data: Some(crate::value_as::<types::PlaybookApproveOpinionDetail>),
+        },
+        Codec {
+            id: "ListPlaybookApproves",
+            body: None,
+            data: Some(
+                crate::value_as::<::std::vec::Vec<types::PlaybookApproveOpinionDetail>>,
+            ),
         },
     ];
     operation_types! {
@@ -54193,6 +55061,18 @@ pub mod operations {
         "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`: Cloning a Playbook and Its Version"]
         CopyPlaybookVersion = COPY_PLAYBOOK_VERSION { body : types::CopyPlaybookInfo,
         data : types::PlaybookVersionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`: Reviewing a Playbook"]
+        CreatePlaybookApprove = CREATE_PLAYBOOK_APPROVE { body :
+        types::ApprovePlaybookInfo, data : types::PlaybookApproveOpinionDetail }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`: Querying Playbook Review Results"]
+        ListPlaybookApproves = LIST_PLAYBOOK_APPROVES { body : (), data : ::std::vec::Vec
+        < types::PlaybookApproveOpinionDetail > }
     }
     impl crate::ListAnswer for types::ListAopWorkflowInstanceResponse {
         type Item = types::AopworkflowInstanceDetail;
@@ -56492,6 +57372,7 @@ pub mod families {
                 ("update", "UpdatePlaybookVersion"),
                 ("delete", "DeletePlaybookVersion"),
                 ("copy-one", "CopyPlaybookVersion"),
+                ("approval-one", "CreatePlaybookApprove"),
             ],
         },
         Family {
@@ -57451,6 +58332,12 @@ mod normalizing {
                 .take()
                 .filter(|v| !v.is_empty());
             self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookApproveOpinionDetail {
+        fn normalize(&mut self) {
+            self.result = self.result.take().filter(|v| !v.is_empty());
+            self.content = self.content.take().filter(|v| !v.is_empty());
         }
     }
     impl crate::Normalize for types::PlaybookInfo {

@@ -3,7 +3,7 @@
 use super::Row;
 /// Every operation whose request example the generated setters express.
 ///
-/// Left to their own tests (their request example needs a field an intent method owns, or the spec gives no 2xx example): CreateAopWorkflowVersion, CreateWorkflowInstance, UpdateAopWorkflowVersion, CreateAopWorkflowVersionApprovel, ValidateAopWorkflowVersion, UpdateWorkflowInstance, ShowPlaybookMonitors.
+/// Left to their own tests (their request example needs a field an intent method owns, or the spec gives no 2xx example): CreateAopWorkflowVersion, CreateWorkflowInstance, UpdateAopWorkflowVersion, CreateAopWorkflowVersionApprovel, ValidateAopWorkflowVersion, UpdateWorkflowInstance, ShowPlaybookMonitors, CreatePlaybookApprove.
 pub fn rows() -> Vec<Row> {
     let mut rows = Vec::new();
     rows.push(Row {
@@ -1765,6 +1765,24 @@ pub fn rows() -> Vec<Row> {
                     "version-id-1",
                 )
                 .name("block-malicious-ip-copy")
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ListPlaybookApproves",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/approval",
+        answer: "{\"code\":\"00000000\",\"data\":[{\"content\":\"need modify\",\"result\":\"PASS\"}],\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_playbook_approves(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
                 .send()
                 .await
                 .map(drop)
