@@ -70,7 +70,7 @@ async fn a_playbooks_life_goes_through_review_to_enabled_and_back() {
         playbook(&fake, &made).await["unaudited_version_id"],
         made.version.as_str()
     );
-    let rejected = json!({"result": "UN_PASSED", "content": "not yet"});
+    let rejected = json!({"result": "UN_PASS", "content": "not yet"});
     ok(
         &fake,
         Method::POST,
