@@ -3455,6 +3455,36 @@ pub mod types {
             Default::default()
         }
     }
+    ///Response of Querying Playbook Instance Audit Logs: `{count, audit_logs}`, no envelope.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListPlaybookAuditLogsResponse {
+        ///The audit log records.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub audit_logs: ::std::vec::Vec<PlaybookAuditLogInfo>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+    }
+    impl ListPlaybookAuditLogsResponse {
+        pub fn builder() -> builder::ListPlaybookAuditLogsResponse {
+            Default::default()
+        }
+    }
+    ///Response of Querying the Playbook Instance List: `{count, instances}`, no envelope.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListPlaybookInstancesResponse {
+        ///Total number of instances.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        ///The instances of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub instances: ::std::vec::Vec<PlaybookInstanceInfo>,
+    }
+    impl ListPlaybookInstancesResponse {
+        pub fn builder() -> builder::ListPlaybookInstancesResponse {
+            Default::default()
+        }
+    }
     ///Response of Querying the Playbook Version List.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListPlaybookVersionsResponse {
@@ -3709,6 +3739,19 @@ pub mod types {
             Default::default()
         }
     }
+    ///Request body of Operating a Playbook Instance (OperationPlaybookInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct OperationPlaybookInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operation: ::std::option::Option<
+            crate::generated::open_enums::PlaybookOperationPlaybookOperation,
+        >,
+    }
+    impl OperationPlaybookInfo {
+        pub fn builder() -> builder::OperationPlaybookInfo {
+            Default::default()
+        }
+    }
     ///Request body of Converting an Alert into an Incident.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OrderAlert {
@@ -3804,6 +3847,19 @@ pub mod types {
             Default::default()
         }
     }
+    ///One workflow run of a playbook instance (ActionInstanceInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookActionInstanceInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<PlaybookActionInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance_log: ::std::option::Option<PlaybookAuditLogInfo>,
+    }
+    impl PlaybookActionInstanceInfo {
+        pub fn builder() -> builder::PlaybookActionInstanceInfo {
+            Default::default()
+        }
+    }
     ///A review (ApproveOpinionDetail).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PlaybookApproveOpinionDetail {
@@ -3833,6 +3889,57 @@ pub mod types {
     }
     impl PlaybookApproveResponse {
         pub fn builder() -> builder::PlaybookApproveResponse {
+            Default::default()
+        }
+    }
+    ///An audit log record of a playbook instance (AuditLogInfo). As a request body, every field is an optional filter.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookAuditLogInfo {
+        ///Workflow ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_id: ::std::option::Option<::std::string::String>,
+        ///Workflow name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_name: ::std::option::Option<::std::string::String>,
+        ///End time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_time: ::std::option::Option<::std::string::String>,
+        ///Error message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        ///Input.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input: ::std::option::Option<::std::string::String>,
+        ///Instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instance_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookAuditLogInstanceType,
+        >,
+        ///Log level.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub log_level: ::std::option::Option<::std::string::String>,
+        ///Output.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output: ::std::option::Option<::std::string::String>,
+        ///Instance ID of the parent node.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent_instance_id: ::std::option::Option<::std::string::String>,
+        ///Start time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<
+            crate::generated::open_enums::PlaybookInstanceStatus,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookTriggerType,
+        >,
+    }
+    impl PlaybookAuditLogInfo {
+        pub fn builder() -> builder::PlaybookAuditLogInfo {
             Default::default()
         }
     }
@@ -3901,6 +4008,36 @@ pub mod types {
     }
     impl PlaybookConditionItem {
         pub fn builder() -> builder::PlaybookConditionItem {
+            Default::default()
+        }
+    }
+    ///The data class of an instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookDataclassInfoRef {
+        ///Data class ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Data class name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookDataclassInfoRef {
+        pub fn builder() -> builder::PlaybookDataclassInfoRef {
+            Default::default()
+        }
+    }
+    ///The data object of an instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookDataobjectRef {
+        ///Data object ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookDataobjectRef {
+        pub fn builder() -> builder::PlaybookDataobjectRef {
             Default::default()
         }
     }
@@ -3979,6 +4116,65 @@ pub mod types {
     }
     impl PlaybookInfo {
         pub fn builder() -> builder::PlaybookInfo {
+            Default::default()
+        }
+    }
+    ///The playbook of an instance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookInfoRef {
+        ///Playbook ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+        ///Playbook version ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version_id: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookInfoRef {
+        pub fn builder() -> builder::PlaybookInfoRef {
+            Default::default()
+        }
+    }
+    ///A playbook instance (PlaybookInstanceInfo): one run of a playbook version on a data object.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookInstanceInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataclass: ::std::option::Option<PlaybookDataclassInfoRef>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dataobject: ::std::option::Option<PlaybookDataobjectRef>,
+        ///Update time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_time: ::std::option::Option<::std::string::String>,
+        ///Playbook instance ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Playbook instance name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook: ::std::option::Option<PlaybookInfoRef>,
+        ///Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///Creation time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<
+            crate::generated::open_enums::PlaybookInstanceStatus,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookTriggerType,
+        >,
+    }
+    impl PlaybookInstanceInfo {
+        pub fn builder() -> builder::PlaybookInstanceInfo {
             Default::default()
         }
     }
@@ -4409,6 +4605,21 @@ pub mod types {
     }
     impl ShowPlaybookStatisticsResponse {
         pub fn builder() -> builder::ShowPlaybookStatisticsResponse {
+            Default::default()
+        }
+    }
+    ///Response of Querying the Playbook Instance Topology: `{count, action_instances}`, no envelope.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowPlaybookTopologyResponse {
+        ///The workflow runs of the instance.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub action_instances: ::std::vec::Vec<PlaybookActionInstanceInfo>,
+        ///Total number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+    }
+    impl ShowPlaybookTopologyResponse {
+        pub fn builder() -> builder::ShowPlaybookTopologyResponse {
             Default::default()
         }
     }
@@ -23633,6 +23844,138 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListPlaybookAuditLogsResponse {
+            audit_logs: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookAuditLogInfo>,
+                ::std::string::String,
+            >,
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListPlaybookAuditLogsResponse {
+            fn default() -> Self {
+                Self {
+                    audit_logs: Ok(Default::default()),
+                    count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListPlaybookAuditLogsResponse {
+            pub fn audit_logs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaybookAuditLogInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.audit_logs = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for audit_logs: {e}")
+                    });
+                self
+            }
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListPlaybookAuditLogsResponse>
+        for super::ListPlaybookAuditLogsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListPlaybookAuditLogsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    audit_logs: value.audit_logs?,
+                    count: value.count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListPlaybookAuditLogsResponse>
+        for ListPlaybookAuditLogsResponse {
+            fn from(value: super::ListPlaybookAuditLogsResponse) -> Self {
+                Self {
+                    audit_logs: Ok(value.audit_logs),
+                    count: Ok(value.count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListPlaybookInstancesResponse {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            instances: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookInstanceInfo>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListPlaybookInstancesResponse {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    instances: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListPlaybookInstancesResponse {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn instances<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaybookInstanceInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instances = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instances: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListPlaybookInstancesResponse>
+        for super::ListPlaybookInstancesResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListPlaybookInstancesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    instances: value.instances?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListPlaybookInstancesResponse>
+        for ListPlaybookInstancesResponse {
+            fn from(value: super::ListPlaybookInstancesResponse) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    instances: Ok(value.instances),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListPlaybookVersionsResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25023,6 +25366,59 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct OperationPlaybookInfo {
+            operation: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookOperationPlaybookOperation,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OperationPlaybookInfo {
+            fn default() -> Self {
+                Self {
+                    operation: Ok(Default::default()),
+                }
+            }
+        }
+        impl OperationPlaybookInfo {
+            pub fn operation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookOperationPlaybookOperation,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.operation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for operation: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OperationPlaybookInfo>
+        for super::OperationPlaybookInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OperationPlaybookInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    operation: value.operation?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OperationPlaybookInfo>
+        for OperationPlaybookInfo {
+            fn from(value: super::OperationPlaybookInfo) -> Self {
+                Self {
+                    operation: Ok(value.operation),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct OrderAlert {
             ids: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -25490,6 +25886,76 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PlaybookActionInstanceInfo {
+            action: ::std::result::Result<
+                ::std::option::Option<super::PlaybookActionInfo>,
+                ::std::string::String,
+            >,
+            instance_log: ::std::result::Result<
+                ::std::option::Option<super::PlaybookAuditLogInfo>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookActionInstanceInfo {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    instance_log: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookActionInstanceInfo {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookActionInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn instance_log<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookAuditLogInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance_log = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instance_log: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookActionInstanceInfo>
+        for super::PlaybookActionInstanceInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookActionInstanceInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    instance_log: value.instance_log?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookActionInstanceInfo>
+        for PlaybookActionInstanceInfo {
+            fn from(value: super::PlaybookActionInstanceInfo) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    instance_log: Ok(value.instance_log),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PlaybookApproveOpinionDetail {
             content: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25639,6 +26105,298 @@ pub mod types {
                     code: Ok(value.code),
                     data: Ok(value.data),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookAuditLogInfo {
+            action_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            action_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_msg: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            input: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            instance_type: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookAuditLogInstanceType,
+                >,
+                ::std::string::String,
+            >,
+            log_level: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            output: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            parent_instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            start_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookInstanceStatus,
+                >,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookTriggerType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookAuditLogInfo {
+            fn default() -> Self {
+                Self {
+                    action_id: Ok(Default::default()),
+                    action_name: Ok(Default::default()),
+                    end_time: Ok(Default::default()),
+                    error_msg: Ok(Default::default()),
+                    input: Ok(Default::default()),
+                    instance_id: Ok(Default::default()),
+                    instance_type: Ok(Default::default()),
+                    log_level: Ok(Default::default()),
+                    output: Ok(Default::default()),
+                    parent_instance_id: Ok(Default::default()),
+                    start_time: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookAuditLogInfo {
+            pub fn action_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_id: {e}")
+                    });
+                self
+            }
+            pub fn action_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_name: {e}")
+                    });
+                self
+            }
+            pub fn end_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_time: {e}")
+                    });
+                self
+            }
+            pub fn error_msg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_msg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_msg: {e}")
+                    });
+                self
+            }
+            pub fn input<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input: {e}")
+                    });
+                self
+            }
+            pub fn instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instance_id: {e}")
+                    });
+                self
+            }
+            pub fn instance_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookAuditLogInstanceType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.instance_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for instance_type: {e}")
+                    });
+                self
+            }
+            pub fn log_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.log_level = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for log_level: {e}")
+                    });
+                self
+            }
+            pub fn output<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output: {e}")
+                    });
+                self
+            }
+            pub fn parent_instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent_instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parent_instance_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn start_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_time: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookInstanceStatus,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookTriggerType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookAuditLogInfo>
+        for super::PlaybookAuditLogInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookAuditLogInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_id: value.action_id?,
+                    action_name: value.action_name?,
+                    end_time: value.end_time?,
+                    error_msg: value.error_msg?,
+                    input: value.input?,
+                    instance_id: value.instance_id?,
+                    instance_type: value.instance_type?,
+                    log_level: value.log_level?,
+                    output: value.output?,
+                    parent_instance_id: value.parent_instance_id?,
+                    start_time: value.start_time?,
+                    status: value.status?,
+                    trigger_type: value.trigger_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookAuditLogInfo> for PlaybookAuditLogInfo {
+            fn from(value: super::PlaybookAuditLogInfo) -> Self {
+                Self {
+                    action_id: Ok(value.action_id),
+                    action_name: Ok(value.action_name),
+                    end_time: Ok(value.end_time),
+                    error_msg: Ok(value.error_msg),
+                    input: Ok(value.input),
+                    instance_id: Ok(value.instance_id),
+                    instance_type: Ok(value.instance_type),
+                    log_level: Ok(value.log_level),
+                    output: Ok(value.output),
+                    parent_instance_id: Ok(value.parent_instance_id),
+                    start_time: Ok(value.start_time),
+                    status: Ok(value.status),
+                    trigger_type: Ok(value.trigger_type),
                 }
             }
         }
@@ -26015,6 +26773,134 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     detail: Ok(value.detail),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookDataclassInfoRef {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookDataclassInfoRef {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookDataclassInfoRef {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookDataclassInfoRef>
+        for super::PlaybookDataclassInfoRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookDataclassInfoRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookDataclassInfoRef>
+        for PlaybookDataclassInfoRef {
+            fn from(value: super::PlaybookDataclassInfoRef) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookDataobjectRef {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookDataobjectRef {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookDataobjectRef {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookDataobjectRef>
+        for super::PlaybookDataobjectRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookDataobjectRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookDataobjectRef>
+        for PlaybookDataobjectRef {
+            fn from(value: super::PlaybookDataobjectRef) -> Self {
+                Self {
+                    id: Ok(value.id),
                     name: Ok(value.name),
                 }
             }
@@ -26454,6 +27340,337 @@ pub mod types {
                     version: Ok(value.version),
                     version_id: Ok(value.version_id),
                     workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookInfoRef {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookInfoRef {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    version_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookInfoRef {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn version_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookInfoRef> for super::PlaybookInfoRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookInfoRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                    version: value.version?,
+                    version_id: value.version_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookInfoRef> for PlaybookInfoRef {
+            fn from(value: super::PlaybookInfoRef) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    version: Ok(value.version),
+                    version_id: Ok(value.version_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookInstanceInfo {
+            dataclass: ::std::result::Result<
+                ::std::option::Option<super::PlaybookDataclassInfoRef>,
+                ::std::string::String,
+            >,
+            dataobject: ::std::result::Result<
+                ::std::option::Option<super::PlaybookDataobjectRef>,
+                ::std::string::String,
+            >,
+            end_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            playbook: ::std::result::Result<
+                ::std::option::Option<super::PlaybookInfoRef>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            start_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<
+                    crate::generated::open_enums::PlaybookInstanceStatus,
+                >,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookTriggerType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookInstanceInfo {
+            fn default() -> Self {
+                Self {
+                    dataclass: Ok(Default::default()),
+                    dataobject: Ok(Default::default()),
+                    end_time: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    playbook: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    start_time: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookInstanceInfo {
+            pub fn dataclass<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookDataclassInfoRef>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataclass = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataclass: {e}")
+                    });
+                self
+            }
+            pub fn dataobject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookDataobjectRef>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataobject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataobject: {e}")
+                    });
+                self
+            }
+            pub fn end_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_time: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn playbook<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookInfoRef>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn start_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_time: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookInstanceStatus,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookTriggerType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookInstanceInfo>
+        for super::PlaybookInstanceInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookInstanceInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dataclass: value.dataclass?,
+                    dataobject: value.dataobject?,
+                    end_time: value.end_time?,
+                    id: value.id?,
+                    name: value.name?,
+                    playbook: value.playbook?,
+                    project_id: value.project_id?,
+                    start_time: value.start_time?,
+                    status: value.status?,
+                    trigger_type: value.trigger_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookInstanceInfo> for PlaybookInstanceInfo {
+            fn from(value: super::PlaybookInstanceInfo) -> Self {
+                Self {
+                    dataclass: Ok(value.dataclass),
+                    dataobject: Ok(value.dataobject),
+                    end_time: Ok(value.end_time),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    playbook: Ok(value.playbook),
+                    project_id: Ok(value.project_id),
+                    start_time: Ok(value.start_time),
+                    status: Ok(value.status),
+                    trigger_type: Ok(value.trigger_type),
                 }
             }
         }
@@ -28848,6 +30065,76 @@ pub mod types {
                     code: Ok(value.code),
                     data: Ok(value.data),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowPlaybookTopologyResponse {
+            action_instances: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookActionInstanceInfo>,
+                ::std::string::String,
+            >,
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowPlaybookTopologyResponse {
+            fn default() -> Self {
+                Self {
+                    action_instances: Ok(Default::default()),
+                    count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowPlaybookTopologyResponse {
+            pub fn action_instances<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::PlaybookActionInstanceInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_instances = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for action_instances: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowPlaybookTopologyResponse>
+        for super::ShowPlaybookTopologyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowPlaybookTopologyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_instances: value.action_instances?,
+                    count: value.count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowPlaybookTopologyResponse>
+        for ShowPlaybookTopologyResponse {
+            fn from(value: super::ShowPlaybookTopologyResponse) -> Self {
+                Self {
+                    action_instances: Ok(value.action_instances),
+                    count: Ok(value.count),
                 }
             }
         }
@@ -31363,6 +32650,141 @@ let response = client.import_playbook()
 ```*/
     pub fn import_playbook(&self) -> builder::ImportPlaybook<'_> {
         builder::ImportPlaybook::new(self)
+    }
+    /**Querying the Playbook Instance List
+
+This API is used to list playbook instances (runs). The answer has no envelope: `{count, instances}`. There is no playbook ID filter: filter by `playbook_name` and match `playbook.id`. `limit` plus `offset` must stay below 10000 (SDK).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `dataclass_name`: Data class name.
+- `dataobject_name`: Data object name.
+- `date_type`: Which time from_date and to_date bound. START: the start time; END: the end time.
+- `from_date`: Start time of the query (yyyy-MM-dd'T'HH:mm:ss.SSS'Z'Z).
+- `limit`: Maximum number of records on a page, from 1.
+- `name`: Instance name.
+- `offset`: Start position of the query result, from 0.
+- `playbook_name`: Playbook name.
+- `status`: Only instances in this status.
+- `to_date`: End time of the query (yyyy-MM-dd'T'HH:mm:ss.SSS'Z'Z).
+- `trigger_type`: Trigger type.
+```ignore
+let response = client.list_playbook_instances()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .dataclass_name(dataclass_name)
+    .dataobject_name(dataobject_name)
+    .date_type(date_type)
+    .from_date(from_date)
+    .limit(limit)
+    .name(name)
+    .offset(offset)
+    .playbook_name(playbook_name)
+    .status(status)
+    .to_date(to_date)
+    .trigger_type(trigger_type)
+    .send()
+    .await;
+```*/
+    pub fn list_playbook_instances(&self) -> builder::ListPlaybookInstances<'_> {
+        builder::ListPlaybookInstances::new(self)
+    }
+    /**Querying Playbook Instance Audit Logs
+
+This API is used to search the audit logs of playbook instances: the body's fields filter, the query pages and sorts. The answer has no envelope: `{count, audit_logs}`.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `limit`: Maximum number of records on a page.
+- `offset`: Start position of the query result, from 0.
+- `sort_dir`: Sort direction, in lower case.
+- `sort_key`: Sort key. start_time: start time; end_time: end time.
+- `body`
+```ignore
+let response = client.list_playbook_audit_logs()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .limit(limit)
+    .offset(offset)
+    .sort_dir(sort_dir)
+    .sort_key(sort_key)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn list_playbook_audit_logs(&self) -> builder::ListPlaybookAuditLogs<'_> {
+        builder::ListPlaybookAuditLogs::new(self)
+    }
+    /**Querying Playbook Instance Details
+
+This API is used to query a playbook instance. The answer is the instance itself, with no envelope.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `instance_id`: Playbook instance ID.
+```ignore
+let response = client.show_playbook_instance()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .instance_id(instance_id)
+    .send()
+    .await;
+```*/
+    pub fn show_playbook_instance(&self) -> builder::ShowPlaybookInstance<'_> {
+        builder::ShowPlaybookInstance::new(self)
+    }
+    /**Operating a Playbook Instance
+
+This API is used to retry (`RETRY`) or terminate (`TERMINATE`) a playbook instance. The answer is the instance, with no envelope.
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/operation`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `instance_id`: Playbook instance ID.
+- `body`
+```ignore
+let response = client.change_playbook_instance()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .instance_id(instance_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn change_playbook_instance(&self) -> builder::ChangePlaybookInstance<'_> {
+        builder::ChangePlaybookInstance::new(self)
+    }
+    /**Querying the Playbook Instance Topology
+
+This API is used to query the workflow runs of a playbook instance: `{count, action_instances}`, no envelope.
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/topology`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `instance_id`: Playbook instance ID.
+```ignore
+let response = client.show_playbook_topology()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .instance_id(instance_id)
+    .send()
+    .await;
+```*/
+    pub fn show_playbook_topology(&self) -> builder::ShowPlaybookTopology<'_> {
+        builder::ShowPlaybookTopology::new(self)
     }
     /**Querying Playbook Statistics
 
@@ -38347,6 +39769,924 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_playbook_instances`]
+
+[`Client::list_playbook_instances`]: super::Client::list_playbook_instances*/
+    #[derive(Debug, Clone)]
+    pub struct ListPlaybookInstances<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        dataclass_name: Result<Option<::std::string::String>, String>,
+        dataobject_name: Result<Option<::std::string::String>, String>,
+        date_type: Result<
+            Option<crate::generated::open_enums::PlaybookInstancesDateType>,
+            String,
+        >,
+        from_date: Result<Option<::std::string::String>, String>,
+        limit: Result<i32, String>,
+        name: Result<Option<::std::string::String>, String>,
+        offset: Result<i32, String>,
+        playbook_name: Result<Option<::std::string::String>, String>,
+        status: Result<
+            Option<crate::generated::open_enums::PlaybookInstanceStatus>,
+            String,
+        >,
+        to_date: Result<Option<::std::string::String>, String>,
+        trigger_type: Result<
+            Option<crate::generated::open_enums::PlaybookTriggerType>,
+            String,
+        >,
+    }
+    impl<'a> ListPlaybookInstances<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                dataclass_name: Ok(None),
+                dataobject_name: Ok(None),
+                date_type: Ok(None),
+                from_date: Ok(None),
+                limit: Err("limit was not initialized".to_string()),
+                name: Ok(None),
+                offset: Err("offset was not initialized".to_string()),
+                playbook_name: Ok(None),
+                status: Ok(None),
+                to_date: Ok(None),
+                trigger_type: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataclass_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataclass_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataclass_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn dataobject_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.dataobject_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for dataobject_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn date_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                crate::generated::open_enums::PlaybookInstancesDateType,
+            >,
+        {
+            self.date_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: PlaybookInstancesDateType` for date_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn from_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for from_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn playbook_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.playbook_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for playbook_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                crate::generated::open_enums::PlaybookInstanceStatus,
+            >,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: PlaybookInstanceStatus` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn to_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.to_date = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for to_date failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn trigger_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::generated::open_enums::PlaybookTriggerType>,
+        {
+            self.trigger_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: PlaybookTriggerType` for trigger_type failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListPlaybookInstancesResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                dataclass_name,
+                dataobject_name,
+                date_type,
+                from_date,
+                limit,
+                name,
+                offset,
+                playbook_name,
+                status,
+                to_date,
+                trigger_type,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let dataclass_name = dataclass_name.map_err(Error::InvalidRequest)?;
+            let dataobject_name = dataobject_name.map_err(Error::InvalidRequest)?;
+            let date_type = date_type.map_err(Error::InvalidRequest)?;
+            let from_date = from_date.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let playbook_name = playbook_name.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let to_date = to_date.map_err(Error::InvalidRequest)?;
+            let trigger_type = trigger_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/instances", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "dataclass_name",
+                        &dataclass_name,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "dataobject_name",
+                        &dataobject_name,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("date_type", &date_type))
+                .query(&progenitor_client::QueryParam::new("from_date", &from_date))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(
+                    &progenitor_client::QueryParam::new("playbook_name", &playbook_name),
+                )
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query(&progenitor_client::QueryParam::new("to_date", &to_date))
+                .query(
+                    &progenitor_client::QueryParam::new("trigger_type", &trigger_type),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_playbook_instances",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_playbook_audit_logs`]
+
+[`Client::list_playbook_audit_logs`]: super::Client::list_playbook_audit_logs*/
+    #[derive(Debug, Clone)]
+    pub struct ListPlaybookAuditLogs<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        limit: Result<i64, String>,
+        offset: Result<i64, String>,
+        sort_dir: Result<
+            Option<crate::generated::open_enums::PlaybookAuditLogsSortDir>,
+            String,
+        >,
+        sort_key: Result<
+            Option<crate::generated::open_enums::PlaybookAuditLogsSortKey>,
+            String,
+        >,
+        body: Result<types::builder::PlaybookAuditLogInfo, String>,
+    }
+    impl<'a> ListPlaybookAuditLogs<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                limit: Err("limit was not initialized".to_string()),
+                offset: Err("offset was not initialized".to_string()),
+                sort_dir: Ok(None),
+                sort_key: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        pub fn sort_dir<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                crate::generated::open_enums::PlaybookAuditLogsSortDir,
+            >,
+        {
+            self.sort_dir = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: PlaybookAuditLogsSortDir` for sort_dir failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                crate::generated::open_enums::PlaybookAuditLogsSortKey,
+            >,
+        {
+            self.sort_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: generated :: open_enums :: PlaybookAuditLogsSortKey` for sort_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PlaybookAuditLogInfo>,
+            <V as std::convert::TryInto<
+                types::PlaybookAuditLogInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `PlaybookAuditLogInfo` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PlaybookAuditLogInfo,
+            ) -> types::builder::PlaybookAuditLogInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListPlaybookAuditLogsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                project_id,
+                workspace_id,
+                limit,
+                offset,
+                sort_dir,
+                sort_key,
+                body,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+            let sort_key = sort_key.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::PlaybookAuditLogInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/instances/auditlogs", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+                .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_playbook_audit_logs",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_playbook_instance`]
+
+[`Client::show_playbook_instance`]: super::Client::show_playbook_instance*/
+    #[derive(Debug, Clone)]
+    pub struct ShowPlaybookInstance<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        instance_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowPlaybookInstance<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                instance_id: Err("instance_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookInstanceInfo>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, instance_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/instances/{}", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& instance_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_playbook_instance",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::change_playbook_instance`]
+
+[`Client::change_playbook_instance`]: super::Client::change_playbook_instance*/
+    #[derive(Debug, Clone)]
+    pub struct ChangePlaybookInstance<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        instance_id: Result<::std::string::String, String>,
+        body: Result<types::builder::OperationPlaybookInfo, String>,
+    }
+    impl<'a> ChangePlaybookInstance<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                instance_id: Err("instance_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OperationPlaybookInfo>,
+            <V as std::convert::TryInto<
+                types::OperationPlaybookInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `OperationPlaybookInfo` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::OperationPlaybookInfo,
+            ) -> types::builder::OperationPlaybookInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/operation`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookInstanceInfo>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, instance_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::OperationPlaybookInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/instances/{}/operation", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& instance_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "change_playbook_instance",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_playbook_topology`]
+
+[`Client::show_playbook_topology`]: super::Client::show_playbook_topology*/
+    #[derive(Debug, Clone)]
+    pub struct ShowPlaybookTopology<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        instance_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowPlaybookTopology<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                instance_id: Err("instance_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn instance_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.instance_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for instance_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/topology`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowPlaybookTopologyResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, instance_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let instance_id = instance_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/instances/{}/topology", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& instance_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_playbook_topology",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::show_playbook_statistics`]
 
 [`Client::show_playbook_statistics`]: super::Client::show_playbook_statistics*/
@@ -43955,6 +46295,14 @@ pub mod open_enums {
     }
     open_enum! {
         #[doc =
+        "Playbook instance status. RUNNING: running; FINISHED: successful; FAILED: failed; RETRYING: retrying; TERMINATING: terminating; TERMINATED: terminated."]
+        PlaybookInstanceStatus { #[doc = "`RUNNING`"] Running = "RUNNING", #[doc =
+        "`FINISHED`"] Finished = "FINISHED", #[doc = "`FAILED`"] Failed = "FAILED", #[doc
+        = "`RETRYING`"] Retrying = "RETRYING", #[doc = "`TERMINATING`"] Terminating =
+        "TERMINATING", #[doc = "`TERMINATED`"] Terminated = "TERMINATED", }
+    }
+    open_enum! {
+        #[doc =
         "Expression type (common: general expression, the default). Mandatory for an event-triggered playbook."]
         PlaybookConditionExpressionType { #[doc = "`common`"] Common = "common", }
     }
@@ -43984,6 +46332,18 @@ pub mod open_enums {
         #[doc = "`SERIAL_WAIT`"] SerialWait = "SERIAL_WAIT", }
     }
     open_enum! {
+        #[doc =
+        "Instance type. AOP_WORKFLOW: workflow; SCRIPT: script; PLAYBOOK: playbook."]
+        PlaybookAuditLogInstanceType { #[doc = "`AOP_WORKFLOW`"] AopWorkflow =
+        "AOP_WORKFLOW", #[doc = "`SCRIPT`"] Script = "SCRIPT", #[doc = "`PLAYBOOK`"]
+        Playbook = "PLAYBOOK", }
+    }
+    open_enum! {
+        #[doc = "Operation type. RETRY: retry the instance; TERMINATE: terminate it."]
+        PlaybookOperationPlaybookOperation { #[doc = "`RETRY`"] Retry = "RETRY", #[doc =
+        "`TERMINATE`"] Terminate = "TERMINATE", }
+    }
+    open_enum! {
         #[doc = "Which versions to count. ALL: all; VALID: valid; DELETED: deleted."]
         PlaybookMonitorsVersionQueryType { #[doc = "`ALL`"] All = "ALL", #[doc =
         "`VALID`"] Valid = "VALID", #[doc = "`DELETED`"] Deleted = "DELETED", }
@@ -43992,6 +46352,21 @@ pub mod open_enums {
         #[doc = "Review type. PLAYBOOK: playbook; AOP_WORKFLOW: workflow."]
         PlaybookApprovesApproveType { #[doc = "`PLAYBOOK`"] Playbook = "PLAYBOOK", #[doc
         = "`AOP_WORKFLOW`"] AopWorkflow = "AOP_WORKFLOW", }
+    }
+    open_enum! {
+        #[doc =
+        "Which time from_date and to_date bound. START: the start time; END: the end time."]
+        PlaybookInstancesDateType { #[doc = "`START`"] Start = "START", #[doc = "`END`"]
+        End = "END", }
+    }
+    open_enum! {
+        #[doc = "Sort key. start_time: start time; end_time: end time."]
+        PlaybookAuditLogsSortKey { #[doc = "`start_time`"] StartTime = "start_time",
+        #[doc = "`end_time`"] EndTime = "end_time", }
+    }
+    open_enum! {
+        #[doc = "Sort direction, in lower case."] PlaybookAuditLogsSortDir { #[doc =
+        "`asc`"] Asc = "asc", #[doc = "`desc`"] Desc = "desc", }
     }
 }
 /// Every operation of the spec, as data ([`crate::Operation`]) and as a type ([`crate::Op`]).
@@ -51185,6 +53560,7 @@ pub mod operations {
                 name: "related_dataclass_type",
                 reserved: &[
                     "approval",
+                    "auditlogs",
                     "batch-create",
                     "download",
                     "fields",
@@ -51284,6 +53660,7 @@ pub mod operations {
                 name: "related_dataclass_type",
                 reserved: &[
                     "approval",
+                    "auditlogs",
                     "batch-create",
                     "download",
                     "fields",
@@ -51488,6 +53865,7 @@ pub mod operations {
                 name: "related_dataclass_type",
                 reserved: &[
                     "approval",
+                    "auditlogs",
                     "batch-create",
                     "download",
                     "fields",
@@ -52857,7 +55235,7 @@ pub mod operations {
             Segment::Literal("playbooks"),
             Segment::Param {
                 name: "playbook_id",
-                reserved: &["export", "import", "statistics", "versions"],
+                reserved: &["export", "import", "instances", "statistics", "versions"],
             },
         ],
         query: &[],
@@ -52906,7 +55284,7 @@ pub mod operations {
             Segment::Literal("playbooks"),
             Segment::Param {
                 name: "playbook_id",
-                reserved: &["export", "import", "statistics", "versions"],
+                reserved: &["export", "import", "instances", "statistics", "versions"],
             },
         ],
         query: &[],
@@ -53012,7 +55390,7 @@ pub mod operations {
             Segment::Literal("playbooks"),
             Segment::Param {
                 name: "playbook_id",
-                reserved: &["export", "import", "statistics", "versions"],
+                reserved: &["export", "import", "instances", "statistics", "versions"],
             },
         ],
         query: &[],
@@ -53186,7 +55564,7 @@ pub mod operations {
             Segment::Literal("playbooks"),
             Segment::Param {
                 name: "playbook_id",
-                reserved: &["export", "import", "statistics", "versions"],
+                reserved: &["export", "import", "instances", "statistics", "versions"],
             },
             Segment::Literal("monitor"),
         ],
@@ -53294,7 +55672,7 @@ pub mod operations {
             Segment::Literal("playbooks"),
             Segment::Param {
                 name: "playbook_id",
-                reserved: &["export", "import", "statistics", "versions"],
+                reserved: &["export", "import", "instances", "statistics", "versions"],
             },
             Segment::Literal("versions"),
         ],
@@ -53382,7 +55760,7 @@ pub mod operations {
             Segment::Literal("playbooks"),
             Segment::Param {
                 name: "playbook_id",
-                reserved: &["export", "import", "statistics", "versions"],
+                reserved: &["export", "import", "instances", "statistics", "versions"],
             },
             Segment::Literal("versions"),
         ],
@@ -54120,6 +56498,534 @@ pub mod operations {
         read_only: true,
         batch: false,
     };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`: Querying the Playbook Instance List
+    pub const LIST_PLAYBOOK_INSTANCES: Operation = Operation {
+        id: "ListPlaybookInstances",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("instances"),
+        ],
+        query: &[
+            QueryParam {
+                name: "status",
+                kind: QueryKind::Enum("PlaybookInstanceStatus"),
+                required: false,
+            },
+            QueryParam {
+                name: "name",
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(64u64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "playbook_name",
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(64u64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "dataclass_name",
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(64u64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "dataobject_name",
+                kind: QueryKind::Text {
+                    min_len: None,
+                    max_len: Some(64u64),
+                },
+                required: false,
+            },
+            QueryParam {
+                name: "trigger_type",
+                kind: QueryKind::Enum("PlaybookTriggerType"),
+                required: false,
+            },
+            QueryParam {
+                name: "from_date",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "to_date",
+                kind: QueryKind::String,
+                required: false,
+            },
+            QueryParam {
+                name: "date_type",
+                kind: QueryKind::Enum("PlaybookInstancesDateType"),
+                required: false,
+            },
+            QueryParam {
+                name: "limit",
+                kind: QueryKind::Integer {
+                    min: Some(1i64),
+                    max: Some(999999i64),
+                },
+                required: true,
+            },
+            QueryParam {
+                name: "offset",
+                kind: QueryKind::Integer {
+                    min: Some(0i64),
+                    max: Some(999999i64),
+                },
+                required: true,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListPlaybookInstancesResponse"),
+            shape: Shape::BareList,
+        },
+        retry: RetryClass::Idempotent,
+        paged: true,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}`: Querying Playbook Instance Details
+    pub const SHOW_PLAYBOOK_INSTANCE: Operation = Operation {
+        id: "ShowPlaybookInstance",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("instances"),
+            Segment::Param {
+                name: "instance_id",
+                reserved: &["auditlogs", "batch-create", "monitor", "versions"],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookInstanceInfo"),
+            shape: Shape::Bare,
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/topology`: Querying the Playbook Instance Topology
+    pub const SHOW_PLAYBOOK_TOPOLOGY: Operation = Operation {
+        id: "ShowPlaybookTopology",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/topology",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("instances"),
+            Segment::Param {
+                name: "instance_id",
+                reserved: &["auditlogs", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("topology"),
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ShowPlaybookTopologyResponse"),
+            shape: Shape::BareList,
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/operation`: Operating a Playbook Instance
+    pub const CHANGE_PLAYBOOK_INSTANCE: Operation = Operation {
+        id: "ChangePlaybookInstance",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/operation",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("instances"),
+            Segment::Param {
+                name: "instance_id",
+                reserved: &["auditlogs", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("operation"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "OperationPlaybookInfo",
+            wrap: None,
+            fields_schema: "OperationPlaybookInfo",
+            fields: &[
+                Field {
+                    name: "operation",
+                    setter: "operation",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookOperationPlaybookOperation",
+                        values: &["RETRY", "TERMINATE"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookInstanceInfo"),
+            shape: Shape::Bare,
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`: Querying Playbook Instance Audit Logs
+    pub const LIST_PLAYBOOK_AUDIT_LOGS: Operation = Operation {
+        id: "ListPlaybookAuditLogs",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("instances"),
+            Segment::Literal("auditlogs"),
+        ],
+        query: &[
+            QueryParam {
+                name: "offset",
+                kind: QueryKind::Integer {
+                    min: Some(0i64),
+                    max: None,
+                },
+                required: true,
+            },
+            QueryParam {
+                name: "limit",
+                kind: QueryKind::Integer {
+                    min: Some(10i64),
+                    max: Some(50i64),
+                },
+                required: true,
+            },
+            QueryParam {
+                name: "sort_key",
+                kind: QueryKind::Enum("PlaybookAuditLogsSortKey"),
+                required: false,
+            },
+            QueryParam {
+                name: "sort_dir",
+                kind: QueryKind::Enum("PlaybookAuditLogsSortDir"),
+                required: false,
+            },
+        ],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "PlaybookAuditLogInfo",
+            wrap: None,
+            fields_schema: "PlaybookAuditLogInfo",
+            fields: &[
+                Field {
+                    name: "instance_type",
+                    setter: "instance_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookAuditLogInstanceType",
+                        values: &["AOP_WORKFLOW", "SCRIPT", "PLAYBOOK"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "action_id",
+                    setter: "action_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "action_name",
+                    setter: "action_name",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "instance_id",
+                    setter: "instance_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "parent_instance_id",
+                    setter: "parent_instance_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "log_level",
+                    setter: "log_level",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "input",
+                    setter: "input",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "output",
+                    setter: "output",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "error_msg",
+                    setter: "error_msg",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "start_time",
+                    setter: "start_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "end_time",
+                    setter: "end_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "status",
+                    setter: "status",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookInstanceStatus",
+                        values: &[
+                            "RUNNING",
+                            "FINISHED",
+                            "FAILED",
+                            "RETRYING",
+                            "TERMINATING",
+                            "TERMINATED",
+                        ],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "trigger_type",
+                    setter: "trigger_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookTriggerType",
+                        values: &["EVENT", "TIMER"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListPlaybookAuditLogsResponse"),
+            shape: Shape::BareList,
+        },
+        retry: RetryClass::Idempotent,
+        paged: true,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[
         LIST_WORKFLOWS,
@@ -54201,6 +57107,11 @@ pub mod operations {
         COPY_PLAYBOOK_VERSION,
         CREATE_PLAYBOOK_APPROVE,
         LIST_PLAYBOOK_APPROVES,
+        LIST_PLAYBOOK_INSTANCES,
+        SHOW_PLAYBOOK_INSTANCE,
+        SHOW_PLAYBOOK_TOPOLOGY,
+        CHANGE_PLAYBOOK_INSTANCE,
+        LIST_PLAYBOOK_AUDIT_LOGS,
     ];
     /// Every operation's body and result read through the bindings' types.
     pub const CODECS: &[Codec] = &[
@@ -54604,6 +57515,31 @@ pub mod operations {
             data: Some(
                 crate::value_as::<::std::vec::Vec<types::PlaybookApproveOpinionDetail>>,
             ),
+        },
+        Codec {
+            id: "ListPlaybookInstances",
+            body: None,
+            data: Some(crate::value_as::<types::ListPlaybookInstancesResponse>),
+        },
+        Codec {
+            id: "ShowPlaybookInstance",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookInstanceInfo>),
+        },
+        Codec {
+            id: "ShowPlaybookTopology",
+            body: None,
+            data: Some(crate::value_as::<types::ShowPlaybookTopologyResponse>),
+        },
+        Codec {
+            id: "ChangePlaybookInstance",
+            body: Some(crate::read_as::<types::OperationPlaybookInfo>),
+            data: Some(crate::value_as::<types::PlaybookInstanceInfo>),
+        },
+        Codec {
+            id: "ListPlaybookAuditLogs",
+            body: Some(crate::read_as::<types::PlaybookAuditLogInfo>),
+            data: Some(crate::value_as::<types::ListPlaybookAuditLogsResponse>),
         },
     ];
     operation_types! {
@@ -55074,6 +58010,36 @@ pub mod operations {
         ListPlaybookApproves = LIST_PLAYBOOK_APPROVES { body : (), data : ::std::vec::Vec
         < types::PlaybookApproveOpinionDetail > }
     }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`: Querying the Playbook Instance List"]
+        ListPlaybookInstances = LIST_PLAYBOOK_INSTANCES { body : (), data :
+        types::ListPlaybookInstancesResponse }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}`: Querying Playbook Instance Details"]
+        ShowPlaybookInstance = SHOW_PLAYBOOK_INSTANCE { body : (), data :
+        types::PlaybookInstanceInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/topology`: Querying the Playbook Instance Topology"]
+        ShowPlaybookTopology = SHOW_PLAYBOOK_TOPOLOGY { body : (), data :
+        types::ShowPlaybookTopologyResponse }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/operation`: Operating a Playbook Instance"]
+        ChangePlaybookInstance = CHANGE_PLAYBOOK_INSTANCE { body :
+        types::OperationPlaybookInfo, data : types::PlaybookInstanceInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`: Querying Playbook Instance Audit Logs"]
+        ListPlaybookAuditLogs = LIST_PLAYBOOK_AUDIT_LOGS { body :
+        types::PlaybookAuditLogInfo, data : types::ListPlaybookAuditLogsResponse }
+    }
     impl crate::ListAnswer for types::ListAopWorkflowInstanceResponse {
         type Item = types::AopworkflowInstanceDetail;
         fn into_page(
@@ -55102,6 +58068,30 @@ pub mod operations {
         type Item = types::FieldResponseBody;
         fn into_page(self) -> (::std::vec::Vec<types::FieldResponseBody>, Option<u64>) {
             (self.field_details, self.total.and_then(|n| u64::try_from(n).ok()))
+        }
+    }
+    impl crate::ListAnswer for types::ListPlaybookInstancesResponse {
+        type Item = types::PlaybookInstanceInfo;
+        fn into_page(
+            self,
+        ) -> (::std::vec::Vec<types::PlaybookInstanceInfo>, Option<u64>) {
+            (self.instances, self.count.and_then(|n| u64::try_from(n).ok()))
+        }
+    }
+    impl crate::ListAnswer for types::ShowPlaybookTopologyResponse {
+        type Item = types::PlaybookActionInstanceInfo;
+        fn into_page(
+            self,
+        ) -> (::std::vec::Vec<types::PlaybookActionInstanceInfo>, Option<u64>) {
+            (self.action_instances, self.count.and_then(|n| u64::try_from(n).ok()))
+        }
+    }
+    impl crate::ListAnswer for types::ListPlaybookAuditLogsResponse {
+        type Item = types::PlaybookAuditLogInfo;
+        fn into_page(
+            self,
+        ) -> (::std::vec::Vec<types::PlaybookAuditLogInfo>, Option<u64>) {
+            (self.audit_logs, self.count.and_then(|n| u64::try_from(n).ok()))
         }
     }
 }
@@ -57360,6 +60350,21 @@ pub mod families {
             operations: &[("list", "ShowPlaybookMonitors")],
         },
         Family {
+            name: "playbook-instances",
+            id_param: Some("instance_id"),
+            parent_param: None,
+            item_schema: Some("PlaybookInstanceInfo"),
+            list: Some(ListStyle::Bare {
+                items: "instances",
+                count: Some("count"),
+            }),
+            operations: &[
+                ("list", "ListPlaybookInstances"),
+                ("show", "ShowPlaybookInstance"),
+                ("act", "ChangePlaybookInstance"),
+            ],
+        },
+        Family {
             name: "playbook-versions",
             id_param: Some("version_id"),
             parent_param: None,
@@ -58311,6 +61316,16 @@ mod normalizing {
             crate::Normalize::normalize(&mut self.dataclass_details);
         }
     }
+    impl crate::Normalize for types::ListPlaybookAuditLogsResponse {
+        fn normalize(&mut self) {
+            crate::Normalize::normalize(&mut self.audit_logs);
+        }
+    }
+    impl crate::Normalize for types::ListPlaybookInstancesResponse {
+        fn normalize(&mut self) {
+            crate::Normalize::normalize(&mut self.instances);
+        }
+    }
     impl crate::Normalize for types::ListWorkspacesResponse {
         fn normalize(&mut self) {
             crate::Normalize::normalize(&mut self.workspaces);
@@ -58334,10 +61349,60 @@ mod normalizing {
             self.project_id = self.project_id.take().filter(|v| !v.is_empty());
         }
     }
+    impl crate::Normalize for types::PlaybookActionInstanceInfo {
+        fn normalize(&mut self) {
+            crate::Normalize::normalize(&mut self.action);
+            if self.action.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.action = None;
+            }
+            crate::Normalize::normalize(&mut self.instance_log);
+            if self.instance_log.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.instance_log = None;
+            }
+        }
+    }
     impl crate::Normalize for types::PlaybookApproveOpinionDetail {
         fn normalize(&mut self) {
             self.result = self.result.take().filter(|v| !v.is_empty());
             self.content = self.content.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookAuditLogInfo {
+        fn normalize(&mut self) {
+            self.instance_type = self
+                .instance_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.action_id = self.action_id.take().filter(|v| !v.is_empty());
+            self.action_name = self.action_name.take().filter(|v| !v.is_empty());
+            self.instance_id = self.instance_id.take().filter(|v| !v.is_empty());
+            self.parent_instance_id = self
+                .parent_instance_id
+                .take()
+                .filter(|v| !v.is_empty());
+            self.log_level = self.log_level.take().filter(|v| !v.is_empty());
+            self.input = self.input.take().filter(|v| !v.is_empty());
+            self.output = self.output.take().filter(|v| !v.is_empty());
+            self.error_msg = self.error_msg.take().filter(|v| !v.is_empty());
+            self.start_time = self.start_time.take().filter(|v| !v.is_empty());
+            self.end_time = self.end_time.take().filter(|v| !v.is_empty());
+            self.status = self.status.take().filter(|v| !v.as_str().is_empty());
+            self.trigger_type = self
+                .trigger_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookDataclassInfoRef {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookDataobjectRef {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
         }
     }
     impl crate::Normalize for types::PlaybookInfo {
@@ -58365,6 +61430,40 @@ mod normalizing {
                 .reject_version_id
                 .take()
                 .filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookInfoRef {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.version_id = self.version_id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+            self.version = self.version.take().filter(|v| !v.is_empty());
+        }
+    }
+    impl crate::Normalize for types::PlaybookInstanceInfo {
+        fn normalize(&mut self) {
+            self.id = self.id.take().filter(|v| !v.is_empty());
+            self.name = self.name.take().filter(|v| !v.is_empty());
+            self.project_id = self.project_id.take().filter(|v| !v.is_empty());
+            crate::Normalize::normalize(&mut self.playbook);
+            if self.playbook.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.playbook = None;
+            }
+            crate::Normalize::normalize(&mut self.dataclass);
+            if self.dataclass.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.dataclass = None;
+            }
+            crate::Normalize::normalize(&mut self.dataobject);
+            if self.dataobject.as_ref().is_some_and(|v| *v == Default::default()) {
+                self.dataobject = None;
+            }
+            self.status = self.status.take().filter(|v| !v.as_str().is_empty());
+            self.trigger_type = self
+                .trigger_type
+                .take()
+                .filter(|v| !v.as_str().is_empty());
+            self.start_time = self.start_time.take().filter(|v| !v.is_empty());
+            self.end_time = self.end_time.take().filter(|v| !v.is_empty());
         }
     }
     impl crate::Normalize for types::PlaybookInstanceMonitorDetail {
@@ -58469,6 +61568,11 @@ mod normalizing {
     impl crate::Normalize for types::PlaybookcontextRef {
         fn normalize(&mut self) {
             crate::Normalize::normalize(&mut self.data_object);
+        }
+    }
+    impl crate::Normalize for types::ShowPlaybookTopologyResponse {
+        fn normalize(&mut self) {
+            crate::Normalize::normalize(&mut self.action_instances);
         }
     }
     impl crate::Normalize for types::ShowWorkspaceResponse {

@@ -1518,6 +1518,101 @@ impl Client {
             Request::new(self, vec![project_id.into(), workspace_id.into()]),
         )
     }
+    /// Querying the Playbook Instance List
+    ///
+    /// This API is used to list playbook instances (runs). The answer has no envelope: `{count, instances}`. There is no playbook ID filter: filter by `playbook_name` and match `playbook.id`. `limit` plus `offset` must stay below 10000 (SDK).
+    ///
+    /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`, operationId `ListPlaybookInstances`.
+    ///
+    /// Source: API page ListPlaybookInstances (ar-mena 2025-06-24 with the six statuses, en-us 2024-07-25 with bounds): the query parameters (limit and offset mandatory; bounds 0..999999 and 1..999999 and the filters' 64 characters from the 2024-07-25 copy, whose from_date/to_date bounds 32..36 are left out); date_type (START, END) from the official SDK 3.1.219, which also states limit + offset < 10000. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookInstances.html>
+    pub fn list_playbook_instances(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+    ) -> ListPlaybookInstances {
+        ListPlaybookInstances(
+            Request::new(self, vec![project_id.into(), workspace_id.into()]),
+        )
+    }
+    /// Querying Playbook Instance Details
+    ///
+    /// This API is used to query a playbook instance. The answer is the instance itself, with no envelope.
+    ///
+    /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}`, operationId `ShowPlaybookInstance`.
+    ///
+    /// Source: The official SDK 3.1.219 (ShowPlaybookInstanceResponse: the instance's fields without envelope); the fields and the six statuses as the ChangePlaybookInstance page (ja-jp 2025-06-24) lists them for its answer, the same shape. The ShowPlaybookInstance page itself was not read.
+    pub fn show_playbook_instance(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        instance_id: impl Into<String>,
+    ) -> ShowPlaybookInstance {
+        ShowPlaybookInstance(
+            Request::new(
+                self,
+                vec![project_id.into(), workspace_id.into(), instance_id.into()],
+            ),
+        )
+    }
+    /// Querying the Playbook Instance Topology
+    ///
+    /// This API is used to query the workflow runs of a playbook instance: `{count, action_instances}`, no envelope.
+    ///
+    /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/topology`, operationId `ShowPlaybookTopology`.
+    ///
+    /// Source: The official SDK 3.1.219 (ShowPlaybookTopologyResponse, ActionInstanceInfo, AuditLogInfo); no page read.
+    pub fn show_playbook_topology(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        instance_id: impl Into<String>,
+    ) -> ShowPlaybookTopology {
+        ShowPlaybookTopology(
+            Request::new(
+                self,
+                vec![project_id.into(), workspace_id.into(), instance_id.into()],
+            ),
+        )
+    }
+    /// Operating a Playbook Instance
+    ///
+    /// This API is used to retry (`RETRY`) or terminate (`TERMINATE`) a playbook instance. The answer is the instance, with no envelope.
+    ///
+    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/operation`, operationId `ChangePlaybookInstance`.
+    ///
+    /// Source: API page ChangePlaybookInstance (ja-jp 2025-06-24, en-us 2024-03-20): the body (`operation`, RETRY or TERMINATE, optional on the page) and the answer (the instance). Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ChangePlaybookInstance.html>
+    ///
+    /// Never sent twice once it may have reached the service: when a failure leaves its
+    /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
+    pub fn change_playbook_instance(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        instance_id: impl Into<String>,
+    ) -> ChangePlaybookInstance {
+        let mut request = Request::new(
+            self,
+            vec![project_id.into(), workspace_id.into(), instance_id.into()],
+        );
+        request.how_to_check("show the instance to see whether its status changed");
+        ChangePlaybookInstance(request)
+    }
+    /// Querying Playbook Instance Audit Logs
+    ///
+    /// This API is used to search the audit logs of playbook instances: the body's fields filter, the query pages and sorts. The answer has no envelope: `{count, audit_logs}`.
+    ///
+    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`, operationId `ListPlaybookAuditLogs`.
+    ///
+    /// Source: API page ListPlaybookAuditLogs (en-us 2024-07-25 with bounds, eu 2024-12-25, my-kualalumpur-1 2025-07-04): the query (offset and limit mandatory, offset from 0, limit 10..50; sort_dir asc or desc, in lower case; sort_key start_time or end_time per the SDK's docstring) and the body (AuditLogInfo, every field an optional filter). Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookAuditLogs.html>
+    pub fn list_playbook_audit_logs(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+    ) -> ListPlaybookAuditLogs {
+        ListPlaybookAuditLogs(
+            Request::new(self, vec![project_id.into(), workspace_id.into()]),
+        )
+    }
 }
 impl crate::WorkspaceClient {
     /// [`Client::list_workflows`] in this handle's project and workspace (operationId `ListWorkflows`).
@@ -2014,6 +2109,42 @@ impl crate::WorkspaceClient {
     /// [`Client::list_playbook_approves`] in this handle's project and workspace (operationId `ListPlaybookApproves`).
     pub fn list_playbook_approves(&self) -> ListPlaybookApproves {
         self.client().list_playbook_approves(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::list_playbook_instances`] in this handle's project and workspace (operationId `ListPlaybookInstances`).
+    pub fn list_playbook_instances(&self) -> ListPlaybookInstances {
+        self.client().list_playbook_instances(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::show_playbook_instance`] in this handle's project and workspace (operationId `ShowPlaybookInstance`).
+    pub fn show_playbook_instance(
+        &self,
+        instance_id: impl Into<String>,
+    ) -> ShowPlaybookInstance {
+        self.client()
+            .show_playbook_instance(self.project_id(), self.workspace_id(), instance_id)
+    }
+    /// [`Client::show_playbook_topology`] in this handle's project and workspace (operationId `ShowPlaybookTopology`).
+    pub fn show_playbook_topology(
+        &self,
+        instance_id: impl Into<String>,
+    ) -> ShowPlaybookTopology {
+        self.client()
+            .show_playbook_topology(self.project_id(), self.workspace_id(), instance_id)
+    }
+    /// [`Client::change_playbook_instance`] in this handle's project and workspace (operationId `ChangePlaybookInstance`).
+    pub fn change_playbook_instance(
+        &self,
+        instance_id: impl Into<String>,
+    ) -> ChangePlaybookInstance {
+        self.client()
+            .change_playbook_instance(
+                self.project_id(),
+                self.workspace_id(),
+                instance_id,
+            )
+    }
+    /// [`Client::list_playbook_audit_logs`] in this handle's project and workspace (operationId `ListPlaybookAuditLogs`).
+    pub fn list_playbook_audit_logs(&self) -> ListPlaybookAuditLogs {
+        self.client().list_playbook_audit_logs(self.project_id(), self.workspace_id())
     }
 }
 /// A prepared `ListWorkflows` call (Querying the Workflow List); set its fields, then `send` it.
@@ -7998,5 +8129,334 @@ impl ListPlaybookApproves {
         >,
     > + Send + 'static {
         self.0.send_envelope(Page::new)
+    }
+}
+/// A prepared `ListPlaybookInstances` call (Querying the Playbook Instance List); set its fields, then `send` it.
+///
+/// Made by [`Client::list_playbook_instances`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ListPlaybookInstances(
+    pub(crate) Request<secmaster_bindings::operations::ListPlaybookInstances>,
+);
+impl ListPlaybookInstances {
+    /// Only instances in this status.
+    pub fn status(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookInstanceStatus,
+    ) -> Self {
+        self.0.query("status", value.as_str().to_owned());
+        self
+    }
+    /// Instance name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.query("name", value.into());
+        self
+    }
+    /// Playbook name.
+    pub fn playbook_name(mut self, value: impl Into<String>) -> Self {
+        self.0.query("playbook_name", value.into());
+        self
+    }
+    /// Data class name.
+    pub fn dataclass_name(mut self, value: impl Into<String>) -> Self {
+        self.0.query("dataclass_name", value.into());
+        self
+    }
+    /// Data object name.
+    pub fn dataobject_name(mut self, value: impl Into<String>) -> Self {
+        self.0.query("dataobject_name", value.into());
+        self
+    }
+    /// Trigger type.
+    pub fn trigger_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookTriggerType,
+    ) -> Self {
+        self.0.query("trigger_type", value.as_str().to_owned());
+        self
+    }
+    /// Start time of the query (yyyy-MM-dd'T'HH:mm:ss.SSS'Z'Z).
+    pub fn from_date(mut self, value: impl Into<String>) -> Self {
+        self.0.query("from_date", value.into());
+        self
+    }
+    /// End time of the query (yyyy-MM-dd'T'HH:mm:ss.SSS'Z'Z).
+    pub fn to_date(mut self, value: impl Into<String>) -> Self {
+        self.0.query("to_date", value.into());
+        self
+    }
+    /// Which time from_date and to_date bound. START: the start time; END: the end time.
+    pub fn date_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookInstancesDateType,
+    ) -> Self {
+        self.0.query("date_type", value.as_str().to_owned());
+        self
+    }
+    /// Maximum number of records on a page, from 1.
+    /// Mandatory.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.0.query("limit", value);
+        self
+    }
+    /// Start position of the query result, from 0.
+    /// Mandatory.
+    pub fn offset(mut self, value: u32) -> Self {
+        self.0.query("offset", value);
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Page<secmaster_bindings::types::PlaybookInstanceInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_bare_list(Page::from_list)
+    }
+    /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
+    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    pub fn items(self) -> Items<secmaster_bindings::types::PlaybookInstanceInfo> {
+        self.0.items(|request| Box::pin(Self(request).send()))
+    }
+}
+/// A prepared `ShowPlaybookInstance` call (Querying Playbook Instance Details); set its fields, then `send` it.
+///
+/// Made by [`Client::show_playbook_instance`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ShowPlaybookInstance(
+    pub(crate) Request<secmaster_bindings::operations::ShowPlaybookInstance>,
+);
+impl ShowPlaybookInstance {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookInstanceInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_bare(Output::new)
+    }
+    /// Polls with backoff (250 ms, doubling up to 5 s, a little jitter) until `status` is one of FINISHED, FAILED, TERMINATED, and returns the last answer.
+    ///
+    /// # Errors
+    /// [`Error::WaitTimedOut`] with the last status seen when `timeout` passes first; the
+    /// error of a poll that fails (after the client's retries).
+    pub async fn wait_until_done(
+        self,
+        timeout: ::std::time::Duration,
+    ) -> Result<Output<secmaster_bindings::types::PlaybookInstanceInfo>, Error> {
+        crate::operations::waiter::wait(
+                "the instance to finish",
+                timeout,
+                || self.clone().send(),
+                |answer: &Output<secmaster_bindings::types::PlaybookInstanceInfo>| {
+                    answer.status.as_ref().map(ToString::to_string)
+                },
+                |s: &str| ["FINISHED", "FAILED", "TERMINATED"].contains(&s),
+            )
+            .await
+    }
+}
+/// A prepared `ShowPlaybookTopology` call (Querying the Playbook Instance Topology); set its fields, then `send` it.
+///
+/// Made by [`Client::show_playbook_topology`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ShowPlaybookTopology(
+    pub(crate) Request<secmaster_bindings::operations::ShowPlaybookTopology>,
+);
+impl ShowPlaybookTopology {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            Page<secmaster_bindings::types::PlaybookActionInstanceInfo>,
+            Error,
+        >,
+    > + Send + 'static {
+        self.0.send_bare_list(Page::from_list)
+    }
+}
+/// A prepared `ChangePlaybookInstance` call (Operating a Playbook Instance); set its fields, then `send` it.
+///
+/// Made by [`Client::change_playbook_instance`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ChangePlaybookInstance(
+    pub(crate) Request<secmaster_bindings::operations::ChangePlaybookInstance>,
+);
+impl ChangePlaybookInstance {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookInstanceInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_bare(Output::new)
+    }
+}
+/// A prepared `ListPlaybookAuditLogs` call (Querying Playbook Instance Audit Logs); set its fields, then `send` it.
+///
+/// Made by [`Client::list_playbook_audit_logs`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ListPlaybookAuditLogs(
+    pub(crate) Request<secmaster_bindings::operations::ListPlaybookAuditLogs>,
+);
+impl ListPlaybookAuditLogs {
+    /// Start position of the query result, from 0.
+    /// Mandatory.
+    pub fn offset(mut self, value: u32) -> Self {
+        self.0.query("offset", value);
+        self
+    }
+    /// Maximum number of records on a page.
+    /// Mandatory.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.0.query("limit", value);
+        self
+    }
+    /// Sort key. start_time: start time; end_time: end time.
+    pub fn sort_key(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookAuditLogsSortKey,
+    ) -> Self {
+        self.0.query("sort_key", value.as_str().to_owned());
+        self
+    }
+    /// Sort direction, in lower case.
+    pub fn sort_dir(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookAuditLogsSortDir,
+    ) -> Self {
+        self.0.query("sort_dir", value.as_str().to_owned());
+        self
+    }
+    /// Instance type. AOP_WORKFLOW: workflow; SCRIPT: script; PLAYBOOK: playbook.
+    pub fn instance_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookAuditLogInstanceType,
+    ) -> Self {
+        self.0
+            .body(
+                "instance_type",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Workflow ID.
+    pub fn action_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("action_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Workflow name.
+    pub fn action_name(mut self, value: impl Into<String>) -> Self {
+        self.0.body("action_name", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Instance ID.
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("instance_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Instance ID of the parent node.
+    pub fn parent_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("parent_instance_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Log level.
+    pub fn log_level(mut self, value: impl Into<String>) -> Self {
+        self.0.body("log_level", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Input.
+    pub fn input(mut self, value: impl Into<String>) -> Self {
+        self.0.body("input", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Output.
+    pub fn output(mut self, value: impl Into<String>) -> Self {
+        self.0.body("output", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Error message.
+    pub fn error_msg(mut self, value: impl Into<String>) -> Self {
+        self.0.body("error_msg", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Start time.
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("start_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// End time.
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("end_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Playbook instance status. RUNNING: running; FINISHED: successful; FAILED: failed; RETRYING: retrying; TERMINATING: terminating; TERMINATED: terminated.
+    pub fn status(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookInstanceStatus,
+    ) -> Self {
+        self.0.body("status", ::serde_json::Value::String(value.as_str().to_owned()));
+        self
+    }
+    /// How a playbook is triggered. EVENT: by a data object event; TIMER: on a schedule.
+    pub fn trigger_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookTriggerType,
+    ) -> Self {
+        self.0
+            .body(
+                "trigger_type",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Page<secmaster_bindings::types::PlaybookAuditLogInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_bare_list(Page::from_list)
+    }
+    /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
+    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    pub fn items(self) -> Items<secmaster_bindings::types::PlaybookAuditLogInfo> {
+        self.0.items(|request| Box::pin(Self(request).send()))
     }
 }

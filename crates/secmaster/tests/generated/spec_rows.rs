@@ -3,7 +3,7 @@
 use super::Row;
 /// Every operation whose request example the generated setters express.
 ///
-/// Left to their own tests (their request example needs a field an intent method owns, or the spec gives no 2xx example): CreateAopWorkflowVersion, CreateWorkflowInstance, UpdateAopWorkflowVersion, CreateAopWorkflowVersionApprovel, ValidateAopWorkflowVersion, UpdateWorkflowInstance, ShowPlaybookMonitors, CreatePlaybookApprove.
+/// Left to their own tests (their request example needs a field an intent method owns, or the spec gives no 2xx example): CreateAopWorkflowVersion, CreateWorkflowInstance, UpdateAopWorkflowVersion, CreateAopWorkflowVersionApprovel, ValidateAopWorkflowVersion, UpdateWorkflowInstance, ShowPlaybookMonitors, CreatePlaybookApprove, ChangePlaybookInstance.
 pub fn rows() -> Vec<Row> {
     let mut rows = Vec::new();
     rows.push(Row {
@@ -1783,6 +1783,85 @@ pub fn rows() -> Vec<Row> {
                     "f69081793d9e4ea8a2f479dcef961989",
                     "f44065f5-557b-4376-ae02-8c65ef1960f4",
                 )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ListPlaybookInstances",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/instances?limit=1&offset=0",
+        answer: "{\"count\":1,\"instances\":[{\"dataclass\":{\"id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"name\":\"Alert\"},\"dataobject\":{\"id\":\"6a1f0e2c-9d3b-4c5a-8e7f-1b2c3d4e5f60\",\"name\":\"ACK flood against elb-prod-01\"},\"end_time\":\"2025-07-18T14:47:16.939Z+0800\",\"id\":\"8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f91\",\"name\":\"block-malicious-ip-20250718144716\",\"playbook\":{\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"name\":\"block-malicious-ip\",\"version\":\"v1\",\"version_id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\"},\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"start_time\":\"2025-07-18T14:44:47.000Z+0800\",\"status\":\"FINISHED\",\"trigger_type\":\"EVENT\"}]}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_playbook_instances(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .limit(1)
+                .offset(0)
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowPlaybookInstance",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/instances/instance-id-1",
+        answer: "{\"dataclass\":{\"id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"name\":\"Alert\"},\"dataobject\":{\"id\":\"6a1f0e2c-9d3b-4c5a-8e7f-1b2c3d4e5f60\",\"name\":\"ACK flood against elb-prod-01\"},\"end_time\":\"2025-07-18T14:47:16.939Z+0800\",\"id\":\"8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f91\",\"name\":\"block-malicious-ip-20250718144716\",\"playbook\":{\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"name\":\"block-malicious-ip\",\"version\":\"v1\",\"version_id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\"},\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"start_time\":\"2025-07-18T14:44:47.000Z+0800\",\"status\":\"FINISHED\",\"trigger_type\":\"EVENT\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.show_playbook_instance(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "instance-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowPlaybookTopology",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/instances/instance-id-1/topology",
+        answer: "{\"action_instances\":[{\"action\":{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"\",\"id\":\"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\",\"name\":\"Block IP\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"playbook_version_id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\"},\"instance_log\":{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_name\":\"Block IP\",\"end_time\":\"2025-07-18T14:47:16.939Z+0800\",\"error_msg\":\"\",\"input\":\"{}\",\"instance_id\":\"2b3c4d5e-6f70-4812-93a4-b5c6d7e8f901\",\"instance_type\":\"AOP_WORKFLOW\",\"log_level\":\"INFO\",\"output\":\"{}\",\"parent_instance_id\":\"8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f91\",\"start_time\":\"2025-07-18T14:44:47.000Z+0800\",\"status\":\"FINISHED\",\"trigger_type\":\"EVENT\"}}],\"count\":1}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.show_playbook_topology(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "instance-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ListPlaybookAuditLogs",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/instances/auditlogs?limit=10&offset=0",
+        answer: "{\"audit_logs\":[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_name\":\"Block IP\",\"end_time\":\"2025-07-18T14:47:16.939Z+0800\",\"error_msg\":\"\",\"input\":\"{}\",\"instance_id\":\"2b3c4d5e-6f70-4812-93a4-b5c6d7e8f901\",\"instance_type\":\"AOP_WORKFLOW\",\"log_level\":\"INFO\",\"output\":\"{}\",\"parent_instance_id\":\"8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f91\",\"start_time\":\"2025-07-18T14:44:47.000Z+0800\",\"status\":\"FINISHED\",\"trigger_type\":\"EVENT\"}],\"count\":1}",
+        binary: false,
+        body: Some("{\"parent_instance_id\":\"8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f91\"}"),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.list_playbook_audit_logs(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                )
+                .parent_instance_id("8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f91")
+                .limit(10)
+                .offset(0)
                 .send()
                 .await
                 .map(drop)
