@@ -147,10 +147,12 @@ pub(super) fn bare(
     };
     let total = all.len();
     let page: Vec<Value> = all.into_iter().skip(offset).take(limit).collect();
-    Ok(json_answer(&typed(
-        r,
-        json!({"count": total, items: page}),
-    )?))
+    let mut answer = typed(r, json!({"count": total, items: page}))?;
+    // The bindings leave an empty list out; the service sends it.
+    if let Some(fields) = answer.as_object_mut() {
+        fields.entry(items).or_insert_with(|| json!([]));
+    }
+    Ok(json_answer(&answer))
 }
 
 /// The value of path parameter `name` (`""` when the path has none).

@@ -8,6 +8,9 @@ use serde_json::json;
 
 use super::{Book, alert, call, enabled, ended, fake_with, instances, ok, soc, workflow};
 
+/// A monitor's window wide enough for any test's instances, of every version.
+const WINDOW: &str = "start_time=2000-01-01T00:00:00.000Z%2B0800&end_time=2100-01-01T00:00:00.000Z%2B0800&version_query_type=ALL";
+
 #[tokio::test]
 async fn topology_audit_logs_and_monitor_tell_what_ran() {
     let fake = fake_with(Duration::from_millis(200), false).await;
@@ -83,7 +86,7 @@ async fn topology_audit_logs_and_monitor_tell_what_ran() {
     let monitor = ok(
         &fake,
         Method::GET,
-        &soc(&format!("playbooks/{}/monitor", made.playbook)),
+        &soc(&format!("playbooks/{}/monitor?{WINDOW}", made.playbook)),
         None,
     )
     .await;
