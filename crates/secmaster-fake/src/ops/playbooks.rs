@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::Ctx;
 use super::Request;
-use super::playbook_io::{bare, body, data, files, items, not_found, paged, path};
+use super::playbook_io::{bare, body, data, files, items, not_found, paged, path, query_enums};
 use crate::query::Query;
 use crate::store::playbooks::{ACTIONS, APPROVALS, Obj, PLAYBOOKS, VERSIONS, flag, text};
 use crate::store::{InstanceFilter, Rejection, Start};
@@ -61,6 +61,7 @@ pub(super) fn start<'a>(r: &'a Request<'_>) -> Start<'a> {
 /// Answers a playbook operation; a refusal that something of its path is missing is in the
 /// code the spec's `x-not-found` gives.
 pub(super) fn answer(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, Rejection> {
+    query_enums(r.op, query)?;
     route(ctx, r, query).map_err(|e| not_found(r.op, e))
 }
 
@@ -254,17 +255,6 @@ fn instances(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, 
             return bare(r, query, "action_instances", nodes);
         }
         "ShowPlaybookMonitors" => {
-            // The query descriptor names the enum but not its values: checked by its type.
-            if let Some(kind) = query.text("version_query_type") {
-                let kind = secmaster::bindings::open_enums::PlaybookMonitorsVersionQueryType::from(
-                    kind.as_str(),
-                );
-                crate::store::listed!(
-                    "version_query_type",
-                    kind,
-                    secmaster::bindings::open_enums::PlaybookMonitorsVersionQueryType
-                );
-            }
             let playbook = path(r, "playbook_id");
             let window = (query.text("start_time"), query.text("end_time"));
             Value::Object(ctx.settled(r, |s| s.playbook_monitor(&playbook, window))?)

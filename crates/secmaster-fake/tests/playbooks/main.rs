@@ -231,32 +231,29 @@ pub async fn alert(fake: &FakeSecMaster, fields: Value) -> String {
     answer["data"]["id"].as_str().unwrap().to_owned()
 }
 
-/// The playbook instances (every one, newest first).
+/// The playbook instances (every one, newest first), paged through by the client.
 pub async fn instances(fake: &FakeSecMaster) -> Vec<Value> {
-    let answer = ok(
-        fake,
-        Method::GET,
-        &soc("playbooks/instances?offset=0&limit=1000"),
-        None,
-    )
-    .await;
-    answer["instances"].as_array().unwrap().clone()
+    let (p, w) = page();
+    let all = client(fake)
+        .list_playbook_instances(&p, &w)
+        .offset(0)
+        .limit(2)
+        .items()
+        .try_collect_vec()
+        .await
+        .unwrap();
+    all.iter()
+        .map(|i| serde_json::to_value(i).unwrap())
+        .collect()
 }
 
-/// Waits until instance `id` is no longer RUNNING; its last state.
+/// Waits (the client's waiter) until instance `id` is no longer RUNNING; its last state.
 pub async fn ended(fake: &FakeSecMaster, id: &str) -> Value {
-    for _ in 0..200 {
-        let shown = ok(
-            fake,
-            Method::GET,
-            &soc(&format!("playbooks/instances/{id}")),
-            None,
-        )
-        .await;
-        if shown["status"] != "RUNNING" {
-            return shown;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("instance {id} still runs");
+    let (p, w) = page();
+    let done = client(fake)
+        .show_playbook_instance(&p, &w, id)
+        .wait_until_done(Duration::from_secs(20))
+        .await
+        .unwrap();
+    serde_json::to_value(&*done).unwrap()
 }
