@@ -4271,6 +4271,23 @@ pub mod types {
             Default::default()
         }
     }
+    ///A trigger rule in the envelope `{code, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookRuleResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookRuleInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookRuleResponse {
+        pub fn builder() -> builder::PlaybookRuleResponse {
+            Default::default()
+        }
+    }
     ///Counts of the workspace's playbooks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PlaybookStatisticDetail {
@@ -28193,6 +28210,92 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PlaybookRuleResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookRuleInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookRuleResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookRuleResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookRuleInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookRuleResponse>
+        for super::PlaybookRuleResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookRuleResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookRuleResponse> for PlaybookRuleResponse {
+            fn from(value: super::PlaybookRuleResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PlaybookStatisticDetail {
             disabled_num: ::std::result::Result<
                 ::std::option::Option<i32>,
@@ -32938,6 +33041,100 @@ let response = client.copy_playbook_version()
 ```*/
     pub fn copy_playbook_version(&self) -> builder::CopyPlaybookVersion<'_> {
         builder::CopyPlaybookVersion::new(self)
+    }
+    /**Creating a Playbook Rule
+
+This API is used to create the trigger rule of a playbook version: `rule` is a condition object; the answer gives it back as a JSON string. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `body`
+```ignore
+let response = client.create_playbook_rule()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_playbook_rule(&self) -> builder::CreatePlaybookRule<'_> {
+        builder::CreatePlaybookRule::new(self)
+    }
+    /**Querying Playbook Rule Details
+
+This API is used to query a playbook version's trigger rule (`rule` is a JSON string). The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `rule_id`: Playbook rule ID.
+```ignore
+let response = client.show_playbook_rule()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .rule_id(rule_id)
+    .send()
+    .await;
+```*/
+    pub fn show_playbook_rule(&self) -> builder::ShowPlaybookRule<'_> {
+        builder::ShowPlaybookRule::new(self)
+    }
+    /**Updating a Playbook Rule
+
+This API is used to replace a playbook version's trigger condition. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `rule_id`: Playbook rule ID.
+- `body`
+```ignore
+let response = client.update_playbook_rule()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .rule_id(rule_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_playbook_rule(&self) -> builder::UpdatePlaybookRule<'_> {
+        builder::UpdatePlaybookRule::new(self)
+    }
+    /**Deleting a Playbook Rule
+
+This API is used to delete a playbook version's trigger rule. The answer is `{code, message}`. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `rule_id`: Playbook rule ID.
+```ignore
+let response = client.delete_playbook_rule()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .rule_id(rule_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_playbook_rule(&self) -> builder::DeletePlaybookRule<'_> {
+        builder::DeletePlaybookRule::new(self)
     }
     /**Querying Playbook Details
 
@@ -41585,6 +41782,586 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "copy_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_playbook_rule`]
+
+[`Client::create_playbook_rule`]: super::Client::create_playbook_rule*/
+    #[derive(Debug, Clone)]
+    pub struct CreatePlaybookRule<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreatePlaybookRuleInfo, String>,
+    }
+    impl<'a> CreatePlaybookRule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreatePlaybookRuleInfo>,
+            <V as std::convert::TryInto<
+                types::CreatePlaybookRuleInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreatePlaybookRuleInfo` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreatePlaybookRuleInfo,
+            ) -> types::builder::CreatePlaybookRuleInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookRuleResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreatePlaybookRuleInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/rules", client.baseurl,
+                encode_path(& project_id.to_string()), encode_path(& workspace_id
+                .to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_playbook_rule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_playbook_rule`]
+
+[`Client::show_playbook_rule`]: super::Client::show_playbook_rule*/
+    #[derive(Debug, Clone)]
+    pub struct ShowPlaybookRule<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        rule_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowPlaybookRule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                rule_id: Err("rule_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn rule_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.rule_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for rule_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookRuleResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, rule_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let rule_id = rule_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/rules/{}", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+                encode_path(& rule_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_playbook_rule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_playbook_rule`]
+
+[`Client::update_playbook_rule`]: super::Client::update_playbook_rule*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePlaybookRule<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        rule_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ModifyPlaybookRuleInfo, String>,
+    }
+    impl<'a> UpdatePlaybookRule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                rule_id: Err("rule_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn rule_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.rule_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for rule_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ModifyPlaybookRuleInfo>,
+            <V as std::convert::TryInto<
+                types::ModifyPlaybookRuleInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ModifyPlaybookRuleInfo` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ModifyPlaybookRuleInfo,
+            ) -> types::builder::ModifyPlaybookRuleInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookRuleResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, rule_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let rule_id = rule_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ModifyPlaybookRuleInfo::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/rules/{}", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+                encode_path(& rule_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_playbook_rule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_playbook_rule`]
+
+[`Client::delete_playbook_rule`]: super::Client::delete_playbook_rule*/
+    #[derive(Debug, Clone)]
+    pub struct DeletePlaybookRule<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        rule_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeletePlaybookRule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                rule_id: Err("rule_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn rule_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.rule_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for rule_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookAcknowledgedResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, rule_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let rule_id = rule_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/rules/{}", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+                encode_path(& rule_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_playbook_rule",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -56498,6 +57275,554 @@ pub mod operations {
         read_only: true,
         batch: false,
     };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules`: Creating a Playbook Rule
+    pub const CREATE_PLAYBOOK_RULE: Operation = Operation {
+        id: "CreatePlaybookRule",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("rules"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CreatePlaybookRuleInfo",
+            wrap: Some("rule"),
+            fields_schema: "PlaybookConditionInfo",
+            fields: &[
+                Field {
+                    name: "expression_type",
+                    setter: "expression_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookConditionExpressionType",
+                        values: &["common"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "conditions",
+                    setter: "conditions",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::PLAYBOOK_CONDITION_ITEM,
+                    nullable: false,
+                },
+                Field {
+                    name: "logics",
+                    setter: "logics",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "cron",
+                    setter: "cron",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "schedule_type",
+                    setter: "schedule_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookConditionScheduleType",
+                        values: &["second", "hour", "day", "week"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "start_type",
+                    setter: "start_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookConditionStartType",
+                        values: &["IMMEDIATELY", "CUSTOM"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "end_type",
+                    setter: "end_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookConditionEndType",
+                        values: &["FOREVER", "CUSTOM"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "end_time",
+                    setter: "end_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "start_time",
+                    setter: "start_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "repeat_range",
+                    setter: "repeat_range",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "only_once",
+                    setter: "only_once",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "execution_type",
+                    setter: "execution_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookConditionExecutionType",
+                        values: &["PARALLEL", "SERIAL_WAIT"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookRuleResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`: Querying Playbook Rule Details
+    pub const SHOW_PLAYBOOK_RULE: Operation = Operation {
+        id: "ShowPlaybookRule",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("rules"),
+            Segment::Param {
+                name: "rule_id",
+                reserved: &[],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookRuleResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+    };
+    ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`: Updating a Playbook Rule
+    pub const UPDATE_PLAYBOOK_RULE: Operation = Operation {
+        id: "UpdatePlaybookRule",
+        method: "PUT",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("rules"),
+            Segment::Param {
+                name: "rule_id",
+                reserved: &[],
+            },
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ModifyPlaybookRuleInfo",
+            wrap: Some("rule"),
+            fields_schema: "PlaybookConditionInfo",
+            fields: &[
+                Field {
+                    name: "expression_type",
+                    setter: "expression_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookConditionExpressionType",
+                        values: &["common"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "conditions",
+                    setter: "conditions",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::PLAYBOOK_CONDITION_ITEM,
+                    nullable: false,
+                },
+                Field {
+                    name: "logics",
+                    setter: "logics",
+                    required: false,
+                    kind: FieldKind::Array {
+                        min_items: None,
+                        max_items: None,
+                    },
+                    outer: false,
+                    items: Some(
+                        &FieldKind::String {
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ),
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "cron",
+                    setter: "cron",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "schedule_type",
+                    setter: "schedule_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookConditionScheduleType",
+                        values: &["second", "hour", "day", "week"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "start_type",
+                    setter: "start_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookConditionStartType",
+                        values: &["IMMEDIATELY", "CUSTOM"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "end_type",
+                    setter: "end_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookConditionEndType",
+                        values: &["FOREVER", "CUSTOM"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "end_time",
+                    setter: "end_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "start_time",
+                    setter: "start_time",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "repeat_range",
+                    setter: "repeat_range",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "only_once",
+                    setter: "only_once",
+                    required: false,
+                    kind: FieldKind::Boolean,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "execution_type",
+                    setter: "execution_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookConditionExecutionType",
+                        values: &["PARALLEL", "SERIAL_WAIT"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookRuleResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
+    ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`: Deleting a Playbook Rule
+    pub const DELETE_PLAYBOOK_RULE: Operation = Operation {
+        id: "DeletePlaybookRule",
+        method: "DELETE",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("rules"),
+            Segment::Param {
+                name: "rule_id",
+                reserved: &[],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookAcknowledgedResponse"),
+            shape: Shape::Envelope {
+                data: false,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+    };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`: Querying the Playbook Instance List
     pub const LIST_PLAYBOOK_INSTANCES: Operation = Operation {
         id: "ListPlaybookInstances",
@@ -57107,6 +58432,10 @@ pub mod operations {
         COPY_PLAYBOOK_VERSION,
         CREATE_PLAYBOOK_APPROVE,
         LIST_PLAYBOOK_APPROVES,
+        CREATE_PLAYBOOK_RULE,
+        SHOW_PLAYBOOK_RULE,
+        UPDATE_PLAYBOOK_RULE,
+        DELETE_PLAYBOOK_RULE,
         LIST_PLAYBOOK_INSTANCES,
         SHOW_PLAYBOOK_INSTANCE,
         SHOW_PLAYBOOK_TOPOLOGY,
@@ -57515,6 +58844,26 @@ pub mod operations {
             data: Some(
                 crate::value_as::<::std::vec::Vec<types::PlaybookApproveOpinionDetail>>,
             ),
+        },
+        Codec {
+            id: "CreatePlaybookRule",
+            body: Some(crate::read_as::<types::CreatePlaybookRuleInfo>),
+            data: Some(crate::value_as::<types::PlaybookRuleInfo>),
+        },
+        Codec {
+            id: "ShowPlaybookRule",
+            body: None,
+            data: Some(crate::value_as::<types::PlaybookRuleInfo>),
+        },
+        Codec {
+            id: "UpdatePlaybookRule",
+            body: Some(crate::read_as::<types::ModifyPlaybookRuleInfo>),
+            data: Some(crate::value_as::<types::PlaybookRuleInfo>),
+        },
+        Codec {
+            id: "DeletePlaybookRule",
+            body: None,
+            data: None,
         },
         Codec {
             id: "ListPlaybookInstances",
@@ -58009,6 +59358,29 @@ pub mod operations {
         "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`: Querying Playbook Review Results"]
         ListPlaybookApproves = LIST_PLAYBOOK_APPROVES { body : (), data : ::std::vec::Vec
         < types::PlaybookApproveOpinionDetail > }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules`: Creating a Playbook Rule"]
+        CreatePlaybookRule = CREATE_PLAYBOOK_RULE { body : types::CreatePlaybookRuleInfo,
+        data : types::PlaybookRuleInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`: Querying Playbook Rule Details"]
+        ShowPlaybookRule = SHOW_PLAYBOOK_RULE { body : (), data : types::PlaybookRuleInfo
+        }
+    }
+    operation_types! {
+        #[doc =
+        "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`: Updating a Playbook Rule"]
+        UpdatePlaybookRule = UPDATE_PLAYBOOK_RULE { body : types::ModifyPlaybookRuleInfo,
+        data : types::PlaybookRuleInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`: Deleting a Playbook Rule"]
+        DeletePlaybookRule = DELETE_PLAYBOOK_RULE { body : (), data : () }
     }
     operation_types! {
         #[doc =
@@ -60407,6 +61779,19 @@ pub mod families {
                 ("delete", "DeleteDataobjectRelation"),
                 ("create-many", "BatchCreateDataobjectRelations"),
                 ("search", "ListDataobjectRelations"),
+            ],
+        },
+        Family {
+            name: "rules",
+            id_param: Some("rule_id"),
+            parent_param: Some("version_id"),
+            item_schema: Some("PlaybookRuleInfo"),
+            list: None,
+            operations: &[
+                ("create", "CreatePlaybookRule"),
+                ("show", "ShowPlaybookRule"),
+                ("update", "UpdatePlaybookRule"),
+                ("delete", "DeletePlaybookRule"),
             ],
         },
         Family {

@@ -1518,6 +1518,102 @@ impl Client {
             Request::new(self, vec![project_id.into(), workspace_id.into()]),
         )
     }
+    /// Creating a Playbook Rule
+    ///
+    /// This API is used to create the trigger rule of a playbook version: `rule` is a condition object; the answer gives it back as a JSON string. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules`, operationId `CreatePlaybookRule`.
+    ///
+    /// Source: The official SDK 3.1.219 (CreateRuleInfo: `rule`, a ConditionInfo object, mandatory; the answer RuleInfo with `rule` a string, as the ShowPlaybookRule page, eu 2024-12-25, shows it); the CreatePlaybookRule page itself was not read. The SDK marks the operation deprecated (X-API-Deprecation-* answer headers); CreatePlaybookVersion and UpdatePlaybookVersion carry `rule` inline instead.
+    ///
+    /// Never sent twice once it may have reached the service: when a failure leaves its
+    /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
+    pub fn create_playbook_rule(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> CreatePlaybookRule {
+        let mut request = Request::new(
+            self,
+            vec![project_id.into(), workspace_id.into(), version_id.into()],
+        );
+        request
+            .how_to_check("show the version: its rule_id names the rule once created");
+        CreatePlaybookRule(request)
+    }
+    /// Querying Playbook Rule Details
+    ///
+    /// This API is used to query a playbook version's trigger rule (`rule` is a JSON string). The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`, operationId `ShowPlaybookRule`.
+    ///
+    /// Source: API page ShowPlaybookRule (eu 2024-12-25): path and the answer (RuleInfo). The SDK 3.1.219 marks the operation deprecated (X-API-Deprecation-* answer headers); CreatePlaybookVersion and UpdatePlaybookVersion carry `rule` inline instead. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ShowPlaybookRule.html>
+    pub fn show_playbook_rule(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> ShowPlaybookRule {
+        ShowPlaybookRule(
+            Request::new(
+                self,
+                vec![
+                    project_id.into(), workspace_id.into(), version_id.into(), rule_id
+                    .into()
+                ],
+            ),
+        )
+    }
+    /// Updating a Playbook Rule
+    ///
+    /// This API is used to replace a playbook version's trigger condition. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`, operationId `UpdatePlaybookRule`.
+    ///
+    /// Source: The official SDK 3.1.219 (ModifyRuleInfo: `rule`, an optional ConditionInfo; the answer RuleInfo); the UpdatePlaybookRule page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `rule` inline instead.
+    pub fn update_playbook_rule(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> UpdatePlaybookRule {
+        UpdatePlaybookRule(
+            Request::new(
+                self,
+                vec![
+                    project_id.into(), workspace_id.into(), version_id.into(), rule_id
+                    .into()
+                ],
+            ),
+        )
+    }
+    /// Deleting a Playbook Rule
+    ///
+    /// This API is used to delete a playbook version's trigger rule. The answer is `{code, message}`. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`, operationId `DeletePlaybookRule`.
+    ///
+    /// Source: API page DeletePlaybookRule (eu nl-nl, undated copy): no body; the answer `{code, message}`. The SDK 3.1.219 marks the operation deprecated; UpdatePlaybookVersion carries `rule` inline instead. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/DeletePlaybookRule.html>
+    pub fn delete_playbook_rule(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> DeletePlaybookRule {
+        DeletePlaybookRule(
+            Request::new(
+                self,
+                vec![
+                    project_id.into(), workspace_id.into(), version_id.into(), rule_id
+                    .into()
+                ],
+            ),
+        )
+    }
     /// Querying the Playbook Instance List
     ///
     /// This API is used to list playbook instances (runs). The answer has no envelope: `{count, instances}`. There is no playbook ID filter: filter by `playbook_name` and match `playbook.id`. `limit` plus `offset` must stay below 10000 (SDK).
@@ -2109,6 +2205,56 @@ impl crate::WorkspaceClient {
     /// [`Client::list_playbook_approves`] in this handle's project and workspace (operationId `ListPlaybookApproves`).
     pub fn list_playbook_approves(&self) -> ListPlaybookApproves {
         self.client().list_playbook_approves(self.project_id(), self.workspace_id())
+    }
+    /// [`Client::create_playbook_rule`] in this handle's project and workspace (operationId `CreatePlaybookRule`).
+    pub fn create_playbook_rule(
+        &self,
+        version_id: impl Into<String>,
+    ) -> CreatePlaybookRule {
+        self.client()
+            .create_playbook_rule(self.project_id(), self.workspace_id(), version_id)
+    }
+    /// [`Client::show_playbook_rule`] in this handle's project and workspace (operationId `ShowPlaybookRule`).
+    pub fn show_playbook_rule(
+        &self,
+        version_id: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> ShowPlaybookRule {
+        self.client()
+            .show_playbook_rule(
+                self.project_id(),
+                self.workspace_id(),
+                version_id,
+                rule_id,
+            )
+    }
+    /// [`Client::update_playbook_rule`] in this handle's project and workspace (operationId `UpdatePlaybookRule`).
+    pub fn update_playbook_rule(
+        &self,
+        version_id: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> UpdatePlaybookRule {
+        self.client()
+            .update_playbook_rule(
+                self.project_id(),
+                self.workspace_id(),
+                version_id,
+                rule_id,
+            )
+    }
+    /// [`Client::delete_playbook_rule`] in this handle's project and workspace (operationId `DeletePlaybookRule`).
+    pub fn delete_playbook_rule(
+        &self,
+        version_id: impl Into<String>,
+        rule_id: impl Into<String>,
+    ) -> DeletePlaybookRule {
+        self.client()
+            .delete_playbook_rule(
+                self.project_id(),
+                self.workspace_id(),
+                version_id,
+                rule_id,
+            )
     }
     /// [`Client::list_playbook_instances`] in this handle's project and workspace (operationId `ListPlaybookInstances`).
     pub fn list_playbook_instances(&self) -> ListPlaybookInstances {
@@ -8129,6 +8275,310 @@ impl ListPlaybookApproves {
         >,
     > + Send + 'static {
         self.0.send_envelope(Page::new)
+    }
+}
+/// A prepared `CreatePlaybookRule` call (Creating a Playbook Rule); set its fields, then `send` it.
+///
+/// Made by [`Client::create_playbook_rule`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct CreatePlaybookRule(
+    pub(crate) Request<secmaster_bindings::operations::CreatePlaybookRule>,
+);
+impl CreatePlaybookRule {
+    /// Expression type (common: general expression, the default). Mandatory for an event-triggered playbook.
+    pub fn expression_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookConditionExpressionType,
+    ) -> Self {
+        self.0
+            .body(
+                "expression_type",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Trigger conditions. Mandatory for an event-triggered playbook.
+    pub fn conditions(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::PlaybookConditionItem>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "conditions",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
+            );
+        self
+    }
+    /// Logical combination of the conditions. Mandatory for an event-triggered playbook.
+    pub fn logics(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.0
+            .body(
+                "logics",
+                ::serde_json::Value::Array(
+                    value
+                        .into_iter()
+                        .map(|v| ::serde_json::Value::String(v.into()))
+                        .collect(),
+                ),
+            );
+        self
+    }
+    /// Cron expression. Mandatory for a timer-triggered playbook.
+    pub fn cron(mut self, value: impl Into<String>) -> Self {
+        self.0.body("cron", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Repetition of the schedule (second, hour, day, week). Mandatory for a timer-triggered playbook.
+    pub fn schedule_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookConditionScheduleType,
+    ) -> Self {
+        self.0
+            .body(
+                "schedule_type",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// When the playbook starts running (IMMEDIATELY: once created; CUSTOM: at start_time). Mandatory for a timer-triggered playbook.
+    pub fn start_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookConditionStartType,
+    ) -> Self {
+        self.0
+            .body("start_type", ::serde_json::Value::String(value.as_str().to_owned()));
+        self
+    }
+    /// When the playbook stops running (FOREVER: never; CUSTOM: at end_time). Mandatory for a timer-triggered playbook.
+    pub fn end_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookConditionEndType,
+    ) -> Self {
+        self.0.body("end_type", ::serde_json::Value::String(value.as_str().to_owned()));
+        self
+    }
+    /// Scheduled end time. Mandatory for a timer-triggered playbook.
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("end_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Scheduled start time. Mandatory for a timer-triggered playbook.
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("start_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Execution period, for example 2021-01-30T23:00:00Z+0800. Mandatory for a timer-triggered playbook.
+    pub fn repeat_range(mut self, value: impl Into<String>) -> Self {
+        self.0.body("repeat_range", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Whether to run only once. Mandatory for a timer-triggered playbook.
+    pub fn only_once(mut self, value: bool) -> Self {
+        self.0.body("only_once", ::serde_json::Value::Bool(value));
+        self
+    }
+    /// Execution queue type (PARALLEL: a new task runs beside earlier ones; SERIAL_WAIT: no new task is started). Mandatory for a timer-triggered playbook.
+    pub fn execution_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookConditionExecutionType,
+    ) -> Self {
+        self.0
+            .body(
+                "execution_type",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookRuleInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `ShowPlaybookRule` call (Querying Playbook Rule Details); set its fields, then `send` it.
+///
+/// Made by [`Client::show_playbook_rule`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ShowPlaybookRule(
+    pub(crate) Request<secmaster_bindings::operations::ShowPlaybookRule>,
+);
+impl ShowPlaybookRule {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookRuleInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `UpdatePlaybookRule` call (Updating a Playbook Rule); set its fields, then `send` it.
+///
+/// Made by [`Client::update_playbook_rule`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct UpdatePlaybookRule(
+    pub(crate) Request<secmaster_bindings::operations::UpdatePlaybookRule>,
+);
+impl UpdatePlaybookRule {
+    /// Expression type (common: general expression, the default). Mandatory for an event-triggered playbook.
+    pub fn expression_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookConditionExpressionType,
+    ) -> Self {
+        self.0
+            .body(
+                "expression_type",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// Trigger conditions. Mandatory for an event-triggered playbook.
+    pub fn conditions(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::PlaybookConditionItem>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "conditions",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
+            );
+        self
+    }
+    /// Logical combination of the conditions. Mandatory for an event-triggered playbook.
+    pub fn logics(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.0
+            .body(
+                "logics",
+                ::serde_json::Value::Array(
+                    value
+                        .into_iter()
+                        .map(|v| ::serde_json::Value::String(v.into()))
+                        .collect(),
+                ),
+            );
+        self
+    }
+    /// Cron expression. Mandatory for a timer-triggered playbook.
+    pub fn cron(mut self, value: impl Into<String>) -> Self {
+        self.0.body("cron", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Repetition of the schedule (second, hour, day, week). Mandatory for a timer-triggered playbook.
+    pub fn schedule_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookConditionScheduleType,
+    ) -> Self {
+        self.0
+            .body(
+                "schedule_type",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    /// When the playbook starts running (IMMEDIATELY: once created; CUSTOM: at start_time). Mandatory for a timer-triggered playbook.
+    pub fn start_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookConditionStartType,
+    ) -> Self {
+        self.0
+            .body("start_type", ::serde_json::Value::String(value.as_str().to_owned()));
+        self
+    }
+    /// When the playbook stops running (FOREVER: never; CUSTOM: at end_time). Mandatory for a timer-triggered playbook.
+    pub fn end_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookConditionEndType,
+    ) -> Self {
+        self.0.body("end_type", ::serde_json::Value::String(value.as_str().to_owned()));
+        self
+    }
+    /// Scheduled end time. Mandatory for a timer-triggered playbook.
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("end_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Scheduled start time. Mandatory for a timer-triggered playbook.
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.0.body("start_time", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Execution period, for example 2021-01-30T23:00:00Z+0800. Mandatory for a timer-triggered playbook.
+    pub fn repeat_range(mut self, value: impl Into<String>) -> Self {
+        self.0.body("repeat_range", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Whether to run only once. Mandatory for a timer-triggered playbook.
+    pub fn only_once(mut self, value: bool) -> Self {
+        self.0.body("only_once", ::serde_json::Value::Bool(value));
+        self
+    }
+    /// Execution queue type (PARALLEL: a new task runs beside earlier ones; SERIAL_WAIT: no new task is started). Mandatory for a timer-triggered playbook.
+    pub fn execution_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookConditionExecutionType,
+    ) -> Self {
+        self.0
+            .body(
+                "execution_type",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookRuleInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `DeletePlaybookRule` call (Deleting a Playbook Rule); set its fields, then `send` it.
+///
+/// Made by [`Client::delete_playbook_rule`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct DeletePlaybookRule(
+    pub(crate) Request<secmaster_bindings::operations::DeletePlaybookRule>,
+);
+impl DeletePlaybookRule {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Output<()>, Error>> + Send + 'static {
+        self.0.send_acknowledged(Output::new)
     }
 }
 /// A prepared `ListPlaybookInstances` call (Querying the Playbook Instance List); set its fields, then `send` it.

@@ -1789,6 +1789,117 @@ pub fn rows() -> Vec<Row> {
         }),
     });
     rows.push(Row {
+        id: "CreatePlaybookRule",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1/rules",
+        answer: "{\"code\":\"00000000\",\"data\":{\"id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule\":\"{\\\"expression_type\\\":\\\"common\\\",\\\"conditions\\\":[{\\\"name\\\":\\\"c1\\\",\\\"detail\\\":\\\"\\\",\\\"data\\\":[\\\"severity\\\",\\\"==\\\",\\\"High\\\"]}],\\\"logics\\\":[\\\"c1\\\"]}\"},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"rule\":{\"conditions\":[{\"data\":[\"severity\",\"==\",\"High\"],\"detail\":\"\",\"name\":\"c1\"}],\"expression_type\":\"common\",\"logics\":[\"c1\"]}}",
+        ),
+        not_idempotent: true,
+        call: |c| Box::pin(async move {
+            c.create_playbook_rule(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "version-id-1",
+                )
+                .conditions(
+                    serde_json::from_str::<
+                        Vec<secmaster::bindings::types::PlaybookConditionItem>,
+                    >(
+                            "[{\"data\":[\"severity\",\"==\",\"High\"],\"detail\":\"\",\"name\":\"c1\"}]",
+                        )
+                        .unwrap(),
+                )
+                .expression_type(
+                    secmaster::bindings::open_enums::PlaybookConditionExpressionType::from(
+                        "common",
+                    ),
+                )
+                .logics(serde_json::from_str::<Vec<String>>("[\"c1\"]").unwrap())
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowPlaybookRule",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1/rules/rule-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule\":\"{\\\"expression_type\\\":\\\"common\\\",\\\"conditions\\\":[{\\\"name\\\":\\\"c1\\\",\\\"detail\\\":\\\"\\\",\\\"data\\\":[\\\"severity\\\",\\\"==\\\",\\\"High\\\"]}],\\\"logics\\\":[\\\"c1\\\"]}\"},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.show_playbook_rule(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "version-id-1",
+                    "rule-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "UpdatePlaybookRule",
+        method: "PUT",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1/rules/rule-id-1",
+        answer: "{\"code\":\"00000000\",\"data\":{\"id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule\":\"{\\\"expression_type\\\":\\\"common\\\",\\\"conditions\\\":[{\\\"name\\\":\\\"c1\\\",\\\"detail\\\":\\\"\\\",\\\"data\\\":[\\\"severity\\\",\\\"==\\\",\\\"High\\\"]}],\\\"logics\\\":[\\\"c1\\\"]}\"},\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "{\"rule\":{\"conditions\":[{\"data\":[\"severity\",\"==\",\"High\"],\"detail\":\"\",\"name\":\"c1\"}],\"expression_type\":\"common\",\"logics\":[\"c1\"]}}",
+        ),
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.update_playbook_rule(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "version-id-1",
+                    "rule-id-1",
+                )
+                .conditions(
+                    serde_json::from_str::<
+                        Vec<secmaster::bindings::types::PlaybookConditionItem>,
+                    >(
+                            "[{\"data\":[\"severity\",\"==\",\"High\"],\"detail\":\"\",\"name\":\"c1\"}]",
+                        )
+                        .unwrap(),
+                )
+                .expression_type(
+                    secmaster::bindings::open_enums::PlaybookConditionExpressionType::from(
+                        "common",
+                    ),
+                )
+                .logics(serde_json::from_str::<Vec<String>>("[\"c1\"]").unwrap())
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
+        id: "DeletePlaybookRule",
+        method: "DELETE",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1/rules/rule-id-1",
+        answer: "{\"code\":\"00000000\",\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        call: |c| Box::pin(async move {
+            c.delete_playbook_rule(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "version-id-1",
+                    "rule-id-1",
+                )
+                .send()
+                .await
+                .map(drop)
+        }),
+    });
+    rows.push(Row {
         id: "ListPlaybookInstances",
         method: "GET",
         target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/instances?limit=1&offset=0",
