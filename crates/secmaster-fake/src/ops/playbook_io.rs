@@ -23,12 +23,10 @@ pub(super) fn body(r: &Request<'_>) -> Result<Obj, Rejection> {
     if r.body.is_empty() && r.op.request.is_none() {
         return Ok(Map::new());
     }
-    let fields = body_fields(r.op, r.body)?.0;
+    let (inner, mut outer) = body_fields(r.op, r.body)?;
     let rules = r.op.request.into_iter().flat_map(|b| b.rules());
-    if let Some(rule) = rules
-        .into_iter()
-        .find(|rule| rule.is_broken_by_fields(|n| fields.get(n)))
-    {
+    let get = |n: &str| inner.get(n).or_else(|| outer.get(n));
+    if let Some(rule) = rules.into_iter().find(|rule| rule.is_broken_by_fields(get)) {
         let code = if rule.field.ends_with("version_id") {
             codes::VERSION_REQUIRED
         } else {
@@ -40,7 +38,14 @@ pub(super) fn body(r: &Request<'_>) -> Result<Obj, Rejection> {
         );
         return Err(reject(code, message));
     }
-    Ok(fields)
+    Ok(match r.op.request.and_then(|b| b.wrap) {
+        // The body as sent (CreatePlaybookRule's `{"rule": {..}}`), the wrapped object checked.
+        Some(member) => {
+            outer.insert(member.to_owned(), Value::Object(inner));
+            outer
+        }
+        None => inner,
+    })
 }
 
 /// A body that is an array of objects (CreatePlaybookAction's actions), each checked against

@@ -5,7 +5,11 @@ use reqwest::Method;
 use secmaster_fake::{Config, FakeSecMaster, Limits, codes};
 use serde_json::{Value, json};
 
-use super::{Book, Made, call, draft, enable, enabled, ok, page, publish, soc};
+use secmaster::bindings::types::PlaybookConditionItem;
+
+use super::{
+    Book, Made, alert, call, client, draft, enable, enabled, instances, ok, page, publish, soc,
+};
 
 /// A refused call: its status and code, with the body's shape checked (`{code, message}`).
 async fn refused(
@@ -294,4 +298,100 @@ async fn the_spec_bounds_bodies_and_the_fake_bounds_what_a_workspace_holds() {
     )
     .await;
     assert_eq!(listed["total"], 3);
+}
+
+/// One condition `[field, operator, value]` named `c`, as the client's rule builders take it.
+fn condition(data: [&str; 3]) -> Vec<PlaybookConditionItem> {
+    let item = json!({"name": "c", "detail": "one condition", "data": data});
+    vec![serde_json::from_value(item).unwrap()]
+}
+
+#[tokio::test]
+async fn a_versions_rule_is_made_shown_changed_and_deleted_through_the_client() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w) = page();
+    let c = client(&fake);
+    let made = draft(
+        &fake,
+        &Book {
+            rule: None,
+            ..Book::high_alerts("rules")
+        },
+    )
+    .await;
+    c.update_playbook_version(&p, &w, &made.version)
+        .rule_enable(true)
+        .send()
+        .await
+        .unwrap();
+    let rule = c
+        .create_playbook_rule(&p, &w, &made.version)
+        .expression_type("common".into())
+        .conditions(condition(["severity", "==", "High"]))
+        .logics(["c"])
+        .send()
+        .await
+        .unwrap();
+    let rule_id = rule.id.clone().unwrap();
+    assert_eq!(version(&fake, &made).await["rule_id"], rule_id.as_str());
+    let shown = c
+        .show_playbook_rule(&p, &w, &made.version, &rule_id)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        shown.rule.as_deref().unwrap().contains("High"),
+        "{:?}",
+        shown.rule
+    );
+    c.update_playbook_rule(&p, &w, &made.version, &rule_id)
+        .expression_type("common".into())
+        .conditions(condition(["severity", "==", "Low"]))
+        .logics(["c"])
+        .send()
+        .await
+        .unwrap();
+    publish(&fake, &made.version).await;
+    enable(&fake, &made).await;
+    alert(&fake, json!({"title": "high", "severity": "High"})).await;
+    assert!(
+        instances(&fake).await.is_empty(),
+        "the rule now picks Low alerts"
+    );
+    alert(&fake, json!({"title": "low", "severity": "Low"})).await;
+    assert_eq!(instances(&fake).await.len(), 1);
+    // Published: the rule no longer changes; enabled: it is not deleted either.
+    let e = c
+        .update_playbook_rule(&p, &w, &made.version, &rule_id)
+        .expression_type("common".into())
+        .conditions(condition(["severity", "==", "High"]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::WRONG_VERSION_STATUS));
+    let e = c
+        .delete_playbook_rule(&p, &w, &made.version, &rule_id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::VERSION_IN_USE));
+    let off = json!({"enabled": false});
+    ok(
+        &fake,
+        Method::PUT,
+        &soc(&format!("playbooks/{}", made.playbook)),
+        Some(off),
+    )
+    .await;
+    c.delete_playbook_rule(&p, &w, &made.version, &rule_id)
+        .send()
+        .await
+        .unwrap();
+    let e = c
+        .show_playbook_rule(&p, &w, &made.version, &rule_id)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    assert_eq!(version(&fake, &made).await["rule_id"], "");
 }
