@@ -3437,6 +3437,33 @@ pub mod types {
             Default::default()
         }
     }
+    ///Response of Querying the Playbook Action List.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListPlaybookActionsResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The actions of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<PlaybookActionInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Current page number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page: ::std::option::Option<i32>,
+        ///Records on this page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i32>,
+        ///Total number of records.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ListPlaybookActionsResponse {
+        pub fn builder() -> builder::ListPlaybookActionsResponse {
+            Default::default()
+        }
+    }
     ///Response of Querying Playbook Review Results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListPlaybookApprovesResponse {
@@ -3651,6 +3678,31 @@ pub mod types {
             Default::default()
         }
     }
+    ///Fields of a playbook action to change (ModifyActionInfo); a field left out is not changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ModifyPlaybookActionInfo {
+        ///ID of the workflow to run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action_type: ::std::option::Option<
+            crate::generated::open_enums::PlaybookActionType,
+        >,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Sort order.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_order: ::std::option::Option<::std::string::String>,
+    }
+    impl ModifyPlaybookActionInfo {
+        pub fn builder() -> builder::ModifyPlaybookActionInfo {
+            Default::default()
+        }
+    }
     ///Request body of Modifying a Playbook (ModifyPlaybookInfo). Every field is optional. `active_version_id` is mandatory when `enabled` is true (Terraform enables a playbook with both; see `x-required-when`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModifyPlaybookInfo {
@@ -3857,6 +3909,23 @@ pub mod types {
     }
     impl PlaybookActionInstanceInfo {
         pub fn builder() -> builder::PlaybookActionInstanceInfo {
+            Default::default()
+        }
+    }
+    ///A playbook action in the envelope `{code, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PlaybookActionResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<PlaybookActionInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PlaybookActionResponse {
+        pub fn builder() -> builder::PlaybookActionResponse {
             Default::default()
         }
     }
@@ -23774,6 +23843,148 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListPlaybookActionsResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookActionInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            page: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListPlaybookActionsResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    page: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListPlaybookActionsResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaybookActionInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListPlaybookActionsResponse>
+        for super::ListPlaybookActionsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListPlaybookActionsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                    page: value.page?,
+                    size: value.size?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListPlaybookActionsResponse>
+        for ListPlaybookActionsResponse {
+            fn from(value: super::ListPlaybookActionsResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    page: Ok(value.page),
+                    size: Ok(value.size),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListPlaybookApprovesResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -24895,6 +25106,133 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ModifyPlaybookActionInfo {
+            action_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            action_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookActionType>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sort_order: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ModifyPlaybookActionInfo {
+            fn default() -> Self {
+                Self {
+                    action_id: Ok(Default::default()),
+                    action_type: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    sort_order: Ok(Default::default()),
+                }
+            }
+        }
+        impl ModifyPlaybookActionInfo {
+            pub fn action_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_id: {e}")
+                    });
+                self
+            }
+            pub fn action_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookActionType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action_type: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn sort_order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort_order = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort_order: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ModifyPlaybookActionInfo>
+        for super::ModifyPlaybookActionInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ModifyPlaybookActionInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action_id: value.action_id?,
+                    action_type: value.action_type?,
+                    description: value.description?,
+                    name: value.name?,
+                    sort_order: value.sort_order?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ModifyPlaybookActionInfo>
+        for ModifyPlaybookActionInfo {
+            fn from(value: super::ModifyPlaybookActionInfo) -> Self {
+                Self {
+                    action_id: Ok(value.action_id),
+                    action_type: Ok(value.action_type),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    sort_order: Ok(value.sort_order),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ModifyPlaybookInfo {
             active_version_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25969,6 +26307,93 @@ pub mod types {
                 Self {
                     action: Ok(value.action),
                     instance_log: Ok(value.instance_log),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlaybookActionResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<super::PlaybookActionInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlaybookActionResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlaybookActionResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlaybookActionInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlaybookActionResponse>
+        for super::PlaybookActionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlaybookActionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlaybookActionResponse>
+        for PlaybookActionResponse {
+            fn from(value: super::PlaybookActionResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -32995,6 +33420,79 @@ let response = client.delete_playbook_version()
 ```*/
     pub fn delete_playbook_version(&self) -> builder::DeletePlaybookVersion<'_> {
         builder::DeletePlaybookVersion::new(self)
+    }
+    /**Querying the Playbook Action List
+
+This API is used to list the actions (workflows) of a playbook version. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `limit`: Maximum number of records on a page, from 1.
+- `offset`: Start position of the query result, from 0.
+```ignore
+let response = client.list_playbook_actions()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_playbook_actions(&self) -> builder::ListPlaybookActions<'_> {
+        builder::ListPlaybookActions::new(self)
+    }
+    /**Updating a Playbook Action
+
+This API is used to update an action of a playbook version. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `action_id`: Playbook action ID.
+- `body`
+```ignore
+let response = client.update_playbook_action()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .action_id(action_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_playbook_action(&self) -> builder::UpdatePlaybookAction<'_> {
+        builder::UpdatePlaybookAction::new(self)
+    }
+    /**Deleting a Playbook Action
+
+This API is used to delete an action of a playbook version. The answer is `{code, message}`. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `action_id`: Playbook action ID.
+```ignore
+let response = client.delete_playbook_action()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .action_id(action_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_playbook_action(&self) -> builder::DeletePlaybookAction<'_> {
+        builder::DeletePlaybookAction::new(self)
     }
     /**Reviewing a Playbook
 
@@ -41486,6 +41984,447 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_playbook_version",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_playbook_actions`]
+
+[`Client::list_playbook_actions`]: super::Client::list_playbook_actions*/
+    #[derive(Debug, Clone)]
+    pub struct ListPlaybookActions<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        limit: Result<i32, String>,
+        offset: Result<i32, String>,
+    }
+    impl<'a> ListPlaybookActions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                limit: Err("limit was not initialized".to_string()),
+                offset: Err("offset was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListPlaybookActionsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, limit, offset } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/actions", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_playbook_actions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_playbook_action`]
+
+[`Client::update_playbook_action`]: super::Client::update_playbook_action*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePlaybookAction<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        action_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ModifyPlaybookActionInfo, String>,
+    }
+    impl<'a> UpdatePlaybookAction<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                action_id: Err("action_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn action_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.action_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for action_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ModifyPlaybookActionInfo>,
+            <V as std::convert::TryInto<
+                types::ModifyPlaybookActionInfo,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ModifyPlaybookActionInfo` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ModifyPlaybookActionInfo,
+            ) -> types::builder::ModifyPlaybookActionInfo,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookActionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, action_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let action_id = action_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ModifyPlaybookActionInfo::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/actions/{}", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+                encode_path(& action_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_playbook_action",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_playbook_action`]
+
+[`Client::delete_playbook_action`]: super::Client::delete_playbook_action*/
+    #[derive(Debug, Clone)]
+    pub struct DeletePlaybookAction<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        action_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeletePlaybookAction<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                action_id: Err("action_id was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn action_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.action_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for action_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PlaybookAcknowledgedResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, action_id } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let action_id = action_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/actions/{}", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+                encode_path(& action_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_playbook_action",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -57989,6 +58928,263 @@ pub mod operations {
         deprecated: true,
         replaced_by: Some("UpdatePlaybookVersion"),
     };
+    ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`: Querying the Playbook Action List
+    pub const LIST_PLAYBOOK_ACTIONS: Operation = Operation {
+        id: "ListPlaybookActions",
+        method: "GET",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("actions"),
+        ],
+        query: &[
+            QueryParam {
+                name: "limit",
+                kind: QueryKind::Integer {
+                    min: Some(1i64),
+                    max: Some(2147483647i64),
+                },
+                required: true,
+            },
+            QueryParam {
+                name: "offset",
+                kind: QueryKind::Integer {
+                    min: Some(0i64),
+                    max: Some(2147483647i64),
+                },
+                required: true,
+            },
+        ],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("ListPlaybookActionsResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: true,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: true,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: true,
+        batch: false,
+        deprecated: true,
+        replaced_by: Some("ShowPlaybookVersion"),
+    };
+    ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`: Updating a Playbook Action
+    pub const UPDATE_PLAYBOOK_ACTION: Operation = Operation {
+        id: "UpdatePlaybookAction",
+        method: "PUT",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("actions"),
+            Segment::Param {
+                name: "action_id",
+                reserved: &[],
+            },
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "ModifyPlaybookActionInfo",
+            wrap: None,
+            fields_schema: "ModifyPlaybookActionInfo",
+            fields: &[
+                Field {
+                    name: "name",
+                    setter: "name",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "description",
+                    setter: "description",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "action_type",
+                    setter: "action_type",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookActionType",
+                        values: &["AOP_WORKFLOW"],
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "action_id",
+                    setter: "action_id",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "sort_order",
+                    setter: "sort_order",
+                    required: false,
+                    kind: FieldKind::String {
+                        min_len: None,
+                        max_len: None,
+                    },
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookActionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+        deprecated: true,
+        replaced_by: Some("UpdatePlaybookVersion"),
+    };
+    ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`: Deleting a Playbook Action
+    pub const DELETE_PLAYBOOK_ACTION: Operation = Operation {
+        id: "DeletePlaybookAction",
+        method: "DELETE",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("actions"),
+            Segment::Param {
+                name: "action_id",
+                reserved: &[],
+            },
+        ],
+        query: &[],
+        request: None,
+        response: Response {
+            media_type: "application/json",
+            schema: Some("PlaybookAcknowledgedResponse"),
+            shape: Shape::Envelope {
+                data: false,
+                list: false,
+            },
+        },
+        retry: RetryClass::Idempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+        deprecated: true,
+        replaced_by: Some("UpdatePlaybookVersion"),
+    };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`: Querying the Playbook Instance List
     pub const LIST_PLAYBOOK_INSTANCES: Operation = Operation {
         id: "ListPlaybookInstances",
@@ -58612,6 +59808,9 @@ pub mod operations {
         SHOW_PLAYBOOK_RULE,
         UPDATE_PLAYBOOK_RULE,
         DELETE_PLAYBOOK_RULE,
+        LIST_PLAYBOOK_ACTIONS,
+        UPDATE_PLAYBOOK_ACTION,
+        DELETE_PLAYBOOK_ACTION,
         LIST_PLAYBOOK_INSTANCES,
         SHOW_PLAYBOOK_INSTANCE,
         SHOW_PLAYBOOK_TOPOLOGY,
@@ -59038,6 +60237,21 @@ pub mod operations {
         },
         Codec {
             id: "DeletePlaybookRule",
+            body: None,
+            data: None,
+        },
+        Codec {
+            id: "ListPlaybookActions",
+            body: None,
+            data: Some(crate::value_as::<::std::vec::Vec<types::PlaybookActionInfo>>),
+        },
+        Codec {
+            id: "UpdatePlaybookAction",
+            body: Some(crate::read_as::<types::ModifyPlaybookActionInfo>),
+            data: Some(crate::value_as::<types::PlaybookActionInfo>),
+        },
+        Codec {
+            id: "DeletePlaybookAction",
             body: None,
             data: None,
         },
@@ -59557,6 +60771,23 @@ pub mod operations {
         #[doc =
         "`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`: Deleting a Playbook Rule"]
         DeletePlaybookRule = DELETE_PLAYBOOK_RULE { body : (), data : () }
+    }
+    operation_types! {
+        #[doc =
+        "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`: Querying the Playbook Action List"]
+        ListPlaybookActions = LIST_PLAYBOOK_ACTIONS { body : (), data : ::std::vec::Vec <
+        types::PlaybookActionInfo > }
+    }
+    operation_types! {
+        #[doc =
+        "`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`: Updating a Playbook Action"]
+        UpdatePlaybookAction = UPDATE_PLAYBOOK_ACTION { body :
+        types::ModifyPlaybookActionInfo, data : types::PlaybookActionInfo }
+    }
+    operation_types! {
+        #[doc =
+        "`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`: Deleting a Playbook Action"]
+        DeletePlaybookAction = DELETE_PLAYBOOK_ACTION { body : (), data : () }
     }
     operation_types! {
         #[doc =
@@ -61795,6 +63026,18 @@ pub mod families {
     use crate::ListStyle;
     /// Every family, by name.
     pub const ALL: &[Family] = &[
+        Family {
+            name: "actions",
+            id_param: Some("action_id"),
+            parent_param: Some("version_id"),
+            item_schema: None,
+            list: Some(ListStyle::Envelope { total: true }),
+            operations: &[
+                ("list", "ListPlaybookActions"),
+                ("update", "UpdatePlaybookAction"),
+                ("delete", "DeletePlaybookAction"),
+            ],
+        },
         Family {
             name: "alerts",
             id_param: Some("alert_id"),

@@ -102,7 +102,13 @@ pub(crate) async fn admin(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.uri().path() != admin::JOURNAL_PATH {
+    let path = request.uri().path().to_owned();
+    if let Some(playbook) = admin::fire_path(&path) {
+        let id = request_id(&request);
+        let (parts, body) = request.into_parts();
+        return admin::fire(&fake, parts, body, &id, playbook).await;
+    }
+    if path != admin::JOURNAL_PATH {
         return next.run(request).await;
     }
     let id = request_id(&request);

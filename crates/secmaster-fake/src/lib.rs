@@ -165,7 +165,7 @@ impl Inner {
         lock(&self.keyring)
     }
 
-    fn with_store<T>(&self, f: impl FnOnce(&mut store::Store) -> T) -> T {
+    pub(crate) fn with_store<T>(&self, f: impl FnOnce(&mut store::Store) -> T) -> T {
         f(&mut lock(&self.store))
     }
 

@@ -1635,6 +1635,83 @@ impl Client {
             ),
         )
     }
+    /// Querying the Playbook Action List
+    ///
+    /// This API is used to list the actions (workflows) of a playbook version. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`, operationId `ListPlaybookActions`.
+    ///
+    /// Source: The official SDK 3.1.219 (ListPlaybookActionsRequest: limit and offset mandatory, offset from 0 and limit from 1 as its docstrings say; soc-playbook-notes.md records older page copies swapping the bounds, offset minimum 1); the page itself was not read. The SDK marks the operation deprecated; ShowPlaybookVersion answers a version with its actions.
+    #[deprecated(
+        note = "deprecated by the service (operationId `ListPlaybookActions`); use `ShowPlaybookVersion` instead"
+    )]
+    pub fn list_playbook_actions(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> ListPlaybookActions {
+        ListPlaybookActions(
+            Request::new(
+                self,
+                vec![project_id.into(), workspace_id.into(), version_id.into()],
+            ),
+        )
+    }
+    /// Updating a Playbook Action
+    ///
+    /// This API is used to update an action of a playbook version. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`, operationId `UpdatePlaybookAction`.
+    ///
+    /// Source: The official SDK 3.1.219 (ModifyActionInfo, every field optional; the answer ActionInfo); the page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead.
+    #[deprecated(
+        note = "deprecated by the service (operationId `UpdatePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
+    pub fn update_playbook_action(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+        action_id: impl Into<String>,
+    ) -> UpdatePlaybookAction {
+        UpdatePlaybookAction(
+            Request::new(
+                self,
+                vec![
+                    project_id.into(), workspace_id.into(), version_id.into(), action_id
+                    .into()
+                ],
+            ),
+        )
+    }
+    /// Deleting a Playbook Action
+    ///
+    /// This API is used to delete an action of a playbook version. The answer is `{code, message}`. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`, operationId `DeletePlaybookAction`.
+    ///
+    /// Source: The official SDK 3.1.219 (no body; the answer `{code, message}`); the page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead.
+    #[deprecated(
+        note = "deprecated by the service (operationId `DeletePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
+    pub fn delete_playbook_action(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+        action_id: impl Into<String>,
+    ) -> DeletePlaybookAction {
+        DeletePlaybookAction(
+            Request::new(
+                self,
+                vec![
+                    project_id.into(), workspace_id.into(), version_id.into(), action_id
+                    .into()
+                ],
+            ),
+        )
+    }
     /// Querying the Playbook Instance List
     ///
     /// This API is used to list playbook instances (runs). The answer has no envelope: `{count, instances}`. There is no playbook ID filter: filter by `playbook_name` and match `playbook.id`. `limit` plus `offset` must stay below 10000 (SDK).
@@ -2303,6 +2380,54 @@ impl crate::WorkspaceClient {
                 self.workspace_id(),
                 version_id,
                 rule_id,
+            )
+    }
+    /// [`Client::list_playbook_actions`] in this handle's project and workspace (operationId `ListPlaybookActions`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `ListPlaybookActions`); use `ShowPlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
+    pub fn list_playbook_actions(
+        &self,
+        version_id: impl Into<String>,
+    ) -> ListPlaybookActions {
+        self.client()
+            .list_playbook_actions(self.project_id(), self.workspace_id(), version_id)
+    }
+    /// [`Client::update_playbook_action`] in this handle's project and workspace (operationId `UpdatePlaybookAction`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `UpdatePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
+    pub fn update_playbook_action(
+        &self,
+        version_id: impl Into<String>,
+        action_id: impl Into<String>,
+    ) -> UpdatePlaybookAction {
+        self.client()
+            .update_playbook_action(
+                self.project_id(),
+                self.workspace_id(),
+                version_id,
+                action_id,
+            )
+    }
+    /// [`Client::delete_playbook_action`] in this handle's project and workspace (operationId `DeletePlaybookAction`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `DeletePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
+    pub fn delete_playbook_action(
+        &self,
+        version_id: impl Into<String>,
+        action_id: impl Into<String>,
+    ) -> DeletePlaybookAction {
+        self.client()
+            .delete_playbook_action(
+                self.project_id(),
+                self.workspace_id(),
+                version_id,
+                action_id,
             )
     }
     /// [`Client::list_playbook_instances`] in this handle's project and workspace (operationId `ListPlaybookInstances`).
@@ -8609,6 +8734,122 @@ pub struct DeletePlaybookRule(
     pub(crate) Request<secmaster_bindings::operations::DeletePlaybookRule>,
 );
 impl DeletePlaybookRule {
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Output<()>, Error>> + Send + 'static {
+        self.0.send_acknowledged(Output::new)
+    }
+}
+/// A prepared `ListPlaybookActions` call (Querying the Playbook Action List); set its fields, then `send` it.
+///
+/// Made by [`Client::list_playbook_actions`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct ListPlaybookActions(
+    pub(crate) Request<secmaster_bindings::operations::ListPlaybookActions>,
+);
+impl ListPlaybookActions {
+    /// Maximum number of records on a page, from 1.
+    /// Mandatory.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.0.query("limit", value);
+        self
+    }
+    /// Start position of the query result, from 0.
+    /// Mandatory.
+    pub fn offset(mut self, value: u32) -> Self {
+        self.0.query("offset", value);
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Page<secmaster_bindings::types::PlaybookActionInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Page::new)
+    }
+    /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
+    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    pub fn items(self) -> Items<secmaster_bindings::types::PlaybookActionInfo> {
+        self.0.items(|request| Box::pin(Self(request).send()))
+    }
+}
+/// A prepared `UpdatePlaybookAction` call (Updating a Playbook Action); set its fields, then `send` it.
+///
+/// Made by [`Client::update_playbook_action`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct UpdatePlaybookAction(
+    pub(crate) Request<secmaster_bindings::operations::UpdatePlaybookAction>,
+);
+impl UpdatePlaybookAction {
+    /// Name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.body("name", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.body("description", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Action type. AOP_WORKFLOW: a workflow (the default).
+    pub fn action_type(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookActionType,
+    ) -> Self {
+        self.0
+            .body("action_type", ::serde_json::Value::String(value.as_str().to_owned()));
+        self
+    }
+    /// ID of the workflow to run.
+    pub fn action_id(mut self, value: impl Into<String>) -> Self {
+        self.0.body("action_id", ::serde_json::Value::String(value.into()));
+        self
+    }
+    /// Sort order.
+    pub fn sort_order(mut self, value: impl Into<String>) -> Self {
+        self.0.body("sort_order", ::serde_json::Value::String(value.into()));
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Output<secmaster_bindings::types::PlaybookActionInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Output::new)
+    }
+}
+/// A prepared `DeletePlaybookAction` call (Deleting a Playbook Action); set its fields, then `send` it.
+///
+/// Made by [`Client::delete_playbook_action`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct DeletePlaybookAction(
+    pub(crate) Request<secmaster_bindings::operations::DeletePlaybookAction>,
+);
+impl DeletePlaybookAction {
     crate::runtime::request_options!();
     /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
     /// then sends the call; nothing is sent when a check fails.

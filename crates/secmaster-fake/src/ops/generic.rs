@@ -86,32 +86,25 @@ pub(super) fn answer(
     match role {
         "create" => {
             let (fields, _) = fields(r)?;
-            let created = ctx.change(|s| s.create_record(kept, parent, fields, ids, r.caller))?;
+            let start = super::playbooks::start(r);
+            let created = ctx.change(|s| {
+                let created = s.create_record(kept, parent, fields, ids, r.caller)?;
+                s.trigger(family.name, &created.value, true, &start);
+                Ok(created)
+            })?;
             one(r, created.value)
         }
         "show" => one(
             r,
             ctx.read(|s| Ok(s.record(family.name, &id)?.value.clone()))?,
         ),
-        "update" => {
-            let (change, _) = fields(r)?;
-            one(
-                r,
-                ctx.change(|s| s.update_record(kept, &id, change, r.caller))?
-                    .value,
-            )
-        }
-        "update-many" => {
+        "update" | "update-many" => {
             let (change, outer) = fields(r)?;
-            let ids = listed_ids(r, &Value::Object(outer))?;
-            let updated = ctx.change(|s| {
-                let mut last = Value::Null;
-                for id in &ids {
-                    last = s.update_record(kept, id, change.clone(), r.caller)?.value;
-                }
-                Ok(last)
-            })?;
-            one(r, updated)
+            let ids = match role {
+                "update" => vec![id],
+                _ => listed_ids(r, &Value::Object(outer))?,
+            };
+            one(r, update(ctx, r, kept, &ids, change)?)
         }
         "delete" | "delete-many" => {
             let ids = match role {
@@ -136,6 +129,26 @@ pub(super) fn answer(
         "export" | "import" | "template" => super::files::answer(ctx, r, family, role),
         _ => Ok(unserved(r.op.id)),
     }
+}
+
+/// Merges `change` into each of `ids` (each change may trigger a playbook): the last object
+/// updated.
+fn update(
+    ctx: &Ctx<'_>,
+    r: &Request<'_>,
+    kept: Kept<'static>,
+    ids: &[String],
+    change: serde_json::Map<String, Value>,
+) -> Result<Value, Rejection> {
+    let start = super::playbooks::start(r);
+    ctx.change(|s| {
+        let mut last = Value::Null;
+        for id in ids {
+            last = s.update_record(kept, id, change.clone(), r.caller)?.value;
+            s.trigger(kept.name, &last, false, &start);
+        }
+        Ok(last)
+    })
 }
 
 /// Deletes `ids` of `family`: answered per ID where the operation's answer has room for failed

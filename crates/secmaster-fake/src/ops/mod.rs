@@ -10,6 +10,8 @@ mod body;
 mod dataclasses;
 mod files;
 mod generic;
+mod playbook_io;
+mod playbooks;
 mod relations;
 mod runs;
 mod versions;
@@ -145,6 +147,7 @@ enum Family {
     Workflows,
     Versions,
     Runs,
+    Playbooks,
 }
 
 /// Who answers operation `id`; `None` for one routed from the generated operations but not
@@ -164,6 +167,7 @@ fn family(id: &str) -> Option<Family> {
         | "ListAopWorkflowInstance"
         | "ShowAopWorkflowInstance"
         | "UpdateWorkflowInstance" => Family::Runs,
+        id if playbooks::OPERATIONS.contains(&id) => Family::Playbooks,
         _ => return None,
     })
 }
@@ -188,6 +192,7 @@ fn run(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejection> {
         Family::Workflows => workflows::answer(ctx, r, &query),
         Family::Versions => versions::answer(ctx, r, &query),
         Family::Runs => runs::answer(ctx, r, &query),
+        Family::Playbooks => playbooks::answer(ctx, r, &query),
     }
 }
 

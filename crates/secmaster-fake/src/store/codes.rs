@@ -68,3 +68,6 @@ pub const FILE_TOO_LARGE: &str = "SecMaster.20010010";
 pub const LIMIT_EXCEEDED: &str = "SecMaster.20050001";
 /// The workflow instance does not exist in the workspace.
 pub const UNKNOWN_INSTANCE: &str = "SecMaster.20040006";
+/// An enabled playbook is changed only by disabling it (or switching its active version), and
+/// deleted only once disabled. The fake's own code.
+pub const PLAYBOOK_ENABLED: &str = "SecMaster.20030008";

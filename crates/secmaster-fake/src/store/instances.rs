@@ -267,6 +267,48 @@ impl Workspace {
     }
 }
 
+/// A run of workflow `flow` for a playbook's instance `(playbook id, playbook name)`:
+/// its data class, `(data object ID, trigger type, context)`, `(start, end)`.
+pub(super) fn playbook_run(
+    flow: &super::Flow,
+    (playbook, name): (&str, &str),
+    class: &(String, String),
+    (object, trigger, input): (&str, &str, &str),
+    (now, ends): (&str, SystemTime),
+) -> Run {
+    let run_id = new_id();
+    let mut detail = new_run(&flow.info, &run_id, class.clone(), input.to_owned(), now);
+    detail.playbook = Some(AopworkflowInstanceDetailPlaybook {
+        en_name: Some(name.to_owned()),
+        id: Some(playbook.to_owned()),
+        name: Some(name.to_owned()),
+    });
+    detail.trigger_type = Some(trigger.into());
+    detail.dataobject_id = Some(object.to_owned());
+    Run {
+        detail,
+        ends: Some(ends),
+        fails: flow.fail_runs,
+    }
+}
+
+impl Run {
+    /// Sets the run `TERMINATED` (ended `now`) or `RETRYING` (running again until `ends`), as
+    /// the commands do.
+    pub(super) fn set(&mut self, status: &str, now: &str, ends: SystemTime) {
+        let d = &mut self.detail;
+        d.status = Some(status.into());
+        if status == "TERMINATED" {
+            d.end_time = Some(now.to_owned());
+            self.ends = None;
+        } else {
+            d.retry_count = Some(d.retry_count.unwrap_or(0) + 1);
+            d.end_time = Some(String::new());
+            self.ends = Some(ends);
+        }
+    }
+}
+
 /// The context a run starts with (its data object's content, as JSON), within `max` bytes.
 pub(crate) fn run_context(body: &AopInstanceEventData, max: usize) -> Result<String, Rejection> {
     let data_object = body.playbook_context.as_ref().map(|c| &c.data_object);

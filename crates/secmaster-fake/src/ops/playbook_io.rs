@@ -1,0 +1,264 @@
+//! What the playbook chapter's operations share: bodies read and checked against the
+//! operation's descriptor, answers in the operation's shape (envelope or bare, paged), the
+//! store's not-found refusals in the codes the spec's `x-not-found` gives, and the export and
+//! import of playbooks (`store/playbook_files.rs`).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use secmaster::bindings::{Codec, Operation, QueryKind, Shape};
+use serde_json::{Map, Value, json};
+
+use super::generic::{body_fields, json_answer, path_value, typed};
+use super::{Ctx, OK, Request, acknowledged};
+use crate::query::Query;
+use crate::server::plain;
+use crate::store::playbooks::Obj;
+use crate::store::{Rejection, codes, reject};
+
+/// The body as an object, checked against the descriptor.
+///
+/// The spec's `x-required-when` rules hold too: a version ID left out is
+/// [`codes::VERSION_REQUIRED`] (as the workflow chapter's), another field [`codes::MISSING_FIELD`].
+pub(super) fn body(r: &Request<'_>) -> Result<Obj, Rejection> {
+    if r.body.is_empty() && r.op.request.is_none() {
+        return Ok(Map::new());
+    }
+    let (inner, mut outer) = body_fields(r.op, r.body)?;
+    let rules = r.op.request.into_iter().flat_map(|b| b.rules());
+    let get = |n: &str| inner.get(n).or_else(|| outer.get(n));
+    if let Some(rule) = rules.into_iter().find(|rule| rule.is_broken_by_fields(get)) {
+        let code = if rule.field.ends_with("version_id") {
+            codes::VERSION_REQUIRED
+        } else {
+            codes::MISSING_FIELD
+        };
+        let message = format!(
+            "{} is mandatory when {} is {}: {}",
+            rule.field, rule.when_field, rule.equals, rule.reason
+        );
+        return Err(reject(code, message));
+    }
+    Ok(match r.op.request.and_then(|b| b.wrap) {
+        // The body as sent (CreatePlaybookRule's `{"rule": {..}}`), the wrapped object checked.
+        Some(member) => {
+            outer.insert(member.to_owned(), Value::Object(inner));
+            outer
+        }
+        None => inner,
+    })
+}
+
+/// A body that is an array of objects (CreatePlaybookAction's actions), each checked against
+/// the descriptor's fields, at most [`crate::Limits::max_objects`] of them.
+pub(super) fn items(r: &Request<'_>) -> Result<Vec<Value>, Rejection> {
+    let value: Value = serde_json::from_slice(r.body).map_err(|e| {
+        reject(
+            codes::MALFORMED_BODY,
+            format!("the request body is not valid JSON: {e}"),
+        )
+    })?;
+    let items = match value {
+        Value::Array(items) => items,
+        object @ Value::Object(_) => vec![object],
+        _ => {
+            return Err(reject(
+                codes::MALFORMED_BODY,
+                "the body must be an array of actions",
+            ));
+        }
+    };
+    if items.is_empty() || items.len() > r.limits.max_objects {
+        let message = format!(
+            "the body has {} actions: 1 to {}",
+            items.len(),
+            r.limits.max_objects
+        );
+        return Err(reject(codes::LIMIT_EXCEEDED, message));
+    }
+    let fields = r.op.request.map(|b| b.fields).unwrap_or_default();
+    for (i, item) in items.iter().enumerate() {
+        let Some(o) = item.as_object() else {
+            return Err(reject(codes::WRONG_TYPE, format!("[{i}] is not an object")));
+        };
+        for field in fields {
+            let problem = match o.get(field.name) {
+                None if field.required => Some("is required and was not set".to_owned()),
+                None => None,
+                Some(v) => field.problem(v),
+            };
+            if let Some(problem) = problem {
+                return Err(reject(
+                    codes::INVALID_PARAMETER,
+                    format!("[{i}].{} {problem}", field.name),
+                ));
+            }
+        }
+    }
+    if let Some(read) = Codec::find(r.op.id).and_then(|c| c.body) {
+        read(r.body).map_err(|e| reject(codes::WRONG_TYPE, e))?;
+    }
+    Ok(items)
+}
+
+/// The answer with `data` (an object or a list), in the operation's shape.
+pub(super) fn data(r: &Request<'_>, value: Value) -> Result<Response, Rejection> {
+    match r.op.response.shape {
+        Shape::Envelope { data: false, .. } => Ok(acknowledged(r.request_id)),
+        Shape::Envelope { .. } => Ok(json_answer(&envelope(r, typed(r, value)?))),
+        _ => Ok(json_answer(&typed(r, value)?)),
+    }
+}
+
+pub(super) fn envelope(r: &Request<'_>, data: Value) -> Value {
+    json!({"code": OK, "message": "", "success": true, "request_id": r.request_id, "data": data})
+}
+
+/// `(offset, limit)` of a list's query (10 by default).
+pub(super) fn paging(query: &Query) -> (usize, usize) {
+    let number = |k: &str, d: usize| query.text(k).and_then(|v| v.parse().ok()).unwrap_or(d);
+    (number("offset", 0), number("limit", 10))
+}
+
+/// A page of `all` in the envelope with `total`, `size` and `page`.
+pub(super) fn paged(
+    r: &Request<'_>,
+    query: &Query,
+    all: Vec<Value>,
+) -> Result<Response, Rejection> {
+    let (offset, limit) = paging(query);
+    let total = all.len();
+    let page: Vec<Value> = all.into_iter().skip(offset).take(limit).collect();
+    let size = page.len();
+    let mut answer = envelope(r, typed(r, Value::Array(page))?);
+    answer["total"] = json!(total);
+    answer["size"] = json!(size);
+    answer["page"] = json!(offset.checked_div(limit).unwrap_or(0));
+    Ok(json_answer(&answer))
+}
+
+/// A bare list `{count, <items>: [..]}` of one page of `all`.
+/// Without `limit` in the query, the whole list (a topology).
+pub(super) fn bare(
+    r: &Request<'_>,
+    query: &Query,
+    items: &str,
+    all: Vec<Value>,
+) -> Result<Response, Rejection> {
+    let (offset, limit) = paging(query);
+    let limit = if query.text("limit").is_some() {
+        limit
+    } else {
+        usize::MAX
+    };
+    let total = all.len();
+    let page: Vec<Value> = all.into_iter().skip(offset).take(limit).collect();
+    let mut answer = typed(r, json!({"count": total, items: page}))?;
+    // The bindings leave an empty list out; the service sends it.
+    if let Some(fields) = answer.as_object_mut() {
+        fields.entry(items).or_insert_with(|| json!([]));
+    }
+    Ok(json_answer(&answer))
+}
+
+/// The value of path parameter `name` (`""` when the path has none).
+pub(super) fn path(r: &Request<'_>, name: &str) -> String {
+    path_value(r, name).unwrap_or_default()
+}
+
+/// A refusal of `op` saying that what its path names does not exist, in the first code the
+/// spec's `x-not-found` gives it besides the missing workspace's (a refusal in one of those
+/// codes, or of another kind, stays as it is).
+pub(super) fn not_found(op: &Operation, e: Rejection) -> Rejection {
+    let ours = [codes::UNKNOWN_OBJECT, codes::UNKNOWN_INSTANCE];
+    if !ours.contains(&e.code) || op.not_found.iter().any(|n| n.code == e.code) {
+        return e;
+    }
+    match op.not_found.iter().find(|n| n.status != 403) {
+        Some(n) => Rejection {
+            status: n.status,
+            code: n.code,
+            ..e
+        },
+        None => e,
+    }
+}
+
+/// ExportPlaybook (a file of the playbooks its body's `id` lists, every one when it lists
+/// none) and ImportPlaybook (the `uploadFile` of its form).
+pub(super) fn files(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejection> {
+    if r.op.id == "ExportPlaybook" {
+        let body = body(r)?;
+        let ids: Vec<String> = body
+            .get("id")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        let file = ctx.read(|s| s.export_playbooks(&ids))?;
+        let mut response = plain(StatusCode::OK, "application/octet-stream", file.to_string());
+        response.headers_mut().insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment; filename=\"playbooks.json\""),
+        );
+        return Ok(response);
+    }
+    let upload = r.upload.ok_or_else(|| {
+        let message = "the body is not a multipart/form-data form with an uploadFile part";
+        reject(codes::MALFORMED_BODY, message)
+    })?;
+    let file: Value = serde_json::from_slice(upload)
+        .map_err(|e| reject(codes::MALFORMED_FILE, format!("the file is not JSON: {e}")))?;
+    let ids = (ctx.project, ctx.workspace);
+    ctx.change(|s| s.import_playbooks(&file, ids, r.caller))?;
+    Ok(acknowledged(r.request_id))
+}
+
+/// The values of the chapter's query enums, by schema name: the query descriptor names a
+/// parameter's enum (`QueryKind::Enum`) but not its values, which the enum's generated type
+/// lists.
+macro_rules! known {
+    ($($ty:ident),*) => {
+        fn known(schema: &str) -> Option<Vec<&'static str>> {
+            use secmaster::bindings::open_enums::*;
+            match schema {
+                $(stringify!($ty) => Some($ty::KNOWN.iter().map(|v| v.as_str()).collect()),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+known!(
+    PlaybookApprovesApproveType,
+    PlaybookAuditLogsSortDir,
+    PlaybookAuditLogsSortKey,
+    PlaybookInstanceStatus,
+    PlaybookInstancesDateType,
+    PlaybookMonitorsVersionQueryType,
+    PlaybookTriggerType,
+    PlaybookVersionStatus
+);
+
+/// Refuses a query parameter of an enum with a value the enum does not list.
+pub(super) fn query_enums(op: &Operation, query: &Query) -> Result<(), Rejection> {
+    for param in op.query {
+        let QueryKind::Enum(schema) = param.kind else {
+            continue;
+        };
+        let (Some(value), Some(known)) = (query.text(param.name), known(schema)) else {
+            continue;
+        };
+        if !known.contains(&value.as_str()) {
+            return Err(reject(
+                codes::INVALID_LABELS,
+                format!(
+                    "{} must be one of {}, not {value:?}",
+                    param.name,
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
