@@ -267,6 +267,13 @@ impl Workspace {
     }
 }
 
+/// The topology (`taskflow`) of the workflow's activated version, when it has one.
+fn active_taskflow(flow: &super::Flow) -> Option<&str> {
+    let active = flow.info.version_id.as_ref()?;
+    let version = flow.versions.iter().find(|v| v.id.as_ref() == Some(active))?;
+    version.taskflow.as_deref()
+}
+
 /// A run of workflow `flow` for a playbook's instance `(playbook id, playbook name)`:
 /// its data class, `(data object ID, trigger type, context)`, `(start, end)`.
 pub(super) fn playbook_run(
@@ -277,7 +284,8 @@ pub(super) fn playbook_run(
     (now, ends): (&str, SystemTime),
 ) -> Run {
     let run_id = new_id();
-    let mut detail = new_run(&flow.info, &run_id, class.clone(), input.to_owned(), now);
+    let taskflow = active_taskflow(flow);
+    let mut detail = new_run(&flow.info, taskflow, &run_id, class.clone(), input.to_owned(), now);
     detail.playbook = Some(AopworkflowInstanceDetailPlaybook {
         en_name: Some(name.to_owned()),
         id: Some(playbook.to_owned()),
