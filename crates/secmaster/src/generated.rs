@@ -7763,7 +7763,7 @@ impl CreatePlaybook {
     ) -> impl Future<
         Output = Result<Output<secmaster_bindings::types::PlaybookInfo>, Error>,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.prepare().0.send_envelope(Output::new)
     }
 }
 /// A prepared `ShowPlaybook` call (Querying Playbook Details); set its fields, then `send` it.

@@ -341,3 +341,16 @@ async fn the_instance_list_walks_its_bare_pages_from_offset_zero() {
     let first = &server.requests()[0].target;
     assert!(first.ends_with("?limit=2&offset=0"), "{first}");
 }
+
+#[tokio::test]
+async fn a_playbook_is_made_in_the_paths_workspace() {
+    let server = TestServer::start(vec![ok(json!({"id": PLAYBOOK, "name": "block"}))]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let elsewhere = soc.create_playbook().name("block").workspace_id("ws-other");
+    let error = elsewhere.send().await.unwrap_err();
+    assert_eq!(error.field(), Some("workspace_id"), "{error}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+    soc.create_playbook().name("block").send().await.unwrap();
+    let sent = body(&server.requests()[0]);
+    assert_eq!(sent, json!({"name": "block", "workspace_id": WORKSPACE}));
+}

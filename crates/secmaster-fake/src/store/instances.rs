@@ -270,7 +270,10 @@ impl Workspace {
 /// The topology (`taskflow`) of the workflow's activated version, when it has one.
 fn active_taskflow(flow: &super::Flow) -> Option<&str> {
     let active = flow.info.version_id.as_ref()?;
-    let version = flow.versions.iter().find(|v| v.id.as_ref() == Some(active))?;
+    let version = flow
+        .versions
+        .iter()
+        .find(|v| v.id.as_ref() == Some(active))?;
     version.taskflow.as_deref()
 }
 
@@ -285,7 +288,14 @@ pub(super) fn playbook_run(
 ) -> Run {
     let run_id = new_id();
     let taskflow = active_taskflow(flow);
-    let mut detail = new_run(&flow.info, taskflow, &run_id, class.clone(), input.to_owned(), now);
+    let mut detail = new_run(
+        &flow.info,
+        taskflow,
+        &run_id,
+        class.clone(),
+        input.to_owned(),
+        now,
+    );
     detail.playbook = Some(AopworkflowInstanceDetailPlaybook {
         en_name: Some(name.to_owned()),
         id: Some(playbook.to_owned()),

@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use crate::custom::not_blank;
 use crate::generated::{
-    ChangePlaybookInstance, CreatePlaybookVersion, ReviewPlaybookVersion, UpdatePlaybook,
-    UpdatePlaybookVersion,
+    ChangePlaybookInstance, CreatePlaybook, CreatePlaybookVersion, ReviewPlaybookVersion,
+    UpdatePlaybook, UpdatePlaybookVersion,
 };
 use crate::runtime::Request;
 use crate::{ApprovalResult, Error};
@@ -14,6 +14,23 @@ use secmaster_bindings::open_enums::{
     PlaybookActionType, PlaybookOperationPlaybookOperation as InstanceCommand,
     PlaybookVersionStatus,
 };
+
+impl CreatePlaybook {
+    /// The body's mandatory `workspace_id` is the path's when not set; a different one is
+    /// refused (the playbook would not be made where the call says).
+    pub(crate) fn prepare(mut self) -> Self {
+        let path = self.0.path(1).to_owned();
+        match self.0.body_field("workspace_id").and_then(Value::as_str) {
+            None => self.0.body("workspace_id", Value::String(path)),
+            Some(set) if set != path => self.0.fail(Error::invalid(
+                "workspace_id",
+                format!("is {set:?}, not the path's workspace {path:?}"),
+            )),
+            Some(_) => {}
+        }
+        self
+    }
+}
 
 impl CreatePlaybookVersion {
     /// Adds an action that runs workflow `workflow_id` (a workflow of the same workspace):
