@@ -5,14 +5,12 @@
 //! default; against Huawei Cloud when the default credentials chain finds credentials
 //! (read-only unless `--write`). `--help` explains both.
 
-#![allow(deprecated)] // Nothing deprecated is called; the list of instances names none either.
-
 mod common;
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use common::{Result, id, step, total, when};
+use common::{Result, id, row, step, total, when};
 use secmaster::bindings::open_enums::{AlertSeverity, HandleStatus, PlaybookTriggerType};
 use secmaster::bindings::types;
 use secmaster::search::{Condition, Operator};
@@ -24,15 +22,13 @@ soc_day: a SOC's day in SecMaster, from a workflow to a playbook that runs it on
 WITHOUT CREDENTIALS (the default on a fresh machine: the credentials chain finds nothing)
   cargo run -p secmaster --example soc_day
   Starts a local fake SecMaster in-process and, in its workspace, in a few seconds:
-  1. creates a workflow and a version of it, submits, approves and activates the version, and
-     enables the workflow;
-  2. creates a playbook whose version's rule picks High alerts and whose action is that
-     workflow; submits, approves and enables it;
-  3. creates a High alert (and a Low one, which the rule leaves alone);
-  4. finds the playbook instance the High alert started, waits for it, and shows what it ran:
-     its topology and the workflow's run;
-  5. converts the alert into an incident and shows the relation;
-  6. shows a call the client refuses before sending anything (enabling without a version).
+  1. a workflow and its version, submitted, approved, activated; the workflow enabled;
+  2. a playbook whose rule picks High alerts and whose action is that workflow, submitted,
+     approved, enabled;
+  3. a High alert (and a Low one, which the rule leaves alone);
+  4. the instance the High alert started, awaited, and what it ran (topology, the run);
+  5. the alert converted into an incident, and the relation;
+  6. a call the client refuses before sending anything (enabling without a version).
   Each step prints a short table with its request IDs, times in UTC.
 
 AGAINST HUAWEI CLOUD
@@ -160,35 +156,7 @@ async fn workflow(soc: &WorkspaceClient, alert_class: &str) -> Result<String> {
         .await?;
     let workflow = made.id.clone().ok_or("the new workflow has no ID")?;
     row("workflow", &workflow, "created", &made.request_id);
-    let draft = soc
-        .create_workflow_version(&workflow)
-        .name("v1")
-        .description("start, then notify")
-        .taskflow(TOPOLOGY)
-        .taskconfig("{}")
-        .aop_type(AopType::Normal)
-        .send()
-        .await?;
-    let version = draft.id.clone().ok_or("the new version has no ID")?;
-    row("version", &version, "created", &draft.request_id);
-    let submitted = soc
-        .update_workflow_version(&version)
-        .submit()
-        .send()
-        .await?;
-    row("version", &version, "submitted", &submitted.request_id);
-    let review = soc
-        .review_workflow_version(&version)
-        .approve("fine")
-        .send()
-        .await?;
-    row("version", &version, "approved", &review.request_id);
-    let active = soc
-        .update_workflow_version(&version)
-        .activate()
-        .send()
-        .await?;
-    row("version", &version, "activated", &active.request_id);
+    let version = common::activated_version(soc, &workflow, TOPOLOGY).await?;
     let enabled = soc
         .update_workflow(&workflow)
         .enable(&version)
@@ -409,11 +377,6 @@ async fn refused(soc: &WorkspaceClient) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// One line of a step's table: what, its ID, what happened, the request ID.
-fn row(what: &str, object: &str, done: &str, request_id: &Option<String>) {
-    println!("  {what:<9} {object:<38} {done:<10} {}", id(request_id));
 }
 
 fn print_instances(instances: &[types::PlaybookInstanceInfo]) {

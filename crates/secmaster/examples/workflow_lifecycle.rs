@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use common::{Result, id, step, total, when};
-use secmaster::{AopType, Client, Credentials, DefaultChain, ProvideCredentials, Provided};
+use secmaster::{Client, Credentials, DefaultChain, ProvideCredentials, Provided};
 use secmaster::{Workflow, WorkflowVersion};
 
 const HELP: &str = "\
@@ -241,43 +241,7 @@ async fn walk(place: &Place<'_>, workflow: &str) -> Result<()> {
     versions(place, workflow).await?;
 
     step("A new version: created, submitted, approved, activated");
-    let draft = c
-        .create_workflow_version(p, w, workflow)
-        .name("Notify on new alerts")
-        .description("made by the secmaster example")
-        .taskflow(TOPOLOGY)
-        .taskconfig("{}")
-        .aop_type(AopType::Normal)
-        .send()
-        .await?;
-    let version = draft.id.clone().ok_or("the new version has no ID")?;
-    print_version("created", &draft, &draft.request_id);
-    let submitted = c
-        .update_workflow_version(p, w, &version)
-        .submit()
-        .send()
-        .await?;
-    print_version("submitted", &submitted, &submitted.request_id);
-    let review = c
-        .review_workflow_version(p, w, &version)
-        .approve("checked by the example")
-        .send()
-        .await?;
-    println!(
-        "  reviewed  {}: {} (request id {})",
-        review
-            .result
-            .as_ref()
-            .map_or("-".into(), ToString::to_string),
-        review.content.as_deref().unwrap_or("-"),
-        id(&review.request_id)
-    );
-    let active = c
-        .update_workflow_version(p, w, &version)
-        .activate()
-        .send()
-        .await?;
-    print_version("activated", &active, &active.request_id);
+    let version = common::activated_version(&c.workspace(p, w), workflow, TOPOLOGY).await?;
 
     step("The workflow enabled with it");
     let enabled = c

@@ -32,63 +32,8 @@ pub(crate) struct Run {
     pub(super) fails: bool,
 }
 
-/// An instance list's query, as parsed.
-#[derive(Debug, Default)]
-pub(crate) struct InstanceQuery {
-    pub offset: usize,
-    pub limit: usize,
-    pub sort_key: Option<WorkflowSortKey>,
-    pub sort_dir: Option<SortOrder>,
-    /// `(parameter, value)` filters of text fields, matched exactly (`name`: as a substring).
-    pub text: Vec<(String, String)>,
-    pub status: Option<InstanceStatus>,
-    pub trigger_type: Option<TriggerType>,
-    pub from_date: Option<String>,
-    pub to_date: Option<String>,
-}
-
-fn text(value: &Option<String>) -> &str {
-    value.as_deref().unwrap_or("")
-}
-
-fn is_status(d: &AopworkflowInstanceDetail, status: &InstanceStatus) -> bool {
-    d.status.as_ref() == Some(status)
-}
-
-impl InstanceQuery {
-    fn matches(&self, d: &AopworkflowInstanceDetail) -> bool {
-        let workflow = d.workflow.as_ref();
-        let field = |name: &str| -> &str {
-            match name {
-                "workflow_id" => workflow.map_or("", |w| text(&w.id)),
-                "id" => text(&d.id),
-                "name" => text(&d.name),
-                "dataobject_id" => text(&d.dataobject_id),
-                "dataclass_id" => d.dataclass.as_ref().map_or("", |c| text(&c.id)),
-                "playbook_id" => d.playbook.as_ref().map_or("", |p| text(&p.id)),
-                // The query's `defence_id` filters the answer's `defense_id`.
-                "defence_id" => text(&d.defense_id),
-                _ => "",
-            }
-        };
-        let texts = self.text.iter().all(|(name, value)| match name.as_str() {
-            "name" => field(name).contains(value.as_str()),
-            _ => field(name) == value,
-        });
-        let start = secmaster::parse_timestamp(text(&d.start_time));
-        let bound = |b: &Option<String>| b.as_deref().and_then(secmaster::parse_timestamp);
-        let after = bound(&self.from_date).is_none_or(|from| start.is_some_and(|s| s >= from));
-        let before = bound(&self.to_date).is_none_or(|to| start.is_some_and(|s| s <= to));
-        texts
-            && after
-            && before
-            && self.status.as_ref().is_none_or(|s| is_status(d, s))
-            && self
-                .trigger_type
-                .as_ref()
-                .is_none_or(|t| d.trigger_type.as_ref() == Some(t))
-    }
-}
+pub(crate) use super::instance_query::InstanceQuery;
+use super::instance_query::text;
 
 impl Workspace {
     /// Ends the runs whose time has come; how many (each end takes a sequence number:
@@ -267,16 +212,6 @@ impl Workspace {
     }
 }
 
-/// The topology (`taskflow`) of the workflow's activated version, when it has one.
-fn active_taskflow(flow: &super::Flow) -> Option<&str> {
-    let active = flow.info.version_id.as_ref()?;
-    let version = flow
-        .versions
-        .iter()
-        .find(|v| v.id.as_ref() == Some(active))?;
-    version.taskflow.as_deref()
-}
-
 /// A run of workflow `flow` for a playbook's instance `(playbook id, playbook name)`:
 /// its data class, `(data object ID, trigger type, context)`, `(start, end)`.
 pub(super) fn playbook_run(
@@ -287,7 +222,7 @@ pub(super) fn playbook_run(
     (now, ends): (&str, SystemTime),
 ) -> Run {
     let run_id = new_id();
-    let taskflow = active_taskflow(flow);
+    let taskflow = super::topology::active_taskflow(flow);
     let mut detail = new_run(
         &flow.info,
         taskflow,
@@ -348,38 +283,6 @@ pub(crate) fn within_context(len: usize, max: usize) -> Result<(), Rejection> {
     Ok(())
 }
 
-/// The nodes of a version's topology (`taskflow`, Base64 of JSON), as `(id, name, type)`: the
-/// fake reads a `nodes` array of objects with an `id` and a `type` (the name is the node's
-/// `action` or `name`, else its ID); a topology it cannot read runs as one start node.
-fn nodes(taskflow: Option<&str>) -> Vec<(String, String, String)> {
-    use base64::Engine as _;
-    const MAX_NODES: usize = 64;
-    let read = |taskflow: &str| -> Option<Vec<(String, String, String)>> {
-        let json = base64::engine::general_purpose::STANDARD
-            .decode(taskflow)
-            .ok()?;
-        let topology: Value = serde_json::from_slice(&json).ok()?;
-        let nodes = topology.get("nodes")?.as_array()?;
-        let text = |node: &Value, key: &str| node.get(key)?.as_str().map(str::to_owned);
-        let read: Vec<_> = nodes
-            .iter()
-            .take(MAX_NODES)
-            .filter_map(|node| {
-                let id = text(node, "id")?;
-                let name = text(node, "action")
-                    .or_else(|| text(node, "name"))
-                    .unwrap_or_else(|| id.clone());
-                let kind = text(node, "type").unwrap_or_else(|| "task".into());
-                Some((id, name, kind.to_uppercase()))
-            })
-            .collect();
-        (!read.is_empty()).then_some(read)
-    };
-    taskflow
-        .and_then(read)
-        .unwrap_or_else(|| vec![("start".into(), "Start".into(), "TASK".into())])
-}
-
 /// A new run of workflow `w`, started `now`: `RUNNING`, a node per node of its activated
 /// version's topology (`taskflow`), the data class `(id, name)` and the context `input` it
 /// runs with.
@@ -392,7 +295,7 @@ fn new_run(
     now: &str,
 ) -> AopworkflowInstanceDetail {
     let start = now.to_owned();
-    let audit_logs = nodes(taskflow)
+    let audit_logs = super::topology::nodes(taskflow)
         .into_iter()
         .map(|(id, name, kind)| TopologyNodeInfo {
             instance_type: Some(kind),

@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use secmaster::{Client, Credentials};
+use secmaster::{AopType, Client, Credentials, WorkspaceClient};
 use secmaster_fake::{FAKE_TOKEN, FakeSecMaster, SeedWorkflow};
 
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -85,4 +85,45 @@ pub fn when(time: Option<&str>) -> String {
             None => text.to_owned(),
         },
     }
+}
+
+/// One line of a step's table: what, its ID, what happened, the request ID.
+pub fn row(what: &str, object: &str, done: &str, request_id: &Option<String>) {
+    println!("  {what:<9} {object:<38} {done:<10} {}", id(request_id));
+}
+
+/// A new version of `workflow` running `topology` (JSON; the crate Base64-encodes it),
+/// created, submitted, approved and activated, a line each; its ID.
+pub async fn activated_version(
+    soc: &WorkspaceClient,
+    workflow: &str,
+    topology: &str,
+) -> Result<String> {
+    let draft = soc
+        .create_workflow_version(workflow)
+        .name("Notify on new alerts")
+        .description("made by the secmaster examples")
+        .taskflow(topology)
+        .taskconfig("{}")
+        .aop_type(AopType::Normal)
+        .send()
+        .await?;
+    let version = draft.id.clone().ok_or("the new version has no ID")?;
+    row("version", &version, "created", &draft.request_id);
+    let submitted = soc
+        .update_workflow_version(&version)
+        .submit()
+        .send()
+        .await?;
+    row("version", &version, "submitted", &submitted.request_id);
+    let review = soc.review_workflow_version(&version);
+    let review = review.approve("checked by the example").send().await?;
+    row("version", &version, "approved", &review.request_id);
+    let active = soc
+        .update_workflow_version(&version)
+        .activate()
+        .send()
+        .await?;
+    row("version", &version, "activated", &active.request_id);
+    Ok(version)
 }
