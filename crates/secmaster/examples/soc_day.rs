@@ -34,11 +34,10 @@ WITHOUT CREDENTIALS (the default on a fresh machine: the credentials chain finds
 AGAINST HUAWEI CLOUD
   HUAWEICLOUD_SDK_AK=... HUAWEICLOUD_SDK_SK=... HUAWEICLOUD_SDK_REGION=cn-north-4 \\
     cargo run -p secmaster --example soc_day -- PROJECT_ID WORKSPACE_ID [--write]
-  Read-only by default: lists the workspace's playbooks and recent playbook instances. With
-  --write it does the whole day above in your workspace (it creates a workflow, a playbook and
-  two alerts, converts one into an incident, and leaves them there): do this in a workspace
-  meant for trying things. Credentials come from the default chain (README, Credentials); the
-  ECS metadata service is not asked.
+  Read-only by default: lists the workspace's playbooks and recent instances. --write does the
+  whole day in your workspace and leaves what it made there (a workflow, a playbook, two alerts,
+  an incident): use a workspace meant for trying things. Credentials: the default chain
+  (README, Credentials) without the ECS metadata service.
 ";
 
 /// The workflow's topology: a start node and a notification (the crate Base64-encodes it).
@@ -81,10 +80,8 @@ async fn on_the_fake() -> Result<()> {
     day(&soc).await?;
     let sent_before = on.fake.journal().len();
     refused(&soc).await?;
-    println!(
-        "  requests sent for it: {}",
-        on.fake.journal().len() - sent_before
-    );
+    let sent = on.fake.journal().len() - sent_before;
+    println!("  requests sent for it: {sent}");
     println!("\nThe day took {:.1} s.", started.elapsed().as_secs_f64());
     Ok(())
 }
