@@ -1620,7 +1620,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`, operationId `ListPlaybookActions`.
     ///
-    /// Source: The official SDK 3.1.219 (ListPlaybookActionsRequest: limit and offset mandatory, offset from 0 and limit from 1 as its docstrings say; soc-playbook-notes.md records older page copies swapping the bounds, offset minimum 1); the page itself was not read. The SDK marks the operation deprecated; ShowPlaybookVersion answers a version with its actions.
+    /// Source: API page ListPlaybookActions (tr-tr 2025-06-24, eu 2024-12-25; en-us 2024-03-20 and id-id 2024-07-25 with bounds): the query parameters (limit and offset mandatory; limit "starts from 1", offset "starts from 0"; the 2024 copies with bounds swap them, limit 0..999999 and offset 1..999999, a copy error: the spec keeps offset from 0 and limit from 1, as the SDK's docstrings) and the answer (ActionInfo). The SDK 3.1.219 marks the operation deprecated; ShowPlaybookVersion answers a version with its actions. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookActions.html>
     pub fn list_playbook_actions(
         &self,
         project_id: impl Into<String>,
@@ -1704,7 +1704,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}`, operationId `ShowPlaybookInstance`.
     ///
-    /// Source: The official SDK 3.1.219 (ShowPlaybookInstanceResponse: the instance's fields without envelope); the fields and the six statuses as the ChangePlaybookInstance page (ja-jp 2025-06-24) lists them for its answer, the same shape. The ShowPlaybookInstance page itself was not read.
+    /// Source: API page ShowPlaybookInstance (eu 2024-12-25, th-th 2024-07-25 and 2024-12-13): the instance without envelope; the six upper-case statuses of the 2025-06 copies of ChangePlaybookInstance and ListPlaybookInstances (these copies list five in mixed case). The pages type `dataobject` as a DataobjectInfo object (a data object with id, create_time, …, cut off); the spec follows the official SDK 3.1.219's DataobjectRef `{id, name}`. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ShowPlaybookInstance.html>
     pub fn show_playbook_instance(
         &self,
         project_id: impl Into<String>,
@@ -1724,7 +1724,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/topology`, operationId `ShowPlaybookTopology`.
     ///
-    /// Source: The official SDK 3.1.219 (ShowPlaybookTopologyResponse, ActionInstanceInfo, AuditLogInfo); no page read.
+    /// Source: API page ShowPlaybookTopology (es-us 2024-12-13, eu 2024-12-25; tr-tr 2024-07-25 with bounds): the answer `{count, action_instances}` with ActionInstanceInfo `{action: ActionInfo, instance_log: AuditLogInfo}`, as the official SDK 3.1.219 has it. The 2024-07-25 copy bounds the answer (count 0..99999, at most 100 action instances); answers are not bounded in the spec. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ShowPlaybookTopology.html>
     pub fn show_playbook_topology(
         &self,
         project_id: impl Into<String>,
