@@ -33710,7 +33710,7 @@ Arguments:
 - `workspace_id`: Workspace ID.
 - `playbook_id`: Playbook ID.
 - `end_time`: End time, in the format of start_time.
-- `start_time`: Start time, ISO 8601 (YYYY-MM-DDTHH:mm:ss.ms+timezone, for example 2021-01-30T23:00:00Z+0800).
+- `start_time`: Start time, ISO 8601 (YYYY-MM-DDTHH:mm:ss.ms+timezone, for example 2021-01-30T23:00:00Z+0800); GMT+8 when the zone cannot be parsed.
 - `version_query_type`: Which versions to count. ALL: all; VALID: valid; DELETED: deleted.
 ```ignore
 let response = client.show_playbook_monitors()
@@ -57425,7 +57425,10 @@ pub mod operations {
         query: &[
             QueryParam {
                 name: "start_time",
-                kind: QueryKind::String,
+                kind: QueryKind::Text {
+                    min_len: Some(18u64),
+                    max_len: Some(64u64),
+                },
                 required: true,
             },
             QueryParam {
@@ -57435,7 +57438,10 @@ pub mod operations {
             },
             QueryParam {
                 name: "end_time",
-                kind: QueryKind::String,
+                kind: QueryKind::Text {
+                    min_len: Some(18u64),
+                    max_len: Some(64u64),
+                },
                 required: true,
             },
         ],
@@ -57543,8 +57549,8 @@ pub mod operations {
             QueryParam {
                 name: "enabled",
                 kind: QueryKind::Integer {
-                    min: Some(-2147483648i64),
-                    max: Some(2147483647i64),
+                    min: Some(0i64),
+                    max: Some(1i64),
                 },
                 required: false,
             },
@@ -57560,7 +57566,7 @@ pub mod operations {
                 name: "offset",
                 kind: QueryKind::Integer {
                     min: Some(0i64),
-                    max: Some(2147483647i64),
+                    max: Some(999999i64),
                 },
                 required: false,
             },
@@ -57568,7 +57574,7 @@ pub mod operations {
                 name: "limit",
                 kind: QueryKind::Integer {
                     min: Some(1i64),
-                    max: Some(2147483647i64),
+                    max: Some(999999i64),
                 },
                 required: false,
             },
@@ -58423,7 +58429,7 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Array {
                         min_items: None,
-                        max_items: None,
+                        max_items: Some(99u64),
                     },
                     outer: false,
                     items: None,
@@ -58436,13 +58442,13 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Array {
                         min_items: None,
-                        max_items: None,
+                        max_items: Some(99u64),
                     },
                     outer: false,
                     items: Some(
                         &FieldKind::String {
                             min_len: None,
-                            max_len: None,
+                            max_len: Some(64u64),
                         },
                     ),
                     fields: &[],
@@ -58454,7 +58460,7 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::String {
                         min_len: None,
-                        max_len: None,
+                        max_len: Some(64u64),
                     },
                     outer: false,
                     items: None,
@@ -58703,7 +58709,7 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Array {
                         min_items: None,
-                        max_items: None,
+                        max_items: Some(99u64),
                     },
                     outer: false,
                     items: None,
@@ -58716,13 +58722,13 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Array {
                         min_items: None,
-                        max_items: None,
+                        max_items: Some(99u64),
                     },
                     outer: false,
                     items: Some(
                         &FieldKind::String {
                             min_len: None,
-                            max_len: None,
+                            max_len: Some(64u64),
                         },
                     ),
                     fields: &[],
@@ -58734,7 +58740,7 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::String {
                         min_len: None,
-                        max_len: None,
+                        max_len: Some(64u64),
                     },
                     outer: false,
                     items: None,
@@ -62789,7 +62795,7 @@ pub mod object_fields {
             required: false,
             kind: FieldKind::Array {
                 min_items: None,
-                max_items: None,
+                max_items: Some(99u64),
             },
             outer: false,
             items: None,
@@ -62802,13 +62808,13 @@ pub mod object_fields {
             required: false,
             kind: FieldKind::Array {
                 min_items: None,
-                max_items: None,
+                max_items: Some(99u64),
             },
             outer: false,
             items: Some(
                 &FieldKind::String {
                     min_len: None,
-                    max_len: None,
+                    max_len: Some(64u64),
                 },
             ),
             fields: &[],
@@ -62820,7 +62826,7 @@ pub mod object_fields {
             required: false,
             kind: FieldKind::String {
                 min_len: None,
-                max_len: None,
+                max_len: Some(64u64),
             },
             outer: false,
             items: None,
