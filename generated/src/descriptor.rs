@@ -142,6 +142,9 @@ pub struct RequestBody {
     /// The fewest fields a body (the wrapped object, when it wraps one) must set: the schema's
     /// `minProperties`, 0 when it states none.
     pub min_fields: u64,
+    /// Whether the body is a JSON array (`[{..}, ..]`), which its one field holds: the field is
+    /// checked as any other, and its value is the body.
+    pub array: bool,
 }
 
 impl RequestBody {

@@ -1516,6 +1516,46 @@ pub mod types {
             Default::default()
         }
     }
+    ///The actions added, in the envelope `{code, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreatePlaybookActionResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The actions made.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<PlaybookActionInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl CreatePlaybookActionResponse {
+        pub fn builder() -> builder::CreatePlaybookActionResponse {
+            Default::default()
+        }
+    }
+    ///The actions to add to a playbook version (CreatePlaybookActionRequest's body, a list of CreateAction).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct CreatePlaybookActions(pub ::std::vec::Vec<CreatePlaybookAction>);
+    impl ::std::ops::Deref for CreatePlaybookActions {
+        type Target = ::std::vec::Vec<CreatePlaybookAction>;
+        fn deref(&self) -> &::std::vec::Vec<CreatePlaybookAction> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreatePlaybookActions>
+    for ::std::vec::Vec<CreatePlaybookAction> {
+        fn from(value: CreatePlaybookActions) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<CreatePlaybookAction>>
+    for CreatePlaybookActions {
+        fn from(value: ::std::vec::Vec<CreatePlaybookAction>) -> Self {
+            Self(value)
+        }
+    }
     ///Request body of Creating a Playbook (CreatePlaybookInfo).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreatePlaybookInfo {
@@ -13545,6 +13585,91 @@ pub mod types {
                     description: Ok(value.description),
                     name: Ok(value.name),
                     sort_order: Ok(value.sort_order),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreatePlaybookActionResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookActionInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePlaybookActionResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreatePlaybookActionResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaybookActionInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePlaybookActionResponse>
+        for super::CreatePlaybookActionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePlaybookActionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatePlaybookActionResponse>
+        for CreatePlaybookActionResponse {
+            fn from(value: super::CreatePlaybookActionResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -33446,6 +33571,29 @@ let response = client.list_playbook_actions()
     pub fn list_playbook_actions(&self) -> builder::ListPlaybookActions<'_> {
         builder::ListPlaybookActions::new(self)
     }
+    /**Adding Playbook Actions
+
+This API is used to add actions (workflows) to a playbook version. The body is a JSON array of actions; the answer lists the actions made. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `body`
+```ignore
+let response = client.create_playbook_action()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_playbook_action(&self) -> builder::CreatePlaybookAction<'_> {
+        builder::CreatePlaybookAction::new(self)
+    }
     /**Updating a Playbook Action
 
 This API is used to update an action of a playbook version. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
@@ -42151,6 +42299,137 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::create_playbook_action`]
+
+[`Client::create_playbook_action`]: super::Client::create_playbook_action*/
+    #[derive(Debug, Clone)]
+    pub struct CreatePlaybookAction<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::CreatePlaybookActions, String>,
+    }
+    impl<'a> CreatePlaybookAction<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreatePlaybookActions>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CreatePlaybookActions` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreatePlaybookActionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/actions", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_playbook_action",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::update_playbook_action`]
 
 [`Client::update_playbook_action`]: super::Client::update_playbook_action*/
@@ -48299,6 +48578,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -48467,6 +48747,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -48740,6 +49021,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -48862,6 +49144,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49089,6 +49372,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49220,6 +49504,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49324,6 +49609,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49394,6 +49680,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/octet-stream",
@@ -49453,6 +49740,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49726,6 +50014,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49986,6 +50275,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -50104,6 +50394,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -50549,6 +50840,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -50630,6 +50922,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -50712,6 +51005,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -50852,6 +51146,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -51415,6 +51710,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -51484,6 +51780,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -52136,6 +52433,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -52722,6 +53020,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -52792,6 +53091,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -52872,6 +53172,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -52952,6 +53253,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/octet-stream",
@@ -53011,6 +53313,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -53193,6 +53496,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -53756,6 +54060,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -53825,6 +54130,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -54475,6 +54781,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55061,6 +55368,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55131,6 +55439,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55211,6 +55520,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/octet-stream",
@@ -55270,6 +55580,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55414,6 +55725,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55516,6 +55828,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55623,6 +55936,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55796,6 +56110,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55954,6 +56269,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -56250,6 +56566,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -56319,6 +56636,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -56667,6 +56985,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -56751,6 +57070,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/octet-stream",
@@ -56810,6 +57130,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -57036,6 +57357,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -57191,6 +57513,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -57316,6 +57639,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/octet-stream",
@@ -57375,6 +57699,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -57793,6 +58118,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -58082,6 +58408,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -58208,6 +58535,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -58295,6 +58623,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -58570,6 +58899,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -58850,6 +59180,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -59004,6 +59335,81 @@ pub mod operations {
         deprecated: true,
         replaced_by: Some("ShowPlaybookVersion"),
     };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`: Adding Playbook Actions
+    pub const CREATE_PLAYBOOK_ACTION: Operation = Operation {
+        id: "CreatePlaybookAction",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("actions"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CreatePlaybookActions",
+            wrap: None,
+            fields_schema: "CreatePlaybookActions",
+            fields: &[
+                Field {
+                    name: "actions",
+                    setter: "actions",
+                    required: true,
+                    kind: FieldKind::Array {
+                        min_items: Some(1u64),
+                        max_items: Some(99u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_PLAYBOOK_ACTION,
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+            array: true,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("CreatePlaybookActionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: true,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+        deprecated: true,
+        replaced_by: Some("UpdatePlaybookVersion"),
+    };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`: Updating a Playbook Action
     pub const UPDATE_PLAYBOOK_ACTION: Operation = Operation {
         id: "UpdatePlaybookAction",
@@ -59107,6 +59513,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -59452,6 +59859,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -59709,6 +60117,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -59815,6 +60224,7 @@ pub mod operations {
         UPDATE_PLAYBOOK_RULE,
         DELETE_PLAYBOOK_RULE,
         LIST_PLAYBOOK_ACTIONS,
+        CREATE_PLAYBOOK_ACTION,
         UPDATE_PLAYBOOK_ACTION,
         DELETE_PLAYBOOK_ACTION,
         LIST_PLAYBOOK_INSTANCES,
@@ -60249,6 +60659,11 @@ pub mod operations {
         Codec {
             id: "ListPlaybookActions",
             body: None,
+            data: Some(crate::value_as::<::std::vec::Vec<types::PlaybookActionInfo>>),
+        },
+        Codec {
+            id: "CreatePlaybookAction",
+            body: Some(crate::read_as::<types::CreatePlaybookActions>),
             data: Some(crate::value_as::<::std::vec::Vec<types::PlaybookActionInfo>>),
         },
         Codec {
@@ -60783,6 +61198,13 @@ pub mod operations {
         "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`: Querying the Playbook Action List"]
         ListPlaybookActions = LIST_PLAYBOOK_ACTIONS { body : (), data : ::std::vec::Vec <
         types::PlaybookActionInfo > }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`: Adding Playbook Actions"]
+        CreatePlaybookAction = CREATE_PLAYBOOK_ACTION { body :
+        types::CreatePlaybookActions, data : ::std::vec::Vec < types::PlaybookActionInfo
+        > }
     }
     operation_types! {
         #[doc =
@@ -63036,10 +63458,11 @@ pub mod families {
             name: "actions",
             id_param: Some("action_id"),
             parent_param: Some("version_id"),
-            item_schema: None,
+            item_schema: Some("PlaybookActionInfo"),
             list: Some(ListStyle::Envelope { total: true }),
             operations: &[
                 ("list", "ListPlaybookActions"),
+                ("create", "CreatePlaybookAction"),
                 ("update", "UpdatePlaybookAction"),
                 ("delete", "DeletePlaybookAction"),
             ],

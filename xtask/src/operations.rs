@@ -285,7 +285,12 @@ fn body(
     let (request, body_type) = match request_body(spec, r.op) {
         Some((media_type, schema)) => {
             let ty = format_ident!("{schema}");
-            let (wrap, fields, min_fields) = crate::fields::body_fields(spec, &schema)?;
+            let array = crate::fields::array_body(spec, &schema)?;
+            let is_array = array.is_some();
+            let (wrap, fields, min_fields) = match array {
+                Some(field) => (None, vec![field], 0),
+                None => crate::fields::body_fields(spec, &schema)?,
+            };
             let field_tokens: Vec<_> = fields
                 .iter()
                 .map(crate::fields::BodyField::descriptor)
@@ -309,6 +314,7 @@ fn body(
                     fields_schema: #fields_schema,
                     fields: &[#(#field_tokens),*],
                     min_fields: #min_fields,
+                    array: #is_array,
                 })),
                 quote!(types::#ty),
             )

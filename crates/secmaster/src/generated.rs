@@ -1658,6 +1658,35 @@ impl Client {
             ),
         )
     }
+    /// Adding Playbook Actions
+    ///
+    /// This API is used to add actions (workflows) to a playbook version. The body is a JSON array of actions; the answer lists the actions made. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`, operationId `CreatePlaybookAction`.
+    ///
+    /// Source: The official SDK 3.1.219 (CreatePlaybookActionRequest: the body a list of CreateAction; the answer {code, message, data: [ActionInfo]}); the page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead. At most 99 actions, as a version holds (CreatePlaybookVersion's page).
+    ///
+    /// Never sent twice once it may have reached the service: when a failure leaves its
+    /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
+    #[deprecated(
+        note = "deprecated by the service (operationId `CreatePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
+    pub fn create_playbook_action(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> CreatePlaybookAction {
+        let mut request = Request::new(
+            self,
+            vec![project_id.into(), workspace_id.into(), version_id.into()],
+        );
+        request
+            .how_to_check(
+                "list the version's actions (ListPlaybookActions or ShowPlaybookVersion) to see whether they were added",
+            );
+        CreatePlaybookAction(request)
+    }
     /// Updating a Playbook Action
     ///
     /// This API is used to update an action of a playbook version. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
@@ -2393,6 +2422,18 @@ impl crate::WorkspaceClient {
     ) -> ListPlaybookActions {
         self.client()
             .list_playbook_actions(self.project_id(), self.workspace_id(), version_id)
+    }
+    /// [`Client::create_playbook_action`] in this handle's project and workspace (operationId `CreatePlaybookAction`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `CreatePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
+    pub fn create_playbook_action(
+        &self,
+        version_id: impl Into<String>,
+    ) -> CreatePlaybookAction {
+        self.client()
+            .create_playbook_action(self.project_id(), self.workspace_id(), version_id)
     }
     /// [`Client::update_playbook_action`] in this handle's project and workspace (operationId `UpdatePlaybookAction`).
     #[deprecated(
@@ -8786,6 +8827,44 @@ impl ListPlaybookActions {
     /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::PlaybookActionInfo> {
         self.0.items(|request| Box::pin(Self(request).send()))
+    }
+}
+/// A prepared `CreatePlaybookAction` call (Adding Playbook Actions); set its fields, then `send` it.
+///
+/// Made by [`Client::create_playbook_action`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct CreatePlaybookAction(
+    pub(crate) Request<secmaster_bindings::operations::CreatePlaybookAction>,
+);
+impl CreatePlaybookAction {
+    /// The actions to add to a playbook version (CreatePlaybookActionRequest's body, a list of CreateAction).
+    /// Mandatory.
+    pub fn actions(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::CreatePlaybookAction>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "actions",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
+            );
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Page<secmaster_bindings::types::PlaybookActionInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Page::new)
     }
 }
 /// A prepared `UpdatePlaybookAction` call (Updating a Playbook Action); set its fields, then `send` it.

@@ -112,6 +112,14 @@ async fn the_playbook_rules_are_checked_before_sending() {
             "result",
         ),
         (
+            soc.create_playbook_action(VERSION)
+                .actions(Vec::new())
+                .send()
+                .await
+                .map(drop),
+            "actions",
+        ),
+        (
             soc.list_playbooks().limit(10).send().await.map(drop),
             "offset",
         ),

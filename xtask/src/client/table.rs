@@ -95,6 +95,12 @@ fn url_encoded(text: &str) -> String {
 /// it, alike.
 fn flat_example(op: &OpInfo) -> Option<Option<Value>> {
     let example = op.request_example.clone();
+    // An array body is its one field's value.
+    if let (Some(Value::Array(_)), [field]) = (&example, fields(op)) {
+        let mut object = serde_json::Map::new();
+        object.insert(field.name.clone(), example?);
+        return Some(Some(Value::Object(object)));
+    }
     let wrap = op.body.as_ref().and_then(|b| b.wrap.as_ref());
     let (Some(member), Some(Value::Object(outer))) = (wrap, &example) else {
         return Some(example);
@@ -168,9 +174,9 @@ pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
                 let value = literal(&field.kind, value)?;
                 setters.push(quote!(.#setter(#value)));
             }
-            let sent = match &wrap {
-                Some(_) => whole.clone()?,
-                None => Value::Object(object.clone()),
+            let sent = match (&wrap, &whole) {
+                (Some(_), _) | (None, Some(Value::Array(_))) => whole.clone()?,
+                (None, _) => Value::Object(object.clone()),
             };
             let text = sent.to_string();
             quote!(Some(#text))

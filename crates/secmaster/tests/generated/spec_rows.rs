@@ -1959,6 +1959,36 @@ pub fn rows() -> Vec<Row> {
         }),
     });
     rows.push(Row {
+        id: "CreatePlaybookAction",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1/actions",
+        answer: "{\"code\":\"00000000\",\"data\":[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"runs the blocking workflow\",\"id\":\"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\",\"name\":\"Block IP\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"playbook_version_id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\"}],\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"runs the blocking workflow\",\"name\":\"Block IP\",\"sort_order\":\"1\"}]",
+        ),
+        not_idempotent: true,
+        deprecated: true,
+        call: |c| Box::pin(async move {
+            c.create_playbook_action(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "version-id-1",
+                )
+                .actions(
+                    serde_json::from_str::<
+                        Vec<secmaster::bindings::types::CreatePlaybookAction>,
+                    >(
+                            "[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"runs the blocking workflow\",\"name\":\"Block IP\",\"sort_order\":\"1\"}]",
+                        )
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(|out| out.deprecation)
+        }),
+    });
+    rows.push(Row {
         id: "UpdatePlaybookAction",
         method: "PUT",
         target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1/actions/action-id-1",
