@@ -3,7 +3,7 @@
 use super::Row;
 /// Every operation whose request example the generated setters express.
 ///
-/// Left to their own tests (their request example needs a field an intent method owns, or the spec gives no 2xx example): CreateAopWorkflowVersion, CreateWorkflowInstance, UpdateAopWorkflowVersion, CreateAopWorkflowVersionApprovel, ValidateAopWorkflowVersion, UpdateWorkflowInstance, ShowPlaybookMonitors, UpdatePlaybookVersion, CreatePlaybookApprove, ChangePlaybookInstance.
+/// Left to their own tests (their request example needs a field an intent method owns, or the spec gives no 2xx example): CreateAopWorkflowVersion, CreateWorkflowInstance, UpdateAopWorkflowVersion, CreateAopWorkflowVersionApprovel, ValidateAopWorkflowVersion, UpdateWorkflowInstance, UpdatePlaybookVersion, CreatePlaybookApprove, ChangePlaybookInstance.
 pub fn rows() -> Vec<Row> {
     let mut rows = Vec::new();
     rows.push(Row {
@@ -1642,6 +1642,33 @@ pub fn rows() -> Vec<Row> {
                     "f44065f5-557b-4376-ae02-8c65ef1960f4",
                     "example.json",
                     b"{}".to_vec(),
+                )
+                .send()
+                .await
+                .map(|out| out.deprecation)
+        }),
+    });
+    rows.push(Row {
+        id: "ShowPlaybookMonitors",
+        method: "GET",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1/monitor?end_time=2025-07-19T00%3A00%3A00.000Z%2B0800&start_time=2025-07-18T00%3A00%3A00.000Z%2B0800&version_query_type=ALL",
+        answer: "{\"code\":\"00000000\",\"data\":{\"average_run_time\":2.5,\"event_instance_run_num\":3,\"fail_instance_num\":0,\"max_run_time_instance\":{\"playbook_instance_id\":\"8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f91\",\"playbook_instance_name\":\"block-malicious-ip-20250718144716\",\"playbook_instance_run_time\":3.0},\"min_run_time_instance\":{\"playbook_instance_id\":\"8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f91\",\"playbook_instance_name\":\"block-malicious-ip-20250718144716\",\"playbook_instance_run_time\":2.0},\"running_instance_num\":0,\"schedule_instance_run_num\":0,\"success_instance_num\":3,\"terminate_instance_num\":0,\"total_instance_num\":3,\"total_instance_run_num\":3},\"message\":\"\"}",
+        binary: false,
+        body: None,
+        not_idempotent: false,
+        deprecated: true,
+        call: |c| Box::pin(async move {
+            c.show_playbook_monitors(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "playbook-id-1",
+                )
+                .end_time("2025-07-19T00:00:00.000Z+0800")
+                .start_time("2025-07-18T00:00:00.000Z+0800")
+                .version_query_type(
+                    secmaster::bindings::open_enums::PlaybookMonitorsVersionQueryType::from(
+                        "ALL",
+                    ),
                 )
                 .send()
                 .await
