@@ -1664,7 +1664,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`, operationId `CreatePlaybookAction`.
     ///
-    /// Source: The official SDK 3.1.219 (CreatePlaybookActionRequest: the body a list of CreateAction; the answer {code, message, data: [ActionInfo]}); the page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead. At most 99 actions, as a version holds (CreatePlaybookVersion's page).
+    /// Source: The official SDK 3.1.219 (CreatePlaybookActionRequest: the body a list of CreateAction; the answer {code, message, data} with a list of ActionInfo); the page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead. At most 99 actions, as a version holds (CreatePlaybookVersion's page).
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
