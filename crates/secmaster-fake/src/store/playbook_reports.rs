@@ -49,7 +49,7 @@ fn run_log(action: &Obj, run: &Run, parent: &str) -> Value {
         node.and_then(|n| f(n).clone()).unwrap_or_default()
     };
     json!({
-        "instance_type": "ACTION", "action_id": text(action, "action_id"),
+        "instance_type": "AOP_WORKFLOW", "action_id": text(action, "action_id"),
         "action_name": text(action, "name"), "instance_id": d.id,
         "parent_instance_id": parent, "log_level": "INFO",
         "input": of_node(|n| &n.input), "output": of_node(|n| &n.output),

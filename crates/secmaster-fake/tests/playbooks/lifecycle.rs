@@ -181,18 +181,37 @@ async fn refusals_are_the_chapters_shape_and_change_nothing() {
     .await;
     assert_eq!(e, (400, codes::WRONG_VERSION_STATUS.to_owned()));
     assert_eq!(version(&fake, &made).await["status"], "EDITING");
-    // An action naming a workflow the workspace does not have.
-    let missing = json!([{"name": "n", "description": "d", "action_type": "AOP_WORKFLOW",
-        "action_id": "00000000-0000-0000-0000-000000000000", "sort_order": "9"}]);
-    let e = refused(&fake, Method::POST, &format!("{vp}/actions"), Some(missing)).await;
+    // An action naming a workflow the workspace does not have: changed, or in a new version.
+    let missing = "00000000-0000-0000-0000-000000000000";
+    let action = version(&fake, &made).await["actions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let change = json!({"action_id": missing});
+    let e = refused(
+        &fake,
+        Method::PUT,
+        &format!("{vp}/actions/{action}"),
+        Some(change),
+    )
+    .await;
     assert_eq!(e, (400, codes::UNKNOWN_WORKFLOW.to_owned()));
-    assert_eq!(
-        version(&fake, &made).await["actions"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    let v = version(&fake, &made).await;
+    assert_eq!(v["actions"][0]["action_id"], super::workflow().as_str());
+    let (_, w) = page();
+    let inline = json!({"description": "v2", "workspace_id": w, "dataclass_id": super::alert_class(),
+        "actions": super::actions_body(&[missing.to_owned()])});
+    let versions = soc(&format!("playbooks/{}/versions", made.playbook));
+    let e = refused(&fake, Method::POST, &versions, Some(inline)).await;
+    assert_eq!(e, (400, codes::UNKNOWN_WORKFLOW.to_owned()));
+    let listed = ok(
+        &fake,
+        Method::GET,
+        &format!("{versions}?offset=0&limit=10"),
+        None,
+    )
+    .await;
+    assert_eq!(listed["total"], 1);
     // A submitted version is not edited.
     ok(
         &fake,
@@ -239,7 +258,6 @@ async fn refusals_are_the_chapters_shape_and_change_nothing() {
     let e = refused(&fake, Method::PUT, &pb, Some(foreign)).await;
     assert_eq!(e, (400, codes::UNKNOWN_VERSION.to_owned()));
     // A second playbook of the same name.
-    let (_, w) = page();
     let e = refused(
         &fake,
         Method::POST,
@@ -360,7 +378,7 @@ async fn a_versions_rule_is_made_shown_changed_and_deleted_through_the_client() 
     );
     alert(&fake, json!({"title": "low", "severity": "Low"})).await;
     assert_eq!(instances(&fake).await.len(), 1);
-    // Published: the rule no longer changes; enabled: it is not deleted either.
+    // Active on an enabled playbook: the rule neither changes nor goes.
     let e = c
         .update_playbook_rule(&p, &w, &made.version, &rule_id)
         .expression_type("common".into())
@@ -368,7 +386,7 @@ async fn a_versions_rule_is_made_shown_changed_and_deleted_through_the_client() 
         .send()
         .await
         .unwrap_err();
-    assert_eq!(e.code(), Some(codes::WRONG_VERSION_STATUS));
+    assert_eq!(e.code(), Some(codes::VERSION_IN_USE));
     let e = c
         .delete_playbook_rule(&p, &w, &made.version, &rule_id)
         .send()
