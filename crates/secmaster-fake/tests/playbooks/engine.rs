@@ -281,3 +281,45 @@ async fn terminate_and_retry_command_the_instance_and_its_runs() {
     .await;
     assert_eq!(status, 400, "{answer}");
 }
+
+#[tokio::test]
+async fn instances_stop_at_the_workspaces_run_limit_and_the_alert_is_still_made() {
+    let mut config = secmaster_fake::Config::default();
+    let mut limits = secmaster_fake::Limits::default();
+    limits.max_runs = 2;
+    config.limits = limits;
+    config.run_time = Duration::from_secs(60);
+    let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let (p, w) = page();
+    enabled(&fake, &Book::high_alerts("bounded")).await;
+    for i in 0..3 {
+        alert(
+            &fake,
+            json!({"title": format!("high {i}"), "severity": "High"}),
+        )
+        .await;
+    }
+    assert_eq!(
+        instances(&fake).await.len(),
+        2,
+        "the third would pass the runs a workspace holds"
+    );
+    let alerts = ok(
+        &fake,
+        Method::POST,
+        &soc("alerts/search"),
+        Some(json!({"limit": 10, "offset": 0})),
+    )
+    .await;
+    assert_eq!(alerts["total"], 3);
+    let timer = Book {
+        trigger: "TIMER",
+        rule: None,
+        ..Book::high_alerts("timer")
+    };
+    let made = enabled(&fake, &timer).await;
+    let e = fake.fire_playbook(&p, &w, &made.playbook).unwrap_err();
+    assert_eq!(e.code, codes::LIMIT_EXCEEDED);
+}

@@ -413,3 +413,74 @@ async fn a_versions_rule_is_made_shown_changed_and_deleted_through_the_client() 
     assert!(e.is_not_found(), "{e}");
     assert_eq!(version(&fake, &made).await["rule_id"], "");
 }
+
+#[tokio::test]
+async fn playbooks_export_and_import_back_through_the_client() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w) = page();
+    let c = client(&fake);
+    let made = draft(&fake, &Book::high_alerts("exported")).await;
+    let file = c
+        .export_playbook(&p, &w)
+        .id([made.playbook.as_str()])
+        .send()
+        .await
+        .unwrap();
+    let e = c
+        .import_playbook(&p, &w, "playbooks.json", file.to_vec())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::NAME_TAKEN), "the name is taken");
+    ok(
+        &fake,
+        Method::DELETE,
+        &soc(&format!("playbooks/{}", made.playbook)),
+        None,
+    )
+    .await;
+    c.import_playbook(&p, &w, "playbooks.json", file.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let listed = ok(
+        &fake,
+        Method::GET,
+        &soc("playbooks?offset=0&limit=10&name=exported"),
+        None,
+    )
+    .await;
+    let id = listed["data"][0]["id"].as_str().unwrap().to_owned();
+    let versions = ok(
+        &fake,
+        Method::GET,
+        &soc(&format!("playbooks/{id}/versions?offset=0&limit=10")),
+        None,
+    )
+    .await;
+    let version = versions["data"][0]["id"].as_str().unwrap();
+    let v = ok(
+        &fake,
+        Method::GET,
+        &soc(&format!("playbooks/versions/{version}")),
+        None,
+    )
+    .await;
+    assert_eq!(v["data"]["status"], "EDITING");
+    assert_eq!(
+        v["data"]["actions"][0]["action_id"],
+        super::workflow().as_str()
+    );
+    assert!(
+        v["data"]["rules"]["rule"]
+            .as_str()
+            .unwrap()
+            .contains("High")
+    );
+    let e = c
+        .import_playbook(&p, &w, "x.json", b"{}".to_vec())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::MALFORMED_FILE));
+}
