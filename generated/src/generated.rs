@@ -33710,7 +33710,7 @@ Arguments:
 - `workspace_id`: Workspace ID.
 - `playbook_id`: Playbook ID.
 - `end_time`: End time, in the format of start_time.
-- `start_time`: Start time, ISO 8601 (YYYY-MM-DDTHH:mm:ss.ms+timezone, for example 2021-01-30T23:00:00Z+0800).
+- `start_time`: Start time, ISO 8601 (YYYY-MM-DDTHH:mm:ss.ms+timezone, for example 2021-01-30T23:00:00Z+0800); GMT+8 when the zone cannot be parsed.
 - `version_query_type`: Which versions to count. ALL: all; VALID: valid; DELETED: deleted.
 ```ignore
 let response = client.show_playbook_monitors()
@@ -57287,7 +57287,10 @@ pub mod operations {
         query: &[
             QueryParam {
                 name: "start_time",
-                kind: QueryKind::String,
+                kind: QueryKind::Text {
+                    min_len: Some(18u64),
+                    max_len: Some(64u64),
+                },
                 required: true,
             },
             QueryParam {
@@ -57297,7 +57300,10 @@ pub mod operations {
             },
             QueryParam {
                 name: "end_time",
-                kind: QueryKind::String,
+                kind: QueryKind::Text {
+                    min_len: Some(18u64),
+                    max_len: Some(64u64),
+                },
                 required: true,
             },
         ],
@@ -57401,8 +57407,8 @@ pub mod operations {
             QueryParam {
                 name: "enabled",
                 kind: QueryKind::Integer {
-                    min: Some(-2147483648i64),
-                    max: Some(2147483647i64),
+                    min: Some(0i64),
+                    max: Some(1i64),
                 },
                 required: false,
             },
@@ -57418,7 +57424,7 @@ pub mod operations {
                 name: "offset",
                 kind: QueryKind::Integer {
                     min: Some(0i64),
-                    max: Some(2147483647i64),
+                    max: Some(999999i64),
                 },
                 required: false,
             },
@@ -57426,7 +57432,7 @@ pub mod operations {
                 name: "limit",
                 kind: QueryKind::Integer {
                     min: Some(1i64),
-                    max: Some(2147483647i64),
+                    max: Some(999999i64),
                 },
                 required: false,
             },

@@ -1280,7 +1280,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`, operationId `ExportPlaybook`.
     ///
-    /// Source: The official SDK 3.1.219 (ExportPlaybookRequest, body ExportPlaybook `{id: [..]}`; its answer class has no fields); no page read. The answer is described as a file, as ExportAopworkflow's.
+    /// Source: API page ExportPlaybook (en-us 2026-02-05): the body (`id`, an optional array of playbook IDs) and the page's example request; the 200 answer is described only as "Playbook response." without a body table, and the SDK's answer class has no fields: it is declared a file, as ExportAopworkflow's. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ExportPlaybook.html>
     pub fn export_playbook(
         &self,
         project_id: impl Into<String>,
@@ -1294,7 +1294,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`, operationId `ImportPlaybook`.
     ///
-    /// Source: The official SDK 3.1.219 (ImportPlaybookRequestBody: uploadFile mandatory, upload_model `import` or `verify`; ImportPlaybookResponse `{code, message}`); no page read.
+    /// Source: API page ImportPlaybook (tr-tr 2025-10-29): the form (uploadFile, a mandatory file; upload_model, optional: import or verify) and the answer `{code, message}`, no response header listed. upload_model is left out: the generator takes no multipart field besides the file. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ImportPlaybook.html>
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -1319,7 +1319,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`, operationId `ShowPlaybookMonitors`.
     ///
-    /// Source: The official SDK 3.1.219 (ShowPlaybookMonitorsRequest: start_time, end_time and version_query_type mandatory; PlaybookInstanceMonitorDetail); no page read. No replacement is named.
+    /// Source: API page ShowPlaybookMonitors (eu 2024-12-25; th-th 2024-07-25 with bounds): the query (start_time, end_time and version_query_type mandatory; times 18..64 characters, ISO 8601 with a zone, GMT+8 when none can be parsed; version_query_type ALL, VALID or DELETED) and the answer, PlaybookInstanceMonitorDetail as in the official SDK 3.1.219. The SDK marks the operation deprecated; no replacement is named. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ShowPlaybookMonitors.html>
     pub fn show_playbook_monitors(
         &self,
         project_id: impl Into<String>,
@@ -1355,7 +1355,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`, operationId `ListPlaybookVersions`.
     ///
-    /// Source: API page ListPlaybookVersions (eu 2024-12-25): the query parameters (all optional, offset and limit too) and the answer; PlaybookVersionListEntity as in the official SDK 3.1.219. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookVersions.html>
+    /// Source: API page ListPlaybookVersions (eu 2024-12-25, tr-tr 2025-06-24; en-us 2024-07-25 with bounds): the query parameters (all optional, offset and limit too; enabled 0..1, offset 0..999999, limit 1..999999; version_type 0 or 1 as described, the copy's maximum of 10 not kept) and the answer; PlaybookVersionListEntity as in the official SDK 3.1.219. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookVersions.html>
     pub fn list_playbook_versions(
         &self,
         project_id: impl Into<String>,
@@ -1620,7 +1620,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`, operationId `ListPlaybookActions`.
     ///
-    /// Source: The official SDK 3.1.219 (ListPlaybookActionsRequest: limit and offset mandatory, offset from 0 and limit from 1 as its docstrings say; soc-playbook-notes.md records older page copies swapping the bounds, offset minimum 1); the page itself was not read. The SDK marks the operation deprecated; ShowPlaybookVersion answers a version with its actions.
+    /// Source: API page ListPlaybookActions (tr-tr 2025-06-24, eu 2024-12-25; en-us 2024-03-20 and id-id 2024-07-25 with bounds): the query parameters (limit and offset mandatory; limit "starts from 1", offset "starts from 0"; the 2024 copies with bounds swap them, limit 0..999999 and offset 1..999999, a copy error: the spec keeps offset from 0 and limit from 1, as the SDK's docstrings) and the answer (ActionInfo). The SDK 3.1.219 marks the operation deprecated; ShowPlaybookVersion answers a version with its actions. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookActions.html>
     pub fn list_playbook_actions(
         &self,
         project_id: impl Into<String>,
@@ -1704,7 +1704,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}`, operationId `ShowPlaybookInstance`.
     ///
-    /// Source: The official SDK 3.1.219 (ShowPlaybookInstanceResponse: the instance's fields without envelope); the fields and the six statuses as the ChangePlaybookInstance page (ja-jp 2025-06-24) lists them for its answer, the same shape. The ShowPlaybookInstance page itself was not read.
+    /// Source: API page ShowPlaybookInstance (eu 2024-12-25, th-th 2024-07-25 and 2024-12-13): the instance without envelope; the six upper-case statuses of the 2025-06 copies of ChangePlaybookInstance and ListPlaybookInstances (these copies list five in mixed case). The pages type `dataobject` as a DataobjectInfo object (a data object with id, create_time, …, cut off); the spec follows the official SDK 3.1.219's DataobjectRef `{id, name}`. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ShowPlaybookInstance.html>
     pub fn show_playbook_instance(
         &self,
         project_id: impl Into<String>,
@@ -1724,7 +1724,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/topology`, operationId `ShowPlaybookTopology`.
     ///
-    /// Source: The official SDK 3.1.219 (ShowPlaybookTopologyResponse, ActionInstanceInfo, AuditLogInfo); no page read.
+    /// Source: API page ShowPlaybookTopology (es-us 2024-12-13, eu 2024-12-25; tr-tr 2024-07-25 with bounds): the answer `{count, action_instances}` with ActionInstanceInfo `{action: ActionInfo, instance_log: AuditLogInfo}`, as the official SDK 3.1.219 has it. The 2024-07-25 copy bounds the answer (count 0..99999, at most 100 action instances); answers are not bounded in the spec. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ShowPlaybookTopology.html>
     pub fn show_playbook_topology(
         &self,
         project_id: impl Into<String>,
@@ -7845,7 +7845,7 @@ pub struct ShowPlaybookMonitors(
     pub(crate) Request<secmaster_bindings::operations::ShowPlaybookMonitors>,
 );
 impl ShowPlaybookMonitors {
-    /// Start time, ISO 8601 (YYYY-MM-DDTHH:mm:ss.ms+timezone, for example 2021-01-30T23:00:00Z+0800).
+    /// Start time, ISO 8601 (YYYY-MM-DDTHH:mm:ss.ms+timezone, for example 2021-01-30T23:00:00Z+0800); GMT+8 when the zone cannot be parsed.
     /// Mandatory.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.0.query("start_time", value.into());
