@@ -207,7 +207,14 @@ fn lists(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, Reje
         }
         "ListPlaybookAuditLogs" => {
             let filter = body(r)?;
-            let logs = ctx.settled(r, |s| Ok(s.playbook_audit_logs(&filter)))?;
+            let mut logs = ctx.settled(r, |s| Ok(s.playbook_audit_logs(&filter)))?;
+            if let Some(key) = query.text("sort_key") {
+                let text = |v: &Value| v[key.as_str()].as_str().unwrap_or("").to_owned();
+                logs.sort_by_key(text);
+                if query.text("sort_dir").as_deref() != Some("asc") {
+                    logs.reverse();
+                }
+            }
             bare(r, query, "audit_logs", logs)
         }
         _ => {

@@ -10,10 +10,12 @@
 //!   [`crate::FakeSecMaster::fire_playbook`]), with no data object.
 //! - An instance runs each action's workflow as a workflow run (`store/instances.rs`, its
 //!   `playbook` field naming the playbook, its data object the object that triggered it). Its
-//!   status is read from its runs: `RUNNING` while one runs, else `FAILED` if one failed, else
+//!   status is read from its runs: `RUNNING` while one runs, `RETRYING` while the only ones
+//!   running are retried, else `FAILED` if one failed, else
 //!   `TERMINATED` if one was terminated, else `FINISHED`; it ends when its last run ends.
-//! - Commands: `TERMINATE` a running instance (its running runs are terminated); `RETRY` a
-//!   failed or terminated one (its failed and terminated runs run again).
+//! - Commands: `TERMINATE` a running or retrying instance (its running runs are terminated,
+//!   at once: it is never seen `TERMINATING`); `RETRY` a failed or terminated one (its failed
+//!   and terminated runs run again: `RETRYING`).
 //! - Bounded: an instance past [`crate::Limits::max_objects`] instances or
 //!   [`crate::Limits::max_runs`] runs in the workspace is not started (a fire is refused with
 //!   [`codes::LIMIT_EXCEEDED`]; an alert still is created).
@@ -49,6 +51,11 @@ fn picks(ws: &Workspace, version: &Obj, record: &Value) -> bool {
         Ok(Some(search)) => search.matches(record, Some("data_object")),
         _ => false,
     }
+}
+
+/// Whether an instance's `status` has not ended.
+pub(crate) fn running(status: &str) -> bool {
+    status == "RUNNING" || status == "RETRYING"
 }
 
 /// The status of a run, as text.
@@ -224,8 +231,10 @@ impl Workspace {
         let runs = self.instance_runs(inst);
         let statuses: Vec<&str> = runs.iter().filter_map(|(_, r)| r.map(run_status)).collect();
         let any = |s: &str| statuses.iter().any(|x| x.eq_ignore_ascii_case(s));
-        let status = if any("RUNNING") || any("RETRYING") {
+        let status = if any("RUNNING") {
             "RUNNING"
+        } else if any("RETRYING") {
+            "RETRYING"
         } else if any("FAILED") {
             "FAILED"
         } else if any("TERMINATED") {
@@ -236,7 +245,7 @@ impl Workspace {
         let mut view = inst.clone();
         view.remove("_runs");
         view.insert("status".to_owned(), json!(status));
-        if status != "RUNNING" {
+        if !running(status) {
             let ends = runs
                 .iter()
                 .filter_map(|(_, r)| r.as_ref()?.detail.end_time.as_deref());
@@ -268,7 +277,7 @@ impl Workspace {
         let view = self.playbook_instance(id)?;
         let status = text(&view, "status").to_owned();
         let (from, to): (&[&str], &str) = match operation.to_ascii_uppercase().as_str() {
-            "TERMINATE" if status == "RUNNING" => (&["RUNNING", "RETRYING"], "TERMINATED"),
+            "TERMINATE" if running(&status) => (&["RUNNING", "RETRYING"], "TERMINATED"),
             "RETRY" if status == "FAILED" || status == "TERMINATED" => {
                 (&["FAILED", "TERMINATED"], "RETRYING")
             }

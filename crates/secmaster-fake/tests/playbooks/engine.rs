@@ -262,7 +262,7 @@ async fn terminate_and_retry_command_the_instance_and_its_runs() {
     .await;
     assert_eq!(status, 400, "a terminated instance is not terminated again");
     let again = ok(&fake, Method::POST, &path, Some(retry)).await;
-    assert_eq!(again["status"], "RUNNING");
+    assert_eq!(again["status"], "RETRYING");
     let runs = ok(
         &fake,
         Method::GET,
@@ -272,6 +272,19 @@ async fn terminate_and_retry_command_the_instance_and_its_runs() {
     .await;
     assert_eq!(runs["instances"][0]["status"], "RETRYING");
     assert_eq!(runs["instances"][0]["retry_count"], 1);
+    let retrying = soc("playbooks/instances?offset=0&limit=10&status=RETRYING");
+    assert_eq!(ok(&fake, Method::GET, &retrying, None).await["count"], 1);
+    let stopped = ok(
+        &fake,
+        Method::POST,
+        &path,
+        Some(json!({"operation": "TERMINATE"})),
+    )
+    .await;
+    assert_eq!(
+        stopped["status"], "TERMINATED",
+        "a retrying instance is terminated too"
+    );
     let (status, answer) = call(
         &fake,
         Method::POST,
