@@ -3,6 +3,7 @@
 //! - An enabled playbook's active version triggered by `EVENT`, of data class X (Alert or
 //!   Incident), starts an instance when an object of class X is created (if its
 //!   `dataobject_create`) or changed (if its `dataobject_update`) and its rule picks the object
+//!   (or deleted, if its `dataobject_delete`), and its rule picks the object
 //!   (the rule's conditions read as a search's, [`super::Search`]; a version whose
 //!   `rule_enable` is false, or that has no rule, picks every object). The trigger is part of
 //!   the change that created or changed the object.
@@ -38,6 +39,17 @@ pub(crate) struct Start<'a> {
     pub limits: &'a Limits,
 }
 
+/// What happened to a data object: each has its version flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// Created (`dataobject_create`).
+    Created,
+    /// Changed (`dataobject_update`).
+    Updated,
+    /// Deleted (`dataobject_delete`).
+    Deleted,
+}
+
 /// Whether `version`'s rule picks `record` (an object wrapped in `data_object`).
 fn picks(ws: &Workspace, version: &Obj, record: &Value) -> bool {
     if !flag(version, "rule_enable") {
@@ -64,22 +76,23 @@ fn run_status(run: &Run) -> &str {
 }
 
 impl Workspace {
-    /// After an object of `family` (`record`) was created or changed: starts an instance of
-    /// every enabled playbook whose active version it triggers. Returns how many started.
+    /// After an object of `family` (`record`) was created, changed or deleted: starts an
+    /// instance of every enabled playbook whose active version it triggers. Returns how many
+    /// started.
     pub(crate) fn trigger(
         &mut self,
         family: &str,
         record: &Value,
-        created: bool,
+        change: Change,
         start: &Start<'_>,
     ) -> usize {
         let Some(class) = super::dataclasses::built_in_of(family) else {
             return 0;
         };
-        let when = if created {
-            "dataobject_create"
-        } else {
-            "dataobject_update"
+        let when = match change {
+            Change::Created => "dataobject_create",
+            Change::Updated => "dataobject_update",
+            Change::Deleted => "dataobject_delete",
         };
         let picked: Vec<(String, String)> = self
             .family(PLAYBOOKS)
@@ -103,6 +116,25 @@ impl Workspace {
                     .is_ok()
             })
             .count()
+    }
+
+    /// Deletes objects `ids` of `family` (those that exist) as [`Workspace::delete_records`]
+    /// does, each deletion a trigger.
+    pub(crate) fn delete_triggering(
+        &mut self,
+        family: &str,
+        ids: &[String],
+        start: &Start<'_>,
+    ) -> super::Outcome {
+        let gone: Vec<Value> = ids
+            .iter()
+            .filter_map(|id| Some(self.record(family, id).ok()?.value.clone()))
+            .collect();
+        let outcome = self.delete_records(family, ids);
+        for record in &gone {
+            self.trigger(family, record, Change::Deleted, start);
+        }
+        outcome
     }
 
     /// Fires playbook `id` (enabled, its active version triggered by `TIMER`): the instance's

@@ -336,3 +336,30 @@ async fn instances_stop_at_the_workspaces_run_limit_and_the_alert_is_still_made(
     let e = fake.fire_playbook(&p, &w, &made.playbook).unwrap_err();
     assert_eq!(e.code, codes::LIMIT_EXCEEDED);
 }
+
+#[tokio::test]
+async fn dataobject_delete_picks_deletions() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w) = page();
+    let book = Book {
+        on_create: false,
+        ..Book::high_alerts("on delete")
+    };
+    let made = draft(&fake, &book).await;
+    super::client(&fake)
+        .update_playbook_version(&p, &w, &made.version)
+        .dataobject_delete(true)
+        .send()
+        .await
+        .unwrap();
+    publish(&fake, &made.version).await;
+    enable(&fake, &made).await;
+    let low = alert(&fake, json!({"title": "low", "severity": "Low"})).await;
+    let high = alert(&fake, json!({"title": "high", "severity": "High"})).await;
+    assert!(instances(&fake).await.is_empty());
+    let batch = json!({"batch_ids": [low, high]});
+    ok(&fake, Method::DELETE, &soc("alerts"), Some(batch)).await;
+    let all = instances(&fake).await;
+    assert_eq!(all.len(), 1, "the rule picks the High one deleted: {all:?}");
+    assert_eq!(all[0]["dataobject"]["id"], high.as_str());
+}
