@@ -363,3 +363,37 @@ async fn dataobject_delete_picks_deletions() {
     assert_eq!(all.len(), 1, "the rule picks the High one deleted: {all:?}");
     assert_eq!(all[0]["dataobject"]["id"], high.as_str());
 }
+
+#[tokio::test]
+async fn an_incident_made_from_alerts_triggers_the_incident_playbooks() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w) = page();
+    let book = Book {
+        rule: None,
+        ..Book::high_alerts("incidents")
+    };
+    let made = draft(&fake, &book).await;
+    super::client(&fake)
+        .update_playbook_version(&p, &w, &made.version)
+        .dataclass_id(INCIDENT_CLASS)
+        .send()
+        .await
+        .unwrap();
+    publish(&fake, &made.version).await;
+    enable(&fake, &made).await;
+    let a = alert(&fake, json!({"title": "one", "severity": "High"})).await;
+    assert!(
+        instances(&fake).await.is_empty(),
+        "an alert is not an incident"
+    );
+    let content = json!({"title": "made of alerts", "incident_type": {"category": "c", "incident_type": "t"}});
+    let order = json!({"ids": [a], "incident_content": content});
+    ok(&fake, Method::POST, &soc("alerts/batch-order"), Some(order)).await;
+    let all = instances(&fake).await;
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0]["dataclass"]["name"], "Incident");
+    assert_eq!(all[0]["dataobject"]["name"], "made of alerts");
+}
+
+/// The built-in Incident data class.
+const INCIDENT_CLASS: &str = "5f2c8a1e-9b3d-3c47-a6e0-1d4b7f9c2e81";
