@@ -58271,7 +58271,7 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Array {
                         min_items: None,
-                        max_items: None,
+                        max_items: Some(99u64),
                     },
                     outer: false,
                     items: None,
@@ -58284,13 +58284,13 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Array {
                         min_items: None,
-                        max_items: None,
+                        max_items: Some(99u64),
                     },
                     outer: false,
                     items: Some(
                         &FieldKind::String {
                             min_len: None,
-                            max_len: None,
+                            max_len: Some(64u64),
                         },
                     ),
                     fields: &[],
@@ -58302,7 +58302,7 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::String {
                         min_len: None,
-                        max_len: None,
+                        max_len: Some(64u64),
                     },
                     outer: false,
                     items: None,
@@ -58547,7 +58547,7 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Array {
                         min_items: None,
-                        max_items: None,
+                        max_items: Some(99u64),
                     },
                     outer: false,
                     items: None,
@@ -58560,13 +58560,13 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::Array {
                         min_items: None,
-                        max_items: None,
+                        max_items: Some(99u64),
                     },
                     outer: false,
                     items: Some(
                         &FieldKind::String {
                             min_len: None,
-                            max_len: None,
+                            max_len: Some(64u64),
                         },
                     ),
                     fields: &[],
@@ -58578,7 +58578,7 @@ pub mod operations {
                     required: false,
                     kind: FieldKind::String {
                         min_len: None,
-                        max_len: None,
+                        max_len: Some(64u64),
                     },
                     outer: false,
                     items: None,
@@ -62613,7 +62613,7 @@ pub mod object_fields {
             required: false,
             kind: FieldKind::Array {
                 min_items: None,
-                max_items: None,
+                max_items: Some(99u64),
             },
             outer: false,
             items: None,
@@ -62626,13 +62626,13 @@ pub mod object_fields {
             required: false,
             kind: FieldKind::Array {
                 min_items: None,
-                max_items: None,
+                max_items: Some(99u64),
             },
             outer: false,
             items: Some(
                 &FieldKind::String {
                     min_len: None,
-                    max_len: None,
+                    max_len: Some(64u64),
                 },
             ),
             fields: &[],
@@ -62644,7 +62644,7 @@ pub mod object_fields {
             required: false,
             kind: FieldKind::String {
                 min_len: None,
-                max_len: None,
+                max_len: Some(64u64),
             },
             outer: false,
             items: None,

@@ -1399,7 +1399,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`, operationId `ShowPlaybookVersion`.
     ///
-    /// Source: The official SDK 3.1.219 (ShowPlaybookVersionResponse, PlaybookVersionInfo, with RuleInfo and ActionInfo as the rule and action pages show them); the ShowPlaybookVersion page itself was not read.
+    /// Source: API page ShowPlaybookVersion (eu, tr-tr (undated copies)): path and the answer (PlaybookVersionInfo with `actions`, ActionInfo, and `rules`, RuleInfo); the fields past `rules`, where the excerpts are cut, as in the official SDK 3.1.219. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ShowPlaybookVersion.html>
     pub fn show_playbook_version(
         &self,
         project_id: impl Into<String>,
@@ -1524,7 +1524,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules`, operationId `CreatePlaybookRule`.
     ///
-    /// Source: The official SDK 3.1.219 (CreateRuleInfo: `rule`, a ConditionInfo object, mandatory; the answer RuleInfo with `rule` a string, as the ShowPlaybookRule page, eu 2024-12-25, shows it); the CreatePlaybookRule page itself was not read. The SDK marks the operation deprecated (X-API-Deprecation-* answer headers); CreatePlaybookVersion and UpdatePlaybookVersion carry `rule` inline instead.
+    /// Source: API page CreatePlaybookRule (th-th 2025-06-24, eu; pt-br 2024-07-25 with bounds): the body (`rule`, a ConditionInfo object, mandatory; every ConditionInfo field optional, mandatory for event- or timer-triggered playbooks as the rows say; at most 99 conditions and 99 logics of at most 64 characters, cron at most 64) and the answer (RuleInfo with `rule` a string, as on ShowPlaybookRule). The enums of ConditionInfo from the official SDK 3.1.219's docstrings. The SDK marks the operation deprecated (X-API-Deprecation-* answer headers); CreatePlaybookVersion and UpdatePlaybookVersion carry `rule` inline instead. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/CreatePlaybookRule.html>
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -1640,7 +1640,7 @@ impl Client {
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`, operationId `UpdatePlaybookAction`.
     ///
-    /// Source: The official SDK 3.1.219 (ModifyActionInfo, every field optional; the answer ActionInfo); the page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead.
+    /// Source: API page UpdatePlaybookAction (es-us 2025-06-24, eu): the body (ModifyActionInfo: name, description, action_type defaulting to AOP_WORKFLOW, action_id, sort_order, all optional) and the answer (ActionInfo). The SDK 3.1.219 marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/UpdatePlaybookAction.html>
     pub fn update_playbook_action(
         &self,
         project_id: impl Into<String>,
