@@ -126,7 +126,14 @@ impl Workspace {
         let old = self.obj(VERSIONS, id)?.clone();
         self.set_version_fields(id, body, caller)?;
         let status = text(body, "status").to_ascii_uppercase();
-        let was = text(&old, "status").to_ascii_uppercase();
+        // As the fields left it (an inactive published version edited is EDITING again).
+        let was = text(self.obj(VERSIONS, id)?, "status").to_ascii_uppercase();
+        if status == "APPROVING" && was != status && self.children(ACTIONS, id).next().is_none() {
+            return Err(reject(
+                codes::MISSING_FIELD,
+                format!("playbook version {id} has no action: add one before submitting it"),
+            ));
+        }
         let playbook = text(&old, "playbook_id").to_owned();
         match status.as_str() {
             "" => {}

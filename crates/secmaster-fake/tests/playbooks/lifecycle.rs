@@ -484,3 +484,57 @@ async fn playbooks_export_and_import_back_through_the_client() {
         .unwrap_err();
     assert_eq!(e.code(), Some(codes::MALFORMED_FILE));
 }
+
+#[tokio::test]
+async fn a_version_without_actions_is_not_submitted_and_an_inactive_published_one_is_edited_again()
+{
+    let fake = FakeSecMaster::start().await.unwrap();
+    let empty = Book {
+        workflows: Vec::new(),
+        ..Book::high_alerts("empty")
+    };
+    let made = draft(&fake, &empty).await;
+    let vp = soc(&format!("playbooks/versions/{}", made.version));
+    let e = refused(
+        &fake,
+        Method::PUT,
+        &vp,
+        Some(json!({"status": "APPROVING"})),
+    )
+    .await;
+    assert_eq!(e, (400, codes::MISSING_FIELD.to_owned()));
+    assert_eq!(version(&fake, &made).await["status"], "EDITING");
+
+    let made = enabled(&fake, &Book::high_alerts("edited again")).await;
+    let vp = soc(&format!("playbooks/versions/{}", made.version));
+    let e = refused(
+        &fake,
+        Method::PUT,
+        &vp,
+        Some(json!({"description": "while active"})),
+    )
+    .await;
+    assert_eq!(e, (400, codes::VERSION_IN_USE.to_owned()));
+    let pb = soc(&format!("playbooks/{}", made.playbook));
+    ok(&fake, Method::PUT, &pb, Some(json!({"enabled": false}))).await;
+    ok(&fake, Method::PUT, &vp, Some(json!({"enabled": false}))).await;
+    let edited = ok(
+        &fake,
+        Method::PUT,
+        &vp,
+        Some(json!({"description": "v1.1", "status": "APPROVING"})),
+    )
+    .await;
+    assert_eq!(
+        edited["data"]["status"], "APPROVING",
+        "edited, then submitted again"
+    );
+    let e = refused(
+        &fake,
+        Method::PUT,
+        &pb,
+        Some(json!({"enabled": true, "active_version_id": made.version})),
+    )
+    .await;
+    assert_eq!(e, (400, codes::WRONG_VERSION_STATUS.to_owned()));
+}
