@@ -43,7 +43,13 @@ impl Workspace {
     ) -> Result<Obj, Rejection> {
         let playbook = self.obj(PLAYBOOKS, id)?;
         let project = text(playbook, "project_id").to_owned();
-        let number = self.children(VERSIONS, id).count() + 1;
+        // One past the highest `vN` the playbook still has.
+        let number = self
+            .children(VERSIONS, id)
+            .filter_map(|v| text(v, "version").strip_prefix('v')?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0)
+            + 1;
         let vid = new_id();
         let mut v = json!({
             "id": vid, "playbook_id": id, "project_id": project, "version": format!("v{number}"),
