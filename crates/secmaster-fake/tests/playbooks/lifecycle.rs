@@ -11,15 +11,18 @@ use super::{
     Book, Made, alert, call, client, draft, enable, enabled, instances, ok, page, publish, soc,
 };
 
-/// A refused call: its status and code, with the body's shape checked (`{code, message}`).
+/// A refused call: its status and code, with the body's shape checked (`{code, message}`) and
+/// the store unchanged (no change numbered: no run is under way where this is called).
 async fn refused(
     fake: &FakeSecMaster,
     method: Method,
     path: &str,
     body: Option<Value>,
 ) -> (u16, String) {
+    let before = fake.sequence();
     let (status, answer) = call(fake, method, path, body).await;
     assert!(answer["message"].is_string(), "{path}: {answer}");
+    assert_eq!(fake.sequence(), before, "{path}: a refusal changes nothing");
     (
         status,
         answer["code"].as_str().unwrap_or_default().to_owned(),
