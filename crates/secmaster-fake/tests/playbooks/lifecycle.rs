@@ -5,15 +5,11 @@ use reqwest::Method;
 use secmaster_fake::{Config, FakeSecMaster, Limits, codes};
 use serde_json::{Value, json};
 
-use secmaster::bindings::types::PlaybookConditionItem;
-
-use super::{
-    Book, Made, alert, call, client, draft, enable, enabled, instances, ok, page, publish, soc,
-};
+use super::{Book, Made, call, draft, enable, enabled, ok, page, publish, soc};
 
 /// A refused call: its status and code, with the body's shape checked (`{code, message}`) and
 /// the store unchanged (no change numbered: no run is under way where this is called).
-async fn refused(
+pub(super) async fn refused(
     fake: &FakeSecMaster,
     method: Method,
     path: &str,
@@ -29,7 +25,7 @@ async fn refused(
     )
 }
 
-async fn playbook(fake: &FakeSecMaster, made: &Made) -> Value {
+pub(super) async fn playbook(fake: &FakeSecMaster, made: &Made) -> Value {
     ok(
         fake,
         Method::GET,
@@ -40,7 +36,7 @@ async fn playbook(fake: &FakeSecMaster, made: &Made) -> Value {
         .clone()
 }
 
-async fn version(fake: &FakeSecMaster, made: &Made) -> Value {
+pub(super) async fn version(fake: &FakeSecMaster, made: &Made) -> Value {
     ok(
         fake,
         Method::GET,
@@ -319,225 +315,4 @@ async fn the_spec_bounds_bodies_and_the_fake_bounds_what_a_workspace_holds() {
     )
     .await;
     assert_eq!(listed["total"], 3);
-}
-
-/// One condition `[field, operator, value]` named `c`, as the client's rule builders take it.
-fn condition(data: [&str; 3]) -> Vec<PlaybookConditionItem> {
-    let item = json!({"name": "c", "detail": "one condition", "data": data});
-    vec![serde_json::from_value(item).unwrap()]
-}
-
-#[tokio::test]
-async fn a_versions_rule_is_made_shown_changed_and_deleted_through_the_client() {
-    let fake = FakeSecMaster::start().await.unwrap();
-    let (p, w) = page();
-    let c = client(&fake);
-    let made = draft(
-        &fake,
-        &Book {
-            rule: None,
-            ..Book::high_alerts("rules")
-        },
-    )
-    .await;
-    c.update_playbook_version(&p, &w, &made.version)
-        .rule_enable(true)
-        .send()
-        .await
-        .unwrap();
-    let rule = c
-        .create_playbook_rule(&p, &w, &made.version)
-        .expression_type("common".into())
-        .conditions(condition(["severity", "==", "High"]))
-        .logics(["c"])
-        .send()
-        .await
-        .unwrap();
-    let rule_id = rule.id.clone().unwrap();
-    assert_eq!(version(&fake, &made).await["rule_id"], rule_id.as_str());
-    let shown = c
-        .show_playbook_rule(&p, &w, &made.version, &rule_id)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        shown.rule.as_deref().unwrap().contains("High"),
-        "{:?}",
-        shown.rule
-    );
-    c.update_playbook_rule(&p, &w, &made.version, &rule_id)
-        .expression_type("common".into())
-        .conditions(condition(["severity", "==", "Low"]))
-        .logics(["c"])
-        .send()
-        .await
-        .unwrap();
-    publish(&fake, &made.version).await;
-    enable(&fake, &made).await;
-    alert(&fake, json!({"title": "high", "severity": "High"})).await;
-    assert!(
-        instances(&fake).await.is_empty(),
-        "the rule now picks Low alerts"
-    );
-    alert(&fake, json!({"title": "low", "severity": "Low"})).await;
-    assert_eq!(instances(&fake).await.len(), 1);
-    // Active on an enabled playbook: the rule neither changes nor goes.
-    let e = c
-        .update_playbook_rule(&p, &w, &made.version, &rule_id)
-        .expression_type("common".into())
-        .conditions(condition(["severity", "==", "High"]))
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), Some(codes::VERSION_IN_USE));
-    let e = c
-        .delete_playbook_rule(&p, &w, &made.version, &rule_id)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), Some(codes::VERSION_IN_USE));
-    let off = json!({"enabled": false});
-    ok(
-        &fake,
-        Method::PUT,
-        &soc(&format!("playbooks/{}", made.playbook)),
-        Some(off),
-    )
-    .await;
-    c.delete_playbook_rule(&p, &w, &made.version, &rule_id)
-        .send()
-        .await
-        .unwrap();
-    let e = c
-        .show_playbook_rule(&p, &w, &made.version, &rule_id)
-        .send()
-        .await
-        .unwrap_err();
-    assert!(e.is_not_found(), "{e}");
-    assert_eq!(version(&fake, &made).await["rule_id"], "");
-}
-
-#[tokio::test]
-async fn playbooks_export_and_import_back_through_the_client() {
-    let fake = FakeSecMaster::start().await.unwrap();
-    let (p, w) = page();
-    let c = client(&fake);
-    let made = draft(&fake, &Book::high_alerts("exported")).await;
-    let file = c
-        .export_playbook(&p, &w)
-        .id([made.playbook.as_str()])
-        .send()
-        .await
-        .unwrap();
-    let e = c
-        .import_playbook(&p, &w, "playbooks.json", file.to_vec())
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), Some(codes::NAME_TAKEN), "the name is taken");
-    ok(
-        &fake,
-        Method::DELETE,
-        &soc(&format!("playbooks/{}", made.playbook)),
-        None,
-    )
-    .await;
-    c.import_playbook(&p, &w, "playbooks.json", file.to_vec())
-        .send()
-        .await
-        .unwrap();
-    let listed = ok(
-        &fake,
-        Method::GET,
-        &soc("playbooks?offset=0&limit=10&name=exported"),
-        None,
-    )
-    .await;
-    let id = listed["data"][0]["id"].as_str().unwrap().to_owned();
-    let versions = ok(
-        &fake,
-        Method::GET,
-        &soc(&format!("playbooks/{id}/versions?offset=0&limit=10")),
-        None,
-    )
-    .await;
-    let version = versions["data"][0]["id"].as_str().unwrap();
-    let v = ok(
-        &fake,
-        Method::GET,
-        &soc(&format!("playbooks/versions/{version}")),
-        None,
-    )
-    .await;
-    assert_eq!(v["data"]["status"], "EDITING");
-    assert_eq!(
-        v["data"]["actions"][0]["action_id"],
-        super::workflow().as_str()
-    );
-    assert!(
-        v["data"]["rules"]["rule"]
-            .as_str()
-            .unwrap()
-            .contains("High")
-    );
-    let e = c
-        .import_playbook(&p, &w, "x.json", b"{}".to_vec())
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), Some(codes::MALFORMED_FILE));
-}
-
-#[tokio::test]
-async fn a_version_without_actions_is_not_submitted_and_an_inactive_published_one_is_edited_again()
-{
-    let fake = FakeSecMaster::start().await.unwrap();
-    let empty = Book {
-        workflows: Vec::new(),
-        ..Book::high_alerts("empty")
-    };
-    let made = draft(&fake, &empty).await;
-    let vp = soc(&format!("playbooks/versions/{}", made.version));
-    let e = refused(
-        &fake,
-        Method::PUT,
-        &vp,
-        Some(json!({"status": "APPROVING"})),
-    )
-    .await;
-    assert_eq!(e, (400, codes::MISSING_FIELD.to_owned()));
-    assert_eq!(version(&fake, &made).await["status"], "EDITING");
-
-    let made = enabled(&fake, &Book::high_alerts("edited again")).await;
-    let vp = soc(&format!("playbooks/versions/{}", made.version));
-    let e = refused(
-        &fake,
-        Method::PUT,
-        &vp,
-        Some(json!({"description": "while active"})),
-    )
-    .await;
-    assert_eq!(e, (400, codes::VERSION_IN_USE.to_owned()));
-    let pb = soc(&format!("playbooks/{}", made.playbook));
-    ok(&fake, Method::PUT, &pb, Some(json!({"enabled": false}))).await;
-    ok(&fake, Method::PUT, &vp, Some(json!({"enabled": false}))).await;
-    let edited = ok(
-        &fake,
-        Method::PUT,
-        &vp,
-        Some(json!({"description": "v1.1", "status": "APPROVING"})),
-    )
-    .await;
-    assert_eq!(
-        edited["data"]["status"], "APPROVING",
-        "edited, then submitted again"
-    );
-    let e = refused(
-        &fake,
-        Method::PUT,
-        &pb,
-        Some(json!({"enabled": true, "active_version_id": made.version})),
-    )
-    .await;
-    assert_eq!(e, (400, codes::WRONG_VERSION_STATUS.to_owned()));
 }
