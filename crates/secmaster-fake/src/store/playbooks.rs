@@ -310,6 +310,14 @@ impl Workspace {
         if let Some(all) = self.records.get_mut(VERSIONS) {
             all.retain(|r| r.id != id);
         }
+        // The playbook no longer names it (under review, rejected, or once active).
+        if let Ok(p) = self.obj_mut(PLAYBOOKS, text(&v, "playbook_id")) {
+            for field in ["unaudited_version_id", "reject_version_id", "version_id"] {
+                if text(p, field) == id {
+                    p.insert(field.to_owned(), json!(""));
+                }
+            }
+        }
         Ok(v)
     }
 

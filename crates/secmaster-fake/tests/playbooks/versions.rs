@@ -6,7 +6,7 @@ use secmaster::bindings::types::PlaybookConditionItem;
 use secmaster_fake::{FakeSecMaster, codes};
 use serde_json::json;
 
-use super::lifecycle::{refused, version};
+use super::lifecycle::{playbook, refused, version};
 use super::{Book, alert, client, draft, enable, enabled, instances, ok, page, publish, soc};
 
 /// One condition `[field, operator, value]` named `c`, as the client's rule builders take it.
@@ -228,4 +228,26 @@ async fn a_version_without_actions_is_not_submitted_and_an_inactive_published_on
     )
     .await;
     assert_eq!(e, (400, codes::WRONG_VERSION_STATUS.to_owned()));
+}
+
+#[tokio::test]
+async fn a_deleted_version_is_no_longer_named_by_its_playbook() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let made = draft(&fake, &Book::high_alerts("forgotten")).await;
+    let vp = soc(&format!("playbooks/versions/{}", made.version));
+    ok(
+        &fake,
+        Method::PUT,
+        &vp,
+        Some(json!({"status": "APPROVING"})),
+    )
+    .await;
+    assert_eq!(
+        playbook(&fake, &made).await["unaudited_version_id"],
+        made.version.as_str()
+    );
+    ok(&fake, Method::DELETE, &vp, None).await;
+    assert_eq!(playbook(&fake, &made).await["unaudited_version_id"], "");
+    let (status, _) = super::call(&fake, Method::GET, &vp, None).await;
+    assert_eq!(status, 400);
 }
