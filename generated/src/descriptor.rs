@@ -40,6 +40,11 @@ pub struct Operation {
     /// Whether its result names the IDs it acted on and the others (`x-batch-result` on the
     /// result's schema: the bindings' type implements [`BatchOutcome`](crate::BatchOutcome)).
     pub batch: bool,
+    /// Whether the service deprecates it (`deprecated: true`): its answers carry
+    /// `X-API-Deprecation-Info` and `X-API-Deprecation-Date`.
+    pub deprecated: bool,
+    /// The operation the service names instead of this deprecated one (`x-replaced-by`).
+    pub replaced_by: Option<&'static str>,
 }
 
 /// An answer that says that what a call names does not exist: its status and error code.
@@ -137,6 +142,9 @@ pub struct RequestBody {
     /// The fewest fields a body (the wrapped object, when it wraps one) must set: the schema's
     /// `minProperties`, 0 when it states none.
     pub min_fields: u64,
+    /// Whether the body is a JSON array (`[{..}, ..]`), which its one field holds: the field is
+    /// checked as any other, and its value is the body.
+    pub array: bool,
 }
 
 impl RequestBody {

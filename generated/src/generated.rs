@@ -1516,6 +1516,46 @@ pub mod types {
             Default::default()
         }
     }
+    ///The actions added, in the envelope `{code, message, data}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CreatePlaybookActionResponse {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The actions made.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<PlaybookActionInfo>,
+        ///Error description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl CreatePlaybookActionResponse {
+        pub fn builder() -> builder::CreatePlaybookActionResponse {
+            Default::default()
+        }
+    }
+    ///The actions to add to a playbook version (CreatePlaybookActionRequest's body, a list of CreateAction).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct CreatePlaybookActions(pub ::std::vec::Vec<CreatePlaybookAction>);
+    impl ::std::ops::Deref for CreatePlaybookActions {
+        type Target = ::std::vec::Vec<CreatePlaybookAction>;
+        fn deref(&self) -> &::std::vec::Vec<CreatePlaybookAction> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreatePlaybookActions>
+    for ::std::vec::Vec<CreatePlaybookAction> {
+        fn from(value: CreatePlaybookActions) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<CreatePlaybookAction>>
+    for CreatePlaybookActions {
+        fn from(value: ::std::vec::Vec<CreatePlaybookAction>) -> Self {
+            Self(value)
+        }
+    }
     ///Request body of Creating a Playbook (CreatePlaybookInfo).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreatePlaybookInfo {
@@ -13545,6 +13585,91 @@ pub mod types {
                     description: Ok(value.description),
                     name: Ok(value.name),
                     sort_order: Ok(value.sort_order),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreatePlaybookActionResponse {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PlaybookActionInfo>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePlaybookActionResponse {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreatePlaybookActionResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PlaybookActionInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePlaybookActionResponse>
+        for super::CreatePlaybookActionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePlaybookActionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatePlaybookActionResponse>
+        for CreatePlaybookActionResponse {
+            fn from(value: super::CreatePlaybookActionResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -33446,6 +33571,29 @@ let response = client.list_playbook_actions()
     pub fn list_playbook_actions(&self) -> builder::ListPlaybookActions<'_> {
         builder::ListPlaybookActions::new(self)
     }
+    /**Adding Playbook Actions
+
+This API is used to add actions (workflows) to a playbook version. The body is a JSON array of actions; the answer lists the actions made. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+
+Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`
+
+Arguments:
+- `project_id`: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console.
+- `workspace_id`: Workspace ID.
+- `version_id`: Playbook version ID.
+- `body`
+```ignore
+let response = client.create_playbook_action()
+    .project_id(project_id)
+    .workspace_id(workspace_id)
+    .version_id(version_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_playbook_action(&self) -> builder::CreatePlaybookAction<'_> {
+        builder::CreatePlaybookAction::new(self)
+    }
     /**Updating a Playbook Action
 
 This API is used to update an action of a playbook version. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
@@ -42151,6 +42299,137 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::create_playbook_action`]
+
+[`Client::create_playbook_action`]: super::Client::create_playbook_action*/
+    #[derive(Debug, Clone)]
+    pub struct CreatePlaybookAction<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        workspace_id: Result<::std::string::String, String>,
+        version_id: Result<::std::string::String, String>,
+        body: Result<types::CreatePlaybookActions, String>,
+    }
+    impl<'a> CreatePlaybookAction<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                version_id: Err("version_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn version_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.version_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for version_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreatePlaybookActions>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CreatePlaybookActions` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreatePlaybookActionResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, project_id, workspace_id, version_id, body } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let version_id = version_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/{}/workspaces/{}/soc/playbooks/versions/{}/actions", client
+                .baseurl, encode_path(& project_id.to_string()), encode_path(&
+                workspace_id.to_string()), encode_path(& version_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_playbook_action",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::update_playbook_action`]
 
 [`Client::update_playbook_action`]: super::Client::update_playbook_action*/
@@ -48190,6 +48469,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`: Creating a Workflow
     pub const CREATE_AOP_WORKFLOW: Operation = Operation {
@@ -48297,6 +48578,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -48317,6 +48599,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Querying Workflow Details
     pub const SHOW_AOP_WORKFLOW: Operation = Operation {
@@ -48366,6 +48650,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Updating a Workflow
     pub const UPDATE_AOP_WORKFLOW: Operation = Operation {
@@ -48461,6 +48747,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -48485,6 +48772,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`: Deleting a Workflow
     pub const DELETE_AOP_WORKFLOW: Operation = Operation {
@@ -48534,6 +48823,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Querying the Workflow Version List
     pub const LIST_AOP_WORKFLOW_VERSIONS: Operation = Operation {
@@ -48590,6 +48881,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`: Creating a Workflow Version
     pub const CREATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -48728,6 +49021,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -48752,6 +49046,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`: Creating a Workflow Instance
     pub const CREATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -48848,6 +49144,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -48869,6 +49166,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Querying Workflow Version Details
     pub const SHOW_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -48915,6 +49214,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Updating a Workflow Version
     pub const UPDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -49071,6 +49372,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49091,6 +49393,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`: Deleting a Workflow Version
     pub const DELETE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -49137,6 +49441,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`: Reviewing the Workflow Version for Release
     pub const CREATE_AOP_WORKFLOW_VERSION_APPROVEL: Operation = Operation {
@@ -49198,6 +49504,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49218,6 +49525,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`: Validating a Workflow Version
     pub const VALIDATE_AOP_WORKFLOW_VERSION: Operation = Operation {
@@ -49300,6 +49609,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49320,6 +49630,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`: Exporting Workflows
     pub const EXPORT_AOPWORKFLOW: Operation = Operation {
@@ -49368,6 +49680,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/octet-stream",
@@ -49385,6 +49698,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`: Importing Workflow Information
     pub const IMPORT_AOPWORKFLOW: Operation = Operation {
@@ -49425,6 +49740,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49445,6 +49761,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`: Querying the Workflow Instance List
     pub const LIST_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -49566,6 +49884,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Querying Workflow Instance Details
     pub const SHOW_AOP_WORKFLOW_INSTANCE: Operation = Operation {
@@ -49615,6 +49935,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`: Updating a Workflow Instance
     pub const UPDATE_WORKFLOW_INSTANCE: Operation = Operation {
@@ -49692,6 +50014,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49712,6 +50035,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces`: Querying the Workspace List
     pub const LIST_WORKSPACES: Operation = Operation {
@@ -49811,6 +50136,8 @@ pub mod operations {
         not_found: &[],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces`: Creating a Workspace
     pub const CREATE_WORKSPACE: Operation = Operation {
@@ -49948,6 +50275,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -49960,6 +50288,8 @@ pub mod operations {
         not_found: &[],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}`: Querying Workspace Details
     pub const SHOW_WORKSPACE: Operation = Operation {
@@ -49996,6 +50326,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}`: Updating a Workspace
     pub const UPDATE_WORKSPACE: Operation = Operation {
@@ -50062,6 +50394,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -50079,6 +50412,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}`: Deleting a Workspace
     pub const DELETE_WORKSPACE: Operation = Operation {
@@ -50121,6 +50456,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses`: Querying the Data Class List
     pub const LIST_DATACLASS: Operation = Operation {
@@ -50196,6 +50533,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}`: Querying Data Class Details
     pub const SHOW_DATA_CLASS_INFO: Operation = Operation {
@@ -50238,6 +50577,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields`: Querying the Data Class Fields
     pub const LIST_DATACLASS_FIELDS: Operation = Operation {
@@ -50324,6 +50665,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Adding a Data Class Type
     pub const CREATE_DATACLASS_TYPE: Operation = Operation {
@@ -50497,6 +50840,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -50514,6 +50858,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`: Deleting a Data Class Type
     pub const DELETE_DATACLASS_TYPE: Operation = Operation {
@@ -50576,6 +50922,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -50593,6 +50940,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types/enable`: Enabling/Disabling a Data Class Type
     pub const ENABLE_DATACLASS_TYPE: Operation = Operation {
@@ -50656,6 +51005,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -50676,6 +51026,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`: Searching for an Alert List
     pub const LIST_ALERTS: Operation = Operation {
@@ -50794,6 +51146,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -50814,6 +51167,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Creating an Alert
     pub const CREATE_ALERT: Operation = Operation {
@@ -51355,6 +51710,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -51375,6 +51731,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`: Deleting an Alert
     pub const DELETE_ALERT: Operation = Operation {
@@ -51422,6 +51780,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -51442,6 +51801,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Querying Alert Details
     pub const SHOW_ALERT: Operation = Operation {
@@ -51499,6 +51860,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`: Updating an Alert
     pub const CHANGE_ALERT: Operation = Operation {
@@ -52070,6 +52433,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -52094,6 +52458,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`: Updating Alerts in Batches
     pub const CHANGE_ALERTS: Operation = Operation {
@@ -52654,6 +53020,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -52674,6 +53041,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`: Deleting Alerts in Batches
     pub const DELETE_ALERTS: Operation = Operation {
@@ -52722,6 +53091,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -52742,6 +53112,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`: Converting an Alert into an Incident
     pub const CREATE_BATCH_ORDER_ALERTS: Operation = Operation {
@@ -52800,6 +53172,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -52820,6 +53193,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`: Exporting Alerts
     pub const EXPORT_ALERTS: Operation = Operation {
@@ -52878,6 +53253,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/octet-stream",
@@ -52895,6 +53271,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`: Importing Alerts
     pub const IMPORT_ALERTS: Operation = Operation {
@@ -52935,6 +53313,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -52955,6 +53334,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`: Downloading the Alert Template
     pub const DOWNLOAD_ALERT_TEMPLATE: Operation = Operation {
@@ -52995,6 +53376,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`: Searching for an Incident List
     pub const LIST_INCIDENTS: Operation = Operation {
@@ -53113,6 +53496,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -53133,6 +53517,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Creating an Incident
     pub const CREATE_INCIDENT: Operation = Operation {
@@ -53674,6 +54060,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -53694,6 +54081,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`: Deleting an Incident
     pub const DELETE_INCIDENT: Operation = Operation {
@@ -53741,6 +54130,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -53761,6 +54151,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Querying Details About an Incident
     pub const SHOW_INCIDENT: Operation = Operation {
@@ -53817,6 +54209,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`: Updating an Incident
     pub const CHANGE_INCIDENT: Operation = Operation {
@@ -54387,6 +54781,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -54411,6 +54806,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`: Updating Incidents in Batches
     pub const CHANGE_INCIDENTS: Operation = Operation {
@@ -54971,6 +55368,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -54991,6 +55389,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`: Deleting Incidents in Batches
     pub const DELETE_INCIDENTS: Operation = Operation {
@@ -55039,6 +55439,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55059,6 +55460,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`: Exporting Incidents
     pub const EXPORT_INCIDENTS: Operation = Operation {
@@ -55117,6 +55520,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/octet-stream",
@@ -55134,6 +55538,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`: Importing Incidents
     pub const IMPORT_INCIDENTS: Operation = Operation {
@@ -55174,6 +55580,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55194,6 +55601,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`: Downloading the Incident Template
     pub const DOWNLOAD_INCIDENT_TEMPLATE: Operation = Operation {
@@ -55234,6 +55643,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Associating Data Objects
     pub const CREATE_DATAOBJECT_RELATION: Operation = Operation {
@@ -55314,6 +55725,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55334,6 +55746,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`: Canceling Association with a Data Object
     pub const DELETE_DATAOBJECT_RELATION: Operation = Operation {
@@ -55414,6 +55828,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55434,6 +55849,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`: Associating Data Objects in Batches
     pub const BATCH_CREATE_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -55519,6 +55936,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55539,6 +55957,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}/search`: Querying the Associated Data Object List
     pub const LIST_DATAOBJECT_RELATIONS: Operation = Operation {
@@ -55690,6 +56110,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55710,6 +56131,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`: Querying the Indicator List
     pub const LIST_INDICATORS: Operation = Operation {
@@ -55846,6 +56269,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -55866,6 +56290,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Creating an Indicator
     pub const CREATE_INDICATOR: Operation = Operation {
@@ -56140,6 +56566,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -56160,6 +56587,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`: Deleting an Indicator
     pub const DELETE_INDICATOR: Operation = Operation {
@@ -56207,6 +56636,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -56227,6 +56657,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: true,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Querying Indicator Details
     pub const SHOW_INDICATOR_DETAIL: Operation = Operation {
@@ -56276,6 +56708,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`: Updating an Indicator
     pub const UPDATE_INDICATOR: Operation = Operation {
@@ -56551,6 +56985,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -56575,6 +57010,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`: Exporting Indicators
     pub const EXPORT_INDICATORS: Operation = Operation {
@@ -56633,6 +57070,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/octet-stream",
@@ -56650,6 +57088,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`: Importing Indicators
     pub const IMPORT_INDICATORS: Operation = Operation {
@@ -56690,6 +57130,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -56710,6 +57151,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`: Downloading the Indicator Template
     pub const DOWNLOAD_INDICATOR_TEMPLATE: Operation = Operation {
@@ -56750,6 +57193,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`: Querying the Playbook List
     pub const LIST_PLAYBOOKS: Operation = Operation {
@@ -56842,6 +57287,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`: Creating a Playbook
     pub const CREATE_PLAYBOOK: Operation = Operation {
@@ -56910,6 +57357,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -56930,6 +57378,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Querying Playbook Details
     pub const SHOW_PLAYBOOK: Operation = Operation {
@@ -56979,6 +57429,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Modifying a Playbook
     pub const UPDATE_PLAYBOOK: Operation = Operation {
@@ -57061,6 +57513,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -57085,6 +57538,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`: Deleting a Playbook
     pub const DELETE_PLAYBOOK: Operation = Operation {
@@ -57134,6 +57589,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`: Exporting Playbooks
     pub const EXPORT_PLAYBOOK: Operation = Operation {
@@ -57182,6 +57639,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/octet-stream",
@@ -57199,6 +57657,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`: Importing a Playbook
     pub const IMPORT_PLAYBOOK: Operation = Operation {
@@ -57239,6 +57699,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -57259,6 +57720,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`: Querying Playbook Running Monitoring
     pub const SHOW_PLAYBOOK_MONITORS: Operation = Operation {
@@ -57331,6 +57794,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: true,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`: Querying Playbook Statistics
     pub const SHOW_PLAYBOOK_STATISTICS: Operation = Operation {
@@ -57373,6 +57838,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: true,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Querying the Playbook Version List
     pub const LIST_PLAYBOOK_VERSIONS: Operation = Operation {
@@ -57461,6 +57928,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`: Creating a Playbook Version
     pub const CREATE_PLAYBOOK_VERSION: Operation = Operation {
@@ -57649,6 +58118,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -57673,6 +58143,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Querying Playbook Version Details
     pub const SHOW_PLAYBOOK_VERSION: Operation = Operation {
@@ -57723,6 +58195,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Updating a Playbook Version
     pub const UPDATE_PLAYBOOK_VERSION: Operation = Operation {
@@ -57934,6 +58408,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -57958,6 +58433,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`: Deleting a Playbook Version
     pub const DELETE_PLAYBOOK_VERSION: Operation = Operation {
@@ -58008,6 +58485,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`: Cloning a Playbook and Its Version
     pub const COPY_PLAYBOOK_VERSION: Operation = Operation {
@@ -58056,6 +58535,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -58080,6 +58560,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: true,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`: Reviewing a Playbook
     pub const CREATE_PLAYBOOK_APPROVE: Operation = Operation {
@@ -58141,6 +58623,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -58165,6 +58648,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`: Querying Playbook Review Results
     pub const LIST_PLAYBOOK_APPROVES: Operation = Operation {
@@ -58219,6 +58704,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules`: Creating a Playbook Rule
     pub const CREATE_PLAYBOOK_RULE: Operation = Operation {
@@ -58412,6 +58899,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -58436,6 +58924,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: true,
+        replaced_by: Some("CreatePlaybookVersion"),
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`: Querying Playbook Rule Details
     pub const SHOW_PLAYBOOK_RULE: Operation = Operation {
@@ -58491,6 +58981,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: true,
+        replaced_by: Some("ShowPlaybookVersion"),
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`: Updating a Playbook Rule
     pub const UPDATE_PLAYBOOK_RULE: Operation = Operation {
@@ -58688,6 +59180,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -58712,6 +59205,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: true,
+        replaced_by: Some("UpdatePlaybookVersion"),
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`: Deleting a Playbook Rule
     pub const DELETE_PLAYBOOK_RULE: Operation = Operation {
@@ -58767,6 +59262,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: true,
+        replaced_by: Some("UpdatePlaybookVersion"),
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`: Querying the Playbook Action List
     pub const LIST_PLAYBOOK_ACTIONS: Operation = Operation {
@@ -58835,6 +59332,83 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: true,
+        replaced_by: Some("ShowPlaybookVersion"),
+    };
+    ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`: Adding Playbook Actions
+    pub const CREATE_PLAYBOOK_ACTION: Operation = Operation {
+        id: "CreatePlaybookAction",
+        method: "POST",
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Param {
+                name: "project_id",
+                reserved: &[],
+            },
+            Segment::Literal("workspaces"),
+            Segment::Param {
+                name: "workspace_id",
+                reserved: &[],
+            },
+            Segment::Literal("soc"),
+            Segment::Literal("playbooks"),
+            Segment::Literal("versions"),
+            Segment::Param {
+                name: "version_id",
+                reserved: &["approval", "batch-create", "monitor", "versions"],
+            },
+            Segment::Literal("actions"),
+        ],
+        query: &[],
+        request: Some(RequestBody {
+            media_type: "application/json;charset=UTF-8",
+            schema: "CreatePlaybookActions",
+            wrap: None,
+            fields_schema: "CreatePlaybookActions",
+            fields: &[
+                Field {
+                    name: "actions",
+                    setter: "actions",
+                    required: true,
+                    kind: FieldKind::Array {
+                        min_items: Some(1u64),
+                        max_items: Some(99u64),
+                    },
+                    outer: false,
+                    items: None,
+                    fields: crate::object_fields::CREATE_PLAYBOOK_ACTION,
+                    nullable: false,
+                },
+            ],
+            min_fields: 0u64,
+            array: true,
+        }),
+        response: Response {
+            media_type: "application/json",
+            schema: Some("CreatePlaybookActionResponse"),
+            shape: Shape::Envelope {
+                data: true,
+                list: true,
+            },
+        },
+        retry: RetryClass::NotIdempotent,
+        paged: false,
+        pages_in_body: false,
+        not_found: &[
+            NotFound {
+                status: 403u16,
+                code: "SecMaster.20010001",
+            },
+            NotFound {
+                status: 400u16,
+                code: "SecMaster.20048004",
+            },
+        ],
+        read_only: false,
+        batch: false,
+        deprecated: true,
+        replaced_by: Some("UpdatePlaybookVersion"),
     };
     ///`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`: Updating a Playbook Action
     pub const UPDATE_PLAYBOOK_ACTION: Operation = Operation {
@@ -58939,6 +59513,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -58963,6 +59538,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: true,
+        replaced_by: Some("UpdatePlaybookVersion"),
     };
     ///`DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`: Deleting a Playbook Action
     pub const DELETE_PLAYBOOK_ACTION: Operation = Operation {
@@ -59018,6 +59595,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: true,
+        replaced_by: Some("UpdatePlaybookVersion"),
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`: Querying the Playbook Instance List
     pub const LIST_PLAYBOOK_INSTANCES: Operation = Operation {
@@ -59131,6 +59710,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}`: Querying Playbook Instance Details
     pub const SHOW_PLAYBOOK_INSTANCE: Operation = Operation {
@@ -59178,6 +59759,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/topology`: Querying the Playbook Instance Topology
     pub const SHOW_PLAYBOOK_TOPOLOGY: Operation = Operation {
@@ -59226,6 +59809,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/operation`: Operating a Playbook Instance
     pub const CHANGE_PLAYBOOK_INSTANCE: Operation = Operation {
@@ -59274,6 +59859,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -59295,6 +59881,8 @@ pub mod operations {
         ],
         read_only: false,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     ///`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`: Querying Playbook Instance Audit Logs
     pub const LIST_PLAYBOOK_AUDIT_LOGS: Operation = Operation {
@@ -59529,6 +60117,7 @@ pub mod operations {
                 },
             ],
             min_fields: 0u64,
+            array: false,
         }),
         response: Response {
             media_type: "application/json",
@@ -59546,6 +60135,8 @@ pub mod operations {
         ],
         read_only: true,
         batch: false,
+        deprecated: false,
+        replaced_by: None,
     };
     /// Every operation of the spec.
     pub const ALL: &[Operation] = &[
@@ -59633,6 +60224,7 @@ pub mod operations {
         UPDATE_PLAYBOOK_RULE,
         DELETE_PLAYBOOK_RULE,
         LIST_PLAYBOOK_ACTIONS,
+        CREATE_PLAYBOOK_ACTION,
         UPDATE_PLAYBOOK_ACTION,
         DELETE_PLAYBOOK_ACTION,
         LIST_PLAYBOOK_INSTANCES,
@@ -60067,6 +60659,11 @@ pub mod operations {
         Codec {
             id: "ListPlaybookActions",
             body: None,
+            data: Some(crate::value_as::<::std::vec::Vec<types::PlaybookActionInfo>>),
+        },
+        Codec {
+            id: "CreatePlaybookAction",
+            body: Some(crate::read_as::<types::CreatePlaybookActions>),
             data: Some(crate::value_as::<::std::vec::Vec<types::PlaybookActionInfo>>),
         },
         Codec {
@@ -60601,6 +61198,13 @@ pub mod operations {
         "`GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`: Querying the Playbook Action List"]
         ListPlaybookActions = LIST_PLAYBOOK_ACTIONS { body : (), data : ::std::vec::Vec <
         types::PlaybookActionInfo > }
+    }
+    operation_types! {
+        #[doc =
+        "`POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`: Adding Playbook Actions"]
+        CreatePlaybookAction = CREATE_PLAYBOOK_ACTION { body :
+        types::CreatePlaybookActions, data : ::std::vec::Vec < types::PlaybookActionInfo
+        > }
     }
     operation_types! {
         #[doc =
@@ -62854,10 +63458,11 @@ pub mod families {
             name: "actions",
             id_param: Some("action_id"),
             parent_param: Some("version_id"),
-            item_schema: None,
+            item_schema: Some("PlaybookActionInfo"),
             list: Some(ListStyle::Envelope { total: true }),
             operations: &[
                 ("list", "ListPlaybookActions"),
+                ("create", "CreatePlaybookAction"),
                 ("update", "UpdatePlaybookAction"),
                 ("delete", "DeletePlaybookAction"),
             ],

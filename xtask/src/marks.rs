@@ -1,6 +1,7 @@
 //! What an operation's entry marks beside its shapes: its retry class (`x-retry-class`), the
-//! answers that mean "not found" (`x-not-found`), whether it only reads (`x-read-only`), and
-//! whether a search pages in its body.
+//! answers that mean "not found" (`x-not-found`), whether it only reads (`x-read-only`),
+//! whether the service deprecates it (`deprecated`, `x-replaced-by`), and whether a search pages
+//! in its body.
 
 use openapiv3::Operation;
 use proc_macro2::TokenStream;
@@ -12,6 +13,30 @@ use crate::operations::{BodyInfo, ShapeInfo};
 /// check, an export).
 pub(crate) fn read_only(op: &Operation, method: &str) -> bool {
     method == "GET" || op.extensions.get("x-read-only") == Some(&serde_json::Value::Bool(true))
+}
+
+/// `deprecated: true`, with the operation the service names instead (`x-replaced-by`, an
+/// operationId of the spec): `None` when the operation is not deprecated. A replacement on an
+/// operation that is not deprecated, or one the spec does not have, is an error.
+pub(crate) fn deprecation(
+    op: &Operation,
+    known: &dyn Fn(&str) -> bool,
+) -> Result<Option<Option<String>>, String> {
+    let replaced_by = match op.extensions.get("x-replaced-by") {
+        None => None,
+        Some(serde_json::Value::String(id)) if known(id) => Some(id.clone()),
+        Some(serde_json::Value::String(id)) => {
+            return Err(format!(
+                "`x-replaced-by: {id}` names no operation of the spec"
+            ));
+        }
+        Some(_) => return Err("`x-replaced-by` must be an operationId".to_owned()),
+    };
+    match (op.deprecated, replaced_by) {
+        (true, replaced_by) => Ok(Some(replaced_by)),
+        (false, None) => Ok(None),
+        (false, Some(_)) => Err("has `x-replaced-by` but is not `deprecated: true`".to_owned()),
+    }
 }
 
 /// Whether a list pages with `offset` and `limit` fields of its body (a search).

@@ -51,6 +51,8 @@ pub(crate) struct OpInfo {
     /// Whether its result is a batch's (`x-batch-result`): failed IDs make the call an error.
     pub batch: bool,
     pub not_idempotent: bool,
+    /// `Some` when the service deprecates it, with the operationId it names instead.
+    pub deprecation: Option<Option<String>>,
     pub extensions: indexmap::IndexMap<String, serde_json::Value>,
     /// The request body's first example, as the spec gives it.
     pub request_example: Option<serde_json::Value>,
@@ -146,8 +148,9 @@ pub(crate) fn operations(spec: &OpenAPI, spec_path: &Path) -> Result<Vec<Emitted
         .unwrap_or_default();
     let paths: Vec<&str> = read.iter().map(|r| r.path).collect();
     let reserved = reserved_segments(&paths, &undescribed);
+    let ids: Vec<&str> = read.iter().map(|r| r.id).collect();
     read.iter()
-        .map(|r| emit(spec, spec_path, r, &reserved))
+        .map(|r| emit(spec, spec_path, r, &reserved, &ids))
         .collect()
 }
 
@@ -156,6 +159,7 @@ fn emit(
     spec_path: &Path,
     r: &Read<'_>,
     reserved: &BTreeMap<(String, usize), Vec<String>>,
+    ids: &[&str],
 ) -> Result<Emitted, GenerateError> {
     let bad = |what: String| err(spec_path, format!("operation `{}`: {what}", r.id));
     let const_name = format_ident!("{}", crate::screaming_snake(r.id));
@@ -170,6 +174,12 @@ fn emit(
     let retry = crate::marks::retry_class(r.op).map_err(bad)?;
     let not_found = crate::marks::not_found(r.op).map_err(bad)?;
     let read_only = crate::marks::read_only(r.op, method);
+    let deprecation = crate::marks::deprecation(r.op, &|id| ids.contains(&id)).map_err(bad)?;
+    let deprecated = deprecation.is_some();
+    let replaced_by = match deprecation.clone().flatten() {
+        Some(id) => quote!(Some(#id)),
+        None => quote!(None),
+    };
     let pages_in_body = !paged && crate::marks::pages_in_body(shape, body_info.as_ref());
     let paged = paged || pages_in_body;
     let batch = result_schema
@@ -192,6 +202,8 @@ fn emit(
             not_found: &[#(#not_found),*],
             read_only: #read_only,
             batch: #batch,
+            deprecated: #deprecated,
+            replaced_by: #replaced_by,
         };
     };
     let types = quote! {
@@ -205,6 +217,7 @@ fn emit(
         paged,
         batch,
         not_idempotent: retry.to_string().contains("NotIdempotent"),
+        deprecation,
         ..op_info(spec, r)
     };
     let codec = codec(spec, r, multipart, &data_type);
@@ -272,7 +285,12 @@ fn body(
     let (request, body_type) = match request_body(spec, r.op) {
         Some((media_type, schema)) => {
             let ty = format_ident!("{schema}");
-            let (wrap, fields, min_fields) = crate::fields::body_fields(spec, &schema)?;
+            let array = crate::fields::array_body(spec, &schema)?;
+            let is_array = array.is_some();
+            let (wrap, fields, min_fields) = match array {
+                Some(field) => (None, vec![field], 0),
+                None => crate::fields::body_fields(spec, &schema)?,
+            };
             let field_tokens: Vec<_> = fields
                 .iter()
                 .map(crate::fields::BodyField::descriptor)
@@ -296,6 +314,7 @@ fn body(
                     fields_schema: #fields_schema,
                     fields: &[#(#field_tokens),*],
                     min_fields: #min_fields,
+                    array: #is_array,
                 })),
                 quote!(types::#ty),
             )
@@ -338,6 +357,7 @@ fn op_info(spec: &OpenAPI, r: &Read<'_>) -> OpInfo {
         paged: false,
         batch: false,
         not_idempotent: false,
+        deprecation: None,
         extensions: r.op.extensions.clone(),
         request_example: r
             .op

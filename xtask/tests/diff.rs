@@ -236,3 +236,22 @@ fn a_rule_that_comes_with_a_new_schema_breaks_nothing() {
         "{got}"
     );
 }
+
+#[test]
+fn an_operation_the_service_deprecates_is_reported_additive() {
+    let got = report(|s| {
+        s.replacen(
+            "      operationId: ListWorkflows\n",
+            "      operationId: ListWorkflows\n      deprecated: true\n",
+            1,
+        )
+    });
+    assert_eq!(
+        got,
+        "API change report: before → after
+  wire      rust      change
+  additive  additive  operation ListWorkflows: deprecated by the service
+  1 change: 0 breaking on the wire, 0 breaking for the Rust API of secmaster-bindings
+"
+    );
+}

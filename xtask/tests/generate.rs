@@ -957,3 +957,75 @@ fn a_wrap_that_names_no_object_is_refused() {
         "{error}"
     );
 }
+
+#[test]
+fn a_deprecated_operation_is_marked_in_its_descriptor_and_its_methods() {
+    let spec = SHAPES.replacen(
+        "      operationId: RunThing\n",
+        "      operationId: RunThing\n      deprecated: true\n      x-replaced-by: ShowThing\n",
+        1,
+    );
+    let both =
+        xtask::generate_both(&spec, Path::new("spec/shapes.yaml"), "spec/shapes.yaml").unwrap();
+    let squash = |text: &str| text.split_whitespace().collect::<String>();
+    let run = squash(descriptor(&both.bindings, "RUN_THING"));
+    assert!(
+        run.contains(r#"deprecated:true,replaced_by:Some("ShowThing"),"#),
+        "{run}"
+    );
+    let show = squash(descriptor(&both.bindings, "SHOW_THING"));
+    assert!(
+        show.contains("deprecated:false,replaced_by:None,"),
+        "{show}"
+    );
+    let client = squash(&both.client);
+    assert!(
+        client.contains(r#"#[deprecated(note="deprecatedbytheservice(operationId`RunThing`);use`ShowThing`instead")]pubfnrun_thing("#),
+        "{client}"
+    );
+    assert_eq!(client.matches("#[deprecated(").count(), 1, "{client}");
+    // A replacement the spec does not have, or one on an operation still current, is refused.
+    let unknown = spec.replace("x-replaced-by: ShowThing", "x-replaced-by: ShowThings");
+    assert!(error_for(&unknown).contains("`x-replaced-by: ShowThings` names no operation"));
+    let current = spec.replace("      deprecated: true\n", "");
+    assert!(error_for(&current).contains("has `x-replaced-by` but is not `deprecated: true`"));
+}
+
+#[test]
+fn an_array_body_is_one_field_whose_value_is_the_body() {
+    let spec = SHAPES
+        .replacen(
+            "requestBody: {content: {\"application/json;charset=UTF-8\": {schema: {$ref: '#/components/schemas/Ids'}}}}\n      responses:\n        \"200\": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Done'}}}}",
+            "requestBody: {content: {\"application/json;charset=UTF-8\": {schema: {$ref: '#/components/schemas/Things'}}}}\n      responses:\n        \"200\": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Done'}}}}",
+            1,
+        )
+        .replacen(
+            "    Done:",
+            "    Things: {type: array, x-rust-setter: things, minItems: 1, items: {$ref: '#/components/schemas/Thing'}}\n    Done:",
+            1,
+        );
+    assert_ne!(spec, SHAPES, "the edit applies");
+    let both =
+        xtask::generate_both(&spec, Path::new("spec/shapes.yaml"), "spec/shapes.yaml").unwrap();
+    let squash = |text: &str| text.split_whitespace().collect::<String>();
+    let run = squash(descriptor(&both.bindings, "RUN_THING"));
+    assert!(
+        run.contains(r#"schema:"Things",wrap:None,fields_schema:"Things",fields:&[Field{name:"things",setter:"things",required:true,kind:FieldKind::Array{min_items:Some(1u64),max_items:None,},"#),
+        "{run}"
+    );
+    assert!(run.contains("min_fields:0u64,array:true,"), "{run}");
+    assert!(
+        squash(&both.client).contains(
+            "pubfnthings(mutself,value:implIntoIterator<Item=secmaster_bindings::types::Thing>,)->Self"
+        ),
+        "{}",
+        both.client
+    );
+    let unnamed = spec.replace("x-rust-setter: things, ", "");
+    assert!(
+        error_for(&unnamed)
+            .contains("its body `Things` is an array: name its setter with `x-rust-setter`"),
+        "{}",
+        error_for(&unnamed)
+    );
+}

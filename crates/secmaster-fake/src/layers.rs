@@ -80,6 +80,22 @@ pub(crate) async fn gateway(
     response
 }
 
+/// The date the fake's deprecation notices give (the pages give none; the service sends one).
+pub const DEPRECATION_DATE: &str = "2026-06-30";
+
+/// The headers the service's answers of a deprecated operation carry (the spec's
+/// `deprecated: true`), naming its replacement (`x-replaced-by`) when the spec names one.
+fn deprecation_headers(op: &Operation, headers: &mut axum::http::HeaderMap) {
+    let info = match op.replaced_by {
+        Some(id) => format!("{} is deprecated; use {id} instead", op.id),
+        None => format!("{} is deprecated", op.id),
+    };
+    let info = HeaderValue::from_str(&info).expect("operationIds are header text");
+    headers.insert("x-api-deprecation-info", info);
+    let date = HeaderValue::from_static(DEPRECATION_DATE);
+    headers.insert("x-api-deprecation-date", date);
+}
+
 /// The journal's path, answered here.
 pub(crate) async fn admin(
     State(fake): State<Arc<Inner>>,
@@ -115,7 +131,11 @@ pub(crate) async fn route(
     match router::route(request.method().as_str(), request.uri().path()) {
         Routed::Found(op, params) => {
             request.extensions_mut().insert(Routing { op, params });
-            next.run(request).await
+            let mut response = next.run(request).await;
+            if op.deprecated {
+                deprecation_headers(op, response.headers_mut());
+            }
+            response
         }
         Routed::WrongMethod(methods) => {
             let allow = methods.join(", ");

@@ -84,6 +84,7 @@ use std::time::{Duration, SystemTime};
 pub use auth::{AccessKey, CLOCK_WINDOW, Token};
 pub use config::{Config, Fault, SeedFault};
 pub use journal::{JournalEntry, JournalStats};
+pub use layers::DEPRECATION_DATE;
 pub use limits::Limits;
 pub use ops::SEQUENCE as SEQUENCE_HEADER;
 pub use store::{DataClass, Rejection, SeedWorkflow, Version, codes};

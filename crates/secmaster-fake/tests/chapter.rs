@@ -16,7 +16,7 @@ use secmaster_fake::{
     SeedWorkflow, codes,
 };
 
-const TOPOLOGY: &str = r#"{"nodes":[{"id":"start","type":"start"}],"edges":[]}"#;
+const TOPOLOGY: &str = r#"{"nodes":[{"id":"start","type":"start"},{"id":"notify","type":"task","action":"Notify"}],"edges":[{"from":"start","to":"notify"}]}"#;
 const DATACLASS: &str = "e410ae50-43fa-343e-807a-a2a9edb8018e";
 
 fn page() -> (String, String, String) {
@@ -153,6 +153,38 @@ async fn a_workflow_lives_from_create_to_enabled_and_back_to_deleted() {
         .unwrap();
     assert_eq!(listed.items.len(), 1);
     assert_eq!(listed.total, Some(1));
+
+    // A run has a record per node of the activated version's topology.
+    let run = c
+        .run_workflow(&p, &w, &id)
+        .dataclass_id(DATACLASS)
+        .send()
+        .await
+        .unwrap();
+    let instance = run.instance_id.clone().unwrap();
+    let shown = c
+        .show_workflow_instance(&p, &w, &instance)
+        .with_topology(true)
+        .send()
+        .await
+        .unwrap();
+    let nodes = shown.topology.as_ref().unwrap().audit_logs.iter();
+    let nodes: Vec<_> = nodes
+        .map(|n| {
+            (
+                n.action_id.as_deref(),
+                n.action_name.as_deref(),
+                n.instance_type.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        nodes,
+        [
+            (Some("start"), Some("start"), Some("START")),
+            (Some("notify"), Some("Notify"), Some("TASK"))
+        ]
+    );
 
     // Disabled, then deleted with its versions.
     c.update_workflow(&p, &w, &id)

@@ -4,13 +4,15 @@
 //! on); against Huawei Cloud when the default credentials chain finds credentials, read-only
 //! (the search) unless `--write`. `--help` explains both.
 
+mod common;
+
 use std::process::ExitCode;
 
+use common::Result;
 use secmaster::bindings::open_enums::{AlertSeverity, HandleStatus, IndicatorVerdict};
 use secmaster::bindings::types;
 use secmaster::search::{Condition, Operator};
 use secmaster::{Client, Credentials, ProvideCredentials, Provided, WorkspaceClient};
-use secmaster_fake::{FAKE_TOKEN, FakeSecMaster, SeedWorkflow};
 
 const HELP: &str = "\
 alert_triage: search open alerts, convert them into an incident, relate an indicator, close them.
@@ -32,23 +34,13 @@ AGAINST HUAWEI CLOUD
   (README, Credentials); the ECS metadata service is not asked.
 ";
 
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{HELP}");
+    if common::asked_for_help(&args, HELP) {
         return ExitCode::SUCCESS;
     }
-    let result = run(&args).await;
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit(run(&args).await)
 }
 
 async fn run(args: &[String]) -> Result<()> {
@@ -77,17 +69,8 @@ async fn run(args: &[String]) -> Result<()> {
 }
 
 async fn on_the_fake(severity: &str) -> Result<()> {
-    let fake = FakeSecMaster::start().await?;
-    println!(
-        "No credentials: using a local fake SecMaster at {}\n",
-        fake.endpoint()
-    );
-    let seed = SeedWorkflow::page_example();
-    let client = Client::builder()
-        .endpoint(fake.endpoint())
-        .credentials(Credentials::token(FAKE_TOKEN))
-        .build()?;
-    let soc = client.workspace(&seed.project_id, &seed.workspace_id);
+    let on = common::start_the_fake().await?;
+    let soc = on.client.workspace(&on.project, &on.workspace);
     for (title, level) in [
         ("Brute force on ssh", "High"),
         ("DDoS on the web tier", "High"),

@@ -3,12 +3,14 @@
 //! local fake started in-process by default; against Huawei Cloud when the default credentials
 //! chain finds credentials (read-only unless `--write`). `--help` explains both.
 
+mod common;
+
 use std::process::ExitCode;
 use std::time::Duration;
 
-use secmaster::{AopType, Client, Credentials, DefaultChain, ProvideCredentials, Provided};
+use common::{Result, id, step, total, when};
+use secmaster::{Client, Credentials, DefaultChain, ProvideCredentials, Provided};
 use secmaster::{Workflow, WorkflowVersion};
-use secmaster_fake::{FAKE_TOKEN, FakeSecMaster, SeedWorkflow};
 
 const HELP: &str = "\
 workflow_lifecycle: walk a SecMaster workflow through its life.
@@ -44,13 +46,10 @@ AGAINST HUAWEI CLOUD
 /// A small topology for the new version (the crate Base64-encodes it).
 const TOPOLOGY: &str = r#"{"nodes":[{"id":"start","type":"start"},{"id":"notify","type":"task","action":"Notify"}],"edges":[{"from":"start","to":"notify"}]}"#;
 
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{HELP}");
+    if common::asked_for_help(&args, HELP) {
         return ExitCode::SUCCESS;
     }
     // The default chain, without the metadata service unless asked (see HELP).
@@ -68,13 +67,7 @@ async fn main() -> ExitCode {
         // Something broken (an AK without its SK, an unreadable file): said, never the fake.
         Err(e) => Err(e.into()),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit(result)
 }
 
 /// Where the walk happens.
@@ -85,20 +78,12 @@ struct Place<'a> {
 }
 
 async fn against_the_fake() -> Result<()> {
-    let fake = FakeSecMaster::start().await?;
-    println!(
-        "No credentials in the environment: using a local fake SecMaster at {}\n",
-        fake.endpoint()
-    );
-    let seed = SeedWorkflow::page_example();
-    let client = Client::builder()
-        .endpoint(fake.endpoint())
-        .credentials(Credentials::token(FAKE_TOKEN))
-        .build()?;
+    let on = common::start_the_fake().await?;
+    let (fake, client) = (&on.fake, &on.client);
     let place = Place {
-        client: &client,
-        project: &seed.project_id,
-        workspace: &seed.workspace_id,
+        client,
+        project: &on.project,
+        workspace: &on.workspace,
     };
     let workflow = find(&place).await?;
     walk(&place, &workflow).await?;
@@ -166,7 +151,7 @@ async fn against_huawei_cloud(chain: DefaultChain, args: &[String]) -> Result<()
                 "  {:<38} {:<12} {}",
                 run.id.as_deref().unwrap_or("-"),
                 run.status.as_ref().map_or("-".into(), ToString::to_string),
-                run.start_time.as_deref().unwrap_or("-")
+                when(run.start_time.as_deref())
             );
         }
         println!(
@@ -177,18 +162,6 @@ async fn against_huawei_cloud(chain: DefaultChain, args: &[String]) -> Result<()
         );
         Ok(())
     }
-}
-
-fn step(title: &str) {
-    println!("\n== {title}");
-}
-
-fn id(request_id: &Option<String>) -> &str {
-    request_id.as_deref().unwrap_or("-")
-}
-
-fn total(total: Option<u64>) -> String {
-    total.map_or("?".to_owned(), |n| n.to_string())
 }
 
 /// Lists the workspace's workflows and returns the first one's ID.
@@ -235,17 +208,26 @@ async fn versions(place: &Place<'_>, workflow: &str) -> Result<()> {
         .list_workflow_versions(place.project, place.workspace, workflow)
         .send()
         .await?;
-    println!("  {:<10}{:<38} {:<8} status", "", "id", "label");
+    println!(
+        "  {:<10}{:<38} {:<8} {:<17} request id",
+        "", "id", "label", "status"
+    );
     for v in &versions.items {
-        print_version("", v);
+        print_version("", v, &None);
     }
     println!("  request id {}", id(&versions.request_id));
     Ok(())
 }
 
-fn print_version(label: &str, v: &WorkflowVersion) {
+/// A version's line; `request_id` is the call's that answered it (none in a list's lines).
+fn print_version(label: &str, v: &WorkflowVersion, request_id: &Option<String>) {
+    let request_id = if request_id.is_some() {
+        id(request_id)
+    } else {
+        ""
+    };
     println!(
-        "  {label:<10}{:<38} {:<8} {}",
+        "  {label:<10}{:<38} {:<8} {:<17} {request_id}",
         v.id.as_deref().unwrap_or("-"),
         v.version.as_deref().unwrap_or("-"),
         v.status.as_ref().map_or("-".into(), ToString::to_string)
@@ -259,43 +241,7 @@ async fn walk(place: &Place<'_>, workflow: &str) -> Result<()> {
     versions(place, workflow).await?;
 
     step("A new version: created, submitted, approved, activated");
-    let draft = c
-        .create_workflow_version(p, w, workflow)
-        .name("Notify on new alerts")
-        .description("made by the secmaster example")
-        .taskflow(TOPOLOGY)
-        .taskconfig("{}")
-        .aop_type(AopType::Normal)
-        .send()
-        .await?;
-    let version = draft.id.clone().ok_or("the new version has no ID")?;
-    print_version("created", &draft);
-    let submitted = c
-        .update_workflow_version(p, w, &version)
-        .submit()
-        .send()
-        .await?;
-    print_version("submitted", &submitted);
-    let review = c
-        .review_workflow_version(p, w, &version)
-        .approve("checked by the example")
-        .send()
-        .await?;
-    println!(
-        "  reviewed  {}: {} (request id {})",
-        review
-            .result
-            .as_ref()
-            .map_or("-".into(), ToString::to_string),
-        review.content.as_deref().unwrap_or("-"),
-        id(&review.request_id)
-    );
-    let active = c
-        .update_workflow_version(p, w, &version)
-        .activate()
-        .send()
-        .await?;
-    print_version("activated", &active);
+    let version = common::activated_version(&c.workspace(p, w), workflow, TOPOLOGY).await?;
 
     step("The workflow enabled with it");
     let enabled = c
@@ -326,11 +272,13 @@ async fn walk(place: &Place<'_>, workflow: &str) -> Result<()> {
         .wait_until_done(Duration::from_secs(300))
         .await?;
     let i = &done.value;
+    let nodes = i.topology.as_ref().map_or(0, |t| t.audit_logs.len());
     println!(
-        "  ended     {} at {} ({} node(s))",
+        "  ended     {} at {} ({nodes} node{}; request id {})",
         i.status.as_ref().map_or("-".into(), ToString::to_string),
-        i.end_time.as_deref().unwrap_or("-"),
-        i.topology.as_ref().map_or(0, |t| t.audit_logs.len())
+        when(i.end_time.as_deref()),
+        if nodes == 1 { "" } else { "s" },
+        id(&done.request_id)
     );
     Ok(())
 }

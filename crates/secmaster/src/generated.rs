@@ -1320,6 +1320,9 @@ impl Client {
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`, operationId `ShowPlaybookMonitors`.
     ///
     /// Source: API page ShowPlaybookMonitors (eu 2024-12-25; th-th 2024-07-25 with bounds): the query (start_time, end_time and version_query_type mandatory; times 18..64 characters, ISO 8601 with a zone, GMT+8 when none can be parsed; version_query_type ALL, VALID or DELETED) and the answer, PlaybookInstanceMonitorDetail as in the official SDK 3.1.219. The SDK marks the operation deprecated; no replacement is named. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ShowPlaybookMonitors.html>
+    #[deprecated(
+        note = "deprecated by the service (operationId `ShowPlaybookMonitors`), which names no replacement"
+    )]
     pub fn show_playbook_monitors(
         &self,
         project_id: impl Into<String>,
@@ -1340,6 +1343,9 @@ impl Client {
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`, operationId `ShowPlaybookStatistics`.
     ///
     /// Source: The official SDK 3.1.219 (ShowPlaybookStatisticsResponse, PlaybookStatisticDetail); no page read. No replacement is named.
+    #[deprecated(
+        note = "deprecated by the service (operationId `ShowPlaybookStatistics`), which names no replacement"
+    )]
     pub fn show_playbook_statistics(
         &self,
         project_id: impl Into<String>,
@@ -1463,6 +1469,9 @@ impl Client {
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
+    #[deprecated(
+        note = "deprecated by the service (operationId `CopyPlaybookVersion`), which names no replacement"
+    )]
     pub fn copy_playbook_version(
         &self,
         project_id: impl Into<String>,
@@ -1528,6 +1537,9 @@ impl Client {
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
+    #[deprecated(
+        note = "deprecated by the service (operationId `CreatePlaybookRule`); use `CreatePlaybookVersion` instead"
+    )]
     pub fn create_playbook_rule(
         &self,
         project_id: impl Into<String>,
@@ -1549,6 +1561,9 @@ impl Client {
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`, operationId `ShowPlaybookRule`.
     ///
     /// Source: API page ShowPlaybookRule (eu 2024-12-25): path and the answer (RuleInfo). The SDK 3.1.219 marks the operation deprecated (X-API-Deprecation-* answer headers); CreatePlaybookVersion and UpdatePlaybookVersion carry `rule` inline instead. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ShowPlaybookRule.html>
+    #[deprecated(
+        note = "deprecated by the service (operationId `ShowPlaybookRule`); use `ShowPlaybookVersion` instead"
+    )]
     pub fn show_playbook_rule(
         &self,
         project_id: impl Into<String>,
@@ -1573,6 +1588,9 @@ impl Client {
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`, operationId `UpdatePlaybookRule`.
     ///
     /// Source: The official SDK 3.1.219 (ModifyRuleInfo: `rule`, an optional ConditionInfo; the answer RuleInfo); the UpdatePlaybookRule page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `rule` inline instead.
+    #[deprecated(
+        note = "deprecated by the service (operationId `UpdatePlaybookRule`); use `UpdatePlaybookVersion` instead"
+    )]
     pub fn update_playbook_rule(
         &self,
         project_id: impl Into<String>,
@@ -1597,6 +1615,9 @@ impl Client {
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`, operationId `DeletePlaybookRule`.
     ///
     /// Source: API page DeletePlaybookRule (eu nl-nl, undated copy): no body; the answer `{code, message}`. The SDK 3.1.219 marks the operation deprecated; UpdatePlaybookVersion carries `rule` inline instead. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/DeletePlaybookRule.html>
+    #[deprecated(
+        note = "deprecated by the service (operationId `DeletePlaybookRule`); use `UpdatePlaybookVersion` instead"
+    )]
     pub fn delete_playbook_rule(
         &self,
         project_id: impl Into<String>,
@@ -1621,6 +1642,9 @@ impl Client {
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`, operationId `ListPlaybookActions`.
     ///
     /// Source: API page ListPlaybookActions (tr-tr 2025-06-24, eu 2024-12-25; en-us 2024-03-20 and id-id 2024-07-25 with bounds): the query parameters (limit and offset mandatory; limit "starts from 1", offset "starts from 0"; the 2024 copies with bounds swap them, limit 0..999999 and offset 1..999999, a copy error: the spec keeps offset from 0 and limit from 1, as the SDK's docstrings) and the answer (ActionInfo). The SDK 3.1.219 marks the operation deprecated; ShowPlaybookVersion answers a version with its actions. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookActions.html>
+    #[deprecated(
+        note = "deprecated by the service (operationId `ListPlaybookActions`); use `ShowPlaybookVersion` instead"
+    )]
     pub fn list_playbook_actions(
         &self,
         project_id: impl Into<String>,
@@ -1634,6 +1658,35 @@ impl Client {
             ),
         )
     }
+    /// Adding Playbook Actions
+    ///
+    /// This API is used to add actions (workflows) to a playbook version. The body is a JSON array of actions; the answer lists the actions made. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
+    ///
+    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`, operationId `CreatePlaybookAction`.
+    ///
+    /// Source: The official SDK 3.1.219 (CreatePlaybookActionRequest: the body a list of CreateAction; the answer {code, message, data: [ActionInfo]}); the page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead. At most 99 actions, as a version holds (CreatePlaybookVersion's page).
+    ///
+    /// Never sent twice once it may have reached the service: when a failure leaves its
+    /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
+    #[deprecated(
+        note = "deprecated by the service (operationId `CreatePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
+    pub fn create_playbook_action(
+        &self,
+        project_id: impl Into<String>,
+        workspace_id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> CreatePlaybookAction {
+        let mut request = Request::new(
+            self,
+            vec![project_id.into(), workspace_id.into(), version_id.into()],
+        );
+        request
+            .how_to_check(
+                "list the version's actions (ListPlaybookActions or ShowPlaybookVersion) to see whether they were added",
+            );
+        CreatePlaybookAction(request)
+    }
     /// Updating a Playbook Action
     ///
     /// This API is used to update an action of a playbook version. The service deprecates this operation: its answers carry X-API-Deprecation-Info and X-API-Deprecation-Date (huaweicloudsdksecmaster 3.1.219).
@@ -1641,6 +1694,9 @@ impl Client {
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`, operationId `UpdatePlaybookAction`.
     ///
     /// Source: API page UpdatePlaybookAction (es-us 2025-06-24, eu): the body (ModifyActionInfo: name, description, action_type defaulting to AOP_WORKFLOW, action_id, sort_order, all optional) and the answer (ActionInfo). The SDK 3.1.219 marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/UpdatePlaybookAction.html>
+    #[deprecated(
+        note = "deprecated by the service (operationId `UpdatePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
     pub fn update_playbook_action(
         &self,
         project_id: impl Into<String>,
@@ -1665,6 +1721,9 @@ impl Client {
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`, operationId `DeletePlaybookAction`.
     ///
     /// Source: The official SDK 3.1.219 (no body; the answer `{code, message}`); the page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead.
+    #[deprecated(
+        note = "deprecated by the service (operationId `DeletePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
     pub fn delete_playbook_action(
         &self,
         project_id: impl Into<String>,
@@ -2203,6 +2262,10 @@ impl crate::WorkspaceClient {
             .import_playbook(self.project_id(), self.workspace_id(), file_name, contents)
     }
     /// [`Client::show_playbook_monitors`] in this handle's project and workspace (operationId `ShowPlaybookMonitors`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `ShowPlaybookMonitors`), which names no replacement"
+    )]
+    #[allow(deprecated)]
     pub fn show_playbook_monitors(
         &self,
         playbook_id: impl Into<String>,
@@ -2211,6 +2274,10 @@ impl crate::WorkspaceClient {
             .show_playbook_monitors(self.project_id(), self.workspace_id(), playbook_id)
     }
     /// [`Client::show_playbook_statistics`] in this handle's project and workspace (operationId `ShowPlaybookStatistics`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `ShowPlaybookStatistics`), which names no replacement"
+    )]
+    #[allow(deprecated)]
     pub fn show_playbook_statistics(&self) -> ShowPlaybookStatistics {
         self.client().show_playbook_statistics(self.project_id(), self.workspace_id())
     }
@@ -2255,6 +2322,10 @@ impl crate::WorkspaceClient {
             .delete_playbook_version(self.project_id(), self.workspace_id(), version_id)
     }
     /// [`Client::copy_playbook_version`] in this handle's project and workspace (operationId `CopyPlaybookVersion`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `CopyPlaybookVersion`), which names no replacement"
+    )]
+    #[allow(deprecated)]
     pub fn copy_playbook_version(
         &self,
         version_id: impl Into<String>,
@@ -2275,6 +2346,10 @@ impl crate::WorkspaceClient {
         self.client().list_playbook_approves(self.project_id(), self.workspace_id())
     }
     /// [`Client::create_playbook_rule`] in this handle's project and workspace (operationId `CreatePlaybookRule`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `CreatePlaybookRule`); use `CreatePlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
     pub fn create_playbook_rule(
         &self,
         version_id: impl Into<String>,
@@ -2283,6 +2358,10 @@ impl crate::WorkspaceClient {
             .create_playbook_rule(self.project_id(), self.workspace_id(), version_id)
     }
     /// [`Client::show_playbook_rule`] in this handle's project and workspace (operationId `ShowPlaybookRule`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `ShowPlaybookRule`); use `ShowPlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
     pub fn show_playbook_rule(
         &self,
         version_id: impl Into<String>,
@@ -2297,6 +2376,10 @@ impl crate::WorkspaceClient {
             )
     }
     /// [`Client::update_playbook_rule`] in this handle's project and workspace (operationId `UpdatePlaybookRule`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `UpdatePlaybookRule`); use `UpdatePlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
     pub fn update_playbook_rule(
         &self,
         version_id: impl Into<String>,
@@ -2311,6 +2394,10 @@ impl crate::WorkspaceClient {
             )
     }
     /// [`Client::delete_playbook_rule`] in this handle's project and workspace (operationId `DeletePlaybookRule`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `DeletePlaybookRule`); use `UpdatePlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
     pub fn delete_playbook_rule(
         &self,
         version_id: impl Into<String>,
@@ -2325,6 +2412,10 @@ impl crate::WorkspaceClient {
             )
     }
     /// [`Client::list_playbook_actions`] in this handle's project and workspace (operationId `ListPlaybookActions`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `ListPlaybookActions`); use `ShowPlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
     pub fn list_playbook_actions(
         &self,
         version_id: impl Into<String>,
@@ -2332,7 +2423,23 @@ impl crate::WorkspaceClient {
         self.client()
             .list_playbook_actions(self.project_id(), self.workspace_id(), version_id)
     }
+    /// [`Client::create_playbook_action`] in this handle's project and workspace (operationId `CreatePlaybookAction`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `CreatePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
+    pub fn create_playbook_action(
+        &self,
+        version_id: impl Into<String>,
+    ) -> CreatePlaybookAction {
+        self.client()
+            .create_playbook_action(self.project_id(), self.workspace_id(), version_id)
+    }
     /// [`Client::update_playbook_action`] in this handle's project and workspace (operationId `UpdatePlaybookAction`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `UpdatePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
     pub fn update_playbook_action(
         &self,
         version_id: impl Into<String>,
@@ -2347,6 +2454,10 @@ impl crate::WorkspaceClient {
             )
     }
     /// [`Client::delete_playbook_action`] in this handle's project and workspace (operationId `DeletePlaybookAction`).
+    #[deprecated(
+        note = "deprecated by the service (operationId `DeletePlaybookAction`); use `UpdatePlaybookVersion` instead"
+    )]
+    #[allow(deprecated)]
     pub fn delete_playbook_action(
         &self,
         version_id: impl Into<String>,
@@ -7693,7 +7804,7 @@ impl CreatePlaybook {
     ) -> impl Future<
         Output = Result<Output<secmaster_bindings::types::PlaybookInfo>, Error>,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.prepare().0.send_envelope(Output::new)
     }
 }
 /// A prepared `ShowPlaybook` call (Querying Playbook Details); set its fields, then `send` it.
@@ -7751,7 +7862,7 @@ impl UpdatePlaybook {
     ) -> impl Future<
         Output = Result<Output<secmaster_bindings::types::PlaybookInfo>, Error>,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.prepare().0.send_envelope(Output::new)
     }
 }
 /// A prepared `DeletePlaybook` call (Deleting a Playbook); set its fields, then `send` it.
@@ -8162,14 +8273,6 @@ impl UpdatePlaybookVersion {
         self.0.body("enabled", ::serde_json::Value::Bool(value));
         self
     }
-    /// Playbook version status. EDITING: being edited; APPROVING: under review; UNPASSED: rejected; PUBLISHED: approved (published).
-    pub fn status(
-        mut self,
-        value: secmaster_bindings::open_enums::PlaybookVersionStatus,
-    ) -> Self {
-        self.0.body("status", ::serde_json::Value::String(value.as_str().to_owned()));
-        self
-    }
     /// Rule ID.
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("rule_id", ::serde_json::Value::String(value.into()));
@@ -8260,7 +8363,7 @@ impl UpdatePlaybookVersion {
     ) -> impl Future<
         Output = Result<Output<secmaster_bindings::types::PlaybookVersionInfo>, Error>,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.prepare().0.send_envelope(Output::new)
     }
 }
 /// A prepared `DeletePlaybookVersion` call (Deleting a Playbook Version); set its fields, then `send` it.
@@ -8338,7 +8441,7 @@ impl ReviewPlaybookVersion {
             Error,
         >,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.prepare().0.send_envelope(Output::new)
     }
 }
 /// A prepared `ListPlaybookApproves` call (Querying Playbook Review Results); set its fields, then `send` it.
@@ -8726,6 +8829,44 @@ impl ListPlaybookActions {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
 }
+/// A prepared `CreatePlaybookAction` call (Adding Playbook Actions); set its fields, then `send` it.
+///
+/// Made by [`Client::create_playbook_action`].
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send().await"]
+pub struct CreatePlaybookAction(
+    pub(crate) Request<secmaster_bindings::operations::CreatePlaybookAction>,
+);
+impl CreatePlaybookAction {
+    /// The actions to add to a playbook version (CreatePlaybookActionRequest's body, a list of CreateAction).
+    /// Mandatory.
+    pub fn actions(
+        mut self,
+        value: impl IntoIterator<Item = secmaster_bindings::types::CreatePlaybookAction>,
+    ) -> Self {
+        self.0
+            .body_try(
+                "actions",
+                ::serde_json::to_value(value.into_iter().collect::<Vec<_>>())
+                    .map_err(|e| format!("cannot be serialized: {e}")),
+            );
+        self
+    }
+    crate::runtime::request_options!();
+    /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
+    /// then sends the call; nothing is sent when a check fails.
+    ///
+    /// # Errors
+    /// See [`Error`]: invalid input (nothing sent, the field named), the service's error
+    /// answers, undecodable or oversized answers, timeouts, connection failures.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Page<secmaster_bindings::types::PlaybookActionInfo>, Error>,
+    > + Send + 'static {
+        self.0.send_envelope(Page::new)
+    }
+}
 /// A prepared `UpdatePlaybookAction` call (Updating a Playbook Action); set its fields, then `send` it.
 ///
 /// Made by [`Client::update_playbook_action`].
@@ -8988,7 +9129,7 @@ impl ChangePlaybookInstance {
     ) -> impl Future<
         Output = Result<Output<secmaster_bindings::types::PlaybookInstanceInfo>, Error>,
     > + Send + 'static {
-        self.0.send_bare(Output::new)
+        self.prepare().0.send_bare(Output::new)
     }
 }
 /// A prepared `ListPlaybookAuditLogs` call (Querying Playbook Instance Audit Logs); set its fields, then `send` it.

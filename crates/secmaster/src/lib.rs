@@ -124,6 +124,7 @@ mod builder;
 mod client;
 mod credentials;
 mod custom;
+mod deprecation;
 mod discovery;
 mod endpoint;
 mod error;
@@ -158,6 +159,7 @@ pub use credentials::{
     ENV_SECURITY_TOKEN, ENV_SK, ENV_STS_ENDPOINT, EcsMetadataProvider, EnvironmentProvider,
     OidcProvider, PodIdentityProvider, ProfileProvider, ProvideCredentials, Provided,
 };
+pub use deprecation::Deprecation;
 pub use discovery::ENV_IAM_ENDPOINT;
 pub use endpoint::{ENV_REGIONS_FILE, REGIONS, override_variable as region_override_variable};
 pub use error::{Error, ServiceError};

@@ -1,4 +1,4 @@
-//! The search condition of the SOC's searches ([`Client::list_alerts`](crate::Client::list_alerts),
+//! The condition of the SOC's searches and of a playbook's trigger rule ([`Client::list_alerts`](crate::Client::list_alerts),
 //! `list_incidents`, `list_indicators`, `list_dataobject_relations` and the exports): named
 //! expressions `[field, operator, value]`, joined in order by `AND` or `OR`.
 //!
@@ -23,7 +23,11 @@
 //! Terraform provider sends, and `logics` is written as the provider's example writes it
 //! (`["c0", "AND", "c1"]`), the expressions named `c0`, `c1`, … in order.
 
-use secmaster_bindings::types::{DataobjectSearchCondition, DataobjectSearchConditionConditions};
+use secmaster_bindings::open_enums::PlaybookConditionExpressionType;
+use secmaster_bindings::types::{
+    CreatePlaybookRuleInfo, DataobjectSearchCondition, DataobjectSearchConditionConditions,
+    ModifyPlaybookRuleInfo, PlaybookConditionInfo, PlaybookConditionItem,
+};
 
 /// An operator of an expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,5 +148,52 @@ impl From<Condition> for DataobjectSearchCondition {
             conditions.push(expression(i + 1, data));
         }
         Self { conditions, logics }
+    }
+}
+
+/// The condition as a playbook's trigger rule (an event-triggered version's `rule`, or a
+/// rule's own operations): `expression_type` `common`, the expressions and their logics (which
+/// the pages make mandatory for an event trigger: one expression's logics is its name).
+impl From<Condition> for PlaybookConditionInfo {
+    fn from(condition: Condition) -> Self {
+        let DataobjectSearchCondition {
+            conditions,
+            mut logics,
+        } = condition.into();
+        if logics.is_empty() {
+            logics.push("c0".to_owned());
+        }
+        let conditions = conditions
+            .into_iter()
+            .map(|c| PlaybookConditionItem {
+                name: c.name,
+                detail: None,
+                data: c.data,
+            })
+            .collect();
+        Self {
+            expression_type: Some(PlaybookConditionExpressionType::Common),
+            conditions,
+            logics,
+            ..Self::default()
+        }
+    }
+}
+
+/// The rule a playbook version creates with it (`CreatePlaybookVersion`'s `rule`).
+impl From<Condition> for CreatePlaybookRuleInfo {
+    fn from(condition: Condition) -> Self {
+        Self {
+            rule: condition.into(),
+        }
+    }
+}
+
+/// A rule's new condition (`UpdatePlaybookRule`, `UpdatePlaybookVersion`'s `rule`).
+impl From<Condition> for ModifyPlaybookRuleInfo {
+    fn from(condition: Condition) -> Self {
+        Self {
+            rule: Some(condition.into()),
+        }
     }
 }

@@ -4,22 +4,30 @@
 //! Each call must put the operation's method, path, the pages' Content-Type, the token and the
 //! example as its body on the wire, read the answer, and be retried as its retry class says.
 //! An operation whose example needs an intent method is tested by its customisation's tests.
+//! A deprecated operation is answered with the service's deprecation headers, which its result
+//! must keep, naming it and the replacement the spec names.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use secmaster::{Client, Credentials, Error, RetryPolicy};
+use secmaster::{Client, Credentials, Deprecation, Error, RetryPolicy};
 use secmaster_testkit::{Reply, TestServer};
 
 #[rustfmt::skip]
 #[path = "generated/spec_rows.rs"]
+#[allow(deprecated)] // The deprecated operations have their rows too.
 mod spec_rows;
 
 const TOKEN: &str = "spec-table-token";
 
-/// A row's call: the operation sent through the generated builder, its result dropped.
-type Call = for<'a> fn(&'a Client) -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
+/// A row's call: the operation sent through the generated builder; of its result, the
+/// deprecation notice.
+type Call = for<'a> fn(
+    &'a Client,
+) -> Pin<
+    Box<dyn Future<Output = Result<Option<Deprecation>, Error>> + Send + 'a>,
+>;
 
 /// One operation's call and what it must send and read.
 pub struct Row {
@@ -33,6 +41,8 @@ pub struct Row {
     /// The body the call must send, as JSON, when it sends one.
     body: Option<&'static str>,
     not_idempotent: bool,
+    /// Whether the spec marks it deprecated.
+    deprecated: bool,
     call: Call,
 }
 
@@ -45,7 +55,18 @@ fn client(server: &TestServer) -> Client {
         .unwrap()
 }
 
+/// The row's 2xx answer, with the deprecation headers when the operation is deprecated.
 fn answer(row: &Row) -> Reply {
+    let reply = plain_answer(row);
+    if !row.deprecated {
+        return reply;
+    }
+    reply
+        .with_header("X-API-Deprecation-Info", "retired; see the replacement")
+        .with_header("X-API-Deprecation-Date", "2026-06-30")
+}
+
+fn plain_answer(row: &Row) -> Reply {
     if row.binary {
         Reply::Full {
             status: 200,
@@ -74,7 +95,26 @@ async fn every_operation_sends_its_example_and_reads_its_answer() {
     for row in rows {
         let server = TestServer::start(vec![answer(&row)]).await;
         let result = (row.call)(&client(&server)).await;
-        assert!(result.is_ok(), "{}: {result:?}", row.id);
+        let notice = match result {
+            Ok(notice) => notice,
+            Err(e) => panic!("{}: {e:?}", row.id),
+        };
+        let op = secmaster::bindings::operations::ALL
+            .iter()
+            .find(|op| op.id == row.id)
+            .unwrap();
+        match notice {
+            Some(notice) => {
+                assert!(row.deprecated, "{}: a notice only when sent", row.id);
+                assert_eq!(
+                    (notice.operation, notice.replaced_by, notice.date.as_deref()),
+                    (row.id, op.replaced_by, Some("2026-06-30")),
+                    "{}",
+                    row.id
+                );
+            }
+            None => assert!(!row.deprecated, "{}: its notice is kept", row.id),
+        }
         let [seen] = server.requests().try_into().unwrap();
         assert_eq!(
             (seen.method.as_str(), seen.target.as_str()),

@@ -231,12 +231,34 @@ fn method(op: &OpInfo, names: &Names) -> Result<TokenStream, String> {
     };
     let doc = method_doc(op);
     let method = &names.method;
+    let deprecated = deprecated(op);
     Ok(quote! {
         #(#[doc = #doc])*
+        #deprecated
         pub fn #method(&self, #(#arg_decls),*) -> #builder {
             #body
         }
     })
+}
+
+/// `#[deprecated]` with the service's replacement, when the spec marks the operation
+/// deprecated (its answers then carry the service's deprecation headers, kept in the result's
+/// `deprecation`).
+pub(super) fn deprecated(op: &OpInfo) -> TokenStream {
+    let Some(replaced_by) = &op.deprecation else {
+        return TokenStream::new();
+    };
+    let note = match replaced_by {
+        Some(id) => format!(
+            "deprecated by the service (operationId `{}`); use `{id}` instead",
+            op.id
+        ),
+        None => format!(
+            "deprecated by the service (operationId `{}`), which names no replacement",
+            op.id
+        ),
+    };
+    quote!(#[deprecated(note = #note)])
 }
 
 /// The statement that puts a form's one file in the request, when the body is a form.

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{extra_args, ident, names};
+use super::{deprecated, extra_args, ident, names};
 use crate::operations::OpInfo;
 
 /// `impl WorkspaceClient { .. }` with a method per operation scoped to a workspace.
@@ -29,8 +29,14 @@ pub(super) fn scoped(ops: &[&OpInfo]) -> Result<TokenStream, String> {
             " [`Client::{}`] in this handle's project and workspace (operationId `{}`).",
             names.method_name, op.id
         );
+        // The method calls the client's, deprecated too.
+        let mut deprecated = deprecated(op);
+        if !deprecated.is_empty() {
+            deprecated.extend(quote!(#[allow(deprecated)]));
+        }
         methods.push(quote! {
             #[doc = #doc]
+            #deprecated
             pub fn #method(&self, #(#decls),*) -> #builder {
                 self.client().#method(self.project_id(), self.workspace_id(), #(#args),*)
             }

@@ -95,6 +95,12 @@ fn url_encoded(text: &str) -> String {
 /// it, alike.
 fn flat_example(op: &OpInfo) -> Option<Option<Value>> {
     let example = op.request_example.clone();
+    // An array body is its one field's value.
+    if let (Some(Value::Array(_)), [field]) = (&example, fields(op)) {
+        let mut object = serde_json::Map::new();
+        object.insert(field.name.clone(), example?);
+        return Some(Some(Value::Object(object)));
+    }
     let wrap = op.body.as_ref().and_then(|b| b.wrap.as_ref());
     let (Some(member), Some(Value::Object(outer))) = (wrap, &example) else {
         return Some(example);
@@ -168,9 +174,9 @@ pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
                 let value = literal(&field.kind, value)?;
                 setters.push(quote!(.#setter(#value)));
             }
-            let sent = match &wrap {
-                Some(_) => whole.clone()?,
-                None => Value::Object(object.clone()),
+            let sent = match (&wrap, &whole) {
+                (Some(_), _) | (None, Some(Value::Array(_))) => whole.clone()?,
+                (None, _) => Value::Object(object.clone()),
             };
             let text = sent.to_string();
             quote!(Some(#text))
@@ -188,6 +194,7 @@ pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
         _ => op.response_example.as_ref()?.to_string(),
     };
     let (id, method, not_idempotent) = (&op.id, &op.method, op.not_idempotent);
+    let deprecated = op.deprecation.is_some();
     let binary = op.shape == ShapeInfo::Binary;
     let call = &names.method;
     Some(quote! {
@@ -199,7 +206,10 @@ pub(super) fn row(op: &OpInfo, names: &Names) -> Option<TokenStream> {
             binary: #binary,
             body: #body,
             not_idempotent: #not_idempotent,
-            call: |c| Box::pin(async move { c.#call(#(#call_args),*) #(#setters)* .send().await.map(drop) }),
+            deprecated: #deprecated,
+            call: |c| Box::pin(async move {
+                c.#call(#(#call_args),*) #(#setters)* .send().await.map(|out| out.deprecation)
+            }),
         }
     })
 }

@@ -127,6 +127,15 @@ fn operations(old: &Api<'_>, new: &Api<'_>, out: &mut Vec<Change>) {
             );
             out.push(change(format!("operation {id}"), what, Breaking, Additive));
         }
+        if o.deprecated != n.deprecated {
+            // A warning where it is called, nothing that stops compiling or working.
+            let what = if n.deprecated {
+                "deprecated by the service"
+            } else {
+                "no longer deprecated"
+            };
+            out.push(change(format!("operation {id}"), what, Additive, Additive));
+        }
         for (name, (ty, required)) in &o.params {
             let subject = format!("{id}: {name}");
             match n.params.get(name) {

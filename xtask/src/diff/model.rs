@@ -24,6 +24,8 @@ pub(super) struct Op {
     pub params: BTreeMap<String, (String, bool)>,
     pub body: Option<String>,
     pub response: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
 }
 
 impl<'a> Api<'a> {
@@ -69,6 +71,7 @@ impl<'a> Api<'a> {
                         params,
                         body,
                         response,
+                        deprecated: op["deprecated"].as_bool().unwrap_or(false),
                     },
                 );
             }

@@ -33,8 +33,7 @@ pub(super) const OPERATIONS: &[&str] = &[
     "UpdatePlaybookRule",
     "DeletePlaybookRule",
     "ListPlaybookActions",
-    // Not in the spec (its body is an array, which the generator does not take): answered
-    // once it is, its items checked against the descriptor's fields (`playbook_io::items`).
+    // Its body is a JSON array (`playbook_io::items`).
     "CreatePlaybookAction",
     "UpdatePlaybookAction",
     "DeletePlaybookAction",

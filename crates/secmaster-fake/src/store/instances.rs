@@ -32,63 +32,8 @@ pub(crate) struct Run {
     pub(super) fails: bool,
 }
 
-/// An instance list's query, as parsed.
-#[derive(Debug, Default)]
-pub(crate) struct InstanceQuery {
-    pub offset: usize,
-    pub limit: usize,
-    pub sort_key: Option<WorkflowSortKey>,
-    pub sort_dir: Option<SortOrder>,
-    /// `(parameter, value)` filters of text fields, matched exactly (`name`: as a substring).
-    pub text: Vec<(String, String)>,
-    pub status: Option<InstanceStatus>,
-    pub trigger_type: Option<TriggerType>,
-    pub from_date: Option<String>,
-    pub to_date: Option<String>,
-}
-
-fn text(value: &Option<String>) -> &str {
-    value.as_deref().unwrap_or("")
-}
-
-fn is_status(d: &AopworkflowInstanceDetail, status: &InstanceStatus) -> bool {
-    d.status.as_ref() == Some(status)
-}
-
-impl InstanceQuery {
-    fn matches(&self, d: &AopworkflowInstanceDetail) -> bool {
-        let workflow = d.workflow.as_ref();
-        let field = |name: &str| -> &str {
-            match name {
-                "workflow_id" => workflow.map_or("", |w| text(&w.id)),
-                "id" => text(&d.id),
-                "name" => text(&d.name),
-                "dataobject_id" => text(&d.dataobject_id),
-                "dataclass_id" => d.dataclass.as_ref().map_or("", |c| text(&c.id)),
-                "playbook_id" => d.playbook.as_ref().map_or("", |p| text(&p.id)),
-                // The query's `defence_id` filters the answer's `defense_id`.
-                "defence_id" => text(&d.defense_id),
-                _ => "",
-            }
-        };
-        let texts = self.text.iter().all(|(name, value)| match name.as_str() {
-            "name" => field(name).contains(value.as_str()),
-            _ => field(name) == value,
-        });
-        let start = secmaster::parse_timestamp(text(&d.start_time));
-        let bound = |b: &Option<String>| b.as_deref().and_then(secmaster::parse_timestamp);
-        let after = bound(&self.from_date).is_none_or(|from| start.is_some_and(|s| s >= from));
-        let before = bound(&self.to_date).is_none_or(|to| start.is_some_and(|s| s <= to));
-        texts
-            && after
-            && before
-            && self.status.as_ref().is_none_or(|s| is_status(d, s))
-            && self
-                .trigger_type
-                .as_ref()
-                .is_none_or(|t| d.trigger_type.as_ref() == Some(t))
-    }
-}
+pub(crate) use super::instance_query::InstanceQuery;
+use super::instance_query::text;
 
 impl Workspace {
     /// Ends the runs whose time has come; how many (each end takes a sequence number:
@@ -179,7 +124,12 @@ impl Workspace {
         };
         let class = (class_id, class_name);
         let instance_id = new_id();
-        let detail = new_run(w, &instance_id, class, input, &caller.now);
+        let active = flow
+            .versions
+            .iter()
+            .find(|v| v.id.is_some() && v.id == w.version_id);
+        let taskflow = active.and_then(|v| v.taskflow.as_deref());
+        let detail = new_run(w, taskflow, &instance_id, class, input, &caller.now);
         self.runs.push(Arc::new(Run {
             detail,
             ends: Some(ends),
@@ -272,7 +222,15 @@ pub(super) fn playbook_run(
     (now, ends): (&str, SystemTime),
 ) -> Run {
     let run_id = new_id();
-    let mut detail = new_run(&flow.info, &run_id, class.clone(), input.to_owned(), now);
+    let taskflow = super::topology::active_taskflow(flow);
+    let mut detail = new_run(
+        &flow.info,
+        taskflow,
+        &run_id,
+        class.clone(),
+        input.to_owned(),
+        now,
+    );
     detail.playbook = Some(AopworkflowInstanceDetailPlaybook {
         en_name: Some(name.to_owned()),
         id: Some(playbook.to_owned()),
@@ -325,29 +283,34 @@ pub(crate) fn within_context(len: usize, max: usize) -> Result<(), Rejection> {
     Ok(())
 }
 
-/// A new run of workflow `w`, started `now`: `RUNNING`, one node, the data class `(id, name)`
-/// and the context `input` it runs with.
+/// A new run of workflow `w`, started `now`: `RUNNING`, a node per node of its activated
+/// version's topology (`taskflow`), the data class `(id, name)` and the context `input` it
+/// runs with.
 fn new_run(
     w: &AopWorkflowInfo,
+    taskflow: Option<&str>,
     instance_id: &str,
     class: (String, String),
     input: String,
     now: &str,
 ) -> AopworkflowInstanceDetail {
     let start = now.to_owned();
-    let node = TopologyNodeInfo {
-        instance_type: Some("TASK".into()),
-        action_id: Some("start".into()),
-        action_name: Some("Start".into()),
-        start_time: Some(start.clone()),
-        end_time: Some(String::new()),
-        error_msg: Some(String::new()),
-        input: Some(input),
-        output: Some("{}".into()),
-        parent_instance_id: Some(instance_id.to_owned()),
-        status: Some(NodeStatus::Running),
-        succeed: Some(false),
-    };
+    let audit_logs = super::topology::nodes(taskflow)
+        .into_iter()
+        .map(|(id, name, kind)| TopologyNodeInfo {
+            instance_type: Some(kind),
+            action_id: Some(id),
+            action_name: Some(name),
+            start_time: Some(start.clone()),
+            end_time: Some(String::new()),
+            error_msg: Some(String::new()),
+            input: Some(input.clone()),
+            output: Some("{}".into()),
+            parent_instance_id: Some(instance_id.to_owned()),
+            status: Some(NodeStatus::Running),
+            succeed: Some(false),
+        })
+        .collect();
     let name = text(&w.name);
     AopworkflowInstanceDetail {
         id: Some(instance_id.to_owned()),
@@ -382,9 +345,7 @@ fn new_run(
         retry_count: Some(0),
         defense_id: Some(String::new()),
         dataobject_id: Some(new_id()),
-        topology: Some(WorkflowInstanceTopology {
-            audit_logs: vec![node],
-        }),
+        topology: Some(WorkflowInstanceTopology { audit_logs }),
     }
 }
 

@@ -175,13 +175,13 @@ pub async fn draft(fake: &FakeSecMaster, book: &Book) -> Made {
     Made { playbook, version }
 }
 
-/// Submits (through the client) and approves version `version` (PASS: the client's review
-/// builder has no intent methods yet, so raw JSON).
+/// Submits and approves version `version` through the client's intent methods.
 pub async fn publish(fake: &FakeSecMaster, version: &str) {
     let (p, w) = page();
-    let submitted = client(fake)
+    let c = client(fake);
+    let submitted = c
         .update_playbook_version(&p, &w, version)
-        .status("APPROVING".into())
+        .submit()
         .send()
         .await
         .unwrap();
@@ -189,28 +189,22 @@ pub async fn publish(fake: &FakeSecMaster, version: &str) {
         submitted.status.as_ref().map(|s| s.as_str()),
         Some("APPROVING")
     );
-    let path = soc(&format!("playbooks/versions/{version}"));
-    let approval = json!({"result": "PASS", "content": "fine"});
-    ok(
-        fake,
-        Method::POST,
-        &format!("{path}/approval"),
-        Some(approval),
-    )
-    .await;
+    c.review_playbook_version(&p, &w, version)
+        .approve("fine")
+        .send()
+        .await
+        .unwrap();
 }
 
-/// Enables playbook `made` on its version (raw JSON: the client hides `enabled` and
-/// `active_version_id` for intent methods not written yet).
+/// Enables playbook `made` on its version, through the client's intent method.
 pub async fn enable(fake: &FakeSecMaster, made: &Made) {
-    let body = json!({"enabled": true, "active_version_id": made.version});
-    ok(
-        fake,
-        Method::PUT,
-        &soc(&format!("playbooks/{}", made.playbook)),
-        Some(body),
-    )
-    .await;
+    let (p, w) = page();
+    client(fake)
+        .update_playbook(&p, &w, &made.playbook)
+        .enable(&made.version)
+        .send()
+        .await
+        .unwrap();
 }
 
 /// Makes `book` enabled on a published version.

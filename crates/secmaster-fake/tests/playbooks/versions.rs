@@ -2,7 +2,7 @@
 //! submitted or edited again.
 
 use reqwest::Method;
-use secmaster::bindings::types::PlaybookConditionItem;
+use secmaster::bindings::types::{CreatePlaybookAction, PlaybookConditionItem};
 use secmaster_fake::{FakeSecMaster, codes};
 use serde_json::json;
 
@@ -250,4 +250,74 @@ async fn a_deleted_version_is_no_longer_named_by_its_playbook() {
     assert_eq!(playbook(&fake, &made).await["unaudited_version_id"], "");
     let (status, _) = super::call(&fake, Method::GET, &vp, None).await;
     assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn actions_are_added_changed_listed_and_deleted_through_the_client() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w) = page();
+    let c = client(&fake);
+    let made = draft(
+        &fake,
+        &Book {
+            workflows: Vec::new(),
+            ..Book::high_alerts("actions")
+        },
+    )
+    .await;
+    let actions: Vec<CreatePlaybookAction> =
+        serde_json::from_value(super::actions_body(&[super::workflow(), super::workflow()]))
+            .unwrap();
+    let added = c
+        .create_playbook_action(&p, &w, &made.version)
+        .actions(actions)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.items.len(), 2);
+    let first = added.items[0].id.clone().unwrap();
+    // A workflow the workspace does not have: refused, nothing added.
+    let missing: Vec<CreatePlaybookAction> = serde_json::from_value(super::actions_body(&[
+        "00000000-0000-0000-0000-000000000000".to_owned(),
+    ]))
+    .unwrap();
+    let e = c
+        .create_playbook_action(&p, &w, &made.version)
+        .actions(missing)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::UNKNOWN_WORKFLOW));
+    c.update_playbook_action(&p, &w, &made.version, &first)
+        .name("renamed")
+        .send()
+        .await
+        .unwrap();
+    let listed = c
+        .list_playbook_actions(&p, &w, &made.version)
+        .offset(0)
+        .limit(1)
+        .items()
+        .try_collect_vec()
+        .await
+        .unwrap();
+    let names: Vec<&str> = listed.iter().filter_map(|a| a.name.as_deref()).collect();
+    assert_eq!(names, ["renamed", "action 1"]);
+    c.delete_playbook_action(&p, &w, &made.version, &first)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        version(&fake, &made).await["actions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let e = c
+        .delete_playbook_action(&p, &w, &made.version, &first)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Walks a playbook's life on a SecMaster endpoint with the OFFICIAL Huawei Cloud Python SDK
 (huaweicloudsdksecmaster, AK/SK signing through huaweicloudsdkcore): create a workflow, a
-playbook, a version of it for alerts with an action running the workflow (inline: the spec has
-no CreatePlaybookAction, whose body is an array), a rule that picks High alerts; submit the version, approve it, enable the playbook on it; create a High alert that
+playbook, a version of it for alerts, a rule that picks High alerts, an action running the
+workflow; submit the version, approve it, enable the playbook on it; create a High alert that
 triggers it, list the instance and show its topology; disable the playbook, delete the
 version's action and rule, the version and the playbook. Every answer is read through the SDK's
 own models, so a shape they do not expect fails here.
@@ -20,7 +20,8 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdksecmaster.v1 import (
     Alert, ApprovePlaybookInfo, ConditionInfo, ConditionItem, CreateAction, CreateAlertRequest,
-    CreateAlertRequestBody, CreateAopWorkflowInfo, CreateAopWorkflowRequest, ListPlaybookActionsRequest,
+    CreateAlertRequestBody, CreateAopWorkflowInfo, CreateAopWorkflowRequest, CreatePlaybookActionRequest,
+    ListPlaybookActionsRequest,
     CreatePlaybookApproveRequest, CreatePlaybookInfo, CreatePlaybookRequest, CreatePlaybookRuleRequest,
     CreatePlaybookVersionInfo, CreatePlaybookVersionRequest, CreateRuleInfo, DeletePlaybookActionRequest,
     DeletePlaybookRequest, DeletePlaybookRuleRequest, DeletePlaybookVersionRequest,
@@ -58,9 +59,7 @@ def main():
             **ids, playbook_id=playbook.id, body=CreatePlaybookVersionInfo(
                 description="v1", workspace_id=workspace, playbook_id=playbook.id, dataclass_id=alert_class,
                 rule_enable=True, trigger_type="EVENT", dataobject_create=True, dataobject_update=False,
-                action_strategy="ASYNC", actions=[CreateAction(
-                    name="run it", description="the workflow", action_type="AOP_WORKFLOW",
-                    action_id=workflow, sort_order="1")]))).data
+                action_strategy="ASYNC"))).data
         seen["version"] = version.status
 
         step = "create a rule"
@@ -69,6 +68,12 @@ def main():
                 expression_type="common", logics=["high"],
                 conditions=[ConditionItem(name="high", detail="severity is High",
                                           data=["severity", "==", "High"])])))).data
+
+        step = "create an action"
+        client.create_playbook_action(CreatePlaybookActionRequest(
+            **ids, version_id=version.id, body=[CreateAction(
+                name="run it", description="the workflow", action_type="AOP_WORKFLOW",
+                action_id=workflow, sort_order="1")]))
 
         step = "list its action"
         actions = client.list_playbook_actions(ListPlaybookActionsRequest(

@@ -5,6 +5,7 @@
 //! `prepare(self) -> Self` here, run by the generated `send` before anything is sent.
 
 mod instances;
+mod playbooks;
 mod versions;
 mod workflows;
 

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::custom::not_blank;
+use crate::custom::playbooks::{require_verdict, verdict};
 use crate::generated::{
     CreateWorkflowVersion, ReviewWorkflowVersion, UpdateWorkflowVersion, ValidateWorkflowVersion,
 };
@@ -105,30 +106,20 @@ impl UpdateWorkflowVersion {
 
 impl ReviewWorkflowVersion {
     /// Approves the version (`result: PASS`) with a comment.
-    pub fn approve(self, comment: impl Into<String>) -> Self {
-        self.verdict(ApprovalResult::Pass, comment.into())
+    pub fn approve(mut self, comment: impl Into<String>) -> Self {
+        verdict(&mut self.0, ApprovalResult::Pass, comment.into());
+        self
     }
 
     /// Rejects the version (`result: UN_PASS`) with a comment.
-    pub fn reject(self, comment: impl Into<String>) -> Self {
-        self.verdict(ApprovalResult::UnPass, comment.into())
-    }
-
-    fn verdict(mut self, result: ApprovalResult, comment: String) -> Self {
-        self.0
-            .body("result", Value::String(result.as_str().to_owned()));
-        self.0.body("content", Value::String(comment));
+    pub fn reject(mut self, comment: impl Into<String>) -> Self {
+        verdict(&mut self.0, ApprovalResult::UnPass, comment.into());
         self
     }
 
     /// A verdict is given.
     pub(crate) fn prepare(mut self) -> Self {
-        if self.0.body_field("result").is_none() {
-            self.0.fail(Error::invalid(
-                "result",
-                "is required and was not set: call approve or reject",
-            ));
-        }
+        require_verdict(&mut self.0);
         self
     }
 }

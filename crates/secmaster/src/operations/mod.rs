@@ -29,6 +29,9 @@ pub struct Page<T> {
     pub total: Option<u64>,
     /// The request id: the body's `request_id` when non-empty, else the `X-Request-Id` header.
     pub request_id: Option<String>,
+    /// The service's notice that the operation is deprecated (`X-API-Deprecation-Info`,
+    /// `X-API-Deprecation-Date`), when the answer carries one.
+    pub deprecation: Option<crate::Deprecation>,
 }
 
 impl<T> Page<T> {
@@ -40,6 +43,7 @@ impl<T> Page<T> {
             items: data.into_iter().map(T::from).collect(),
             total: meta.total,
             request_id: meta.request_id,
+            deprecation: meta.deprecation,
         }
     }
 }
@@ -53,6 +57,9 @@ pub struct Output<T> {
     pub value: T,
     /// The request id: the body's `request_id` when non-empty, else the `X-Request-Id` header.
     pub request_id: Option<String>,
+    /// The service's notice that the operation is deprecated (`X-API-Deprecation-Info`,
+    /// `X-API-Deprecation-Date`), when the answer carries one.
+    pub deprecation: Option<crate::Deprecation>,
 }
 
 impl<T> Output<T> {
@@ -63,6 +70,7 @@ impl<T> Output<T> {
         Self {
             value: T::from(data),
             request_id: meta.request_id,
+            deprecation: meta.deprecation,
         }
     }
 

@@ -126,7 +126,10 @@ pub(super) async fn attempt_once<T>(
     let now = inner.auth.clock.now();
     match super::response::unsuccessful(&exchange, &inner.redactor, (limit, setter), now) {
         Some(failure) => Err(failure),
-        None => decode(&exchange, &inner.redactor),
+        None => decode(&exchange, &inner.redactor).map(|(result, mut meta)| {
+            meta.deprecation = crate::Deprecation::from_headers(&exchange.headers);
+            (result, meta)
+        }),
     }
 }
 

@@ -64,8 +64,10 @@ pub(super) fn json_body(
     if let Some(rule) = request.rules().find(|r| r.is_broken_by_fields(get)) {
         return Err(super::request::broken(rule));
     }
-    // Serialized from the fields as set (sorted by name), with no map built on the way.
+    // Serialized from the fields as set (sorted by name), with no map built on the way; an
+    // array body is its one field's value.
     let bytes = match request.wrap {
+        _ if request.array => serde_json::to_vec(set.first().map_or(&Value::Null, |(_, v)| v)),
         Some(member) => {
             let outer = |name: &str| request.fields.iter().any(|f| f.name == name && f.outer);
             let (beside, inner): (Vec<_>, Vec<_>) =

@@ -360,6 +360,7 @@ impl<T> Page<T> {
             items: items.into_iter().map(T::from).collect(),
             total,
             request_id: meta.request_id,
+            deprecation: meta.deprecation,
         }
     }
 }

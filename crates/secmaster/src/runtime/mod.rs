@@ -312,6 +312,13 @@ async fn execute<T>(
             Ok((result, mut meta)) => {
                 meta.request_id = meta.request_id.map(|id| inner.redactor.text(id));
                 meta.after_ambiguous = ambiguous_before;
+                if let Some(notice) = &mut meta.deprecation {
+                    notice.operation = op.id;
+                    notice.replaced_by = op.replaced_by;
+                    notice.info = notice.info.take().map(|t| inner.redactor.text(t));
+                    notice.date = notice.date.take().map(|t| inner.redactor.text(t));
+                    notice.log_once();
+                }
                 let request_id = meta.request_id.as_deref().unwrap_or("");
                 tracing::info!(
                     attempt = attempt_no,

@@ -28,6 +28,8 @@ pub(crate) struct Meta {
     /// Whether an earlier attempt of the same call failed in a way that may have let it act
     /// (its answer lost): a batch's "not acted on" may then mean "already done".
     pub after_ambiguous: bool,
+    /// The service's deprecation notice, when the answer carries one.
+    pub deprecation: Option<crate::Deprecation>,
 }
 
 /// The request ID a gateway sets on every answer.
@@ -142,6 +144,7 @@ pub(crate) fn envelope<D: DeserializeOwned + Normalize>(
         Meta {
             request_id,
             after_ambiguous: false,
+            deprecation: None,
             total: body.total,
         },
     ))
@@ -198,6 +201,7 @@ pub(crate) fn acknowledged(
         Meta {
             request_id,
             after_ambiguous: false,
+            deprecation: None,
             total: None,
         },
     ))
@@ -237,6 +241,7 @@ pub(crate) fn bare<D: DeserializeOwned + Default + PartialEq + Normalize>(
         Meta {
             request_id,
             after_ambiguous: false,
+            deprecation: None,
             total: None,
         },
     ))
@@ -253,6 +258,7 @@ pub(crate) fn empty(exchange: &Exchange, redactor: &Redactor) -> Result<((), Met
         Meta {
             request_id,
             after_ambiguous: false,
+            deprecation: None,
             total: None,
         },
     ))
@@ -274,6 +280,7 @@ pub(crate) fn binary(exchange: &Exchange, redactor: &Redactor) -> Result<(Bytes,
         Meta {
             request_id,
             after_ambiguous: false,
+            deprecation: None,
             total: None,
         },
     ))

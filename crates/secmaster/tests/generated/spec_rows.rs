@@ -3,7 +3,7 @@
 use super::Row;
 /// Every operation whose request example the generated setters express.
 ///
-/// Left to their own tests (their request example needs a field an intent method owns, or the spec gives no 2xx example): CreateAopWorkflowVersion, CreateWorkflowInstance, UpdateAopWorkflowVersion, CreateAopWorkflowVersionApprovel, ValidateAopWorkflowVersion, UpdateWorkflowInstance, ShowPlaybookMonitors, CreatePlaybookApprove, ChangePlaybookInstance.
+/// Left to their own tests (their request example needs a field an intent method owns, or the spec gives no 2xx example): CreateAopWorkflowVersion, CreateWorkflowInstance, UpdateAopWorkflowVersion, CreateAopWorkflowVersionApprovel, ValidateAopWorkflowVersion, UpdateWorkflowInstance, ShowPlaybookMonitors, UpdatePlaybookVersion, CreatePlaybookApprove, ChangePlaybookInstance.
 pub fn rows() -> Vec<Row> {
     let mut rows = Vec::new();
     rows.push(Row {
@@ -14,6 +14,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_workflows(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -21,7 +22,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -34,6 +35,7 @@ pub fn rows() -> Vec<Row> {
             "{\"aop_type\":\"NORMAL\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"description\":\"Aop workflow description Test\",\"engine_type\":\"public_engine\",\"labels\":\"IP\",\"name\":\"Test_aop\"}",
         ),
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.create_workflow(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -46,7 +48,7 @@ pub fn rows() -> Vec<Row> {
                 .name("Test_aop")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -57,6 +59,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_workflow(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -65,7 +68,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -78,6 +81,7 @@ pub fn rows() -> Vec<Row> {
             "{\"description\":\"Aop workflow description Test\",\"name\":\"Test_aop\"}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.update_workflow(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -88,7 +92,7 @@ pub fn rows() -> Vec<Row> {
                 .name("Test_aop")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -99,6 +103,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_workflow(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -107,7 +112,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -118,6 +123,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_workflow_versions(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -126,7 +132,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -137,6 +143,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_workflow_version(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -145,7 +152,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -156,6 +163,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_workflow_version(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -164,7 +172,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -175,6 +183,7 @@ pub fn rows() -> Vec<Row> {
         binary: true,
         body: Some("{\"id\":[\"c19470f3-5eaf-4572-82e8-2ff094495919\"]}"),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.export_workflows(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -186,7 +195,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -197,6 +206,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.import_workflows(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -206,7 +216,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -217,6 +227,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_workflow_instances(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -224,7 +235,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -235,6 +246,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_workflow_instance(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -243,7 +255,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -254,13 +266,14 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_workspaces("f69081793d9e4ea8a2f479dcef961989")
                 .limit(0)
                 .offset(0)
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -273,6 +286,7 @@ pub fn rows() -> Vec<Row> {
             "{\"description\":\"Production SOC workspace\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"name\":\"soc-prod\",\"project_name\":\"cn-north-4\",\"region_id\":\"cn-north-4\",\"tags\":[{\"key\":\"env\",\"value\":\"prod\"}]}",
         ),
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.create_workspace("f69081793d9e4ea8a2f479dcef961989")
                 .description("Production SOC workspace")
@@ -289,7 +303,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -300,6 +314,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_workspace(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -307,7 +322,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -320,6 +335,7 @@ pub fn rows() -> Vec<Row> {
             "{\"description\":\"Production SOC workspace (EU)\",\"name\":\"soc-prod\"}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.update_workspace(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -329,7 +345,7 @@ pub fn rows() -> Vec<Row> {
                 .name("soc-prod")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -340,6 +356,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_workspace(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -347,7 +364,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -358,6 +375,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_dataclass(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -365,7 +383,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -376,6 +394,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_data_class_info(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -384,7 +403,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -395,6 +414,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_dataclass_fields(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -403,7 +423,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -416,6 +436,7 @@ pub fn rows() -> Vec<Row> {
             "{\"category\":\"DDoS attack\",\"category_code\":\"ddos\",\"description\":\"Slow HTTP DDoS\",\"enabled\":true,\"sla\":30,\"sub_category\":\"Slow HTTP\",\"sub_category_code\":\"slow_http\"}",
         ),
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.create_dataclass_type(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -431,7 +452,7 @@ pub fn rows() -> Vec<Row> {
                 .sub_category_code("slow_http")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -444,6 +465,7 @@ pub fn rows() -> Vec<Row> {
             "{\"ids\":[\"4c5d6e7f8091a2b3c4d5e6f708192a3b\"],\"is_delete\":true}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_dataclass_type(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -459,7 +481,7 @@ pub fn rows() -> Vec<Row> {
                 .is_delete(true)
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -470,6 +492,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: Some("{\"enable\":false,\"ids\":[\"4c5d6e7f8091a2b3c4d5e6f708192a3b\"]}"),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.enable_dataclass_type(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -485,7 +508,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -498,6 +521,7 @@ pub fn rows() -> Vec<Row> {
             "{\"condition\":{\"conditions\":[{\"data\":[\"handle_status\",\"=\",\"Open\"],\"name\":\"c1\"},{\"data\":[\"severity\",\"=\",\"High\"],\"name\":\"c2\"}],\"logics\":[\"c1\",\"AND\",\"c2\"]},\"from_date\":\"2025-06-01T00:00:00.000Z\",\"limit\":10,\"offset\":0,\"order\":\"DESC\",\"sort_by\":\"create_time\",\"to_date\":\"2025-06-30T23:59:59.999Z\"}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_alerts(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -523,7 +547,7 @@ pub fn rows() -> Vec<Row> {
                 .to_date("2025-06-30T23:59:59.999Z")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -536,6 +560,7 @@ pub fn rows() -> Vec<Row> {
             "{\"data_object\":{\"alert_type\":{\"alert_type\":\"ACK Flood\",\"category\":\"DDoS attack\"},\"confidence\":80,\"count\":1,\"criticality\":60,\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"ACK flood from one source address.\",\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"ipdrr_phase\":\"Preparation\",\"last_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"network_list\":[{\"dest_ip\":\"192.168.0.10\",\"dest_port\":\"443\",\"direction\":\"IN\",\"protocol\":\"TCP\",\"src_ip\":\"203.0.113.10\",\"src_port\":40123}],\"resource_list\":[{\"id\":\"a6c2e0f4-1b3d-4e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"elb-prod-01\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"provider\":\"elb\",\"region_id\":\"cn-north-4\",\"type\":\"instances\"}],\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"verification_state\":\"Unknown\"}}",
         ),
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.create_alert(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -588,7 +613,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -599,6 +624,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: Some("{\"batch_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]}"),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_alert(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -612,7 +638,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -623,6 +649,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_alert(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -631,7 +658,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -644,6 +671,7 @@ pub fn rows() -> Vec<Row> {
             "{\"data_object\":{\"close_comment\":\"Source blocked on the WAF.\",\"close_reason\":\"Resolved\",\"handle_status\":\"Closed\"}}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.change_alert(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -657,7 +685,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -670,6 +698,7 @@ pub fn rows() -> Vec<Row> {
             "{\"batch_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"],\"data_object\":{\"owner\":\"soc-analyst\",\"verification_state\":\"True_Positive\"}}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.change_alerts(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -689,7 +718,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -700,6 +729,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: Some("{\"batch_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]}"),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_alerts(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -713,7 +743,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -726,6 +756,7 @@ pub fn rows() -> Vec<Row> {
             "{\"ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"],\"incident_content\":{\"incident_type\":{\"category\":\"DDoS attack\",\"id\":\"4c5d6e7f8091a2b3c4d5e6f708192a3b\",\"incident_type\":\"ACK Flood\"},\"title\":\"ACK flood against elb-prod-01\"}}",
         ),
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.create_batch_order_alerts(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -747,7 +778,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -760,6 +791,7 @@ pub fn rows() -> Vec<Row> {
             "{\"data_object_filters_form\":{\"condition\":{\"conditions\":[{\"data\":[\"handle_status\",\"=\",\"Open\"],\"name\":\"c1\"}],\"logics\":[\"c1\"]},\"limit\":100,\"offset\":0},\"title\":[\"title\",\"severity\",\"handle_status\",\"create_time\"]}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.export_alerts(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -781,7 +813,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -792,6 +824,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.import_alerts(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -801,7 +834,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -812,6 +845,7 @@ pub fn rows() -> Vec<Row> {
         binary: true,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.download_alert_template(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -819,7 +853,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -832,6 +866,7 @@ pub fn rows() -> Vec<Row> {
             "{\"condition\":{\"conditions\":[{\"data\":[\"handle_status\",\"=\",\"Open\"],\"name\":\"c1\"},{\"data\":[\"severity\",\"=\",\"High\"],\"name\":\"c2\"}],\"logics\":[\"c1\",\"AND\",\"c2\"]},\"from_date\":\"2025-06-01T00:00:00.000Z\",\"limit\":10,\"offset\":0,\"order\":\"DESC\",\"sort_by\":\"create_time\",\"to_date\":\"2025-06-30T23:59:59.999Z\"}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_incidents(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -857,7 +892,7 @@ pub fn rows() -> Vec<Row> {
                 .to_date("2025-06-30T23:59:59.999Z")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -870,6 +905,7 @@ pub fn rows() -> Vec<Row> {
             "{\"data_object\":{\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"flow analysis\",\"product_name\":\"custom-ids\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":3},\"description\":\"Incident opened from the ACK flood alert.\",\"first_observed_time\":\"2025-06-24T10:12:00.000Z+0800\",\"handle_status\":\"Open\",\"incident_type\":{\"category\":\"DDoS attack\",\"incident_type\":\"ACK Flood\"},\"ipdrr_phase\":\"Detection and Analysis\",\"owner\":\"soc-analyst\",\"severity\":\"High\",\"title\":\"ACK flood against elb-prod-01\",\"verification_state\":\"True_Positive\"}}",
         ),
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.create_incident(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -905,7 +941,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -916,6 +952,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: Some("{\"batch_ids\":[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]}"),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_incident(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -929,7 +966,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -940,6 +977,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_incident(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -948,7 +986,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -961,6 +999,7 @@ pub fn rows() -> Vec<Row> {
             "{\"data_object\":{\"close_comment\":\"Mitigated.\",\"close_reason\":\"Resolved\",\"handle_status\":\"Closed\"}}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.change_incident(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -974,7 +1013,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -987,6 +1026,7 @@ pub fn rows() -> Vec<Row> {
             "{\"batch_ids\":[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"],\"data_object\":{\"owner\":\"soc-lead\"}}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.change_incidents(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1001,7 +1041,7 @@ pub fn rows() -> Vec<Row> {
                 .owner("soc-lead")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1012,6 +1052,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: Some("{\"batch_ids\":[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"]}"),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_incidents(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1025,7 +1066,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1038,6 +1079,7 @@ pub fn rows() -> Vec<Row> {
             "{\"data_object_filters_form\":{\"limit\":100,\"offset\":0},\"title\":[\"title\",\"severity\",\"handle_status\"]}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.export_incidents(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1057,7 +1099,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1068,6 +1110,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.import_incidents(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1077,7 +1120,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1088,6 +1131,7 @@ pub fn rows() -> Vec<Row> {
         binary: true,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.download_incident_template(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1095,7 +1139,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1106,6 +1150,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: Some("{\"ids\":[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]}"),
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.create_dataobject_relation(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1122,7 +1167,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1133,6 +1178,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: Some("{\"ids\":[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]}"),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_dataobject_relation(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1149,7 +1195,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1162,6 +1208,7 @@ pub fn rows() -> Vec<Row> {
             "{\"dataobject_ids\":[\"c2a3f5d1-7b8e-4f0a-9c6d-2e1b3a4c5d6e\"],\"related_dataobject_ids\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]}",
         ),
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.batch_create_dataobject_relations(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1183,7 +1230,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1196,6 +1243,7 @@ pub fn rows() -> Vec<Row> {
             "{\"limit\":10,\"offset\":0,\"order\":\"DESC\",\"sort_by\":\"create_time\"}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_dataobject_relations(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1214,7 +1262,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1227,6 +1275,7 @@ pub fn rows() -> Vec<Row> {
             "{\"condition\":{\"conditions\":[{\"data\":[\"verdict\",\"=\",\"Black\"],\"name\":\"c1\"}],\"logics\":[\"c1\"]},\"limit\":10,\"offset\":0,\"sort_by\":\"create_time\"}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_indicators(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1245,7 +1294,7 @@ pub fn rows() -> Vec<Row> {
                 .sort_by("create_time")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1258,6 +1307,7 @@ pub fn rows() -> Vec<Row> {
             "{\"data_object\":{\"confidence\":90,\"data_source\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"product_feature\":\"indicator\",\"product_name\":\"secmaster\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"source_type\":1},\"defanged\":false,\"environment\":{\"domain_id\":\"ac7438b990ef4a37b741004eae2d7bc3\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"region_id\":\"cn-north-4\",\"vendor_type\":\"HWC\"},\"first_report_time\":\"2025-06-24T10:12:00.000Z+0800\",\"granular_marking\":\"1\",\"indicator_type\":{\"id\":\"a1b2c3d4e5f60718293a4b5c6d7e8f90\",\"indicator_type\":\"IPv4\"},\"labels\":\"c2\",\"name\":\"c2-server-203.0.113.10\",\"status\":\"Open\",\"value\":\"203.0.113.10\",\"verdict\":\"Black\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}}",
         ),
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.create_indicator(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1301,7 +1351,7 @@ pub fn rows() -> Vec<Row> {
                 .workspace_id("f44065f5-557b-4376-ae02-8c65ef1960f4")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1312,6 +1362,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: Some("{\"batch_ids\":[\"8f2d6c1a3b4e4d5f9a8b7c6d5e4f3a2b\"]}"),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_indicator(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1325,7 +1376,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1336,6 +1387,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_indicator_detail(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1344,7 +1396,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1355,6 +1407,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: Some("{\"data_object\":{\"status\":\"Closed\",\"verdict\":\"Gray\"}}"),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.update_indicator(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1365,7 +1418,7 @@ pub fn rows() -> Vec<Row> {
                 .verdict(secmaster::bindings::open_enums::IndicatorVerdict::from("Gray"))
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1378,6 +1431,7 @@ pub fn rows() -> Vec<Row> {
             "{\"data_object_filters_form\":{\"limit\":100,\"offset\":0},\"title\":[\"name\",\"value\",\"verdict\"]}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.export_indicators(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1397,7 +1451,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1408,6 +1462,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.import_indicators(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1417,7 +1472,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1428,6 +1483,7 @@ pub fn rows() -> Vec<Row> {
         binary: true,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.download_indicator_template(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1435,7 +1491,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1446,6 +1502,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_playbooks(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1455,7 +1512,7 @@ pub fn rows() -> Vec<Row> {
                 .offset(0)
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1468,6 +1525,7 @@ pub fn rows() -> Vec<Row> {
             "{\"description\":\"Block the source IP of high-severity alerts\",\"name\":\"block-malicious-ip\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}",
         ),
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.create_playbook(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1478,7 +1536,7 @@ pub fn rows() -> Vec<Row> {
                 .workspace_id("f44065f5-557b-4376-ae02-8c65ef1960f4")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1489,6 +1547,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_playbook(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1497,7 +1556,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1510,6 +1569,7 @@ pub fn rows() -> Vec<Row> {
             "{\"description\":\"Block the source IP of high-severity alerts (v2)\"}",
         ),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.update_playbook(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1519,7 +1579,7 @@ pub fn rows() -> Vec<Row> {
                 .description("Block the source IP of high-severity alerts (v2)")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1530,6 +1590,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_playbook(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1538,7 +1599,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1549,6 +1610,7 @@ pub fn rows() -> Vec<Row> {
         binary: true,
         body: Some("{\"id\":[\"909494e3-558e-46b6-a9eb-07a8e18ca62f\"]}"),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.export_playbook(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1562,7 +1624,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1573,6 +1635,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.import_playbook(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1582,7 +1645,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1593,6 +1656,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: true,
         call: |c| Box::pin(async move {
             c.show_playbook_statistics(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1600,7 +1664,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1611,6 +1675,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_playbook_versions(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1619,7 +1684,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1632,6 +1697,7 @@ pub fn rows() -> Vec<Row> {
             "{\"action_strategy\":\"ASYNC\",\"actions\":[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"name\":\"Block IP\"}],\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataobject_create\":true,\"dataobject_delete\":false,\"dataobject_update\":false,\"description\":\"First version\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"rule\":{\"rule\":{\"conditions\":[{\"data\":[\"severity\",\"==\",\"High\"],\"detail\":\"\",\"name\":\"c1\"}],\"expression_type\":\"common\",\"logics\":[\"c1\"]}},\"rule_enable\":true,\"trigger_type\":\"EVENT\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"}",
         ),
         not_idempotent: true,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.create_playbook_version(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1672,7 +1738,7 @@ pub fn rows() -> Vec<Row> {
                 .workspace_id("f44065f5-557b-4376-ae02-8c65ef1960f4")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1683,6 +1749,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_playbook_version(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1691,44 +1758,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
-        }),
-    });
-    rows.push(Row {
-        id: "UpdatePlaybookVersion",
-        method: "PUT",
-        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1",
-        answer: "{\"code\":\"00000000\",\"data\":{\"action_strategy\":\"ASYNC\",\"actions\":[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"\",\"id\":\"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\",\"name\":\"Block IP\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"playbook_version_id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\"}],\"approve_name\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"dataobject_create\":true,\"dataobject_delete\":false,\"dataobject_update\":false,\"description\":\"First version\",\"enabled\":false,\"id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule_enable\":true,\"rule_id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"rules\":{\"id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule\":\"{\\\"expression_type\\\":\\\"common\\\",\\\"conditions\\\":[{\\\"name\\\":\\\"c1\\\",\\\"data\\\":[\\\"severity\\\",\\\"==\\\",\\\"High\\\"]}],\\\"logics\\\":[\\\"c1\\\"]}\"},\"status\":\"APPROVING\",\"trigger_type\":\"EVENT\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"version\":\"v1\",\"version_type\":0},\"message\":\"\"}",
-        binary: false,
-        body: Some(
-            "{\"action_strategy\":\"ASYNC\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataobject_create\":true,\"rule_enable\":true,\"status\":\"APPROVING\",\"trigger_type\":\"EVENT\"}",
-        ),
-        not_idempotent: false,
-        call: |c| Box::pin(async move {
-            c.update_playbook_version(
-                    "f69081793d9e4ea8a2f479dcef961989",
-                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
-                    "version-id-1",
-                )
-                .action_strategy(
-                    secmaster::bindings::open_enums::PlaybookActionStrategy::from(
-                        "ASYNC",
-                    ),
-                )
-                .dataclass_id("e410ae50-43fa-343e-807a-a2a9edb8018e")
-                .dataobject_create(true)
-                .rule_enable(true)
-                .status(
-                    secmaster::bindings::open_enums::PlaybookVersionStatus::from(
-                        "APPROVING",
-                    ),
-                )
-                .trigger_type(
-                    secmaster::bindings::open_enums::PlaybookTriggerType::from("EVENT"),
-                )
-                .send()
-                .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1739,6 +1769,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.delete_playbook_version(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1747,7 +1778,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1758,6 +1789,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: Some("{\"name\":\"block-malicious-ip-copy\"}"),
         not_idempotent: true,
+        deprecated: true,
         call: |c| Box::pin(async move {
             c.copy_playbook_version(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1767,7 +1799,7 @@ pub fn rows() -> Vec<Row> {
                 .name("block-malicious-ip-copy")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1778,6 +1810,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_playbook_approves(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1785,7 +1818,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1798,6 +1831,7 @@ pub fn rows() -> Vec<Row> {
             "{\"rule\":{\"conditions\":[{\"data\":[\"severity\",\"==\",\"High\"],\"detail\":\"\",\"name\":\"c1\"}],\"expression_type\":\"common\",\"logics\":[\"c1\"]}}",
         ),
         not_idempotent: true,
+        deprecated: true,
         call: |c| Box::pin(async move {
             c.create_playbook_rule(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1820,7 +1854,7 @@ pub fn rows() -> Vec<Row> {
                 .logics(serde_json::from_str::<Vec<String>>("[\"c1\"]").unwrap())
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1831,6 +1865,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: true,
         call: |c| Box::pin(async move {
             c.show_playbook_rule(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1840,7 +1875,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1853,6 +1888,7 @@ pub fn rows() -> Vec<Row> {
             "{\"rule\":{\"conditions\":[{\"data\":[\"severity\",\"==\",\"High\"],\"detail\":\"\",\"name\":\"c1\"}],\"expression_type\":\"common\",\"logics\":[\"c1\"]}}",
         ),
         not_idempotent: false,
+        deprecated: true,
         call: |c| Box::pin(async move {
             c.update_playbook_rule(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1876,7 +1912,7 @@ pub fn rows() -> Vec<Row> {
                 .logics(serde_json::from_str::<Vec<String>>("[\"c1\"]").unwrap())
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1887,6 +1923,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: true,
         call: |c| Box::pin(async move {
             c.delete_playbook_rule(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1896,7 +1933,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1907,6 +1944,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: true,
         call: |c| Box::pin(async move {
             c.list_playbook_actions(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1917,7 +1955,37 @@ pub fn rows() -> Vec<Row> {
                 .offset(0)
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
+        }),
+    });
+    rows.push(Row {
+        id: "CreatePlaybookAction",
+        method: "POST",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/versions/version-id-1/actions",
+        answer: "{\"code\":\"00000000\",\"data\":[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"runs the blocking workflow\",\"id\":\"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\",\"name\":\"Block IP\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"playbook_version_id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\"}],\"message\":\"\"}",
+        binary: false,
+        body: Some(
+            "[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"runs the blocking workflow\",\"name\":\"Block IP\",\"sort_order\":\"1\"}]",
+        ),
+        not_idempotent: true,
+        deprecated: true,
+        call: |c| Box::pin(async move {
+            c.create_playbook_action(
+                    "f69081793d9e4ea8a2f479dcef961989",
+                    "f44065f5-557b-4376-ae02-8c65ef1960f4",
+                    "version-id-1",
+                )
+                .actions(
+                    serde_json::from_str::<
+                        Vec<secmaster::bindings::types::CreatePlaybookAction>,
+                    >(
+                            "[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"runs the blocking workflow\",\"name\":\"Block IP\",\"sort_order\":\"1\"}]",
+                        )
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1930,6 +1998,7 @@ pub fn rows() -> Vec<Row> {
             "{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"name\":\"Block IP\"}",
         ),
         not_idempotent: false,
+        deprecated: true,
         call: |c| Box::pin(async move {
             c.update_playbook_action(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1946,7 +2015,7 @@ pub fn rows() -> Vec<Row> {
                 .name("Block IP")
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1957,6 +2026,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: true,
         call: |c| Box::pin(async move {
             c.delete_playbook_action(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1966,7 +2036,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1977,6 +2047,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_playbook_instances(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -1986,7 +2057,7 @@ pub fn rows() -> Vec<Row> {
                 .offset(0)
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -1997,6 +2068,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_playbook_instance(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -2005,7 +2077,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -2016,6 +2088,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: None,
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.show_playbook_topology(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -2024,7 +2097,7 @@ pub fn rows() -> Vec<Row> {
                 )
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows.push(Row {
@@ -2035,6 +2108,7 @@ pub fn rows() -> Vec<Row> {
         binary: false,
         body: Some("{\"parent_instance_id\":\"8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f91\"}"),
         not_idempotent: false,
+        deprecated: false,
         call: |c| Box::pin(async move {
             c.list_playbook_audit_logs(
                     "f69081793d9e4ea8a2f479dcef961989",
@@ -2045,7 +2119,7 @@ pub fn rows() -> Vec<Row> {
                 .offset(0)
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.deprecation)
         }),
     });
     rows

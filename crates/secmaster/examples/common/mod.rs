@@ -1,0 +1,129 @@
+//! What the examples share: starting the local fake, the exit code, and how a step, a request
+//! ID and a time are printed. (Not an example itself: a module each example includes.)
+
+#![allow(dead_code)] // Each example uses some of it.
+
+use std::process::ExitCode;
+
+use secmaster::{AopType, Client, Credentials, WorkspaceClient};
+use secmaster_fake::{FAKE_TOKEN, FakeSecMaster, SeedWorkflow};
+
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Whether the arguments ask for help (`-h`, `--help`): then `help` is printed.
+pub fn asked_for_help(args: &[String], help: &str) -> bool {
+    let asked = args.iter().any(|a| a == "-h" || a == "--help");
+    if asked {
+        print!("{help}");
+    }
+    asked
+}
+
+/// The process's exit code for `result`, its error printed.
+pub fn exit(result: Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The local fake, started in-process, and a client of it with its project and workspace.
+pub struct OnTheFake {
+    pub fake: FakeSecMaster,
+    pub client: Client,
+    pub project: String,
+    pub workspace: String,
+}
+
+/// Starts the local fake and says so.
+pub async fn start_the_fake() -> Result<OnTheFake> {
+    let fake = FakeSecMaster::start().await?;
+    println!(
+        "No credentials in the environment: using a local fake SecMaster at {}\n",
+        fake.endpoint()
+    );
+    let seed = SeedWorkflow::page_example();
+    let client = Client::builder()
+        .endpoint(fake.endpoint())
+        .credentials(Credentials::token(FAKE_TOKEN))
+        .build()?;
+    Ok(OnTheFake {
+        fake,
+        client,
+        project: seed.project_id,
+        workspace: seed.workspace_id,
+    })
+}
+
+/// A step's title.
+pub fn step(title: &str) {
+    println!("\n== {title}");
+}
+
+/// A request ID as printed (`-` when the answer had none).
+pub fn id(request_id: &Option<String>) -> &str {
+    request_id.as_deref().unwrap_or("-")
+}
+
+/// A list's total as printed (`?` when the service did not say).
+pub fn total(total: Option<u64>) -> String {
+    total.map_or("?".to_owned(), |n| n.to_string())
+}
+
+/// A time of the service as a person reads it, in UTC (`2026-12-02 18:22:11 UTC`): the pages'
+/// `2026-12-03T02:22:11.086Z+0800` is local time with its offset after a `Z`, read by the
+/// crate's own [`secmaster::parse_timestamp`]. Text that is no time is shown as sent; none is
+/// `-`.
+pub fn when(time: Option<&str>) -> String {
+    match time.map(str::trim).filter(|t| !t.is_empty()) {
+        None => "-".to_owned(),
+        Some(text) => match secmaster::parse_timestamp(text) {
+            Some(at) => at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            None => text.to_owned(),
+        },
+    }
+}
+
+/// One line of a step's table: what, its ID, what happened, the request ID.
+pub fn row(what: &str, object: &str, done: &str, request_id: &Option<String>) {
+    println!("  {what:<9} {object:<38} {done:<10} {}", id(request_id));
+}
+
+/// A new version of `workflow` running `topology` (JSON; the crate Base64-encodes it),
+/// created, submitted, approved and activated, a line each; its ID.
+pub async fn activated_version(
+    soc: &WorkspaceClient,
+    workflow: &str,
+    topology: &str,
+) -> Result<String> {
+    let draft = soc
+        .create_workflow_version(workflow)
+        .name("Notify on new alerts")
+        .description("made by the secmaster examples")
+        .taskflow(topology)
+        .taskconfig("{}")
+        .aop_type(AopType::Normal)
+        .send()
+        .await?;
+    let version = draft.id.clone().ok_or("the new version has no ID")?;
+    row("version", &version, "created", &draft.request_id);
+    let submitted = soc
+        .update_workflow_version(&version)
+        .submit()
+        .send()
+        .await?;
+    row("version", &version, "submitted", &submitted.request_id);
+    let review = soc.review_workflow_version(&version);
+    let review = review.approve("checked by the example").send().await?;
+    row("version", &version, "approved", &review.request_id);
+    let active = soc
+        .update_workflow_version(&version)
+        .activate()
+        .send()
+        .await?;
+    row("version", &version, "activated", &active.request_id);
+    Ok(version)
+}

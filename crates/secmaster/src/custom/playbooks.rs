@@ -1,0 +1,199 @@
+//! Playbooks: enabling one with its active version and disabling it, a version's submission for
+//! review and its review, and a playbook instance's commands.
+
+use serde_json::Value;
+
+use crate::custom::not_blank;
+use crate::generated::{
+    ChangePlaybookInstance, CreatePlaybook, CreatePlaybookVersion, ReviewPlaybookVersion,
+    UpdatePlaybook, UpdatePlaybookVersion,
+};
+use crate::runtime::Request;
+use crate::{ApprovalResult, Error};
+use secmaster_bindings::open_enums::{
+    PlaybookActionType, PlaybookOperationPlaybookOperation as InstanceCommand,
+    PlaybookVersionStatus,
+};
+
+impl CreatePlaybook {
+    /// The body's mandatory `workspace_id` is the path's when not set; a different one is
+    /// refused (the playbook would not be made where the call says).
+    pub(crate) fn prepare(mut self) -> Self {
+        let path = self.0.path(1).to_owned();
+        match self.0.body_field("workspace_id").and_then(Value::as_str) {
+            None => self.0.body("workspace_id", Value::String(path)),
+            Some(set) if set != path => self.0.fail(Error::invalid(
+                "workspace_id",
+                format!("is {set:?}, not the path's workspace {path:?}"),
+            )),
+            Some(_) => {}
+        }
+        self
+    }
+}
+
+impl CreatePlaybookVersion {
+    /// Adds an action that runs workflow `workflow_id` (a workflow of the same workspace):
+    /// `{action_type: AOP_WORKFLOW, action_id}` appended to `actions`, in the order added.
+    pub fn runs_workflow(mut self, workflow_id: impl Into<String>) -> Self {
+        let mut actions = match self.0.body_field("actions") {
+            Some(Value::Array(actions)) => actions.clone(),
+            _ => Vec::new(),
+        };
+        actions.push(serde_json::json!({
+            "action_type": PlaybookActionType::AopWorkflow.as_str(),
+            "action_id": workflow_id.into(),
+        }));
+        self.0.body("actions", Value::Array(actions));
+        self
+    }
+}
+
+impl UpdatePlaybook {
+    /// Enables the playbook with `version_id` as its active version (`enabled: true` and
+    /// `active_version_id`, which the service requires together). The version must be an
+    /// approved (`PUBLISHED`) version of this playbook.
+    pub fn enable(mut self, version_id: impl Into<String>) -> Self {
+        self.0.body("enabled", Value::Bool(true));
+        self.0
+            .body("active_version_id", Value::String(version_id.into()));
+        self
+    }
+
+    /// Disables the playbook (`enabled: false`): it starts no instance until enabled again.
+    pub fn disable(mut self) -> Self {
+        self.0.body("enabled", Value::Bool(false));
+        self.0.unset("active_version_id");
+        self
+    }
+
+    /// The update sets something; enabling or disabling goes alone (a playbook is edited only
+    /// while disabled: disable, edit, enable are three calls); text set is not blank.
+    pub(crate) fn prepare(mut self) -> Self {
+        if self.0.body_is_empty() {
+            self.0.fail(Error::invalid(
+                "body",
+                "the update sets nothing; set name or description, or call enable or disable",
+            ));
+        }
+        let mut checked = not_blank("name", self.0.body_field("name"))
+            .and_then(|()| not_blank("active_version_id", self.0.body_field("active_version_id")));
+        if self.0.body_field("enabled").is_some() {
+            let mut edits = self.0.clone();
+            edits.unset("enabled");
+            edits.unset("active_version_id");
+            if !edits.body_is_empty() {
+                checked = Err(Error::invalid(
+                    "enabled",
+                    "enable and disable are sent alone: a playbook is edited only while \
+                     disabled (disable it, edit it, then enable it)",
+                ));
+            }
+        }
+        self.0.check(checked);
+        self
+    }
+}
+
+impl UpdatePlaybookVersion {
+    /// Submits the version for review (`status: APPROVING`); a reviewer then approves it
+    /// ([`ReviewPlaybookVersion::approve`]), which publishes it, or rejects it.
+    pub fn submit(mut self) -> Self {
+        let approving = PlaybookVersionStatus::Approving.as_str().to_owned();
+        self.0.body("status", Value::String(approving));
+        self
+    }
+
+    /// The change sets something; a submission goes alone (edit the version, then submit it);
+    /// text set is not blank.
+    pub(crate) fn prepare(mut self) -> Self {
+        if self.0.body_is_empty() {
+            self.0.fail(Error::invalid(
+                "body",
+                "the update sets nothing; edit a field or call submit",
+            ));
+        }
+        let mut checked = not_blank("description", self.0.body_field("description"));
+        if self.0.body_field("status").is_some() {
+            let mut edits = self.0.clone();
+            edits.unset("status");
+            if !edits.body_is_empty() {
+                checked = Err(Error::invalid(
+                    "status",
+                    "a submission is sent alone; edit the version and submit it in two calls",
+                ));
+            }
+        }
+        self.0.check(checked);
+        self
+    }
+}
+
+impl ReviewPlaybookVersion {
+    /// Approves the version (`result: PASS`) with a comment: it is published, and a playbook
+    /// can be enabled with it.
+    pub fn approve(mut self, comment: impl Into<String>) -> Self {
+        verdict(&mut self.0, ApprovalResult::Pass, comment.into());
+        self
+    }
+
+    /// Rejects the version (`result: UN_PASS`) with a comment.
+    pub fn reject(mut self, comment: impl Into<String>) -> Self {
+        verdict(&mut self.0, ApprovalResult::UnPass, comment.into());
+        self
+    }
+
+    /// A verdict is given.
+    pub(crate) fn prepare(mut self) -> Self {
+        require_verdict(&mut self.0);
+        self
+    }
+}
+
+impl ChangePlaybookInstance {
+    /// Runs a failed or terminated instance again (`operation: RETRY`).
+    pub fn retry(mut self) -> Self {
+        let retry = InstanceCommand::Retry.as_str().to_owned();
+        self.0.body("operation", Value::String(retry));
+        self
+    }
+
+    /// Terminates a running instance (`operation: TERMINATE`).
+    pub fn terminate(mut self) -> Self {
+        let terminate = InstanceCommand::Terminate.as_str().to_owned();
+        self.0.body("operation", Value::String(terminate));
+        self
+    }
+
+    /// A command is chosen.
+    pub(crate) fn prepare(mut self) -> Self {
+        if self.0.body_field("operation").is_none() {
+            self.0.fail(Error::invalid(
+                "operation",
+                "no command: call retry or terminate",
+            ));
+        }
+        self
+    }
+}
+
+/// A review's verdict and comment (`result`, `content`), for a workflow's version or a
+/// playbook's.
+pub(crate) fn verdict<O: secmaster_bindings::Op + 'static>(
+    request: &mut Request<O>,
+    result: ApprovalResult,
+    comment: String,
+) {
+    request.body("result", Value::String(result.as_str().to_owned()));
+    request.body("content", Value::String(comment));
+}
+
+/// A review without a verdict is refused, naming the intent methods.
+pub(crate) fn require_verdict<O: secmaster_bindings::Op + 'static>(request: &mut Request<O>) {
+    if request.body_field("result").is_none() {
+        request.fail(Error::invalid(
+            "result",
+            "is required and was not set: call approve or reject",
+        ));
+    }
+}

@@ -1,0 +1,364 @@
+//! The playbook chapters through the generated client: the intent methods (enable with an
+//! active version, disable, submit, approve, reject, an instance's commands) and what they send,
+//! the checks made before anything is sent, the mandatory paging of the lists, waiting for an
+//! instance, and the service's deprecation notices.
+
+#![allow(deprecated)] // The deprecated operations are called on purpose.
+
+use std::time::Duration;
+
+use secmaster::{Client, Credentials, RetryPolicy};
+use secmaster_testkit::ids::{PROJECT, WORKSPACE};
+use secmaster_testkit::{Captured, Reply, TestServer};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "playbook-test-token-0123456789abcdef";
+const PLAYBOOK: &str = "pb-00000000000000000000000000000001";
+const VERSION: &str = "pv-00000000000000000000000000000001";
+
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::token(TOKEN))
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+}
+
+fn ok(data: Value) -> Reply {
+    let body = json!({"code": "00000000", "message": "", "success": true, "data": data});
+    Reply::json(200, &body.to_string())
+}
+
+fn body(seen: &Captured) -> Value {
+    serde_json::from_slice(&seen.body).unwrap()
+}
+
+#[tokio::test]
+async fn enabling_sends_the_active_version_and_disabling_sends_enabled_false() {
+    let playbook = json!({"id": PLAYBOOK, "enabled": true, "version_id": VERSION});
+    let server = TestServer::start(vec![ok(playbook.clone()), ok(playbook)]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let enabled = soc
+        .update_playbook(PLAYBOOK)
+        .enable(VERSION)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enabled.enabled, Some(true));
+    soc.update_playbook(PLAYBOOK)
+        .disable()
+        .send()
+        .await
+        .unwrap();
+    let seen = server.requests();
+    assert_eq!(seen[0].method, "PUT");
+    let path = format!("/v1/{PROJECT}/workspaces/{WORKSPACE}/soc/playbooks/{PLAYBOOK}");
+    assert_eq!(seen[0].target, path);
+    assert_eq!(
+        body(&seen[0]),
+        json!({"enabled": true, "active_version_id": VERSION})
+    );
+    assert_eq!(body(&seen[1]), json!({"enabled": false}));
+}
+
+#[tokio::test]
+async fn the_playbook_rules_are_checked_before_sending() {
+    let server = TestServer::start(vec![]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let cases = [
+        (
+            soc.update_playbook(PLAYBOOK)
+                .enable("")
+                .send()
+                .await
+                .map(drop),
+            "active_version_id",
+        ),
+        (
+            soc.update_playbook(PLAYBOOK)
+                .name("renamed")
+                .enable(VERSION)
+                .send()
+                .await
+                .map(drop),
+            "enabled",
+        ),
+        (
+            soc.update_playbook(PLAYBOOK)
+                .description("d")
+                .disable()
+                .send()
+                .await
+                .map(drop),
+            "enabled",
+        ),
+        (soc.update_playbook(PLAYBOOK).send().await.map(drop), "body"),
+        (
+            soc.update_playbook_version(VERSION)
+                .description("d")
+                .submit()
+                .send()
+                .await
+                .map(drop),
+            "status",
+        ),
+        (
+            soc.update_playbook_version(VERSION).send().await.map(drop),
+            "body",
+        ),
+        (
+            soc.review_playbook_version(VERSION).send().await.map(drop),
+            "result",
+        ),
+        (
+            soc.create_playbook_action(VERSION)
+                .actions(Vec::new())
+                .send()
+                .await
+                .map(drop),
+            "actions",
+        ),
+        (
+            soc.list_playbooks().limit(10).send().await.map(drop),
+            "offset",
+        ),
+        (
+            soc.list_playbooks().offset(0).send().await.map(drop),
+            "limit",
+        ),
+    ];
+    for (i, (result, field)) in cases.into_iter().enumerate() {
+        let error = result.unwrap_err();
+        assert_eq!(error.field(), Some(field), "case {i}: {error}");
+        assert!(
+            error.to_string().contains("nothing was sent"),
+            "case {i}: {error}"
+        );
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_version_is_submitted_alone_and_reviewed_with_a_comment() {
+    let version = json!({"id": VERSION, "status": "APPROVING"});
+    let review = json!({"result": "PASS", "content": "looks right"});
+    let replies = vec![ok(version), ok(review.clone()), ok(review)];
+    let server = TestServer::start(replies).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    soc.update_playbook_version(VERSION)
+        .submit()
+        .send()
+        .await
+        .unwrap();
+    let approved = soc
+        .review_playbook_version(VERSION)
+        .approve("looks right")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.content.as_deref(), Some("looks right"));
+    soc.review_playbook_version(VERSION)
+        .reject("no action")
+        .send()
+        .await
+        .unwrap();
+    let seen = server.requests();
+    let version_path =
+        format!("/v1/{PROJECT}/workspaces/{WORKSPACE}/soc/playbooks/versions/{VERSION}");
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].target.as_str()),
+        ("PUT", version_path.as_str())
+    );
+    assert_eq!(body(&seen[0]), json!({"status": "APPROVING"}));
+    assert_eq!(seen[1].target, format!("{version_path}/approval"));
+    assert_eq!(
+        body(&seen[1]),
+        json!({"result": "PASS", "content": "looks right"})
+    );
+    assert_eq!(
+        body(&seen[2]),
+        json!({"result": "UN_PASS", "content": "no action"})
+    );
+}
+
+#[tokio::test]
+async fn the_playbook_list_walks_from_offset_zero() {
+    let page = |ids: &[&str], total: u64| {
+        let data: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
+        let body = json!({"code": "00000000", "total": total, "data": data});
+        Reply::json(200, &body.to_string())
+    };
+    let server = TestServer::start(vec![page(&["p1", "p2"], 3), page(&["p3"], 3)]).await;
+    let all = client(&server)
+        .list_playbooks(PROJECT, WORKSPACE)
+        .limit(2)
+        .items()
+        .try_collect_vec()
+        .await
+        .unwrap();
+    let ids: Vec<_> = all.iter().filter_map(|p| p.id.as_deref()).collect();
+    assert_eq!(ids, ["p1", "p2", "p3"]);
+    let targets: Vec<_> = server.requests().iter().map(|r| r.target.clone()).collect();
+    assert!(targets[0].ends_with("?limit=2&offset=0"), "{targets:?}");
+    assert!(targets[1].ends_with("?limit=2&offset=2"), "{targets:?}");
+}
+
+#[tokio::test]
+async fn a_deprecated_operations_notice_reaches_the_result_without_secrets() {
+    let statistics = json!({"code": "00000000", "data": {}});
+    let notice = Reply::json(200, &statistics.to_string())
+        .with_header(
+            "X-API-Deprecation-Info",
+            &format!("retired; token {TOKEN} seen"),
+        )
+        .with_header("X-API-Deprecation-Date", "2026-06-30");
+    let plain = Reply::json(200, &statistics.to_string());
+    let server = TestServer::start(vec![notice, plain]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let shown = soc.show_playbook_statistics().send().await.unwrap();
+    let deprecation = shown.deprecation.clone().expect("the notice is kept");
+    assert_eq!(deprecation.operation, "ShowPlaybookStatistics");
+    assert_eq!(deprecation.date.as_deref(), Some("2026-06-30"));
+    let info = deprecation.info.as_deref().unwrap();
+    assert!(!info.contains(TOKEN), "{info}");
+    assert!(info.contains("***"), "{info}");
+    assert!(!format!("{deprecation} {deprecation:?}").contains(TOKEN));
+    let again = soc.show_playbook_statistics().send().await.unwrap();
+    assert_eq!(
+        again.deprecation, None,
+        "an answer without the headers has none"
+    );
+}
+
+#[tokio::test]
+async fn a_version_carries_its_typed_rule_and_the_workflows_it_runs() {
+    use secmaster::bindings::open_enums::PlaybookTriggerType;
+    use secmaster::search::{Condition, Operator};
+    let server = TestServer::start(vec![ok(json!({"id": VERSION}))]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let high = Condition::field("severity", Operator::Eq, "High");
+    soc.create_playbook_version(PLAYBOOK)
+        .dataclass_id("dc-alert")
+        .trigger_type(PlaybookTriggerType::Event)
+        .dataobject_create(true)
+        .rule_enable(true)
+        .rule(high)
+        .runs_workflow("wf-1")
+        .runs_workflow("wf-2")
+        .send()
+        .await
+        .unwrap();
+    let sent = body(&server.requests()[0]);
+    assert_eq!(
+        sent["rule"],
+        json!({"rule": {"expression_type": "common",
+            "conditions": [{"name": "c0", "data": ["severity", "=", "High"]}],
+            "logics": ["c0"]}})
+    );
+    assert_eq!(
+        sent["actions"],
+        json!([{"action_type": "AOP_WORKFLOW", "action_id": "wf-1"},
+               {"action_type": "AOP_WORKFLOW", "action_id": "wf-2"}])
+    );
+}
+
+const INSTANCE: &str = "pi-00000000000000000000000000000001";
+
+fn instance(status: &str) -> Reply {
+    let body = json!({"id": INSTANCE, "status": status, "trigger_type": "EVENT",
+        "playbook": {"id": PLAYBOOK, "name": "block"}});
+    Reply::json(200, &body.to_string())
+}
+
+#[tokio::test]
+async fn an_instance_is_awaited_until_a_final_status_of_the_spec() {
+    let replies = vec![
+        instance("RUNNING"),
+        instance("RETRYING"),
+        instance("TERMINATING"),
+        instance("TERMINATED"),
+    ];
+    let server = TestServer::start(replies).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let done = soc
+        .show_playbook_instance(INSTANCE)
+        .wait_until_done(Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(done.status.as_ref().map(|s| s.as_str()), Some("TERMINATED"));
+    assert_eq!(server.requests().len(), 4, "TERMINATING is not final");
+}
+
+#[tokio::test]
+async fn an_instance_command_is_sent_once_and_refused_without_one() {
+    let replies = vec![instance("RETRYING"), instance("TERMINATING")];
+    let server = TestServer::start(replies).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let error = soc
+        .change_playbook_instance(INSTANCE)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.field(), Some("operation"), "{error}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+    soc.change_playbook_instance(INSTANCE)
+        .retry()
+        .send()
+        .await
+        .unwrap();
+    soc.change_playbook_instance(INSTANCE)
+        .terminate()
+        .send()
+        .await
+        .unwrap();
+    let seen = server.requests();
+    let path = format!(
+        "/v1/{PROJECT}/workspaces/{WORKSPACE}/soc/playbooks/instances/{INSTANCE}/operation"
+    );
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].target.as_str()),
+        ("POST", path.as_str())
+    );
+    assert_eq!(body(&seen[0]), json!({"operation": "RETRY"}));
+    assert_eq!(body(&seen[1]), json!({"operation": "TERMINATE"}));
+}
+
+#[tokio::test]
+async fn the_instance_list_walks_its_bare_pages_from_offset_zero() {
+    let page = |ids: &[&str]| {
+        let instances: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
+        Reply::json(
+            200,
+            &json!({"count": 3, "instances": instances}).to_string(),
+        )
+    };
+    let server = TestServer::start(vec![page(&["i1", "i2"]), page(&["i3"])]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let error = soc.list_playbook_instances().send().await.unwrap_err();
+    assert_eq!(error.field(), Some("limit"), "{error}");
+    let all = soc
+        .list_playbook_instances()
+        .limit(2)
+        .items()
+        .try_collect_vec()
+        .await
+        .unwrap();
+    let ids: Vec<_> = all.iter().filter_map(|i| i.id.as_deref()).collect();
+    assert_eq!(ids, ["i1", "i2", "i3"]);
+    let first = &server.requests()[0].target;
+    assert!(first.ends_with("?limit=2&offset=0"), "{first}");
+}
+
+#[tokio::test]
+async fn a_playbook_is_made_in_the_paths_workspace() {
+    let server = TestServer::start(vec![ok(json!({"id": PLAYBOOK, "name": "block"}))]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let elsewhere = soc.create_playbook().name("block").workspace_id("ws-other");
+    let error = elsewhere.send().await.unwrap_err();
+    assert_eq!(error.field(), Some("workspace_id"), "{error}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+    soc.create_playbook().name("block").send().await.unwrap();
+    let sent = body(&server.requests()[0]);
+    assert_eq!(sent, json!({"name": "block", "workspace_id": WORKSPACE}));
+}
