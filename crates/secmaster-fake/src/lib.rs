@@ -31,7 +31,6 @@
 //!   `{"stats": {..}, "entries": [..]}` (credentials read `***`) and `DELETE /_fake/journal`
 //!   clears it; both need an accepted token or key, and see and clear only the entries of its
 //!   projects (and those whose path names none).
-//! - Playbooks run as a SOAR engine; `POST /_fake/playbooks/{id}/fire` fires a `TIMER` one.
 //! - Faults injected for the next N authenticated requests, of one operation, on one resource,
 //!   or any ([`Fault`]), including a connection closed after the request was processed.
 //! - Safe on a shared network: a cap on open connections, header-read, idle and body-read
