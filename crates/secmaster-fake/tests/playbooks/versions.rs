@@ -321,3 +321,77 @@ async fn actions_are_added_changed_listed_and_deleted_through_the_client() {
         .unwrap_err();
     assert!(e.is_not_found(), "{e}");
 }
+
+#[tokio::test]
+async fn the_clients_intent_methods_drive_a_playbook_through_its_life() {
+    let fake = super::fake_with(std::time::Duration::from_secs(60), false).await;
+    let (p, w) = page();
+    let c = client(&fake);
+    let playbook = c
+        .create_playbook(&p, &w)
+        .name("intents")
+        .workspace_id(&w)
+        .send()
+        .await
+        .unwrap();
+    let playbook = playbook.id.clone().unwrap();
+    let version = c
+        .create_playbook_version(&p, &w, &playbook)
+        .workspace_id(&w)
+        .dataclass_id(super::alert_class())
+        .trigger_type("EVENT".into())
+        .dataobject_create(true)
+        .runs_workflow(super::workflow())
+        .send()
+        .await
+        .unwrap();
+    let version = version.id.clone().unwrap();
+    c.update_playbook_version(&p, &w, &version)
+        .submit()
+        .send()
+        .await
+        .unwrap();
+    c.review_playbook_version(&p, &w, &version)
+        .approve("ok")
+        .send()
+        .await
+        .unwrap();
+    c.update_playbook(&p, &w, &playbook)
+        .enable(&version)
+        .send()
+        .await
+        .unwrap();
+    alert(&fake, json!({"title": "any", "severity": "Low"})).await;
+    let id = instances(&fake).await[0]["id"].as_str().unwrap().to_owned();
+    let stopped = c
+        .change_playbook_instance(&p, &w, &id)
+        .terminate()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        stopped.status.as_ref().map(|s| s.as_str()),
+        Some("TERMINATED")
+    );
+    let again = c
+        .change_playbook_instance(&p, &w, &id)
+        .retry()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status.as_ref().map(|s| s.as_str()), Some("RETRYING"));
+    let e = c
+        .change_playbook_instance(&p, &w, &id)
+        .retry()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::WRONG_INSTANCE_STATUS));
+    c.update_playbook(&p, &w, &playbook)
+        .disable()
+        .send()
+        .await
+        .unwrap();
+    alert(&fake, json!({"title": "after", "severity": "Low"})).await;
+    assert_eq!(instances(&fake).await.len(), 1, "disabled: no new instance");
+}
