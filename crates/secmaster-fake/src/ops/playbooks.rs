@@ -265,7 +265,9 @@ fn instances(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, 
         "ShowPlaybookMonitors" => {
             let playbook = path(r, "playbook_id");
             let window = (query.text("start_time"), query.text("end_time"));
-            Value::Object(ctx.settled(r, |s| s.playbook_monitor(&playbook, window))?)
+            let versions = query.text("version_query_type").unwrap_or_default();
+            let monitor = ctx.settled(r, |s| s.playbook_monitor(&playbook, window, &versions))?;
+            Value::Object(monitor)
         }
         _ => Value::Object(ctx.read(|s| Ok(s.playbook_statistics()))?),
     };

@@ -132,11 +132,13 @@ impl Workspace {
     }
 
     /// Playbook `id`'s monitor: its instances started within `(from, to)` (the pages'
-    /// timestamps, either open), counted by trigger and outcome, and their run times.
+    /// timestamps, either open) of the `versions` asked for (`ALL`, `VALID`: versions it still
+    /// has, `DELETED`), counted by trigger and outcome, and their run times.
     pub(crate) fn playbook_monitor(
         &self,
         id: &str,
         (from, to): (Option<String>, Option<String>),
+        versions: &str,
     ) -> Result<Obj, super::Rejection> {
         self.obj(PLAYBOOKS, id)?;
         let filter = InstanceFilter {
@@ -149,6 +151,17 @@ impl Workspace {
             .children(INSTANCES, id)
             .map(|i| self.instance_view(i))
             .filter(|v| filter.matches(v))
+            .filter(|v| {
+                // VALID: of a version the playbook still has; DELETED: of one deleted; ALL.
+                let kept = self
+                    .obj(VERSIONS, nested(v, "playbook", "version_id"))
+                    .is_ok();
+                match versions {
+                    "VALID" => kept,
+                    "DELETED" => !kept,
+                    _ => true,
+                }
+            })
             .collect();
         let count = |f: &str, v: &str| views.iter().filter(|i| text(i, f) == v).count();
         let timed: Vec<(&Obj, f64)> = views

@@ -119,6 +119,13 @@ async fn topology_audit_logs_and_monitor_tell_what_ran() {
         m["min_run_time_instance"]["playbook_instance_id"],
         id.as_str()
     );
+    let deleted = WINDOW.replace("=ALL", "=DELETED");
+    let path = soc(&format!("playbooks/{}/monitor?{deleted}", made.playbook));
+    let none = ok(&fake, Method::GET, &path, None).await;
+    assert_eq!(
+        none["data"]["total_instance_num"], 0,
+        "its version still exists"
+    );
 }
 
 #[tokio::test]
