@@ -49,7 +49,8 @@ pub struct Limits {
     /// The most runs a workspace holds (a run's record stays until its workflow is deleted).
     pub max_runs: usize,
     /// The most objects a workspace holds of each family served from the spec alone (alerts,
-    /// incidents, ...).
+    /// incidents, ...), and of each of the playbook chapters' (playbooks, versions, rules,
+    /// actions, approvals, instances: an instance past it is not started).
     pub max_objects: usize,
     /// The most workspaces the fake holds in all, seeded ones included (a CreateWorkspace past
     /// it is refused): with [`Limits::max_workspace_bytes`], what the store may hold at most.

@@ -176,14 +176,20 @@ fn import(
         checked.push(fields);
     }
     let kept = kept(family, create);
+    let start = super::playbooks::start(r);
     let ids = ctx.change(|s| {
         let mut ids = Vec::new();
         for (i, fields) in checked.into_iter().enumerate() {
             let made = s.create_record(kept, None, fields, (ctx.project, ctx.workspace), r.caller);
-            ids.push(
-                made.map_err(|e| reject(e.code, format!("row {}: {}", i + 2, e.message)))?
-                    .id,
+            let made = made.map_err(|e| reject(e.code, format!("row {}: {}", i + 2, e.message)))?;
+            // An imported alert or incident is created: it triggers playbooks as one.
+            s.trigger(
+                kept.name,
+                &made.value,
+                crate::store::Change::Created,
+                &start,
             );
+            ids.push(made.id);
         }
         Ok(ids)
     })?;

@@ -16,7 +16,7 @@ pub(super) use super::body::{body_fields, fields, listed_ids};
 use super::{Ctx, OK, Request, acknowledged, unserved};
 use crate::query::Query;
 use crate::server::{JSON_UTF8, plain};
-use crate::store::{self, Kept, Listing, Rejection, Search, codes, reject, rules};
+use crate::store::{self, Change, Kept, Listing, Rejection, Search, codes, reject, rules};
 
 /// The family and role of operation `id`, when the spec's families name it.
 pub(super) fn role(id: &str) -> Option<(&'static Family, &'static str)> {
@@ -89,7 +89,7 @@ pub(super) fn answer(
             let start = super::playbooks::start(r);
             let created = ctx.change(|s| {
                 let created = s.create_record(kept, parent, fields, ids, r.caller)?;
-                s.trigger(family.name, &created.value, true, &start);
+                s.trigger(family.name, &created.value, Change::Created, &start);
                 Ok(created)
             })?;
             one(r, created.value)
@@ -145,7 +145,7 @@ fn update(
         let mut last = Value::Null;
         for id in ids {
             last = s.update_record(kept, id, change.clone(), r.caller)?.value;
-            s.trigger(kept.name, &last, false, &start);
+            s.trigger(kept.name, &last, Change::Updated, &start);
         }
         Ok(last)
     })
@@ -160,8 +160,9 @@ fn delete(
     family: &'static Family,
     ids: &[String],
 ) -> Result<Response, Rejection> {
+    let start = super::playbooks::start(r);
     if r.op.batch {
-        let outcome = ctx.change(|s| Ok(s.delete_records(family.name, ids)))?;
+        let outcome = ctx.change(|s| Ok(s.delete_triggering(family.name, ids, &start)))?;
         return batch(r, outcome);
     }
     let deleted = ctx.change(|s| {
@@ -169,7 +170,7 @@ fn delete(
             let value = s.record(family.name, id)?.value.clone();
             Ok::<_, Rejection>(if first.is_null() { value } else { first })
         })?;
-        s.delete_records(family.name, ids);
+        s.delete_triggering(family.name, ids, &start);
         Ok(first)
     })?;
     one(r, deleted)

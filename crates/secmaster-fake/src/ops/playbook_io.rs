@@ -48,56 +48,43 @@ pub(super) fn body(r: &Request<'_>) -> Result<Obj, Rejection> {
     })
 }
 
-/// A body that is an array of objects (CreatePlaybookAction's actions), each checked against
-/// the descriptor's fields, at most [`crate::Limits::max_objects`] of them.
+/// A body that is a JSON array (CreatePlaybookAction's actions, `RequestBody::array`): the
+/// descriptor's one field holds it and checks it as any field (its items' fields, bounds and
+/// enums), then it is read through the operation's body type; at most
+/// [`crate::Limits::max_objects`] items, whatever the spec allows.
 pub(super) fn items(r: &Request<'_>) -> Result<Vec<Value>, Rejection> {
     let value: Value = serde_json::from_slice(r.body).map_err(|e| {
-        reject(
-            codes::MALFORMED_BODY,
-            format!("the request body is not valid JSON: {e}"),
-        )
+        let message = format!("the request body is not valid JSON: {e}");
+        reject(codes::MALFORMED_BODY, message)
     })?;
-    let items = match value {
-        Value::Array(items) => items,
-        object @ Value::Object(_) => vec![object],
-        _ => {
-            return Err(reject(
-                codes::MALFORMED_BODY,
-                "the body must be an array of actions",
-            ));
-        }
+    let Value::Array(items) = &value else {
+        return Err(reject(
+            codes::MALFORMED_BODY,
+            "the body must be a JSON array",
+        ));
     };
-    if items.is_empty() || items.len() > r.limits.max_objects {
+    if items.len() > r.limits.max_objects {
         let message = format!(
-            "the body has {} actions: 1 to {}",
+            "the body has {} items; the fake takes at most {}",
             items.len(),
             r.limits.max_objects
         );
         return Err(reject(codes::LIMIT_EXCEEDED, message));
     }
-    let fields = r.op.request.map(|b| b.fields).unwrap_or_default();
-    for (i, item) in items.iter().enumerate() {
-        let Some(o) = item.as_object() else {
-            return Err(reject(codes::WRONG_TYPE, format!("[{i}] is not an object")));
-        };
-        for field in fields {
-            let problem = match o.get(field.name) {
-                None if field.required => Some("is required and was not set".to_owned()),
-                None => None,
-                Some(v) => field.problem(v),
+    for field in r.op.request.map(|b| b.fields).unwrap_or_default() {
+        if let Some(problem) = field.problem(&value) {
+            let code = if problem.contains("is required") {
+                codes::MISSING_FIELD
+            } else {
+                codes::INVALID_PARAMETER
             };
-            if let Some(problem) = problem {
-                return Err(reject(
-                    codes::INVALID_PARAMETER,
-                    format!("[{i}].{} {problem}", field.name),
-                ));
-            }
+            return Err(reject(code, format!("{} {problem}", field.name)));
         }
     }
     if let Some(read) = Codec::find(r.op.id).and_then(|c| c.body) {
         read(r.body).map_err(|e| reject(codes::WRONG_TYPE, e))?;
     }
-    Ok(items)
+    Ok(items.clone())
 }
 
 /// The answer with `data` (an object or a list), in the operation's shape.

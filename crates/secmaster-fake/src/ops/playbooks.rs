@@ -33,6 +33,7 @@ pub(super) const OPERATIONS: &[&str] = &[
     "UpdatePlaybookRule",
     "DeletePlaybookRule",
     "ListPlaybookActions",
+    // Its body is a JSON array (`playbook_io::items`).
     "CreatePlaybookAction",
     "UpdatePlaybookAction",
     "DeletePlaybookAction",
@@ -207,7 +208,14 @@ fn lists(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, Reje
         }
         "ListPlaybookAuditLogs" => {
             let filter = body(r)?;
-            let logs = ctx.settled(r, |s| Ok(s.playbook_audit_logs(&filter)))?;
+            let mut logs = ctx.settled(r, |s| Ok(s.playbook_audit_logs(&filter)))?;
+            if let Some(key) = query.text("sort_key") {
+                let text = |v: &Value| v[key.as_str()].as_str().unwrap_or("").to_owned();
+                logs.sort_by_key(text);
+                if query.text("sort_dir").as_deref() != Some("asc") {
+                    logs.reverse();
+                }
+            }
             bare(r, query, "audit_logs", logs)
         }
         _ => {
@@ -257,7 +265,9 @@ fn instances(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, 
         "ShowPlaybookMonitors" => {
             let playbook = path(r, "playbook_id");
             let window = (query.text("start_time"), query.text("end_time"));
-            Value::Object(ctx.settled(r, |s| s.playbook_monitor(&playbook, window))?)
+            let versions = query.text("version_query_type").unwrap_or_default();
+            let monitor = ctx.settled(r, |s| s.playbook_monitor(&playbook, window, &versions))?;
+            Value::Object(monitor)
         }
         _ => Value::Object(ctx.read(|s| Ok(s.playbook_statistics()))?),
     };

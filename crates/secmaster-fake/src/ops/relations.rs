@@ -125,6 +125,14 @@ pub(super) fn convert(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Reject
             return Ok((found, missing));
         }
         let made = s.create_record(kept, None, incident, ids, r.caller)?;
+        // The incident made is created: it triggers Incident playbooks.
+        let start = super::playbooks::start(r);
+        s.trigger(
+            "incidents",
+            &made.value,
+            crate::store::Change::Created,
+            &start,
+        );
         let (done, _) = s.relate(("incidents", &made.id), "alerts", &found, &r.caller.now)?;
         Ok((done, missing))
     })?;

@@ -3,6 +3,7 @@
 //! - An enabled playbook's active version triggered by `EVENT`, of data class X (Alert or
 //!   Incident), starts an instance when an object of class X is created (if its
 //!   `dataobject_create`) or changed (if its `dataobject_update`) and its rule picks the object
+//!   (or deleted, if its `dataobject_delete`), and its rule picks the object
 //!   (the rule's conditions read as a search's, [`super::Search`]; a version whose
 //!   `rule_enable` is false, or that has no rule, picks every object). The trigger is part of
 //!   the change that created or changed the object.
@@ -10,10 +11,12 @@
 //!   [`crate::FakeSecMaster::fire_playbook`]), with no data object.
 //! - An instance runs each action's workflow as a workflow run (`store/instances.rs`, its
 //!   `playbook` field naming the playbook, its data object the object that triggered it). Its
-//!   status is read from its runs: `RUNNING` while one runs, else `FAILED` if one failed, else
+//!   status is read from its runs: `RUNNING` while one runs, `RETRYING` while the only ones
+//!   running are retried, else `FAILED` if one failed, else
 //!   `TERMINATED` if one was terminated, else `FINISHED`; it ends when its last run ends.
-//! - Commands: `TERMINATE` a running instance (its running runs are terminated); `RETRY` a
-//!   failed or terminated one (its failed and terminated runs run again).
+//! - Commands: `TERMINATE` a running or retrying instance (its running runs are terminated,
+//!   at once: it is never seen `TERMINATING`); `RETRY` a failed or terminated one (its failed
+//!   and terminated runs run again: `RETRYING`).
 //! - Bounded: an instance past [`crate::Limits::max_objects`] instances or
 //!   [`crate::Limits::max_runs`] runs in the workspace is not started (a fire is refused with
 //!   [`codes::LIMIT_EXCEEDED`]; an alert still is created).
@@ -36,6 +39,17 @@ pub(crate) struct Start<'a> {
     pub limits: &'a Limits,
 }
 
+/// What happened to a data object: each has its version flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// Created (`dataobject_create`).
+    Created,
+    /// Changed (`dataobject_update`).
+    Updated,
+    /// Deleted (`dataobject_delete`).
+    Deleted,
+}
+
 /// Whether `version`'s rule picks `record` (an object wrapped in `data_object`).
 fn picks(ws: &Workspace, version: &Obj, record: &Value) -> bool {
     if !flag(version, "rule_enable") {
@@ -51,28 +65,34 @@ fn picks(ws: &Workspace, version: &Obj, record: &Value) -> bool {
     }
 }
 
+/// Whether an instance's `status` has not ended.
+pub(crate) fn running(status: &str) -> bool {
+    status == "RUNNING" || status == "RETRYING"
+}
+
 /// The status of a run, as text.
 fn run_status(run: &Run) -> &str {
     run.detail.status.as_ref().map_or("RUNNING", |s| s.as_str())
 }
 
 impl Workspace {
-    /// After an object of `family` (`record`) was created or changed: starts an instance of
-    /// every enabled playbook whose active version it triggers. Returns how many started.
+    /// After an object of `family` (`record`) was created, changed or deleted: starts an
+    /// instance of every enabled playbook whose active version it triggers. Returns how many
+    /// started.
     pub(crate) fn trigger(
         &mut self,
         family: &str,
         record: &Value,
-        created: bool,
+        change: Change,
         start: &Start<'_>,
     ) -> usize {
         let Some(class) = super::dataclasses::built_in_of(family) else {
             return 0;
         };
-        let when = if created {
-            "dataobject_create"
-        } else {
-            "dataobject_update"
+        let when = match change {
+            Change::Created => "dataobject_create",
+            Change::Updated => "dataobject_update",
+            Change::Deleted => "dataobject_delete",
         };
         let picked: Vec<(String, String)> = self
             .family(PLAYBOOKS)
@@ -96,6 +116,25 @@ impl Workspace {
                     .is_ok()
             })
             .count()
+    }
+
+    /// Deletes objects `ids` of `family` (those that exist) as [`Workspace::delete_records`]
+    /// does, each deletion a trigger.
+    pub(crate) fn delete_triggering(
+        &mut self,
+        family: &str,
+        ids: &[String],
+        start: &Start<'_>,
+    ) -> super::Outcome {
+        let gone: Vec<Value> = ids
+            .iter()
+            .filter_map(|id| Some(self.record(family, id).ok()?.value.clone()))
+            .collect();
+        let outcome = self.delete_records(family, ids);
+        for record in &gone {
+            self.trigger(family, record, Change::Deleted, start);
+        }
+        outcome
     }
 
     /// Fires playbook `id` (enabled, its active version triggered by `TIMER`): the instance's
@@ -224,8 +263,10 @@ impl Workspace {
         let runs = self.instance_runs(inst);
         let statuses: Vec<&str> = runs.iter().filter_map(|(_, r)| r.map(run_status)).collect();
         let any = |s: &str| statuses.iter().any(|x| x.eq_ignore_ascii_case(s));
-        let status = if any("RUNNING") || any("RETRYING") {
+        let status = if any("RUNNING") {
             "RUNNING"
+        } else if any("RETRYING") {
+            "RETRYING"
         } else if any("FAILED") {
             "FAILED"
         } else if any("TERMINATED") {
@@ -236,7 +277,7 @@ impl Workspace {
         let mut view = inst.clone();
         view.remove("_runs");
         view.insert("status".to_owned(), json!(status));
-        if status != "RUNNING" {
+        if !running(status) {
             let ends = runs
                 .iter()
                 .filter_map(|(_, r)| r.as_ref()?.detail.end_time.as_deref());
@@ -268,7 +309,7 @@ impl Workspace {
         let view = self.playbook_instance(id)?;
         let status = text(&view, "status").to_owned();
         let (from, to): (&[&str], &str) = match operation.to_ascii_uppercase().as_str() {
-            "TERMINATE" if status == "RUNNING" => (&["RUNNING", "RETRYING"], "TERMINATED"),
+            "TERMINATE" if running(&status) => (&["RUNNING", "RETRYING"], "TERMINATED"),
             "RETRY" if status == "FAILED" || status == "TERMINATED" => {
                 (&["FAILED", "TERMINATED"], "RETRYING")
             }

@@ -41,7 +41,7 @@ use secmaster::bindings::types::{AopWorkflowInfo, AopWorkflowVersionInfo};
 use serde_json::Value;
 
 pub(crate) use commands::parse_command;
-pub(crate) use engine::Start;
+pub(crate) use engine::{Change, Start};
 pub(crate) use files::{parse as parse_file, render as render_file};
 pub(crate) use instances::{InstanceQuery, RUN_TIME, run_context};
 pub(crate) use ledger::Store;

@@ -9,7 +9,8 @@ use super::instances::Run;
 use super::playbooks::{INSTANCES, Obj, PLAYBOOKS, VERSIONS, flag, text};
 
 /// ListPlaybookInstances' filters, as sent (each matched as text; `name`, `playbook_name`,
-/// `dataclass_name` and `dataobject_name` as substrings).
+/// `dataclass_name` and `dataobject_name` as substrings; `from_date` and `to_date` on the
+/// start, or the end with `date_type` END).
 #[derive(Debug, Default)]
 pub(crate) struct InstanceFilter {
     pub pairs: Vec<(String, String)>,
@@ -24,7 +25,13 @@ fn nested<'a>(o: &'a Obj, outer: &str, inner: &str) -> &'a str {
 
 impl InstanceFilter {
     fn matches(&self, view: &Obj) -> bool {
-        let start = secmaster::parse_timestamp(text(view, "start_time"));
+        // `date_type` END windows the end; START (the default) the start.
+        let end = self
+            .pairs
+            .iter()
+            .any(|(n, v)| n == "date_type" && v == "END");
+        let at = if end { "end_time" } else { "start_time" };
+        let start = secmaster::parse_timestamp(text(view, at));
         self.pairs.iter().all(|(name, want)| match name.as_str() {
             "name" => text(view, "name").contains(want.as_str()),
             "playbook_name" => nested(view, "playbook", "name").contains(want.as_str()),
@@ -49,7 +56,7 @@ fn run_log(action: &Obj, run: &Run, parent: &str) -> Value {
         node.and_then(|n| f(n).clone()).unwrap_or_default()
     };
     json!({
-        "instance_type": "ACTION", "action_id": text(action, "action_id"),
+        "instance_type": "AOP_WORKFLOW", "action_id": text(action, "action_id"),
         "action_name": text(action, "name"), "instance_id": d.id,
         "parent_instance_id": parent, "log_level": "INFO",
         "input": of_node(|n| &n.input), "output": of_node(|n| &n.output),
@@ -125,11 +132,13 @@ impl Workspace {
     }
 
     /// Playbook `id`'s monitor: its instances started within `(from, to)` (the pages'
-    /// timestamps, either open), counted by trigger and outcome, and their run times.
+    /// timestamps, either open) of the `versions` asked for (`ALL`, `VALID`: versions it still
+    /// has, `DELETED`), counted by trigger and outcome, and their run times.
     pub(crate) fn playbook_monitor(
         &self,
         id: &str,
         (from, to): (Option<String>, Option<String>),
+        versions: &str,
     ) -> Result<Obj, super::Rejection> {
         self.obj(PLAYBOOKS, id)?;
         let filter = InstanceFilter {
@@ -142,11 +151,22 @@ impl Workspace {
             .children(INSTANCES, id)
             .map(|i| self.instance_view(i))
             .filter(|v| filter.matches(v))
+            .filter(|v| {
+                // VALID: of a version the playbook still has; DELETED: of one deleted; ALL.
+                let kept = self
+                    .obj(VERSIONS, nested(v, "playbook", "version_id"))
+                    .is_ok();
+                match versions {
+                    "VALID" => kept,
+                    "DELETED" => !kept,
+                    _ => true,
+                }
+            })
             .collect();
         let count = |f: &str, v: &str| views.iter().filter(|i| text(i, f) == v).count();
         let timed: Vec<(&Obj, f64)> = views
             .iter()
-            .filter(|v| text(v, "status") != "RUNNING")
+            .filter(|v| !super::engine::running(text(v, "status")))
             .filter_map(|v| Some((v, seconds(text(v, "start_time"), text(v, "end_time"))?)))
             .collect();
         let stat = |pick: Option<&(&Obj, f64)>| {
@@ -172,7 +192,7 @@ impl Workspace {
             "success_instance_num": count("status", "FINISHED"),
             "fail_instance_num": count("status", "FAILED"),
             "terminate_instance_num": count("status", "TERMINATED"),
-            "running_instance_num": count("status", "RUNNING"),
+            "running_instance_num": count("status", "RUNNING") + count("status", "RETRYING"),
         });
         Ok(monitor.as_object().cloned().unwrap_or_default())
     }

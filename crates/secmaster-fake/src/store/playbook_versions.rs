@@ -43,7 +43,13 @@ impl Workspace {
     ) -> Result<Obj, Rejection> {
         let playbook = self.obj(PLAYBOOKS, id)?;
         let project = text(playbook, "project_id").to_owned();
-        let number = self.children(VERSIONS, id).count() + 1;
+        // One past the highest `vN` the playbook still has.
+        let number = self
+            .children(VERSIONS, id)
+            .filter_map(|v| text(v, "version").strip_prefix('v')?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0)
+            + 1;
         let vid = new_id();
         let mut v = json!({
             "id": vid, "playbook_id": id, "project_id": project, "version": format!("v{number}"),
@@ -126,7 +132,14 @@ impl Workspace {
         let old = self.obj(VERSIONS, id)?.clone();
         self.set_version_fields(id, body, caller)?;
         let status = text(body, "status").to_ascii_uppercase();
-        let was = text(&old, "status").to_ascii_uppercase();
+        // As the fields left it (an inactive published version edited is EDITING again).
+        let was = text(self.obj(VERSIONS, id)?, "status").to_ascii_uppercase();
+        if status == "APPROVING" && was != status && self.children(ACTIONS, id).next().is_none() {
+            return Err(reject(
+                codes::MISSING_FIELD,
+                format!("playbook version {id} has no action: add one before submitting it"),
+            ));
+        }
         let playbook = text(&old, "playbook_id").to_owned();
         match status.as_str() {
             "" => {}

@@ -3,9 +3,12 @@
 //! and copied on write like the SOC's objects), with the lifecycle the pages and Terraform's
 //! documentation state (`spec/playbooks-notes.md`):
 //!
-//! - a version starts `EDITING`; its fields, rule and actions change only while it is `EDITING`
-//!   or `UNPASSED` (a body that repeats a field's value changes nothing and passes; a rule or an
-//!   action is deleted at any status, unless an enabled playbook runs the version); submitting
+//! - a version starts `EDITING`; its fields, rule and actions change while it is `EDITING` or
+//!   `UNPASSED`, or `PUBLISHED` and not active (it goes back to `EDITING`, to be reviewed again);
+//!   not while it is active nor under review (a body that repeats a field's value changes
+//!   nothing and passes; a rule or an action is deleted at any status, unless an enabled
+//!   playbook runs the version); submitting (with an action at least: Terraform's "updated
+//!   only after matching a workflow")
 //!   (`status: APPROVING`) records it as the playbook's `unaudited_version_id`;
 //! - an approval needs an `APPROVING` version: `PASS` publishes it (`PUBLISHED`), anything else
 //!   rejects it (`UNPASSED`, the playbook's `reject_version_id`);
@@ -268,17 +271,28 @@ impl Workspace {
         Ok(p)
     }
 
-    /// Version `id`, refused unless it can be edited (`EDITING` or `UNPASSED`).
-    pub(crate) fn editable(&self, id: &str) -> Result<&Obj, Rejection> {
+    /// Version `id`, about to be edited: `EDITING` or `UNPASSED` as it is, a `PUBLISHED` one
+    /// not active back to `EDITING` (it is reviewed again); refused while active
+    /// ([`codes::VERSION_IN_USE`]) or under review.
+    pub(crate) fn editable(&mut self, id: &str) -> Result<&Obj, Rejection> {
         let v = self.obj(VERSIONS, id)?;
-        if !status_is(v, &["EDITING", "UNPASSED"]) {
+        if flag(v, "enabled") {
+            return Err(reject(
+                codes::VERSION_IN_USE,
+                format!("playbook version {id} is active: deactivate it before changing it"),
+            ));
+        }
+        if status_is(v, &["PUBLISHED"]) {
+            let v = self.obj_mut(VERSIONS, id)?;
+            v.insert("status".to_owned(), json!("EDITING"));
+        } else if !status_is(v, &["EDITING", "UNPASSED"]) {
             return Err(wrong_status(
                 id,
                 v,
-                "only an editing or rejected version changes",
+                "only an editing, rejected or inactive version changes",
             ));
         }
-        Ok(v)
+        self.obj(VERSIONS, id)
     }
 
     /// Deletes a version that is not active, with its rule, actions and approvals.
@@ -295,6 +309,14 @@ impl Workspace {
         }
         if let Some(all) = self.records.get_mut(VERSIONS) {
             all.retain(|r| r.id != id);
+        }
+        // The playbook no longer names it (under review, rejected, or once active).
+        if let Ok(p) = self.obj_mut(PLAYBOOKS, text(&v, "playbook_id")) {
+            for field in ["unaudited_version_id", "reject_version_id", "version_id"] {
+                if text(p, field) == id {
+                    p.insert(field.to_owned(), json!(""));
+                }
+            }
         }
         Ok(v)
     }

@@ -262,7 +262,7 @@ async fn terminate_and_retry_command_the_instance_and_its_runs() {
     .await;
     assert_eq!(status, 400, "a terminated instance is not terminated again");
     let again = ok(&fake, Method::POST, &path, Some(retry)).await;
-    assert_eq!(again["status"], "RUNNING");
+    assert_eq!(again["status"], "RETRYING");
     let runs = ok(
         &fake,
         Method::GET,
@@ -272,6 +272,19 @@ async fn terminate_and_retry_command_the_instance_and_its_runs() {
     .await;
     assert_eq!(runs["instances"][0]["status"], "RETRYING");
     assert_eq!(runs["instances"][0]["retry_count"], 1);
+    let retrying = soc("playbooks/instances?offset=0&limit=10&status=RETRYING");
+    assert_eq!(ok(&fake, Method::GET, &retrying, None).await["count"], 1);
+    let stopped = ok(
+        &fake,
+        Method::POST,
+        &path,
+        Some(json!({"operation": "TERMINATE"})),
+    )
+    .await;
+    assert_eq!(
+        stopped["status"], "TERMINATED",
+        "a retrying instance is terminated too"
+    );
     let (status, answer) = call(
         &fake,
         Method::POST,
@@ -281,3 +294,106 @@ async fn terminate_and_retry_command_the_instance_and_its_runs() {
     .await;
     assert_eq!(status, 400, "{answer}");
 }
+
+#[tokio::test]
+async fn instances_stop_at_the_workspaces_run_limit_and_the_alert_is_still_made() {
+    let mut config = secmaster_fake::Config::default();
+    let mut limits = secmaster_fake::Limits::default();
+    limits.max_runs = 2;
+    config.limits = limits;
+    config.run_time = Duration::from_secs(60);
+    let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let (p, w) = page();
+    enabled(&fake, &Book::high_alerts("bounded")).await;
+    for i in 0..3 {
+        alert(
+            &fake,
+            json!({"title": format!("high {i}"), "severity": "High"}),
+        )
+        .await;
+    }
+    assert_eq!(
+        instances(&fake).await.len(),
+        2,
+        "the third would pass the runs a workspace holds"
+    );
+    let alerts = ok(
+        &fake,
+        Method::POST,
+        &soc("alerts/search"),
+        Some(json!({"limit": 10, "offset": 0})),
+    )
+    .await;
+    assert_eq!(alerts["total"], 3);
+    let timer = Book {
+        trigger: "TIMER",
+        rule: None,
+        ..Book::high_alerts("timer")
+    };
+    let made = enabled(&fake, &timer).await;
+    let e = fake.fire_playbook(&p, &w, &made.playbook).unwrap_err();
+    assert_eq!(e.code, codes::LIMIT_EXCEEDED);
+}
+
+#[tokio::test]
+async fn dataobject_delete_picks_deletions() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w) = page();
+    let book = Book {
+        on_create: false,
+        ..Book::high_alerts("on delete")
+    };
+    let made = draft(&fake, &book).await;
+    super::client(&fake)
+        .update_playbook_version(&p, &w, &made.version)
+        .dataobject_delete(true)
+        .send()
+        .await
+        .unwrap();
+    publish(&fake, &made.version).await;
+    enable(&fake, &made).await;
+    let low = alert(&fake, json!({"title": "low", "severity": "Low"})).await;
+    let high = alert(&fake, json!({"title": "high", "severity": "High"})).await;
+    assert!(instances(&fake).await.is_empty());
+    let batch = json!({"batch_ids": [low, high]});
+    ok(&fake, Method::DELETE, &soc("alerts"), Some(batch)).await;
+    let all = instances(&fake).await;
+    assert_eq!(all.len(), 1, "the rule picks the High one deleted: {all:?}");
+    assert_eq!(all[0]["dataobject"]["id"], high.as_str());
+}
+
+#[tokio::test]
+async fn an_incident_made_from_alerts_triggers_the_incident_playbooks() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w) = page();
+    let book = Book {
+        rule: None,
+        ..Book::high_alerts("incidents")
+    };
+    let made = draft(&fake, &book).await;
+    super::client(&fake)
+        .update_playbook_version(&p, &w, &made.version)
+        .dataclass_id(INCIDENT_CLASS)
+        .send()
+        .await
+        .unwrap();
+    publish(&fake, &made.version).await;
+    enable(&fake, &made).await;
+    let a = alert(&fake, json!({"title": "one", "severity": "High"})).await;
+    assert!(
+        instances(&fake).await.is_empty(),
+        "an alert is not an incident"
+    );
+    let content = json!({"title": "made of alerts", "incident_type": {"category": "c", "incident_type": "t"}});
+    let order = json!({"ids": [a], "incident_content": content});
+    ok(&fake, Method::POST, &soc("alerts/batch-order"), Some(order)).await;
+    let all = instances(&fake).await;
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0]["dataclass"]["name"], "Incident");
+    assert_eq!(all[0]["dataobject"]["name"], "made of alerts");
+}
+
+/// The built-in Incident data class.
+const INCIDENT_CLASS: &str = "5f2c8a1e-9b3d-3c47-a6e0-1d4b7f9c2e81";

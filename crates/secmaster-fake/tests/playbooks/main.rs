@@ -1,7 +1,8 @@
 //! The playbook chapter on the fake, over real HTTP: a SOAR engine. Playbooks, versions, rules,
 //! actions and approvals with their lifecycle refusals (`lifecycle.rs`); what triggers an
 //! instance, what it runs and how it ends (`engine.rs`); what the chapter reports from what ran
-//! (`reports.rs`); the official Python SDK against the binary (`official.rs`). Bodies are the
+//! (`reports.rs`); a version's rule, export and import, submitting and editing again
+//! (`versions.rs`); the official Python SDK against the binary (`official.rs`). Bodies are the
 //! pages' JSON; the `secmaster` client drives the calls where it has them.
 #![allow(deprecated)]
 
@@ -9,6 +10,7 @@ mod engine;
 mod lifecycle;
 mod official;
 mod reports;
+mod versions;
 
 use std::time::Duration;
 

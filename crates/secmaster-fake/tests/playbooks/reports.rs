@@ -82,6 +82,15 @@ async fn topology_audit_logs_and_monitor_tell_what_ran() {
     )
     .await;
     assert_eq!(logs["audit_logs"][0]["instance_id"], id.as_str());
+    let sorted = "playbooks/instances/auditlogs?offset=0&limit=10&sort_key=end_time&sort_dir=asc";
+    let logs = ok(&fake, Method::POST, &soc(sorted), Some(json!({}))).await;
+    let ends: Vec<&str> = logs["audit_logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["end_time"].as_str().unwrap())
+        .collect();
+    assert!(ends.windows(2).all(|w| w[0] <= w[1]), "{ends:?}");
 
     let monitor = ok(
         &fake,
@@ -109,6 +118,13 @@ async fn topology_audit_logs_and_monitor_tell_what_ran() {
     assert_eq!(
         m["min_run_time_instance"]["playbook_instance_id"],
         id.as_str()
+    );
+    let deleted = WINDOW.replace("=ALL", "=DELETED");
+    let path = soc(&format!("playbooks/{}/monitor?{deleted}", made.playbook));
+    let none = ok(&fake, Method::GET, &path, None).await;
+    assert_eq!(
+        none["data"]["total_instance_num"], 0,
+        "its version still exists"
     );
 }
 

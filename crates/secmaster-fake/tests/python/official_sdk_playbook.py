@@ -21,6 +21,7 @@ from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdksecmaster.v1 import (
     Alert, ApprovePlaybookInfo, ConditionInfo, ConditionItem, CreateAction, CreateAlertRequest,
     CreateAlertRequestBody, CreateAopWorkflowInfo, CreateAopWorkflowRequest, CreatePlaybookActionRequest,
+    ListPlaybookActionsRequest,
     CreatePlaybookApproveRequest, CreatePlaybookInfo, CreatePlaybookRequest, CreatePlaybookRuleRequest,
     CreatePlaybookVersionInfo, CreatePlaybookVersionRequest, CreateRuleInfo, DeletePlaybookActionRequest,
     DeletePlaybookRequest, DeletePlaybookRuleRequest, DeletePlaybookVersionRequest,
@@ -69,10 +70,14 @@ def main():
                                           data=["severity", "==", "High"])])))).data
 
         step = "create an action"
-        actions = client.create_playbook_action(CreatePlaybookActionRequest(
+        client.create_playbook_action(CreatePlaybookActionRequest(
             **ids, version_id=version.id, body=[CreateAction(
                 name="run it", description="the workflow", action_type="AOP_WORKFLOW",
-                action_id=workflow, sort_order="1")])).data
+                action_id=workflow, sort_order="1")]))
+
+        step = "list its action"
+        actions = client.list_playbook_actions(ListPlaybookActionsRequest(
+            **ids, version_id=version.id, offset=0, limit=10)).data
         seen["action"] = [a.action_id == workflow for a in actions]
 
         step = "submit the version"
