@@ -134,35 +134,6 @@ pub(crate) fn body_fields(
     Ok((None, fields, min.unwrap_or(0) as u64))
 }
 
-/// A body that is a JSON array (`[{..}, ..]`: CreatePlaybookAction's actions), when schema
-/// `name` is an array schema: the one field that holds it, named by the schema's
-/// `x-rust-setter` (the client's setter, and the name its errors give), required. `None` for
-/// any other schema; an array schema without `x-rust-setter` is an error.
-pub(crate) fn array_body(spec: &OpenAPI, name: &str) -> Result<Option<BodyField>, String> {
-    let Some(s) = schema(spec, name) else {
-        return Ok(None);
-    };
-    if !matches!(s.schema_kind, SchemaKind::Type(Type::Array(_))) {
-        return Ok(None);
-    }
-    let setter = s
-        .schema_data
-        .extensions
-        .get("x-rust-setter")
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| {
-            format!("its body `{name}` is an array: name its setter with `x-rust-setter`")
-        })?;
-    // The array as the one required member of an object that is never sent: its checks and
-    // setter are a field's.
-    let holder = openapiv3::ObjectType {
-        required: vec![setter.to_owned()],
-        ..Default::default()
-    };
-    let array = ReferenceOr::Item(Box::new(s.clone()));
-    body_field(spec, name, &holder, setter, &array, false).map(Some)
-}
-
 /// Field `field` (schema `s`) of body `name`'s `object`; `outer` beside a wrapped object.
 pub(crate) fn body_field(
     spec: &OpenAPI,

@@ -285,7 +285,7 @@ fn body(
     let (request, body_type) = match request_body(spec, r.op) {
         Some((media_type, schema)) => {
             let ty = format_ident!("{schema}");
-            let array = crate::fields::array_body(spec, &schema)?;
+            let array = crate::nested::array_body(spec, &schema)?;
             let is_array = array.is_some();
             let (wrap, fields, min_fields) = match array {
                 Some(field) => (None, vec![field], 0),
