@@ -659,7 +659,7 @@ fn every_operation_becomes_a_descriptor_of_its_shape() {
     }
     let export = squash(descriptor(&out, "EXPORT_THINGS"));
     assert!(
-        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",wrap:None,fields_schema:"Ids",fields:&[Field{name:"id",setter:"id",required:false,kind:FieldKind::Array{min_items:None,max_items:None,},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],nullable:false,},],min_fields:0u64,})"#),
+        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",wrap:None,fields_schema:"Ids",fields:&[Field{name:"id",setter:"id",required:false,kind:FieldKind::Array{min_items:None,max_items:None,},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],nullable:false,},],min_fields:0u64,array:false,})"#),
         "{export}"
     );
     assert!(
