@@ -307,14 +307,7 @@ async fn instance(soc: &WorkspaceClient, (alert, low): (&str, &str), workflow: &
             .with_topology(true)
             .send()
             .await?;
-        let nodes = run.topology.as_ref().map_or(0, |t| t.audit_logs.len());
-        println!(
-            "  its run {run_id:<38} {:<10} ended {} ({nodes} node{}; request id {})",
-            run.status.as_ref().map_or("-".into(), ToString::to_string),
-            when(run.end_time.as_deref()),
-            if nodes == 1 { "" } else { "s" },
-            id(&run.request_id)
-        );
+        common::run_ended(&format!("its run {run_id:<38}"), &run);
     }
     Ok(())
 }

@@ -271,14 +271,6 @@ async fn walk(place: &Place<'_>, workflow: &str) -> Result<()> {
         .with_topology(true)
         .wait_until_done(Duration::from_secs(300))
         .await?;
-    let i = &done.value;
-    let nodes = i.topology.as_ref().map_or(0, |t| t.audit_logs.len());
-    println!(
-        "  ended     {} at {} ({nodes} node{}; request id {})",
-        i.status.as_ref().map_or("-".into(), ToString::to_string),
-        when(i.end_time.as_deref()),
-        if nodes == 1 { "" } else { "s" },
-        id(&done.request_id)
-    );
+    common::run_ended("ended    ", &done);
     Ok(())
 }

@@ -127,3 +127,15 @@ pub async fn activated_version(
     row("version", &version, "activated", &active.request_id);
     Ok(version)
 }
+
+/// A workflow run as it ended: `label`, its status, end time and nodes, the request ID.
+pub fn run_ended(label: &str, run: &secmaster::ShownInstance) {
+    let nodes = run.topology.as_ref().map_or(0, |t| t.audit_logs.len());
+    println!(
+        "  {label} {:<10} ended {} ({nodes} node{}; request id {})",
+        run.status.as_ref().map_or("-".into(), ToString::to_string),
+        when(run.end_time.as_deref()),
+        if nodes == 1 { "" } else { "s" },
+        id(&run.request_id)
+    );
+}

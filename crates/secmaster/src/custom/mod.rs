@@ -12,6 +12,70 @@ mod workflows;
 use serde_json::Value;
 
 use crate::Error;
+use crate::runtime::Request;
+
+/// When the first of `action` is set, nothing but `action` is: an intent (submit, enable, ...)
+/// is sent alone, and the error names the first field and says why (`reason`).
+pub(crate) fn alone<O: secmaster_bindings::Op + 'static>(
+    request: &Request<O>,
+    action: &[&'static str],
+    reason: &'static str,
+) -> Result<(), Error> {
+    let Some(first) = action.first() else {
+        return Ok(());
+    };
+    if request.body_field(first).is_none() {
+        return Ok(());
+    }
+    let mut edits = request.clone();
+    for field in action {
+        edits.unset(field);
+    }
+    if edits.body_is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid(first, reason))
+    }
+}
+
+/// `approve(comment)`, `reject(comment)` and the `prepare` that asks for one of them, on a
+/// review's builder (`result` and `content` hidden by the spec): a workflow version's, a
+/// playbook version's.
+macro_rules! review_intents {
+    ($builder:ty, $approved:literal) => {
+        impl $builder {
+            #[doc = concat!("Approves the version (`result: PASS`) with a comment: ", $approved)]
+            pub fn approve(mut self, comment: impl Into<String>) -> Self {
+                self.0
+                    .body("result", Value::from(crate::ApprovalResult::Pass.as_str()));
+                self.0.body("content", Value::String(comment.into()));
+                self
+            }
+
+            /// Rejects the version (`result: UN_PASS`) with a comment.
+            pub fn reject(mut self, comment: impl Into<String>) -> Self {
+                self.0.body(
+                    "result",
+                    Value::from(crate::ApprovalResult::UnPass.as_str()),
+                );
+                self.0.body("content", Value::String(comment.into()));
+                self
+            }
+
+            /// A verdict is given.
+            pub(crate) fn prepare(mut self) -> Self {
+                if self.0.body_field("result").is_none() {
+                    self.0.fail(crate::Error::invalid(
+                        "result",
+                        "is required and was not set: call approve or reject",
+                    ));
+                }
+                self
+            }
+        }
+    };
+}
+pub(crate) use review_intents;
 
 /// A text value set in a field must not be blank (the service would read it as unset).
 pub(crate) fn not_blank(field: &'static str, value: Option<&Value>) -> Result<(), Error> {

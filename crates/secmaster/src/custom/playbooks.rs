@@ -3,13 +3,12 @@
 
 use serde_json::Value;
 
-use crate::custom::not_blank;
+use crate::Error;
+use crate::custom::{alone, not_blank};
 use crate::generated::{
     ChangePlaybookInstance, CreatePlaybook, CreatePlaybookVersion, ReviewPlaybookVersion,
     UpdatePlaybook, UpdatePlaybookVersion,
 };
-use crate::runtime::Request;
-use crate::{ApprovalResult, Error};
 use secmaster_bindings::open_enums::{
     PlaybookActionType, PlaybookOperationPlaybookOperation as InstanceCommand,
     PlaybookVersionStatus,
@@ -76,20 +75,13 @@ impl UpdatePlaybook {
                 "the update sets nothing; set name or description, or call enable or disable",
             ));
         }
-        let mut checked = not_blank("name", self.0.body_field("name"))
-            .and_then(|()| not_blank("active_version_id", self.0.body_field("active_version_id")));
-        if self.0.body_field("enabled").is_some() {
-            let mut edits = self.0.clone();
-            edits.unset("enabled");
-            edits.unset("active_version_id");
-            if !edits.body_is_empty() {
-                checked = Err(Error::invalid(
-                    "enabled",
-                    "enable and disable are sent alone: a playbook is edited only while \
-                     disabled (disable it, edit it, then enable it)",
-                ));
-            }
-        }
+        let checked = not_blank("name", self.0.body_field("name"))
+            .and_then(|()| not_blank("active_version_id", self.0.body_field("active_version_id")))
+            .and_then(|()| {
+                let reason = "enable and disable are sent alone: a playbook is edited only \
+                              while disabled (disable it, edit it, then enable it)";
+                alone(&self.0, &["enabled", "active_version_id"], reason)
+            });
         self.0.check(checked);
         self
     }
@@ -113,42 +105,18 @@ impl UpdatePlaybookVersion {
                 "the update sets nothing; edit a field or call submit",
             ));
         }
-        let mut checked = not_blank("description", self.0.body_field("description"));
-        if self.0.body_field("status").is_some() {
-            let mut edits = self.0.clone();
-            edits.unset("status");
-            if !edits.body_is_empty() {
-                checked = Err(Error::invalid(
-                    "status",
-                    "a submission is sent alone; edit the version and submit it in two calls",
-                ));
-            }
-        }
+        let reason = "a submission is sent alone; edit the version and submit it in two calls";
+        let checked = not_blank("description", self.0.body_field("description"))
+            .and_then(|()| alone(&self.0, &["status"], reason));
         self.0.check(checked);
         self
     }
 }
 
-impl ReviewPlaybookVersion {
-    /// Approves the version (`result: PASS`) with a comment: it is published, and a playbook
-    /// can be enabled with it.
-    pub fn approve(mut self, comment: impl Into<String>) -> Self {
-        verdict(&mut self.0, ApprovalResult::Pass, comment.into());
-        self
-    }
-
-    /// Rejects the version (`result: UN_PASS`) with a comment.
-    pub fn reject(mut self, comment: impl Into<String>) -> Self {
-        verdict(&mut self.0, ApprovalResult::UnPass, comment.into());
-        self
-    }
-
-    /// A verdict is given.
-    pub(crate) fn prepare(mut self) -> Self {
-        require_verdict(&mut self.0);
-        self
-    }
-}
+super::review_intents!(
+    ReviewPlaybookVersion,
+    "it is published, and a playbook can be enabled with it."
+);
 
 impl ChangePlaybookInstance {
     /// Runs a failed or terminated instance again (`operation: RETRY`).
@@ -174,26 +142,5 @@ impl ChangePlaybookInstance {
             ));
         }
         self
-    }
-}
-
-/// A review's verdict and comment (`result`, `content`), for a workflow's version or a
-/// playbook's.
-pub(crate) fn verdict<O: secmaster_bindings::Op + 'static>(
-    request: &mut Request<O>,
-    result: ApprovalResult,
-    comment: String,
-) {
-    request.body("result", Value::String(result.as_str().to_owned()));
-    request.body("content", Value::String(comment));
-}
-
-/// A review without a verdict is refused, naming the intent methods.
-pub(crate) fn require_verdict<O: secmaster_bindings::Op + 'static>(request: &mut Request<O>) {
-    if request.body_field("result").is_none() {
-        request.fail(Error::invalid(
-            "result",
-            "is required and was not set: call approve or reject",
-        ));
     }
 }

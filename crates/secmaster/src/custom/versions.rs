@@ -3,14 +3,13 @@
 
 use serde_json::Value;
 
-use crate::custom::not_blank;
-use crate::custom::playbooks::{require_verdict, verdict};
+use crate::custom::{alone, not_blank};
 use crate::generated::{
     CreateWorkflowVersion, ReviewWorkflowVersion, UpdateWorkflowVersion, ValidateWorkflowVersion,
 };
 use crate::runtime::Request;
 use crate::version::encode_topology;
-use crate::{ApprovalResult, Error, TaskflowType, VersionAction};
+use crate::{Error, TaskflowType, VersionAction};
 
 /// Sets `taskflow` to the topology's Base64 (and `taskflow_type` to `JSON` when `with_type`), or
 /// records why the topology is unusable (it is not JSON).
@@ -86,43 +85,17 @@ impl UpdateWorkflowVersion {
                 "the update sets nothing; edit a field or call submit, activate or deactivate",
             ));
         }
-        let status = self.0.body_field("status").is_some();
-        let mut checked = not_blank("name", self.0.body_field("name"))
-            .and_then(|()| not_blank("taskconfig", self.0.body_field("taskconfig")));
-        if status {
-            let mut edits = self.0.clone();
-            edits.unset("status");
-            if !edits.body_is_empty() {
-                checked = Err(Error::invalid(
-                    "status",
-                    "an action (submit, activate, deactivate) is sent alone; edit the version and act on it in two calls",
-                ));
-            }
-        }
+        let reason = "an action (submit, activate, deactivate) is sent alone; edit the version \
+                      and act on it in two calls";
+        let checked = not_blank("name", self.0.body_field("name"))
+            .and_then(|()| not_blank("taskconfig", self.0.body_field("taskconfig")))
+            .and_then(|()| alone(&self.0, &["status"], reason));
         self.0.check(checked);
         self
     }
 }
 
-impl ReviewWorkflowVersion {
-    /// Approves the version (`result: PASS`) with a comment.
-    pub fn approve(mut self, comment: impl Into<String>) -> Self {
-        verdict(&mut self.0, ApprovalResult::Pass, comment.into());
-        self
-    }
-
-    /// Rejects the version (`result: UN_PASS`) with a comment.
-    pub fn reject(mut self, comment: impl Into<String>) -> Self {
-        verdict(&mut self.0, ApprovalResult::UnPass, comment.into());
-        self
-    }
-
-    /// A verdict is given.
-    pub(crate) fn prepare(mut self) -> Self {
-        require_verdict(&mut self.0);
-        self
-    }
-}
+super::review_intents!(ReviewWorkflowVersion, "the version can then be activated.");
 
 impl ValidateWorkflowVersion {
     /// The topology to check, as JSON text or bytes (mandatory; sent Base64-encoded).
