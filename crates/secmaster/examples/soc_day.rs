@@ -40,6 +40,9 @@ AGAINST HUAWEI CLOUD
   (README, Credentials) without the ECS metadata service.
 ";
 
+/// The playbook version's description.
+const DESCRIPTION: &str = "High alerts, when created";
+
 /// The workflow's topology: a start node and a notification (the crate Base64-encodes it).
 const TOPOLOGY: &str = r#"{"nodes":[{"id":"start","type":"start"},{"id":"notify","type":"task","action":"Notify"}],"edges":[{"from":"start","to":"notify"}]}"#;
 
@@ -82,6 +85,9 @@ async fn on_the_fake() -> Result<()> {
     refused(&soc).await?;
     let sent = on.fake.journal().len() - sent_before;
     println!("  requests sent for it: {sent}");
+    if sent != 0 {
+        return Err("the refused call reached the service".into());
+    }
     println!("\nThe day took {:.1} s.", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -125,7 +131,7 @@ async fn day(soc: &WorkspaceClient) -> Result<()> {
     playbook(soc, &alert_class, &workflow).await?;
     let (high, low) = alerts(soc).await?;
     instance(soc, (&high, &low), &workflow).await?;
-    incident(soc, &high).await
+    incident(soc, &high.id).await
 }
 
 /// The ID of the Alert data class, which the workflow and the playbook work on.
@@ -176,7 +182,7 @@ async fn playbook(soc: &WorkspaceClient, alert_class: &str, workflow: &str) -> R
     row("playbook", &playbook, "created", &made.request_id);
     let draft = soc
         .create_playbook_version(&playbook)
-        .description("High alerts, when created")
+        .description(DESCRIPTION)
         .dataclass_id(alert_class)
         .trigger_type(PlaybookTriggerType::Event)
         .dataobject_create(true)
@@ -190,8 +196,14 @@ async fn playbook(soc: &WorkspaceClient, alert_class: &str, workflow: &str) -> R
         .clone()
         .ok_or("the new playbook version has no ID")?;
     row("version", &version, "created", &draft.request_id);
+    // Submitted with the version's fields again, as Terraform submits one.
     let submitted = soc
         .update_playbook_version(&version)
+        .description(DESCRIPTION)
+        .dataclass_id(alert_class)
+        .trigger_type(PlaybookTriggerType::Event)
+        .dataobject_create(true)
+        .rule_enable(true)
         .submit()
         .send()
         .await?;
@@ -211,68 +223,76 @@ async fn playbook(soc: &WorkspaceClient, alert_class: &str, workflow: &str) -> R
     Ok(())
 }
 
-/// Step 3: a High alert and a Low one; their IDs.
-async fn alerts(soc: &WorkspaceClient) -> Result<(String, String)> {
+/// An alert as the day follows it: its ID and its title (the instances' data object name).
+struct Alert {
+    id: String,
+    title: String,
+}
+
+/// Step 3: a High alert and a Low one, their titles this run's own.
+async fn alerts(soc: &WorkspaceClient) -> Result<(Alert, Alert)> {
     step("3. Alerts arrive");
-    let (mut high, mut low) = (None, None);
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let mut made = Vec::new();
     for (title, severity) in [
         ("Brute force on ssh from 203.0.113.7", "High"),
         ("Port scan from 198.51.100.4", "Low"),
     ] {
-        let made = soc
+        let title = format!("{title} ({stamp})");
+        let alert = soc
             .create_alert()
-            .title(title)
+            .title(&title)
             .severity(AlertSeverity::from(severity))
             .handle_status(HandleStatus::Open)
             .send()
             .await?;
-        let alert = made.id.clone().ok_or("the new alert has no ID")?;
-        row("alert", &alert, severity, &made.request_id);
-        if severity == "High" {
-            high = Some(alert);
-        } else {
-            low = Some(alert);
-        }
+        let id = alert.id.clone().ok_or("the new alert has no ID")?;
+        row("alert", &id, severity, &alert.request_id);
+        made.push(Alert { id, title });
     }
-    high.zip(low)
-        .ok_or_else(|| "the alerts were not made".into())
+    let low = made.pop().ok_or("no Low alert")?;
+    let high = made.pop().ok_or("no High alert")?;
+    Ok((high, low))
+}
+
+/// The playbook instances of `alert`: every page of those whose data object has its title,
+/// kept when it is the alert itself.
+async fn instances_of(
+    soc: &WorkspaceClient,
+    alert: &Alert,
+) -> Result<Vec<types::PlaybookInstanceInfo>> {
+    let named = soc.list_playbook_instances().dataobject_name(&alert.title);
+    let all = named.items().try_collect_vec().await?;
+    let about = |i: &types::PlaybookInstanceInfo| {
+        i.dataobject.as_ref().and_then(|o| o.id.as_deref()) == Some(alert.id.as_str())
+    };
+    Ok(all.into_iter().filter(about).collect())
 }
 
 /// Step 4: the instance the High alert started, awaited, and what it ran; none for the Low.
-async fn instance(soc: &WorkspaceClient, (alert, low): (&str, &str), workflow: &str) -> Result<()> {
+async fn instance(
+    soc: &WorkspaceClient,
+    (high, low): (&Alert, &Alert),
+    workflow: &str,
+) -> Result<()> {
     step("4. The playbook's instance runs the workflow");
     let deadline = Instant::now() + Duration::from_secs(60);
-    let (started, listed) = loop {
-        let page = soc
-            .list_playbook_instances()
-            .offset(0)
-            .limit(50)
-            .send()
-            .await?;
-        let mine = page
-            .items
-            .iter()
-            .find(|i| i.dataobject.as_ref().and_then(|o| o.id.as_deref()) == Some(alert));
-        if let Some(found) = mine.cloned() {
-            break (found, page);
+    let started = loop {
+        if let Some(found) = instances_of(soc, high).await?.into_iter().next() {
+            break found;
         }
         if Instant::now() > deadline {
             return Err("no playbook instance started for the High alert within 60 s".into());
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let of = |alert: &str| {
-        let about = |i: &&types::PlaybookInstanceInfo| {
-            i.dataobject.as_ref().and_then(|o| o.id.as_deref()) == Some(alert)
-        };
-        listed.items.iter().filter(about).count()
-    };
-    println!(
-        "  instances: {} for the High alert, {} for the Low one (request id {})",
-        of(alert),
-        of(low),
-        id(&listed.request_id)
-    );
+    let for_low = instances_of(soc, low).await?.len();
+    println!("  instances: one for the High alert; {for_low} for the Low one, as its rule says");
+    if for_low > 0 {
+        return Err("the rule picks High alerts, yet the Low one started an instance".into());
+    }
     let instance = started.id.clone().ok_or("the instance has no ID")?;
     let done = soc
         .show_playbook_instance(&instance)
@@ -361,11 +381,12 @@ async fn incident(soc: &WorkspaceClient, alert: &str) -> Result<()> {
 async fn refused(soc: &WorkspaceClient) -> Result<()> {
     step("6. A call the client refuses: enabling a playbook without a version");
     match soc.update_playbook("any-playbook").enable("").send().await {
-        Ok(_) => Err("the client accepted enabling without a version".into()),
-        Err(e) => {
+        Err(e) if e.field() == Some("active_version_id") => {
             println!("  refused: {e}");
             Ok(())
         }
+        Err(e) => Err(format!("expected a refusal naming active_version_id, got: {e}").into()),
+        Ok(_) => Err("the client accepted enabling without a version".into()),
     }
 }
 

@@ -35,8 +35,9 @@ impl Deprecation {
     /// The notice in `headers`, when they carry either header.
     pub(crate) fn from_headers(headers: &HeaderMap) -> Option<Self> {
         let text = |name: &HeaderName| {
-            let value = headers.get(name)?.to_str().ok()?.trim();
-            let mut text = one_line(value);
+            // Read as UTF-8, leniently: a notice in Chinese is still a notice.
+            let value = String::from_utf8_lossy(headers.get(name)?.as_bytes());
+            let mut text = one_line(value.trim());
             if text.is_empty() {
                 return None;
             }
@@ -129,6 +130,14 @@ mod tests {
         let date = notice.date.expect("a date");
         assert_eq!(date.chars().count(), MAX_TEXT + 1);
         assert!(date.ends_with('…'));
+    }
+
+    #[test]
+    fn a_notice_in_utf8_is_kept() {
+        let chinese = "该接口已废弃".as_bytes();
+        let map = headers(&[(&INFO, chinese)]);
+        let notice = Deprecation::from_headers(&map).expect("a notice");
+        assert_eq!(notice.info.as_deref(), Some("该接口已废弃"));
     }
 
     #[test]

@@ -63,6 +63,29 @@ async fn enabling_sends_the_active_version_and_disabling_sends_enabled_false() {
 }
 
 #[tokio::test]
+async fn the_fields_terraform_sends_beside_an_intent_go_with_it() {
+    let replies = vec![ok(json!({"id": PLAYBOOK})), ok(json!({"id": VERSION}))];
+    let server = TestServer::start(replies).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let enable = soc.update_playbook(PLAYBOOK).name("block").enable(VERSION);
+    enable.send().await.unwrap();
+    let submit = soc
+        .update_playbook_version(VERSION)
+        .description("v1")
+        .submit();
+    submit.send().await.unwrap();
+    let seen = server.requests();
+    assert_eq!(
+        body(&seen[0]),
+        json!({"name": "block", "enabled": true, "active_version_id": VERSION})
+    );
+    assert_eq!(
+        body(&seen[1]),
+        json!({"description": "v1", "status": "APPROVING"})
+    );
+}
+
+#[tokio::test]
 async fn the_playbook_rules_are_checked_before_sending() {
     let server = TestServer::start(vec![]).await;
     let soc = client(&server).workspace(PROJECT, WORKSPACE);
@@ -77,32 +100,14 @@ async fn the_playbook_rules_are_checked_before_sending() {
         ),
         (
             soc.update_playbook(PLAYBOOK)
-                .name("renamed")
-                .enable(VERSION)
-                .send()
-                .await
-                .map(drop),
-            "enabled",
-        ),
-        (
-            soc.update_playbook(PLAYBOOK)
-                .description("d")
+                .name(" ")
                 .disable()
                 .send()
                 .await
                 .map(drop),
-            "enabled",
+            "name",
         ),
         (soc.update_playbook(PLAYBOOK).send().await.map(drop), "body"),
-        (
-            soc.update_playbook_version(VERSION)
-                .description("d")
-                .submit()
-                .send()
-                .await
-                .map(drop),
-            "status",
-        ),
         (
             soc.update_playbook_version(VERSION).send().await.map(drop),
             "body",
@@ -361,4 +366,117 @@ async fn a_playbook_is_made_in_the_paths_workspace() {
     soc.create_playbook().name("block").send().await.unwrap();
     let sent = body(&server.requests()[0]);
     assert_eq!(sent, json!({"name": "block", "workspace_id": WORKSPACE}));
+}
+
+#[tokio::test]
+async fn the_intents_are_retried_as_their_operations_retry_class_says() {
+    let busy = || Reply::json(503, r#"{"code":"SecMaster.50300000","message":"busy"}"#);
+    // A submission is an idempotent PUT: retried to success after a 503.
+    let version = ok(json!({"id": VERSION, "status": "APPROVING"}));
+    let server = TestServer::start(vec![busy(), version]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    soc.update_playbook_version(VERSION)
+        .submit()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.requests().len(), 2, "retried");
+    // A review and an instance's command could act twice: sent once, the outcome unknown.
+    let server = TestServer::start(vec![busy(), busy()]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let review = soc
+        .review_playbook_version(VERSION)
+        .approve("ok")
+        .send()
+        .await;
+    let error = review.unwrap_err();
+    assert!(error.is_outcome_unknown(), "{error}");
+    let command = soc.change_playbook_instance(INSTANCE).retry().send().await;
+    let error = command.unwrap_err();
+    assert!(error.is_outcome_unknown(), "{error}");
+    assert!(error.to_string().contains("show the instance"), "{error}");
+    assert_eq!(server.requests().len(), 2, "each sent once");
+}
+
+#[tokio::test]
+async fn a_deprecated_list_keeps_its_notice_on_the_page() {
+    let page = json!({"code": "00000000", "total": 1, "data": [{"id": "action-1"}]});
+    let reply = Reply::json(200, &page.to_string())
+        .with_header("X-API-Deprecation-Info", "use the version's actions")
+        .with_header("X-API-Deprecation-Date", "2026-06-30");
+    let server = TestServer::start(vec![reply]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let page = soc
+        .list_playbook_actions(VERSION)
+        .offset(0)
+        .limit(10)
+        .send()
+        .await
+        .unwrap();
+    let notice = page.deprecation.expect("the page keeps the notice");
+    assert_eq!(
+        (notice.operation, notice.replaced_by),
+        ("ListPlaybookActions", Some("ShowPlaybookVersion"))
+    );
+    assert_eq!(notice.info.as_deref(), Some("use the version's actions"));
+}
+
+/// What a test's subscriber wrote.
+#[derive(Clone, Default)]
+struct Logged(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logged {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_deprecation_is_logged_once_per_operation() {
+    let logged = Logged::default();
+    let writer = logged.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    // Global: the other tests of this binary run on other threads, and a callsite they reach
+    // first must not cache "no interest" (they log nothing of these two operations).
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let noticed = |data: Value| {
+        Reply::json(200, &json!({"code": "00000000", "data": data}).to_string())
+            .with_header("X-API-Deprecation-Info", "retired")
+    };
+    let monitors = json!({"total_instance_num": 1});
+    let copied = json!({"id": "pv-copy"});
+    let replies = vec![
+        noticed(monitors.clone()),
+        noticed(monitors),
+        noticed(copied.clone()),
+        noticed(copied),
+    ];
+    let server = TestServer::start(replies).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    for _ in 0..2 {
+        let monitors = soc
+            .show_playbook_monitors(PLAYBOOK)
+            .start_time("2026-12-01T00:00:00.000Z+0800")
+            .end_time("2026-12-02T00:00:00.000Z+0800")
+            .version_query_type("ALL".into());
+        assert!(monitors.send().await.unwrap().deprecation.is_some());
+    }
+    for _ in 0..2 {
+        let copy = soc.copy_playbook_version(VERSION).send().await;
+        assert!(copy.unwrap().deprecation.is_some());
+    }
+    let text = String::from_utf8(logged.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("the service deprecates this operation"))
+        .collect();
+    assert_eq!(lines.len(), 2, "once per operation: {text}");
+    assert!(lines[0].contains("ShowPlaybookMonitors") && lines[1].contains("CopyPlaybookVersion"));
 }

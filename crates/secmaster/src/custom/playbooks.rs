@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::Error;
-use crate::custom::{alone, not_blank};
+use crate::custom::not_blank;
 use crate::generated::{
     ChangePlaybookInstance, CreatePlaybook, CreatePlaybookVersion, ReviewPlaybookVersion,
     UpdatePlaybook, UpdatePlaybookVersion,
@@ -59,15 +59,17 @@ impl UpdatePlaybook {
         self
     }
 
-    /// Disables the playbook (`enabled: false`): it starts no instance until enabled again.
+    /// Disables the playbook (`enabled: false`): it starts no instance until enabled again. The
+    /// service changes a playbook's other fields only while it is disabled; Terraform sends the
+    /// playbook's `name` with enabling and disabling, which `.name()` sets beside them.
     pub fn disable(mut self) -> Self {
         self.0.body("enabled", Value::Bool(false));
         self.0.unset("active_version_id");
         self
     }
 
-    /// The update sets something; enabling or disabling goes alone (a playbook is edited only
-    /// while disabled: disable, edit, enable are three calls); text set is not blank.
+    /// The update sets something; text set is not blank (enabling names its version: the
+    /// spec's `x-required-when`, checked by the generated code).
     pub(crate) fn prepare(mut self) -> Self {
         if self.0.body_is_empty() {
             self.0.fail(Error::invalid(
@@ -76,12 +78,7 @@ impl UpdatePlaybook {
             ));
         }
         let checked = not_blank("name", self.0.body_field("name"))
-            .and_then(|()| not_blank("active_version_id", self.0.body_field("active_version_id")))
-            .and_then(|()| {
-                let reason = "enable and disable are sent alone: a playbook is edited only \
-                              while disabled (disable it, edit it, then enable it)";
-                alone(&self.0, &["enabled", "active_version_id"], reason)
-            });
+            .and_then(|()| not_blank("active_version_id", self.0.body_field("active_version_id")));
         self.0.check(checked);
         self
     }
@@ -89,15 +86,16 @@ impl UpdatePlaybook {
 
 impl UpdatePlaybookVersion {
     /// Submits the version for review (`status: APPROVING`); a reviewer then approves it
-    /// ([`ReviewPlaybookVersion::approve`]), which publishes it, or rejects it.
+    /// ([`ReviewPlaybookVersion::approve`]), which publishes it, or rejects it. The pages make
+    /// every other field optional; Terraform sends the version's fields again beside the
+    /// status, which the setters set beside `submit()`.
     pub fn submit(mut self) -> Self {
         let approving = PlaybookVersionStatus::Approving.as_str().to_owned();
         self.0.body("status", Value::String(approving));
         self
     }
 
-    /// The change sets something; a submission goes alone (edit the version, then submit it);
-    /// text set is not blank.
+    /// The change sets something; text set is not blank.
     pub(crate) fn prepare(mut self) -> Self {
         if self.0.body_is_empty() {
             self.0.fail(Error::invalid(
@@ -105,9 +103,7 @@ impl UpdatePlaybookVersion {
                 "the update sets nothing; edit a field or call submit",
             ));
         }
-        let reason = "a submission is sent alone; edit the version and submit it in two calls";
-        let checked = not_blank("description", self.0.body_field("description"))
-            .and_then(|()| alone(&self.0, &["status"], reason));
+        let checked = not_blank("description", self.0.body_field("description"));
         self.0.check(checked);
         self
     }
