@@ -48363,6 +48363,110 @@ pub mod open_enums {
         #[doc = "Sort direction, in lower case."] PlaybookAuditLogsSortDir { #[doc =
         "`asc`"] Asc = "asc", #[doc = "`desc`"] Desc = "desc", }
     }
+    /// The values the spec lists for the string enum `schema` (its name under
+    /// `components.schemas`, as [`crate::QueryKind::Enum`] names it); `None` for a
+    /// name that is no string enum of the spec.
+    pub fn values_of(schema: &str) -> Option<&'static [&'static str]> {
+        match schema {
+            "WorkflowLabel" => Some(&["IP", "ACCOUNT", "DOMAIN"]),
+            "AopType" => Some(&["NORMAL", "SURVEY", "HEMOSTASIS", "EASE"]),
+            "EngineType" => Some(&["public_engine"]),
+            "SortOrder" => Some(&["ASC", "DESC"]),
+            "WorkflowSortKey" => Some(&["create_time", "update_time"]),
+            "InstanceStatus" => {
+                Some(
+                    &[
+                        "RUNNING",
+                        "FAILED",
+                        "FINISHED",
+                        "RETRYING",
+                        "TERMINATING",
+                        "TERMINATED",
+                    ],
+                )
+            }
+            "TriggerType" => Some(&["DEBUG", "TIMER", "EVENT", "MANUAL"]),
+            "NodeStatus" => Some(&["RUNNING", "FAILED", "FINISHED"]),
+            "VersionStatus" => {
+                Some(
+                    &[
+                        "pending_submit",
+                        "pending_approval",
+                        "publishing",
+                        "publish_failed",
+                        "not_activated",
+                        "activated",
+                        "rejected",
+                    ],
+                )
+            }
+            "VersionAction" => {
+                Some(
+                    &["pending_submit", "pending_approval", "not_activated", "activated"],
+                )
+            }
+            "TaskflowType" => Some(&["JSON"]),
+            "ApprovalResult" => Some(&["PASS", "UN_PASS"]),
+            "ValidateMode" => Some(&["BASIC", "CIRCLE", "APP_PARAMS"]),
+            "RunCommand" => Some(&["ActionInstanceRunCommand"]),
+            "ActionType" => Some(&["workflow"]),
+            "UpdateCommand" => {
+                Some(
+                    &[
+                        "ActionInstanceTerminateCommand",
+                        "ActionInstanceRetryCommand",
+                        "ActionInstanceDebugCommand",
+                    ],
+                )
+            }
+            "AlertSeverity" => Some(&["Tips", "Low", "Medium", "High", "Fatal"]),
+            "AutoClosed" => Some(&["AutoClosed", "Manual"]),
+            "DataObjectType" => {
+                Some(&["SIMULATION", "PLAYBOOK", "MANUAL", "DATA_SOURCE"])
+            }
+            "DataobjectSortKey" => Some(&["create_time", "update_time"]),
+            "DeleteRelationResourceType" => Some(&["DPE", "ALERT_RULE", "DATAOBJECT"]),
+            "HandleStatus" => Some(&["Open", "Block", "Closed"]),
+            "IndicatorStatus" => Some(&["Open", "Closed", "Revoked"]),
+            "IndicatorVerdict" => Some(&["Black", "White", "Gray"]),
+            "NetworkDirection" => Some(&["IN", "OUT"]),
+            "VerificationState" => Some(&["Unknown", "True_Positive", "False_Positive"]),
+            "WorkspaceAttribution" => Some(&["THIS_ACCOUNT", "CROSS_ACCOUNT"]),
+            "PlaybookVersionStatus" => {
+                Some(&["EDITING", "APPROVING", "UNPASSED", "PUBLISHED"])
+            }
+            "PlaybookTriggerType" => Some(&["EVENT", "TIMER"]),
+            "PlaybookActionStrategy" => Some(&["ASYNC"]),
+            "PlaybookActionType" => Some(&["AOP_WORKFLOW"]),
+            "PlaybookInstanceStatus" => {
+                Some(
+                    &[
+                        "RUNNING",
+                        "FINISHED",
+                        "FAILED",
+                        "RETRYING",
+                        "TERMINATING",
+                        "TERMINATED",
+                    ],
+                )
+            }
+            "PlaybookConditionExpressionType" => Some(&["common"]),
+            "PlaybookConditionScheduleType" => Some(&["second", "hour", "day", "week"]),
+            "PlaybookConditionStartType" => Some(&["IMMEDIATELY", "CUSTOM"]),
+            "PlaybookConditionEndType" => Some(&["FOREVER", "CUSTOM"]),
+            "PlaybookConditionExecutionType" => Some(&["PARALLEL", "SERIAL_WAIT"]),
+            "PlaybookAuditLogInstanceType" => {
+                Some(&["AOP_WORKFLOW", "SCRIPT", "PLAYBOOK"])
+            }
+            "PlaybookOperationPlaybookOperation" => Some(&["RETRY", "TERMINATE"]),
+            "PlaybookMonitorsVersionQueryType" => Some(&["ALL", "VALID", "DELETED"]),
+            "PlaybookApprovesApproveType" => Some(&["PLAYBOOK", "AOP_WORKFLOW"]),
+            "PlaybookInstancesDateType" => Some(&["START", "END"]),
+            "PlaybookAuditLogsSortKey" => Some(&["start_time", "end_time"]),
+            "PlaybookAuditLogsSortDir" => Some(&["asc", "desc"]),
+            _ => None,
+        }
+    }
 }
 /// Every operation of the spec, as data ([`crate::Operation`]) and as a type ([`crate::Op`]).
 pub mod operations {

@@ -11,7 +11,7 @@ use crate::{GenerateError, err};
 pub(crate) struct OpenEnum {
     pub(crate) name: String,
     description: Option<String>,
-    values: Vec<String>,
+    pub(crate) values: Vec<String>,
     /// Rust names of the values, checked to be identifiers and distinct.
     variants: Vec<String>,
 }

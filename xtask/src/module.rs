@@ -22,6 +22,8 @@ pub(crate) fn bindings_module(
     let normalize_impls = normalize::impls(spec, infos);
     let batch_impls = normalize::batch_impls(spec);
     let open_enum_tokens = open_enums.iter().map(enums::OpenEnum::tokens);
+    let enum_names = open_enums.iter().map(|e| e.name.as_str());
+    let enum_values = open_enums.iter().map(|e| &e.values);
     let rule_tokens = rules.iter().map(rules::RequiredWhen::tokens);
     quote! {
         #client
@@ -30,6 +32,16 @@ pub(crate) fn bindings_module(
         /// decodes into `Other` and keeps its text, instead of failing the whole response.
         pub mod open_enums {
             #(#open_enum_tokens)*
+
+            /// The values the spec lists for the string enum `schema` (its name under
+            /// `components.schemas`, as [`crate::QueryKind::Enum`] names it); `None` for a
+            /// name that is no string enum of the spec.
+            pub fn values_of(schema: &str) -> Option<&'static [&'static str]> {
+                match schema {
+                    #(#enum_names => Some(&[#(#enum_values),*]),)*
+                    _ => None,
+                }
+            }
         }
 
         #operations_module

@@ -1029,3 +1029,13 @@ fn an_array_body_is_one_field_whose_value_is_the_body() {
         error_for(&unnamed)
     );
 }
+
+#[test]
+fn every_string_enum_lists_its_values_by_schema_name() {
+    let out = generate_from_str(SHAPES, Path::new("spec/shapes.yaml"), "spec/shapes.yaml").unwrap();
+    let squash = out.split_whitespace().collect::<String>();
+    assert!(
+        squash.contains(r#"pubfnvalues_of(schema:&str)->Option<&'static[&'static str]>{matchschema{"Kind"=>Some(&["A","B"]),_=>None,}}"#.replace(' ', "").as_str()),
+        "{out}"
+    );
+}

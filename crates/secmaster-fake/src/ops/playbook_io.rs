@@ -201,39 +201,15 @@ pub(super) fn files(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejectio
     Ok(acknowledged(r.request_id))
 }
 
-/// The values of the chapter's query enums, by schema name: the query descriptor names a
-/// parameter's enum (`QueryKind::Enum`) but not its values, which the enum's generated type
-/// lists.
-macro_rules! known {
-    ($($ty:ident),*) => {
-        fn known(schema: &str) -> Option<Vec<&'static str>> {
-            use secmaster::bindings::open_enums::*;
-            match schema {
-                $(stringify!($ty) => Some($ty::KNOWN.iter().map(|v| v.as_str()).collect()),)*
-                _ => None,
-            }
-        }
-    };
-}
-
-known!(
-    PlaybookApprovesApproveType,
-    PlaybookAuditLogsSortDir,
-    PlaybookAuditLogsSortKey,
-    PlaybookInstanceStatus,
-    PlaybookInstancesDateType,
-    PlaybookMonitorsVersionQueryType,
-    PlaybookTriggerType,
-    PlaybookVersionStatus
-);
-
 /// Refuses a query parameter of an enum with a value the enum does not list.
 pub(super) fn query_enums(op: &Operation, query: &Query) -> Result<(), Rejection> {
     for param in op.query {
         let QueryKind::Enum(schema) = param.kind else {
             continue;
         };
-        let (Some(value), Some(known)) = (query.text(param.name), known(schema)) else {
+        // The enum's values, as the spec lists them (generated).
+        let known = secmaster::bindings::open_enums::values_of(schema);
+        let (Some(value), Some(known)) = (query.text(param.name), known) else {
             continue;
         };
         if !known.contains(&value.as_str()) {
