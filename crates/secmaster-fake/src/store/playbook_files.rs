@@ -42,7 +42,7 @@ impl Workspace {
                 .children(VERSIONS, id)
                 .map(|v| self.exported_version(v))
                 .collect();
-            playbooks.push(json!({"name": p["name"], "description": p["description"],
+            playbooks.push(json!({"name": text(p, "name"), "description": text(p, "description"),
                 "versions": versions}));
         }
         Ok(json!({"format": FORMAT, "playbooks": playbooks}))

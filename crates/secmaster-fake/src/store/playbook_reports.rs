@@ -113,8 +113,9 @@ impl Workspace {
                 "instance_type": "PLAYBOOK", "action_id": nested(&view, "playbook", "id"),
                 "action_name": nested(&view, "playbook", "name"), "instance_id": r.id,
                 "parent_instance_id": "", "log_level": "INFO", "input": "", "output": "",
-                "error_msg": "", "start_time": view["start_time"], "end_time": view["end_time"],
-                "status": view["status"], "trigger_type": view["trigger_type"],
+                "error_msg": "", "start_time": text(&view, "start_time"),
+                "end_time": text(&view, "end_time"), "status": text(&view, "status"),
+                "trigger_type": text(&view, "trigger_type"),
             }));
             for (action, run) in self.instance_runs(inst) {
                 if let Some(run) = run {
@@ -171,7 +172,7 @@ impl Workspace {
             .collect();
         let stat = |pick: Option<&(&Obj, f64)>| {
             pick.map_or(Value::Null, |(v, t)| {
-                json!({"playbook_instance_id": v["id"], "playbook_instance_name": v["name"],
+                json!({"playbook_instance_id": text(v, "id"), "playbook_instance_name": text(v, "name"),
                     "playbook_instance_run_time": t})
             })
         };

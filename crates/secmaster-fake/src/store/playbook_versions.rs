@@ -200,7 +200,7 @@ impl Workspace {
         body.remove("status");
         body.remove("enabled");
         if let Some(rule) = rule {
-            body.insert("rule".to_owned(), json!({"rule": rule["rule"]}));
+            body.insert("rule".to_owned(), json!({"rule": rule.get("rule")}));
         }
         body.insert("actions".to_owned(), Value::Array(actions));
         self.create_playbook_version(text(&v, "playbook_id"), &body, caller)
@@ -219,7 +219,7 @@ impl Workspace {
         r.insert("version_id".to_owned(), json!(id));
         self.keep(RULES, Some(id), r.clone());
         self.obj_mut(VERSIONS, id)?
-            .insert("rule_id".to_owned(), r["id"].clone());
+            .insert("rule_id".to_owned(), json!(text(&r, "id")));
         Ok(r)
     }
 

@@ -230,7 +230,10 @@ impl Workspace {
             ));
         }
         let number = text(v, "version").to_owned();
-        let (class_id, class_name) = (v["dataclass_id"].clone(), v["dataclass_name"].clone());
+        // A version imported or made without a data class has none (never index: `[..]` on a
+        // map panics on a missing key).
+        let (class_id, class_name) = (text(v, "dataclass_id"), text(v, "dataclass_name"));
+        let (class_id, class_name) = (json!(class_id), json!(class_name));
         let siblings: Vec<String> = self
             .children(VERSIONS, id)
             .map(|v| text(v, "id").to_owned())

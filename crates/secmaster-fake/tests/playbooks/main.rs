@@ -9,6 +9,7 @@
 mod engine;
 mod lifecycle;
 mod official;
+mod review;
 mod reports;
 mod versions;
 

@@ -1,0 +1,77 @@
+//! What a review of the engine found: hostile imports, exports that grow without bound, changes
+//! that bypass the review, disabled workflows run, and instances whose status drifts.
+
+use reqwest::Method;
+use secmaster_fake::FakeSecMaster;
+use serde_json::{Value, json};
+
+use super::{call, client, ok, page, soc, workflow};
+
+/// An import of `file` (JSON) through the client: `Ok` or the refusal's `(status, code)`.
+pub(super) async fn import(fake: &FakeSecMaster, file: &Value) -> Result<(), (u16, String)> {
+    let (p, w) = page();
+    client(fake)
+        .import_playbook(&p, &w, "playbooks.json", file.to_string().into_bytes())
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            (
+                e.status().unwrap_or_default(),
+                e.code().unwrap_or_default().to_owned(),
+            )
+        })
+}
+
+/// An export file holding playbook `name` with one version `version` (its action added).
+pub(super) fn file(name: &str, mut version: Value) -> Value {
+    version["actions"] = json!([{"name": "a", "description": "d", "action_type": "AOP_WORKFLOW",
+        "action_id": workflow(), "sort_order": "0"}]);
+    json!({"format": "secmaster-fake/playbooks",
+        "playbooks": [{"name": name, "description": "", "versions": [version]}]})
+}
+
+/// The ID of the first playbook named `name` and of its first version.
+async fn imported(fake: &FakeSecMaster, name: &str) -> (String, String) {
+    let listed = ok(
+        fake,
+        Method::GET,
+        &soc(&format!("playbooks?offset=0&limit=10&name={name}")),
+        None,
+    )
+    .await;
+    let id = listed["data"][0]["id"].as_str().unwrap().to_owned();
+    let versions = ok(
+        fake,
+        Method::GET,
+        &soc(&format!("playbooks/{id}/versions?offset=0&limit=10")),
+        None,
+    )
+    .await;
+    let version = versions["data"][0]["id"].as_str().unwrap().to_owned();
+    (id, version)
+}
+
+#[tokio::test]
+async fn a_version_imported_without_a_data_class_never_answers_500() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let f = file("classless", json!({"trigger_type": "EVENT", "description": "no class"}));
+    let Ok(()) = import(&fake, &f).await else {
+        // Refused whole (the descriptor's mandatory dataclass_id): nothing to enable.
+        return;
+    };
+    let (id, version) = imported(&fake, "classless").await;
+    let v = soc(&format!("playbooks/versions/{version}"));
+    ok(&fake, Method::PUT, &v, Some(json!({"status": "APPROVING"}))).await;
+    let review = soc(&format!("playbooks/versions/{version}/approval"));
+    let (status, answer) = call(&fake, Method::POST, &review, Some(json!({"result": "PASS"}))).await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, answer) = call(
+        &fake,
+        Method::PUT,
+        &soc(&format!("playbooks/{id}")),
+        Some(json!({"enabled": true, "active_version_id": version})),
+    )
+    .await;
+    assert!(status < 500, "{status} {answer}");
+}
