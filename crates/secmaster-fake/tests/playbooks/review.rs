@@ -75,3 +75,37 @@ async fn a_version_imported_without_a_data_class_never_answers_500() {
     .await;
     assert!(status < 500, "{status} {answer}");
 }
+
+#[tokio::test]
+async fn an_import_is_held_to_the_create_operations_descriptors_and_refused_whole() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let good = json!({"dataclass_id": super::alert_class(), "trigger_type": "EVENT"});
+    let mut bad = good.clone();
+    bad["description"] = json!(7);
+    let mut f = file("fine", good.clone());
+    let second = file("typed", bad)["playbooks"][0].clone();
+    f["playbooks"].as_array_mut().unwrap().push(second);
+    let before = fake.sequence();
+    let (status, code) = import(&fake, &f).await.unwrap_err();
+    assert_eq!(status, 400, "{code}");
+    assert_eq!(fake.sequence(), before, "a refused import changes nothing");
+    let mut long = file("long", good.clone());
+    long["playbooks"][0]["name"] = json!("n".repeat(1025));
+    assert_eq!(import(&fake, &long).await.unwrap_err().0, 400);
+    let mut action = file("action", good.clone());
+    action["playbooks"][0]["versions"][0]["actions"][0]["action_type"] = json!(["AOP_WORKFLOW"]);
+    assert_eq!(import(&fake, &action).await.unwrap_err().0, 400);
+    let classless = file("classless", json!({"trigger_type": "EVENT"}));
+    assert_eq!(import(&fake, &classless).await.unwrap_err().0, 400);
+    let listed = ok(&fake, Method::GET, &soc("playbooks?offset=0&limit=10"), None).await;
+    assert_eq!(listed["total"], 0, "{listed}");
+    import(&fake, &file("fine", good)).await.unwrap();
+    let (id, _) = imported(&fake, "fine").await;
+    ok(
+        &fake,
+        Method::GET,
+        &soc(&format!("playbooks/{id}/versions?offset=0&limit=10")),
+        None,
+    )
+    .await;
+}
