@@ -182,7 +182,16 @@ pub(super) fn files(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejectio
             .flatten()
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect();
-        let file = ctx.read(|s| s.export_playbooks(&ids))?;
+        let max = r.limits.max_objects;
+        if ids.len() > max {
+            let message = format!("the body lists {} IDs; the fake takes at most {max}", ids.len());
+            return Err(reject(codes::LIMIT_EXCEEDED, message));
+        }
+        // Each playbook once, in the order first listed.
+        let mut seen = std::collections::HashSet::new();
+        let ids: Vec<String> = ids.into_iter().filter(|id| seen.insert(id.clone())).collect();
+        let most = r.limits.max_workspace_bytes;
+        let file = ctx.read(|s| s.export_playbooks(&ids, most))?;
         let mut response = plain(StatusCode::OK, "application/octet-stream", file.to_string());
         response.headers_mut().insert(
             header::CONTENT_DISPOSITION,

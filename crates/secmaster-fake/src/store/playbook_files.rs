@@ -27,8 +27,8 @@ const KEPT: &[&str] = &[
 ];
 
 impl Workspace {
-    /// Playbooks `ids` (every one when empty) as a file.
-    pub(crate) fn export_playbooks(&self, ids: &[String]) -> Result<Value, Rejection> {
+    /// Playbooks `ids` (every one when empty) as a file of at most `most` bytes (else refused).
+    pub(crate) fn export_playbooks(&self, ids: &[String], most: usize) -> Result<Value, Rejection> {
         let all: Vec<String> = if ids.is_empty() {
             self.family(PLAYBOOKS)
                 .iter()
@@ -38,14 +38,23 @@ impl Workspace {
             ids.to_vec()
         };
         let mut playbooks = Vec::new();
+        let mut size = 0;
         for id in &all {
             let p = self.obj(PLAYBOOKS, id)?;
             let versions: Vec<Value> = self
                 .children(VERSIONS, id)
                 .map(|v| self.exported_version(v))
                 .collect();
-            playbooks.push(json!({"name": text(p, "name"), "description": text(p, "description"),
-                "versions": versions}));
+            let playbook = json!({"name": text(p, "name"), "description": text(p, "description"),
+                "versions": versions});
+            size += playbook.to_string().len() + 1;
+            if size > most {
+                return Err(reject(
+                    codes::LIMIT_EXCEEDED,
+                    format!("the export would pass {most} bytes; the fake answers at most that"),
+                ));
+            }
+            playbooks.push(playbook);
         }
         Ok(json!({"format": FORMAT, "playbooks": playbooks}))
     }

@@ -109,3 +109,21 @@ async fn an_import_is_held_to_the_create_operations_descriptors_and_refused_whol
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_export_lists_each_playbook_once_and_refuses_more_ids_than_a_family_holds() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let made = super::draft(&fake, &super::Book::high_alerts("once")).await;
+    let max = secmaster_fake::Limits::default().max_objects;
+    let path = soc("playbooks/export");
+    let ids = vec![made.playbook.clone(); max];
+    let file = ok(&fake, Method::POST, &path, Some(json!({ "id": ids }))).await;
+    assert_eq!(file["playbooks"].as_array().unwrap().len(), 1, "{file}");
+    let ids = vec![made.playbook.clone(); max + 1];
+    let (status, answer) = call(&fake, Method::POST, &path, Some(json!({ "id": ids }))).await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some(secmaster_fake::codes::LIMIT_EXCEEDED)),
+        "{answer}"
+    );
+}
