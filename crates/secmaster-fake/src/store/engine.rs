@@ -5,7 +5,8 @@
 //!   `dataobject_create`) or changed (if its `dataobject_update`) and its rule picks the object
 //!   (or deleted, if its `dataobject_delete`), and its rule picks the object
 //!   (the rule's conditions read as a search's, [`super::Search`]; a version whose
-//!   `rule_enable` is false, or that has no rule, picks every object). The trigger is part of
+//!   `rule_enable` is false picks every object, one whose `rule_enable` is true but that has no
+//!   rule picks none). The trigger is part of
 //!   the change that created or changed the object.
 //! - A `TIMER` version is fired by the fake's admin call (`POST /_fake/playbooks/{id}/fire`,
 //!   [`crate::FakeSecMaster::fire_playbook`]), with no data object.
@@ -55,8 +56,9 @@ fn picks(ws: &Workspace, version: &Obj, record: &Value) -> bool {
     if !flag(version, "rule_enable") {
         return true;
     }
+    // A rule enabled but missing picks nothing (never every object).
     let Some(rule) = ws.children(RULES, text(version, "id")).next() else {
-        return true;
+        return false;
     };
     let condition = serde_json::from_str::<Value>(text(rule, "rule")).ok();
     match Search::parse(condition.as_ref()) {

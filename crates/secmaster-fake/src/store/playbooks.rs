@@ -6,8 +6,7 @@
 //! - a version starts `EDITING`; its fields, rule and actions change while it is `EDITING` or
 //!   `UNPASSED`, or `PUBLISHED` and not active (it goes back to `EDITING`, to be reviewed again);
 //!   not while it is active nor under review (a body that repeats a field's value changes
-//!   nothing and passes; a rule or an action is deleted at any status, unless an enabled
-//!   playbook runs the version); submitting (with an action at least: Terraform's "updated
+//!   nothing and passes; deleting a rule or an action is a change as any other); submitting (with an action at least: Terraform's "updated
 //!   only after matching a workflow")
 //!   (`status: APPROVING`) records it as the playbook's `unaudited_version_id`;
 //! - an approval needs an `APPROVING` version: `PASS` publishes it (`PUBLISHED`), anything else

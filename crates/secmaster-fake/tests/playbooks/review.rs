@@ -127,3 +127,40 @@ async fn an_export_lists_each_playbook_once_and_refuses_more_ids_than_a_family_h
         "{answer}"
     );
 }
+
+#[tokio::test]
+async fn deleting_a_rule_or_an_action_is_reviewed_as_any_change_and_a_missing_rule_picks_nothing()
+{
+    let fake = FakeSecMaster::start().await.unwrap();
+    let made = super::enabled(&fake, &super::Book::high_alerts("reviewed")).await;
+    let v = super::lifecycle::version(&fake, &made).await;
+    let rule = v["rule_id"].as_str().unwrap().to_owned();
+    let action = v["actions"][0]["id"].as_str().unwrap().to_owned();
+    let playbook = soc(&format!("playbooks/{}", made.playbook));
+    ok(&fake, Method::PUT, &playbook, Some(json!({"enabled": false}))).await;
+    let rule_path = soc(&format!("playbooks/versions/{}/rules/{rule}", made.version));
+    let action_path = soc(&format!("playbooks/versions/{}/actions/{action}", made.version));
+    for path in [&rule_path, &action_path] {
+        let (status, code) = super::lifecycle::refused(&fake, Method::DELETE, path, None).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (400, secmaster_fake::codes::VERSION_IN_USE),
+            "{path}: the active version keeps its rule and actions"
+        );
+    }
+    super::enable(&fake, &made).await;
+    super::alert(&fake, json!({"title": "low", "severity": "Low"})).await;
+    assert!(super::instances(&fake).await.is_empty(), "the rule still holds");
+
+    // A version whose rule_enable is true but whose rule was deleted (while editing) picks none.
+    let other = super::draft(&fake, &super::Book::high_alerts("ruleless")).await;
+    let v = super::lifecycle::version(&fake, &other).await;
+    let rule = v["rule_id"].as_str().unwrap();
+    let path = soc(&format!("playbooks/versions/{}/rules/{rule}", other.version));
+    ok(&fake, Method::DELETE, &path, None).await;
+    assert_eq!(super::lifecycle::version(&fake, &other).await["rule_enable"], true);
+    super::publish(&fake, &other.version).await;
+    super::enable(&fake, &other).await;
+    super::alert(&fake, json!({"title": "low", "severity": "Low"})).await;
+    assert!(super::instances(&fake).await.is_empty(), "no rule picks nothing");
+}
