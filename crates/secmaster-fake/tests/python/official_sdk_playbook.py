@@ -3,7 +3,7 @@
 (huaweicloudsdksecmaster, AK/SK signing through huaweicloudsdkcore): create a workflow, a
 playbook, a version of it for alerts, a rule that picks High alerts, an action running the
 workflow; submit the version, approve it, enable the playbook on it; create a High alert that
-triggers it, list the instance and show its topology; disable the playbook, delete the
+triggers it, list the instance and show its topology; disable the playbook, deactivate the version, delete its
 version's action and rule, the version and the playbook. Every answer is read through the SDK's
 own models, so a shape they do not expect fails here.
 
@@ -129,12 +129,12 @@ def main():
             **ids, playbook_id=playbook.id, body=ModifyPlaybookInfo(enabled=False))).data
         seen["disabled"] = disabled.enabled
 
-        step = "delete the action, the rule, the version"
+        step = "deactivate the version, delete the action, the rule, the version"
+        client.update_playbook_version(UpdatePlaybookVersionRequest(
+            **ids, version_id=version.id, body=ModifyPlaybookVersionInfo(enabled=False)))
         client.delete_playbook_action(DeletePlaybookActionRequest(
             **ids, version_id=version.id, action_id=actions[0].id))
         client.delete_playbook_rule(DeletePlaybookRuleRequest(**ids, version_id=version.id, rule_id=rule.id))
-        client.update_playbook_version(UpdatePlaybookVersionRequest(
-            **ids, version_id=version.id, body=ModifyPlaybookVersionInfo(enabled=False)))
         client.delete_playbook_version(DeletePlaybookVersionRequest(**ids, version_id=version.id))
 
         step = "delete the playbook"
