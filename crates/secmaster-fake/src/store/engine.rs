@@ -11,8 +11,10 @@
 //! - A `TIMER` version is fired by the fake's admin call (`POST /_fake/playbooks/{id}/fire`,
 //!   [`crate::FakeSecMaster::fire_playbook`]), with no data object.
 //! - An instance runs each action's workflow as a workflow run (`store/instances.rs`, its
-//!   `playbook` field naming the playbook, its data object the object that triggered it). Its
-//!   status is read from its runs: `RUNNING` while one runs, `RETRYING` while the only ones
+//!   `playbook` field naming the playbook, its data object the object that triggered it); a
+//!   workflow gone, disabled or without an activated version does not run (as the workflow
+//!   chapter refuses it, `WORKFLOW_DISABLED`): the action is recorded failed, with why. Its
+//!   status is read from its runs (an action without a run counts as `FAILED`): `RUNNING` while one runs, `RETRYING` while the only ones
 //!   running are retried, else `FAILED` if one failed, else
 //!   `TERMINATED` if one was terminated, else `FINISHED`; it ends when its last run ends.
 //! - Commands: `TERMINATE` a running or retrying instance (its running runs are terminated,
@@ -65,6 +67,15 @@ fn picks(ws: &Workspace, version: &Obj, record: &Value) -> bool {
         Ok(Some(search)) => search.matches(record, Some("data_object")),
         _ => false,
     }
+}
+
+/// An action of an instance, its run (if any) and why it failed without one.
+pub(crate) type Ran<'a> = (&'a Obj, Option<&'a Run>, &'a str);
+
+/// Whether workflow `flow` names an activated version it has.
+fn activated(flow: &super::Flow) -> bool {
+    let active = flow.info.version_id.as_deref().filter(|v| !v.is_empty());
+    active.is_some_and(|a| flow.versions.iter().any(|v| v.id.as_deref() == Some(a)))
 }
 
 /// Whether an instance's `status` has not ended.
@@ -161,7 +172,7 @@ impl Workspace {
     }
 
     /// Starts an instance of `version` of playbook `id` for `object` (if any): a run per
-    /// action whose workflow exists.
+    /// action whose workflow runs, a failed action for each other.
     fn start_instance(
         &mut self,
         id: &str,
@@ -204,8 +215,21 @@ impl Workspace {
         });
         let mut ran = Vec::new();
         for action in actions {
-            let Ok(flow) = self.flow(text(&action, "action_id")) else {
-                continue;
+            let workflow = text(&action, "action_id");
+            // As the workflow chapter refuses to run them: a workflow gone, disabled, or
+            // without an activated version does not run; the action fails.
+            let flow = match self.flow(workflow) {
+                Ok(f) if f.info.enabled != Some(true) => Err(format!("workflow {workflow} is disabled")),
+                Ok(f) if !activated(f) => Err(format!("workflow {workflow} has no activated version")),
+                Ok(f) => Ok(f),
+                Err(_) => Err(format!("workflow {workflow} does not exist")),
+            };
+            let flow = match flow {
+                Ok(flow) => flow,
+                Err(why) => {
+                    ran.push(json!({"action": action, "run": "", "error": why}));
+                    continue;
+                }
             };
             let run = playbook_run(
                 flow,
@@ -242,9 +266,9 @@ impl Workspace {
         Ok(())
     }
 
-    /// The actions and runs of instance `inst`: each action with its run (`None` once the run
-    /// is gone with its workflow).
-    pub(crate) fn instance_runs<'a>(&'a self, inst: &'a Obj) -> Vec<(&'a Obj, Option<&'a Run>)> {
+    /// The actions and runs of instance `inst`: each action with its run (`None` when it did
+    /// not run, or once the run is gone with its workflow) and why it failed without a run.
+    pub(crate) fn instance_runs<'a>(&'a self, inst: &'a Obj) -> Vec<Ran<'a>> {
         let ran = inst.get("_runs").and_then(Value::as_array);
         ran.into_iter()
             .flatten()
@@ -254,16 +278,22 @@ impl Workspace {
                 let run = self
                     .runs
                     .iter()
-                    .find(|x| x.detail.id.as_deref() == Some(id));
-                Some((action, run.map(|r| &**r)))
+                    .find(|x| !id.is_empty() && x.detail.id.as_deref() == Some(id));
+                let error = r.get("error").and_then(Value::as_str);
+                let error = error.unwrap_or("the run is gone (its workflow was deleted)");
+                Some((action, run.map(|r| &**r), error))
             })
             .collect()
     }
 
-    /// Instance `inst` as the pages show it: its status and end read from its runs.
+    /// Instance `inst` as the pages show it: its status and end read from its runs (an action
+    /// without a run failed).
     pub(crate) fn instance_view(&self, inst: &Obj) -> Obj {
         let runs = self.instance_runs(inst);
-        let statuses: Vec<&str> = runs.iter().filter_map(|(_, r)| r.map(run_status)).collect();
+        let statuses: Vec<&str> = runs
+            .iter()
+            .map(|(_, r, _)| r.map_or("FAILED", run_status))
+            .collect();
         let any = |s: &str| statuses.iter().any(|x| x.eq_ignore_ascii_case(s));
         let status = if any("RUNNING") {
             "RUNNING"
@@ -282,7 +312,7 @@ impl Workspace {
         if !running(status) {
             let ends = runs
                 .iter()
-                .filter_map(|(_, r)| r.as_ref()?.detail.end_time.as_deref());
+                .filter_map(|(_, r, _)| r.as_ref()?.detail.end_time.as_deref());
             let end = ends.max().unwrap_or(text(inst, "start_time"));
             view.insert("end_time".to_owned(), json!(end));
         }
@@ -332,7 +362,7 @@ impl Workspace {
         let ids: Vec<String> = self
             .instance_runs(inst)
             .iter()
-            .filter_map(|(_, r)| r.filter(|r| from.contains(&run_status(r))))
+            .filter_map(|(_, r, _)| r.filter(|r| from.contains(&run_status(r))))
             .filter_map(|r| r.detail.id.clone())
             .collect();
         for run in ids {

@@ -67,6 +67,17 @@ fn run_log(action: &Obj, run: &Run, parent: &str) -> Value {
     })
 }
 
+/// The log of an action that has no run (its workflow could not run, or is gone): failed.
+fn failed_log(action: &Obj, error: &str, parent: &str) -> Value {
+    json!({
+        "instance_type": "AOP_WORKFLOW", "action_id": text(action, "action_id"),
+        "action_name": text(action, "name"), "instance_id": "",
+        "parent_instance_id": parent, "log_level": "ERROR", "input": "", "output": "",
+        "error_msg": error, "start_time": "", "end_time": "", "status": "FAILED",
+        "trigger_type": "",
+    })
+}
+
 /// Seconds between two of the pages' timestamps.
 fn seconds(from: &str, to: &str) -> Option<f64> {
     let (from, to) = (
@@ -93,8 +104,8 @@ impl Workspace {
         Ok(self
             .instance_runs(inst)
             .into_iter()
-            .map(|(action, run)| {
-                let log = run.map_or(Value::Null, |r| run_log(action, r, id));
+            .map(|(action, run, error)| {
+                let log = run.map_or_else(|| failed_log(action, error, id), |r| run_log(action, r, id));
                 json!({"action": action, "instance_log": log})
             })
             .collect())
@@ -117,10 +128,11 @@ impl Workspace {
                 "end_time": text(&view, "end_time"), "status": text(&view, "status"),
                 "trigger_type": text(&view, "trigger_type"),
             }));
-            for (action, run) in self.instance_runs(inst) {
-                if let Some(run) = run {
-                    logs.push(run_log(action, run, &r.id));
-                }
+            for (action, run, error) in self.instance_runs(inst) {
+                logs.push(match run {
+                    Some(run) => run_log(action, run, &r.id),
+                    None => failed_log(action, error, &r.id),
+                });
             }
         }
         logs.retain(|log| {

@@ -164,3 +164,36 @@ async fn deleting_a_rule_or_an_action_is_reviewed_as_any_change_and_a_missing_ru
     super::alert(&fake, json!({"title": "low", "severity": "Low"})).await;
     assert!(super::instances(&fake).await.is_empty(), "no rule picks nothing");
 }
+
+#[tokio::test]
+async fn a_disabled_workflow_does_not_run_as_an_action_and_the_instance_fails() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let made = super::enabled(&fake, &super::Book::high_alerts("disabled flow")).await;
+    let (p, w) = page();
+    client(&fake)
+        .update_workflow(&p, &w, &workflow())
+        .disable()
+        .send()
+        .await
+        .unwrap();
+    let runs = soc("workflows/instances?offset=0&limit=100");
+    let count = |v: Value| v["instances"].as_array().map_or(0, Vec::len);
+    let before = count(ok(&fake, Method::GET, &runs, None).await);
+    super::alert(&fake, json!({"title": "high", "severity": "High"})).await;
+    let listed = super::instances(&fake).await;
+    assert_eq!(listed.len(), 1);
+    let id = listed[0]["id"].as_str().unwrap();
+    let done = super::ended(&fake, id).await;
+    assert_eq!(done["status"], "FAILED", "{done}");
+    assert_eq!(
+        count(ok(&fake, Method::GET, &runs, None).await),
+        before,
+        "no run of the disabled workflow"
+    );
+    let topology = soc(&format!("playbooks/instances/{id}/topology"));
+    let nodes = ok(&fake, Method::GET, &topology, None).await;
+    let log = &nodes["action_instances"][0]["instance_log"];
+    assert_eq!(log["status"], "FAILED", "{nodes}");
+    assert!(log["error_msg"].as_str().unwrap().contains("disabled"), "{nodes}");
+    let _ = made;
+}

@@ -346,6 +346,7 @@ async fn the_clients_intent_methods_drive_a_playbook_through_its_life() {
     let fake = super::fake_with(std::time::Duration::from_secs(60), false).await;
     let (p, w) = page();
     let c = client(&fake);
+    super::enable_workflow(&fake).await;
     let playbook = c
         .create_playbook(&p, &w)
         .name("intents")
