@@ -197,3 +197,34 @@ async fn a_disabled_workflow_does_not_run_as_an_action_and_the_instance_fails() 
     assert!(log["error_msg"].as_str().unwrap().contains("disabled"), "{nodes}");
     let _ = made;
 }
+
+/// The nodes of the one workflow run of the fake (the workflow chapter's topology).
+async fn nodes(fake: &FakeSecMaster) -> Vec<Value> {
+    let runs = ok(fake, Method::GET, &soc("workflows/instances?offset=0&limit=10"), None).await;
+    let run = runs["instances"][0]["id"].as_str().unwrap().to_owned();
+    let path = soc(&format!("workflows/instances/{run}?show_topology=true"));
+    let shown = ok(fake, Method::GET, &path, None).await;
+    let data = if shown["data"].is_object() { &shown["data"] } else { &shown };
+    data["topology"]["audit_logs"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_commands_run_takes_its_nodes_with_it() {
+    let fake = super::fake_with(std::time::Duration::from_secs(60), false).await;
+    super::enabled(&fake, &super::Book::high_alerts("nodes")).await;
+    super::alert(&fake, json!({"title": "high", "severity": "High"})).await;
+    let id = super::instances(&fake).await[0]["id"].as_str().unwrap().to_owned();
+    let path = soc(&format!("playbooks/instances/{id}/operation"));
+    ok(&fake, Method::POST, &path, Some(json!({"operation": "TERMINATE"}))).await;
+    let ended = nodes(&fake).await;
+    assert!(!ended.is_empty());
+    for node in &ended {
+        assert_ne!(node["status"], "RUNNING", "{node}");
+        assert_ne!(node["end_time"], "", "{node}");
+    }
+    ok(&fake, Method::POST, &path, Some(json!({"operation": "RETRY"}))).await;
+    for node in &nodes(&fake).await {
+        assert_eq!(node["status"], "RUNNING", "{node}");
+        assert_eq!(node["end_time"], "", "{node}");
+    }
+}
