@@ -16,9 +16,12 @@
 //!   chapter refuses it, `WORKFLOW_DISABLED`): the action is recorded failed, with why. Its
 //!   status is read from its runs (an action without a run counts as `FAILED`): `RUNNING` while one runs, `RETRYING` while the only ones
 //!   running are retried, else `FAILED` if one failed, else
-//!   `TERMINATED` if one was terminated, else `FINISHED`; it ends when its last run ends.
+//!   `TERMINATED` if one was terminated, else `FINISHED` (`FAILED` when none ran); it ends
+//!   when its last run ends, and keeps the status and end it ended with (a run deleted with
+//!   its workflow later changes nothing).
 //! - Commands: `TERMINATE` a running or retrying instance (its running runs are terminated,
-//!   at once: it is never seen `TERMINATING`); `RETRY` a failed or terminated one (its failed
+//!   at once: it is never seen `TERMINATING`; it ends `TERMINATED` whatever its runs say);
+//!   `RETRY` a failed or terminated one (its failed
 //!   and terminated runs run again: `RETRYING`).
 //! - Bounded: an instance past [`crate::Limits::max_objects`] instances or
 //!   [`crate::Limits::max_runs`] runs in the workspace is not started (a fire is refused with
@@ -68,6 +71,9 @@ fn picks(ws: &Workspace, version: &Obj, record: &Value) -> bool {
         _ => false,
     }
 }
+
+/// The flag of an instance that has ended: its `status` and `end_time` are kept.
+const ENDED: &str = "_ended";
 
 /// An action of an instance, its run (if any) and why it failed without one.
 pub(crate) type Ran<'a> = (&'a Obj, Option<&'a Run>, &'a str);
@@ -245,6 +251,8 @@ impl Workspace {
         value["_runs"] = Value::Array(ran);
         let value = value.as_object().cloned().unwrap_or_default();
         self.keep(INSTANCES, Some(id), value);
+        // An instance none of whose actions ran has ended already.
+        self.close(Some(&instance), &start.caller.now);
         Ok(instance)
     }
 
@@ -286,9 +294,43 @@ impl Workspace {
             .collect()
     }
 
-    /// Instance `inst` as the pages show it: its status and end read from its runs (an action
-    /// without a run failed).
+    /// Keeps the status and end of every instance that has ended (as its runs tell) on the
+    /// instance, so that it no longer changes with its runs (a run gone with its workflow).
+    pub(crate) fn close_instances(&mut self, now: &str) {
+        self.close(None, now);
+    }
+
+    /// As [`Workspace::close_instances`], for instance `only` when given.
+    fn close(&mut self, only: Option<&str>, now: &str) {
+        let ended: Vec<(String, Obj)> = self
+            .family(INSTANCES)
+            .iter()
+            .filter(|r| only.is_none_or(|id| r.id == id))
+            .filter_map(|r| r.value.as_object().map(|i| (r.id.clone(), i)))
+            .filter(|(_, i)| !flag(i, ENDED))
+            .map(|(id, i)| (id, self.instance_view(i)))
+            .filter(|(_, view)| !running(text(view, "status")))
+            .collect();
+        for (id, view) in ended {
+            if let Ok(inst) = self.obj_mut(INSTANCES, &id) {
+                let end = Some(text(&view, "end_time")).filter(|e| !e.is_empty());
+                inst.insert("status".to_owned(), json!(text(&view, "status")));
+                inst.insert("end_time".to_owned(), json!(end.unwrap_or(now)));
+                inst.insert(ENDED.to_owned(), json!(true));
+            }
+        }
+    }
+
+    /// Instance `inst` as the pages show it: once ended, the status and end it ended with;
+    /// before, read from its runs (an action without a run failed; no action, nothing ran:
+    /// failed).
     pub(crate) fn instance_view(&self, inst: &Obj) -> Obj {
+        if flag(inst, ENDED) {
+            let mut view = inst.clone();
+            view.remove("_runs");
+            view.remove(ENDED);
+            return view;
+        }
         let runs = self.instance_runs(inst);
         let statuses: Vec<&str> = runs
             .iter()
@@ -303,6 +345,8 @@ impl Workspace {
             "FAILED"
         } else if any("TERMINATED") {
             "TERMINATED"
+        } else if statuses.is_empty() {
+            "FAILED"
         } else {
             "FINISHED"
         };
@@ -367,6 +411,17 @@ impl Workspace {
             .collect();
         for run in ids {
             self.run_mut(&run)?.set(to, &caller.now, ends);
+        }
+        let inst = self.obj_mut(INSTANCES, id)?;
+        if to == "TERMINATED" {
+            // What the user asked for wins over a run that had failed before.
+            inst.insert("status".to_owned(), json!(to));
+            inst.insert("end_time".to_owned(), json!(caller.now));
+            inst.insert(ENDED.to_owned(), json!(true));
+        } else {
+            inst.remove(ENDED);
+            inst.insert("status".to_owned(), json!("RUNNING"));
+            inst.insert("end_time".to_owned(), json!(""));
         }
         self.playbook_instance(id)
     }

@@ -73,6 +73,9 @@ impl Workspace {
                 }
             }
         }
+        if ended > 0 {
+            self.close_instances(stamp);
+        }
         ended
     }
 

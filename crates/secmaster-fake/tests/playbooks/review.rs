@@ -228,3 +228,46 @@ async fn a_commands_run_takes_its_nodes_with_it() {
         assert_eq!(node["end_time"], "", "{node}");
     }
 }
+
+#[tokio::test]
+async fn an_ended_instance_keeps_its_status_when_its_runs_go() {
+    let fake = super::fake_with(std::time::Duration::from_millis(100), true).await;
+    super::enabled(&fake, &super::Book::high_alerts("kept")).await;
+    super::alert(&fake, json!({"title": "high", "severity": "High"})).await;
+    let id = super::instances(&fake).await[0]["id"].as_str().unwrap().to_owned();
+    let done = super::ended(&fake, &id).await;
+    assert_eq!(done["status"], "FAILED", "{done}");
+    // Disabling the playbook does not delete the workflow's runs; deleting the workflow does.
+    let (p, w) = page();
+    let c = client(&fake);
+    c.update_workflow(&p, &w, &workflow()).disable().send().await.unwrap();
+    c.delete_workflow(&p, &w, &workflow()).send().await.unwrap();
+    let path = soc(&format!("playbooks/instances/{id}"));
+    let shown = ok(&fake, Method::GET, &path, None).await;
+    assert_eq!(
+        (&shown["status"], &shown["end_time"]),
+        (&done["status"], &done["end_time"]),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn a_terminated_instance_is_terminated_though_an_action_had_failed() {
+    let mut config = secmaster_fake::Config::default();
+    config.run_time = std::time::Duration::from_secs(60);
+    let mut other = secmaster_fake::SeedWorkflow::page_example();
+    other.workflow.id = Some("a-disabled-workflow".into());
+    other.workflow.name = Some("disabled".into());
+    config.workflows.push(other);
+    let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let mut book = super::Book::high_alerts("stopped");
+    book.workflows = vec![workflow(), "a-disabled-workflow".into()];
+    super::enabled(&fake, &book).await;
+    super::alert(&fake, json!({"title": "high", "severity": "High"})).await;
+    let id = super::instances(&fake).await[0]["id"].as_str().unwrap().to_owned();
+    let path = soc(&format!("playbooks/instances/{id}/operation"));
+    let stopped = ok(&fake, Method::POST, &path, Some(json!({"operation": "TERMINATE"}))).await;
+    assert_eq!(stopped["status"], "TERMINATED", "{stopped}");
+}
