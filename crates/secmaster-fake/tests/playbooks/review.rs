@@ -271,3 +271,34 @@ async fn a_terminated_instance_is_terminated_though_an_action_had_failed() {
     let stopped = ok(&fake, Method::POST, &path, Some(json!({"operation": "TERMINATE"}))).await;
     assert_eq!(stopped["status"], "TERMINATED", "{stopped}");
 }
+
+#[tokio::test]
+async fn the_approval_list_holds_the_workflows_reviews_under_aop_workflow() {
+    let mut config = secmaster_fake::Config::default();
+    let waiting = secmaster_fake::Version::new("ver-0002", "v2").with_status("pending_approval");
+    config.workflows[0].versions[1] = waiting;
+    let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let (p, w) = page();
+    let c = client(&fake);
+    c.review_workflow_version(&p, &w, "ver-0002")
+        .approve("fine")
+        .send()
+        .await
+        .unwrap();
+    let made = super::draft(&fake, &super::Book::high_alerts("reviews")).await;
+    super::publish(&fake, &made.version).await;
+    let list = |q: String| soc(&format!("playbooks/versions/approval?{q}"));
+    let flows = ok(&fake, Method::GET, &list("resource_id=ver-0002&approve_type=AOP_WORKFLOW".into()), None).await;
+    assert_eq!(flows["data"][0]["content"], "fine", "{flows}");
+    assert_eq!(flows["data"].as_array().unwrap().len(), 1, "{flows}");
+    let none = ok(&fake, Method::GET, &list("resource_id=ver-0002&approve_type=PLAYBOOK".into()), None).await;
+    assert_eq!(none["data"].as_array().map_or(0, Vec::len), 0, "{none}");
+    let q = format!("resource_id={}&approve_type=PLAYBOOK", made.version);
+    let books = ok(&fake, Method::GET, &list(q), None).await;
+    assert_eq!(books["data"].as_array().unwrap().len(), 1, "{books}");
+    let q = format!("resource_id={}&approve_type=AOP_WORKFLOW", made.version);
+    let none = ok(&fake, Method::GET, &list(q), None).await;
+    assert_eq!(none["data"].as_array().map_or(0, Vec::len), 0, "{none}");
+}
