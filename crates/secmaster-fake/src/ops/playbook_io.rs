@@ -184,12 +184,18 @@ pub(super) fn files(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejectio
             .collect();
         let max = r.limits.max_objects;
         if ids.len() > max {
-            let message = format!("the body lists {} IDs; the fake takes at most {max}", ids.len());
+            let message = format!(
+                "the body lists {} IDs; the fake takes at most {max}",
+                ids.len()
+            );
             return Err(reject(codes::LIMIT_EXCEEDED, message));
         }
         // Each playbook once, in the order first listed.
         let mut seen = std::collections::HashSet::new();
-        let ids: Vec<String> = ids.into_iter().filter(|id| seen.insert(id.clone())).collect();
+        let ids: Vec<String> = ids
+            .into_iter()
+            .filter(|id| seen.insert(id.clone()))
+            .collect();
         let most = r.limits.max_workspace_bytes;
         let file = ctx.read(|s| s.export_playbooks(&ids, most))?;
         let mut response = plain(StatusCode::OK, "application/octet-stream", file.to_string());
@@ -232,7 +238,11 @@ fn checked(read: Vec<Imported>, workspace: &str) -> Result<Vec<Imported>, Reject
         let p = check(create, &p, format!("playbook {}", i + 1))?;
         let mut kept = Vec::new();
         for (j, v) in versions.iter().enumerate() {
-            kept.push(check(version, v, format!("playbook {}, version {}", i + 1, j + 1))?);
+            kept.push(check(
+                version,
+                v,
+                format!("playbook {}, version {}", i + 1, j + 1),
+            )?);
         }
         out.push((p, kept));
     }

@@ -225,8 +225,12 @@ impl Workspace {
             // As the workflow chapter refuses to run them: a workflow gone, disabled, or
             // without an activated version does not run; the action fails.
             let flow = match self.flow(workflow) {
-                Ok(f) if f.info.enabled != Some(true) => Err(format!("workflow {workflow} is disabled")),
-                Ok(f) if !activated(f) => Err(format!("workflow {workflow} has no activated version")),
+                Ok(f) if f.info.enabled != Some(true) => {
+                    Err(format!("workflow {workflow} is disabled"))
+                }
+                Ok(f) if !activated(f) => {
+                    Err(format!("workflow {workflow} has no activated version"))
+                }
                 Ok(f) => Ok(f),
                 Err(_) => Err(format!("workflow {workflow} does not exist")),
             };

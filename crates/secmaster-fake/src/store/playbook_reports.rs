@@ -105,7 +105,8 @@ impl Workspace {
             .instance_runs(inst)
             .into_iter()
             .map(|(action, run, error)| {
-                let log = run.map_or_else(|| failed_log(action, error, id), |r| run_log(action, r, id));
+                let log =
+                    run.map_or_else(|| failed_log(action, error, id), |r| run_log(action, r, id));
                 json!({"action": action, "instance_log": log})
             })
             .collect())

@@ -9,8 +9,8 @@
 mod engine;
 mod lifecycle;
 mod official;
-mod review;
 mod reports;
+mod review;
 mod versions;
 
 use std::time::Duration;
@@ -183,7 +183,7 @@ pub async fn draft(fake: &FakeSecMaster, book: &Book) -> Made {
 pub async fn enable_workflow(fake: &FakeSecMaster) {
     let (p, w) = page();
     client(fake)
-        .update_workflow(&p, &w, &workflow())
+        .update_workflow(&p, &w, workflow())
         .enable("ver-0001")
         .send()
         .await

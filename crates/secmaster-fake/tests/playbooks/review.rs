@@ -55,7 +55,10 @@ async fn imported(fake: &FakeSecMaster, name: &str) -> (String, String) {
 #[tokio::test]
 async fn a_version_imported_without_a_data_class_never_answers_500() {
     let fake = FakeSecMaster::start().await.unwrap();
-    let f = file("classless", json!({"trigger_type": "EVENT", "description": "no class"}));
+    let f = file(
+        "classless",
+        json!({"trigger_type": "EVENT", "description": "no class"}),
+    );
     let Ok(()) = import(&fake, &f).await else {
         // Refused whole (the descriptor's mandatory dataclass_id): nothing to enable.
         return;
@@ -64,7 +67,13 @@ async fn a_version_imported_without_a_data_class_never_answers_500() {
     let v = soc(&format!("playbooks/versions/{version}"));
     ok(&fake, Method::PUT, &v, Some(json!({"status": "APPROVING"}))).await;
     let review = soc(&format!("playbooks/versions/{version}/approval"));
-    let (status, answer) = call(&fake, Method::POST, &review, Some(json!({"result": "PASS"}))).await;
+    let (status, answer) = call(
+        &fake,
+        Method::POST,
+        &review,
+        Some(json!({"result": "PASS"})),
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     let (status, answer) = call(
         &fake,
@@ -97,7 +106,13 @@ async fn an_import_is_held_to_the_create_operations_descriptors_and_refused_whol
     assert_eq!(import(&fake, &action).await.unwrap_err().0, 400);
     let classless = file("classless", json!({"trigger_type": "EVENT"}));
     assert_eq!(import(&fake, &classless).await.unwrap_err().0, 400);
-    let listed = ok(&fake, Method::GET, &soc("playbooks?offset=0&limit=10"), None).await;
+    let listed = ok(
+        &fake,
+        Method::GET,
+        &soc("playbooks?offset=0&limit=10"),
+        None,
+    )
+    .await;
     assert_eq!(listed["total"], 0, "{listed}");
     import(&fake, &file("fine", good)).await.unwrap();
     let (id, _) = imported(&fake, "fine").await;
@@ -129,17 +144,25 @@ async fn an_export_lists_each_playbook_once_and_refuses_more_ids_than_a_family_h
 }
 
 #[tokio::test]
-async fn deleting_a_rule_or_an_action_is_reviewed_as_any_change_and_a_missing_rule_picks_nothing()
-{
+async fn deleting_a_rule_or_an_action_is_reviewed_as_any_change_and_a_missing_rule_picks_nothing() {
     let fake = FakeSecMaster::start().await.unwrap();
     let made = super::enabled(&fake, &super::Book::high_alerts("reviewed")).await;
     let v = super::lifecycle::version(&fake, &made).await;
     let rule = v["rule_id"].as_str().unwrap().to_owned();
     let action = v["actions"][0]["id"].as_str().unwrap().to_owned();
     let playbook = soc(&format!("playbooks/{}", made.playbook));
-    ok(&fake, Method::PUT, &playbook, Some(json!({"enabled": false}))).await;
+    ok(
+        &fake,
+        Method::PUT,
+        &playbook,
+        Some(json!({"enabled": false})),
+    )
+    .await;
     let rule_path = soc(&format!("playbooks/versions/{}/rules/{rule}", made.version));
-    let action_path = soc(&format!("playbooks/versions/{}/actions/{action}", made.version));
+    let action_path = soc(&format!(
+        "playbooks/versions/{}/actions/{action}",
+        made.version
+    ));
     for path in [&rule_path, &action_path] {
         let (status, code) = super::lifecycle::refused(&fake, Method::DELETE, path, None).await;
         assert_eq!(
@@ -150,19 +173,31 @@ async fn deleting_a_rule_or_an_action_is_reviewed_as_any_change_and_a_missing_ru
     }
     super::enable(&fake, &made).await;
     super::alert(&fake, json!({"title": "low", "severity": "Low"})).await;
-    assert!(super::instances(&fake).await.is_empty(), "the rule still holds");
+    assert!(
+        super::instances(&fake).await.is_empty(),
+        "the rule still holds"
+    );
 
     // A version whose rule_enable is true but whose rule was deleted (while editing) picks none.
     let other = super::draft(&fake, &super::Book::high_alerts("ruleless")).await;
     let v = super::lifecycle::version(&fake, &other).await;
     let rule = v["rule_id"].as_str().unwrap();
-    let path = soc(&format!("playbooks/versions/{}/rules/{rule}", other.version));
+    let path = soc(&format!(
+        "playbooks/versions/{}/rules/{rule}",
+        other.version
+    ));
     ok(&fake, Method::DELETE, &path, None).await;
-    assert_eq!(super::lifecycle::version(&fake, &other).await["rule_enable"], true);
+    assert_eq!(
+        super::lifecycle::version(&fake, &other).await["rule_enable"],
+        true
+    );
     super::publish(&fake, &other.version).await;
     super::enable(&fake, &other).await;
     super::alert(&fake, json!({"title": "low", "severity": "Low"})).await;
-    assert!(super::instances(&fake).await.is_empty(), "no rule picks nothing");
+    assert!(
+        super::instances(&fake).await.is_empty(),
+        "no rule picks nothing"
+    );
 }
 
 #[tokio::test]
@@ -171,7 +206,7 @@ async fn a_disabled_workflow_does_not_run_as_an_action_and_the_instance_fails() 
     let made = super::enabled(&fake, &super::Book::high_alerts("disabled flow")).await;
     let (p, w) = page();
     client(&fake)
-        .update_workflow(&p, &w, &workflow())
+        .update_workflow(&p, &w, workflow())
         .disable()
         .send()
         .await
@@ -194,18 +229,34 @@ async fn a_disabled_workflow_does_not_run_as_an_action_and_the_instance_fails() 
     let nodes = ok(&fake, Method::GET, &topology, None).await;
     let log = &nodes["action_instances"][0]["instance_log"];
     assert_eq!(log["status"], "FAILED", "{nodes}");
-    assert!(log["error_msg"].as_str().unwrap().contains("disabled"), "{nodes}");
+    assert!(
+        log["error_msg"].as_str().unwrap().contains("disabled"),
+        "{nodes}"
+    );
     let _ = made;
 }
 
 /// The nodes of the one workflow run of the fake (the workflow chapter's topology).
 async fn nodes(fake: &FakeSecMaster) -> Vec<Value> {
-    let runs = ok(fake, Method::GET, &soc("workflows/instances?offset=0&limit=10"), None).await;
+    let runs = ok(
+        fake,
+        Method::GET,
+        &soc("workflows/instances?offset=0&limit=10"),
+        None,
+    )
+    .await;
     let run = runs["instances"][0]["id"].as_str().unwrap().to_owned();
     let path = soc(&format!("workflows/instances/{run}?show_topology=true"));
     let shown = ok(fake, Method::GET, &path, None).await;
-    let data = if shown["data"].is_object() { &shown["data"] } else { &shown };
-    data["topology"]["audit_logs"].as_array().cloned().unwrap_or_default()
+    let data = if shown["data"].is_object() {
+        &shown["data"]
+    } else {
+        &shown
+    };
+    data["topology"]["audit_logs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -213,16 +264,31 @@ async fn a_commands_run_takes_its_nodes_with_it() {
     let fake = super::fake_with(std::time::Duration::from_secs(60), false).await;
     super::enabled(&fake, &super::Book::high_alerts("nodes")).await;
     super::alert(&fake, json!({"title": "high", "severity": "High"})).await;
-    let id = super::instances(&fake).await[0]["id"].as_str().unwrap().to_owned();
+    let id = super::instances(&fake).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let path = soc(&format!("playbooks/instances/{id}/operation"));
-    ok(&fake, Method::POST, &path, Some(json!({"operation": "TERMINATE"}))).await;
+    ok(
+        &fake,
+        Method::POST,
+        &path,
+        Some(json!({"operation": "TERMINATE"})),
+    )
+    .await;
     let ended = nodes(&fake).await;
     assert!(!ended.is_empty());
     for node in &ended {
         assert_ne!(node["status"], "RUNNING", "{node}");
         assert_ne!(node["end_time"], "", "{node}");
     }
-    ok(&fake, Method::POST, &path, Some(json!({"operation": "RETRY"}))).await;
+    ok(
+        &fake,
+        Method::POST,
+        &path,
+        Some(json!({"operation": "RETRY"})),
+    )
+    .await;
     for node in &nodes(&fake).await {
         assert_eq!(node["status"], "RUNNING", "{node}");
         assert_eq!(node["end_time"], "", "{node}");
@@ -234,14 +300,21 @@ async fn an_ended_instance_keeps_its_status_when_its_runs_go() {
     let fake = super::fake_with(std::time::Duration::from_millis(100), true).await;
     super::enabled(&fake, &super::Book::high_alerts("kept")).await;
     super::alert(&fake, json!({"title": "high", "severity": "High"})).await;
-    let id = super::instances(&fake).await[0]["id"].as_str().unwrap().to_owned();
+    let id = super::instances(&fake).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let done = super::ended(&fake, &id).await;
     assert_eq!(done["status"], "FAILED", "{done}");
     // Disabling the playbook does not delete the workflow's runs; deleting the workflow does.
     let (p, w) = page();
     let c = client(&fake);
-    c.update_workflow(&p, &w, &workflow()).disable().send().await.unwrap();
-    c.delete_workflow(&p, &w, &workflow()).send().await.unwrap();
+    c.update_workflow(&p, &w, workflow())
+        .disable()
+        .send()
+        .await
+        .unwrap();
+    c.delete_workflow(&p, &w, workflow()).send().await.unwrap();
     let path = soc(&format!("playbooks/instances/{id}"));
     let shown = ok(&fake, Method::GET, &path, None).await;
     assert_eq!(
@@ -266,9 +339,18 @@ async fn a_terminated_instance_is_terminated_though_an_action_had_failed() {
     book.workflows = vec![workflow(), "a-disabled-workflow".into()];
     super::enabled(&fake, &book).await;
     super::alert(&fake, json!({"title": "high", "severity": "High"})).await;
-    let id = super::instances(&fake).await[0]["id"].as_str().unwrap().to_owned();
+    let id = super::instances(&fake).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let path = soc(&format!("playbooks/instances/{id}/operation"));
-    let stopped = ok(&fake, Method::POST, &path, Some(json!({"operation": "TERMINATE"}))).await;
+    let stopped = ok(
+        &fake,
+        Method::POST,
+        &path,
+        Some(json!({"operation": "TERMINATE"})),
+    )
+    .await;
     assert_eq!(stopped["status"], "TERMINATED", "{stopped}");
 }
 
@@ -290,10 +372,22 @@ async fn the_approval_list_holds_the_workflows_reviews_under_aop_workflow() {
     let made = super::draft(&fake, &super::Book::high_alerts("reviews")).await;
     super::publish(&fake, &made.version).await;
     let list = |q: String| soc(&format!("playbooks/versions/approval?{q}"));
-    let flows = ok(&fake, Method::GET, &list("resource_id=ver-0002&approve_type=AOP_WORKFLOW".into()), None).await;
+    let flows = ok(
+        &fake,
+        Method::GET,
+        &list("resource_id=ver-0002&approve_type=AOP_WORKFLOW".into()),
+        None,
+    )
+    .await;
     assert_eq!(flows["data"][0]["content"], "fine", "{flows}");
     assert_eq!(flows["data"].as_array().unwrap().len(), 1, "{flows}");
-    let none = ok(&fake, Method::GET, &list("resource_id=ver-0002&approve_type=PLAYBOOK".into()), None).await;
+    let none = ok(
+        &fake,
+        Method::GET,
+        &list("resource_id=ver-0002&approve_type=PLAYBOOK".into()),
+        None,
+    )
+    .await;
     assert_eq!(none["data"].as_array().map_or(0, Vec::len), 0, "{none}");
     let q = format!("resource_id={}&approve_type=PLAYBOOK", made.version);
     let books = ok(&fake, Method::GET, &list(q), None).await;
