@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Walks a playbook's life on a SecMaster endpoint with the OFFICIAL Huawei Cloud Python SDK
 (huaweicloudsdksecmaster, AK/SK signing through huaweicloudsdkcore): create a workflow (left
-disabled, so the action fails and the instance ends FAILED), a
-playbook, a version of it for alerts, a rule that picks High alerts, an action running the
-workflow; submit the version, approve it, enable the playbook on it; create a High alert that
-triggers it, list the instance and show its topology; disable the playbook, deactivate the version, delete
-its action and rule, the version and the playbook. Every answer is read through the SDK's
-own models, so a shape they do not expect fails here.
+disabled, so the action fails and the instance ends FAILED), a playbook, a version of it for
+alerts, a rule that picks High alerts, an action running the workflow; submit the version,
+approve it, enable the playbook on it; create a High alert that triggers it, list the
+instance and show its topology; disable the playbook, deactivate the version, delete its
+action and rule, the version and the playbook. Every answer is read through the SDK's own
+models, so a shape they do not expect fails here.
 
 Usage: official_sdk_playbook.py ENDPOINT AK SK PROJECT_ID WORKSPACE_ID ALERT_DATACLASS_ID
 Prints one JSON object of what it saw on success; exits 1 with the failing step otherwise.
