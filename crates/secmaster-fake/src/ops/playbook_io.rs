@@ -13,7 +13,7 @@ use super::{Ctx, OK, Request, acknowledged};
 use crate::query::Query;
 use crate::server::plain;
 use crate::store::playbooks::Obj;
-use crate::store::{Rejection, codes, reject};
+use crate::store::{Imported, Rejection, codes, read_playbooks, reject};
 
 /// The body as an object, checked against the descriptor.
 ///
@@ -182,7 +182,22 @@ pub(super) fn files(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejectio
             .flatten()
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect();
-        let file = ctx.read(|s| s.export_playbooks(&ids))?;
+        let max = r.limits.max_objects;
+        if ids.len() > max {
+            let message = format!(
+                "the body lists {} IDs; the fake takes at most {max}",
+                ids.len()
+            );
+            return Err(reject(codes::LIMIT_EXCEEDED, message));
+        }
+        // Each playbook once, in the order first listed.
+        let mut seen = std::collections::HashSet::new();
+        let ids: Vec<String> = ids
+            .into_iter()
+            .filter(|id| seen.insert(id.clone()))
+            .collect();
+        let most = r.limits.max_workspace_bytes;
+        let file = ctx.read(|s| s.export_playbooks(&ids, most))?;
         let mut response = plain(StatusCode::OK, "application/octet-stream", file.to_string());
         response.headers_mut().insert(
             header::CONTENT_DISPOSITION,
@@ -196,9 +211,42 @@ pub(super) fn files(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejectio
     })?;
     let file: Value = serde_json::from_slice(upload)
         .map_err(|e| reject(codes::MALFORMED_FILE, format!("the file is not JSON: {e}")))?;
+    let read = checked(read_playbooks(&file)?, ctx.workspace)?;
     let ids = (ctx.project, ctx.workspace);
-    ctx.change(|s| s.import_playbooks(&file, ids, r.caller))?;
+    ctx.change(|s| s.import_playbooks(&read, ids, r.caller))?;
     Ok(acknowledged(r.request_id))
+}
+
+/// The playbooks and versions of a file, each checked (before the store is locked) against the
+/// descriptor of the operation that creates it, CreatePlaybook's or CreatePlaybookVersion's (a
+/// version's rule and actions with it), and read through its body type; the first that fails
+/// refuses the whole file.
+fn checked(read: Vec<Imported>, workspace: &str) -> Result<Vec<Imported>, Rejection> {
+    let op = |id: &str| {
+        Operation::find(id).ok_or_else(|| reject(codes::MALFORMED_FILE, format!("no {id}")))
+    };
+    let (create, version) = (op("CreatePlaybook")?, op("CreatePlaybookVersion")?);
+    let check = |op: &Operation, body: &Obj, what: String| {
+        let (fields, _) = body_fields(op, Value::Object(body.clone()).to_string().as_bytes())
+            .map_err(|e| reject(e.code, format!("{what}: {}", e.message)))?;
+        Ok::<_, Rejection>(fields)
+    };
+    let mut out = Vec::new();
+    for (i, (mut p, versions)) in read.into_iter().enumerate() {
+        // The workspace is the import's (CreatePlaybook's body names it).
+        p.insert("workspace_id".to_owned(), json!(workspace));
+        let p = check(create, &p, format!("playbook {}", i + 1))?;
+        let mut kept = Vec::new();
+        for (j, v) in versions.iter().enumerate() {
+            kept.push(check(
+                version,
+                v,
+                format!("playbook {}, version {}", i + 1, j + 1),
+            )?);
+        }
+        out.push((p, kept));
+    }
+    Ok(out)
 }
 
 /// Refuses a query parameter of an enum with a value the enum does not list.

@@ -12,7 +12,7 @@ use super::Ctx;
 use super::Request;
 use super::playbook_io::{bare, body, data, files, items, not_found, paged, path, query_enums};
 use crate::query::Query;
-use crate::store::playbooks::{ACTIONS, APPROVALS, Obj, PLAYBOOKS, VERSIONS, flag, text};
+use crate::store::playbooks::{ACTIONS, Obj, PLAYBOOKS, VERSIONS, flag, text};
 use crate::store::{InstanceFilter, Rejection, Start};
 
 /// The operations this module answers.
@@ -200,7 +200,8 @@ fn lists(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, Reje
         }
         "ListPlaybookApproves" => {
             let id = query.text("resource_id").unwrap_or_default();
-            let all = ctx.read(|s| Ok(s.children(APPROVALS, &id).cloned().collect::<Vec<_>>()))?;
+            let kind = query.text("approve_type").unwrap_or_default();
+            let all = ctx.read(|s| Ok(s.approvals(&id, &kind)))?;
             data(
                 r,
                 Value::Array(all.into_iter().map(Value::Object).collect()),

@@ -60,18 +60,13 @@ impl Workspace {
                 if !running {
                     return Err(wrong("only a running instance can be terminated"));
                 }
-                d.status = Some(InstanceStatus::Terminated);
-                d.end_time = Some(caller.now.clone());
-                run.ends = None;
+                run.set("TERMINATED", &caller.now, ends);
             }
             C::ActionInstanceRetryCommand => {
                 if !matches!(status, InstanceStatus::Failed | InstanceStatus::Terminated) {
                     return Err(wrong("only a failed or terminated instance can be retried"));
                 }
-                d.status = Some(InstanceStatus::Retrying);
-                d.retry_count = Some(d.retry_count.unwrap_or(0) + 1);
-                d.end_time = Some(String::new());
-                run.ends = Some(ends);
+                run.set("RETRYING", &caller.now, ends);
             }
             _ => {
                 if !running {

@@ -5,17 +5,23 @@
 //!   `dataobject_create`) or changed (if its `dataobject_update`) and its rule picks the object
 //!   (or deleted, if its `dataobject_delete`), and its rule picks the object
 //!   (the rule's conditions read as a search's, [`super::Search`]; a version whose
-//!   `rule_enable` is false, or that has no rule, picks every object). The trigger is part of
+//!   `rule_enable` is false picks every object, one whose `rule_enable` is true but that has no
+//!   rule picks none). The trigger is part of
 //!   the change that created or changed the object.
 //! - A `TIMER` version is fired by the fake's admin call (`POST /_fake/playbooks/{id}/fire`,
 //!   [`crate::FakeSecMaster::fire_playbook`]), with no data object.
 //! - An instance runs each action's workflow as a workflow run (`store/instances.rs`, its
-//!   `playbook` field naming the playbook, its data object the object that triggered it). Its
-//!   status is read from its runs: `RUNNING` while one runs, `RETRYING` while the only ones
+//!   `playbook` field naming the playbook, its data object the object that triggered it); a
+//!   workflow gone, disabled or without an activated version does not run (as the workflow
+//!   chapter refuses it, `WORKFLOW_DISABLED`): the action is recorded failed, with why. Its
+//!   status is read from its runs (an action without a run counts as `FAILED`): `RUNNING` while one runs, `RETRYING` while the only ones
 //!   running are retried, else `FAILED` if one failed, else
-//!   `TERMINATED` if one was terminated, else `FINISHED`; it ends when its last run ends.
+//!   `TERMINATED` if one was terminated, else `FINISHED` (`FAILED` when none ran); it ends
+//!   when its last run ends, and keeps the status and end it ended with (a run deleted with
+//!   its workflow later changes nothing).
 //! - Commands: `TERMINATE` a running or retrying instance (its running runs are terminated,
-//!   at once: it is never seen `TERMINATING`); `RETRY` a failed or terminated one (its failed
+//!   at once: it is never seen `TERMINATING`; it ends `TERMINATED` whatever its runs say);
+//!   `RETRY` a failed or terminated one (its failed
 //!   and terminated runs run again: `RETRYING`).
 //! - Bounded: an instance past [`crate::Limits::max_objects`] instances or
 //!   [`crate::Limits::max_runs`] runs in the workspace is not started (a fire is refused with
@@ -55,14 +61,27 @@ fn picks(ws: &Workspace, version: &Obj, record: &Value) -> bool {
     if !flag(version, "rule_enable") {
         return true;
     }
+    // A rule enabled but missing picks nothing (never every object).
     let Some(rule) = ws.children(RULES, text(version, "id")).next() else {
-        return true;
+        return false;
     };
     let condition = serde_json::from_str::<Value>(text(rule, "rule")).ok();
     match Search::parse(condition.as_ref()) {
         Ok(Some(search)) => search.matches(record, Some("data_object")),
         _ => false,
     }
+}
+
+/// The flag of an instance that has ended: its `status` and `end_time` are kept.
+const ENDED: &str = "_ended";
+
+/// An action of an instance, its run (if any) and why it failed without one.
+pub(crate) type Ran<'a> = (&'a Obj, Option<&'a Run>, &'a str);
+
+/// Whether workflow `flow` names an activated version it has.
+fn activated(flow: &super::Flow) -> bool {
+    let active = flow.info.version_id.as_deref().filter(|v| !v.is_empty());
+    active.is_some_and(|a| flow.versions.iter().any(|v| v.id.as_deref() == Some(a)))
 }
 
 /// Whether an instance's `status` has not ended.
@@ -159,7 +178,7 @@ impl Workspace {
     }
 
     /// Starts an instance of `version` of playbook `id` for `object` (if any): a run per
-    /// action whose workflow exists.
+    /// action whose workflow runs, a failed action for each other.
     fn start_instance(
         &mut self,
         id: &str,
@@ -202,8 +221,25 @@ impl Workspace {
         });
         let mut ran = Vec::new();
         for action in actions {
-            let Ok(flow) = self.flow(text(&action, "action_id")) else {
-                continue;
+            let workflow = text(&action, "action_id");
+            // As the workflow chapter refuses to run them: a workflow gone, disabled, or
+            // without an activated version does not run; the action fails.
+            let flow = match self.flow(workflow) {
+                Ok(f) if f.info.enabled != Some(true) => {
+                    Err(format!("workflow {workflow} is disabled"))
+                }
+                Ok(f) if !activated(f) => {
+                    Err(format!("workflow {workflow} has no activated version"))
+                }
+                Ok(f) => Ok(f),
+                Err(_) => Err(format!("workflow {workflow} does not exist")),
+            };
+            let flow = match flow {
+                Ok(flow) => flow,
+                Err(why) => {
+                    ran.push(json!({"action": action, "run": "", "error": why}));
+                    continue;
+                }
             };
             let run = playbook_run(
                 flow,
@@ -219,6 +255,8 @@ impl Workspace {
         value["_runs"] = Value::Array(ran);
         let value = value.as_object().cloned().unwrap_or_default();
         self.keep(INSTANCES, Some(id), value);
+        // An instance none of whose actions ran has ended already.
+        self.close(Some(&instance), &start.caller.now);
         Ok(instance)
     }
 
@@ -240,9 +278,9 @@ impl Workspace {
         Ok(())
     }
 
-    /// The actions and runs of instance `inst`: each action with its run (`None` once the run
-    /// is gone with its workflow).
-    pub(crate) fn instance_runs<'a>(&'a self, inst: &'a Obj) -> Vec<(&'a Obj, Option<&'a Run>)> {
+    /// The actions and runs of instance `inst`: each action with its run (`None` when it did
+    /// not run, or once the run is gone with its workflow) and why it failed without a run.
+    pub(crate) fn instance_runs<'a>(&'a self, inst: &'a Obj) -> Vec<Ran<'a>> {
         let ran = inst.get("_runs").and_then(Value::as_array);
         ran.into_iter()
             .flatten()
@@ -252,16 +290,56 @@ impl Workspace {
                 let run = self
                     .runs
                     .iter()
-                    .find(|x| x.detail.id.as_deref() == Some(id));
-                Some((action, run.map(|r| &**r)))
+                    .find(|x| !id.is_empty() && x.detail.id.as_deref() == Some(id));
+                let error = r.get("error").and_then(Value::as_str);
+                let error = error.unwrap_or("the run is gone (its workflow was deleted)");
+                Some((action, run.map(|r| &**r), error))
             })
             .collect()
     }
 
-    /// Instance `inst` as the pages show it: its status and end read from its runs.
+    /// Keeps the status and end of every instance that has ended (as its runs tell) on the
+    /// instance, so that it no longer changes with its runs (a run gone with its workflow).
+    pub(crate) fn close_instances(&mut self, now: &str) {
+        self.close(None, now);
+    }
+
+    /// As [`Workspace::close_instances`], for instance `only` when given.
+    fn close(&mut self, only: Option<&str>, now: &str) {
+        let ended: Vec<(String, Obj)> = self
+            .family(INSTANCES)
+            .iter()
+            .filter(|r| only.is_none_or(|id| r.id == id))
+            .filter_map(|r| r.value.as_object().map(|i| (r.id.clone(), i)))
+            .filter(|(_, i)| !flag(i, ENDED))
+            .map(|(id, i)| (id, self.instance_view(i)))
+            .filter(|(_, view)| !running(text(view, "status")))
+            .collect();
+        for (id, view) in ended {
+            if let Ok(inst) = self.obj_mut(INSTANCES, &id) {
+                let end = Some(text(&view, "end_time")).filter(|e| !e.is_empty());
+                inst.insert("status".to_owned(), json!(text(&view, "status")));
+                inst.insert("end_time".to_owned(), json!(end.unwrap_or(now)));
+                inst.insert(ENDED.to_owned(), json!(true));
+            }
+        }
+    }
+
+    /// Instance `inst` as the pages show it: once ended, the status and end it ended with;
+    /// before, read from its runs (an action without a run failed; no action, nothing ran:
+    /// failed).
     pub(crate) fn instance_view(&self, inst: &Obj) -> Obj {
+        if flag(inst, ENDED) {
+            let mut view = inst.clone();
+            view.remove("_runs");
+            view.remove(ENDED);
+            return view;
+        }
         let runs = self.instance_runs(inst);
-        let statuses: Vec<&str> = runs.iter().filter_map(|(_, r)| r.map(run_status)).collect();
+        let statuses: Vec<&str> = runs
+            .iter()
+            .map(|(_, r, _)| r.map_or("FAILED", run_status))
+            .collect();
         let any = |s: &str| statuses.iter().any(|x| x.eq_ignore_ascii_case(s));
         let status = if any("RUNNING") {
             "RUNNING"
@@ -271,6 +349,8 @@ impl Workspace {
             "FAILED"
         } else if any("TERMINATED") {
             "TERMINATED"
+        } else if statuses.is_empty() {
+            "FAILED"
         } else {
             "FINISHED"
         };
@@ -280,7 +360,7 @@ impl Workspace {
         if !running(status) {
             let ends = runs
                 .iter()
-                .filter_map(|(_, r)| r.as_ref()?.detail.end_time.as_deref());
+                .filter_map(|(_, r, _)| r.as_ref()?.detail.end_time.as_deref());
             let end = ends.max().unwrap_or(text(inst, "start_time"));
             view.insert("end_time".to_owned(), json!(end));
         }
@@ -330,11 +410,22 @@ impl Workspace {
         let ids: Vec<String> = self
             .instance_runs(inst)
             .iter()
-            .filter_map(|(_, r)| r.filter(|r| from.contains(&run_status(r))))
+            .filter_map(|(_, r, _)| r.filter(|r| from.contains(&run_status(r))))
             .filter_map(|r| r.detail.id.clone())
             .collect();
         for run in ids {
             self.run_mut(&run)?.set(to, &caller.now, ends);
+        }
+        let inst = self.obj_mut(INSTANCES, id)?;
+        if to == "TERMINATED" {
+            // What the user asked for wins over a run that had failed before.
+            inst.insert("status".to_owned(), json!(to));
+            inst.insert("end_time".to_owned(), json!(caller.now));
+            inst.insert(ENDED.to_owned(), json!(true));
+        } else {
+            inst.remove(ENDED);
+            inst.insert("status".to_owned(), json!("RUNNING"));
+            inst.insert("end_time".to_owned(), json!(""));
         }
         self.playbook_instance(id)
     }

@@ -73,6 +73,9 @@ impl Workspace {
                 }
             }
         }
+        if ended > 0 {
+            self.close_instances(stamp);
+        }
         ended
     }
 
@@ -248,16 +251,37 @@ pub(super) fn playbook_run(
 impl Run {
     /// Sets the run `TERMINATED` (ended `now`) or `RETRYING` (running again until `ends`), as
     /// the commands do.
+    ///
+    /// Its nodes follow, as [`Workspace::settle`] ends them: terminated, a node still running
+    /// ends `now`, `FAILED` (the nodes' statuses have no `TERMINATED`) with why; retried, every
+    /// node runs again (`RUNNING`, no end, no error).
     pub(super) fn set(&mut self, status: &str, now: &str, ends: SystemTime) {
         let d = &mut self.detail;
         d.status = Some(status.into());
-        if status == "TERMINATED" {
+        let terminated = status == "TERMINATED";
+        if terminated {
             d.end_time = Some(now.to_owned());
             self.ends = None;
         } else {
             d.retry_count = Some(d.retry_count.unwrap_or(0) + 1);
             d.end_time = Some(String::new());
             self.ends = Some(ends);
+        }
+        let nodes = d.topology.iter_mut().flat_map(|t| t.audit_logs.iter_mut());
+        for node in nodes {
+            if terminated {
+                if node.status == Some(NodeStatus::Running) {
+                    node.status = Some(NodeStatus::Failed);
+                    node.succeed = Some(false);
+                    node.end_time = Some(now.to_owned());
+                    node.error_msg = Some("terminated by a command".into());
+                }
+            } else {
+                node.status = Some(NodeStatus::Running);
+                node.succeed = Some(false);
+                node.end_time = Some(String::new());
+                node.error_msg = Some(String::new());
+            }
         }
     }
 }

@@ -45,6 +45,7 @@ pub(crate) use engine::{Change, Start};
 pub(crate) use files::{parse as parse_file, render as render_file};
 pub(crate) use instances::{InstanceQuery, RUN_TIME, run_context};
 pub(crate) use ledger::Store;
+pub(crate) use playbook_files::{Imported, read_file as read_playbooks};
 pub(crate) use playbook_reports::InstanceFilter;
 pub(crate) use records::{Kept, Record};
 pub(crate) use relations::Outcome;

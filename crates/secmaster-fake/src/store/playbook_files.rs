@@ -1,8 +1,10 @@
 //! Playbooks exported to a file and imported back: the fake's own JSON format
 //! (`secmaster-fake/playbooks`), each playbook with its versions as CreatePlaybookVersion's
 //! bodies (the rule and actions inline). An import makes new playbooks (a name taken is
-//! refused, the whole file with it) whose versions are `EDITING`; an action's workflow must
-//! exist in the workspace, as on CreatePlaybookAction.
+//! refused, the whole file with it) whose versions are `EDITING`; each playbook and version is
+//! first held to CreatePlaybook's and CreatePlaybookVersion's descriptors (`ops/playbook_io.rs`:
+//! the whole file refused when one fails); an action's workflow must exist in the workspace, as
+//! on CreatePlaybookAction.
 
 use serde_json::{Value, json};
 
@@ -25,8 +27,8 @@ const KEPT: &[&str] = &[
 ];
 
 impl Workspace {
-    /// Playbooks `ids` (every one when empty) as a file.
-    pub(crate) fn export_playbooks(&self, ids: &[String]) -> Result<Value, Rejection> {
+    /// Playbooks `ids` (every one when empty) as a file of at most `most` bytes (else refused).
+    pub(crate) fn export_playbooks(&self, ids: &[String], most: usize) -> Result<Value, Rejection> {
         let all: Vec<String> = if ids.is_empty() {
             self.family(PLAYBOOKS)
                 .iter()
@@ -36,14 +38,23 @@ impl Workspace {
             ids.to_vec()
         };
         let mut playbooks = Vec::new();
+        let mut size = 0;
         for id in &all {
             let p = self.obj(PLAYBOOKS, id)?;
             let versions: Vec<Value> = self
                 .children(VERSIONS, id)
                 .map(|v| self.exported_version(v))
                 .collect();
-            playbooks.push(json!({"name": p["name"], "description": p["description"],
-                "versions": versions}));
+            let playbook = json!({"name": text(p, "name"), "description": text(p, "description"),
+                "versions": versions});
+            size += playbook.to_string().len() + 1;
+            if size > most {
+                return Err(reject(
+                    codes::LIMIT_EXCEEDED,
+                    format!("the export would pass {most} bytes; the fake answers at most that"),
+                ));
+            }
+            playbooks.push(playbook);
         }
         Ok(json!({"format": FORMAT, "playbooks": playbooks}))
     }
@@ -75,37 +86,56 @@ impl Workspace {
         Value::Object(body)
     }
 
-    /// Makes the playbooks of an exported `file`; how many.
+    /// Makes the playbooks `read` from a file ([`read_file`], each body checked by the caller);
+    /// how many.
     pub(crate) fn import_playbooks(
         &mut self,
-        file: &Value,
+        read: &[Imported],
         ids: (&str, &str),
         caller: &Caller,
     ) -> Result<usize, Rejection> {
-        let bad = |why: &str| reject(codes::MALFORMED_FILE, format!("the file {why}"));
-        if file.get("format").and_then(Value::as_str) != Some(FORMAT) {
-            return Err(bad(&format!("is not an export of the fake ({FORMAT})")));
-        }
-        let playbooks = file["playbooks"]
-            .as_array()
-            .ok_or_else(|| bad("lists no playbooks"))?;
-        for p in playbooks {
-            let p = p
-                .as_object()
-                .ok_or_else(|| bad("holds a playbook that is not an object"))?;
+        for (p, versions) in read {
             let made = self.create_playbook(p, ids, caller)?;
-            for v in p
-                .get("versions")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let v = v
-                    .as_object()
-                    .ok_or_else(|| bad("holds a version that is not an object"))?;
+            for v in versions {
                 self.create_playbook_version(text(&made, "id"), v, caller)?;
             }
         }
-        Ok(playbooks.len())
+        Ok(read.len())
     }
+}
+
+/// A playbook of a file, and its versions.
+pub(crate) type Imported = (Obj, Vec<Obj>);
+
+/// The playbooks of an exported `file`, each with its versions (their bodies not yet checked).
+pub(crate) fn read_file(file: &Value) -> Result<Vec<Imported>, Rejection> {
+    let bad = |why: &str| reject(codes::MALFORMED_FILE, format!("the file {why}"));
+    if file.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(bad(&format!("is not an export of the fake ({FORMAT})")));
+    }
+    let playbooks = file
+        .get("playbooks")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("lists no playbooks"))?;
+    let mut read = Vec::new();
+    for p in playbooks {
+        let p = p
+            .as_object()
+            .ok_or_else(|| bad("holds a playbook that is not an object"))?;
+        let mut versions = Vec::new();
+        let listed = p.get("versions").unwrap_or(&Value::Null);
+        if !listed.is_null() && !listed.is_array() {
+            return Err(bad("holds versions that are not a list"));
+        }
+        for v in listed.as_array().into_iter().flatten() {
+            let v = v
+                .as_object()
+                .ok_or_else(|| bad("holds a version that is not an object"))?;
+            versions.push(v.clone());
+        }
+        let mut p = p.clone();
+        p.remove("versions");
+        read.push((p, versions));
+    }
+    Ok(read)
 }

@@ -67,6 +67,17 @@ fn run_log(action: &Obj, run: &Run, parent: &str) -> Value {
     })
 }
 
+/// The log of an action that has no run (its workflow could not run, or is gone): failed.
+fn failed_log(action: &Obj, error: &str, parent: &str) -> Value {
+    json!({
+        "instance_type": "AOP_WORKFLOW", "action_id": text(action, "action_id"),
+        "action_name": text(action, "name"), "instance_id": "",
+        "parent_instance_id": parent, "log_level": "ERROR", "input": "", "output": "",
+        "error_msg": error, "start_time": "", "end_time": "", "status": "FAILED",
+        "trigger_type": "",
+    })
+}
+
 /// Seconds between two of the pages' timestamps.
 fn seconds(from: &str, to: &str) -> Option<f64> {
     let (from, to) = (
@@ -93,8 +104,9 @@ impl Workspace {
         Ok(self
             .instance_runs(inst)
             .into_iter()
-            .map(|(action, run)| {
-                let log = run.map_or(Value::Null, |r| run_log(action, r, id));
+            .map(|(action, run, error)| {
+                let log =
+                    run.map_or_else(|| failed_log(action, error, id), |r| run_log(action, r, id));
                 json!({"action": action, "instance_log": log})
             })
             .collect())
@@ -113,13 +125,15 @@ impl Workspace {
                 "instance_type": "PLAYBOOK", "action_id": nested(&view, "playbook", "id"),
                 "action_name": nested(&view, "playbook", "name"), "instance_id": r.id,
                 "parent_instance_id": "", "log_level": "INFO", "input": "", "output": "",
-                "error_msg": "", "start_time": view["start_time"], "end_time": view["end_time"],
-                "status": view["status"], "trigger_type": view["trigger_type"],
+                "error_msg": "", "start_time": text(&view, "start_time"),
+                "end_time": text(&view, "end_time"), "status": text(&view, "status"),
+                "trigger_type": text(&view, "trigger_type"),
             }));
-            for (action, run) in self.instance_runs(inst) {
-                if let Some(run) = run {
-                    logs.push(run_log(action, run, &r.id));
-                }
+            for (action, run, error) in self.instance_runs(inst) {
+                logs.push(match run {
+                    Some(run) => run_log(action, run, &r.id),
+                    None => failed_log(action, error, &r.id),
+                });
             }
         }
         logs.retain(|log| {
@@ -171,7 +185,7 @@ impl Workspace {
             .collect();
         let stat = |pick: Option<&(&Obj, f64)>| {
             pick.map_or(Value::Null, |(v, t)| {
-                json!({"playbook_instance_id": v["id"], "playbook_instance_name": v["name"],
+                json!({"playbook_instance_id": text(v, "id"), "playbook_instance_name": text(v, "name"),
                     "playbook_instance_run_time": t})
             })
         };

@@ -200,7 +200,7 @@ impl Workspace {
         body.remove("status");
         body.remove("enabled");
         if let Some(rule) = rule {
-            body.insert("rule".to_owned(), json!({"rule": rule["rule"]}));
+            body.insert("rule".to_owned(), json!({"rule": rule.get("rule")}));
         }
         body.insert("actions".to_owned(), Value::Array(actions));
         self.create_playbook_version(text(&v, "playbook_id"), &body, caller)
@@ -219,7 +219,7 @@ impl Workspace {
         r.insert("version_id".to_owned(), json!(id));
         self.keep(RULES, Some(id), r.clone());
         self.obj_mut(VERSIONS, id)?
-            .insert("rule_id".to_owned(), r["id"].clone());
+            .insert("rule_id".to_owned(), json!(text(&r, "id")));
         Ok(r)
     }
 
@@ -253,23 +253,11 @@ impl Workspace {
         Ok(r.clone())
     }
 
-    /// Refuses version `id` when an enabled playbook runs it (its rule and actions stay).
-    fn not_running(&self, id: &str) -> Result<(), Rejection> {
-        let v = self.obj(VERSIONS, id)?;
-        let playbook = self.obj(PLAYBOOKS, text(v, "playbook_id"))?;
-        if flag(v, "enabled") && flag(playbook, "enabled") {
-            return Err(reject(
-                codes::VERSION_IN_USE,
-                format!("playbook version {id} runs on an enabled playbook: disable it first"),
-            ));
-        }
-        Ok(())
-    }
-
-    /// Deletes rule `rule` of version `id` (unless an enabled playbook runs it).
+    /// Deletes rule `rule` of version `id` (an editable one: a change as any other, reviewed
+    /// again).
     pub(crate) fn delete_rule(&mut self, id: &str, rule: &str) -> Result<Obj, Rejection> {
         let r = self.rule(id, rule)?.clone();
-        self.not_running(id)?;
+        self.editable(id)?;
         self.drop_rule(id);
         self.obj_mut(VERSIONS, id)?
             .insert("rule_id".to_owned(), json!(""));
@@ -338,10 +326,11 @@ impl Workspace {
         Ok(a.clone())
     }
 
-    /// Deletes action `action` of version `id` (unless an enabled playbook runs it).
+    /// Deletes action `action` of version `id` (an editable one: a change as any other,
+    /// reviewed again).
     pub(crate) fn delete_action(&mut self, id: &str, action: &str) -> Result<Obj, Rejection> {
         let a = self.action(id, action)?.clone();
-        self.not_running(id)?;
+        self.editable(id)?;
         if let Some(all) = self.records.get_mut(ACTIONS) {
             all.retain(|r| r.id != action);
         }

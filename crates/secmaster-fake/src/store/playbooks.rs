@@ -6,12 +6,14 @@
 //! - a version starts `EDITING`; its fields, rule and actions change while it is `EDITING` or
 //!   `UNPASSED`, or `PUBLISHED` and not active (it goes back to `EDITING`, to be reviewed again);
 //!   not while it is active nor under review (a body that repeats a field's value changes
-//!   nothing and passes; a rule or an action is deleted at any status, unless an enabled
-//!   playbook runs the version); submitting (with an action at least: Terraform's "updated
+//!   nothing and passes; deleting a rule or an action is a change as any other); submitting (with an action at least: Terraform's "updated
 //!   only after matching a workflow")
 //!   (`status: APPROVING`) records it as the playbook's `unaudited_version_id`;
 //! - an approval needs an `APPROVING` version: `PASS` publishes it (`PUBLISHED`), anything else
 //!   rejects it (`UNPASSED`, the playbook's `reject_version_id`);
+//! - the approvals are listed by version (`resource_id`) and `approve_type`: a playbook
+//!   version's are `PLAYBOOK`, a workflow version's reviews (`store/versions.rs`) are kept
+//!   here too as `AOP_WORKFLOW` (and go with their version);
 //! - an action's `action_id` names a workflow of the workspace;
 //! - an enabled playbook changes only by disabling it or switching its active version; enabling
 //!   needs `active_version_id` (or an active version already), a `PUBLISHED` version of that
@@ -110,7 +112,7 @@ impl Workspace {
     }
 
     /// Removes the objects of `family` under any of `parents`; their IDs.
-    fn drop_children(&mut self, family: &str, parents: &[String]) -> Vec<String> {
+    pub(super) fn drop_children(&mut self, family: &str, parents: &[String]) -> Vec<String> {
         let Some(all) = self.records.get_mut(family) else {
             return Vec::new();
         };
@@ -230,7 +232,10 @@ impl Workspace {
             ));
         }
         let number = text(v, "version").to_owned();
-        let (class_id, class_name) = (v["dataclass_id"].clone(), v["dataclass_name"].clone());
+        // A version imported or made without a data class has none (never index: `[..]` on a
+        // map panics on a missing key).
+        let (class_id, class_name) = (text(v, "dataclass_id"), text(v, "dataclass_name"));
+        let (class_id, class_name) = (json!(class_id), json!(class_name));
         let siblings: Vec<String> = self
             .children(VERSIONS, id)
             .map(|v| text(v, "id").to_owned())
@@ -321,6 +326,22 @@ impl Workspace {
         Ok(v)
     }
 
+    /// The reviews ListPlaybookApproves lists: of `resource` (a playbook's or a workflow's
+    /// version; every one when empty), of `kind` (`PLAYBOOK`, `AOP_WORKFLOW`; both when empty),
+    /// in the order made.
+    pub(crate) fn approvals(&self, resource: &str, kind: &str) -> Vec<Obj> {
+        self.family(APPROVALS)
+            .iter()
+            .filter(|r| resource.is_empty() || r.parent.as_deref() == Some(resource))
+            .filter_map(|r| r.value.as_object())
+            .filter(|a| {
+                let of = Some(text(a, "approve_type")).filter(|t| !t.is_empty());
+                kind.is_empty() || of.unwrap_or("PLAYBOOK").eq_ignore_ascii_case(kind)
+            })
+            .cloned()
+            .collect()
+    }
+
     /// Records an approval of version `id`, which must be `APPROVING`: `PASS` publishes it,
     /// anything else rejects it.
     pub(crate) fn approve(&mut self, id: &str, body: &Obj, now: &str) -> Result<Obj, Rejection> {
@@ -346,6 +367,7 @@ impl Workspace {
         let mut approval = body.clone();
         approval.insert("id".to_owned(), json!(new_id()));
         approval.insert("create_time".to_owned(), json!(now));
+        approval.insert("approve_type".to_owned(), json!("PLAYBOOK"));
         self.keep(APPROVALS, Some(id), approval.clone());
         Ok(approval)
     }

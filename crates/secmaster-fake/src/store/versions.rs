@@ -213,6 +213,8 @@ impl Workspace {
                 *pointer = Some(String::new());
             }
         }
+        // Its reviews go with it.
+        self.drop_children(super::playbooks::APPROVALS, &[id.to_owned()]);
         Ok(v)
     }
 
@@ -250,6 +252,18 @@ impl Workspace {
         v.modifier_id = Some(caller.id.clone());
         v.modifier_name = Some(caller.name.clone());
         v.update_time = Some(caller.now.clone());
+        // Listed by ListPlaybookApproves with approve_type AOP_WORKFLOW.
+        let mut approval = serde_json::Map::new();
+        for (k, v) in [
+            ("id", super::new_id()),
+            ("create_time", caller.now.clone()),
+            ("result", body.result.as_str().to_owned()),
+            ("content", body.content.clone()),
+            ("approve_type", "AOP_WORKFLOW".to_owned()),
+        ] {
+            approval.insert(k.to_owned(), serde_json::Value::String(v));
+        }
+        self.keep(super::playbooks::APPROVALS, Some(id), approval);
         Ok(WorkflowApproveOpinionDetail {
             result: Some(body.result),
             content: Some(body.content),

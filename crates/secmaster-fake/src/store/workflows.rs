@@ -206,6 +206,9 @@ impl Workspace {
             ));
         }
         let info = flow.info.clone();
+        let versions: Vec<String> = flow.versions.iter().filter_map(|v| v.id.clone()).collect();
+        // Its versions' reviews go with them.
+        self.drop_children(super::playbooks::APPROVALS, &versions);
         self.flows.retain(|f| f.info.id.as_deref() != Some(id));
         // Its runs go with it.
         self.runs

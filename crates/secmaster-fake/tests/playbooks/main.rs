@@ -10,6 +10,7 @@ mod engine;
 mod lifecycle;
 mod official;
 mod reports;
+mod review;
 mod versions;
 
 use std::time::Duration;
@@ -145,6 +146,9 @@ pub fn actions_body(workflows: &[String]) -> Value {
 pub async fn draft(fake: &FakeSecMaster, book: &Book) -> Made {
     let (p, w) = page();
     let c = client(fake);
+    if book.workflows.contains(&workflow()) {
+        enable_workflow(fake).await;
+    }
     let made = c
         .create_playbook(&p, &w)
         .name(book.name)
@@ -173,6 +177,17 @@ pub async fn draft(fake: &FakeSecMaster, book: &Book) -> Made {
     }
     let version = version.send().await.unwrap().id.clone().unwrap();
     Made { playbook, version }
+}
+
+/// Enables the seeded workflow on its activated version (a disabled workflow's action fails).
+pub async fn enable_workflow(fake: &FakeSecMaster) {
+    let (p, w) = page();
+    client(fake)
+        .update_workflow(&p, &w, workflow())
+        .enable("ver-0001")
+        .send()
+        .await
+        .unwrap();
 }
 
 /// Submits and approves version `version` through the client's intent methods.

@@ -59,7 +59,7 @@ fn the_official_python_sdk_walks_a_playbooks_life_against_the_binary() {
             "created": false, "version": "EDITING", "action": [true], "submitted": "APPROVING",
             "approved": "PASS", "enabled": [true, true], "instances": 1,
             "instance": [true, "brute force on web-01", "EVENT"], "topology": [true],
-            "ended": "FINISHED", "disabled": false, "gone": 400
+            "ended": "FAILED", "disabled": false, "gone": 400
         })
     );
 }

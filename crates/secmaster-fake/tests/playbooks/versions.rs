@@ -92,10 +92,29 @@ async fn a_versions_rule_is_made_shown_changed_and_deleted_through_the_client() 
         Some(off),
     )
     .await;
+    // Disabled, the version is still active: deleting its rule is a change, refused.
+    let e = c
+        .delete_playbook_rule(&p, &w, &made.version, &rule_id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(codes::VERSION_IN_USE));
+    ok(
+        &fake,
+        Method::PUT,
+        &soc(&format!("playbooks/versions/{}", made.version)),
+        Some(json!({"enabled": false})),
+    )
+    .await;
     c.delete_playbook_rule(&p, &w, &made.version, &rule_id)
         .send()
         .await
         .unwrap();
+    assert_eq!(
+        version(&fake, &made).await["status"],
+        "EDITING",
+        "deleting the rule of a published version sends it back to review"
+    );
     let e = c
         .show_playbook_rule(&p, &w, &made.version, &rule_id)
         .send()
@@ -327,6 +346,7 @@ async fn the_clients_intent_methods_drive_a_playbook_through_its_life() {
     let fake = super::fake_with(std::time::Duration::from_secs(60), false).await;
     let (p, w) = page();
     let c = client(&fake);
+    super::enable_workflow(&fake).await;
     let playbook = c
         .create_playbook(&p, &w)
         .name("intents")

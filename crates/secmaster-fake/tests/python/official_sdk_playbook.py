@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Walks a playbook's life on a SecMaster endpoint with the OFFICIAL Huawei Cloud Python SDK
-(huaweicloudsdksecmaster, AK/SK signing through huaweicloudsdkcore): create a workflow, a
-playbook, a version of it for alerts, a rule that picks High alerts, an action running the
-workflow; submit the version, approve it, enable the playbook on it; create a High alert that
-triggers it, list the instance and show its topology; disable the playbook, delete the
-version's action and rule, the version and the playbook. Every answer is read through the SDK's
-own models, so a shape they do not expect fails here.
+(huaweicloudsdksecmaster, AK/SK signing through huaweicloudsdkcore): create a workflow (left
+disabled, so the action fails and the instance ends FAILED), a playbook, a version of it for
+alerts, a rule that picks High alerts, an action running the workflow; submit the version,
+approve it, enable the playbook on it; create a High alert that triggers it, list the
+instance and show its topology; disable the playbook, deactivate the version, delete its
+action and rule, the version and the playbook. Every answer is read through the SDK's own
+models, so a shape they do not expect fails here.
 
 Usage: official_sdk_playbook.py ENDPOINT AK SK PROJECT_ID WORKSPACE_ID ALERT_DATACLASS_ID
 Prints one JSON object of what it saw on success; exits 1 with the failing step otherwise.
@@ -129,12 +130,12 @@ def main():
             **ids, playbook_id=playbook.id, body=ModifyPlaybookInfo(enabled=False))).data
         seen["disabled"] = disabled.enabled
 
-        step = "delete the action, the rule, the version"
+        step = "deactivate the version, delete the action, the rule, the version"
+        client.update_playbook_version(UpdatePlaybookVersionRequest(
+            **ids, version_id=version.id, body=ModifyPlaybookVersionInfo(enabled=False)))
         client.delete_playbook_action(DeletePlaybookActionRequest(
             **ids, version_id=version.id, action_id=actions[0].id))
         client.delete_playbook_rule(DeletePlaybookRuleRequest(**ids, version_id=version.id, rule_id=rule.id))
-        client.update_playbook_version(UpdatePlaybookVersionRequest(
-            **ids, version_id=version.id, body=ModifyPlaybookVersionInfo(enabled=False)))
         client.delete_playbook_version(DeletePlaybookVersionRequest(**ids, version_id=version.id))
 
         step = "delete the playbook"
