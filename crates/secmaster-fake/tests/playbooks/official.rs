@@ -7,7 +7,7 @@ use std::io::BufRead;
 use secmaster_fake::{FAKE_AK, FAKE_SK};
 use serde_json::json;
 
-use super::{alert_class, page};
+use super::{alert_class, page, workflow};
 
 /// CI installs the SDK and sets SECMASTER_OFFICIAL_PYTHON and runs the ignored tests; run with
 /// `--include-ignored` without it, the test fails.
@@ -39,6 +39,8 @@ fn the_official_python_sdk_walks_a_playbooks_life_against_the_binary() {
     let out = std::process::Command::new(python)
         .arg(script)
         .args([endpoint.as_str(), FAKE_AK, FAKE_SK, &p, &w, &alert_class()])
+        // The seeded workflow, enabled by the script on its activated version.
+        .args([workflow(), "ver-0001".to_owned()])
         .env(
             "HOME",
             std::env::temp_dir().join("secmaster-official-sdk-home"),
@@ -59,7 +61,7 @@ fn the_official_python_sdk_walks_a_playbooks_life_against_the_binary() {
             "created": false, "version": "EDITING", "action": [true], "submitted": "APPROVING",
             "approved": "PASS", "enabled": [true, true], "instances": 1,
             "instance": [true, "brute force on web-01", "EVENT"], "topology": [true],
-            "ended": "FAILED", "disabled": false, "gone": 400
+            "ended": "FINISHED", "disabled": false, "gone": 400
         })
     );
 }

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Walks a playbook's life on a SecMaster endpoint with the OFFICIAL Huawei Cloud Python SDK
-(huaweicloudsdksecmaster, AK/SK signing through huaweicloudsdkcore): create a workflow (left
-disabled, so the action fails and the instance ends FAILED), a playbook, a version of it for
+(huaweicloudsdksecmaster, AK/SK signing through huaweicloudsdkcore): enable a workflow on its
+activated version (the one the action runs, so the instance ends FINISHED), create a playbook, a version of it for
 alerts, a rule that picks High alerts, an action running the workflow; submit the version,
 approve it, enable the playbook on it; create a High alert that triggers it, list the
 instance and show its topology; disable the playbook, deactivate the version, delete its
 action and rule, the version and the playbook. Every answer is read through the SDK's own
 models, so a shape they do not expect fails here.
 
-Usage: official_sdk_playbook.py ENDPOINT AK SK PROJECT_ID WORKSPACE_ID ALERT_DATACLASS_ID
+Usage: official_sdk_playbook.py ENDPOINT AK SK PROJECT_ID WORKSPACE_ID ALERT_DATACLASS_ID WORKFLOW_ID VERSION_ID
 Prints one JSON object of what it saw on success; exits 1 with the failing step otherwise.
 Install: pip install huaweicloudsdksecmaster==3.1.219 huaweicloudsdkcore==3.1.219
 (set HOME to a temporary folder: the core writes ~/.huaweicloud on import).
@@ -21,12 +21,12 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdksecmaster.v1 import (
     Alert, ApprovePlaybookInfo, ConditionInfo, ConditionItem, CreateAction, CreateAlertRequest,
-    CreateAlertRequestBody, CreateAopWorkflowInfo, CreateAopWorkflowRequest, CreatePlaybookActionRequest,
+    CreateAlertRequestBody, CreatePlaybookActionRequest,
     ListPlaybookActionsRequest,
     CreatePlaybookApproveRequest, CreatePlaybookInfo, CreatePlaybookRequest, CreatePlaybookRuleRequest,
     CreatePlaybookVersionInfo, CreatePlaybookVersionRequest, CreateRuleInfo, DeletePlaybookActionRequest,
     DeletePlaybookRequest, DeletePlaybookRuleRequest, DeletePlaybookVersionRequest,
-    ListPlaybookInstancesRequest, ModifyPlaybookInfo, ModifyPlaybookVersionInfo, SecMasterClient,
+    ListPlaybookInstancesRequest, ModifyAopWorkflowInfo, ModifyPlaybookInfo, UpdateAopWorkflowRequest, ModifyPlaybookVersionInfo, SecMasterClient,
     ShowPlaybookRequest, ShowPlaybookTopologyRequest, UpdatePlaybookRequest, UpdatePlaybookVersionRequest,
 )
 
@@ -34,7 +34,7 @@ NAME = "official-sdk-playbook"
 
 
 def main():
-    endpoint, ak, sk, project, workspace, alert_class = sys.argv[1:7]
+    endpoint, ak, sk, project, workspace, alert_class, workflow, workflow_version = sys.argv[1:9]
     client = (
         SecMasterClient.new_builder()
         .with_credentials(BasicCredentials(ak, sk, project))
@@ -45,10 +45,10 @@ def main():
     seen = {}
     step = "start"
     try:
-        step = "create a workflow"
-        workflow = client.create_aop_workflow(CreateAopWorkflowRequest(**ids, body=CreateAopWorkflowInfo(
-            name=NAME, description="run by a playbook", engine_type="public_engine", aop_type="NORMAL",
-            dataclass_id=alert_class, labels="IP"))).data.id
+        step = "enable the workflow"
+        client.update_aop_workflow(UpdateAopWorkflowRequest(
+            **ids, workflow_id=workflow,
+            body=ModifyAopWorkflowInfo(enabled=True, version_id=workflow_version)))
 
         step = "create a playbook"
         playbook = client.create_playbook(CreatePlaybookRequest(**ids, body=CreatePlaybookInfo(
