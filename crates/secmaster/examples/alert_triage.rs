@@ -96,42 +96,10 @@ async fn triage(soc: &WorkspaceClient, severity: &str, write: bool) -> Result<()
         println!("\nRead-only: nothing changed (--write does the triage).");
         return Ok(());
     }
-    // 2. One incident from them.
-    // A title of this run's own, by which the incident is found again.
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    let title = format!("Triage of {} {severity} alerts ({stamp})", ids.len());
-    let content = types::OrderAlertIncidentContent {
-        title: Some(title.clone()),
-        incident_type: Some(types::OrderAlertIncidentContentIncidentType {
-            category: Some("Network attack".into()),
-            incident_type: Some("DDoS attack".into()),
-            ..Default::default()
-        }),
-    };
-    let order = soc
-        .create_batch_order_alerts()
-        .ids(ids.clone())
-        .incident_content(content);
-    let converted = order.send().await?;
-    println!(
-        "\nConverted into one incident ({})",
-        request(&converted.request_id)
-    );
-    // 3. The incident, found by its title.
-    let found = soc
-        .list_incidents()
-        .condition(Condition::field("title", Operator::Eq, &title))
-        .limit(1)
-        .send()
-        .await?;
-    let incident = found
-        .items
-        .first()
-        .and_then(|i| i.id.clone())
-        .ok_or("no incident")?;
-    println!("  incident {incident} ({})", request(&found.request_id));
+    // 2. One incident from them, found again by a title of this run's own.
+    println!();
+    let title = common::stamped(&format!("Triage of {} {severity} alerts", ids.len()));
+    let incident = common::convert(soc, ids.clone(), &title, "DDoS attack").await?;
     // 4. An indicator, related to the incident.
     let indicator = create_indicator(soc).await?;
     let relate = soc.create_dataobject_relation("incidents", &incident, "indicators");

@@ -232,15 +232,12 @@ struct Alert {
 /// Step 3: a High alert and a Low one, their titles this run's own.
 async fn alerts(soc: &WorkspaceClient) -> Result<(Alert, Alert)> {
     step("3. Alerts arrive");
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
     let mut made = Vec::new();
     for (title, severity) in [
         ("Brute force on ssh from 203.0.113.7", "High"),
         ("Port scan from 198.51.100.4", "Low"),
     ] {
-        let title = format!("{title} ({stamp})");
+        let title = common::stamped(title);
         let alert = soc
             .create_alert()
             .title(&title)
@@ -335,34 +332,8 @@ async fn instance(
 /// Step 5: the alert converted into an incident, and the relation shown.
 async fn incident(soc: &WorkspaceClient, alert: &str) -> Result<()> {
     step("5. The alert becomes an incident");
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    let title = format!("Brute force on ssh ({stamp})");
-    let content = types::OrderAlertIncidentContent {
-        title: Some(title.clone()),
-        incident_type: Some(types::OrderAlertIncidentContentIncidentType {
-            category: Some("Network attack".into()),
-            incident_type: Some("Brute force".into()),
-            ..Default::default()
-        }),
-    };
-    let converted = soc
-        .create_batch_order_alerts()
-        .ids([alert])
-        .incident_content(content)
-        .send()
-        .await?;
-    println!("  converted (request id {})", id(&converted.request_id));
-    let found = soc
-        .list_incidents()
-        .condition(Condition::field("title", Operator::Eq, &title))
-        .limit(1)
-        .send()
-        .await?;
-    let incident = found.items.first().and_then(|i| i.id.clone());
-    let incident = incident.ok_or("the converted incident was not found")?;
-    row("incident", &incident, "found", &found.request_id);
+    let title = common::stamped("Brute force on ssh");
+    let incident = common::convert(soc, vec![alert.to_owned()], &title, "Brute force").await?;
     let related = soc
         .list_dataobject_relations("incidents", &incident, "alerts")
         .send()

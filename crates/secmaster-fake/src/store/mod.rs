@@ -20,6 +20,7 @@ mod instance_query;
 mod instances;
 mod ledger;
 mod playbook_files;
+mod playbook_instances;
 mod playbook_reports;
 mod playbook_versions;
 pub(crate) mod playbooks;

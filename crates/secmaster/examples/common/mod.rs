@@ -139,3 +139,47 @@ pub fn run_ended(label: &str, run: &secmaster::ShownInstance) {
         id(&run.request_id)
     );
 }
+
+/// A title of this run's own (`what (millis)`), by which what it names is found again.
+pub fn stamped(what: &str) -> String {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    format!("{what} ({stamp})")
+}
+
+/// Converts `alerts` into one incident titled `title` (a network attack of `kind`), then finds
+/// the incident by its title; its ID.
+pub async fn convert(
+    soc: &WorkspaceClient,
+    alerts: Vec<String>,
+    title: &str,
+    kind: &str,
+) -> Result<String> {
+    use secmaster::bindings::types::{
+        OrderAlertIncidentContent as Content, OrderAlertIncidentContentIncidentType as Type,
+    };
+    use secmaster::search::{Condition, Operator};
+    let content = Content {
+        title: Some(title.to_owned()),
+        incident_type: Some(Type {
+            category: Some("Network attack".into()),
+            incident_type: Some(kind.into()),
+            ..Default::default()
+        }),
+    };
+    let order = soc.create_batch_order_alerts().ids(alerts);
+    let converted = order.incident_content(content).send().await?;
+    println!("  converted (request id {})", id(&converted.request_id));
+    let title = Condition::field("title", Operator::Eq, title);
+    let found = soc
+        .list_incidents()
+        .condition(title)
+        .limit(1)
+        .send()
+        .await?;
+    let incident = found.items.first().and_then(|i| i.id.clone());
+    let incident = incident.ok_or("the converted incident was not found")?;
+    row("incident", &incident, "found", &found.request_id);
+    Ok(incident)
+}
