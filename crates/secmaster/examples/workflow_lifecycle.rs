@@ -271,6 +271,6 @@ async fn walk(place: &Place<'_>, workflow: &str) -> Result<()> {
         .with_topology(true)
         .wait_until_done(Duration::from_secs(300))
         .await?;
-    common::run_ended("ended    ", &done);
+    common::run_ended(&format!("run       {instance:<38}"), &done);
     Ok(())
 }
