@@ -1,11 +1,12 @@
 //! A request's query, read as the operation's descriptor says: each parameter's type and bounds
-//! checked (the pages' 400 otherwise), the lists' filters and enums parsed.
+//! checked (the pages' 400 otherwise), enum values among those the spec lists, the lists'
+//! filters and enums parsed.
 
 use percent_encoding::percent_decode_str;
 use secmaster::bindings::{Operation, QueryKind};
 use secmaster::{AopType, InstanceStatus, SortOrder, TriggerType, WorkflowSortKey};
 
-use crate::store::{InstanceQuery, ListQuery, Rejection, codes, listed, reject};
+use crate::store::{InstanceQuery, ListQuery, Rejection, codes, reject};
 
 /// A request's query parameters, decoded, each checked against the operation's descriptor
 /// (type, bounds, named enum); parameters the operation does not have are ignored.
@@ -58,7 +59,34 @@ impl Query {
                 format!("query parameter {} is mandatory", missing.name),
             ));
         }
-        Ok(Self(pairs))
+        let query = Self(pairs);
+        query.enums_listed(op)?;
+        Ok(query)
+    }
+
+    /// Each enum parameter's value (the one read: the last sent) is one the spec lists for its
+    /// enum (the generated `open_enums::values_of`), in the descriptor's order.
+    fn enums_listed(&self, op: &Operation) -> Result<(), Rejection> {
+        for param in op.query {
+            let QueryKind::Enum(schema) = param.kind else {
+                continue;
+            };
+            let known = secmaster::bindings::open_enums::values_of(schema);
+            let (Some(value), Some(known)) = (self.text(param.name), known) else {
+                continue;
+            };
+            if !known.contains(&value.as_str()) {
+                return Err(reject(
+                    codes::INVALID_LABELS,
+                    format!(
+                        "{} must be one of {}, not {value:?}",
+                        param.name,
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Every parameter the operation has, as sent (decoded).
@@ -80,8 +108,8 @@ impl Query {
             .unwrap_or(default)
     }
 
-    /// ListAopWorkflowInstance's query, its enums checked.
-    pub(crate) fn instance_list(&self) -> Result<InstanceQuery, Rejection> {
+    /// ListAopWorkflowInstance's query (its enums checked by [`Query::read`]).
+    pub(crate) fn instance_list(&self) -> InstanceQuery {
         let sort_key = self
             .text("sort_key")
             .map(|v| WorkflowSortKey::from(v.as_str()));
@@ -92,18 +120,6 @@ impl Query {
         let trigger_type = self
             .text("trigger_type")
             .map(|v| TriggerType::from(v.as_str()));
-        if let Some(v) = &sort_key {
-            listed!("sort_key", v, WorkflowSortKey);
-        }
-        if let Some(v) = &sort_dir {
-            listed!("sort_dir", v, SortOrder);
-        }
-        if let Some(v) = &status {
-            listed!("status", v, InstanceStatus);
-        }
-        if let Some(v) = &trigger_type {
-            listed!("trigger_type", v, TriggerType);
-        }
         let filters = [
             "workflow_id",
             "id",
@@ -113,7 +129,7 @@ impl Query {
             "playbook_id",
             "defence_id",
         ];
-        Ok(InstanceQuery {
+        InstanceQuery {
             offset: self.number("offset", 0),
             limit: self.number("limit", 10),
             sort_key,
@@ -126,26 +142,17 @@ impl Query {
             trigger_type,
             from_date: self.text("from_date"),
             to_date: self.text("to_date"),
-        })
+        }
     }
 
-    /// ListWorkflows' query, its enums checked.
-    pub(crate) fn workflow_list(&self) -> Result<ListQuery, Rejection> {
+    /// ListWorkflows' query (its enums checked by [`Query::read`]).
+    pub(crate) fn workflow_list(&self) -> ListQuery {
         let order = self.text("order").map(|v| SortOrder::from(v.as_str()));
         let sortby = self
             .text("sortby")
             .map(|v| WorkflowSortKey::from(v.as_str()));
         let aop_type = self.text("aop_type").map(|v| AopType::from(v.as_str()));
-        if let Some(order) = &order {
-            listed!("order", order, SortOrder);
-        }
-        if let Some(sortby) = &sortby {
-            listed!("sortby", sortby, WorkflowSortKey);
-        }
-        if let Some(aop_type) = &aop_type {
-            listed!("aop_type", aop_type, AopType);
-        }
-        Ok(ListQuery {
+        ListQuery {
             offset: self.number("offset", 0),
             limit: self.number("limit", 10),
             order,
@@ -156,7 +163,7 @@ impl Query {
             dataclass_id: self.text("dataclass_id"),
             dataclass_name: self.text("dataclass_name"),
             aop_type,
-        })
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use secmaster::bindings::{Codec, Operation, QueryKind, Shape};
+use secmaster::bindings::{Codec, Operation, Shape};
 use serde_json::{Map, Value, json};
 
 use super::generic::{body_fields, json_answer, path_value, typed};
@@ -247,29 +247,4 @@ fn checked(read: Vec<Imported>, workspace: &str) -> Result<Vec<Imported>, Reject
         out.push((p, kept));
     }
     Ok(out)
-}
-
-/// Refuses a query parameter of an enum with a value the enum does not list.
-pub(super) fn query_enums(op: &Operation, query: &Query) -> Result<(), Rejection> {
-    for param in op.query {
-        let QueryKind::Enum(schema) = param.kind else {
-            continue;
-        };
-        // The enum's values, as the spec lists them (generated).
-        let known = secmaster::bindings::open_enums::values_of(schema);
-        let (Some(value), Some(known)) = (query.text(param.name), known) else {
-            continue;
-        };
-        if !known.contains(&value.as_str()) {
-            return Err(reject(
-                codes::INVALID_LABELS,
-                format!(
-                    "{} must be one of {}, not {value:?}",
-                    param.name,
-                    known.join(", ")
-                ),
-            ));
-        }
-    }
-    Ok(())
 }

@@ -19,7 +19,7 @@ pub(super) fn answer(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Re
             json(&started)
         }
         "ListAopWorkflowInstance" => {
-            let list = query.instance_list()?;
+            let list = query.instance_list();
             let (instances, total) = ctx.settled(r, |s| Ok(s.instances(&list)))?;
             json(&ListAopWorkflowInstanceResponse {
                 count: Some(total as i64),

@@ -1,7 +1,6 @@
 //! Versions, their review, and topology checks.
 
 use axum::response::Response;
-use secmaster::VersionStatus;
 use secmaster::bindings::types::{
     AopworkflowVersionValidateRes, CreateAopWorkflowVersionApprovelResponse,
     CreateAopWorkflowVersionInfo, CreateAopWorkflowVersionResponse,
@@ -12,20 +11,13 @@ use secmaster::bindings::types::{
 
 use super::{Ctx, OK, Request, envelope, json};
 use crate::query::Query;
-use crate::store::{self, Rejection, listed};
+use crate::store::{self, Rejection};
 
 pub(super) fn answer(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, Rejection> {
     let (id, rid, caller) = (ctx.id, r.request_id, r.caller);
     Ok(match r.op.id {
         "ListAopWorkflowVersions" => {
             let status = query.text("status");
-            if let Some(status) = &status {
-                listed!(
-                    "status",
-                    VersionStatus::from(status.as_str()),
-                    VersionStatus
-                );
-            }
             let versions = ctx.read(|s| s.versions(id, status.as_deref()))?;
             let n = versions.len() as i64;
             json(&ListAopWorkflowVersionsResponse {

@@ -17,7 +17,7 @@ pub(super) fn answer(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Re
     let ids = (ctx.project, ctx.workspace);
     Ok(match r.op.id {
         "ListWorkflows" => {
-            let list = query.workflow_list()?;
+            let list = query.workflow_list();
             let (page, total) = ctx.read(|s| Ok(s.list(&list)))?;
             json(&ListWorkflowsResponse {
                 code: Some(OK.to_owned()),
