@@ -1184,3 +1184,47 @@ async fn faults_can_be_seeded_per_operation() {
     assert_eq!(fault.fault, Fault::Delay(Duration::from_millis(250)));
     assert_eq!((fault.operation, fault.times), (None, 1));
 }
+
+#[tokio::test]
+async fn a_query_enum_value_the_spec_does_not_list_is_refused_on_every_list() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w, f) = page();
+    let get = |rest: String| {
+        let url = format!("{}/v1/{p}/workspaces/{w}/soc/{rest}", fake.endpoint());
+        async move {
+            let answer = reqwest::Client::new()
+                .get(url)
+                .header("x-auth-token", FAKE_TOKEN)
+                .send()
+                .await
+                .unwrap();
+            let status = answer.status().as_u16();
+            let body: serde_json::Value = answer.json().await.unwrap();
+            (status, body)
+        }
+    };
+    for (rest, name) in [
+        ("workflows?sortby=ODD".to_owned(), "sortby"),
+        ("workflows/instances?sort_dir=ODD".to_owned(), "sort_dir"),
+        (format!("workflows/{f}/versions?status=ODD"), "status"),
+        (
+            "playbooks/instances?offset=0&limit=1&date_type=ODD".to_owned(),
+            "date_type",
+        ),
+    ] {
+        let (status, body) = get(rest.clone()).await;
+        assert_eq!(
+            (status, &body["code"]),
+            (400, &serde_json::json!(codes::INVALID_LABELS)),
+            "{rest}: {body}"
+        );
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("{name} must be one of ")),
+            "{rest}: {message}"
+        );
+        assert!(message.ends_with(r#"not "ODD""#), "{rest}: {message}");
+    }
+    let (status, body) = get("workflows?sortby=create_time".to_owned()).await;
+    assert_eq!(status, 200, "a listed value passes: {body}");
+}
