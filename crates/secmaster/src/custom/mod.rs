@@ -14,27 +14,22 @@ use serde_json::Value;
 use crate::Error;
 use crate::runtime::Request;
 
-/// When the first of `action` is set, nothing but `action` is: an intent (submit, enable, ...)
-/// is sent alone, and the error names the first field and says why (`reason`).
+/// When `action` is set, nothing else is: an intent (submit, activate, ...) is sent alone, and
+/// the error names `action` and says why (`reason`).
 pub(crate) fn alone<O: secmaster_bindings::Op + 'static>(
     request: &Request<O>,
-    action: &[&'static str],
+    action: &'static str,
     reason: &'static str,
 ) -> Result<(), Error> {
-    let Some(first) = action.first() else {
-        return Ok(());
-    };
-    if request.body_field(first).is_none() {
+    if request.body_field(action).is_none() {
         return Ok(());
     }
     let mut edits = request.clone();
-    for field in action {
-        edits.unset(field);
-    }
+    edits.unset(action);
     if edits.body_is_empty() {
         Ok(())
     } else {
-        Err(Error::invalid(first, reason))
+        Err(Error::invalid(action, reason))
     }
 }
 

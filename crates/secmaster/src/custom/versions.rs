@@ -89,7 +89,7 @@ impl UpdateWorkflowVersion {
                       and act on it in two calls";
         let checked = not_blank("name", self.0.body_field("name"))
             .and_then(|()| not_blank("taskconfig", self.0.body_field("taskconfig")))
-            .and_then(|()| alone(&self.0, &["status"], reason));
+            .and_then(|()| alone(&self.0, "status", reason));
         self.0.check(checked);
         self
     }
