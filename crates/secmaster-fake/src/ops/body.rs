@@ -18,9 +18,18 @@ pub(super) fn fields(r: &Request<'_>) -> Result<Fields, Rejection> {
     body_fields(r.op, r.body)
 }
 
-/// As [`fields`], for a body of operation `op` (an import's rows are CreateAlert's bodies).
+/// As [`fields`], for a body of operation `op` (an import's rows are CreateAlert's bodies). A
+/// body that is a JSON array (`RequestBody::array`) is its one field's value, checked as the
+/// field.
 pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejection> {
-    let raw = store::parse_object(body)?;
+    let array = op
+        .request
+        .filter(|b| b.array)
+        .and_then(|b| b.fields.first());
+    let raw = match array {
+        Some(field) => as_field(field.name, parse_array(body)?),
+        None => store::parse_object(body)?,
+    };
     // Bounds are checked on the body as sent (the typed round trip leaves an empty list out).
     let (inner, outer) = split(op, raw);
     for field in op.request.map(|b| b.fields).unwrap_or_default() {
@@ -48,7 +57,30 @@ pub(super) fn body_fields(op: &Operation, body: &[u8]) -> Result<Fields, Rejecti
         })?,
         None => serde_json::from_slice(body).unwrap_or(Value::Null),
     };
-    Ok(split(op, typed))
+    Ok(match array {
+        Some(field) => split(op, as_field(field.name, typed)),
+        None => split(op, typed),
+    })
+}
+
+/// An array body as the object of its one field.
+fn as_field(name: &str, value: Value) -> Value {
+    Value::Object(Map::from_iter([(name.to_owned(), value)]))
+}
+
+/// A body that must be a JSON array.
+fn parse_array(body: &[u8]) -> Result<Value, Rejection> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        let message = format!("the request body is not valid JSON: {e}");
+        reject(codes::MALFORMED_BODY, message)
+    })?;
+    if !value.is_array() {
+        return Err(reject(
+            codes::MALFORMED_BODY,
+            "the body must be a JSON array",
+        ));
+    }
+    Ok(value)
 }
 
 /// A body's fields: the wrapped object's (or the body's own), and those beside it.

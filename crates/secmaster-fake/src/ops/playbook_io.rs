@@ -5,7 +5,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use secmaster::bindings::{Codec, Operation, Shape};
+use secmaster::bindings::{Operation, Shape};
 use serde_json::{Map, Value, json};
 
 use super::generic::{body_fields, json_answer, path_value, typed};
@@ -48,20 +48,16 @@ pub(super) fn body(r: &Request<'_>) -> Result<Obj, Rejection> {
     })
 }
 
-/// A body that is a JSON array (CreatePlaybookAction's actions, `RequestBody::array`): the
-/// descriptor's one field holds it and checks it as any field (its items' fields, bounds and
-/// enums), then it is read through the operation's body type; at most
-/// [`crate::Limits::max_objects`] items, whatever the spec allows.
+/// A body that is a JSON array (CreatePlaybookAction's actions, `RequestBody::array`), read and
+/// checked as any body ([`body_fields`]: its one field's items, bounds and enums, through the
+/// operation's body type); at most [`crate::Limits::max_objects`] items, whatever the spec
+/// allows.
 pub(super) fn items(r: &Request<'_>) -> Result<Vec<Value>, Rejection> {
-    let value: Value = serde_json::from_slice(r.body).map_err(|e| {
-        let message = format!("the request body is not valid JSON: {e}");
-        reject(codes::MALFORMED_BODY, message)
-    })?;
-    let Value::Array(items) = &value else {
-        return Err(reject(
-            codes::MALFORMED_BODY,
-            "the body must be a JSON array",
-        ));
+    let (mut fields, _) = body_fields(r.op, r.body)?;
+    let name = r.op.request.and_then(|b| b.fields.first()).map(|f| f.name);
+    let items = match name.and_then(|name| fields.remove(name)) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
     };
     if items.len() > r.limits.max_objects {
         let message = format!(
@@ -71,20 +67,7 @@ pub(super) fn items(r: &Request<'_>) -> Result<Vec<Value>, Rejection> {
         );
         return Err(reject(codes::LIMIT_EXCEEDED, message));
     }
-    for field in r.op.request.map(|b| b.fields).unwrap_or_default() {
-        if let Some(problem) = field.problem(&value) {
-            let code = if problem.contains("is required") {
-                codes::MISSING_FIELD
-            } else {
-                codes::INVALID_PARAMETER
-            };
-            return Err(reject(code, format!("{} {problem}", field.name)));
-        }
-    }
-    if let Some(read) = Codec::find(r.op.id).and_then(|c| c.body) {
-        read(r.body).map_err(|e| reject(codes::WRONG_TYPE, e))?;
-    }
-    Ok(items.clone())
+    Ok(items)
 }
 
 /// The answer with `data` (an object or a list), in the operation's shape.
