@@ -108,6 +108,11 @@ impl Query {
             .unwrap_or(default)
     }
 
+    /// A list's `(offset, limit)`: 0 and 10 when the query leaves them out.
+    pub(crate) fn page(&self) -> (usize, usize) {
+        (self.number("offset", 0), self.number("limit", 10))
+    }
+
     /// ListAopWorkflowInstance's query (its enums checked by [`Query::read`]).
     pub(crate) fn instance_list(&self) -> InstanceQuery {
         let sort_key = self
@@ -129,9 +134,10 @@ impl Query {
             "playbook_id",
             "defence_id",
         ];
+        let (offset, limit) = self.page();
         InstanceQuery {
-            offset: self.number("offset", 0),
-            limit: self.number("limit", 10),
+            offset,
+            limit,
             sort_key,
             sort_dir,
             text: filters
@@ -152,9 +158,10 @@ impl Query {
             .text("sortby")
             .map(|v| WorkflowSortKey::from(v.as_str()));
         let aop_type = self.text("aop_type").map(|v| AopType::from(v.as_str()));
+        let (offset, limit) = self.page();
         ListQuery {
-            offset: self.number("offset", 0),
-            limit: self.number("limit", 10),
+            offset,
+            limit,
             order,
             sortby,
             enabled: self.text("enabled").map(|v| v == "true"),

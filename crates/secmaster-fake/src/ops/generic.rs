@@ -185,12 +185,7 @@ pub(super) fn listing_of_query(query: &Query, parent: Option<String>) -> Listing
             let order = query.text("order").or_else(|| query.text("sort_dir"));
             (field, order.as_deref() == Some("DESC"))
         });
-    let number = |k: &str, default: usize| {
-        query
-            .text(k)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
+    let (offset, limit) = query.page();
     Listing {
         parent,
         filters: query
@@ -200,8 +195,8 @@ pub(super) fn listing_of_query(query: &Query, parent: Option<String>) -> Listing
             .cloned()
             .collect(),
         sort,
-        offset: number("offset", 0),
-        limit: number("limit", 10),
+        offset,
+        limit,
         ..Listing::default()
     }
 }

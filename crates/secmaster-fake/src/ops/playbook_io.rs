@@ -83,19 +83,13 @@ pub(super) fn envelope(r: &Request<'_>, data: Value) -> Value {
     json!({"code": OK, "message": "", "success": true, "request_id": r.request_id, "data": data})
 }
 
-/// `(offset, limit)` of a list's query (10 by default).
-pub(super) fn paging(query: &Query) -> (usize, usize) {
-    let number = |k: &str, d: usize| query.text(k).and_then(|v| v.parse().ok()).unwrap_or(d);
-    (number("offset", 0), number("limit", 10))
-}
-
 /// A page of `all` in the envelope with `total`, `size` and `page`.
 pub(super) fn paged(
     r: &Request<'_>,
     query: &Query,
     all: Vec<Value>,
 ) -> Result<Response, Rejection> {
-    let (offset, limit) = paging(query);
+    let (offset, limit) = query.page();
     let total = all.len();
     let page: Vec<Value> = all.into_iter().skip(offset).take(limit).collect();
     let size = page.len();
@@ -114,7 +108,7 @@ pub(super) fn bare(
     items: &str,
     all: Vec<Value>,
 ) -> Result<Response, Rejection> {
-    let (offset, limit) = paging(query);
+    let (offset, limit) = query.page();
     let limit = if query.text("limit").is_some() {
         limit
     } else {
