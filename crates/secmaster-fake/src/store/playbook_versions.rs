@@ -331,9 +331,7 @@ impl Workspace {
     pub(crate) fn delete_action(&mut self, id: &str, action: &str) -> Result<Obj, Rejection> {
         let a = self.action(id, action)?.clone();
         self.editable(id)?;
-        if let Some(all) = self.records.get_mut(ACTIONS) {
-            all.retain(|r| r.id != action);
-        }
+        self.delete_records(ACTIONS, &[action.to_owned()]);
         Ok(a)
     }
 

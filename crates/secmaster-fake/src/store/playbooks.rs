@@ -270,9 +270,7 @@ impl Workspace {
             self.drop_children(family, &versions);
         }
         self.drop_children(INSTANCES, &[id.to_owned()]);
-        if let Some(all) = self.records.get_mut(PLAYBOOKS) {
-            all.retain(|r| r.id != id);
-        }
+        self.delete_records(PLAYBOOKS, &[id.to_owned()]);
         Ok(p)
     }
 
@@ -312,9 +310,7 @@ impl Workspace {
         for family in [RULES, ACTIONS, APPROVALS] {
             self.drop_children(family, &[id.to_owned()]);
         }
-        if let Some(all) = self.records.get_mut(VERSIONS) {
-            all.retain(|r| r.id != id);
-        }
+        self.delete_records(VERSIONS, &[id.to_owned()]);
         // The playbook no longer names it (under review, rejected, or once active).
         if let Ok(p) = self.obj_mut(PLAYBOOKS, text(&v, "playbook_id")) {
             for field in ["unaudited_version_id", "reject_version_id", "version_id"] {
