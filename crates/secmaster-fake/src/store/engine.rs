@@ -32,7 +32,7 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
-use super::instances::{Run, playbook_run};
+use super::instances::{Run, compact, playbook_run};
 use super::playbooks::{ACTIONS, INSTANCES, Obj, PLAYBOOKS, RULES, VERSIONS, flag, text};
 use super::{Caller, Rejection, Search, Workspace, codes, new_id, reject};
 use crate::Limits;
@@ -277,11 +277,6 @@ impl Workspace {
         }
         Ok(())
     }
-}
-
-/// A timestamp's digits up to the second (`20250718144447`), for an instance's name.
-fn compact(now: &str) -> String {
-    now.get(..19).unwrap_or(now).replace(['-', ':', 'T'], "")
 }
 
 impl super::Store {

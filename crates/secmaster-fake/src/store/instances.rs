@@ -307,6 +307,11 @@ pub(crate) fn within_context(len: usize, max: usize) -> Result<(), Rejection> {
     Ok(())
 }
 
+/// A timestamp's digits up to the second (`20250718144447`), for a run's or an instance's name.
+pub(super) fn compact(now: &str) -> String {
+    now.get(..19).unwrap_or(now).replace(['-', ':', 'T'], "")
+}
+
 /// A new run of workflow `w`, started `now`: `RUNNING`, a node per node of its activated
 /// version's topology (`taskflow`), the data class `(id, name)` and the context `input` it
 /// runs with.
@@ -338,13 +343,7 @@ fn new_run(
     let name = text(&w.name);
     AopworkflowInstanceDetail {
         id: Some(instance_id.to_owned()),
-        name: Some(format!(
-            "{name}-{}",
-            start
-                .get(..19)
-                .unwrap_or(&start)
-                .replace(['-', ':', 'T'], "")
-        )),
+        name: Some(format!("{name}-{}", compact(&start))),
         workflow: Some(AopworkflowInstanceDetailWorkflow {
             id: w.id.clone(),
             name: w.name.clone(),
