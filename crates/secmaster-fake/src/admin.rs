@@ -32,18 +32,26 @@ struct Journal {
     entries: Vec<JournalEntry>,
 }
 
+/// The gateway's 405 for an admin path called with a method it does not take (one journal
+/// line): `(allow, message)`, the methods it takes and what the answer says.
+fn wrong_method(
+    fake: &Inner,
+    parts: &Parts,
+    request_id: &str,
+    (allow, message): (&'static str, &str),
+) -> Response {
+    fake.record(JournalEntry::line(parts, 0));
+    let status = StatusCode::METHOD_NOT_ALLOWED;
+    let mut r = gateway_error(status, "APIGW.0101", message, request_id);
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    r
+}
+
 pub(crate) async fn journal(fake: &Inner, parts: Parts, body: Body, request_id: &str) -> Response {
     if parts.method != Method::GET && parts.method != Method::DELETE {
-        fake.record(JournalEntry::line(&parts, 0));
-        let mut r = gateway_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "APIGW.0101",
-            "Only GET and DELETE are published on this path",
-            request_id,
-        );
-        r.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, DELETE"));
-        return r;
+        let message = "Only GET and DELETE are published on this path";
+        return wrong_method(fake, &parts, request_id, ("GET, DELETE", message));
     }
     let identity = match admit(fake, &parts, body, request_id).await {
         Ok((_, identity, _)) => identity,
@@ -90,16 +98,8 @@ pub(crate) async fn fire(
     playbook: &str,
 ) -> Response {
     if parts.method != Method::POST {
-        fake.record(JournalEntry::line(&parts, 0));
-        let mut r = gateway_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "APIGW.0101",
-            "Only POST is published on this path",
-            request_id,
-        );
-        r.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return r;
+        let message = "Only POST is published on this path";
+        return wrong_method(fake, &parts, request_id, ("POST", message));
     }
     let identity = match admit(fake, &parts, body, request_id).await {
         Ok((_, identity, _)) => identity,
