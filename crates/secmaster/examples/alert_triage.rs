@@ -9,10 +9,10 @@ mod common;
 use std::process::ExitCode;
 
 use common::Result;
+use secmaster::WorkspaceClient;
 use secmaster::bindings::open_enums::{AlertSeverity, HandleStatus, IndicatorVerdict};
 use secmaster::bindings::types;
 use secmaster::search::{Condition, Operator};
-use secmaster::{Client, Credentials, ProvideCredentials, Provided, WorkspaceClient};
 
 const HELP: &str = "\
 alert_triage: search open alerts, convert them into an incident, relate an indicator, close them.
@@ -54,17 +54,9 @@ async fn run(args: &[String]) -> Result<()> {
         .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--severity"))
         .map(|(_, a)| a)
         .collect();
-    let chain = Credentials::default_chain().without_metadata();
-    match (chain.provide().await?, places.as_slice()) {
-        (Provided::Found(_), [project, workspace]) => {
-            let client = Client::builder().credentials_provider(chain).build()?;
-            let soc = client.workspace(project.as_str(), workspace.as_str());
-            let write = args.iter().any(|a| a == "--write");
-            triage(&soc, &severity, write).await
-        }
-        (Provided::Found(_), _) => Err(format!("give PROJECT_ID WORKSPACE_ID\n\n{HELP}").into()),
-        (Provided::NotFound(_), []) => on_the_fake(&severity).await,
-        (Provided::NotFound(looked), _) => Err(format!("no credentials found ({looked})").into()),
+    match common::huawei_cloud_or_fake(&places, HELP).await? {
+        Some(soc) => triage(&soc, &severity, args.iter().any(|a| a == "--write")).await,
+        None => on_the_fake(&severity).await,
     }
 }
 

@@ -14,7 +14,7 @@ use common::{Result, id, row, step, total, when};
 use secmaster::bindings::open_enums::{AlertSeverity, HandleStatus, PlaybookTriggerType};
 use secmaster::bindings::types;
 use secmaster::search::{Condition, Operator};
-use secmaster::{AopType, Client, Credentials, ProvideCredentials, Provided, WorkspaceClient};
+use secmaster::{AopType, WorkspaceClient};
 
 const HELP: &str = "\
 soc_day: a SOC's day in SecMaster, from a workflow to a playbook that runs it on an alert.
@@ -57,22 +57,17 @@ async fn main() -> ExitCode {
 
 async fn run(args: &[String]) -> Result<()> {
     let places: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    let chain = Credentials::default_chain().without_metadata();
-    match (chain.provide().await?, places.as_slice()) {
-        (Provided::Found(_), [project, workspace]) => {
-            let client = Client::builder().credentials_provider(chain).build()?;
-            println!("Using SecMaster at {}\n", client.endpoint());
-            let soc = client.workspace(project.as_str(), workspace.as_str());
-            if args.iter().any(|a| a == "--write") {
-                day(&soc).await?;
-                refused(&soc).await.map(drop)
-            } else {
-                look(&soc).await
-            }
+    let place = common::huawei_cloud_or_fake(&places, HELP).await?;
+    if let Some(soc) = &place {
+        println!("Using SecMaster at {}\n", soc.client().endpoint());
+    }
+    match place {
+        Some(soc) if args.iter().any(|a| a == "--write") => {
+            day(&soc).await?;
+            refused(&soc).await
         }
-        (Provided::Found(_), _) => Err(format!("give PROJECT_ID WORKSPACE_ID\n\n{HELP}").into()),
-        (Provided::NotFound(_), []) => on_the_fake().await,
-        (Provided::NotFound(looked), _) => Err(format!("no credentials found ({looked})").into()),
+        Some(soc) => look(&soc).await,
+        None => on_the_fake().await,
     }
 }
 

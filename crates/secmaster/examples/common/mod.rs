@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use secmaster::{AopType, Client, Credentials, WorkspaceClient};
+use secmaster::{AopType, Client, Credentials, ProvideCredentials, Provided, WorkspaceClient};
 use secmaster_fake::{FAKE_TOKEN, FakeSecMaster, SeedWorkflow};
 
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -27,6 +27,26 @@ pub fn exit(result: Result<()>) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Where an example works: `Some` workspace of Huawei Cloud when the credentials chain (without
+/// the ECS metadata service) finds credentials and `places` are `PROJECT_ID WORKSPACE_ID`;
+/// `None` (the local fake) when it finds none and no place is given; an error (with `help`)
+/// otherwise.
+pub async fn huawei_cloud_or_fake(
+    places: &[&String],
+    help: &str,
+) -> Result<Option<WorkspaceClient>> {
+    let chain = Credentials::default_chain().without_metadata();
+    match (chain.provide().await?, places) {
+        (Provided::Found(_), [project, workspace]) => {
+            let client = Client::builder().credentials_provider(chain).build()?;
+            Ok(Some(client.workspace(project.as_str(), workspace.as_str())))
+        }
+        (Provided::Found(_), _) => Err(format!("give PROJECT_ID WORKSPACE_ID\n\n{help}").into()),
+        (Provided::NotFound(_), []) => Ok(None),
+        (Provided::NotFound(looked), _) => Err(format!("no credentials found ({looked})").into()),
     }
 }
 
