@@ -111,13 +111,17 @@ pub(super) fn listed_ids(r: &Request<'_>, body: &Value) -> Result<Vec<String>, R
     let ids = found
         .filter(|ids| !ids.is_empty())
         .ok_or_else(|| reject(codes::MISSING_FIELD, "the body lists no IDs"))?;
+    within_batch(r, ids.len())?;
+    Ok(ids)
+}
+
+/// A body's list of `n` IDs is no longer than a family holds ([`crate::Limits::max_objects`]:
+/// what bounds a batch's work).
+pub(super) fn within_batch(r: &Request<'_>, n: usize) -> Result<(), Rejection> {
     let max = r.limits.max_objects;
-    if ids.len() > max {
-        let message = format!(
-            "the body lists {} IDs; the fake takes at most {max}",
-            ids.len()
-        );
+    if n > max {
+        let message = format!("the body lists {n} IDs; the fake takes at most {max}");
         return Err(reject(codes::LIMIT_EXCEEDED, message));
     }
-    Ok(ids)
+    Ok(())
 }

@@ -159,14 +159,7 @@ pub(super) fn files(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejectio
             .flatten()
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect();
-        let max = r.limits.max_objects;
-        if ids.len() > max {
-            let message = format!(
-                "the body lists {} IDs; the fake takes at most {max}",
-                ids.len()
-            );
-            return Err(reject(codes::LIMIT_EXCEEDED, message));
-        }
+        super::body::within_batch(r, ids.len())?;
         // Each playbook once, in the order first listed.
         let mut seen = std::collections::HashSet::new();
         let ids: Vec<String> = ids

@@ -8,23 +8,12 @@
 
 use serde_json::{Value, json};
 
+use super::playbook_versions::VERSION_FIELDS;
 use super::playbooks::{ACTIONS, Obj, PLAYBOOKS, RULES, VERSIONS, text};
 use super::{Caller, Rejection, Workspace, codes, reject};
 
 /// The format an export names and an import requires.
 pub(crate) const FORMAT: &str = "secmaster-fake/playbooks";
-
-/// The fields of a version an export keeps.
-const KEPT: &[&str] = &[
-    "description",
-    "dataclass_id",
-    "rule_enable",
-    "trigger_type",
-    "dataobject_create",
-    "dataobject_update",
-    "dataobject_delete",
-    "action_strategy",
-];
 
 impl Workspace {
     /// Playbooks `ids` (every one when empty) as a file of at most `most` bytes (else refused).
@@ -61,8 +50,9 @@ impl Workspace {
 
     fn exported_version(&self, v: &Obj) -> Value {
         let id = text(v, "id");
-        let mut body: Obj = KEPT
-            .iter()
+        // The fields a version's body sets as they are, and its data class.
+        let kept = VERSION_FIELDS.iter().chain(&["dataclass_id"]);
+        let mut body: Obj = kept
             .filter_map(|f| Some(((*f).to_owned(), v.get(*f)?.clone())))
             .collect();
         if let Some(rule) = self.children(RULES, id).next() {

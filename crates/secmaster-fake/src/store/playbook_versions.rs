@@ -8,7 +8,7 @@ use super::playbooks::{ACTIONS, Obj, PLAYBOOKS, RULES, VERSIONS, flag, text};
 use super::{Caller, Rejection, Search, Workspace, codes, new_id, reject};
 
 /// The fields a version's body sets as they are.
-const VERSION_FIELDS: &[&str] = &[
+pub(super) const VERSION_FIELDS: &[&str] = &[
     "description",
     "rule_enable",
     "trigger_type",
