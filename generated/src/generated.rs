@@ -2620,6 +2620,10 @@ pub mod types {
         ///The playbook file to import.
         #[serde(rename = "uploadFile")]
         pub upload_file: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub upload_model: ::std::option::Option<
+            crate::generated::open_enums::PlaybookUploadModel,
+        >,
     }
     impl ImportPlaybookRequestBody {
         pub fn builder() -> builder::ImportPlaybookRequestBody {
@@ -19037,11 +19041,16 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            upload_model: ::std::result::Result<
+                ::std::option::Option<crate::generated::open_enums::PlaybookUploadModel>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ImportPlaybookRequestBody {
             fn default() -> Self {
                 Self {
                     upload_file: Err("no value supplied for upload_file".to_string()),
+                    upload_model: Ok(Default::default()),
                 }
             }
         }
@@ -19058,6 +19067,22 @@ pub mod types {
                     });
                 self
             }
+            pub fn upload_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        crate::generated::open_enums::PlaybookUploadModel,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upload_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for upload_model: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ImportPlaybookRequestBody>
         for super::ImportPlaybookRequestBody {
@@ -19067,6 +19092,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     upload_file: value.upload_file?,
+                    upload_model: value.upload_model?,
                 })
             }
         }
@@ -19075,6 +19101,7 @@ pub mod types {
             fn from(value: super::ImportPlaybookRequestBody) -> Self {
                 Self {
                     upload_file: Ok(value.upload_file),
+                    upload_model: Ok(value.upload_model),
                 }
             }
         }
@@ -33285,7 +33312,7 @@ let response = client.export_playbook()
     }
     /**Importing a Playbook
 
-This API is used to import playbooks from a file (as ExportPlaybook makes them): a `multipart/form-data` body with the file in `uploadFile`. The SDK also knows an optional form field `upload_model` (`import`, or `verify` to only check the file), left out here: the generator takes no multipart field besides the file. The answer is `{code, message}`.
+This API is used to import playbooks from a file (as ExportPlaybook makes them): a `multipart/form-data` body with the file in `uploadFile` and, optionally, the text field `upload_model`: `import` (the default) imports the file, `verify` only checks it. The answer is `{code, message}`.
 
 Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`
 
@@ -48339,6 +48366,12 @@ pub mod open_enums {
         "`TERMINATE`"] Terminate = "TERMINATE", }
     }
     open_enum! {
+        #[doc =
+        "Playbook file upload mode. import: import the playbooks; verify: only check the file (nothing is imported)."]
+        PlaybookUploadModel { #[doc = "`import`"] Import = "import", #[doc = "`verify`"]
+        Verify = "verify", }
+    }
+    open_enum! {
         #[doc = "Which versions to count. ALL: all; VALID: valid; DELETED: deleted."]
         PlaybookMonitorsVersionQueryType { #[doc = "`ALL`"] All = "ALL", #[doc =
         "`VALID`"] Valid = "VALID", #[doc = "`DELETED`"] Deleted = "DELETED", }
@@ -48459,6 +48492,7 @@ pub mod open_enums {
                 Some(&["AOP_WORKFLOW", "SCRIPT", "PLAYBOOK"])
             }
             "PlaybookOperationPlaybookOperation" => Some(&["RETRY", "TERMINATE"]),
+            "PlaybookUploadModel" => Some(&["import", "verify"]),
             "PlaybookMonitorsVersionQueryType" => Some(&["ALL", "VALID", "DELETED"]),
             "PlaybookApprovesApproveType" => Some(&["PLAYBOOK", "AOP_WORKFLOW"]),
             "PlaybookInstancesDateType" => Some(&["START", "END"]),
@@ -57796,6 +57830,19 @@ pub mod operations {
                     setter: "uploadFile",
                     required: true,
                     kind: FieldKind::Binary,
+                    outer: false,
+                    items: None,
+                    fields: &[],
+                    nullable: false,
+                },
+                Field {
+                    name: "upload_model",
+                    setter: "upload_model",
+                    required: false,
+                    kind: FieldKind::Enum {
+                        schema: "PlaybookUploadModel",
+                        values: &["import", "verify"],
+                    },
                     outer: false,
                     items: None,
                     fields: &[],

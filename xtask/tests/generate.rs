@@ -1039,3 +1039,35 @@ fn every_string_enum_lists_its_values_by_schema_name() {
         "{out}"
     );
 }
+
+#[test]
+fn a_forms_other_fields_are_text_setters_and_must_be_scalars() {
+    let spec = real_spec();
+    let both = xtask::generate_both(
+        &spec,
+        Path::new("spec/secmaster.yaml"),
+        "spec/secmaster.yaml",
+    )
+    .unwrap();
+    let squash = |text: &str| text.split_whitespace().collect::<String>();
+    assert!(
+        squash(&both.client).contains(
+            "pubfnupload_model(mutself,value:secmaster_bindings::open_enums::PlaybookUploadModel,)->Self"
+        ),
+        "ImportPlaybook's text field has its setter"
+    );
+    let object = spec.replacen(
+        "        upload_model:\n          $ref: '#/components/schemas/PlaybookUploadModel'\n",
+        "        upload_model:\n          $ref: '#/components/schemas/PlaybookUploadModel'\n        details:\n          $ref: '#/components/schemas/ModifyAopWorkflowInfo'\n",
+        1,
+    );
+    assert_ne!(object, spec, "the edit applies");
+    let msg = xtask::generate_both(&object, Path::new("spec/broken.yaml"), "spec/broken.yaml")
+        .err()
+        .expect("an object in a form is refused")
+        .to_string();
+    assert!(
+        msg.contains("the multipart field `details` is not a file nor a scalar"),
+        "{msg}"
+    );
+}

@@ -11,6 +11,8 @@ use axum::response::Response;
 use bytes::Bytes;
 use serde_json::json;
 
+use secmaster::bindings::{FieldKind, RequestBody};
+
 use crate::layers::{Admitted, RequestId, Routing};
 use crate::store::Caller;
 use crate::{Fault, Inner, ops};
@@ -43,14 +45,11 @@ pub(crate) async fn operation(State(fake): State<Arc<Inner>>, request: Request) 
         name: admitted.identity.name.clone(),
         now: fake.page_time(),
     };
-    let multipart = routing
-        .op
-        .request
-        .is_some_and(|b| b.media_type.starts_with("multipart/"));
-    let upload = if multipart {
-        upload_file(&parts.headers, admitted.body.clone()).await
-    } else {
-        None
+    let form = match routing.op.request {
+        Some(request) if request.media_type.starts_with("multipart/") => {
+            read_form(request, &parts.headers, admitted.body.clone()).await
+        }
+        _ => None,
     };
     let now = fake.now();
     let run_ends = now
@@ -66,7 +65,8 @@ pub(crate) async fn operation(State(fake): State<Arc<Inner>>, request: Request) 
             body: &body,
             caller: &caller,
             request_id: &id,
-            upload: upload.as_deref(),
+            upload: form.as_ref().and_then(|f| f.file.as_deref()),
+            texts: form.as_ref().map_or(&[], |f| f.texts.as_slice()),
             now,
             run_ends,
             limits: &fake.limits,
@@ -79,18 +79,40 @@ pub(crate) async fn operation(State(fake): State<Arc<Inner>>, request: Request) 
     })
 }
 
-/// The `uploadFile` part of a `multipart/form-data` body, when it is one.
-async fn upload_file(headers: &axum::http::HeaderMap, body: Bytes) -> Option<Bytes> {
+/// The parts of a `multipart/form-data` body that its operation's form names: the file, and the
+/// text of each other field (the first part of each name); parts it does not name are ignored.
+#[derive(Default)]
+struct Form {
+    file: Option<Bytes>,
+    texts: Vec<(&'static str, String)>,
+}
+
+/// The form of `body`, read as `request` (the operation's descriptor) names its parts; `None`
+/// when the body is not a `multipart/form-data` form.
+async fn read_form(
+    request: RequestBody,
+    headers: &axum::http::HeaderMap,
+    body: Bytes,
+) -> Option<Form> {
     let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
     let boundary = multer::parse_boundary(content_type).ok()?;
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    while let Some(field) = form.next_field().await.ok()? {
-        if field.name() == Some("uploadFile") {
-            return field.bytes().await.ok();
+    let mut parts = multer::Multipart::new(stream, boundary);
+    let mut form = Form::default();
+    while let Some(part) = parts.next_field().await.ok()? {
+        let named = part
+            .name()
+            .and_then(|n| request.fields.iter().find(|f| f.name == n));
+        let Some(field) = named else { continue };
+        if matches!(field.kind, FieldKind::Binary) {
+            if form.file.is_none() {
+                form.file = Some(part.bytes().await.ok()?);
+            }
+        } else if !form.texts.iter().any(|(n, _)| *n == field.name) {
+            form.texts.push((field.name, part.text().await.ok()?));
         }
     }
-    None
+    Some(form)
 }
 
 /// A response that announces a body, sends `start` of it, and breaks the connection.

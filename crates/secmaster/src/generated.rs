@@ -1290,11 +1290,11 @@ impl Client {
     }
     /// Importing a Playbook
     ///
-    /// This API is used to import playbooks from a file (as ExportPlaybook makes them): a `multipart/form-data` body with the file in `uploadFile`. The SDK also knows an optional form field `upload_model` (`import`, or `verify` to only check the file), left out here: the generator takes no multipart field besides the file. The answer is `{code, message}`.
+    /// This API is used to import playbooks from a file (as ExportPlaybook makes them): a `multipart/form-data` body with the file in `uploadFile` and, optionally, the text field `upload_model`: `import` (the default) imports the file, `verify` only checks it. The answer is `{code, message}`.
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`, operationId `ImportPlaybook`.
     ///
-    /// Source: API page ImportPlaybook (tr-tr 2025-10-29): the form (uploadFile, a mandatory file; upload_model, optional: import or verify) and the answer `{code, message}`, no response header listed. upload_model is left out: the generator takes no multipart field besides the file. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ImportPlaybook.html>
+    /// Source: API page ImportPlaybook (tr-tr 2025-10-29): the form (uploadFile, a mandatory file; upload_model, optional: import or verify) and the answer `{code, message}`, no response header listed; huaweicloudsdksecmaster 3.1.219 ImportPlaybookRequestBody (the same two form fields). That `import` is the default is this spec's reading of "optional". Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ImportPlaybook.html>
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -7934,6 +7934,18 @@ pub struct ImportPlaybook(
     pub(crate) Request<secmaster_bindings::operations::ImportPlaybook>,
 );
 impl ImportPlaybook {
+    /// Playbook file upload mode. import: import the playbooks; verify: only check the file (nothing is imported).
+    pub fn upload_model(
+        mut self,
+        value: secmaster_bindings::open_enums::PlaybookUploadModel,
+    ) -> Self {
+        self.0
+            .body(
+                "upload_model",
+                ::serde_json::Value::String(value.as_str().to_owned()),
+            );
+        self
+    }
     crate::runtime::request_options!();
     /// Checks everything the spec states (mandatory fields, bounds, enum values, rules),
     /// then sends the call; nothing is sent when a check fails.

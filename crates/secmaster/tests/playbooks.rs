@@ -483,3 +483,51 @@ async fn a_deprecation_is_logged_once_per_operation() {
         assert_eq!(lines, 1, "{operation} logged once: {text}");
     }
 }
+
+#[tokio::test]
+async fn an_import_sends_its_upload_model_as_a_text_part_after_the_file() {
+    use secmaster::bindings::open_enums::PlaybookUploadModel;
+    let acknowledged = json!({"code": "00000000", "message": ""}).to_string();
+    let replies = vec![
+        Reply::json(200, &acknowledged),
+        Reply::json(200, &acknowledged),
+    ];
+    let server = TestServer::start(replies).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let file = br#"[{"name":"pb"}]"#.to_vec();
+    let refused = soc
+        .import_playbook("playbooks.json", file.clone())
+        .upload_model(PlaybookUploadModel::Other("overwrite".into()))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.field(), Some("upload_model"), "{refused}");
+    assert!(refused.to_string().contains("verify"), "{refused}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+    soc.import_playbook("playbooks.json", file.clone())
+        .upload_model(PlaybookUploadModel::Verify)
+        .send()
+        .await
+        .unwrap();
+    soc.import_playbook("playbooks.json", file)
+        .send()
+        .await
+        .unwrap();
+    let seen = server.requests();
+    let boundary = |c: &Captured| {
+        let content_type = c.header("content-type").unwrap().to_owned();
+        content_type.split_once("boundary=").unwrap().1.to_owned()
+    };
+    let (b, body) = (boundary(&seen[0]), String::from_utf8_lossy(&seen[0].body));
+    let expected = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"uploadFile\"; filename=\"playbooks.json\"\r\n\r\n\
+         [{{\"name\":\"pb\"}}]\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"upload_model\"\r\n\r\nverify\r\n--{b}--\r\n"
+    );
+    assert_eq!(body, expected);
+    let plain = String::from_utf8_lossy(&seen[1].body);
+    assert!(
+        !plain.contains("upload_model"),
+        "an unset field is no part: {plain}"
+    );
+}

@@ -261,7 +261,8 @@ pub(super) fn deprecated(op: &OpInfo) -> TokenStream {
     quote!(#[deprecated(note = #note)])
 }
 
-/// The statement that puts a form's one file in the request, when the body is a form.
+/// The statement that puts a form's one file in the request, when the body is a form (its
+/// other fields, scalars, are set by their setters and sent as text parts).
 fn form(op: &OpInfo) -> Result<Option<TokenStream>, String> {
     if !op.body.as_ref().is_some_and(|b| b.multipart) {
         return Ok(None);
@@ -274,10 +275,22 @@ fn form(op: &OpInfo) -> Result<Option<TokenStream>, String> {
     let [file] = files.as_slice() else {
         return Err("a multipart body needs exactly one `format: binary` field".to_owned());
     };
-    if fields.len() != 1 {
-        return Err(
-            "a multipart body with fields besides its file is not supported yet".to_owned(),
-        );
+    // The other fields are set by their setters and sent as text parts: scalars only.
+    if let Some(f) = fields.iter().find(|f| {
+        !matches!(
+            f.kind,
+            Kind::Binary
+                | Kind::String { .. }
+                | Kind::Enum { .. }
+                | Kind::Integer { .. }
+                | Kind::Number
+                | Kind::Boolean
+        )
+    }) {
+        return Err(format!(
+            "the multipart field `{}` is not a file nor a scalar: a form's text parts carry scalars",
+            f.name
+        ));
     }
     let wire = &file.name;
     Ok(Some(

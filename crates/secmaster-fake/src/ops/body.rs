@@ -3,7 +3,7 @@
 //! at any depth, no `null`), split into the wrapped object's fields and those beside it; and a
 //! batch's IDs.
 
-use secmaster::bindings::{Codec, Operation};
+use secmaster::bindings::{Codec, FieldKind, Operation};
 use serde_json::{Map, Value};
 
 use super::Request;
@@ -81,6 +81,44 @@ fn parse_array(body: &[u8]) -> Result<Value, Rejection> {
         ));
     }
     Ok(value)
+}
+
+/// A form's text fields checked against the descriptor of its operation, as a JSON body's are:
+/// a mandatory one sent, each value of its kind and within the spec's bounds and enums (an
+/// integer or boolean field's text read as its JSON). A body that is no form has none.
+pub(super) fn form_texts(r: &Request<'_>) -> Result<(), Rejection> {
+    let Some(request) =
+        r.op.request
+            .filter(|b| b.media_type.starts_with("multipart/"))
+    else {
+        return Ok(());
+    };
+    for field in request.fields {
+        if matches!(field.kind, FieldKind::Binary) {
+            continue;
+        }
+        let Some(text) = r.text(field.name) else {
+            if field.required {
+                let message = format!("{} is required", field.name);
+                return Err(reject(codes::MISSING_FIELD, message));
+            }
+            continue;
+        };
+        let value = match field.kind {
+            FieldKind::Integer { .. }
+            | FieldKind::IntegerEnum { .. }
+            | FieldKind::Number
+            | FieldKind::Boolean => {
+                serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+            }
+            _ => Value::String(text.to_owned()),
+        };
+        if let Some(problem) = field.problem(&value) {
+            let message = format!("{} {problem}", field.name);
+            return Err(reject(codes::INVALID_PARAMETER, message));
+        }
+    }
+    Ok(())
 }
 
 /// A body's fields: the wrapped object's (or the body's own), and those beside it.

@@ -45,10 +45,23 @@ pub(crate) struct Request<'a> {
     pub request_id: &'a str,
     /// The file of an upload (ImportAopworkflow's `uploadFile`), read from its form.
     pub upload: Option<&'a [u8]>,
+    /// The form's other fields its descriptor names, each with its text (ImportPlaybook's
+    /// `upload_model`); checked against the descriptor before the operation runs.
+    pub texts: &'a [(&'static str, String)],
     /// The fake's clock, and when a run started now ends by itself.
     pub now: std::time::SystemTime,
     pub run_ends: std::time::SystemTime,
     pub limits: &'a Limits,
+}
+
+impl Request<'_> {
+    /// The text of the form's field `name`, when it was sent (checked: [`body::form_texts`]).
+    fn text(&self, name: &str) -> Option<&str> {
+        self.texts
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, text)| text.as_str())
+    }
 }
 
 /// An envelope with `data`: `{code, message, success, request_id, data}` of response type `$ty`.
@@ -177,6 +190,7 @@ fn run(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejection> {
     if r.op.path_params().any(|p| p == "workspace_id") {
         crate::lock(ctx.store).space(ctx.project, ctx.workspace)?;
     }
+    body::form_texts(r)?;
     let Some(family) = family(r.op.id) else {
         // A family the spec alone describes: served by the generic store.
         return match generic::role(r.op.id) {

@@ -148,7 +148,7 @@ pub(super) fn not_found(op: &Operation, e: Rejection) -> Rejection {
 }
 
 /// ExportPlaybook (a file of the playbooks its body's `id` lists, every one when it lists
-/// none) and ImportPlaybook (the `uploadFile` of its form).
+/// none) and ImportPlaybook (the `uploadFile` of its form; `upload_model` `verify` only checks it).
 pub(super) fn files(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejection> {
     if r.op.id == "ExportPlaybook" {
         let body = body(r)?;
@@ -183,7 +183,13 @@ pub(super) fn files(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejectio
         .map_err(|e| reject(codes::MALFORMED_FILE, format!("the file is not JSON: {e}")))?;
     let read = checked(read_playbooks(&file)?, ctx.workspace)?;
     let ids = (ctx.project, ctx.workspace);
-    ctx.change(|s| s.import_playbooks(&read, ids, r.caller))?;
+    // `verify` checks the file as an import would (names taken included), on a copy of the
+    // workspace that is then dropped; `import` is the default.
+    if r.text("upload_model") == Some("verify") {
+        ctx.read(|s| s.clone().import_playbooks(&read, ids, r.caller))?;
+    } else {
+        ctx.change(|s| s.import_playbooks(&read, ids, r.caller))?;
+    }
     Ok(acknowledged(r.request_id))
 }
 

@@ -415,3 +415,66 @@ async fn the_clients_intent_methods_drive_a_playbook_through_its_life() {
     alert(&fake, json!({"title": "after", "severity": "Low"})).await;
     assert_eq!(instances(&fake).await.len(), 1, "disabled: no new instance");
 }
+
+#[tokio::test]
+async fn an_import_in_verify_mode_checks_the_file_and_keeps_nothing() {
+    use secmaster::bindings::open_enums::PlaybookUploadModel;
+    let fake = FakeSecMaster::start().await.unwrap();
+    let (p, w) = page();
+    let c = client(&fake);
+    let made = draft(&fake, &Book::high_alerts("verified")).await;
+    let file = c
+        .export_playbook(&p, &w)
+        .id([made.playbook.as_str()])
+        .send()
+        .await
+        .unwrap()
+        .to_vec();
+    let verify = |file: Vec<u8>| {
+        c.import_playbook(&p, &w, "playbooks.json", file)
+            .upload_model(PlaybookUploadModel::Verify)
+            .send()
+    };
+    let e = verify(file.clone()).await.unwrap_err();
+    assert_eq!(e.code(), Some(codes::NAME_TAKEN), "checked as an import");
+    let gone = format!("playbooks/{}", made.playbook);
+    ok(&fake, Method::DELETE, &soc(&gone), None).await;
+    verify(file.clone()).await.unwrap();
+    let e = verify(b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(e.code(), Some(codes::MALFORMED_FILE));
+    let named = soc("playbooks?offset=0&limit=10&name=verified");
+    let listed = ok(&fake, Method::GET, &named, None).await;
+    assert_eq!(listed["total"], 0, "verify imports nothing: {listed}");
+
+    // A mode the spec does not list is refused by the fake, as the client refuses to send it.
+    let part = reqwest::multipart::Part::bytes(file.clone()).file_name("playbooks.json");
+    let form = reqwest::multipart::Form::new()
+        .part("uploadFile", part)
+        .text("upload_model", "overwrite");
+    let answer = reqwest::Client::new()
+        .post(format!("{}{}", fake.endpoint(), soc("playbooks/import")))
+        .header("x-auth-token", secmaster_fake::FAKE_TOKEN)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 400);
+    let refusal: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(refusal["code"], codes::INVALID_PARAMETER, "{refusal}");
+    assert!(
+        refusal["message"]
+            .as_str()
+            .unwrap()
+            .contains("upload_model")
+    );
+    let listed = ok(&fake, Method::GET, &named, None).await;
+    assert_eq!(listed["total"], 0, "{listed}");
+
+    c.import_playbook(&p, &w, "playbooks.json", file)
+        .upload_model(PlaybookUploadModel::Import)
+        .send()
+        .await
+        .unwrap();
+    let listed = ok(&fake, Method::GET, &named, None).await;
+    assert_eq!(listed["total"], 1, "{listed}");
+}

@@ -14,8 +14,53 @@ use crate::Error;
 /// wraps an object. Its bytes.
 pub(super) fn json_body(
     request: RequestBody,
-    mut set: Vec<(&'static str, Value)>,
+    set: Vec<(&'static str, Value)>,
 ) -> Result<Bytes, Error> {
+    let set = checked(request, set)?;
+    // Serialized from the fields as set (sorted by name), with no map built on the way; an
+    // array body is its one field's value.
+    let bytes = match request.wrap {
+        _ if request.array => serde_json::to_vec(set.first().map_or(&Value::Null, |(_, v)| v)),
+        Some(member) => {
+            let outer = |name: &str| request.fields.iter().any(|f| f.name == name && f.outer);
+            let (beside, inner): (Vec<_>, Vec<_>) =
+                set.into_iter().partition(|(name, _)| outer(name));
+            serde_json::to_vec(&Wrapped(member, Fields(&inner), Fields(&beside)))
+        }
+        None => serde_json::to_vec(&Fields(&set)),
+    }
+    .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
+    Ok(bytes.into())
+}
+
+/// A form's text parts: the fields set besides its file (`file`, the part the file goes in),
+/// checked against the spec's as a JSON body's are, each as its text (a string as it is, any
+/// other scalar as its JSON).
+pub(super) fn form_texts(
+    request: RequestBody,
+    file: &'static str,
+    mut set: Vec<(&'static str, Value)>,
+) -> Result<Vec<(&'static str, String)>, Error> {
+    // The file goes in its own part (`encode_form` checks it); a stand-in is checked as set.
+    let i = set.partition_point(|(n, _)| *n < file);
+    set.insert(i, (file, Value::String("the file".to_owned())));
+    let texts = checked(request, set)?
+        .into_iter()
+        .filter(|(name, _)| *name != file)
+        .map(|(name, value)| match value {
+            Value::String(text) => (name, text),
+            other => (name, other.to_string()),
+        })
+        .collect();
+    Ok(texts)
+}
+
+/// The fields set, checked against the spec's (names, values, mandatory ones, the fewest,
+/// `x-required-when`), with a mandatory field of one allowed value filled in.
+fn checked(
+    request: RequestBody,
+    mut set: Vec<(&'static str, Value)>,
+) -> Result<Vec<(&'static str, Value)>, Error> {
     for (name, _) in &set {
         if !request.fields.iter().any(|f| f.name == *name) {
             return Err(Error::invalid(
@@ -64,20 +109,7 @@ pub(super) fn json_body(
     if let Some(rule) = request.rules().find(|r| r.is_broken_by_fields(get)) {
         return Err(super::request::broken(rule));
     }
-    // Serialized from the fields as set (sorted by name), with no map built on the way; an
-    // array body is its one field's value.
-    let bytes = match request.wrap {
-        _ if request.array => serde_json::to_vec(set.first().map_or(&Value::Null, |(_, v)| v)),
-        Some(member) => {
-            let outer = |name: &str| request.fields.iter().any(|f| f.name == name && f.outer);
-            let (beside, inner): (Vec<_>, Vec<_>) =
-                set.into_iter().partition(|(name, _)| outer(name));
-            serde_json::to_vec(&Wrapped(member, Fields(&inner), Fields(&beside)))
-        }
-        None => serde_json::to_vec(&Fields(&set)),
-    }
-    .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
-    Ok(bytes.into())
+    Ok(set)
 }
 
 /// The body fields set, serialized as a JSON object in their order.

@@ -23,7 +23,7 @@ pub(crate) struct Request<O: Op> {
     query: Query,
     /// The body fields set, sorted by name (the order the bindings' types serialize in).
     body: Vec<(&'static str, Value)>,
-    /// A file to upload: its form field, name and bytes.
+    /// A file to upload: its form field, name and bytes (the form's other fields are in `body`).
     form: Option<(&'static str, String, Bytes)>,
     pub(crate) options: CallOptions,
     /// The first problem a setter or check met: the field and what is wrong.
@@ -200,7 +200,12 @@ impl<O: Op + 'static> Request<O> {
             return call.check(Err(Error::invalid(field, reason)));
         }
         if let Some((field, name, contents)) = self.form {
-            return match super::encode_form(field, &name, contents) {
+            let texts = match O::OPERATION.request {
+                Some(request) => super::body::form_texts(request, field, self.body),
+                None => Ok(Vec::new()),
+            };
+            let form = texts.and_then(|texts| super::encode_form(field, &name, contents, &texts));
+            return match form {
                 Ok((bytes, content_type)) => call.raw_body(bytes, content_type),
                 Err(e) => call.check(Err(e)),
             };

@@ -1,6 +1,6 @@
 //! A file upload as `multipart/form-data`: one part carrying the file name and the bytes
-//! unchanged, encoded once with reqwest's `multipart` so that every attempt sends (and AK/SK
-//! signs) the same bytes.
+//! unchanged, then a text part per other field set, encoded once with reqwest's `multipart` so
+//! that every attempt sends (and AK/SK signs) the same bytes.
 
 use bytes::Bytes;
 use futures_util::{FutureExt, TryStreamExt};
@@ -9,12 +9,13 @@ use reqwest::multipart::{Form, Part};
 
 use crate::Error;
 
-/// The file as the form to send, in the part `field`: its bytes and its Content-Type with the
-/// boundary.
+/// The file as the form to send, in the part `field`, followed by the `texts` (checked fields,
+/// each a text part): its bytes and its Content-Type with the boundary.
 pub(crate) fn encode_form(
     field: &'static str,
     name: &str,
     contents: Bytes,
+    texts: &[(&'static str, String)],
 ) -> Result<(Bytes, HeaderValue), Error> {
     if name.trim().is_empty() {
         return Err(Error::invalid("file_name", "is empty"));
@@ -33,7 +34,10 @@ pub(crate) fn encode_form(
         return Err(Error::invalid(field, "the file is empty"));
     }
     let part = Part::stream(contents).file_name(name.to_owned());
-    let form = Form::new().percent_encode_noop().part(field, part);
+    let form = texts.iter().fold(
+        Form::new().percent_encode_noop().part(field, part),
+        |form, (name, text)| form.text(*name, text.clone()),
+    );
     let content_type = format!("multipart/form-data; boundary={}", form.boundary());
     // Every part is in memory, so the stream is ready at once.
     let chunks: Vec<Bytes> = form

@@ -16,8 +16,13 @@ pub fn expand_path(op: &Operation, values: &[&str]) -> Result<String, Error> {
 /// For the fuzz targets: the multipart form an import of `contents` as `file_name` sends, and
 /// its Content-Type.
 pub fn import_form(file_name: &str, contents: &[u8]) -> Result<(Bytes, String), Error> {
-    crate::runtime::encode_form("uploadFile", file_name, Bytes::copy_from_slice(contents))
-        .map(|(body, content_type)| (body, content_type.to_str().unwrap_or("").to_owned()))
+    crate::runtime::encode_form(
+        "uploadFile",
+        file_name,
+        Bytes::copy_from_slice(contents),
+        &[],
+    )
+    .map(|(body, content_type)| (body, content_type.to_str().unwrap_or("").to_owned()))
 }
 
 /// For the fuzz targets: `body` read as a 200 answer of each shape the operations have (an
