@@ -9,7 +9,9 @@ use std::sync::Mutex;
 
 use reqwest::header::{HeaderMap, HeaderName};
 
-use crate::redact::one_line;
+use secmaster_bindings::Operation;
+
+use crate::redact::{Redactor, one_line};
 
 const INFO: HeaderName = HeaderName::from_static("x-api-deprecation-info");
 const DATE: HeaderName = HeaderName::from_static("x-api-deprecation-date");
@@ -32,8 +34,25 @@ pub struct Deprecation {
 }
 
 impl Deprecation {
+    /// The notice of `op` in an answer's `headers`, when they carry either header: its texts
+    /// redacted, logged the first time `op` is noticed in this process.
+    pub(crate) fn noticed(
+        op: &'static Operation,
+        headers: &HeaderMap,
+        redactor: &Redactor,
+    ) -> Option<Self> {
+        let mut notice = Self::from_headers(headers)?;
+        notice.operation = op.id;
+        notice.replaced_by = op.replaced_by;
+        // The headers were redacted as text; read leniently, a notice is redacted again.
+        notice.info = notice.info.map(|t| redactor.text(t));
+        notice.date = notice.date.map(|t| redactor.text(t));
+        notice.log_once();
+        Some(notice)
+    }
+
     /// The notice in `headers`, when they carry either header.
-    pub(crate) fn from_headers(headers: &HeaderMap) -> Option<Self> {
+    fn from_headers(headers: &HeaderMap) -> Option<Self> {
         let text = |name: &HeaderName| {
             // Read as UTF-8, leniently: a notice in Chinese is still a notice.
             let value = String::from_utf8_lossy(headers.get(name)?.as_bytes());
@@ -61,7 +80,7 @@ impl Deprecation {
     }
 
     /// Logs the notice, the first time one of its operation is seen in this process.
-    pub(crate) fn log_once(&self) {
+    fn log_once(&self) {
         static SEEN: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
         let mut seen = SEEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if seen.contains(&self.operation) {

@@ -108,11 +108,11 @@ async fn exchange(
     })
 }
 
-/// One attempt, its answer read: an error status or an oversized body as the error, else the
-/// operation's shape decoded.
+/// One attempt of `op`, its answer read: an error status or an oversized body as the error, else
+/// the operation's shape decoded, with the service's deprecation notice when it sends one.
 pub(super) async fn attempt_once<T>(
     inner: &crate::client::Inner,
-    prepared: &Prepared,
+    (op, prepared): (&'static secmaster_bindings::Operation, &Prepared),
     timeout: Duration,
     (limit, setter): (usize, &'static str),
     attempt_no: u32,
@@ -127,7 +127,7 @@ pub(super) async fn attempt_once<T>(
     match super::response::unsuccessful(&exchange, &inner.redactor, (limit, setter), now) {
         Some(failure) => Err(failure),
         None => decode(&exchange, &inner.redactor).map(|(result, mut meta)| {
-            meta.deprecation = crate::Deprecation::from_headers(&exchange.headers);
+            meta.deprecation = crate::Deprecation::noticed(op, &exchange.headers, &inner.redactor);
             (result, meta)
         }),
     }

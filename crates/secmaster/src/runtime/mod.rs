@@ -306,19 +306,12 @@ async fn execute<T>(
         attempt_no += 1;
         let attempt_started = Instant::now();
         let outcome =
-            attempt::attempt_once(inner, prepared, timeout, limit, attempt_no, decode).await;
+            attempt::attempt_once(inner, (op, prepared), timeout, limit, attempt_no, decode).await;
         let latency_ms = attempt_started.elapsed().as_millis() as u64;
         let (error, retry_after) = match outcome {
             Ok((result, mut meta)) => {
                 meta.request_id = meta.request_id.map(|id| inner.redactor.text(id));
                 meta.after_ambiguous = ambiguous_before;
-                if let Some(notice) = &mut meta.deprecation {
-                    notice.operation = op.id;
-                    notice.replaced_by = op.replaced_by;
-                    notice.info = notice.info.take().map(|t| inner.redactor.text(t));
-                    notice.date = notice.date.take().map(|t| inner.redactor.text(t));
-                    notice.log_once();
-                }
                 let request_id = meta.request_id.as_deref().unwrap_or("");
                 tracing::info!(
                     attempt = attempt_no,
