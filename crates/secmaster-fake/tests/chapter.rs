@@ -3,6 +3,9 @@
 //! with filters and paging, scoped credentials, faults per operation, and many clients at once
 //! checked against a sequential model.
 
+#[path = "common/official_sdk.rs"]
+mod official_sdk;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -1042,53 +1045,13 @@ async fn an_upload_signed_as_the_official_sdks_sign_it_is_accepted() {
 }
 
 /// The official Huawei Python SDK drives a workflow's whole life against the fake's binary, and
-/// reads every answer through its own models. CI installs the SDK and sets
-/// SECMASTER_OFFICIAL_PYTHON and runs the ignored tests; run with `--include-ignored` without it,
-/// the test fails.
+/// reads every answer through its own models. Ignored without the SDK (`common/official_sdk.rs`
+/// says how CI runs it).
 #[test]
 #[ignore = "needs the official Huawei Python SDK: set SECMASTER_OFFICIAL_PYTHON"]
 fn the_official_python_sdk_walks_a_workflows_life_against_the_binary() {
-    use std::io::BufRead;
-    let python = std::env::var_os("SECMASTER_OFFICIAL_PYTHON").expect(
-        "SECMASTER_OFFICIAL_PYTHON must name a python with huaweicloudsdksecmaster installed",
-    );
-    let mut fake = std::process::Command::new(env!("CARGO_BIN_EXE_secmaster-fake"))
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The fake's stdout is read for its first line and then dropped: it must go on serving.
-    let mut first = String::new();
-    std::io::BufReader::new(fake.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let endpoint = first
-        .trim()
-        .strip_prefix("secmaster-fake listening on ")
-        .unwrap_or_else(|| panic!("{first:?}"))
-        .to_owned();
     let (p, w, _) = page();
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/python/official_sdk_lifecycle.py"
-    );
-    let out = std::process::Command::new(python)
-        .arg(script)
-        .args([endpoint.as_str(), FAKE_AK, FAKE_SK, &p, &w, DATACLASS])
-        .env(
-            "HOME",
-            std::env::temp_dir().join("secmaster-official-sdk-home"),
-        )
-        .output()
-        .unwrap();
-    let _ = fake.kill();
-    let _ = fake.wait();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let seen = official_sdk::walk("official_sdk_lifecycle.py", &[&p, &w, DATACLASS]);
     assert_eq!(
         seen,
         serde_json::json!({"activated": "activated", "back": ["made by the official SDK"], "created_version": "pending_submit", "enabled": true, "export_bytes": seen["export_bytes"], "imported": "00000000", "instances": 1, "nodes": 1, "review": "PASS", "running": "RUNNING", "submitted": "pending_approval", "terminated": "TERMINATED"})

@@ -9,6 +9,8 @@
 mod engine;
 mod lifecycle;
 mod official;
+#[path = "../common/official_sdk.rs"]
+mod official_sdk;
 mod reports;
 mod review;
 mod versions;

@@ -7,6 +7,8 @@ mod alerts;
 mod dataclasses;
 mod files;
 mod official;
+#[path = "../common/official_sdk.rs"]
+mod official_sdk;
 mod relations;
 mod searches;
 mod workspaces;
