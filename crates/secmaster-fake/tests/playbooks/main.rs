@@ -11,23 +11,19 @@ mod lifecycle;
 mod official;
 #[path = "../common/official_sdk.rs"]
 mod official_sdk;
+#[path = "../common/page.rs"]
+mod page;
 mod reports;
 mod review;
 mod versions;
 
 use std::time::Duration;
 
-use reqwest::Method;
 use secmaster::bindings::types::{CreatePlaybookAction, CreatePlaybookRuleInfo};
-use secmaster::{Client, Credentials};
-use secmaster_fake::{Config, FAKE_TOKEN, FakeSecMaster, SeedWorkflow};
+use secmaster_fake::{Config, FakeSecMaster, SeedWorkflow};
 use serde_json::{Value, json};
 
-/// The page's project and workspace (seeded by default).
-pub fn page() -> (String, String) {
-    let seed = SeedWorkflow::page_example();
-    (seed.project_id, seed.workspace_id)
-}
+pub use page::{alert, call, client, ok, page, soc};
 
 /// The seeded workflow, which actions run.
 pub fn workflow() -> String {
@@ -47,53 +43,6 @@ pub async fn fake_with(run_time: Duration, fail_runs: bool) -> FakeSecMaster {
     FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap()
-}
-
-/// A client of the fake with its token.
-pub fn client(fake: &FakeSecMaster) -> Client {
-    Client::builder()
-        .endpoint(fake.endpoint())
-        .credentials(Credentials::token(FAKE_TOKEN))
-        .build()
-        .unwrap()
-}
-
-/// One call: the status and the JSON answer (`null` when the body is empty).
-pub async fn call(
-    fake: &FakeSecMaster,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method, format!("{}{path}", fake.endpoint()))
-        .header("x-auth-token", FAKE_TOKEN)
-        .header("content-type", "application/json;charset=UTF-8");
-    if let Some(body) = body {
-        request = request.body(body.to_string());
-    }
-    let answer = request.send().await.unwrap();
-    let status = answer.status().as_u16();
-    let bytes = answer.bytes().await.unwrap();
-    let value = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{path}: {e}: {bytes:?}"))
-    };
-    (status, value)
-}
-
-/// A call that must succeed: its answer.
-pub async fn ok(fake: &FakeSecMaster, method: Method, path: &str, body: Option<Value>) -> Value {
-    let (status, answer) = call(fake, method, path, body).await;
-    assert_eq!(status, 200, "{path}: {answer}");
-    answer
-}
-
-/// The path of the page's workspace, followed by `rest`.
-pub fn soc(rest: &str) -> String {
-    let (p, w) = page();
-    format!("/v1/{p}/workspaces/{w}/soc/{rest}")
 }
 
 /// What a playbook is made with: its version's trigger and flags, its rule, its actions'
@@ -230,18 +179,6 @@ pub async fn enabled(fake: &FakeSecMaster, book: &Book) -> Made {
     publish(fake, &made.version).await;
     enable(fake, &made).await;
     made
-}
-
-/// Creates an alert with `fields`; its ID.
-pub async fn alert(fake: &FakeSecMaster, fields: Value) -> String {
-    let answer = ok(
-        fake,
-        Method::POST,
-        &soc("alerts"),
-        Some(json!({"data_object": fields})),
-    )
-    .await;
-    answer["data"]["id"].as_str().unwrap().to_owned()
 }
 
 /// The playbook instances (every one, newest first), paged through by the client.
