@@ -116,7 +116,8 @@ async fn faults_given_on_the_command_line_hit_their_operation_as_many_times_as_s
 
 #[tokio::test]
 async fn a_run_lasts_what_run_time_ms_says() {
-    let fake = Binary::start(&["--run-time-ms", "400"]);
+    // Longer than the default (2 s), with seconds of margin either way on a busy machine.
+    let fake = Binary::start(&["--run-time-ms", "5000"]);
     let http = http();
     let id = workflow_id();
     let enabled = http
@@ -154,12 +155,16 @@ async fn a_run_lasts_what_run_time_ms_says() {
         shown["status"].as_str().unwrap_or_default().to_owned()
     };
     assert_eq!(status().await, "RUNNING");
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(
-        status().await,
-        "FINISHED",
-        "ended after 400 ms, not the default 2 s"
-    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(status().await, "RUNNING", "the default 2 s did not end it");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while status().await != "FINISHED" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "ended after 5 s, not never"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[test]

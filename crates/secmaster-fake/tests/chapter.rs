@@ -800,7 +800,8 @@ async fn running_fake(run_time: Duration, fail_runs: bool) -> FakeSecMaster {
 
 #[tokio::test]
 async fn a_run_finishes_by_itself_and_commands_change_it_as_they_say() {
-    let fake = running_fake(Duration::from_millis(1500), false).await;
+    // A run that ends only when the clock is moved past it: the commands do not race its end.
+    let fake = running_fake(Duration::from_secs(60), false).await;
     let c = client(&fake);
     let (p, w, f) = page();
     let run = c
@@ -826,6 +827,7 @@ async fn a_run_finishes_by_itself_and_commands_change_it_as_they_say() {
         (Some(secmaster::InstanceStatus::Retrying), Some(1))
     );
     command().debug("start", "{\"k\":1}").send().await.unwrap();
+    fake.shift_clock(61);
     let done = c
         .show_workflow_instance(&p, &w, &id)
         .with_topology(true)

@@ -90,7 +90,8 @@ async fn hundred_at_once(client: &Client) -> (Duration, Duration) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_calls_share_one_refresh() {
-    let delay = Duration::from_millis(300);
+    // Long enough that all 100 tasks have asked for keys before the fetch ends, on a busy machine.
+    let delay = Duration::from_millis(1000);
     // No keys yet: every call waits for the one fetch.
     let (meta, provider) = metadata(2 * 3600, delay).await;
     let (client, secmaster) = client_with(provider).await;
@@ -111,11 +112,12 @@ async fn a_hundred_concurrent_calls_share_one_refresh() {
     assert_eq!(meta.counts()[SECURITY_KEY], 2, "one refresh for 100 calls");
     assert!(fastest < delay, "the others did not wait: {fastest:?}");
 
-    // Expired keys: all wait for one refresh.
-    let (meta, provider) = metadata(1, delay).await;
+    // Expired keys: all wait for one refresh. (They live 2 s from being served, a delay
+    // before they arrive: past their expiry once the call has ended and 2 s more have passed.)
+    let (meta, provider) = metadata(2, delay).await;
     let (client, _secmaster) = client_with(provider).await;
     list(&client).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     let (took, _) = hundred_at_once(&client).await;
     println!("100 calls, keys expired: {took:?} in all");
     assert!(meta.counts()[SECURITY_KEY] <= 3, "{:?}", meta.counts());

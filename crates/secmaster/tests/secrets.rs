@@ -32,16 +32,17 @@ async fn exercise(credentials: Credentials, its_secrets: &[&str], shown: &mut Ve
         Reply::json(401, r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"r"}"#),
         Reply::json(503, "{}"),
         Reply::ok(),
-        Reply::ok().delayed(Duration::from_secs(2)),
-        Reply::ok().delayed(Duration::from_secs(2)),
-        Reply::ok().delayed(Duration::from_secs(2)),
+        Reply::ok().delayed(Duration::from_secs(3)),
+        Reply::ok().delayed(Duration::from_secs(3)),
+        Reply::ok().delayed(Duration::from_secs(3)),
     ])
     .await;
     let builder = Client::builder()
         .endpoint(&server.url)
         .credentials(credentials.clone())
         .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
-        .attempt_timeout(Duration::from_millis(300));
+        // Long enough for a busy machine's server to read each request before it times out.
+        .attempt_timeout(Duration::from_millis(1000));
     shown.push(format!("{builder:?} {credentials:?} {credentials:#?}"));
     let credentials_for_echo = credentials.clone();
     let client = builder.build().unwrap();

@@ -577,7 +577,8 @@ async fn a_create_is_retried_only_when_it_surely_never_arrived() {
         .aop_type(AopType::Normal)
         .dataclass_id("dc")
         .labels(Label::Ip)
-        .attempt_timeout(Duration::from_millis(200))
+        // Long enough for a busy machine's server to read the request before it times out.
+        .attempt_timeout(Duration::from_millis(1000))
         .send()
         .await
         .unwrap_err();

@@ -17,13 +17,14 @@ use super::{alert, call, client, ids, page, search, soc};
 /// Five alerts a second apart: (title, severity, count).
 async fn five(fake: &FakeSecMaster) -> Vec<String> {
     let mut made = Vec::new();
-    for (title, severity, count) in [
+    let alerts = [
         ("ACK flood", "High", 5),
         ("SYN flood", "High", 50),
         ("Port scan", "Low", 1),
         ("Brute force", "Medium", 12),
         ("ACK storm", "Fatal", 500),
-    ] {
+    ];
+    for (second, (title, severity, count)) in (1..).zip(alerts) {
         made.push(
             alert(
                 fake,
@@ -31,7 +32,8 @@ async fn five(fake: &FakeSecMaster) -> Vec<String> {
             )
             .await,
         );
-        fake.shift_clock(1);
+        // The clock's offset is absolute: each alert a second after the one before.
+        fake.shift_clock(second);
     }
     made
 }
