@@ -1062,10 +1062,11 @@ fn a_forms_other_fields_are_text_setters_and_must_be_scalars() {
         1,
     );
     assert_ne!(object, spec, "the edit applies");
-    let msg = xtask::generate_both(&object, Path::new("spec/broken.yaml"), "spec/broken.yaml")
-        .err()
-        .expect("an object in a form is refused")
-        .to_string();
+    let Err(msg) = xtask::generate_both(&object, Path::new("spec/broken.yaml"), "spec/broken.yaml")
+    else {
+        panic!("an object in a form is refused");
+    };
+    let msg = msg.to_string();
     assert!(
         msg.contains("the multipart field `details` is not a file nor a scalar"),
         "{msg}"
