@@ -1071,4 +1071,19 @@ fn a_forms_other_fields_are_text_setters_and_must_be_scalars() {
         msg.contains("the multipart field `details` is not a file nor a scalar"),
         "{msg}"
     );
+    let nullable = spec.replacen(
+        "        upload_model:\n          $ref: '#/components/schemas/PlaybookUploadModel'\n",
+        "        upload_model:\n          $ref: '#/components/schemas/PlaybookUploadModel'\n        note:\n          type: string\n          nullable: true\n",
+        1,
+    );
+    let Err(msg) =
+        xtask::generate_both(&nullable, Path::new("spec/broken.yaml"), "spec/broken.yaml")
+    else {
+        panic!("a nullable text part is refused");
+    };
+    assert!(
+        msg.to_string()
+            .contains("the multipart field `note` is nullable or beside a wrapped object"),
+        "{msg}"
+    );
 }

@@ -79,8 +79,9 @@ pub(crate) async fn operation(State(fake): State<Arc<Inner>>, request: Request) 
     })
 }
 
-/// The parts of a `multipart/form-data` body that its operation's form names: the file, and the
-/// text of each other field (the first part of each name); parts it does not name are ignored.
+/// The parts of a `multipart/form-data` body that its operation's form names: the file (its first
+/// part), and the text of every other part, in order (a second part of the file's name among
+/// them, empty, so that the check refuses a name sent twice); parts it does not name are ignored.
 #[derive(Default)]
 struct Form {
     file: Option<Bytes>,
@@ -104,11 +105,11 @@ async fn read_form(
             .name()
             .and_then(|n| request.fields.iter().find(|f| f.name == n));
         let Some(field) = named else { continue };
-        if matches!(field.kind, FieldKind::Binary) {
-            if form.file.is_none() {
-                form.file = Some(part.bytes().await.ok()?);
-            }
-        } else if !form.texts.iter().any(|(n, _)| *n == field.name) {
+        if matches!(field.kind, FieldKind::Binary) && form.file.is_none() {
+            form.file = Some(part.bytes().await.ok()?);
+        } else if matches!(field.kind, FieldKind::Binary) {
+            form.texts.push((field.name, String::new()));
+        } else {
             form.texts.push((field.name, part.text().await.ok()?));
         }
     }

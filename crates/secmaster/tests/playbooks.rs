@@ -485,7 +485,7 @@ async fn a_deprecation_is_logged_once_per_operation() {
 }
 
 #[tokio::test]
-async fn an_import_sends_its_upload_model_as_a_text_part_after_the_file() {
+async fn an_import_sends_its_upload_model_as_a_text_part_before_the_file() {
     use secmaster::bindings::open_enums::PlaybookUploadModel;
     let acknowledged = json!({"code": "00000000", "message": ""}).to_string();
     let replies = vec![
@@ -519,10 +519,11 @@ async fn an_import_sends_its_upload_model_as_a_text_part_after_the_file() {
         content_type.split_once("boundary=").unwrap().1.to_owned()
     };
     let (b, body) = (boundary(&seen[0]), String::from_utf8_lossy(&seen[0].body));
+    // The official SDK's order: the text fields, then the file.
     let expected = format!(
-        "--{b}\r\nContent-Disposition: form-data; name=\"uploadFile\"; filename=\"playbooks.json\"\r\n\r\n\
-         [{{\"name\":\"pb\"}}]\r\n\
-         --{b}\r\nContent-Disposition: form-data; name=\"upload_model\"\r\n\r\nverify\r\n--{b}--\r\n"
+        "--{b}\r\nContent-Disposition: form-data; name=\"upload_model\"\r\n\r\nverify\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"uploadFile\"; filename=\"playbooks.json\"\r\n\r\n\
+         [{{\"name\":\"pb\"}}]\r\n--{b}--\r\n"
     );
     assert_eq!(body, expected);
     let plain = String::from_utf8_lossy(&seen[1].body);

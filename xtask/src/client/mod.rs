@@ -275,7 +275,8 @@ fn form(op: &OpInfo) -> Result<Option<TokenStream>, String> {
     let [file] = files.as_slice() else {
         return Err("a multipart body needs exactly one `format: binary` field".to_owned());
     };
-    // The other fields are set by their setters and sent as text parts: scalars only.
+    // The other fields are set by their setters and sent as text parts: scalars only, neither
+    // nullable (a part cannot say `null`) nor wrapped (a form has no object to wrap them in).
     if let Some(f) = fields.iter().find(|f| {
         !matches!(
             f.kind,
@@ -291,6 +292,16 @@ fn form(op: &OpInfo) -> Result<Option<TokenStream>, String> {
             "the multipart field `{}` is not a file nor a scalar: a form's text parts carry scalars",
             f.name
         ));
+    }
+    if let Some(f) = fields.iter().find(|f| f.nullable || f.outer) {
+        return Err(format!(
+            "the multipart field `{}` is nullable or beside a wrapped object: a form's text parts \
+             carry plain scalars",
+            f.name
+        ));
+    }
+    if op.body.as_ref().is_some_and(|b| b.wrap.is_some()) {
+        return Err("a multipart body cannot wrap an object (`x-rust-wrap`)".to_owned());
     }
     let wire = &file.name;
     Ok(Some(

@@ -84,8 +84,9 @@ fn parse_array(body: &[u8]) -> Result<Value, Rejection> {
 }
 
 /// A form's text fields checked against the descriptor of its operation, as a JSON body's are:
-/// a mandatory one sent, each value of its kind and within the spec's bounds and enums (an
-/// integer or boolean field's text read as its JSON). A body that is no form has none.
+/// no part sent twice, a mandatory one sent and not blank, each value of its kind and within the
+/// spec's bounds and enums (a number or boolean field's text read as its JSON). A body that is
+/// no form has none.
 pub(super) fn form_texts(r: &Request<'_>) -> Result<(), Rejection> {
     let Some(request) =
         r.op.request
@@ -93,6 +94,17 @@ pub(super) fn form_texts(r: &Request<'_>) -> Result<(), Rejection> {
     else {
         return Ok(());
     };
+    // A part sent twice is ambiguous (servers join, keep the first or the last): refused.
+    for (i, (name, _)) in r.texts.iter().enumerate() {
+        let file = request
+            .fields
+            .iter()
+            .any(|f| f.name == *name && matches!(f.kind, FieldKind::Binary));
+        if file || r.texts[..i].iter().any(|(n, _)| n == name) {
+            let message = format!("{name} is sent twice");
+            return Err(reject(codes::INVALID_PARAMETER, message));
+        }
+    }
     for field in request.fields {
         if matches!(field.kind, FieldKind::Binary) {
             continue;
@@ -104,13 +116,22 @@ pub(super) fn form_texts(r: &Request<'_>) -> Result<(), Rejection> {
             }
             continue;
         };
-        let value = match field.kind {
-            FieldKind::Integer { .. }
-            | FieldKind::IntegerEnum { .. }
-            | FieldKind::Number
-            | FieldKind::Boolean => {
-                serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
-            }
+        if field.required && text.trim().is_empty() {
+            let message = format!("{} is required and is empty", field.name);
+            return Err(reject(codes::MISSING_FIELD, message));
+        }
+        // A number or boolean field's text read as its JSON (`null` is no value of theirs).
+        let scalar = serde_json::from_str(text)
+            .ok()
+            .filter(|v: &Value| !v.is_null());
+        let value = match (&field.kind, scalar) {
+            (
+                FieldKind::Integer { .. }
+                | FieldKind::IntegerEnum { .. }
+                | FieldKind::Number
+                | FieldKind::Boolean,
+                Some(value),
+            ) => value,
             _ => Value::String(text.to_owned()),
         };
         if let Some(problem) = field.problem(&value) {

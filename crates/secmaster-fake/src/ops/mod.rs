@@ -136,6 +136,15 @@ impl Ctx<'_> {
         Ok(out)
     }
 
+    /// Runs `f` on the workspace as [`Ctx::change`] would, held to the same limits, and keeps
+    /// nothing.
+    fn trial<T>(
+        &self,
+        f: impl FnOnce(&mut Workspace) -> Result<T, Rejection>,
+    ) -> Result<T, Rejection> {
+        crate::lock(self.store).trial(self.project, self.workspace, f)
+    }
+
     /// Ends the runs whose time has come (each end takes a sequence number), then reads the
     /// workspace, under one lock.
     fn settled<T>(

@@ -183,10 +183,10 @@ pub(super) fn files(ctx: &Ctx<'_>, r: &Request<'_>) -> Result<Response, Rejectio
         .map_err(|e| reject(codes::MALFORMED_FILE, format!("the file is not JSON: {e}")))?;
     let read = checked(read_playbooks(&file)?, ctx.workspace)?;
     let ids = (ctx.project, ctx.workspace);
-    // `verify` checks the file as an import would (names taken included), on a copy of the
-    // workspace that is then dropped; `import` is the default.
+    // `verify` checks the file as an import would (names taken and the workspace's limits
+    // included) and keeps nothing; `import` is the default.
     if r.text("upload_model") == Some("verify") {
-        ctx.read(|s| s.clone().import_playbooks(&read, ids, r.caller))?;
+        ctx.trial(|s| s.import_playbooks(&read, ids, r.caller))?;
     } else {
         ctx.change(|s| s.import_playbooks(&read, ids, r.caller))?;
     }

@@ -156,6 +156,30 @@ impl Store {
         workspace: &str,
         change: impl FnOnce(&mut Workspace) -> Result<T, Rejection>,
     ) -> Result<(u64, T), Rejection> {
+        let (seq, out) = self.apply(project, workspace, change, true)?;
+        Ok((seq.expect("a kept change is numbered"), out))
+    }
+
+    /// Runs `change` as [`Store::change`] does, held to the same limits, and keeps nothing (no
+    /// sequence number taken): what a dry run (an import's `verify`) answers.
+    pub(crate) fn trial<T>(
+        &mut self,
+        project: &str,
+        workspace: &str,
+        change: impl FnOnce(&mut Workspace) -> Result<T, Rejection>,
+    ) -> Result<T, Rejection> {
+        self.apply(project, workspace, change, false)
+            .map(|(_, out)| out)
+    }
+
+    /// [`Store::change`], kept when `keep` (its sequence number), else checked and dropped.
+    fn apply<T>(
+        &mut self,
+        project: &str,
+        workspace: &str,
+        change: impl FnOnce(&mut Workspace) -> Result<T, Rejection>,
+        keep: bool,
+    ) -> Result<(Option<u64>, T), Rejection> {
         self.check_space(project, workspace)?;
         let key = (project.to_owned(), workspace.to_owned());
         let space = self.workspaces.get_mut(&key).expect("checked");
@@ -170,6 +194,9 @@ impl Store {
                 self.limits.max_workspace_bytes
             )));
         }
+        if !keep {
+            return Ok((None, out));
+        }
         for key in delta.removed {
             space.costs.remove(&key);
         }
@@ -177,7 +204,7 @@ impl Store {
         space.bytes = bytes;
         space.ws = copy;
         self.seq += 1;
-        Ok((self.seq, out))
+        Ok((Some(self.seq), out))
     }
 }
 

@@ -446,27 +446,43 @@ async fn an_import_in_verify_mode_checks_the_file_and_keeps_nothing() {
     let listed = ok(&fake, Method::GET, &named, None).await;
     assert_eq!(listed["total"], 0, "verify imports nothing: {listed}");
 
-    // A mode the spec does not list is refused by the fake, as the client refuses to send it.
-    let part = reqwest::multipart::Part::bytes(file.clone()).file_name("playbooks.json");
-    let form = reqwest::multipart::Form::new()
-        .part("uploadFile", part)
-        .text("upload_model", "overwrite");
-    let answer = reqwest::Client::new()
-        .post(format!("{}{}", fake.endpoint(), soc("playbooks/import")))
-        .header("x-auth-token", secmaster_fake::FAKE_TOKEN)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status().as_u16(), 400);
-    let refusal: serde_json::Value = answer.json().await.unwrap();
-    assert_eq!(refusal["code"], codes::INVALID_PARAMETER, "{refusal}");
-    assert!(
-        refusal["message"]
-            .as_str()
-            .unwrap()
-            .contains("upload_model")
-    );
+    // A mode the spec does not list, or a part sent twice, is refused by the fake (the client
+    // cannot send either).
+    let raw = |texts: &[&str], files: usize| {
+        let mut form = reqwest::multipart::Form::new();
+        for text in texts {
+            form = form.text("upload_model", text.to_string());
+        }
+        for _ in 0..files {
+            let part = reqwest::multipart::Part::bytes(file.clone()).file_name("playbooks.json");
+            form = form.part("uploadFile", part);
+        }
+        reqwest::Client::new()
+            .post(format!("{}{}", fake.endpoint(), soc("playbooks/import")))
+            .header("x-auth-token", secmaster_fake::FAKE_TOKEN)
+            .multipart(form)
+            .send()
+    };
+    for (texts, files, why) in [
+        (
+            &["overwrite"][..],
+            1,
+            "`overwrite` is not one of import, verify",
+        ),
+        (
+            &["verify", "overwrite"][..],
+            1,
+            "upload_model is sent twice",
+        ),
+        (&["verify"][..], 2, "uploadFile is sent twice"),
+    ] {
+        let answer = raw(texts, files).await.unwrap();
+        assert_eq!(answer.status().as_u16(), 400);
+        let refusal: serde_json::Value = answer.json().await.unwrap();
+        assert_eq!(refusal["code"], codes::INVALID_PARAMETER, "{refusal}");
+        let message = refusal["message"].as_str().unwrap();
+        assert!(message.contains(why), "{why}: {message}");
+    }
     let listed = ok(&fake, Method::GET, &named, None).await;
     assert_eq!(listed["total"], 0, "{listed}");
 
@@ -477,4 +493,42 @@ async fn an_import_in_verify_mode_checks_the_file_and_keeps_nothing() {
         .unwrap();
     let listed = ok(&fake, Method::GET, &named, None).await;
     assert_eq!(listed["total"], 1, "{listed}");
+}
+
+#[tokio::test]
+async fn an_import_verified_is_held_to_the_workspaces_limits_as_an_import() {
+    use secmaster::bindings::open_enums::PlaybookUploadModel;
+    let mut config = secmaster_fake::Config::default();
+    config.limits.max_objects = 1;
+    let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let (p, w) = page();
+    let c = client(&fake);
+    let made = draft(&fake, &Book::high_alerts("limited")).await;
+    let file = c
+        .export_playbook(&p, &w)
+        .id([made.playbook.as_str()])
+        .send()
+        .await
+        .unwrap()
+        .to_vec();
+    let gone = format!("playbooks/{}", made.playbook);
+    ok(&fake, Method::DELETE, &soc(&gone), None).await;
+    // The one playbook the workspace may hold is another one now.
+    c.create_playbook(&p, &w)
+        .name("the one")
+        .workspace_id(&w)
+        .send()
+        .await
+        .unwrap();
+    let import = |mode: PlaybookUploadModel| {
+        c.import_playbook(&p, &w, "playbooks.json", file.clone())
+            .upload_model(mode)
+            .send()
+    };
+    let verified = import(PlaybookUploadModel::Verify).await.unwrap_err();
+    let imported = import(PlaybookUploadModel::Import).await.unwrap_err();
+    assert_eq!(verified.code(), Some(codes::LIMIT_EXCEEDED), "{verified}");
+    assert_eq!(imported.code(), verified.code(), "{imported}");
 }

@@ -1,5 +1,5 @@
-//! A file upload as `multipart/form-data`: one part carrying the file name and the bytes
-//! unchanged, then a text part per other field set, encoded once with reqwest's `multipart` so
+//! A file upload as `multipart/form-data`: a text part per other field set, then one part
+//! carrying the file name and the bytes unchanged, encoded once with reqwest's `multipart` so
 //! that every attempt sends (and AK/SK signs) the same bytes.
 
 use bytes::Bytes;
@@ -9,8 +9,8 @@ use reqwest::multipart::{Form, Part};
 
 use crate::Error;
 
-/// The file as the form to send, in the part `field`, followed by the `texts` (checked fields,
-/// each a text part): its bytes and its Content-Type with the boundary.
+/// The form to send: the `texts` (checked fields, each a text part), then the file in the part
+/// `field`; its bytes and its Content-Type with the boundary.
 pub(crate) fn encode_form(
     field: &'static str,
     name: &str,
@@ -34,10 +34,14 @@ pub(crate) fn encode_form(
         return Err(Error::invalid(field, "the file is empty"));
     }
     let part = Part::stream(contents).file_name(name.to_owned());
-    let form = texts.iter().fold(
-        Form::new().percent_encode_noop().part(field, part),
-        |form, (name, text)| form.text(*name, text.clone()),
-    );
+    // The text parts before the file, as the official SDKs send them: a service that reads the
+    // parts as they come knows the mode (`upload_model`) before it reaches the file.
+    let form = texts
+        .iter()
+        .fold(Form::new().percent_encode_noop(), |form, (name, text)| {
+            form.text(*name, text.clone())
+        })
+        .part(field, part);
     let content_type = format!("multipart/form-data; boundary={}", form.boundary());
     // Every part is in memory, so the stream is ready at once.
     let chunks: Vec<Bytes> = form
