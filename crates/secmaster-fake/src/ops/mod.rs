@@ -142,7 +142,8 @@ impl Ctx<'_> {
         &self,
         f: impl FnOnce(&mut Workspace) -> Result<T, Rejection>,
     ) -> Result<T, Rejection> {
-        crate::lock(self.store).trial(self.project, self.workspace, f)
+        let mut store = crate::lock(self.store);
+        Ok(store.apply(self.project, self.workspace, f, false)?.1)
     }
 
     /// Ends the runs whose time has come (each end takes a sequence number), then reads the

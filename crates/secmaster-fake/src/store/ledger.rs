@@ -160,20 +160,9 @@ impl Store {
         Ok((seq.expect("a kept change is numbered"), out))
     }
 
-    /// Runs `change` as [`Store::change`] does, held to the same limits, and keeps nothing (no
-    /// sequence number taken): what a dry run (an import's `verify`) answers.
-    pub(crate) fn trial<T>(
-        &mut self,
-        project: &str,
-        workspace: &str,
-        change: impl FnOnce(&mut Workspace) -> Result<T, Rejection>,
-    ) -> Result<T, Rejection> {
-        self.apply(project, workspace, change, false)
-            .map(|(_, out)| out)
-    }
-
-    /// [`Store::change`], kept when `keep` (its sequence number), else checked and dropped.
-    fn apply<T>(
+    /// [`Store::change`] when `keep` (its sequence number); else the change is run and held to
+    /// the same limits, then dropped, no number taken: a dry run (an import's `verify`).
+    pub(crate) fn apply<T>(
         &mut self,
         project: &str,
         workspace: &str,
