@@ -7,8 +7,8 @@ use secmaster_fake::{FAKE_TOKEN, FakeSecMaster, codes};
 use serde_json::json;
 
 use super::{
-    Book, alert, call, draft, enable, enabled, ended, fake_with, instances, ok, page, publish, soc,
-    workflow,
+    Book, alert, call, draft, enable, enabled, ended, fake_with, instances, newest_instance, ok,
+    page, publish, soc, workflow,
 };
 
 #[tokio::test]
@@ -230,7 +230,7 @@ async fn terminate_and_retry_command_the_instance_and_its_runs() {
     let fake = fake_with(Duration::from_secs(60), false).await;
     enabled(&fake, &Book::high_alerts("commanded")).await;
     alert(&fake, json!({"title": "high", "severity": "High"})).await;
-    let id = instances(&fake).await[0]["id"].as_str().unwrap().to_owned();
+    let id = newest_instance(&fake).await;
     let path = soc(&format!("playbooks/instances/{id}/operation"));
     let retry = json!({"operation": "RETRY"});
     let (status, answer) = call(&fake, Method::POST, &path, Some(retry.clone())).await;

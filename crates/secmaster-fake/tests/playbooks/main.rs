@@ -181,6 +181,11 @@ pub async fn enabled(fake: &FakeSecMaster, book: &Book) -> Made {
     made
 }
 
+/// The ID of the newest playbook instance.
+pub async fn newest_instance(fake: &FakeSecMaster) -> String {
+    instances(fake).await[0]["id"].as_str().unwrap().to_owned()
+}
+
 /// The playbook instances (every one, newest first), paged through by the client.
 pub async fn instances(fake: &FakeSecMaster) -> Vec<Value> {
     let (p, w) = page();

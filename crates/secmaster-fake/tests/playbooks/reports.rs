@@ -6,7 +6,9 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::json;
 
-use super::{Book, alert, call, enabled, ended, fake_with, instances, ok, soc, workflow};
+use super::{
+    Book, alert, call, enabled, ended, fake_with, instances, newest_instance, ok, soc, workflow,
+};
 
 /// A monitor's window wide enough for any test's instances, of every version.
 const WINDOW: &str = "start_time=2000-01-01T00:00:00.000Z%2B0800&end_time=2100-01-01T00:00:00.000Z%2B0800&version_query_type=ALL";
@@ -22,7 +24,7 @@ async fn topology_audit_logs_and_monitor_tell_what_ran() {
     };
     let made = enabled(&fake, &two).await;
     alert(&fake, json!({"title": "high one", "severity": "High"})).await;
-    let id = instances(&fake).await[0]["id"].as_str().unwrap().to_owned();
+    let id = newest_instance(&fake).await;
     let topology = ok(
         &fake,
         Method::GET,

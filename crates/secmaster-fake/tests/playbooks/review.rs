@@ -264,10 +264,7 @@ async fn a_commands_run_takes_its_nodes_with_it() {
     let fake = super::fake_with(std::time::Duration::from_secs(60), false).await;
     super::enabled(&fake, &super::Book::high_alerts("nodes")).await;
     super::alert(&fake, json!({"title": "high", "severity": "High"})).await;
-    let id = super::instances(&fake).await[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = super::newest_instance(&fake).await;
     let path = soc(&format!("playbooks/instances/{id}/operation"));
     ok(
         &fake,
@@ -300,10 +297,7 @@ async fn an_ended_instance_keeps_its_status_when_its_runs_go() {
     let fake = super::fake_with(std::time::Duration::from_millis(100), true).await;
     super::enabled(&fake, &super::Book::high_alerts("kept")).await;
     super::alert(&fake, json!({"title": "high", "severity": "High"})).await;
-    let id = super::instances(&fake).await[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = super::newest_instance(&fake).await;
     let done = super::ended(&fake, &id).await;
     assert_eq!(done["status"], "FAILED", "{done}");
     // Disabling the playbook does not delete the workflow's runs; deleting the workflow does.
@@ -339,10 +333,7 @@ async fn a_terminated_instance_is_terminated_though_an_action_had_failed() {
     book.workflows = vec![workflow(), "a-disabled-workflow".into()];
     super::enabled(&fake, &book).await;
     super::alert(&fake, json!({"title": "high", "severity": "High"})).await;
-    let id = super::instances(&fake).await[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = super::newest_instance(&fake).await;
     let path = soc(&format!("playbooks/instances/{id}/operation"));
     let stopped = ok(
         &fake,

@@ -7,12 +7,28 @@ use secmaster_fake::{FakeSecMaster, codes};
 use serde_json::json;
 
 use super::lifecycle::{playbook, refused, version};
-use super::{Book, alert, client, draft, enable, enabled, instances, ok, page, publish, soc};
+use super::{
+    Book, Made, alert, client, draft, enable, enabled, instances, newest_instance, ok, page,
+    publish, soc,
+};
 
 /// One condition `[field, operator, value]` named `c`, as the client's rule builders take it.
 fn condition(data: [&str; 3]) -> Vec<PlaybookConditionItem> {
     let item = json!({"name": "c", "detail": "one condition", "data": data});
     vec![serde_json::from_value(item).unwrap()]
+}
+
+/// A playbook drafted as `book` says, and the file ExportPlaybook makes of it.
+async fn exported(fake: &FakeSecMaster, book: &Book) -> (Made, Vec<u8>) {
+    let (p, w) = page();
+    let made = draft(fake, book).await;
+    let file = client(fake)
+        .export_playbook(&p, &w)
+        .id([made.playbook.as_str()])
+        .send()
+        .await
+        .unwrap();
+    (made, file.to_vec())
 }
 
 #[tokio::test]
@@ -129,15 +145,9 @@ async fn playbooks_export_and_import_back_through_the_client() {
     let fake = FakeSecMaster::start().await.unwrap();
     let (p, w) = page();
     let c = client(&fake);
-    let made = draft(&fake, &Book::high_alerts("exported")).await;
-    let file = c
-        .export_playbook(&p, &w)
-        .id([made.playbook.as_str()])
-        .send()
-        .await
-        .unwrap();
+    let (made, file) = exported(&fake, &Book::high_alerts("exported")).await;
     let e = c
-        .import_playbook(&p, &w, "playbooks.json", file.to_vec())
+        .import_playbook(&p, &w, "playbooks.json", file.clone())
         .send()
         .await
         .unwrap_err();
@@ -149,7 +159,7 @@ async fn playbooks_export_and_import_back_through_the_client() {
         None,
     )
     .await;
-    c.import_playbook(&p, &w, "playbooks.json", file.to_vec())
+    c.import_playbook(&p, &w, "playbooks.json", file)
         .send()
         .await
         .unwrap();
@@ -382,7 +392,7 @@ async fn the_clients_intent_methods_drive_a_playbook_through_its_life() {
         .await
         .unwrap();
     alert(&fake, json!({"title": "any", "severity": "Low"})).await;
-    let id = instances(&fake).await[0]["id"].as_str().unwrap().to_owned();
+    let id = newest_instance(&fake).await;
     let stopped = c
         .change_playbook_instance(&p, &w, &id)
         .terminate()
@@ -422,14 +432,7 @@ async fn an_import_in_verify_mode_checks_the_file_and_keeps_nothing() {
     let fake = FakeSecMaster::start().await.unwrap();
     let (p, w) = page();
     let c = client(&fake);
-    let made = draft(&fake, &Book::high_alerts("verified")).await;
-    let file = c
-        .export_playbook(&p, &w)
-        .id([made.playbook.as_str()])
-        .send()
-        .await
-        .unwrap()
-        .to_vec();
+    let (made, file) = exported(&fake, &Book::high_alerts("verified")).await;
     let verify = |file: Vec<u8>| {
         c.import_playbook(&p, &w, "playbooks.json", file)
             .upload_model(PlaybookUploadModel::Verify)
@@ -505,14 +508,7 @@ async fn an_import_verified_is_held_to_the_workspaces_limits_as_an_import() {
         .unwrap();
     let (p, w) = page();
     let c = client(&fake);
-    let made = draft(&fake, &Book::high_alerts("limited")).await;
-    let file = c
-        .export_playbook(&p, &w)
-        .id([made.playbook.as_str()])
-        .send()
-        .await
-        .unwrap()
-        .to_vec();
+    let (made, file) = exported(&fake, &Book::high_alerts("limited")).await;
     let gone = format!("playbooks/{}", made.playbook);
     ok(&fake, Method::DELETE, &soc(&gone), None).await;
     // The one playbook the workspace may hold is another one now.
