@@ -5,7 +5,7 @@ use reqwest::Method;
 use secmaster_fake::{Config, FakeSecMaster, Limits, codes};
 use serde_json::{Value, json};
 
-use super::{Book, Made, call, draft, enable, enabled, ok, page, publish, soc};
+use super::{Book, Made, call, draft, enable, enabled, ok, page, publish, soc, submit};
 
 /// A refused call: its status and code, with the body's shape checked (`{code, message}`) and
 /// the store unchanged (no change numbered: no run is under way where this is called).
@@ -62,13 +62,7 @@ async fn a_playbooks_life_goes_through_review_to_enabled_and_back() {
         "{v}"
     );
     let path = soc(&format!("playbooks/versions/{}", made.version));
-    ok(
-        &fake,
-        Method::PUT,
-        &path,
-        Some(json!({"status": "APPROVING"})),
-    )
-    .await;
+    submit(&fake, &made.version).await;
     assert_eq!(
         playbook(&fake, &made).await["unaudited_version_id"],
         made.version.as_str()
@@ -212,13 +206,7 @@ async fn refusals_are_the_chapters_shape_and_change_nothing() {
     .await;
     assert_eq!(listed["total"], 1);
     // A submitted version is not edited.
-    ok(
-        &fake,
-        Method::PUT,
-        &vp,
-        Some(json!({"status": "APPROVING"})),
-    )
-    .await;
+    submit(&fake, &made.version).await;
     let e = refused(
         &fake,
         Method::PUT,

@@ -141,11 +141,10 @@ pub async fn enable_workflow(fake: &FakeSecMaster) {
         .unwrap();
 }
 
-/// Submits and approves version `version` through the client's intent methods.
-pub async fn publish(fake: &FakeSecMaster, version: &str) {
+/// Submits `version` for review: it is APPROVING.
+pub async fn submit(fake: &FakeSecMaster, version: &str) {
     let (p, w) = page();
-    let c = client(fake);
-    let submitted = c
+    let submitted = client(fake)
         .update_playbook_version(&p, &w, version)
         .submit()
         .send()
@@ -155,7 +154,14 @@ pub async fn publish(fake: &FakeSecMaster, version: &str) {
         submitted.status.as_ref().map(|s| s.as_str()),
         Some("APPROVING")
     );
-    c.review_playbook_version(&p, &w, version)
+}
+
+/// Submits and approves version `version` through the client's intent methods.
+pub async fn publish(fake: &FakeSecMaster, version: &str) {
+    submit(fake, version).await;
+    let (p, w) = page();
+    client(fake)
+        .review_playbook_version(&p, &w, version)
         .approve("fine")
         .send()
         .await

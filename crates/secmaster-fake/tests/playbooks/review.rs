@@ -64,8 +64,7 @@ async fn a_version_imported_without_a_data_class_never_answers_500() {
         return;
     };
     let (id, version) = imported(&fake, "classless").await;
-    let v = soc(&format!("playbooks/versions/{version}"));
-    ok(&fake, Method::PUT, &v, Some(json!({"status": "APPROVING"}))).await;
+    super::submit(&fake, &version).await;
     let review = soc(&format!("playbooks/versions/{version}/approval"));
     let (status, answer) = call(
         &fake,

@@ -264,13 +264,7 @@ async fn a_deleted_version_is_no_longer_named_by_its_playbook() {
     let fake = FakeSecMaster::start().await.unwrap();
     let made = draft(&fake, &Book::high_alerts("forgotten")).await;
     let vp = soc(&format!("playbooks/versions/{}", made.version));
-    ok(
-        &fake,
-        Method::PUT,
-        &vp,
-        Some(json!({"status": "APPROVING"})),
-    )
-    .await;
+    super::submit(&fake, &made.version).await;
     assert_eq!(
         playbook(&fake, &made).await["unaudited_version_id"],
         made.version.as_str()
