@@ -30,6 +30,9 @@ pub struct Operation {
     /// Whether its `offset` and `limit` are fields of its body (a search), not query
     /// parameters.
     pub pages_in_body: bool,
+    /// When set, `offset + limit` must stay below it (`x-paging-window`): the service reads no
+    /// further into the list, whatever its bounds on each.
+    pub paging_window: Option<u32>,
     /// The answers that say that what the call names does not exist (`x-not-found`): SecMaster
     /// rarely answers 404 (a missing alert is 400 `SecMaster.20030005`, a missing workspace 403
     /// `SecMaster.20010001`).
@@ -57,6 +60,13 @@ pub struct NotFound {
 }
 
 impl Operation {
+    /// Whether a page at `offset` of `limit` items stays inside the operation's
+    /// [`paging_window`](Self::paging_window) (always, when it has none).
+    pub fn in_paging_window(&self, offset: u64, limit: u64) -> bool {
+        self.paging_window
+            .is_none_or(|window| offset.saturating_add(limit) < u64::from(window))
+    }
+
     /// Whether an error answer with `status` and `code` says that what the call names does not
     /// exist: a 404, or one of the spec's [`not_found`](Self::not_found) answers.
     pub fn is_not_found(&self, status: u16, code: Option<&str>) -> bool {

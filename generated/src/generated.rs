@@ -33333,7 +33333,7 @@ let response = client.import_playbook()
     }
     /**Querying the Playbook Instance List
 
-This API is used to list playbook instances (runs). The answer has no envelope: `{count, instances}`. There is no playbook ID filter: filter by `playbook_name` and match `playbook.id`. `limit` plus `offset` must stay below 10000 (SDK).
+This API is used to list playbook instances (runs). The answer has no envelope: `{count, instances}`. There is no playbook ID filter: filter by `playbook_name` and match `playbook.id`. `limit` plus `offset` must stay below 10000 (SDK; `x-paging-window`).
 
 Sends a `GET` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`
 
@@ -33374,7 +33374,7 @@ let response = client.list_playbook_instances()
     }
     /**Querying Playbook Instance Audit Logs
 
-This API is used to search the audit logs of playbook instances: the body's fields filter, the query pages and sorts. The answer has no envelope: `{count, audit_logs}`.
+This API is used to search the audit logs of playbook instances: the body's fields filter, the query pages and sorts. The answer has no envelope: `{count, audit_logs}`. `limit` plus `offset` must stay below 10000 (SDK; `x-paging-window`).
 
 Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`
 
@@ -48599,6 +48599,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -48729,6 +48730,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -48776,6 +48778,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -48898,6 +48901,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -48949,6 +48953,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -49007,6 +49012,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -49172,6 +49178,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -49292,6 +49299,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -49344,6 +49352,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -49523,6 +49532,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -49571,6 +49581,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -49655,6 +49666,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -49760,6 +49772,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -49828,6 +49841,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -49891,6 +49905,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -50014,6 +50029,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -50065,6 +50081,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -50165,6 +50182,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -50271,6 +50289,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[],
         read_only: true,
         batch: false,
@@ -50423,6 +50442,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[],
         read_only: false,
         batch: false,
@@ -50456,6 +50476,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -50542,6 +50563,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -50586,6 +50608,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -50663,6 +50686,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -50707,6 +50731,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -50795,6 +50820,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -50988,6 +51014,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -51070,6 +51097,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -51156,6 +51184,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -51297,6 +51326,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: true,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -51861,6 +51891,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -51931,6 +51962,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -51986,6 +52018,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -52584,6 +52617,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -53171,6 +53205,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -53242,6 +53277,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -53323,6 +53359,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -53401,6 +53438,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -53464,6 +53502,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -53506,6 +53545,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -53647,6 +53687,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: true,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -54211,6 +54252,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -54281,6 +54323,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -54335,6 +54378,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -54932,6 +54976,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -55519,6 +55564,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -55590,6 +55636,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -55668,6 +55715,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -55731,6 +55779,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -55773,6 +55822,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -55876,6 +55926,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -55979,6 +56030,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -56087,6 +56139,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -56261,6 +56314,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: true,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -56420,6 +56474,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: true,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -56717,6 +56772,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -56787,6 +56843,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -56834,6 +56891,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57136,6 +57194,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57218,6 +57277,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57281,6 +57341,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57323,6 +57384,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57417,6 +57479,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57508,6 +57571,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57555,6 +57619,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57664,6 +57729,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57715,6 +57781,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57787,6 +57854,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57863,6 +57931,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57933,6 +58002,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -57981,6 +58051,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -58067,6 +58138,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -58282,6 +58354,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -58334,6 +58407,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -58572,6 +58646,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -58624,6 +58699,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -58699,6 +58775,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -58787,6 +58864,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -58847,6 +58925,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -59063,6 +59142,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -59120,6 +59200,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -59344,6 +59425,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -59401,6 +59483,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -59471,6 +59554,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -59546,6 +59630,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -59677,6 +59762,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -59734,6 +59820,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -59853,6 +59940,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        paging_window: Some(10000u32),
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -59898,6 +59986,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -59948,6 +60037,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -60020,6 +60110,7 @@ pub mod operations {
         retry: RetryClass::NotIdempotent,
         paged: false,
         pages_in_body: false,
+        paging_window: None,
         not_found: &[
             NotFound {
                 status: 403u16,
@@ -60278,6 +60369,7 @@ pub mod operations {
         retry: RetryClass::Idempotent,
         paged: true,
         pages_in_body: false,
+        paging_window: Some(10000u32),
         not_found: &[
             NotFound {
                 status: 403u16,

@@ -1,7 +1,7 @@
 //! What an operation's entry marks beside its shapes: its retry class (`x-retry-class`), the
 //! answers that mean "not found" (`x-not-found`), whether it only reads (`x-read-only`),
-//! whether the service deprecates it (`deprecated`, `x-replaced-by`), and whether a search pages
-//! in its body.
+//! whether the service deprecates it (`deprecated`, `x-replaced-by`), whether a search pages
+//! in its body, and the window its paging stays in (`x-paging-window`).
 
 use openapiv3::Operation;
 use proc_macro2::TokenStream;
@@ -50,6 +50,36 @@ pub(crate) fn pages_in_body(shape: ShapeInfo, body: Option<&BodyInfo>) -> bool {
             let has = |n: &str| b.fields.iter().any(|f| f.name == n);
             b.wrap.is_none() && has("offset") && has("limit")
         })
+}
+
+/// `Some(value)` or `None` as tokens.
+pub(crate) fn option(value: Option<impl quote::ToTokens>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
+    }
+}
+
+/// `x-paging-window: N`: `offset + limit` must stay below `N` (the service reads no further).
+/// Only an operation paging in its query may say it, and `N` leaves room for one item (2 at
+/// least).
+/// The descriptor's `paging_window` value (`Some(N)` or `None`).
+pub(crate) fn paging_window(op: &Operation, paged: bool) -> Result<TokenStream, String> {
+    let Some(value) = op.extensions.get("x-paging-window") else {
+        return Ok(option(None::<u32>));
+    };
+    if !paged {
+        return Err(
+            "has `x-paging-window` but does not page with `offset` and `limit` query parameters"
+                .to_owned(),
+        );
+    }
+    match value.as_u64().and_then(|n| u32::try_from(n).ok()) {
+        Some(n) if n >= 2 => Ok(option(Some(n))),
+        _ => Err(format!(
+            "`x-paging-window: {value}` must be an integer from 2 (offset + limit stay below it)"
+        )),
+    }
 }
 
 /// `x-not-found`: the answers that say what the operation names does not exist

@@ -176,10 +176,9 @@ fn emit(
     let read_only = crate::marks::read_only(r.op, method);
     let deprecation = crate::marks::deprecation(r.op, &|id| ids.contains(&id)).map_err(bad)?;
     let deprecated = deprecation.is_some();
-    let replaced_by = match deprecation.clone().flatten() {
-        Some(id) => quote!(Some(#id)),
-        None => quote!(None),
-    };
+    let replaced_by = crate::marks::option(deprecation.clone().flatten());
+    // Only query paging takes a window (no search needs one yet).
+    let paging_window = crate::marks::paging_window(r.op, paged).map_err(bad)?;
     let pages_in_body = !paged && crate::marks::pages_in_body(shape, body_info.as_ref());
     let paged = paged || pages_in_body;
     let batch = result_schema
@@ -199,6 +198,7 @@ fn emit(
             retry: #retry,
             paged: #paged,
             pages_in_body: #pages_in_body,
+            paging_window: #paging_window,
             not_found: &[#(#not_found),*],
             read_only: #read_only,
             batch: #batch,

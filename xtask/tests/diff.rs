@@ -255,3 +255,30 @@ fn an_operation_the_service_deprecates_is_reported_additive() {
 "
     );
 }
+
+#[test]
+fn a_paging_window_set_or_narrowed_breaks_the_wire_and_widened_does_not() {
+    let with = |s: &str, w: &str| {
+        s.replacen(
+            "      operationId: ListWorkflows\n",
+            &format!("      operationId: ListWorkflows\n      x-paging-window: {w}\n"),
+            1,
+        )
+    };
+    let got = report(|s| with(s, "10000"));
+    assert!(
+        got.contains(
+            "  breaking  additive  operation ListWorkflows: paging window (offset + limit) from none to below 10000\n"
+        ),
+        "{got}"
+    );
+    let spec = real_spec();
+    let changes = api_changes(&with(&spec, "10000"), &with(&spec, "20000")).unwrap();
+    let got = text(&changes, "before", "after");
+    assert!(
+        got.contains(
+            "  additive  additive  operation ListWorkflows: paging window (offset + limit) from below 10000 to below 20000\n"
+        ),
+        "{got}"
+    );
+}

@@ -992,6 +992,38 @@ fn a_deprecated_operation_is_marked_in_its_descriptor_and_its_methods() {
 }
 
 #[test]
+fn a_paging_window_is_descriptor_data_and_only_a_paged_list_may_have_one() {
+    let spec = SHAPES.replacen(
+        "      operationId: ListThings\n",
+        "      operationId: ListThings\n      x-paging-window: 10000\n",
+        1,
+    );
+    let out = generate_from_str(&spec, Path::new("spec/shapes.yaml"), "spec/shapes.yaml").unwrap();
+    let squash = |text: &str| text.split_whitespace().collect::<String>();
+    let list = squash(descriptor(&out, "LIST_THINGS"));
+    assert!(list.contains("paging_window:Some(10000u32),"), "{list}");
+    let show = squash(descriptor(&out, "SHOW_THING"));
+    assert!(show.contains("paging_window:None,"), "{show}");
+    let unpaged = SHAPES.replacen(
+        "      operationId: ShowThing\n",
+        "      operationId: ShowThing\n      x-paging-window: 10000\n",
+        1,
+    );
+    assert!(
+        error_for(&unpaged).contains("has `x-paging-window` but does not page"),
+        "{}",
+        error_for(&unpaged)
+    );
+    for bad in ["1", "-5", "ten", "5000000000"] {
+        let spec = spec.replace("x-paging-window: 10000", &format!("x-paging-window: {bad}"));
+        assert!(
+            error_for(&spec).contains("must be an integer from 2"),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
 fn an_array_body_is_one_field_whose_value_is_the_body() {
     let spec = SHAPES
         .replacen(

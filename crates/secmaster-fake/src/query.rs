@@ -61,7 +61,26 @@ impl Query {
         }
         let query = Self(pairs);
         query.enums_listed(op)?;
+        query.in_paging_window(op)?;
         Ok(query)
+    }
+
+    /// `offset + limit` stay below the operation's paging window (`x-paging-window`), as the
+    /// bounds of each were checked: the service reads no further into the list.
+    fn in_paging_window(&self, op: &Operation) -> Result<(), Rejection> {
+        let int = |name| {
+            self.text(name)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let (offset, limit) = (int("offset"), int("limit"));
+        match op.paging_window {
+            Some(window) if !op.in_paging_window(offset, limit) => Err(bad(
+                "limit",
+                &format!("plus offset is {}, not below {window}", offset + limit),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Each enum parameter's value (the one read: the last sent) is one the spec lists for its

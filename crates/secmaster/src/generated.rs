@@ -1743,7 +1743,7 @@ impl Client {
     }
     /// Querying the Playbook Instance List
     ///
-    /// This API is used to list playbook instances (runs). The answer has no envelope: `{count, instances}`. There is no playbook ID filter: filter by `playbook_name` and match `playbook.id`. `limit` plus `offset` must stay below 10000 (SDK).
+    /// This API is used to list playbook instances (runs). The answer has no envelope: `{count, instances}`. There is no playbook ID filter: filter by `playbook_name` and match `playbook.id`. `limit` plus `offset` must stay below 10000 (SDK; `x-paging-window`).
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`, operationId `ListPlaybookInstances`.
     ///
@@ -1822,11 +1822,11 @@ impl Client {
     }
     /// Querying Playbook Instance Audit Logs
     ///
-    /// This API is used to search the audit logs of playbook instances: the body's fields filter, the query pages and sorts. The answer has no envelope: `{count, audit_logs}`.
+    /// This API is used to search the audit logs of playbook instances: the body's fields filter, the query pages and sorts. The answer has no envelope: `{count, audit_logs}`. `limit` plus `offset` must stay below 10000 (SDK; `x-paging-window`).
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`, operationId `ListPlaybookAuditLogs`.
     ///
-    /// Source: API page ListPlaybookAuditLogs (en-us 2024-07-25 with bounds, eu 2024-12-25, my-kualalumpur-1 2025-07-04): the query (offset and limit mandatory, offset from 0, limit 10..50; sort_dir asc or desc, in lower case; sort_key start_time or end_time per the SDK's docstring) and the body (AuditLogInfo, every field an optional filter). Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookAuditLogs.html>
+    /// Source: API page ListPlaybookAuditLogs (en-us 2024-07-25 with bounds, eu 2024-12-25, my-kualalumpur-1 2025-07-04): the query (offset and limit mandatory, offset from 0, limit 10..50; sort_dir asc or desc, in lower case; sort_key start_time or end_time per the SDK's docstring; limit + offset < 10000 per the SDK's docstring) and the body (AuditLogInfo, every field an optional filter). Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookAuditLogs.html>
     pub fn list_playbook_audit_logs(
         &self,
         project_id: impl Into<String>,

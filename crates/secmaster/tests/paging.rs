@@ -30,6 +30,18 @@ fn page(first: usize, n: usize, total: Option<u64>) -> Reply {
     Reply::json(200, &body.to_string())
 }
 
+/// Reads a walk that must end with an error item: how many items came first, and the error.
+async fn read_until_error<T>(items: &mut secmaster::Items<T>) -> (usize, Error) {
+    let mut read = 0;
+    loop {
+        match items.try_next().await {
+            Ok(Some(_)) => read += 1,
+            Ok(None) => panic!("ended silently after {read}"),
+            Err(e) => return (read, e),
+        }
+    }
+}
+
 fn names(items: &[Workflow]) -> Vec<String> {
     items.iter().map(|w| w.name.clone().unwrap()).collect()
 }
@@ -142,14 +154,7 @@ async fn reaching_the_offset_cap_with_items_left_is_an_error_item() {
         .list_workflows(PROJECT, WORKSPACE)
         .offset(9_900)
         .items();
-    let mut read = 0;
-    let e = loop {
-        match items.try_next().await {
-            Ok(Some(_)) => read += 1,
-            Ok(None) => panic!("ended silently after {read}"),
-            Err(e) => break e,
-        }
-    };
+    let (read, e) = read_until_error(&mut items).await;
     assert_eq!(read, 200, "every reachable item first");
     assert!(
         matches!(
@@ -239,4 +244,98 @@ async fn items_have_try_next_and_try_collect_vec_of_their_own() {
         .unwrap();
     assert_eq!(names(&all), ["w0", "w1", "w2"]);
     assert_eq!(server.requests().len(), 4);
+}
+
+/// A page of `n` playbook instances (`{count, instances}`, no envelope) from `first`.
+fn instances(first: usize, n: usize, count: u64) -> Reply {
+    let items: Vec<serde_json::Value> = (first..first + n)
+        .map(|i| serde_json::json!({"id": format!("pi-{i}"), "name": format!("i{i}")}))
+        .collect();
+    let body = serde_json::json!({"count": count, "instances": items});
+    Reply::json(200, &body.to_string())
+}
+
+#[tokio::test]
+async fn a_walk_inside_a_paging_window_shrinks_its_last_page_then_says_it_cannot_go_on() {
+    // ListPlaybookInstances reads pages only while offset + limit < 10,000 (the spec's
+    // x-paging-window): from 9,800 in pages of 100, the page at 9,900 asks for 99, and the
+    // 9,999th item is as far as paging reaches.
+    let server = TestServer::start(vec![
+        instances(9_800, 100, 20_000),
+        instances(9_900, 99, 20_000),
+    ])
+    .await;
+    let mut items = client(&server)
+        .list_playbook_instances(PROJECT, WORKSPACE)
+        .offset(9_800)
+        .limit(100)
+        .items();
+    let (read, e) = read_until_error(&mut items).await;
+    assert_eq!(read, 199, "every reachable item first");
+    assert!(
+        matches!(
+            e,
+            Error::PagingLimit {
+                max_offset: 9_998,
+                yielded: 199,
+                total: Some(20_000)
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        asked(&server),
+        ["limit=100&offset=9800", "limit=99&offset=9900"]
+    );
+    // A page set past the window by hand is refused before sending, naming the field.
+    let e = client(&server)
+        .list_playbook_instances(PROJECT, WORKSPACE)
+        .offset(9_950)
+        .limit(100)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("limit"), "{e}");
+    let mut items = client(&server)
+        .list_playbook_instances(PROJECT, WORKSPACE)
+        .offset(9_999)
+        .limit(10)
+        .items();
+    let e = items.try_next().await.unwrap_err();
+    assert_eq!(e.field(), Some("offset"), "{e}");
+    assert_eq!(server.requests().len(), 2, "nothing more was sent");
+}
+
+#[tokio::test]
+async fn a_walk_never_shrinks_a_page_below_the_smallest_limit_the_spec_allows() {
+    // ListPlaybookAuditLogs takes limit 10..50 inside the same window: from 9,950 the page asks
+    // for 49, and the next offset (9,999) has no room for 10, so the walk says so.
+    let logs = |first: usize, n: usize| {
+        let items: Vec<serde_json::Value> = (first..first + n)
+            .map(|i| serde_json::json!({"instance_id": format!("pi-{i}")}))
+            .collect();
+        Reply::json(
+            200,
+            &serde_json::json!({"count": 20_000, "audit_logs": items}).to_string(),
+        )
+    };
+    let server = TestServer::start(vec![logs(9_950, 49)]).await;
+    let mut items = client(&server)
+        .list_playbook_audit_logs(PROJECT, WORKSPACE)
+        .offset(9_950)
+        .limit(50)
+        .items();
+    let (read, e) = read_until_error(&mut items).await;
+    assert_eq!(read, 49);
+    assert!(
+        matches!(
+            e,
+            Error::PagingLimit {
+                max_offset: 9_989,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(asked(&server), ["limit=49&offset=9950"]);
 }

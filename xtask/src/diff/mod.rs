@@ -109,6 +109,23 @@ pub fn json(changes: &[Change], from: &str, to: &str) -> String {
     serde_json::to_string_pretty(&report).expect("JSON")
 }
 
+/// A paging window (`x-paging-window`) changed: set or narrowed, it refuses pages the service
+/// took before.
+fn window_change(id: &str, old: Option<u64>, new: Option<u64>) -> Option<Change> {
+    if old == new {
+        return None;
+    }
+    let show = |w: Option<u64>| w.map_or("none".to_owned(), |w| format!("below {w}"));
+    let narrower = new.unwrap_or(u64::MAX) < old.unwrap_or(u64::MAX);
+    let what = format!(
+        "paging window (offset + limit) from {} to {}",
+        show(old),
+        show(new)
+    );
+    let wire = if narrower { Breaking } else { Additive };
+    Some(change(format!("operation {id}"), what, wire, Additive))
+}
+
 fn operations(old: &Api<'_>, new: &Api<'_>, out: &mut Vec<Change>) {
     for (id, o) in &old.ops {
         let Some(n) = new.ops.get(id) else {
@@ -136,6 +153,7 @@ fn operations(old: &Api<'_>, new: &Api<'_>, out: &mut Vec<Change>) {
             };
             out.push(change(format!("operation {id}"), what, Additive, Additive));
         }
+        out.extend(window_change(id, o.paging_window, n.paging_window));
         for (name, (ty, required)) in &o.params {
             let subject = format!("{id}: {name}");
             match n.params.get(name) {

@@ -26,6 +26,8 @@ pub(super) struct Op {
     pub response: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// `x-paging-window`: `offset + limit` stay below it.
+    pub paging_window: Option<u64>,
 }
 
 impl<'a> Api<'a> {
@@ -72,6 +74,7 @@ impl<'a> Api<'a> {
                         body,
                         response,
                         deprecated: op["deprecated"].as_bool().unwrap_or(false),
+                        paging_window: op["x-paging-window"].as_u64(),
                     },
                 );
             }

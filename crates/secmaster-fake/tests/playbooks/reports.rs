@@ -179,4 +179,23 @@ async fn the_instance_list_filters_and_pages_as_the_page_says() {
     // offset and limit are mandatory.
     let (status, _) = call(&fake, Method::GET, &soc("playbooks/instances"), None).await;
     assert_eq!(status, 400);
+    // offset + limit stay below 10,000 (the spec's x-paging-window), here and in audit logs.
+    let (status, answer) = call(
+        &fake,
+        Method::GET,
+        &soc("playbooks/instances?offset=9950&limit=50"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["code"], "SecMaster.20010006", "{answer}");
+    assert!(
+        answer["message"].as_str().unwrap().contains("limit"),
+        "{answer}"
+    );
+    let last = soc("playbooks/instances?offset=9950&limit=49");
+    assert_eq!(ok(&fake, Method::GET, &last, None).await["count"], 3);
+    let logs = soc("playbooks/instances/auditlogs?offset=9990&limit=10");
+    let (status, _) = call(&fake, Method::POST, &logs, Some(json!({}))).await;
+    assert_eq!(status, 400);
 }

@@ -15,8 +15,21 @@ use crate::operations::Page;
 const DEFAULT_PAGE_LIMIT: u32 = 100;
 
 /// The largest `offset` `op` takes: its spec's bound, on the query parameter or the body field
-/// (u32's largest when it states none).
+/// (u32's largest when it states none), and inside its paging window with room for a page of
+/// the smallest limit it takes.
 fn max_offset(op: &Operation) -> u32 {
+    let smallest_page = match op.query_param("limit").map(|q| q.kind) {
+        Some(QueryKind::Integer { min: Some(min), .. }) => u32::try_from(min.max(1)).unwrap_or(1),
+        _ => 1,
+    };
+    let window = op.paging_window.map_or(u32::MAX, |w| {
+        w.saturating_sub(1).saturating_sub(smallest_page)
+    });
+    bound_on_offset(op).min(window)
+}
+
+/// The bound the spec puts on `op`'s `offset` (u32's largest when it states none).
+fn bound_on_offset(op: &Operation) -> u32 {
     let max = if op.pages_in_body {
         let field = op
             .request
@@ -47,8 +60,9 @@ type Fetch<T> = Box<dyn FnMut(u32, u32) -> PageFuture<T> + Send>;
 /// items than the limit (none included), so it ends even when `total` is missing or wrong. An
 /// error is its last item: a bound out of range (nothing sent), a failed call (after the
 /// client's retries), or [`Error::PagingLimit`] when the next page would start past the
-/// service's largest offset (the spec's bound: 10000) while the walk has not ended (a full page
-/// and a `total`, if any, not reached). The first page is asked for with the builder's
+/// service's largest offset (the spec's bound: 10000) or its paging window (`offset + limit`
+/// below 10000 for playbook instances and audit logs: the last page's limit shrinks to fit)
+/// while the walk has not ended (a full page and a `total`, if any, not reached). The first page is asked for with the builder's
 /// parameters as set: without an `offset` when none was set.
 ///
 /// Offset paging reads a list that may change meanwhile: an item created or deleted during the
@@ -76,6 +90,11 @@ pub struct Items<T> {
     limit: u32,
     /// The largest offset the service takes.
     max_offset: u32,
+    /// `offset + limit` stay below it (the spec's `x-paging-window`): a page's limit shrinks to
+    /// fit.
+    window: Option<u32>,
+    /// The limit the page being read was asked with.
+    asked: u32,
     yielded: u64,
     buffer: VecDeque<T>,
     pending: Option<PageFuture<T>>,
@@ -108,12 +127,14 @@ pub(crate) fn walk<T>(
     mut send: impl FnMut(Option<u32>, u32) -> PageFuture<T> + Send + 'static,
 ) -> Items<T> {
     let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT);
-    Items::new(
+    let mut items = Items::new(
         start.unwrap_or(0),
         limit,
         max_offset(op),
         move |offset, limit| send((start.is_some() || offset != 0).then_some(offset), limit),
-    )
+    );
+    items.window = op.paging_window;
+    items
 }
 
 impl<T> Items<T> {
@@ -130,6 +151,8 @@ impl<T> Items<T> {
             offset,
             limit,
             max_offset,
+            window: None,
+            asked: limit,
             yielded: 0,
             buffer: VecDeque::new(),
             pending: None,
@@ -168,6 +191,20 @@ impl<T> Items<T> {
         self.total
     }
 
+    /// The limit to ask the next page with: the walk's, shrunk so that `offset + limit` stays
+    /// inside the window. The walk goes on only from offsets where a page of the smallest limit
+    /// fits; a first page set past the window asks for one item, which the request's check
+    /// refuses naming `offset`.
+    fn page_limit(&self) -> u32 {
+        match self.window {
+            Some(window) => {
+                let room = window.saturating_sub(1).saturating_sub(self.offset);
+                self.limit.min(room.max(1))
+            }
+            None => self.limit,
+        }
+    }
+
     /// Takes in a page: buffers its items and decides whether another page follows.
     fn take(&mut self, page: Page<T>) {
         let got = page.items.len();
@@ -175,7 +212,7 @@ impl<T> Items<T> {
         self.buffer.extend(page.items);
         let read = u64::from(self.offset) + got as u64;
         // An empty page ends the walk whatever its limit (a limit of 0 would ask again forever).
-        let short = got == 0 || got < self.limit as usize;
+        let short = got == 0 || got < self.asked as usize;
         let all_read = page.total.is_some_and(|total| read >= total);
         if short || all_read {
             self.end = Some(None);
@@ -212,7 +249,10 @@ impl<T> Stream for Items<T> {
             }
             let pending = match this.pending.as_mut() {
                 Some(pending) => pending,
-                None => this.pending.insert((this.fetch)(this.offset, this.limit)),
+                None => {
+                    this.asked = this.page_limit();
+                    this.pending.insert((this.fetch)(this.offset, this.asked))
+                }
             };
             let page = ready!(pending.as_mut().poll(cx));
             this.pending = None;

@@ -270,7 +270,37 @@ fn encode_query(op: &Operation, query: &Query) -> Result<Option<String>, Error> 
             format!("is not a query parameter of {} in the spec", op.id),
         ));
     }
+    in_window(op, query)?;
     Ok((!out.is_empty()).then_some(out))
+}
+
+/// The page the query asks for stays inside the operation's paging window (`x-paging-window`:
+/// `offset + limit` below it), naming `offset` when no page could start there, else `limit`.
+fn in_window(op: &Operation, query: &Query) -> Result<(), Error> {
+    let Some(window) = op.paging_window else {
+        return Ok(());
+    };
+    let int = |name| match query.get(name) {
+        Some(QueryValue::Integer(n)) => u64::try_from(*n).unwrap_or(0),
+        _ => 0,
+    };
+    let (offset, limit) = (int("offset"), int("limit"));
+    if op.in_paging_window(offset, limit) {
+        return Ok(());
+    }
+    let field = if op.in_paging_window(offset, 1) {
+        "limit"
+    } else {
+        "offset"
+    };
+    Err(Error::invalid(
+        field,
+        format!(
+            "offset {offset} plus limit {limit} is {}; {} reads pages only while offset + limit stays below {window}",
+            offset + limit,
+            op.id
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -380,5 +410,24 @@ mod tests {
         assert!(query(|q| q.set("offset", 10_000u32)).is_ok());
         let e = query(|q| q.set("name", "a\nb".to_owned())).unwrap_err();
         assert_eq!(e.field(), Some("name"));
+    }
+
+    #[test]
+    fn a_page_past_the_paging_window_is_refused_naming_the_field_that_crosses_it() {
+        use secmaster_bindings::operations::LIST_PLAYBOOK_INSTANCES as OP;
+        assert_eq!(OP.paging_window, Some(10_000), "the spec's x-paging-window");
+        let encode = |offset: u32, limit: u32| {
+            let mut q = Query::default();
+            q.set("offset", offset);
+            q.set("limit", limit);
+            encode_query(&OP, &q)
+        };
+        assert!(encode(9_900, 99).is_ok(), "9,999 is below the window");
+        let e = encode(9_900, 100).unwrap_err();
+        assert_eq!(e.field(), Some("limit"));
+        assert!(e.to_string().contains("is 10000;"), "{e}");
+        assert!(e.to_string().contains("below 10000"), "{e}");
+        let e = encode(9_999, 1).unwrap_err();
+        assert_eq!(e.field(), Some("offset"), "no page starts at 9,999");
     }
 }
