@@ -73,6 +73,10 @@ pub struct Config {
     /// `--run-time-ms`).
     #[serde(skip, default = "default_run_time")]
     pub run_time: Duration,
+    /// How long a terminated run (or playbook instance) stays `TERMINATING` before it is
+    /// `TERMINATED` (at once unless set; the binary's `--terminate-time-ms`).
+    #[serde(skip)]
+    pub terminate_time: Duration,
 }
 
 fn default_run_time() -> Duration {
@@ -97,6 +101,7 @@ impl Default for Config {
             faults: Vec::new(),
             limits: Limits::default(),
             run_time: store::RUN_TIME,
+            terminate_time: Duration::ZERO,
         }
     }
 }
@@ -112,6 +117,7 @@ impl Config {
             faults: Vec::new(),
             limits: Limits::default(),
             run_time: store::RUN_TIME,
+            terminate_time: Duration::ZERO,
         }
     }
 

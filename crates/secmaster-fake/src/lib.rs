@@ -64,6 +64,7 @@ mod admin;
 mod admit;
 mod auth;
 mod config;
+mod faults;
 mod journal;
 mod keys;
 mod layers;
@@ -102,8 +103,9 @@ pub(crate) struct Inner {
     limits: Limits,
     /// Request-body bytes held at once, across connections ([`Limits::body_budget_bytes`]).
     bodies: Arc<tokio::sync::Semaphore>,
-    faults: Mutex<VecDeque<Injected>>,
+    faults: Mutex<VecDeque<faults::Injected>>,
     run_time: Duration,
+    terminate_time: Duration,
     clock_offset: Mutex<i64>,
 }
 
@@ -111,48 +113,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// A fault waiting for `left` more requests: of one operation and for one resource ID, when
-/// given.
-struct Injected {
-    operation: Option<String>,
-    id: Option<String>,
-    fault: Fault,
-    left: usize,
-}
-
 impl Inner {
-    /// The first fault waiting for a request of `operation` on resource `id`.
-    fn take_fault(&self, operation: &str, id: &str) -> Option<Fault> {
-        let mut faults = lock(&self.faults);
-        let i = faults.iter().position(|f| {
-            f.operation.as_deref().is_none_or(|o| o == operation)
-                && f.id.as_deref().is_none_or(|i| i == id)
-        })?;
-        let injected = &mut faults[i];
-        injected.left -= 1;
-        let fault = injected.fault.clone();
-        if injected.left == 0 {
-            faults.remove(i);
-        }
-        Some(fault)
-    }
-
-    fn inject(&self, seed: SeedFault) {
-        if seed.times == 0 {
-            return;
-        }
-        let fault = match seed.fault {
-            Fault::Delay(d) => Fault::Delay(d.min(server::MAX_DELAY)),
-            other => other,
-        };
-        lock(&self.faults).push_back(Injected {
-            operation: seed.operation,
-            id: seed.id,
-            fault,
-            left: seed.times,
-        });
-    }
-
     fn record(&self, entry: JournalEntry) {
         lock(&self.journal).push(entry);
     }
@@ -230,6 +191,7 @@ impl FakeSecMaster {
             faults: Mutex::default(),
             clock_offset: Mutex::new(0),
             run_time: config.run_time,
+            terminate_time: config.terminate_time,
         });
         for fault in config.faults {
             inner.inject(fault);

@@ -37,6 +37,8 @@ OPTIONS
                  '{\"operation\":\"CreateAopWorkflow\",\"times\":2,\"fault\":{\"status\":{\"status\":503,\"retry_after\":1}}}'
                  or '{\"fault\":\"closed_after_processing\"}' (repeatable)
   --run-time-ms N  how long a run takes before it finishes by itself [2000]
+  --terminate-time-ms N  how long a terminated run or playbook instance shows TERMINATING
+                 before it is TERMINATED [0: at once]
   -h, --help     this text
 
 LIMITS (what any client can make the fake spend; defaults in brackets)
@@ -85,6 +87,7 @@ async fn run() -> Result<(), String> {
     let mut faults = Vec::new();
     let mut keys = Vec::new();
     let mut run_time = None;
+    let mut terminate_time = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -112,7 +115,8 @@ async fn run() -> Result<(), String> {
                 faults.push(fault);
             }
             "--key" => keys.push(key_option(&value()?)?),
-            "--run-time-ms" => run_time = Some(millis(&value()?)?),
+            "--run-time-ms" => run_time = Some(millis(&arg, &value()?)?),
+            "--terminate-time-ms" => terminate_time = Some(millis(&arg, &value()?)?),
             other => return Err(format!("unknown argument `{other}`; see --help")),
         }
     }
@@ -131,6 +135,7 @@ async fn run() -> Result<(), String> {
     let added: Vec<String> = keys.iter().map(describe).collect();
     config.keys.extend(keys);
     config.run_time = run_time.unwrap_or(config.run_time);
+    config.terminate_time = terminate_time.unwrap_or(config.terminate_time);
     let workflows = workflow_paths(&config);
     let fake = FakeSecMaster::start_with(config, addr)
         .await
@@ -240,13 +245,13 @@ fn limit<'a>(l: &'a mut Limits, option: &str) -> Option<Slot<'a>> {
     })
 }
 
-/// `--run-time-ms`: whole milliseconds, at most a day.
-fn millis(text: &str) -> Result<Duration, String> {
+/// `--run-time-ms`, `--terminate-time-ms`: whole milliseconds, at most a day.
+fn millis(option: &str, text: &str) -> Result<Duration, String> {
     let ms: u64 = text
         .parse()
-        .map_err(|_| format!("--run-time-ms {text}: expected milliseconds"))?;
+        .map_err(|_| format!("{option} {text}: expected milliseconds"))?;
     if ms > 86_400_000 {
-        return Err(format!("--run-time-ms {text}: at most a day (86400000)"));
+        return Err(format!("{option} {text}: at most a day (86400000)"));
     }
     Ok(Duration::from_millis(ms))
 }

@@ -52,9 +52,14 @@ pub(crate) async fn operation(State(fake): State<Arc<Inner>>, request: Request) 
         _ => None,
     };
     let now = fake.now();
-    let run_ends = now
-        .checked_add(fake.run_time)
-        .unwrap_or(now + Duration::from_secs(86_400));
+    let later = |d: Duration| {
+        now.checked_add(d)
+            .unwrap_or(now + Duration::from_secs(86_400))
+    };
+    let ends = crate::store::Ends {
+        run: later(fake.run_time),
+        terminate: (!fake.terminate_time.is_zero()).then(|| later(fake.terminate_time)),
+    };
     let (op, params, body) = (routing.op, routing.params.clone(), admitted.body.clone());
     let query = parts.uri.query().map(str::to_owned);
     let blocking = tokio::task::spawn_blocking(move || {
@@ -68,7 +73,7 @@ pub(crate) async fn operation(State(fake): State<Arc<Inner>>, request: Request) 
             upload: form.as_ref().and_then(|f| f.file.as_deref()),
             texts: form.as_ref().map_or(&[], |f| f.texts.as_slice()),
             now,
-            run_ends,
+            ends,
             limits: &fake.limits,
         };
         ops::answer(&fake.store, &request)

@@ -1,4 +1,4 @@
-//! The binary's `--fault`, `--key` and `--run-time-ms`, on 127.0.0.1:0: what they set, and what
+//! The binary's `--fault`, `--key`, `--run-time-ms` and `--terminate-time-ms`, on 127.0.0.1:0: what they set, and what
 //! they refuse.
 
 use std::io::BufRead;
@@ -115,9 +115,9 @@ async fn faults_given_on_the_command_line_hit_their_operation_as_many_times_as_s
 }
 
 #[tokio::test]
-async fn a_run_lasts_what_run_time_ms_says() {
+async fn a_run_lasts_what_run_time_ms_says_and_a_terminated_one_what_terminate_time_ms_says() {
     // Longer than the default (2 s), with seconds of margin either way on a busy machine.
-    let fake = Binary::start(&["--run-time-ms", "5000"]);
+    let fake = Binary::start(&["--run-time-ms", "5000", "--terminate-time-ms", "60000"]);
     let http = http();
     let id = workflow_id();
     let enabled = http
@@ -129,20 +129,23 @@ async fn a_run_lasts_what_run_time_ms_says() {
         .unwrap();
     assert_eq!(enabled.status(), 200);
     let body = json!({"command_type": "ActionInstanceRunCommand", "action_type": "workflow", "action_id": id, "playbook_context": {"data_object": {"dataclass": {"id": DATACLASS}, "content": {}}}});
-    let started: Value = http
-        .post(fake.url(&format!("/{id}/instances")))
-        .header("X-Auth-Token", FAKE_TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let instance = started["action_instance_id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{started}"));
-    let status = || async {
+    let (http, fake) = (&http, &fake);
+    let start = || async {
+        let started: Value = http
+            .post(fake.url(&format!("/{id}/instances")))
+            .header("X-Auth-Token", FAKE_TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let instance = started["action_instance_id"].as_str();
+        instance.unwrap_or_else(|| panic!("{started}")).to_owned()
+    };
+    let instance = start().await;
+    let status_of = |instance: String| async move {
         let shown: Value = http
             .get(fake.url(&format!("/instances/{instance}")))
             .header("X-Auth-Token", FAKE_TOKEN)
@@ -154,6 +157,7 @@ async fn a_run_lasts_what_run_time_ms_says() {
             .unwrap();
         shown["status"].as_str().unwrap_or_default().to_owned()
     };
+    let status = || status_of(instance.clone());
     assert_eq!(status().await, "RUNNING");
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(status().await, "RUNNING", "the default 2 s did not end it");
@@ -165,6 +169,17 @@ async fn a_run_lasts_what_run_time_ms_says() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // Terminated, a run is TERMINATING for a minute.
+    let stopped = start().await;
+    let terminated = http
+        .put(fake.url(&format!("/instances/{stopped}")))
+        .header("X-Auth-Token", FAKE_TOKEN)
+        .json(&json!({"command_type": "ActionInstanceTerminateCommand"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(terminated.status(), 200);
+    assert_eq!(status_of(stopped).await, "TERMINATING");
 }
 
 #[test]
@@ -178,6 +193,10 @@ fn bad_fault_and_run_time_options_are_refused_with_a_reason() {
         ),
         (&["--run-time-ms", "86400001"][..], "at most a day"),
         (&["--run-time-ms"][..], "--run-time-ms needs a value"),
+        (
+            &["--terminate-time-ms", "-1"][..],
+            "--terminate-time-ms -1: expected milliseconds",
+        ),
     ] {
         let (code, stderr) = refused(args);
         assert_eq!(code, 2, "{args:?}: {stderr}");

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
+use secmaster::bindings::open_enums::NodeStatus;
 use secmaster::{
     AopType, Client, Credentials, Error, RetryPolicy, SortOrder, ValidateMode, VersionStatus,
     WorkflowSortKey,
@@ -785,6 +786,11 @@ async fn running_fake(run_time: Duration, fail_runs: bool) -> FakeSecMaster {
     let mut config = secmaster_fake::Config::default();
     config.run_time = run_time;
     config.workflows[0].fail_runs = fail_runs;
+    started(config).await
+}
+
+/// A fake of `config`, its page workflow enabled with its activated version.
+async fn started(config: secmaster_fake::Config) -> FakeSecMaster {
     let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -796,6 +802,46 @@ async fn running_fake(run_time: Duration, fail_runs: bool) -> FakeSecMaster {
         .await
         .unwrap();
     fake
+}
+
+#[tokio::test]
+async fn a_terminated_run_is_terminating_for_the_terminate_time_its_nodes_still_running() {
+    let mut config = secmaster_fake::Config::default();
+    config.run_time = Duration::from_secs(60);
+    config.terminate_time = Duration::from_secs(30);
+    let fake = started(config).await;
+    let c = client(&fake);
+    let (p, w, f) = page();
+    let run = c.run_workflow(&p, &w, &f).dataclass_id(DATACLASS).send();
+    let id = run.await.unwrap().instance_id.clone().unwrap();
+    let command = || c.update_workflow_instance(&p, &w, &id);
+    command().terminate().send().await.unwrap();
+    let show = || c.show_workflow_instance(&p, &w, &id).with_topology(true);
+    let stopping = show().send().await.unwrap();
+    assert_eq!(
+        stopping.status,
+        Some(secmaster::InstanceStatus::Terminating)
+    );
+    let node = &stopping.topology.as_ref().unwrap().audit_logs[0];
+    assert_eq!(node.status, Some(NodeStatus::Running), "not stopped yet");
+    for e in [
+        command().terminate().send().await.unwrap_err(),
+        command().retry().send().await.unwrap_err(),
+    ] {
+        assert_eq!(e.code(), Some(codes::WRONG_INSTANCE_STATUS), "{e}");
+    }
+    fake.shift_clock(31);
+    let done = show()
+        .wait_until_done(Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(done.status, Some(secmaster::InstanceStatus::Terminated));
+    let node = &done.topology.as_ref().unwrap().audit_logs[0];
+    assert_eq!(
+        (node.status.clone(), node.error_msg.as_deref()),
+        (Some(NodeStatus::Failed), Some("terminated by a command"))
+    );
+    command().retry().send().await.unwrap();
 }
 
 #[tokio::test]

@@ -48,9 +48,11 @@ pub(crate) struct Request<'a> {
     /// The form's other fields its descriptor names, each with its text (ImportPlaybook's
     /// `upload_model`); checked against the descriptor before the operation runs.
     pub texts: &'a [(&'static str, String)],
-    /// The fake's clock, and when a run started now ends by itself.
+    /// The fake's clock.
     pub now: std::time::SystemTime,
-    pub run_ends: std::time::SystemTime,
+    /// When a run started or retried now ends by itself, and when one terminated now is
+    /// `TERMINATED`.
+    pub ends: crate::store::Ends,
     pub limits: &'a Limits,
 }
 

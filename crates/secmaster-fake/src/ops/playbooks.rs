@@ -54,7 +54,7 @@ pub(super) const OPERATIONS: &[&str] = &[
 pub(super) fn start<'a>(r: &'a Request<'_>) -> Start<'a> {
     Start {
         caller: r.caller,
-        ends: r.run_ends,
+        ends: r.ends.run,
         limits: r.limits,
     }
 }
@@ -255,7 +255,7 @@ fn instances(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, 
             let body = body(r)?;
             ctx.settled(r, |_| Ok(()))?;
             let operation = text(&body, "operation").to_owned();
-            let ends = r.run_ends;
+            let ends = r.ends;
             Value::Object(ctx.change(|s| s.change_instance(&id, &operation, r.caller, ends))?)
         }
         "ShowPlaybookTopology" => {

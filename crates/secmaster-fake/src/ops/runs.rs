@@ -9,7 +9,7 @@ use crate::query::Query;
 use crate::store::{self, Rejection};
 
 pub(super) fn answer(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Response, Rejection> {
-    let (id, caller, ends) = (ctx.id, r.caller, r.run_ends);
+    let (id, caller, ends) = (ctx.id, r.caller, r.ends.run);
     let max_context = r.limits.max_run_context_bytes;
     Ok(match r.op.id {
         "CreateWorkflowInstance" => {
@@ -33,7 +33,7 @@ pub(super) fn answer(ctx: &Ctx<'_>, r: &Request<'_>, query: &Query) -> Result<Re
         "UpdateWorkflowInstance" => {
             ctx.settled(r, |_| Ok(()))?;
             let command = store::parse_command(r.body, max_context)?;
-            ctx.change(|s| s.command(id, command, caller, ends))?;
+            ctx.change(|s| s.command(id, command, caller, r.ends))?;
             acknowledged(r.request_id)
         }
         _ => unreachable!("dispatched by run"),

@@ -1,12 +1,18 @@
 //! Commands to runs (UpdateWorkflowInstance): terminate, retry, debug.
 
-use std::time::SystemTime;
-
 use secmaster::InstanceStatus;
 use secmaster::bindings::RequiredWhen;
 use secmaster::bindings::types::{AopInstanceUpdateDataPojo, TopologyNodeInfo};
 
 use super::{Caller, Rejection, Workspace, codes, listed, reject};
+
+/// When what a request starts ends: a run started or retried, and a run terminated (`None`: at
+/// once; else it is `TERMINATING` until then, as the service shows a run it is stopping).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ends {
+    pub run: std::time::SystemTime,
+    pub terminate: Option<std::time::SystemTime>,
+}
 
 /// A command's body, read with the bindings' type (its `x-required-when` rules checked as
 /// JSON), its debug input within `max_context` bytes.
@@ -42,7 +48,7 @@ impl Workspace {
         id: &str,
         command: AopInstanceUpdateDataPojo,
         caller: &Caller,
-        ends: SystemTime,
+        ends: Ends,
     ) -> Result<(), Rejection> {
         let run = self.run_mut(id)?;
         let d = &mut run.detail;
@@ -60,13 +66,16 @@ impl Workspace {
                 if !running {
                     return Err(wrong("only a running instance can be terminated"));
                 }
-                run.set("TERMINATED", &caller.now, ends);
+                match ends.terminate {
+                    Some(at) => run.set("TERMINATING", &caller.now, at),
+                    None => run.set("TERMINATED", &caller.now, ends.run),
+                }
             }
             C::ActionInstanceRetryCommand => {
                 if !matches!(status, InstanceStatus::Failed | InstanceStatus::Terminated) {
                     return Err(wrong("only a failed or terminated instance can be retried"));
                 }
-                run.set("RETRYING", &caller.now, ends);
+                run.set("RETRYING", &caller.now, ends.run);
             }
             _ => {
                 if !running {

@@ -14,13 +14,15 @@
 //!   `playbook` field naming the playbook, its data object the object that triggered it); a
 //!   workflow gone, disabled or without an activated version does not run (as the workflow
 //!   chapter refuses it, `WORKFLOW_DISABLED`): the action is recorded failed, with why. Its
-//!   status is read from its runs (an action without a run counts as `FAILED`): `RUNNING` while one runs, `RETRYING` while the only ones
-//!   running are retried, else `FAILED` if one failed, else
+//!   status is read from its runs (an action without a run counts as `FAILED`): `RUNNING` while
+//!   one runs, `RETRYING` while the only ones running are retried, `TERMINATING` while one is
+//!   being terminated, else `TERMINATED` if a command terminated it, else `FAILED` if one failed, else
 //!   `TERMINATED` if one was terminated, else `FINISHED` (`FAILED` when none ran); it ends
 //!   when its last run ends, and keeps the status and end it ended with (a run deleted with
 //!   its workflow later changes nothing).
-//! - Commands: `TERMINATE` a running or retrying instance (its running runs are terminated,
-//!   at once: it is never seen `TERMINATING`; it ends `TERMINATED` whatever its runs say);
+//! - Commands: `TERMINATE` a running or retrying instance (its running runs are terminated:
+//!   at once, or `TERMINATING` for the fake's terminate time, `--terminate-time-ms`; it ends
+//!   `TERMINATED` whatever its runs say);
 //!   `RETRY` a failed or terminated one (its failed
 //!   and terminated runs run again: `RETRYING`).
 //! - Bounded: an instance past [`crate::Limits::max_objects`] instances or
@@ -86,7 +88,7 @@ fn activated(flow: &super::Flow) -> bool {
 
 /// Whether an instance's `status` has not ended.
 pub(crate) fn running(status: &str) -> bool {
-    status == "RUNNING" || status == "RETRYING"
+    matches!(status, "RUNNING" | "RETRYING" | "TERMINATING")
 }
 
 /// The status of a run, as text.

@@ -2,7 +2,9 @@
 //! time (`FINISHED`, or `FAILED` for a workflow seeded with `fail_runs`), or by a command.
 //!
 //! The commands (the fake's choices where the pages are silent):
-//! - terminate: a `RUNNING` or `RETRYING` run becomes `TERMINATED` at once;
+//! - terminate: a `RUNNING` or `RETRYING` run becomes `TERMINATED`, at once or after being
+//!   `TERMINATING` for the fake's terminate time (`--terminate-time-ms`; its nodes run on
+//!   meanwhile);
 //! - retry: a `FAILED` or `TERMINATED` run runs again (`RETRYING`, `retry_count` + 1);
 //! - debug: records a node's result (`task_id`, `input_dataobject`) on a run that has not
 //!   ended.
@@ -49,6 +51,10 @@ impl Workspace {
             }
             ended += 1;
             let run = Arc::make_mut(run);
+            if run.detail.status == Some(InstanceStatus::Terminating) {
+                run.set("TERMINATED", stamp, now);
+                continue;
+            }
             run.ends = None;
             let status = if fails {
                 InstanceStatus::Failed
@@ -249,15 +255,20 @@ pub(super) fn playbook_run(
 }
 
 impl Run {
-    /// Sets the run `TERMINATED` (ended `now`) or `RETRYING` (running again until `ends`), as
-    /// the commands do.
+    /// Sets the run `TERMINATED` (ended `now`), `TERMINATING` (until `ends`, when
+    /// [`Workspace::settle`] makes it `TERMINATED`) or `RETRYING` (running again until `ends`),
+    /// as the commands do.
     ///
     /// Its nodes follow, as [`Workspace::settle`] ends them: terminated, a node still running
-    /// ends `now`, `FAILED` (the nodes' statuses have no `TERMINATED`) with why; retried, every
-    /// node runs again (`RUNNING`, no end, no error).
+    /// ends `now`, `FAILED` (the nodes' statuses have no `TERMINATED`) with why; terminating,
+    /// they are left as they are; retried, every node runs again (`RUNNING`, no end, no error).
     pub(super) fn set(&mut self, status: &str, now: &str, ends: SystemTime) {
         let d = &mut self.detail;
         d.status = Some(status.into());
+        if status == "TERMINATING" {
+            self.ends = Some(ends);
+            return;
+        }
         let terminated = status == "TERMINATED";
         if terminated {
             d.end_time = Some(now.to_owned());

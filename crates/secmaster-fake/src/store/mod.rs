@@ -41,7 +41,7 @@ use std::sync::Arc;
 use secmaster::bindings::types::{AopWorkflowInfo, AopWorkflowVersionInfo};
 use serde_json::Value;
 
-pub(crate) use commands::parse_command;
+pub(crate) use commands::{Ends, parse_command};
 pub(crate) use engine::{Change, Start};
 pub(crate) use files::{parse as parse_file, render as render_file};
 pub(crate) use instances::{InstanceQuery, RUN_TIME, run_context};

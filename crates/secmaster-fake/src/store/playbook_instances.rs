@@ -6,9 +6,11 @@ use serde_json::{Value, json};
 
 use super::engine::{ENDED, Ran, run_status, running};
 use super::playbooks::{INSTANCES, Obj, flag, text};
-use std::time::SystemTime;
 
-use super::{Caller, Rejection, Workspace, codes, reject};
+use super::{Caller, Ends, Rejection, Workspace, codes, reject};
+
+/// On an instance a command is terminating: it ends `TERMINATED` once its runs have stopped.
+const TERMINATED: &str = "_terminated";
 
 impl Workspace {
     /// The actions and runs of instance `inst`: each action with its run (`None` when it did
@@ -62,10 +64,13 @@ impl Workspace {
     /// before, read from its runs (an action without a run failed; no action, nothing ran:
     /// failed).
     pub(crate) fn instance_view(&self, inst: &Obj) -> Obj {
+        // The keys the fake keeps beside the page's (`_runs`, `_ended`, `_terminated`) are its own.
+        let mut view: Obj = inst
+            .iter()
+            .filter(|(k, _)| !k.starts_with('_'))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         if flag(inst, ENDED) {
-            let mut view = inst.clone();
-            view.remove("_runs");
-            view.remove(ENDED);
             return view;
         }
         let runs = self.instance_runs(inst);
@@ -73,22 +78,7 @@ impl Workspace {
             .iter()
             .map(|(_, r, _)| r.map_or("FAILED", run_status))
             .collect();
-        let any = |s: &str| statuses.iter().any(|x| x.eq_ignore_ascii_case(s));
-        let status = if any("RUNNING") {
-            "RUNNING"
-        } else if any("RETRYING") {
-            "RETRYING"
-        } else if any("FAILED") {
-            "FAILED"
-        } else if any("TERMINATED") {
-            "TERMINATED"
-        } else if statuses.is_empty() {
-            "FAILED"
-        } else {
-            "FINISHED"
-        };
-        let mut view = inst.clone();
-        view.remove("_runs");
+        let status = status_of(&statuses, flag(inst, TERMINATED));
         view.insert("status".to_owned(), json!(status));
         if !running(status) {
             let ends = runs
@@ -117,12 +107,19 @@ impl Workspace {
         id: &str,
         operation: &str,
         caller: &Caller,
-        ends: SystemTime,
+        ends: Ends,
     ) -> Result<Obj, Rejection> {
         let view = self.playbook_instance(id)?;
         let status = text(&view, "status").to_owned();
+        let stop = if ends.terminate.is_some() {
+            "TERMINATING"
+        } else {
+            "TERMINATED"
+        };
         let (from, to): (&[&str], &str) = match operation.to_ascii_uppercase().as_str() {
-            "TERMINATE" if running(&status) => (&["RUNNING", "RETRYING"], "TERMINATED"),
+            "TERMINATE" if status == "RUNNING" || status == "RETRYING" => {
+                (&["RUNNING", "RETRYING"], stop)
+            }
             "RETRY" if status == "FAILED" || status == "TERMINATED" => {
                 (&["FAILED", "TERMINATED"], "RETRYING")
             }
@@ -146,20 +143,52 @@ impl Workspace {
             .filter_map(|(_, r, _)| r.filter(|r| from.contains(&run_status(r))))
             .filter_map(|r| r.detail.id.clone())
             .collect();
+        let until = if to == "TERMINATING" {
+            ends.terminate
+        } else {
+            None
+        };
         for run in ids {
-            self.run_mut(&run)?.set(to, &caller.now, ends);
+            self.run_mut(&run)?
+                .set(to, &caller.now, until.unwrap_or(ends.run));
         }
         let inst = self.obj_mut(INSTANCES, id)?;
-        if to == "TERMINATED" {
+        if to == "TERMINATING" {
+            inst.insert(TERMINATED.to_owned(), json!(true));
+        } else if to == "TERMINATED" {
             // What the user asked for wins over a run that had failed before.
             inst.insert("status".to_owned(), json!(to));
             inst.insert("end_time".to_owned(), json!(caller.now));
             inst.insert(ENDED.to_owned(), json!(true));
         } else {
             inst.remove(ENDED);
+            inst.remove(TERMINATED);
             inst.insert("status".to_owned(), json!("RUNNING"));
             inst.insert("end_time".to_owned(), json!(""));
         }
         self.playbook_instance(id)
+    }
+}
+
+/// An instance's status read from its runs' `statuses`: `terminated` when a command is
+/// terminating it (what the user asked for wins over a run that had failed before).
+fn status_of(statuses: &[&str], terminated: bool) -> &'static str {
+    let any = |s: &str| statuses.iter().any(|x| x.eq_ignore_ascii_case(s));
+    if any("RUNNING") {
+        "RUNNING"
+    } else if any("RETRYING") {
+        "RETRYING"
+    } else if any("TERMINATING") {
+        "TERMINATING"
+    } else if terminated {
+        "TERMINATED"
+    } else if any("FAILED") {
+        "FAILED"
+    } else if any("TERMINATED") {
+        "TERMINATED"
+    } else if statuses.is_empty() {
+        "FAILED"
+    } else {
+        "FINISHED"
     }
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use reqwest::Method;
-use secmaster_fake::{FAKE_TOKEN, FakeSecMaster, codes};
+use secmaster_fake::{Config, FAKE_TOKEN, FakeSecMaster, codes};
 use serde_json::json;
 
 use super::{
@@ -399,3 +399,63 @@ async fn an_incident_made_from_alerts_triggers_the_incident_playbooks() {
 
 /// The built-in Incident data class.
 const INCIDENT_CLASS: &str = "5f2c8a1e-9b3d-3c47-a6e0-1d4b7f9c2e81";
+
+#[tokio::test]
+async fn a_terminated_instance_is_terminating_for_the_fakes_terminate_time() {
+    let mut config = Config::default();
+    config.run_time = Duration::from_secs(60);
+    config.terminate_time = Duration::from_secs(30);
+    let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    enabled(&fake, &Book::high_alerts("stopping")).await;
+    alert(&fake, json!({"title": "high", "severity": "High"})).await;
+    let id = newest_instance(&fake).await;
+    let path = soc(&format!("playbooks/instances/{id}/operation"));
+    let stopping = ok(
+        &fake,
+        Method::POST,
+        &path,
+        Some(json!({"operation": "TERMINATE"})),
+    )
+    .await;
+    assert_eq!(stopping["status"], "TERMINATING", "{stopping}");
+    assert_eq!(stopping["end_time"], "", "not ended yet: {stopping}");
+    assert!(stopping.get("_terminated").is_none(), "{stopping}");
+    for operation in ["TERMINATE", "RETRY"] {
+        let (status, answer) = call(
+            &fake,
+            Method::POST,
+            &path,
+            Some(json!({"operation": operation})),
+        )
+        .await;
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (400, Some(codes::WRONG_INSTANCE_STATUS)),
+            "{operation} while terminating: {answer}"
+        );
+    }
+    let runs = soc("workflows/instances?offset=0&limit=100");
+    let run = &ok(&fake, Method::GET, &runs, None).await["instances"][0];
+    assert_eq!(run["status"], "TERMINATING", "{run}");
+    let listed = soc("playbooks/instances?offset=0&limit=10&status=TERMINATING");
+    assert_eq!(ok(&fake, Method::GET, &listed, None).await["count"], 1);
+    // The client's waiter goes on through TERMINATING and ends when the clock passes it.
+    let (done, ()) = tokio::join!(ended(&fake, &id), async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        fake.shift_clock(31);
+    });
+    assert_eq!(done["status"], "TERMINATED", "{done}");
+    assert_ne!(done["end_time"], "", "{done}");
+    let run = &ok(&fake, Method::GET, &runs, None).await["instances"][0];
+    assert_eq!(run["status"], "TERMINATED", "{run}");
+    let shown = ok(
+        &fake,
+        Method::GET,
+        &soc(&format!("playbooks/instances/{id}")),
+        None,
+    )
+    .await;
+    assert_eq!(shown["status"], "TERMINATED", "kept: {shown}");
+}
