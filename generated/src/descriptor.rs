@@ -60,6 +60,15 @@ pub struct NotFound {
 }
 
 impl Operation {
+    /// The fewest items a page may ask for: the `limit` query parameter's minimum (1 when the
+    /// spec states none, or none above 1).
+    pub fn smallest_limit(&self) -> u64 {
+        match self.query_param("limit").map(|q| q.kind) {
+            Some(QueryKind::Integer { min: Some(min), .. }) => min.max(1).unsigned_abs(),
+            _ => 1,
+        }
+    }
+
     /// Whether a page at `offset` of `limit` items stays inside the operation's
     /// [`paging_window`](Self::paging_window) (always, when it has none).
     pub fn in_paging_window(&self, offset: u64, limit: u64) -> bool {

@@ -61,10 +61,13 @@ pub(crate) fn option(value: Option<impl quote::ToTokens>) -> TokenStream {
 }
 
 /// `x-paging-window: N`: `offset + limit` must stay below `N` (the service reads no further).
-/// Only an operation paging in its query may say it, and `N` leaves room for one item (2 at
-/// least).
-/// The descriptor's `paging_window` value (`Some(N)` or `None`).
-pub(crate) fn paging_window(op: &Operation, paged: bool) -> Result<TokenStream, String> {
+/// Only an operation paging in its query may say it, and `N` must leave room for a first page
+/// of the `smallest` limit the operation takes.
+pub(crate) fn paging_window(
+    op: &Operation,
+    paged: bool,
+    smallest: u64,
+) -> Result<TokenStream, String> {
     let Some(value) = op.extensions.get("x-paging-window") else {
         return Ok(option(None::<u32>));
     };
@@ -75,9 +78,10 @@ pub(crate) fn paging_window(op: &Operation, paged: bool) -> Result<TokenStream, 
         );
     }
     match value.as_u64().and_then(|n| u32::try_from(n).ok()) {
-        Some(n) if n >= 2 => Ok(option(Some(n))),
+        Some(n) if u64::from(n) > smallest => Ok(option(Some(n))),
         _ => Err(format!(
-            "`x-paging-window: {value}` must be an integer from 2 (offset + limit stay below it)"
+            "`x-paging-window: {value}` must be an integer above the smallest `limit` ({smallest}): \
+             offset + limit stay below it"
         )),
     }
 }

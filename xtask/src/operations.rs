@@ -178,7 +178,8 @@ fn emit(
     let deprecated = deprecation.is_some();
     let replaced_by = crate::marks::option(deprecation.clone().flatten());
     // Only query paging takes a window (no search needs one yet).
-    let paging_window = crate::marks::paging_window(r.op, paged).map_err(bad)?;
+    let smallest = crate::query::smallest_limit(r);
+    let paging_window = crate::marks::paging_window(r.op, paged, smallest).map_err(bad)?;
     let pages_in_body = !paged && crate::marks::pages_in_body(shape, body_info.as_ref());
     let paged = paged || pages_in_body;
     let batch = result_schema

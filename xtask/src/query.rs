@@ -34,6 +34,23 @@ pub(crate) fn query(spec: &OpenAPI, r: &Read<'_>) -> Result<(Vec<TokenStream>, b
     let paged = names.contains(&"offset") && names.contains(&"limit");
     Ok((query, paged))
 }
+/// The fewest items a page may ask for: the `limit` query parameter's minimum, 1 at least.
+pub(crate) fn smallest_limit(r: &Read<'_>) -> u64 {
+    let minimum = r.params.iter().find_map(|p| match p {
+        Parameter::Query { parameter_data, .. } if parameter_data.name == "limit" => {
+            match &parameter_data.format {
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => match &s.schema_kind {
+                    SchemaKind::Type(Type::Integer(int)) => int.minimum,
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    });
+    minimum.map_or(1, |m| m.max(1).unsigned_abs())
+}
+
 /// The query parameters as the client's setters need them.
 pub(crate) fn query_info(spec: &OpenAPI, r: &Read<'_>) -> Vec<QueryInfo> {
     r.params

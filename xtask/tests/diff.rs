@@ -273,12 +273,28 @@ fn a_paging_window_set_or_narrowed_breaks_the_wire_and_widened_does_not() {
         "{got}"
     );
     let spec = real_spec();
-    let changes = api_changes(&with(&spec, "10000"), &with(&spec, "20000")).unwrap();
-    let got = text(&changes, "before", "after");
-    assert!(
-        got.contains(
-            "  additive  additive  operation ListWorkflows: paging window (offset + limit) from below 10000 to below 20000\n"
+    let between = |a: &str, b: &str| text(&api_changes(a, b).unwrap(), "before", "after");
+    let (narrow, wide) = (with(&spec, "10000"), with(&spec, "20000"));
+    for (got, wire, what) in [
+        (
+            between(&narrow, &wide),
+            "additive",
+            "from below 10000 to below 20000",
         ),
-        "{got}"
-    );
+        (
+            between(&wide, &narrow),
+            "breaking",
+            "from below 20000 to below 10000",
+        ),
+        (
+            between(&narrow, &spec),
+            "additive",
+            "from below 10000 to none",
+        ),
+    ] {
+        let line = format!(
+            "  {wire}  additive  operation ListWorkflows: paging window (offset + limit) {what}\n"
+        );
+        assert!(got.contains(&line), "{line} in {got}");
+    }
 }

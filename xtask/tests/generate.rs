@@ -1017,10 +1017,17 @@ fn a_paging_window_is_descriptor_data_and_only_a_paged_list_may_have_one() {
     for bad in ["1", "-5", "ten", "5000000000"] {
         let spec = spec.replace("x-paging-window: 10000", &format!("x-paging-window: {bad}"));
         assert!(
-            error_for(&spec).contains("must be an integer from 2"),
+            error_for(&spec).contains("must be an integer above the smallest `limit` (1)"),
             "{bad}"
         );
     }
+    // ListThings takes limit 1..100; at 5..100 a window of 5 leaves no room for a page.
+    let tight = spec
+        .replace("x-paging-window: 10000", "x-paging-window: 5")
+        .replace("minimum: 1, maximum: 100", "minimum: 5, maximum: 100");
+    assert!(error_for(&tight).contains("above the smallest `limit` (5)"));
+    let roomy = tight.replace("x-paging-window: 5", "x-paging-window: 6");
+    generate_from_str(&roomy, Path::new("spec/shapes.yaml"), "spec/shapes.yaml").unwrap();
 }
 
 #[test]

@@ -74,13 +74,25 @@ impl Query {
                 .unwrap_or(0)
         };
         let (offset, limit) = (int("offset"), int("limit"));
-        match op.paging_window {
-            Some(window) if !op.in_paging_window(offset, limit) => Err(bad(
-                "limit",
-                &format!("plus offset is {}, not below {window}", offset + limit),
-            )),
-            _ => Ok(()),
-        }
+        let Some(window) = op
+            .paging_window
+            .filter(|_| !op.in_paging_window(offset, limit))
+        else {
+            return Ok(());
+        };
+        // The field to change: `offset` when no page of the smallest limit fits there.
+        let name = if op.in_paging_window(offset, op.smallest_limit()) {
+            "limit"
+        } else {
+            "offset"
+        };
+        Err(bad(
+            name,
+            &format!(
+                "makes offset + limit {}, not below {window}",
+                offset + limit
+            ),
+        ))
     }
 
     /// Each enum parameter's value (the one read: the last sent) is one the spec lists for its

@@ -165,11 +165,13 @@ pub enum Error {
         last_status: Option<String>,
     },
 
-    /// Paging through a list reached the service's largest offset (10000) with items left:
-    /// narrow the query with filters instead. Every item before it was yielded.
+    /// Paging through a list reached the service's largest offset (10000) with items left, or
+    /// the end of its paging window (`offset + limit` below 10000 for playbook instances and
+    /// audit logs: offsets up to 9998 and 9989): narrow the query with filters instead. Every
+    /// item before it was yielded.
     #[error("the list has more items than paging can reach: the service takes offsets up to {max_offset}, and {yielded} items were read of {}", total.map_or_else(|| "more".to_owned(), |t| t.to_string()))]
     PagingLimit {
-        /// The largest offset the service takes.
+        /// The largest offset a page can start at.
         max_offset: u32,
         /// Items yielded before stopping.
         yielded: u64,

@@ -307,7 +307,7 @@ async fn a_walk_inside_a_paging_window_shrinks_its_last_page_then_says_it_cannot
 }
 
 #[tokio::test]
-async fn a_walk_never_shrinks_a_page_below_the_smallest_limit_the_spec_allows() {
+async fn a_walk_never_shrinks_a_page_below_the_smallest_limit_nor_starts_where_none_fits() {
     // ListPlaybookAuditLogs takes limit 10..50 inside the same window: from 9,950 the page asks
     // for 49, and the next offset (9,999) has no room for 10, so the walk says so.
     let logs = |first: usize, n: usize| {
@@ -338,4 +338,35 @@ async fn a_walk_never_shrinks_a_page_below_the_smallest_limit_the_spec_allows() 
         "{e:?}"
     );
     assert_eq!(asked(&server), ["limit=49&offset=9950"]);
+    // A first page set where no page of 10 fits is refused naming `offset`, nothing sent.
+    let mut items = client(&server)
+        .list_playbook_audit_logs(PROJECT, WORKSPACE)
+        .offset(9_995)
+        .limit(50)
+        .items();
+    let e = items.try_next().await.unwrap_err();
+    assert_eq!(e.field(), Some("offset"), "{e}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_walk_without_a_limit_asks_pages_the_spec_allows() {
+    // 100 a page, unless the spec says less: audit logs take at most 50.
+    let logs = serde_json::json!({"count": 0, "audit_logs": []}).to_string();
+    let server = TestServer::start(vec![Reply::json(200, &logs), page(0, 0, Some(0))]).await;
+    let none = client(&server)
+        .list_playbook_audit_logs(PROJECT, WORKSPACE)
+        .items()
+        .try_collect_vec()
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    let none = client(&server)
+        .list_workflows(PROJECT, WORKSPACE)
+        .items()
+        .try_collect_vec()
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    assert_eq!(asked(&server), ["limit=50&offset=0", "limit=100"]);
 }

@@ -11,40 +11,55 @@ use secmaster_bindings::{FieldKind, Operation, QueryKind};
 use crate::Error;
 use crate::operations::Page;
 
-/// The page size `.items()` asks for when the builder sets none (the service's largest).
+/// The page size `.items()` asks for when the builder sets none (the service's largest for
+/// most lists), within the bounds the spec gives `limit`.
 const DEFAULT_PAGE_LIMIT: u32 = 100;
 
-/// The largest `offset` `op` takes: its spec's bound, on the query parameter or the body field
-/// (u32's largest when it states none), and inside its paging window with room for a page of
-/// the smallest limit it takes.
-fn max_offset(op: &Operation) -> u32 {
-    let smallest_page = match op.query_param("limit").map(|q| q.kind) {
-        Some(QueryKind::Integer { min: Some(min), .. }) => u32::try_from(min.max(1)).unwrap_or(1),
-        _ => 1,
-    };
-    let window = op.paging_window.map_or(u32::MAX, |w| {
-        w.saturating_sub(1).saturating_sub(smallest_page)
-    });
-    bound_on_offset(op).min(window)
-}
-
-/// The bound the spec puts on `op`'s `offset` (u32's largest when it states none).
-fn bound_on_offset(op: &Operation) -> u32 {
-    let max = if op.pages_in_body {
+/// The bounds the spec puts on `op`'s paging parameter `name` (`offset`, `limit`): on the query
+/// parameter or, for a search, the body field.
+fn bounds(op: &Operation, name: &str) -> (Option<i64>, Option<i64>) {
+    let kind = if op.pages_in_body {
         let field = op
             .request
-            .and_then(|b| b.fields.iter().find(|f| f.name == "offset"));
+            .and_then(|b| b.fields.iter().find(|f| f.name == name));
         match field.map(|f| f.kind) {
-            Some(FieldKind::Integer { max, .. }) => max,
+            Some(FieldKind::Integer { min, max }) => Some((min, max)),
             _ => None,
         }
     } else {
-        match op.query_param("offset").map(|q| q.kind) {
-            Some(QueryKind::Integer { max, .. }) => max,
+        match op.query_param(name).map(|q| q.kind) {
+            Some(QueryKind::Integer { min, max }) => Some((min, max)),
             _ => None,
         }
     };
-    max.map_or(u32::MAX, |max| u32::try_from(max).unwrap_or(u32::MAX))
+    kind.unwrap_or((None, None))
+}
+
+/// The largest `offset` `op` takes: the spec's bound (u32's largest when it states none), and
+/// inside its paging window with room for a page of the smallest limit it takes.
+fn max_offset(op: &Operation) -> u32 {
+    let to_u32 = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+    let bound = bounds(op, "offset")
+        .1
+        .map_or(u32::MAX, |m| to_u32(m.unsigned_abs()));
+    let window = op.paging_window.map_or(u32::MAX, |w| {
+        to_u32(
+            u64::from(w)
+                .saturating_sub(1)
+                .saturating_sub(op.smallest_limit()),
+        )
+    });
+    bound.min(window)
+}
+
+/// The page size when the builder sets none: [`DEFAULT_PAGE_LIMIT`] within the spec's bounds
+/// on `limit` (ListPlaybookAuditLogs takes 10 to 50).
+fn default_limit(op: &Operation) -> u32 {
+    let (min, max) = bounds(op, "limit");
+    let limit = i64::from(DEFAULT_PAGE_LIMIT);
+    let limit = max.map_or(limit, |max| limit.min(max));
+    let limit = min.map_or(limit, |min| limit.max(min));
+    u32::try_from(limit).unwrap_or(DEFAULT_PAGE_LIMIT)
 }
 
 pub(crate) type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
@@ -55,15 +70,16 @@ type Fetch<T> = Box<dyn FnMut(u32, u32) -> PageFuture<T> + Send>;
 /// The items of a list, page after page: a [`Stream`] of `Result<T, Error>`.
 ///
 /// Made by a list builder's `.items()`. It starts at the builder's offset and asks for pages of
-/// the builder's limit (100 when none is set), keeping one page in memory. It ends when
-/// `offset + items yielded` reaches the `total` the service reports, or when a page holds fewer
-/// items than the limit (none included), so it ends even when `total` is missing or wrong. An
+/// the builder's limit (100 when none is set, within the spec's bounds), keeping one page in
+/// memory. It ends when `offset + items yielded` reaches the `total` the service reports, or
+/// when a page holds fewer items than the limit (none included), so it ends even when `total` is missing or wrong. An
 /// error is its last item: a bound out of range (nothing sent), a failed call (after the
 /// client's retries), or [`Error::PagingLimit`] when the next page would start past the
-/// service's largest offset (the spec's bound: 10000) or its paging window (`offset + limit`
-/// below 10000 for playbook instances and audit logs: the last page's limit shrinks to fit)
-/// while the walk has not ended (a full page and a `total`, if any, not reached). The first page is asked for with the builder's
-/// parameters as set: without an `offset` when none was set.
+/// service's largest offset (the spec's bound: 10000) or leave its paging window
+/// (`offset + limit` below 10000 for playbook instances and audit logs: the last page's limit
+/// shrinks to fit) while the walk has not ended (a full page and a `total`, if any, not
+/// reached). The first page is asked for with the builder's parameters as set: without an
+/// `offset` when none was set.
 ///
 /// Offset paging reads a list that may change meanwhile: an item created or deleted during the
 /// walk can shift the others, so that one is skipped or yielded twice. Sort by creation time
@@ -93,6 +109,8 @@ pub struct Items<T> {
     /// `offset + limit` stay below it (the spec's `x-paging-window`): a page's limit shrinks to
     /// fit.
     window: Option<u32>,
+    /// The fewest items a page may ask for (the spec's minimum `limit`).
+    smallest: u32,
     /// The limit the page being read was asked with.
     asked: u32,
     yielded: u64,
@@ -118,7 +136,7 @@ impl<T> std::fmt::Debug for Items<T> {
 
 /// The walk of a list builder of operation `op` whose `offset` and `limit` are set to `start`
 /// and `limit` (in its query or its body): from `start` (0 when unset), in pages of `limit`
-/// ([`DEFAULT_PAGE_LIMIT`] when unset), up to the spec's largest offset. `send` sends one page
+/// ([`default_limit`] when unset), up to the spec's largest offset. `send` sends one page
 /// with the offset (`None` for the first page when the builder set none: it goes as the builder
 /// set it) and the limit it is given.
 pub(crate) fn walk<T>(
@@ -126,7 +144,7 @@ pub(crate) fn walk<T>(
     (start, limit): (Option<u32>, Option<u32>),
     mut send: impl FnMut(Option<u32>, u32) -> PageFuture<T> + Send + 'static,
 ) -> Items<T> {
-    let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT);
+    let limit = limit.unwrap_or_else(|| default_limit(op));
     let mut items = Items::new(
         start.unwrap_or(0),
         limit,
@@ -134,6 +152,7 @@ pub(crate) fn walk<T>(
         move |offset, limit| send((start.is_some() || offset != 0).then_some(offset), limit),
     );
     items.window = op.paging_window;
+    items.smallest = u32::try_from(op.smallest_limit()).unwrap_or(1);
     items
 }
 
@@ -152,6 +171,7 @@ impl<T> Items<T> {
             limit,
             max_offset,
             window: None,
+            smallest: 1,
             asked: limit,
             yielded: 0,
             buffer: VecDeque::new(),
@@ -192,16 +212,18 @@ impl<T> Items<T> {
     }
 
     /// The limit to ask the next page with: the walk's, shrunk so that `offset + limit` stays
-    /// inside the window. The walk goes on only from offsets where a page of the smallest limit
-    /// fits; a first page set past the window asks for one item, which the request's check
-    /// refuses naming `offset`.
+    /// inside the window, never below the smallest limit the spec takes. The walk goes on only
+    /// from offsets where such a page fits; a first page set past the window is asked with the
+    /// walk's limit, which the request's check refuses naming `offset`.
     fn page_limit(&self) -> u32 {
-        match self.window {
-            Some(window) => {
-                let room = window.saturating_sub(1).saturating_sub(self.offset);
-                self.limit.min(room.max(1))
-            }
-            None => self.limit,
+        let Some(window) = self.window else {
+            return self.limit;
+        };
+        let room = window.saturating_sub(1).saturating_sub(self.offset);
+        if room < self.smallest {
+            self.limit
+        } else {
+            self.limit.min(room)
         }
     }
 

@@ -275,7 +275,8 @@ fn encode_query(op: &Operation, query: &Query) -> Result<Option<String>, Error> 
 }
 
 /// The page the query asks for stays inside the operation's paging window (`x-paging-window`:
-/// `offset + limit` below it), naming `offset` when no page could start there, else `limit`.
+/// `offset + limit` below it), naming `offset` when no page of the smallest limit the spec
+/// allows could start there, else `limit`.
 fn in_window(op: &Operation, query: &Query) -> Result<(), Error> {
     let Some(window) = op.paging_window else {
         return Ok(());
@@ -288,7 +289,7 @@ fn in_window(op: &Operation, query: &Query) -> Result<(), Error> {
     if op.in_paging_window(offset, limit) {
         return Ok(());
     }
-    let field = if op.in_paging_window(offset, 1) {
+    let field = if op.in_paging_window(offset, op.smallest_limit()) {
         "limit"
     } else {
         "offset"
@@ -429,5 +430,15 @@ mod tests {
         assert!(e.to_string().contains("below 10000"), "{e}");
         let e = encode(9_999, 1).unwrap_err();
         assert_eq!(e.field(), Some("offset"), "no page starts at 9,999");
+        // Audit logs take 10 to 50 a page: from 9,995 none fits, whatever the limit.
+        use secmaster_bindings::operations::LIST_PLAYBOOK_AUDIT_LOGS as LOGS;
+        let mut q = Query::default();
+        q.set("offset", 9_995u32);
+        q.set("limit", 10u32);
+        let e = encode_query(&LOGS, &q).unwrap_err();
+        assert_eq!(e.field(), Some("offset"), "{e}");
+        q.set("offset", 9_985u32);
+        q.set("limit", 20u32);
+        assert_eq!(encode_query(&LOGS, &q).unwrap_err().field(), Some("limit"));
     }
 }
