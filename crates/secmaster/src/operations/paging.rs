@@ -292,3 +292,39 @@ impl<T> Stream for Items<T> {
 }
 
 impl<T> Unpin for Items<T> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secmaster_bindings::operations::ALL;
+
+    /// Every list of the spec: the walk's page size when none is set is one the spec allows,
+    /// and its largest offset leaves room for a page of the smallest limit in its window.
+    #[test]
+    fn every_lists_default_page_and_last_offset_are_ones_the_spec_allows() {
+        let mut lists = 0;
+        for op in ALL.iter().filter(|op| op.paged) {
+            lists += 1;
+            let (min, max) = bounds(op, "limit");
+            let limit = i64::from(default_limit(op));
+            assert!(
+                min.is_none_or(|m| limit >= m) && max.is_none_or(|m| limit <= m),
+                "{}: a walk without .limit() asks {limit}, outside {min:?}..{max:?}",
+                op.id
+            );
+            let last = u64::from(max_offset(op));
+            assert!(
+                op.in_paging_window(last, op.smallest_limit()),
+                "{}: no page fits at the largest offset {last}",
+                op.id
+            );
+            let offset_max = bounds(op, "offset").1;
+            assert!(
+                offset_max.is_none_or(|m| last <= m.unsigned_abs()),
+                "{}: {last} is past the offset's bound",
+                op.id
+            );
+        }
+        assert!(lists >= 14, "{lists} lists: the spec has 14 paged lists");
+    }
+}
