@@ -830,11 +830,12 @@ async fn a_terminated_run_is_terminating_for_the_terminate_time_its_nodes_still_
     ] {
         assert_eq!(e.code(), Some(codes::WRONG_INSTANCE_STATUS), "{e}");
     }
-    fake.shift_clock(31);
-    let done = show()
-        .wait_until_done(Duration::from_secs(10))
-        .await
-        .unwrap();
+    // The waiter goes on through TERMINATING and ends when the clock passes it.
+    let (done, ()) = tokio::join!(show().wait_until_done(Duration::from_secs(10)), async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        fake.shift_clock(31);
+    });
+    let done = done.unwrap();
     assert_eq!(done.status, Some(secmaster::InstanceStatus::Terminated));
     let node = &done.topology.as_ref().unwrap().audit_logs[0];
     assert_eq!(

@@ -6,8 +6,8 @@
 //!   `TERMINATING` for the fake's terminate time (`--terminate-time-ms`; its nodes run on
 //!   meanwhile);
 //! - retry: a `FAILED` or `TERMINATED` run runs again (`RETRYING`, `retry_count` + 1);
-//! - debug: records a node's result (`task_id`, `input_dataobject`) on a run that has not
-//!   ended.
+//! - debug: records a node's result (`task_id`, `input_dataobject`) on a `RUNNING` or
+//!   `RETRYING` run.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -28,7 +28,7 @@ use super::{Caller, Rejection, Workspace, codes, listed, new_id, reject};
 #[derive(Clone)]
 pub(crate) struct Run {
     pub detail: AopworkflowInstanceDetail,
-    /// When a running run ends by itself.
+    /// When a running run ends by itself, or a `TERMINATING` one is `TERMINATED`.
     pub(super) ends: Option<SystemTime>,
     /// Whether its runs fail when they end (its workflow was seeded so).
     pub(super) fails: bool,

@@ -9,7 +9,8 @@ use super::playbooks::{INSTANCES, Obj, flag, text};
 
 use super::{Caller, Ends, Rejection, Workspace, codes, reject};
 
-/// On an instance a command is terminating: it ends `TERMINATED` once its runs have stopped.
+/// On an instance a command is terminating, the command's time: it ends `TERMINATED` once its
+/// runs have stopped, not before that time.
 const TERMINATED: &str = "_terminated";
 
 impl Workspace {
@@ -78,13 +79,18 @@ impl Workspace {
             .iter()
             .map(|(_, r, _)| r.map_or("FAILED", run_status))
             .collect();
-        let status = status_of(&statuses, flag(inst, TERMINATED));
+        let terminated = inst.get(TERMINATED).and_then(Value::as_str);
+        let status = status_of(&statuses, terminated.is_some());
         view.insert("status".to_owned(), json!(status));
         if !running(status) {
             let ends = runs
                 .iter()
                 .filter_map(|(_, r, _)| r.as_ref()?.detail.end_time.as_deref());
-            let end = ends.max().unwrap_or(text(inst, "start_time"));
+            // A run gone with its workflow leaves the command's time as the end.
+            let end = ends
+                .chain(terminated)
+                .max()
+                .unwrap_or(text(inst, "start_time"));
             view.insert("end_time".to_owned(), json!(end));
         }
         view
@@ -154,7 +160,7 @@ impl Workspace {
         }
         let inst = self.obj_mut(INSTANCES, id)?;
         if to == "TERMINATING" {
-            inst.insert(TERMINATED.to_owned(), json!(true));
+            inst.insert(TERMINATED.to_owned(), json!(caller.now));
         } else if to == "TERMINATED" {
             // What the user asked for wins over a run that had failed before.
             inst.insert("status".to_owned(), json!(to));

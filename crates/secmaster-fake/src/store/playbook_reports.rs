@@ -206,7 +206,11 @@ impl Workspace {
             "success_instance_num": count("status", "FINISHED"),
             "fail_instance_num": count("status", "FAILED"),
             "terminate_instance_num": count("status", "TERMINATED"),
-            "running_instance_num": count("status", "RUNNING") + count("status", "RETRYING"),
+            // Not ended: running, retried or being terminated.
+            "running_instance_num": views
+                .iter()
+                .filter(|v| super::engine::running(text(v, "status")))
+                .count(),
         });
         Ok(monitor.as_object().cloned().unwrap_or_default())
     }

@@ -408,7 +408,7 @@ async fn a_terminated_instance_is_terminating_for_the_fakes_terminate_time() {
     let fake = FakeSecMaster::start_with(config, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-    enabled(&fake, &Book::high_alerts("stopping")).await;
+    let made = enabled(&fake, &Book::high_alerts("stopping")).await;
     alert(&fake, json!({"title": "high", "severity": "High"})).await;
     let id = newest_instance(&fake).await;
     let path = soc(&format!("playbooks/instances/{id}/operation"));
@@ -441,6 +441,17 @@ async fn a_terminated_instance_is_terminating_for_the_fakes_terminate_time() {
     assert_eq!(run["status"], "TERMINATING", "{run}");
     let listed = soc("playbooks/instances?offset=0&limit=10&status=TERMINATING");
     assert_eq!(ok(&fake, Method::GET, &listed, None).await["count"], 1);
+    let window = super::reports::WINDOW;
+    let monitor = soc(&format!("playbooks/{}/monitor?{window}", made.playbook));
+    let m = &ok(&fake, Method::GET, &monitor, None).await["data"];
+    assert_eq!(
+        (
+            m["total_instance_num"].as_u64(),
+            m["running_instance_num"].as_u64()
+        ),
+        (Some(1), Some(1)),
+        "not ended, so counted running: {m}"
+    );
     // The client's waiter goes on through TERMINATING and ends when the clock passes it.
     let (done, ()) = tokio::join!(ended(&fake, &id), async {
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -450,12 +461,6 @@ async fn a_terminated_instance_is_terminating_for_the_fakes_terminate_time() {
     assert_ne!(done["end_time"], "", "{done}");
     let run = &ok(&fake, Method::GET, &runs, None).await["instances"][0];
     assert_eq!(run["status"], "TERMINATED", "{run}");
-    let shown = ok(
-        &fake,
-        Method::GET,
-        &soc(&format!("playbooks/instances/{id}")),
-        None,
-    )
-    .await;
+    let shown = super::shown_instance(&fake, &id).await;
     assert_eq!(shown["status"], "TERMINATED", "kept: {shown}");
 }

@@ -187,6 +187,21 @@ pub async fn enabled(fake: &FakeSecMaster, book: &Book) -> Made {
     made
 }
 
+/// Disables and deletes the seeded workflow: its runs go with it.
+pub async fn delete_workflow(fake: &FakeSecMaster) {
+    let (p, w) = page();
+    let c = client(fake);
+    let update = c.update_workflow(&p, &w, workflow());
+    update.disable().send().await.unwrap();
+    c.delete_workflow(&p, &w, workflow()).send().await.unwrap();
+}
+
+/// Playbook instance `id` as ShowPlaybookInstance answers it.
+pub async fn shown_instance(fake: &FakeSecMaster, id: &str) -> Value {
+    let path = soc(&format!("playbooks/instances/{id}"));
+    ok(fake, reqwest::Method::GET, &path, None).await
+}
+
 /// The ID of the newest playbook instance.
 pub async fn newest_instance(fake: &FakeSecMaster) -> String {
     instances(fake).await[0]["id"].as_str().unwrap().to_owned()

@@ -12,7 +12,7 @@ use super::{
 };
 
 /// A monitor's window wide enough for any test's instances, of every version.
-const WINDOW: &str = "start_time=2000-01-01T00:00:00.000Z%2B0800&end_time=2100-01-01T00:00:00.000Z%2B0800&version_query_type=ALL";
+pub(super) const WINDOW: &str = "start_time=2000-01-01T00:00:00.000Z%2B0800&end_time=2100-01-01T00:00:00.000Z%2B0800&version_query_type=ALL";
 
 #[tokio::test]
 async fn topology_audit_logs_and_monitor_tell_what_ran() {

@@ -300,16 +300,8 @@ async fn an_ended_instance_keeps_its_status_when_its_runs_go() {
     let done = super::ended(&fake, &id).await;
     assert_eq!(done["status"], "FAILED", "{done}");
     // Disabling the playbook does not delete the workflow's runs; deleting the workflow does.
-    let (p, w) = page();
-    let c = client(&fake);
-    c.update_workflow(&p, &w, workflow())
-        .disable()
-        .send()
-        .await
-        .unwrap();
-    c.delete_workflow(&p, &w, workflow()).send().await.unwrap();
-    let path = soc(&format!("playbooks/instances/{id}"));
-    let shown = ok(&fake, Method::GET, &path, None).await;
+    super::delete_workflow(&fake).await;
+    let shown = super::shown_instance(&fake, &id).await;
     assert_eq!(
         (&shown["status"], &shown["end_time"]),
         (&done["status"], &done["end_time"]),
@@ -319,8 +311,18 @@ async fn an_ended_instance_keeps_its_status_when_its_runs_go() {
 
 #[tokio::test]
 async fn a_terminated_instance_is_terminated_though_an_action_had_failed() {
+    for terminate_time in [0, 30] {
+        terminated_though_an_action_had_failed(terminate_time).await;
+    }
+}
+
+/// One action fails (its workflow is disabled), the other runs; TERMINATE, at once or after
+/// `terminate_secs` of TERMINATING, ends the instance TERMINATED. Its workflow deleted while
+/// terminating, the instance still ends at the command's time, not before.
+async fn terminated_though_an_action_had_failed(terminate_secs: u64) {
     let mut config = secmaster_fake::Config::default();
     config.run_time = std::time::Duration::from_secs(60);
+    config.terminate_time = std::time::Duration::from_secs(terminate_secs);
     let mut other = secmaster_fake::SeedWorkflow::page_example();
     other.workflow.id = Some("a-disabled-workflow".into());
     other.workflow.name = Some("disabled".into());
@@ -334,6 +336,7 @@ async fn a_terminated_instance_is_terminated_though_an_action_had_failed() {
     super::alert(&fake, json!({"title": "high", "severity": "High"})).await;
     let id = super::newest_instance(&fake).await;
     let path = soc(&format!("playbooks/instances/{id}/operation"));
+    fake.shift_clock(10);
     let stopped = ok(
         &fake,
         Method::POST,
@@ -341,7 +344,20 @@ async fn a_terminated_instance_is_terminated_though_an_action_had_failed() {
         Some(json!({"operation": "TERMINATE"})),
     )
     .await;
-    assert_eq!(stopped["status"], "TERMINATED", "{stopped}");
+    if terminate_secs == 0 {
+        assert_eq!(stopped["status"], "TERMINATED", "{stopped}");
+        return;
+    }
+    assert_eq!(stopped["status"], "TERMINATING", "{stopped}");
+    // The workflow whose run is terminating goes, its run with it.
+    super::delete_workflow(&fake).await;
+    let shown = super::shown_instance(&fake, &id).await;
+    assert_eq!(shown["status"], "TERMINATED", "{shown}");
+    let (start, end) = (shown["start_time"].as_str(), shown["end_time"].as_str());
+    assert!(
+        end > start,
+        "ended at the command, 10 s after the start: {shown}"
+    );
 }
 
 #[tokio::test]
