@@ -33312,7 +33312,7 @@ let response = client.export_playbook()
     }
     /**Importing a Playbook
 
-This API is used to import playbooks from a file (as ExportPlaybook makes them): a `multipart/form-data` body with the file in `uploadFile` and, optionally, the text field `upload_model`: `import` (the default) imports the file, `verify` only checks it. The answer is `{code, message}`.
+This API is used to import playbooks from a file (as ExportPlaybook makes them): a `multipart/form-data` body with the file in `uploadFile` and, optionally, the text field `upload_model`: `import` imports the file, `verify` only checks it (no page says which applies when it is left out). The answer is `{code, message}`.
 
 Sends a `POST` request to `/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`
 
@@ -59529,7 +59529,7 @@ pub mod operations {
                 name: "limit",
                 kind: QueryKind::Integer {
                     min: Some(1i64),
-                    max: Some(2147483647i64),
+                    max: Some(999999i64),
                 },
                 required: true,
             },
@@ -59537,7 +59537,7 @@ pub mod operations {
                 name: "offset",
                 kind: QueryKind::Integer {
                     min: Some(0i64),
-                    max: Some(2147483647i64),
+                    max: Some(999999i64),
                 },
                 required: true,
             },

@@ -17,6 +17,7 @@ mod enums;
 mod families;
 mod fields;
 mod files;
+mod links;
 mod marks;
 mod module;
 mod nested;
@@ -135,6 +136,7 @@ pub fn generate_both(
 ) -> Result<Generated, GenerateError> {
     let spec = parse_spec(text, spec_path)?;
     checks::check_progenitor_limits(&spec, spec_path)?;
+    links::check_links(&spec, spec_path)?;
     let open_enums = enums::open_enums(&spec, spec_path)?;
     let rules = rules::required_when_rules(&spec, spec_path)?;
 

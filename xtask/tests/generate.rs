@@ -1031,6 +1031,52 @@ fn a_paging_window_is_descriptor_data_and_only_a_paged_list_may_have_one() {
 }
 
 #[test]
+fn a_response_link_must_resolve_or_the_spec_is_refused_naming_it() {
+    let linked = |link: &str| {
+        SHAPES.replacen(
+            "        \"200\": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}\n",
+            &format!(
+                "        \"200\":\n          description: ok\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Page'}}}}}}\n          links:\n            Show: {link}\n"
+            ),
+            1,
+        )
+    };
+    let good = linked(
+        "{operationId: ShowThing, parameters: {id: '$response.body#/data/0/id', p: '$request.path.p'}}",
+    );
+    assert_ne!(good, SHAPES, "the link is in the spec");
+    generate_from_str(&good, Path::new("spec/shapes.yaml"), "spec/shapes.yaml").unwrap();
+    for (link, says) in [
+        (
+            "{operationId: ShowThing, parameters: {id: '$response.body#/data/id'}}",
+            "link `Show`: `id: $response.body#/data/id`: the schema has nothing at `id` of `/data/id`",
+        ),
+        (
+            "{operationId: ShowThings, parameters: {id: '$response.body#/data/0/id'}}",
+            "`operationId: ShowThings` names no operation",
+        ),
+        (
+            "{operationId: ShowThing, parameters: {thing: '$response.body#/data/0/id'}}",
+            "ShowThing has no parameter `thing`",
+        ),
+        (
+            "{operationId: ShowThing, parameters: {id: '$request.path.id'}}",
+            "the linking operation has no such parameter",
+        ),
+        (
+            "{operationId: ShowThing, parameters: {id: '$url'}}",
+            "not an expression this check reads",
+        ),
+    ] {
+        let e = error_for(&linked(link));
+        assert!(
+            e.contains("operation `ListThings`: answer 200: link `Show`") && e.contains(says),
+            "{link}: {e}"
+        );
+    }
+}
+
+#[test]
 fn an_array_body_is_one_field_whose_value_is_the_body() {
     let spec = SHAPES
         .replacen(

@@ -1240,7 +1240,7 @@ impl Client {
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`, operationId `UpdatePlaybook`.
     ///
-    /// Source: API page UpdatePlaybook (eu 2024-12-25, en-us): the body (every field optional) and the answer; the rule across enabled and active_version_id from Terraform's order (huaweicloud_secmaster_playbook_enable), the page being silent. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/UpdatePlaybook.html>
+    /// Source: API page UpdatePlaybook (eu 2024-12-25, en-us): the body (every field optional) and the answer; the rule across enabled and active_version_id from Terraform's order (huaweicloud_secmaster_playbook_enable), the page being silent. No copy of this page bounds name and description: their 1024 characters are CreatePlaybook's page's (a name the create refuses is refused here too). Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/UpdatePlaybook.html>
     pub fn update_playbook(
         &self,
         project_id: impl Into<String>,
@@ -1290,11 +1290,11 @@ impl Client {
     }
     /// Importing a Playbook
     ///
-    /// This API is used to import playbooks from a file (as ExportPlaybook makes them): a `multipart/form-data` body with the file in `uploadFile` and, optionally, the text field `upload_model`: `import` (the default) imports the file, `verify` only checks it. The answer is `{code, message}`.
+    /// This API is used to import playbooks from a file (as ExportPlaybook makes them): a `multipart/form-data` body with the file in `uploadFile` and, optionally, the text field `upload_model`: `import` imports the file, `verify` only checks it (no page says which applies when it is left out). The answer is `{code, message}`.
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`, operationId `ImportPlaybook`.
     ///
-    /// Source: API page ImportPlaybook (tr-tr 2025-10-29): the form (uploadFile, a mandatory file; upload_model, optional: import or verify) and the answer `{code, message}`, no response header listed; huaweicloudsdksecmaster 3.1.219 ImportPlaybookRequestBody (the same two form fields). That `import` is the default is this spec's reading of "optional". Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ImportPlaybook.html>
+    /// Source: API page ImportPlaybook (tr-tr 2025-10-29): the form (uploadFile, a mandatory file; upload_model, optional: import or verify) and the answer `{code, message}`, no response header listed; huaweicloudsdksecmaster 3.1.219 ImportPlaybookRequestBody (the same two form fields). Neither says which mode applies without `upload_model`. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ImportPlaybook.html>
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -1587,7 +1587,7 @@ impl Client {
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`, operationId `UpdatePlaybookRule`.
     ///
-    /// Source: The official SDK 3.1.219 (ModifyRuleInfo: `rule`, an optional ConditionInfo; the answer RuleInfo); the UpdatePlaybookRule page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `rule` inline instead.
+    /// Source: The official SDK 3.1.219 (ModifyRuleInfo: `rule`, an optional ConditionInfo; the answer RuleInfo), and the API page UpdatePlaybookRule (my-kualalumpur-1 2025-07-04: `rule` an optional ConditionInfo), read after the entry was written and in agreement with it. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `rule` inline instead.
     #[deprecated(
         note = "deprecated by the service (operationId `UpdatePlaybookRule`); use `UpdatePlaybookVersion` instead"
     )]
@@ -1641,7 +1641,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`, operationId `ListPlaybookActions`.
     ///
-    /// Source: API page ListPlaybookActions (tr-tr 2025-06-24, eu 2024-12-25; en-us 2024-03-20 and id-id 2024-07-25 with bounds): the query parameters (limit and offset mandatory; limit "starts from 1", offset "starts from 0"; the 2024 copies with bounds swap them, limit 0..999999 and offset 1..999999, a copy error: the spec keeps offset from 0 and limit from 1, as the SDK's docstrings) and the answer (ActionInfo). The SDK 3.1.219 marks the operation deprecated; ShowPlaybookVersion answers a version with its actions. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookActions.html>
+    /// Source: API page ListPlaybookActions (tr-tr 2025-06-24, eu 2024-12-25; en-us 2024-03-20 and id-id 2024-07-25 with bounds): the query parameters (limit and offset mandatory; limit "starts from 1", offset "starts from 0"; the 2024 copies with bounds swap them, limit 0..999999 and offset 1..999999, a copy error: the spec keeps offset from 0 and limit from 1, as the SDK's docstrings, and both at most 999999) and the answer (ActionInfo). The SDK 3.1.219 marks the operation deprecated; ShowPlaybookVersion answers a version with its actions. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookActions.html>
     #[deprecated(
         note = "deprecated by the service (operationId `ListPlaybookActions`); use `ShowPlaybookVersion` instead"
     )]
@@ -1664,7 +1664,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`, operationId `CreatePlaybookAction`.
     ///
-    /// Source: The official SDK 3.1.219 (CreatePlaybookActionRequest: the body a list of CreateAction; the answer {code, message, data} with a list of ActionInfo); the page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead. At most 99 actions, as a version holds (CreatePlaybookVersion's page).
+    /// Source: The official SDK 3.1.219 (CreatePlaybookActionRequest: the body a list of CreateAction; the answer {code, message, data} with a list of ActionInfo), and the API page CreatePlaybookAction (my-kualalumpur-1 2025-07-04; en-us 2024-03-20 with bounds: name and description at most 1024 characters, action_id 32..64, sort_order at most 64), read after the entry was written and in agreement with it. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead. At most 99 actions, as a version holds (CreatePlaybookVersion's page).
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -1826,7 +1826,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`, operationId `ListPlaybookAuditLogs`.
     ///
-    /// Source: API page ListPlaybookAuditLogs (en-us 2024-07-25 with bounds, eu 2024-12-25, my-kualalumpur-1 2025-07-04): the query (offset and limit mandatory, offset from 0, limit 10..50; sort_dir asc or desc, in lower case; sort_key start_time or end_time per the SDK's docstring; limit + offset < 10000 per the SDK's docstring) and the body (AuditLogInfo, every field an optional filter). Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookAuditLogs.html>
+    /// Source: API page ListPlaybookAuditLogs (en-us 2024-07-25 with bounds, eu 2024-12-25, my-kualalumpur-1 2025-07-04): the query (offset and limit mandatory, offset from 0, limit 10..50 as the bounded copy says, though the SDK's docstring has limit from 1 and the newer copies no bounds; sort_dir asc or desc, in lower case; sort_key start_time or end_time per the SDK's docstring; limit + offset < 10000 per the SDK's docstring) and the body (AuditLogInfo, every field an optional filter). Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ListPlaybookAuditLogs.html>
     pub fn list_playbook_audit_logs(
         &self,
         project_id: impl Into<String>,
