@@ -1611,7 +1611,7 @@ pub mod types {
         pub playbook_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rule: ::std::option::Option<CreatePlaybookRuleInfo>,
-        ///Whether the trigger condition filter is enabled.
+        ///Whether the trigger condition filter is enabled: the version's `rule` picks the data objects only with `rule_enable: true`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rule_enable: ::std::option::Option<bool>,
         ///Filter rule ID.
@@ -3812,7 +3812,7 @@ pub mod types {
         pub playbook_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rule: ::std::option::Option<ModifyPlaybookRuleInfo>,
-        ///Whether the trigger condition filter is enabled.
+        ///Whether the trigger condition filter is enabled: the version's `rule` picks the data objects only with `rule_enable: true`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rule_enable: ::std::option::Option<bool>,
         ///Rule ID.
@@ -4260,7 +4260,7 @@ pub mod types {
         pub dataclass: ::std::option::Option<PlaybookDataclassInfoRef>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dataobject: ::std::option::Option<PlaybookDataobjectRef>,
-        ///Update time.
+        ///Update time (the pages' word): when the instance ended, once it has.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_time: ::std::option::Option<::std::string::String>,
         ///Playbook instance ID.
@@ -4274,7 +4274,7 @@ pub mod types {
         ///Project ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///Creation time.
+        ///Creation time (the pages' word): when the instance started.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start_time: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -12,6 +12,13 @@
 //! conversion of alerts into an incident, relations, data classes, and exports and imports in
 //! the fake's CSV (a header row of the create body's fields, one object a row; the README).
 //!
+//! And the playbook chapters as a SOAR engine: playbooks, versions, rules, actions and reviews
+//! with their lifecycle; an enabled playbook triggered by `EVENT` starts an instance when an
+//! alert or incident of its data class is created, changed or deleted and its rule picks it,
+//! and the instance runs its actions' workflows as workflow runs; a `TIMER` one runs when
+//! fired ([`FakeSecMaster::fire_playbook`]). Instances, topology, audit logs, monitors and
+//! statistics are answered from what ran.
+//!
 //! - Requests are routed from the generated operations (literal segments before IDs), read with
 //!   the bindings' types and answered with them; every change is applied atomically, in one
 //!   order (each answer to a change carries it in `X-Fake-Sequence`), and a refusal changes
@@ -144,10 +151,15 @@ impl Inner {
     /// Now in the API page's format: China Standard Time with `Z+0800`, e.g.
     /// `2025-07-18T14:47:16.939Z+0800`.
     fn page_time(&self) -> String {
-        let ts = jiff::Timestamp::try_from(self.now()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-        let cst = jiff::tz::offset(8).to_datetime(ts);
-        cst.strftime("%Y-%m-%dT%H:%M:%S%.3fZ+0800").to_string()
+        page_stamp(self.now())
     }
+}
+
+/// `t` in the API page's format (China Standard Time with `Z+0800`).
+pub(crate) fn page_stamp(t: SystemTime) -> String {
+    let ts = jiff::Timestamp::try_from(t).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let cst = jiff::tz::offset(8).to_datetime(ts);
+    cst.strftime("%Y-%m-%dT%H:%M:%S%.3fZ+0800").to_string()
 }
 
 /// A running fake. Dropping it stops the server.

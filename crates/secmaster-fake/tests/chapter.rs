@@ -874,7 +874,8 @@ async fn a_run_finishes_by_itself_and_commands_change_it_as_they_say() {
         (Some(secmaster::InstanceStatus::Retrying), Some(1))
     );
     command().debug("start", "{\"k\":1}").send().await.unwrap();
-    fake.shift_clock(61);
+    // Looked at 100 s on, the run ended when it was due: 60 s after its retry.
+    fake.shift_clock(100);
     let done = c
         .show_workflow_instance(&p, &w, &id)
         .with_topology(true)
@@ -882,6 +883,10 @@ async fn a_run_finishes_by_itself_and_commands_change_it_as_they_say() {
         .await
         .unwrap();
     assert_eq!(done.status, Some(secmaster::InstanceStatus::Finished));
+    let at = |t: &Option<String>| secmaster::parse_timestamp(t.as_deref().unwrap()).unwrap();
+    let took = at(&done.end_time).duration_since(at(&done.start_time));
+    let took = took.as_secs();
+    assert!((60..90).contains(&took), "ended {took} s after its start");
     let node = &done.topology.as_ref().unwrap().audit_logs[0];
     assert_eq!(
         (node.input.as_deref(), node.succeed),

@@ -1342,7 +1342,7 @@ impl Client {
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`, operationId `ShowPlaybookStatistics`.
     ///
-    /// Source: The official SDK 3.1.219 (ShowPlaybookStatisticsResponse, PlaybookStatisticDetail); no page read. No replacement is named.
+    /// Source: The official SDK 3.1.219 (ShowPlaybookStatisticsResponse, PlaybookStatisticDetail); no page read. No replacement is named. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/ShowPlaybookStatistics.html>
     #[deprecated(
         note = "deprecated by the service (operationId `ShowPlaybookStatistics`), which names no replacement"
     )]
@@ -1587,7 +1587,7 @@ impl Client {
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`, operationId `UpdatePlaybookRule`.
     ///
-    /// Source: The official SDK 3.1.219 (ModifyRuleInfo: `rule`, an optional ConditionInfo; the answer RuleInfo), and the API page UpdatePlaybookRule (my-kualalumpur-1 2025-07-04: `rule` an optional ConditionInfo), read after the entry was written and in agreement with it. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `rule` inline instead.
+    /// Source: The official SDK 3.1.219 (ModifyRuleInfo: `rule`, an optional ConditionInfo; the answer RuleInfo), and the API page UpdatePlaybookRule (my-kualalumpur-1 2025-07-04: `rule` an optional ConditionInfo), read after the entry was written and in agreement with it. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `rule` inline instead. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/UpdatePlaybookRule.html>
     #[deprecated(
         note = "deprecated by the service (operationId `UpdatePlaybookRule`); use `UpdatePlaybookVersion` instead"
     )]
@@ -1664,7 +1664,7 @@ impl Client {
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`, operationId `CreatePlaybookAction`.
     ///
-    /// Source: The official SDK 3.1.219 (CreatePlaybookActionRequest: the body a list of CreateAction; the answer {code, message, data} with a list of ActionInfo), and the API page CreatePlaybookAction (my-kualalumpur-1 2025-07-04; en-us 2024-03-20 with bounds: name and description at most 1024 characters, action_id 32..64, sort_order at most 64), read after the entry was written and in agreement with it. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead. At most 99 actions, as a version holds (CreatePlaybookVersion's page).
+    /// Source: The official SDK 3.1.219 (CreatePlaybookActionRequest: the body a list of CreateAction; the answer {code, message, data} with a list of ActionInfo), and the API page CreatePlaybookAction (my-kualalumpur-1 2025-07-04; en-us 2024-03-20 with bounds: name and description at most 1024 characters, action_id 32..64, sort_order at most 64), read after the entry was written and in agreement with it. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead. At most 99 actions, as a version holds (CreatePlaybookVersion's page). Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/CreatePlaybookAction.html>
     ///
     /// Never sent twice once it may have reached the service: when a failure leaves its
     /// outcome unknown, the error says so ([`Error::is_outcome_unknown`]) and how to find out.
@@ -1720,7 +1720,7 @@ impl Client {
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`, operationId `DeletePlaybookAction`.
     ///
-    /// Source: The official SDK 3.1.219 (no body; the answer `{code, message}`); the page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead.
+    /// Source: The official SDK 3.1.219 (no body; the answer `{code, message}`); the page was not read. The SDK marks the operation deprecated; UpdatePlaybookVersion carries `actions` inline instead. Pages: <https://support.huaweicloud.com/intl/en-us/api-secmaster/DeletePlaybookAction.html>
     #[deprecated(
         note = "deprecated by the service (operationId `DeletePlaybookAction`); use `UpdatePlaybookVersion` instead"
     )]
@@ -2583,7 +2583,8 @@ impl ListWorkflows {
         self.0.send_envelope(Page::new)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<crate::Workflow> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -3190,7 +3191,8 @@ impl ListWorkflowInstances {
         self.0.send_bare_list(Page::from_list)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::AopworkflowInstanceDetail> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -3363,7 +3365,8 @@ impl ListWorkspaces {
         self.0.send_bare_list(Page::from_list)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::CreateWorkspaceResponseBody> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -3600,7 +3603,8 @@ impl ListDataclass {
         self.0.send_bare_list(Page::from_list)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::DataClassResponseBody> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -3683,7 +3687,8 @@ impl ListDataclassFields {
         self.0.send_bare_list(Page::from_list)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::FieldResponseBody> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -3942,7 +3947,8 @@ impl ListAlerts {
         self.0.send_envelope(Page::new)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::ListAlertDetail> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -5448,7 +5454,8 @@ impl ListIncidents {
         self.0.send_envelope(Page::new)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::IncidentDetail> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -7042,7 +7049,8 @@ impl ListDataobjectRelations {
         self.0.send_envelope(Page::new)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::DataObjectDetail> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -7139,7 +7147,8 @@ impl ListIndicators {
         self.0.send_envelope(Page::new)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::IndicatorDetail> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -7761,7 +7770,8 @@ impl ListPlaybooks {
         self.0.send_envelope(Page::new)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::PlaybookInfo> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -8089,7 +8099,8 @@ impl ListPlaybookVersions {
         self.0.send_envelope(Page::new)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::PlaybookVersionListEntity> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -8137,7 +8148,7 @@ impl CreatePlaybookVersion {
         self.0.body("dataclass_id", ::serde_json::Value::String(value.into()));
         self
     }
-    /// Whether the trigger condition filter is enabled.
+    /// Whether the trigger condition filter is enabled: the version's `rule` picks the data objects only with `rule_enable: true`.
     pub fn rule_enable(mut self, value: bool) -> Self {
         self.0.body("rule_enable", ::serde_json::Value::Bool(value));
         self
@@ -8219,7 +8230,7 @@ impl CreatePlaybookVersion {
     ) -> impl Future<
         Output = Result<Output<secmaster_bindings::types::PlaybookVersionInfo>, Error>,
     > + Send + 'static {
-        self.0.send_envelope(Output::new)
+        self.prepare().0.send_envelope(Output::new)
     }
 }
 /// A prepared `ShowPlaybookVersion` call (Querying Playbook Version Details); set its fields, then `send` it.
@@ -8275,7 +8286,7 @@ impl UpdatePlaybookVersion {
         self.0.body("dataclass_id", ::serde_json::Value::String(value.into()));
         self
     }
-    /// Whether the trigger condition filter is enabled.
+    /// Whether the trigger condition filter is enabled: the version's `rule` picks the data objects only with `rule_enable: true`.
     pub fn rule_enable(mut self, value: bool) -> Self {
         self.0.body("rule_enable", ::serde_json::Value::Bool(value));
         self
@@ -8836,7 +8847,8 @@ impl ListPlaybookActions {
         self.0.send_envelope(Page::new)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::PlaybookActionInfo> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -9044,7 +9056,8 @@ impl ListPlaybookInstances {
         self.0.send_bare_list(Page::from_list)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::PlaybookInstanceInfo> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }
@@ -9278,7 +9291,8 @@ impl ListPlaybookAuditLogs {
         self.0.send_bare_list(Page::from_list)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::PlaybookAuditLogInfo> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }

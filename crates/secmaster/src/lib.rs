@@ -1,6 +1,6 @@
-//! A client for Huawei Cloud SecMaster's workflow API: **Update a Workflow**
+//! A client for Huawei Cloud SecMaster: **Update a Workflow**
 //! (`PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`), done properly,
-//! and the Workflow Management chapter around it on the same call path:
+//! and on the same call path the chapters a SOC automates first:
 //!
 //! - workflows: [`Client::list_workflows`] (one page, or [`items`](ListWorkflows::items) for
 //!   all), [`Client::create_workflow`], [`Client::show_workflow`], [`Client::update_workflow`],
@@ -12,7 +12,16 @@
 //! - their runs: [`Client::run_workflow`], [`Client::list_workflow_instances`],
 //!   [`Client::show_workflow_instance`] (and [`wait_until_done`](ShowWorkflowInstance::wait_until_done)),
 //!   [`Client::update_workflow_instance`] (terminate, retry, debug);
-//! - files: [`Client::export_workflows`], [`Client::import_workflows`].
+//! - files: [`Client::export_workflows`], [`Client::import_workflows`];
+//! - the SOC's objects: workspaces, data classes, alerts, incidents, indicators and their
+//!   relations ([`Client::create_alert`], [`Client::list_alerts`] with a typed
+//!   [`search`] condition, ...);
+//! - playbooks, their versions, rules, actions, reviews and instances
+//!   ([`Client::create_playbook`], [`Client::create_playbook_version`],
+//!   [`Client::show_playbook_instance`], ...): see "A playbook" below.
+//!
+//! [`Client::workspace`] gives a [`WorkspaceClient`] that fills in the project and workspace of
+//! every call.
 //!
 //! Built on the generated `secmaster-bindings` crate, it adds what the official SDKs lack:
 //! validation before any byte is sent, the rule that enabling needs a version, token *and*
@@ -95,6 +104,46 @@
 //! # }
 //! ```
 //!
+//! A playbook that runs a workflow for every High alert, and its instances awaited:
+//!
+//! ```no_run
+//! # async fn demo(ws: secmaster::WorkspaceClient) -> Result<(), secmaster::Error> {
+//! use std::time::Duration;
+//! use secmaster::bindings::open_enums::{PlaybookInstanceStatus, PlaybookTriggerType};
+//! use secmaster::search::{Condition, Operator};
+//!
+//! // A workflow enabled on an activated version, and the alerts' data class.
+//! let (alert_class, workflow) = ("alert-dataclass-id", "workflow-id");
+//! let made = ws.create_playbook().name("Page on high alerts").send().await?;
+//! let playbook = made.id.clone().unwrap_or_default();
+//! let draft = ws
+//!     .create_playbook_version(&playbook) // its playbook_id and workspace_id: the path's
+//!     .dataclass_id(alert_class)
+//!     .trigger_type(PlaybookTriggerType::Event)
+//!     .dataobject_create(true) // alerts created
+//!     .rule_enable(true) // the rule picks them only when enabled
+//!     .rule(Condition::field("severity", Operator::Eq, "High"))
+//!     .runs_workflow(workflow)
+//!     .send()
+//!     .await?;
+//! let version = draft.id.clone().unwrap_or_default();
+//! ws.update_playbook_version(&version).submit().send().await?; // APPROVING
+//! ws.review_playbook_version(&version).approve("checked").send().await?; // or .reject(..)
+//! ws.update_playbook(&playbook).enable(&version).send().await?; // or .disable()
+//!
+//! // Each High alert of the class now starts an instance that runs the workflow.
+//! let page = ws.list_playbook_instances().offset(0).limit(10).send().await?;
+//! for started in &page.items {
+//!     let id = started.id.clone().unwrap_or_default();
+//!     let done = ws.show_playbook_instance(&id).wait_until_done(Duration::from_secs(600)).await?;
+//!     if done.status == Some(PlaybookInstanceStatus::Failed) {
+//!         ws.change_playbook_instance(&id).retry().send().await?; // .terminate() while it runs
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Mistakes are caught before anything is sent, with the field named:
 //!
 //! ```
@@ -109,8 +158,9 @@
 //! # }
 //! ```
 //!
-//! The crate's map, request in to result out: a builder of `operations` (one module per
-//! operation: setters, intent methods, its own rules) hands the `runtime` a generated
+//! The crate's map, request in to result out: an operation's builder (generated from the spec
+//! in `generated`: setters, `send`, `items`, waiters; its intent methods and rules written in
+//! `custom`, attached by the spec's `x-rust-*` extensions) hands the `runtime` a generated
 //! descriptor (`secmaster_bindings::operations`), path values, query and body; the runtime
 //! checks and prepares the request (`runtime::request`), runs attempts (`runtime::attempt`)
 //! with retries by the operation's retry class, and reads each answer in the operation's shape

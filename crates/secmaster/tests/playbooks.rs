@@ -369,6 +369,32 @@ async fn a_playbook_is_made_in_the_paths_workspace() {
 }
 
 #[tokio::test]
+async fn a_version_is_made_for_the_paths_playbook_and_runs_named_workflows() {
+    let server = TestServer::start(vec![ok(json!({"id": VERSION}))]).await;
+    let soc = client(&server).workspace(PROJECT, WORKSPACE);
+    let version = || {
+        soc.create_playbook_version(PLAYBOOK)
+            .dataclass_id("dc-alert")
+    };
+    for (refused, field) in [
+        (version().playbook_id("pb-other"), "playbook_id"),
+        (version().workspace_id("ws-other"), "workspace_id"),
+        (version().runs_workflow(" "), "actions"),
+    ] {
+        let error = refused.send().await.unwrap_err();
+        assert_eq!(error.field(), Some(field), "{error}");
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+    version().send().await.unwrap();
+    let sent = body(&server.requests()[0]);
+    assert_eq!(
+        (&sent["playbook_id"], &sent["workspace_id"]),
+        (&json!(PLAYBOOK), &json!(WORKSPACE)),
+        "filled from the path: {sent}"
+    );
+}
+
+#[tokio::test]
 async fn the_intents_are_retried_as_their_operations_retry_class_says() {
     let busy = || Reply::json(503, r#"{"code":"SecMaster.50300000","message":"busy"}"#);
     // A submission is an idempotent PUT: retried to success after a 503.

@@ -157,7 +157,8 @@ pub(super) fn builder(
     let items = (list && op.paged).then(|| {
         quote! {
             /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-            /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+            /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+            /// bounds on `limit`), one page in memory.
             pub fn items(self) -> Items<#item> {
                 self.0.items(|request| Box::pin(Self(request).send()))
             }

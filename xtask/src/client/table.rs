@@ -12,11 +12,13 @@ use super::{Names, fields, ident, strings};
 use crate::fields::Kind;
 use crate::operations::{OpInfo, QueryType, ShapeInfo};
 
-/// The value a row gives path parameter `name`.
+/// The value a row gives path parameter `name`: the examples' own IDs where a body repeats the
+/// path's (a body naming another workspace or playbook than its path is refused).
 fn path_value(name: &str) -> String {
     match name {
         "project_id" => "f69081793d9e4ea8a2f479dcef961989".to_owned(),
         "workspace_id" => "f44065f5-557b-4376-ae02-8c65ef1960f4".to_owned(),
+        "playbook_id" => "909494e3-558e-46b6-a9eb-07a8e18ca62f".to_owned(),
         other => format!("{}-1", other.replace('_', "-")),
     }
 }

@@ -38,8 +38,8 @@ pub(crate) use super::instance_query::InstanceQuery;
 use super::instance_query::text;
 
 impl Workspace {
-    /// Ends the runs whose time has come; how many (each end takes a sequence number:
-    /// [`super::Store::number`]).
+    /// Ends the runs whose time has come, each at the time it was due (not when it is looked
+    /// at); how many (each end takes a sequence number: [`super::Store::number`]).
     pub(crate) fn settle(&mut self, now: SystemTime, stamp: &str) -> usize {
         let mut ended = 0;
         for run in &mut self.runs {
@@ -51,6 +51,7 @@ impl Workspace {
             }
             ended += 1;
             let run = Arc::make_mut(run);
+            let stamp = &crate::page_stamp(ends);
             if run.detail.status == Some(InstanceStatus::Terminating) {
                 run.set("TERMINATED", stamp, now);
                 continue;

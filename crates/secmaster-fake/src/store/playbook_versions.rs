@@ -69,7 +69,43 @@ impl Workspace {
         if let Some(Value::Array(actions)) = body.get("actions") {
             self.create_actions(&vid, actions)?;
         }
-        Ok(self.obj(VERSIONS, &vid)?.clone())
+        self.version_view(&vid)
+    }
+
+    /// Replaces the rule and the actions of version `id` with those an update's body carries,
+    /// when they differ from what it has (an edit: the version must be editable).
+    fn set_rule_and_actions(&mut self, id: &str, body: &Obj) -> Result<(), Rejection> {
+        if let Some(Value::Object(rule)) = body.get("rule") {
+            let now = self.children(RULES, id).next().map(|r| text(r, "rule"));
+            if rule_text(rule).ok().as_deref() != now {
+                self.create_rule(id, rule)?;
+            }
+        }
+        if let Some(Value::Array(actions)) = body.get("actions") {
+            const SET: [&str; 5] = [
+                "name",
+                "description",
+                "action_type",
+                "action_id",
+                "sort_order",
+            ];
+            let fields = |a: &Obj| SET.map(|f| a.get(f).cloned());
+            let now: Vec<_> = self.children(ACTIONS, id).map(fields).collect();
+            let asked: Vec<_> = actions
+                .iter()
+                .map(|a| fields(a.as_object().unwrap_or(&Obj::new())))
+                .collect();
+            if now != asked {
+                self.editable(id)?;
+                let old: Vec<String> = self
+                    .children(ACTIONS, id)
+                    .map(|a| text(a, "id").to_owned())
+                    .collect();
+                self.delete_records(ACTIONS, &old);
+                self.create_actions(id, actions)?;
+            }
+        }
+        Ok(())
     }
 
     /// Sets the fields a version's body carries; refused for a version that cannot be edited
@@ -120,7 +156,8 @@ impl Workspace {
         Ok(())
     }
 
-    /// Applies UpdatePlaybookVersion: its fields (while editable), a submission (`APPROVING`),
+    /// Applies UpdatePlaybookVersion: its fields, rule and actions (while editable; the rule and
+    /// the actions sent replace those it had), a submission (`APPROVING`),
     /// a withdrawal (`EDITING`), activation (`enabled`, a published version only) or
     /// deactivation (not while its playbook is enabled on it).
     pub(crate) fn update_playbook_version(
@@ -131,6 +168,7 @@ impl Workspace {
     ) -> Result<Obj, Rejection> {
         let old = self.obj(VERSIONS, id)?.clone();
         self.set_version_fields(id, body, caller)?;
+        self.set_rule_and_actions(id, body)?;
         let status = text(body, "status").to_ascii_uppercase();
         // As the fields left it (an inactive published version edited is EDITING again).
         let was = text(self.obj(VERSIONS, id)?, "status").to_ascii_uppercase();
@@ -165,7 +203,7 @@ impl Workspace {
             Some(false) if flag(&old, "enabled") => self.deactivate(id, &playbook)?,
             _ => {}
         }
-        Ok(self.obj(VERSIONS, id)?.clone())
+        self.version_view(id)
     }
 
     fn deactivate(&mut self, id: &str, playbook: &str) -> Result<(), Rejection> {

@@ -522,3 +522,37 @@ async fn an_import_verified_is_held_to_the_workspaces_limits_as_an_import() {
     assert_eq!(verified.code(), Some(codes::LIMIT_EXCEEDED), "{verified}");
     assert_eq!(imported.code(), verified.code(), "{imported}");
 }
+
+#[tokio::test]
+async fn an_update_with_a_rule_and_actions_replaces_them_and_answers_the_whole_version() {
+    let fake = FakeSecMaster::start().await.unwrap();
+    let made = draft(&fake, &Book::high_alerts("inline")).await;
+    let vp = soc(&format!("playbooks/versions/{}", made.version));
+    let low = super::rule_body(["severity", "==", "Low"]);
+    let two = super::actions_body(&[super::workflow(), super::workflow()]);
+    let answer = ok(
+        &fake,
+        Method::PUT,
+        &vp,
+        Some(json!({"rule": low, "actions": two})),
+    )
+    .await;
+    let rule = |v: &serde_json::Value| v["rules"]["rule"].as_str().unwrap_or("").to_owned();
+    for shown in [&answer["data"], &version(&fake, &made).await] {
+        assert!(rule(shown).contains("Low"), "the rule replaced: {shown}");
+        assert_eq!(
+            shown["actions"].as_array().map(Vec::len),
+            Some(2),
+            "{shown}"
+        );
+    }
+    // The same rule and actions again change nothing: a submission may carry them (Terraform).
+    let same = json!({"rule": low, "actions": two, "status": "APPROVING"});
+    let submitted = ok(&fake, Method::PUT, &vp, Some(same)).await;
+    assert_eq!(submitted["data"]["status"], "APPROVING", "{submitted}");
+    // Under review, a different rule is an edit, refused.
+    let high = super::rule_body(["severity", "==", "High"]);
+    let e = refused(&fake, Method::PUT, &vp, Some(json!({"rule": high}))).await;
+    assert_eq!(e.0, 400, "{e:?}");
+    assert!(rule(&version(&fake, &made).await).contains("Low"));
+}

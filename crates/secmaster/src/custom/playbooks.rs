@@ -18,30 +18,39 @@ impl CreatePlaybook {
     /// The body's mandatory `workspace_id` is the path's when not set; a different one is
     /// refused (the playbook would not be made where the call says).
     pub(crate) fn prepare(mut self) -> Self {
-        let path = self.0.path(1).to_owned();
-        match self.0.body_field("workspace_id").and_then(Value::as_str) {
-            None => self.0.body("workspace_id", Value::String(path)),
-            Some(set) if set != path => self.0.fail(Error::invalid(
-                "workspace_id",
-                format!("is {set:?}, not the path's workspace {path:?}"),
-            )),
-            Some(_) => {}
-        }
+        self.0.body_from_path("workspace_id", 1);
         self
     }
 }
 
 impl CreatePlaybookVersion {
-    /// Adds an action that runs workflow `workflow_id` (a workflow of the same workspace):
-    /// `{action_type: AOP_WORKFLOW, action_id}` appended to `actions`, in the order added.
+    /// The body's `workspace_id` and `playbook_id` are the path's when not set; different ones
+    /// are refused (the version would not be made where the call says).
+    pub(crate) fn prepare(mut self) -> Self {
+        self.0.body_from_path("workspace_id", 1);
+        self.0.body_from_path("playbook_id", 2);
+        self
+    }
+
+    /// Adds an action that runs workflow `workflow_id` (a workflow of the same workspace, enabled
+    /// on an activated version when the playbook runs, else the action fails):
+    /// `{action_type: AOP_WORKFLOW, action_id}` appended to `actions`, in the order added. A
+    /// blank ID is refused before sending, naming `actions`.
     pub fn runs_workflow(mut self, workflow_id: impl Into<String>) -> Self {
+        let workflow_id = workflow_id.into();
+        if workflow_id.trim().is_empty() {
+            self.0.fail(Error::invalid(
+                "actions",
+                "runs_workflow was given an empty workflow ID",
+            ));
+        }
         let mut actions = match self.0.body_field("actions") {
             Some(Value::Array(actions)) => actions.clone(),
             _ => Vec::new(),
         };
         actions.push(serde_json::json!({
             "action_type": PlaybookActionType::AopWorkflow.as_str(),
-            "action_id": workflow_id.into(),
+            "action_id": workflow_id,
         }));
         self.0.body("actions", Value::Array(actions));
         self

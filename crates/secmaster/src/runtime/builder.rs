@@ -113,6 +113,20 @@ impl<O: Op + 'static> Request<O> {
         self.path.get(i).map_or("", String::as_str)
     }
 
+    /// The body's `field` names what path parameter `i` names: set from the path when unset,
+    /// refused when different (what the call makes or changes would not be where it says).
+    pub(crate) fn body_from_path(&mut self, field: &'static str, i: usize) {
+        let path = self.path(i).to_owned();
+        match self.body_field(field).and_then(Value::as_str) {
+            None => self.body(field, Value::String(path)),
+            Some(set) if set != path => self.fail(Error::invalid(
+                field,
+                format!("is {set:?}, not the path's {path:?}"),
+            )),
+            Some(_) => {}
+        }
+    }
+
     /// Sets query parameter `name`.
     pub(crate) fn query(&mut self, name: &'static str, value: impl Into<QueryValue>) {
         self.query.set(name, value);

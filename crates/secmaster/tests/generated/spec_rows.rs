@@ -1542,7 +1542,7 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         id: "ShowPlaybook",
         method: "GET",
-        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/909494e3-558e-46b6-a9eb-07a8e18ca62f",
         answer: "{\"code\":\"00000000\",\"data\":{\"approve_role\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"description\":\"Block the source IP of high-severity alerts\",\"edit_role\":\"\",\"enabled\":false,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"name\":\"block-malicious-ip\",\"owner_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"reject_version_id\":\"\",\"unaudited_version_id\":\"\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"user_role\":\"\",\"version\":\"\",\"version_id\":\"\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
         binary: false,
         body: None,
@@ -1552,7 +1552,7 @@ pub fn rows() -> Vec<Row> {
             c.show_playbook(
                     "f69081793d9e4ea8a2f479dcef961989",
                     "f44065f5-557b-4376-ae02-8c65ef1960f4",
-                    "playbook-id-1",
+                    "909494e3-558e-46b6-a9eb-07a8e18ca62f",
                 )
                 .send()
                 .await
@@ -1562,7 +1562,7 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         id: "UpdatePlaybook",
         method: "PUT",
-        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/909494e3-558e-46b6-a9eb-07a8e18ca62f",
         answer: "{\"code\":\"00000000\",\"data\":{\"approve_role\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"description\":\"Block the source IP of high-severity alerts (v2)\",\"edit_role\":\"\",\"enabled\":false,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"name\":\"block-malicious-ip\",\"owner_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"reject_version_id\":\"\",\"unaudited_version_id\":\"\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"user_role\":\"\",\"version\":\"\",\"version_id\":\"\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
         binary: false,
         body: Some(
@@ -1574,7 +1574,7 @@ pub fn rows() -> Vec<Row> {
             c.update_playbook(
                     "f69081793d9e4ea8a2f479dcef961989",
                     "f44065f5-557b-4376-ae02-8c65ef1960f4",
-                    "playbook-id-1",
+                    "909494e3-558e-46b6-a9eb-07a8e18ca62f",
                 )
                 .description("Block the source IP of high-severity alerts (v2)")
                 .send()
@@ -1585,7 +1585,7 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         id: "DeletePlaybook",
         method: "DELETE",
-        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/909494e3-558e-46b6-a9eb-07a8e18ca62f",
         answer: "{\"code\":\"00000000\",\"data\":{\"approve_role\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"description\":\"Block the source IP of high-severity alerts\",\"edit_role\":\"\",\"enabled\":false,\"id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"name\":\"block-malicious-ip\",\"owner_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"reject_version_id\":\"\",\"unaudited_version_id\":\"\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"user_role\":\"\",\"version\":\"\",\"version_id\":\"\",\"workspace_id\":\"f44065f5-557b-4376-ae02-8c65ef1960f4\"},\"message\":\"\"}",
         binary: false,
         body: None,
@@ -1595,7 +1595,7 @@ pub fn rows() -> Vec<Row> {
             c.delete_playbook(
                     "f69081793d9e4ea8a2f479dcef961989",
                     "f44065f5-557b-4376-ae02-8c65ef1960f4",
-                    "playbook-id-1",
+                    "909494e3-558e-46b6-a9eb-07a8e18ca62f",
                 )
                 .send()
                 .await
@@ -1651,7 +1651,7 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         id: "ShowPlaybookMonitors",
         method: "GET",
-        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1/monitor?end_time=2025-07-19T00%3A00%3A00.000Z%2B0800&start_time=2025-07-18T00%3A00%3A00.000Z%2B0800&version_query_type=ALL",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/909494e3-558e-46b6-a9eb-07a8e18ca62f/monitor?end_time=2025-07-19T00%3A00%3A00.000Z%2B0800&start_time=2025-07-18T00%3A00%3A00.000Z%2B0800&version_query_type=ALL",
         answer: "{\"code\":\"00000000\",\"data\":{\"average_run_time\":2.5,\"event_instance_run_num\":3,\"fail_instance_num\":0,\"max_run_time_instance\":{\"playbook_instance_id\":\"8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f91\",\"playbook_instance_name\":\"block-malicious-ip-20250718144716\",\"playbook_instance_run_time\":3.0},\"min_run_time_instance\":{\"playbook_instance_id\":\"8d8b6f0c-0b5e-4f36-9a3b-2a1c3e5d7f91\",\"playbook_instance_name\":\"block-malicious-ip-20250718144716\",\"playbook_instance_run_time\":2.0},\"running_instance_num\":0,\"schedule_instance_run_num\":0,\"success_instance_num\":3,\"terminate_instance_num\":0,\"total_instance_num\":3,\"total_instance_run_num\":3},\"message\":\"\"}",
         binary: false,
         body: None,
@@ -1661,7 +1661,7 @@ pub fn rows() -> Vec<Row> {
             c.show_playbook_monitors(
                     "f69081793d9e4ea8a2f479dcef961989",
                     "f44065f5-557b-4376-ae02-8c65ef1960f4",
-                    "playbook-id-1",
+                    "909494e3-558e-46b6-a9eb-07a8e18ca62f",
                 )
                 .end_time("2025-07-19T00:00:00.000Z+0800")
                 .start_time("2025-07-18T00:00:00.000Z+0800")
@@ -1697,7 +1697,7 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         id: "ListPlaybookVersions",
         method: "GET",
-        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1/versions",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/909494e3-558e-46b6-a9eb-07a8e18ca62f/versions",
         answer: "{\"code\":\"00000000\",\"data\":[{\"action_strategy\":\"ASYNC\",\"approve_name\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"dataobject_create\":true,\"dataobject_delete\":false,\"dataobject_update\":false,\"description\":\"First version\",\"enabled\":false,\"id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule_enable\":true,\"rule_id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"status\":\"EDITING\",\"trigger_type\":\"EVENT\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"version\":\"v1\",\"version_type\":0}],\"message\":\"\",\"page\":1,\"size\":1,\"total\":1}",
         binary: false,
         body: None,
@@ -1707,7 +1707,7 @@ pub fn rows() -> Vec<Row> {
             c.list_playbook_versions(
                     "f69081793d9e4ea8a2f479dcef961989",
                     "f44065f5-557b-4376-ae02-8c65ef1960f4",
-                    "playbook-id-1",
+                    "909494e3-558e-46b6-a9eb-07a8e18ca62f",
                 )
                 .send()
                 .await
@@ -1717,7 +1717,7 @@ pub fn rows() -> Vec<Row> {
     rows.push(Row {
         id: "CreatePlaybookVersion",
         method: "POST",
-        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/playbook-id-1/versions",
+        target: "/v1/f69081793d9e4ea8a2f479dcef961989/workspaces/f44065f5-557b-4376-ae02-8c65ef1960f4/soc/playbooks/909494e3-558e-46b6-a9eb-07a8e18ca62f/versions",
         answer: "{\"code\":\"00000000\",\"data\":{\"action_strategy\":\"ASYNC\",\"actions\":[{\"action_id\":\"c19470f3-5eaf-4572-82e8-2ff094495919\",\"action_type\":\"AOP_WORKFLOW\",\"description\":\"\",\"id\":\"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\",\"name\":\"Block IP\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"playbook_version_id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\"}],\"approve_name\":\"\",\"create_time\":\"2025-07-18T14:44:47.000Z+0800\",\"creator_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"dataclass_id\":\"e410ae50-43fa-343e-807a-a2a9edb8018e\",\"dataclass_name\":\"Alert\",\"dataobject_create\":true,\"dataobject_delete\":false,\"dataobject_update\":false,\"description\":\"First version\",\"enabled\":false,\"id\":\"3a2e7b1c-5d4f-4e6a-9b8c-7d6e5f4a3b21\",\"modifier_id\":\"5857617f6b8b4981baef587c08ab8b68\",\"playbook_id\":\"909494e3-558e-46b6-a9eb-07a8e18ca62f\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule_enable\":true,\"rule_id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"rules\":{\"id\":\"6b5c4d3e-2f1a-4b0c-9d8e-7f6a5b4c3d2e\",\"project_id\":\"f69081793d9e4ea8a2f479dcef961989\",\"rule\":\"{\\\"expression_type\\\":\\\"common\\\",\\\"conditions\\\":[{\\\"name\\\":\\\"c1\\\",\\\"data\\\":[\\\"severity\\\",\\\"==\\\",\\\"High\\\"]}],\\\"logics\\\":[\\\"c1\\\"]}\"},\"status\":\"EDITING\",\"trigger_type\":\"EVENT\",\"update_time\":\"2025-07-18T14:47:16.939Z+0800\",\"version\":\"v1\",\"version_type\":0},\"message\":\"\"}",
         binary: false,
         body: Some(
@@ -1729,7 +1729,7 @@ pub fn rows() -> Vec<Row> {
             c.create_playbook_version(
                     "f69081793d9e4ea8a2f479dcef961989",
                     "f44065f5-557b-4376-ae02-8c65ef1960f4",
-                    "playbook-id-1",
+                    "909494e3-558e-46b6-a9eb-07a8e18ca62f",
                 )
                 .action_strategy(
                     secmaster::bindings::open_enums::PlaybookActionStrategy::from(
