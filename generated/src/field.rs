@@ -26,6 +26,9 @@ pub struct Field {
     pub fields: &'static [Field],
     /// Whether `null` is a value it takes (the schema's `nullable`); else `null` is refused.
     pub nullable: bool,
+    /// The path parameter it repeats (`x-from-path`): a value set must be the path's, and a
+    /// mandatory field unset is filled in with it.
+    pub from_path: Option<&'static str>,
 }
 
 /// The type of a request body's field, with the bounds the spec gives.

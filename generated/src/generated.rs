@@ -32285,7 +32285,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for SecMaster workflow API
 
-Hand-curated description of Huawei Cloud SecMaster's Workflow Management operations, field by field from the API reference pages (Updating a Workflow: updated on 2025-10-29 GMT+08:00) and, where a page was cut off, the official SDKs (each operation's `x-source` says which). `cargo xtask generate` turns this file into the `secmaster-bindings` crate. Extensions the generator reads: `x-retry-class` on every operation (`idempotent`: a repeat after an ambiguous failure cannot act twice; `not-idempotent`: it could), `x-required-when` on request bodies and the objects they wrap, `x-not-found` (the answers that mean "not found") and `x-read-only` (a POST that only reads) on operations, `x-batch-result` on a batch's result schema, `x-takes-literals` on a path parameter whose values are other paths' literal segments, `x-family` where a path does not say its resource family, `x-paths-not-described` at the root (paths whose literal segments no ID may take); for the client's generated builders (xtask/src/client.rs): `x-rust-method`, `x-rust-hide`, `x-rust-args`, `x-rust-prepare`, `x-outcome-hint` and `x-waiters` on operations, `x-rust-setter` on body fields, `x-rust-view` and `x-rust-wrap` on schemas.
+Hand-curated description of Huawei Cloud SecMaster's Workflow Management operations, field by field from the API reference pages (Updating a Workflow: updated on 2025-10-29 GMT+08:00) and, where a page was cut off, the official SDKs (each operation's `x-source` says which). `cargo xtask generate` turns this file into the `secmaster-bindings` crate. Extensions the generator reads: `x-retry-class` on every operation (`idempotent`: a repeat after an ambiguous failure cannot act twice; `not-idempotent`: it could), `x-required-when` on request bodies and the objects they wrap, `x-not-found` (the answers that mean "not found") and `x-read-only` (a POST that only reads) on operations, `x-batch-result` on a batch's result schema, `x-takes-literals` on a path parameter whose values are other paths' literal segments, `x-family` where a path does not say its resource family, `x-paths-not-described` at the root (paths whose literal segments no ID may take), `x-paging-window` on a list whose offset + limit stays below a bound, `x-from-path` on a body field that repeats a path parameter (the client fills it in and refuses another value), `deprecated` with `x-replaced-by`; for the client's generated builders (xtask/src/client.rs): `x-rust-method`, `x-rust-hide`, `x-rust-args`, `x-rust-prepare`, `x-outcome-hint` and `x-waiters` on operations, `x-rust-setter` on body fields, `x-rust-view` and `x-rust-wrap` on schemas.
 
 Version: v1*/
 pub struct Client {
@@ -48649,6 +48649,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -48662,6 +48663,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "engine_type",
@@ -48675,6 +48677,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "aop_type",
@@ -48688,6 +48691,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataclass_id",
@@ -48701,6 +48705,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "labels",
@@ -48714,6 +48719,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -48836,6 +48842,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -48849,6 +48856,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "enabled",
@@ -48859,6 +48867,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "version_id",
@@ -48872,6 +48881,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "labels",
@@ -48885,6 +48895,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -49071,6 +49082,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -49084,6 +49096,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "taskconfig",
@@ -49097,6 +49110,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "input",
@@ -49110,6 +49124,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "output",
@@ -49123,6 +49138,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "taskflow",
@@ -49136,6 +49152,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "taskflow_type",
@@ -49149,6 +49166,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "aop_type",
@@ -49162,6 +49180,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -49237,6 +49256,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "action_type",
@@ -49250,6 +49270,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "action_id",
@@ -49263,6 +49284,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "action_instance_id",
@@ -49276,6 +49298,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "playbook_context",
@@ -49286,6 +49309,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::PLAYBOOKCONTEXT_REF,
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -49407,6 +49431,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -49420,6 +49445,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "status",
@@ -49438,6 +49464,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "taskconfig",
@@ -49451,6 +49478,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "taskflow",
@@ -49464,6 +49492,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "taskflow_type",
@@ -49477,6 +49506,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "aop_type",
@@ -49490,6 +49520,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "input",
@@ -49503,6 +49534,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "output",
@@ -49516,6 +49548,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -49637,6 +49670,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "result",
@@ -49650,6 +49684,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -49717,6 +49752,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "taskconfig",
@@ -49730,6 +49766,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "taskflow",
@@ -49743,6 +49780,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "aopworkflow_id",
@@ -49756,6 +49794,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -49828,6 +49867,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -49889,6 +49929,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -50140,6 +50181,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "task_id",
@@ -50153,6 +50195,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "input_dataobject",
@@ -50166,6 +50209,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -50328,6 +50372,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "enterprise_project_id",
@@ -50341,6 +50386,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "enterprise_project_name",
@@ -50354,6 +50400,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "view_bind_id",
@@ -50367,6 +50414,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "is_view",
@@ -50377,6 +50425,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "name",
@@ -50390,6 +50439,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -50403,6 +50453,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "project_name",
@@ -50416,6 +50467,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "tags",
@@ -50429,6 +50481,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::TAGS_POJO,
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -50524,6 +50577,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -50537,6 +50591,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "view_bind_id",
@@ -50550,6 +50605,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -50875,6 +50931,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sub_category_code",
@@ -50888,6 +50945,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "category",
@@ -50901,6 +50959,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "category_code",
@@ -50914,6 +50973,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "name",
@@ -50927,6 +50987,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "business_code",
@@ -50940,6 +51001,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataclass_business_code",
@@ -50953,6 +51015,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -50966,6 +51029,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "level",
@@ -50978,6 +51042,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "enabled",
@@ -50988,6 +51053,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sla",
@@ -51001,6 +51067,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -51066,6 +51133,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "ids",
@@ -51084,6 +51152,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -51150,6 +51219,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "ids",
@@ -51168,6 +51238,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -51235,6 +51306,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "offset",
@@ -51248,6 +51320,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sort_by",
@@ -51261,6 +51334,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "order",
@@ -51274,6 +51348,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "from_date",
@@ -51287,6 +51362,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "to_date",
@@ -51300,6 +51376,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "condition",
@@ -51310,6 +51387,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -51376,6 +51454,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "id",
@@ -51389,6 +51468,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "domain_id",
@@ -51402,6 +51482,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "region_id",
@@ -51415,6 +51496,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "workspace_id",
@@ -51428,6 +51510,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("workspace_id"),
                 },
                 Field {
                     name: "labels",
@@ -51441,6 +51524,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "environment",
@@ -51451,6 +51535,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_ENVIRONMENT,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "data_source",
@@ -51461,6 +51546,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "first_observed_time",
@@ -51474,6 +51560,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "last_observed_time",
@@ -51487,6 +51574,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "create_time",
@@ -51500,6 +51588,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "arrive_time",
@@ -51513,6 +51602,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "title",
@@ -51526,6 +51616,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -51539,6 +51630,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "source_url",
@@ -51552,6 +51644,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "count",
@@ -51565,6 +51658,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "confidence",
@@ -51578,6 +51672,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "severity",
@@ -51591,6 +51686,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "criticality",
@@ -51604,6 +51700,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "alert_type",
@@ -51614,6 +51711,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_ALERT_TYPE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "network_list",
@@ -51627,6 +51725,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "resource_list",
@@ -51640,6 +51739,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_RESOURCE_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "remediation",
@@ -51650,6 +51750,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "verification_state",
@@ -51663,6 +51764,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "handle_status",
@@ -51676,6 +51778,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sla",
@@ -51689,6 +51792,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "update_time",
@@ -51702,6 +51806,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_time",
@@ -51715,6 +51820,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -51728,6 +51834,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "simulation",
@@ -51741,6 +51848,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "actor",
@@ -51754,6 +51862,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "owner",
@@ -51767,6 +51876,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "creator",
@@ -51780,6 +51890,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_reason",
@@ -51793,6 +51904,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_comment",
@@ -51806,6 +51918,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "malware",
@@ -51816,6 +51929,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_info",
@@ -51826,6 +51940,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "process",
@@ -51839,6 +51954,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "user_info",
@@ -51852,6 +51968,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "file_info",
@@ -51865,6 +51982,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_alert_table",
@@ -51875,6 +51993,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -51946,6 +52065,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -52084,6 +52204,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "id",
@@ -52097,6 +52218,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "domain_id",
@@ -52110,6 +52232,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "region_id",
@@ -52123,6 +52246,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "workspace_id",
@@ -52136,6 +52260,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("workspace_id"),
                 },
                 Field {
                     name: "labels",
@@ -52149,6 +52274,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "environment",
@@ -52159,6 +52285,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_ENVIRONMENT,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "data_source",
@@ -52169,6 +52296,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "first_observed_time",
@@ -52182,6 +52310,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "last_observed_time",
@@ -52195,6 +52324,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "create_time",
@@ -52208,6 +52338,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "arrive_time",
@@ -52221,6 +52352,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "title",
@@ -52234,6 +52366,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -52247,6 +52380,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "source_url",
@@ -52260,6 +52394,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "count",
@@ -52273,6 +52408,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "confidence",
@@ -52286,6 +52422,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "severity",
@@ -52299,6 +52436,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "criticality",
@@ -52312,6 +52450,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "alert_type",
@@ -52322,6 +52461,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_ALERT_TYPE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "network_list",
@@ -52335,6 +52475,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "resource_list",
@@ -52348,6 +52489,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_RESOURCE_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "remediation",
@@ -52358,6 +52500,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "verification_state",
@@ -52371,6 +52514,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "handle_status",
@@ -52384,6 +52528,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sla",
@@ -52397,6 +52542,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "update_time",
@@ -52410,6 +52556,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_time",
@@ -52423,6 +52570,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -52436,6 +52584,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "simulation",
@@ -52449,6 +52598,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "actor",
@@ -52462,6 +52612,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "owner",
@@ -52475,6 +52626,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "creator",
@@ -52488,6 +52640,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_reason",
@@ -52501,6 +52654,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_comment",
@@ -52514,6 +52668,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "malware",
@@ -52524,6 +52679,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_info",
@@ -52534,6 +52690,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "process",
@@ -52547,6 +52704,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "user_info",
@@ -52560,6 +52718,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "file_info",
@@ -52573,6 +52732,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_alert_table",
@@ -52583,6 +52743,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "batch_ids",
@@ -52601,6 +52762,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -52672,6 +52834,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "id",
@@ -52685,6 +52848,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "domain_id",
@@ -52698,6 +52862,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "region_id",
@@ -52711,6 +52876,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "workspace_id",
@@ -52724,6 +52890,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("workspace_id"),
                 },
                 Field {
                     name: "labels",
@@ -52737,6 +52904,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "environment",
@@ -52747,6 +52915,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_ENVIRONMENT,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "data_source",
@@ -52757,6 +52926,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "first_observed_time",
@@ -52770,6 +52940,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "last_observed_time",
@@ -52783,6 +52954,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "create_time",
@@ -52796,6 +52968,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "arrive_time",
@@ -52809,6 +52982,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "title",
@@ -52822,6 +52996,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -52835,6 +53010,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "source_url",
@@ -52848,6 +53024,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "count",
@@ -52861,6 +53038,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "confidence",
@@ -52874,6 +53052,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "severity",
@@ -52887,6 +53066,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "criticality",
@@ -52900,6 +53080,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "alert_type",
@@ -52910,6 +53091,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_ALERT_TYPE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "network_list",
@@ -52923,6 +53105,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "resource_list",
@@ -52936,6 +53119,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_RESOURCE_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "remediation",
@@ -52946,6 +53130,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "verification_state",
@@ -52959,6 +53144,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "handle_status",
@@ -52972,6 +53158,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sla",
@@ -52985,6 +53172,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "update_time",
@@ -52998,6 +53186,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_time",
@@ -53011,6 +53200,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -53024,6 +53214,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "simulation",
@@ -53037,6 +53228,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "actor",
@@ -53050,6 +53242,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "owner",
@@ -53063,6 +53256,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "creator",
@@ -53076,6 +53270,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_reason",
@@ -53089,6 +53284,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_comment",
@@ -53102,6 +53298,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "malware",
@@ -53112,6 +53309,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_info",
@@ -53122,6 +53320,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "process",
@@ -53135,6 +53334,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "user_info",
@@ -53148,6 +53348,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "file_info",
@@ -53161,6 +53362,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_alert_table",
@@ -53171,6 +53373,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "batch_ids",
@@ -53189,6 +53392,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -53261,6 +53465,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -53333,6 +53538,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "incident_content",
@@ -53343,6 +53549,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ORDER_ALERT_INCIDENT_CONTENT,
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -53407,6 +53614,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "title",
@@ -53425,6 +53633,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -53486,6 +53695,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -53596,6 +53806,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "offset",
@@ -53609,6 +53820,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sort_by",
@@ -53622,6 +53834,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "order",
@@ -53635,6 +53848,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "from_date",
@@ -53648,6 +53862,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "to_date",
@@ -53661,6 +53876,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "condition",
@@ -53671,6 +53887,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -53737,6 +53954,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "id",
@@ -53750,6 +53968,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "domain_id",
@@ -53763,6 +53982,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "region_id",
@@ -53776,6 +53996,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "workspace_id",
@@ -53789,6 +54010,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("workspace_id"),
                 },
                 Field {
                     name: "labels",
@@ -53802,6 +54024,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "environment",
@@ -53812,6 +54035,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INCIDENT_ENVIRONMENT,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "data_source",
@@ -53822,6 +54046,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "first_observed_time",
@@ -53835,6 +54060,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "last_observed_time",
@@ -53848,6 +54074,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "create_time",
@@ -53861,6 +54088,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "arrive_time",
@@ -53874,6 +54102,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "title",
@@ -53887,6 +54116,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -53900,6 +54130,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "source_url",
@@ -53913,6 +54144,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "count",
@@ -53926,6 +54158,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "confidence",
@@ -53939,6 +54172,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "severity",
@@ -53952,6 +54186,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "criticality",
@@ -53965,6 +54200,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "incident_type",
@@ -53975,6 +54211,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "network_list",
@@ -53988,6 +54225,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "resource_list",
@@ -54001,6 +54239,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "remediation",
@@ -54011,6 +54250,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "verification_state",
@@ -54024,6 +54264,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "handle_status",
@@ -54037,6 +54278,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sla",
@@ -54050,6 +54292,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "update_time",
@@ -54063,6 +54306,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_time",
@@ -54076,6 +54320,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -54089,6 +54334,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "simulation",
@@ -54102,6 +54348,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "actor",
@@ -54115,6 +54362,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "owner",
@@ -54128,6 +54376,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "creator",
@@ -54141,6 +54390,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_reason",
@@ -54154,6 +54404,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_comment",
@@ -54167,6 +54418,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "malware",
@@ -54177,6 +54429,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_info",
@@ -54187,6 +54440,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "process",
@@ -54200,6 +54454,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "user_info",
@@ -54213,6 +54468,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "file_info",
@@ -54226,6 +54482,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_alert_table",
@@ -54236,6 +54493,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -54307,6 +54565,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -54443,6 +54702,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "id",
@@ -54456,6 +54716,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "domain_id",
@@ -54469,6 +54730,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "region_id",
@@ -54482,6 +54744,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "workspace_id",
@@ -54495,6 +54758,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("workspace_id"),
                 },
                 Field {
                     name: "labels",
@@ -54508,6 +54772,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "environment",
@@ -54518,6 +54783,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INCIDENT_ENVIRONMENT,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "data_source",
@@ -54528,6 +54794,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "first_observed_time",
@@ -54541,6 +54808,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "last_observed_time",
@@ -54554,6 +54822,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "create_time",
@@ -54567,6 +54836,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "arrive_time",
@@ -54580,6 +54850,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "title",
@@ -54593,6 +54864,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -54606,6 +54878,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "source_url",
@@ -54619,6 +54892,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "count",
@@ -54632,6 +54906,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "confidence",
@@ -54645,6 +54920,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "severity",
@@ -54658,6 +54934,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "criticality",
@@ -54671,6 +54948,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "incident_type",
@@ -54681,6 +54959,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "network_list",
@@ -54694,6 +54973,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "resource_list",
@@ -54707,6 +54987,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "remediation",
@@ -54717,6 +54998,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "verification_state",
@@ -54730,6 +55012,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "handle_status",
@@ -54743,6 +55026,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sla",
@@ -54756,6 +55040,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "update_time",
@@ -54769,6 +55054,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_time",
@@ -54782,6 +55068,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -54795,6 +55082,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "simulation",
@@ -54808,6 +55096,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "actor",
@@ -54821,6 +55110,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "owner",
@@ -54834,6 +55124,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "creator",
@@ -54847,6 +55138,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_reason",
@@ -54860,6 +55152,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_comment",
@@ -54873,6 +55166,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "malware",
@@ -54883,6 +55177,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_info",
@@ -54893,6 +55188,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "process",
@@ -54906,6 +55202,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "user_info",
@@ -54919,6 +55216,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "file_info",
@@ -54932,6 +55230,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_alert_table",
@@ -54942,6 +55241,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "batch_ids",
@@ -54960,6 +55260,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -55031,6 +55332,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "id",
@@ -55044,6 +55346,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "domain_id",
@@ -55057,6 +55360,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "region_id",
@@ -55070,6 +55374,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "workspace_id",
@@ -55083,6 +55388,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("workspace_id"),
                 },
                 Field {
                     name: "labels",
@@ -55096,6 +55402,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "environment",
@@ -55106,6 +55413,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INCIDENT_ENVIRONMENT,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "data_source",
@@ -55116,6 +55424,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_DATA_SOURCE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "first_observed_time",
@@ -55129,6 +55438,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "last_observed_time",
@@ -55142,6 +55452,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "create_time",
@@ -55155,6 +55466,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "arrive_time",
@@ -55168,6 +55480,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "title",
@@ -55181,6 +55494,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -55194,6 +55508,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "source_url",
@@ -55207,6 +55522,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "count",
@@ -55220,6 +55536,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "confidence",
@@ -55233,6 +55550,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "severity",
@@ -55246,6 +55564,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "criticality",
@@ -55259,6 +55578,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "incident_type",
@@ -55269,6 +55589,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INCIDENT_INCIDENT_TYPE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "network_list",
@@ -55282,6 +55603,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_NETWORK_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "resource_list",
@@ -55295,6 +55617,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INCIDENT_RESOURCE_LIST,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "remediation",
@@ -55305,6 +55628,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_REMEDIATION,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "verification_state",
@@ -55318,6 +55642,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "handle_status",
@@ -55331,6 +55656,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sla",
@@ -55344,6 +55670,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "update_time",
@@ -55357,6 +55684,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_time",
@@ -55370,6 +55698,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "ipdrr_phase",
@@ -55383,6 +55712,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "simulation",
@@ -55396,6 +55726,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "actor",
@@ -55409,6 +55740,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "owner",
@@ -55422,6 +55754,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "creator",
@@ -55435,6 +55768,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_reason",
@@ -55448,6 +55782,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "close_comment",
@@ -55461,6 +55796,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "malware",
@@ -55471,6 +55807,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_MALWARE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_info",
@@ -55481,6 +55818,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "process",
@@ -55494,6 +55832,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_PROCESS,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "user_info",
@@ -55507,6 +55846,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_USER_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "file_info",
@@ -55520,6 +55860,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::ALERT_FILE_INFO,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "system_alert_table",
@@ -55530,6 +55871,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "batch_ids",
@@ -55548,6 +55890,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -55620,6 +55963,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -55684,6 +56028,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "title",
@@ -55702,6 +56047,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -55763,6 +56109,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -55910,6 +56257,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -56014,6 +56362,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -56105,6 +56454,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "related_dataobject_ids",
@@ -56123,6 +56473,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -56223,6 +56574,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "offset",
@@ -56236,6 +56588,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sort_by",
@@ -56249,6 +56602,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "order",
@@ -56262,6 +56616,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "from_date",
@@ -56275,6 +56630,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "to_date",
@@ -56288,6 +56644,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "condition",
@@ -56298,6 +56655,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -56370,6 +56728,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataclass_id",
@@ -56383,6 +56742,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "condition",
@@ -56393,6 +56753,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "offset",
@@ -56406,6 +56767,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "limit",
@@ -56419,6 +56781,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sort_by",
@@ -56432,6 +56795,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "from_date",
@@ -56445,6 +56809,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "to_date",
@@ -56458,6 +56823,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -56521,6 +56887,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::CREATE_INDICATOR_DETAIL_DATA_SOURCE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "verdict",
@@ -56534,6 +56901,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "confidence",
@@ -56547,6 +56915,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "status",
@@ -56560,6 +56929,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "labels",
@@ -56573,6 +56943,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "value",
@@ -56586,6 +56957,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "granular_marking",
@@ -56599,6 +56971,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "environment",
@@ -56609,6 +56982,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::CREATE_INDICATOR_DETAIL_ENVIRONMENT,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "defanged",
@@ -56619,6 +56993,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "first_report_time",
@@ -56632,6 +57007,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "last_report_time",
@@ -56645,6 +57021,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "id",
@@ -56658,6 +57035,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "indicator_type",
@@ -56668,6 +57046,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::CREATE_INDICATOR_DETAIL_INDICATOR_TYPE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataclass_id",
@@ -56681,6 +57060,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "name",
@@ -56694,6 +57074,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "workspace_id",
@@ -56707,6 +57088,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("workspace_id"),
                 },
                 Field {
                     name: "dataclass",
@@ -56717,6 +57099,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::DATA_CLASS_REF,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "project_id",
@@ -56730,6 +57113,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("project_id"),
                 },
                 Field {
                     name: "create_time",
@@ -56743,6 +57127,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "update_time",
@@ -56756,6 +57141,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -56827,6 +57213,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -56946,6 +57333,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_INDICATOR_TYPE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "value",
@@ -56959,6 +57347,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "update_time",
@@ -56972,6 +57361,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "create_time",
@@ -56985,6 +57375,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "environment",
@@ -56995,6 +57386,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_ENVIRONMENT,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "data_source",
@@ -57005,6 +57397,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::INDICATOR_DATA_OBJECT_DETAIL_DATA_SOURCE,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "first_report_time",
@@ -57018,6 +57411,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "is_deleted",
@@ -57028,6 +57422,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "last_report_time",
@@ -57041,6 +57436,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "granular_marking",
@@ -57054,6 +57450,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "name",
@@ -57067,6 +57464,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "id",
@@ -57080,6 +57478,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "project_id",
@@ -57093,6 +57492,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("project_id"),
                 },
                 Field {
                     name: "revoked",
@@ -57103,6 +57503,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "status",
@@ -57116,6 +57517,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "verdict",
@@ -57129,6 +57531,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "workspace_id",
@@ -57142,6 +57545,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("workspace_id"),
                 },
                 Field {
                     name: "confidence",
@@ -57155,6 +57559,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "labels",
@@ -57168,6 +57573,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "defanged",
@@ -57178,6 +57584,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -57246,6 +57653,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::DATAOBJECT_SEARCH,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "title",
@@ -57264,6 +57672,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -57325,6 +57734,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -57529,6 +57939,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -57542,6 +57953,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "workspace_id",
@@ -57555,6 +57967,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("workspace_id"),
                 },
             ],
             min_fields: 0u64,
@@ -57677,6 +58090,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -57690,6 +58104,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "enabled",
@@ -57700,6 +58115,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "active_version_id",
@@ -57713,6 +58129,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -57841,6 +58258,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -57902,6 +58320,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "upload_model",
@@ -57915,6 +58334,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -58197,6 +58617,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "workspace_id",
@@ -58210,6 +58631,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("workspace_id"),
                 },
                 Field {
                     name: "playbook_id",
@@ -58223,6 +58645,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("playbook_id"),
                 },
                 Field {
                     name: "actions",
@@ -58236,6 +58659,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::CREATE_PLAYBOOK_ACTION,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataclass_id",
@@ -58249,6 +58673,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "rule_enable",
@@ -58259,6 +58684,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "rule_id",
@@ -58272,6 +58698,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "trigger_type",
@@ -58285,6 +58712,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataobject_create",
@@ -58295,6 +58723,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataobject_update",
@@ -58305,6 +58734,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataobject_delete",
@@ -58315,6 +58745,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "action_strategy",
@@ -58328,6 +58759,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "rule",
@@ -58338,6 +58770,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::CREATE_PLAYBOOK_RULE_INFO,
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -58466,6 +58899,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "workspace_id",
@@ -58479,6 +58913,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: Some("workspace_id"),
                 },
                 Field {
                     name: "playbook_id",
@@ -58492,6 +58927,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataclass_id",
@@ -58505,6 +58941,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "rule_enable",
@@ -58515,6 +58952,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "enabled",
@@ -58525,6 +58963,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "status",
@@ -58538,6 +58977,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "rule_id",
@@ -58551,6 +58991,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "trigger_type",
@@ -58564,6 +59005,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataobject_create",
@@ -58574,6 +59016,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataobject_update",
@@ -58584,6 +59027,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "dataobject_delete",
@@ -58594,6 +59038,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "action_strategy",
@@ -58607,6 +59052,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "actions",
@@ -58620,6 +59066,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::CREATE_PLAYBOOK_ACTION,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "rule",
@@ -58630,6 +59077,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::MODIFY_PLAYBOOK_RULE_INFO,
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -58759,6 +59207,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -58835,6 +59284,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "content",
@@ -58848,6 +59298,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -58981,6 +59432,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "conditions",
@@ -58994,6 +59446,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::PLAYBOOK_CONDITION_ITEM,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "logics",
@@ -59012,6 +59465,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "cron",
@@ -59025,6 +59479,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "schedule_type",
@@ -59038,6 +59493,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "start_type",
@@ -59051,6 +59507,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "end_type",
@@ -59064,6 +59521,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "end_time",
@@ -59077,6 +59535,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "start_time",
@@ -59090,6 +59549,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "repeat_range",
@@ -59103,6 +59563,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "only_once",
@@ -59113,6 +59574,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "execution_type",
@@ -59126,6 +59588,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -59264,6 +59727,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "conditions",
@@ -59277,6 +59741,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::PLAYBOOK_CONDITION_ITEM,
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "logics",
@@ -59295,6 +59760,7 @@ pub mod operations {
                     ),
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "cron",
@@ -59308,6 +59774,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "schedule_type",
@@ -59321,6 +59788,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "start_type",
@@ -59334,6 +59802,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "end_type",
@@ -59347,6 +59816,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "end_time",
@@ -59360,6 +59830,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "start_time",
@@ -59373,6 +59844,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "repeat_range",
@@ -59386,6 +59858,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "only_once",
@@ -59396,6 +59869,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "execution_type",
@@ -59409,6 +59883,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -59614,6 +60089,7 @@ pub mod operations {
                     items: None,
                     fields: crate::object_fields::CREATE_PLAYBOOK_ACTION,
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -59694,6 +60170,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "description",
@@ -59707,6 +60184,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "action_type",
@@ -59720,6 +60198,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "action_id",
@@ -59733,6 +60212,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "sort_order",
@@ -59746,6 +60226,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -60097,6 +60578,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -60193,6 +60675,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "action_id",
@@ -60206,6 +60689,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "action_name",
@@ -60219,6 +60703,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "instance_id",
@@ -60232,6 +60717,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "parent_instance_id",
@@ -60245,6 +60731,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "log_level",
@@ -60258,6 +60745,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "input",
@@ -60271,6 +60759,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "output",
@@ -60284,6 +60773,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "error_msg",
@@ -60297,6 +60787,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "start_time",
@@ -60310,6 +60801,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "end_time",
@@ -60323,6 +60815,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "status",
@@ -60343,6 +60836,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
                 Field {
                     name: "trigger_type",
@@ -60356,6 +60850,7 @@ pub mod operations {
                     items: None,
                     fields: &[],
                     nullable: false,
+                    from_path: None,
                 },
             ],
             min_fields: 0u64,
@@ -61563,6 +62058,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "alert_type",
@@ -61576,6 +62072,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `AlertDataSource`.
@@ -61591,6 +62088,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "domain_id",
@@ -61604,6 +62102,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "project_id",
@@ -61617,6 +62116,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "region_id",
@@ -61630,6 +62130,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "company_name",
@@ -61643,6 +62144,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "product_name",
@@ -61656,6 +62158,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "product_feature",
@@ -61669,6 +62172,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "product_module",
@@ -61682,6 +62186,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `AlertDestGeo`.
@@ -61695,6 +62200,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "longitude",
@@ -61705,6 +62211,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "city_code",
@@ -61718,6 +62225,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "country_code",
@@ -61731,6 +62239,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `AlertEnvironment`.
@@ -61747,6 +62256,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "domain_id",
@@ -61760,6 +62270,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "region_id",
@@ -61773,6 +62284,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "project_id",
@@ -61786,6 +62298,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: true,
+            from_path: None,
         },
     ];
     ///The fields of `AlertFileInfo`.
@@ -61802,6 +62315,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "file_content",
@@ -61815,6 +62329,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "file_new_path",
@@ -61828,6 +62343,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "file_hash",
@@ -61841,6 +62357,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "file_md5",
@@ -61854,6 +62371,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "file_sha256",
@@ -61867,6 +62385,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "file_attr",
@@ -61880,6 +62399,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `AlertMalware`.
@@ -61896,6 +62416,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "malware_class",
@@ -61909,6 +62430,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `AlertNetworkList`.
@@ -61925,6 +62447,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "protocol",
@@ -61938,6 +62461,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "src_ip",
@@ -61951,6 +62475,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "src_port",
@@ -61964,6 +62489,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "src_domain",
@@ -61977,6 +62503,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "src_geo",
@@ -61987,6 +62514,7 @@ pub mod object_fields {
             items: None,
             fields: crate::object_fields::ALERT_SRC_GEO,
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "dest_ip",
@@ -62000,6 +62528,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "dest_port",
@@ -62013,6 +62542,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "dest_domain",
@@ -62026,6 +62556,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "dest_geo",
@@ -62036,6 +62567,7 @@ pub mod object_fields {
             items: None,
             fields: crate::object_fields::ALERT_DEST_GEO,
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `AlertProcess`.
@@ -62052,6 +62584,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_path",
@@ -62065,6 +62598,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_pid",
@@ -62078,6 +62612,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_uid",
@@ -62091,6 +62626,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_cmdline",
@@ -62104,6 +62640,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_parent_name",
@@ -62117,6 +62654,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_parent_path",
@@ -62130,6 +62668,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_parent_pid",
@@ -62143,6 +62682,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_parent_uid",
@@ -62156,6 +62696,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_parent_cmdline",
@@ -62169,6 +62710,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_child_name",
@@ -62182,6 +62724,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_child_path",
@@ -62195,6 +62738,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_child_pid",
@@ -62208,6 +62752,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_child_uid",
@@ -62221,6 +62766,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_child_cmdline",
@@ -62234,6 +62780,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_launche_time",
@@ -62247,6 +62794,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "process_terminate_time",
@@ -62260,6 +62808,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `AlertRemediation`.
@@ -62276,6 +62825,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "url",
@@ -62289,6 +62839,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `AlertResourceList`.
@@ -62305,6 +62856,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "name",
@@ -62318,6 +62870,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "type",
@@ -62331,6 +62884,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "provider",
@@ -62344,6 +62898,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "region_id",
@@ -62357,6 +62912,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "domain_id",
@@ -62370,6 +62926,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "project_id",
@@ -62383,6 +62940,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "ep_id",
@@ -62396,6 +62954,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "ep_name",
@@ -62409,6 +62968,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "tags",
@@ -62427,6 +62987,7 @@ pub mod object_fields {
             ),
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `AlertSrcGeo`.
@@ -62440,6 +63001,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "longitude",
@@ -62450,6 +63012,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "city_code",
@@ -62463,6 +63026,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "country_code",
@@ -62476,6 +63040,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `AlertUserInfo`.
@@ -62492,6 +63057,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "user_name",
@@ -62505,6 +63071,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `CreateIndicatorDetailDataSource`.
@@ -62520,6 +63087,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "domain_id",
@@ -62533,6 +63101,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "project_id",
@@ -62546,6 +63115,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "region_id",
@@ -62559,6 +63129,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "product_name",
@@ -62572,6 +63143,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "product_feature",
@@ -62585,6 +63157,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `CreateIndicatorDetailEnvironment`.
@@ -62601,6 +63174,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "domain_id",
@@ -62614,6 +63188,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "region_id",
@@ -62627,6 +63202,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "project_id",
@@ -62640,6 +63216,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `CreateIndicatorDetailIndicatorType`.
@@ -62656,6 +63233,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "id",
@@ -62669,6 +63247,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `CreatePlaybookAction`.
@@ -62685,6 +63264,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "description",
@@ -62698,6 +63278,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "action_type",
@@ -62711,6 +63292,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "action_id",
@@ -62724,6 +63306,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "sort_order",
@@ -62737,6 +63320,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `CreatePlaybookRuleInfo`.
@@ -62750,6 +63334,7 @@ pub mod object_fields {
             items: None,
             fields: crate::object_fields::PLAYBOOK_CONDITION_INFO,
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `DataClassRef`.
@@ -62766,6 +63351,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "name",
@@ -62779,6 +63365,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `DataObjectRefInfo`.
@@ -62792,6 +63379,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "dataclass",
@@ -62802,6 +63390,7 @@ pub mod object_fields {
             items: None,
             fields: crate::object_fields::DATA_CLASS_REF,
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `DataobjectSearch`.
@@ -62818,6 +63407,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "offset",
@@ -62831,6 +63421,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "sort_by",
@@ -62844,6 +63435,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "order",
@@ -62857,6 +63449,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "from_date",
@@ -62870,6 +63463,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "to_date",
@@ -62883,6 +63477,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "condition",
@@ -62893,6 +63488,7 @@ pub mod object_fields {
             items: None,
             fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION,
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `DataobjectSearchCondition`.
@@ -62909,6 +63505,7 @@ pub mod object_fields {
             items: None,
             fields: crate::object_fields::DATAOBJECT_SEARCH_CONDITION_CONDITIONS,
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "logics",
@@ -62927,6 +63524,7 @@ pub mod object_fields {
             ),
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `DataobjectSearchConditionConditions`.
@@ -62943,6 +63541,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "data",
@@ -62961,6 +63560,7 @@ pub mod object_fields {
             ),
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `IncidentEnvironment`.
@@ -62977,6 +63577,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "domain_id",
@@ -62990,6 +63591,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "region_id",
@@ -63003,6 +63605,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "cross_workspace_id",
@@ -63016,6 +63619,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: true,
+            from_path: None,
         },
         Field {
             name: "project_id",
@@ -63029,6 +63633,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: true,
+            from_path: None,
         },
     ];
     ///The fields of `IncidentIncidentType`.
@@ -63045,6 +63650,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "incident_type",
@@ -63058,6 +63664,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `IncidentResourceList`.
@@ -63074,6 +63681,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "name",
@@ -63087,6 +63695,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "type",
@@ -63100,6 +63709,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "provider",
@@ -63113,6 +63723,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "region_id",
@@ -63126,6 +63737,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "domain_id",
@@ -63139,6 +63751,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "project_id",
@@ -63152,6 +63765,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "ep_id",
@@ -63165,6 +63779,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "ep_name",
@@ -63178,6 +63793,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "tags",
@@ -63191,6 +63807,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `IndicatorDataObjectDetailDataSource`.
@@ -63207,6 +63824,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "domain_id",
@@ -63220,6 +63838,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "project_id",
@@ -63233,6 +63852,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "region_id",
@@ -63246,6 +63866,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "product_name",
@@ -63259,6 +63880,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "product_feature",
@@ -63272,6 +63894,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `IndicatorDataObjectDetailEnvironment`.
@@ -63288,6 +63911,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "domain_id",
@@ -63301,6 +63925,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "region_id",
@@ -63314,6 +63939,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "project_id",
@@ -63327,6 +63953,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `IndicatorDataObjectDetailIndicatorType`.
@@ -63343,6 +63970,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "id",
@@ -63356,6 +63984,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `ModifyPlaybookRuleInfo`.
@@ -63369,6 +63998,7 @@ pub mod object_fields {
             items: None,
             fields: crate::object_fields::PLAYBOOK_CONDITION_INFO,
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `OrderAlertIncidentContent`.
@@ -63385,6 +64015,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "incident_type",
@@ -63395,6 +64026,7 @@ pub mod object_fields {
             items: None,
             fields: crate::object_fields::ORDER_ALERT_INCIDENT_CONTENT_INCIDENT_TYPE,
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `OrderAlertIncidentContentIncidentType`.
@@ -63411,6 +64043,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "category",
@@ -63424,6 +64057,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "incident_type",
@@ -63437,6 +64071,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `PlaybookConditionInfo`.
@@ -63453,6 +64088,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "conditions",
@@ -63466,6 +64102,7 @@ pub mod object_fields {
             items: None,
             fields: crate::object_fields::PLAYBOOK_CONDITION_ITEM,
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "logics",
@@ -63484,6 +64121,7 @@ pub mod object_fields {
             ),
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "cron",
@@ -63497,6 +64135,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "schedule_type",
@@ -63510,6 +64149,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "start_type",
@@ -63523,6 +64163,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "end_type",
@@ -63536,6 +64177,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "end_time",
@@ -63549,6 +64191,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "start_time",
@@ -63562,6 +64205,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "repeat_range",
@@ -63575,6 +64219,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "only_once",
@@ -63585,6 +64230,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "execution_type",
@@ -63598,6 +64244,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `PlaybookConditionItem`.
@@ -63614,6 +64261,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "detail",
@@ -63627,6 +64275,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "data",
@@ -63645,6 +64294,7 @@ pub mod object_fields {
             ),
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `PlaybookcontextRef`.
@@ -63658,6 +64308,7 @@ pub mod object_fields {
             items: None,
             fields: crate::object_fields::DATA_OBJECT_REF_INFO,
             nullable: false,
+            from_path: None,
         },
     ];
     ///The fields of `TagsPojo`.
@@ -63674,6 +64325,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
         Field {
             name: "value",
@@ -63687,6 +64339,7 @@ pub mod object_fields {
             items: None,
             fields: &[],
             nullable: false,
+            from_path: None,
         },
     ];
 }

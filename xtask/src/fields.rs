@@ -26,6 +26,8 @@ pub(crate) struct BodyField {
     pub nested: Option<String>,
     /// Whether the schema takes `null` (`nullable: true`).
     pub nullable: bool,
+    /// The path parameter it repeats (`x-from-path`).
+    pub from_path: Option<String>,
 }
 
 /// Whether field schema `s` takes `null`: its `nullable`, or the referenced schema's.
@@ -145,14 +147,15 @@ pub(crate) fn body_field(
 ) -> Result<BodyField, String> {
     let (kind, description) =
         kind_of(spec, s).map_err(|e| format!("body `{name}`, field `{field}`: {e}"))?;
-    let setter = match s {
+    let extension = |name: &str| match s {
         ReferenceOr::Item(item) => item
             .schema_data
             .extensions
-            .get("x-rust-setter")
+            .get(name)
             .and_then(|v| v.as_str()),
         ReferenceOr::Reference { .. } => None,
     };
+    let setter = extension("x-rust-setter");
     let nested = crate::nested::nested_schema(spec, &kind);
     Ok(BodyField {
         setter: setter.unwrap_or(field).to_owned(),
@@ -163,6 +166,7 @@ pub(crate) fn body_field(
         outer,
         nested,
         nullable: nullable(spec, s),
+        from_path: extension("x-from-path").map(str::to_owned),
     })
 }
 
@@ -309,10 +313,11 @@ impl BodyField {
             }
             None => quote!(&[]),
         };
+        let from_path = crate::marks::option(self.from_path.as_deref());
         quote! {
             Field {
                 name: #name, setter: #setter, required: #required, kind: #kind, outer: #outer,
-                items: #items, fields: #fields, nullable: #nullable,
+                items: #items, fields: #fields, nullable: #nullable, from_path: #from_path,
             }
         }
     }

@@ -52,6 +52,28 @@ pub(crate) fn pages_in_body(shape: ShapeInfo, body: Option<&BodyInfo>) -> bool {
         })
 }
 
+/// Each body field's `x-from-path` names a parameter of the operation's `path`, and the field
+/// is text: its value is the path's.
+pub(crate) fn from_path(body: Option<&BodyInfo>, path: &str) -> Result<(), String> {
+    for field in body.iter().flat_map(|b| &b.fields) {
+        let Some(param) = &field.from_path else {
+            continue;
+        };
+        let name = &field.name;
+        if !path.contains(&format!("{{{param}}}")) {
+            return Err(format!(
+                "body field `{name}` has `x-from-path: {param}`, a parameter its path lacks"
+            ));
+        }
+        if !matches!(field.kind, crate::fields::Kind::String { .. }) {
+            return Err(format!(
+                "body field `{name}` has `x-from-path` but is not a string"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `Some(value)` or `None` as tokens.
 pub(crate) fn option(value: Option<impl quote::ToTokens>) -> TokenStream {
     match value {

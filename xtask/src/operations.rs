@@ -165,21 +165,21 @@ fn emit(
     let const_name = format_ident!("{}", crate::screaming_snake(r.id));
     let type_name = format_ident!("{}", r.id);
     let (id, method, path) = (r.id, &r.method, r.path);
-    let exempt = takes_literals(r);
-    let segments = segments(path, reserved, &exempt);
+    let segments = segments(path, reserved, &takes_literals(r));
     let (query, paged) = query(spec, r).map_err(bad)?;
     let (request, body_type, body_info, multipart) = body(spec, r).map_err(bad)?;
+    crate::marks::from_path(body_info.as_ref(), path).map_err(bad)?;
     let (response, data_type, shape, result_schema, list_answer) =
         response(spec, r.op).map_err(bad)?;
     let retry = crate::marks::retry_class(r.op).map_err(bad)?;
     let not_found = crate::marks::not_found(r.op).map_err(bad)?;
     let read_only = crate::marks::read_only(r.op, method);
     let deprecation = crate::marks::deprecation(r.op, &|id| ids.contains(&id)).map_err(bad)?;
-    let deprecated = deprecation.is_some();
-    let replaced_by = crate::marks::option(deprecation.clone().flatten());
+    let (deprecated, replaced_by) = (deprecation.is_some(), deprecation.clone().flatten());
+    let replaced_by = crate::marks::option(replaced_by);
     // Only query paging takes a window (no search needs one yet).
-    let smallest = crate::query::smallest_limit(r);
-    let paging_window = crate::marks::paging_window(r.op, paged, smallest).map_err(bad)?;
+    let paging_window = crate::marks::paging_window(r.op, paged, crate::query::smallest_limit(r));
+    let paging_window = paging_window.map_err(bad)?;
     let pages_in_body = !paged && crate::marks::pages_in_body(shape, body_info.as_ref());
     let paged = paged || pages_in_body;
     let batch = result_schema

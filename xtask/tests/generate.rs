@@ -659,7 +659,7 @@ fn every_operation_becomes_a_descriptor_of_its_shape() {
     }
     let export = squash(descriptor(&out, "EXPORT_THINGS"));
     assert!(
-        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",wrap:None,fields_schema:"Ids",fields:&[Field{name:"id",setter:"id",required:false,kind:FieldKind::Array{min_items:None,max_items:None,},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],nullable:false,},],min_fields:0u64,array:false,})"#),
+        export.contains(r#"request:Some(RequestBody{media_type:"application/json;charset=UTF-8",schema:"Ids",wrap:None,fields_schema:"Ids",fields:&[Field{name:"id",setter:"id",required:false,kind:FieldKind::Array{min_items:None,max_items:None,},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],nullable:false,from_path:None,},],min_fields:0u64,array:false,})"#),
         "{export}"
     );
     assert!(
@@ -924,20 +924,20 @@ fn the_soc_extensions_become_descriptor_data() {
     let change = squash(descriptor(&out, "CHANGE_THINGS"));
     for part in [
         r#"wrap:Some("data_object"),fields_schema:"Thing""#,
-        r#"Field{name:"id",setter:"id",required:false,kind:FieldKind::String{min_len:None,max_len:None,},outer:false,items:None,fields:&[],nullable:false,}"#,
-        r#"Field{name:"batch_ids",setter:"batch_ids",required:false,kind:FieldKind::Array{min_items:Some(1u64),max_items:None,},outer:true,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],nullable:false,}"#,
+        r#"Field{name:"id",setter:"id",required:false,kind:FieldKind::String{min_len:None,max_len:None,},outer:false,items:None,fields:&[],nullable:false,from_path:None,}"#,
+        r#"Field{name:"batch_ids",setter:"batch_ids",required:false,kind:FieldKind::Array{min_items:Some(1u64),max_items:None,},outer:true,items:Some(&FieldKind::String{min_len:None,max_len:None,},),fields:&[],nullable:false,from_path:None,}"#,
         "read_only:false",
         "not_found:&[]",
     ] {
         assert!(change.contains(part), "{part} in {change}");
     }
     assert!(
-        search.contains(r#"Field{name:"condition",setter:"condition",required:false,kind:FieldKind::Object,outer:false,items:None,fields:crate::object_fields::COND,nullable:false,}"#),
+        search.contains(r#"Field{name:"condition",setter:"condition",required:false,kind:FieldKind::Object,outer:false,items:None,fields:crate::object_fields::COND,nullable:false,from_path:None,}"#),
         "{search}"
     );
     let batch = squash(&out);
     assert!(
-        batch.contains(r#"pubconstCOND:&[Field]=&[Field{name:"data",setter:"data",required:false,kind:FieldKind::Array{min_items:None,max_items:Some(3u64),},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:Some(5u64),},),fields:&[],nullable:false,},];"#),
+        batch.contains(r#"pubconstCOND:&[Field]=&[Field{name:"data",setter:"data",required:false,kind:FieldKind::Array{min_items:None,max_items:Some(3u64),},outer:false,items:Some(&FieldKind::String{min_len:None,max_len:Some(5u64),},),fields:&[],nullable:false,from_path:None,},];"#),
         "the nested object's fields, once"
     );
     assert!(
@@ -1074,6 +1074,32 @@ fn a_response_link_must_resolve_or_the_spec_is_refused_naming_it() {
             "{link}: {e}"
         );
     }
+}
+
+#[test]
+fn a_body_field_from_the_path_is_descriptor_data_and_must_name_a_path_parameter() {
+    let ids = "    Ids: {type: object, properties: {id: {type: array, items: {type: string}}}}\n";
+    let with = |field: &str| {
+        SHAPES.replacen(ids, &format!("    Ids: {{type: object, properties: {{id: {{type: array, items: {{type: string}}}}, {field}}}}}\n"), 1)
+    };
+    let spec = with("p: {type: string, x-from-path: p}");
+    assert_ne!(spec, SHAPES, "the field is in the spec");
+    let out = generate_from_str(&spec, Path::new("spec/shapes.yaml"), "spec/shapes.yaml").unwrap();
+    let squash = |text: &str| text.split_whitespace().collect::<String>();
+    let run = squash(descriptor(&out, "RUN_THING"));
+    assert!(run.contains(r#"name:"p",setter:"p""#), "{run}");
+    assert!(run.contains(r#"from_path:Some("p"),"#), "{run}");
+    assert!(run.contains("from_path:None,"), "the other field: {run}");
+    let e = error_for(&with("q: {type: string, x-from-path: q}"));
+    assert!(
+        e.contains("body field `q` has `x-from-path: q`, a parameter its path lacks"),
+        "{e}"
+    );
+    let e = error_for(&with("p: {type: integer, x-from-path: p}"));
+    assert!(
+        e.contains("body field `p` has `x-from-path` but is not a string"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -7814,7 +7814,7 @@ impl CreatePlaybook {
     ) -> impl Future<
         Output = Result<Output<secmaster_bindings::types::PlaybookInfo>, Error>,
     > + Send + 'static {
-        self.prepare().0.send_envelope(Output::new)
+        self.0.send_envelope(Output::new)
     }
 }
 /// A prepared `ShowPlaybook` call (Querying Playbook Details); set its fields, then `send` it.
@@ -8230,7 +8230,7 @@ impl CreatePlaybookVersion {
     ) -> impl Future<
         Output = Result<Output<secmaster_bindings::types::PlaybookVersionInfo>, Error>,
     > + Send + 'static {
-        self.prepare().0.send_envelope(Output::new)
+        self.0.send_envelope(Output::new)
     }
 }
 /// A prepared `ShowPlaybookVersion` call (Querying Playbook Version Details); set its fields, then `send` it.

@@ -117,7 +117,7 @@
 //! let made = ws.create_playbook().name("Page on high alerts").send().await?;
 //! let playbook = made.id.clone().unwrap_or_default();
 //! let draft = ws
-//!     .create_playbook_version(&playbook) // its playbook_id and workspace_id: the path's
+//!     .create_playbook_version(&playbook) // a playbook_id or workspace_id set: the path's
 //!     .dataclass_id(alert_class)
 //!     .trigger_type(PlaybookTriggerType::Event)
 //!     .dataobject_create(true) // alerts created

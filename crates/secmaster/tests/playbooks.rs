@@ -369,7 +369,7 @@ async fn a_playbook_is_made_in_the_paths_workspace() {
 }
 
 #[tokio::test]
-async fn a_version_is_made_for_the_paths_playbook_and_runs_named_workflows() {
+async fn a_version_names_the_paths_playbook_or_none_and_runs_named_workflows() {
     let server = TestServer::start(vec![ok(json!({"id": VERSION}))]).await;
     let soc = client(&server).workspace(PROJECT, WORKSPACE);
     let version = || {
@@ -385,12 +385,15 @@ async fn a_version_is_made_for_the_paths_playbook_and_runs_named_workflows() {
         assert_eq!(error.field(), Some(field), "{error}");
     }
     assert!(server.requests().is_empty(), "nothing was sent");
-    version().send().await.unwrap();
+    version().playbook_id(PLAYBOOK).send().await.unwrap();
     let sent = body(&server.requests()[0]);
     assert_eq!(
-        (&sent["playbook_id"], &sent["workspace_id"]),
-        (&json!(PLAYBOOK), &json!(WORKSPACE)),
-        "filled from the path: {sent}"
+        sent["playbook_id"], PLAYBOOK,
+        "the path's, accepted: {sent}"
+    );
+    assert!(
+        sent.get("workspace_id").is_none(),
+        "optional, unset, unsent: {sent}"
     );
 }
 

@@ -75,7 +75,8 @@ impl ListThings {
         self.0.send_envelope(Page::new)
     }
     /// Every matching item, page after page, as a stream ([`Items`]): from the builder's
-    /// offset (0 when unset), in pages of its limit (100 when unset), one page in memory.
+    /// offset (0 when unset), in pages of its limit (100 when unset, within the spec's
+    /// bounds on `limit`), one page in memory.
     pub fn items(self) -> Items<secmaster_bindings::types::Thing> {
         self.0.items(|request| Box::pin(Self(request).send()))
     }

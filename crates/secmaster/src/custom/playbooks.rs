@@ -6,32 +6,15 @@ use serde_json::Value;
 use crate::Error;
 use crate::custom::not_blank;
 use crate::generated::{
-    ChangePlaybookInstance, CreatePlaybook, CreatePlaybookVersion, ReviewPlaybookVersion,
-    UpdatePlaybook, UpdatePlaybookVersion,
+    ChangePlaybookInstance, CreatePlaybookVersion, ReviewPlaybookVersion, UpdatePlaybook,
+    UpdatePlaybookVersion,
 };
 use secmaster_bindings::open_enums::{
     PlaybookActionType, PlaybookOperationPlaybookOperation as InstanceCommand,
     PlaybookVersionStatus,
 };
 
-impl CreatePlaybook {
-    /// The body's mandatory `workspace_id` is the path's when not set; a different one is
-    /// refused (the playbook would not be made where the call says).
-    pub(crate) fn prepare(mut self) -> Self {
-        self.0.body_from_path("workspace_id", 1);
-        self
-    }
-}
-
 impl CreatePlaybookVersion {
-    /// The body's `workspace_id` and `playbook_id` are the path's when not set; different ones
-    /// are refused (the version would not be made where the call says).
-    pub(crate) fn prepare(mut self) -> Self {
-        self.0.body_from_path("workspace_id", 1);
-        self.0.body_from_path("playbook_id", 2);
-        self
-    }
-
     /// Adds an action that runs workflow `workflow_id` (a workflow of the same workspace, enabled
     /// on an activated version when the playbook runs, else the action fails):
     /// `{action_type: AOP_WORKFLOW, action_id}` appended to `actions`, in the order added. A

@@ -113,17 +113,28 @@ impl<O: Op + 'static> Request<O> {
         self.path.get(i).map_or("", String::as_str)
     }
 
-    /// The body's `field` names what path parameter `i` names: set from the path when unset,
-    /// refused when different (what the call makes or changes would not be where it says).
-    pub(crate) fn body_from_path(&mut self, field: &'static str, i: usize) {
-        let path = self.path(i).to_owned();
-        match self.body_field(field).and_then(Value::as_str) {
-            None => self.body(field, Value::String(path)),
-            Some(set) if set != path => self.fail(Error::invalid(
-                field,
-                format!("is {set:?}, not the path's {path:?}"),
-            )),
-            Some(_) => {}
+    /// The body's fields that repeat a path parameter (the spec's `x-from-path`): a value set
+    /// must be the path's (what the call makes or changes would not be where it says), and a
+    /// mandatory one unset is the path's. An optional one unset stays unsent.
+    fn body_from_path(&mut self) {
+        let fields = O::OPERATION.request.map_or(&[][..], |r| r.fields);
+        for field in fields {
+            let Some(param) = field.from_path else {
+                continue;
+            };
+            let Some(i) = O::OPERATION.path_params().position(|p| p == param) else {
+                continue;
+            };
+            let path = self.path(i).to_owned();
+            match self.body_field(field.name).and_then(Value::as_str) {
+                None if field.required => self.body(field.name, Value::String(path)),
+                None => {}
+                Some(set) if set != path => self.fail(Error::invalid(
+                    field.setter,
+                    format!("is {set:?}, not the path's {param} {path:?}"),
+                )),
+                Some(_) => {}
+            }
         }
     }
 
@@ -203,7 +214,8 @@ impl<O: Op + 'static> Request<O> {
     }
 
     /// The call, its body checked against the spec and serialized.
-    fn call(self) -> Call<O> {
+    fn call(mut self) -> Call<O> {
+        self.body_from_path();
         let mut call = self
             .client
             .call::<O>(self.path)
