@@ -26,8 +26,9 @@ pub struct Field {
     pub fields: &'static [Field],
     /// Whether `null` is a value it takes (the schema's `nullable`); else `null` is refused.
     pub nullable: bool,
-    /// The path parameter it repeats (`x-from-path`): a value set must be the path's, and a
-    /// mandatory field unset is filled in with it.
+    /// The path parameter it repeats (`x-from-path`; a body's own fields, or its wrapped
+    /// object's, only): a value set must be the path's, and a mandatory field unset is filled
+    /// in with it.
     pub from_path: Option<&'static str>,
 }
 

@@ -156,6 +156,15 @@ pub(crate) fn body_field(
         ReferenceOr::Reference { .. } => None,
     };
     let setter = extension("x-rust-setter");
+    let marked = match s {
+        ReferenceOr::Item(item) => item.schema_data.extensions.get("x-from-path"),
+        ReferenceOr::Reference { .. } => None,
+    };
+    if marked.is_some_and(|v| !v.is_string()) {
+        return Err(format!(
+            "body `{name}`, field `{field}`: `x-from-path` must name a path parameter"
+        ));
+    }
     let nested = crate::nested::nested_schema(spec, &kind);
     Ok(BodyField {
         setter: setter.unwrap_or(field).to_owned(),

@@ -29,6 +29,13 @@ pub(crate) fn object_fields(spec: &OpenAPI, name: &str) -> Result<Vec<BodyField>
     let mut fields = Vec::new();
     for (field, s) in &object.properties {
         let mut field = body_field(spec, name, object, field, s, false)?;
+        if field.from_path.is_some() {
+            return Err(format!(
+                "`{name}.{}` has `x-from-path`: only a body's own fields, or its wrapped object's, \
+                 repeat the path",
+                field.name
+            ));
+        }
         // An object that holds itself names no constant of its own (a constant cannot).
         field.nested = field.nested.filter(|n| n != name);
         fields.push(field);

@@ -298,3 +298,23 @@ fn a_paging_window_set_or_narrowed_breaks_the_wire_and_widened_does_not() {
         assert!(got.contains(&line), "{line} in {got}");
     }
 }
+
+#[test]
+fn a_field_marked_as_the_paths_breaks_the_wire_and_unmarked_does_not() {
+    let marked = "        workspace_id:\n          x-from-path: workspace_id\n";
+    let plain = "        workspace_id:\n";
+    let got = report(|s| s.replacen(marked, plain, 1));
+    assert!(
+        got.contains("is the path's `workspace_id`: removed\n")
+            && got.contains("  additive  additive"),
+        "{got}"
+    );
+    let spec = real_spec();
+    let unmarked = spec.replacen(marked, plain, 1);
+    let got = text(&api_changes(&unmarked, &spec).unwrap(), "before", "after");
+    assert!(
+        got.contains("  breaking  additive  ")
+            && got.contains("is the path's `workspace_id`: added\n"),
+        "{got}"
+    );
+}

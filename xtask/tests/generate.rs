@@ -1095,6 +1095,21 @@ fn a_body_field_from_the_path_is_descriptor_data_and_must_name_a_path_parameter(
         e.contains("body field `q` has `x-from-path: q`, a parameter its path lacks"),
         "{e}"
     );
+    let nested = with("sub: {$ref: '#/components/schemas/Sub'}").replacen(
+        "  schemas:\n",
+        "  schemas:\n    Sub: {type: object, properties: {p: {type: string, x-from-path: p}}}\n",
+        1,
+    );
+    let e = error_for(&nested);
+    assert!(
+        e.contains("`Sub.p` has `x-from-path`: only a body's own fields"),
+        "{e}"
+    );
+    let e = error_for(&with("p: {type: string, x-from-path: [p]}"));
+    assert!(
+        e.contains("`x-from-path` must name a path parameter"),
+        "{e}"
+    );
     let e = error_for(&with("p: {type: integer, x-from-path: p}"));
     assert!(
         e.contains("body field `p` has `x-from-path` but is not a string"),

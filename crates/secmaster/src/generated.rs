@@ -3981,6 +3981,7 @@ impl CreateAlert {
         self
     }
     /// Workspace ID.
+    /// The path's `workspace_id` if set; another value is refused before sending.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
         self
@@ -4415,6 +4416,7 @@ impl ChangeAlert {
         self
     }
     /// Workspace ID.
+    /// The path's `workspace_id` if set; another value is refused before sending.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
         self
@@ -4804,6 +4806,7 @@ impl ChangeAlerts {
         self
     }
     /// Workspace ID.
+    /// The path's `workspace_id` if set; another value is refused before sending.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
         self
@@ -5490,6 +5493,7 @@ impl CreateIncident {
         self
     }
     /// Workspace ID.
+    /// The path's `workspace_id` if set; another value is refused before sending.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
         self
@@ -5930,6 +5934,7 @@ impl ChangeIncident {
         self
     }
     /// Workspace ID.
+    /// The path's `workspace_id` if set; another value is refused before sending.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
         self
@@ -6319,6 +6324,7 @@ impl ChangeIncidents {
         self
     }
     /// Workspace ID.
+    /// The path's `workspace_id` if set; another value is refused before sending.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
         self
@@ -7301,7 +7307,7 @@ impl CreateIndicator {
         self
     }
     /// Workspace ID.
-    /// Mandatory.
+    /// The path's `workspace_id` when unset; another value is refused before sending.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
         self
@@ -7328,6 +7334,7 @@ impl CreateIndicator {
         self
     }
     /// Project ID.
+    /// The path's `project_id` if set; another value is refused before sending.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("project_id", ::serde_json::Value::String(value.into()));
         self
@@ -7543,6 +7550,7 @@ impl UpdateIndicator {
         self
     }
     /// Project ID.
+    /// The path's `project_id` if set; another value is refused before sending.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("project_id", ::serde_json::Value::String(value.into()));
         self
@@ -7569,6 +7577,7 @@ impl UpdateIndicator {
         self
     }
     /// Workspace ID.
+    /// The path's `workspace_id` if set; another value is refused before sending.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
         self
@@ -7797,7 +7806,7 @@ impl CreatePlaybook {
         self
     }
     /// Workspace ID (the path's).
-    /// Mandatory.
+    /// The path's `workspace_id` when unset; another value is refused before sending.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
         self
@@ -8120,11 +8129,13 @@ impl CreatePlaybookVersion {
         self
     }
     /// Workspace ID.
+    /// The path's `workspace_id` if set; another value is refused before sending.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
         self
     }
     /// Playbook ID.
+    /// The path's `playbook_id` if set; another value is refused before sending.
     pub fn playbook_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("playbook_id", ::serde_json::Value::String(value.into()));
         self
@@ -8272,6 +8283,7 @@ impl UpdatePlaybookVersion {
         self
     }
     /// Workspace ID.
+    /// The path's `workspace_id` if set; another value is refused before sending.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.0.body("workspace_id", ::serde_json::Value::String(value.into()));
         self

@@ -285,12 +285,19 @@ async fn bad_input_is_refused_before_sending_and_names_the_field() {
         .workspace_id("another-workspace");
     let error = elsewhere.send().await.unwrap_err();
     assert_eq!(error.field(), Some("workspace_id"), "{error}");
-    assert!(error.to_string().contains(WORKSPACE), "names the path's: {error}");
+    assert!(
+        error.to_string().contains(WORKSPACE),
+        "names the path's: {error}"
+    );
     let elsewhere = c
         .update_indicator(PROJECT, WORKSPACE, "indicator-1")
         .project_id("another-project");
     let error = elsewhere.send().await.unwrap_err();
     assert_eq!(error.field(), Some("project_id"), "{error}");
+    assert!(
+        error.to_string().contains(PROJECT),
+        "names the path's: {error}"
+    );
     assert!(server.requests().is_empty(), "nothing was sent");
 }
 

@@ -78,8 +78,13 @@ pub(super) fn setters(op: &OpInfo) -> Result<Vec<TokenStream>, String> {
         let setter = ident(&f.setter);
         let wire = &f.name;
         let mut sdoc = doc_lines(&f.description);
-        if f.required {
-            sdoc.push(" Mandatory.".to_owned());
+        match (&f.from_path, f.required) {
+            (Some(param), required) => sdoc.push(format!(
+                " The path's `{param}`{}; another value is refused before sending.",
+                if required { " when unset" } else { " if set" }
+            )),
+            (None, true) => sdoc.push(" Mandatory.".to_owned()),
+            (None, false) => {}
         }
         let (ty, expr, fallible) = f.kind.setter(&bindings);
         let set = if fallible {

@@ -311,28 +311,30 @@ fn fields(name: &str, old: &Value, new: &Value, used: (bool, bool), out: &mut Ve
     }
 }
 
-/// `x-required-when` rules: one added to a schema that was there refuses bodies an old client
-/// may send; one that comes with a new schema breaks nothing.
+/// `x-required-when` rules and `x-from-path` marks: one added to a schema that was there
+/// refuses bodies an old client may send; one that comes with a new schema breaks nothing.
 fn rules(old: &Api<'_>, new: &Api<'_>, out: &mut Vec<Change>) {
     let of = |api: &Api<'_>| -> BTreeSet<(String, String)> {
-        api.schemas
-            .iter()
-            .flat_map(|(name, s)| {
-                s["x-required-when"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(move |r| {
-                        let rule = format!(
-                            "`{}` required when `{}` is {}",
-                            r["field"].as_str().unwrap_or("?"),
-                            r["when"]["field"].as_str().unwrap_or("?"),
-                            r["when"]["equals"]
-                        );
-                        (name.clone(), rule)
-                    })
+        let required_when = api.schemas.iter().flat_map(|(name, s)| {
+            let rules = s["x-required-when"].as_array().into_iter().flatten();
+            rules.map(move |r| {
+                let rule = format!(
+                    "`{}` required when `{}` is {}",
+                    r["field"].as_str().unwrap_or("?"),
+                    r["when"]["field"].as_str().unwrap_or("?"),
+                    r["when"]["equals"]
+                );
+                (name.clone(), rule)
             })
-            .collect()
+        });
+        let from_path = api.schemas.iter().flat_map(|(name, s)| {
+            let fields = s["properties"].as_object().into_iter().flatten();
+            fields.filter_map(move |(field, f)| {
+                let param = f["x-from-path"].as_str()?;
+                Some((name.clone(), format!("`{field}` is the path's `{param}`")))
+            })
+        });
+        required_when.chain(from_path).collect()
     };
     let (o, n) = (of(old), of(new));
     for (name, rule) in o.difference(&n) {
