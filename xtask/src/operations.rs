@@ -124,10 +124,10 @@ pub(crate) fn operations(spec: &OpenAPI, spec_path: &Path) -> Result<Vec<Emitted
             let Some(id) = op.operation_id.as_deref() else {
                 continue;
             };
-            let mut params = Vec::new();
-            for p in item.parameters.iter().chain(&op.parameters) {
-                params.push(resolve_parameter(spec, p, spec_path, id)?);
-            }
+            let params: Vec<Parameter> = (item.parameters.iter().chain(&op.parameters))
+                .map(|p| resolve_parameter(spec, p, spec_path, id))
+                .collect::<Result<_, _>>()?;
+            crate::paths::in_path_order(id, path, &params).map_err(|e| err(spec_path, e))?;
             read.push(Read {
                 id,
                 method: method.to_uppercase(),

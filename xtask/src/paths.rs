@@ -41,6 +41,34 @@ pub(crate) fn split(path: &str) -> Vec<&str> {
     path.trim_start_matches('/').split('/').collect()
 }
 
+/// The path parameters listed (the path item's, then the operation's) come in the path's
+/// order: a builder holds their values in the list's order, the runtime reads them in the
+/// path's.
+pub(crate) fn in_path_order(
+    id: &str,
+    path: &str,
+    params: &[openapiv3::Parameter],
+) -> Result<(), String> {
+    let listed: Vec<&str> = params
+        .iter()
+        .filter_map(|p| match p {
+            openapiv3::Parameter::Path { parameter_data, .. } => Some(parameter_data.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let in_path: Vec<&str> = split(path)
+        .into_iter()
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .collect();
+    if listed == in_path {
+        return Ok(());
+    }
+    Err(format!(
+        "operation `{id}`: its path parameters are listed as {listed:?}, the path has \
+         {in_path:?}: list them in the path's order"
+    ))
+}
+
 /// For each (path, segment index) holding a parameter, the literal segments other paths (of
 /// the operations, and `undescribed`) have at that index after the same prefix (a parameter
 /// matches any segment), sorted.

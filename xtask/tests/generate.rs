@@ -1118,6 +1118,18 @@ fn a_body_field_from_the_path_is_descriptor_data_and_must_name_a_path_parameter(
 }
 
 #[test]
+fn path_parameters_must_be_listed_in_the_paths_order() {
+    let listed = "    parameters:\n      - {name: p, in: path, required: true, schema: {type: string}}\n      - {name: id, in: path, required: true, schema: {type: string}}\n";
+    let swapped = "    parameters:\n      - {name: id, in: path, required: true, schema: {type: string}}\n      - {name: p, in: path, required: true, schema: {type: string}}\n";
+    assert!(SHAPES.contains(listed), "the fixture lists them in order");
+    let e = error_for(&SHAPES.replacen(listed, swapped, 1));
+    assert!(
+        e.contains(r#"its path parameters are listed as ["id", "p"], the path has ["p", "id"]"#),
+        "{e}"
+    );
+}
+
+#[test]
 fn an_array_body_is_one_field_whose_value_is_the_body() {
     let spec = SHAPES
         .replacen(
