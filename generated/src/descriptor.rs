@@ -76,6 +76,19 @@ impl Operation {
             .is_none_or(|window| offset.saturating_add(limit) < u64::from(window))
     }
 
+    /// The parameter to change when a page at `offset` of `limit` items leaves the
+    /// [`paging_window`](Self::paging_window): `offset` when no page of the
+    /// [`smallest_limit`](Self::smallest_limit) fits there, else `limit`; `None` inside it.
+    pub fn outside_paging_window(&self, offset: u64, limit: u64) -> Option<&'static str> {
+        if self.in_paging_window(offset, limit) {
+            None
+        } else if self.in_paging_window(offset, self.smallest_limit()) {
+            Some("limit")
+        } else {
+            Some("offset")
+        }
+    }
+
     /// Whether an error answer with `status` and `code` says that what the call names does not
     /// exist: a 404, or one of the spec's [`not_found`](Self::not_found) answers.
     pub fn is_not_found(&self, status: u16, code: Option<&str>) -> bool {

@@ -148,19 +148,12 @@ pub(crate) fn body_field(
     let (kind, description) =
         kind_of(spec, s).map_err(|e| format!("body `{name}`, field `{field}`: {e}"))?;
     let extension = |name: &str| match s {
-        ReferenceOr::Item(item) => item
-            .schema_data
-            .extensions
-            .get(name)
-            .and_then(|v| v.as_str()),
+        ReferenceOr::Item(item) => item.schema_data.extensions.get(name),
         ReferenceOr::Reference { .. } => None,
     };
-    let setter = extension("x-rust-setter");
-    let marked = match s {
-        ReferenceOr::Item(item) => item.schema_data.extensions.get("x-from-path"),
-        ReferenceOr::Reference { .. } => None,
-    };
-    if marked.is_some_and(|v| !v.is_string()) {
+    let setter = extension("x-rust-setter").and_then(|v| v.as_str());
+    let from_path = extension("x-from-path");
+    if from_path.is_some_and(|v| !v.is_string()) {
         return Err(format!(
             "body `{name}`, field `{field}`: `x-from-path` must name a path parameter"
         ));
@@ -175,7 +168,7 @@ pub(crate) fn body_field(
         outer,
         nested,
         nullable: nullable(spec, s),
-        from_path: extension("x-from-path").map(str::to_owned),
+        from_path: from_path.and_then(|v| v.as_str()).map(str::to_owned),
     })
 }
 

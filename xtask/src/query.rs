@@ -34,6 +34,7 @@ pub(crate) fn query(spec: &OpenAPI, r: &Read<'_>) -> Result<(Vec<TokenStream>, b
     let paged = names.contains(&"offset") && names.contains(&"limit");
     Ok((query, paged))
 }
+
 /// The fewest items a page may ask for: the `limit` query parameter's minimum, 1 at least.
 pub(crate) fn smallest_limit(r: &Read<'_>) -> u64 {
     let minimum = r.params.iter().find_map(|p| match p {

@@ -74,17 +74,10 @@ impl Query {
                 .unwrap_or(0)
         };
         let (offset, limit) = (int("offset"), int("limit"));
-        let Some(window) = op
-            .paging_window
-            .filter(|_| !op.in_paging_window(offset, limit))
+        let (Some(name), Some(window)) =
+            (op.outside_paging_window(offset, limit), op.paging_window)
         else {
             return Ok(());
-        };
-        // The field to change: `offset` when no page of the smallest limit fits there.
-        let name = if op.in_paging_window(offset, op.smallest_limit()) {
-            "limit"
-        } else {
-            "offset"
         };
         Err(bad(
             name,

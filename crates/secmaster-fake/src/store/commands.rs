@@ -14,6 +14,18 @@ pub(crate) struct Ends {
     pub terminate: Option<std::time::SystemTime>,
 }
 
+impl super::instances::Run {
+    /// Terminates the run, as both commands to it do (a run's and its playbook instance's):
+    /// `TERMINATED` now, or `TERMINATING` until `ends.terminate` when the fake has a terminate
+    /// time.
+    pub(super) fn terminate(&mut self, now: &str, ends: Ends) {
+        match ends.terminate {
+            Some(at) => self.set("TERMINATING", now, at),
+            None => self.set("TERMINATED", now, ends.run),
+        }
+    }
+}
+
 /// A command's body, read with the bindings' type (its `x-required-when` rules checked as
 /// JSON), its debug input within `max_context` bytes.
 pub(crate) fn parse_command(
@@ -66,10 +78,7 @@ impl Workspace {
                 if !running {
                     return Err(wrong("only a running instance can be terminated"));
                 }
-                match ends.terminate {
-                    Some(at) => run.set("TERMINATING", &caller.now, at),
-                    None => run.set("TERMINATED", &caller.now, ends.run),
-                }
+                run.terminate(&caller.now, ends);
             }
             C::ActionInstanceRetryCommand => {
                 if !matches!(status, InstanceStatus::Failed | InstanceStatus::Terminated) {

@@ -16,10 +16,10 @@
 //!   chapter refuses it, `WORKFLOW_DISABLED`): the action is recorded failed, with why. Its
 //!   status is read from its runs (an action without a run counts as `FAILED`): `RUNNING` while
 //!   one runs, `RETRYING` while the only ones running are retried, `TERMINATING` while one is
-//!   being terminated, else `TERMINATED` if a command terminated it, else `FAILED` if one failed, else
-//!   `TERMINATED` if one was terminated, else `FINISHED` (`FAILED` when none ran); it ends
-//!   when its last run ends, and keeps the status and end it ended with (a run deleted with
-//!   its workflow later changes nothing).
+//!   being terminated, else `TERMINATED` if a command terminated it, else `FAILED` if one
+//!   failed, else `TERMINATED` if one was terminated, else `FINISHED` (`FAILED` when none ran);
+//!   it ends when its last run ends, and keeps the status and end it ended with (a run deleted
+//!   with its workflow later changes nothing).
 //! - Commands: `TERMINATE` a running or retrying instance (its running runs are terminated:
 //!   at once, or `TERMINATING` for the fake's terminate time, `--terminate-time-ms`; it ends
 //!   `TERMINATED` whatever its runs say);

@@ -149,14 +149,12 @@ impl Workspace {
             .filter_map(|(_, r, _)| r.filter(|r| from.contains(&run_status(r))))
             .filter_map(|r| r.detail.id.clone())
             .collect();
-        let until = if to == "TERMINATING" {
-            ends.terminate
-        } else {
-            None
-        };
         for run in ids {
-            self.run_mut(&run)?
-                .set(to, &caller.now, until.unwrap_or(ends.run));
+            let run = self.run_mut(&run)?;
+            match to {
+                "RETRYING" => run.set(to, &caller.now, ends.run),
+                _ => run.terminate(&caller.now, ends),
+            }
         }
         let inst = self.obj_mut(INSTANCES, id)?;
         if to == "TERMINATING" {

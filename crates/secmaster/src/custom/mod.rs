@@ -1,8 +1,9 @@
 //! Customisations of the generated builders ([`crate::generated`]): what the spec cannot state,
 //! in a file per resource, each an `impl` block on a generated builder. Intent methods that set
 //! fields together (`enable(version_id)`), the topology's Base64, checks across fields (a body
-//! field that repeats the path is the spec's `x-from-path`, not code here). An operation whose entry says `x-rust-prepare: true` has its
-//! `prepare(self) -> Self` here, run by the generated `send` before anything is sent.
+//! field that repeats the path is the spec's `x-from-path`, not code here). An operation whose
+//! entry says `x-rust-prepare: true` has its `prepare(self) -> Self` here, run by the generated
+//! `send` before anything is sent.
 
 mod instances;
 mod playbooks;

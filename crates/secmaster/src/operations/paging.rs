@@ -72,14 +72,14 @@ type Fetch<T> = Box<dyn FnMut(u32, u32) -> PageFuture<T> + Send>;
 /// Made by a list builder's `.items()`. It starts at the builder's offset and asks for pages of
 /// the builder's limit (100 when none is set, within the spec's bounds), keeping one page in
 /// memory. It ends when `offset + items yielded` reaches the `total` the service reports, or
-/// when a page holds fewer items than the limit (none included), so it ends even when `total` is missing or wrong. An
-/// error is its last item: a bound out of range (nothing sent), a failed call (after the
-/// client's retries), or [`Error::PagingLimit`] when the next page would start past the
-/// service's largest offset (the spec's bound: 10000) or leave its paging window
-/// (`offset + limit` below 10000 for playbook instances and audit logs: the last page's limit
-/// shrinks to fit) while the walk has not ended (a full page and a `total`, if any, not
-/// reached). The first page is asked for with the builder's parameters as set: without an
-/// `offset` when none was set.
+/// when a page holds fewer items than the limit (none included), so it ends even when `total`
+/// is missing or wrong. An error is its last item: a bound out of range (nothing sent), a
+/// failed call (after the client's retries), or [`Error::PagingLimit`] when the next page
+/// would start past the service's largest offset (the spec's bound: 10000) or leave its
+/// paging window (`offset + limit` below 10000 for playbook instances and audit logs: the last
+/// page's limit shrinks to fit) while the walk has not ended (a full page and a `total`, if
+/// any, not reached). The first page is asked for with the builder's parameters as set:
+/// without an `offset` when none was set.
 ///
 /// Offset paging reads a list that may change meanwhile: an item created or deleted during the
 /// walk can shift the others, so that one is skipped or yielded twice. Sort by creation time

@@ -286,13 +286,8 @@ fn in_window(op: &Operation, query: &Query) -> Result<(), Error> {
         _ => 0,
     };
     let (offset, limit) = (int("offset"), int("limit"));
-    if op.in_paging_window(offset, limit) {
+    let Some(field) = op.outside_paging_window(offset, limit) else {
         return Ok(());
-    }
-    let field = if op.in_paging_window(offset, op.smallest_limit()) {
-        "limit"
-    } else {
-        "offset"
     };
     Err(Error::invalid(
         field,
