@@ -66,6 +66,12 @@ fn workflow_id() -> String {
     SeedWorkflow::page_example().workflow.id.unwrap()
 }
 
+/// The JSON answer to `request`, sent with the fake's token.
+async fn answer(request: reqwest::RequestBuilder) -> Value {
+    let sent = request.header("X-Auth-Token", FAKE_TOKEN).send().await;
+    sent.unwrap().json().await.unwrap()
+}
+
 fn http() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
@@ -131,30 +137,14 @@ async fn a_run_lasts_what_run_time_ms_says_and_a_terminated_one_what_terminate_t
     let body = json!({"command_type": "ActionInstanceRunCommand", "action_type": "workflow", "action_id": id, "playbook_context": {"data_object": {"dataclass": {"id": DATACLASS}, "content": {}}}});
     let (http, fake) = (&http, &fake);
     let start = || async {
-        let started: Value = http
-            .post(fake.url(&format!("/{id}/instances")))
-            .header("X-Auth-Token", FAKE_TOKEN)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let run = http.post(fake.url(&format!("/{id}/instances"))).json(&body);
+        let started = answer(run).await;
         let instance = started["action_instance_id"].as_str();
         instance.unwrap_or_else(|| panic!("{started}")).to_owned()
     };
     let instance = start().await;
     let status_of = |instance: String| async move {
-        let shown: Value = http
-            .get(fake.url(&format!("/instances/{instance}")))
-            .header("X-Auth-Token", FAKE_TOKEN)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let shown = answer(http.get(fake.url(&format!("/instances/{instance}")))).await;
         shown["status"].as_str().unwrap_or_default().to_owned()
     };
     let status = || status_of(instance.clone());

@@ -278,26 +278,26 @@ async fn bad_input_is_refused_before_sending_and_names_the_field() {
     assert_eq!(error.field(), Some("ids"), "{error}");
 
     // An alert or indicator that names another workspace or project than its path (the
-    // spec's x-from-path).
-    let elsewhere = c
+    // spec's x-from-path): refused naming the field and the path's value.
+    let alert = c
         .create_alert(PROJECT, WORKSPACE)
         .title("t")
-        .workspace_id("another-workspace");
-    let error = elsewhere.send().await.unwrap_err();
-    assert_eq!(error.field(), Some("workspace_id"), "{error}");
-    assert!(
-        error.to_string().contains(WORKSPACE),
-        "names the path's: {error}"
-    );
-    let elsewhere = c
+        .workspace_id("another-workspace")
+        .send();
+    let indicator = c
         .update_indicator(PROJECT, WORKSPACE, "indicator-1")
-        .project_id("another-project");
-    let error = elsewhere.send().await.unwrap_err();
-    assert_eq!(error.field(), Some("project_id"), "{error}");
-    assert!(
-        error.to_string().contains(PROJECT),
-        "names the path's: {error}"
-    );
+        .project_id("another-project")
+        .send();
+    for (error, field, path) in [
+        (alert.await.unwrap_err(), "workspace_id", WORKSPACE),
+        (indicator.await.unwrap_err(), "project_id", PROJECT),
+    ] {
+        assert_eq!(error.field(), Some(field), "{error}");
+        assert!(
+            error.to_string().contains(path),
+            "names the path's: {error}"
+        );
+    }
     assert!(server.requests().is_empty(), "nothing was sent");
 }
 
